@@ -1,0 +1,137 @@
+"""Wiring: the database, the services, the dispatcher, the sender, polling.
+
+`TowerBot` is what `towerbot run`, the drill and the end-to-end tests start;
+the Telegram session is a parameter so tests can put a fake in its place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import BotCommand, BotCommandScopeDefault
+
+from bot import errors
+from bot.context import ContextMiddleware
+from bot.formatting import Formatter
+from bot.i18n import Texts
+from bot.presenter import BotPresenter
+from bot.replier import Replier
+from bot.routers import all_routers
+from bot.sender import Sender
+from bot.settings import SenderLimits
+from cascade.clock import Clock, SystemClock
+from cascade.order_service import OrderService
+from cascade.queries import QueryService
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+COMMANDS = ("order", "report", "status", "pending", "cancel", "whoami", "help")
+
+
+def telegram_session(api_url: str) -> AiohttpSession:
+    return AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+
+
+class TowerBot:
+    def __init__(
+        self,
+        token: str,
+        db_path: str | Path,
+        session: BaseSession,
+        clock: Clock | None = None,
+        admins: frozenset[int] = frozenset(),
+        limits: SenderLimits | None = None,
+        timezone: str = "Asia/Shanghai",
+    ) -> None:
+        self.db = Database(db_path)
+        self.bot = Bot(token, session=session)
+        self.clock = clock or SystemClock()
+        self.texts = Texts()
+        self.fmt = Formatter(self.texts, timezone)
+        self.presenter = BotPresenter(self.texts, self.fmt)
+        self.orders = OrderService(self.db.transaction, self.clock, self.presenter, admins)
+        self.queries = QueryService(self.db.transaction, self.clock)
+        self.replier = Replier(self.db.transaction, self.texts)
+        self.limits = limits or SenderLimits()
+        self.sender = Sender(self.bot, self.db.transaction, self.db.committed, self.limits)
+        self.dispatcher = self._dispatcher()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def _dispatcher(self) -> Dispatcher:
+        dp = Dispatcher(
+            orders=self.orders,
+            queries=self.queries,
+            replier=self.replier,
+            texts=self.texts,
+            fmt=self.fmt,
+            presenter=self.presenter,
+            uow=self.db.transaction,
+        )
+        dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
+        dp.include_router(errors.router)
+        for router in all_routers():
+            dp.include_router(router)
+        return dp
+
+    async def open(self) -> None:
+        await self.db.open()
+
+    async def register_commands(self) -> None:
+        """The command menu in Chinese (default) and English."""
+        for language in ("zh-Hans", "en"):
+            commands = [
+                BotCommand(command=c, description=self.texts.get(language, f"cmd-{c}")[:256])
+                for c in COMMANDS
+            ]
+            await self.bot.set_my_commands(
+                commands,
+                scope=BotCommandScopeDefault(),
+                language_code=None if language == "zh-Hans" else "en",
+            )
+
+    async def start(self, polling: bool = True) -> None:
+        """Open the database, register commands, start the sender (and polling)."""
+        await self.open()
+        await self.register_commands()
+        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        if polling:
+            self._tasks.append(
+                asyncio.create_task(
+                    self.dispatcher.start_polling(
+                        self.bot,
+                        handle_signals=False,
+                        close_bot_session=False,
+                        polling_timeout=10,
+                        # One update at a time: a quick correction must never overtake
+                        # the value it corrects.
+                        handle_as_tasks=False,
+                    ),
+                    name="polling",
+                )
+            )
+
+    async def stop(self) -> None:
+        with contextlib.suppress(RuntimeError):  # raised when polling never started
+            await self.dispatcher.stop_polling()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.bot.session.close()
+        await self.db.close()
+
+    async def run_forever(self) -> None:
+        await self.start()
+        try:
+            await asyncio.gather(*self._tasks)
+        finally:
+            await self.stop()

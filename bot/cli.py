@@ -1,0 +1,174 @@
+"""The `towerbot` command: run, import, tree, drill.
+
+Every failure a person can cause (a bad file, a missing setting) ends with one
+clear line and a non-zero exit code, not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from cascade.invariants import TowerInvalid
+from cascade.towerfile import load_path
+from storage.db import Database
+from storage.importer import import_units
+
+DEFAULT_DB = "towerbot.db"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="towerbot", description="塔群机器人 / tower-of-groups bot"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (settings from the environment)")
+    imp = sub.add_parser("import", help="load a tower file (.yaml or .csv) into the database")
+    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--db", default=None, help="SQLite file (default: $TOWERBOT_DB or towerbot.db)"
+    )
+    tree = sub.add_parser("tree", help="print the tower (or the subtree of CODE)")
+    tree.add_argument("code", nargs="?")
+    tree.add_argument("--db", default=None)
+    drill = sub.add_parser("drill", help="simulate an order loop through the sandbox")
+    drill.add_argument("fixture", help="a shipped fixture name (tashan) or a tower file")
+    drill.add_argument("--speed", type=float, default=1.0, help="answer delays are divided by this")
+    drill.add_argument("--seed", type=int, default=1)
+    drill.add_argument("--kind", choices=("notice", "count", "list"), default="count")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "run":
+            return _run()
+        if args.command == "import":
+            return asyncio.run(_import(args.file, _db_path(args.db)))
+        if args.command == "tree":
+            db_path = _db_path(args.db)
+            if not Path(db_path).exists():
+                print(
+                    f"towerbot: no database at {db_path}; run `towerbot import FILE` first",
+                    file=sys.stderr,
+                )
+                return 2
+            return asyncio.run(_tree(args.code, db_path))
+        if args.command == "drill":
+            from bot.drill import run_drill
+
+            return asyncio.run(run_drill(args.fixture, args.speed, args.seed, args.kind))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `towerbot tree | head`
+        return 0
+    return 2
+
+
+def _db_path(option: str | None) -> str:
+    return option or os.environ.get("TOWERBOT_DB") or DEFAULT_DB
+
+
+def _run() -> int:
+    from bot.app import TowerBot, telegram_session
+    from bot.settings import SenderLimits, Settings, explain
+
+    try:
+        settings = Settings()  # type: ignore[call-arg]
+        limits = SenderLimits()
+    except ValidationError as exc:
+        print(explain(exc), file=sys.stderr)
+        return 2
+    logging.getLogger().setLevel(logging.INFO)
+    app = TowerBot(
+        settings.bot_token.get_secret_value(),
+        settings.db,
+        telegram_session(settings.telegram_api_url),
+        admins=settings.admins,
+        limits=limits,
+        timezone=settings.timezone,
+    )
+    asyncio.run(app.run_forever())
+    return 0
+
+
+async def _import(file: Path, db_path: str) -> int:
+    try:
+        units = load_path(file)
+        async with Database(db_path) as db:
+            stats = await import_units(db, units)
+    except FileNotFoundError:
+        print(f"towerbot: no such file: {file}", file=sys.stderr)
+        return 2
+    except TowerInvalid as exc:
+        print(f"towerbot: {file} breaks {len(exc.violations)} rule(s):", file=sys.stderr)
+        for violation in exc.violations[:50]:
+            print(
+                f"  - {describe(violation.unit, violation.rule, violation.detail)}", file=sys.stderr
+            )
+        return 1
+    except ValueError as exc:
+        print(f"towerbot: {file}: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{file}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, "
+        f"{stats.unchanged} unchanged ({db_path})"
+    )
+    return 0
+
+
+RULES = {
+    "root-count": "the tower must have exactly one root unit (one without parent); found {count}",
+    "parent-missing": "its parent {parent!s} does not exist; fix `parent` or add that unit",
+    "level-order": "level {level} is not below its parent {parent} (level {parent_level}); "
+    "levels must increase downward",
+    "no-commander": "has no commander; add `commander: {{name: ..., telegram_id: ...}}`",
+    "too-many-members": "holds {count} people; a level-3 unit holds at most {max}: split it",
+    "cycle": "is its own ancestor (a cycle of parents); fix the `parent` links",
+    "chat-duplicate": "chat_id {chat_id} is used by another unit too; each group binds one unit",
+    "code-duplicate": "the code is used twice; codes must be unique",
+    "bad-field": "bad field {field}",
+}
+
+
+def describe(unit: str, rule: str, detail: dict[str, str | int]) -> str:
+    template = RULES.get(rule, rule)
+    try:
+        return f"[{unit}] " + template.format(**detail)
+    except (KeyError, IndexError):
+        return f"[{unit}] {rule} {detail}"
+
+
+async def _tree(code: str | None, db_path: str) -> int:
+    async with Database(db_path) as db, db.transaction() as tx:
+        units = [u for u in await tx.tower.all_refs()]
+        tower_units = {u.code: u for u in units}
+    if not units:
+        print("towerbot: the database holds no tower; run `towerbot import FILE`", file=sys.stderr)
+        return 2
+    if code is not None and code not in tower_units:
+        print(f"towerbot: no unit with code {code!r}", file=sys.stderr)
+        return 2
+    depth: dict[str, int] = {}
+    start = code or next(u.code for u in units if u.parent is None)
+    for unit in units:  # stored in path order: parents before children
+        if unit.code == start:
+            depth[unit.code] = 0
+        elif unit.parent in depth:
+            depth[unit.code] = depth[unit.parent] + 1
+        else:
+            continue
+        chat = str(unit.chat_id) if unit.chat_id is not None else "未绑定群"
+        print(
+            f"{'  ' * depth[unit.code]}{unit.name} [{unit.code}] L{unit.level} {unit.kind} · "
+            f"指挥长 {unit.commander_name or '—'} · 群 {chat}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

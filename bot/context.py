@@ -1,0 +1,55 @@
+"""Who is speaking and which unit this chat is, resolved once per update.
+
+An outer update middleware puts a `ChatContext` into the shared data, so
+handlers (and the error handlers, which see the same data) never look up the
+chat's unit or the reply language themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+from pydantic import BaseModel
+
+from bot.i18n import Texts
+from cascade.ports import UnitOfWorkFactory, UnitRef
+
+
+class ChatContext(BaseModel):
+    chat_id: int
+    user_id: int
+    unit: UnitRef | None
+    locale: str
+    message_id: int | None = None
+
+
+class ContextMiddleware(BaseMiddleware):
+    def __init__(self, uow: UnitOfWorkFactory, texts: Texts) -> None:
+        self.uow = uow
+        self.texts = texts
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        inner: object = event.event if isinstance(event, Update) else event
+        message = inner.message if isinstance(inner, CallbackQuery) else inner
+        user = getattr(inner, "from_user", None)
+        if not isinstance(message, Message) or user is None:
+            return await handler(event, data)
+        async with self.uow() as tx:
+            unit = await tx.tower.by_chat(message.chat.id)
+        locale = unit.locale if unit is not None else self.texts.pick(user.language_code)
+        data["ctx"] = ChatContext(
+            chat_id=message.chat.id,
+            user_id=user.id,
+            unit=unit,
+            locale=self.texts.pick(locale),
+            message_id=message.message_id if isinstance(inner, Message) else None,
+        )
+        return await handler(event, data)

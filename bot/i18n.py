@@ -1,0 +1,66 @@
+"""Translated texts (Fluent): Simplified Chinese by default, English available.
+
+Every user-visible sentence lives in `bot/locales/<locale>/towerbot.ftl`;
+handlers and the presenter only name keys. Arguments are HTML-escaped by the
+caller where they come from people, so a name like "<b>" can't break markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import ast
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DEFAULT_LOCALE = "zh-Hans"
+SUPPORTED = ("zh-Hans", "en")
+
+
+class Texts:
+    def __init__(self, directory: Path = LOCALES_DIR) -> None:
+        self.bundles: dict[str, FluentBundle] = {}
+        self._keys: dict[str, set[str]] = {}
+        for locale in SUPPORTED:
+            bundle = FluentBundle([locale], use_isolating=False)
+            source = (directory / locale / "towerbot.ftl").read_text(encoding="utf-8")
+            resource = FluentResource(source)
+            bundle.add_resource(resource)
+            self.bundles[locale] = bundle
+            self._keys[locale] = {
+                entry.id.name for entry in resource.body if isinstance(entry, ast.Message)
+            }
+
+    def pick(self, locale: str | None) -> str:
+        """The supported locale for a unit's or a person's language tag."""
+        if not locale:
+            return DEFAULT_LOCALE
+        if locale in self.bundles:
+            return locale
+        return "en" if locale.lower().startswith("en") else DEFAULT_LOCALE
+
+    def get(self, locale: str | None, key: str, **args: object) -> str:
+        bundle = self.bundles[self.pick(locale)]
+        message = bundle.get_message(key) if bundle.has_message(key) else None
+        if message is None or message.value is None:
+            fallback = self.bundles[DEFAULT_LOCALE]
+            if not fallback.has_message(key):
+                raise KeyError(f"no text for {key!r}")
+            message = fallback.get_message(key)
+            bundle = fallback
+        text, errors = bundle.format_pattern(message.value, {k: _arg(v) for k, v in args.items()})
+        if errors:
+            raise ValueError(f"text {key!r}: {errors}")
+        return text
+
+    def keys(self, locale: str) -> set[str]:
+        return set(self._keys[locale])
+
+
+def _arg(value: object) -> str | int:
+    """Numbers as plain digits (no locale grouping surprises), the rest as text."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return value
+    return str(value)

@@ -1,0 +1,147 @@
+# Tower bot: English
+
+kind-notice = notice
+kind-count = count
+kind-list = list
+
+cmd-order = Issue an order: /order [duration] [notice|count|list] text
+cmd-report = Report: /report [order] value
+cmd-status = Progress: /status [order]
+cmd-pending = Units not done: /pending [order]
+cmd-cancel = Cancel an order: /cancel [order]
+cmd-whoami = My units and chain of command
+cmd-help = How to use the bot
+
+order-copy =
+    📢 <b>Order #{ $order }</b> ({ $kind })
+    From: { $issuer }
+    { $text }
+
+    ⏰ Due { $deadline } (within { $duration })
+    { $how }
+how-notice = The unit's commander presses "Received".
+how-value-below = The unit's commander presses "Received"; numbers come from the units below and are summed automatically.
+how-count = Commander: <b>reply to this message</b> with a number, or send /report { $order } NUMBER.
+how-list = Commander: <b>reply to this message</b> with the list, one item per line, or send /report { $order } LIST.
+button-ack = ✅ Received
+
+order-issued =
+    ✅ Order #{ $order } issued ({ $kind }, within { $duration }, due { $deadline })
+    Sent to { $targets } units: { $levels }
+    /status shows progress, /pending the units not done.
+level-count = level { $level }: { $count }
+level-name = { $level ->
+    [0] HQ
+   *[other] level { $level }
+}
+
+ack-done = Received, thank you!
+ack-again = Your unit has already confirmed.
+ack-needs-value = Received. Please reply to the order message with the { $kind }.
+
+answer-count = ✅ Recorded for "{ $unit }": { $value }{ $late }
+answer-list = ✅ Recorded list of { $count } items for "{ $unit }"{ $late }
+answer-replaced = (corrected; this value replaces the earlier one)
+answer-late = (after the deadline: counted and marked late)
+
+unit-done =
+    🎉 Order #{ $order }: this unit and all { $children } sub-units are done. { $total }
+child-done = ☑️ Order #{ $order }: "{ $unit }" and all its sub-units are done. { $total }
+total-count = Total <b>{ $value }</b>.
+total-list = List total <b>{ $value }</b> items.
+
+final-report =
+    📊 <b>Order #{ $order } final report</b>{ $corrected }
+    { $text }
+    Done { $done }/{ $total } ({ $percent }%) · accuracy { $accuracy }
+    { $value }Time: first answer { $first } · 50% { $t50 } · 90% { $t90 } · 100% { $t100 }
+    Per level (median): { $levels }
+    { $late }
+final-cancelled = (cancelled)
+final-corrected = (corrected)
+report-total-count = Total: <b>{ $value }</b> (sums across levels { $consistent })
+report-total-list = List: <b>{ $value }</b> items ({ $distinct } distinct)
+consistent-yes = consistent
+consistent-no = inconsistent, please check
+report-late = Late units: { $units }
+report-late-none = No late units.
+report-pending = Not done: { $units }
+report-more = and { $count } more
+
+cancelled-copy = ⛔ Order #{ $order } was cancelled; no answer needed.
+
+status =
+    📈 <b>Order #{ $order }</b> ({ $kind }) { $state }
+    { $text }
+    Done { $done }/{ $total } ({ $percent }%)
+    { $levels }
+    { $value }Elapsed { $elapsed } · { $remaining }
+status-level = { $level }: { $done }/{ $total }
+status-open = open
+status-done = done
+status-cancelled = cancelled
+status-remaining = { $time } left
+status-overdue = past the deadline
+status-total-count = Total so far: <b>{ $value }</b>
+status-total-list = List so far: <b>{ $value }</b> items
+
+pending-none = ✅ Order #{ $order }: everything in this unit's range is done.
+pending-head = ⏳ Order #{ $order }: { $count } units not done:
+pending-group = <b>{ $parent }</b>:
+pending-unit = · { $unit } ({ $commander })
+pending-more = … and { $count } more not listed
+
+whoami-none = You are not in any unit yet. Ask your commander to add you to the tower.
+whoami-seat = <b>{ $unit }</b> ({ $level }, { $position })
+whoami-chain = Chain of command: { $chain }
+position-commander = commander
+position-deputy = deputy
+position-member = member
+
+help =
+    <b>Tower bot</b>: orders go down the tower group by group, answers come back up summed.
+    /order 15m count Count non-locals — issue an order (default 15m; kinds: notice, count, list)
+    /order — a step-by-step form
+    Reply to an order message — report a number or a list
+    /report ORDER VALUE — report
+    /status [ORDER] — progress
+    /pending [ORDER] — units not done
+    /cancel [ORDER] — cancel an order
+    /whoami — my units and chain of command
+
+form-ask-text = 📝 <b>Reply to this message</b> with the order's text.
+form-ask-kind = Which kind of order?
+form-ask-duration = Time allowed?
+form-preview =
+    Please confirm the order ({ $kind }, within { $duration }):
+    { $text }
+
+    It goes to { $targets } units: { $levels }
+form-confirm = ✅ Issue
+form-cancel = ✖ Cancel
+form-cancelled = Cancelled; nothing was issued.
+form-expired = This form has expired; send /order again.
+
+error-chat-unbound = This group is not bound to any unit, so this command cannot be used here. Ask HQ to bind it.
+error-not-allowed-order = Only the commander or a deputy of "{ $unit }", or an HQ admin, may issue orders.
+error-not-allowed-cancel = Only the commander or a deputy of the issuing unit "{ $unit }", or an HQ admin, may cancel.
+error-not-unit-commander = Only the commander or a deputy of "{ $unit }" answers for the unit.
+error-no-units-below = "{ $unit }" has no units below it, so the order has nowhere to go.
+error-order-text-missing = Please write the order's text. Form: /order [duration] [notice|count|list] text, e.g. /order 15m count Count non-locals
+error-order-text-too-long = The order's text is too long (at most { $max } characters).
+error-bad-duration = "{ $value }" is not a duration. Write 15m, 20m, 1h (from 1 minute to 30 days).
+error-order-unknown = There is no order #{ $order }.
+error-order-not-here = Order #{ $order } does not concern "{ $unit }".
+error-order-cancelled = Order #{ $order } was cancelled.
+error-order-closed = Order #{ $order } has ended and cannot be cancelled.
+error-no-order = "{ $unit }" has not received or issued any order yet.
+error-no-open-order = "{ $unit }" has no open order.
+error-not-a-target = "{ $unit }" is not among the units of order #{ $order }.
+error-values-from-below = "{ $unit }" has sub-units: numbers come from them and are summed automatically; just press "Received".
+error-bad-count = "{ $value }" is not a valid number. Reply with a whole number, e.g. 5 or 1,024.
+error-bad-list = The list is empty. Write one item per line.
+error-list-too-long = The list is too long (at most { $max } items).
+error-bad-order-id = "{ $value }" is not an order number; it should be a number, e.g. /status 12.
+error-report-usage = Form: /report [ORDER] VALUE, e.g. /report 12 5
+error-unknown-command = There is no command { $command }. Send /help for the list.
+error-internal = Sorry, something went wrong; it has been logged. Please try again.

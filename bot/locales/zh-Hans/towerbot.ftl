@@ -1,0 +1,147 @@
+# 塔群机器人：简体中文（默认）
+
+kind-notice = 通知
+kind-count = 统计数字
+kind-list = 清单
+
+cmd-order = 下达指令：/order [时限] [notice|count|list] 内容
+cmd-report = 上报：/report [指令号] 数值
+cmd-status = 完成情况：/status [指令号]
+cmd-pending = 未完成单元：/pending [指令号]
+cmd-cancel = 撤销指令：/cancel [指令号]
+cmd-whoami = 我的单元和指挥链
+cmd-help = 使用说明
+
+order-copy =
+    📢 <b>指令 #{ $order }</b>（{ $kind }）
+    来自：{ $issuer }
+    { $text }
+
+    ⏰ 截止 { $deadline }（{ $duration }内）
+    { $how }
+how-notice = 请本单元指挥长点「收到」。
+how-value-below = 请本单元指挥长点「收到」；数字由下级单元上报后自动汇总。
+how-count = 请指挥长<b>回复本消息</b>上报数字（如 5、十二），或发送 /report { $order } 数字。
+how-list = 请指挥长<b>回复本消息</b>上报清单，每行一条（如地址），或发送 /report { $order } 清单。
+button-ack = ✅ 收到
+
+order-issued =
+    ✅ 指令 #{ $order } 已下达（{ $kind }，{ $duration }内，截止 { $deadline }）
+    发往 { $targets } 个单元：{ $levels }
+    用 /status 查看进度，/pending 查看未完成单元。
+level-count = { $level }级 { $count } 个
+level-name = { $level ->
+    [0] 指挥部
+   *[other] { $level }级
+}
+
+ack-done = 已收到，谢谢！
+ack-again = 本单元已确认收到。
+ack-needs-value = 已收到。请回复指令消息上报{ $kind }。
+
+answer-count = ✅ 已记录「{ $unit }」上报：{ $value }{ $late }
+answer-list = ✅ 已记录「{ $unit }」清单 { $count } 条{ $late }
+answer-replaced = （已更正，以本次为准）
+answer-late = （超时上报，已计入并标记迟报）
+
+unit-done =
+    🎉 指令 #{ $order }：本单元及全部 { $children } 个下级单元已完成。{ $total }
+child-done = ☑️ 指令 #{ $order }：「{ $unit }」及其下级已全部完成。{ $total }
+total-count = 合计 <b>{ $value }</b>。
+total-list = 清单合计 <b>{ $value }</b> 条。
+
+final-report =
+    📊 <b>指令 #{ $order } 总结报告</b>{ $corrected }
+    { $text }
+    完成 { $done }/{ $total }（{ $percent }%）· 准确率 { $accuracy }
+    { $value }用时：首个回复 { $first } · 50% { $t50 } · 90% { $t90 } · 100% { $t100 }
+    各级用时（中位数）：{ $levels }
+    { $late }
+final-cancelled = （已撤销）
+final-corrected = （更正）
+report-total-count = 合计数字：<b>{ $value }</b>（各级汇总{ $consistent }）
+report-total-list = 清单：<b>{ $value }</b> 条（去重后 { $distinct } 条）
+consistent-yes = 一致
+consistent-no = 不一致，请核对
+report-late = 迟报单元：{ $units }
+report-late-none = 无迟报单元。
+report-pending = 未完成单元：{ $units }
+report-more = 等 { $count } 个
+
+cancelled-copy = ⛔ 指令 #{ $order } 已撤销，无需再回复。
+
+status =
+    📈 <b>指令 #{ $order }</b>（{ $kind }）{ $state }
+    { $text }
+    完成 { $done }/{ $total }（{ $percent }%）
+    { $levels }
+    { $value }已用时 { $elapsed } · { $remaining }
+status-level = { $level }：{ $done }/{ $total }
+status-open = 进行中
+status-done = 已完成
+status-cancelled = 已撤销
+status-remaining = 剩余 { $time }
+status-overdue = 已超时
+status-total-count = 目前合计：<b>{ $value }</b>
+status-total-list = 目前清单：<b>{ $value }</b> 条
+
+pending-none = ✅ 指令 #{ $order }：本单元范围内全部完成。
+pending-head = ⏳ 指令 #{ $order } 未完成 { $count } 个单元：
+pending-group = <b>{ $parent }</b>：
+pending-unit = · { $unit }（{ $commander }）
+pending-more = ……另有 { $count } 个未列出
+
+whoami-none = 您还不在任何单元中。请联系上级指挥长把您加入塔群。
+whoami-seat = <b>{ $unit }</b>（{ $level }，{ $position }）
+whoami-chain = 指挥链：{ $chain }
+position-commander = 指挥长
+position-deputy = 副指挥长
+position-member = 成员
+
+help =
+    <b>塔群机器人</b>：指令一级一级下达，回复一级一级汇总。
+    /order 15m count 统计外地人数 — 下达指令（时限默认 15m；类型：notice 通知、count 数字、list 清单）
+    /order — 分步填写指令
+    回复指令消息 — 上报数字或清单（支持「五」「十二」「1,024」）
+    /report 指令号 数值 — 上报
+    /status [指令号] — 完成情况
+    /pending [指令号] — 未完成单元
+    /cancel [指令号] — 撤销指令
+    /whoami — 我的单元和指挥链
+
+form-ask-text = 📝 请<b>回复本消息</b>写下指令内容。
+form-ask-kind = 指令类型？
+form-ask-duration = 时限？
+form-preview =
+    请确认指令（{ $kind }，{ $duration }内）：
+    { $text }
+
+    将发往 { $targets } 个单元：{ $levels }
+form-confirm = ✅ 下达
+form-cancel = ✖ 取消
+form-cancelled = 已取消，未下达。
+form-expired = 此表单已失效，请重新发送 /order。
+
+error-chat-unbound = 本群尚未绑定到任何单元，无法使用此命令。请联系指挥部绑定。
+error-not-allowed-order = 只有「{ $unit }」的指挥长、副指挥长或指挥部管理员可以下达指令。
+error-not-allowed-cancel = 只有发令单元「{ $unit }」的指挥长、副指挥长或指挥部管理员可以撤销。
+error-not-unit-commander = 只有「{ $unit }」的指挥长或副指挥长可以代表本单元回复。
+error-no-units-below = 「{ $unit }」没有下级单元，指令无处下达。
+error-order-text-missing = 请写上指令内容。格式：/order [时限] [notice|count|list] 内容，例如 /order 15m count 统计外地人数
+error-order-text-too-long = 指令内容太长（最多 { $max } 字）。
+error-bad-duration = 时限「{ $value }」看不懂。请写 15m、20m、1h 这样的时限（1 分钟到 30 天）。
+error-order-unknown = 没有编号为 #{ $order } 的指令。
+error-order-not-here = 指令 #{ $order } 与「{ $unit }」无关。
+error-order-cancelled = 指令 #{ $order } 已撤销。
+error-order-closed = 指令 #{ $order } 已结束，无法撤销。
+error-no-order = 「{ $unit }」还没有收到或发出过指令。
+error-no-open-order = 「{ $unit }」没有进行中的指令。
+error-not-a-target = 「{ $unit }」不在指令 #{ $order } 的下达范围内。
+error-values-from-below = 「{ $unit }」有下级单元：数字由下级上报后自动汇总，本单元只需点「收到」。
+error-bad-count = 「{ $value }」不是有效的数字。请回复一个整数，例如 5、十二、1,024。
+error-bad-list = 清单是空的。请每行写一条。
+error-list-too-long = 清单太长（最多 { $max } 条）。
+error-bad-order-id = 指令号「{ $value }」不对，应为数字，例如 /status 12。
+error-report-usage = 格式：/report [指令号] 数值，例如 /report 12 5
+error-unknown-command = 没有这个命令：{ $command }。发送 /help 查看可用命令。
+error-internal = 抱歉，处理时出错，已记录。请稍后再试。

@@ -1,0 +1,74 @@
+"""Parsing command arguments: `/order [DURATION] [KIND] TEXT`, order numbers.
+
+Parsing failures become `Refused` with the right key, so the person gets one
+line that says what is wrong and the right form.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+from cascade.errors import Refused
+from cascade.numerals import looks_like_duration, parse_duration
+from cascade.orders import DEFAULT_DURATION, OrderKind
+
+_ORDER_ID = re.compile(r"^#?(\d{1,12})$")
+_DURATION_LIKE = re.compile(r"^\d+[A-Za-z]{1,4}$")
+
+
+class OrderArgs(BaseModel):
+    duration: timedelta = DEFAULT_DURATION
+    kind: OrderKind = OrderKind.NOTICE
+    text: str
+
+
+def parse_order_args(raw: str) -> OrderArgs:
+    """Leading duration and kind tokens (either order), then the text."""
+    rest = raw.strip()
+    duration = DEFAULT_DURATION
+    kind = OrderKind.NOTICE
+    seen_duration = seen_kind = False
+    while rest:
+        token, _, tail = rest.partition(" ")
+        lowered = token.lower()
+        if not seen_kind and lowered in {k.value for k in OrderKind}:
+            kind, seen_kind = OrderKind(lowered), True
+        elif not seen_duration and looks_like_duration(token):
+            try:
+                duration = parse_duration(token)
+            except ValueError as exc:
+                raise Refused("bad-duration", value=token) from exc
+            seen_duration = True
+        elif not seen_duration and _DURATION_LIKE.match(token):
+            raise Refused("bad-duration", value=token)
+        else:
+            break
+        rest = tail.strip()
+    if not rest:
+        raise Refused("order-text-missing")
+    return OrderArgs(duration=duration, kind=kind, text=rest)
+
+
+def parse_order_id(token: str) -> int:
+    match = _ORDER_ID.match(token.strip())
+    if not match:
+        raise Refused("bad-order-id", value=token.strip()[:20])
+    return int(match.group(1))
+
+
+def optional_order_id(args: str | None) -> int | None:
+    return parse_order_id(args) if args and args.strip() else None
+
+
+def split_report_args(args: str | None) -> tuple[int | None, str]:
+    """`/report 12 5` → (12, "5"); `/report 5` → (None, "5")."""
+    text = (args or "").strip()
+    if not text:
+        raise Refused("report-usage")
+    head, _, tail = text.partition(" ") if " " in text.split("\n")[0] else (text, "", "")
+    if tail.strip() and _ORDER_ID.match(head):
+        return parse_order_id(head), tail.strip()
+    return None, text

@@ -1,0 +1,55 @@
+"""Units answering orders: the "收到" button, replies to the order, `/report`."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import AckCallback
+from bot.context import ChatContext
+from bot.i18n import Texts
+from bot.parsing import split_report_args
+from cascade.order_service import OrderService
+from cascade.ports import UnitOfWorkFactory
+
+router = Router(name="answers")
+
+
+@router.callback_query(AckCallback.filter())
+async def ack_pressed(
+    query: CallbackQuery,
+    callback_data: AckCallback,
+    ctx: ChatContext,
+    orders: OrderService,
+    texts: Texts,
+) -> None:
+    outcome = await orders.acknowledge(callback_data.order_id, ctx.chat_id, ctx.user_id)
+    if outcome.needs_value:
+        kind = texts.get(ctx.locale, f"kind-{outcome.kind.value}")
+        text = texts.get(ctx.locale, "ack-needs-value", kind=kind)
+    else:
+        text = texts.get(ctx.locale, "ack-done" if outcome.first else "ack-again")
+    await query.answer(text)
+
+
+@router.message(Command("report"))
+async def report_command(
+    message: Message, command: CommandObject, ctx: ChatContext, orders: OrderService
+) -> None:
+    order_id, value = split_report_args(command.args)
+    await orders.report(order_id, ctx.chat_id, ctx.user_id, value, ctx.message_id)
+
+
+@router.message(F.reply_to_message, F.text, ~F.text.startswith("/"))
+async def reply_to_bot(
+    message: Message, bot: Bot, ctx: ChatContext, orders: OrderService, uow: UnitOfWorkFactory
+) -> None:
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+        return
+    async with uow() as tx:
+        ref = await tx.refs.lookup(ctx.chat_id, replied.message_id)
+    if ref is None or ref.order_id is None:
+        return
+    await orders.report(ref.order_id, ctx.chat_id, ctx.user_id, message.text or "", ctx.message_id)

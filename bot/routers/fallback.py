@@ -1,0 +1,26 @@
+"""Commands nobody handles get one line pointing to /help, never silence.
+
+Commands addressed to another bot (`/start@otherbot`) are left alone.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.types import Message
+
+from bot.context import ChatContext
+from bot.html import esc
+from bot.replier import Replier
+
+router = Router(name="fallback")
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message, bot: Bot, ctx: ChatContext, replier: Replier) -> None:
+    command = (message.text or "").split(maxsplit=1)[0]
+    _, _, addressee = command.partition("@")
+    if addressee:
+        me = await bot.me()
+        if addressee.lower() != (me.username or "").lower():
+            return
+    await replier.say(ctx, "error-unknown-command", command=esc(command[:40]))

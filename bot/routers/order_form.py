@@ -1,0 +1,149 @@
+"""The guided `/order` form: text → kind → time allowed → preview → confirm.
+
+Bots in privacy mode only see replies to themselves in groups, so the text is
+asked for with ForceReply and every other step is a button. Nothing is decided
+until "下达" is pressed, so the form may live in memory.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import FormCallback
+from bot.context import ChatContext
+from bot.formatting import Formatter
+from bot.html import esc
+from bot.replier import Replier
+from cascade.errors import Refused
+from cascade.numerals import format_duration, parse_duration
+from cascade.order_service import OrderService
+from cascade.orders import MAX_ORDER_TEXT, OrderKind
+from cascade.outgoing import Button
+from cascade.queries import QueryService
+
+router = Router(name="order_form")
+DURATIONS = ("10m", "15m", "20m", "30m", "1h")
+
+
+class OrderForm(StatesGroup):
+    text = State()
+    kind = State()
+    duration = State()
+    confirm = State()
+
+
+def _button(label: str, step: str, value: str) -> Button:
+    return Button(text=label, callback_data=FormCallback(step=step, value=value).pack())
+
+
+@router.message(Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) == 1))
+async def start_form(
+    message: Message, ctx: ChatContext, state: FSMContext, orders: OrderService, replier: Replier
+) -> None:
+    await orders.check_can_order(ctx.chat_id, ctx.user_id)
+    await state.set_state(OrderForm.text)
+    await replier.text(ctx, replier.texts.get(ctx.locale, "form-ask-text"), force_reply=True)
+
+
+@router.message(StateFilter(OrderForm.text), F.text)
+async def form_text(
+    message: Message, ctx: ChatContext, state: FSMContext, replier: Replier
+) -> None:
+    text = (message.text or "").strip()
+    if not text or text.startswith("/"):
+        raise Refused("order-text-missing")
+    if len(text) > MAX_ORDER_TEXT:
+        raise Refused("order-text-too-long", max=MAX_ORDER_TEXT)
+    await state.update_data(text=text)
+    await state.set_state(OrderForm.kind)
+    t = replier.texts
+    row = [_button(t.get(ctx.locale, f"kind-{k.value}"), "kind", k.value) for k in OrderKind]
+    cancel = [_button(t.get(ctx.locale, "form-cancel"), "cancel", "-")]
+    await replier.text(ctx, t.get(ctx.locale, "form-ask-kind"), buttons=[row, cancel])
+
+
+@router.callback_query(FormCallback.filter(F.step == "kind"), StateFilter(OrderForm.kind))
+async def form_kind(
+    query: CallbackQuery,
+    callback_data: FormCallback,
+    ctx: ChatContext,
+    state: FSMContext,
+    replier: Replier,
+) -> None:
+    await state.update_data(kind=OrderKind(callback_data.value).value)
+    await state.set_state(OrderForm.duration)
+    t = replier.texts
+    row = [_button(d, "duration", d) for d in DURATIONS]
+    cancel = [_button(t.get(ctx.locale, "form-cancel"), "cancel", "-")]
+    await query.answer()
+    await replier.text(ctx, t.get(ctx.locale, "form-ask-duration"), buttons=[row, cancel])
+
+
+@router.callback_query(FormCallback.filter(F.step == "duration"), StateFilter(OrderForm.duration))
+async def form_duration(
+    query: CallbackQuery,
+    callback_data: FormCallback,
+    ctx: ChatContext,
+    state: FSMContext,
+    replier: Replier,
+    queries: QueryService,
+    fmt: Formatter,
+) -> None:
+    duration = parse_duration(callback_data.value)
+    await state.update_data(duration=int(duration.total_seconds()))
+    await state.set_state(OrderForm.confirm)
+    data = await state.get_data()
+    by_level = await queries.reach(ctx.chat_id)
+    t = replier.texts
+    text = t.get(
+        ctx.locale,
+        "form-preview",
+        kind=t.get(ctx.locale, f"kind-{data['kind']}"),
+        duration=format_duration(duration),
+        text=esc(data["text"]),
+        targets=sum(by_level.values()),
+        levels=fmt.levels(ctx.locale, by_level),
+    )
+    buttons = [
+        [
+            _button(t.get(ctx.locale, "form-confirm"), "confirm", "-"),
+            _button(t.get(ctx.locale, "form-cancel"), "cancel", "-"),
+        ]
+    ]
+    await query.answer()
+    await replier.text(ctx, text, buttons=buttons)
+
+
+@router.callback_query(FormCallback.filter(F.step == "confirm"), StateFilter(OrderForm.confirm))
+async def form_confirm(
+    query: CallbackQuery, ctx: ChatContext, state: FSMContext, orders: OrderService
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    await orders.issue(
+        ctx.chat_id,
+        ctx.user_id,
+        OrderKind(data["kind"]),
+        data["text"],
+        timedelta(seconds=data["duration"]),
+    )
+    await query.answer()
+
+
+@router.callback_query(FormCallback.filter(F.step == "cancel"), ~StateFilter(None))
+async def form_cancel(
+    query: CallbackQuery, ctx: ChatContext, state: FSMContext, replier: Replier
+) -> None:
+    await state.clear()
+    await query.answer(replier.texts.get(ctx.locale, "form-cancelled"))
+
+
+@router.callback_query(FormCallback.filter())
+async def form_expired(query: CallbackQuery, ctx: ChatContext, replier: Replier) -> None:
+    await query.answer(replier.texts.get(ctx.locale, "form-expired"), show_alert=True)

@@ -1,0 +1,30 @@
+"""Issuing and cancelling orders: `/order ARGS` and `/cancel [ORDER]`."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.context import ChatContext
+from bot.parsing import optional_order_id, parse_order_args
+from cascade.order_service import OrderService
+
+router = Router(name="orders")
+
+
+@router.message(Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) > 1))
+async def order_command(
+    message: Message, command: CommandObject, ctx: ChatContext, orders: OrderService
+) -> None:
+    args = parse_order_args(command.args or "")
+    await orders.issue(
+        ctx.chat_id, ctx.user_id, args.kind, args.text, args.duration, ctx.message_id
+    )
+
+
+@router.message(Command("cancel"))
+async def cancel_command(
+    message: Message, command: CommandObject, ctx: ChatContext, orders: OrderService
+) -> None:
+    await orders.cancel(optional_order_id(command.args), ctx.chat_id, ctx.user_id)

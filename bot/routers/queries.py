@@ -1,0 +1,129 @@
+"""Questions: `/status`, `/pending`, `/whoami`, `/help` (and `/start` in private)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+
+from bot.context import ChatContext
+from bot.formatting import Formatter
+from bot.html import esc, mention
+from bot.parsing import optional_order_id
+from bot.presenter import BotPresenter
+from bot.replier import Replier
+from cascade.orders import OrderKind, OrderStatus
+from cascade.queries import QueryService
+
+router = Router(name="queries")
+MAX_PENDING_LINES = 60
+
+
+@router.message(Command("status"))
+async def status(
+    message: Message,
+    command: CommandObject,
+    ctx: ChatContext,
+    queries: QueryService,
+    replier: Replier,
+    fmt: Formatter,
+    presenter: BotPresenter,
+) -> None:
+    _, report = await queries.status(optional_order_id(command.args), ctx.chat_id)
+    t, loc, order = replier.texts, ctx.locale, report.order
+    levels = fmt.join(
+        loc,
+        [
+            t.get(loc, "status-level", level=fmt.level(loc, s.level), done=s.done, total=s.total)
+            for s in report.levels
+        ],
+    )
+    value = ""
+    if order.kind is not OrderKind.NOTICE:
+        key = "status-total-count" if order.kind is OrderKind.COUNT else "status-total-list"
+        value = t.get(loc, key, value=report.total_value) + "\n"
+    remaining = (
+        t.get(loc, "status-remaining", time=fmt.seconds(report.remaining_seconds))
+        if report.remaining_seconds > 0
+        else t.get(loc, "status-overdue")
+    )
+    text = t.get(
+        loc,
+        "status",
+        order=str(order.id),
+        kind=presenter.kind(loc, order.kind),
+        state=t.get(loc, f"status-{order.status.value}"),
+        text=esc(order.text),
+        done=report.done,
+        total=report.total,
+        percent=report.percent,
+        levels=levels,
+        value=value,
+        elapsed=fmt.seconds(report.elapsed_seconds),
+        remaining=remaining if order.status is OrderStatus.OPEN else "",
+    )
+    await replier.text(ctx, text.rstrip(" ·\n"))
+
+
+@router.message(Command("pending"))
+async def pending(
+    message: Message,
+    command: CommandObject,
+    ctx: ChatContext,
+    queries: QueryService,
+    replier: Replier,
+) -> None:
+    view = await queries.pending(optional_order_id(command.args), ctx.chat_id)
+    t, loc = replier.texts, ctx.locale
+    order_id = str(view.report.order.id)
+    count = sum(len(g.units) for g in view.groups)
+    if count == 0:
+        await replier.say(ctx, "pending-none", order=order_id)
+        return
+    lines = [t.get(loc, "pending-head", order=order_id, count=count)]
+    shown = 0
+    for group in view.groups:
+        if shown >= MAX_PENDING_LINES:
+            break
+        lines.append(t.get(loc, "pending-group", parent=esc(group.parent.name)))
+        for unit in group.units:
+            if shown >= MAX_PENDING_LINES:
+                break
+            who = mention(unit.commander_name, unit.commander_id)
+            lines.append(t.get(loc, "pending-unit", unit=esc(unit.name), commander=who))
+            shown += 1
+    if count > shown:
+        lines.append(t.get(loc, "pending-more", count=count - shown))
+    await replier.text(ctx, "\n".join(lines))
+
+
+@router.message(Command("whoami"))
+async def whoami(
+    message: Message, ctx: ChatContext, queries: QueryService, replier: Replier, fmt: Formatter
+) -> None:
+    seats = await queries.whoami(ctx.user_id)
+    t, loc = replier.texts, ctx.locale
+    if not seats:
+        await replier.say(ctx, "whoami-none")
+        return
+    lines = []
+    for seat in seats:
+        unit = seat.membership.unit
+        lines.append(
+            t.get(
+                loc,
+                "whoami-seat",
+                unit=esc(unit.name),
+                level=fmt.level(loc, unit.level),
+                position=t.get(loc, f"position-{seat.membership.position.value}"),
+            )
+        )
+        chain = " → ".join(esc(u.name) for u in reversed(seat.chain))
+        lines.append(t.get(loc, "whoami-chain", chain=chain))
+    await replier.text(ctx, "\n".join(lines))
+
+
+@router.message(Command("help"))
+@router.message(CommandStart())
+async def help_command(message: Message, ctx: ChatContext, replier: Replier) -> None:
+    await replier.say(ctx, "help")

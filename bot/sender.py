@@ -1,0 +1,187 @@
+"""The one sender: drains the outbox into Telegram within Telegram's limits.
+
+It is the only code that calls send methods. Rows go in priority order, each
+chat's rows in their own order; a 429 holds the chat for `retry_after` and the
+row waits (never dropped); a group upgraded to a supergroup is re-keyed and the
+row resent; network and server errors back off; a request Telegram will never
+accept is marked failed with its reason and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
+from pydantic import BaseModel
+
+from bot.ratelimit import RateLimiter
+from bot.settings import SenderLimits
+from cascade.outgoing import OutboxRow, OutgoingMessage
+from cascade.ports import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 120.0
+IDLE_WAIT = 5.0
+
+
+class SenderStats(BaseModel):
+    sent: int = 0
+    rate_limited: int = 0
+    retried: int = 0
+    failed: int = 0
+    migrated: int = 0
+
+
+class Sender:
+    def __init__(
+        self,
+        bot: Bot,
+        uow: UnitOfWorkFactory,
+        wakeup: asyncio.Event,
+        limits: SenderLimits,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.bot = bot
+        self.uow = uow
+        self.wakeup = wakeup
+        self.limiter = RateLimiter(limits)
+        self.monotonic = monotonic
+        self.wall = wall
+        self.stats = SenderStats()
+
+    async def run(self) -> None:
+        """Send until cancelled."""
+        while True:
+            self.wakeup.clear()
+            progressed, wait = await self.drain_once()
+            if progressed:
+                continue
+            async with self.uow() as tx:
+                next_due = await tx.outbox.next_due_at()
+            if next_due is not None:
+                wait = min(wait, max(0.0, next_due - self.wall()))
+            try:
+                await asyncio.wait_for(self.wakeup.wait(), timeout=max(0.005, wait))
+            except TimeoutError:
+                pass
+
+    async def drain_once(self) -> tuple[bool, float]:
+        """Send every due row the limits allow now; returns (sent any, seconds to wait)."""
+        async with self.uow() as tx:
+            rows = await tx.outbox.due(self.wall())
+        blocked: set[int] = set()
+        wait = IDLE_WAIT
+        progressed = False
+        for row in rows:
+            chat_id = row.message.chat_id
+            if chat_id in blocked:
+                continue
+            delay = self.limiter.wait_for(chat_id, self.monotonic())
+            if delay > 0:
+                blocked.add(chat_id)
+                wait = min(wait, delay)
+                continue
+            if await self.deliver(row):
+                progressed = True
+            else:
+                blocked.add(chat_id)
+        return progressed, wait
+
+    async def deliver(self, row: OutboxRow) -> bool:
+        """Try one row; True when it left the queue (sent or failed for good)."""
+        chat_id = row.message.chat_id
+        try:
+            sent = await self._send(row.message)
+        except TelegramRetryAfter as exc:
+            self.stats.rate_limited += 1
+            until = exc.retry_after
+            self.limiter.hold_chat(chat_id, self.monotonic() + until)
+            async with self.uow() as tx:
+                await tx.outbox.reschedule(row, self.wall() + until, f"429 retry_after={until}")
+                await tx.outbox.delay_chat(chat_id, self.wall() + until)
+            return False
+        except TelegramMigrateToChat as exc:
+            self.stats.migrated += 1
+            log.warning("chat %s migrated to %s; re-keyed", chat_id, exc.migrate_to_chat_id)
+            async with self.uow() as tx:
+                await tx.tower.rekey_chat(chat_id, exc.migrate_to_chat_id)
+                await tx.outbox.rekey_chat(chat_id, exc.migrate_to_chat_id)
+            return False
+        except (TelegramForbiddenError, TelegramNotFound, TelegramBadRequest) as exc:
+            self.stats.failed += 1
+            log.error("outbox %s to chat %s failed for good: %s", row.id, chat_id, exc.message)
+            async with self.uow() as tx:
+                await tx.outbox.mark_failed(row, exc.message)
+            return True
+        except (TelegramServerError, TelegramNetworkError, OSError, TimeoutError) as exc:
+            self.stats.retried += 1
+            backoff = min(MAX_BACKOFF, 2.0 ** min(row.attempts, 7)) * random.uniform(0.5, 1.0)
+            log.warning("outbox %s to chat %s: %s; retry in %.1fs", row.id, chat_id, exc, backoff)
+            self.limiter.hold_chat(chat_id, self.monotonic() + backoff)
+            async with self.uow() as tx:
+                await tx.outbox.reschedule(row, self.wall() + backoff, str(exc))
+            return False
+        self.limiter.record(chat_id, self.monotonic())
+        self.stats.sent += 1
+        async with self.uow() as tx:
+            await tx.outbox.mark_sent(row, sent.message_id)
+        return True
+
+    async def _send(self, message: OutgoingMessage) -> Message:
+        markup: InlineKeyboardMarkup | ForceReply | None = None
+        if message.buttons:
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]
+                    for row in message.buttons
+                ]
+            )
+        elif message.force_reply:
+            markup = ForceReply(force_reply=True, selective=True)
+        reply = (
+            ReplyParameters(
+                message_id=message.reply_to_message_id, allow_sending_without_reply=True
+            )
+            if message.reply_to_message_id is not None
+            else None
+        )
+        if message.document is not None:
+            return await self.bot.send_document(
+                message.chat_id,
+                BufferedInputFile(message.document, filename=message.filename or "file"),
+                caption=message.text or None,
+                parse_mode="HTML",
+                reply_markup=markup,
+                reply_parameters=reply,
+            )
+        return await self.bot.send_message(
+            message.chat_id,
+            message.text,
+            parse_mode="HTML",
+            reply_markup=markup,
+            reply_parameters=reply,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )

@@ -1,0 +1,78 @@
+"""Settings from the environment (pydantic-settings); the token stays a secret.
+
+A missing or malformed setting stops `towerbot run` at start with one line
+naming the variable, never a traceback and never the token's value.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+
+
+class SenderLimits(BaseSettings):
+    """Telegram's limits the sender keeps to (all configurable)."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    per_second: float = Field(30.0, gt=0, alias="TOWERBOT_RATE")
+    chat_interval: float = Field(1.0, ge=0, alias="TOWERBOT_CHAT_INTERVAL")
+    group_per_minute: int = Field(20, gt=0, alias="TOWERBOT_GROUP_PER_MINUTE")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    bot_token: SecretStr = Field(alias="BOT_TOKEN")
+    telegram_api_url: str = Field("https://api.telegram.org", alias="TELEGRAM_API_URL")
+    db: Path = Field(Path("towerbot.db"), alias="TOWERBOT_DB")
+    admins: Annotated[frozenset[int], NoDecode] = Field(frozenset(), alias="TOWERBOT_ADMINS")
+    timezone: str = Field("Asia/Shanghai", alias="TOWERBOT_TZ")
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not TOKEN_SHAPE.match(value.get_secret_value()):
+            raise ValueError("does not look like a bot token (digits:letters, from @BotFather)")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _url_shape(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admin_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d{1,20}", p) for p in parts):
+                raise ValueError("must be comma-separated Telegram user ids, e.g. 101,102")
+            return frozenset(int(p) for p in parts)
+        return value
+
+
+def explain(error: ValidationError) -> str:
+    """One line naming the first bad setting by its environment variable."""
+    first = error.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else "?"
+    aliases = {
+        "bot_token": "BOT_TOKEN",
+        "telegram_api_url": "TELEGRAM_API_URL",
+        "db": "TOWERBOT_DB",
+        "admins": "TOWERBOT_ADMINS",
+        "timezone": "TOWERBOT_TZ",
+    }
+    variable = aliases.get(name, name)
+    reason = (
+        "is not set" if first["type"] == "missing" else first["msg"].removeprefix("Value error, ")
+    )
+    return f"towerbot: setting {variable} {reason}"

@@ -1,0 +1,111 @@
+"""A whole tower running locally: the sandbox server, the bot against it over
+real HTTP, and every person and group of a tower file registered in the sandbox.
+
+Drills, end-to-end tests and the demo all start from here, so they exercise the
+same path a real deployment does (aiogram's real session, the outbox, the sender).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.app import TowerBot, telegram_session
+from bot.settings import SenderLimits
+from cascade.clock import Clock
+from cascade.tower import Tower
+from cascade.towerfile import load_path
+from sandbox import SandboxServer, SandboxState
+from storage.importer import import_units
+
+DRILL_TOKEN = "7000000001:SANDBOXdrillTOKENxxxxxxxxxxxxxxxxxx"
+
+
+class SandboxWorld:
+    def __init__(
+        self,
+        tower_file: Path,
+        workdir: Path,
+        limits: SenderLimits | None = None,
+        clock: Clock | None = None,
+        admins: frozenset[int] = frozenset(),
+        port: int = 0,
+    ) -> None:
+        self.tower = Tower(load_path(tower_file))
+        self.state = SandboxState()
+        self.server = SandboxServer(state=self.state, port=port)
+        self.db_path = workdir / "towerbot.db"
+        self.limits = limits
+        self.clock = clock
+        self.admins = admins
+        self.app: TowerBot | None = None
+
+    async def start(self) -> str:
+        url = await self.server.start()
+        self.register()
+        app = TowerBot(
+            DRILL_TOKEN,
+            self.db_path,
+            telegram_session(url),
+            clock=self.clock,
+            admins=self.admins,
+            limits=self.limits,
+        )
+        await app.open()
+        await import_units(app.db, list(self.tower.units.values()))
+        await app.start()
+        self.app = app
+        return url
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.stop()
+        await self.server.stop()
+
+    async def __aenter__(self) -> SandboxWorld:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def register(self) -> None:
+        """Every person and every bound group of the tower, into the sandbox."""
+        users: dict[int, dict[str, Any]] = {}
+        chats = []
+        for unit in self.tower.walk():
+            for _, person in unit.people():
+                if person.telegram_id is not None:
+                    users[person.telegram_id] = {
+                        "id": person.telegram_id,
+                        "first_name": person.name,
+                    }
+            if unit.chat_id is not None:
+                chats.append(
+                    {
+                        "id": unit.chat_id,
+                        "title": unit.name,
+                        "type": "supergroup",
+                        "members": sorted(self.tower.member_ids(unit.code)),
+                    }
+                )
+        self.state.add_bulk(chats=chats, users=list(users.values()))
+
+    @property
+    def bot(self) -> TowerBot:
+        assert self.app is not None, "the world is not started"
+        return self.app
+
+    def order_copies(self, chat_id: int, order_id: int) -> list[dict[str, Any]]:
+        """The bot's messages in a chat that carry the "收到" button of `order_id`."""
+        data = f"ack:{order_id}"
+        return [
+            m
+            for m in self.state.bot_messages(chat_id)
+            if m["reply_markup"]
+            and any(
+                b.get("callback_data") == data
+                for row in m["reply_markup"]["inline_keyboard"]
+                for b in row
+            )
+        ]

@@ -1,0 +1,318 @@
+"""The order loop's decisions: issue, acknowledge, report, cancel.
+
+Each public method is one decision in one unit of work: it checks who may do
+it, changes the order rows through the roll-up, and queues every message the
+decision causes in the same transaction, so a crash loses nothing half-done.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+from cascade import report as reports
+from cascade import rollup
+from cascade.clock import Clock
+from cascade.errors import Refused
+from cascade.numerals import parse_count
+from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
+from cascade.outgoing import MessageRef, OutgoingMessage, Priority
+from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.presenter import Presenter
+from cascade.tower import Position
+
+ANSWERING = (Position.COMMANDER, Position.DEPUTY)
+MAX_LIST_LINES = 500
+
+
+class AckOutcome(BaseModel):
+    """What a "收到" press did, for the answer shown to the person who pressed."""
+
+    order_id: int
+    kind: OrderKind
+    unit_code: str
+    first: bool
+    needs_value: bool
+
+
+class OrderService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        presenter: Presenter,
+        admins: frozenset[int] = frozenset(),
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.presenter = presenter
+        self.admins = admins
+
+    async def issue(
+        self,
+        chat_id: int,
+        user_id: int,
+        kind: OrderKind,
+        text: str,
+        duration: timedelta,
+        reply_to: int | None = None,
+    ) -> Order:
+        """Send an order from the chat's unit to every unit below it."""
+        text = text.strip()
+        if not text:
+            raise Refused("order-text-missing")
+        if len(text) > MAX_ORDER_TEXT:
+            raise Refused("order-text-too-long", max=MAX_ORDER_TEXT)
+        async with self.uow() as tx:
+            issuer = await self._unit_of_chat(tx, chat_id)
+            await self._require_answering(
+                tx, issuer, user_id, admin_ok=True, key="not-allowed-order"
+            )
+            subtree = sorted(await tx.tower.subtree(issuer.code), key=lambda u: u.level)
+            if len(subtree) < 2:
+                raise Refused("no-units-below", unit=issuer.name)
+            now = self.clock.now()
+            states = _states(issuer, subtree)
+            order = await tx.orders.create(
+                issuer.code, user_id, kind, text, now, now + duration, states
+            )
+            for unit, state in zip(subtree[1:], states[1:], strict=True):
+                if unit.chat_id is None:
+                    continue
+                ref = MessageRef(purpose="order_copy", order_id=order.id, unit_code=unit.code)
+                rendered = self.presenter.order_copy(order, unit, issuer, state.is_bottom)
+                await tx.outbox.add(OutgoingMessage.of(unit.chat_id, rendered, Priority.ORDER, ref))
+            by_level = dict(sorted(Counter(u.level for u in subtree[1:]).items()))
+            confirmation = self.presenter.order_issued(order, issuer, by_level)
+            ref = MessageRef(purpose="order_issued", order_id=order.id, unit_code=issuer.code)
+            await tx.outbox.add(
+                OutgoingMessage.of(chat_id, confirmation, Priority.INTERACTIVE, ref, reply_to)
+            )
+            return order
+
+    async def check_can_order(self, chat_id: int, user_id: int) -> None:
+        """Refuse early (before a form is filled in) if this person may not order here."""
+        async with self.uow() as tx:
+            issuer = await self._unit_of_chat(tx, chat_id)
+            await self._require_answering(
+                tx, issuer, user_id, admin_ok=True, key="not-allowed-order"
+            )
+
+    async def acknowledge(self, order_id: int, chat_id: int, user_id: int) -> AckOutcome:
+        """The unit of this chat says "收到" to the order."""
+        async with self.uow() as tx:
+            order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
+            result = rollup.acknowledge(
+                chain, order.kind, user_id, self.clock.now(), order.deadline_at
+            )
+            await self._settle(tx, order, chain, result)
+            own = chain[0]
+            return AckOutcome(
+                order_id=order.id,
+                kind=order.kind,
+                unit_code=unit.code,
+                first=result.first_answer,
+                needs_value=order.kind is not OrderKind.NOTICE
+                and own.is_bottom
+                and own.answered_at is None,
+            )
+
+    async def report(
+        self, order_id: int | None, chat_id: int, user_id: int, raw: str, reply_to: int | None
+    ) -> Order:
+        """The unit of this chat reports its value (a re-report replaces it)."""
+        async with self.uow() as tx:
+            if order_id is None:
+                order_id = (await self._resolve(tx, None, chat_id, open_only=False)).id
+            order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
+            own = chain[0]
+            now = self.clock.now()
+            replaced = own.answered_at is not None
+            if order.kind is OrderKind.NOTICE:
+                result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
+            elif not own.is_bottom:
+                raise Refused("values-from-below", unit=unit.name)
+            else:
+                value, items = _parse_value(order.kind, raw)
+                result = rollup.answer(
+                    chain, order.kind, user_id, now, order.deadline_at, value, items
+                )
+            await self._settle(tx, order, chain, result)
+            if order.kind is not OrderKind.NOTICE:
+                rendered = self.presenter.answer_recorded(order, unit, own, replaced)
+                ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
+                await tx.outbox.add(
+                    OutgoingMessage.of(chat_id, rendered, Priority.INTERACTIVE, ref, reply_to)
+                )
+            return order
+
+    async def cancel(self, order_id: int | None, chat_id: int, user_id: int) -> Order:
+        """Stop an open order: pending units are told, the issuer gets the report."""
+        async with self.uow() as tx:
+            order = await self._resolve(tx, order_id, chat_id, open_only=True)
+            issuer = await tx.tower.ref(order.issuer_unit)
+            assert issuer is not None
+            await self._require_answering(
+                tx, issuer, user_id, admin_ok=True, key="not-allowed-cancel"
+            )
+            if not order.is_open:
+                raise Refused("order-closed", order=order.id)
+            now = self.clock.now()
+            order.status = OrderStatus.CANCELLED
+            order.finished_at = now
+            await tx.orders.save(order)
+            states = await tx.orders.targets(order.id)
+            pending = [s.unit_code for s in states if not s.is_done and not s.is_root]
+            refs = await tx.tower.refs(pending)
+            for code in pending:
+                unit = refs.get(code)
+                if unit is not None and unit.chat_id is not None:
+                    rendered = self.presenter.cancelled(order, unit)
+                    ref = MessageRef(purpose="cancelled", order_id=order.id, unit_code=code)
+                    await tx.outbox.add(
+                        OutgoingMessage.of(unit.chat_id, rendered, Priority.ORDER, ref)
+                    )
+            await self._final_report(tx, order, issuer, states, corrected=False)
+            return order
+
+    async def _answering_chain(
+        self, tx: UnitOfWork, order_id: int, chat_id: int, user_id: int
+    ) -> tuple[Order, UnitRef, list[TargetState]]:
+        order = await tx.orders.get(order_id)
+        if order is None:
+            raise Refused("order-unknown", order=order_id)
+        if order.status is OrderStatus.CANCELLED:
+            raise Refused("order-cancelled", order=order.id)
+        unit = await self._unit_of_chat(tx, chat_id)
+        chain = await tx.orders.chain(order.id, unit.code)
+        if not chain or chain[0].is_root:
+            raise Refused("not-a-target", order=order.id, unit=unit.name)
+        await self._require_answering(tx, unit, user_id, admin_ok=False, key="not-unit-commander")
+        return order, unit, chain
+
+    async def _settle(
+        self, tx: UnitOfWork, order: Order, chain: list[TargetState], result: rollup.RollupResult
+    ) -> None:
+        """Persist the chain and send what the newly done units and totals call for."""
+        await tx.orders.save_states(chain)
+        by_code = {s.unit_code: s for s in chain}
+        refs = await tx.tower.refs([s.unit_code for s in chain])
+        was_done = order.status is OrderStatus.DONE
+        for code in result.newly_done:
+            state = by_code[code]
+            unit = refs[code]
+            if state.is_root:
+                continue
+            order.done_targets += 1
+            if state.is_bottom:
+                continue
+            if unit.chat_id is not None:
+                ref = MessageRef(purpose="unit_done", order_id=order.id, unit_code=code)
+                rendered = self.presenter.unit_done(order, unit, state)
+                await tx.outbox.add(
+                    OutgoingMessage.of(unit.chat_id, rendered, Priority.REPORT, ref)
+                )
+            parent = refs.get(state.parent_code or "")
+            if parent is not None and parent.chat_id is not None:
+                ref = MessageRef(purpose="child_done", order_id=order.id, unit_code=code)
+                rendered = self.presenter.child_done(order, parent, unit, state)
+                await tx.outbox.add(
+                    OutgoingMessage.of(parent.chat_id, rendered, Priority.REPORT, ref)
+                )
+        root = chain[-1]
+        if root.unit_code in result.newly_done:
+            order.status = OrderStatus.DONE
+            order.finished_at = self.clock.now()
+        await tx.orders.save(order)
+        issuer = refs[root.unit_code]
+        if root.unit_code in result.newly_done or (was_done and result.changed):
+            states = await tx.orders.targets(order.id)
+            await self._final_report(tx, order, issuer, states, corrected=was_done)
+
+    async def _final_report(
+        self,
+        tx: UnitOfWork,
+        order: Order,
+        issuer: UnitRef,
+        states: list[TargetState],
+        corrected: bool,
+    ) -> None:
+        if issuer.chat_id is None:
+            return
+        built = reports.build(order, states, order.issuer_unit, self.clock.now())
+        names = await tx.tower.refs(built.late_units + built.pending_units)
+        rendered = self.presenter.final_report(issuer, built, names, corrected)
+        ref = MessageRef(purpose="final_report", order_id=order.id, unit_code=issuer.code)
+        await tx.outbox.add(OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref))
+
+    async def _resolve(
+        self, tx: UnitOfWork, order_id: int | None, chat_id: int, open_only: bool
+    ) -> Order:
+        unit = await self._unit_of_chat(tx, chat_id)
+        return await resolve_order(tx, order_id, unit, open_only)
+
+    async def _unit_of_chat(self, tx: UnitOfWork, chat_id: int) -> UnitRef:
+        unit = await tx.tower.by_chat(chat_id)
+        if unit is None:
+            raise Refused("chat-unbound")
+        return unit
+
+    async def _require_answering(
+        self, tx: UnitOfWork, unit: UnitRef, user_id: int, admin_ok: bool, key: str
+    ) -> None:
+        if admin_ok and user_id in self.admins:
+            return
+        if await tx.tower.position(unit.code, user_id) not in ANSWERING:
+            raise Refused(key, unit=unit.name)
+
+
+async def resolve_order(
+    tx: UnitOfWork, order_id: int | None, unit: UnitRef, open_only: bool
+) -> Order:
+    """The order a command means: the one named, or the chat unit's newest."""
+    if order_id is None:
+        order = await tx.orders.latest_for_unit(unit.code, open_only=open_only)
+        if order is None:
+            raise Refused("no-open-order" if open_only else "no-order", unit=unit.name)
+        return order
+    order = await tx.orders.get(order_id)
+    if order is None:
+        raise Refused("order-unknown", order=order_id)
+    if not await tx.orders.chain(order.id, unit.code):
+        raise Refused("order-not-here", order=order_id, unit=unit.name)
+    return order
+
+
+def _states(issuer: UnitRef, subtree: list[UnitRef]) -> list[TargetState]:
+    children = Counter(u.parent for u in subtree[1:])
+    return [
+        TargetState(
+            order_id=0,
+            unit_code=unit.code,
+            parent_code=None if unit.code == issuer.code else unit.parent,
+            level=unit.level,
+            is_root=unit.code == issuer.code,
+            is_bottom=children[unit.code] == 0,
+            children_total=children[unit.code],
+        )
+        for unit in subtree
+    ]
+
+
+def _parse_value(kind: OrderKind, raw: str) -> tuple[int | None, list[str] | None]:
+    if kind is OrderKind.COUNT:
+        try:
+            return parse_count(raw), None
+        except ValueError as exc:
+            raise Refused("bad-count", value=raw.strip()[:40]) from exc
+    lines = [
+        line.strip(" \t-•·") for line in raw.replace("；", "\n").replace(";", "\n").splitlines()
+    ]
+    items = [line for line in lines if line]
+    if not items:
+        raise Refused("bad-list")
+    if len(items) > MAX_LIST_LINES:
+        raise Refused("list-too-long", max=MAX_LIST_LINES)
+    return None, items

@@ -1,0 +1,85 @@
+"""What the domain wants sent, before any Telegram object exists.
+
+The domain decides a message (where, what, which buttons, how urgent); storage
+keeps it in the outbox in the same transaction as the decision; the bot's
+sender turns it into a Telegram call. Text is already rendered HTML.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from pydantic import BaseModel
+
+
+class Priority(IntEnum):
+    """Lower goes first: answers to people, orders, escalations, reminders, edits."""
+
+    INTERACTIVE = 0
+    ORDER = 10
+    ESCALATION = 20
+    REPORT = 30
+    REMINDER = 40
+    PROGRESS = 50
+
+
+class Button(BaseModel):
+    text: str
+    callback_data: str
+
+
+class MessageRef(BaseModel):
+    """Why a message exists, so a reply to it can be traced back to an order."""
+
+    purpose: str
+    order_id: int | None = None
+    unit_code: str | None = None
+
+
+class Rendered(BaseModel):
+    """Text (Telegram HTML) and inline buttons made by the presenter."""
+
+    text: str
+    buttons: list[list[Button]] = []
+    force_reply: bool = False
+
+
+class OutgoingMessage(BaseModel):
+    """One message to send (or, with `edit_of`, an edit of a sent message)."""
+
+    chat_id: int
+    text: str
+    buttons: list[list[Button]] = []
+    force_reply: bool = False
+    reply_to_message_id: int | None = None
+    priority: Priority = Priority.INTERACTIVE
+    ref: MessageRef | None = None
+    document: bytes | None = None
+    filename: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        chat_id: int,
+        rendered: Rendered,
+        priority: Priority,
+        ref: MessageRef | None = None,
+        reply_to: int | None = None,
+    ) -> OutgoingMessage:
+        return cls(
+            chat_id=chat_id,
+            text=rendered.text,
+            buttons=rendered.buttons,
+            force_reply=rendered.force_reply,
+            priority=priority,
+            ref=ref,
+            reply_to_message_id=reply_to,
+        )
+
+
+class OutboxRow(BaseModel):
+    """A queued message as the sender sees it."""
+
+    id: int
+    attempts: int
+    message: OutgoingMessage

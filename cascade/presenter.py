@@ -1,0 +1,32 @@
+"""What the domain asks the adapter to word: one method per kind of message.
+
+The domain decides who gets which message; the bot implements this protocol
+with translated texts and its own callback data, so no wording lives here.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from cascade.orders import Order, TargetState
+from cascade.outgoing import Rendered
+from cascade.ports import UnitRef
+from cascade.report import OrderReport
+
+
+class Presenter(Protocol):
+    def order_copy(
+        self, order: Order, unit: UnitRef, issuer: UnitRef, is_bottom: bool
+    ) -> Rendered: ...
+    def order_issued(self, order: Order, issuer: UnitRef, by_level: dict[int, int]) -> Rendered: ...
+    def answer_recorded(
+        self, order: Order, unit: UnitRef, state: TargetState, replaced: bool
+    ) -> Rendered: ...
+    def unit_done(self, order: Order, unit: UnitRef, state: TargetState) -> Rendered: ...
+    def child_done(
+        self, order: Order, parent: UnitRef, child: UnitRef, state: TargetState
+    ) -> Rendered: ...
+    def final_report(
+        self, issuer: UnitRef, report: OrderReport, names: dict[str, UnitRef], corrected: bool
+    ) -> Rendered: ...
+    def cancelled(self, order: Order, unit: UnitRef) -> Rendered: ...

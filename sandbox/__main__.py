@@ -1,0 +1,47 @@
+"""`python -m sandbox`: run the sandbox on a local port until Ctrl-C.
+
+Why this module exists: to poke the sandbox by hand (curl, a bot started with
+`TELEGRAM_API_URL=http://127.0.0.1:8081`) without writing any code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxState
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox", description="Run the Telegram-compatible sandbox server."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8081, help="port to bind (default 8081)")
+    parser.add_argument(
+        "--token", action="append", default=[], help="register a bot token up front (repeatable)"
+    )
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    state = SandboxState()
+    for token in args.token:
+        state.add_bot(token)
+    async with SandboxServer(args.host, args.port, state) as server:
+        print(f"sandbox listening on {server.base_url} (Ctrl-C to stop)", flush=True)
+        await asyncio.Event().wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO)
+    args = parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    main()

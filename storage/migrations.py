@@ -1,0 +1,98 @@
+"""Ordered schema migrations, tracked with `PRAGMA user_version`.
+
+A migration is appended, never edited: a database at version N runs exactly
+the migrations after N, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the tower, orders with their per-unit rows, the outbox and message refs.
+    """
+    CREATE TABLE units (
+        code TEXT PRIMARY KEY,
+        parent TEXT,
+        path TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        chat_id INTEGER UNIQUE,
+        locale TEXT NOT NULL,
+        commander_name TEXT,
+        commander_id INTEGER,
+        unreachable INTEGER NOT NULL DEFAULT 0,
+        doc TEXT NOT NULL
+    );
+    CREATE INDEX units_path ON units(path);
+    CREATE TABLE members (
+        unit_code TEXT NOT NULL REFERENCES units(code) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        position TEXT NOT NULL,
+        name TEXT NOT NULL,
+        telegram_id INTEGER,
+        roles TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (unit_code, seq)
+    );
+    CREATE INDEX members_person ON members(telegram_id);
+    CREATE TABLE orders (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        issuer_unit TEXT NOT NULL,
+        issuer_user INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        deadline_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        finished_at TEXT,
+        total_targets INTEGER NOT NULL,
+        done_targets INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE order_units (
+        order_id INTEGER NOT NULL REFERENCES orders(id),
+        unit_code TEXT NOT NULL,
+        parent_code TEXT,
+        path TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        is_root INTEGER NOT NULL,
+        is_bottom INTEGER NOT NULL,
+        children_total INTEGER NOT NULL,
+        children_done INTEGER NOT NULL DEFAULT 0,
+        acked_at TEXT,
+        acked_by INTEGER,
+        answered_at TEXT,
+        updated_at TEXT,
+        answered_by INTEGER,
+        value INTEGER,
+        items TEXT,
+        subtotal INTEGER NOT NULL DEFAULT 0,
+        done_at TEXT,
+        late INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (order_id, unit_code)
+    );
+    CREATE INDEX order_units_path ON order_units(order_id, path);
+    CREATE INDEX order_units_unit ON order_units(unit_code, order_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        document BLOB,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before REAL NOT NULL DEFAULT 0,
+        sent_at TEXT,
+        message_id INTEGER,
+        error TEXT
+    );
+    CREATE INDEX outbox_due ON outbox(status, priority, id);
+    CREATE TABLE message_refs (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        purpose TEXT NOT NULL,
+        order_id INTEGER,
+        unit_code TEXT,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    """,
+]

@@ -1,0 +1,128 @@
+"""The outbox: every message the bot decided to send, until it is sent.
+
+The domain only appends; the sender takes due rows in priority order, records
+the Telegram message id (and what the message was for) when one is sent, and
+reschedules or fails rows on errors. Nothing leaves this table unsent silently.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from cascade.outgoing import MessageRef, OutboxRow, OutgoingMessage
+
+
+class SqliteOutboxRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self.added = 0
+
+    async def add(self, message: OutgoingMessage) -> int:
+        payload = message.model_dump_json(exclude={"document"})
+        cur = await self.conn.execute(
+            "INSERT INTO outbox (created_at, priority, chat_id, payload, document) "
+            "VALUES (?,?,?,?,?)",
+            (
+                datetime.now(UTC).isoformat(),
+                int(message.priority),
+                message.chat_id,
+                payload,
+                message.document,
+            ),
+        )
+        self.added += 1
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def due(self, now: float, limit: int = 200) -> list[OutboxRow]:
+        sql = (
+            "SELECT id, attempts, chat_id, payload, document FROM outbox "
+            "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?"
+        )
+        async with self.conn.execute(sql, (now, limit)) as cur:
+            rows = await cur.fetchall()
+        out = []
+        for row in rows:
+            message = OutgoingMessage.model_validate_json(row["payload"])
+            message.document = row["document"]
+            message.chat_id = row["chat_id"]
+            out.append(OutboxRow(id=row["id"], attempts=row["attempts"], message=message))
+        return out
+
+    async def next_due_at(self) -> float | None:
+        sql = "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
+        async with self.conn.execute(sql) as cur:
+            row = await cur.fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def mark_sent(self, row: OutboxRow, message_id: int) -> None:
+        await self.conn.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = ? "
+            "WHERE id = ?",
+            (datetime.now(UTC).isoformat(), message_id, row.attempts + 1, row.id),
+        )
+        ref = row.message.ref
+        if ref is not None:
+            await self.conn.execute(
+                "INSERT OR REPLACE INTO message_refs (chat_id, message_id, purpose, order_id, "
+                "unit_code) VALUES (?,?,?,?,?)",
+                (row.message.chat_id, message_id, ref.purpose, ref.order_id, ref.unit_code),
+            )
+
+    async def reschedule(self, row: OutboxRow, not_before: float, error: str) -> None:
+        await self.conn.execute(
+            "UPDATE outbox SET not_before = ?, attempts = ?, error = ? WHERE id = ?",
+            (not_before, row.attempts + 1, error[:500], row.id),
+        )
+
+    async def delay_chat(self, chat_id: int, not_before: float) -> None:
+        await self.conn.execute(
+            "UPDATE outbox SET not_before = MAX(not_before, ?) "
+            "WHERE status = 'pending' AND chat_id = ?",
+            (not_before, chat_id),
+        )
+
+    async def mark_failed(self, row: OutboxRow, error: str) -> None:
+        await self.conn.execute(
+            "UPDATE outbox SET status = 'failed', attempts = ?, error = ? WHERE id = ?",
+            (row.attempts + 1, error[:500], row.id),
+        )
+
+    async def rekey_chat(self, old: int, new: int) -> None:
+        """A group became a supergroup: its queued messages follow it."""
+        await self.conn.execute(
+            "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'", (new, old)
+        )
+
+    async def counts(self) -> dict[str, int]:
+        async with self.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:
+            return {r[0]: r[1] for r in await cur.fetchall()}
+
+
+class SqliteRefRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def lookup(self, chat_id: int, message_id: int) -> MessageRef | None:
+        sql = (
+            "SELECT purpose, order_id, unit_code FROM message_refs "
+            "WHERE chat_id = ? AND message_id = ?"
+        )
+        async with self.conn.execute(sql, (chat_id, message_id)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return MessageRef(
+            purpose=row["purpose"], order_id=row["order_id"], unit_code=row["unit_code"]
+        )
+
+    async def sent(self, order_id: int, purpose: str) -> list[tuple[int, int]]:
+        """(chat id, message id) of the sent messages of an order with this purpose."""
+        sql = (
+            "SELECT chat_id, message_id FROM message_refs WHERE order_id = ? AND purpose = ? "
+            "ORDER BY message_id"
+        )
+        async with self.conn.execute(sql, (order_id, purpose)) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]

@@ -1,0 +1,155 @@
+"""The tower in SQLite: units with materialised paths, and their people."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import aiosqlite
+
+from cascade.ports import Membership, UnitRef
+from cascade.tower import Position, Unit
+from storage.paths import codes_of, subtree_range
+
+REF_COLUMNS = (
+    "code, name, level, kind, parent, chat_id, locale, commander_name, commander_id, unreachable"
+)
+
+
+def ref_of(row: aiosqlite.Row) -> UnitRef:
+    return UnitRef(
+        code=row["code"],
+        name=row["name"],
+        level=row["level"],
+        kind=row["kind"],
+        parent=row["parent"],
+        chat_id=row["chat_id"],
+        locale=row["locale"],
+        commander_name=row["commander_name"],
+        commander_id=row["commander_id"],
+        unreachable=bool(row["unreachable"]),
+    )
+
+
+class SqliteTowerRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def unit(self, code: str) -> Unit | None:
+        async with self.conn.execute("SELECT doc FROM units WHERE code = ?", (code,)) as cur:
+            row = await cur.fetchone()
+        return Unit.model_validate_json(row["doc"]) if row else None
+
+    async def ref(self, code: str) -> UnitRef | None:
+        return (await self.refs([code])).get(code)
+
+    async def by_chat(self, chat_id: int) -> UnitRef | None:
+        sql = f"SELECT {REF_COLUMNS} FROM units WHERE chat_id = ?"
+        async with self.conn.execute(sql, (chat_id,)) as cur:
+            row = await cur.fetchone()
+        return ref_of(row) if row else None
+
+    async def refs(self, codes: Iterable[str]) -> dict[str, UnitRef]:
+        wanted = list(dict.fromkeys(codes))
+        out: dict[str, UnitRef] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {REF_COLUMNS} FROM units WHERE code IN ({marks})"
+            async with self.conn.execute(sql, chunk) as cur:
+                for row in await cur.fetchall():
+                    out[row["code"]] = ref_of(row)
+        return out
+
+    async def memberships(self, telegram_id: int) -> list[Membership]:
+        sql = (
+            f"SELECT m.position, {', '.join('u.' + c.strip() for c in REF_COLUMNS.split(','))} "
+            "FROM members m JOIN units u ON u.code = m.unit_code "
+            "WHERE m.telegram_id = ? ORDER BY u.level, u.code, m.seq"
+        )
+        seen: set[str] = set()
+        out: list[Membership] = []
+        async with self.conn.execute(sql, (telegram_id,)) as cur:
+            for row in await cur.fetchall():
+                if row["code"] not in seen:
+                    seen.add(row["code"])
+                    out.append(Membership(unit=ref_of(row), position=Position(row["position"])))
+        return out
+
+    async def position(self, code: str, telegram_id: int) -> Position | None:
+        sql = "SELECT position FROM members WHERE unit_code = ? AND telegram_id = ? ORDER BY seq"
+        async with self.conn.execute(sql, (code, telegram_id)) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            return Position(row["position"])
+        sql = "SELECT 1 FROM units WHERE parent = ? AND commander_id = ? LIMIT 1"
+        async with self.conn.execute(sql, (code, telegram_id)) as cur:
+            child = await cur.fetchone()
+        return Position.MEMBER if child else None
+
+    async def chain(self, code: str) -> list[UnitRef]:
+        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return []
+        codes = list(reversed(codes_of(row["path"])))
+        refs = await self.refs(codes)
+        return [refs[c] for c in codes if c in refs]
+
+    async def subtree(self, code: str) -> list[UnitRef]:
+        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return []
+        low, high = subtree_range(row["path"])
+        sql = f"SELECT {REF_COLUMNS} FROM units WHERE path >= ? AND path < ? ORDER BY path"
+        async with self.conn.execute(sql, (low, high)) as cur:
+            return [ref_of(r) for r in await cur.fetchall()]
+
+    async def rekey_chat(self, old: int, new: int) -> None:
+        await self.conn.execute("UPDATE units SET chat_id = ? WHERE chat_id = ?", (new, old))
+
+    async def all_refs(self) -> list[UnitRef]:
+        sql = f"SELECT {REF_COLUMNS} FROM units ORDER BY path"
+        async with self.conn.execute(sql) as cur:
+            return [ref_of(r) for r in await cur.fetchall()]
+
+    async def paths(self) -> dict[str, tuple[str, str]]:
+        """code → (path, doc) of every stored unit, for import diffs."""
+        async with self.conn.execute("SELECT code, path, doc FROM units") as cur:
+            return {r["code"]: (r["path"], r["doc"]) for r in await cur.fetchall()}
+
+    async def delete(self, codes: list[str]) -> None:
+        await self.conn.executemany("DELETE FROM units WHERE code = ?", [(c,) for c in codes])
+
+    async def insert(self, rows: list[tuple[Unit, str, str]]) -> None:
+        """Insert units with their path and canonical document, then their people."""
+        await self.conn.executemany(
+            "INSERT INTO units (code, parent, path, level, kind, name, chat_id, locale, "
+            "commander_name, commander_id, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    u.code,
+                    u.parent,
+                    path,
+                    u.level,
+                    u.kind,
+                    u.name,
+                    u.chat_id,
+                    u.locale,
+                    u.commander.name if u.commander else None,
+                    u.commander.telegram_id if u.commander else None,
+                    doc,
+                )
+                for u, path, doc in rows
+            ],
+        )
+        await self.conn.executemany(
+            "INSERT INTO members (unit_code, seq, position, name, telegram_id, roles) "
+            "VALUES (?,?,?,?,?,?)",
+            [
+                (u.code, seq, position.value, p.name, p.telegram_id, json.dumps(list(p.roles)))
+                for u, _, _ in rows
+                for seq, (position, p) in enumerate(u.people())
+            ],
+        )

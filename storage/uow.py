@@ -1,0 +1,18 @@
+"""The repositories of one transaction, bundled as the domain's `UnitOfWork`."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from storage.order_repo import SqliteOrderRepository
+from storage.outbox_repo import SqliteOutboxRepository, SqliteRefRepository
+from storage.tower_repo import SqliteTowerRepository
+
+
+class SqliteUnitOfWork:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self.tower = SqliteTowerRepository(conn)
+        self.orders = SqliteOrderRepository(conn)
+        self.outbox = SqliteOutboxRepository(conn)
+        self.refs = SqliteRefRepository(conn)

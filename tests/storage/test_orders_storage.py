@@ -1,0 +1,260 @@
+"""Orders, their per-unit rows and the outbox in SQLite: one decision, one transaction.
+
+The design promises that a crash at any point loses no decided message and
+leaves no half-made order. These tests issue orders through `OrderService`
+against a real file, break transactions on purpose, and check the tower and
+order queries (subtree ranges, chains, memberships) the services rely on.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cascade.clock import FakeClock
+from cascade.errors import Refused
+from cascade.order_service import OrderService
+from cascade.orders import Order, OrderKind, TargetState
+from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
+from cascade.ports import UnitRef
+from cascade.report import OrderReport
+from cascade.tower import Person, Position, Unit
+from storage.db import Database
+from storage.importer import import_units
+
+HQ_CHAT = -1002000000001
+HQ_COMMANDER = 6000000001
+
+
+class PlainPresenter:
+    """The domain's Presenter with plain words, so storage tests need no bot."""
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.copies = 0
+        self.fail_after = fail_after
+
+    def order_copy(self, order: Order, unit: UnitRef, issuer: UnitRef, is_bottom: bool) -> Rendered:
+        self.copies += 1
+        if self.fail_after is not None and self.copies > self.fail_after:
+            raise RuntimeError("presenter broke half-way")
+        return Rendered(text=f"copy {order.id} {unit.code}")
+
+    def order_issued(self, order: Order, issuer: UnitRef, by_level: dict[int, int]) -> Rendered:
+        return Rendered(text=f"issued {order.id} {sum(by_level.values())}")
+
+    def answer_recorded(
+        self, order: Order, unit: UnitRef, state: TargetState, replaced: bool
+    ) -> Rendered:
+        return Rendered(text=f"recorded {unit.code} {state.value}")
+
+    def unit_done(self, order: Order, unit: UnitRef, state: TargetState) -> Rendered:
+        return Rendered(text=f"done {unit.code}")
+
+    def child_done(
+        self, order: Order, parent: UnitRef, child: UnitRef, state: TargetState
+    ) -> Rendered:
+        return Rendered(text=f"child done {child.code}")
+
+    def final_report(
+        self, issuer: UnitRef, report: OrderReport, names: dict[str, UnitRef], corrected: bool
+    ) -> Rendered:
+        return Rendered(text=f"final {report.done}/{report.total} {report.total_value}")
+
+    def cancelled(self, order: Order, unit: UnitRef) -> Rendered:
+        return Rendered(text=f"cancelled {unit.code}")
+
+
+async def count(db: Database, table: str) -> int:
+    async with db.conn.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+        row = await cur.fetchone()
+    return int(row[0])
+
+
+async def counts(db: Database) -> dict[str, int]:
+    return {t: await count(db, t) for t in ("orders", "order_units", "outbox", "message_refs")}
+
+
+@pytest.fixture
+async def loaded(db: Database, tashan: list[Unit]) -> Database:
+    await import_units(db, tashan)
+    return db
+
+
+def service(db: Database, presenter: PlainPresenter | None = None) -> OrderService:
+    return OrderService(db.transaction, FakeClock(), presenter or PlainPresenter())
+
+
+# ---------------------------------------------------------------- issuing
+
+
+async def test_issue_writes_every_row_and_message_in_one_go(loaded: Database) -> None:
+    db = loaded
+    db.committed.clear()
+    order = await service(db).issue(
+        HQ_CHAT, HQ_COMMANDER, OrderKind.COUNT, "统计外地人数", timedelta(minutes=15)
+    )
+    assert db.committed.is_set()
+    assert order.total_targets == 236
+    assert order.deadline_at - order.created_at == timedelta(minutes=15)
+    assert await counts(db) == {"orders": 1, "order_units": 237, "outbox": 237, "message_refs": 0}
+
+    async with db.transaction() as tx:
+        states = await tx.orders.targets(order.id)
+        rows = await tx.outbox.due(now=10**12, limit=1000)
+    roots = [s for s in states if s.is_root]
+    assert [s.unit_code for s in roots] == ["tashan"]
+    assert sum(1 for s in states if s.is_bottom) == 224
+    assert {s.unit_code: s.children_total for s in states if s.level == 2} == {
+        f"ts-{i:02d}": sum(1 for s in states if s.parent_code == f"ts-{i:02d}")
+        for i in range(1, 13)
+    }
+
+    copies = [r for r in rows if r.message.ref and r.message.ref.purpose == "order_copy"]
+    issued = [r for r in rows if r.message.ref and r.message.ref.purpose == "order_issued"]
+    assert len(copies) == 236 and len(issued) == 1
+    assert issued[0].message.chat_id == HQ_CHAT
+    assert issued[0].message.text == f"issued {order.id} 236"
+    assert issued[0].message.priority == Priority.INTERACTIVE
+    assert len({r.message.chat_id for r in copies}) == 236
+    assert HQ_CHAT not in {r.message.chat_id for r in copies}
+    assert all(r.message.priority == Priority.ORDER for r in copies)
+    # The confirmation is an interactive answer: it goes out first.
+    assert rows[0].message.ref == MessageRef(
+        purpose="order_issued", order_id=order.id, unit_code="tashan"
+    )
+
+
+async def test_a_failure_half_way_through_issuing_leaves_nothing(loaded: Database) -> None:
+    db = loaded
+    before = await counts(db)
+    broken = service(db, PlainPresenter(fail_after=100))
+    with pytest.raises(RuntimeError, match="half-way"):
+        await broken.issue(HQ_CHAT, HQ_COMMANDER, OrderKind.NOTICE, "开会", timedelta(minutes=15))
+    assert await counts(db) == before
+    # The database is usable again afterwards (no transaction left open).
+    order = await service(db).issue(
+        HQ_CHAT, HQ_COMMANDER, OrderKind.NOTICE, "开会", timedelta(minutes=15)
+    )
+    assert (await counts(db))["order_units"] == 237
+    assert order.id >= 1
+
+
+async def test_raising_inside_a_transaction_rolls_back_raw_writes(loaded: Database) -> None:
+    db = loaded
+    clock = FakeClock()
+    state = TargetState(order_id=0, unit_code="ts-01", parent_code=None, level=2, is_root=True,
+                        children_total=1)  # fmt: skip
+    child = TargetState(order_id=0, unit_code="ts-01-01", parent_code="ts-01", level=3,
+                        is_bottom=True)  # fmt: skip
+    before = await counts(db)
+    with pytest.raises(KeyError):
+        async with db.transaction() as tx:
+            order = await tx.orders.create(
+                "ts-01", 1, OrderKind.COUNT, "t", clock.now(), clock.now(), [state, child]
+            )
+            await tx.outbox.add(
+                OutgoingMessage(chat_id=-1, text="x", ref=MessageRef(purpose="p", order_id=order.id))
+            )
+            assert (await counts(db))["order_units"] == before["order_units"] + 2
+            raise KeyError("boom")
+    assert await counts(db) == before
+    async with db.transaction() as tx:
+        assert await tx.orders.get(order.id) is None
+
+
+async def test_refusal_inside_a_decision_rolls_back(loaded: Database) -> None:
+    db = loaded
+    before = await counts(db)
+    with pytest.raises(Refused) as caught:
+        await service(db).issue(
+            HQ_CHAT, 6000000009, OrderKind.COUNT, "越级下令", timedelta(minutes=15)
+        )
+    assert caught.value.key == "not-allowed-order"
+    assert await counts(db) == before
+
+
+async def test_report_and_roll_up_are_stored_along_the_chain(loaded: Database) -> None:
+    db = loaded
+    orders = service(db)
+    order = await orders.issue(HQ_CHAT, HQ_COMMANDER, OrderKind.COUNT, "数", timedelta(minutes=15))
+    # ts-01-01 (chat -1002000000003, commander 6000000009) reports five.
+    await orders.report(order.id, -1002000000003, 6000000009, "五", reply_to=None)
+    async with db.transaction() as tx:
+        chain = await tx.orders.chain(order.id, "ts-01-01")
+        assert [s.unit_code for s in chain] == ["ts-01-01", "ts-01", "tashan"]
+        assert [s.subtotal for s in chain] == [5, 5, 5]
+        assert chain[0].is_done and not chain[1].is_done
+        assert chain[1].children_done == 1
+        under = await tx.orders.targets(order.id, under="ts-01")
+        assert under[0].unit_code == "ts-01"
+        assert all(s.unit_code.startswith("ts-01") for s in under)
+        assert len(under) == 1 + chain[1].children_total
+        latest = await tx.orders.latest_for_unit("ts-01-01")
+        assert latest is not None and latest.id == order.id
+        assert await tx.orders.latest_for_unit("ts-01-01", open_only=True) is not None
+
+
+# ---------------------------------------------------------------- tower queries
+
+
+async def test_tower_queries(loaded: Database, tashan: list[Unit]) -> None:
+    by_code = {u.code: u for u in tashan}
+    async with loaded.transaction() as tx:
+        everything = await tx.tower.subtree("tashan")
+        assert len(everything) == 237 and everything[0].code == "tashan"
+        village = await tx.tower.subtree("ts-01")
+        assert village[0].code == "ts-01"
+        assert {u.code for u in village[1:]} == {
+            u.code for u in tashan if u.parent == "ts-01"
+        }
+        assert await tx.tower.subtree("nope") == []
+
+        chain = await tx.tower.chain("ts-05-03")
+        assert [u.code for u in chain] == ["ts-05-03", "ts-05", "tashan"]
+        assert await tx.tower.chain("nope") == []
+
+        unit = by_code["ts-05-03"]
+        ref = await tx.tower.by_chat(unit.chat_id or 0)
+        assert ref is not None and ref.code == "ts-05-03" and ref.level == 3
+        assert ref.commander_id == unit.commander.telegram_id  # type: ignore[union-attr]
+        assert ref.commander_name == unit.commander.name  # type: ignore[union-attr]
+        assert await tx.tower.by_chat(-42) is None
+
+        commander = by_code["ts-05"].commander
+        assert commander is not None and commander.telegram_id is not None
+        seats = await tx.tower.memberships(commander.telegram_id)
+        assert [(s.unit.code, s.position) for s in seats] == [("ts-05", Position.COMMANDER)]
+        # A child commander is a member of the parent unit by the rule alone.
+        assert await tx.tower.position("tashan", commander.telegram_id) == Position.MEMBER
+        assert await tx.tower.position("ts-05", commander.telegram_id) == Position.COMMANDER
+        assert await tx.tower.position("ts-06", commander.telegram_id) is None
+        deputy = by_code["tashan"].deputies[0]
+        assert await tx.tower.position("tashan", deputy.telegram_id or 0) == Position.DEPUTY
+        member = by_code["ts-05-03"].members[0]
+        assert await tx.tower.position("ts-05-03", member.telegram_id or 0) == Position.MEMBER
+        assert await tx.tower.memberships(1) == []
+
+        refs = await tx.tower.refs(["ts-01", "ts-02", "nope", "ts-01"])
+        assert set(refs) == {"ts-01", "ts-02"}
+
+
+async def test_subtree_range_is_not_fooled_by_similar_codes(db: Database) -> None:
+    ids = iter(range(8_000_000_001, 8_000_001_000))
+
+    def unit(code: str, level: int, parent: str | None) -> Unit:
+        return Unit(
+            code=code, name=code, level=level, parent=parent,
+            commander=Person(name="c", telegram_id=next(ids)), chat_id=-next(ids),
+        )  # fmt: skip
+
+    units = [unit("hq", 0, None)]
+    for code in ("a", "a-1", "a.b", "a_c", "a0", "ab"):
+        units.append(unit(code, 1, "hq"))
+    units.append(unit("a.x", 2, "a"))
+    units.append(unit("a-1.y", 2, "a-1"))
+    await import_units(db, units)
+    async with db.transaction() as tx:
+        assert [u.code for u in await tx.tower.subtree("a")] == ["a", "a.x"]
+        assert [u.code for u in await tx.tower.subtree("a-1")] == ["a-1", "a-1.y"]
+        assert [u.code for u in await tx.tower.subtree("a_c")] == ["a_c"]
