@@ -26,8 +26,12 @@ from bot.replier import Replier
 from bot.routers import all_routers
 from bot.sender import Sender
 from bot.settings import SenderLimits
+from bot.timers import TimerRunner
 from cascade.clock import Clock, SystemClock
+from cascade.deadline_service import DeadlineService
+from cascade.deadlines import ClockPolicy
 from cascade.order_service import OrderService
+from cascade.progress import ProgressService
 from cascade.queries import QueryService
 from storage.db import Database
 
@@ -49,6 +53,8 @@ class TowerBot:
         admins: frozenset[int] = frozenset(),
         limits: SenderLimits | None = None,
         timezone: str = "Asia/Shanghai",
+        policy: ClockPolicy | None = None,
+        progress_seconds: float = 3.0,
     ) -> None:
         self.db = Database(db_path)
         self.bot = Bot(token, session=session)
@@ -56,7 +62,20 @@ class TowerBot:
         self.texts = Texts()
         self.fmt = Formatter(self.texts, timezone)
         self.presenter = BotPresenter(self.texts, self.fmt)
-        self.orders = OrderService(self.db.transaction, self.clock, self.presenter, admins)
+        self.policy = policy or ClockPolicy()
+        self.deadlines = DeadlineService(
+            self.db.transaction, self.clock, self.presenter, self.policy
+        )
+        self.progress = ProgressService(self.db.transaction, self.clock, self.presenter)
+        self.timers = TimerRunner(self.deadlines, self.progress, self.clock, progress_seconds)
+        self.orders = OrderService(
+            self.db.transaction,
+            self.clock,
+            self.presenter,
+            admins,
+            policy=self.policy,
+            on_timers=self.timers.schedule,
+        )
         self.queries = QueryService(self.db.transaction, self.clock)
         self.replier = Replier(self.db.transaction, self.texts)
         self.limits = limits or SenderLimits()
@@ -100,6 +119,7 @@ class TowerBot:
         """Open the database, register commands, start the sender (and polling)."""
         await self.open()
         await self.register_commands()
+        await self.timers.start()
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
         if polling:
             self._tasks.append(
@@ -118,6 +138,7 @@ class TowerBot:
             )
 
     async def stop(self) -> None:
+        self.timers.stop()
         with contextlib.suppress(RuntimeError):  # raised when polling never started
             await self.dispatcher.stop_polling()
         for task in self._tasks:

@@ -48,10 +48,11 @@ class Texts:
                 raise KeyError(f"no text for {key!r}")
             message = fallback.get_message(key)
             bundle = fallback
+        assert message.value is not None
         text, errors = bundle.format_pattern(message.value, {k: _arg(v) for k, v in args.items()})
         if errors:
             raise ValueError(f"text {key!r}: {errors}")
-        return text
+        return str(text)
 
     def keys(self, locale: str) -> set[str]:
         return set(self._keys[locale])

@@ -6,16 +6,19 @@ people's text escaped and commanders mentioned by id.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.callbacks import AckCallback
 from bot.formatting import Formatter
-from bot.html import esc
+from bot.html import esc, mention
 from bot.i18n import Texts
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import Button, Rendered
 from cascade.ports import UnitRef
-from cascade.report import OrderReport
+from cascade.report import OrderReport, ReportFlavour
 
 MAX_NAMES = 20
+MAX_LINES = 40
 
 
 class BotPresenter:
@@ -125,40 +128,34 @@ class BotPresenter:
         return text
 
     def final_report(
-        self, issuer: UnitRef, report: OrderReport, names: dict[str, UnitRef], corrected: bool
+        self,
+        issuer: UnitRef,
+        report: OrderReport,
+        names: dict[str, UnitRef],
+        flavour: ReportFlavour,
     ) -> Rendered:
         loc = issuer.locale
         order = report.order
-        flag = ""
-        if order.status is OrderStatus.CANCELLED:
-            flag = self.t.get(loc, "final-cancelled")
-        elif corrected:
-            flag = self.t.get(loc, "final-corrected")
         tail = []
         if report.pending_units:
-            tail.append(
-                self.t.get(
-                    loc, "report-pending", units=self.names(loc, report.pending_units, names)
-                )
-            )
+            pending = self.names(loc, report.pending_units, names)
+            tail.append(self.t.get(loc, "report-pending", units=pending))
         if report.late_units:
-            tail.append(
-                self.t.get(loc, "report-late", units=self.names(loc, report.late_units, names))
-            )
+            late = self.names(loc, report.late_units, names)
+            tail.append(self.t.get(loc, "report-late", units=late))
         else:
             tail.append(self.t.get(loc, "report-late-none"))
-        accuracy = f"{report.done}/{report.total}"
         return Rendered(
             text=self.t.get(
                 loc,
                 "final-report",
                 order=str(order.id),
-                corrected=flag,
+                title=self.t.get(loc, f"report-title-{flavour.value}"),
                 text=esc(order.text),
                 done=report.done,
                 total=report.total,
                 percent=report.percent,
-                accuracy=accuracy,
+                accuracy=f"{report.done}/{report.total}",
                 value=self.value_line(loc, report),
                 first=self.fmt.seconds(report.first_answer_seconds),
                 t50=self.fmt.seconds(report.time_to.get(50)),
@@ -167,7 +164,13 @@ class BotPresenter:
                 levels=self.fmt.join(
                     loc,
                     [
-                        f"{self.fmt.level(loc, s.level)} {self.fmt.seconds(s.median_seconds)}"
+                        self.t.get(
+                            loc,
+                            "report-level",
+                            level=self.fmt.level(loc, s.level),
+                            median=self.fmt.seconds(s.median_seconds),
+                            p90=self.fmt.seconds(s.p90_seconds),
+                        )
                         for s in report.levels
                     ],
                 ),
@@ -199,3 +202,120 @@ class BotPresenter:
 
     def cancelled(self, order: Order, unit: UnitRef) -> Rendered:
         return Rendered(text=self.t.get(unit.locale, "cancelled-copy", order=str(order.id)))
+
+    def reminder(self, order: Order, unit: UnitRef, remaining: timedelta, late: bool) -> Rendered:
+        loc = unit.locale
+        return Rendered(
+            text=self.t.get(
+                loc,
+                "reminder",
+                order=str(order.id),
+                text=esc(_short(order.text)),
+                unit=esc(unit.name),
+                commander=mention(unit.commander_name, unit.commander_id),
+                remaining=self.fmt.duration(remaining),
+                late=self.t.get(loc, "sent-late") if late else "",
+            )
+        )
+
+    def escalation(
+        self,
+        order: Order,
+        group: UnitRef,
+        pending: list[UnitRef],
+        round_: int,
+        overdue: timedelta,
+        late: bool,
+    ) -> Rendered:
+        loc = group.locale
+        lines = [
+            self.t.get(
+                loc,
+                "escalation-unit",
+                unit=esc(u.name),
+                commander=mention(u.commander_name, u.commander_id),
+            )
+            for u in pending[:MAX_LINES]
+        ]
+        if len(pending) > MAX_LINES:
+            lines.append(self.t.get(loc, "pending-more", count=len(pending) - MAX_LINES))
+        return Rendered(
+            text=self.t.get(
+                loc,
+                "escalation" if round_ == 0 else "escalation-again",
+                order=str(order.id),
+                text=esc(_short(order.text)),
+                count=len(pending),
+                units="\n".join(lines),
+                overdue=self.fmt.duration(overdue),
+                late=self.t.get(loc, "sent-late") if late else "",
+            )
+        )
+
+    def progress(
+        self,
+        order: Order,
+        unit: UnitRef,
+        children: list[tuple[UnitRef, int, int]],
+        own: TargetState,
+        late: list[UnitRef],
+        now: datetime,
+    ) -> Rendered:
+        loc = unit.locale
+        done = sum(d for _, d, _ in children)
+        total = sum(t for _, _, t in children)
+        percent = 100 if total == 0 else done * 100 // total
+        lines = []
+        for child, child_done, child_total in children[:MAX_LINES]:
+            key = "progress-child-done" if child_done == child_total else "progress-child"
+            lines.append(
+                self.t.get(loc, key, unit=esc(child.name), done=child_done, total=child_total)
+            )
+        if len(children) > MAX_LINES:
+            lines.append(self.t.get(loc, "pending-more", count=len(children) - MAX_LINES))
+        if order.status is OrderStatus.CANCELLED:
+            clock = self.t.get(loc, "status-cancelled")
+        elif order.status is OrderStatus.DONE or done == total:
+            clock = self.t.get(loc, "status-done")
+        elif now < order.deadline_at:
+            clock = self.t.get(
+                loc, "status-remaining", time=self.fmt.duration(order.deadline_at - now)
+            )
+        else:
+            clock = self.t.get(loc, "status-overdue")
+        extra = ""
+        if order.kind is not OrderKind.NOTICE:
+            extra = self._total(loc, order, own.subtotal)
+        if late:
+            extra += "\n" + self.t.get(
+                loc,
+                "report-late",
+                units=self.fmt.join(loc, [esc(u.name) for u in late[:MAX_NAMES]]),
+            )
+        return Rendered(
+            text=self.t.get(
+                loc,
+                "progress",
+                order=str(order.id),
+                text=esc(_short(order.text)),
+                bar=bar(percent),
+                done=done,
+                total=total,
+                percent=percent,
+                clock=clock,
+                children="\n".join(lines),
+                extra=extra,
+                updated=self.fmt.clock(now),
+            )
+        )
+
+
+def bar(percent: int, width: int = 10) -> str:
+    """A text progress bar: ▓▓▓▓░░░░░░."""
+    filled = min(width, max(0, round(percent * width / 100)))
+    return "▓" * filled + "░" * (width - filled)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    first = text.splitlines()[0] if text else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"

@@ -37,6 +37,23 @@ class Replier:
                 )
             )
 
+    async def file(
+        self, ctx: ChatContext, data: bytes, filename: str, caption: str, photo: bool = False
+    ) -> None:
+        """A document (or, with `photo`, a picture) with an HTML caption."""
+        async with self.uow() as tx:
+            await tx.outbox.add(
+                OutgoingMessage(
+                    chat_id=ctx.chat_id,
+                    text=caption,
+                    document=data,
+                    filename=filename,
+                    photo=photo,
+                    reply_to_message_id=ctx.message_id,
+                    priority=Priority.INTERACTIVE,
+                )
+            )
+
     async def say(self, ctx: ChatContext, key: str, **params: object) -> None:
         await self.text(ctx, self.texts.get(ctx.locale, key, **params))
 

@@ -44,6 +44,8 @@ from cascade.ports import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 120.0
 IDLE_WAIT = 5.0
+EDIT_WAIT = 2.0
+MAX_EDIT_WAITS = 60
 
 
 class SenderStats(BaseModel):
@@ -52,6 +54,7 @@ class SenderStats(BaseModel):
     retried: int = 0
     failed: int = 0
     migrated: int = 0
+    edited: int = 0
 
 
 class Sender:
@@ -114,6 +117,8 @@ class Sender:
         """Try one row; True when it left the queue (sent or failed for good)."""
         chat_id = row.message.chat_id
         try:
+            if row.message.edit_of is not None:
+                return await self._edit(row)
             sent = await self._send(row.message)
         except TelegramRetryAfter as exc:
             self.stats.rate_limited += 1
@@ -150,15 +155,42 @@ class Sender:
             await tx.outbox.mark_sent(row, sent.message_id)
         return True
 
+    async def _edit(self, row: OutboxRow) -> bool:
+        """Edit the message sent for `edit_of`; wait while that one is not sent yet."""
+        message = row.message
+        assert message.edit_of is not None
+        async with self.uow() as tx:
+            target = await tx.refs.find(message.edit_of)
+        if target is None:
+            async with self.uow() as tx:
+                if row.attempts >= MAX_EDIT_WAITS:
+                    await tx.outbox.mark_failed(row, "the message to edit was never sent")
+                    return True
+                await tx.outbox.reschedule(row, self.wall() + EDIT_WAIT, "waiting for the original")
+            return False
+        chat_id, message_id = target
+        try:
+            await self.bot.edit_message_text(
+                text=message.text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode="HTML",
+                reply_markup=_markup(message) if message.buttons else None,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except TelegramBadRequest as exc:
+            if "message is not modified" not in exc.message:
+                raise
+        self.limiter.record(chat_id, self.monotonic())
+        self.stats.edited += 1
+        async with self.uow() as tx:
+            await tx.outbox.mark_sent(row, message_id)
+        return True
+
     async def _send(self, message: OutgoingMessage) -> Message:
         markup: InlineKeyboardMarkup | ForceReply | None = None
         if message.buttons:
-            markup = InlineKeyboardMarkup(
-                inline_keyboard=[
-                    [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]
-                    for row in message.buttons
-                ]
-            )
+            markup = _markup(message)
         elif message.force_reply:
             markup = ForceReply(force_reply=True, selective=True)
         reply = (
@@ -168,6 +200,15 @@ class Sender:
             if message.reply_to_message_id is not None
             else None
         )
+        if message.document is not None and message.photo:
+            return await self.bot.send_photo(
+                message.chat_id,
+                BufferedInputFile(message.document, filename=message.filename or "chart.png"),
+                caption=message.text or None,
+                parse_mode="HTML",
+                reply_markup=markup,
+                reply_parameters=reply,
+            )
         if message.document is not None:
             return await self.bot.send_document(
                 message.chat_id,
@@ -185,3 +226,12 @@ class Sender:
             reply_parameters=reply,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
+
+
+def _markup(message: OutgoingMessage) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.callback_data) for b in row]
+            for row in message.buttons
+        ]
+    )

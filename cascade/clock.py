@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -11,12 +12,34 @@ class Clock(Protocol):
         """The current time, timezone-aware UTC."""
         ...
 
+    def real_seconds_until(self, moment: datetime) -> float | None:
+        """Real seconds until `moment` on this clock; None if it never comes by itself."""
+        ...
+
 
 class SystemClock:
     """Wall-clock time."""
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def real_seconds_until(self, moment: datetime) -> float | None:
+        return (moment - self.now()).total_seconds()
+
+
+class ScaledClock:
+    """Time running `speed` times faster than the wall clock (drills)."""
+
+    def __init__(self, speed: float, start: datetime | None = None) -> None:
+        self.speed = speed
+        self._start = start or datetime.now(UTC)
+        self._origin = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
+
+    def real_seconds_until(self, moment: datetime) -> float | None:
+        return (moment - self.now()).total_seconds() / self.speed
 
 
 class FakeClock:
@@ -27,6 +50,9 @@ class FakeClock:
 
     def now(self) -> datetime:
         return self._now
+
+    def real_seconds_until(self, moment: datetime) -> float | None:
+        return None  # a fake clock's moments come only when a test moves it
 
     def advance(self, **delta: float) -> datetime:
         self._now += timedelta(**delta)

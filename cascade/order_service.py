@@ -8,22 +8,32 @@ decision causes in the same transaction, so a crash loses nothing half-done.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
 from cascade import report as reports
 from cascade import rollup
 from cascade.clock import Clock
+from cascade.deadlines import ClockPolicy, Timer, first_timers
 from cascade.errors import Refused
 from cascade.numerals import parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.presenter import Presenter
+from cascade.progress import Subtree, board_message, render_board
+from cascade.report import ReportFlavour
 from cascade.tower import Position
 
 ANSWERING = (Position.COMMANDER, Position.DEPUTY)
+REPORT_PURPOSE = {
+    ReportFlavour.FINAL: "final_report",
+    ReportFlavour.CORRECTED: "final_report",
+    ReportFlavour.INTERIM: "interim_report",
+    ReportFlavour.CANCELLED: "cancel_report",
+}
 MAX_LIST_LINES = 500
 
 
@@ -44,11 +54,15 @@ class OrderService:
         clock: Clock,
         presenter: Presenter,
         admins: frozenset[int] = frozenset(),
+        policy: ClockPolicy | None = None,
+        on_timers: Callable[[list[Timer]], None] | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.presenter = presenter
         self.admins = admins
+        self.policy = policy or ClockPolicy()
+        self.on_timers = on_timers
 
     async def issue(
         self,
@@ -78,19 +92,31 @@ class OrderService:
             order = await tx.orders.create(
                 issuer.code, user_id, kind, text, now, now + duration, states
             )
+            saved = Subtree(await tx.orders.targets(order.id))
             for unit, state in zip(subtree[1:], states[1:], strict=True):
                 if unit.chat_id is None:
                     continue
                 ref = MessageRef(purpose="order_copy", order_id=order.id, unit_code=unit.code)
                 rendered = self.presenter.order_copy(order, unit, issuer, state.is_bottom)
                 await tx.outbox.add(OutgoingMessage.of(unit.chat_id, rendered, Priority.ORDER, ref))
+            for state in states:
+                if not state.is_bottom:
+                    board = await render_board(
+                        tx, self.presenter, order, state.unit_code, saved, self.clock
+                    )
+                    if board is not None:
+                        await tx.outbox.add(board_message(order, board[0], board[1], first=True))
+            timers = first_timers(order, self.policy)
+            await tx.timers.add(timers)
             by_level = dict(sorted(Counter(u.level for u in subtree[1:]).items()))
             confirmation = self.presenter.order_issued(order, issuer, by_level)
             ref = MessageRef(purpose="order_issued", order_id=order.id, unit_code=issuer.code)
             await tx.outbox.add(
                 OutgoingMessage.of(chat_id, confirmation, Priority.INTERACTIVE, ref, reply_to)
             )
-            return order
+        if self.on_timers is not None:
+            self.on_timers(timers)
+        return order
 
     async def check_can_order(self, chat_id: int, user_id: int) -> None:
         """Refuse early (before a form is filled in) if this person may not order here."""
@@ -174,7 +200,10 @@ class OrderService:
                     await tx.outbox.add(
                         OutgoingMessage.of(unit.chat_id, rendered, Priority.ORDER, ref)
                     )
-            await self._final_report(tx, order, issuer, states, corrected=False)
+            await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
+            await send_report(
+                tx, self.presenter, order, issuer, states, self.clock.now(), ReportFlavour.CANCELLED
+            )
             return order
 
     async def _answering_chain(
@@ -227,25 +256,11 @@ class OrderService:
             order.finished_at = self.clock.now()
         await tx.orders.save(order)
         issuer = refs[root.unit_code]
+        await tx.timers.mark_dirty(order.id, [s.unit_code for s in chain[1:]])
         if root.unit_code in result.newly_done or (was_done and result.changed):
             states = await tx.orders.targets(order.id)
-            await self._final_report(tx, order, issuer, states, corrected=was_done)
-
-    async def _final_report(
-        self,
-        tx: UnitOfWork,
-        order: Order,
-        issuer: UnitRef,
-        states: list[TargetState],
-        corrected: bool,
-    ) -> None:
-        if issuer.chat_id is None:
-            return
-        built = reports.build(order, states, order.issuer_unit, self.clock.now())
-        names = await tx.tower.refs(built.late_units + built.pending_units)
-        rendered = self.presenter.final_report(issuer, built, names, corrected)
-        ref = MessageRef(purpose="final_report", order_id=order.id, unit_code=issuer.code)
-        await tx.outbox.add(OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref))
+            flavour = ReportFlavour.CORRECTED if was_done else ReportFlavour.FINAL
+            await send_report(tx, self.presenter, order, issuer, states, self.clock.now(), flavour)
 
     async def _resolve(
         self, tx: UnitOfWork, order_id: int | None, chat_id: int, open_only: bool
@@ -266,6 +281,25 @@ class OrderService:
             return
         if await tx.tower.position(unit.code, user_id) not in ANSWERING:
             raise Refused(key, unit=unit.name)
+
+
+async def send_report(
+    tx: UnitOfWork,
+    presenter: Presenter,
+    order: Order,
+    issuer: UnitRef,
+    states: list[TargetState],
+    now: datetime,
+    flavour: ReportFlavour,
+) -> None:
+    """The loop report (final, corrected, interim or at cancel) to the issuer's group."""
+    if issuer.chat_id is None:
+        return
+    built = reports.build(order, states, order.issuer_unit, now)
+    names = await tx.tower.refs(built.late_units + built.pending_units)
+    rendered = presenter.final_report(issuer, built, names, flavour)
+    ref = MessageRef(purpose=REPORT_PURPOSE[flavour], order_id=order.id, unit_code=issuer.code)
+    await tx.outbox.add(OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref))
 
 
 async def resolve_order(

@@ -45,7 +45,12 @@ class Rendered(BaseModel):
 
 
 class OutgoingMessage(BaseModel):
-    """One message to send (or, with `edit_of`, an edit of a sent message)."""
+    """One message to send, or with `edit_of` an edit of the message sent for that ref.
+
+    `document` bytes go as a file (as a photo when `photo` is set) with `text`
+    as the caption. A row with a `dedupe_key` replaces any queued row with the
+    same key, so a burst of progress edits collapses into the latest one.
+    """
 
     chat_id: int
     text: str
@@ -54,8 +59,11 @@ class OutgoingMessage(BaseModel):
     reply_to_message_id: int | None = None
     priority: Priority = Priority.INTERACTIVE
     ref: MessageRef | None = None
+    edit_of: MessageRef | None = None
     document: bytes | None = None
     filename: str | None = None
+    photo: bool = False
+    dedupe_key: str | None = None
 
     @classmethod
     def of(

@@ -7,10 +7,12 @@ the tower, the order rows, the outbox — commits together or not at all.
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel
 
+from cascade.deadlines import Timer, TimerKind
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.outgoing import MessageRef, OutboxRow, OutgoingMessage
 from cascade.tower import Position, Unit
@@ -57,8 +59,8 @@ class OrderRepository(Protocol):
         issuer_user: int,
         kind: OrderKind,
         text: str,
-        created_at: object,
-        deadline_at: object,
+        created_at: datetime,
+        deadline_at: datetime,
         targets: list[TargetState],
     ) -> Order: ...
     async def get(self, order_id: int) -> Order | None: ...
@@ -85,14 +87,32 @@ class OutboxRepository(Protocol):
 class RefRepository(Protocol):
     async def lookup(self, chat_id: int, message_id: int) -> MessageRef | None: ...
     async def sent(self, order_id: int, purpose: str) -> list[tuple[int, int]]: ...
+    async def find(self, ref: MessageRef) -> tuple[int, int] | None: ...
+
+
+class TimerRepository(Protocol):
+    """Order timers, and which progress messages need a refresh."""
+
+    async def add(self, timers: list[Timer]) -> None: ...
+    async def get(self, order_id: int, kind: TimerKind, round_: int) -> Timer | None: ...
+    async def mark_fired(self, timer: Timer) -> None: ...
+    async def unfired(self, due_by: datetime | None = None) -> list[Timer]: ...
+    async def mark_dirty(self, order_id: int, codes: list[str]) -> None: ...
+    async def take_dirty(self, limit: int = 500) -> list[tuple[int, str]]: ...
 
 
 class UnitOfWork(Protocol):
-    tower: TowerRepository
-    orders: OrderRepository
-    outbox: OutboxRepository
-    refs: RefRepository
+    @property
+    def tower(self) -> TowerRepository: ...
+    @property
+    def orders(self) -> OrderRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def refs(self) -> RefRepository: ...
+    @property
+    def timers(self) -> TimerRepository: ...
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+    def __call__(self) -> AbstractAsyncContextManager[UnitOfWork, None]: ...

@@ -6,12 +6,13 @@ with translated texts and its own callback data, so no wording lives here.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from cascade.orders import Order, TargetState
 from cascade.outgoing import Rendered
 from cascade.ports import UnitRef
-from cascade.report import OrderReport
+from cascade.report import OrderReport, ReportFlavour
 
 
 class Presenter(Protocol):
@@ -27,6 +28,31 @@ class Presenter(Protocol):
         self, order: Order, parent: UnitRef, child: UnitRef, state: TargetState
     ) -> Rendered: ...
     def final_report(
-        self, issuer: UnitRef, report: OrderReport, names: dict[str, UnitRef], corrected: bool
+        self,
+        issuer: UnitRef,
+        report: OrderReport,
+        names: dict[str, UnitRef],
+        flavour: ReportFlavour,
     ) -> Rendered: ...
     def cancelled(self, order: Order, unit: UnitRef) -> Rendered: ...
+    def reminder(
+        self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
+    ) -> Rendered: ...
+    def escalation(
+        self,
+        order: Order,
+        group: UnitRef,
+        pending: list[UnitRef],
+        round_: int,
+        overdue: timedelta,
+        late: bool,
+    ) -> Rendered: ...
+    def progress(
+        self,
+        order: Order,
+        unit: UnitRef,
+        children: list[tuple[UnitRef, int, int]],
+        own: TargetState,
+        late: list[UnitRef],
+        now: datetime,
+    ) -> Rendered: ...

@@ -9,11 +9,21 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import datetime, timedelta
+from enum import StrEnum
 from statistics import median
 
 from pydantic import BaseModel
 
 from cascade.orders import Order, OrderKind, TargetState
+
+
+class ReportFlavour(StrEnum):
+    """Why a loop report is sent: the end, a correction, the deadline, a cancel."""
+
+    FINAL = "final"
+    CORRECTED = "corrected"
+    INTERIM = "interim"
+    CANCELLED = "cancelled"
 
 
 class LevelStat(BaseModel):

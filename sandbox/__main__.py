@@ -10,6 +10,8 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
+import sys
 
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
@@ -31,9 +33,12 @@ async def serve(args: argparse.Namespace) -> None:
     state = SandboxState()
     for token in args.token:
         state.add_bot(token)
+    stop = asyncio.Event()
+    if sys.platform != "win32":  # `docker stop` and `kill` end it as cleanly as Ctrl-C
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     async with SandboxServer(args.host, args.port, state) as server:
         print(f"sandbox listening on {server.base_url} (Ctrl-C to stop)", flush=True)
-        await asyncio.Event().wait()
+        await stop.wait()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -534,7 +534,7 @@ async def unpin_chat_message(call: Call) -> Any:
 async def unpin_all_chat_messages(call: Call) -> Any:
     chat = _require_chat(call, for_send=False)
     await _outgoing(call, "unpinAllChatMessages", chat)
-    call.state.pin_bot_message(call.bot, chat, None, False)
+    call.state.pin_bot_message(call.bot, chat, None, False, all_messages=True)
     return True
 
 

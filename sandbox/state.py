@@ -300,6 +300,8 @@ class SandboxState:
                 chat = ChatRecord(id=chat_id, type=kind, title=title or f"Group {chat_id}")
             chat.default_bot_status = "left"
             self.chats[chat_id] = chat
+        if chat.type == "private" and target_bot is None:
+            raise ControlError("in a private chat only a bot's status can change (block/unblock)")
         by = by_id if by_id is not None else user_id
         if by not in self.users and self.bot_by_id(by) is None:
             raise ControlError(f"user {by} (by_id) is not registered", 404)
@@ -348,6 +350,7 @@ class SandboxState:
         if chat is None:
             if chat_id != from_id:
                 raise ControlError(f"chat {chat_id} not found", 404)
+            self._default_bot(bot_id)  # fail before creating anything
             chat = ChatRecord(id=chat_id, type="private", members={chat_id: "member"})
             self.chats[chat_id] = chat
         if chat.type == "private":
@@ -458,11 +461,14 @@ class SandboxState:
 
         For a private chat with several bots, `bot_id` picks the conversation
         (default: all of them, by date)."""
-        records: list[MessageRecord] = []
-        for (conv_chat, conv_bot), conversation in self.conversations.items():
-            if conv_chat == chat_id and (bot_id is None or conv_bot in (0, bot_id)):
-                records.extend(conversation.messages.values())
-        records.sort(key=lambda r: (r.date, r.conversation_bot_id, r.message_id))
+        conversations = [
+            conversation
+            for (conv_chat, conv_bot), conversation in self.conversations.items()
+            if conv_chat == chat_id and (bot_id is None or conv_bot in (0, bot_id))
+        ]
+        records = [r for c in conversations for r in c.messages.values()]
+        if len(conversations) > 1:
+            records.sort(key=lambda r: (r.date, r.conversation_bot_id, r.message_id))
         return [self.message_view(r) for r in records]
 
     def bot_messages(self, chat_id: int, *, bot_id: int | None = None) -> list[dict[str, Any]]:
@@ -910,23 +916,35 @@ class SandboxState:
         self._changed("delete", chat_id=chat.id, message_id=message_id, bot_id=bot.id)
 
     def pin_bot_message(
-        self, bot: BotRecord, chat: ChatRecord, message_id: int | None, pinned: bool
+        self,
+        bot: BotRecord,
+        chat: ChatRecord,
+        message_id: int | None,
+        pinned: bool,
+        *,
+        all_messages: bool = False,
     ) -> None:
+        """Pin or unpin a message; without `message_id`, unpin the newest pinned
+        one (or every one with `all_messages`)."""
         if chat.type != "private" and self.member_status(chat, bot.id) not in (
             "administrator",
             "creator",
         ):
             raise ApiError.bad_request("not enough rights to manage pinned messages in the chat")
         conversation = self._conversation(chat, bot.id if chat.type == "private" else 0)
-        if message_id is None:
-            for record in conversation.messages.values():
-                record.pinned = False if not pinned else record.pinned
-            return
-        record = conversation.messages.get(message_id)
-        if record is None or record.deleted:
-            raise ApiError.bad_request("message to pin not found")
-        record.pinned = pinned
-        self._changed("pin", chat_id=chat.id, message_id=message_id, pinned=pinned)
+        pinned_now = [r for r in conversation.messages.values() if r.pinned and not r.deleted]
+        if all_messages:
+            targets = pinned_now
+        elif message_id is None:
+            targets = pinned_now[-1:]
+        else:
+            found = conversation.messages.get(message_id)
+            if found is None or found.deleted:
+                raise ApiError.bad_request("message to pin not found")
+            targets = [found]
+        for record in targets:
+            record.pinned = pinned
+            self._changed("pin", chat_id=chat.id, message_id=record.message_id, pinned=pinned)
 
     def answer_callback_query(
         self,

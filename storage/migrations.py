@@ -96,3 +96,29 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+MIGRATIONS.append(
+    # 2: the order clock (reminders, escalation rounds) and live progress messages;
+    # outbox rows that edit a sent message, carry a photo, or replace an older
+    # queued row with the same key (coalesced progress edits).
+    """
+    CREATE TABLE order_timers (
+        order_id INTEGER NOT NULL REFERENCES orders(id),
+        kind TEXT NOT NULL,
+        round INTEGER NOT NULL DEFAULT 0,
+        due_at TEXT NOT NULL,
+        fired_at TEXT,
+        late INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (order_id, kind, round)
+    );
+    CREATE INDEX order_timers_due ON order_timers(fired_at, due_at);
+    CREATE TABLE progress_dirty (
+        order_id INTEGER NOT NULL,
+        unit_code TEXT NOT NULL,
+        PRIMARY KEY (order_id, unit_code)
+    );
+    ALTER TABLE outbox ADD COLUMN dedupe_key TEXT;
+    CREATE INDEX outbox_dedupe ON outbox(dedupe_key, status);
+    CREATE INDEX message_refs_order ON message_refs(order_id, purpose, unit_code)
+    """
+)

@@ -20,16 +20,22 @@ class SqliteOutboxRepository:
         self.added = 0
 
     async def add(self, message: OutgoingMessage) -> int:
+        if message.dedupe_key is not None:
+            await self.conn.execute(
+                "DELETE FROM outbox WHERE dedupe_key = ? AND status = 'pending'",
+                (message.dedupe_key,),
+            )
         payload = message.model_dump_json(exclude={"document"})
         cur = await self.conn.execute(
-            "INSERT INTO outbox (created_at, priority, chat_id, payload, document) "
-            "VALUES (?,?,?,?,?)",
+            "INSERT INTO outbox (created_at, priority, chat_id, payload, document, dedupe_key) "
+            "VALUES (?,?,?,?,?,?)",
             (
                 datetime.now(UTC).isoformat(),
                 int(message.priority),
                 message.chat_id,
                 payload,
                 message.document,
+                message.dedupe_key,
             ),
         )
         self.added += 1
@@ -126,3 +132,13 @@ class SqliteRefRepository:
         )
         async with self.conn.execute(sql, (order_id, purpose)) as cur:
             return [(r[0], r[1]) for r in await cur.fetchall()]
+
+    async def find(self, ref: MessageRef) -> tuple[int, int] | None:
+        """(chat id, message id) of the newest sent message made for `ref`."""
+        sql = (
+            "SELECT chat_id, message_id FROM message_refs WHERE order_id IS ? AND purpose = ? "
+            "AND unit_code IS ? ORDER BY message_id DESC LIMIT 1"
+        )
+        async with self.conn.execute(sql, (ref.order_id, ref.purpose, ref.unit_code)) as cur:
+            row = await cur.fetchone()
+        return (row[0], row[1]) if row else None

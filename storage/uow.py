@@ -6,6 +6,7 @@ import aiosqlite
 
 from storage.order_repo import SqliteOrderRepository
 from storage.outbox_repo import SqliteOutboxRepository, SqliteRefRepository
+from storage.timer_repo import SqliteTimerRepository
 from storage.tower_repo import SqliteTowerRepository
 
 
@@ -16,3 +17,4 @@ class SqliteUnitOfWork:
         self.orders = SqliteOrderRepository(conn)
         self.outbox = SqliteOutboxRepository(conn)
         self.refs = SqliteRefRepository(conn)
+        self.timers = SqliteTimerRepository(conn)

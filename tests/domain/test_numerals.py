@@ -46,7 +46,21 @@ def test_parse_count_reads_what_people_type(raw: str, value: int) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["abc", "-3", "1.5", "12,34", "", "   ", "十一二", "1,2345", "五个半", "人", "共", "12ab", "+3"],
+    [
+        "abc",
+        "-3",
+        "1.5",
+        "12,34",
+        "",
+        "   ",
+        "十一二",
+        "1,2345",
+        "五个半",
+        "人",
+        "共",
+        "12ab",
+        "+3",
+    ],
 )
 def test_parse_count_refuses_anything_ambiguous(raw: str) -> None:
     with pytest.raises(ValueError):

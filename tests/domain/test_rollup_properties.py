@@ -226,9 +226,9 @@ def test_rollup_matches_the_rule_recomputed_from_scratch(
         assert store[tree.root].subtotal == want
         assert sums_consistent(list(store.values()))
 
-    everything_answered = all(
-        store[c].acked_at is not None for c in non_root
-    ) and (kind is OrderKind.NOTICE or all(store[c].answered_at is not None for c in bottom))
+    everything_answered = all(store[c].acked_at is not None for c in non_root) and (
+        kind is OrderKind.NOTICE or all(store[c].answered_at is not None for c in bottom)
+    )
     assert store[tree.root].is_done is everything_answered
 
 

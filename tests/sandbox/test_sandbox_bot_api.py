@@ -5,7 +5,9 @@ from __future__ import annotations
 import struct
 import zlib
 
+import pytest
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -14,6 +16,7 @@ from aiogram.types import (
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    MessageEntity,
     ReplyParameters,
 )
 from sandbox_helpers import (
@@ -280,3 +283,37 @@ async def test_private_conversations_number_their_own_messages(
         "username": "wangjian",
         "type": "private",
     }
+
+
+async def test_explicit_entities_without_parse_mode(bot: Bot, world: SandboxState) -> None:
+    message = await bot.send_message(
+        GROUP_ID,
+        "👍 收到 https://example.com",
+        entities=[
+            MessageEntity(type="bold", offset=3, length=2),
+            MessageEntity(type="italic", offset=0, length=99),  # clipped to the text
+        ],
+    )
+    assert [(x.type, x.offset, x.length) for x in message.entities or []] == [
+        ("italic", 0, 25),
+        ("bold", 3, 2),
+        ("url", 6, 19),
+    ]
+
+
+def test_module_entry_point_defaults() -> None:
+    from sandbox.__main__ import parse_args
+
+    args = parse_args([])
+    assert (args.host, args.port) == ("127.0.0.1", 8081)
+
+
+async def test_pinning_needs_admin_rights(bot: Bot, world: SandboxState) -> None:
+    sent = await bot.send_message(GROUP_ID, "进度")
+    with pytest.raises(TelegramBadRequest):
+        await bot.pin_chat_message(GROUP_ID, sent.message_id)
+    world.set_chat_member(GROUP_ID, BOT_ID, "administrator", by_id=CHIEF_ID)
+    assert await bot.pin_chat_message(GROUP_ID, sent.message_id) is True
+    assert world.message(GROUP_ID, sent.message_id)["pinned"] is True
+    assert await bot.unpin_chat_message(GROUP_ID) is True
+    assert world.message(GROUP_ID, sent.message_id)["pinned"] is False

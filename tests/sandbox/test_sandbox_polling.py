@@ -106,7 +106,7 @@ async def test_a_second_poller_ends_the_first_with_conflict(
     try:
         first = asyncio.create_task(bot.get_updates(timeout=10))
         await server.state.wait_for(lambda: bot_record.active_poll is not None, 3)
-        second = asyncio.create_task(other.get_updates(timeout=1))
+        second = asyncio.create_task(other.get_updates(timeout=0))
         with pytest.raises(TelegramConflictError) as info:
             await asyncio.wait_for(first, 3)
         assert "terminated by other getUpdates request" in info.value.message

@@ -51,14 +51,12 @@ total-count = Total <b>{ $value }</b>.
 total-list = List total <b>{ $value }</b> items.
 
 final-report =
-    📊 <b>Order #{ $order } final report</b>{ $corrected }
+    📊 <b>Order #{ $order } { $title }</b>
     { $text }
     Done { $done }/{ $total } ({ $percent }%) · accuracy { $accuracy }
     { $value }Time: first answer { $first } · 50% { $t50 } · 90% { $t90 } · 100% { $t100 }
-    Per level (median): { $levels }
+    Per level: { $levels }
     { $late }
-final-cancelled = (cancelled)
-final-corrected = (corrected)
 report-total-count = Total: <b>{ $value }</b> (sums across levels { $consistent })
 report-total-list = List: <b>{ $value }</b> items ({ $distinct } distinct)
 consistent-yes = consistent
@@ -145,3 +143,28 @@ error-bad-order-id = "{ $value }" is not an order number; it should be a number,
 error-report-usage = Form: /report [ORDER] VALUE, e.g. /report 12 5
 error-unknown-command = There is no command { $command }. Send /help for the list.
 error-internal = Sorry, something went wrong; it has been logged. Please try again.
+
+report-title-final = final report
+report-title-corrected = final report (corrected)
+report-title-interim = interim report at the deadline
+report-title-cancelled = final report (cancelled)
+report-level = { $level } median { $median } / 90% { $p90 }
+
+reminder = ⏰ Order #{ $order } "{ $text }": { $remaining } left and "{ $unit }" is not done; { $commander }, please answer.{ $late }
+sent-late = (sent late, after a restart)
+escalation =
+    ⚠️ Order #{ $order } "{ $text }" reached its deadline; these { $count } units below are not done, please chase them:{ $late }
+    { $units }
+escalation-again =
+    ⚠️ Order #{ $order } "{ $text }" is { $overdue } overdue; these { $count } units are still not done (escalated):{ $late }
+    { $units }
+escalation-unit = · { $unit } ({ $commander })
+
+progress =
+    📊 Order #{ $order } progress "{ $text }"
+    { $bar } { $done }/{ $total } ({ $percent }%) · { $clock }
+    { $children }
+    { $extra }
+    (updated { $updated })
+progress-child = ⏳ { $unit } { $done }/{ $total }
+progress-child-done = ✅ { $unit } { $done }/{ $total }

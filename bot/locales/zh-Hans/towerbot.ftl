@@ -51,14 +51,12 @@ total-count = 合计 <b>{ $value }</b>。
 total-list = 清单合计 <b>{ $value }</b> 条。
 
 final-report =
-    📊 <b>指令 #{ $order } 总结报告</b>{ $corrected }
+    📊 <b>指令 #{ $order } { $title }</b>
     { $text }
     完成 { $done }/{ $total }（{ $percent }%）· 准确率 { $accuracy }
     { $value }用时：首个回复 { $first } · 50% { $t50 } · 90% { $t90 } · 100% { $t100 }
-    各级用时（中位数）：{ $levels }
+    各级用时：{ $levels }
     { $late }
-final-cancelled = （已撤销）
-final-corrected = （更正）
 report-total-count = 合计数字：<b>{ $value }</b>（各级汇总{ $consistent }）
 report-total-list = 清单：<b>{ $value }</b> 条（去重后 { $distinct } 条）
 consistent-yes = 一致
@@ -145,3 +143,28 @@ error-bad-order-id = 指令号「{ $value }」不对，应为数字，例如 /st
 error-report-usage = 格式：/report [指令号] 数值，例如 /report 12 5
 error-unknown-command = 没有这个命令：{ $command }。发送 /help 查看可用命令。
 error-internal = 抱歉，处理时出错，已记录。请稍后再试。
+
+report-title-final = 总结报告
+report-title-corrected = 总结报告（更正）
+report-title-interim = 截止时中期报告
+report-title-cancelled = 总结报告（已撤销）
+report-level = { $level } 中位 { $median } / 90% { $p90 }
+
+reminder = ⏰ 指令 #{ $order }「{ $text }」还剩 { $remaining }：「{ $unit }」尚未完成，请 { $commander } 抓紧回复。{ $late }
+sent-late = （机器人重启后补发）
+escalation =
+    ⚠️ 指令 #{ $order }「{ $text }」已到截止时间，以下 { $count } 个下级单元尚未完成，请督促：{ $late }
+    { $units }
+escalation-again =
+    ⚠️ 指令 #{ $order }「{ $text }」已超时 { $overdue }，以下 { $count } 个单元仍未完成（逐级上报）：{ $late }
+    { $units }
+escalation-unit = · { $unit }（{ $commander }）
+
+progress =
+    📊 指令 #{ $order } 进度「{ $text }」
+    { $bar } { $done }/{ $total }（{ $percent }%）· { $clock }
+    { $children }
+    { $extra }
+    （更新于 { $updated }）
+progress-child = ⏳ { $unit } { $done }/{ $total }
+progress-child-done = ✅ { $unit } { $done }/{ $total }

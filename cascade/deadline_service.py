@@ -1,0 +1,130 @@
+"""Firing the order clock: reminders, escalation rounds and the interim report.
+
+`fire` is idempotent (a fired timer is never fired again) and runs in one
+transaction with the messages it causes and the next round it schedules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from cascade.clock import Clock
+from cascade.deadlines import (
+    ClockPolicy,
+    Timer,
+    TimerKind,
+    escalation_groups,
+    needs_next_round,
+)
+from cascade.order_service import send_report
+from cascade.outgoing import MessageRef, OutgoingMessage, Priority
+from cascade.ports import UnitOfWork, UnitOfWorkFactory
+from cascade.presenter import Presenter
+from cascade.report import ReportFlavour
+
+TimersListener = Callable[[list[Timer]], None]
+
+
+class DeadlineService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        presenter: Presenter,
+        policy: ClockPolicy | None = None,
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.presenter = presenter
+        self.policy = policy or ClockPolicy()
+
+    async def pending(self) -> list[Timer]:
+        """Every timer not yet fired (what the scheduler is rebuilt from)."""
+        async with self.uow() as tx:
+            return await tx.timers.unfired()
+
+    async def fire_due(self) -> list[Timer]:
+        """Fire every timer due by now, rounds created on the way included."""
+        fired: list[Timer] = []
+        while True:
+            async with self.uow() as tx:
+                due = await tx.timers.unfired(due_by=self.clock.now())
+            if not due:
+                return fired
+            for timer in due:
+                await self.fire(timer.order_id, timer.kind, timer.round)
+                fired.append(timer)
+
+    async def fire(self, order_id: int, kind: TimerKind, round_: int) -> list[Timer]:
+        """Fire one timer; returns the timers it created (the next round)."""
+        async with self.uow() as tx:
+            timer = await tx.timers.get(order_id, kind, round_)
+            if timer is None or timer.fired_at is not None:
+                return []
+            now = self.clock.now()
+            timer.fired_at = now
+            timer.late = now - timer.due_at > self.policy.late_after
+            await tx.timers.mark_fired(timer)
+            order = await tx.orders.get(order_id)
+            if order is None or not order.is_open:
+                return []
+            if kind is TimerKind.REMINDER:
+                await self._remind(tx, timer)
+                return []
+            return await self._escalate(tx, timer)
+
+    async def _remind(self, tx: UnitOfWork, timer: Timer) -> None:
+        order = await tx.orders.get(timer.order_id)
+        assert order is not None
+        states = await tx.orders.targets(order.id)
+        pending = [s for s in states if not s.is_root and not s.is_done]
+        refs = await tx.tower.refs([s.unit_code for s in pending])
+        remaining = max(order.deadline_at - self.clock.now(), timedelta(0))
+        for state in pending:
+            unit = refs.get(state.unit_code)
+            if unit is None or unit.chat_id is None:
+                continue
+            rendered = self.presenter.reminder(order, unit, remaining, timer.late)
+            ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
+            await tx.outbox.add(OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref))
+        await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
+
+    async def _escalate(self, tx: UnitOfWork, timer: Timer) -> list[Timer]:
+        order = await tx.orders.get(timer.order_id)
+        assert order is not None
+        states = await tx.orders.targets(order.id)
+        groups = escalation_groups(states, timer.round)
+        codes = list(groups) + [s.unit_code for pending in groups.values() for s in pending]
+        refs = await tx.tower.refs(codes)
+        for code, pending in groups.items():
+            group = refs.get(code)
+            if group is None or group.chat_id is None:
+                continue
+            names = [refs[s.unit_code] for s in pending if s.unit_code in refs]
+            overdue = max(self.clock.now() - order.deadline_at, timedelta(0))
+            rendered = self.presenter.escalation(
+                order, group, names, timer.round, overdue, timer.late
+            )
+            ref = MessageRef(purpose="escalation", order_id=order.id, unit_code=code)
+            await tx.outbox.add(
+                OutgoingMessage.of(group.chat_id, rendered, Priority.ESCALATION, ref)
+            )
+        if timer.round == 0:
+            issuer = await tx.tower.ref(order.issuer_unit)
+            if issuer is not None:
+                now = self.clock.now()
+                await send_report(
+                    tx, self.presenter, order, issuer, states, now, ReportFlavour.INTERIM
+                )
+            await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
+        if not needs_next_round(states, timer.round):
+            return []
+        following = Timer(
+            order_id=order.id,
+            kind=TimerKind.ESCALATION,
+            round=timer.round + 1,
+            due_at=order.deadline_at + self.policy.escalation_interval * (timer.round + 1),
+        )
+        await tx.timers.add([following])
+        return [following]

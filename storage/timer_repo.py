@@ -1,0 +1,69 @@
+"""Order timers and the set of progress messages waiting for a refresh."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from cascade.deadlines import Timer, TimerKind
+
+
+def _timer(row: aiosqlite.Row) -> Timer:
+    return Timer(
+        order_id=row["order_id"],
+        kind=TimerKind(row["kind"]),
+        round=row["round"],
+        due_at=datetime.fromisoformat(row["due_at"]),
+        fired_at=datetime.fromisoformat(row["fired_at"]) if row["fired_at"] else None,
+        late=bool(row["late"]),
+    )
+
+
+class SqliteTimerRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, timers: list[Timer]) -> None:
+        await self.conn.executemany(
+            "INSERT OR IGNORE INTO order_timers (order_id, kind, round, due_at) VALUES (?,?,?,?)",
+            [(t.order_id, t.kind.value, t.round, t.due_at.isoformat()) for t in timers],
+        )
+
+    async def get(self, order_id: int, kind: TimerKind, round_: int) -> Timer | None:
+        sql = "SELECT * FROM order_timers WHERE order_id = ? AND kind = ? AND round = ?"
+        async with self.conn.execute(sql, (order_id, kind.value, round_)) as cur:
+            row = await cur.fetchone()
+        return _timer(row) if row else None
+
+    async def mark_fired(self, timer: Timer) -> None:
+        assert timer.fired_at is not None
+        await self.conn.execute(
+            "UPDATE order_timers SET fired_at = ?, late = ? "
+            "WHERE order_id = ? AND kind = ? AND round = ?",
+            (timer.fired_at.isoformat(), int(timer.late), timer.order_id, timer.kind.value, timer.round),
+        )
+
+    async def unfired(self, due_by: datetime | None = None) -> list[Timer]:
+        sql = "SELECT * FROM order_timers WHERE fired_at IS NULL"
+        args: tuple[str, ...] = ()
+        if due_by is not None:
+            sql += " AND due_at <= ?"
+            args = (due_by.isoformat(),)
+        async with self.conn.execute(sql + " ORDER BY due_at", args) as cur:
+            return [_timer(r) for r in await cur.fetchall()]
+
+    async def mark_dirty(self, order_id: int, codes: list[str]) -> None:
+        await self.conn.executemany(
+            "INSERT OR IGNORE INTO progress_dirty (order_id, unit_code) VALUES (?,?)",
+            [(order_id, code) for code in codes],
+        )
+
+    async def take_dirty(self, limit: int = 500) -> list[tuple[int, str]]:
+        sql = "SELECT order_id, unit_code FROM progress_dirty LIMIT ?"
+        async with self.conn.execute(sql, (limit,)) as cur:
+            rows = [(r[0], r[1]) for r in await cur.fetchall()]
+        await self.conn.executemany(
+            "DELETE FROM progress_dirty WHERE order_id = ? AND unit_code = ?", rows
+        )
+        return rows

@@ -1,0 +1,334 @@
+"""A fake Telegram for the bot tests: a recording session and a harness.
+
+`FakeSession` stands in for aiogram's HTTP session: it records every Bot API
+method the bot calls and answers with plausible objects (a `Message` with an
+increasing id for sends, a bot `User` for getMe, True otherwise). Failures can
+be queued per chat to play Telegram errors. `Harness` feeds real `Update`s
+through the real dispatcher and drains the outbox with the real sender.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import AsyncGenerator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+    User,
+)
+
+from bot.app import TowerBot
+from bot.settings import SenderLimits
+from cascade.clock import FakeClock
+from cascade.tower import Unit
+from cascade.towerfile import load_path
+from fixtures import fixture_path
+from storage.importer import import_units
+
+TOKEN = "123456:" + "A" * 30
+BOT_ID = 123456
+BOT_USERNAME = "tower_test_bot"
+
+HQ_CHAT = -1002000000001
+HQ_COMMANDER = 6000000001
+HQ_ADMIN = 6000000005  # 王嘉峰, a plain HQ member listed in `admins`
+HQ_MEMBER = 6000000004  # 张红, a plain HQ member
+TS01_CHAT, TS01_COMMANDER = -1002000000002, 6000000007  # 塔山村, level 2
+TS0101_CHAT, TS0101_COMMANDER = -1002000000003, 6000000009  # 塔山村第一村民小组, level 3
+TS0101_MEMBER = 6000000010
+TS0102_CHAT, TS0102_COMMANDER = -1002000000004, 6000000014
+UNBOUND_CHAT = -1009999999999
+
+
+ErrorFactory = Callable[[TelegramMethod[Any]], Exception]
+
+
+class FakeSession(BaseSession):
+    """Records every method; answers like Telegram would, or raises what is queued."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[TelegramMethod[Any]] = []
+        self.messages: list[Message] = []
+        self.failures: dict[int, list[ErrorFactory]] = {}
+        self.closed = False
+        self._ids = itertools.count(1000)
+
+    def fail_next(self, chat_id: int, *errors: ErrorFactory) -> None:
+        self.failures.setdefault(chat_id, []).extend(errors)
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
+    ) -> Any:
+        self.calls.append(method)
+        chat_id = getattr(method, "chat_id", None)
+        queued = self.failures.get(chat_id) if isinstance(chat_id, int) else None
+        if queued:
+            raise queued.pop(0)(method)
+        if isinstance(method, GetMe):
+            return self.bot_user()
+        if isinstance(method, SendMessage | SendDocument):
+            assert isinstance(method.chat_id, int)
+            text = method.text if isinstance(method, SendMessage) else method.caption
+            markup = method.reply_markup
+            message = Message(
+                message_id=next(self._ids),
+                date=datetime(2020, 2, 20, tzinfo=UTC),
+                chat=Chat(
+                    id=method.chat_id, type="supergroup" if method.chat_id < 0 else "private"
+                ),
+                from_user=self.bot_user(),
+                text=text,
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            )
+            self.messages.append(message)
+            return message.as_(bot)
+        if isinstance(method, EditMessageText):
+            return True
+        if isinstance(method, AnswerCallbackQuery):
+            return True
+        return True
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 (aiogram's signature)
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def close(self) -> None:
+        self.closed = True
+
+    @staticmethod
+    def bot_user() -> User:
+        return User(id=BOT_ID, is_bot=True, first_name="塔群机器人", username=BOT_USERNAME)
+
+    # ------------------------------------------------------------ questions
+
+    def sends(self, chat_id: int | None = None) -> list[SendMessage]:
+        return [
+            c
+            for c in self.calls
+            if isinstance(c, SendMessage) and (chat_id is None or c.chat_id == chat_id)
+        ]
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [c.text for c in self.sends(chat_id)]
+
+    def sent_messages(self, chat_id: int) -> list[Message]:
+        return [m for m in self.messages if m.chat.id == chat_id]
+
+    def answers(self) -> list[AnswerCallbackQuery]:
+        return [c for c in self.calls if isinstance(c, AnswerCallbackQuery)]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+class StepClock:
+    """A monotonic clock that moves one second per reading: no rate-limit waits."""
+
+    def __init__(self) -> None:
+        self.value = 1_000.0
+
+    def __call__(self) -> float:
+        self.value += 1.0
+        return self.value
+
+
+class Harness:
+    def __init__(self, app: TowerBot, session: FakeSession, clock: FakeClock) -> None:
+        self.app = app
+        self.session = session
+        self.clock = clock
+        self._updates = itertools.count(1)
+        self._incoming = itertools.count(1)
+
+    def user(self, user_id: int, language: str | None = "zh-hans") -> User:
+        return User(id=user_id, is_bot=False, first_name=f"u{user_id}", language_code=language)
+
+    def message(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        reply_to: Message | None = None,
+        language: str | None = "zh-hans",
+    ) -> Message:
+        entities = None
+        if text.startswith("/"):
+            entities = [MessageEntity(type="bot_command", offset=0, length=len(text.split()[0]))]
+        return Message(
+            message_id=next(self._incoming),
+            date=self.clock.now(),
+            chat=Chat(id=chat_id, type="supergroup", title=f"chat {chat_id}"),
+            from_user=self.user(user_id, language),
+            text=text,
+            entities=entities,
+            reply_to_message=reply_to,
+        )
+
+    async def send(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        reply_to: Message | None = None,
+        language: str | None = "zh-hans",
+    ) -> Message:
+        message = self.message(chat_id, user_id, text, reply_to, language)
+        await self.app.dispatcher.feed_update(
+            self.app.bot, Update(update_id=next(self._updates), message=message)
+        )
+        return message
+
+    async def press(self, on: Message, user_id: int, data: str) -> None:
+        query = CallbackQuery(
+            id=f"cq{next(self._updates)}",
+            from_user=self.user(user_id),
+            chat_instance="ci",
+            message=on,
+            data=data,
+        )
+        await self.app.dispatcher.feed_update(
+            self.app.bot, Update(update_id=next(self._updates), callback_query=query)
+        )
+
+    async def drain(self) -> int:
+        """Run the sender until the outbox has nothing due; returns rows handled."""
+        handled = 0
+        for _ in range(1000):
+            before = len(self.session.calls)
+            progressed, _ = await self.app.sender.drain_once()
+            handled += len(self.session.calls) - before
+            if not progressed:
+                break
+        async with self.app.db.transaction() as tx:
+            left = await tx.outbox.due(self.app.sender.wall())
+        assert left == [], f"{len(left)} outbox rows still due after draining"
+        return handled
+
+    async def outbox_counts(self) -> dict[str, int]:
+        async with self.app.db.conn.execute(
+            "SELECT status, COUNT(*) FROM outbox GROUP BY status"
+        ) as cur:
+            return {r[0]: r[1] for r in await cur.fetchall()}
+
+    async def pending_rows(self) -> int:
+        return (await self.outbox_counts()).get("pending", 0)
+
+    async def said(self, chat_id: int) -> list[str]:
+        """Texts sent to a chat, live progress boards left out (they change in place)."""
+        async with self.app.db.conn.execute(
+            "SELECT message_id FROM message_refs WHERE chat_id = ? AND purpose = 'progress'",
+            (chat_id,),
+        ) as cur:
+            boards = {r[0] for r in await cur.fetchall()}
+        return [
+            m.text or ""
+            for m in self.session.sent_messages(chat_id)
+            if m.message_id not in boards
+        ]
+
+    async def last(self, chat_id: int) -> str:
+        texts = await self.said(chat_id)
+        assert texts, f"nothing was sent to {chat_id}"
+        return texts[-1]
+
+    def copy_in(self, chat_id: int) -> Message:
+        """The order copy (the message with a "收到" button) last sent to a chat."""
+        for message in reversed(self.session.sent_messages(chat_id)):
+            if message.reply_markup is not None and message.reply_markup.inline_keyboard:
+                data = message.reply_markup.inline_keyboard[0][0].callback_data or ""
+                if data.startswith("ack:"):
+                    return message
+        raise AssertionError(f"no order copy in {chat_id}")
+
+    def prompt_in(self, chat_id: int) -> Message:
+        """The last message sent to a chat (a form prompt, a preview ...)."""
+        messages = self.session.sent_messages(chat_id)
+        assert messages, f"nothing was sent to {chat_id}"
+        return messages[-1]
+
+    async def row_status(self, unit_code: str, order_id: int = 1) -> dict[str, Any]:
+        async with self.app.db.conn.execute(
+            "SELECT * FROM order_units WHERE order_id = ? AND unit_code = ?", (order_id, unit_code)
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return dict(row)
+
+
+@functools.cache
+def tower_units(name: str) -> tuple[Unit, ...]:
+    """A shipped tower, parsed once per test run (YAML parsing takes about a second)."""
+    return tuple(load_path(fixture_path(name)))
+
+
+def detach_routers() -> None:
+    """Work around module-level routers: aiogram attaches a router to one parent only.
+
+    `bot.app.TowerBot` includes the routers that `bot/routers/*.py` and
+    `bot/errors.py` create at import time, so a second TowerBot in the same
+    process fails with "Router is already attached" (see
+    test_app_lifecycle.py::test_two_apps_in_one_process). Until the routers are
+    built per app, the tests detach them from the previous app's dispatcher.
+    """
+    from bot import errors
+    from bot.routers import all_routers
+
+    for router in [getattr(errors, "router", None), *all_routers()]:
+        if router is not None and router.parent_router is not None:
+            router._parent_router = None
+
+
+async def make_harness(
+    tmp_path: Path,
+    tower: str = "tashan",
+    admins: frozenset[int] = frozenset({HQ_ADMIN}),
+) -> Harness:
+    detach_routers()
+    session = FakeSession()
+    clock = FakeClock()
+    app = TowerBot(
+        token=TOKEN,
+        db_path=tmp_path / f"{tower}.db",
+        session=session,
+        clock=clock,
+        admins=admins,
+        limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
+    )
+    await app.open()
+    app.sender.monotonic = StepClock()
+    await import_units(app.db, [u.model_copy(deep=True) for u in tower_units(tower)])
+    return Harness(app, session, clock)
+
+
+def is_force_reply(call: SendMessage) -> bool:
+    return isinstance(call.reply_markup, ForceReply)
