@@ -94,7 +94,7 @@ class TowerBot:
             uow=self.db.transaction,
         )
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
-        dp.include_router(errors.router)
+        dp.include_router(errors.build())
         for router in all_routers():
             dp.include_router(router)
         return dp

@@ -18,10 +18,8 @@ from bot.replier import Replier
 from cascade.errors import Refused
 
 log = logging.getLogger(__name__)
-router = Router(name="errors")
 
 
-@router.errors(ExceptionTypeFilter(Refused))
 async def refused(event: ErrorEvent, replier: Replier, ctx: ChatContext | None = None) -> None:
     assert isinstance(event.exception, Refused)
     if ctx is None:
@@ -33,7 +31,6 @@ async def refused(event: ErrorEvent, replier: Replier, ctx: ChatContext | None =
         await replier.text(ctx, text)
 
 
-@router.errors()
 async def crashed(event: ErrorEvent, replier: Replier, ctx: ChatContext | None = None) -> None:
     log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
     if ctx is None:
@@ -43,3 +40,11 @@ async def crashed(event: ErrorEvent, replier: Replier, ctx: ChatContext | None =
         await event.update.callback_query.answer(text[:200], show_alert=True)
     else:
         await replier.text(ctx, text)
+
+
+def build() -> Router:
+    """A fresh router (a router attaches to one dispatcher only)."""
+    router = Router(name="errors")
+    router.errors.register(refused, ExceptionTypeFilter(Refused))
+    router.errors.register(crashed)
+    return router

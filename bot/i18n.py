@@ -1,6 +1,7 @@
 """Translated texts (Fluent): Simplified Chinese by default, English available.
 
-Every user-visible sentence lives in `bot/locales/<locale>/towerbot.ftl`;
+Every user-visible sentence lives in `bot/locales/<locale>/*.ftl` (one file per
+feature);
 handlers and the presenter only name keys. Arguments are HTML-escaped by the
 caller where they come from people, so a name like "<b>" can't break markup.
 """
@@ -23,13 +24,15 @@ class Texts:
         self._keys: dict[str, set[str]] = {}
         for locale in SUPPORTED:
             bundle = FluentBundle([locale], use_isolating=False)
-            source = (directory / locale / "towerbot.ftl").read_text(encoding="utf-8")
-            resource = FluentResource(source)
-            bundle.add_resource(resource)
+            self._keys[locale] = set()
+            # One file per feature (towerbot.ftl, exports.ftl, ...), all in one bundle.
+            for path in sorted((directory / locale).glob("*.ftl")):
+                resource = FluentResource(path.read_text(encoding="utf-8"))
+                bundle.add_resource(resource)
+                self._keys[locale] |= {
+                    entry.id.name for entry in resource.body if isinstance(entry, ast.Message)
+                }
             self.bundles[locale] = bundle
-            self._keys[locale] = {
-                entry.id.name for entry in resource.body if isinstance(entry, ast.Message)
-            }
 
     def pick(self, locale: str | None) -> str:
         """The supported locale for a unit's or a person's language tag."""

@@ -13,6 +13,7 @@ from typing import Any
 from bot.app import TowerBot, telegram_session
 from bot.settings import SenderLimits
 from cascade.clock import Clock
+from cascade.deadlines import ClockPolicy
 from cascade.tower import Tower
 from cascade.towerfile import load_path
 from sandbox import SandboxServer, SandboxState
@@ -30,6 +31,7 @@ class SandboxWorld:
         clock: Clock | None = None,
         admins: frozenset[int] = frozenset(),
         port: int = 0,
+        policy: ClockPolicy | None = None,
     ) -> None:
         self.tower = Tower(load_path(tower_file))
         self.state = SandboxState()
@@ -38,24 +40,37 @@ class SandboxWorld:
         self.limits = limits
         self.clock = clock
         self.admins = admins
+        self.policy = policy
         self.app: TowerBot | None = None
 
     async def start(self) -> str:
         url = await self.server.start()
         self.register()
-        app = TowerBot(
-            DRILL_TOKEN,
-            self.db_path,
-            telegram_session(url),
-            clock=self.clock,
-            admins=self.admins,
-            limits=self.limits,
-        )
+        app = self._new_bot()
         await app.open()
         await import_units(app.db, list(self.tower.units.values()))
         await app.start()
         self.app = app
         return url
+
+    def _new_bot(self) -> TowerBot:
+        return TowerBot(
+            DRILL_TOKEN,
+            self.db_path,
+            telegram_session(self.server.base_url),
+            clock=self.clock,
+            admins=self.admins,
+            limits=self.limits,
+            policy=self.policy,
+        )
+
+    async def restart_bot(self) -> TowerBot:
+        """Stop the bot and start a new process-like instance on the same database."""
+        if self.app is not None:
+            await self.app.stop()
+        self.app = self._new_bot()
+        await self.app.start()
+        return self.app
 
     async def stop(self) -> None:
         if self.app is not None:

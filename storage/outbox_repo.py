@@ -133,6 +133,11 @@ class SqliteRefRepository:
         async with self.conn.execute(sql, (order_id, purpose)) as cur:
             return [(r[0], r[1]) for r in await cur.fetchall()]
 
+    async def find_purpose(
+        self, order_id: int, purpose: str, unit_code: str
+    ) -> tuple[int, int] | None:
+        return await self.find(MessageRef(purpose=purpose, order_id=order_id, unit_code=unit_code))
+
     async def find(self, ref: MessageRef) -> tuple[int, int] | None:
         """(chat id, message id) of the newest sent message made for `ref`."""
         sql = (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import answers, fallback, order_form, orders, queries
+from bot.routers import answers, exports, fallback, order_form, orders, queries
 
 
 def all_routers() -> list[Router]:
     # The form's states go first (its text replies), the catch-all for unknown commands last.
-    return [order_form.router, orders.router, answers.router, queries.router, fallback.router]
+    modules = (order_form, orders, answers, queries, exports, fallback)
+    return [module.build() for module in modules]

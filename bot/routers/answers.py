@@ -13,10 +13,7 @@ from bot.parsing import split_report_args
 from cascade.order_service import OrderService
 from cascade.ports import UnitOfWorkFactory
 
-router = Router(name="answers")
 
-
-@router.callback_query(AckCallback.filter())
 async def ack_pressed(
     query: CallbackQuery,
     callback_data: AckCallback,
@@ -33,7 +30,6 @@ async def ack_pressed(
     await query.answer(text)
 
 
-@router.message(Command("report"))
 async def report_command(
     message: Message, command: CommandObject, ctx: ChatContext, orders: OrderService
 ) -> None:
@@ -41,7 +37,6 @@ async def report_command(
     await orders.report(order_id, ctx.chat_id, ctx.user_id, value, ctx.message_id)
 
 
-@router.message(F.reply_to_message, F.text, ~F.text.startswith("/"))
 async def reply_to_bot(
     message: Message, bot: Bot, ctx: ChatContext, orders: OrderService, uow: UnitOfWorkFactory
 ) -> None:
@@ -53,3 +48,12 @@ async def reply_to_bot(
     if ref is None or ref.order_id is None:
         return
     await orders.report(ref.order_id, ctx.chat_id, ctx.user_id, message.text or "", ctx.message_id)
+
+
+def build() -> Router:
+    """A fresh router (a router attaches to one dispatcher only)."""
+    router = Router(name="answers")
+    router.callback_query.register(ack_pressed, AckCallback.filter())
+    router.message.register(report_command, Command("report"))
+    router.message.register(reply_to_bot, F.reply_to_message, F.text, ~F.text.startswith("/"))
+    return router

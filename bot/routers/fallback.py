@@ -12,10 +12,7 @@ from bot.context import ChatContext
 from bot.html import esc
 from bot.replier import Replier
 
-router = Router(name="fallback")
 
-
-@router.message(F.text.startswith("/"))
 async def unknown_command(message: Message, bot: Bot, ctx: ChatContext, replier: Replier) -> None:
     command = (message.text or "").split(maxsplit=1)[0]
     _, _, addressee = command.partition("@")
@@ -24,3 +21,10 @@ async def unknown_command(message: Message, bot: Bot, ctx: ChatContext, replier:
         if addressee.lower() != (me.username or "").lower():
             return
     await replier.say(ctx, "error-unknown-command", command=esc(command[:40]))
+
+
+def build() -> Router:
+    """A fresh router (a router attaches to one dispatcher only)."""
+    router = Router(name="fallback")
+    router.message.register(unknown_command, F.text.startswith("/"))
+    return router

@@ -27,7 +27,6 @@ from cascade.orders import MAX_ORDER_TEXT, OrderKind
 from cascade.outgoing import Button
 from cascade.queries import QueryService
 
-router = Router(name="order_form")
 DURATIONS = ("10m", "15m", "20m", "30m", "1h")
 
 
@@ -42,7 +41,6 @@ def _button(label: str, step: str, value: str) -> Button:
     return Button(text=label, callback_data=FormCallback(step=step, value=value).pack())
 
 
-@router.message(Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) == 1))
 async def start_form(
     message: Message, ctx: ChatContext, state: FSMContext, orders: OrderService, replier: Replier
 ) -> None:
@@ -51,7 +49,6 @@ async def start_form(
     await replier.text(ctx, replier.texts.get(ctx.locale, "form-ask-text"), force_reply=True)
 
 
-@router.message(StateFilter(OrderForm.text), F.text)
 async def form_text(
     message: Message, ctx: ChatContext, state: FSMContext, replier: Replier
 ) -> None:
@@ -68,7 +65,6 @@ async def form_text(
     await replier.text(ctx, t.get(ctx.locale, "form-ask-kind"), buttons=[row, cancel])
 
 
-@router.callback_query(FormCallback.filter(F.step == "kind"), StateFilter(OrderForm.kind))
 async def form_kind(
     query: CallbackQuery,
     callback_data: FormCallback,
@@ -85,7 +81,6 @@ async def form_kind(
     await replier.text(ctx, t.get(ctx.locale, "form-ask-duration"), buttons=[row, cancel])
 
 
-@router.callback_query(FormCallback.filter(F.step == "duration"), StateFilter(OrderForm.duration))
 async def form_duration(
     query: CallbackQuery,
     callback_data: FormCallback,
@@ -120,7 +115,6 @@ async def form_duration(
     await replier.text(ctx, text, buttons=buttons)
 
 
-@router.callback_query(FormCallback.filter(F.step == "confirm"), StateFilter(OrderForm.confirm))
 async def form_confirm(
     query: CallbackQuery, ctx: ChatContext, state: FSMContext, orders: OrderService
 ) -> None:
@@ -136,7 +130,6 @@ async def form_confirm(
     await query.answer()
 
 
-@router.callback_query(FormCallback.filter(F.step == "cancel"), ~StateFilter(None))
 async def form_cancel(
     query: CallbackQuery, ctx: ChatContext, state: FSMContext, replier: Replier
 ) -> None:
@@ -144,6 +137,28 @@ async def form_cancel(
     await query.answer(replier.texts.get(ctx.locale, "form-cancelled"))
 
 
-@router.callback_query(FormCallback.filter())
 async def form_expired(query: CallbackQuery, ctx: ChatContext, replier: Replier) -> None:
     await query.answer(replier.texts.get(ctx.locale, "form-expired"), show_alert=True)
+
+
+def build() -> Router:
+    """A fresh router (a router attaches to one dispatcher only)."""
+    router = Router(name="order_form")
+    router.message.register(
+        start_form, Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) == 1)
+    )
+    router.message.register(form_text, StateFilter(OrderForm.text), F.text)
+    router.callback_query.register(
+        form_kind, FormCallback.filter(F.step == "kind"), StateFilter(OrderForm.kind)
+    )
+    router.callback_query.register(
+        form_duration, FormCallback.filter(F.step == "duration"), StateFilter(OrderForm.duration)
+    )
+    router.callback_query.register(
+        form_confirm, FormCallback.filter(F.step == "confirm"), StateFilter(OrderForm.confirm)
+    )
+    router.callback_query.register(
+        form_cancel, FormCallback.filter(F.step == "cancel"), ~StateFilter(None)
+    )
+    router.callback_query.register(form_expired, FormCallback.filter())
+    return router

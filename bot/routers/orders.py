@@ -10,10 +10,7 @@ from bot.context import ChatContext
 from bot.parsing import optional_order_id, parse_order_args
 from cascade.order_service import OrderService
 
-router = Router(name="orders")
 
-
-@router.message(Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) > 1))
 async def order_command(
     message: Message, command: CommandObject, ctx: ChatContext, orders: OrderService
 ) -> None:
@@ -23,8 +20,17 @@ async def order_command(
     )
 
 
-@router.message(Command("cancel"))
 async def cancel_command(
     message: Message, command: CommandObject, ctx: ChatContext, orders: OrderService
 ) -> None:
     await orders.cancel(optional_order_id(command.args), ctx.chat_id, ctx.user_id)
+
+
+def build() -> Router:
+    """A fresh router (a router attaches to one dispatcher only)."""
+    router = Router(name="orders")
+    router.message.register(
+        order_command, Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) > 1)
+    )
+    router.message.register(cancel_command, Command("cancel"))
+    return router

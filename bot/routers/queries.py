@@ -15,11 +15,9 @@ from bot.replier import Replier
 from cascade.orders import OrderKind, OrderStatus
 from cascade.queries import QueryService
 
-router = Router(name="queries")
 MAX_PENDING_LINES = 60
 
 
-@router.message(Command("status"))
 async def status(
     message: Message,
     command: CommandObject,
@@ -65,7 +63,6 @@ async def status(
     await replier.text(ctx, text.rstrip(" ·\n"))
 
 
-@router.message(Command("pending"))
 async def pending(
     message: Message,
     command: CommandObject,
@@ -97,7 +94,6 @@ async def pending(
     await replier.text(ctx, "\n".join(lines))
 
 
-@router.message(Command("whoami"))
 async def whoami(
     message: Message, ctx: ChatContext, queries: QueryService, replier: Replier, fmt: Formatter
 ) -> None:
@@ -123,7 +119,16 @@ async def whoami(
     await replier.text(ctx, "\n".join(lines))
 
 
-@router.message(Command("help"))
-@router.message(CommandStart())
 async def help_command(message: Message, ctx: ChatContext, replier: Replier) -> None:
     await replier.say(ctx, "help")
+
+
+def build() -> Router:
+    """A fresh router (a router attaches to one dispatcher only)."""
+    router = Router(name="queries")
+    router.message.register(status, Command("status"))
+    router.message.register(pending, Command("pending"))
+    router.message.register(whoami, Command("whoami"))
+    router.message.register(help_command, Command("help"))
+    router.message.register(help_command, CommandStart())
+    return router
