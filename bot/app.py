@@ -33,10 +33,11 @@ from cascade.deadlines import ClockPolicy
 from cascade.order_service import OrderService
 from cascade.progress import ProgressService
 from cascade.queries import QueryService
+from cascade.reachability import ReachabilityService
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-COMMANDS = ("order", "report", "status", "pending", "cancel", "whoami", "help")
+COMMANDS = ("order", "report", "status", "pending", "cancel", "tree", "whoami", "help")
 
 
 def telegram_session(api_url: str) -> AiohttpSession:
@@ -79,7 +80,10 @@ class TowerBot:
         self.queries = QueryService(self.db.transaction, self.clock)
         self.replier = Replier(self.db.transaction, self.texts)
         self.limits = limits or SenderLimits()
-        self.sender = Sender(self.bot, self.db.transaction, self.db.committed, self.limits)
+        self.reach = ReachabilityService(self.db.transaction, self.presenter)
+        self.sender = Sender(
+            self.bot, self.db.transaction, self.db.committed, self.limits, self.reach
+        )
         self.dispatcher = self._dispatcher()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -92,6 +96,7 @@ class TowerBot:
             fmt=self.fmt,
             presenter=self.presenter,
             uow=self.db.transaction,
+            reach=self.reach,
         )
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
         dp.include_router(errors.build())

@@ -309,6 +309,19 @@ class BotPresenter:
             )
         )
 
+    def unreachable(self, unit: UnitRef, parent: UnitRef, reason: str) -> Rendered:
+        return Rendered(
+            text=self.t.get(
+                parent.locale,
+                "unreachable",
+                unit=esc(unit.name),
+                commander=mention(unit.commander_name, unit.commander_id),
+            )
+        )
+
+    def reachable_again(self, unit: UnitRef, parent: UnitRef) -> Rendered:
+        return Rendered(text=self.t.get(parent.locale, "reachable-again", unit=esc(unit.name)))
+
 
 def bar(percent: int, width: int = 10) -> str:
     """A text progress bar: ▓▓▓▓░░░░░░."""

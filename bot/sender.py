@@ -13,6 +13,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 
 from aiogram import Bot
@@ -40,12 +41,15 @@ from bot.ratelimit import RateLimiter
 from bot.settings import SenderLimits
 from cascade.outgoing import OutboxRow, OutgoingMessage
 from cascade.ports import UnitOfWorkFactory
+from cascade.reachability import ReachabilityService
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 120.0
 IDLE_WAIT = 5.0
 EDIT_WAIT = 2.0
 MAX_EDIT_WAITS = 60
+FLOOD_CHATS = 3
+EDIT_LOST = ("message to edit not found", "message can't be edited")
 
 
 class SenderStats(BaseModel):
@@ -55,6 +59,8 @@ class SenderStats(BaseModel):
     failed: int = 0
     migrated: int = 0
     edited: int = 0
+    held: int = 0
+    possible_duplicates: int = 0
 
 
 class Sender:
@@ -64,6 +70,7 @@ class Sender:
         uow: UnitOfWorkFactory,
         wakeup: asyncio.Event,
         limits: SenderLimits,
+        reach: ReachabilityService,
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
     ) -> None:
@@ -74,9 +81,32 @@ class Sender:
         self.monotonic = monotonic
         self.wall = wall
         self.stats = SenderStats()
+        self.reach = reach
+        self._recent_429: deque[float] = deque()
+
+    async def recover(self) -> int:
+        """At start: rows a crash caught mid-send go again (each may arrive twice)."""
+        async with self.uow() as tx:
+            count = await tx.outbox.recover_sending()
+        if count:
+            self.stats.possible_duplicates += count
+            log.warning(
+                "%d message(s) were being sent when the bot stopped; they are sent again "
+                "and may arrive twice",
+                count,
+            )
+        return count
+
+    def _flooded(self) -> bool:
+        now = self.monotonic()
+        self._recent_429.append(now)
+        while self._recent_429 and self._recent_429[0] < now - 1.0:
+            self._recent_429.popleft()
+        return len(self._recent_429) >= FLOOD_CHATS
 
     async def run(self) -> None:
         """Send until cancelled."""
+        await self.recover()
         while True:
             self.wakeup.clear()
             progressed, wait = await self.drain_once()
@@ -116,6 +146,8 @@ class Sender:
     async def deliver(self, row: OutboxRow) -> bool:
         """Try one row; True when it left the queue (sent or failed for good)."""
         chat_id = row.message.chat_id
+        async with self.uow() as tx:
+            await tx.outbox.mark_sending(row)
         try:
             if row.message.edit_of is not None:
                 return await self._edit(row)
@@ -124,6 +156,9 @@ class Sender:
             self.stats.rate_limited += 1
             until = exc.retry_after
             self.limiter.hold_chat(chat_id, self.monotonic() + until)
+            if self._flooded():
+                log.warning("429 in many chats at once: the whole sender waits %s s", until)
+                self.limiter.hold_all(self.monotonic() + until)
             async with self.uow() as tx:
                 await tx.outbox.reschedule(row, self.wall() + until, f"429 retry_after={until}")
                 await tx.outbox.delay_chat(chat_id, self.wall() + until)
@@ -131,11 +166,18 @@ class Sender:
         except TelegramMigrateToChat as exc:
             self.stats.migrated += 1
             log.warning("chat %s migrated to %s; re-keyed", chat_id, exc.migrate_to_chat_id)
+            await self.reach.migrated(chat_id, exc.migrate_to_chat_id)
             async with self.uow() as tx:
-                await tx.tower.rekey_chat(chat_id, exc.migrate_to_chat_id)
-                await tx.outbox.rekey_chat(chat_id, exc.migrate_to_chat_id)
+                await tx.outbox.reschedule(row, 0.0, f"migrated to {exc.migrate_to_chat_id}")
             return False
         except (TelegramForbiddenError, TelegramNotFound, TelegramBadRequest) as exc:
+            if isinstance(exc, TelegramForbiddenError) or "chat not found" in exc.message:
+                self.stats.held += 1
+                log.warning("chat %s unreachable (%s): its messages are held", chat_id, exc.message)
+                async with self.uow() as tx:
+                    await tx.outbox.hold(row, exc.message)
+                await self.reach.unreachable(chat_id, exc.message)
+                return True
             self.stats.failed += 1
             log.error("outbox %s to chat %s failed for good: %s", row.id, chat_id, exc.message)
             async with self.uow() as tx:
@@ -179,6 +221,19 @@ class Sender:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         except TelegramBadRequest as exc:
+            if any(reason in exc.message for reason in EDIT_LOST):
+                # The original is gone (deleted, or history left behind by a migration):
+                # post the board anew; later edits follow the new message.
+                fresh = message.model_copy(
+                    update={"edit_of": None, "ref": message.edit_of, "dedupe_key": None}
+                )
+                sent = await self._send(fresh)
+                self.limiter.record(chat_id, self.monotonic())
+                async with self.uow() as tx:
+                    await tx.outbox.mark_sent(
+                        OutboxRow(id=row.id, attempts=row.attempts, message=fresh), sent.message_id
+                    )
+                return True
             if "message is not modified" not in exc.message:
                 raise
         self.limiter.record(chat_id, self.monotonic())

@@ -122,3 +122,25 @@ MIGRATIONS.append(
     CREATE INDEX message_refs_order ON message_refs(order_id, purpose, unit_code)
     """
 )
+
+MIGRATIONS.append(
+    # 3: life of real groups. Rows for an unreachable group are held, not dropped;
+    # a row being sent is marked so a crash between send and record is counted;
+    # invite tokens for ?startgroup= and ?start= links.
+    """
+    ALTER TABLE units ADD COLUMN unreachable_reason TEXT;
+    ALTER TABLE outbox ADD COLUMN resent INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX outbox_chat ON outbox(chat_id, status);
+    CREATE TABLE invites (
+        token TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        unit_code TEXT NOT NULL,
+        seq INTEGER,
+        created_by INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        used_by INTEGER,
+        used_at TEXT
+    );
+    CREATE UNIQUE INDEX invites_slot ON invites(kind, unit_code, seq)
+    """
+)

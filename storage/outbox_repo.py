@@ -27,8 +27,10 @@ class SqliteOutboxRepository:
             )
         payload = message.model_dump_json(exclude={"document"})
         cur = await self.conn.execute(
-            "INSERT INTO outbox (created_at, priority, chat_id, payload, document, dedupe_key) "
-            "VALUES (?,?,?,?,?,?)",
+            # A message for a group the bot can't reach waits ('held') from the start.
+            "INSERT INTO outbox (created_at, priority, chat_id, payload, document, dedupe_key, "
+            "status) VALUES (?,?,?,?,?,?, CASE WHEN EXISTS (SELECT 1 FROM units "
+            "WHERE chat_id = ? AND unreachable = 1) THEN 'held' ELSE 'pending' END)",
             (
                 datetime.now(UTC).isoformat(),
                 int(message.priority),
@@ -36,6 +38,7 @@ class SqliteOutboxRepository:
                 payload,
                 message.document,
                 message.dedupe_key,
+                message.chat_id,
             ),
         )
         self.added += 1
@@ -79,8 +82,15 @@ class SqliteOutboxRepository:
 
     async def reschedule(self, row: OutboxRow, not_before: float, error: str) -> None:
         await self.conn.execute(
-            "UPDATE outbox SET not_before = ?, attempts = ?, error = ? WHERE id = ?",
+            "UPDATE outbox SET status = 'pending', not_before = ?, attempts = ?, error = ? "
+            "WHERE id = ?",
             (not_before, row.attempts + 1, error[:500], row.id),
+        )
+
+    async def hold(self, row: OutboxRow, error: str) -> None:
+        await self.conn.execute(
+            "UPDATE outbox SET status = 'held', attempts = ?, error = ? WHERE id = ?",
+            (row.attempts + 1, error[:500], row.id),
         )
 
     async def delay_chat(self, chat_id: int, not_before: float) -> None:
@@ -101,6 +111,31 @@ class SqliteOutboxRepository:
         await self.conn.execute(
             "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'", (new, old)
         )
+
+    async def hold_chat(self, chat_id: int) -> None:
+        """The chat can't be reached: its rows wait (status 'held') until it can."""
+        await self.conn.execute(
+            "UPDATE outbox SET status = 'held' WHERE chat_id = ? AND status = 'pending'",
+            (chat_id,),
+        )
+
+    async def release_chat(self, chat_id: int) -> None:
+        await self.conn.execute(
+            "UPDATE outbox SET status = 'pending', not_before = 0 "
+            "WHERE chat_id = ? AND status = 'held'",
+            (chat_id,),
+        )
+
+    async def mark_sending(self, row: OutboxRow) -> None:
+        """Recorded before the request, so a crash mid-send is known at restart."""
+        await self.conn.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", (row.id,))
+
+    async def recover_sending(self) -> int:
+        """Rows caught mid-send by a crash go again; returns how many may be duplicated."""
+        cur = await self.conn.execute(
+            "UPDATE outbox SET status = 'pending', resent = resent + 1 WHERE status = 'sending'"
+        )
+        return cur.rowcount
 
     async def counts(self) -> dict[str, int]:
         async with self.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:

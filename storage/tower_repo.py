@@ -109,6 +109,15 @@ class SqliteTowerRepository:
     async def rekey_chat(self, old: int, new: int) -> None:
         await self.conn.execute("UPDATE units SET chat_id = ? WHERE chat_id = ?", (new, old))
 
+    async def set_reachable(self, code: str, reachable: bool, reason: str | None) -> bool:
+        """Change the unit's reachability; True when it actually changed."""
+        cur = await self.conn.execute(
+            "UPDATE units SET unreachable = ?, unreachable_reason = ? "
+            "WHERE code = ? AND unreachable = ?",
+            (int(not reachable), reason, code, int(reachable)),
+        )
+        return cur.rowcount > 0
+
     async def all_refs(self) -> list[UnitRef]:
         sql = f"SELECT {REF_COLUMNS} FROM units ORDER BY path"
         async with self.conn.execute(sql) as cur:

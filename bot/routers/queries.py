@@ -16,6 +16,7 @@ from cascade.orders import OrderKind, OrderStatus
 from cascade.queries import QueryService
 
 MAX_PENDING_LINES = 60
+MAX_TREE_LINES = 80
 
 
 async def status(
@@ -60,7 +61,40 @@ async def status(
         elapsed=fmt.seconds(report.elapsed_seconds),
         remaining=remaining if order.status is OrderStatus.OPEN else "",
     )
+    unreachable = [u for u in await queries.subtree(ctx.chat_id) if u.unreachable]
+    if unreachable:
+        names = fmt.join(loc, [esc(u.name) for u in unreachable[:MAX_TREE_LINES]])
+        text = text.rstrip(" ·\n") + "\n" + t.get(loc, "status-unreachable", units=names)
     await replier.text(ctx, text.rstrip(" ·\n"))
+
+
+async def tree(
+    message: Message, ctx: ChatContext, queries: QueryService, replier: Replier, fmt: Formatter
+) -> None:
+    units = await queries.subtree(ctx.chat_id)
+    t, loc = replier.texts, ctx.locale
+    top = units[0]
+    lines = [t.get(loc, "tree-head", unit=esc(top.name), count=len(units) - 1)]
+    for unit in units[1 : MAX_TREE_LINES + 1]:
+        state = ""
+        if unit.chat_id is None:
+            state = " " + t.get(loc, "tree-unbound")
+        elif unit.unreachable:
+            state = " " + t.get(loc, "tree-unreachable")
+        lines.append(
+            t.get(
+                loc,
+                "tree-unit",
+                indent="  " * max(0, unit.level - top.level - 1),
+                mark="⚠️" if unit.unreachable else "🟢",
+                unit=esc(unit.name),
+                level=fmt.level(loc, unit.level),
+                state=state,
+            )
+        )
+    if len(units) - 1 > MAX_TREE_LINES:
+        lines.append(t.get(loc, "tree-more", count=len(units) - 1 - MAX_TREE_LINES))
+    await replier.text(ctx, "\n".join(lines))
 
 
 async def pending(
@@ -128,6 +162,7 @@ def build() -> Router:
     router = Router(name="queries")
     router.message.register(status, Command("status"))
     router.message.register(pending, Command("pending"))
+    router.message.register(tree, Command("tree"))
     router.message.register(whoami, Command("whoami"))
     router.message.register(help_command, Command("help"))
     router.message.register(help_command, CommandStart())

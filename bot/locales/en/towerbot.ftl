@@ -168,3 +168,13 @@ progress =
     (updated { $updated })
 progress-child = ⏳ { $unit } { $done }/{ $total }
 progress-child-done = ✅ { $unit } { $done }/{ $total }
+
+unreachable = ⚠️ "{ $unit }" cannot be reached: the bot was removed from its group or the group is gone. Messages for it are kept; { $commander }, please add the bot back and they will be delivered.
+reachable-again = ✅ "{ $unit }" can be reached again; the kept messages are being delivered.
+tree-head = 🌳 Units under "{ $unit }" ({ $count } in all):
+tree-unit = { $indent }{ $mark } { $unit } ({ $level }){ $state }
+tree-unbound = · no group bound
+tree-unreachable = · ⚠️ unreachable
+tree-more = … and { $count } more not listed
+status-unreachable = ⚠️ Cannot be reached: { $units }
+cmd-tree = Units below and the state of their groups

@@ -168,3 +168,13 @@ progress =
     （更新于 { $updated }）
 progress-child = ⏳ { $unit } { $done }/{ $total }
 progress-child-done = ✅ { $unit } { $done }/{ $total }
+
+unreachable = ⚠️「{ $unit }」无法送达：机器人已被移出该群或群已不存在。发往该群的消息已暂存，请 { $commander } 把机器人重新拉进群，恢复后自动补发。
+reachable-again = ✅「{ $unit }」已恢复送达，暂存的消息正在补发。
+tree-head = 🌳「{ $unit }」下属单元（共 { $count } 个）：
+tree-unit = { $indent }{ $mark } { $unit }（{ $level }）{ $state }
+tree-unbound = · 未绑定群
+tree-unreachable = · ⚠️无法送达
+tree-more = ……另有 { $count } 个单元未列出
+status-unreachable = ⚠️ 无法送达：{ $units }
+cmd-tree = 下属单元和群的状态
