@@ -156,7 +156,7 @@ async def test_rate_limits_are_waited_out_nothing_lost(world: SandboxWorld) -> N
     targets = [u for u in world.tower.walk() if u.parent is not None]
     await until(
         lambda: _true(all(len(world.order_copies(u.chat_id, order_id)) == 1 for u in targets)),
-        timeout=30,
+        seconds=30,
     )
     async with world.bot.db.transaction() as tx:
         counts = await tx.outbox.counts()
