@@ -30,6 +30,7 @@ from bot.timers import TimerRunner
 from cascade.clock import Clock, SystemClock
 from cascade.deadline_service import DeadlineService
 from cascade.deadlines import ClockPolicy
+from cascade.joining import JoiningService
 from cascade.order_service import OrderService
 from cascade.progress import ProgressService
 from cascade.queries import QueryService
@@ -37,7 +38,17 @@ from cascade.reachability import ReachabilityService
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-COMMANDS = ("order", "report", "status", "pending", "cancel", "tree", "whoami", "help")
+COMMANDS = (
+    "order",
+    "report",
+    "status",
+    "pending",
+    "cancel",
+    "tree",
+    "invite",
+    "whoami",
+    "help",
+)
 
 
 def telegram_session(api_url: str) -> AiohttpSession:
@@ -81,6 +92,7 @@ class TowerBot:
         self.replier = Replier(self.db.transaction, self.texts)
         self.limits = limits or SenderLimits()
         self.reach = ReachabilityService(self.db.transaction, self.presenter)
+        self.joining = JoiningService(self.db.transaction, self.clock, self.presenter, admins)
         self.sender = Sender(
             self.bot, self.db.transaction, self.db.committed, self.limits, self.reach
         )
@@ -97,6 +109,7 @@ class TowerBot:
             presenter=self.presenter,
             uow=self.db.transaction,
             reach=self.reach,
+            joining=self.joining,
         )
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
         dp.include_router(errors.build())

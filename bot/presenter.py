@@ -322,6 +322,19 @@ class BotPresenter:
     def reachable_again(self, unit: UnitRef, parent: UnitRef) -> Rendered:
         return Rendered(text=self.t.get(parent.locale, "reachable-again", unit=esc(unit.name)))
 
+    def bind_refused(
+        self, unit: UnitRef, parent: UnitRef, chat_title: str, user_id: int
+    ) -> Rendered:
+        return Rendered(
+            text=self.t.get(
+                parent.locale,
+                "bind-refused-report",
+                unit=esc(unit.name),
+                chat=esc(chat_title),
+                who=mention(str(user_id), user_id),
+            )
+        )
+
 
 def bar(percent: int, width: int = 10) -> str:
     """A text progress bar: ▓▓▓▓░░░░░░."""

@@ -41,7 +41,13 @@ class SqliteTimerRepository:
         await self.conn.execute(
             "UPDATE order_timers SET fired_at = ?, late = ? "
             "WHERE order_id = ? AND kind = ? AND round = ?",
-            (timer.fired_at.isoformat(), int(timer.late), timer.order_id, timer.kind.value, timer.round),
+            (
+                timer.fired_at.isoformat(),
+                int(timer.late),
+                timer.order_id,
+                timer.kind.value,
+                timer.round,
+            ),
         )
 
     async def unfired(self, due_by: datetime | None = None) -> list[Timer]:

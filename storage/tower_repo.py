@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import aiosqlite
 
+from cascade.invites import Slot
 from cascade.ports import Membership, UnitRef
 from cascade.tower import Position, Unit
 from storage.paths import codes_of, subtree_range
@@ -117,6 +118,40 @@ class SqliteTowerRepository:
             (int(not reachable), reason, code, int(reachable)),
         )
         return cur.rowcount > 0
+
+    async def slots(self, code: str) -> list[Slot]:
+        sql = (
+            "SELECT seq, position, name, telegram_id FROM members WHERE unit_code = ? ORDER BY seq"
+        )
+        async with self.conn.execute(sql, (code,)) as cur:
+            return [
+                Slot(
+                    seq=r["seq"],
+                    position=Position(r["position"]),
+                    name=r["name"],
+                    telegram_id=r["telegram_id"],
+                )
+                for r in await cur.fetchall()
+            ]
+
+    async def fill_slot(self, code: str, seq: int, telegram_id: int) -> None:
+        """A person joined through their link; a commander's id also goes on the unit."""
+        await self.conn.execute(
+            "UPDATE members SET telegram_id = ? WHERE unit_code = ? AND seq = ?",
+            (telegram_id, code, seq),
+        )
+        await self.conn.execute(
+            "UPDATE units SET commander_id = ? WHERE code = ? AND EXISTS (SELECT 1 FROM members "
+            "WHERE unit_code = ? AND seq = ? AND position = 'commander')",
+            (telegram_id, code, code, seq),
+        )
+
+    async def bind_chat(self, code: str, chat_id: int) -> None:
+        await self.conn.execute(
+            "UPDATE units SET chat_id = ?, unreachable = 0, unreachable_reason = NULL "
+            "WHERE code = ?",
+            (chat_id, code),
+        )
 
     async def all_refs(self) -> list[UnitRef]:
         sql = f"SELECT {REF_COLUMNS} FROM units ORDER BY path"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
+from storage.invite_repo import SqliteInviteRepository
 from storage.order_repo import SqliteOrderRepository
 from storage.outbox_repo import SqliteOutboxRepository, SqliteRefRepository
 from storage.timer_repo import SqliteTimerRepository
@@ -18,3 +19,4 @@ class SqliteUnitOfWork:
         self.outbox = SqliteOutboxRepository(conn)
         self.refs = SqliteRefRepository(conn)
         self.timers = SqliteTimerRepository(conn)
+        self.invites = SqliteInviteRepository(conn)

@@ -8,7 +8,7 @@ export-caption = 📄 Order #{ $order } details ({ $unit } and below): { $count 
 
 chart-caption = 📈 Order #{ $order } completion ({ $unit } and below): { $done }/{ $total } done ({ $percent }%)
 chart-title = Order #{ $order }: units done
-chart-title-unit = { $title } · { $unit }
+chart-title-unit = { $title } ({ $unit })
 chart-xlabel = minutes since issued
 chart-ylabel = units done (%)
 chart-deadline = deadline

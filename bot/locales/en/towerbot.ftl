@@ -178,3 +178,19 @@ tree-unreachable = · ⚠️ unreachable
 tree-more = … and { $count } more not listed
 status-unreachable = ⚠️ Cannot be reached: { $units }
 cmd-tree = Units below and the state of their groups
+
+cmd-invite = Links to join groups and register
+invite-caption = 🔗 Join links for the { $count } units under "{ $unit }" (one ?startgroup= link per unit: the unit's commander creates the group and opens it to add and bind the bot) and { $people } personal links (?start=) for people not registered yet.
+invite-none = "{ $unit }" has no units below it.
+bind-done = ✅ This group is now bound to "{ $unit }" ({ $level }).
+bind-refused-report = ⚠️ Someone ({ $who }) tried to bind the group "{ $chat }" to "{ $unit }" without being its commander; refused.
+claim-done = ✅ You are registered as { $position } of "{ $unit }" ({ $name }).
+error-not-allowed-invite = Only the commander or a deputy of "{ $unit }", or an HQ admin, may create invite links.
+error-invite-unknown-unit = There is no unit { $code } under "{ $unit }".
+error-invite-invalid = This link is invalid or expired; ask your commander for a new one.
+error-not-allowed-bind = Only the commander or a deputy of "{ $unit }" may bind a group to it; the parent unit was told.
+error-not-admin = Only an HQ admin may do this.
+error-unknown-unit = There is no unit with code { $code }.
+error-chat-bound-elsewhere = This group is already bound to "{ $unit }" and cannot be bound to another unit.
+error-slot-taken = This seat in "{ $unit }" is already taken. If that is wrong, ask your commander.
+error-bind-usage = Form: /bind CODE, e.g. /bind ts-01

@@ -8,7 +8,7 @@ export-caption = 📄 指令 #{ $order } 明细（{ $unit }范围）：{ $count 
 
 chart-caption = 📈 指令 #{ $order } 完成曲线（{ $unit }范围）：完成 { $done }/{ $total }（{ $percent }%）
 chart-title = 指令 #{ $order } 完成进度
-chart-title-unit = { $title } · { $unit }
+chart-title-unit = { $title }（{ $unit }）
 chart-xlabel = 下达后分钟数
 chart-ylabel = 已完成单元（%）
 chart-deadline = 时限

@@ -178,3 +178,19 @@ tree-unreachable = · ⚠️无法送达
 tree-more = ……另有 { $count } 个单元未列出
 status-unreachable = ⚠️ 无法送达：{ $units }
 cmd-tree = 下属单元和群的状态
+
+cmd-invite = 入群和登记链接
+invite-caption = 🔗「{ $unit }」下属 { $count } 个单元的入群链接（每个单元一条 ?startgroup= 链接：由该单元指挥长建群后点击，把机器人拉进群并绑定）和 { $people } 个待登记人员的个人链接（?start=）。
+invite-none = 「{ $unit }」下面没有单元。
+bind-done = ✅ 本群已绑定为「{ $unit }」（{ $level }）。
+bind-refused-report = ⚠️ 有人（{ $who }）试图把群「{ $chat }」绑定为「{ $unit }」，但他不是该单元的指挥长，已拒绝。
+claim-done = ✅ 您已登记为「{ $unit }」的{ $position }（{ $name }）。
+error-not-allowed-invite = 只有「{ $unit }」的指挥长、副指挥长或指挥部管理员可以生成邀请链接。
+error-invite-unknown-unit = 「{ $unit }」下面没有代码为 { $code } 的单元。
+error-invite-invalid = 这个链接无效或已过期，请向上级指挥长要新的链接。
+error-not-allowed-bind = 只有「{ $unit }」的指挥长或副指挥长可以把群绑定到该单元，已通知上级。
+error-not-admin = 只有指挥部管理员可以这样做。
+error-unknown-unit = 没有代码为 { $code } 的单元。
+error-chat-bound-elsewhere = 本群已绑定为「{ $unit }」，不能再绑定到别的单元。
+error-slot-taken = 这个位置已经有人登记了（「{ $unit }」）。如有错误，请联系上级指挥长。
+error-bind-usage = 格式：/bind 单元代码，例如 /bind ts-01

@@ -1,0 +1,132 @@
+"""Joining: `/invite`, the `?startgroup=` binding, `/bind`, the `?start=` seat claim.
+
+Telegram delivers a `?startgroup=TOKEN` link as "/start TOKEN" in the group the
+bot was added to, from the person who added it; `?start=TOKEN` arrives the same
+way in the private chat.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+
+from bot.context import ChatContext
+from bot.formatting import Formatter
+from bot.html import esc
+from bot.replier import Replier
+from cascade.errors import Refused
+from cascade.joining import JoiningService
+
+GROUPS = {"group", "supergroup"}
+
+
+async def invite(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    ctx: ChatContext,
+    joining: JoiningService,
+    replier: Replier,
+) -> None:
+    code = (command.args or "").strip() or None
+    sheet = await joining.invite_sheet(ctx.chat_id, ctx.user_id, code)
+    unit_name = ctx.unit.name if ctx.unit else ""
+    if not sheet:
+        await replier.say(ctx, "invite-none", unit=esc(unit_name))
+        return
+    me = await bot.me()
+    base = f"https://t.me/{me.username}"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["code", "name", "level", "group_link", "person", "position", "person_link"])
+    people = 0
+    for line in sheet:
+        unit = line.unit
+        group_link = f"{base}?startgroup={line.group_token}"
+        writer.writerow([unit.code, unit.name, unit.level, group_link, "", "", ""])
+        for slot, token in line.people:
+            people += 1
+            writer.writerow(
+                [
+                    unit.code,
+                    unit.name,
+                    unit.level,
+                    "",
+                    slot.name,
+                    slot.position.value,
+                    f"{base}?start={token}",
+                ]
+            )
+    caption = replier.texts.get(
+        ctx.locale, "invite-caption", unit=esc(unit_name), count=len(sheet), people=people
+    )
+    data = buffer.getvalue().encode("utf-8-sig")
+    await replier.file(
+        ctx, data, f"invites-{code or (ctx.unit.code if ctx.unit else 'tower')}.csv", caption
+    )
+
+
+async def start_in_group(
+    message: Message,
+    command: CommandObject,
+    ctx: ChatContext,
+    joining: JoiningService,
+    replier: Replier,
+    fmt: Formatter,
+) -> None:
+    result = await joining.bind_by_token(
+        ctx.chat_id, message.chat.title or "", ctx.user_id, command.args or ""
+    )
+    if not result.bound:
+        raise Refused("not-allowed-bind", unit=result.unit.name)
+    unit = result.unit
+    await replier.say(
+        ctx, "bind-done", unit=esc(unit.name), level=fmt.level(unit.locale, unit.level)
+    )
+
+
+async def bind(
+    message: Message,
+    command: CommandObject,
+    ctx: ChatContext,
+    joining: JoiningService,
+    replier: Replier,
+    fmt: Formatter,
+) -> None:
+    code = (command.args or "").strip()
+    if not code:
+        raise Refused("bind-usage")
+    unit = await joining.bind_by_code(ctx.chat_id, ctx.user_id, code)
+    await replier.say(
+        ctx, "bind-done", unit=esc(unit.name), level=fmt.level(unit.locale, unit.level)
+    )
+
+
+async def start_in_private(
+    message: Message,
+    command: CommandObject,
+    ctx: ChatContext,
+    joining: JoiningService,
+    replier: Replier,
+) -> None:
+    unit, slot = await joining.claim(ctx.user_id, command.args or "")
+    position = replier.texts.get(ctx.locale, f"position-{slot.position.value}")
+    await replier.say(
+        ctx, "claim-done", unit=esc(unit.name), position=position, name=esc(slot.name)
+    )
+
+
+def build() -> Router:
+    """A fresh router (a router attaches to one dispatcher only)."""
+    router = Router(name="joining")
+    router.message.register(invite, Command("invite"))
+    router.message.register(bind, Command("bind"), F.chat.type.in_(GROUPS))
+    router.message.register(start_in_group, CommandStart(deep_link=True), F.chat.type.in_(GROUPS))
+    router.message.register(
+        start_in_private, CommandStart(deep_link=True), F.chat.type == "private"
+    )
+    return router
