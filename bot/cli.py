@@ -37,11 +37,27 @@ def main(argv: list[str] | None = None) -> int:
     tree = sub.add_parser("tree", help="print the tower (or the subtree of CODE)")
     tree.add_argument("code", nargs="?")
     tree.add_argument("--db", default=None)
+    demo = sub.add_parser("demo", help="the sandbox chat page with the Tashan tower and the bot")
+    demo.add_argument("--port", type=int, default=8080)
+    demo.add_argument("--fixture", default="tashan")
     drill = sub.add_parser("drill", help="simulate an order loop through the sandbox")
     drill.add_argument("fixture", help="a shipped fixture name (tashan) or a tower file")
-    drill.add_argument("--speed", type=float, default=1.0, help="answer delays are divided by this")
+    drill.add_argument("--speed", type=float, default=1.0, help="time runs N times faster")
     drill.add_argument("--seed", type=int, default=1)
     drill.add_argument("--kind", choices=("notice", "count", "list"), default="count")
+    drill.add_argument("--silent", type=float, default=0.0, help="share of units that never answer")
+    drill.add_argument(
+        "--people", default="", help="answer delays, e.g. chief=60,leaf=120,sigma=0.8 (seconds)"
+    )
+    drill.add_argument("--paid", action="store_true", help="paid broadcast (up to 1,000/s)")
+    drill.add_argument("--out", type=Path, default=Path("."), help="where the JSON and PNG go")
+    fixture = sub.add_parser("fixture", help="generate a large tower file")
+    fixture.add_argument("name", choices=("yiwu",))
+    fixture.add_argument("--seed", type=int, default=1)
+    fixture.add_argument("-o", "--output", default="yiwu.csv")
+    parse = sub.add_parser("parse-report", help="show what the bot understands of a report")
+    parse.add_argument("text")
+    parse.add_argument("--now", default=None, help="ISO date-time for relative words")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -58,15 +74,53 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return 2
             return asyncio.run(_tree(args.code, db_path))
-        if args.command == "drill":
-            from bot.drill import run_drill
+        if args.command == "demo":
+            from bot.demo import run_demo
 
-            return asyncio.run(run_drill(args.fixture, args.speed, args.seed, args.kind))
+            return asyncio.run(run_demo(args.fixture, args.port))
+        if args.command == "drill":
+            return _drill(args)
+        if args.command == "fixture":
+            from fixtures import yiwu
+
+            return yiwu.main(["--seed", str(args.seed), "-o", args.output])
+        if args.command == "parse-report":
+            from bot.parse_report import main as parse_report
+
+            return parse_report(args.text, args.now)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `towerbot tree | head`
         return 0
     return 2
+
+
+def _drill(args: argparse.Namespace) -> int:
+    from bot.drill import DrillOptions, PeopleModel, run_drill
+
+    if not 0 <= args.silent < 1 or args.speed <= 0:
+        print("towerbot: --silent must be in [0, 1) and --speed above 0", file=sys.stderr)
+        return 2
+    try:
+        people = PeopleModel.parse(args.people)
+    except ValueError as exc:
+        print(f"towerbot: --people: {exc}", file=sys.stderr)
+        return 2
+    try:
+        options = DrillOptions(
+            fixture=args.fixture,
+            speed=args.speed,
+            seed=args.seed,
+            kind=args.kind,
+            silent=args.silent,
+            people=people,
+            paid=args.paid,
+            out=args.out,
+        )
+        return asyncio.run(run_drill(options))
+    except FileNotFoundError as exc:
+        print(f"towerbot: {exc}", file=sys.stderr)
+        return 2
 
 
 def _db_path(option: str | None) -> str:

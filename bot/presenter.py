@@ -285,7 +285,7 @@ class BotPresenter:
             clock = self.t.get(loc, "status-overdue")
         extra = ""
         if order.kind is not OrderKind.NOTICE:
-            extra = self._total(loc, order, own.subtotal)
+            extra = "\n" + self._total(loc, order, own.subtotal)
         if late:
             extra += "\n" + self.t.get(
                 loc,

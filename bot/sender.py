@@ -82,6 +82,7 @@ class Sender:
         self.wall = wall
         self.stats = SenderStats()
         self.reach = reach
+        self.paid = limits.paid_broadcast
         self._recent_429: deque[float] = deque()
 
     async def recover(self) -> int:
@@ -127,21 +128,20 @@ class Sender:
             rows = await tx.outbox.due(self.wall())
         blocked: set[int] = set()
         wait = IDLE_WAIT
-        progressed = False
+        batch: list[OutboxRow] = []
         for row in rows:
             chat_id = row.message.chat_id
             if chat_id in blocked:
                 continue
+            blocked.add(chat_id)  # one row per chat per batch keeps each chat's order
             delay = self.limiter.wait_for(chat_id, self.monotonic())
             if delay > 0:
-                blocked.add(chat_id)
                 wait = min(wait, delay)
                 continue
-            if await self.deliver(row):
-                progressed = True
-            else:
-                blocked.add(chat_id)
-        return progressed, wait
+            self.limiter.record(chat_id, self.monotonic())
+            batch.append(row)
+        results = await asyncio.gather(*(self.deliver(row) for row in batch))
+        return any(results), wait
 
     async def deliver(self, row: OutboxRow) -> bool:
         """Try one row; True when it left the queue (sent or failed for good)."""
@@ -191,7 +191,6 @@ class Sender:
             async with self.uow() as tx:
                 await tx.outbox.reschedule(row, self.wall() + backoff, str(exc))
             return False
-        self.limiter.record(chat_id, self.monotonic())
         self.stats.sent += 1
         async with self.uow() as tx:
             await tx.outbox.mark_sent(row, sent.message_id)
@@ -228,7 +227,6 @@ class Sender:
                     update={"edit_of": None, "ref": message.edit_of, "dedupe_key": None}
                 )
                 sent = await self._send(fresh)
-                self.limiter.record(chat_id, self.monotonic())
                 async with self.uow() as tx:
                     await tx.outbox.mark_sent(
                         OutboxRow(id=row.id, attempts=row.attempts, message=fresh), sent.message_id
@@ -236,7 +234,6 @@ class Sender:
                 return True
             if "message is not modified" not in exc.message:
                 raise
-        self.limiter.record(chat_id, self.monotonic())
         self.stats.edited += 1
         async with self.uow() as tx:
             await tx.outbox.mark_sent(row, message_id)
@@ -263,6 +260,7 @@ class Sender:
                 parse_mode="HTML",
                 reply_markup=markup,
                 reply_parameters=reply,
+                allow_paid_broadcast=self.paid or None,
             )
         if message.document is not None:
             return await self.bot.send_document(
@@ -272,6 +270,7 @@ class Sender:
                 parse_mode="HTML",
                 reply_markup=markup,
                 reply_parameters=reply,
+                allow_paid_broadcast=self.paid or None,
             )
         return await self.bot.send_message(
             message.chat_id,
@@ -280,6 +279,7 @@ class Sender:
             reply_markup=markup,
             reply_parameters=reply,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            allow_paid_broadcast=self.paid or None,
         )
 
 

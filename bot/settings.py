@@ -24,6 +24,15 @@ class SenderLimits(BaseSettings):
     per_second: float = Field(30.0, gt=0, alias="TOWERBOT_RATE")
     chat_interval: float = Field(1.0, ge=0, alias="TOWERBOT_CHAT_INTERVAL")
     group_per_minute: int = Field(20, gt=0, alias="TOWERBOT_GROUP_PER_MINUTE")
+    # Paid broadcasts (allow_paid_broadcast, charged in Stars) lift the bot's overall
+    # rate to up to 1,000 messages a second; per-chat and per-group limits still hold.
+    paid_broadcast: bool = Field(False, alias="TOWERBOT_PAID_BROADCAST")
+    paid_per_second: float = Field(1000.0, gt=0, le=1000, alias="TOWERBOT_PAID_RATE")
+
+    @property
+    def rate(self) -> float:
+        """The overall messages per second the sender keeps to."""
+        return self.paid_per_second if self.paid_broadcast else self.per_second
 
 
 class Settings(BaseSettings):

@@ -7,6 +7,7 @@ same path a real deployment does (aiogram's real session, the outbox, the sender
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,12 @@ class SandboxWorld:
         admins: frozenset[int] = frozenset(),
         port: int = 0,
         policy: ClockPolicy | None = None,
+        sandbox_clock: Callable[[], float] | None = None,
+        progress_seconds: float = 3.0,
     ) -> None:
         self.tower = Tower(load_path(tower_file))
-        self.state = SandboxState()
+        self.state = SandboxState(clock=sandbox_clock) if sandbox_clock else SandboxState()
+        self.progress_seconds = progress_seconds
         self.server = SandboxServer(state=self.state, port=port)
         self.db_path = workdir / "towerbot.db"
         self.limits = limits
@@ -62,6 +66,7 @@ class SandboxWorld:
             admins=self.admins,
             limits=self.limits,
             policy=self.policy,
+            progress_seconds=self.progress_seconds,
         )
 
     async def restart_bot(self) -> TowerBot:
@@ -96,12 +101,18 @@ class SandboxWorld:
                         "first_name": person.name,
                     }
             if unit.chat_id is not None:
+                parent = self.tower.units.get(unit.parent) if unit.parent else None
                 chats.append(
                     {
                         "id": unit.chat_id,
                         "title": unit.name,
                         "type": "supergroup",
                         "members": sorted(self.tower.member_ids(unit.code)),
+                        # What the demo page needs to draw the tower and list the commander first.
+                        "creator_id": unit.commander.telegram_id if unit.commander else None,
+                        "parent_id": parent.chat_id if parent else None,
+                        "level": unit.level,
+                        "unit_code": unit.code,
                     }
                 )
         self.state.add_bulk(chats=chats, users=list(users.values()))

@@ -13,9 +13,10 @@ Endpoints (JSON in, JSON out; errors are `{"error": "..."}` with 400/404):
   POST /control/users                 {id, first_name, last_name?, username?, language_code?,
                                        private_chat?}
   POST /control/chats                 {id, title, type, members?, admins?, creator_id?, username?,
-                                       bot_status?}
+                                       bot_status?, parent_id?, level?, unit_code?}
   POST /control/chats/bulk            {chats: [...], users: [...]}
-  GET  /control/chats                 every chat
+  GET  /control/chats                 every chat (with members, parent_id, level, unit_code)
+  GET  /control/users                 every registered person
   POST /control/messages              {chat_id, from_id, text, reply_to_message_id?, bot_id?}
   POST /control/callbacks             {chat_id, message_id, from_id, data, bot_id?}
   GET  /control/chats/{chat_id}/messages[?bot_id=]
@@ -25,6 +26,8 @@ Endpoints (JSON in, JSON out; errors are `{"error": "..."}` with 400/404):
   GET  /control/updates/{bot_id}      updates queued and not yet fetched (debugging)
   GET  /control/events?after=N&timeout=S   change events, long-polled (for a web page)
   POST /control/reset
+  POST /control/limits  GET /control/limits  GET|DELETE /control/stats   (sandbox.limits)
+  POST /control/faults  GET /control/faults  DELETE /control/faults[/{chat_id}]  (sandbox.faults)
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sandbox.api import STATE_KEY
 from sandbox.errors import ControlError
+from sandbox.faults import FAULT_ROUTES
+from sandbox.limits import LIMIT_ROUTES
 from sandbox.state import SandboxState
 
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
@@ -78,6 +83,9 @@ class ChatIn(_Body):
     username: str | None = None
     is_forum: bool = False
     bot_status: Status = "member"
+    parent_id: int | None = None  # the tower placement, read by the web chat page
+    level: int | None = None
+    unit_code: str | None = None
 
 
 class BulkIn(_Body):
@@ -185,9 +193,19 @@ async def post_bulk(request: web.Request, state: SandboxState) -> Any:
 
 async def get_chats(request: web.Request, state: SandboxState) -> Any:
     return [
-        {**state.chat_api(chat), "members": {str(k): v for k, v in chat.members.items()}}
+        {
+            **state.chat_api(chat),
+            "members": {str(k): v for k, v in chat.members.items()},
+            "parent_id": chat.parent_id,
+            "level": chat.level,
+            "unit_code": chat.unit_code,
+        }
         for chat in state.chats.values()
     ]
+
+
+async def get_users(request: web.Request, state: SandboxState) -> Any:
+    return [user.api() for user in state.users.values()]
 
 
 async def post_message(request: web.Request, state: SandboxState) -> Any:
@@ -272,6 +290,7 @@ def setup_control(app: web.Application) -> None:
         ("POST", "/control/chats", post_chat),
         ("POST", "/control/chats/bulk", post_bulk),
         ("GET", "/control/chats", get_chats),
+        ("GET", "/control/users", get_users),
         ("POST", "/control/messages", post_message),
         ("POST", "/control/callbacks", post_callback),
         ("GET", "/control/chats/{chat_id}/messages", get_chat_messages),
@@ -282,5 +301,5 @@ def setup_control(app: web.Application) -> None:
         ("GET", "/control/events", get_events),
         ("POST", "/control/reset", post_reset),
     ]
-    for method, path, route in routes:
+    for method, path, route in [*routes, *LIMIT_ROUTES, *FAULT_ROUTES]:
         app.router.add_route(method, path, _endpoint(route))

@@ -115,6 +115,10 @@ class ChatRecord:
     members: dict[int, str] = field(default_factory=dict)
     default_bot_status: str = "member"
     last_bot_id: int | None = None  # the last bot that posted (privacy-mode rule)
+    # Where the group sits in a tower of groups, for the demo's chat page (optional).
+    parent_id: int | None = None
+    level: int | None = None
+    unit_code: str | None = None
 
 
 @dataclass

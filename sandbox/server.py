@@ -18,17 +18,20 @@ from aiohttp import web
 
 from sandbox.api import FLAGS_KEY, STATE_KEY, ServerFlags, setup_bot_api
 from sandbox.control import setup_control
+from sandbox.limits import paid_broadcast_middleware
 from sandbox.state import SandboxState
+from sandbox.web import setup_web
 
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024  # Telegram accepts 50 MB uploads from bots
 
 
 def build_app(state: SandboxState, flags: ServerFlags | None = None) -> web.Application:
-    """The aiohttp application serving the Bot API and the control API."""
-    app = web.Application(client_max_size=MAX_UPLOAD_BYTES)
+    """The aiohttp application serving the Bot API, the control API and the chat page."""
+    app = web.Application(client_max_size=MAX_UPLOAD_BYTES, middlewares=[paid_broadcast_middleware])
     app[STATE_KEY] = state
     app[FLAGS_KEY] = flags or ServerFlags()
     setup_control(app)
+    setup_web(app)  # the chat page at / (towerbot demo)
     setup_bot_api(app)
     return app
 

@@ -13,8 +13,9 @@ the long-poll (`get_updates`), `wait_for` and the outgoing hooks.
 
 Where later features go: every send, edit and delete a bot makes passes through
 `before_outgoing` (called by the Bot API layer after the chat is resolved and
-before anything changes).  Rate limits (429 with retry_after), injected
-failures per chat (403, migrate_to_chat_id, 5xx) and slowness belong in
+before anything changes).  Telegram's rate limits (`sandbox.limits`, 429 with
+retry_after) and injected failures per chat (`sandbox.faults`: 403,
+migrate_to_chat_id, 5xx, slowness) are applied there; ad-hoc ones go in
 `outgoing_hooks`; see `OutgoingHook`.
 """
 
@@ -32,6 +33,8 @@ from typing import Any, TypeVar
 
 from sandbox.entities import detect_entities, entities_to_html, utf16_len
 from sandbox.errors import ApiError, ControlError
+from sandbox.faults import FaultInjector
+from sandbox.limits import RateLimiter, SandboxLimits
 from sandbox.markup import callback_data_of, is_inline
 from sandbox.media import StoredFile, extension_of, make_file_id, make_file_unique_id
 from sandbox.models import (
@@ -77,6 +80,7 @@ class SandboxState:
         bot_username: str = DEFAULT_BOT_USERNAME,
         auto_register_bots: bool = True,
         max_events: int = 10_000,
+        limits: SandboxLimits | None = None,
     ) -> None:
         self.clock = clock
         self.bot_first_name = bot_first_name
@@ -84,6 +88,14 @@ class SandboxState:
         self.auto_register_bots = auto_register_bots
         self.bots: dict[str, BotRecord] = {}
         self.outgoing_hooks: list[OutgoingHook] = []
+        # Telegram's limits (off unless `limits` is given) and injected faults per chat;
+        # see sandbox.limits / sandbox.faults.  Both follow state changes (commit, reset).
+        self.limiter = RateLimiter(lambda: self.clock(), limits)
+        self.faults = FaultInjector(self)
+        self.change_listeners: list[Callable[[dict[str, Any]], None]] = [
+            self.limiter.on_change,
+            self.faults.on_change,
+        ]
         self._max_events = max_events
         self._event_seq = 0
         self._change_waiters: set[asyncio.Event] = set()
@@ -102,6 +114,10 @@ class SandboxState:
 
     def now(self) -> int:
         return int(self.clock())
+
+    def set_limits(self, limits: SandboxLimits | None) -> None:
+        """Enforce Telegram's sending limits (429s), or stop with None."""
+        self.limiter.set_limits(limits)
 
     # ------------------------------------------------------------------ bots
 
@@ -200,12 +216,16 @@ class SandboxState:
         username: str | None = None,
         is_forum: bool = False,
         bot_status: str = "member",
+        parent_id: int | None = None,
+        level: int | None = None,
+        unit_code: str | None = None,
     ) -> dict[str, Any]:
         """Register or update a chat.  A private chat's id is the person's id.
 
         `members` (people) become "member", `admins` "administrator",
         `creator_id` "creator"; every bot has `bot_status` unless set otherwise
-        with `set_chat_member`.
+        with `set_chat_member`.  `parent_id`, `level` and `unit_code` place a
+        group in a tower of groups (only the demo's chat page reads them).
         """
         if type not in CHAT_TYPES:
             raise ControlError(f"chat type must be one of {sorted(CHAT_TYPES)}, got {type!r}")
@@ -228,6 +248,7 @@ class SandboxState:
             chat.username = username.lstrip("@") if username else None
             chat.is_forum = is_forum
             chat.default_bot_status = bot_status
+            chat.parent_id, chat.level, chat.unit_code = parent_id, level, unit_code
             for user_id, status in (
                 *((m, "member") for m in members),
                 *((a, "administrator") for a in admins),
@@ -759,6 +780,7 @@ class SandboxState:
                 raise ApiError.bad_request("chat not found") from None
             chat = self.chats.get(chat_id)
         if chat is None:
+            self.faults.check_missing_chat(chat_id)  # an upgraded group: migrate error
             if for_send and chat_id is not None and chat_id in self.users:
                 raise ApiError.forbidden("bot can't initiate conversation with a user")
             raise ApiError.bad_request("chat not found")
@@ -779,15 +801,19 @@ class SandboxState:
     async def before_outgoing(self, request: OutgoingRequest) -> None:
         """The one place every send, edit and delete passes before it happens.
 
-        Runs `outgoing_hooks` in order (each may raise ApiError -- 429 with
-        retry_after, 403, migrate_to_chat_id, 5xx -- or await to be slow), then
-        checks that the bot is still in the chat.
+        Applies the chat's injected faults, runs `outgoing_hooks` in order (each
+        may raise ApiError -- 429 with retry_after, 403, migrate_to_chat_id, 5xx
+        -- or await to be slow), checks that the bot is still in the chat, and
+        last the rate limits (so a request rejected for another reason never
+        spends the budget).
         """
+        await self.faults.check(request)
         for hook in list(self.outgoing_hooks):
             result = hook(request)
             if inspect.isawaitable(result):
                 await result
         self.check_bot_in_chat(request.bot, request.chat)
+        await self.limiter.check(request)
 
     def send_bot_message(
         self,
@@ -1174,6 +1200,9 @@ class SandboxState:
 
     def _changed(self, kind: str, **data: Any) -> None:
         self._event_seq += 1
-        self.events.append({"seq": self._event_seq, "type": kind, **data})
+        event = {"seq": self._event_seq, "type": kind, **data}
+        self.events.append(event)
+        for listener in self.change_listeners:
+            listener(event)
         for waiter in list(self._change_waiters):
             waiter.set()

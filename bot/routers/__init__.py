@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import answers, exports, fallback, order_form, orders, queries
+from bot.routers import (
+    answers,
+    exports,
+    fallback,
+    joining,
+    membership,
+    order_form,
+    orders,
+    queries,
+)
 
 
 def all_routers() -> list[Router]:
     # The form's states go first (its text replies), the catch-all for unknown commands last.
-    modules = (order_form, orders, answers, queries, exports, fallback)
+    modules = (membership, joining, order_form, orders, answers, queries, exports, fallback)
     return [module.build() for module in modules]

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tgfake import Harness, make_harness
+from tgfake import DEFAULT_ORDER, Harness, make_harness
 
 
 @pytest.fixture
@@ -17,3 +17,13 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     finally:
         await h.app.stop()
         assert h.session.closed
+
+
+@pytest.fixture
+async def issued(tmp_path: Path) -> AsyncIterator[Harness]:
+    """Tashan with HQ's "/order 15m count 统计外地人数" (order #1) issued and sent."""
+    h = await make_harness(tmp_path, issued=DEFAULT_ORDER)
+    try:
+        yield h
+    finally:
+        await h.app.stop()

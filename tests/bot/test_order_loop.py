@@ -9,8 +9,6 @@ only gets to do what their seat allows, and every refusal is one line.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from aiogram.types import Message
 from tgfake import (
@@ -55,7 +53,8 @@ def ack_data(copy: Message) -> str:
     return data
 
 
-async def issue(h: Harness, text: str = "/order 15m count 统计外地人数") -> None:
+async def issue(h: Harness, text: str) -> None:
+    """HQ's commander sends `text` in the HQ group; everything it causes is sent."""
     await h.send(HQ_CHAT, HQ_COMMANDER, text)
     await h.drain()
 
@@ -70,16 +69,15 @@ async def only_new_line(h: Harness, chat_id: int, before: int) -> str:
 # ---------------------------------------------------------------- issuing
 
 
-async def test_order_reaches_every_group_below_hq_once(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_order_reaches_every_group_below_hq_once(issued: Harness) -> None:
+    h = issued
 
     (confirmation,) = await h.said(HQ_CHAT)
     assert "指令 #1 已下达" in confirmation
     assert "发往 236 个单元" in confirmation
     assert "2级 12 个" in confirmation and "3级 224 个" in confirmation
 
-    copies = [c for c in h.session.sends() if c.chat_id != HQ_CHAT]
+    copies = h.session.copies()
     assert sorted(c.chat_id for c in copies) == sorted(chat(u) for u in BELOW_HQ)
     for call in copies:
         assert "统计外地人数" in call.text
@@ -129,7 +127,7 @@ async def test_hq_admin_may_order(harness: Harness) -> None:
     await harness.send(HQ_CHAT, HQ_ADMIN, "/order 20m notice 开会")
     await harness.drain()
     assert "发往 236 个单元" in (await harness.said(HQ_CHAT))[0]
-    assert len(harness.session.sends()) == 237
+    assert len(harness.session.copies()) == 236
 
 
 async def test_deputy_may_order_from_a_level2_group(harness: Harness) -> None:
@@ -139,26 +137,24 @@ async def test_deputy_may_order_from_a_level2_group(harness: Harness) -> None:
     await harness.drain()
     children = [u for u in LEVEL3 if u.parent == "ts-01"]
     assert f"发往 {len(children)} 个单元" in (await harness.said(TS01_CHAT))[0]
-    assert len(harness.session.sends()) == 1 + len(children)
+    assert len(harness.session.copies()) == len(children)
+    assert {c.chat_id for c in harness.session.copies()} == {chat(u) for u in children}
     assert await harness.said(HQ_CHAT) == []
 
 
 async def test_a_bottom_unit_has_nowhere_to_send_an_order(harness: Harness) -> None:
     await harness.send(TS0101_CHAT, TS0101_COMMANDER, "/order 15m notice 测试")
     await harness.drain()
-    assert await harness.said(TS0101_CHAT) == [
-        "「塔山村第一村民小组」没有下级单元，指令无处下达。"
-    ]
+    assert await harness.said(TS0101_CHAT) == ["「塔山村第一村民小组」没有下级单元，指令无处下达。"]
 
 
 # ---------------------------------------------------------------- answering
 
 
 async def test_member_pressing_received_gets_an_alert_and_nothing_is_recorded(
-    harness: Harness,
+    issued: Harness,
 ) -> None:
-    h = harness
-    await issue(h)
+    h = issued
     copy = h.copy_in(TS0101_CHAT)
     h.session.clear()
     await h.press(copy, TS0101_MEMBER, ack_data(copy))
@@ -171,9 +167,8 @@ async def test_member_pressing_received_gets_an_alert_and_nothing_is_recorded(
     assert row["acked_at"] is None and row["done_at"] is None
 
 
-async def test_commander_pressing_received(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_commander_pressing_received(issued: Harness) -> None:
+    h = issued
     bottom, middle = h.copy_in(TS0101_CHAT), h.copy_in(TS01_CHAT)
     h.session.clear()
     await h.press(bottom, TS0101_COMMANDER, ack_data(bottom))
@@ -190,9 +185,8 @@ async def test_commander_pressing_received(harness: Harness) -> None:
     assert (await h.row_status("ts-01"))["acked_by"] == TS01_COMMANDER
 
 
-async def test_reply_with_a_chinese_numeral_is_recorded(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_reply_with_a_chinese_numeral_is_recorded(issued: Harness) -> None:
+    h = issued
     copy = h.copy_in(TS0101_CHAT)
     before = len(await h.said(TS0101_CHAT))
     reply = await h.send(TS0101_CHAT, TS0101_COMMANDER, "五", reply_to=copy)
@@ -208,21 +202,21 @@ async def test_reply_with_a_chinese_numeral_is_recorded(harness: Harness) -> Non
     assert (await h.row_status("tashan"))["subtotal"] == 5
 
 
-async def test_report_command_records_a_value(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_report_command_records_a_value(issued: Harness) -> None:
+    h = issued
     await h.send(TS0101_CHAT, TS0101_COMMANDER, "/report 1 1,024")
     await h.send(TS0102_CHAT, TS0102_COMMANDER, "/report 共12人")
     await h.drain()
     # (Fluent may group digits: see test_texts.py::test_numbers_are_plain_digits)
-    assert await h.last(TS0101_CHAT).replace(",", "") == "✅ 已记录「塔山村第一村民小组」上报：1024"
+    assert (await h.last(TS0101_CHAT)).replace(
+        ",", ""
+    ) == "✅ 已记录「塔山村第一村民小组」上报：1024"
     assert await h.last(TS0102_CHAT) == "✅ 已记录「塔山村第二村民小组」上报：12"
     assert (await h.row_status("tashan"))["subtotal"] == 1036
 
 
-async def test_re_report_replaces_the_value_and_status_follows(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_re_report_replaces_the_value_and_status_follows(issued: Harness) -> None:
+    h = issued
     copy = h.copy_in(TS0101_CHAT)
     await h.send(TS0101_CHAT, TS0101_COMMANDER, "5", reply_to=copy)
     other = h.copy_in(TS0102_CHAT)
@@ -243,9 +237,8 @@ async def test_re_report_replaces_the_value_and_status_follows(harness: Harness)
     assert "进行中" in status and "剩余 15m00s" in status
 
 
-async def test_commander_of_another_unit_cannot_answer_here(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_commander_of_another_unit_cannot_answer_here(issued: Harness) -> None:
+    h = issued
     copy = h.copy_in(TS0101_CHAT)
     before = len(await h.said(TS0101_CHAT))
     await h.send(TS0101_CHAT, TS0102_COMMANDER, "5", reply_to=copy)
@@ -255,18 +248,16 @@ async def test_commander_of_another_unit_cannot_answer_here(harness: Harness) ->
     assert (await h.row_status("tashan"))["subtotal"] == 0
 
 
-async def test_hq_admin_does_not_answer_for_a_unit(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_hq_admin_does_not_answer_for_a_unit(issued: Harness) -> None:
+    h = issued
     copy = h.copy_in(TS0101_CHAT)
     await h.press(copy, HQ_ADMIN, ack_data(copy))
     assert h.session.answers()[-1].show_alert is True
     assert (await h.row_status("ts-01-01"))["acked_at"] is None
 
 
-async def test_late_answer_counts_and_is_marked(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_late_answer_counts_and_is_marked(issued: Harness) -> None:
+    h = issued
     h.clock.advance(minutes=16)
     copy = h.copy_in(TS0101_CHAT)
     before = len(await h.said(TS0101_CHAT))
@@ -345,10 +336,9 @@ async def test_command_for_another_bot_is_left_alone(harness: Harness) -> None:
     ],
 )
 async def test_bad_count_reply_gets_one_line(
-    harness: Harness, who: int, text: str, expected: str
+    issued: Harness, who: int, text: str, expected: str
 ) -> None:
-    h = harness
-    await issue(h)
+    h = issued
     copy = h.copy_in(TS0101_CHAT)
     before = len(await h.said(TS0101_CHAT))
     await h.send(TS0101_CHAT, who, text, reply_to=copy)
@@ -357,9 +347,8 @@ async def test_bad_count_reply_gets_one_line(
     assert (await h.row_status("ts-01-01"))["answered_at"] is None
 
 
-async def test_value_from_a_unit_with_sub_units_is_refused(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_value_from_a_unit_with_sub_units_is_refused(issued: Harness) -> None:
+    h = issued
     copy = h.copy_in(TS01_CHAT)
     before = len(await h.said(TS01_CHAT))
     await h.send(TS01_CHAT, TS01_COMMANDER, "5", reply_to=copy)
@@ -386,9 +375,8 @@ async def test_status_of_an_order_that_does_not_concern_the_unit(harness: Harnes
 # ---------------------------------------------------------------- pending, completion, cancel
 
 
-async def test_pending_lists_units_grouped_by_parent_with_mentions(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_pending_lists_units_grouped_by_parent_with_mentions(issued: Harness) -> None:
+    h = issued
     await h.send(TS0101_CHAT, TS0101_COMMANDER, "4", reply_to=h.copy_in(TS0101_CHAT))
     await h.drain()
     children = [u for u in LEVEL3 if u.parent == "ts-01"]
@@ -409,9 +397,8 @@ async def test_pending_lists_units_grouped_by_parent_with_mentions(harness: Harn
     assert all(line.startswith("· ") and "tg://user?id=" in line for line in listed)
 
 
-async def test_pending_in_hq_is_capped_and_counts_the_rest(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_pending_in_hq_is_capped_and_counts_the_rest(issued: Harness) -> None:
+    h = issued
     await h.send(HQ_CHAT, HQ_COMMANDER, "/pending")
     await h.drain()
     text = await h.last(HQ_CHAT)
@@ -421,9 +408,8 @@ async def test_pending_in_hq_is_capped_and_counts_the_rest(harness: Harness) -> 
     assert text.endswith(f"……另有 {236 - 60} 个未列出")
 
 
-async def test_all_units_answering_brings_the_final_report(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_all_units_answering_brings_the_final_report(issued: Harness) -> None:
+    h = issued
     expected_total = 0
     for index, unit in enumerate(LEVEL3):
         value = index % 7
@@ -469,9 +455,8 @@ async def test_all_units_answering_brings_the_final_report(harness: Harness) -> 
     assert f"合计数字：<b>{expected_total + 100}</b>" in corrected
 
 
-async def test_cancel_by_a_non_commander_is_refused(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_cancel_by_a_non_commander_is_refused(issued: Harness) -> None:
+    h = issued
     before = len(h.session.sends())
     await h.send(HQ_CHAT, HQ_MEMBER, "/cancel")
     await h.drain()
@@ -482,16 +467,16 @@ async def test_cancel_by_a_non_commander_is_refused(harness: Harness) -> None:
     # A level-3 commander cannot cancel HQ's order from his own group either.
     await h.send(TS0101_CHAT, TS0101_COMMANDER, "/cancel 1")
     await h.drain()
-    assert await h.last(TS0101_CHAT).startswith("只有发令单元「塔山区块指挥部」")
+    assert (await h.last(TS0101_CHAT)).startswith("只有发令单元「塔山区块指挥部」")
 
 
-async def test_cancel_by_the_commander_tells_the_pending_groups(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_cancel_by_the_commander_tells_the_pending_groups(issued: Harness) -> None:
+    h = issued
     done_copy = h.copy_in(TS0101_CHAT)
     await h.send(TS0101_CHAT, TS0101_COMMANDER, "2", reply_to=done_copy)
     await h.drain()
     h.session.clear()
+    before = len(await h.said(HQ_CHAT))
 
     await h.send(HQ_CHAT, HQ_COMMANDER, "/cancel")
     await h.drain()
@@ -499,7 +484,7 @@ async def test_cancel_by_the_commander_tells_the_pending_groups(harness: Harness
     assert len(notices) == 235
     assert TS0101_CHAT not in {c.chat_id for c in notices}
     assert HQ_CHAT not in {c.chat_id for c in notices}
-    (report,) = await h.said(HQ_CHAT)
+    (report,) = (await h.said(HQ_CHAT))[before:]
     assert "总结报告（已撤销）" in report and "完成 1/236" in report
 
     # Answers after the cancel are refused; /status shows the order cancelled.
@@ -522,9 +507,8 @@ async def test_cancel_by_the_commander_tells_the_pending_groups(harness: Harness
     "reports, done notices) is taken as an answer; only order copies should be",
     strict=True,
 )
-async def test_replies_to_other_bot_messages_are_ignored(harness: Harness) -> None:
-    h = harness
-    await issue(h)
+async def test_replies_to_other_bot_messages_are_ignored(issued: Harness) -> None:
+    h = issued
     confirmation = h.session.sent_messages(HQ_CHAT)[0]
     before = len(h.session.calls)
     await h.send(HQ_CHAT, HQ_COMMANDER, "好的", reply_to=confirmation)
@@ -538,4 +522,27 @@ async def test_deadline_and_duration_are_shown(harness: Harness) -> None:
     # FakeClock starts 2020-02-20 08:00 UTC = 16:00 in Asia/Shanghai.
     assert "截止 17:00" in (await h.said(HQ_CHAT))[0]
     assert "截止 17:00" in (await h.said(TS0101_CHAT))[0]
-    assert timedelta(hours=1)
+
+
+async def test_list_answers_roll_up_deduplicated_per_unit(harness: Harness) -> None:
+    h = harness
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/order 1h list 列出空房")
+    await h.drain()
+    first, second = [u for u in LEVEL3 if u.parent == "ts-01"][:2]
+    await h.send(
+        chat(first),
+        commander(first),
+        "溪西村12号\n塔山路3号\n溪西村12号",
+        reply_to=h.copy_in(chat(first)),
+    )
+    await h.send(
+        chat(second),
+        commander(second),
+        "- 塔山路3号；商城大厦A座",
+        reply_to=h.copy_in(chat(second)),
+    )
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/status")
+    await h.drain()
+    assert await h.last(chat(first)) == f"✅ 已记录「{first.name}」清单 2 条"
+    assert await h.last(chat(second)) == f"✅ 已记录「{second.name}」清单 2 条"
+    assert "目前清单：<b>4</b> 条" in await h.last(TS01_CHAT)

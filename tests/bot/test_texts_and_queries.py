@@ -70,6 +70,17 @@ def test_every_refusal_has_a_sentence_in_every_locale() -> None:
         assert missing == set(), locale
 
 
+def test_every_key_the_bot_names_exists_in_every_locale() -> None:
+    used: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'(?:\.get|\bsay)\(\s*[\w.]+,\s*"([a-z0-9-]+)"', source))
+    assert {"order-copy", "status", "help", "button-ack"} <= used
+    texts = Texts()
+    for locale in SUPPORTED:
+        assert used - texts.keys(locale) == set(), locale
+
+
 def test_every_enum_and_command_has_a_text() -> None:
     texts = Texts()
     for locale in SUPPORTED:
@@ -121,7 +132,7 @@ async def test_whoami_for_a_member_and_for_a_stranger(harness: Harness) -> None:
     await harness.send(TS0101_CHAT, TS0101_MEMBER, "/whoami")
     await harness.send(UNBOUND_CHAT, 77, "/whoami")
     await harness.drain()
-    assert await harness.last(TS0101_CHAT).startswith("<b>塔山村第一村民小组</b>（3级，成员）")
+    assert (await harness.last(TS0101_CHAT)).startswith("<b>塔山村第一村民小组</b>（3级，成员）")
     assert await harness.last(UNBOUND_CHAT) == "您还不在任何单元中。请联系上级指挥长把您加入塔群。"
 
 
@@ -187,7 +198,7 @@ async def test_english_unit_gets_english_texts(tmp_path: Path) -> None:
         _, bad, recorded, status, whoami, help_text = await h.said(EN_CHAT)
         assert bad.startswith('"abc" is not a valid number.')
         assert recorded == '✅ Recorded for "福田新村5幢(外商楼)": 12'
-        assert "Done 1/50 (2%)" in status and "Total so far: <b>12</b>" in status
+        assert "Done 1/1 (100%)" in status and "Total so far: <b>12</b>" in status
         assert "(level 3, commander)" in whoami
         assert "Chain of command: 福田街道作战指挥部 → 福田商城社区 → 福田新村 → " in whoami
         assert help_text.startswith("<b>Tower bot</b>")

@@ -9,27 +9,32 @@ through the real dispatcher and drains the outbox with the real sender.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import itertools
+import shutil
+import tempfile
 from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramMigrateToChat
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.types import (
     CallbackQuery,
     Chat,
-    ForceReply,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
@@ -43,6 +48,7 @@ from cascade.clock import FakeClock
 from cascade.tower import Unit
 from cascade.towerfile import load_path
 from fixtures import fixture_path
+from storage.db import Database
 from storage.importer import import_units
 
 TOKEN = "123456:" + "A" * 30
@@ -71,7 +77,9 @@ class FakeSession(BaseSession):
         self.calls: list[TelegramMethod[Any]] = []
         self.messages: list[Message] = []
         self.failures: dict[int, list[ErrorFactory]] = {}
+        self.migrations: dict[int, int] = {}  # old chat id → new: Telegram keeps saying so
         self.closed = False
+        self.delivered = asyncio.Event()  # set on every message sent
         self._ids = itertools.count(1000)
 
     def fail_next(self, chat_id: int, *errors: ErrorFactory) -> None:
@@ -88,9 +96,15 @@ class FakeSession(BaseSession):
         queued = self.failures.get(chat_id) if isinstance(chat_id, int) else None
         if queued:
             raise queued.pop(0)(method)
+        if isinstance(chat_id, int) and chat_id in self.migrations:
+            raise TelegramMigrateToChat(
+                method=method,
+                message="Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.migrations[chat_id],
+            )
         if isinstance(method, GetMe):
             return self.bot_user()
-        if isinstance(method, SendMessage | SendDocument):
+        if isinstance(method, SendMessage | SendDocument | SendPhoto):
             assert isinstance(method.chat_id, int)
             text = method.text if isinstance(method, SendMessage) else method.caption
             markup = method.reply_markup
@@ -105,6 +119,7 @@ class FakeSession(BaseSession):
                 reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
             )
             self.messages.append(message)
+            self.delivered.set()
             return message.as_(bot)
         if isinstance(method, EditMessageText):
             return True
@@ -138,6 +153,10 @@ class FakeSession(BaseSession):
             if isinstance(c, SendMessage) and (chat_id is None or c.chat_id == chat_id)
         ]
 
+    def copies(self) -> list[SendMessage]:
+        """Sends that carry a "收到" (ack) button: the order copies."""
+        return [c for c in self.sends() if ack_button_data(c.reply_markup) is not None]
+
     def texts(self, chat_id: int) -> list[str]:
         return [c.text for c in self.sends(chat_id)]
 
@@ -149,6 +168,14 @@ class FakeSession(BaseSession):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def ack_button_data(markup: object) -> str | None:
+    """The callback data of the first button when it is an "ack:" button."""
+    if not isinstance(markup, InlineKeyboardMarkup) or not markup.inline_keyboard:
+        return None
+    data = markup.inline_keyboard[0][0].callback_data or ""
+    return data if data.startswith("ack:") else None
 
 
 class StepClock:
@@ -251,9 +278,7 @@ class Harness:
         ) as cur:
             boards = {r[0] for r in await cur.fetchall()}
         return [
-            m.text or ""
-            for m in self.session.sent_messages(chat_id)
-            if m.message_id not in boards
+            m.text or "" for m in self.session.sent_messages(chat_id) if m.message_id not in boards
         ]
 
     async def last(self, chat_id: int) -> str:
@@ -264,10 +289,8 @@ class Harness:
     def copy_in(self, chat_id: int) -> Message:
         """The order copy (the message with a "收到" button) last sent to a chat."""
         for message in reversed(self.session.sent_messages(chat_id)):
-            if message.reply_markup is not None and message.reply_markup.inline_keyboard:
-                data = message.reply_markup.inline_keyboard[0][0].callback_data or ""
-                if data.startswith("ack:"):
-                    return message
+            if ack_button_data(message.reply_markup) is not None:
+                return message
         raise AssertionError(f"no order copy in {chat_id}")
 
     def prompt_in(self, chat_id: int) -> Message:
@@ -291,34 +314,79 @@ def tower_units(name: str) -> tuple[Unit, ...]:
     return tuple(load_path(fixture_path(name)))
 
 
-def detach_routers() -> None:
-    """Work around module-level routers: aiogram attaches a router to one parent only.
+# Every harness starts from a copy of a database file made once per test run: the
+# tower imported (and, for `issued=`, one order already issued from HQ and sent).
+_CACHE = tempfile.TemporaryDirectory(prefix="towerbot-tests-")
+DEFAULT_ORDER = "/order 15m count 统计外地人数"
 
-    `bot.app.TowerBot` includes the routers that `bot/routers/*.py` and
-    `bot/errors.py` create at import time, so a second TowerBot in the same
-    process fails with "Router is already attached" (see
-    test_app_lifecycle.py::test_two_apps_in_one_process). Until the routers are
-    built per app, the tests detach them from the previous app's dispatcher.
-    """
-    from bot import errors
-    from bot.routers import all_routers
 
-    for router in [getattr(errors, "router", None), *all_routers()]:
-        if router is not None and router.parent_router is not None:
-            router._parent_router = None
+@dataclass
+class _Snapshot:
+    db: Path
+    calls: list[TelegramMethod[Any]]
+    messages: list[Message]
+    next_message_id: int
+    next_incoming: int
+    next_update: int
+
+
+_SNAPSHOTS: dict[tuple[str, str], _Snapshot] = {}
+
+
+async def _tower_template(tower: str) -> Path:
+    path = Path(_CACHE.name) / f"{tower}.db"
+    if not path.exists():
+        db = Database(path.with_suffix(".tmp"))
+        await db.open()
+        await import_units(db, [u.model_copy(deep=True) for u in tower_units(tower)])
+        await db.close()
+        path.with_suffix(".tmp").rename(path)
+    return path
+
+
+async def _issued_snapshot(tower: str, order: str) -> _Snapshot:
+    key = (tower, order)
+    if key not in _SNAPSHOTS:
+        work = Path(tempfile.mkdtemp(dir=_CACHE.name))
+        h = await make_harness(work, tower)
+        root = tower_units(tower)[0]
+        assert root.chat_id is not None and root.commander is not None
+        await h.send(root.chat_id, root.commander.telegram_id or 0, order)
+        await h.drain()
+        await h.app.stop()
+        assert not (work / f"{tower}.db-wal").exists(), "the copy must hold everything"
+        _SNAPSHOTS[key] = _Snapshot(
+            db=work / f"{tower}.db",
+            calls=list(h.session.calls),
+            messages=list(h.session.messages),
+            next_message_id=next(h.session._ids),
+            next_incoming=next(h._incoming),
+            next_update=next(h._updates),
+        )
+    return _SNAPSHOTS[key]
 
 
 async def make_harness(
     tmp_path: Path,
     tower: str = "tashan",
     admins: frozenset[int] = frozenset({HQ_ADMIN}),
+    issued: str | None = None,
 ) -> Harness:
-    detach_routers()
+    """A TowerBot on a fake session with `tower` imported (from a cached copy).
+
+    With `issued`, the tower's HQ commander has already sent that command in
+    the HQ group and everything it caused was sent: the session holds those
+    calls, as if the test had done it itself.
+    """
+    snapshot = await _issued_snapshot(tower, issued) if issued else None
+    source = snapshot.db if snapshot else await _tower_template(tower)
+    db_path = tmp_path / f"{tower}.db"
+    shutil.copyfile(source, db_path)
     session = FakeSession()
     clock = FakeClock()
     app = TowerBot(
         token=TOKEN,
-        db_path=tmp_path / f"{tower}.db",
+        db_path=db_path,
         session=session,
         clock=clock,
         admins=admins,
@@ -326,9 +394,11 @@ async def make_harness(
     )
     await app.open()
     app.sender.monotonic = StepClock()
-    await import_units(app.db, [u.model_copy(deep=True) for u in tower_units(tower)])
-    return Harness(app, session, clock)
-
-
-def is_force_reply(call: SendMessage) -> bool:
-    return isinstance(call.reply_markup, ForceReply)
+    h = Harness(app, session, clock)
+    if snapshot is not None:
+        session.calls = list(snapshot.calls)
+        session.messages = list(snapshot.messages)
+        session._ids = itertools.count(snapshot.next_message_id)
+        h._incoming = itertools.count(snapshot.next_incoming)
+        h._updates = itertools.count(snapshot.next_update)
+    return h

@@ -8,9 +8,12 @@ order queries (subtree ranges, chains, memberships) the services rely on.
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +258,33 @@ async def test_subtree_range_is_not_fooled_by_similar_codes(db: Database) -> Non
         assert [u.code for u in await tx.tower.subtree("a")] == ["a", "a.x"]
         assert [u.code for u in await tx.tower.subtree("a-1")] == ["a-1", "a-1.y"]
         assert [u.code for u in await tx.tower.subtree("a_c")] == ["a_c"]
+
+
+async def test_concurrent_answers_do_not_lose_updates(loaded: Database, tashan: list[Unit]) -> None:
+    """Each decision reads and writes its chain in one transaction, one at a time."""
+    db = loaded
+    orders = service(db)
+    order = await orders.issue(HQ_CHAT, HQ_COMMANDER, OrderKind.COUNT, "数", timedelta(minutes=15))
+    children = [u for u in tashan if u.parent == "ts-01"]
+    await asyncio.gather(
+        *(
+            orders.report(order.id, u.chat_id or 0, u.commander.telegram_id or 0, str(i), None)  # type: ignore[union-attr]
+            for i, u in enumerate(children, start=1)
+        )
+    )
+    async with db.transaction() as tx:
+        (village,) = [s for s in await tx.orders.targets(order.id) if s.unit_code == "ts-01"]
+        root = (await tx.orders.chain(order.id, "ts-01"))[-1]
+    assert village.children_done == len(children)
+    assert village.subtotal == root.subtotal == sum(range(1, len(children) + 1))
+
+
+async def test_opening_twice_keeps_one_connection(tmp_path: Path) -> None:
+    db = Database(tmp_path / "twice.db")
+    await db.open()
+    first = db.conn
+    await db.open()
+    assert db.conn is first
+    await db.close()
+    # The last connection closed: SQLite folded the WAL back into the file.
+    assert sorted(os.listdir(tmp_path)) == ["twice.db"]

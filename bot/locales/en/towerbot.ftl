@@ -105,6 +105,9 @@ help =
     /status [ORDER] — progress
     /pending [ORDER] — units not done
     /cancel [ORDER] — cancel an order
+    /tree — units below and their groups
+    /chart [ORDER] — completion chart; /export [ORDER] — CSV; /stats [DAYS] — statistics
+    /invite — links to join groups and register
     /whoami — my units and chain of command
 
 form-ask-text = 📝 <b>Reply to this message</b> with the order's text.
@@ -163,8 +166,7 @@ escalation-unit = · { $unit } ({ $commander })
 progress =
     📊 Order #{ $order } progress "{ $text }"
     { $bar } { $done }/{ $total } ({ $percent }%) · { $clock }
-    { $children }
-    { $extra }
+    { $children }{ $extra }
     (updated { $updated })
 progress-child = ⏳ { $unit } { $done }/{ $total }
 progress-child-done = ✅ { $unit } { $done }/{ $total }

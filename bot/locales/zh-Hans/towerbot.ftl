@@ -105,6 +105,9 @@ help =
     /status [指令号] — 完成情况
     /pending [指令号] — 未完成单元
     /cancel [指令号] — 撤销指令
+    /tree — 下属单元和群的状态
+    /chart [指令号] — 完成曲线图；/export [指令号] — 导出表格；/stats [天数] — 统计
+    /invite — 入群和登记链接
     /whoami — 我的单元和指挥链
 
 form-ask-text = 📝 请<b>回复本消息</b>写下指令内容。
@@ -163,8 +166,7 @@ escalation-unit = · { $unit }（{ $commander }）
 progress =
     📊 指令 #{ $order } 进度「{ $text }」
     { $bar } { $done }/{ $total }（{ $percent }%）· { $clock }
-    { $children }
-    { $extra }
+    { $children }{ $extra }
     （更新于 { $updated }）
 progress-child = ⏳ { $unit } { $done }/{ $total }
 progress-child-done = ✅ { $unit } { $done }/{ $total }
