@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.types import fluent_number
 from fluent.syntax import ast
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -61,10 +62,10 @@ class Texts:
         return set(self._keys[locale])
 
 
-def _arg(value: object) -> str | int:
+def _arg(value: object) -> object:
     """Numbers as plain digits (no locale grouping surprises), the rest as text."""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
-        return value
+        return fluent_number(value, useGrouping=False)
     return str(value)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramMigrateToChat,
     TelegramNetworkError,
@@ -49,6 +50,7 @@ IDLE_WAIT = 5.0
 EDIT_WAIT = 2.0
 MAX_EDIT_WAITS = 60
 FLOOD_CHATS = 3
+MAX_UNEXPECTED = 10
 EDIT_LOST = ("message to edit not found", "message can't be edited")
 
 
@@ -110,7 +112,12 @@ class Sender:
         await self.recover()
         while True:
             self.wakeup.clear()
-            progressed, wait = await self.drain_once()
+            try:
+                progressed, wait = await self.drain_once()
+            except Exception:
+                log.exception("sender loop failed; going on in a second")
+                await asyncio.sleep(1.0)
+                continue
             if progressed:
                 continue
             async with self.uow() as tx:
@@ -183,6 +190,12 @@ class Sender:
             async with self.uow() as tx:
                 await tx.outbox.mark_failed(row, exc.message)
             return True
+        except TelegramEntityTooLarge as exc:
+            self.stats.failed += 1
+            log.error("outbox %s to chat %s is too large: %s", row.id, chat_id, exc.message)
+            async with self.uow() as tx:
+                await tx.outbox.mark_failed(row, exc.message)
+            return True
         except (TelegramServerError, TelegramNetworkError, OSError, TimeoutError) as exc:
             self.stats.retried += 1
             backoff = min(MAX_BACKOFF, 2.0 ** min(row.attempts, 7)) * random.uniform(0.5, 1.0)
@@ -190,6 +203,18 @@ class Sender:
             self.limiter.hold_chat(chat_id, self.monotonic() + backoff)
             async with self.uow() as tx:
                 await tx.outbox.reschedule(row, self.wall() + backoff, str(exc))
+            return False
+        except Exception as exc:  # an error nobody foresaw must not stop the sender
+            log.exception("outbox %s to chat %s: unexpected error", row.id, chat_id)
+            async with self.uow() as tx:
+                if row.attempts + 1 >= MAX_UNEXPECTED:
+                    self.stats.failed += 1
+                    await tx.outbox.mark_failed(row, f"{type(exc).__name__}: {exc}")
+                    return True
+                backoff = min(MAX_BACKOFF, 2.0 ** min(row.attempts, 7))
+                await tx.outbox.reschedule(
+                    row, self.wall() + backoff, f"{type(exc).__name__}: {exc}"
+                )
             return False
         self.stats.sent += 1
         async with self.uow() as tx:

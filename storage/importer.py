@@ -6,9 +6,11 @@ units whose data or place in the tower changed, in one transaction.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pydantic import BaseModel
 
-from cascade.invariants import ensure_valid
+from cascade.invariants import TowerInvalid, Violation, ensure_valid
 from cascade.tower import Tower, Unit
 from storage.db import Database
 from storage.paths import path_of
@@ -29,6 +31,9 @@ async def import_units(
     db: Database, units: list[Unit], max_bottom_members: int = 30
 ) -> ImportStats:
     """Make the stored tower equal to `units`; raises `TowerInvalid` on a broken rule."""
+    repeated = [code for code, n in Counter(u.code for u in units).items() if n > 1]
+    if repeated:
+        raise TowerInvalid([Violation(unit=code, rule="code-duplicate") for code in repeated])
     tower = Tower(units)
     ensure_valid(tower, max_bottom_members)
     wanted: dict[str, tuple[Unit, str, str]] = {}

@@ -109,7 +109,9 @@ class SqliteOutboxRepository:
     async def rekey_chat(self, old: int, new: int) -> None:
         """A group became a supergroup: its queued messages follow it."""
         await self.conn.execute(
-            "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'", (new, old)
+            "UPDATE outbox SET chat_id = ? "
+            "WHERE chat_id = ? AND status IN ('pending', 'sending', 'held')",
+            (new, old),
         )
 
     async def hold_chat(self, chat_id: int) -> None:

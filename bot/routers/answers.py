@@ -13,6 +13,9 @@ from bot.parsing import split_report_args
 from cascade.order_service import OrderService
 from cascade.ports import UnitOfWorkFactory
 
+# Replies to these messages answer the order; replies to reports or boards are chat.
+ANSWERABLE = {"order_copy", "answer_recorded", "reminder"}
+
 
 async def ack_pressed(
     query: CallbackQuery,
@@ -45,7 +48,7 @@ async def reply_to_bot(
         return
     async with uow() as tx:
         ref = await tx.refs.lookup(ctx.chat_id, replied.message_id)
-    if ref is None or ref.order_id is None:
+    if ref is None or ref.order_id is None or ref.purpose not in ANSWERABLE:
         return
     await orders.report(ref.order_id, ctx.chat_id, ctx.user_id, message.text or "", ctx.message_id)
 

@@ -53,7 +53,7 @@ async def form_text(
     message: Message, ctx: ChatContext, state: FSMContext, replier: Replier
 ) -> None:
     text = (message.text or "").strip()
-    if not text or text.startswith("/"):
+    if not text:
         raise Refused("order-text-missing")
     if len(text) > MAX_ORDER_TEXT:
         raise Refused("order-text-too-long", max=MAX_ORDER_TEXT)
@@ -147,7 +147,7 @@ def build() -> Router:
     router.message.register(
         start_form, Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) == 1)
     )
-    router.message.register(form_text, StateFilter(OrderForm.text), F.text)
+    router.message.register(form_text, StateFilter(OrderForm.text), F.text, ~F.text.startswith("/"))
     router.callback_query.register(
         form_kind, FormCallback.filter(F.step == "kind"), StateFilter(OrderForm.kind)
     )

@@ -9,7 +9,6 @@ the real dispatcher (its FSM included) and check that nothing is decided before
 
 from __future__ import annotations
 
-import pytest
 from aiogram.types import ForceReply, InlineKeyboardMarkup, Message
 from tgfake import HQ_CHAT, HQ_COMMANDER, HQ_MEMBER, TS01_CHAT, TS01_COMMANDER, Harness
 
@@ -155,11 +154,6 @@ async def test_an_empty_or_command_text_is_refused(harness: Harness) -> None:
     assert await h.last(HQ_CHAT) == "指令类型？"
 
 
-@pytest.mark.xfail(
-    reason="BUG: while the form waits for its text, form_text swallows every command "
-    "(/whoami, /status, /cancel ...) with 'order-text-missing'",
-    strict=True,
-)
 async def test_commands_still_work_while_a_form_waits_for_its_text(harness: Harness) -> None:
     h = harness
     await open_form(h)

@@ -502,11 +502,6 @@ async def test_cancel_by_the_commander_tells_the_pending_groups(issued: Harness)
     assert (await h.row_status("ts-01-02"))["value"] is None
 
 
-@pytest.mark.xfail(
-    reason="BUG: any reply to a bot message that carries an order ref (the confirmation, "
-    "reports, done notices) is taken as an answer; only order copies should be",
-    strict=True,
-)
 async def test_replies_to_other_bot_messages_are_ignored(issued: Harness) -> None:
     h = issued
     confirmation = h.session.sent_messages(HQ_CHAT)[0]

@@ -195,11 +195,6 @@ async def test_a_group_that_removed_the_bot_holds_its_messages_and_tells_the_par
     assert len(parent_lines) == 1 and "无法送达" in parent_lines[0]
 
 
-@pytest.mark.xfail(
-    reason="BUG: an error outside the handled Telegram errors escapes deliver() and "
-    "drain_once(), ending Sender.run; the row stays 'sending' until a restart",
-    strict=True,
-)
 async def test_an_unexpected_telegram_error_does_not_stop_the_sender(
     harness: Harness, time: ManualTime
 ) -> None:
@@ -236,11 +231,6 @@ async def test_network_errors_back_off_and_retry(harness: Harness, time: ManualT
     assert sender.stats.retried == 2 and sender.stats.sent == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: the row that got migrate_to_chat_id is in status 'sending', which "
-    "outbox.rekey_chat skips, so it is retried on the old chat id forever",
-    strict=True,
-)
 async def test_a_migrated_group_is_rekeyed_and_the_message_resent(
     harness: Harness, time: ManualTime
 ) -> None:

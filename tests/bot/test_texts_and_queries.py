@@ -105,11 +105,6 @@ def test_texts_pick_a_supported_locale() -> None:
         texts.get("en", "no-such-key")
 
 
-@pytest.mark.xfail(
-    reason="BUG: bot.i18n._arg promises plain digits but passes ints to Fluent, which "
-    "groups them by locale (1024 -> '1,024')",
-    strict=True,
-)
 def test_numbers_are_plain_digits() -> None:
     texts = Texts()
     assert texts.get("zh-Hans", "total-count", value=1024) == "合计 <b>1024</b>。"

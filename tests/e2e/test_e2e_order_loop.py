@@ -99,7 +99,7 @@ async def test_tashan_count_order_loop(world: SandboxWorld) -> None:
     )
     text = replies[0]["text"]
     assert "236/236" in text and "100%" in text
-    assert f"{expected:,}" in text
+    assert str(expected) in text
 
     async def final_text() -> str:
         async with world.bot.db.transaction() as tx:
@@ -108,8 +108,8 @@ async def test_tashan_count_order_loop(world: SandboxWorld) -> None:
         return str(last["text"]) if last else ""
 
     for _ in range(100):  # a correction after 100 % sends a corrected final report
-        if f"{expected:,}" in await final_text():
+        if str(expected) in await final_text():
             break
         await asyncio.sleep(0.1)
     final = await final_text()
-    assert "236/236" in final and f"{expected:,}" in final
+    assert "236/236" in final and str(expected) in final

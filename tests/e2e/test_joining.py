@@ -88,7 +88,8 @@ async def test_invite_bind_claim_and_admin_bind(tmp_path: Path) -> None:
         refusal = await reply_to(world, -1004000000077, tried["message_id"])
         assert "菊坊楼道" in refusal["text"]
         await state.wait_for(
-            lambda: any("试图" in (m["text"] or "") for m in state.bot_messages(HQ_CHAT)), timeout=10
+            lambda: any("试图" in (m["text"] or "") for m in state.bot_messages(HQ_CHAT)),
+            timeout=10,
         )
 
         # A's commander creates the group and adds the bot with the link: bound.
@@ -105,7 +106,9 @@ async def test_invite_bind_claim_and_admin_bind(tmp_path: Path) -> None:
         registered = await reply_to(world, A_MEMBER, claim["message_id"])
         assert "已登记" in registered["text"]
         async with world.bot.db.transaction() as tx:
-            assert [s.telegram_id for s in await tx.tower.slots("a") if s.name == "张红"] == [A_MEMBER]
+            assert [s.telegram_id for s in await tx.tower.slots("a") if s.name == "张红"] == [
+                A_MEMBER
+            ]
 
         # /bind: refused for a commander, done for an HQ admin.
         state.add_chat(-1004000000003, "青口商铺群", "supergroup", members=[B_BOSS, ADMIN])
@@ -117,7 +120,9 @@ async def test_invite_bind_claim_and_admin_bind(tmp_path: Path) -> None:
         # The bound group now receives orders.
         state.post_message(HQ_CHAT, HQ_BOSS, "/order 10m notice 测试新群")
         await state.wait_for(
-            lambda: any("测试新群" in (m["text"] or "") for m in state.bot_messages(-1004000000003)),
+            lambda: any(
+                "测试新群" in (m["text"] or "") for m in state.bot_messages(-1004000000003)
+            ),
             timeout=10,
         )
         await asyncio.sleep(0)

@@ -238,11 +238,6 @@ async def test_swapping_two_chat_ids_is_one_clean_update(db: Database, tashan: l
         assert await tx.tower.position("ts-01-01", a.commander.telegram_id or 0) is not None  # type: ignore[union-attr]
 
 
-@pytest.mark.xfail(
-    reason="BUG: import_units builds a Tower (a dict by code) before checking, so a list "
-    "with a repeated code silently keeps the last unit instead of raising code-duplicate",
-    strict=True,
-)
 async def test_a_repeated_code_is_refused_even_without_the_file_loader(
     db: Database, tashan: list[Unit]
 ) -> None:
