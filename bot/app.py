@@ -21,6 +21,7 @@ from bot import errors
 from bot.context import ContextMiddleware
 from bot.formatting import Formatter
 from bot.i18n import Texts
+from bot.incident_presenter import BotIncidentPresenter
 from bot.presenter import BotPresenter
 from bot.replier import Replier
 from bot.routers import all_routers
@@ -30,6 +31,7 @@ from bot.timers import TimerRunner
 from cascade.clock import Clock, SystemClock
 from cascade.deadline_service import DeadlineService
 from cascade.deadlines import ClockPolicy
+from cascade.incident_service import IncidentPolicy, IncidentService
 from cascade.joining import JoiningService
 from cascade.order_service import OrderService
 from cascade.progress import ProgressService
@@ -48,6 +50,7 @@ COMMANDS = (
     "export",
     "chart",
     "stats",
+    "returnee",
     "invite",
     "whoami",
     "help",
@@ -70,6 +73,7 @@ class TowerBot:
         timezone: str = "Asia/Shanghai",
         policy: ClockPolicy | None = None,
         progress_seconds: float = 3.0,
+        incident_policy: IncidentPolicy | None = None,
     ) -> None:
         self.db = Database(db_path)
         self.bot = Bot(token, session=session)
@@ -96,6 +100,14 @@ class TowerBot:
         self.limits = limits or SenderLimits()
         self.reach = ReachabilityService(self.db.transaction, self.presenter)
         self.joining = JoiningService(self.db.transaction, self.clock, self.presenter, admins)
+        self.incidents = IncidentService(
+            self.db.transaction,
+            self.clock,
+            BotIncidentPresenter(self.texts, self.fmt),
+            incident_policy,
+            admins,
+        )
+        self.timers.add_sweep(self.incidents.fire_due)
         self.sender = Sender(
             self.bot, self.db.transaction, self.db.committed, self.limits, self.reach
         )
@@ -113,6 +125,7 @@ class TowerBot:
             uow=self.db.transaction,
             reach=self.reach,
             joining=self.joining,
+            incidents=self.incidents,
         )
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
         dp.include_router(errors.build())

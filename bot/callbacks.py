@@ -16,3 +16,16 @@ class FormCallback(CallbackData, prefix="of"):
 
     step: str
     value: str
+
+
+class IncidentCallback(CallbackData, prefix="inc"):
+    """Buttons of an incident: confirm/cancel a draft, a disposition, or 落实."""
+
+    incident_id: int
+    action: str
+
+
+class ReturneeFormCallback(CallbackData, prefix="rf"):
+    """ "跳过" in the guided /returnee form."""
+
+    step: str

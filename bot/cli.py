@@ -130,6 +130,7 @@ def _db_path(option: str | None) -> str:
 def _run() -> int:
     from bot.app import TowerBot, telegram_session
     from bot.settings import SenderLimits, Settings, explain
+    from cascade.incident_service import IncidentPolicy, regions_from
 
     try:
         settings = Settings()  # type: ignore[call-arg]
@@ -145,6 +146,7 @@ def _run() -> int:
         admins=settings.admins,
         limits=limits,
         timezone=settings.timezone,
+        incident_policy=IncidentPolicy(high_risk_regions=regions_from(settings.high_risk)),
     )
     asyncio.run(app.run_forever())
     return 0

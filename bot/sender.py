@@ -178,6 +178,12 @@ class Sender:
                 await tx.outbox.reschedule(row, 0.0, f"migrated to {exc.migrate_to_chat_id}")
             return False
         except (TelegramForbiddenError, TelegramNotFound, TelegramBadRequest) as exc:
+            if chat_id > 0:  # a person who never started the bot, or blocked it
+                self.stats.failed += 1
+                log.warning("private chat %s refused: %s", chat_id, exc.message)
+                async with self.uow() as tx:
+                    await tx.outbox.mark_failed(row, exc.message)
+                return True
             if isinstance(exc, TelegramForbiddenError) or "chat not found" in exc.message:
                 self.stats.held += 1
                 log.warning("chat %s unreachable (%s): its messages are held", chat_id, exc.message)

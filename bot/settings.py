@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     db: Path = Field(Path("towerbot.db"), alias="TOWERBOT_DB")
     admins: Annotated[frozenset[int], NoDecode] = Field(frozenset(), alias="TOWERBOT_ADMINS")
     timezone: str = Field("Asia/Shanghai", alias="TOWERBOT_TZ")
+    high_risk: str = Field("湖北", alias="TOWERBOT_HIGH_RISK")
 
     @field_validator("bot_token")
     @classmethod
@@ -78,6 +79,7 @@ def explain(error: ValidationError) -> str:
         "telegram_api_url": "TELEGRAM_API_URL",
         "db": "TOWERBOT_DB",
         "admins": "TOWERBOT_ADMINS",
+        "high_risk": "TOWERBOT_HIGH_RISK",
         "timezone": "TOWERBOT_TZ",
     }
     variable = aliases.get(name, name)

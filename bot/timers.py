@@ -9,6 +9,7 @@ expire (`misfire_grace_time=None`): a late reminder is sent late, never skipped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,6 +21,7 @@ from cascade.progress import ProgressService
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 30
+SWEEP_SECONDS = 5
 
 
 class TimerRunner:
@@ -35,6 +37,11 @@ class TimerRunner:
         self.clock = clock
         self.progress_seconds = progress_seconds
         self.scheduler: AsyncIOScheduler | None = None
+        self.sweeps: list[Callable[[], Awaitable[object]]] = []
+
+    def add_sweep(self, sweep: Callable[[], Awaitable[object]]) -> None:
+        """A database-driven check run every few seconds (e.g. incident escalations)."""
+        self.sweeps.append(sweep)
 
     async def start(self) -> None:
         """Start inside the running loop and rebuild every job from the database."""
@@ -49,6 +56,18 @@ class TimerRunner:
             max_instances=1,
             misfire_grace_time=None,
         )
+        for index, sweep in enumerate(self.sweeps):
+            self.scheduler.add_job(
+                self._sweep,
+                "interval",
+                seconds=SWEEP_SECONDS,
+                args=[sweep],
+                id=f"sweep:{index}",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+                next_run_time=datetime.now(UTC),
+            )
         self.schedule(await self.deadlines.pending())
 
     def stop(self) -> None:
@@ -86,6 +105,12 @@ class TimerRunner:
                     args=[timer],
                     misfire_grace_time=None,
                 )
+
+    async def _sweep(self, sweep: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await sweep()
+        except Exception:
+            log.exception("sweep %s failed", sweep)
 
     async def _flush(self) -> None:
         try:

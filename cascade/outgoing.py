@@ -34,6 +34,7 @@ class MessageRef(BaseModel):
     purpose: str
     order_id: int | None = None
     unit_code: str | None = None
+    incident_id: int | None = None
 
 
 class Rendered(BaseModel):

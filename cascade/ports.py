@@ -13,6 +13,7 @@ from typing import Protocol
 from pydantic import BaseModel
 
 from cascade.deadlines import Timer, TimerKind
+from cascade.incidents import Incident, UnitColour
 from cascade.invites import Invite, Slot
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.outgoing import MessageRef, OutboxRow, OutgoingMessage
@@ -118,6 +119,22 @@ class InviteRepository(Protocol):
     async def use(self, token: str, user_id: int, at: datetime) -> None: ...
 
 
+class IncidentRepository(Protocol):
+    async def add(self, incident: Incident) -> Incident: ...
+    async def get(self, incident_id: int) -> Incident | None: ...
+    async def save(self, incident: Incident) -> None: ...
+    async def due(self, now: datetime) -> list[Incident]: ...
+    async def under(
+        self,
+        code: str,
+        open_only: bool = False,
+        reported_since: datetime | None = None,
+        limit: int = 10_000,
+    ) -> list[Incident]: ...
+    async def set_colour(self, colour: UnitColour) -> None: ...
+    async def manual_colours(self, codes: list[str]) -> dict[str, UnitColour]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def tower(self) -> TowerRepository: ...
@@ -131,6 +148,8 @@ class UnitOfWork(Protocol):
     def timers(self) -> TimerRepository: ...
     @property
     def invites(self) -> InviteRepository: ...
+    @property
+    def incidents(self) -> IncidentRepository: ...
 
 
 class UnitOfWorkFactory(Protocol):

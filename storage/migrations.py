@@ -144,3 +144,48 @@ MIGRATIONS.append(
     CREATE UNIQUE INDEX invites_slot ON invites(kind, unit_code, seq)
     """
 )
+
+MIGRATIONS.append(
+    # 4: incidents (returnees reported by landlords and members) and unit colours
+    # set by a superior, with their audit trail.
+    """
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        unit_code TEXT NOT NULL,
+        reporter_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        report TEXT NOT NULL,
+        high_risk INTEGER NOT NULL DEFAULT 0,
+        stage TEXT NOT NULL,
+        disposition TEXT,
+        created_at TEXT NOT NULL,
+        reported_at TEXT,
+        disposed_at TEXT,
+        disposed_by INTEGER,
+        done_at TEXT,
+        done_by INTEGER,
+        escalations INTEGER NOT NULL DEFAULT 0,
+        next_escalation_at TEXT
+    );
+    CREATE INDEX incidents_due ON incidents(stage, next_escalation_at);
+    CREATE INDEX incidents_unit ON incidents(unit_code, stage);
+    CREATE INDEX incidents_reported ON incidents(reported_at);
+    CREATE TABLE unit_colours (
+        unit_code TEXT PRIMARY KEY,
+        colour TEXT NOT NULL,
+        reason TEXT,
+        set_by INTEGER NOT NULL,
+        set_at TEXT NOT NULL
+    );
+    ALTER TABLE message_refs ADD COLUMN incident_id INTEGER;
+    CREATE TABLE colour_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        unit_code TEXT NOT NULL,
+        colour TEXT NOT NULL,
+        reason TEXT,
+        set_by INTEGER NOT NULL,
+        set_at TEXT NOT NULL
+    )
+    """
+)

@@ -76,8 +76,15 @@ class SqliteOutboxRepository:
         if ref is not None:
             await self.conn.execute(
                 "INSERT OR REPLACE INTO message_refs (chat_id, message_id, purpose, order_id, "
-                "unit_code) VALUES (?,?,?,?,?)",
-                (row.message.chat_id, message_id, ref.purpose, ref.order_id, ref.unit_code),
+                "unit_code, incident_id) VALUES (?,?,?,?,?,?)",
+                (
+                    row.message.chat_id,
+                    message_id,
+                    ref.purpose,
+                    ref.order_id,
+                    ref.unit_code,
+                    ref.incident_id,
+                ),
             )
 
     async def reschedule(self, row: OutboxRow, not_before: float, error: str) -> None:
@@ -150,7 +157,7 @@ class SqliteRefRepository:
 
     async def lookup(self, chat_id: int, message_id: int) -> MessageRef | None:
         sql = (
-            "SELECT purpose, order_id, unit_code FROM message_refs "
+            "SELECT purpose, order_id, unit_code, incident_id FROM message_refs "
             "WHERE chat_id = ? AND message_id = ?"
         )
         async with self.conn.execute(sql, (chat_id, message_id)) as cur:
@@ -158,7 +165,10 @@ class SqliteRefRepository:
         if row is None:
             return None
         return MessageRef(
-            purpose=row["purpose"], order_id=row["order_id"], unit_code=row["unit_code"]
+            purpose=row["purpose"],
+            order_id=row["order_id"],
+            unit_code=row["unit_code"],
+            incident_id=row["incident_id"],
         )
 
     async def sent(self, order_id: int, purpose: str) -> list[tuple[int, int]]:
@@ -179,8 +189,9 @@ class SqliteRefRepository:
         """(chat id, message id) of the newest sent message made for `ref`."""
         sql = (
             "SELECT chat_id, message_id FROM message_refs WHERE order_id IS ? AND purpose = ? "
-            "AND unit_code IS ? ORDER BY message_id DESC LIMIT 1"
+            "AND unit_code IS ? AND incident_id IS ? ORDER BY message_id DESC LIMIT 1"
         )
-        async with self.conn.execute(sql, (ref.order_id, ref.purpose, ref.unit_code)) as cur:
+        args = (ref.order_id, ref.purpose, ref.unit_code, ref.incident_id)
+        async with self.conn.execute(sql, args) as cur:
             row = await cur.fetchone()
         return (row[0], row[1]) if row else None

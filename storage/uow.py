@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
+from storage.incident_repo import SqliteIncidentRepository
 from storage.invite_repo import SqliteInviteRepository
 from storage.order_repo import SqliteOrderRepository
 from storage.outbox_repo import SqliteOutboxRepository, SqliteRefRepository
@@ -20,3 +21,4 @@ class SqliteUnitOfWork:
         self.refs = SqliteRefRepository(conn)
         self.timers = SqliteTimerRepository(conn)
         self.invites = SqliteInviteRepository(conn)
+        self.incidents = SqliteIncidentRepository(conn)

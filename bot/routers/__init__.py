@@ -8,6 +8,7 @@ from bot.routers import (
     answers,
     exports,
     fallback,
+    incidents,
     joining,
     membership,
     order_form,
@@ -18,5 +19,15 @@ from bot.routers import (
 
 def all_routers() -> list[Router]:
     # The form's states go first (its text replies), the catch-all for unknown commands last.
-    modules = (membership, joining, order_form, orders, answers, queries, exports, fallback)
+    modules = (
+        membership,
+        joining,
+        order_form,
+        incidents,
+        orders,
+        answers,
+        queries,
+        exports,
+        fallback,
+    )
     return [module.build() for module in modules]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import AckCallback
 from bot.context import ChatContext
+from bot.filters import RepliesTo
 from bot.i18n import Texts
 from bot.parsing import split_report_args
 from cascade.order_service import OrderService
-from cascade.ports import UnitOfWorkFactory
+from cascade.outgoing import MessageRef
 
 # Replies to these messages answer the order; replies to reports or boards are chat.
 ANSWERABLE = {"order_copy", "answer_recorded", "reminder"}
@@ -41,15 +42,9 @@ async def report_command(
 
 
 async def reply_to_bot(
-    message: Message, bot: Bot, ctx: ChatContext, orders: OrderService, uow: UnitOfWorkFactory
+    message: Message, ref: MessageRef, ctx: ChatContext, orders: OrderService
 ) -> None:
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
-        return
-    async with uow() as tx:
-        ref = await tx.refs.lookup(ctx.chat_id, replied.message_id)
-    if ref is None or ref.order_id is None or ref.purpose not in ANSWERABLE:
-        return
+    assert ref.order_id is not None
     await orders.report(ref.order_id, ctx.chat_id, ctx.user_id, message.text or "", ctx.message_id)
 
 
@@ -58,5 +53,5 @@ def build() -> Router:
     router = Router(name="answers")
     router.callback_query.register(ack_pressed, AckCallback.filter())
     router.message.register(report_command, Command("report"))
-    router.message.register(reply_to_bot, F.reply_to_message, F.text, ~F.text.startswith("/"))
+    router.message.register(reply_to_bot, F.text, ~F.text.startswith("/"), RepliesTo(*ANSWERABLE))
     return router

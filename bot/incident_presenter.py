@@ -1,0 +1,168 @@
+"""Words for the incident loop: drafts, masked alerts, private details, stages.
+
+Group messages carry counts, places and masked personal data only (names,
+phones, ID numbers and house numbers hidden); the private message to a
+commander carries the reporter's own words and every detail.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.callbacks import IncidentCallback
+from bot.formatting import Formatter
+from bot.html import esc, mention
+from bot.i18n import Texts
+from cascade import masking
+from cascade.incident_service import loop_minutes
+from cascade.incidents import Disposition, Incident, Stage
+from cascade.outgoing import Button, Rendered
+from cascade.ports import UnitRef
+
+
+class BotIncidentPresenter:
+    def __init__(self, texts: Texts, fmt: Formatter) -> None:
+        self.t = texts
+        self.fmt = fmt
+
+    def _button(self, loc: str, incident: Incident, action: str, key: str) -> Button:
+        data = IncidentCallback(incident_id=incident.id, action=action).pack()
+        return Button(text=self.t.get(loc, key), callback_data=data)
+
+    def _arrival(self, loc: str, value: date | datetime | None) -> str:
+        if value is None:
+            return self.t.get(loc, "returnee-unknown")
+        if isinstance(value, datetime):
+            return value.astimezone(self.fmt.tz).strftime("%m-%d %H:%M")
+        return value.strftime("%m-%d")
+
+    def _fields(self, loc: str, incident: Incident, masked: bool) -> str:
+        report = incident.report
+        unknown = self.t.get(loc, "returnee-unknown")
+        address = report.address or unknown
+        phone = report.phone or unknown
+        names = self.fmt.join(loc, report.names) if report.names else unknown
+        if masked:
+            address = masking.address(report.address) if report.address else unknown
+            phone = masking.phone(report.phone) if report.phone else unknown
+            names = (
+                self.fmt.join(loc, [masking.name(n) for n in report.names])
+                if report.names
+                else unknown
+            )
+        return self.t.get(
+            loc,
+            "returnee-fields",
+            count=str(report.count) if report.count is not None else unknown,
+            origin=esc(report.origin or unknown),
+            via=esc(self.fmt.join(loc, report.via) if report.via else unknown),
+            arrival=self._arrival(loc, report.arrival),
+            address=esc(address),
+            phone=esc(phone),
+            names=esc(names),
+        )
+
+    def _risk(self, loc: str, incident: Incident) -> str:
+        return self.t.get(loc, "returnee-high-risk" if incident.high_risk else "returnee-normal")
+
+    def draft(self, incident: Incident, unit: UnitRef) -> Rendered:
+        loc = unit.locale
+        questions = [self.t.get(loc, f"returnee-ask-{q}") for q in incident.report.questions]
+        text = self.t.get(
+            loc,
+            "returnee-draft",
+            id=str(incident.id),
+            unit=esc(unit.name),
+            fields=self._fields(loc, incident, masked=True),
+            risk=self._risk(loc, incident),
+            questions=self.t.get(loc, "returnee-questions", items=self.fmt.join(loc, questions))
+            if questions
+            else "",
+        )
+        buttons = [
+            [
+                self._button(loc, incident, "confirm", "returnee-confirm"),
+                self._button(loc, incident, "discard", "returnee-discard"),
+            ]
+        ]
+        return Rendered(text=text, buttons=buttons)
+
+    def alert(
+        self, incident: Incident, unit: UnitRef, group: UnitRef, overdue: timedelta | None
+    ) -> Rendered:
+        loc = group.locale
+        head = "returnee-alert" if overdue is None else "returnee-alert-escalated"
+        state = ""
+        if incident.stage is Stage.DISPOSED and incident.disposition is not None:
+            state = self.t.get(
+                loc,
+                "returnee-state-disposed",
+                disposition=self.t.get(loc, f"disposition-{incident.disposition.value}"),
+            )
+        elif incident.stage is Stage.DONE:
+            minutes = loop_minutes(incident) or 0.0
+            state = self.t.get(loc, "returnee-state-done", minutes=f"{minutes:.0f}")
+        text = self.t.get(
+            loc,
+            head,
+            id=str(incident.id),
+            unit=esc(unit.name),
+            commander=mention(group.commander_name, group.commander_id),
+            fields=self._fields(loc, incident, masked=True),
+            risk=self._risk(loc, incident),
+            overdue=self.fmt.duration(overdue or timedelta(0)),
+            state=state,
+        )
+        buttons: list[list[Button]] = []
+        if incident.stage in (Stage.OPEN, Stage.DISPOSED):
+            row = []
+            for disposition in Disposition:
+                key = f"disposition-{disposition.value}"
+                button = self._button(loc, incident, disposition.value, key)
+                if incident.high_risk and disposition is Disposition.CENTRAL:
+                    button.text = "⭐ " + button.text
+                if incident.disposition is disposition:
+                    button.text = "✔ " + button.text
+                row.append(button)
+            buttons = [row[:2], row[2:]]
+            if incident.stage is Stage.DISPOSED:
+                buttons.append([self._button(loc, incident, "done", "returnee-done")])
+        return Rendered(text=text, buttons=buttons)
+
+    def details(self, incident: Incident, unit: UnitRef, commander: UnitRef) -> Rendered:
+        loc = commander.locale
+        return Rendered(
+            text=self.t.get(
+                loc,
+                "returnee-details",
+                id=str(incident.id),
+                unit=esc(unit.name),
+                reporter=mention(str(incident.reporter_id), incident.reporter_id),
+                fields=self._fields(loc, incident, masked=False),
+                ids=esc(self.fmt.join(loc, incident.report.id_numbers))
+                if incident.report.id_numbers
+                else self.t.get(loc, "returnee-unknown"),
+                text=esc(incident.text),
+                risk=self._risk(loc, incident),
+            )
+        )
+
+    def stage(self, incident: Incident, unit: UnitRef, handler: UnitRef | None) -> Rendered:
+        loc = unit.locale
+        name = esc(handler.name) if handler else ""
+        if incident.stage is Stage.OPEN:
+            text = self.t.get(loc, "returnee-stage-open", id=str(incident.id), handler=name)
+        elif incident.stage is Stage.DISPOSED and incident.disposition is not None:
+            text = self.t.get(
+                loc,
+                "returnee-stage-disposed",
+                id=str(incident.id),
+                handler=name,
+                disposition=self.t.get(loc, f"disposition-{incident.disposition.value}"),
+            )
+        else:
+            minutes = loop_minutes(incident) or 0.0
+            text = self.t.get(
+                loc, "returnee-stage-done", id=str(incident.id), minutes=f"{minutes:.0f}"
+            )
+        return Rendered(text=text)

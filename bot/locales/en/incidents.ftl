@@ -1,0 +1,69 @@
+# Returnee reports (the 20-minute loop)
+
+cmd-returnee = Report returnees (tenants, family)
+returnee-unknown = unknown
+returnee-fields =
+    People: { $count } · from: { $origin } · via: { $via }
+    Arrival: { $arrival } · address: { $address }
+    Phone: { $phone } · names: { $names }
+returnee-high-risk = 🔴 From or through a high-risk region: central isolation suggested
+returnee-normal = 🟡 Ordinary region
+returnee-draft =
+    📝 Returnee report #{ $id } ({ $unit }); the bot understood:
+    { $fields }
+    { $risk }
+    { $questions }
+    Check it and press "Confirm"; if something is wrong, <b>reply to this message</b> with the whole report again.
+returnee-questions = ❓ Still missing: { $items } (reply to add)
+returnee-ask-count = how many people
+returnee-ask-origin = where from
+returnee-ask-via = through where
+returnee-ask-arrival = arrival time
+returnee-ask-address = address
+returnee-ask-phone = phone
+returnee-confirm = ✅ Confirm
+returnee-discard = ✖ Cancel
+returnee-discarded = Cancelled; nothing was reported.
+returnee-confirmed = Reported.
+returnee-alert =
+    🚨 Returnees #{ $id } reported by "{ $unit }": { $commander }, please decide within 20 minutes
+    { $fields }
+    { $risk }{ $state }
+returnee-alert-escalated =
+    ⏫ Returnees #{ $id } from "{ $unit }" not handled after { $overdue }; escalated: { $commander }, please follow up
+    { $fields }
+    { $risk }{ $state }
+returnee-state-disposed = {"\u000A"}➡️ Decided: { $disposition }; press "Done" when carried out
+returnee-state-done = {"\u000A"}✅ Done ({ $minutes } minutes)
+returnee-details =
+    🔒 Returnees #{ $id }: full details (commanders only, do not forward)
+    Unit: { $unit } · reported by { $reporter }
+    { $fields }
+    ID numbers: { $ids }
+    Original: { $text }
+    { $risk }
+returnee-done = ✅ Done
+disposition-register = register at the service station
+disposition-home = home observation
+disposition-central = central isolation
+disposition-none = no action
+returnee-stage-open = 📨 #{ $id } reported to "{ $handler }", waiting for a decision (within 20 minutes).
+returnee-stage-disposed = ➡️ #{ $id }: "{ $handler }" decided: { $disposition }.
+returnee-stage-done = ✅ #{ $id } done: { $minutes } minutes from report to done.
+returnee-form-count = 👥 How many people are back? <b>Reply to this message</b> (e.g. 3 people, with 5 family members).
+returnee-form-origin = 🧭 Where from? (province or city)
+returnee-form-via = 🛣 Through where? (press "Skip" if nowhere)
+returnee-form-arrival = 🕒 When do they arrive? (e.g. tonight, tomorrow afternoon, 3月17日)
+returnee-form-address = 🏠 Where do they live? (e.g. 溪西村12号)
+returnee-form-phone = 📞 Phone number?
+returnee-form-skip = Skip
+error-returnee-empty = Please describe the returnees, e.g. /returnee 租客老李带5位家人从湖南回来，途经武汉，住溪西村12号
+error-returnee-too-long = Too long (at most { $max } characters).
+error-not-a-member = Only members of "{ $unit }" may report here.
+error-incident-unknown = There is no report #{ $incident }.
+error-incident-already-confirmed = Report #{ $incident } is already confirmed and can't be changed.
+error-not-the-reporter = Only the person who reported may confirm or correct it.
+error-incident-closed = Report #{ $incident } is already done.
+error-incident-needs-disposition = Choose a disposition first, then press "Done".
+error-incident-not-here = Report #{ $incident } is not handled by this group.
+error-form-expired = This button is no longer valid.

@@ -1,0 +1,69 @@
+# 返回人员上报（20 分钟闭环）
+
+cmd-returnee = 上报返回人员（租客、家人）
+returnee-unknown = 未知
+returnee-fields =
+    人数：{ $count } · 来自：{ $origin } · 途经：{ $via }
+    到达：{ $arrival } · 住址：{ $address }
+    联系电话：{ $phone } · 姓名：{ $names }
+returnee-high-risk = 🔴 途经或来自高风险地区，建议集中隔离
+returnee-normal = 🟡 一般地区
+returnee-draft =
+    📝 返回人员上报 #{ $id }（{ $unit }），机器人理解如下：
+    { $fields }
+    { $risk }
+    { $questions }
+    请核对后点「确认上报」；有误请<b>回复本消息</b>重写一遍。
+returnee-questions = ❓ 还缺：{ $items }（可回复补充）
+returnee-ask-count = 人数
+returnee-ask-origin = 从哪里来
+returnee-ask-via = 途经哪里
+returnee-ask-arrival = 到达时间
+returnee-ask-address = 住址
+returnee-ask-phone = 联系电话
+returnee-confirm = ✅ 确认上报
+returnee-discard = ✖ 取消
+returnee-discarded = 已取消，未上报。
+returnee-confirmed = 已上报。
+returnee-alert =
+    🚨 返回人员 #{ $id }：「{ $unit }」上报，请 { $commander } 20 分钟内处置
+    { $fields }
+    { $risk }{ $state }
+returnee-alert-escalated =
+    ⏫ 返回人员 #{ $id }：「{ $unit }」上报已 { $overdue } 未落实，逐级上报，请 { $commander } 督办
+    { $fields }
+    { $risk }{ $state }
+returnee-state-disposed = {"\u000A"}➡️ 已安排：{ $disposition }，落实后请点「落实」
+returnee-state-done = {"\u000A"}✅ 已落实（用时 { $minutes } 分钟）
+returnee-details =
+    🔒 返回人员 #{ $id } 完整信息（仅发给指挥长，请勿转发）
+    单元：{ $unit } · 上报人：{ $reporter }
+    { $fields }
+    身份证号：{ $ids }
+    原文：{ $text }
+    { $risk }
+returnee-done = ✅ 落实
+disposition-register = 到服务站登记
+disposition-home = 居家观察
+disposition-central = 集中隔离
+disposition-none = 无需处置
+returnee-stage-open = 📨 #{ $id } 已上报「{ $handler }」，等待处置（20 分钟内）。
+returnee-stage-disposed = ➡️ #{ $id }「{ $handler }」已安排：{ $disposition }。
+returnee-stage-done = ✅ #{ $id } 已落实，从上报到落实用时 { $minutes } 分钟。
+returnee-form-count = 👥 几个人回来？请<b>回复本消息</b>（如：带5位家人、一家三口、3人）。
+returnee-form-origin = 🧭 从哪里回来？（省或市）
+returnee-form-via = 🛣 途经哪里？（没有就点「跳过」）
+returnee-form-arrival = 🕒 什么时候到？（如：今晚、明天下午、3月17日）
+returnee-form-address = 🏠 住在哪里？（如：溪西村12号）
+returnee-form-phone = 📞 联系电话？
+returnee-form-skip = 跳过
+error-returnee-empty = 请写上返回人员的情况，例如：/returnee 租客老李带5位家人从湖南回来，途经武汉，住溪西村12号
+error-returnee-too-long = 内容太长（最多 { $max } 字）。
+error-not-a-member = 只有「{ $unit }」的成员可以在本群上报。
+error-incident-unknown = 没有编号为 #{ $incident } 的上报。
+error-incident-already-confirmed = 上报 #{ $incident } 已确认，无法再修改。
+error-not-the-reporter = 只有上报人本人可以确认或修改。
+error-incident-closed = 上报 #{ $incident } 已落实。
+error-incident-needs-disposition = 请先选择处置方式，再点「落实」。
+error-incident-not-here = 上报 #{ $incident } 不归本群处置。
+error-form-expired = 此按钮已失效。

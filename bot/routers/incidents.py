@@ -1,0 +1,171 @@
+"""Reporting returnees: `/returnee TEXT`, the guided form, the buttons of the loop.
+
+In privacy mode the bot sees commands and replies to itself only, so a report
+is a command (`/returnee ...`), the form asks with ForceReply, and a correction
+is a reply to the bot's preview.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import IncidentCallback, ReturneeFormCallback
+from bot.context import ChatContext
+from bot.filters import RepliesTo
+from bot.replier import Replier
+from cascade.errors import Refused
+from cascade.incident_service import IncidentService
+from cascade.incidents import Disposition
+from cascade.outgoing import Button, MessageRef
+
+# The form's steps, and how each answer is written into the report text.
+STEPS = ("count", "origin", "via", "arrival", "address", "phone")
+PHRASES = {
+    "count": "{}",
+    "origin": "从{}回来",
+    "via": "途经{}",
+    "arrival": "{}到",
+    "address": "住{}",
+    "phone": "电话{}",
+}
+
+
+class ReturneeForm(StatesGroup):
+    count = State()
+    origin = State()
+    via = State()
+    arrival = State()
+    address = State()
+    phone = State()
+
+
+async def returnee(
+    message: Message,
+    command: CommandObject,
+    ctx: ChatContext,
+    incidents: IncidentService,
+    state: FSMContext,
+    replier: Replier,
+) -> None:
+    if command.args and command.args.strip():
+        await incidents.draft(ctx.chat_id, ctx.user_id, command.args, ctx.message_id)
+        return
+    await state.set_state(ReturneeForm.count)
+    await state.update_data(answers={})
+    await _ask(ctx, replier, "count")
+
+
+async def _ask(ctx: ChatContext, replier: Replier, step: str) -> None:
+    skip = Button(
+        text=replier.texts.get(ctx.locale, "returnee-form-skip"),
+        callback_data=ReturneeFormCallback(step=step).pack(),
+    )
+    text = replier.texts.get(ctx.locale, f"returnee-form-{step}")
+    buttons = [[skip]] if step != "count" else None
+    await replier.text(ctx, text, buttons=buttons, force_reply=buttons is None)
+
+
+async def _next(
+    ctx: ChatContext,
+    state: FSMContext,
+    replier: Replier,
+    incidents: IncidentService,
+    step: str,
+    answer: str | None,
+) -> None:
+    data = await state.get_data()
+    answers = dict(data.get("answers", {}))
+    if answer:
+        answers[step] = answer
+    await state.update_data(answers=answers)
+    following = STEPS.index(step) + 1
+    if following < len(STEPS):
+        await state.set_state(getattr(ReturneeForm, STEPS[following]))
+        await _ask(ctx, replier, STEPS[following])
+        return
+    await state.clear()
+    text = "，".join(PHRASES[s].format(answers[s]) for s in STEPS if s in answers)
+    await incidents.draft(ctx.chat_id, ctx.user_id, text, None)
+
+
+async def form_answer(
+    message: Message,
+    ctx: ChatContext,
+    state: FSMContext,
+    replier: Replier,
+    incidents: IncidentService,
+) -> None:
+    current = await state.get_state()
+    step = (current or "").split(":")[-1]
+    if step not in STEPS:
+        return
+    await _next(ctx, state, replier, incidents, step, (message.text or "").strip())
+
+
+async def form_skip(
+    query: CallbackQuery,
+    callback_data: ReturneeFormCallback,
+    ctx: ChatContext,
+    state: FSMContext,
+    replier: Replier,
+    incidents: IncidentService,
+) -> None:
+    current = (await state.get_state() or "").split(":")[-1]
+    if current != callback_data.step:
+        await query.answer(replier.texts.get(ctx.locale, "form-expired"), show_alert=True)
+        return
+    await query.answer()
+    await _next(ctx, state, replier, incidents, callback_data.step, None)
+
+
+async def correction(
+    message: Message, ref: MessageRef, ctx: ChatContext, incidents: IncidentService
+) -> None:
+    assert ref.incident_id is not None
+    await incidents.correct(
+        ref.incident_id, ctx.chat_id, ctx.user_id, message.text or "", ctx.message_id
+    )
+
+
+async def pressed(
+    query: CallbackQuery,
+    callback_data: IncidentCallback,
+    ctx: ChatContext,
+    incidents: IncidentService,
+    replier: Replier,
+) -> None:
+    action, incident_id = callback_data.action, callback_data.incident_id
+    t = replier.texts
+    if action == "confirm":
+        await incidents.confirm(incident_id, ctx.chat_id, ctx.user_id)
+        await query.answer(t.get(ctx.locale, "returnee-confirmed"))
+    elif action == "discard":
+        await incidents.discard(incident_id, ctx.user_id)
+        await query.answer(t.get(ctx.locale, "returnee-discarded"))
+    elif action == "done":
+        await incidents.done(incident_id, ctx.chat_id, ctx.user_id)
+        await query.answer(t.get(ctx.locale, "returnee-done"))
+    elif action in {d.value for d in Disposition}:
+        await incidents.dispose(incident_id, ctx.chat_id, ctx.user_id, Disposition(action))
+        await query.answer(t.get(ctx.locale, f"disposition-{action}"))
+    else:
+        raise Refused("form-expired")
+
+
+def build() -> Router:
+    """A fresh router (a router attaches to one dispatcher only)."""
+    router = Router(name="incidents")
+    router.message.register(returnee, Command("returnee"))
+    router.message.register(
+        form_answer, StateFilter(*ReturneeForm.__all_states__), F.text, ~F.text.startswith("/")
+    )
+    router.callback_query.register(form_skip, ReturneeFormCallback.filter())
+    router.message.register(
+        correction, F.text, ~F.text.startswith("/"), RepliesTo("incident_draft")
+    )
+    router.callback_query.register(pressed, IncidentCallback.filter())
+    return router

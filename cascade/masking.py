@@ -1,0 +1,71 @@
+"""Masking personal data for group messages.
+
+Names, phone numbers, ID numbers and exact addresses never appear in a group:
+groups are large and screenshots travel. Full details go only to commanders up
+the chain, in private chats, and to exports.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cascade.returnee import ReturneeReport
+
+_DIGITS = re.compile(r"\d+")
+_HOUSE = re.compile(r"(\d+)(号|幢|栋|单元|室|楼|层|户)")
+
+
+def phone(value: str) -> str:
+    """138****5678."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def id_number(value: str) -> str:
+    """First 4 and last 2 characters kept: 3301************12."""
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 6) + value[-2:]
+
+
+def name(value: str) -> str:
+    """The surname (or 老/小 + one character) kept: 李*, 老*, 欧阳**."""
+    if not value:
+        return value
+    keep = 2 if value[0] in "老小阿" or len(value) >= 4 else 1
+    keep = min(keep, max(1, len(value) - 1))
+    return value[:keep] + "*" * (len(value) - keep)
+
+
+def address(value: str) -> str:
+    """Street or village kept, house, building and room numbers hidden: 溪西村**号."""
+    masked = _HOUSE.sub(lambda m: "*" * len(m.group(1)) + m.group(2), value)
+    return _DIGITS.sub(lambda m: "*" * len(m.group(0)), masked)
+
+
+def personal_values(report: ReturneeReport) -> list[str]:
+    """Every piece of the report that must never appear in a group message."""
+    values = [*report.names, *report.id_numbers]
+    if report.phone:
+        values.append(report.phone)
+    if report.address and _DIGITS.search(report.address):
+        values.append(report.address)
+    return [v for v in values if v]
+
+
+def scrub(text: str, report: ReturneeReport) -> str:
+    """`text` (e.g. the reporter's own words) with every personal value masked."""
+    for value in sorted(personal_values(report), key=len, reverse=True):
+        if value == report.phone:
+            replacement = phone(value)
+        elif value in report.id_numbers:
+            replacement = id_number(value)
+        elif value == report.address:
+            replacement = address(value)
+        else:
+            replacement = name(value)
+        text = text.replace(value, replacement)
+    text = re.sub(r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}", lambda m: phone(m.group(0)), text)
+    return re.sub(r"\d{17}[\dXx]", lambda m: id_number(m.group(0)), text)

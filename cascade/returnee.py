@@ -1,0 +1,158 @@
+"""A landlord's free message about returning tenants, read into fields the bot can act on.
+
+"租客老李带5位家人从湖南回来, 途经武汉, 住溪西村12号" must become six people from
+Hunan via Wuhan at Xixi village No. 12 — red, central isolation suggested —
+within the 20-minute incident loop. The reporter confirms what the bot read, so
+the rule here is: what the message does not pin down becomes a question
+(`questions`), never a guess. A wrong silent value (a count of 5 instead of 6,
+"12号" read as a date) would be confirmed by a tired reporter at midnight;
+a question is answered.
+
+The readers live beside this module: `returnee_people` (count, names),
+`returnee_where` (address, origin, route), `returnee_time` (arrival),
+`returnee_places` (the province/city table behind origin, route and
+`high_risk`). All are plain Python with no dictionaries to download, so the
+parser works offline and imports fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from cascade.returnee_people import read_people
+from cascade.returnee_places import contains
+from cascade.returnee_text import blank, normalize
+from cascade.returnee_time import SHANGHAI, parse_arrival
+from cascade.returnee_where import find_address, find_route
+
+# The fields the bot asks about, in the order it asks.
+QUESTION_ORDER = ("count", "origin", "via", "arrival", "address", "phone")
+JSON_KEYS = ("count", "origin", "via", "arrival", "address", "phone", "questions")
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6}\s?\d{8}\s?\d{3}[\dXx])(?![0-9A-Za-z])", re.ASCII)
+_ID_LABELLED = re.compile(
+    r"身份证(?:号码|号)?\s*[:：]?\s*(\d{15,17}[\dXx]?)(?![0-9A-Za-z])", re.ASCII
+)
+_PHONE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?!\d)", re.ASCII)
+_PHONE_WORD = re.compile(r"电话|手机|联系方式|号码|tel|Tel|TEL|☎")
+_LONG_DIGITS = re.compile(r"\d[\d\s-]{7,}\d", re.ASCII)
+
+
+class ReturneeReport(BaseModel):
+    """What the bot understood from one report; `questions` lists what it still must ask."""
+
+    count: int | None = None
+    origin: str | None = None
+    via: list[str] = Field(default_factory=list)
+    arrival: date | datetime | None = None
+    address: str | None = None
+    phone: str | None = None
+    names: list[str] = Field(default_factory=list)
+    id_numbers: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+
+
+def parse_report(text: str, now: datetime) -> ReturneeReport:
+    """Read `text` (with or without the leading /returnee) against `now` (Asia/Shanghai)."""
+    work = normalize(text)
+    id_numbers, work = _id_numbers(work)
+    phone, phone_unclear, work = _phone(work)
+    address, work = find_address(work)
+    people = read_people(work)
+    route = find_route(work)
+    arrival = parse_arrival(work, now)
+    questions: set[str] = set()
+    if people.count is None:
+        questions.add("count")
+    if route.origin is None:
+        questions.add("origin")
+    if route.via_unclear:
+        questions.add("via")
+    if arrival.value is None or arrival.ask:
+        questions.add("arrival")
+    if address.text is None or not address.complete:
+        questions.add("address")
+    if phone is None or phone_unclear:
+        questions.add("phone")
+    return ReturneeReport(
+        count=people.count,
+        origin=route.origin,
+        via=route.via,
+        arrival=arrival.value,
+        address=address.text,
+        phone=phone,
+        names=people.names,
+        id_numbers=id_numbers,
+        questions=[key for key in QUESTION_ORDER if key in questions],
+    )
+
+
+def high_risk(report: ReturneeReport, regions: Iterable[str]) -> bool:
+    """Whether the origin or any place on the route lies in one of `regions`.
+
+    Regions are names as an operator writes them: "湖北", "湖北省", "武汉市",
+    "温州", "韩国". A city lies in its province (武汉 is in 湖北); a place known
+    only by its province is not taken to be inside a city region.
+    """
+    places = [place for place in [report.origin, *report.via] if place]
+    return any(contains(region, place) for region in regions if region.strip() for place in places)
+
+
+def to_json(report: ReturneeReport) -> dict[str, object]:
+    """The fields a reporter confirms, JSON-ready: dates as ISO text, phone as digits."""
+    arrival = report.arrival
+    if isinstance(arrival, datetime):
+        arrival_text: str | None = (
+            arrival if arrival.tzinfo else arrival.replace(tzinfo=SHANGHAI)
+        ).isoformat()
+    elif isinstance(arrival, date):
+        arrival_text = arrival.isoformat()
+    else:
+        arrival_text = None
+    return {
+        "count": report.count,
+        "origin": report.origin,
+        "via": list(report.via),
+        "arrival": arrival_text,
+        "address": report.address,
+        "phone": report.phone,
+        "questions": list(report.questions),
+    }
+
+
+def _id_numbers(text: str) -> tuple[list[str], str]:
+    """Resident ID numbers (masked later), blanked so no phone or date is read in them.
+
+    18-character numbers anywhere; after the word 身份证 also the old 15-digit form
+    and mistyped lengths (16-17), since a number that is not masked leaks.
+    """
+    found: list[str] = []
+    for pattern in (_ID_NUMBER, _ID_LABELLED):
+        for match in pattern.finditer(text):
+            number = re.sub(r"\s", "", match.group(1)).upper()
+            if number not in found:
+                found.append(number)
+            text = blank(text, *match.span(1))
+    return found, text
+
+
+def _phone(text: str) -> tuple[str | None, bool, str]:
+    """The one mainland mobile number; unclear when two differ or a number looks mistyped."""
+    numbers: list[str] = []
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(1))
+        if digits not in numbers:
+            numbers.append(digits)
+        text = blank(text, *match.span())
+    long_runs = [m for m in _LONG_DIGITS.finditer(text) if sum(c.isdigit() for c in m.group()) >= 9]
+    mistyped = bool(long_runs) and bool(_PHONE_WORD.search(text))
+    for match in _LONG_DIGITS.finditer(text):
+        if sum(ch.isdigit() for ch in match.group()) >= 9:
+            text = blank(text, *match.span())  # a broken phone number is no count or date
+    if len(numbers) == 1:
+        return numbers[0], mistyped, text
+    return None, bool(numbers) or mistyped, text

@@ -1,0 +1,358 @@
+"""How many people are coming, and who: "带5位家人" is six, "一家三口" three, "夫妻俩" two.
+
+The count decides how many beds the isolation site readies, so it is read only
+from what the message pins down: an explicit total (共3人, 一家四口, 两名租客),
+or the reporter's subject plus the people he brings (老李带老婆和两个儿子 =
+1 + 1 + 2). Anything approximate (十几个, 大概30人, 十个人左右), open (带老婆孩子
+— how many children?, 一家人, 他们) or contradictory (一户3个人一户2个人 — two
+totals) leaves the count unknown and makes the bot ask.
+
+Names (老李, 王先生, 张三) are collected for masking in group chats; a missed
+name is never guessed into the count except when names are listed together
+("小何和小罗").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cascade.returnee_places import lookup
+from cascade.returnee_text import NUM, blank, to_int
+
+MAX_COUNT = 10_000
+
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+    "邵万钱严覃武戴莫孔汤应楼骆虞俞倪鲍童葛柳翁滕施单洪季包祝裘屠卞岳鲁欧"
+)
+_SURNAME = f"[{_SURNAMES}]"
+_TITLES = (
+    "先生|女士|小姐|师傅|阿姨|大姐|大哥|大叔|大爷|大妈|大婶|老板娘|老板|老师|经理|某某|某|"
+    "姐|哥|叔|婶|伯|总"
+)
+_ROLES = "租客|租户|房客|店主|员工|工人|房东|老乡|姓名|名叫|叫|名字|联系人"
+# Characters that end a bare name: verbs, time words, numbers around a name in a report.
+_NAME_STOP = set(
+    "带和从于及跟与说的是在已将要刚回来到住等他她男女这本两也都就还先师阿某家电手身"
+    "夫妻俩们个人位名过经途坐开乘到达返去让你我"
+)
+_NAME_STOP_WORDS = (
+    "明天", "明早", "明晚", "明日", "今天", "今晚", "今早", "后天", "昨天", "昨晚", "下午", "上午",
+    "下周", "中午", "晚上", "大后", "前天",
+)  # fmt: skip
+
+_PAIRS = re.compile(
+    r"[父母子女儿兄弟姐妹夫妻爷奶孙婆媳公叔侄姑舅甥祖姥]{2}俩|夫妻俩|夫妻两人|夫妻二人|夫妻两个|夫妇俩|夫妇二人|夫妇两人|两夫妻|两夫妇|两口子|小两口|老两口|"
+    r"夫妇|夫妻|母子俩|父子俩|母女俩|父女俩|兄弟俩|姐妹俩|兄妹俩|姐弟俩|他俩|她俩|俩人"
+)
+_FAMILY = re.compile(rf"(?:一家|全家|一家人|一户)\s*({NUM})\s*口人?")
+_LABEL = re.compile(rf"人数\s*:?\s*({NUM})\s*(?:人|个|位|名)?")
+_MARKED = re.compile(
+    rf"(?:一共|共计|合计|总共|总计|共)\s*(?:有)?\s*({NUM})\s*(个人|个|名|位|人|口)"
+)
+_EXPLICIT = re.compile(rf"(?<!第)({NUM})\s*(个人|个|名|位|口人|人)")
+_SOME_ONE = re.compile(
+    r"(?:有|来了|回来|到了)个(?=\S{0,4}?(?:租客|租户|房客|人|小伙|姑娘|亲戚|老乡|员工|工人))"
+)
+_PERSON_NOUN = (
+    "人|租客|租户|房客|外地人|外省人|工人|员工|伙计|老乡|亲戚|朋友|同事|小孩|孩子|家人|家属|学生|"
+    "客人|小伙子|小伙|姑娘|大人|成人|老人|男的|女的|师傅|店主|老板|人员|男子|女子|妇女"
+)
+_AFTER_CLASSIFIER = re.compile(
+    r"(?!\s*(?:月|小时|星期|礼拜|钟头|地方|城市|省|市|县|村|单元|号|点|天))"
+    rf"\s*(?:[\u4e00-\u9fff]{{0,4}}?(?:{_PERSON_NOUN})|[,.;!?，。；！？、\s]|$|回|到|从|来|返|都|已|一起)"
+)
+_APPROX_BEFORE = re.compile(
+    r"(?:大概|大约|约|差不多|估计|将近|接近|可能|至少|最多|不到|超过|好)\s*$"
+)
+_APPROX_AFTER = re.compile(r"\s*(?:左右|上下|来个|多|几|余)")
+_APPROX_NUMBER = re.compile(r"[几多来余]")
+
+_SINGLE_KIN = (
+    "老婆|妻子|爱人|媳妇|老公|丈夫|儿子|女儿|儿媳|女婿|母亲|父亲|妈妈|爸爸|老妈|老爸|妈|爸|妹妹|弟弟|"
+    "哥哥|姐姐|丈母娘|岳母|岳父|婆婆|公公|孙子|孙女|外孙女|外孙|侄子|侄女|外甥女|外甥|奶奶|爷爷|外婆|"
+    "外公|女朋友|男朋友|对象|婶婶|叔叔|阿姨|舅舅|舅妈|嫂子|弟媳|小舅子|小姨子|保姆"
+)
+_PAIR_KIN = "父母|爸妈|公婆|岳父母|爷爷奶奶|外公外婆|姥姥姥爷|老人家两个"
+_OPEN_KIN = (
+    "孩子们|孩子|小孩子|小孩|娃|家人|家属|家里人|一家人|全家|老小|亲戚|朋友|老乡|同事|工人|员工|"
+    "伙计|同乡|人"
+)
+_KIN = re.compile(
+    rf"(?:(?:他|她|自己)的?)?\s*(?:({NUM})?\s*(个|名|位|口)\s*)?"
+    rf"({_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})"
+)
+_COMPANION = re.compile(r"带着|带了|带上|带领|携带|携|带|及其|以及|加上|还有|连同|和|跟|与|及|同")
+_KIN_SEP = re.compile(r"\s*(?:、|和|及|与|跟|还有|以及|加上)\s*")
+_PLURAL = re.compile(
+    r"(?<![我咱])们|一批|一车|一帮|一些|几个|几位|等人|一家(?![\d一二三四五六七八九十两]+口)|全家|"
+    r"一户|[两几多]户|老小|家人|多人|几人|大家"
+)
+_OWNER = re.compile(r"\s*(?:家的?|的)")
+_NOT_NAMES = frozenset(f"周{day}" for day in "一二三四五六日天末") | {
+    "高铁",
+    "高速",
+    "方面",
+    "江边",
+}
+_SINGULAR = re.compile(r"[他她](?![们俩])|本人|独自|单独|自己一个")
+
+
+@dataclass(frozen=True)
+class People:
+    count: int | None
+    names: list[str]
+
+
+def read_people(text: str) -> People:
+    names, name_spans = _names(text)
+    subjects = [
+        span for span in name_spans if not _is_reporter(text, span) and not _is_owner(text, span)
+    ]
+    return People(_count(text, name_spans, subjects), names)
+
+
+def _is_owner(text: str, span: tuple[int, int]) -> bool:
+    """ "老张家儿子", "小李的老婆": the name owns the one who returns."""
+    return bool(_OWNER.match(text, span[1]))
+
+
+def _is_reporter(text: str, span: tuple[int, int]) -> bool:
+    """ "房东张大姐", "吴阿姨报告": the one who reports, not one who returns."""
+    start, end = span
+    return text[:start].rstrip().endswith(("房东", "铺长", "楼道长", "指挥长")) or text[
+        end:
+    ].lstrip().startswith(("报告", "上报"))
+
+
+def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, int]]) -> int | None:
+    work = text
+    for span in names:
+        work = blank(work, *span)  # "李四两个人": 四 is a name, not a number
+    # 1. A total said as a total wins: 一共四个人, 人数：4.
+    marked: set[int | None] = set()
+    for pattern in (_MARKED, _LABEL):
+        for match in pattern.finditer(work):
+            marked.add(_plain_number(work, match))
+            work = blank(work, *match.span())
+    if marked:
+        return _single(marked)
+    # 2. Pairs (夫妻俩) and families (一家三口) are units of their own.
+    pairs = [m.span() for m in _PAIRS.finditer(work)]
+    for span in pairs:
+        work = blank(work, *span)
+    totals: list[int | None] = []
+    for match in _FAMILY.finditer(work):
+        totals.append(_plain_number(work, match))
+        work = blank(work, *match.span())
+    # 3. Someone's relatives as the subject: 老张家儿子儿媳, 张阿姨家的女儿女婿和外孙.
+    owned, work = _owned_kin(work, names)
+    # 3b. The people brought along: 带5位家人, 和他老婆, 及其丈夫、女儿.
+    companions, work = _companions(work)
+    # 4. Plain totals: 5个外地人, 两名租客, 3人, 有个租客.
+    for match in _EXPLICIT.finditer(work):
+        if not _AFTER_CLASSIFIER.match(work, match.end()) and match.group(2) in ("个", "名", "位"):
+            continue  # "三个月", "两个地方"
+        totals.append(_plain_number(work, match))
+        work = blank(work, *match.span())
+    totals.extend(1 for _ in _SOME_ONE.finditer(work))
+    if owned is not None:
+        if owned.unknown or companions is not None or pairs or len(set(totals) - {owned.known}):
+            return None
+        return _bounded(owned.known)
+    if totals:
+        if companions is not None or pairs:
+            return None  # "三个人带两个孩子": is the total with or without them?
+        return _single(set(totals))
+    if companions is not None:
+        if companions.unknown:
+            return None
+        subject = 2 if pairs else max(1, _joined_names(text, subjects))
+        return _bounded(subject + companions.known)
+    if pairs:
+        return 2 if len(pairs) == 1 and not _PLURAL.search(work) else None
+    if _PLURAL.search(work):
+        return None
+    joined = _joined_names(text, subjects)
+    if joined > 1:
+        return joined
+    if subjects or _SINGULAR.search(work):
+        return 1
+    return None
+
+
+@dataclass
+class _Companions:
+    known: int = 0
+    unknown: bool = False
+
+
+def _companions(work: str) -> tuple[_Companions | None, str]:
+    """The people brought along, summed; None if no one is said to come along."""
+    found: _Companions | None = None
+    pos = 0
+    while True:
+        trigger = _COMPANION.search(work, pos)
+        if trigger is None:
+            return found, work
+        pos = trigger.end()
+        items = _kin_items(work, trigger.end())
+        if not items:
+            continue
+        found = found or _Companions()
+        summed = _sum_kin(items)
+        found.known += summed.known
+        found.unknown = found.unknown or summed.unknown
+        for _number, _word, start, end in items:
+            work = blank(work, start, end)
+        work = blank(work, trigger.start(), trigger.end())
+        pos = items[-1][3]
+
+
+def _owned_kin(work: str, names: list[tuple[int, int]]) -> tuple[_Companions | None, str]:
+    """The relatives named after an owner ("老张家儿子儿媳" → 2), or None if there are none."""
+    for _, end in names:
+        owner = _OWNER.match(work, end)
+        if owner is None:
+            continue
+        items = _kin_items(work, owner.end())
+        if items:
+            for _number, _word, start, stop in items:
+                work = blank(work, start, stop)
+            return _sum_kin(items), work
+    return None, work
+
+
+def _kin_items(work: str, cursor: int) -> list[tuple[int | None, str, int, int]]:
+    """Relatives listed from `cursor` on: (number or None, word, start, end)."""
+    items: list[tuple[int | None, str, int, int]] = []
+    while True:
+        kin = _KIN.match(work, cursor)
+        if kin is None:
+            return items
+        raw_number, classifier, word = kin.groups()
+        number = to_int(raw_number) if raw_number else (1 if classifier else None)
+        if raw_number and _APPROX_AFTER.match(work, kin.start(3)):
+            number = None
+        items.append((number, word, kin.start(), kin.end()))
+        sep = _KIN_SEP.match(work, kin.end())
+        cursor = sep.end() if sep else kin.end()  # "老婆孩子": two items, no separator
+
+
+def _sum_kin(items: list[tuple[int | None, str, int, int]]) -> _Companions:
+    total = _Companions()
+    for number, word, _start, _end in items:
+        if re.fullmatch(_PAIR_KIN, word):
+            total.known += 2 if number is None else 2 * number
+        elif re.fullmatch(_SINGLE_KIN, word):
+            total.known += 1 if number is None else number
+        elif number is None:
+            total.unknown = True
+        else:
+            total.known += number
+    return total
+
+
+def _plain_number(work: str, match: re.Match[str]) -> int | None:
+    """The number of a count phrase, or None when said as an estimate."""
+    if _APPROX_BEFORE.search(work, 0, match.start()) or _APPROX_AFTER.match(work, match.end()):
+        return None
+    raw = match.group(1)
+    if _APPROX_NUMBER.search(work[match.start(1) : match.end(1) + 1]):
+        return None
+    value = to_int(raw)
+    if value is None or value <= 0 or value > MAX_COUNT:
+        return None
+    return value
+
+
+def _single(values: set[int | None]) -> int | None:
+    if len(values) != 1:
+        return None
+    (value,) = values
+    return _bounded(value) if value is not None else None
+
+
+def _bounded(value: int) -> int | None:
+    return value if 0 < value <= MAX_COUNT else None
+
+
+def _joined_names(text: str, spans: list[tuple[int, int]]) -> int:
+    """How many names stand in one list ("小何和小罗", "张三、李四"); 0 if none."""
+    best = 0
+    run = 0
+    previous_end: int | None = None
+    for start, end in spans:
+        if previous_end is not None and re.fullmatch(
+            r"\s*(?:、|和|跟|与|及|,)\s*", text[previous_end:start]
+        ):
+            run += 1
+        else:
+            run = 1
+        best = max(best, run)
+        previous_end = end
+    return best
+
+
+_TITLE_NAME = re.compile(rf"{_SURNAME}(?:{_TITLES})")
+_OLD_YOUNG = re.compile(rf"[老小阿]{_SURNAME}")
+_ROLE_NAME = re.compile(rf"(?:{_ROLES})\s*:?\s*({_SURNAME})")
+_LIST_NAME = re.compile(rf"(?:、|和|跟|与)\s*({_SURNAME})")
+
+
+def _names(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Person names in reading order, and where they stand."""
+    found: dict[tuple[int, int], str] = {}
+    taken = [False] * len(text)
+
+    def add(start: int, end: int) -> None:
+        name = text[start:end]
+        if any(taken[start:end]) or lookup(name) is not None or len(name) < 2 or name in _NOT_NAMES:
+            return
+        for i in range(start, end):
+            taken[i] = True
+        found[(start, end)] = name
+
+    for match in _TITLE_NAME.finditer(text):
+        add(*match.span())
+    for match in _ROLE_NAME.finditer(text):
+        end = _given_name_end(text, match.end(1))
+        if end > match.end(1):
+            add(match.start(1), end)
+    for match in _OLD_YOUNG.finditer(text):
+        add(*match.span())
+    start_match = re.match(rf"\s*({_SURNAME})", text)
+    if start_match:
+        end = _given_name_end(text, start_match.end(1))
+        if end > start_match.end(1) and re.match(r"\s|,|、|:|\d|$", text[end : end + 1] or ""):
+            add(start_match.start(1), end)
+    changed = True
+    while changed:  # names listed after a name: "张三、李四", "小何和小罗"
+        changed = False
+        for (_, end), _name in sorted(found.items()):
+            listed = _LIST_NAME.match(text, end)
+            if listed and not taken[listed.start(1)]:
+                name_end = _given_name_end(text, listed.end(1))
+                if name_end > listed.end(1):
+                    before = len(found)
+                    add(listed.start(1), name_end)
+                    changed = changed or len(found) > before
+    spans = sorted(found)
+    return [found[span] for span in spans], spans
+
+
+def _given_name_end(text: str, pos: int) -> int:
+    """Where a given name of one or two characters that starts at `pos` ends."""
+    end = pos
+    while end < len(text) and end - pos < 2:
+        ch = text[end]
+        if not "\u4e00" <= ch <= "\u9fff" or ch in _NAME_STOP:
+            break
+        if end > pos and text.startswith(_NAME_STOP_WORDS, end):
+            break
+        if text.startswith(_NAME_STOP_WORDS, end):
+            break
+        end += 1
+    return end

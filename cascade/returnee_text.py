@@ -1,0 +1,66 @@
+"""Text helpers shared by the returnee-report readers: normalising and small numbers.
+
+Reports are typed on phones: full-width digits and commas, "/returnee@bot" in
+front, no punctuation at all. Normalising once (NFKC) lets every reader match
+plain ASCII digits and commas. Numbers are read by the project's own numeral
+reader (cn2an underneath, `cascade.numerals`), imported lazily because cn2an
+takes half a second to import and most reports carry only Arabic digits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万俩廿"
+NUM = rf"(?:\d+|[{CN_NUM_CHARS}]+)"
+# Characters that end a clause: a fact said in one clause rarely spills into the next.
+CLAUSE_END = ",.;!?，。；！？\n、"
+_COMMAND = re.compile(r"^\s*/[A-Za-z_]+(?:@\w+)?\s*")
+_SMALL = {"俩": 2, "两": 2}
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → ASCII), the leading bot command dropped, tabs as spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _COMMAND.sub("", text, count=1)
+    return text.replace("\t", " ").replace("\r", "\n")
+
+
+def to_int(raw: str) -> int | None:
+    """A whole number written in Arabic or Chinese numerals; None if it cannot be read."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw.isascii() and raw.isdigit():
+        return int(raw) if len(raw) <= 6 else None
+    if raw in _SMALL:
+        return _SMALL[raw]
+    if raw.startswith("廿"):
+        rest = to_int(raw[1:]) if len(raw) > 1 else 0
+        return None if rest is None or rest > 9 else 20 + rest
+    if "俩" in raw or "廿" in raw or not all(ch in CN_NUM_CHARS for ch in raw):
+        return None
+    if any(ch == "两" and raw[i - 1] not in "万千" for i, ch in enumerate(raw) if i):
+        return None  # "四两": cn2an reads 42, a person means nothing of the sort
+    from cascade.numerals import parse_count  # lazy: cn2an is slow to import
+
+    try:
+        return parse_count(raw)
+    except ValueError:
+        return None
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """`text` with [start, end) replaced by spaces, so offsets stay put."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def clause_after(text: str, end: int, limit: int = 30) -> str:
+    """The rest of the clause that starts at `end`."""
+    out = []
+    for ch in text[end : end + limit]:
+        if ch in CLAUSE_END:
+            break
+        out.append(ch)
+    return "".join(out)

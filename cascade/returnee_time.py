@@ -1,0 +1,365 @@
+"""When returnees arrive, read from the words people use: 明天下午, 17号, 下周一, 正月十五.
+
+The 14-day observation is counted from the arrival day, so a wrong day is worse
+than none: anything vague (过两天, 近日, 下周, 元宵节后), contradictory (two
+different days) or open to two readings ("3点" — morning or afternoon? "17号"
+when today is the 20th — last week or next month?) is returned as unknown with
+a question, never as a guess. A part of day alone (今晚, 明天下午) gives the date
+but no time; a clock time gives a tz-aware datetime in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+from cascade.returnee_text import CLAUSE_END, NUM, clause_after, to_int
+
+
+def _shanghai() -> tzinfo:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo("Asia/Shanghai")
+    except Exception:  # no tz database (slim containers, Windows): China has no DST since 1991
+        return timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+SHANGHAI = _shanghai()
+
+# Gregorian date of the first day of the lunar year, and the length of 正月 (29/30 days).
+_LUNAR_NEW_YEAR = {
+    2000: (2, 5, 30), 2001: (1, 24, 30), 2002: (2, 12, 30), 2003: (2, 1, 30),
+    2004: (1, 22, 29), 2005: (2, 9, 29), 2006: (1, 29, 30), 2007: (2, 18, 29),
+    2008: (2, 7, 30), 2009: (1, 26, 30), 2010: (2, 14, 30), 2011: (2, 3, 30),
+    2012: (1, 23, 30), 2013: (2, 10, 30), 2014: (1, 31, 29), 2015: (2, 19, 29),
+    2016: (2, 8, 30), 2017: (1, 28, 29), 2018: (2, 16, 29), 2019: (2, 5, 30),
+    2020: (1, 25, 29), 2021: (2, 12, 29), 2022: (2, 1, 30), 2023: (1, 22, 29),
+    2024: (2, 10, 29), 2025: (1, 29, 30), 2026: (2, 17, 30), 2027: (2, 6, 30),
+    2028: (1, 26, 30), 2029: (2, 13, 30), 2030: (2, 3, 29), 2031: (1, 23, 29),
+    2032: (2, 11, 30), 2033: (1, 31, 29), 2034: (2, 19, 29), 2035: (2, 8, 30),
+    2036: (1, 28, 30), 2037: (2, 15, 30), 2038: (2, 4, 30), 2039: (1, 24, 30),
+    2040: (2, 12, 30),
+}  # fmt: skip
+
+_REL_DAYS = {
+    "大后天": (3, None), "大前天": (-3, None),
+    "今天": (0, None), "今日": (0, None), "今儿": (0, None),
+    "今早": (0, "morning"), "今晨": (0, "morning"), "今晚": (0, "evening"), "今夜": (0, "evening"),
+    "明天": (1, None), "明日": (1, None), "明儿": (1, None),
+    "明早": (1, "morning"), "明晨": (1, "morning"), "明晚": (1, "evening"),
+    "后天": (2, None), "后日": (2, None),
+    "昨天": (-1, None), "昨日": (-1, None), "昨儿": (-1, None),
+    "昨晚": (-1, "evening"), "昨夜": (-1, "evening"),
+    "前天": (-2, None),
+}  # fmt: skip
+_REL_DAY = re.compile("|".join(sorted(_REL_DAYS, key=len, reverse=True)))
+_JUST = re.compile(r"刚(?:刚|才)?(?=从|回|到|返|来|抵)")
+_DAYS_AFTER = re.compile(rf"({NUM})天(以后|之后|后|以前|之前|前)")
+_FULL_DATE = re.compile(rf"(?:(\d{{4}})年)?({NUM})月({NUM})[日号]?")
+_ISO_DATE = re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_DOTTED = re.compile(r"(?<![\d.:/])(\d{1,2})[./](\d{1,2})(?![\d./:])")
+# A number after these is a house number, not a day: "溪西村12号", "5幢3单元".
+_HOUSE = "村路街巷弄幢栋楼区元室组苑园场城里庄铺店摊位"
+_NAME_MARKS = ("老", "小", "阿", "姓")
+_DAY_ONLY = re.compile(rf"(?<![\d月.{_HOUSE}])({NUM})[号日]")
+_DAY_ONLY_NEXT = re.compile(
+    r"\s*(?:回|到|返|抵|来|从|出发|凌晨|早|上午|中午|下午|傍晚|晚|夜|左右|前后|之前|以前|"
+    r"之后|以后|前|后|的|[,.;!?，。；！？\s]|$)"
+)
+_WEEKDAY = re.compile(r"(下下|下个|下|这个|这|本|上个|上)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
+_LUNAR = re.compile(
+    r"(?:农历)?正月(初[一二三四五六七八九十]|十[一二三四五六七八九]?|二十|廿[一二三四五六七八九]|三十)"
+)
+_LANTERN = re.compile(r"元宵节?")
+_NEW_YEAR_DAY = re.compile(r"(?<![月年当起最])初([一二三四五六七八九十])(?![中级])")
+_WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+# Words that put the day off into the unknown.
+_VAGUE = re.compile(
+    r"过[一两几二三]{1,2}天|过些天|过段时间|过阵子|过一阵|这两天|这几天|近日|近期|近两天|近几天|最近|"
+    r"改天|回头再|下周(?![一二三四五六日天1-7])|下个?星期(?![一二三四五六日天1-7])|"
+    r"下个?礼拜(?![一二三四五六日天1-7])|下个?月|月底|(?<!正)月初(?![一二三四五六七八九十])|月中|月末|年后|节后|过完年|周末|解封|"
+    r"不确定|没确定|未确定|不一定|说不准|说不好|待定|未定|不知道哪天|不知道什么时候|不清楚什么时候|"
+    r"明后天|今明两天"
+)
+# After a day: "3月1日以后", "元宵节后" — a bound, not a day.
+_BOUND_AFTER = re.compile(r"\s*(?:以后|之后|以前|之前|前后|左右|过后|后(?!天)|前(?!天))")
+_BOUND_BEFORE = re.compile(r"(?:过完|过了|等到|等|之后|以后)\s*$")
+_DEPARTURE = re.compile(r"出发|动身|离开|启程|走的")
+_ARRIVAL_VERB = re.compile(r"到|回来|抵达|返回|返义|回义乌")
+_PAST = re.compile(r"的|已|了")
+
+_PARTS = {
+    "凌晨": "dawn", "清晨": "morning", "早上": "morning", "早晨": "morning", "一早": "morning",
+    "上午": "morning", "今早": "morning", "今晨": "morning", "明早": "morning", "明晨": "morning",
+    "早": "morning", "中午": "noon", "正午": "noon", "下午": "afternoon", "傍晚": "dusk",
+    "晚上": "evening", "夜里": "evening", "夜间": "evening", "今晚": "evening", "今夜": "evening",
+    "明晚": "evening", "昨晚": "evening", "昨夜": "evening", "晚": "evening",
+    "半夜": "night", "深夜": "night",
+}  # fmt: skip
+_PART = "|".join(sorted(_PARTS, key=len, reverse=True))
+_CLOCK = re.compile(
+    rf"(?:({_PART})\s*)?(\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})\s*(?:点钟?|时)\s*"
+    r"(?:(\d{1,2}|[零一二三四五六七八九十]{1,3})\s*分|(半)|(一刻)|(三刻)|(\d{2}))?\s*(以后|之后|以前|之前|后|前)?"
+)
+_COLON_CLOCK = re.compile(rf"(?:({_PART})\s*)?(?<!\d)(\d{{1,2}}):(\d{{2}})(?!\d)")
+_NOT_CLOCK_BEFORE = tuple("早晚快慢多少好大小有差第")
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """The arrival as read: a date, a datetime, or None; `ask` when the bot should ask."""
+
+    value: date | datetime | None
+    ask: bool
+
+
+@dataclass
+class _Day:
+    start: int
+    end: int
+    value: date | None  # None: a day was named but cannot be pinned down
+
+
+def parse_arrival(text: str, now: datetime) -> Arrival:
+    """Read the arrival day (and time of day) from `text` against `now`."""
+    local = now.astimezone(SHANGHAI) if now.tzinfo else now.replace(tzinfo=SHANGHAI)
+    today = local.date()
+    days, vague = _days(text, today)
+    values = {day.value for day in days}
+    if None in values or len(values) > 1 or (values and vague):
+        return Arrival(None, True)
+    clock, clock_unclear = _clock(text)
+    if not values:
+        if vague or clock is None:
+            return Arrival(None, True)
+        day = today  # "下午三点到": a clock time alone is today's
+    else:
+        (only,) = values
+        assert only is not None
+        day = only
+    if clock is None:
+        return Arrival(day, clock_unclear)
+    return Arrival(datetime.combine(day, clock, tzinfo=SHANGHAI), False)
+
+
+def _days(text: str, today: date) -> tuple[list[_Day], bool]:
+    """Every day named in `text` (bounds and departures dropped), and whether it is vague."""
+    vague = bool(_VAGUE.search(text))
+    found: list[_Day] = []
+    work = text
+
+    def take(match: re.Match[str], value: date | None) -> None:
+        nonlocal work, vague
+        start, end = match.span()
+        work = work[:start] + "\x00" * (end - start) + work[end:]
+        if _BOUND_AFTER.match(text, end) or _BOUND_BEFORE.search(text, 0, start):
+            vague = True
+            return
+        rest = clause_after(text, end)
+        departure = _DEPARTURE.search(rest)
+        arrival = _ARRIVAL_VERB.search(rest)
+        if departure and (arrival is None or departure.start() < arrival.start()):
+            return  # "2月18日从湖北出发", "27号出发28号到": the day they left
+        found.append(_Day(start, end, value))
+
+    for match in _FULL_DATE.finditer(work):
+        year, month, day = (to_int(g) if g else None for g in match.groups())
+        take(match, _month_day(today, month, day, year))
+    for match in _ISO_DATE.finditer(work):
+        year, month, day = (int(g) for g in match.groups())
+        take(match, _month_day(today, month, day, year))
+    for match in _DOTTED.finditer(work):
+        take(match, _month_day(today, int(match.group(1)), int(match.group(2)), None))
+    for match in _LUNAR.finditer(work):
+        take(match, _lunar(today, _lunar_day(match.group(1))))
+    for match in _LANTERN.finditer(work):
+        take(match, _lunar(today, 15))
+    for match in _NEW_YEAR_DAY.finditer(work):
+        value = _lunar(today, to_int(match.group(1)) or 0, strict=True)
+        take(match, value)
+    for match in _DAYS_AFTER.finditer(work):
+        if text[max(0, match.start() - 1) : match.start()] in ("过", "这", "近"):
+            continue
+        amount = to_int(match.group(1))
+        sign = 1 if "后" in match.group(2) else -1
+        value = (
+            today + timedelta(days=sign * amount) if amount is not None and amount < 400 else None
+        )
+        start, end = match.span()
+        work = work[:start] + "\x00" * (end - start) + work[end:]
+        found.append(_Day(start, end, value))
+    for match in _REL_DAY.finditer(work):
+        offset, _part = _REL_DAYS[match.group()]
+        take(match, today + timedelta(days=offset))
+    for match in _JUST.finditer(work):
+        take(match, today)
+    for match in _WEEKDAY.finditer(work):
+        if (
+            match.group(1) is None
+            and text[max(0, match.start() - 1) : match.start()] in _NAME_MARKS
+        ):
+            continue  # "老周一家": 周 is a surname
+        take(match, _weekday(today, match.group(1), match.group(2)))
+    for match in _DAY_ONLY.finditer(work):
+        if not _DAY_ONLY_NEXT.match(text, match.end()):
+            continue  # "3号店铺", "5号楼": a number, not a day
+        take(match, _day_of_month(today, to_int(match.group(1)), text, match.end()))
+    return found, vague
+
+
+def _month_day(today: date, month: int | None, day: int | None, year: int | None) -> date | None:
+    if month is None or day is None or not 1 <= month <= 12:
+        return None
+    if year is not None:
+        return _safe_date(year, month, day)
+    options = [
+        d for y in (today.year - 1, today.year, today.year + 1) if (d := _safe_date(y, month, day))
+    ]
+    if not options:
+        return None
+    return min(options, key=lambda d: (abs((d - today).days), d < today))
+
+
+def _day_of_month(today: date, day: int | None, text: str, end: int) -> date | None:
+    if day is None or not 1 <= day <= 31:
+        return None
+    if day >= today.day:
+        return _safe_date(today.year, today.month, day)
+    if _PAST.search(clause_after(text, end)):
+        return _safe_date(today.year, today.month, day)  # "18号回来的": this month, past
+    return None  # "17号回来" on the 20th: last week, or next month?
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    if (
+        not 1900 <= year <= 2100
+        or not 1 <= month <= 12
+        or not 1 <= day <= calendar.monthrange(year, month)[1]
+    ):
+        return None
+    return date(year, month, day)
+
+
+def _weekday(today: date, prefix: str | None, name: str) -> date | None:
+    target = _WEEKDAY_INDEX.get(name, int(name) - 1 if name.isdigit() else 0)
+    monday = today - timedelta(days=today.weekday())
+    if prefix in ("下", "下个"):
+        return monday + timedelta(days=7 + target)
+    if prefix == "下下":
+        return monday + timedelta(days=14 + target)
+    if prefix in ("上", "上个"):
+        return monday + timedelta(days=-7 + target)
+    if prefix is None and target < today.weekday():
+        return None  # "周一" on a Thursday: this past Monday or the next one?
+    return monday + timedelta(days=target)
+
+
+def _lunar_day(word: str) -> int:
+    if word.startswith("初"):
+        return to_int(word[1:]) or 0
+    return to_int(word) or 0
+
+
+def _lunar(today: date, day: int, *, strict: bool = False) -> date | None:
+    """Day `day` of the first lunar month nearest to `today`.
+
+    `strict` (a bare "初八"): only while the first month is near, since 初八 is
+    the eighth of every lunar month.
+    """
+    if not 1 <= day <= 30:
+        return None
+    options = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        if year not in _LUNAR_NEW_YEAR:
+            continue
+        month, first, length = _LUNAR_NEW_YEAR[year]
+        if day > length:
+            continue
+        options.append(date(year, month, first) + timedelta(days=day - 1))
+    if not options:
+        return None
+    best = min(options, key=lambda d: abs((d - today).days))
+    if strict and abs((best - today).days) > 30:
+        return None
+    return best
+
+
+def _clock(text: str) -> tuple[time | None, bool]:
+    """The one clock time in `text`, and whether a clock time was there but unclear."""
+    times: set[time] = set()
+    unclear = False
+    for match in _CLOCK.finditer(text):
+        part_word, hour_raw, minute_raw, half, quarter, three_quarters, bare, bound = match.groups()
+        if part_word is None and text[: match.start(2)].endswith(_NOT_CLOCK_BEFORE):
+            continue  # "晚一点到": a little later, not one o'clock
+        if text[match.end() : match.end() + 1] in ("儿", "会", "间"):
+            continue  # "一点儿", "一时半会", "时间"
+        hour = to_int(hour_raw)
+        minute = 0
+        if minute_raw or bare:
+            minute = to_int(minute_raw or bare) or 0
+        elif half:
+            minute = 30
+        elif quarter:
+            minute = 15
+        elif three_quarters:
+            minute = 45
+        part = _part_before(text, match.start(2), part_word)
+        resolved = _hour24(hour, part, zero_padded=False) if hour is not None else None
+        if bound or resolved is None or not 0 <= minute <= 59:
+            unclear = unclear or resolved is None
+            continue
+        times.add(time(resolved, minute))
+    for match in _COLON_CLOCK.finditer(text):
+        part_word, hour_raw, minute_raw = match.groups()
+        part = _part_before(text, match.start(2), part_word)
+        hour, minute = int(hour_raw), int(minute_raw)
+        resolved = _hour24(hour, part, zero_padded=hour_raw.startswith("0"))
+        if resolved is None or minute > 59:
+            unclear = True
+            continue
+        times.add(time(resolved, minute))
+    if len(times) == 1:
+        return times.pop(), False
+    return None, unclear or len(times) > 1
+
+
+def _part_before(text: str, start: int, part_word: str | None) -> str | None:
+    """The part of day said right before the hour, possibly as 今晚/明早 a little earlier."""
+    if part_word:
+        return _PARTS[part_word]
+    before = text[max(0, start - 6) : start]
+    for ch in CLAUSE_END:
+        before = before.rsplit(ch, 1)[-1]
+    for word in sorted(_PARTS, key=len, reverse=True):
+        if len(word) > 1 and before.rstrip().endswith(word):
+            return _PARTS[word]
+    return None
+
+
+def _hour24(hour: int, part: str | None, *, zero_padded: bool) -> int | None:
+    """The hour on a 24-hour clock, or None when it cannot be told (3点: 03:00 or 15:00?)."""
+    if hour > 24:
+        return None
+    if part is None:
+        if hour >= 13 or hour == 0 or zero_padded:
+            return hour if hour < 24 else None
+        return None
+    if part == "dawn":
+        return 0 if hour == 12 else hour if hour <= 6 else None
+    if part == "morning":
+        return hour if 4 <= hour <= 12 else None
+    if part == "noon":
+        return hour if hour in (11, 12) else hour + 12 if 1 <= hour <= 3 else None
+    if part == "afternoon":
+        return hour + 12 if 1 <= hour <= 11 else hour if 12 <= hour <= 19 else None
+    if part == "dusk":
+        return hour + 12 if 4 <= hour <= 8 else hour if 16 <= hour <= 20 else None
+    if part == "evening":
+        return hour + 12 if 6 <= hour <= 11 else hour if 18 <= hour <= 23 else None
+    if part == "night":
+        return 23 if hour in (11, 23) else None
+    return None

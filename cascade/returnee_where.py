@@ -1,0 +1,268 @@
+"""Where returnees come from, which way they came, and where they will live.
+
+Origin and route decide red or yellow, so a place counts only with the words
+that give it its role: 从/来自/X回来 (where the trip started), 老家/X籍/X的租客
+(home, used when no trip origin is said), 途经/经过/路过/中转/在X转车 (route;
+"没有经过武汉" is not a route). A place after 到/回/返回 is the destination, one
+with 这边/我们这里 is the reporter's own town; both are ignored. A place alone
+("明天 湖南 2人") is the origin only when no place has a clearer role. Two
+different trip origins (来自江西、湖南、贵州) leave the origin
+unknown rather than picking one.
+
+The address is a named village, compound, road or market followed by house
+numbers ("塔山小区3幢2单元501"); a bare village after 住/回到 is kept but marked
+incomplete so the bot asks for the house number. Addresses are found first and
+blanked, so "溪西村12号" is never read as the 12th of the month.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cascade.returnee_places import Place, PlaceHit, contains, find_places
+from cascade.returnee_text import blank, clause_after
+
+_HAN = "\u4e00-\u9fff"
+_HEAD = r"[一二三四五六七八九十\d]+区|商贸城|小区|社区|新村|花园|公寓|大厦|广场|市场|商城|家园|大道|苑|园|村|路|街|巷|弄"
+_N = r"[\d一二三四五六七八九十零〇]+"
+_UNIT = r"号楼|号院|单元|商位|号|幢|栋|室|楼|层|组|弄|排|区|街|座|户|门"
+_ADDRESS = re.compile(
+    rf"({_HEAD})\s*((?:{_N}\s*(?:{_UNIT})\s*)+(?:\d+(?:-\d+)*)?|\d+(?:-\d+)+(?:{_UNIT})?)"
+)
+_FROM_ADDRESS = re.compile(r"(?:从|来自|老家在?|户籍地?|户口在?)\s*:?\s*$")
+_BARE_HEAD = re.compile(r"小区|社区|新村|花园|公寓|家园|苑|村")
+# Words a reporter puts before an address; the address starts after the last one.
+_LEAD_WORDS = (
+    "回来", "过来", "回到", "住在", "地址", "住址", "报告", "房东", "租客", "租户", "一家", "家人",
+    "现在", "目前",
+)  # fmt: skip
+_LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她")
+_BARE_ANCHOR = ("住在", "住", "回到", "到", "地址", "住址", "在")
+_ADMIN = re.compile(r"[镇乡]|街道")
+_NOT_AFTER_BARE = set("里民委口干书支部长内外人")
+_PRONOUNS = set("我你他她们这那本该哪农外")
+
+_VIA_MARK = re.compile(
+    r"途经|途径|经过|路过|经由|取道|绕道|绕行|中转|转道|(?<![已曾神])经(?!过|由|理|营|常|济|历|验|费|手)"
+)
+_TRANSFER_AFTER = re.compile(r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转)")
+_MARK_GAP = re.compile(r"\s*:?\s*(?:了|过|的是|的)?\s*")
+_NEGATION = re.compile(r"(?:没有|没|未|不|无|别|并未|并没有)\s*(?:再|曾)?\s*$")
+_NONE_AFTER = re.compile(r"\s*:?\s*(?:无|没有|没|否|直达|直接)")
+_LIST_SEP = re.compile(r"\s*(?:、|和|及|与|/|以及|还有|再到|再经|,)\s*")
+_TRAVEL_BEFORE = re.compile(
+    r"(?:从|自|由|来自|返自|出发地|来源地|始发地|从哪来|来自哪里)\s*:?\s*(?:老家)?\s*$"
+)
+_TRAVEL_AFTER = re.compile(
+    r"\s*(?:老家)?\s*(?:回来|返回|回|过来|来|出发|开车|坐|飞|返|动身|赶回|包车|乘)"
+)
+_HOME_BEFORE = re.compile(r"老家\s*(?:是|在)?\s*(?:是在)?\s*$")
+_HOME_AFTER = re.compile(
+    r"\s*(?:籍|人|租|的租|房客|的房客|的人|的小|的外|的员|的工|的店|老乡|的老乡|老家|的,|的，|的\s|的$|那边的)"
+)
+_LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区)")
+_LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我们这|本地|我在)\s*$")
+_DESTINATION_BEFORE = re.compile(
+    r"(?:到|去|往|至|抵达|前往|回到|返回|飞到|飞往|回|返|进|直达|达|在|住)\s*$"
+)
+_ONWARD = re.compile(r"^[^到回返]{0,8}?(?:再|然后|转|换乘)")
+_COUNTY = re.compile(rf"([{_HAN}]{{1,3}}?[县区])")
+# An unknown district between a known place and a travel word: "温州瓯海过来", "河南固始人".
+_SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来的|人|的|籍)")
+_STATION = re.compile(
+    r"[东南西北]?(?:火车站|高铁站|汽车站|客运站|机场|站)|[东南西北](?=换乘|转|上车|下车)"
+)
+_COUNTY_STOP = set(
+    "回来到去住从在的了经过途转人籍老家坐开飞疫社小街园厂那这边方带附近乡下一都也是"
+    "包车搭乘骑打驾走跑赶急刚才已先就还又再要将会能们他她我你"
+)
+
+
+@dataclass(frozen=True)
+class Address:
+    text: str | None
+    complete: bool
+
+
+@dataclass
+class Route:
+    origin: str | None
+    via: list[str] = field(default_factory=list)
+    origin_unclear: bool = False
+    via_unclear: bool = False
+
+
+def find_address(text: str) -> tuple[Address, str]:
+    """The address, and `text` with every address found blanked out."""
+    full: list[tuple[int, int]] = []
+    for match in _ADDRESS.finditer(text):
+        start = _address_start(text, match.start(1))
+        if start is None or _FROM_ADDRESS.search(text, 0, start):
+            continue  # "从孝感市新华路5号回来": where they lived, part of the origin
+        full.append((start, match.end()))
+    work = text
+    for span in full:
+        work = blank(work, *span)
+    if full:
+        values = {text[s:e].strip() for s, e in full}
+        if len(values) == 1:
+            return Address(values.pop(), True), work
+        return Address(None, False), work  # two addresses: whose is whose?
+    bare: list[tuple[int, int]] = []
+    for match in _BARE_HEAD.finditer(work):
+        if work[match.end() : match.end() + 1] in _NOT_AFTER_BARE and match.end() < len(work):
+            continue
+        start = _address_start(work, match.start())
+        if start is None or match.start() - start < 2:
+            continue
+        name = work[start : match.start()]
+        if not (work[:start].rstrip().endswith(_BARE_ANCHOR) or _ADMIN.search(name)):
+            continue
+        bare.append((start, match.end()))
+    for span in bare:
+        work = blank(work, *span)
+    values = {text[s:e] for s, e in bare}
+    if len(values) == 1:
+        return Address(values.pop(), False), work
+    return Address(None, False), work
+
+
+def _address_start(text: str, head: int) -> int | None:
+    """Where the name in front of an address head begins, or None if there is none."""
+    start = head
+    while start > 0 and head - start < 14:
+        ch = text[start - 1]
+        if not "\u4e00" <= ch <= "\u9fff" or ch in _LEAD_CHARS:
+            break
+        if any(text.startswith(word, start - len(word)) for word in _LEAD_WORDS):
+            break
+        start -= 1
+    name = text[start:head]
+    if not name or (any(ch in _PRONOUNS for ch in name[:2]) and len(name) <= 2):
+        return None
+    return start
+
+
+@dataclass
+class _Run:
+    start: int
+    end: int  # end of the place name as kept
+    text: str
+    places: list[Place]
+    role: str = "bare"
+    tail: int = 0  # end of a station suffix ("南昌西站"), for reading what follows
+
+
+def _runs(text: str) -> list[_Run]:
+    """Adjacent place names of one province joined: "湖北省孝感市" is one place."""
+    runs: list[_Run] = []
+    for hit in find_places(text):
+        last = runs[-1] if runs else None
+        if last is not None and last.end == hit.start and _same_area(last.places, hit):
+            last.end = hit.end
+            last.text += hit.text
+            last.places.append(hit.place)
+        else:
+            runs.append(_Run(hit.start, hit.end, hit.text, [hit.place]))
+    for run in runs:
+        county = _COUNTY.match(text, run.end) or _SUBPLACE.match(text, run.end)
+        if county and not any(ch in _COUNTY_STOP for ch in county.group(1)):
+            run.end += len(county.group(1))
+            run.text += county.group(1)
+        station = _STATION.match(text, run.end)
+        run.tail = station.end() if station else run.end
+    return runs
+
+
+def _same_area(places: list[Place], hit: PlaceHit) -> bool:
+    province = places[0].province
+    return province is not None and hit.place.province == province and hit.place.kind == "city"
+
+
+def find_route(text: str) -> Route:
+    """Origin and route from `text` (addresses already blanked)."""
+    runs = _runs(text)
+    for i, run in enumerate(runs):
+        run.role = _role(text, run, runs[i - 1] if i else None)
+    via: list[str] = []
+    for run in runs:
+        if run.role == "via" and run.text not in via:
+            via.append(run.text)
+    travel = [run.text for run in runs if run.role == "travel"]
+    home = [run.text for run in runs if run.role == "home"]
+    bare = [run.text for run in runs if run.role == "bare"]
+    origin = None
+    unclear = False
+    if any(run.role == "part" for run in runs):
+        return Route(None, via, True, _via_unread(text, runs))
+    for group in (travel, home, bare):
+        if group:
+            origin = _one_place(group)
+            unclear = origin is None
+            break
+    return Route(origin, via, unclear, _via_unread(text, runs))
+
+
+def _role(text: str, run: _Run, previous: _Run | None) -> str:
+    before = text[max(0, run.start - 8) : run.start]
+    after_end = run.tail
+    if previous is not None and previous.role in ("via", "travel", "negated"):
+        if _LIST_SEP.fullmatch(text[previous.end : run.start]) and run.start > previous.end:
+            return previous.role  # "途经长沙、南昌", "来自江西、湖南"
+    via_mark = _last(_VIA_MARK, before)
+    if via_mark and _MARK_GAP.fullmatch(before[via_mark.end() :]):
+        if _NEGATION.search(before[: via_mark.start()]):
+            return "negated"
+        return "via"
+    if re.search(r"其中\s*$", before):
+        return "part"  # "其中湖北籍2人": only some of them
+    if _TRANSFER_AFTER.match(text, after_end) and re.search(r"(?:在|到|从|经)\s*$", before):
+        return "via"  # "在武汉转车", "从武汉中转"
+    if _TRAVEL_BEFORE.search(before):
+        return "travel"
+    if _HOME_BEFORE.search(before):
+        return "home"
+    if _DESTINATION_BEFORE.search(before):
+        if _ONWARD.search(clause_after(text, after_end)):
+            return "via"  # "飞到杭州萧山机场再坐大巴": a leg's end is a stop on the way
+        return "destination"
+    if _LOCAL_AFTER.match(text, after_end) or _LOCAL_BEFORE.search(before):
+        return "local"  # "义乌这边要隔离吗": where the reporter is
+    if _TRAVEL_AFTER.match(text, after_end):
+        return "travel"
+    if _HOME_AFTER.match(text, after_end) or text[after_end:].strip() == "的":
+        return "home"
+    return "bare"
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
+def _one_place(names: list[str]) -> str | None:
+    """The one place these mentions agree on, the most specific; None if they differ."""
+    best = max(names, key=len)
+    for name in names:
+        if name != best and not contains(name, best):
+            return None
+    return best
+
+
+def _via_unread(text: str, runs: list[_Run]) -> bool:
+    """A route word with no place after it that could be read ("途经好几个服务区")."""
+    for mark in _VIA_MARK.finditer(text):
+        if len(mark.group()) < 2:
+            continue  # a lone 经 is only a route word next to a place
+        if _NEGATION.search(text[max(0, mark.start() - 4) : mark.start()]):
+            continue
+        if _NONE_AFTER.match(text, mark.end()):
+            continue
+        near = [run for run in runs if mark.end() <= run.start <= mark.end() + 3]
+        behind = [run for run in runs if run.end <= mark.start() <= run.end + 2]
+        if not near and not behind:
+            return True
+    return False
