@@ -112,7 +112,12 @@ def build(order: Order, states: list[TargetState], scope: str, now: datetime) ->
         levels=levels,
         first_answer_seconds=(min(own_times) - start).total_seconds() if own_times else None,
         time_to={p: _time_to(p, done_times, len(targets), start) for p in (50, 90, 100)},
-        late_units=[s.unit_code for s in targets if s.late],
+        # Late: answered after the deadline, or past it and still not done.
+        late_units=[
+            s.unit_code
+            for s in targets
+            if s.late or (not s.is_done and now > order.deadline_at and order.is_open)
+        ],
         pending_units=[s.unit_code for s in targets if not s.is_done],
         sums_consistent=sums_consistent(states),
         elapsed_seconds=max(0.0, (end - start).total_seconds()),

@@ -1,0 +1,35 @@
+"""A drill in the test suite: the real bot, the sandbox and simulated people.
+
+On the Futian Shangcheng tower ("1+13+36") at a high speed-up with some units
+silent, the drill's JSON report must agree with what the simulated people did:
+every answer counted, the total exact, the silent units named late and pending.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.drill import DrillOptions, PeopleModel, run_drill
+
+
+async def test_drill_report_matches_the_people(tmp_path: Path) -> None:
+    options = DrillOptions(
+        fixture="futian-shangcheng",
+        speed=120,
+        seed=7,
+        kind="count",
+        silent=0.1,
+        people=PeopleModel(chief_median=30, leaf_median=60, sigma=0.5),
+        out=tmp_path,
+    )
+    assert await run_drill(options) == 0
+    report = json.loads((tmp_path / "drill-report.json").read_text(encoding="utf-8"))
+    silent = set(report["silent_units"])
+    assert len(silent) == round(0.1 * report["units"]) and silent
+    assert report["answered_units"] == report["units"] - len(silent)
+    assert report["totals_match"] and report["reported_total"] == report["expected_total"]
+    assert silent <= set(report["late_units"])
+    assert silent <= set(report["pending_units"])
+    assert report["done"] < report["targets"]
+    assert (tmp_path / "drill-chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
