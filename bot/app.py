@@ -19,21 +19,25 @@ from aiogram.types import BotCommand, BotCommandScopeDefault
 
 from bot import errors
 from bot.context import ContextMiddleware
+from bot.daily import DailyReport, install_daily
 from bot.formatting import Formatter
 from bot.i18n import Texts
 from bot.incident_presenter import BotIncidentPresenter
 from bot.presenter import BotPresenter
 from bot.replier import Replier
 from bot.routers import all_routers
+from bot.routers.tower_state import ColourWords
 from bot.sender import Sender
 from bot.settings import SenderLimits
 from bot.timers import TimerRunner
 from cascade.clock import Clock, SystemClock
+from cascade.colours import ColourService
 from cascade.deadline_service import DeadlineService
 from cascade.deadlines import ClockPolicy
 from cascade.incident_service import IncidentPolicy, IncidentService
 from cascade.joining import JoiningService
 from cascade.order_service import OrderService
+from cascade.outgoing import Lane
 from cascade.progress import ProgressService
 from cascade.queries import QueryService
 from cascade.reachability import ReachabilityService
@@ -54,6 +58,10 @@ COMMANDS = (
     "invite",
     "whoami",
     "help",
+    "colour",
+    "map",
+    "daily",
+    "incidents",
 )
 
 
@@ -74,8 +82,16 @@ class TowerBot:
         policy: ClockPolicy | None = None,
         progress_seconds: float = 3.0,
         incident_policy: IncidentPolicy | None = None,
+        db: Database | None = None,
+        lane: Lane | None = None,
+        runs_timers: bool = True,
+        daily_at: str | None = None,
     ) -> None:
-        self.db = Database(db_path)
+        # Several bots of one tower share one database (and its one writer lock).
+        self.db = db or Database(db_path)
+        self.owns_db = db is None
+        self.runs_timers = runs_timers
+        self.daily_at = daily_at
         self.bot = Bot(token, session=session)
         self.clock = clock or SystemClock()
         self.texts = Texts()
@@ -96,6 +112,13 @@ class TowerBot:
             on_timers=self.timers.schedule,
         )
         self.queries = QueryService(self.db.transaction, self.clock)
+        # Unit colours (/colour) and the evening tally to HQ's group (bot/daily.py).
+        self.colours = ColourService(
+            self.db.transaction, self.clock, ColourWords(self.texts), admins
+        )
+        self.daily = DailyReport(
+            self.queries, self.db.transaction, self.texts, self.fmt, self.queries.root_code
+        )
         self.replier = Replier(self.db.transaction, self.texts)
         self.limits = limits or SenderLimits()
         self.reach = ReachabilityService(self.db.transaction, self.presenter)
@@ -109,7 +132,7 @@ class TowerBot:
         )
         self.timers.add_sweep(self.incidents.fire_due)
         self.sender = Sender(
-            self.bot, self.db.transaction, self.db.committed, self.limits, self.reach
+            self.bot, self.db.transaction, self.db.committed, self.limits, self.reach, lane
         )
         self.dispatcher = self._dispatcher()
         self._tasks: list[asyncio.Task[None]] = []
@@ -126,6 +149,7 @@ class TowerBot:
             reach=self.reach,
             joining=self.joining,
             incidents=self.incidents,
+            colours=self.colours,
         )
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
         dp.include_router(errors.build())
@@ -153,7 +177,9 @@ class TowerBot:
         """Open the database, register commands, start the sender (and polling)."""
         await self.open()
         await self.register_commands()
-        await self.timers.start()
+        if self.runs_timers:
+            await self.timers.start()
+        install_daily(self.timers, self.daily, self.daily_at)
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
         if polling:
             self._tasks.append(
@@ -182,7 +208,8 @@ class TowerBot:
                 await task
         self._tasks.clear()
         await self.bot.session.close()
-        await self.db.close()
+        if self.owns_db:
+            await self.db.close()
 
     async def run_forever(self) -> None:
         await self.start()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.settings import SenderLimits, Settings
 from cascade.invariants import TowerInvalid
 from cascade.towerfile import load_path
 from storage.db import Database
@@ -128,9 +129,7 @@ def _db_path(option: str | None) -> str:
 
 
 def _run() -> int:
-    from bot.app import TowerBot, telegram_session
     from bot.settings import SenderLimits, Settings, explain
-    from cascade.incident_service import IncidentPolicy, regions_from
 
     try:
         settings = Settings()  # type: ignore[call-arg]
@@ -139,17 +138,51 @@ def _run() -> int:
         print(explain(exc), file=sys.stderr)
         return 2
     logging.getLogger().setLevel(logging.INFO)
-    app = TowerBot(
-        settings.bot_token.get_secret_value(),
-        settings.db,
-        telegram_session(settings.telegram_api_url),
-        admins=settings.admins,
-        limits=limits,
-        timezone=settings.timezone,
-        incident_policy=IncidentPolicy(high_risk_regions=regions_from(settings.high_risk)),
-    )
-    asyncio.run(app.run_forever())
+    asyncio.run(_serve(settings, limits))
     return 0
+
+
+async def _serve(settings: Settings, limits: SenderLimits) -> None:
+    """The primary bot (HQ, the rest of the tower, timers) and any extra bots."""
+    from bot.app import TowerBot, telegram_session
+    from cascade.incident_service import IncidentPolicy, regions_from
+    from cascade.outgoing import Lane
+
+    extra = settings.extra_bots()
+    shared = Database(settings.db)
+    await shared.open()
+    common = {
+        "admins": settings.admins,
+        "limits": limits,
+        "timezone": settings.timezone,
+        "incident_policy": IncidentPolicy(high_risk_regions=regions_from(settings.high_risk)),
+        "db": shared,
+        "daily_at": settings.daily_at,
+    }
+    bots = [
+        TowerBot(
+            settings.bot_token.get_secret_value(),
+            settings.db,
+            telegram_session(settings.telegram_api_url),
+            lane=Lane(avoid=[code for _, codes in extra for code in codes]),
+            **common,  # type: ignore[arg-type]
+        )
+    ]
+    for token, codes in extra:
+        bots.append(
+            TowerBot(
+                token,
+                settings.db,
+                telegram_session(settings.telegram_api_url),
+                lane=Lane(serves=codes),
+                runs_timers=False,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+    try:
+        await asyncio.gather(*(bot.run_forever() for bot in bots))
+    finally:
+        await shared.close()
 
 
 async def _import(file: Path, db_path: str) -> int:

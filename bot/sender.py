@@ -40,7 +40,7 @@ from pydantic import BaseModel
 
 from bot.ratelimit import RateLimiter
 from bot.settings import SenderLimits
-from cascade.outgoing import OutboxRow, OutgoingMessage
+from cascade.outgoing import Lane, OutboxRow, OutgoingMessage
 from cascade.ports import UnitOfWorkFactory
 from cascade.reachability import ReachabilityService
 
@@ -73,6 +73,7 @@ class Sender:
         wakeup: asyncio.Event,
         limits: SenderLimits,
         reach: ReachabilityService,
+        lane: Lane | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
     ) -> None:
@@ -84,6 +85,7 @@ class Sender:
         self.wall = wall
         self.stats = SenderStats()
         self.reach = reach
+        self.lane = lane
         self.paid = limits.paid_broadcast
         self._recent_429: deque[float] = deque()
 
@@ -132,7 +134,7 @@ class Sender:
     async def drain_once(self) -> tuple[bool, float]:
         """Send every due row the limits allow now; returns (sent any, seconds to wait)."""
         async with self.uow() as tx:
-            rows = await tx.outbox.due(self.wall())
+            rows = await tx.outbox.due(self.wall(), lane=self.lane)
         blocked: set[int] = set()
         wait = IDLE_WAIT
         batch: list[OutboxRow] = []

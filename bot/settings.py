@@ -44,6 +44,30 @@ class Settings(BaseSettings):
     admins: Annotated[frozenset[int], NoDecode] = Field(frozenset(), alias="TOWERBOT_ADMINS")
     timezone: str = Field("Asia/Shanghai", alias="TOWERBOT_TZ")
     high_risk: str = Field("湖北", alias="TOWERBOT_HIGH_RISK")
+    daily_at: str = Field("20:00", alias="TOWERBOT_DAILY_AT")
+
+    @field_validator("daily_at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+        if not match:
+            raise ValueError("must be a time of day like 20:00")
+        return value.strip()
+
+    # More bots for big towers: "TOKEN@code1,code2;TOKEN2@code3" — each serves the
+    # groups of those units' subtrees; BOT_TOKEN serves HQ and everything else.
+    bot_tokens: SecretStr = Field(SecretStr(""), alias="BOT_TOKENS")
+
+    @field_validator("bot_tokens")
+    @classmethod
+    def _extra_bots_shape(cls, value: SecretStr) -> SecretStr:
+        for token, codes in parse_extra_bots(value.get_secret_value()):
+            if not TOKEN_SHAPE.match(token) or not codes:
+                raise ValueError("must look like TOKEN@code1,code2;TOKEN2@code3")
+        return value
+
+    def extra_bots(self) -> list[tuple[str, list[str]]]:
+        return parse_extra_bots(self.bot_tokens.get_secret_value())
 
     @field_validator("bot_token")
     @classmethod
@@ -70,6 +94,14 @@ class Settings(BaseSettings):
         return value
 
 
+def parse_extra_bots(text: str) -> list[tuple[str, list[str]]]:
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        token, _, codes = part.partition("@")
+        out.append((token.strip(), [c.strip() for c in codes.split(",") if c.strip()]))
+    return out
+
+
 def explain(error: ValidationError) -> str:
     """One line naming the first bad setting by its environment variable."""
     first = error.errors()[0]
@@ -80,6 +112,8 @@ def explain(error: ValidationError) -> str:
         "db": "TOWERBOT_DB",
         "admins": "TOWERBOT_ADMINS",
         "high_risk": "TOWERBOT_HIGH_RISK",
+        "daily_at": "TOWERBOT_DAILY_AT",
+        "bot_tokens": "BOT_TOKENS",
         "timezone": "TOWERBOT_TZ",
     }
     variable = aliases.get(name, name)

@@ -79,15 +79,7 @@ class IncidentService:
                     created_at=self.clock.now(),
                 )
             )
-            await self._send(
-                tx,
-                chat_id,
-                self.presenter.draft(incident, unit),
-                "incident_draft",
-                incident,
-                Priority.INTERACTIVE,
-                reply_to,
-            )
+            await self._show_draft(tx, incident, unit, chat_id, reply_to)
             return incident
 
     async def correct(
@@ -105,15 +97,7 @@ class IncidentService:
             incident.report = parse_report(incident.text, self.clock.now())
             incident.high_risk = high_risk(incident.report, self.policy.high_risk_regions)
             await tx.incidents.save(incident)
-            await self._send(
-                tx,
-                chat_id,
-                self.presenter.draft(incident, unit),
-                "incident_draft",
-                incident,
-                Priority.INTERACTIVE,
-                reply_to,
-            )
+            await self._show_draft(tx, incident, unit, chat_id, reply_to)
             return incident
 
     async def confirm(self, incident_id: int, chat_id: int, user_id: int) -> Incident:
@@ -203,6 +187,15 @@ class IncidentService:
                 )
                 await tx.incidents.save(incident)
         return escalated
+
+    async def _show_draft(
+        self, tx: UnitOfWork, incident: Incident, unit: UnitRef, chat_id: int, reply_to: int | None
+    ) -> None:
+        """The masked preview with confirm/cancel; a reply to it corrects the draft."""
+        rendered = self.presenter.draft(incident, unit)
+        await self._send(
+            tx, chat_id, rendered, "incident_draft", incident, Priority.INTERACTIVE, reply_to
+        )
 
     async def _alert(
         self,

@@ -86,6 +86,17 @@ class OutgoingMessage(BaseModel):
         )
 
 
+class Lane(BaseModel):
+    """Which groups one bot sends to, when several bots share a tower.
+
+    A bot with `serves` sends to the groups of those units' subtrees; the primary
+    bot (`avoid`: the other bots' units) sends everything else, private chats too.
+    """
+
+    serves: list[str] = []
+    avoid: list[str] = []
+
+
 class OutboxRow(BaseModel):
     """A queued message as the sender sees it."""
 

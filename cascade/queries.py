@@ -7,15 +7,18 @@ that the bot words; the scope is always the asking chat's unit's subtree.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 
 from pydantic import BaseModel
 
 from cascade import report as reports
 from cascade import stats as statistics
+from cascade import tallies
 from cascade.clock import Clock
+from cascade.colours import ColourView, colour_map, echo, find_unit
 from cascade.errors import Refused
 from cascade.export import OrderExport, export_rows
+from cascade.incidents import Incident
 from cascade.order_service import resolve_order
 from cascade.orders import Order, TargetState
 from cascade.ports import Membership, UnitOfWork, UnitOfWorkFactory, UnitRef
@@ -38,6 +41,24 @@ class Seat(BaseModel):
 
     membership: Membership
     chain: list[UnitRef]
+
+
+class ColouredTree(BaseModel):
+    """A subtree (parents first) with every unit's colour view (`/tree`, `/map`)."""
+
+    scope: UnitRef
+    units: list[UnitRef]
+    views: dict[str, ColourView]
+
+
+class IncidentList(BaseModel):
+    """The newest incidents of a subtree (`/incidents`), with the units they came from."""
+
+    scope: UnitRef
+    which: str
+    incidents: list[Incident]
+    total: int
+    units: dict[str, UnitRef]
 
 
 class QueryService:
@@ -89,6 +110,12 @@ class QueryService:
             if unit is None:
                 raise Refused("chat-unbound")
             return await tx.tower.subtree(unit.code)
+
+    async def root_code(self) -> str | None:
+        """The code of the tower's root unit (HQ), if a tower is loaded."""
+        async with self.uow() as tx:
+            root = await tx.tower.root()
+        return root.code if root else None
 
     async def whoami(self, user_id: int) -> list[Seat]:
         async with self.uow() as tx:
@@ -166,3 +193,67 @@ class QueryService:
         return statistics.StatsView(
             unit=unit, days=days, summary=summary, units=names, truncated=truncated
         )
+
+    # ------------------------------------------------------------ colours, incidents, tallies
+
+    async def _scope(self, tx: UnitOfWork, chat_id: int, code: str | None) -> UnitRef:
+        """The chat's unit, or the unit `code` (a code or a name) inside its subtree."""
+        unit = await tx.tower.by_chat(chat_id)
+        if unit is None:
+            raise Refused("chat-unbound")
+        if not code:
+            return unit
+        found = await find_unit(tx, code, unit)
+        if found is None:
+            raise Refused("colour-unknown-unit", code=echo(code))
+        if all(a.code != unit.code for a in await tx.tower.chain(found.code)):
+            raise Refused("scope-outside", unit=unit.name, target=found.name)
+        return found
+
+    async def colours(self, chat_id: int, code: str | None = None) -> ColouredTree:
+        """The chat's subtree (or `code`'s, inside it) with red/yellow/green per unit."""
+        async with self.uow() as tx:
+            scope = await self._scope(tx, chat_id, code)
+            units = await tx.tower.subtree(scope.code)
+            incidents = await tx.incidents.under(scope.code, open_only=True)
+            manual = await tx.incidents.manual_colours([u.code for u in units])
+        return ColouredTree(scope=scope, units=units, views=colour_map(units, incidents, manual))
+
+    async def incident_list(
+        self, chat_id: int, which: str, tz: tzinfo, limit: int = 1000
+    ) -> IncidentList:
+        """Incidents of the chat's subtree, newest first: `all`, `open`, or `today` (in `tz`)."""
+        async with self.uow() as tx:
+            scope = await self._scope(tx, chat_id, None)
+            since = None
+            if which == "today":
+                # Stored times are UTC ISO text, compared as text: ask in UTC too.
+                today = tallies.local_day(self.clock.now(), tz)
+                since = tallies.day_start(today, tz).astimezone(UTC)
+            found = await tx.incidents.under(
+                scope.code, open_only=which == "open", reported_since=since, limit=limit
+            )
+            refs = await tx.tower.refs(list({i.unit_code for i in found}))
+        return IncidentList(scope=scope, which=which, incidents=found, total=len(found), units=refs)
+
+    async def daily(self, chat_id: int, days: int, tz: tzinfo) -> tallies.Tally:
+        """The daily tally of the chat's subtree for the last `days` days (`/daily`)."""
+        async with self.uow() as tx:
+            scope = await self._scope(tx, chat_id, None)
+        return await self.daily_for(scope.code, days, tz)
+
+    async def daily_for(self, code: str, days: int, tz: tzinfo) -> tallies.Tally:
+        """The daily tally of `code`'s subtree (the evening report to HQ)."""
+        if not 1 <= days <= tallies.MAX_DAYS:
+            raise Refused("daily-bad-days", value=str(days), max=tallies.MAX_DAYS)
+        first, last = tallies.window(self.clock.now(), days, tz)
+        async with self.uow() as tx:
+            units = await tx.tower.subtree(code)
+            if not units:
+                raise Refused("colour-unknown-unit", code=echo(code))
+            incidents = await tx.incidents.under(
+                code,
+                reported_since=tallies.fetch_since(first, tz).astimezone(UTC),
+                limit=1_000_000,
+            )
+        return tallies.tally(units[0], units, incidents, first, last, tz)

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from cascade.outgoing import MessageRef, OutboxRow, OutgoingMessage
+from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
+from storage.paths import subtree_range
 
 
 class SqliteOutboxRepository:
@@ -45,12 +46,14 @@ class SqliteOutboxRepository:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    async def due(self, now: float, limit: int = 200) -> list[OutboxRow]:
+    async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[OutboxRow]:
+        """Rows ready to send, most urgent first; with a lane, only that bot's chats."""
+        where, args = await self._lane_filter(lane)
         sql = (
             "SELECT id, attempts, chat_id, payload, document FROM outbox "
-            "WHERE status = 'pending' AND not_before <= ? ORDER BY priority, id LIMIT ?"
+            f"WHERE status = 'pending' AND not_before <= ? {where} ORDER BY priority, id LIMIT ?"
         )
-        async with self.conn.execute(sql, (now, limit)) as cur:
+        async with self.conn.execute(sql, (now, *args, limit)) as cur:
             rows = await cur.fetchall()
         out = []
         for row in rows:
@@ -59,6 +62,21 @@ class SqliteOutboxRepository:
             message.chat_id = row["chat_id"]
             out.append(OutboxRow(id=row["id"], attempts=row["attempts"], message=message))
         return out
+
+    async def _lane_filter(self, lane: Lane | None) -> tuple[str, list[object]]:
+        if lane is None or not (lane.serves or lane.avoid):
+            return "", []
+        ranges: list[object] = []
+        for code in lane.serves or lane.avoid:
+            async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
+                row = await cur.fetchone()
+            if row is not None:
+                ranges.extend(subtree_range(row["path"]))
+        if not ranges:
+            return ("AND 0", []) if lane.serves else ("", [])
+        within = " OR ".join(["(path >= ? AND path < ?)"] * (len(ranges) // 2))
+        chats = f"SELECT chat_id FROM units WHERE chat_id IS NOT NULL AND ({within})"
+        return (f"AND chat_id {'IN' if lane.serves else 'NOT IN'} ({chats})", ranges)
 
     async def next_due_at(self) -> float | None:
         sql = "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"

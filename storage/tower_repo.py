@@ -153,6 +153,13 @@ class SqliteTowerRepository:
             (chat_id, code),
         )
 
+    async def root(self) -> UnitRef | None:
+        """The tower's root unit (HQ)."""
+        sql = f"SELECT {REF_COLUMNS} FROM units WHERE parent IS NULL ORDER BY level, code LIMIT 1"
+        async with self.conn.execute(sql) as cur:
+            row = await cur.fetchone()
+        return ref_of(row) if row else None
+
     async def all_refs(self) -> list[UnitRef]:
         sql = f"SELECT {REF_COLUMNS} FROM units ORDER BY path"
         async with self.conn.execute(sql) as cur:

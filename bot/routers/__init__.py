@@ -14,6 +14,7 @@ from bot.routers import (
     order_form,
     orders,
     queries,
+    tower_state,
 )
 
 
@@ -28,6 +29,7 @@ def all_routers() -> list[Router]:
         answers,
         queries,
         exports,
+        tower_state,
         fallback,
     )
     return [module.build() for module in modules]

@@ -12,11 +12,14 @@ from bot.html import esc, mention
 from bot.parsing import optional_order_id
 from bot.presenter import BotPresenter
 from bot.replier import Replier
+from cascade.incidents import Colour
 from cascade.orders import OrderKind, OrderStatus
 from cascade.queries import QueryService
 
 MAX_PENDING_LINES = 60
 MAX_TREE_LINES = 80
+MAX_TREE_CHARS = 3800  # Telegram takes 4,096 characters a message
+COLOUR_MARK = {Colour.RED: "🔴", Colour.YELLOW: "🟡", Colour.GREEN: "🟢"}
 
 
 async def status(
@@ -71,29 +74,56 @@ async def status(
 async def tree(
     message: Message, ctx: ChatContext, queries: QueryService, replier: Replier, fmt: Formatter
 ) -> None:
-    units = await queries.subtree(ctx.chat_id)
+    coloured = await queries.colours(ctx.chat_id)
+    units, views = coloured.units, coloured.views
     t, loc = replier.texts, ctx.locale
     top = units[0]
-    lines = [t.get(loc, "tree-head", unit=esc(top.name), count=len(units) - 1)]
+    summary = views[top.code]
+    lines = [
+        t.get(loc, "tree-head", unit=esc(top.name), count=len(units) - 1),
+        t.get(
+            loc,
+            "colour-tree-summary",
+            mark=COLOUR_MARK[summary.rolled],
+            total=summary.size,
+            red=summary.counts[Colour.RED],
+            yellow=summary.counts[Colour.YELLOW],
+            green=summary.counts[Colour.GREEN],
+        ),
+    ]
+    length = sum(len(line) + 1 for line in lines)
+    shown = 0
     for unit in units[1 : MAX_TREE_LINES + 1]:
+        view = views[unit.code]
         state = ""
-        if unit.chat_id is None:
-            state = " " + t.get(loc, "tree-unbound")
-        elif unit.unreachable:
-            state = " " + t.get(loc, "tree-unreachable")
-        lines.append(
-            t.get(
+        if view.size > 1:  # a unit with sub-units: how many of each colour below
+            state = " " + t.get(
                 loc,
-                "tree-unit",
-                indent="  " * max(0, unit.level - top.level - 1),
-                mark="⚠️" if unit.unreachable else "🟢",
-                unit=esc(unit.name),
-                level=fmt.level(loc, unit.level),
-                state=state,
+                "colour-counts",
+                red=view.counts[Colour.RED],
+                yellow=view.counts[Colour.YELLOW],
+                green=view.counts[Colour.GREEN],
             )
+        if unit.chat_id is None:
+            state += " " + t.get(loc, "tree-unbound")
+        elif unit.unreachable:
+            state += " " + t.get(loc, "tree-unreachable")
+        line = t.get(
+            loc,
+            "tree-unit",
+            indent="  " * max(0, unit.level - top.level - 1),
+            mark=COLOUR_MARK[view.rolled],
+            unit=esc(unit.name),
+            level=fmt.level(loc, unit.level),
+            state=state,
         )
-    if len(units) - 1 > MAX_TREE_LINES:
-        lines.append(t.get(loc, "tree-more", count=len(units) - 1 - MAX_TREE_LINES))
+        if length + len(line) + 1 > MAX_TREE_CHARS:
+            break
+        lines.append(line)
+        length += len(line) + 1
+        shown += 1
+    if len(units) - 1 > shown:
+        lines.append(t.get(loc, "tree-more", count=len(units) - 1 - shown))
     await replier.text(ctx, "\n".join(lines))
 
 

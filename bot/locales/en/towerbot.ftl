@@ -108,6 +108,8 @@ help =
     /tree — units below and their groups
     /chart [ORDER] — completion chart; /export [ORDER] — CSV; /stats [DAYS] — statistics
     /invite — links to join groups and register
+    /returnee TEXT — report returnees (e.g. /returnee 租客老李带5位家人从湖南回来，途经武汉)
+    /incidents [open|today] — reports; /colour CODE red|yellow|green REASON — set a unit's colour; /map — colour map; /daily [DAYS] — daily tallies
     /whoami — my units and chain of command
 
 form-ask-text = 📝 <b>Reply to this message</b> with the order's text.

@@ -108,6 +108,8 @@ help =
     /tree — 下属单元和群的状态
     /chart [指令号] — 完成曲线图；/export [指令号] — 导出表格；/stats [天数] — 统计
     /invite — 入群和登记链接
+    /returnee 内容 — 上报返回人员（如：/returnee 租客老李带5位家人从湖南回来，途经武汉）
+    /incidents [open|today] — 上报列表；/colour 代码 red|yellow|green 原因 — 设置单元颜色；/map — 颜色图；/daily [天数] — 每日统计
     /whoami — 我的单元和指挥链
 
 form-ask-text = 📝 请<b>回复本消息</b>写下指令内容。
