@@ -172,3 +172,27 @@ async def test_unresolved_incident_escalates_every_20_minutes(world: SandboxWorl
     )
     for text in group_texts(world):
         assert not any(value in text for value in PERSONAL), text
+
+
+async def test_colours_and_daily_tally_follow_the_report(world: SandboxWorld) -> None:
+    state = world.state
+    incident_id, _unit, chain = await report_and_confirm(world)
+    root, parent = chain[-1], chain[1]
+    assert root.chat_id and root.commander and root.commander.telegram_id
+    await eventually(lambda: with_button(world, parent.chat_id, f"inc:{incident_id}:"))
+
+    async def reply_to(text: str) -> str:
+        asked = state.post_message(root.chat_id, root.commander.telegram_id, text)
+        found = await eventually(
+            lambda: [
+                m
+                for m in state.bot_messages(root.chat_id)
+                if m["reply_to_message_id"] == asked["message_id"]
+            ]
+        )
+        return str(found[0]["text"] or found[0]["caption"] or "")
+
+    assert "🔴" in await reply_to("/tree")  # an open high-risk incident below HQ
+    daily = await reply_to("/daily 1")
+    assert "6" in daily
+    assert not any(value in daily for value in PERSONAL)
