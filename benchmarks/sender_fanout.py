@@ -8,22 +8,28 @@ switched on, side by side with the broadcaster many bots use (send, sleep
 50 ms, on 429 sleep `retry_after` and retry):
 
   (a) towerbot: N order rows queued in a temporary SQLite outbox in one
-      transaction, drained by `bot.sender.Sender.run()` until none is pending;
+      transaction, drained by `bot.sender.Sender.run()` until none is pending
+      or being sent;
   (b) naive: a loop over the groups with `bot.send_message` and
       `asyncio.sleep(0.05)` between sends.
 
-Each contender gets a fresh sandbox (same limits), in its own process by default
-(`python -m sandbox --port 0`) so the server's CPU does not eat the sender's (the machine has 2 cores; real
-Telegram is not on the bot's CPU either).  The numbers come from the sandbox's
-`GET /control/stats`: 429s it answered and messages it accepted per chat.
-Everything talks to 127.0.0.1 only, and each run stops by itself (`--timeout`).
+Each contender gets a fresh sandbox (same limits), in its own process by
+default (`python -m sandbox --port 0`), so the server's CPU does not eat the
+sender's (the machine has 2 cores; real Telegram is not on the bot's CPU
+either).  The numbers come from the sandbox's `GET /control/stats`: 429s it
+answered and messages it accepted per chat.  Everything talks to 127.0.0.1
+only, and each run stops by itself (`--timeout`).
 
-    python -m benchmarks.sender_fanout --groups 3000 --scale 10
+    python -m benchmarks.sender_fanout --groups 3000 --scale 1     # Telegram's limits
+    python -m benchmarks.sender_fanout --groups 3000 --scale 10    # 300/s, 10/s, 200/min
 
-`--scale 10` multiplies every limit by 10 (300/s overall, 10/s per chat,
-200/min per group) so the run takes seconds instead of minutes; the sender is
-given the same limits.  `--profile` adds a cProfile of the towerbot run and a
-time breakdown of the sender's work (outbox reads, HTTP, transactions).
+`--scale 10` multiplies every limit by 10 so the sender's part takes seconds
+instead of minutes; the sender is given the same limits.  `--profile` adds a
+cProfile of the towerbot run and a time breakdown of its awaits (outbox reads,
+HTTP, transactions).  The what-if switches (`--pin-generics`, `--overall`,
+`--rate-margin`, `--paged`, `--proposed`) change the sender inside this process
+only, to measure the changes proposed in benchmarks/RESULTS.md before anyone
+makes them in bot/.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import cProfile
 import hashlib
 import inspect
 import io
+import math
 import multiprocessing
 import platform
 import pstats
@@ -42,7 +49,7 @@ import re
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +63,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+import bot.sender as sender_module
 from bot.sender import Sender
 from bot.settings import SenderLimits
 from cascade.outgoing import Button, MessageRef, OutgoingMessage, Priority
@@ -236,10 +244,54 @@ class Breakdown:
         return "\n".join(lines)
 
 
-def make_sender(bot: Bot, db: Database, limits: SenderLimits) -> Sender:
+class PagedSender(Sender):
+    """What-if (`--paged`), the proposed `drain_once`: read a page of due rows once
+    and pace through it in place, instead of going back to the outbox after every
+    message.
+
+    towerbot's `drain_once` sends what the rate allows *now* (one row, when the
+    overall bucket is empty) and returns; `run` then reads and parses the whole
+    page of up to 200 rows again, and again after the short sleep -- about two
+    page reads per message.  Here a wait shorter than two overall slots is slept
+    in place; a chat that must wait longer is skipped as before; the page is
+    re-read when it is used up, when new rows are committed (`wakeup`, so
+    priorities hold) and at least every second (so cancelled rows do not linger).
+    """
+
+    PAGE_MAX_AGE = 1.0
+
+    async def drain_once(self) -> tuple[bool, float]:
+        async with self.uow() as tx:
+            rows = await tx.outbox.due(self.wall())
+        limits = self.limiter.limits
+        slot = 1.0 / getattr(limits, "rate", limits.per_second)
+        read_at = self.monotonic()  # `run` cleared `wakeup` before calling
+        blocked: set[int] = set()
+        wait = sender_module.IDLE_WAIT
+        progressed = False
+        for row in rows:
+            if self.wakeup.is_set() or self.monotonic() - read_at > self.PAGE_MAX_AGE:
+                return True, 0.0  # read again: new rows may come first
+            chat_id = row.message.chat_id
+            if chat_id in blocked:
+                continue
+            blocked.add(chat_id)
+            delay = self.limiter.wait_for(chat_id, self.monotonic())
+            if 0 < delay <= 2 * slot:
+                await asyncio.sleep(delay)
+                delay = self.limiter.wait_for(chat_id, self.monotonic())
+            if delay > 0:
+                wait = min(wait, delay)
+                continue
+            self.limiter.record(chat_id, self.monotonic())
+            progressed = await self.deliver(row) or progressed
+        return progressed, wait
+
+
+def make_sender(bot: Bot, db: Database, limits: SenderLimits, paged: bool = False) -> Sender:
     """`Sender(bot, db.transaction, db.committed, limits[, reach])`, whichever the
     current signature is (the sender is being extended while this benchmark exists)."""
-    factory: Any = Sender
+    factory: Any = PagedSender if paged else Sender
     if "reach" in inspect.signature(Sender).parameters:
         from cascade.reachability import ReachabilityService
 
@@ -250,16 +302,23 @@ def make_sender(bot: Bot, db: Database, limits: SenderLimits) -> Sender:
     return factory(bot, db.transaction, db.committed, limits)  # type: ignore[no-any-return]
 
 
-def sender_limits(limits: SandboxLimits) -> SenderLimits:
+def sender_limits(limits: SandboxLimits, rate_margin: float = 1.0) -> SenderLimits:
+    """The sandbox's limits as the sender's settings (overall rate times `rate_margin`)."""
     return SenderLimits(
-        per_second=limits.per_second,
+        per_second=limits.per_second * rate_margin,
         chat_interval=1.0 / limits.chat_per_second,
         group_per_minute=limits.group_per_minute,
     )
 
 
 async def run_towerbot(
-    base_url: str, chat_ids: list[int], limits: SandboxLimits, give_up: float, profile: bool
+    base_url: str,
+    chat_ids: list[int],
+    limits: SandboxLimits,
+    give_up: float,
+    profile: bool,
+    rate_margin: float = 1.0,
+    paged: bool = False,
 ) -> tuple[Outcome, str]:
     outcome = Outcome("towerbot Sender", len(chat_ids), 0.0, len(chat_ids) / limits.per_second)
     details = ""
@@ -279,7 +338,7 @@ async def run_towerbot(
                         )
                     )
             poll = db.transaction  # not timed by the breakdown
-            sender = make_sender(bot, db, sender_limits(limits))
+            sender = make_sender(bot, db, sender_limits(limits, rate_margin), paged)
             breakdown = Breakdown()
             profiler = cProfile.Profile() if profile else None
             if profile:
@@ -458,10 +517,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="profile the towerbot run and break its time down"
     )
-    parser.add_argument(
-        "--pin-generics",
+    tweaks = parser.add_argument_group(
+        "what-ifs for the towerbot sender (applied in this process only; see RESULTS.md)"
+    )
+    tweaks.add_argument(
+        "--pin-generics", action="store_true", help="hold aiogram's Response[...] models"
+    )
+    tweaks.add_argument(
+        "--overall",
+        choices=["bucket", "bucket1", "window"],
+        default="bucket",
+        help="sender's overall limit: its token bucket (rate/10 tokens), a bucket of 1, "
+        "or a sliding 1 s window",
+    )
+    tweaks.add_argument(
+        "--rate-margin",
+        type=float,
+        default=1.0,
+        help="sender's per_second = the limit times this (e.g. 0.97)",
+    )
+    tweaks.add_argument(
+        "--paged", action="store_true", help="drain_once paces through one page of due rows"
+    )
+    tweaks.add_argument(
+        "--proposed",
         action="store_true",
-        help="hold aiogram's Response[...] classes (the fix proposed in RESULTS.md)",
+        help="all four: --pin-generics --overall window --rate-margin 0.97 --paged",
     )
     return parser.parse_args(argv)
 
@@ -494,15 +575,80 @@ def pin_response_generics() -> None:
     _PINNED.extend([Response[Message], Response[bool]])
 
 
+def patch_overall_limit(mode: str) -> None:
+    """Change how the sender keeps the overall rate (`--overall`):
+
+    - "bucket1": its token bucket holds 1 token instead of rate/10.  With
+      `capacity` tokens on top of `rate` a second, up to capacity + rate messages
+      fit in one sliding second -- over Telegram's limit whenever the bucket has
+      refilled (after any pause, e.g. a 429 hold);
+    - "window": no bucket; at most `rate` (rounded down) messages in any sliding
+      second, counted when dispatched -- Telegram's rule itself, so a stall can be
+      caught up without ever going over.
+    """
+    import bot.ratelimit
+
+    limiter_class: Any = bot.ratelimit.RateLimiter
+    original_init = limiter_class.__init__
+    original_wait = limiter_class.wait_for
+    original_record = limiter_class.record
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        if not hasattr(self, "capacity"):
+            raise RuntimeError("bot.ratelimit.RateLimiter has no token bucket any more")
+        if mode == "bucket1":
+            self.capacity = self._tokens = 1.0
+        else:
+            self.capacity = self._tokens = float("inf")  # the bucket never blocks
+            self._window = deque[float]()
+            self._window_capacity = max(1, math.floor(self.limits.rate + 1e-9))
+
+    def wait_for(self: Any, chat_id: int, now: float) -> float:
+        wait: float = original_wait(self, chat_id, now)
+        if mode == "window":
+            window = self._window
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            if len(window) >= self._window_capacity:
+                wait = max(wait, window[len(window) - self._window_capacity] + 1.0 - now)
+        return wait
+
+    def record(self: Any, chat_id: int, now: float) -> None:
+        original_record(self, chat_id, now)
+        if mode == "window":
+            self._window.append(now)
+
+    limiter_class.__init__ = init
+    limiter_class.wait_for = wait_for
+    limiter_class.record = record
+
+
 async def main_async(args: argparse.Namespace) -> list[Outcome]:
+    if args.proposed:
+        args.pin_generics = args.paged = True
+        args.overall = "window"
+        args.rate_margin = 0.97
     if args.pin_generics:
         pin_response_generics()
+    if args.overall != "bucket":
+        patch_overall_limit(args.overall)
+    what_ifs = [
+        name
+        for name, on in (
+            ("Response generics pinned", args.pin_generics),
+            (f"overall limit {args.overall}", args.overall != "bucket"),
+            (f"sender rate x{args.rate_margin:g}", args.rate_margin != 1.0),
+            ("paged drain_once", args.paged),
+        )
+        if on
+    ]
     limits = SandboxLimits().scaled(args.scale)
     chat_ids = [FIRST_CHAT_ID - i for i in range(args.groups)]
     print(
         f"fan-out of {args.groups} messages; limits x{args.scale:g}: {limits.to_dict()}; "
         f"sandbox {'in this process' if args.inline_sandbox else 'in its own process'}; "
-        f"{'Response generics pinned; ' if args.pin_generics else ''}"
+        f"{''.join(w + '; ' for w in what_ifs)}"
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{multiprocessing.cpu_count()} cores, {datetime.now():%Y-%m-%d %H:%M}",
         flush=True,
@@ -512,7 +658,9 @@ async def main_async(args: argparse.Namespace) -> list[Outcome]:
     details: list[str] = []
 
     async def towerbot(base_url: str, chats: list[int]) -> tuple[Outcome, str]:
-        return await run_towerbot(base_url, chats, limits, args.timeout, args.profile)
+        return await run_towerbot(
+            base_url, chats, limits, args.timeout, args.profile, args.rate_margin, args.paged
+        )
 
     async def naive(base_url: str, chats: list[int]) -> tuple[Outcome, str]:
         return await run_naive(base_url, chats, limits, args.naive_pause, args.timeout), ""
@@ -523,6 +671,8 @@ async def main_async(args: argparse.Namespace) -> list[Outcome]:
             if args.only not in (None, name):
                 continue
             outcome, text = await measure(name, run, chat_ids, limits, args.inline_sandbox)
+            if name == "towerbot" and what_ifs:
+                outcome.name += " + " + ", ".join(what_ifs)
             outcomes.append(outcome)
             if text:
                 details.append(text)

@@ -27,6 +27,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods.base import Response
 from aiogram.types import (
     BufferedInputFile,
     ForceReply,
@@ -47,6 +48,11 @@ from cascade.reachability import ReachabilityService
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 120.0
 IDLE_WAIT = 5.0
+PAGE_SECONDS = 1.0
+# aiogram parses every answer with pydantic's `Response[...]` generics, which pydantic
+# caches only weakly: each garbage collection dropped them and the next answer paid
+# 15-60 ms to rebuild one. Holding them here keeps sending at Telegram's pace.
+_RESPONSE_MODELS = (Response[Message], Response[bool])
 EDIT_WAIT = 2.0
 MAX_EDIT_WAITS = 60
 FLOOD_CHATS = 3
@@ -110,14 +116,24 @@ class Sender:
         return len(self._recent_429) >= FLOOD_CHATS
 
     async def run(self) -> None:
-        """Send until cancelled."""
+        """Send until cancelled, pacing through a page of due rows read once.
+
+        The page is read again when it runs out, when something new was committed,
+        and at least once a second (rows rescheduled in the meantime fall due).
+        """
         await self.recover()
+        page: list[OutboxRow] = []
+        read_at = -PAGE_SECONDS
         while True:
-            self.wakeup.clear()
             try:
-                progressed, wait = await self.drain_once()
+                if not page or self.wakeup.is_set() or self.monotonic() - read_at > PAGE_SECONDS:
+                    self.wakeup.clear()
+                    page = await self._due()
+                    read_at = self.monotonic()
+                progressed, wait = await self.drain_page(page)
             except Exception:
                 log.exception("sender loop failed; going on in a second")
+                page = []
                 await asyncio.sleep(1.0)
                 continue
             if progressed:
@@ -133,8 +149,14 @@ class Sender:
 
     async def drain_once(self) -> tuple[bool, float]:
         """Send every due row the limits allow now; returns (sent any, seconds to wait)."""
+        return await self.drain_page(await self._due())
+
+    async def _due(self) -> list[OutboxRow]:
         async with self.uow() as tx:
-            rows = await tx.outbox.due(self.wall(), lane=self.lane)
+            return await tx.outbox.due(self.wall(), lane=self.lane)
+
+    async def drain_page(self, rows: list[OutboxRow]) -> tuple[bool, float]:
+        """Send the rows of `rows` the limits allow now (removing them from the page)."""
         blocked: set[int] = set()
         wait = IDLE_WAIT
         batch: list[OutboxRow] = []
@@ -149,14 +171,22 @@ class Sender:
                 continue
             self.limiter.record(chat_id, self.monotonic())
             batch.append(row)
-        results = await asyncio.gather(*(self.deliver(row) for row in batch))
+        if not batch:
+            return False, wait
+        taken = {row.id for row in batch}
+        rows[:] = [row for row in rows if row.id not in taken]
+        async with self.uow() as tx:
+            for row in batch:
+                await tx.outbox.mark_sending(row)
+        results = await asyncio.gather(*(self.deliver(row, marked=True) for row in batch))
         return any(results), wait
 
-    async def deliver(self, row: OutboxRow) -> bool:
+    async def deliver(self, row: OutboxRow, marked: bool = False) -> bool:
         """Try one row; True when it left the queue (sent or failed for good)."""
         chat_id = row.message.chat_id
-        async with self.uow() as tx:
-            await tx.outbox.mark_sending(row)
+        if not marked:
+            async with self.uow() as tx:
+                await tx.outbox.mark_sending(row)
         try:
             if row.message.edit_of is not None:
                 return await self._edit(row)
