@@ -13,16 +13,24 @@ report and the completion chart are written.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
 import html
 import json
+import logging
 import math
 import random
 import re
+import resource
+import signal
 import sys
 import tempfile
 import time
+from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -36,6 +44,8 @@ from cascade.report import OrderReport, ReportFlavour
 from cascade.stats import completion
 from cascade.tower import Tower, Unit
 from fixtures import fixture_path
+
+log = logging.getLogger(__name__)
 
 ORDER_TEXTS = {
     "count": "统计本单元外地返回人数",
@@ -86,6 +96,7 @@ class SimulatedPeople:
         self.values: dict[str, int] = {}
         self.items: dict[str, list[str]] = {}
         self.answered: set[str] = set()
+        self.answer_errors = 0
 
     def delay(self, is_bottom: bool) -> float:
         """Real seconds this commander takes to answer."""
@@ -93,36 +104,52 @@ class SimulatedPeople:
         median = model.leaf_median if is_bottom else model.chief_median
         return self.rng.lognormvariate(math.log(median), model.sigma) / self.options.speed
 
-    async def watch(self, units: list[Unit], tower: Tower) -> None:
-        """One loop sees each order copy arrive and starts that commander's clock."""
-        waiting = {u.code: u for u in units}
-        tasks = []
-        try:
-            while waiting:
-                for code, unit in list(waiting.items()):
-                    copies = self.world.order_copies(unit.chat_id or 0, self.order_id)
-                    if copies:
-                        del waiting[code]
-                        bottom = not tower.children[code]
-                        tasks.append(
-                            asyncio.create_task(
-                                self.answer(
-                                    unit, bottom, copies[0]["message_id"], self.delay(bottom)
-                                )
-                            )
-                        )
-                await asyncio.sleep(0.05)
-            await asyncio.gather(*tasks)
-        finally:
-            for task in tasks:
-                task.cancel()
+    async def watch(
+        self, units: list[Unit], answering: list[Unit], tower: Tower, copies: CopyWatcher
+    ) -> None:
+        """See each order copy arrive (sandbox change events, no polling of every
+        chat) and answer for its commander once his delay has passed."""
+        data = f"ack:{self.order_id}"
+        targets = {u.chat_id: u for u in units if u.chat_id is not None}
+        will_answer = {u.code for u in answering}
+        due: list[tuple[float, int, Unit, bool, int]] = []  # (real time, serial, ...)
+        serial = 0
+        while targets or due:
+            while copies.events:
+                chat_id, message_id, at = copies.events.popleft()
+                unit = targets.get(chat_id)
+                if unit is None:
+                    continue
+                view = self.world.state.message(chat_id, message_id)
+                if not view or data not in _callback_data(view):
+                    continue
+                del targets[chat_id]
+                copies.arrived(at)
+                if unit.code in will_answer:
+                    bottom = not tower.children[unit.code]
+                    serial += 1
+                    item = (at + self.delay(bottom), serial, unit, bottom, message_id)
+                    heapq.heappush(due, item)
+            now = time.monotonic()
+            handled = 0
+            while due and due[0][0] <= now:
+                _, _, unit, bottom, copy_id = heapq.heappop(due)
+                try:
+                    self.answer(unit, bottom, copy_id)
+                except Exception:  # a person who cannot answer must not stop the drill
+                    self.answer_errors += 1
+                    log.exception("unit %s could not answer", unit.code)
+                handled += 1
+                if handled % 200 == 0:
+                    await asyncio.sleep(0)
+            wait = 0.05 if not due else min(0.05, max(0.0, due[0][0] - time.monotonic()))
+            await asyncio.sleep(wait)
 
-    async def answer(self, unit: Unit, is_bottom: bool, copy_id: int, delay: float) -> None:
+    def answer(self, unit: Unit, is_bottom: bool, copy_id: int) -> None:
         assert unit.chat_id is not None and unit.commander is not None
         commander = unit.commander.telegram_id
         assert commander is not None
         state = self.world.state
-        await asyncio.sleep(delay)
         state.press_button(unit.chat_id, copy_id, commander, f"ack:{self.order_id}")
         self.answered.add(unit.code)
         if not is_bottom or self.options.kind == "notice":
@@ -153,7 +180,10 @@ def drill_limits(speed: float, paid: bool) -> SenderLimits:
         TOWERBOT_CHAT_INTERVAL=1.0 / speed,
         TOWERBOT_GROUP_PER_MINUTE=max(1, int(20 * speed)),
         TOWERBOT_PAID_BROADCAST=paid,
-        TOWERBOT_PAID_RATE=min(1000.0, 1000.0 * speed) if paid else 1000.0,
+    ).model_copy(
+        # Paid broadcasts run N times faster too: at --speed 10 that is 10,000 a second of
+        # real time, above the 1,000 a real deployment may set (hence set after validation).
+        update={"paid_per_second": 1000.0 * speed}
     )
 
 
@@ -161,6 +191,7 @@ async def run_drill(options: DrillOptions) -> int:
     path = fixture_path(options.fixture)
     clock = ScaledClock(options.speed)
     policy = ClockPolicy()
+    began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="towerbot-drill-") as workdir:
         world = SandboxWorld(
             path,
@@ -171,11 +202,253 @@ async def run_drill(options: DrillOptions) -> int:
             sandbox_clock=lambda: clock.now().timestamp(),
             progress_seconds=max(1.0, 3.0 / options.speed),
         )
-        async with world:
-            return await _drill(world, options, policy)
+        # `timeout` (SIGTERM) ends a bounded run: the first one stops the people and
+        # reports the loop as it stands (like the silent units' give-up); a second one
+        # stops at once and writes what was measured.
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        terminated: list[bool] = []
+        first: list[float] = []
+
+        def terminate() -> None:
+            if not stop.is_set():
+                print("\n（收到 SIGTERM：结束演练并报告当前情况）", flush=True)
+                first.append(time.monotonic())
+                stop.set()
+                return
+            if time.monotonic() - first[0] < 2.0:  # `timeout` signals the child and its group
+                return
+            terminated.append(True)
+            if task is not None:
+                task.cancel()
+
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGTERM, terminate)
+        try:
+            async with world:
+                print(f"  准备 {time.monotonic() - began:.1f}s（读塔、沙盒登记、导入数据库）")
+                return await _drill(world, options, policy, stop)
+        except asyncio.CancelledError:
+            if not terminated:
+                raise
+            return 143  # stopped by SIGTERM, as a shell reports it
+        finally:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signal.SIGTERM)
 
 
-async def _drill(world: SandboxWorld, options: DrillOptions, policy: ClockPolicy) -> int:
+class CopyWatcher:
+    """Every message the bot sends, as the sandbox reports it (chat, message id,
+    real time); listening starts before the order is posted, so no copy is missed."""
+
+    def __init__(self, world: SandboxWorld) -> None:
+        self.state = world.state
+        self.events: deque[tuple[int, int, float]] = deque()
+        self.count = 0
+        self.first: float | None = None
+        self.last: float | None = None
+
+    def __enter__(self) -> CopyWatcher:
+        self.state.change_listeners.append(self._on_change)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.state.change_listeners.remove(self._on_change)
+
+    def _on_change(self, event: dict[str, Any]) -> None:
+        if event["type"] == "message" and event.get("bot_id") is not None:
+            self.events.append((event["chat_id"], event["message_id"], time.monotonic()))
+
+    def arrived(self, at: float) -> None:
+        """One order copy reached its group at `at` (real monotonic time)."""
+        self.count += 1
+        self.first = at if self.first is None else min(self.first, at)
+        self.last = at if self.last is None else max(self.last, at)
+
+
+class DrillMetrics:
+    """How the machine kept up: the issue transaction, updates handled, the sender's
+    real rate, the update backlog and memory, sampled once a real second."""
+
+    def __init__(self, world: SandboxWorld, speed: float) -> None:
+        self.world = world
+        self.speed = speed
+        self.started = time.monotonic()
+        self.cpu_started = _cpu_seconds()
+        self.issue: tuple[float, float] | None = None
+        self.updates = 0
+        self.update_seconds = 0.0
+        self.max_update_seconds = 0.0
+        self.answers = 0
+        self.answer_seconds = 0.0
+        self.samples: list[tuple[float, int, int, int]] = []  # t, sent+edited, updates, backlog
+        self.progress: dict[str, int] = {}
+        self.people: SimulatedPeople | None = None
+
+    def instrument(self) -> None:
+        """Time the order service's decisions and every update the dispatcher handles."""
+        bot = self.world.bot
+        orders = bot.orders
+        issue = orders.issue
+
+        async def timed_issue(*args: Any, **kwargs: Any) -> Any:
+            began = time.monotonic()
+            try:
+                return await issue(*args, **kwargs)
+            finally:
+                self.issue = (began, time.monotonic())
+
+        orders.issue = timed_issue  # type: ignore[method-assign]
+        for name in ("acknowledge", "report"):
+            setattr(orders, name, self._timed_answer(getattr(orders, name)))
+        feed = bot.dispatcher.feed_update
+
+        async def timed_feed(*args: Any, **kwargs: Any) -> Any:
+            began = time.monotonic()
+            try:
+                return await feed(*args, **kwargs)
+            finally:
+                spent = time.monotonic() - began
+                self.updates += 1
+                self.update_seconds += spent
+                self.max_update_seconds = max(self.max_update_seconds, spent)
+
+        bot.dispatcher.feed_update = timed_feed  # type: ignore[method-assign]
+
+    def _timed_answer(self, method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.monotonic()
+            try:
+                return await method(*args, **kwargs)
+            finally:
+                self.answers += 1
+                self.answer_seconds += time.monotonic() - began
+
+        return timed
+
+    def backlog(self) -> int:
+        bot = self.world.state.bot_by_token(self.world.bot.bot.token)
+        return len(bot.updates) if bot is not None else 0
+
+    async def sample(self) -> None:
+        while True:
+            stats = self.world.bot.sender.stats
+            self.samples.append(
+                (time.monotonic(), stats.sent + stats.edited, self.updates, self.backlog())
+            )
+            await asyncio.sleep(1.0)
+
+    def summary(self, copies: CopyWatcher) -> dict[str, Any]:
+        now = time.monotonic()
+        wall = now - self.started
+        cpu = _cpu_seconds() - self.cpu_started
+        issue_end = self.issue[1] if self.issue else None
+        fan_out = (
+            copies.last - issue_end if copies.last is not None and issue_end is not None else None
+        )
+        sent = self.samples[-1][1] if self.samples else 0
+        during = [  # the sender's samples while order copies were going out
+            x
+            for x in self.samples
+            if issue_end is not None and issue_end <= x[0] <= (copies.last or 0)
+        ]
+        fan_out_rate = (
+            round((during[-1][1] - during[0][1]) / (during[-1][0] - during[0][0]), 1)
+            if len(during) >= 2 and during[-1][0] > during[0][0]
+            else None
+        )
+        busy = [  # seconds in which the bot had updates waiting
+            (a, b) for a, b in zip(self.samples, self.samples[1:], strict=False) if a[3] > 0
+        ]
+        busy_seconds = sum(b[0] - a[0] for a, b in busy)
+        busy_updates = sum(b[2] - a[2] for a, b in busy)
+        return {
+            "wall_seconds": round(wall, 1),
+            "cpu_seconds": round(cpu, 1),
+            "cpu_share": round(cpu / wall, 2) if wall else None,
+            "peak_rss_mb": round(_peak_rss_mb(), 0),
+            "issue_seconds": round(self.issue[1] - self.issue[0], 2) if self.issue else None,
+            "order_copies_seen": copies.count,
+            "fan_out_real_seconds": round(fan_out, 1) if fan_out is not None else None,
+            "fan_out_simulated_seconds": round(fan_out * self.speed, 0)
+            if fan_out is not None
+            else None,
+            "fan_out_copies_per_real_second": round(copies.count / fan_out, 1) if fan_out else None,
+            "last_copy_after_order_simulated_seconds": round(
+                (copies.last - self.issue[0]) * self.speed
+            )
+            if copies.last is not None and self.issue
+            else None,
+            "sender_per_real_second_during_fan_out": fan_out_rate,
+            "sender_sent_and_edited": sent,
+            "sender_mean_per_real_second": round(sent / wall, 1) if wall else None,
+            "sender_peak_per_real_second_10s": _peak_rate(self.samples, 1),
+            "sender_target_per_real_second": self.world.bot.limits.rate,
+            "updates_handled": self.updates,
+            "update_mean_ms": round(1000 * self.update_seconds / self.updates, 2)
+            if self.updates
+            else None,
+            "update_max_ms": round(1000 * self.max_update_seconds, 1),
+            "updates_per_real_second_while_backlogged": round(busy_updates / busy_seconds, 1)
+            if busy_seconds
+            else None,
+            "updates_peak_per_real_second_10s": _peak_rate(self.samples, 2),
+            "seconds_with_update_backlog": round(busy_seconds, 0),
+            "max_update_backlog": max((s[3] for s in self.samples), default=0),
+            "answer_calls": self.answers,
+            "answer_call_mean_ms": round(1000 * self.answer_seconds / self.answers, 2)
+            if self.answers
+            else None,
+        }
+
+
+def _write_partial(options: DrillOptions, metrics: DrillMetrics, copies: CopyWatcher) -> None:
+    """A run stopped before the loop closed: how far it got and how the machine kept up."""
+    result: dict[str, Any] = {
+        "fixture": options.fixture,
+        "speed": options.speed,
+        "paid": options.paid,
+        "stopped_early": True,
+        "progress": metrics.progress,
+        "expected_total_so_far": metrics.people.expected_total() if metrics.people else None,
+        "sender": metrics.world.bot.sender.stats.model_dump(),
+        "performance": metrics.summary(copies),
+    }
+    options.out.mkdir(parents=True, exist_ok=True)
+    out = options.out / "drill-partial.json"
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\n（演练被中止）已写入 {out}")
+    print("  " + json.dumps(result["progress"], ensure_ascii=False))
+    print("  性能：" + "，".join(f"{k}={v}" for k, v in result["performance"].items()))
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _peak_rate(samples: list[tuple[float, int, int, int]], column: int) -> float | None:
+    """The highest rate of a counter column over any 10 s window of samples."""
+    best: float | None = None
+    j = 0
+    for i in range(len(samples)):
+        while samples[i][0] - samples[j][0] > 10.0:
+            j += 1
+        span = samples[i][0] - samples[j][0]
+        if span >= 5.0:
+            rate = (samples[i][column] - samples[j][column]) / span
+            best = rate if best is None else max(best, rate)
+    return round(best, 1) if best is not None else None
+
+
+async def _drill(
+    world: SandboxWorld, options: DrillOptions, policy: ClockPolicy, stop: asyncio.Event
+) -> int:
     tower = world.tower
     root = tower.root()
     assert root.chat_id is not None and root.commander is not None
@@ -184,38 +457,94 @@ async def _drill(world: SandboxWorld, options: DrillOptions, policy: ClockPolicy
     command = f"/order 15m {options.kind} {ORDER_TEXTS[options.kind]}"
     print(f"▶ {root.name}（{len(tower) - 1} 个下级单元）指挥长 {root.commander.name}: {command}")
     print(f"  速度 ×{options.speed:g}，沉默比例 {options.silent:.0%}，种子 {options.seed}")
+    metrics = DrillMetrics(world, options.speed)
+    metrics.instrument()
+    sampler = asyncio.create_task(metrics.sample())
+    with CopyWatcher(world) as copies:
+        try:
+            return await _run_order(
+                world, options, policy, root, hq, command, metrics, copies, stop
+            )
+        except asyncio.CancelledError:
+            _write_partial(options, metrics, copies)
+            raise
+        finally:
+            sampler.cancel()
+            await asyncio.gather(sampler, return_exceptions=True)
+
+
+async def _run_order(
+    world: SandboxWorld,
+    options: DrillOptions,
+    policy: ClockPolicy,
+    root: Unit,
+    hq: int,
+    command: str,
+    metrics: DrillMetrics,
+    copies: CopyWatcher,
+    stop: asyncio.Event,
+) -> int:
+    tower = world.tower
+    assert root.chat_id is not None
     started = time.monotonic()
     world.state.post_message(root.chat_id, hq, command)
     order_id = await _wait_order(world, root.code)
+    if metrics.issue is not None:
+        print(f"  下达事务 {metrics.issue[1] - metrics.issue[0]:.1f}s（实际）")
     people = SimulatedPeople(world, order_id, options)
+    metrics.people = people
     units = [u for u in tower.walk() if u.code != root.code]
     silent = set(people.rng.sample([u.code for u in units], round(options.silent * len(units))))
     answering = [u for u in units if u.code not in silent]
-    watcher = asyncio.create_task(people.watch(answering, tower))
+    watcher = asyncio.create_task(people.watch(units, answering, tower, copies))
     give_up = DURATION + policy.escalation_interval * 2
     while True:
-        _, report = await world.bot.queries.status(order_id, root.chat_id)
-        simulated = world.bot.clock.now() - report.order.created_at
+        async with world.bot.db.transaction() as tx:  # two rows, not the whole order
+            order = await tx.orders.get(order_id)
+            roots = await tx.orders.chain(order_id, root.code)
+        assert order is not None
+        simulated = world.bot.clock.now() - order.created_at
+        metrics.progress = {
+            "done": order.done_targets,
+            "targets": order.total_targets,
+            "subtotal": roots[0].subtotal if roots else 0,
+            "simulated_seconds": round(simulated.total_seconds()),
+        }
+        percent = 100 * order.done_targets // max(1, order.total_targets)
         line = (
-            f"\r  进度 {report.done}/{report.total} ({report.percent}%) 合计 {report.total_value}"
-            f"  模拟用时 {_minutes(simulated)}  实际 {time.monotonic() - started:.0f}s "
+            f"\r  进度 {order.done_targets}/{order.total_targets} ({percent}%)"
+            f" 合计 {roots[0].subtotal if roots else 0}"
+            f"  模拟用时 {_minutes(simulated)}  实际 {time.monotonic() - started:.0f}s"
+            f"  已发 {copies.count} 份  待处理更新 {metrics.backlog()} "
         )
         sys.stdout.write(line)
         sys.stdout.flush()
-        if report.order.status is OrderStatus.DONE or (silent and simulated > give_up):
+        if watcher.done() and watcher.exception() is not None:
+            raise RuntimeError("the simulated people stopped") from watcher.exception()
+        if order.status is OrderStatus.DONE or (silent and simulated > give_up) or stop.is_set():
             break
         await asyncio.sleep(0.25)
     print()
     watcher.cancel()
     await asyncio.gather(watcher, return_exceptions=True)
-    await _settle(world)
+    await _settle(world, seconds=300 if stop.is_set() else 600)
     _, report = await world.bot.queries.status(order_id, root.chat_id)
     if report.order.status is OrderStatus.DONE:
         print(await _report_text(world, order_id, "final_report"))
+    elif stop.is_set():
+        print(f"（演练提前结束：以下为模拟用时 {_minutes(simulated)} 时的情况）")
+        print(await _current_report(world, order_id, root))
     else:  # silent units: the loop as it stands after the escalation rounds
         print(f"（有单元始终未回复：以下为截止后 {_minutes(give_up - DURATION)} 的情况）")
         print(await _current_report(world, order_id, root))
-    return await _write_outputs(world, options, order_id, root, tower, people, silent, report)
+    performance = metrics.summary(copies)
+    performance["answer_errors"] = people.answer_errors
+    performance["stopped_early_at_simulated_seconds"] = (
+        round(simulated.total_seconds()) if stop.is_set() else None
+    )
+    return await _write_outputs(
+        world, options, order_id, root, tower, people, silent, report, performance
+    )
 
 
 async def _write_outputs(
@@ -227,6 +556,7 @@ async def _write_outputs(
     people: SimulatedPeople,
     silent: set[str],
     report: OrderReport,
+    performance: dict[str, Any],
 ) -> int:
     async with world.bot.db.transaction() as tx:
         order = await tx.orders.get(order_id)
@@ -268,6 +598,8 @@ async def _write_outputs(
         "pending_units": report.pending_units,
         "loop_held_15_minutes": held,
         "sender": world.bot.sender.stats.model_dump(),
+        "paid": options.paid,
+        "performance": performance,
     }
     out = options.out / "drill-report.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -275,6 +607,7 @@ async def _write_outputs(
         verdict = "✓ 汇总与各单元上报一致" if result["totals_match"] else "✗ 汇总不一致"
         print(f"{verdict}: 上报合计 {expected}，机器人汇总 {report.total_value}")
     print(f"15 分钟闭环：{'达成' if held else '未达成'}；报告 {out}，图表 {chart}")
+    print("  性能：" + "，".join(f"{k}={v}" for k, v in performance.items()))
     return 0 if result["totals_match"] else 1
 
 
@@ -293,11 +626,12 @@ async def _wait_order(world: SandboxWorld, root_code: str) -> int:
     raise RuntimeError("the order was not issued; see the HQ group for the bot's answer")
 
 
-async def _settle(world: SandboxWorld) -> None:
+async def _settle(world: SandboxWorld, seconds: float = 600) -> None:
     """Let the bot take in every answer already posted (it handles updates in order)."""
     token = world.bot.bot.token
-    for _ in range(400):
-        if not world.state.pending_updates(token):
+    for _ in range(int(seconds / 0.05)):  # a city-sized backlog takes a while
+        bot = world.state.bot_by_token(token)
+        if bot is None or not bot.updates:
             break
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
@@ -322,3 +656,13 @@ async def _report_text(world: SandboxWorld, order_id: int, purpose: str) -> str:
             return str(view["text"]) if view else ""
         await asyncio.sleep(0.1)
     return "(the report was not delivered in time)"
+
+
+def _callback_data(view: dict[str, Any]) -> set[str]:
+    markup = view.get("reply_markup") or {}
+    return {
+        str(button.get("callback_data"))
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if button.get("callback_data") is not None
+    }

@@ -94,11 +94,25 @@ class ProgressService:
         """Queue one edit for every dirty board; returns how many were queued."""
         queued = 0
         async with self.uow() as tx:
-            for order_id, code in await tx.timers.take_dirty(limit):
-                order = await tx.orders.get(order_id)
+            dirty = await tx.timers.take_dirty(limit)
+            dirty_set = set(dirty)
+            orders: dict[int, Order | None] = {}
+            # When the issuer's board is dirty its subtree is the whole order: read it once
+            # and draw every dirty board of that order from it (at city scale the boards of
+            # the level-1 units alone would read the order again).
+            whole: dict[int, Subtree] = {}
+            for order_id, code in dirty:
+                if order_id not in orders:
+                    orders[order_id] = await tx.orders.get(order_id)
+                order = orders[order_id]
                 if order is None:
                     continue
-                subtree = Subtree(await tx.orders.targets(order_id, under=code))
+                if order_id not in whole and (order_id, order.issuer_unit) in dirty_set:
+                    whole[order_id] = Subtree(await tx.orders.targets(order_id))
+                if order_id in whole:
+                    subtree = whole[order_id]
+                else:
+                    subtree = Subtree(await tx.orders.targets(order_id, under=code))
                 board = await render_board(tx, self.presenter, order, code, subtree, self.clock)
                 if board is None:
                     continue

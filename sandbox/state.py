@@ -105,6 +105,9 @@ class SandboxState:
         self.users: dict[int, UserRecord] = {}
         self.chats: dict[int, ChatRecord] = {}
         self.conversations: dict[tuple[int, int], Conversation] = {}
+        # The same conversations by chat (in creation order), so reading one chat
+        # does not scan every conversation of a 37,000-group tower.
+        self._chat_conversations: dict[int, dict[int, Conversation]] = {}
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
@@ -484,8 +487,8 @@ class SandboxState:
         (default: all of them, by date)."""
         conversations = [
             conversation
-            for (conv_chat, conv_bot), conversation in self.conversations.items()
-            if conv_chat == chat_id and (bot_id is None or conv_bot in (0, bot_id))
+            for conv_bot, conversation in self._chat_conversations.get(chat_id, {}).items()
+            if bot_id is None or conv_bot in (0, bot_id)
         ]
         records = [r for c in conversations for r in c.messages.values()]
         if len(conversations) > 1:
@@ -1138,6 +1141,7 @@ class SandboxState:
         if conversation is None:
             conversation = Conversation(chat_id=chat.id, bot_id=bot_id)
             self.conversations[key] = conversation
+            self._chat_conversations.setdefault(chat.id, {})[bot_id] = conversation
         return conversation
 
     @staticmethod

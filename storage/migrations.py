@@ -189,3 +189,12 @@ MIGRATIONS.append(
     )
     """
 )
+
+MIGRATIONS.append(
+    # 5: the sender asks for the earliest pending row after every pass it could not
+    # send in; without this index that is a scan of every pending row (33 ms with the
+    # 46,000 rows of one order to all of Yiwu), holding the database each time.
+    """
+    CREATE INDEX outbox_pending_due ON outbox(status, not_before)
+    """
+)

@@ -51,7 +51,9 @@ class SqliteOutboxRepository:
         where, args = await self._lane_filter(lane)
         sql = (
             "SELECT id, attempts, chat_id, payload, document FROM outbox "
-            f"WHERE status = 'pending' AND not_before <= ? {where} ORDER BY priority, id LIMIT ?"
+            # `+not_before`: walk outbox_due in priority order; the planner would otherwise
+            # pick outbox_pending_due for the range and sort every due row to take 200.
+            f"WHERE status = 'pending' AND +not_before <= ? {where} ORDER BY priority, id LIMIT ?"
         )
         async with self.conn.execute(sql, (now, *args, limit)) as cur:
             rows = await cur.fetchall()
