@@ -61,7 +61,7 @@ class PeopleModel(BaseModel):
 
     chief_median: float = 60.0
     leaf_median: float = 120.0
-    sigma: float = 0.8
+    sigma: float = 0.6
 
     @classmethod
     def parse(cls, text: str) -> PeopleModel:
