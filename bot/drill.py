@@ -39,7 +39,7 @@ from bot.settings import SenderLimits
 from bot.world import SandboxWorld
 from cascade.clock import ScaledClock
 from cascade.deadlines import ClockPolicy
-from cascade.orders import OrderStatus
+from cascade.orders import OrderStatus, TargetState
 from cascade.report import OrderReport, ReportFlavour
 from cascade.stats import completion
 from cascade.tower import Tower, Unit
@@ -589,6 +589,7 @@ async def _write_outputs(
         "expected_total": expected,
         "reported_total": report.total_value,
         "totals_match": options.kind == "notice" or expected == report.total_value,
+        "values_checked": _check_values(options, people, states),
         "done": report.done,
         "targets": report.total,
         "time_to_seconds": {str(k): v for k, v in report.time_to.items()},
@@ -609,6 +610,26 @@ async def _write_outputs(
     print(f"15 分钟闭环：{'达成' if held else '未达成'}；报告 {out}，图表 {chart}")
     print("  性能：" + "，".join(f"{k}={v}" for k, v in performance.items()))
     return 0 if result["totals_match"] else 1
+
+
+def _check_values(
+    options: DrillOptions, people: SimulatedPeople, states: list[TargetState]
+) -> dict[str, int] | None:
+    """Unit by unit, what the bot recorded against what each commander sent (count
+    orders): meaningful even when a stopped run left answers queued for the bot."""
+    if options.kind != "count":
+        return None
+    recorded = {s.unit_code: s.value for s in states if s.is_bottom and s.value is not None}
+    return {
+        "sent_by_people": len(people.values),
+        "recorded_by_bot": len(recorded),
+        "recorded_but_different": sum(
+            1 for code, value in recorded.items() if people.values.get(code) != value
+        ),
+        "recorded_sum": sum(v for v in recorded.values() if v is not None),
+        "sent_sum_of_recorded_units": sum(people.values.get(code, 0) for code in recorded),
+        "still_queued": len(set(people.values) - set(recorded)),
+    }
 
 
 def _minutes(delta: timedelta) -> str:
