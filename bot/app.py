@@ -24,6 +24,7 @@ from bot.formatting import Formatter
 from bot.i18n import Texts
 from bot.incident_presenter import BotIncidentPresenter
 from bot.presenter import BotPresenter
+from bot.presses import PressAnswerGuard
 from bot.replier import Replier
 from bot.routers import all_routers
 from bot.routers.tower_state import ColourWords
@@ -93,6 +94,7 @@ class TowerBot:
         self.runs_timers = runs_timers
         self.daily_at = daily_at
         self.bot = Bot(token, session=session)
+        session.middleware(PressAnswerGuard())
         self.clock = clock or SystemClock()
         self.texts = Texts()
         self.fmt = Formatter(self.texts, timezone)

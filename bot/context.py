@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message, TelegramObject, Update
 from pydantic import BaseModel
 
 from bot.i18n import Texts
@@ -40,7 +40,8 @@ class ContextMiddleware(BaseMiddleware):
         inner: object = event.event if isinstance(event, Update) else event
         message = inner.message if isinstance(inner, CallbackQuery) else inner
         user = getattr(inner, "from_user", None)
-        if not isinstance(message, Message) or user is None:
+        # A press on a message too old for Telegram to include still names its chat.
+        if not isinstance(message, Message | InaccessibleMessage) or user is None:
             return await handler(event, data)
         async with self.uow() as tx:
             unit = await tx.tower.by_chat(message.chat.id)

@@ -1,15 +1,18 @@
-"""Commands nobody handles get one line pointing to /help, never silence.
+"""Commands and presses nobody handles get one line, never silence.
 
-Commands addressed to another bot (`/start@otherbot`) are left alone.
+Commands addressed to another bot (`/start@otherbot`) are left alone. A press
+whose data no handler matches — an old button, forged or malformed data such
+as ``ACK:1`` or ``ack:1:2``, an id out of range — is answered "no longer valid".
 """
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.context import ChatContext
 from bot.html import esc
+from bot.i18n import Texts
 from bot.replier import Replier
 
 
@@ -23,8 +26,14 @@ async def unknown_command(message: Message, bot: Bot, ctx: ChatContext, replier:
     await replier.say(ctx, "error-unknown-command", command=esc(command[:40]))
 
 
+async def unknown_press(query: CallbackQuery, texts: Texts, ctx: ChatContext | None = None) -> None:
+    locale = ctx.locale if ctx is not None else texts.pick(query.from_user.language_code)
+    await query.answer(texts.get(locale, "press-stale"))
+
+
 def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="fallback")
     router.message.register(unknown_command, F.text.startswith("/"))
+    router.callback_query.register(unknown_press)
     return router

@@ -198,3 +198,6 @@ error-unknown-unit = There is no unit with code { $code }.
 error-chat-bound-elsewhere = This group is already bound to "{ $unit }" and cannot be bound to another unit.
 error-slot-taken = This seat in "{ $unit }" is already taken. If that is wrong, ask your commander.
 error-bind-usage = Form: /bind CODE, e.g. /bind ts-01
+
+# A press whose data no handler matches (old, forged or malformed).
+press-stale = This button is no longer valid; please use the latest message.
