@@ -17,7 +17,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeDefault
 
-from bot import errors
+from bot import errors, once
 from bot.context import ContextMiddleware
 from bot.daily import DailyReport, install_daily
 from bot.formatting import Formatter
@@ -153,6 +153,7 @@ class TowerBot:
             incidents=self.incidents,
             colours=self.colours,
         )
+        once.install(dp, self.db)
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
         dp.include_router(errors.build())
         for router in all_routers():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage import processed
 from storage.migrations import MIGRATIONS
 from storage.uow import SqliteUnitOfWork
 
@@ -78,15 +79,26 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
-        """One unit of work: commits when the block ends, rolls back if it raises."""
+        """One unit of work: commits when the block ends, rolls back if it raises.
+
+        The first transaction of an incoming update that changes anything also
+        records the update (storage/processed.py), before the same COMMIT.
+        """
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
             uow = SqliteUnitOfWork(self.conn)
+            changes = self.conn.total_changes
             try:
                 yield uow
+                # The incoming update that caused this decision is recorded with it.
+                mark = processed.pending_mark(self.conn.total_changes != changes)
+                if mark is not None:
+                    await processed.record(self.conn, mark)
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
+            if mark is not None:
+                mark.recorded = True
         if uow.outbox.added:
             self.committed.set()

@@ -198,3 +198,18 @@ MIGRATIONS.append(
     CREATE INDEX outbox_pending_due ON outbox(status, not_before)
     """
 )
+
+MIGRATIONS.append(
+    # 6: updates that took effect, written in the same transaction as the decision
+    # they caused (storage/processed.py), so a replayed update is skipped. `key`
+    # names the message or press itself, in case it comes again under a new id.
+    """
+    CREATE TABLE processed_updates (
+        bot_id INTEGER NOT NULL,
+        update_id INTEGER NOT NULL,
+        key TEXT,
+        PRIMARY KEY (bot_id, update_id)
+    );
+    CREATE UNIQUE INDEX processed_updates_key ON processed_updates(bot_id, key)
+    """
+)

@@ -1,0 +1,99 @@
+"""Each incoming update takes effect once: its id is recorded with its decision.
+
+Telegram learns that an update was handled only at the next poll, so a crash
+between a decision's commit and that poll hands the same update over again
+after the restart; a server may also deliver one update twice. The bot marks
+the update it is handling (`handling`, a context variable); the first
+transaction of that update that changes anything writes a `processed_updates`
+row **before its COMMIT**, so the decision and the record of the update that
+caused it are durable together or not at all. A later delivery of the same
+update id — or of the same message or press under another update id — is
+found by `already_handled` and skipped; a delivery racing the first is
+stopped by the table's unique keys at commit (`AlreadyHandled`, rolled back).
+
+Only the task that handles the update records it: timers or tasks started
+from inside a handler inherit the context variable but are not the update's
+decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import aiosqlite
+
+# Telegram keeps undelivered updates for 24 hours; ids this far behind the
+# newest can never come back, so their rows are pruned now and then.
+KEEP_IDS = 1_000_000
+PRUNE_EVERY = 1_000
+
+
+class AlreadyHandled(BaseException):
+    """This update (or its message or press) was recorded by an earlier delivery.
+
+    A BaseException so the error handlers' `except Exception` paths never turn
+    it into an apology: the middleware that marked the update swallows it.
+    """
+
+
+@dataclass
+class UpdateMark:
+    bot_id: int
+    update_id: int
+    key: str | None
+    task: asyncio.Task[object] | None = field(default=None)
+    recorded: bool = False
+
+
+_current: contextvars.ContextVar[UpdateMark | None] = contextvars.ContextVar(
+    "towerbot_update", default=None
+)
+
+
+@contextmanager
+def handling(bot_id: int, update_id: int, key: str | None) -> Iterator[UpdateMark]:
+    """Mark the update the current task is handling, for the length of the block."""
+    mark = UpdateMark(bot_id, update_id, key, asyncio.current_task())
+    token = _current.set(mark)
+    try:
+        yield mark
+    finally:
+        _current.reset(token)
+
+
+def pending_mark(changed: bool) -> UpdateMark | None:
+    """The update this transaction must record, if it is the update's first change."""
+    mark = _current.get()
+    if mark is None or mark.recorded or not changed or mark.task is not asyncio.current_task():
+        return None
+    return mark
+
+
+async def record(conn: aiosqlite.Connection, mark: UpdateMark) -> None:
+    """Write the update's row inside the open transaction (raises AlreadyHandled)."""
+    try:
+        await conn.execute(
+            "INSERT INTO processed_updates (bot_id, update_id, key) VALUES (?, ?, ?)",
+            (mark.bot_id, mark.update_id, mark.key),
+        )
+    except aiosqlite.IntegrityError as exc:
+        raise AlreadyHandled(f"update {mark.update_id} ({mark.key}) was handled before") from exc
+    if mark.update_id % PRUNE_EVERY == 0:
+        await conn.execute(
+            "DELETE FROM processed_updates WHERE bot_id = ? AND update_id < ?",
+            (mark.bot_id, mark.update_id - KEEP_IDS),
+        )
+
+
+async def already_handled(
+    conn: aiosqlite.Connection, bot_id: int, update_id: int, key: str | None
+) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM processed_updates WHERE bot_id = ? AND (update_id = ? OR key = ?)",
+        (bot_id, update_id, key),
+    ) as cur:
+        return await cur.fetchone() is not None
