@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 
 from bot import charts
 from bot.formatting import Formatter
-from bot.html import esc
 from bot.i18n import Texts
 from cascade.errors import Refused
 from cascade.outgoing import OutgoingMessage, Priority
@@ -58,7 +57,7 @@ def parse_days(args: str | None) -> int:
         return DEFAULT_DAYS
     match = _DAYS.match(raw)
     if not match or not 1 <= int(match.group(1)) <= MAX_DAYS:
-        raise Refused("daily-bad-days", value=esc(raw[:20]), max=MAX_DAYS)
+        raise Refused("daily-bad-days", value=raw[:20], max=MAX_DAYS)
     return int(match.group(1))
 
 
@@ -98,7 +97,7 @@ def _counts(counts: DayCounts) -> dict[str, int]:
 
 
 def _unit_name(texts: Texts, locale: str, tally: Tally, row: UnitTally) -> str:
-    name = esc(row.unit.name)
+    name = row.unit.name
     if row.unit.code == tally.scope.code:
         return texts.get(locale, "daily-unit-own", unit=name)
     return name
@@ -113,7 +112,7 @@ def _unit_lines(
     rows.sort(key=lambda rc: (-rc[1].returnees, -rc[1].central, -rc[1].home))
     if not rows:
         return [texts.get(locale, "daily-units-none")]
-    lines = [
+    lines: list[str] = [
         texts.get(
             locale, "daily-unit", unit=_unit_name(texts, locale, tally, row), **_counts(counts)
         )
@@ -126,8 +125,8 @@ def _unit_lines(
 
 def daily_text(texts: Texts, locale: str, tally: Tally) -> str:
     """`/daily`: one line per day (oldest first), the total, then the breakdown."""
-    unit = esc(tally.scope.name)
-    lines = [texts.get(locale, "daily-head", unit=unit, days=len(tally.days))]
+    unit = tally.scope.name
+    lines: list[str] = [texts.get(locale, "daily-head", unit=unit, days=len(tally.days))]
     for day in tally.days:
         lines.append(texts.get(locale, "daily-day", day=day_label(day.day), **_counts(day)))
     if len(tally.days) > 1:
@@ -152,10 +151,8 @@ def _change(now: int, before: int) -> str:
 def report_text(texts: Texts, locale: str, tally: Tally) -> str:
     """The evening report: today, the change since yesterday, the trend, today by unit."""
     today = tally.last
-    lines = [
-        texts.get(
-            locale, "daily-report-head", day=today.day.isoformat(), unit=esc(tally.scope.name)
-        ),
+    lines: list[str] = [
+        texts.get(locale, "daily-report-head", day=today.day.isoformat(), unit=tally.scope.name),
         texts.get(
             locale, "daily-report-today", returnees=today.returnees, incidents=today.incidents
         ),
@@ -211,13 +208,13 @@ class DailyLabels:
 
 def chart_labels(texts: Texts, locale: str, unit: str) -> DailyLabels:
     return DailyLabels(
-        title=texts.get(locale, "daily-chart-title", unit=unit),
-        xlabel=texts.get(locale, "daily-chart-xlabel"),
-        ylabel=texts.get(locale, "daily-chart-ylabel"),
-        returnees=texts.get(locale, "daily-chart-returnees"),
-        central=texts.get(locale, "daily-chart-central"),
-        home=texts.get(locale, "daily-chart-home"),
-        registered=texts.get(locale, "daily-chart-registered"),
+        title=texts.plain(locale, "daily-chart-title", unit=unit),
+        xlabel=texts.plain(locale, "daily-chart-xlabel"),
+        ylabel=texts.plain(locale, "daily-chart-ylabel"),
+        returnees=texts.plain(locale, "daily-chart-returnees"),
+        central=texts.plain(locale, "daily-chart-central"),
+        home=texts.plain(locale, "daily-chart-home"),
+        registered=texts.plain(locale, "daily-chart-registered"),
     )
 
 
@@ -316,7 +313,7 @@ class DailyReport:
         locale = self.texts.pick(scope.locale)
         text = report_text(self.texts, locale, tally)
         png = await chart_png(self.texts, locale, tally)
-        caption = self.texts.get(locale, "daily-caption", unit=esc(scope.name), days=TREND_DAYS)
+        caption = self.texts.get(locale, "daily-caption", unit=scope.name, days=TREND_DAYS)
         day = tally.last.day.isoformat()
         async with self.uow() as tx:
             await tx.outbox.add(

@@ -16,6 +16,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
 from bot.context import ChatContext
+from bot.html import plain
 from bot.replier import Replier
 from cascade.errors import Refused
 
@@ -26,7 +27,7 @@ async def _tell(event: ErrorEvent, replier: Replier, ctx: ChatContext | None, te
     query = event.update.callback_query
     try:
         if query is not None:
-            await query.answer(text[:200], show_alert=True)
+            await query.answer(plain(text)[:200], show_alert=True)
         elif ctx is not None:
             await replier.text(ctx, text)
     except Exception:

@@ -1,12 +1,21 @@
 """Wording helpers shared by the presenter and the query handlers: times,
-durations and per-level lists, in the unit's language and time zone."""
+durations and per-level lists, in the unit's language and time zone.
+
+Times are written as people read them: a deadline carries its date when it is
+not today (截止 3月5日 05:16), a duration is words (10分钟, 9分18秒, 99小时;
+10 minutes, 9 min 18 s, 99 hours), never "10m00s".
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.html import Markup, join
 from bot.i18n import Texts
+
+WEEK = 7 * 86400
 
 
 class Formatter:
@@ -17,25 +26,58 @@ class Formatter:
     def clock(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).strftime("%H:%M")
 
-    def seconds(self, value: float | None) -> str:
+    def moment(self, locale: str, moment: datetime, now: datetime) -> Markup:
+        """ "05:16" when `moment` is on `now`'s local date, else with the date."""
+        local, today = moment.astimezone(self.tz), now.astimezone(self.tz)
+        if local.date() == today.date():
+            return Markup(local.strftime("%H:%M"))
+        key = "time-date" if local.year == today.year else "time-date-year"
+        return self.texts.get(
+            locale,
+            key,
+            year=local.year,
+            month=local.month,
+            day=local.day,
+            clock=local.strftime("%H:%M"),
+        )
+
+    def seconds(self, locale: str, value: float | None) -> Markup:
+        """A span in words: 45秒, 9分18秒, 10分钟, 1小时30分钟, 99小时, 8天2小时."""
         if value is None:
-            return "—"
-        total = round(value)
-        hours, rest = divmod(total, 3600)
-        minutes, secs = divmod(rest, 60)
+            return Markup("—")
+        total = max(0, round(value))
+        get = self.texts.get
+        if total < 60:
+            return get(locale, "time-s", n=total)
+        if total < 3600:
+            minutes, secs = divmod(total, 60)
+            if secs == 0:
+                return get(locale, "time-m", n=minutes)
+            return self._parts(
+                locale, [get(locale, "time-m-short", n=minutes), get(locale, "time-s", n=secs)]
+            )
+        minutes = total // 60
+        days, rest = divmod(minutes, 1440) if total >= WEEK else (0, minutes)
+        hours, minutes = divmod(rest, 60)
+        parts = []
+        if days:
+            parts.append(get(locale, "time-d", n=days))
         if hours:
-            return f"{hours}h{minutes:02d}m"
+            parts.append(get(locale, "time-h", n=hours))
         if minutes:
-            return f"{minutes}m{secs:02d}s"
-        return f"{secs}s"
+            parts.append(get(locale, "time-m", n=minutes))
+        return self._parts(locale, parts)
 
-    def duration(self, delta: timedelta) -> str:
-        return self.seconds(delta.total_seconds())
+    def duration(self, locale: str, delta: timedelta) -> Markup:
+        return self.seconds(locale, delta.total_seconds())
 
-    def level(self, locale: str, level: int) -> str:
+    def _parts(self, locale: str, parts: list[Markup]) -> Markup:
+        return join("" if self.texts.pick(locale) != "en" else " ", parts)
+
+    def level(self, locale: str, level: int) -> Markup:
         return self.texts.get(locale, "level-name", level=level)
 
-    def levels(self, locale: str, by_level: dict[int, int]) -> str:
+    def levels(self, locale: str, by_level: dict[int, int]) -> Markup:
         return self.join(
             locale,
             [
@@ -44,5 +86,6 @@ class Formatter:
             ],
         )
 
-    def join(self, locale: str, parts: list[str]) -> str:
-        return (", " if self.texts.pick(locale) == "en" else "、").join(parts)
+    def join(self, locale: str, parts: Iterable[object]) -> Markup:
+        """A list in the locale's way (、 or ", "); plain parts are escaped."""
+        return join(", " if self.texts.pick(locale) == "en" else "、", parts)

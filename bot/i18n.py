@@ -2,8 +2,9 @@
 
 Every user-visible sentence lives in `bot/locales/<locale>/*.ftl` (one file per
 feature);
-handlers and the presenter only name keys. Arguments are HTML-escaped by the
-caller where they come from people, so a name like "<b>" can't break markup.
+handlers and the presenter only name keys. Every argument is HTML-escaped
+here, once, unless it is `Markup` (a rendered text, a mention): so a name like
+"<b>" can't break markup and nothing is escaped twice. The result is `Markup`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.runtime.types import fluent_number
 from fluent.syntax import ast
+
+from bot.html import Markup, esc, plain
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LOCALE = "zh-Hans"
@@ -43,7 +46,7 @@ class Texts:
             return locale
         return "en" if locale.lower().startswith("en") else DEFAULT_LOCALE
 
-    def get(self, locale: str | None, key: str, **args: object) -> str:
+    def get(self, locale: str | None, key: str, **args: object) -> Markup:
         bundle = self.bundles[self.pick(locale)]
         message = bundle.get_message(key) if bundle.has_message(key) else None
         if message is None or message.value is None:
@@ -56,16 +59,20 @@ class Texts:
         text, errors = bundle.format_pattern(message.value, {k: _arg(v) for k, v in args.items()})
         if errors:
             raise ValueError(f"text {key!r}: {errors}")
-        return str(text)
+        return Markup(text)
+
+    def plain(self, locale: str | None, key: str, **args: object) -> str:
+        """The text as a person sees it where no HTML is parsed (toasts, buttons, charts)."""
+        return plain(self.get(locale, key, **args))
 
     def keys(self, locale: str) -> set[str]:
         return set(self._keys[locale])
 
 
 def _arg(value: object) -> object:
-    """Numbers as plain digits (no locale grouping surprises), the rest as text."""
+    """Numbers as plain digits (no locale grouping surprises), the rest as HTML."""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return fluent_number(value, useGrouping=False)
-    return str(value)
+    return str(esc(value))

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from bot.callbacks import IncidentCallback
 from bot.formatting import Formatter
-from bot.html import esc, mention
+from bot.html import mention
 from bot.i18n import Texts
 from cascade import masking
 from cascade.incident_service import loop_minutes
@@ -27,7 +27,7 @@ class BotIncidentPresenter:
 
     def _button(self, loc: str, incident: Incident, action: str, key: str) -> Button:
         data = IncidentCallback(incident_id=incident.id, action=action).pack()
-        return Button(text=self.t.get(loc, key), callback_data=data)
+        return Button(text=self.t.plain(loc, key), callback_data=data)
 
     def _arrival(self, loc: str, value: date | datetime | None) -> str:
         if value is None:
@@ -54,12 +54,12 @@ class BotIncidentPresenter:
             loc,
             "returnee-fields",
             count=str(report.count) if report.count is not None else unknown,
-            origin=esc(report.origin or unknown),
-            via=esc(self.fmt.join(loc, report.via) if report.via else unknown),
+            origin=report.origin or unknown,
+            via=self.fmt.join(loc, report.via) if report.via else unknown,
             arrival=self._arrival(loc, report.arrival),
-            address=esc(address),
-            phone=esc(phone),
-            names=esc(names),
+            address=address,
+            phone=phone,
+            names=names,
         )
 
     def _risk(self, loc: str, incident: Incident) -> str:
@@ -72,7 +72,7 @@ class BotIncidentPresenter:
             loc,
             "returnee-draft",
             id=str(incident.id),
-            unit=esc(unit.name),
+            unit=unit.name,
             fields=self._fields(loc, incident, masked=True),
             risk=self._risk(loc, incident),
             questions=self.t.get(loc, "returnee-questions", items=self.fmt.join(loc, questions))
@@ -106,11 +106,11 @@ class BotIncidentPresenter:
             loc,
             head,
             id=str(incident.id),
-            unit=esc(unit.name),
+            unit=unit.name,
             commander=mention(group.commander_name, group.commander_id),
             fields=self._fields(loc, incident, masked=True),
             risk=self._risk(loc, incident),
-            overdue=self.fmt.duration(overdue or timedelta(0)),
+            overdue=self.fmt.duration(loc, overdue or timedelta(0)),
             state=state,
         )
         buttons: list[list[Button]] = []
@@ -136,20 +136,20 @@ class BotIncidentPresenter:
                 loc,
                 "returnee-details",
                 id=str(incident.id),
-                unit=esc(unit.name),
+                unit=unit.name,
                 reporter=mention(str(incident.reporter_id), incident.reporter_id),
                 fields=self._fields(loc, incident, masked=False),
-                ids=esc(self.fmt.join(loc, incident.report.id_numbers))
+                ids=self.fmt.join(loc, incident.report.id_numbers)
                 if incident.report.id_numbers
                 else self.t.get(loc, "returnee-unknown"),
-                text=esc(incident.text),
+                text=incident.text,
                 risk=self._risk(loc, incident),
             )
         )
 
     def stage(self, incident: Incident, unit: UnitRef, handler: UnitRef | None) -> Rendered:
         loc = unit.locale
-        name = esc(handler.name) if handler else ""
+        name = handler.name if handler else ""
         if incident.stage is Stage.OPEN:
             text = self.t.get(loc, "returnee-stage-open", id=str(incident.id), handler=name)
         elif incident.stage is Stage.DISPOSED and incident.disposition is not None:

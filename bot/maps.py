@@ -194,12 +194,12 @@ def map_labels(texts: Texts, locale: str, lay: MapLayout, when: str, use_names: 
     unit = lay.scope.name if use_names else lay.scope.code
     counts = lay.scope_view.counts
     legend = {
-        colour: texts.get(locale, f"map-legend-{colour.value}", count=counts[colour])
+        colour: texts.plain(locale, f"map-legend-{colour.value}", count=counts[colour])
         for colour in COLOURS_WORST_FIRST
     }
     hidden = ""
     if lay.hidden_columns:
-        hidden = texts.get(
+        hidden = texts.plain(
             locale,
             "map-hidden",
             count=lay.hidden_columns,
@@ -207,8 +207,8 @@ def map_labels(texts: Texts, locale: str, lay: MapLayout, when: str, use_names: 
             yellow=lay.hidden_counts.get(Colour.YELLOW, 0),
         )
     return MapLabels(
-        title=texts.get(locale, "map-title", unit=unit, units=lay.scope_view.size),
-        subtitle=texts.get(locale, "map-subtitle", time=when),
+        title=texts.plain(locale, "map-title", unit=unit, units=lay.scope_view.size),
+        subtitle=texts.plain(locale, "map-subtitle", time=when),
         legend=legend,
         hidden=hidden,
         use_names=use_names,

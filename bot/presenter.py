@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.callbacks import AckCallback
 from bot.formatting import Formatter
-from bot.html import esc, mention
+from bot.html import join, mention
 from bot.i18n import Texts
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import Button, Rendered
@@ -42,10 +42,10 @@ class BotPresenter:
             "order-copy",
             order=str(order.id),
             kind=self.kind(loc, order.kind),
-            issuer=esc(issuer.name),
-            text=esc(order.text),
-            deadline=self.fmt.clock(order.deadline_at),
-            duration=self.fmt.duration(order.deadline_at - order.created_at),
+            issuer=issuer.name,
+            text=order.text,
+            deadline=self.fmt.moment(loc, order.deadline_at, order.created_at),
+            duration=self.fmt.duration(loc, order.deadline_at - order.created_at),
             how=self.t.get(loc, how_key, order=str(order.id)),
         )
         ack = Button(
@@ -62,8 +62,8 @@ class BotPresenter:
                 "order-issued",
                 order=str(order.id),
                 kind=self.kind(loc, order.kind),
-                duration=self.fmt.duration(order.deadline_at - order.created_at),
-                deadline=self.fmt.clock(order.deadline_at),
+                duration=self.fmt.duration(loc, order.deadline_at - order.created_at),
+                deadline=self.fmt.moment(loc, order.deadline_at, order.created_at),
                 targets=sum(by_level.values()),
                 levels=self.fmt.levels(loc, by_level),
             )
@@ -80,12 +80,10 @@ class BotPresenter:
             late += self.t.get(loc, "answer-late")
         if order.kind is OrderKind.LIST:
             text = self.t.get(
-                loc, "answer-list", unit=esc(unit.name), count=len(state.items or []), late=late
+                loc, "answer-list", unit=unit.name, count=len(state.items or []), late=late
             )
         else:
-            text = self.t.get(
-                loc, "answer-count", unit=esc(unit.name), value=state.value, late=late
-            )
+            text = self.t.get(loc, "answer-count", unit=unit.name, value=state.value, late=late)
         return Rendered(text=text)
 
     def _total(self, locale: str, order: Order, value: int) -> str:
@@ -115,13 +113,13 @@ class BotPresenter:
                 loc,
                 "child-done",
                 order=str(order.id),
-                unit=esc(child.name),
+                unit=child.name,
                 total=self._total(loc, order, state.subtotal),
             )
         )
 
     def names(self, locale: str, codes: list[str], refs: dict[str, UnitRef]) -> str:
-        shown = [esc(refs[c].name) if c in refs else esc(c) for c in codes[:MAX_NAMES]]
+        shown = [refs[c].name if c in refs else c for c in codes[:MAX_NAMES]]
         text = self.fmt.join(locale, shown)
         if len(codes) > MAX_NAMES:
             text += " " + self.t.get(locale, "report-more", count=len(codes) - MAX_NAMES)
@@ -151,16 +149,16 @@ class BotPresenter:
                 "final-report",
                 order=str(order.id),
                 title=self.t.get(loc, f"report-title-{flavour.value}"),
-                text=esc(order.text),
+                text=order.text,
                 done=report.done,
                 total=report.total,
                 percent=report.percent,
                 accuracy=f"{report.done}/{report.total}",
                 value=self.value_line(loc, report),
-                first=self.fmt.seconds(report.first_answer_seconds),
-                t50=self.fmt.seconds(report.time_to.get(50)),
-                t90=self.fmt.seconds(report.time_to.get(90)),
-                t100=self.fmt.seconds(report.time_to.get(100)),
+                first=self.fmt.seconds(loc, report.first_answer_seconds),
+                t50=self.fmt.seconds(loc, report.time_to.get(50)),
+                t90=self.fmt.seconds(loc, report.time_to.get(90)),
+                t100=self.fmt.seconds(loc, report.time_to.get(100)),
                 levels=self.fmt.join(
                     loc,
                     [
@@ -168,13 +166,13 @@ class BotPresenter:
                             loc,
                             "report-level",
                             level=self.fmt.level(loc, s.level),
-                            median=self.fmt.seconds(s.median_seconds),
-                            p90=self.fmt.seconds(s.p90_seconds),
+                            median=self.fmt.seconds(loc, s.median_seconds),
+                            p90=self.fmt.seconds(loc, s.p90_seconds),
                         )
                         for s in report.levels
                     ],
                 ),
-                late="\n".join(tail),
+                late=join("\n", tail),
             )
         )
 
@@ -210,10 +208,10 @@ class BotPresenter:
                 loc,
                 "reminder",
                 order=str(order.id),
-                text=esc(_short(order.text)),
-                unit=esc(unit.name),
+                text=_short(order.text),
+                unit=unit.name,
                 commander=mention(unit.commander_name, unit.commander_id),
-                remaining=self.fmt.duration(remaining),
+                remaining=self.fmt.duration(loc, remaining),
                 late=self.t.get(loc, "sent-late") if late else "",
             )
         )
@@ -232,7 +230,7 @@ class BotPresenter:
             self.t.get(
                 loc,
                 "escalation-unit",
-                unit=esc(u.name),
+                unit=u.name,
                 commander=mention(u.commander_name, u.commander_id),
             )
             for u in pending[:MAX_LINES]
@@ -244,10 +242,10 @@ class BotPresenter:
                 loc,
                 "escalation" if round_ == 0 else "escalation-again",
                 order=str(order.id),
-                text=esc(_short(order.text)),
+                text=_short(order.text),
                 count=len(pending),
-                units="\n".join(lines),
-                overdue=self.fmt.duration(overdue),
+                units=join("\n", lines),
+                overdue=self.fmt.duration(loc, overdue),
                 late=self.t.get(loc, "sent-late") if late else "",
             )
         )
@@ -268,9 +266,7 @@ class BotPresenter:
         lines = []
         for child, child_done, child_total in children[:MAX_LINES]:
             key = "progress-child-done" if child_done == child_total else "progress-child"
-            lines.append(
-                self.t.get(loc, key, unit=esc(child.name), done=child_done, total=child_total)
-            )
+            lines.append(self.t.get(loc, key, unit=child.name, done=child_done, total=child_total))
         if len(children) > MAX_LINES:
             lines.append(self.t.get(loc, "pending-more", count=len(children) - MAX_LINES))
         if order.status is OrderStatus.CANCELLED:
@@ -279,7 +275,7 @@ class BotPresenter:
             clock = self.t.get(loc, "status-done")
         elif now < order.deadline_at:
             clock = self.t.get(
-                loc, "status-remaining", time=self.fmt.duration(order.deadline_at - now)
+                loc, "status-remaining", time=self.fmt.duration(loc, order.deadline_at - now)
             )
         else:
             clock = self.t.get(loc, "status-overdue")
@@ -290,20 +286,20 @@ class BotPresenter:
             extra += "\n" + self.t.get(
                 loc,
                 "report-late",
-                units=self.fmt.join(loc, [esc(u.name) for u in late[:MAX_NAMES]]),
+                units=self.fmt.join(loc, [u.name for u in late[:MAX_NAMES]]),
             )
         return Rendered(
             text=self.t.get(
                 loc,
                 "progress",
                 order=str(order.id),
-                text=esc(_short(order.text)),
+                text=_short(order.text),
                 bar=bar(percent),
                 done=done,
                 total=total,
                 percent=percent,
                 clock=clock,
-                children="\n".join(lines),
+                children=join("\n", lines),
                 extra=extra,
                 updated=self.fmt.clock(now),
             )
@@ -314,13 +310,13 @@ class BotPresenter:
             text=self.t.get(
                 parent.locale,
                 "unreachable",
-                unit=esc(unit.name),
+                unit=unit.name,
                 commander=mention(unit.commander_name, unit.commander_id),
             )
         )
 
     def reachable_again(self, unit: UnitRef, parent: UnitRef) -> Rendered:
-        return Rendered(text=self.t.get(parent.locale, "reachable-again", unit=esc(unit.name)))
+        return Rendered(text=self.t.get(parent.locale, "reachable-again", unit=unit.name))
 
     def bind_refused(
         self, unit: UnitRef, parent: UnitRef, chat_title: str, user_id: int
@@ -329,8 +325,8 @@ class BotPresenter:
             text=self.t.get(
                 parent.locale,
                 "bind-refused-report",
-                unit=esc(unit.name),
-                chat=esc(chat_title),
+                unit=unit.name,
+                chat=chat_title,
                 who=mention(str(user_id), user_id),
             )
         )

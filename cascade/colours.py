@@ -18,7 +18,6 @@ the target's and the setter's groups, all in one transaction.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -131,8 +130,8 @@ def colour_map(
 
 
 def echo(value: str, limit: int = 40) -> str:
-    """What a person typed, cut short, as safe text for a (Telegram HTML) refusal."""
-    return html.escape(value[:limit], quote=False)
+    """What a person typed, cut short for a refusal (the bot escapes it when rendering)."""
+    return value[:limit]
 
 
 def parse_colour(word: str) -> Colour | None:

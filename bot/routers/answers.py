@@ -28,9 +28,9 @@ async def ack_pressed(
     outcome = await orders.acknowledge(callback_data.order_id, ctx.chat_id, ctx.user_id)
     if outcome.needs_value:
         kind = texts.get(ctx.locale, f"kind-{outcome.kind.value}")
-        text = texts.get(ctx.locale, "ack-needs-value", kind=kind)
+        text = texts.plain(ctx.locale, "ack-needs-value", kind=kind)
     else:
-        text = texts.get(ctx.locale, "ack-done" if outcome.first else "ack-again")
+        text = texts.plain(ctx.locale, "ack-done" if outcome.first else "ack-again")
     await query.answer(text)
 
 

@@ -21,7 +21,6 @@ from aiogram.types import Message
 from bot import charts
 from bot.context import ChatContext
 from bot.formatting import Formatter
-from bot.html import esc
 from bot.i18n import Texts
 from bot.parsing import optional_order_id
 from bot.replier import Replier
@@ -58,7 +57,7 @@ async def export(
         ctx.locale,
         "export-caption",
         order=str(view.order.id),
-        unit=esc(unit.name),
+        unit=unit.name,
         count=len(view.rows),
     )
     await replier.file(ctx, data, f"order-{view.order.id}.csv", caption)
@@ -69,22 +68,22 @@ def chart_labels(
 ) -> charts.ChartLabels:
     """The chart's texts in `locale`; `unit` (a name or a code) goes in the title if given."""
     order = str(completion.order.id)
-    title = texts.get(locale, "chart-title", order=order)
+    title = texts.plain(locale, "chart-title", order=order)
     if unit:
-        title = texts.get(locale, "chart-title-unit", title=title, unit=unit)
+        title = texts.plain(locale, "chart-title-unit", title=title, unit=unit)
     lines: dict[int | None, str] = {
-        line.level: texts.get(
+        line.level: texts.plain(
             locale, "chart-level", level=line.level, done=line.done, total=line.total
         )
         for line in completion.levels
     }
     overall = completion.overall
-    lines[None] = texts.get(locale, "chart-total", done=overall.done, total=overall.total)
+    lines[None] = texts.plain(locale, "chart-total", done=overall.done, total=overall.total)
     return charts.ChartLabels(
         title=title,
-        xlabel=texts.get(locale, "chart-xlabel"),
-        ylabel=texts.get(locale, "chart-ylabel"),
-        deadline=texts.get(locale, "chart-deadline"),
+        xlabel=texts.plain(locale, "chart-xlabel"),
+        ylabel=texts.plain(locale, "chart-ylabel"),
+        deadline=texts.plain(locale, "chart-deadline"),
         lines=lines,
     )
 
@@ -124,7 +123,7 @@ async def chart(
         ctx.locale,
         "chart-caption",
         order=str(completion.order.id),
-        unit=esc(unit.name),
+        unit=unit.name,
         done=overall.done,
         total=overall.total,
         percent=100 if overall.total == 0 else math.floor(100 * overall.done / overall.total),
@@ -145,13 +144,13 @@ async def stats(
 
 
 def stats_text(texts: Texts, fmt: Formatter, locale: str, view: StatsView) -> str:
-    summary, unit = view.summary, esc(view.unit.name)
+    summary, unit = view.summary, view.unit.name
     if summary.orders == 0:
         return texts.get(locale, "stats-none", days=view.days, unit=unit)
     lines = [
         texts.get(locale, "stats-head", days=view.days, unit=unit),
         texts.get(locale, "stats-orders", orders=summary.orders, finished=summary.finished),
-        texts.get(locale, "stats-median", time=fmt.seconds(summary.median_seconds_to_full)),
+        texts.get(locale, "stats-median", time=fmt.seconds(locale, summary.median_seconds_to_full)),
     ]
     if summary.on_time_percent is None:
         lines.append(texts.get(locale, "stats-on-time-none"))
@@ -170,7 +169,7 @@ def stats_text(texts: Texts, fmt: Formatter, locale: str, view: StatsView) -> st
     for rank, slow in enumerate(summary.slowest, start=1):
         ref = view.units.get(slow.code)
         time = (
-            fmt.seconds(slow.median_seconds)
+            fmt.seconds(locale, slow.median_seconds)
             if math.isfinite(slow.median_seconds)
             else texts.get(locale, "stats-no-answer")
         )
@@ -179,7 +178,7 @@ def stats_text(texts: Texts, fmt: Formatter, locale: str, view: StatsView) -> st
                 locale,
                 "stats-slowest",
                 rank=rank,
-                unit=esc(ref.name if ref else slow.code),
+                unit=ref.name if ref else slow.code,
                 level=fmt.level(locale, slow.level),
                 time=time,
                 answered=slow.answered,

@@ -11,7 +11,6 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import ChatContext
-from bot.html import esc
 from bot.i18n import Texts
 from bot.replier import Replier
 
@@ -23,12 +22,12 @@ async def unknown_command(message: Message, bot: Bot, ctx: ChatContext, replier:
         me = await bot.me()
         if addressee.lower() != (me.username or "").lower():
             return
-    await replier.say(ctx, "error-unknown-command", command=esc(command[:40]))
+    await replier.say(ctx, "error-unknown-command", command=command[:40])
 
 
 async def unknown_press(query: CallbackQuery, texts: Texts, ctx: ChatContext | None = None) -> None:
     locale = ctx.locale if ctx is not None else texts.pick(query.from_user.language_code)
-    await query.answer(texts.get(locale, "press-stale"))
+    await query.answer(texts.plain(locale, "press-stale"))
 
 
 def build() -> Router:

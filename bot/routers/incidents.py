@@ -61,7 +61,7 @@ async def returnee(
 
 async def _ask(ctx: ChatContext, replier: Replier, step: str) -> None:
     skip = Button(
-        text=replier.texts.get(ctx.locale, "returnee-form-skip"),
+        text=replier.texts.plain(ctx.locale, "returnee-form-skip"),
         callback_data=ReturneeFormCallback(step=step).pack(),
     )
     text = replier.texts.get(ctx.locale, f"returnee-form-{step}")
@@ -116,7 +116,7 @@ async def form_skip(
 ) -> None:
     current = (await state.get_state() or "").split(":")[-1]
     if current != callback_data.step:
-        await query.answer(replier.texts.get(ctx.locale, "form-expired"), show_alert=True)
+        await query.answer(replier.texts.plain(ctx.locale, "form-expired"), show_alert=True)
         return
     await query.answer()
     await _next(ctx, state, replier, incidents, callback_data.step, None)
@@ -142,16 +142,16 @@ async def pressed(
     t = replier.texts
     if action == "confirm":
         await incidents.confirm(incident_id, ctx.chat_id, ctx.user_id)
-        await query.answer(t.get(ctx.locale, "returnee-confirmed"))
+        await query.answer(t.plain(ctx.locale, "returnee-confirmed"))
     elif action == "discard":
         await incidents.discard(incident_id, ctx.user_id)
-        await query.answer(t.get(ctx.locale, "returnee-discarded"))
+        await query.answer(t.plain(ctx.locale, "returnee-discarded"))
     elif action == "done":
         await incidents.done(incident_id, ctx.chat_id, ctx.user_id)
-        await query.answer(t.get(ctx.locale, "returnee-done"))
+        await query.answer(t.plain(ctx.locale, "returnee-done"))
     elif action in {d.value for d in Disposition}:
         await incidents.dispose(incident_id, ctx.chat_id, ctx.user_id, Disposition(action))
-        await query.answer(t.get(ctx.locale, f"disposition-{action}"))
+        await query.answer(t.plain(ctx.locale, f"disposition-{action}"))
     else:
         raise Refused("form-expired")
 

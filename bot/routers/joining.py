@@ -16,7 +16,6 @@ from aiogram.types import Message
 
 from bot.context import ChatContext
 from bot.formatting import Formatter
-from bot.html import esc
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.joining import JoiningService
@@ -36,7 +35,7 @@ async def invite(
     sheet = await joining.invite_sheet(ctx.chat_id, ctx.user_id, code)
     unit_name = ctx.unit.name if ctx.unit else ""
     if not sheet:
-        await replier.say(ctx, "invite-none", unit=esc(unit_name))
+        await replier.say(ctx, "invite-none", unit=unit_name)
         return
     me = await bot.me()
     base = f"https://t.me/{me.username}"
@@ -62,7 +61,7 @@ async def invite(
                 ]
             )
     caption = replier.texts.get(
-        ctx.locale, "invite-caption", unit=esc(unit_name), count=len(sheet), people=people
+        ctx.locale, "invite-caption", unit=unit_name, count=len(sheet), people=people
     )
     data = buffer.getvalue().encode("utf-8-sig")
     await replier.file(
@@ -84,9 +83,7 @@ async def start_in_group(
     if not result.bound:
         raise Refused("not-allowed-bind", unit=result.unit.name)
     unit = result.unit
-    await replier.say(
-        ctx, "bind-done", unit=esc(unit.name), level=fmt.level(unit.locale, unit.level)
-    )
+    await replier.say(ctx, "bind-done", unit=unit.name, level=fmt.level(unit.locale, unit.level))
 
 
 async def bind(
@@ -101,9 +98,7 @@ async def bind(
     if not code:
         raise Refused("bind-usage")
     unit = await joining.bind_by_code(ctx.chat_id, ctx.user_id, code)
-    await replier.say(
-        ctx, "bind-done", unit=esc(unit.name), level=fmt.level(unit.locale, unit.level)
-    )
+    await replier.say(ctx, "bind-done", unit=unit.name, level=fmt.level(unit.locale, unit.level))
 
 
 async def start_in_private(
@@ -115,9 +110,7 @@ async def start_in_private(
 ) -> None:
     unit, slot = await joining.claim(ctx.user_id, command.args or "")
     position = replier.texts.get(ctx.locale, f"position-{slot.position.value}")
-    await replier.say(
-        ctx, "claim-done", unit=esc(unit.name), position=position, name=esc(slot.name)
-    )
+    await replier.say(ctx, "claim-done", unit=unit.name, position=position, name=slot.name)
 
 
 def build() -> Router:

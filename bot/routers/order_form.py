@@ -18,10 +18,10 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import FormCallback
 from bot.context import ChatContext
 from bot.formatting import Formatter
-from bot.html import esc
+from bot.html import plain
 from bot.replier import Replier
 from cascade.errors import Refused
-from cascade.numerals import format_duration, parse_duration
+from cascade.numerals import parse_duration
 from cascade.order_service import OrderService
 from cascade.orders import MAX_ORDER_TEXT, OrderKind
 from cascade.outgoing import Button
@@ -38,7 +38,7 @@ class OrderForm(StatesGroup):
 
 
 def _button(label: str, step: str, value: str) -> Button:
-    return Button(text=label, callback_data=FormCallback(step=step, value=value).pack())
+    return Button(text=plain(label), callback_data=FormCallback(step=step, value=value).pack())
 
 
 async def start_form(
@@ -71,11 +71,12 @@ async def form_kind(
     ctx: ChatContext,
     state: FSMContext,
     replier: Replier,
+    fmt: Formatter,
 ) -> None:
     await state.update_data(kind=OrderKind(callback_data.value).value)
     await state.set_state(OrderForm.duration)
     t = replier.texts
-    row = [_button(d, "duration", d) for d in DURATIONS]
+    row = [_button(fmt.duration(ctx.locale, parse_duration(d)), "duration", d) for d in DURATIONS]
     cancel = [_button(t.get(ctx.locale, "form-cancel"), "cancel", "-")]
     await query.answer()
     await replier.text(ctx, t.get(ctx.locale, "form-ask-duration"), buttons=[row, cancel])
@@ -100,8 +101,8 @@ async def form_duration(
         ctx.locale,
         "form-preview",
         kind=t.get(ctx.locale, f"kind-{data['kind']}"),
-        duration=format_duration(duration),
-        text=esc(data["text"]),
+        duration=fmt.duration(ctx.locale, duration),
+        text=data["text"],
         targets=sum(by_level.values()),
         levels=fmt.levels(ctx.locale, by_level),
     )
@@ -134,11 +135,11 @@ async def form_cancel(
     query: CallbackQuery, ctx: ChatContext, state: FSMContext, replier: Replier
 ) -> None:
     await state.clear()
-    await query.answer(replier.texts.get(ctx.locale, "form-cancelled"))
+    await query.answer(replier.texts.plain(ctx.locale, "form-cancelled"))
 
 
 async def form_expired(query: CallbackQuery, ctx: ChatContext, replier: Replier) -> None:
-    await query.answer(replier.texts.get(ctx.locale, "form-expired"), show_alert=True)
+    await query.answer(replier.texts.plain(ctx.locale, "form-expired"), show_alert=True)
 
 
 def build() -> Router:

@@ -8,7 +8,7 @@ from aiogram.types import Message
 
 from bot.context import ChatContext
 from bot.formatting import Formatter
-from bot.html import esc, mention
+from bot.html import join, mention
 from bot.parsing import optional_order_id
 from bot.presenter import BotPresenter
 from bot.replier import Replier
@@ -45,7 +45,7 @@ async def status(
         key = "status-total-count" if order.kind is OrderKind.COUNT else "status-total-list"
         value = t.get(loc, key, value=report.total_value) + "\n"
     remaining = (
-        t.get(loc, "status-remaining", time=fmt.seconds(report.remaining_seconds))
+        t.get(loc, "status-remaining", time=fmt.seconds(loc, report.remaining_seconds))
         if report.remaining_seconds > 0
         else t.get(loc, "status-overdue")
     )
@@ -55,18 +55,18 @@ async def status(
         order=str(order.id),
         kind=presenter.kind(loc, order.kind),
         state=t.get(loc, f"status-{order.status.value}"),
-        text=esc(order.text),
+        text=order.text,
         done=report.done,
         total=report.total,
         percent=report.percent,
         levels=levels,
         value=value,
-        elapsed=fmt.seconds(report.elapsed_seconds),
+        elapsed=fmt.seconds(loc, report.elapsed_seconds),
         remaining=remaining if order.status is OrderStatus.OPEN else "",
     )
     unreachable = [u for u in await queries.subtree(ctx.chat_id) if u.unreachable]
     if unreachable:
-        names = fmt.join(loc, [esc(u.name) for u in unreachable[:MAX_TREE_LINES]])
+        names = fmt.join(loc, [u.name for u in unreachable[:MAX_TREE_LINES]])
         text = text.rstrip(" ·\n") + "\n" + t.get(loc, "status-unreachable", units=names)
     await replier.text(ctx, text.rstrip(" ·\n"))
 
@@ -80,7 +80,7 @@ async def tree(
     top = units[0]
     summary = views[top.code]
     lines = [
-        t.get(loc, "tree-head", unit=esc(top.name), count=len(units) - 1),
+        t.get(loc, "tree-head", unit=top.name, count=len(units) - 1),
         t.get(
             loc,
             "colour-tree-summary",
@@ -113,7 +113,7 @@ async def tree(
             "tree-unit",
             indent="  " * max(0, unit.level - top.level - 1),
             mark=COLOUR_MARK[view.rolled],
-            unit=esc(unit.name),
+            unit=unit.name,
             level=fmt.level(loc, unit.level),
             state=state,
         )
@@ -146,12 +146,12 @@ async def pending(
     for group in view.groups:
         if shown >= MAX_PENDING_LINES:
             break
-        lines.append(t.get(loc, "pending-group", parent=esc(group.parent.name)))
+        lines.append(t.get(loc, "pending-group", parent=group.parent.name))
         for unit in group.units:
             if shown >= MAX_PENDING_LINES:
                 break
             who = mention(unit.commander_name, unit.commander_id)
-            lines.append(t.get(loc, "pending-unit", unit=esc(unit.name), commander=who))
+            lines.append(t.get(loc, "pending-unit", unit=unit.name, commander=who))
             shown += 1
     if count > shown:
         lines.append(t.get(loc, "pending-more", count=count - shown))
@@ -173,12 +173,12 @@ async def whoami(
             t.get(
                 loc,
                 "whoami-seat",
-                unit=esc(unit.name),
+                unit=unit.name,
                 level=fmt.level(loc, unit.level),
                 position=t.get(loc, f"position-{seat.membership.position.value}"),
             )
         )
-        chain = " → ".join(esc(u.name) for u in reversed(seat.chain))
+        chain = join(" → ", [u.name for u in reversed(seat.chain)])
         lines.append(t.get(loc, "whoami-chain", chain=chain))
     await replier.text(ctx, "\n".join(lines))
 

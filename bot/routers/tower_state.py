@@ -20,7 +20,7 @@ from bot import daily as tallies_text
 from bot import maps
 from bot.context import ChatContext
 from bot.formatting import Formatter
-from bot.html import esc
+from bot.html import join
 from bot.i18n import Texts
 from bot.replier import Replier
 from cascade import masking
@@ -58,7 +58,7 @@ class ColourWords:
     def _setter(self, change: ColourChange, locale: str) -> str:
         if change.setter_unit is None:
             return self.t.get(locale, "colour-setter-hq")
-        return esc(change.setter_unit.name)
+        return change.setter_unit.name
 
     def _still(self, change: ColourChange, locale: str) -> str:
         if change.effective is change.colour or change.effective is Colour.GREEN:
@@ -66,7 +66,7 @@ class ColourWords:
         return "\n" + self.t.get(
             locale,
             "colour-still",
-            unit=esc(change.unit.name),
+            unit=change.unit.name,
             count=change.open_incidents,
             colour=self.t.get(locale, "colour-name", colour=change.effective.value),
         )
@@ -74,7 +74,7 @@ class ColourWords:
     def _cleared_reason(self, change: ColourChange, locale: str) -> str:
         if not change.reason:
             return ""
-        return self.t.get(locale, "colour-cleared-reason", reason=esc(change.reason))
+        return self.t.get(locale, "colour-cleared-reason", reason=change.reason)
 
     def colour_notice(self, change: ColourChange, group: UnitRef) -> Rendered:
         loc = self.t.pick(group.locale)
@@ -83,7 +83,7 @@ class ColourWords:
                 loc,
                 "colour-notice-cleared",
                 setter=self._setter(change, loc),
-                unit=esc(change.unit.name),
+                unit=change.unit.name,
                 reason=self._cleared_reason(change, loc),
             ).rstrip()
         else:
@@ -92,9 +92,9 @@ class ColourWords:
                 "colour-notice",
                 mark=MARK[change.colour],
                 setter=self._setter(change, loc),
-                unit=esc(change.unit.name),
+                unit=change.unit.name,
                 colour=self.t.get(loc, "colour-name", colour=change.colour.value),
-                reason=esc(change.reason or ""),
+                reason=change.reason or "",
             )
         return Rendered(text=text + self._still(change, loc))
 
@@ -104,7 +104,7 @@ class ColourWords:
             text = self.t.get(
                 loc,
                 "colour-cleared",
-                unit=esc(change.unit.name),
+                unit=change.unit.name,
                 reason=self._cleared_reason(change, loc),
             ).rstrip()
         else:
@@ -112,9 +112,9 @@ class ColourWords:
                 loc,
                 "colour-set",
                 mark=MARK[change.colour],
-                unit=esc(change.unit.name),
+                unit=change.unit.name,
                 colour=self.t.get(loc, "colour-name", colour=change.colour.value),
-                reason=esc(change.reason or ""),
+                reason=change.reason or "",
             )
         return Rendered(text=text + self._still(change, loc))
 
@@ -170,7 +170,7 @@ async def map_command(
     caption = replier.texts.get(
         ctx.locale,
         "map-caption",
-        unit=esc(tree.scope.name),
+        unit=tree.scope.name,
         red=counts[Colour.RED],
         yellow=counts[Colour.YELLOW],
         green=counts[Colour.GREEN],
@@ -193,7 +193,7 @@ async def daily(
     tally = await queries.daily(ctx.chat_id, days, fmt.tz)
     await replier.text(ctx, tallies_text.daily_text(replier.texts, ctx.locale, tally))
     png = await tallies_text.chart_png(replier.texts, ctx.locale, tally)
-    caption = replier.texts.get(ctx.locale, "daily-caption", unit=esc(tally.scope.name), days=days)
+    caption = replier.texts.get(ctx.locale, "daily-caption", unit=tally.scope.name, days=days)
     filename = f"daily-{tally.scope.code}-{tally.last.day.isoformat()}.png"
     await replier.file(ctx, png, filename, caption, photo=True)
 
@@ -223,13 +223,13 @@ def incident_line(
         else texts.get(locale, "inclist-people-unknown")
     )
     origin = (
-        esc(masking.scrub(report.origin, report))
+        masking.scrub(report.origin, report)
         if report.origin
         else texts.get(locale, "inclist-origin-unknown")
     )
     via = ""
     if report.via:
-        places = "、".join(esc(masking.scrub(v, report)) for v in report.via)
+        places = join("、", [masking.scrub(v, report) for v in report.via])
         via = texts.get(locale, "inclist-via", places=places)
     disposition = (
         texts.get(locale, f"inclist-disposition-{incident.disposition.value}")
@@ -248,7 +248,7 @@ def incident_line(
         "inclist-line",
         mark="🔴" if incident.high_risk else "🟡",
         id=str(incident.id),
-        unit=esc(unit.name if unit else incident.unit_code),
+        unit=unit.name if unit else incident.unit_code,
         people=people,
         route=texts.get(locale, "inclist-route", origin=origin, via=via),
         state=state,
@@ -258,10 +258,12 @@ def incident_line(
 
 
 def incidents_text(texts: Texts, locale: str, view: IncidentList, now: datetime) -> str:
-    unit = esc(view.scope.name)
+    unit = view.scope.name
     if not view.incidents:
         return texts.get(locale, "inclist-none", unit=unit, which=view.which)
-    lines = [texts.get(locale, "inclist-head", unit=unit, which=view.which, count=view.total)]
+    lines: list[str] = [
+        texts.get(locale, "inclist-head", unit=unit, which=view.which, count=view.total)
+    ]
     for incident in view.incidents[:MAX_INCIDENT_LINES]:
         lines.append(
             incident_line(texts, locale, incident, view.units.get(incident.unit_code), now)

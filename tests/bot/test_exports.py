@@ -248,7 +248,7 @@ async def test_stats_count_the_orders_of_the_unit(harness: Harness) -> None:
     assert lines[:5] == [
         "📊 <b>近 7 天统计</b>（塔山村）",
         "指令 2 条，全部完成 1 条",
-        "完成 100% 用时（中位数）：3m40s",
+        "完成 100% 用时（中位数）：3分40秒",
         "按时完成：1/2（50%）",
         "回复最慢的单元（回复用时中位数）：",
     ]

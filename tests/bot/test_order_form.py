@@ -67,7 +67,7 @@ async def test_the_whole_form_issues_the_order(harness: Harness) -> None:
     assert preview.text is not None
     assert "将发往 236 个单元" in preview.text
     assert "2级 12 个" in preview.text and "3级 224 个" in preview.text
-    assert "统计数字" in preview.text and "20m" in preview.text
+    assert "统计数字" in preview.text and "20分钟内" in preview.text
     assert "&lt;b&gt;今晚&lt;/b&gt;" in (h.session.sends(HQ_CHAT)[-1].text)  # escaped
     assert await order_rows(h) == 0, "nothing is decided before the confirmation"
     assert h.session.copies() == []
@@ -82,7 +82,7 @@ async def test_the_whole_form_issues_the_order(harness: Harness) -> None:
     assert isinstance(markup, InlineKeyboardMarkup)
     assert AckCallback.unpack(markup.inline_keyboard[0][0].callback_data or "").order_id == 1
     confirmation = (await h.said(HQ_CHAT))[-1]
-    assert "指令 #1 已下达（统计数字，20m" in confirmation
+    assert "指令 #1 已下达（统计数字，20分钟内" in confirmation
     assert "发往 236 个单元" in confirmation
     # Every button press was answered (no endless spinner in the client).
     assert len(h.session.answers()) == 3

@@ -234,7 +234,7 @@ async def test_re_report_replaces_the_value_and_status_follows(issued: Harness) 
     assert "目前合计：<b>19</b>" in status
     assert "完成 2/236（0%）" in status
     assert "3级：2/224" in status and "2级：0/12" in status
-    assert "进行中" in status and "剩余 15m00s" in status
+    assert "进行中" in status and "剩余15分钟" in status
 
 
 async def test_commander_of_another_unit_cannot_answer_here(issued: Harness) -> None:

@@ -201,3 +201,34 @@ error-bind-usage = Form: /bind CODE, e.g. /bind ts-01
 
 # A press whose data no handler matches (old, forged or malformed).
 press-stale = This button is no longer valid; please use the latest message.
+
+# Time as people read it: 45 s, 9 min 18 s, 10 minutes, 1 hour 30 minutes, 99 hours; Mar 5 05:16.
+time-s = { $n } s
+time-m = { $n ->
+    [one] 1 minute
+   *[other] { $n } minutes
+}
+time-m-short = { $n } min
+time-h = { $n ->
+    [one] 1 hour
+   *[other] { $n } hours
+}
+time-d = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+time-date = { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+} { $day } { $clock }
+time-date-year = { $year }-{ $month }-{ $day } { $clock }

@@ -30,7 +30,7 @@ returnee-alert =
     { $fields }
     { $risk }{ $state }
 returnee-alert-escalated =
-    ⏫ 返回人员 #{ $id }：「{ $unit }」上报已 { $overdue } 未落实，逐级上报，请 { $commander } 督办
+    ⏫ 返回人员 #{ $id }：「{ $unit }」上报已{ $overdue }未落实，逐级上报，请 { $commander } 督办
     { $fields }
     { $risk }{ $state }
 returnee-state-disposed = {"\u000A"}➡️ 已安排：{ $disposition }，落实后请点「落实」

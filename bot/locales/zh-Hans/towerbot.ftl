@@ -73,12 +73,12 @@ status =
     { $text }
     完成 { $done }/{ $total }（{ $percent }%）
     { $levels }
-    { $value }已用时 { $elapsed } · { $remaining }
+    { $value }已用时{ $elapsed } · { $remaining }
 status-level = { $level }：{ $done }/{ $total }
 status-open = 进行中
 status-done = 已完成
 status-cancelled = 已撤销
-status-remaining = 剩余 { $time }
+status-remaining = 剩余{ $time }
 status-overdue = 已超时
 status-total-count = 目前合计：<b>{ $value }</b>
 status-total-list = 目前清单：<b>{ $value }</b> 条
@@ -155,13 +155,13 @@ report-title-interim = 截止时中期报告
 report-title-cancelled = 总结报告（已撤销）
 report-level = { $level } 中位 { $median } / 90% { $p90 }
 
-reminder = ⏰ 指令 #{ $order }「{ $text }」还剩 { $remaining }：「{ $unit }」尚未完成，请 { $commander } 抓紧回复。{ $late }
+reminder = ⏰ 指令 #{ $order }「{ $text }」还剩{ $remaining }：「{ $unit }」尚未完成，请 { $commander } 抓紧回复。{ $late }
 sent-late = （机器人重启后补发）
 escalation =
     ⚠️ 指令 #{ $order }「{ $text }」已到截止时间，以下 { $count } 个下级单元尚未完成，请督促：{ $late }
     { $units }
 escalation-again =
-    ⚠️ 指令 #{ $order }「{ $text }」已超时 { $overdue }，以下 { $count } 个单元仍未完成（逐级上报）：{ $late }
+    ⚠️ 指令 #{ $order }「{ $text }」已超时{ $overdue }，以下 { $count } 个单元仍未完成（逐级上报）：{ $late }
     { $units }
 escalation-unit = · { $unit }（{ $commander }）
 
@@ -201,3 +201,12 @@ error-bind-usage = 格式：/bind 单元代码，例如 /bind ts-01
 
 # A press whose data no handler matches (old, forged or malformed).
 press-stale = 此按钮已失效，请以最新消息为准。
+
+# Time as people read it: 45秒, 9分18秒, 10分钟, 1小时30分钟, 99小时; 3月5日 05:16.
+time-s = { $n }秒
+time-m = { $n }分钟
+time-m-short = { $n }分
+time-h = { $n }小时
+time-d = { $n }天
+time-date = { $month }月{ $day }日 { $clock }
+time-date-year = { $year }年{ $month }月{ $day }日 { $clock }
