@@ -2,6 +2,12 @@
 
 Counts arrive as "5", "1,024", "５", "五", "十二", "两百零三" or "共12人"; a
 wrong number is worse than a refusal, so anything ambiguous is rejected.
+
+Estimates are the dangerous case: cn2an's "normal" mode joins adjacent digits,
+so 两三 (two or three) would become 23 and 七八 (seven or eight) 78. A count is
+therefore read only when it is exact; ranges and estimates (两三个, 十几, 二十多,
+五六十, 3-5, 3到5, 约5, 大概五个, 好几个, 十来个, 5人左右) raise
+`ApproximateCount`, so the caller can ask for the exact number in one line.
 """
 
 from __future__ import annotations
@@ -19,10 +25,38 @@ _SUFFIXES = ("人次", "个人", "户", "人", "名", "个", "家", "位", "处"
 _DURATION = re.compile(r"^(\d{1,4})\s*(m|min|分钟?|h|小时|d|天)$", re.IGNORECASE)
 MAX_COUNT = 10_000_000
 
+# Chinese digits (not 零, not the units): two of them side by side are a range.
+_CN_DIGITS = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+_CN_UNITS = "十百千万亿拾佰仟"
+_ADJACENT_DIGITS = re.compile(f"[{_CN_DIGITS}]{{2}}")
+# 零 stands only after a unit ("两百零三"); "一零二四" spells digits, not a number.
+_LOOSE_ZERO = re.compile(f"(?<![{_CN_UNITS}])[零〇](?=.)|(?<=.)(?<![{_CN_UNITS}])[零〇]")
+_APPROX_WORDS = re.compile(
+    r"几|多|余|(?<=[十百千万\d])来|左右|上下|出头|大概|大约|约|差不多|估计|将近|接近|"
+    r"可能|至少|最多|不到|不足|超过|以上|以下|上百|上千|成百|数十|数百|好些"
+)
+_ARABIC_RANGE = re.compile(
+    r"\d\s*(?:-|~|～|—|–|到|至|或|、|/)\s*(?:\d|[一二两三四五六七八九十])|"
+    r"[一二两三四五六七八九十]\s*(?:-|~|～|—|–|到|至|或|、|/)\s*\d"
+)
+_CN_RANGE = re.compile(
+    rf"[{_CN_DIGITS}零〇十百千万]+\s*(?:到|至|或|~|～|-|—|–|/|、)\s*[{_CN_DIGITS}零〇十百千万]+"
+)
+
+
+class ApproximateCount(ValueError):
+    """The text gives a range or an estimate (七八, 十几, 3-5, 约5), not one exact count."""
+
 
 def parse_count(raw: str) -> int:
-    """A non-negative whole count; raises ValueError with the reason otherwise."""
+    """A non-negative whole count; raises ValueError with the reason otherwise.
+
+    Raises `ApproximateCount` (a ValueError) for a range or an estimate, so the
+    caller can ask for the exact number instead of saying "not a number".
+    """
     text = raw.strip().translate(_FULLWIDTH).replace(" ", "")
+    if is_approximate(text):
+        raise ApproximateCount(f"an estimate, not an exact count: {raw!r}")
     for prefix in _PREFIXES:
         if text.startswith(prefix) and len(text) > len(prefix):
             text = text[len(prefix) :]
@@ -34,6 +68,8 @@ def parse_count(raw: str) -> int:
     if _ARABIC.match(text):
         value = int(text.replace(",", ""))
     elif _CHINESE.match(text):
+        if _LOOSE_ZERO.search(text):
+            raise ValueError(f"not a number: {raw!r}")
         try:
             value = int(cn2an.cn2an(text, "normal"))
         except (ValueError, KeyError) as exc:
@@ -43,6 +79,19 @@ def parse_count(raw: str) -> int:
     if value > MAX_COUNT:
         raise ValueError(f"number too large: {raw!r}")
     return value
+
+
+def is_approximate(text: str) -> bool:
+    """Whether `text` states a range or an estimate rather than one number.
+
+    Exact forms stay exact: "5", "五", "十二", "两百零三", "1,024", "三千五",
+    "二十三位"; ranges and estimates do not: "两三个", "七八人", "一两", "十几",
+    "二十多", "五六十", "3到5", "3-5", "约5", "大概五个", "好几个", "十来个".
+    """
+    text = text.translate(_FULLWIDTH).replace(" ", "")
+    if _APPROX_WORDS.search(text) or _ARABIC_RANGE.search(text) or _CN_RANGE.search(text):
+        return True
+    return bool(_ADJACENT_DIGITS.search(text))
 
 
 def parse_duration(raw: str) -> timedelta:

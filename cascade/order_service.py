@@ -18,7 +18,7 @@ from cascade import rollup
 from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers
 from cascade.errors import Refused
-from cascade.numerals import parse_count
+from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
@@ -339,6 +339,8 @@ def _parse_value(kind: OrderKind, raw: str) -> tuple[int | None, list[str] | Non
     if kind is OrderKind.COUNT:
         try:
             return parse_count(raw), None
+        except ApproximateCount as exc:  # 七八, 十几, 3-5: never summed as 78 or 3
+            raise Refused("approx-count", value=raw.strip()[:40]) from exc
         except ValueError as exc:
             raise Refused("bad-count", value=raw.strip()[:40]) from exc
     lines = [

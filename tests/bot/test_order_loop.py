@@ -333,6 +333,11 @@ async def test_command_for_another_bot_is_left_alone(harness: Harness) -> None:
         (TS0101_COMMANDER, "abc", "「abc」不是有效的数字。请回复一个整数，例如 5、十二、1,024。"),
         (TS0101_COMMANDER, "1.5", "「1.5」不是有效的数字。"),
         (TS0101_COMMANDER, "-3", "「-3」不是有效的数字。"),
+        (TS0101_COMMANDER, "七八", "「七八」是估计数，汇总需要确切数字。"),
+        (TS0101_COMMANDER, "两三个", "「两三个」是估计数，汇总需要确切数字。"),
+        (TS0101_COMMANDER, "3-5", "「3-5」是估计数，汇总需要确切数字。"),
+        (TS0101_COMMANDER, "十几人", "「十几人」是估计数，汇总需要确切数字。"),
+        (TS0101_COMMANDER, "大概五个", "「大概五个」是估计数，汇总需要确切数字。"),
     ],
 )
 async def test_bad_count_reply_gets_one_line(

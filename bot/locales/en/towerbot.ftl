@@ -142,6 +142,7 @@ error-no-open-order = "{ $unit }" has no open order.
 error-not-a-target = "{ $unit }" is not among the units of order #{ $order }.
 error-values-from-below = "{ $unit }" has sub-units: numbers come from them and are summed automatically; just press "Received".
 error-bad-count = "{ $value }" is not a valid number. Reply with a whole number, e.g. 5 or 1,024.
+error-approx-count = "{ $value }" is an estimate; the total needs an exact number. Reply with one exact whole number, e.g. 8.
 error-bad-list = The list is empty. Write one item per line.
 error-list-too-long = The list is too long (at most { $max } items).
 error-bad-order-id = "{ $value }" is not an order number; it should be a number, e.g. /status 12.

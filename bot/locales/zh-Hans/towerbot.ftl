@@ -142,6 +142,7 @@ error-no-open-order = 「{ $unit }」没有进行中的指令。
 error-not-a-target = 「{ $unit }」不在指令 #{ $order } 的下达范围内。
 error-values-from-below = 「{ $unit }」有下级单元：数字由下级上报后自动汇总，本单元只需点「收到」。
 error-bad-count = 「{ $value }」不是有效的数字。请回复一个整数，例如 5、十二、1,024。
+error-approx-count = 「{ $value }」是估计数，汇总需要确切数字。请回复一个确切的整数，例如 8。
 error-bad-list = 清单是空的。请每行写一条。
 error-list-too-long = 清单太长（最多 { $max } 条）。
 error-bad-order-id = 指令号「{ $value }」不对，应为数字，例如 /status 12。
