@@ -1,4 +1,4 @@
-"""The `towerbot` command: run, import, tree, drill.
+"""The `towerbot` command: run, import, tree, demo, drill, fixture, parse-report.
 
 Every failure a person can cause (a bad file, a missing setting) ends with one
 clear line and a non-zero exit code, not a traceback.
@@ -9,43 +9,63 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.settings import SenderLimits, Settings
+from bot.settings import SenderLimits, Settings, StoreSettings, explain, settings_help
+from bot.startup import StartRefused
 from cascade.invariants import TowerInvalid
 from cascade.towerfile import load_path
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 from storage.importer import import_units
 
-DEFAULT_DB = "towerbot.db"
+EPILOG = "每个命令的帮助 / help of one command: towerbot COMMAND --help"
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and every argument, each with its help text."""
     parser = argparse.ArgumentParser(
-        prog="towerbot", description="塔群机器人 / tower-of-groups bot"
+        prog="towerbot", description="塔群机器人 / tower-of-groups bot", epilog=EPILOG
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (settings from the environment)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser(
+        "run",
+        help="run the bot (settings from the environment)",
+        description="Run the bot with long polling; settings come from the environment.",
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp = sub.add_parser("import", help="load a tower file (.yaml or .csv) into the database")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help="the tower file: nested .yaml/.yml or flat .csv")
+    imp.add_argument("--db", default=None, help=DB_HELP)
     imp.add_argument(
-        "--db", default=None, help="SQLite file (default: $TOWERBOT_DB or towerbot.db)"
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the problems found in the file (default: zh, Chinese)",
     )
     tree = sub.add_parser("tree", help="print the tower (or the subtree of CODE)")
-    tree.add_argument("code", nargs="?")
-    tree.add_argument("--db", default=None)
+    tree.add_argument("code", nargs="?", help="a unit's code: print only its subtree")
+    tree.add_argument("--db", default=None, help=DB_HELP)
     demo = sub.add_parser("demo", help="the sandbox chat page with the Tashan tower and the bot")
-    demo.add_argument("--port", type=int, default=8080)
-    demo.add_argument("--fixture", default="tashan")
+    demo.add_argument("--port", type=int, default=8080, help="the page's port (default: 8080)")
+    demo.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1; 0.0.0.0 in a container)",
+    )
+    demo.add_argument(
+        "--fixture", default="tashan", help="the tower: a shipped fixture name or a tower file"
+    )
     drill = sub.add_parser("drill", help="simulate an order loop through the sandbox")
     drill.add_argument("fixture", help="a shipped fixture name (tashan) or a tower file")
     drill.add_argument("--speed", type=float, default=1.0, help="time runs N times faster")
-    drill.add_argument("--seed", type=int, default=1)
-    drill.add_argument("--kind", choices=("notice", "count", "list"), default="count")
+    drill.add_argument("--seed", type=int, default=1, help="random seed of the simulated people")
+    drill.add_argument(
+        "--kind", choices=("notice", "count", "list"), default="count", help="the order's kind"
+    )
     drill.add_argument("--silent", type=float, default=0.0, help="share of units that never answer")
     drill.add_argument(
         "--people", default="", help="answer delays, e.g. chief=60,leaf=120,sigma=0.6 (seconds)"
@@ -53,46 +73,64 @@ def main(argv: list[str] | None = None) -> int:
     drill.add_argument("--paid", action="store_true", help="paid broadcast (up to 1,000/s)")
     drill.add_argument("--out", type=Path, default=Path("."), help="where the JSON and PNG go")
     fixture = sub.add_parser("fixture", help="generate a large tower file")
-    fixture.add_argument("name", choices=("yiwu",))
-    fixture.add_argument("--seed", type=int, default=1)
-    fixture.add_argument("-o", "--output", default="yiwu.csv")
+    fixture.add_argument("name", choices=("yiwu",), help="which tower to generate")
+    fixture.add_argument("--seed", type=int, default=1, help="random seed of names and numbers")
+    fixture.add_argument("-o", "--output", default="yiwu.csv", help="the CSV file to write")
     parse = sub.add_parser("parse-report", help="show what the bot understands of a report")
-    parse.add_argument("text")
+    parse.add_argument("text", help="the report as a person would type it")
     parse.add_argument("--now", default=None, help="ISO date-time for relative words")
-    args = parser.parse_args(argv)
+    return parser
+
+
+DB_HELP = "SQLite file (default: $TOWERBOT_DB or towerbot.db)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        if args.command == "run":
-            return _run()
-        if args.command == "import":
-            return asyncio.run(_import(args.file, _db_path(args.db)))
-        if args.command == "tree":
-            db_path = _db_path(args.db)
-            if not Path(db_path).exists():
-                print(
-                    f"towerbot: no database at {db_path}; run `towerbot import FILE` first",
-                    file=sys.stderr,
-                )
-                return 2
-            return asyncio.run(_tree(args.code, db_path))
-        if args.command == "demo":
-            from bot.demo import run_demo
-
-            return asyncio.run(run_demo(args.fixture, args.port))
-        if args.command == "drill":
-            return _drill(args)
-        if args.command == "fixture":
-            from fixtures import yiwu
-
-            return yiwu.main(["--seed", str(args.seed), "-o", args.output])
-        if args.command == "parse-report":
-            from bot.parse_report import main as parse_report
-
-            return parse_report(args.text, args.now)
+        return _command(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `towerbot tree | head`
         return 0
+    except (DatabaseUnavailable, StartRefused) as exc:
+        line = str(exc)
+        print(line if line.startswith("towerbot:") else f"towerbot: {line}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print(explain(exc, StoreSettings), file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "run":
+        return _run()
+    if args.command == "import":
+        return asyncio.run(_import(args.file, _db_path(args.db), args.lang))
+    if args.command == "tree":
+        db_path = _db_path(args.db)
+        if not Path(db_path).exists():
+            print(
+                f"towerbot: no database at {db_path}; run `towerbot import FILE` first",
+                file=sys.stderr,
+            )
+            return 2
+        return asyncio.run(_tree(args.code, db_path))
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(args.fixture, args.port, args.host))
+    if args.command == "drill":
+        return _drill(args)
+    if args.command == "fixture":
+        from fixtures import yiwu
+
+        return yiwu.main(["--seed", str(args.seed), "-o", args.output])
+    if args.command == "parse-report":
+        from bot.parse_report import main as parse_report
+
+        return parse_report(args.text, args.now)
     return 2
 
 
@@ -125,18 +163,21 @@ def _drill(args: argparse.Namespace) -> int:
 
 
 def _db_path(option: str | None) -> str:
-    return option or os.environ.get("TOWERBOT_DB") or DEFAULT_DB
+    """`--db` if given, else the one configuration source (TOWERBOT_DB or its default)."""
+    if option is not None:
+        return option
+    return str(StoreSettings().db)
 
 
 def _run() -> int:
-    from bot.settings import SenderLimits, Settings, explain
-
-    try:
-        settings = Settings()  # type: ignore[call-arg]
-        limits = SenderLimits()
-    except ValidationError as exc:
-        print(explain(exc), file=sys.stderr)
-        return 2
+    for model in (Settings, SenderLimits):
+        try:
+            model()
+        except ValidationError as exc:
+            print(explain(exc, model), file=sys.stderr)
+            return 2
+    settings = Settings()  # type: ignore[call-arg]
+    limits = SenderLimits()
     logging.getLogger().setLevel(logging.INFO)
     asyncio.run(_serve(settings, limits))
     return 0
@@ -145,47 +186,54 @@ def _run() -> int:
 async def _serve(settings: Settings, limits: SenderLimits) -> None:
     """The primary bot (HQ, the rest of the tower, timers) and any extra bots."""
     from bot.app import TowerBot, telegram_session
+    from bot.startup import check_tower, wait_for_telegram
     from cascade.incident_service import IncidentPolicy, regions_from
     from cascade.outgoing import Lane
 
     extra = settings.extra_bots()
     shared = Database(settings.db)
     await shared.open()
-    common = {
-        "admins": settings.admins,
-        "limits": limits,
-        "timezone": settings.timezone,
-        "incident_policy": IncidentPolicy(high_risk_regions=regions_from(settings.high_risk)),
-        "db": shared,
-        "daily_at": settings.daily_at,
-    }
-    bots = [
-        TowerBot(
-            settings.bot_token.get_secret_value(),
-            settings.db,
-            telegram_session(settings.telegram_api_url),
-            lane=Lane(avoid=[code for _, codes in extra for code in codes]),
-            **common,  # type: ignore[arg-type]
-        )
-    ]
-    for token, codes in extra:
+    bots: list[TowerBot] = []
+    try:
+        await check_tower(shared, [code for _, codes in extra for code in codes])
+        common = {
+            "admins": settings.admins,
+            "limits": limits,
+            "timezone": settings.timezone,
+            "incident_policy": IncidentPolicy(high_risk_regions=regions_from(settings.high_risk)),
+            "db": shared,
+            "daily_at": settings.daily_at,
+        }
         bots.append(
             TowerBot(
-                token,
+                settings.bot_token.get_secret_value(),
                 settings.db,
                 telegram_session(settings.telegram_api_url),
-                lane=Lane(serves=codes),
-                runs_timers=False,
+                lane=Lane(avoid=[code for _, codes in extra for code in codes]),
                 **common,  # type: ignore[arg-type]
             )
         )
-    try:
+        for token, codes in extra:
+            bots.append(
+                TowerBot(
+                    token,
+                    settings.db,
+                    telegram_session(settings.telegram_api_url),
+                    lane=Lane(serves=codes),
+                    runs_timers=False,
+                    **common,  # type: ignore[arg-type]
+                )
+            )
+        for bot in bots:
+            await wait_for_telegram(bot.bot, settings.telegram_api_url)
         await asyncio.gather(*(bot.run_forever() for bot in bots))
     finally:
+        for bot in bots:
+            await bot.bot.session.close()
         await shared.close()
 
 
-async def _import(file: Path, db_path: str) -> int:
+async def _import(file: Path, db_path: str, lang: str = "zh") -> int:
     try:
         units = load_path(file)
         async with Database(db_path) as db:

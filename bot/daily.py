@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import os
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DEFAULT_AT = "20:00"
-AT_VARIABLE = "TOWERBOT_DAILY_AT"
 MAX_UNIT_LINES = 15
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 800, 150
 _DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?|天)?$", re.IGNORECASE)
@@ -65,18 +63,8 @@ def parse_at(value: str) -> tuple[int, int]:
     """ "20:00" → (20, 0); ValueError naming the variable for anything else."""
     match = _AT.match(value.strip())
     if not match:
-        raise ValueError(f"{AT_VARIABLE}={value!r}: write a time of day like 20:00")
+        raise ValueError(f"{value!r}: write a time of day like 20:00")
     return int(match.group(1)), int(match.group(2))
-
-
-def configured_at() -> tuple[int, int]:
-    """The report time from the environment; a malformed value is logged and 20:00 used."""
-    raw = os.environ.get(AT_VARIABLE, "").strip() or DEFAULT_AT
-    try:
-        return parse_at(raw)
-    except ValueError as exc:
-        log.error("%s; the daily report goes out at %s", exc, DEFAULT_AT)
-        return parse_at(DEFAULT_AT)
 
 
 # ---------------------------------------------------------------- words
@@ -346,12 +334,14 @@ class DailyReport:
 
 
 def install_daily(runner: TimerRunner, report: DailyReport, at: str | None = None) -> Job | None:
-    """Put the evening report on the runner's scheduler (call after `runner.start()`)."""
+    """Put the evening report on the runner's scheduler (call after `runner.start()`).
+
+    `at` comes from `Settings.daily_at` (checked at start); None means 20:00."""
     from apscheduler.triggers.cron import CronTrigger
 
     if runner.scheduler is None:
         return None
-    hour, minute = parse_at(at) if at is not None else configured_at()
+    hour, minute = parse_at(at if at is not None else DEFAULT_AT)
     trigger = CronTrigger(hour=hour, minute=minute, timezone=report.fmt.tz)
     return runner.scheduler.add_job(
         report.job,

@@ -26,13 +26,15 @@ STEPS = """\
 按 Ctrl-C 结束 / Ctrl-C to stop."""
 
 
-async def run_demo(fixture: str = "tashan", port: int = 8080) -> int:
+async def run_demo(fixture: str = "tashan", port: int = 8080, host: str = "127.0.0.1") -> int:
+    """The demo until Ctrl-C; `host="0.0.0.0"` makes the page reachable from outside
+    a container (the bot itself always talks to the sandbox over loopback)."""
     with tempfile.TemporaryDirectory(prefix="towerbot-demo-") as workdir:
-        world = SandboxWorld(fixture_path(fixture), Path(workdir), port=port)
+        world = SandboxWorld(fixture_path(fixture), Path(workdir), port=port, host=host)
         try:
             url = await world.start()
         except OSError as exc:
-            print(f"towerbot: cannot listen on 127.0.0.1:{port} ({exc.strerror}); try --port")
+            print(f"towerbot: cannot listen on {host}:{port} ({exc.strerror}); try --port")
             return 2
         try:
             tower = world.tower

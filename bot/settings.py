@@ -1,19 +1,43 @@
 """Settings from the environment (pydantic-settings); the token stays a secret.
 
-A missing or malformed setting stops `towerbot run` at start with one line
-naming the variable, never a traceback and never the token's value.
+This is the one place the environment is read. Every setting is checked when
+`towerbot run` starts, so a typo stops it at once with one line naming the
+variable and the form it expects (exit code 2), never a traceback, a hang or
+the token's value. The variable names in those lines and in `towerbot run
+--help` come from the fields' aliases, so they cannot drift from the model.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,}")
+TOKEN_FORM = "digits:letters from @BotFather, e.g. 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
+DEFAULT_DB = Path("towerbot.db")
+
+
+class StoreSettings(BaseSettings):
+    """Where the database lives: all that `import` and `tree` need."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    db: Path = Field(
+        DEFAULT_DB, alias="TOWERBOT_DB", description="the SQLite file holding the tower"
+    )
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _db_given(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty; expected a file path like /data/towerbot.db")
+        return value
 
 
 class SenderLimits(BaseSettings):
@@ -21,13 +45,41 @@ class SenderLimits(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    per_second: float = Field(30.0, gt=0, alias="TOWERBOT_RATE")
-    chat_interval: float = Field(1.0, ge=0, alias="TOWERBOT_CHAT_INTERVAL")
-    group_per_minute: int = Field(20, gt=0, alias="TOWERBOT_GROUP_PER_MINUTE")
+    per_second: float = Field(
+        30.0,
+        gt=0,
+        allow_inf_nan=False,
+        alias="TOWERBOT_RATE",
+        description="messages a second the bot sends in all (Telegram allows 30)",
+    )
+    chat_interval: float = Field(
+        1.0,
+        ge=0,
+        allow_inf_nan=False,
+        alias="TOWERBOT_CHAT_INTERVAL",
+        description="seconds between two messages to one chat",
+    )
+    group_per_minute: int = Field(
+        20,
+        gt=0,
+        alias="TOWERBOT_GROUP_PER_MINUTE",
+        description="messages a minute to one group",
+    )
     # Paid broadcasts (allow_paid_broadcast, charged in Stars) lift the bot's overall
     # rate to up to 1,000 messages a second; per-chat and per-group limits still hold.
-    paid_broadcast: bool = Field(False, alias="TOWERBOT_PAID_BROADCAST")
-    paid_per_second: float = Field(1000.0, gt=0, le=1000, alias="TOWERBOT_PAID_RATE")
+    paid_broadcast: bool = Field(
+        False,
+        alias="TOWERBOT_PAID_BROADCAST",
+        description="true: paid broadcasts (allow_paid_broadcast, charged in Stars)",
+    )
+    paid_per_second: float = Field(
+        1000.0,
+        gt=0,
+        le=1000,
+        allow_inf_nan=False,
+        alias="TOWERBOT_PAID_RATE",
+        description="messages a second with paid broadcasts",
+    )
 
     @property
     def rate(self) -> float:
@@ -35,63 +87,125 @@ class SenderLimits(BaseSettings):
         return self.paid_per_second if self.paid_broadcast else self.per_second
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+class Settings(StoreSettings):
+    """Everything `towerbot run` reads from the environment, checked at start."""
 
-    bot_token: SecretStr = Field(alias="BOT_TOKEN")
-    telegram_api_url: str = Field("https://api.telegram.org", alias="TELEGRAM_API_URL")
-    db: Path = Field(Path("towerbot.db"), alias="TOWERBOT_DB")
-    admins: Annotated[frozenset[int], NoDecode] = Field(frozenset(), alias="TOWERBOT_ADMINS")
-    timezone: str = Field("Asia/Shanghai", alias="TOWERBOT_TZ")
-    high_risk: str = Field("湖北", alias="TOWERBOT_HIGH_RISK")
-    daily_at: str = Field("20:00", alias="TOWERBOT_DAILY_AT")
-
-    @field_validator("daily_at")
-    @classmethod
-    def _time_of_day(cls, value: str) -> str:
-        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
-        if not match:
-            raise ValueError("must be a time of day like 20:00")
-        return value.strip()
-
+    bot_token: SecretStr = Field(
+        alias="BOT_TOKEN", description="the bot's token from @BotFather (required, never logged)"
+    )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org",
+        alias="TELEGRAM_API_URL",
+        description="any Telegram-compatible Bot API server (address only, no path)",
+    )
+    admins: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), alias="TOWERBOT_ADMINS", description="comma-separated HQ admin user ids"
+    )
+    timezone: str = Field(
+        "Asia/Shanghai",
+        alias="TOWERBOT_TZ",
+        description="time zone of the deadlines shown in chats",
+    )
+    high_risk: str = Field(
+        "湖北",
+        alias="TOWERBOT_HIGH_RISK",
+        description="high-risk regions for returnee reports, comma-separated",
+    )
+    daily_at: str = Field(
+        "20:00",
+        alias="TOWERBOT_DAILY_AT",
+        description="when HQ's group gets the day's tally (HH:MM, Beijing time)",
+    )
     # More bots for big towers: "TOKEN@code1,code2;TOKEN2@code3" — each serves the
     # groups of those units' subtrees; BOT_TOKEN serves HQ and everything else.
-    bot_tokens: SecretStr = Field(SecretStr(""), alias="BOT_TOKENS")
-
-    @field_validator("bot_tokens")
-    @classmethod
-    def _extra_bots_shape(cls, value: SecretStr) -> SecretStr:
-        for token, codes in parse_extra_bots(value.get_secret_value()):
-            if not TOKEN_SHAPE.match(token) or not codes:
-                raise ValueError("must look like TOKEN@code1,code2;TOKEN2@code3")
-        return value
-
-    def extra_bots(self) -> list[tuple[str, list[str]]]:
-        return parse_extra_bots(self.bot_tokens.get_secret_value())
+    bot_tokens: SecretStr = Field(
+        SecretStr(""),
+        alias="BOT_TOKENS",
+        description="extra bots: TOKEN@code1,code2;TOKEN2@code3 (each serves those subtrees)",
+    )
 
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
-        if not TOKEN_SHAPE.match(value.get_secret_value()):
-            raise ValueError("does not look like a bot token (digits:letters, from @BotFather)")
+        token = value.get_secret_value()
+        if token != token.strip():
+            raise ValueError(
+                "has a space or line break around it (check the file it came from); "
+                f"expected {TOKEN_FORM}"
+            )
+        if not TOKEN_SHAPE.fullmatch(token):
+            raise ValueError(f"does not look like a bot token; expected {TOKEN_FORM}")
         return value
 
     @field_validator("telegram_api_url")
     @classmethod
     def _url_shape(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("must be an http(s) URL")
-        return value.rstrip("/")
+        parts = urlsplit(value.strip())
+        form = "like https://api.telegram.org or http://127.0.0.1:8081"
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be an http(s) address {form}")
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise ValueError(
+                f"must be the server's address without a path ({parts.path!r}), {form}; "
+                "the bot adds /bot<token>/METHOD itself"
+            )
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError:
+            raise ValueError(f"has a bad port; expected an address {form}") from None
+        return f"{parts.scheme}://{parts.netloc}"
 
     @field_validator("admins", mode="before")
     @classmethod
     def _admin_list(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p.strip() for p in value.split(",") if p.strip()]
-            if not all(re.fullmatch(r"-?\d{1,20}", p) for p in parts):
+            if not all(re.fullmatch(r"-?\d{1,19}", p) for p in parts):
                 raise ValueError("must be comma-separated Telegram user ids, e.g. 101,102")
             return frozenset(int(p) for p in parts)
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a known time zone; expected an IANA name like Asia/Shanghai"
+            ) from None
+        return value.strip()
+
+    @field_validator("daily_at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip()):
+            raise ValueError("must be a time of day like 20:00")
+        return value.strip()
+
+    @field_validator("bot_tokens")
+    @classmethod
+    def _extra_bots_shape(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        form = "must look like TOKEN@code1,code2;TOKEN2@code3"
+        primary = info.data.get("bot_token")
+        seen_tokens: set[str] = set()
+        seen_codes: set[str] = set()
+        for token, codes in parse_extra_bots(value.get_secret_value()):
+            if not TOKEN_SHAPE.fullmatch(token) or not codes:
+                raise ValueError(form)
+            if primary is not None and token == primary.get_secret_value():
+                raise ValueError(f"repeats BOT_TOKEN; each extra bot needs its own token ({form})")
+            if token in seen_tokens:
+                raise ValueError(f"names one token twice; give each bot one entry ({form})")
+            twice = seen_codes.intersection(codes)
+            if twice:
+                raise ValueError(f"gives unit {sorted(twice)[0]} to two bots; one bot per unit")
+            seen_tokens.add(token)
+            seen_codes.update(codes)
+        return value
+
+    def extra_bots(self) -> list[tuple[str, list[str]]]:
+        return parse_extra_bots(self.bot_tokens.get_secret_value())
 
 
 def parse_extra_bots(text: str) -> list[tuple[str, list[str]]]:
@@ -102,22 +216,53 @@ def parse_extra_bots(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
-def explain(error: ValidationError) -> str:
+SETTINGS_MODELS: tuple[type[BaseSettings], ...] = (Settings, SenderLimits)
+
+
+def variable_of(model: type[BaseSettings], field: str) -> str:
+    """The environment variable behind a field: its alias in the model."""
+    info = model.model_fields.get(field)
+    return (info.alias or field) if info is not None else field
+
+
+def explain(error: ValidationError, model: type[BaseSettings] = Settings) -> str:
     """One line naming the first bad setting by its environment variable."""
     first = error.errors()[0]
     name = str(first["loc"][0]) if first["loc"] else "?"
-    aliases = {
-        "bot_token": "BOT_TOKEN",
-        "telegram_api_url": "TELEGRAM_API_URL",
-        "db": "TOWERBOT_DB",
-        "admins": "TOWERBOT_ADMINS",
-        "high_risk": "TOWERBOT_HIGH_RISK",
-        "daily_at": "TOWERBOT_DAILY_AT",
-        "bot_tokens": "BOT_TOKENS",
-        "timezone": "TOWERBOT_TZ",
-    }
-    variable = aliases.get(name, name)
-    reason = (
-        "is not set" if first["type"] == "missing" else first["msg"].removeprefix("Value error, ")
-    )
-    return f"towerbot: setting {variable} {reason}"
+    variable = variable_of(model, name)
+    if first["type"] == "missing":
+        reason = "is not set"
+    elif first["type"] == "finite_number":
+        reason = "must be a finite number"
+    else:
+        reason = first["msg"].removeprefix("Value error, ")
+    given = _given(first)
+    return f"towerbot: setting {variable} {reason}{given}"
+
+
+def _given(detail: Any) -> str:
+    """The rejected value when it is safe and useful to echo (never a token)."""
+    if detail["type"] in ("missing",) or "token" in str(detail["loc"][:1]):
+        return ""
+    if detail["type"].startswith("value_error"):
+        return ""
+    value = detail.get("input")
+    if isinstance(value, str) and len(value) <= 60:
+        return f" (got {value!r})"
+    return ""
+
+
+def settings_help() -> str:
+    """The settings with their defaults, for `towerbot run --help`."""
+    lines = ["settings (environment variables):"]
+    for model in SETTINGS_MODELS:
+        for name, info in model.model_fields.items():
+            default = info.get_default(call_default_factory=True)
+            if info.is_required():
+                shown = "[required]"
+            elif isinstance(default, SecretStr) or default in ("", frozenset()):
+                shown = "[default: none]"
+            else:
+                shown = f"[default: {default}]"
+            lines.append(f"  {variable_of(model, name):<26} {info.description} {shown}")
+    return "\n".join(lines)

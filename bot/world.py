@@ -32,6 +32,7 @@ class SandboxWorld:
         clock: Clock | None = None,
         admins: frozenset[int] = frozenset(),
         port: int = 0,
+        host: str = "127.0.0.1",
         policy: ClockPolicy | None = None,
         sandbox_clock: Callable[[], float] | None = None,
         progress_seconds: float = 3.0,
@@ -39,7 +40,7 @@ class SandboxWorld:
         self.tower = Tower(load_path(tower_file))
         self.state = SandboxState(clock=sandbox_clock) if sandbox_clock else SandboxState()
         self.progress_seconds = progress_seconds
-        self.server = SandboxServer(state=self.state, port=port)
+        self.server = SandboxServer(state=self.state, host=host, port=port)
         self.db_path = workdir / "towerbot.db"
         self.limits = limits
         self.clock = clock

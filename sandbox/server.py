@@ -102,7 +102,10 @@ class SandboxServer:
             raise
         self._runner = runner
         self.port = sock.getsockname()[1]
-        host = f"[{self.host}]" if family == socket.AF_INET6 else self.host
+        # Listening on every address (a container's 0.0.0.0): clients on this
+        # machine, the bot included, still reach it over loopback.
+        local = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        host = f"[{local}]" if family == socket.AF_INET6 else local
         self._base_url = f"http://{host}:{self.port}"
         return self._base_url
 

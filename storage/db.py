@@ -3,11 +3,17 @@
 aiosqlite runs SQLite on a worker thread; an asyncio lock makes sure one
 transaction finishes (commit or rollback) before the next one starts, so a
 decision never sees another decision half-written.
+
+Opening checks the file first: a directory, a missing folder, a file that is
+not SQLite or a store that cannot be written each become one
+`DatabaseUnavailable` line for the person starting the bot, and a half-opened
+connection is closed (its worker thread would otherwise keep the process alive).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +23,47 @@ import aiosqlite
 from storage import processed
 from storage.migrations import MIGRATIONS
 from storage.uow import SqliteUnitOfWork
+
+
+class DatabaseUnavailable(Exception):
+    """The database file cannot be used; the message says why, in one line."""
+
+
+def check_location(name: str) -> None:
+    """Refuse, before SQLite tries, a path that can never hold a database."""
+    if not name.strip():
+        raise DatabaseUnavailable("the database path is empty; give a file like towerbot.db")
+    path = Path(name)
+    if path.is_dir():
+        raise DatabaseUnavailable(
+            f"{path} is a directory; give a file inside it, e.g. {path / 'towerbot.db'}"
+        )
+    folder = path.parent
+    if not folder.exists():
+        raise DatabaseUnavailable(f"{path}: the folder {folder} does not exist; create it first")
+    if not folder.is_dir():
+        raise DatabaseUnavailable(f"{path}: {folder} is not a folder")
+
+
+def explain_sqlite(path: str, exc: sqlite3.Error) -> str | None:
+    """One line for an SQLite error that is about the file itself, else None
+    (a failing migration is a bug and keeps its traceback)."""
+    code = getattr(exc, "sqlite_errorname", "")
+    if code == "SQLITE_NOTADB":
+        return f"{path} is not a SQLite database (wrong file?)"
+    if code == "SQLITE_CORRUPT":
+        return f"{path} is damaged (restore it from a backup)"
+    if code.startswith("SQLITE_READONLY") or code == "SQLITE_PERM":
+        return f"{path} cannot be written (read-only file, folder or disk)"
+    if code.startswith("SQLITE_BUSY"):
+        return f"{path} is locked by another program; stop it or use another file"
+    if code.startswith("SQLITE_CANTOPEN"):
+        return f"{path} cannot be opened (missing folder or no permission)"
+    if code == "SQLITE_FULL":
+        return f"{path}: the disk is full"
+    if code.startswith("SQLITE_IOERR"):
+        return f"{path}: the disk cannot be read or written ({code})"
+    return None
 
 
 class Database:
@@ -29,14 +76,29 @@ class Database:
     async def open(self) -> Database:
         if self._conn is not None:
             return self
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        self._conn = conn
-        await self.migrate()
+        check_location(self.path)
+        try:
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseUnavailable(explain_sqlite(self.path, exc) or str(exc)) from exc
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            self._conn = conn
+            version = await self.migrate()
+            # A store that opens but cannot be written fails here, at start, rather
+            # than at the first answer: rewriting the version is the cheapest write.
+            await conn.execute(f"PRAGMA user_version = {version}")
+        except BaseException as exc:
+            self._conn = None
+            await conn.close()
+            line = explain_sqlite(self.path, exc) if isinstance(exc, sqlite3.Error) else None
+            if line is not None:
+                raise DatabaseUnavailable(line) from exc
+            raise
         return self
 
     async def close(self) -> None:
