@@ -179,20 +179,28 @@ def _run() -> int:
     settings = Settings()  # type: ignore[call-arg]
     limits = SenderLimits()
     logging.getLogger().setLevel(logging.INFO)
-    asyncio.run(_serve(settings, limits))
-    return 0
+    return asyncio.run(_serve(settings, limits))
 
 
-async def _serve(settings: Settings, limits: SenderLimits) -> None:
+async def _serve(settings: Settings, limits: SenderLimits) -> int:
     """The primary bot (HQ, the rest of the tower, timers) and any extra bots."""
     from bot.app import TowerBot, telegram_session
     from bot.startup import check_tower, wait_for_telegram
     from cascade.incident_service import IncidentPolicy, regions_from
     from cascade.outgoing import Lane
+    from storage.lease import LeaseHeld, RunLease
 
     extra = settings.extra_bots()
     shared = Database(settings.db)
     await shared.open()
+    lease = RunLease(shared)
+    try:
+        await lease.take()  # one running instance per database
+    except LeaseHeld as held:
+        print(f"towerbot: {held}", file=sys.stderr)
+        await shared.close()
+        return 3
+    keeper = asyncio.create_task(lease.keep(), name="lease")
     bots: list[TowerBot] = []
     try:
         await check_tower(shared, [code for _, codes in extra for code in codes])
@@ -226,11 +234,14 @@ async def _serve(settings: Settings, limits: SenderLimits) -> None:
             )
         for bot in bots:
             await wait_for_telegram(bot.bot, settings.telegram_api_url)
-        await asyncio.gather(*(bot.run_forever() for bot in bots))
+        await asyncio.gather(keeper, *(bot.run_forever() for bot in bots))
     finally:
+        keeper.cancel()
         for bot in bots:
             await bot.bot.session.close()
+        await lease.release()
         await shared.close()
+    return 0
 
 
 async def _import(file: Path, db_path: str, lang: str = "zh") -> int:

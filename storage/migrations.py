@@ -213,3 +213,16 @@ MIGRATIONS.append(
     CREATE UNIQUE INDEX processed_updates_key ON processed_updates(bot_id, key)
     """
 )
+
+MIGRATIONS.append(
+    # 7: the lease of the one process running the bot on this database (storage/lease.py).
+    """
+    CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    )
+    """
+)
