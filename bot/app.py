@@ -21,6 +21,7 @@ from bot import errors, once
 from bot.context import ContextMiddleware
 from bot.daily import DailyReport, install_daily
 from bot.formatting import Formatter
+from bot.forms import ExpiringMemoryStorage
 from bot.i18n import Texts
 from bot.incident_presenter import BotIncidentPresenter
 from bot.presenter import BotPresenter
@@ -141,6 +142,7 @@ class TowerBot:
 
     def _dispatcher(self) -> Dispatcher:
         dp = Dispatcher(
+            storage=ExpiringMemoryStorage(self.clock),
             orders=self.orders,
             queries=self.queries,
             replier=self.replier,

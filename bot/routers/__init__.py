@@ -19,14 +19,15 @@ from bot.routers import (
 
 
 def all_routers() -> list[Router]:
-    # The form's states go first (its text replies), the catch-all for unknown commands last.
+    # Answers to orders go before the forms' states: a reply to an order copy is an
+    # answer whatever form is open. The catch-all for unknown commands goes last.
     modules = (
         membership,
         joining,
+        answers,
         order_form,
         incidents,
         orders,
-        answers,
         queries,
         exports,
         tower_state,

@@ -1,6 +1,7 @@
 """Commands and presses nobody handles get one line, never silence.
 
-Commands addressed to another bot (`/start@otherbot`) are left alone. A press
+Commands addressed to another bot (`/start@otherbot`) are left alone. A reply
+to the bot's prompt after its form timed out is told so. A press
 whose data no handler matches — an old button, forged or malformed data such
 as ``ACK:1`` or ``ack:1:2``, an id out of range — is answered "no longer valid".
 """
@@ -8,9 +9,11 @@ as ``ACK:1`` or ``ack:1:2``, an id out of range — is answered "no longer valid
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import ChatContext
+from bot.forms import ExpiringMemoryStorage
 from bot.i18n import Texts
 from bot.replier import Replier
 
@@ -25,6 +28,15 @@ async def unknown_command(message: Message, bot: Bot, ctx: ChatContext, replier:
     await replier.say(ctx, "error-unknown-command", command=command[:40])
 
 
+async def stale_form_reply(
+    message: Message, state: FSMContext, ctx: ChatContext, replier: Replier
+) -> None:
+    """A reply to the bot after the person's form timed out: say so, once."""
+    storage = state.storage
+    if isinstance(storage, ExpiringMemoryStorage) and storage.expired_just_now(state.key):
+        await replier.say(ctx, "form-timed-out")
+
+
 async def unknown_press(query: CallbackQuery, texts: Texts, ctx: ChatContext | None = None) -> None:
     locale = ctx.locale if ctx is not None else texts.pick(query.from_user.language_code)
     await query.answer(texts.plain(locale, "press-stale"))
@@ -34,5 +46,6 @@ def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="fallback")
     router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(stale_form_reply, F.text, F.reply_to_message)
     router.callback_query.register(unknown_press)
     return router

@@ -42,9 +42,17 @@ def _button(label: str, step: str, value: str) -> Button:
 
 
 async def start_form(
-    message: Message, ctx: ChatContext, state: FSMContext, orders: OrderService, replier: Replier
+    message: Message,
+    ctx: ChatContext,
+    state: FSMContext,
+    orders: OrderService,
+    queries: QueryService,
+    replier: Replier,
 ) -> None:
     await orders.check_can_order(ctx.chat_id, ctx.user_id)
+    if ctx.unit is not None and not sum((await queries.reach(ctx.chat_id)).values()):
+        # Nothing below: say so now rather than open a form that can only fail.
+        raise Refused("no-units-below", unit=ctx.unit.name)
     await state.set_state(OrderForm.text)
     await replier.text(ctx, replier.texts.get(ctx.locale, "form-ask-text"), force_reply=True)
 

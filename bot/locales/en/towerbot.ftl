@@ -200,9 +200,6 @@ error-chat-bound-elsewhere = This group is already bound to "{ $unit }" and cann
 error-slot-taken = This seat in "{ $unit }" is already taken. If that is wrong, ask your commander.
 error-bind-usage = Form: /bind CODE, e.g. /bind ts-01
 
-# A press whose data no handler matches (old, forged or malformed).
-press-stale = This button is no longer valid; please use the latest message.
-
 # Time as people read it: 45 s, 9 min 18 s, 10 minutes, 1 hour 30 minutes, 99 hours; Mar 5 05:16.
 time-s = { $n } s
 time-m = { $n ->

@@ -200,9 +200,6 @@ error-chat-bound-elsewhere = 本群已绑定为「{ $unit }」，不能再绑定
 error-slot-taken = 这个位置已经有人登记了（「{ $unit }」）。如有错误，请联系上级指挥长。
 error-bind-usage = 格式：/bind 单元代码，例如 /bind ts-01
 
-# A press whose data no handler matches (old, forged or malformed).
-press-stale = 此按钮已失效，请以最新消息为准。
-
 # Time as people read it: 45秒, 9分18秒, 10分钟, 1小时30分钟, 99小时; 3月5日 05:16.
 time-s = { $n }秒
 time-m = { $n }分钟
