@@ -197,6 +197,8 @@ class TowerBot:
                         # One update at a time: a quick correction must never overtake
                         # the value it corrects.
                         handle_as_tasks=False,
+                        # Ask for every update type a handler uses (edited_message too).
+                        allowed_updates=self.dispatcher.resolve_used_update_types(),
                     ),
                     name="polling",
                 )

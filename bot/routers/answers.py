@@ -1,4 +1,9 @@
-"""Units answering orders: the "收到" button, replies to the order, `/report`."""
+"""Units answering orders: the "收到" button, replies to the order, `/report`.
+
+An edited reply or `/report` counts as a re-report: Telegram sends it as an
+`edited_message`, which the bot asks for (polling uses the update types its
+handlers need).
+"""
 
 from __future__ import annotations
 
@@ -54,4 +59,9 @@ def build() -> Router:
     router.callback_query.register(ack_pressed, AckCallback.filter())
     router.message.register(report_command, Command("report"))
     router.message.register(reply_to_bot, F.text, ~F.text.startswith("/"), RepliesTo(*ANSWERABLE))
+    # An edited answer replaces the value like a re-report (and the reply says so).
+    router.edited_message.register(report_command, Command("report"))
+    router.edited_message.register(
+        reply_to_bot, F.text, ~F.text.startswith("/"), RepliesTo(*ANSWERABLE)
+    )
     return router
