@@ -37,6 +37,7 @@ from cascade.colours import ColourService
 from cascade.deadline_service import DeadlineService
 from cascade.deadlines import ClockPolicy
 from cascade.incident_service import IncidentPolicy, IncidentService
+from cascade.invites import InviteSigner
 from cascade.joining import JoiningService
 from cascade.order_service import OrderService
 from cascade.outgoing import Lane
@@ -125,7 +126,13 @@ class TowerBot:
         self.replier = Replier(self.db.transaction, self.texts)
         self.limits = limits or SenderLimits()
         self.reach = ReachabilityService(self.db.transaction, self.presenter)
-        self.joining = JoiningService(self.db.transaction, self.clock, self.presenter, admins)
+        self.joining = JoiningService(
+            self.db.transaction,
+            self.clock,
+            self.presenter,
+            admins,
+            signer=InviteSigner.for_bot_token(token),
+        )
         self.incidents = IncidentService(
             self.db.transaction,
             self.clock,

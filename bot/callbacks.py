@@ -42,3 +42,10 @@ class ReturneeFormCallback(CallbackData, prefix="rf"):
     """ "跳过" in the guided /returnee form."""
 
     step: Word
+
+
+class MoveCallback(CallbackData, prefix="mv"):
+    """Confirm (or cancel) moving a unit with a live group to the group pressed in."""
+
+    code: Word
+    go: bool

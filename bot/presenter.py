@@ -318,6 +318,12 @@ class BotPresenter:
     def reachable_again(self, unit: UnitRef, parent: UnitRef) -> Rendered:
         return Rendered(text=self.t.get(parent.locale, "reachable-again", unit=unit.name))
 
+    def unit_moved(self, unit: UnitRef, new_chat_title: str) -> Rendered:
+        """Told to the group a unit left when its commander moved it elsewhere."""
+        return Rendered(
+            text=self.t.get(unit.locale, "unit-moved", unit=unit.name, chat=new_chat_title)
+        )
+
     def bind_refused(
         self, unit: UnitRef, parent: UnitRef, chat_title: str, user_id: int
     ) -> Rendered:

@@ -1,10 +1,15 @@
 """Joining the tower: invite links, binding groups to units, claiming seats.
 
 Bots cannot create groups; people do, and add the bot with a `?startgroup=`
-link. Each unit gets one link whose payload is a random token (not guessable,
-far below Telegram's 64-byte limit); only that unit's commander or deputy (or an
-HQ admin) may bind a group with it — anyone else is refused and the parent told.
-Each empty person slot gets a `?start=` link that registers whoever opens it.
+link. Each unit gets one link whose payload is a signed random token (see
+cascade/invites.py); only that unit's commander or deputy (or an HQ admin) may
+bind a group with it — anyone else is refused and the parent told. Each empty
+person slot gets a `?start=` link: single-use, expiring, signed. The sheet of
+links goes to the commander who asked, privately (bot/routers/joining.py).
+
+A unit whose group is live (bound and reachable) is not moved by a bind: the
+bind asks for confirmation, which only the unit's commander or an HQ admin can
+give (`confirm_move`), and the old group is told where the unit went.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pydantic import BaseModel
 
 from cascade.clock import Clock
 from cascade.errors import Refused
-from cascade.invites import GROUP_SLOT, Invite, Slot
+from cascade.invites import GROUP_SLOT, INVITE_TTL, Invite, InviteSigner, Slot
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.presenter import Presenter
@@ -27,6 +32,7 @@ ANSWERING = (Position.COMMANDER, Position.DEPUTY)
 class BindResult(BaseModel):
     unit: UnitRef
     bound: bool
+    needs_move: bool = False  # the unit has a live group elsewhere: confirm first
 
 
 class InviteLine(BaseModel):
@@ -37,11 +43,6 @@ class InviteLine(BaseModel):
     people: list[tuple[Slot, str]]
 
 
-def new_token() -> str:
-    """12 URL-safe characters (72 random bits): fits start/startgroup, can't be guessed."""
-    return secrets.token_urlsafe(9)
-
-
 class JoiningService:
     def __init__(
         self,
@@ -49,11 +50,13 @@ class JoiningService:
         clock: Clock,
         presenter: Presenter,
         admins: frozenset[int] = frozenset(),
+        signer: InviteSigner | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.presenter = presenter
         self.admins = admins
+        self.signer = signer or InviteSigner(secrets.token_bytes(32))
 
     async def invite_sheet(self, chat_id: int, user_id: int, code: str | None) -> list[InviteLine]:
         """Links for every unit below the chat's unit (or below CODE inside it)."""
@@ -89,9 +92,7 @@ class JoiningService:
         the refusal is reported to the parent's group (kept: it is a decision too).
         """
         async with self.uow() as tx:
-            invite = await tx.invites.get(token)
-            if invite is None or invite.kind != "group":
-                raise Refused("invite-invalid")
+            invite = await self._live_invite(tx, token, "group")
             unit = await tx.tower.ref(invite.unit_code)
             if unit is None:
                 raise Refused("invite-invalid")
@@ -107,9 +108,11 @@ class JoiningService:
                         OutgoingMessage.of(parent.chat_id, rendered, Priority.ESCALATION, ref)
                     )
                 return BindResult(unit=unit, bound=False)
+            if _live_elsewhere(unit, chat_id):
+                return BindResult(unit=unit, bound=False, needs_move=True)
             return BindResult(unit=await self._bind(tx, unit, chat_id), bound=True)
 
-    async def bind_by_code(self, chat_id: int, user_id: int, code: str) -> UnitRef:
+    async def bind_by_code(self, chat_id: int, user_id: int, code: str) -> BindResult:
         """`/bind CODE` by an HQ admin: the fallback when links can't be used."""
         if user_id not in self.admins:
             raise Refused("not-admin")
@@ -117,14 +120,33 @@ class JoiningService:
             unit = await tx.tower.ref(code)
             if unit is None:
                 raise Refused("unknown-unit", code=code[:32])
-            return await self._bind(tx, unit, chat_id)
+            if _live_elsewhere(unit, chat_id):
+                return BindResult(unit=unit, bound=False, needs_move=True)
+            return BindResult(unit=await self._bind(tx, unit, chat_id), bound=True)
+
+    async def confirm_move(self, code: str, chat_id: int, chat_title: str, user_id: int) -> UnitRef:
+        """The unit's commander (or an HQ admin) moves it to this group; the old one is told."""
+        async with self.uow() as tx:
+            unit = await tx.tower.ref(code)
+            if unit is None:
+                raise Refused("unknown-unit", code=code[:32])
+            commander = await tx.tower.position(unit.code, user_id) is Position.COMMANDER
+            if not commander and user_id not in self.admins:
+                raise Refused("not-allowed-move", unit=unit.name)
+            old = unit.chat_id
+            moved = await self._bind(tx, unit, chat_id)
+            if old is not None and old != chat_id:
+                rendered = self.presenter.unit_moved(unit, chat_title)
+                ref = MessageRef(purpose="unit_moved", unit_code=unit.code)
+                await tx.outbox.add(OutgoingMessage.of(old, rendered, Priority.ESCALATION, ref))
+            return moved
 
     async def claim(self, user_id: int, token: str) -> tuple[UnitRef, Slot]:
         """A person opened their `?start=` link: their Telegram id fills the slot."""
         async with self.uow() as tx:
-            invite = await tx.invites.get(token)
-            if invite is None or invite.kind != "person":
-                raise Refused("invite-invalid")
+            invite = await self._live_invite(tx, token, "person")
+            if invite.used_by not in (None, user_id):
+                raise Refused("invite-used")
             unit = await tx.tower.ref(invite.unit_code)
             slot = next(
                 (s for s in await tx.tower.slots(invite.unit_code) if s.seq == invite.seq), None
@@ -156,12 +178,28 @@ class JoiningService:
         if await tx.tower.position(unit.code, user_id) not in ANSWERING:
             raise Refused(key, unit=unit.name)
 
+    def _expired(self, invite: Invite) -> bool:
+        return self.clock.now() - invite.created_at > INVITE_TTL
+
+    async def _live_invite(self, tx: UnitOfWork, token: str, kind: str) -> Invite:
+        if not self.signer.valid(token):  # guessed or forged: refused before any lookup
+            raise Refused("invite-invalid")
+        invite = await tx.invites.get(token)
+        if invite is None or invite.kind != kind:
+            raise Refused("invite-invalid")
+        if self._expired(invite):
+            raise Refused("invite-expired")
+        return invite
+
     async def _token(self, tx: UnitOfWork, kind: str, code: str, seq: int, user_id: int) -> str:
         existing = await tx.invites.for_slot(kind, code, seq)
         if existing is not None:
-            return existing.token
+            fresh = self.signer.valid(existing.token) and not self._expired(existing)
+            if fresh and existing.used_by is None:
+                return existing.token
+            await tx.invites.drop(existing.token)  # a new link replaces a spent one
         invite = Invite(
-            token=new_token(),
+            token=self.signer.new(),
             kind=kind,
             unit_code=code,
             seq=seq,
@@ -170,3 +208,8 @@ class JoiningService:
         )
         await tx.invites.add(invite)
         return invite.token
+
+
+def _live_elsewhere(unit: UnitRef, chat_id: int) -> bool:
+    """The unit has a working group other than this chat: moving it needs a confirmation."""
+    return unit.chat_id is not None and unit.chat_id != chat_id and not unit.unreachable

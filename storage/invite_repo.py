@@ -55,3 +55,6 @@ class SqliteInviteRepository:
             "UPDATE invites SET used_by = ?, used_at = ? WHERE token = ?",
             (user_id, at.isoformat(), token),
         )
+
+    async def drop(self, token: str) -> None:
+        await self.conn.execute("DELETE FROM invites WHERE token = ?", (token,))

@@ -2,7 +2,10 @@
 
 Telegram delivers a `?startgroup=TOKEN` link as "/start TOKEN" in the group the
 bot was added to, from the person who added it; `?start=TOKEN` arrives the same
-way in the private chat.
+way in the private chat. The sheet of links goes to the person who asked, in
+their private chat with the bot — never into a group, where any member could
+open a commander's seat link. Moving a unit whose group is live asks for its
+commander's confirmation with two buttons.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ import io
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
+from bot.callbacks import MoveCallback
 from bot.context import ChatContext
 from bot.formatting import Formatter
 from bot.replier import Replier
 from cascade.errors import Refused
-from cascade.joining import JoiningService
+from cascade.joining import BindResult, JoiningService
+from cascade.outgoing import Button
 
 GROUPS = {"group", "supergroup"}
 
@@ -64,9 +69,12 @@ async def invite(
         ctx.locale, "invite-caption", unit=unit_name, count=len(sheet), people=people
     )
     data = buffer.getvalue().encode("utf-8-sig")
+    private = ctx.model_copy(update={"chat_id": ctx.user_id, "message_id": None})
     await replier.file(
-        ctx, data, f"invites-{code or (ctx.unit.code if ctx.unit else 'tower')}.csv", caption
+        private, data, f"invites-{code or (ctx.unit.code if ctx.unit else 'tower')}.csv", caption
     )
+    if ctx.chat_id != ctx.user_id:
+        await replier.say(ctx, "invite-sent-private")
 
 
 async def start_in_group(
@@ -80,9 +88,49 @@ async def start_in_group(
     result = await joining.bind_by_token(
         ctx.chat_id, message.chat.title or "", ctx.user_id, command.args or ""
     )
-    if not result.bound:
-        raise Refused("not-allowed-bind", unit=result.unit.name)
+    await _bound_or_ask(ctx, result, replier, fmt)
+
+
+async def _bound_or_ask(
+    ctx: ChatContext, result: BindResult, replier: Replier, fmt: Formatter
+) -> None:
     unit = result.unit
+    if result.needs_move:
+        t = replier.texts
+        buttons = [
+            [
+                Button(
+                    text=t.plain(ctx.locale, "move-confirm"),
+                    callback_data=MoveCallback(code=unit.code, go=True).pack(),
+                ),
+                Button(
+                    text=t.plain(ctx.locale, "move-cancel"),
+                    callback_data=MoveCallback(code=unit.code, go=False).pack(),
+                ),
+            ]
+        ]
+        await replier.text(ctx, t.get(ctx.locale, "move-ask", unit=unit.name), buttons=buttons)
+        return
+    if not result.bound:
+        raise Refused("not-allowed-bind", unit=unit.name)
+    await replier.say(ctx, "bind-done", unit=unit.name, level=fmt.level(unit.locale, unit.level))
+
+
+async def move_pressed(
+    query: CallbackQuery,
+    callback_data: MoveCallback,
+    ctx: ChatContext,
+    joining: JoiningService,
+    replier: Replier,
+    fmt: Formatter,
+) -> None:
+    t = replier.texts
+    if not callback_data.go:
+        await query.answer(t.plain(ctx.locale, "move-cancelled"))
+        return
+    title = query.message.chat.title if query.message is not None else None
+    unit = await joining.confirm_move(callback_data.code, ctx.chat_id, title or "", ctx.user_id)
+    await query.answer(t.plain(ctx.locale, "move-done", unit=unit.name))
     await replier.say(ctx, "bind-done", unit=unit.name, level=fmt.level(unit.locale, unit.level))
 
 
@@ -97,8 +145,8 @@ async def bind(
     code = (command.args or "").strip()
     if not code:
         raise Refused("bind-usage")
-    unit = await joining.bind_by_code(ctx.chat_id, ctx.user_id, code)
-    await replier.say(ctx, "bind-done", unit=unit.name, level=fmt.level(unit.locale, unit.level))
+    result = await joining.bind_by_code(ctx.chat_id, ctx.user_id, code)
+    await _bound_or_ask(ctx, result, replier, fmt)
 
 
 async def start_in_private(
@@ -117,6 +165,9 @@ def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="joining")
     router.message.register(invite, Command("invite"))
+    router.callback_query.register(
+        move_pressed, MoveCallback.filter(), F.message.chat.type.in_(GROUPS)
+    )
     router.message.register(bind, Command("bind"), F.chat.type.in_(GROUPS))
     router.message.register(start_in_group, CommandStart(deep_link=True), F.chat.type.in_(GROUPS))
     router.message.register(

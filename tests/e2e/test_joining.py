@@ -1,7 +1,7 @@
 """Joining the tower through links, over real HTTP with the sandbox.
 
 `/invite` gives a `?startgroup=` link per unit and a `?start=` link per empty
-person slot (a CSV); the unit's commander adding the bot with the link binds the
+person slot (a CSV, sent privately to whoever asked); the unit's commander adding the bot with the link binds the
 group; anyone else is refused and the parent is told; a person opening their
 link is registered in their seat; `/bind CODE` is the HQ admin's fallback.
 """
@@ -72,9 +72,18 @@ async def test_invite_bind_claim_and_admin_bind(tmp_path: Path) -> None:
         state = world.state
         for uid, name in ((A_MEMBER, "张红"), (STRANGER, "路人"), (ADMIN, "管理员")):
             state.add_user(uid, name)
+        state.add_chat(HQ_BOSS, type="private")  # he has started the bot privately
         asked = state.post_message(HQ_CHAT, HQ_BOSS, "/invite")
-        sheet = await reply_to(world, HQ_CHAT, asked["message_id"])
-        assert sheet["document"] is not None and "2" in sheet["caption"]
+        note = await reply_to(world, HQ_CHAT, asked["message_id"])
+        assert "私信" in note["text"]
+        # The links go to him alone, never into the group.
+        sheet = (
+            await state.wait_for(
+                lambda: [m for m in state.bot_messages(HQ_BOSS) if m["document"]], timeout=10
+            )
+        )[0]
+        assert "2" in sheet["caption"]
+        assert not any(m["document"] for m in state.bot_messages(HQ_CHAT))
         data = state.files[sheet["document"]["file_id"]].data.decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(data)))
         group_link = next(r["group_link"] for r in rows if r["code"] == "a" and r["group_link"])

@@ -5,3 +5,15 @@
 press-stale = This button is no longer valid; please use the latest message.
 # A reply to a form prompt after the form timed out (bot/forms.py).
 form-timed-out = The form timed out (10 minutes without an answer); please send the command again.
+
+# Joining: links go privately; moving a unit with a live group needs its commander.
+invite-sent-private = 🔒 The link sheet was sent to you privately (start a private chat with the bot first to receive it). Links are valid for 7 days and each personal link works once: do not forward them to groups.
+move-ask = ⚠️ "{ $unit }" already has a working group. It moves here only when its commander (or an HQ admin) confirms; the old group will be told.
+move-confirm = Move to this group
+move-cancel = Cancel
+move-cancelled = Cancelled; the unit stays in its group.
+move-done = "{ $unit }" now uses this group.
+unit-moved = ⚠️ "{ $unit }" was moved by its commander to the group "{ $chat }"; this group no longer receives its orders. If that was not your commander, tell your superior at once.
+error-not-allowed-move = Only the commander of "{ $unit }" or an HQ admin can confirm the move.
+error-invite-expired = This link has expired (links last 7 days); ask your commander for a new one.
+error-invite-used = This personal link has already been used. If that is wrong, ask your commander.

@@ -5,3 +5,15 @@
 press-stale = 此按钮已失效，请以最新消息为准。
 # A reply to a form prompt after the form timed out (bot/forms.py).
 form-timed-out = 表单已超时（10 分钟未填写），请重新发送命令。
+
+# Joining: links go privately; moving a unit with a live group needs its commander.
+invite-sent-private = 🔒 链接表已私信发给您（请先私聊机器人点「开始」才能收到）。链接只在 7 天内有效，个人链接只能使用一次，请勿转发到群里。
+move-ask = ⚠️「{ $unit }」已有正在使用的群。只有该单元指挥长（或指挥部管理员）确认后，才会迁移到本群，原群将收到通知。
+move-confirm = 确认迁移到本群
+move-cancel = 取消
+move-cancelled = 已取消，单元仍在原群。
+move-done = 「{ $unit }」已迁移到本群。
+unit-moved = ⚠️「{ $unit }」已由指挥长迁移到新群「{ $chat }」，本群不再接收该单元的指令。如非本人操作，请立即联系上级指挥长。
+error-not-allowed-move = 只有「{ $unit }」的指挥长或指挥部管理员可以确认迁移。
+error-invite-expired = 这个链接已过期（7 天有效），请向上级指挥长要新的链接。
+error-invite-used = 这个个人链接已被使用过，不能再次使用。如有错误，请联系上级指挥长。
