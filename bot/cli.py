@@ -199,7 +199,7 @@ async def _serve(settings: Settings, limits: SenderLimits) -> int:
     except LeaseHeld as held:
         print(f"towerbot: {held}", file=sys.stderr)
         await shared.close()
-        return 3
+        return 2
     keeper = asyncio.create_task(lease.keep(), name="lease")
     bots: list[TowerBot] = []
     try:

@@ -88,7 +88,7 @@ async def test_a_second_towerbot_run_refuses_in_one_line(tmp_path: Path) -> None
         )
         second = BotProcess(url, world.db_path, tmp_path / "second.log")
         await second.start()
-        assert await second.wait(60) == 3
+        assert await second.wait(60) == 2
         lines = (tmp_path / "second.log").read_text().strip().splitlines()
         assert len(lines) == 1 and "another towerbot" in lines[0], lines
         assert first.running
