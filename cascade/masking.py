@@ -68,4 +68,5 @@ def scrub(text: str, report: ReturneeReport) -> str:
             replacement = name(value)
         text = text.replace(value, replacement)
     text = re.sub(r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}", lambda m: phone(m.group(0)), text)
+    text = re.sub(r"(?<!\d)0\d{2,3}[\s-]?[2-8]\d{6,7}(?!\d)", lambda m: phone(m.group(0)), text)
     return re.sub(r"\d{17}[\dXx]", lambda m: id_number(m.group(0)), text)

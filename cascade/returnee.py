@@ -38,6 +38,13 @@ _ID_LABELLED = re.compile(
     r"身份证(?:号码|号)?\s*[:：]?\s*(\d{15,17}[\dXx]?)(?![0-9A-Za-z])", re.ASCII
 )
 _PHONE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?!\d)", re.ASCII)
+# A landline with its area code ("0579-85512345", "0579 85512345", "057985512345"),
+# or its bare 7-8 digits right after a phone word ("座机85512345").
+_LANDLINE = re.compile(r"(?<![\d+])(0(?:10|2\d)|0[3-9]\d{2})[\s-]?([2-8]\d{6,7})(?!\d)", re.ASCII)
+_LANDLINE_WORD = re.compile(
+    r"(?:座机|固话|电话|联系电话|联系方式|号码|tel|Tel|TEL|☎)\s*(?:号码|号)?\s*[:：]?\s*"
+    r"([2-8]\d{6,7})(?!\d)"
+)
 _PHONE_WORD = re.compile(r"电话|手机|联系方式|号码|tel|Tel|TEL|☎")
 _LONG_DIGITS = re.compile(r"\d[\d\s-]{7,}\d", re.ASCII)
 
@@ -124,6 +131,13 @@ def to_json(report: ReturneeReport) -> dict[str, object]:
     }
 
 
+def _area_code_fits(area: str, number: str) -> bool:
+    """Mainland landlines: 010 and 02X take 8-digit numbers; 0XXX take 7 or 8 digits."""
+    if len(area) == 3:
+        return area[1] in "12" and len(number) == 8
+    return len(area) == 4 and area[1] not in "12"
+
+
 def _id_numbers(text: str) -> tuple[list[str], str]:
     """Resident ID numbers (masked later), blanked so no phone or date is read in them.
 
@@ -141,13 +155,27 @@ def _id_numbers(text: str) -> tuple[list[str], str]:
 
 
 def _phone(text: str) -> tuple[str | None, bool, str]:
-    """The one mainland mobile number; unclear when two differ or a number looks mistyped."""
+    """The one phone number, mobile or landline; unclear when two differ or one looks mistyped.
+
+    A mobile is kept as its 11 digits, a landline as "area-number" (0579-85512345)
+    or, when said without an area code after a phone word, as its 7-8 digits.
+    """
     numbers: list[str] = []
     for match in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", match.group(1))
         if digits not in numbers:
             numbers.append(digits)
         text = blank(text, *match.span())
+    for match in _LANDLINE.finditer(text):
+        if _area_code_fits(match.group(1), match.group(2)):
+            number = f"{match.group(1)}-{match.group(2)}"
+            if number not in numbers:
+                numbers.append(number)
+            text = blank(text, *match.span())
+    for match in _LANDLINE_WORD.finditer(text):
+        if match.group(1) not in numbers:
+            numbers.append(match.group(1))
+        text = blank(text, *match.span(1))
     long_runs = [m for m in _LONG_DIGITS.finditer(text) if sum(c.isdigit() for c in m.group()) >= 9]
     mistyped = bool(long_runs) and bool(_PHONE_WORD.search(text))
     for match in _LONG_DIGITS.finditer(text):

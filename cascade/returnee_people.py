@@ -15,7 +15,7 @@ name is never guessed into the count except when names are listed together
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cascade.returnee_places import lookup
 from cascade.returnee_text import NUM, blank, to_int
@@ -58,16 +58,22 @@ _SOME_ONE = re.compile(
 )
 _PERSON_NOUN = (
     "人|租客|租户|房客|外地人|外省人|工人|员工|伙计|老乡|亲戚|朋友|同事|小孩|孩子|家人|家属|学生|"
-    "客人|小伙子|小伙|姑娘|大人|成人|老人|男的|女的|师傅|店主|老板|人员|男子|女子|妇女"
+    "客人|小伙子|小伙|姑娘|大人|成人|老人|男的|女的|师傅|店主|老板|人员|男子|女子|妇女|"
+    "商户|店员|职工|民工|小工|租房户|住户"
 )
 _AFTER_CLASSIFIER = re.compile(
     r"(?!\s*(?:月|小时|星期|礼拜|钟头|地方|城市|省|市|县|村|单元|号|点|天))"
-    rf"\s*(?:[\u4e00-\u9fff]{{0,4}}?(?:{_PERSON_NOUN})|[,.;!?，。；！？、\s]|$|回|到|从|来|返|都|已|一起)"
+    rf"\s*(?:[\u4e00-\u9fff]{{0,6}}?(?:{_PERSON_NOUN})|[,.;!?，。；！？、\s]|$|回|到|从|来|返|都|已|一起)"
 )
 _APPROX_BEFORE = re.compile(
     r"(?:大概|大约|约|差不多|估计|将近|接近|可能|至少|最多|不到|超过|好)\s*$"
 )
-_APPROX_AFTER = re.compile(r"\s*(?:左右|上下|来个|多|几|余)")
+_APPROX_AFTER = re.compile(r"\s*(?:左右|上下|来个|多|几|余|以上|出头)")
+# Just before a number: the first half of a range ("3到5人", "三至五个") or a 几
+# that NUM cannot hold ("几十个" would otherwise read as 十个).
+_RANGE_BEFORE = re.compile(
+    r"(?:[\d一二两三四五六七八九十]\s*(?:-|~|～|—|到|至|或|、)|[几多好数上成])\s*$"
+)
 _APPROX_NUMBER = re.compile(r"[几多来余]")
 
 _SINGLE_KIN = (
@@ -90,6 +96,8 @@ _PLURAL = re.compile(
     r"(?<![我咱])们|一批|一车|一帮|一些|几个|几位|等人|一家(?![\d一二三四五六七八九十两]+口)|全家|"
     r"一户|[两几多]户|老小|家人|多人|几人|大家"
 )
+# Between a list of companions and the group's own total: "我和丈夫 2人", "…一共3人".
+_GROUP_GAP = re.compile(r"[\s,，]*(?:一共|总共|共)?\s*(?:是|有)?\s*")
 _OWNER = re.compile(r"\s*(?:家的?|的)")
 _NOT_NAMES = frozenset(f"周{day}" for day in "一二三四五六日天末") | {
     "高铁",
@@ -152,12 +160,22 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     # 3b. The people brought along: 带5位家人, 和他老婆, 及其丈夫、女儿.
     companions, work = _companions(work)
     # 4. Plain totals: 5个外地人, 两名租客, 3人, 有个租客.
+    group_totals: list[int | None] = []
     for match in _EXPLICIT.finditer(work):
         if not _AFTER_CLASSIFIER.match(work, match.end()) and match.group(2) in ("个", "名", "位"):
             continue  # "三个月", "两个地方"
-        totals.append(_plain_number(work, match))
+        if companions is not None and any(
+            _GROUP_GAP.fullmatch(work, end, match.start()) for end in companions.ends
+        ):
+            group_totals.append(_plain_number(work, match))  # "我和丈夫2人": all of them
+        else:
+            totals.append(_plain_number(work, match))
         work = blank(work, *match.span())
     totals.extend(1 for _ in _SOME_ONE.finditer(work))
+    if group_totals:
+        if owned is not None or pairs or totals or companions is None:
+            return None
+        return _group_total(set(group_totals), max(1, _joined_names(text, subjects)), companions)
     if owned is not None:
         if owned.unknown or companions is not None or pairs or len(set(totals) - {owned.known}):
             return None
@@ -187,6 +205,7 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
 class _Companions:
     known: int = 0
     unknown: bool = False
+    ends: list[int] = field(default_factory=list)  # where each list of companions ends
 
 
 def _companions(work: str) -> tuple[_Companions | None, str]:
@@ -205,10 +224,21 @@ def _companions(work: str) -> tuple[_Companions | None, str]:
         summed = _sum_kin(items)
         found.known += summed.known
         found.unknown = found.unknown or summed.unknown
+        found.ends.append(items[-1][3])
         for _number, _word, start, end in items:
             work = blank(work, start, end)
         work = blank(work, trigger.start(), trigger.end())
         pos = items[-1][3]
+
+
+def _group_total(values: set[int | None], subject: int, companions: _Companions) -> int | None:
+    """The total said right after "我和丈夫", if it agrees with the people listed."""
+    total = _single(values)
+    if total is None:
+        return None
+    if companions.unknown:  # "我和老公还有孩子三个人": the total says how many children
+        return total if total > subject + companions.known else None
+    return total if total == subject + companions.known else None
 
 
 def _owned_kin(work: str, names: list[tuple[int, int]]) -> tuple[_Companions | None, str]:
@@ -233,6 +263,8 @@ def _kin_items(work: str, cursor: int) -> list[tuple[int | None, str, int, int]]
         if kin is None:
             return items
         raw_number, classifier, word = kin.groups()
+        if items and word == "人":
+            return items  # "我和老婆两个人": the group's total, not two more people
         number = to_int(raw_number) if raw_number else (1 if classifier else None)
         if raw_number and _APPROX_AFTER.match(work, kin.start(3)):
             number = None
@@ -258,6 +290,8 @@ def _sum_kin(items: list[tuple[int | None, str, int, int]]) -> _Companions:
 def _plain_number(work: str, match: re.Match[str]) -> int | None:
     """The number of a count phrase, or None when said as an estimate."""
     if _APPROX_BEFORE.search(work, 0, match.start()) or _APPROX_AFTER.match(work, match.end()):
+        return None
+    if _RANGE_BEFORE.search(work, max(0, match.start(1) - 4), match.start(1)):
         return None
     raw = match.group(1)
     if _APPROX_NUMBER.search(work[match.start(1) : match.end(1) + 1]):

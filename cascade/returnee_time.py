@@ -5,7 +5,9 @@ than none: anything vague (过两天, 近日, 下周, 元宵节后), contradicto
 different days) or open to two readings ("3点" — morning or afternoon? "17号"
 when today is the 20th — last week or next month?) is returned as unknown with
 a question, never as a guess. A part of day alone (今晚, 明天下午) gives the date
-but no time; a clock time gives a tz-aware datetime in Asia/Shanghai.
+but no time; with no day word (下午到, 傍晚到家) it is today's, as long as that
+part of today is not over or the clause says it happened ("凌晨到的"). A clock
+time gives a tz-aware datetime in Asia/Shanghai.
 """
 
 from __future__ import annotations
@@ -100,6 +102,11 @@ _PARTS = {
     "半夜": "night", "深夜": "night",
 }  # fmt: skip
 _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
+# Parts of day that name a time of today when no day is said, and the hour each ends.
+_BARE_PART = re.compile(r"凌晨|清晨|早上|早晨|上午|中午|正午|下午|傍晚|晚上|夜里|半夜|深夜")
+_PART_ENDS = {
+    "dawn": 6, "morning": 12, "noon": 14, "afternoon": 18, "dusk": 19, "evening": 24, "night": 24,
+}  # fmt: skip
 _CLOCK = re.compile(
     rf"(?:({_PART})\s*)?(\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})\s*(?:点钟?|时)\s*"
     r"(?:(\d{1,2}|[零一二三四五六七八九十]{1,3})\s*分|(半)|(一刻)|(三刻)|(\d{2}))?\s*(以后|之后|以前|之前|后|前)?"
@@ -133,8 +140,11 @@ def parse_arrival(text: str, now: datetime) -> Arrival:
         return Arrival(None, True)
     clock, clock_unclear = _clock(text)
     if not values:
-        if vague or clock is None:
+        if vague:
             return Arrival(None, True)
+        if clock is None:
+            part_day = None if clock_unclear else _bare_part_of_day(text, local)
+            return Arrival(part_day, part_day is None)
         day = today  # "下午三点到": a clock time alone is today's
     else:
         (only,) = values
@@ -143,6 +153,24 @@ def parse_arrival(text: str, now: datetime) -> Arrival:
     if clock is None:
         return Arrival(day, clock_unclear)
     return Arrival(datetime.combine(day, clock, tzinfo=SHANGHAI), False)
+
+
+def _bare_part_of_day(text: str, local: datetime) -> date | None:
+    """Today, for a part of day said with no day ("下午到", "傍晚到家", "凌晨到的").
+
+    Only while that part of today is still to come or under way, or when the
+    clause says it has happened; "凌晨到" said at ten in the morning could be
+    tonight's or tomorrow's small hours, and is asked.
+    """
+    found = list(_BARE_PART.finditer(text))
+    if not found:
+        return None
+    for match in found:
+        if local.hour >= _PART_ENDS[_PARTS[match.group()]] and not _PAST.search(
+            clause_after(text, match.end())
+        ):
+            return None
+    return local.date()
 
 
 def _days(text: str, today: date) -> tuple[list[_Day], bool]:

@@ -2,17 +2,22 @@
 
 Origin and route decide red or yellow, so a place counts only with the words
 that give it its role: 从/来自/X回来 (where the trip started), 老家/X籍/X的租客
-(home, used when no trip origin is said), 途经/经过/路过/中转/在X转车 (route;
-"没有经过武汉" is not a route). A place after 到/回/返回 is the destination, one
-with 这边/我们这里 is the reporter's own town; both are ignored. A place alone
+(home, used when no trip origin is said), 途经/经过/经停/中转/在X转车 (route;
+"没有经过武汉" is not a route; in "飞杭州再坐车" 杭州 is a stop). A place after
+到/回/返回 is the destination, one with 这边/我们这里 is the reporter's own town;
+both are ignored. A place alone
 ("明天 湖南 2人") is the origin only when no place has a clearer role. Two
 different trip origins (来自江西、湖南、贵州) leave the origin
 unknown rather than picking one.
 
 The address is a named village, compound, road or market followed by house
 numbers ("塔山小区3幢2单元501"); a bare village after 住/回到 is kept but marked
-incomplete so the bot asks for the house number. Addresses are found first and
-blanked, so "溪西村12号" is never read as the 12th of the month.
+incomplete so the bot asks for the house number. A landlord writing in his own
+compound's group leaves the compound out: a building ("7号楼2单元501", "2幢3单元"),
+a floor after 住 ("住5楼"), a dormitory or a site ("住厂区宿舍", "都住工地"), or a
+street or 街道 after 住在 are kept too (incomplete unless a room is named).
+Addresses are found first and blanked, so "溪西村12号" is never read as the 12th
+of the month.
 """
 
 from __future__ import annotations
@@ -32,6 +37,24 @@ _ADDRESS = re.compile(
 )
 _FROM_ADDRESS = re.compile(r"(?:从|来自|老家在?|户籍地?|户口在?)\s*:?\s*$")
 _BARE_HEAD = re.compile(r"小区|社区|新村|花园|公寓|家园|苑|村")
+# Named only after a word that says someone lives there: "住在稠州北路", "住在后宅街道".
+_ANCHORED_HEAD = re.compile(r"街道|路|街|镇|乡")
+# Heads that are names of their own: "住商贸城三区5街".
+_SELF_NAMED = ("商贸城", "商城", "市场")
+_LIVE = r"(?:现住在|现住于|现住|住在|住进|住到|住于|住)"
+# A building without a compound, as a unit's own landlord writes it: "7号楼2单元501".
+_BUILDING = re.compile(
+    rf"(?<![\d零〇一二三四五六七八九十])({_N}\s*(?:号楼|幢|栋)\s*(?:{_N}\s*单元)?\s*(?:\d{{2,4}}\s*(?:室|号)?)?)"
+)
+_BUILDING_ANCHOR = re.compile(rf"(?:{_LIVE}|地址|住址)\s*[:：]?\s*$")
+# A floor of the reporter's own house: "住5楼", "住我家三楼".
+_FLOOR = re.compile(
+    rf"{_LIVE}\s*(?:我家|我这|我们家|我那)?\s*(?:房子)?\s*的?\s*({_N}\s*楼)(?![\d号])"
+)
+# A dormitory or a building site: "住厂区宿舍", "住在城建集团工地", "都住工地".
+_DORM = re.compile(
+    rf"{_LIVE}\s*([{_HAN}]{{0,8}}?(?:宿舍楼|宿舍|工地)(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*)"
+)
 # Words a reporter puts before an address; the address starts after the last one.
 _LEAD_WORDS = (
     "回来", "过来", "回到", "住在", "地址", "住址", "报告", "房东", "租客", "租户", "一家", "家人",
@@ -39,12 +62,14 @@ _LEAD_WORDS = (
 )  # fmt: skip
 _LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她")
 _BARE_ANCHOR = ("住在", "住", "回到", "到", "地址", "住址", "在")
+_LIVE_ANCHOR = ("住在", "住", "住到", "住于", "地址", "住址", "地址:", "住址:", "地址：", "住址：")
 _ADMIN = re.compile(r"[镇乡]|街道")
 _NOT_AFTER_BARE = set("里民委口干书支部长内外人")
 _PRONOUNS = set("我你他她们这那本该哪农外")
 
 _VIA_MARK = re.compile(
-    r"途经|途径|经过|路过|经由|取道|绕道|绕行|中转|转道|(?<![已曾神])经(?!过|由|理|营|常|济|历|验|费|手)"
+    r"途经|途径|经过|路过|经由|经停|停靠|取道|绕道|绕行|中转|转道|"
+    r"(?<![已曾神])经(?!过|由|理|营|常|济|历|验|费|手|停)"
 )
 _TRANSFER_AFTER = re.compile(r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转)")
 _MARK_GAP = re.compile(r"\s*:?\s*(?:了|过|的是|的)?\s*")
@@ -64,7 +89,7 @@ _HOME_AFTER = re.compile(
 _LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区)")
 _LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我们这|本地|我在)\s*$")
 _DESTINATION_BEFORE = re.compile(
-    r"(?:到|去|往|至|抵达|前往|回到|返回|飞到|飞往|回|返|进|直达|达|在|住)\s*$"
+    r"(?:到|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞|回|返|进|直达|达|在|住)\s*$"
 )
 _ONWARD = re.compile(r"^[^到回返]{0,8}?(?:再|然后|转|换乘)")
 _COUNTY = re.compile(rf"([{_HAN}]{{1,3}}?[县区])")
@@ -98,34 +123,57 @@ def find_address(text: str) -> tuple[Address, str]:
     full: list[tuple[int, int]] = []
     for match in _ADDRESS.finditer(text):
         start = _address_start(text, match.start(1))
+        if start is None and match.group(1) in _SELF_NAMED:
+            start = match.start(1)
         if start is None or _FROM_ADDRESS.search(text, 0, start):
             continue  # "从孝感市新华路5号回来": where they lived, part of the origin
         full.append((start, match.end()))
     work = text
     for span in full:
         work = blank(work, *span)
+    complete = [True] * len(full)
+    for match in _BUILDING.finditer(work):
+        has_unit = "单元" in match.group(1)
+        if has_unit or _BUILDING_ANCHOR.search(work, 0, match.start()):
+            full.append(match.span(1))
+            complete.append(has_unit and match.group(1)[-1].isdigit())
+    for pattern in (_FLOOR, _DORM):
+        for match in pattern.finditer(work):
+            full.append(match.span(1))
+            complete.append(len(match.group(1)) > 2 and not match.group(1).endswith("楼"))
+    for span in full:
+        work = blank(work, *span)
     if full:
         values = {text[s:e].strip() for s, e in full}
         if len(values) == 1:
-            return Address(values.pop(), True), work
+            return Address(values.pop(), all(complete)), work
         return Address(None, False), work  # two addresses: whose is whose?
     bare: list[tuple[int, int]] = []
-    for match in _BARE_HEAD.finditer(work):
-        if work[match.end() : match.end() + 1] in _NOT_AFTER_BARE and match.end() < len(work):
-            continue
-        start = _address_start(work, match.start())
-        if start is None or match.start() - start < 2:
-            continue
-        name = work[start : match.start()]
-        if not (work[:start].rstrip().endswith(_BARE_ANCHOR) or _ADMIN.search(name)):
-            continue
-        bare.append((start, match.end()))
+    for pattern in (_BARE_HEAD, _ANCHORED_HEAD):
+        for match in pattern.finditer(work):
+            if work[match.end() : match.end() + 1] in _NOT_AFTER_BARE and match.end() < len(work):
+                continue
+            start = _address_start(work, match.start())
+            if start is None or match.start() - start < 2:
+                continue
+            name = work[start : match.start()]
+            anchors = _BARE_ANCHOR if pattern is _BARE_HEAD else _LIVE_ANCHOR
+            anchored = work[:start].rstrip().endswith(anchors)
+            if not (anchored or (pattern is _BARE_HEAD and _ADMIN.search(name))):
+                continue  # "在高速路上堵了": a road, not where anyone lives
+            bare.append((start, match.end()))
+    # "住在后宅街道方塘村": the 街道 alone is part of the village's name, not a second place.
+    bare = [span for span in bare if not any(_inside(span, other) for other in bare)]
     for span in bare:
         work = blank(work, *span)
     values = {text[s:e] for s, e in bare}
     if len(values) == 1:
         return Address(values.pop(), False), work
     return Address(None, False), work
+
+
+def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return span != other and other[0] <= span[0] and span[1] <= other[1]
 
 
 def _address_start(text: str, head: int) -> int | None:

@@ -41,8 +41,11 @@ GROUP = UnitRef(
 
 names = st.builds(
     lambda s, g: s + g, st.sampled_from(SURNAMES), st.text(alphabet=GIVEN, min_size=1, max_size=2)
+).filter(lambda name: name != GROUP.commander_name)  # the commander is named on purpose
+phones = st.one_of(  # mobiles, and landlines as the returnee parser keeps them
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.from_regex(r"0579-[2-8][0-9]{7}", fullmatch=True),
 )
-phones = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
 ids = st.from_regex(r"[1-6][0-9]{16}[0-9X]", fullmatch=True)
 addresses = st.builds(
     lambda place, number, suffix: f"{place}{number}{suffix}",

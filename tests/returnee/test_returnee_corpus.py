@@ -4,8 +4,9 @@
 fields a careful person would write down. Two promises are checked over every
 (message, field) pair:
 
-- at least 90 % of the fields come out right (the accuracy and the misses are
-  printed, so a drop shows what broke);
+- at least 98 % of the fields come out right (the accuracy and the misses are
+  printed, so a drop shows what broke; the parser was tuned on this file, the
+  held-out figure is in tests/returnee/README.md);
 - a field that comes out wrong is empty AND asked about. The reporter confirms
   what the bot read; a wrong count or day confirmed at midnight sends the wrong
   people to isolation, a question does not.
@@ -44,14 +45,14 @@ def parsed() -> list[tuple[dict[str, Any], ReturneeReport, dict[str, object]]]:
 
 
 def test_corpus_is_big_and_varied() -> None:
-    assert len(CORPUS) >= 60
+    assert len(CORPUS) >= 200
     assert len({case["text"] for case in CORPUS}) == len(CORPUS), "duplicate messages"
     assert sum(1 for case in CORPUS if case.get("count") is None) >= 5
     assert sum(1 for case in CORPUS if case.get("phone")) >= 5
     assert sum(1 for case in CORPUS if case.get("ids")) >= 3
 
 
-def test_field_accuracy_is_at_least_90_percent(parsed: list) -> None:
+def test_field_accuracy_is_at_least_98_percent(parsed: list) -> None:
     total = right = 0
     misses = []
     for case, _report, data in parsed:
@@ -65,7 +66,7 @@ def test_field_accuracy_is_at_least_90_percent(parsed: list) -> None:
     accuracy = right / total
     print(f"\nreturnee parser: {right}/{total} fields right = {accuracy:.1%}")
     print("\n".join(misses))
-    assert accuracy >= 0.90, f"accuracy {accuracy:.1%} below 90 %"
+    assert accuracy >= 0.98, f"accuracy {accuracy:.1%} below 98 %"
 
 
 def test_a_wrong_field_is_empty_and_asked(parsed: list) -> None:

@@ -215,7 +215,8 @@ def test_phone_is_digits_only(text: str) -> None:
     "text",
     [
         "电话1381234567",  # ten digits: mistyped
-        "电话0579-85551234",  # a landline: not a mobile to text
+        "电话13912345678 座机0579-85551234",  # a mobile and a landline: which one?
+        "电话010-1234567",  # Beijing numbers have 8 digits: mistyped
         "电话13912345678 / 13987654321",  # two numbers: whose?
         "明天回来",
     ],
@@ -224,6 +225,28 @@ def test_missing_or_unclear_phone_is_asked(text: str) -> None:
     report = parse(text)
     assert report.phone is None
     assert "phone" in report.questions
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("电话0579-85512345", "0579-85512345"),
+        ("座机 0579 85512345", "0579-85512345"),
+        ("联系电话057985512345", "0579-85512345"),
+        ("固话010-62345678", "010-62345678"),
+        ("座机85561234", "85561234"),
+        ("房东电话：85512345，租客明天到", "85512345"),
+    ],
+)
+def test_landlines_are_read_with_their_area_code(text: str, phone: str) -> None:
+    report = parse(text)
+    assert report.phone == phone
+    assert "phone" not in report.questions
+
+
+@pytest.mark.parametrize("text", ["1,024人 本月返岗", "85512345人", "订单号 85512345 的货到了"])
+def test_a_bare_number_without_a_phone_word_is_no_landline(text: str) -> None:
+    assert parse(text).phone is None
 
 
 def test_id_numbers_are_kept_and_not_read_as_phones() -> None:

@@ -1,0 +1,114 @@
+"""Score the returnee parser on its corpora: fields right, abstentions, wrong values.
+
+The parser is tuned on tests/returnee/corpus.yaml and judged on
+tests/returnee/corpus_heldout.yaml, written before the issue-10 parser changes
+and never used to tune. A field is one of count, origin, via, arrival, address,
+phone of one message. A missed field is either an abstention (empty, and the bot
+asks) or a wrong value (something else than what the message says): the first
+costs the reporter one answer, the second can send the wrong people to
+isolation, so they are counted apart.
+
+    python -m benchmarks.returnee_corpus              # the tuning part
+    python -m benchmarks.returnee_corpus --heldout    # the held-out part
+    python -m benchmarks.returnee_corpus --both --misses
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cascade.returnee import parse_report, to_json
+
+NOW = datetime(2020, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+FIELDS = ("count", "origin", "via", "arrival", "address", "phone")
+CORPORA = Path(__file__).resolve().parent.parent / "tests" / "returnee"
+PARTS = {"tuned": CORPORA / "corpus.yaml", "heldout": CORPORA / "corpus_heldout.yaml"}
+
+
+@dataclass
+class Score:
+    messages: int = 0
+    fields: int = 0
+    right: int = 0
+    abstained: int = 0
+    wrong: int = 0
+    wrong_unasked: int = 0
+    by_field: dict[str, list[int]] = field(default_factory=dict)  # name: [right, total]
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.fields if self.fields else 0.0
+
+
+def load(part: str) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load(PARTS[part].read_text(encoding="utf-8"))
+    return cases
+
+
+def expected(case: dict[str, Any], name: str) -> Any:
+    return case.get(name, [] if name == "via" else None)
+
+
+def score(cases: list[dict[str, Any]]) -> Score:
+    result = Score(messages=len(cases))
+    for case in cases:
+        data = to_json(parse_report(case["text"], NOW))
+        questions = data["questions"]
+        assert isinstance(questions, list)
+        for name in FIELDS:
+            want, got = expected(case, name), data[name]
+            tally = result.by_field.setdefault(name, [0, 0])
+            tally[1] += 1
+            result.fields += 1
+            if got == want:
+                result.right += 1
+                tally[0] += 1
+                continue
+            if got in (None, []):
+                result.abstained += 1
+                kind = "abstained"
+            else:
+                result.wrong += 1
+                kind = "WRONG"
+                if name not in questions:
+                    result.wrong_unasked += 1
+                    kind = "WRONG, not asked"
+            result.misses.append(f"{kind:17} {name}: got {got!r}, want {want!r} | {case['text']}")
+    return result
+
+
+def report(part: str, result: Score, misses: bool) -> str:
+    lines = [
+        f"{part}: {result.messages} messages, {result.right}/{result.fields} fields right "
+        f"= {result.accuracy:.1%}; abstained {result.abstained}, wrong {result.wrong} "
+        f"(of which not asked {result.wrong_unasked})",
+        "  by field: " + ", ".join(f"{name} {r}/{t}" for name, (r, t) in result.by_field.items()),
+    ]
+    if misses:
+        lines.extend("  " + miss for miss in result.misses)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--heldout", action="store_true", help="score the held-out part")
+    group.add_argument("--both", action="store_true", help="score both parts")
+    parser.add_argument("--misses", action="store_true", help="list every missed field")
+    args = parser.parse_args(argv)
+    parts = ["tuned", "heldout"] if args.both else ["heldout"] if args.heldout else ["tuned"]
+    for part in parts:
+        print(report(part, score(load(part)), args.misses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
