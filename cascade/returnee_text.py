@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万俩廿"
-NUM = rf"(?:\d+|[{CN_NUM_CHARS}]+)"
+NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|[{CN_NUM_CHARS}]+)"  # 1,200 is one number
 # Characters that end a clause: a fact said in one clause rarely spills into the next.
 CLAUSE_END = ",.;!?，。；！？\n、"
 _COMMAND = re.compile(r"^\s*/[A-Za-z_]+(?:@\w+)?\s*")
@@ -32,6 +32,8 @@ def to_int(raw: str) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
+        raw = raw.replace(",", "")
     if raw.isascii() and raw.isdigit():
         return int(raw) if len(raw) <= 6 else None
     if raw in _SMALL:

@@ -123,7 +123,7 @@ def find_address(text: str) -> tuple[Address, str]:
     full: list[tuple[int, int]] = []
     for match in _ADDRESS.finditer(text):
         start = _address_start(text, match.start(1))
-        if start is None and match.group(1) in _SELF_NAMED:
+        if start is None and (match.group(1) in _SELF_NAMED or match.group(1).endswith("区")):
             start = match.start(1)
         if start is None or _FROM_ADDRESS.search(text, 0, start):
             continue  # "从孝感市新华路5号回来": where they lived, part of the origin
