@@ -67,7 +67,8 @@ _AFTER_CLASSIFIER = re.compile(
     r"住|今天|明天|后天|昨天|下周)"
 )
 _APPROX_BEFORE = re.compile(
-    r"(?:大概|大约|约|差不多|估计|将近|接近|可能|至少|最多|不到|超过|好)\s*$"
+    r"(?:大概|大约|约|差不多|估计|将近|接近|可能|至少|最多|不到|超过|好|"
+    r"像是|好像|似乎|应该|大致|约莫|估摸着?|看着像|听说)\s*(?:是|有)?\s*$"
 )
 _APPROX_AFTER = re.compile(r"\s*(?:左右|上下|来个|多|几|余|以上|出头)")
 # Just before a number: the first half of a range ("3到5人", "三至五个") or a 几

@@ -34,6 +34,7 @@ _N = r"[\d一二三四五六七八九十零〇]+"
 _UNIT = r"号楼|号院|单元|商位|号|幢|栋|室|楼|层|组|弄|排|区|街|座|户|门"
 _ADDRESS = re.compile(
     rf"({_HEAD})\s*((?:{_N}\s*(?:{_UNIT})\s*)+(?:\d+(?:-\d+)*)?|\d+(?:-\d+)+(?:{_UNIT})?)"
+    r"(?:商位|店面|店铺|门面)?"  # "5街32号商位": the stall is part of the address
 )
 _FROM_ADDRESS = re.compile(r"(?:从|来自|老家在?|户籍地?|户口在?)\s*:?\s*$")
 _BARE_HEAD = re.compile(r"小区|社区|新村|花园|公寓|家园|苑|村")
@@ -53,7 +54,8 @@ _FLOOR = re.compile(
 )
 # A dormitory or a building site: "住厂区宿舍", "住在城建集团工地", "都住工地".
 _DORM = re.compile(
-    rf"{_LIVE}\s*([{_HAN}]{{0,8}}?(?:宿舍楼|宿舍|工地)(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*)"
+    rf"{_LIVE}\s*([{_HAN}]{{0,8}}?(?:宿舍楼|宿舍|工地)(?:宿舍楼|宿舍)?"
+    rf"(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*)"
 )
 # Words a reporter puts before an address; the address starts after the last one.
 _LEAD_WORDS = (
@@ -86,7 +88,8 @@ _HOME_BEFORE = re.compile(r"老家\s*(?:是|在)?\s*(?:是在)?\s*$")
 _HOME_AFTER = re.compile(
     r"\s*(?:籍|人|租|的租|房客|的房客|的人|的小|的外|的员|的工|的店|老乡|的老乡|老家|的,|的，|的\s|的$|那边的)"
 )
-_LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区)")
+# "义乌这边": the reporter's own town; "湖北口音": an accent says nothing of the trip.
+_LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区|口音|话)")
 _LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我们这|本地|我在)\s*$")
 _DESTINATION_BEFORE = re.compile(
     r"(?:到|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞|回|返|进|直达|达|在|住)\s*$"
