@@ -18,6 +18,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeDefault
 
 from bot import errors, once
+from bot.access import QueryAccess
 from bot.context import ContextMiddleware
 from bot.daily import DailyReport, install_daily
 from bot.formatting import Formatter
@@ -164,6 +165,7 @@ class TowerBot:
         )
         once.install(dp, self.db)
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
+        dp.message.outer_middleware(QueryAccess(self.db.transaction, self.orders.admins))
         dp.include_router(errors.build())
         for router in all_routers():
             dp.include_router(router)

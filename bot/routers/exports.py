@@ -60,7 +60,11 @@ async def export(
         unit=unit.name,
         count=len(view.rows),
     )
-    await replier.file(ctx, data, f"order-{view.order.id}.csv", caption)
+    # The file names people and holds their answers: only to the person who asked.
+    private = ctx.model_copy(update={"chat_id": ctx.user_id, "message_id": None})
+    await replier.file(private, data, f"order-{view.order.id}.csv", caption)
+    if ctx.chat_id != ctx.user_id:
+        await replier.say(ctx, "export-sent-private")
 
 
 def chart_labels(

@@ -2,7 +2,9 @@
 
 In privacy mode the bot sees commands and replies to itself only, so a report
 is a command (`/returnee ...`), the form asks with ForceReply, and a correction
-is a reply to the bot's preview.
+is a reply to the bot's preview. The guided form asks for phones and addresses,
+so it runs in the reporter's private chat with the bot; only the masked preview
+goes to the unit's group.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import IncidentCallback, ReturneeFormCallback
@@ -21,6 +24,7 @@ from cascade.errors import Refused
 from cascade.incident_service import IncidentService
 from cascade.incidents import Disposition
 from cascade.outgoing import Button, MessageRef
+from cascade.ports import UnitOfWorkFactory
 
 # The form's steps, and how each answer is written into the report text.
 STEPS = ("count", "origin", "via", "arrival", "address", "phone")
@@ -50,13 +54,35 @@ async def returnee(
     incidents: IncidentService,
     state: FSMContext,
     replier: Replier,
+    uow: UnitOfWorkFactory,
 ) -> None:
+    private = ctx.chat_id == ctx.user_id
+    unit_chat = await _home_chat(ctx, uow) if private else ctx.chat_id
     if command.args and command.args.strip():
-        await incidents.draft(ctx.chat_id, ctx.user_id, command.args, ctx.message_id)
+        reply_to = None if private else ctx.message_id
+        await incidents.draft(unit_chat, ctx.user_id, command.args, reply_to)
         return
-    await state.set_state(ReturneeForm.count)
-    await state.update_data(answers={})
-    await _ask(ctx, replier, "count")
+    # The form asks for the phone and the address: it goes on in the private chat,
+    # and the unit's group sees only the masked preview at the end.
+    key = StorageKey(bot_id=state.key.bot_id, chat_id=ctx.user_id, user_id=ctx.user_id)
+    form = FSMContext(storage=state.storage, key=key)
+    await form.set_state(ReturneeForm.count)
+    await form.set_data({"answers": {}, "unit_chat": unit_chat})
+    if not private:
+        await replier.say(ctx, "returnee-continue-private")
+    await _ask(
+        ctx.model_copy(update={"chat_id": ctx.user_id, "message_id": None}), replier, "count"
+    )
+
+
+async def _home_chat(ctx: ChatContext, uow: UnitOfWorkFactory) -> int:
+    """The group of the one unit a person reporting from a private chat belongs to."""
+    async with uow() as tx:
+        memberships = await tx.tower.memberships(ctx.user_id)
+    chats = {m.unit.chat_id for m in memberships if m.unit.chat_id is not None}
+    if len(chats) != 1:
+        raise Refused("returnee-start-in-group")
+    return chats.pop()
 
 
 async def _ask(ctx: ChatContext, replier: Replier, step: str) -> None:
@@ -89,7 +115,7 @@ async def _next(
         return
     await state.clear()
     text = "，".join(PHRASES[s].format(answers[s]) for s in STEPS if s in answers)
-    await incidents.draft(ctx.chat_id, ctx.user_id, text, None)
+    await incidents.draft(int(data.get("unit_chat", ctx.chat_id)), ctx.user_id, text, None)
 
 
 async def form_answer(

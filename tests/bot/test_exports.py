@@ -94,7 +94,9 @@ async def test_export_in_hq_has_every_unit_of_the_order(harness: Harness) -> Non
     await loop_in_progress(h)
     await h.send(HQ_CHAT, HQ_COMMANDER, "/export")
     await h.drain()
-    (sent,) = documents(h, HQ_CHAT)
+    # The file goes to the commander who asked, privately; the group gets one line.
+    assert documents(h, HQ_CHAT) == []
+    (sent,) = documents(h, HQ_COMMANDER)
     assert sent.caption == "📄 指令 #1 明细（塔山区块指挥部范围）：236 个单元"
     filename, data = file_bytes(sent)
     assert filename == "order-1.csv"
@@ -141,7 +143,7 @@ async def test_export_in_a_village_group_is_its_subtree(harness: Harness) -> Non
     await loop_in_progress(h)
     await h.send(TS01_CHAT, TS01_COMMANDER, "/export 1")
     await h.drain()
-    (sent,) = documents(h, TS01_CHAT)
+    (sent,) = documents(h, TS01_COMMANDER)
     codes = [r["code"] for r in read_csv(file_bytes(sent)[1])]
     assert codes == ["ts-01", *(u.code for u in TS01_CHILDREN)]
     assert sent.caption == f"📄 指令 #1 明细（塔山村范围）：{1 + len(TS01_CHILDREN)} 个单元"

@@ -17,3 +17,10 @@ unit-moved = ⚠️ "{ $unit }" was moved by its commander to the group "{ $chat
 error-not-allowed-move = Only the commander of "{ $unit }" or an HQ admin can confirm the move.
 error-invite-expired = This link has expired (links last 7 days); ask your commander for a new one.
 error-invite-used = This personal link has already been used. If that is wrong, ask your commander.
+
+# Privacy: personal data stays out of groups; queries answer members only.
+returnee-continue-private = 🔒 Please go on in your private chat with the bot (phones and addresses never appear in the group; if nothing arrives, start a private chat with the bot first). The group sees only a masked summary.
+error-returnee-start-in-group = Send /returnee in your unit's group first, then fill it in privately.
+export-sent-private = 🔒 The export was sent to you privately (it holds personal data: do not forward it to groups).
+error-members-only = Only members of "{ $unit }" and the units above it can query it.
+error-commanders-only = Only the commander or a deputy of "{ $unit }" or a unit above it (or an HQ admin) can export.

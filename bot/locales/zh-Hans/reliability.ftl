@@ -17,3 +17,10 @@ unit-moved = ⚠️「{ $unit }」已由指挥长迁移到新群「{ $chat }」�
 error-not-allowed-move = 只有「{ $unit }」的指挥长或指挥部管理员可以确认迁移。
 error-invite-expired = 这个链接已过期（7 天有效），请向上级指挥长要新的链接。
 error-invite-used = 这个个人链接已被使用过，不能再次使用。如有错误，请联系上级指挥长。
+
+# Privacy: personal data stays out of groups; queries answer members only.
+returnee-continue-private = 🔒 请在与机器人的私聊中继续填写（电话、住址不会出现在群里；如未收到，请先私聊机器人点「开始」）。群里只显示打码后的摘要。
+error-returnee-start-in-group = 请在您所在单元的群里发送 /returnee，再到私聊中填写。
+export-sent-private = 🔒 导出文件已私信发给您（含个人信息，请勿转发到群里）。
+error-members-only = 只有本单元及上级单元的成员可以查询「{ $unit }」。
+error-commanders-only = 只有「{ $unit }」或上级单元的指挥长、副指挥长（或指挥部管理员）可以导出。

@@ -1,0 +1,40 @@
+"""What the bot showed in groups, for the privacy tests (tests only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.methods import EditMessageText, SendDocument, SendMessage, SendPhoto
+from aiogram.types import BufferedInputFile, Chat, Update
+from tgfake import Harness
+
+
+def group_texts(h: Harness) -> list[str]:
+    """Every text, caption and file the bot sent or edited into a group (chat id < 0)."""
+    out: list[str] = []
+    for call in h.session.calls:
+        chat_id: Any = getattr(call, "chat_id", None)
+        if not isinstance(chat_id, int) or chat_id >= 0:
+            continue
+        if isinstance(call, SendMessage | EditMessageText):
+            out.append(call.text)
+        elif isinstance(call, SendDocument | SendPhoto):
+            out.append(call.caption or "")
+            media = call.document if isinstance(call, SendDocument) else call.photo
+            if isinstance(media, BufferedInputFile):
+                out.append(media.data.decode("utf-8-sig", errors="replace"))
+    return out
+
+
+def private_texts(h: Harness, user_id: int) -> list[str]:
+    return [c.text for c in h.session.sends(user_id)]
+
+
+async def private(h: Harness, user_id: int, text: str) -> None:
+    """A message from `user_id` in their private chat with the bot."""
+    message = h.message(user_id, user_id, text).model_copy(
+        update={"chat": Chat(id=user_id, type="private")}
+    )
+    await h.app.dispatcher.feed_update(
+        h.app.bot, Update(update_id=next(h._updates), message=message)
+    )
