@@ -14,7 +14,7 @@ from bot.html import join, mention
 from bot.i18n import Texts
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import Button, Rendered
-from cascade.ports import UnitRef
+from cascade.ports import PersonRef, UnitRef
 from cascade.report import OrderReport, ReportFlavour
 
 MAX_NAMES = 20
@@ -74,11 +74,13 @@ class BotPresenter:
     ) -> Rendered:
         loc = unit.locale
         late = ""
-        if replaced:
+        if replaced and order.kind is not OrderKind.NOTICE:
             late += self.t.get(loc, "answer-replaced")
         if state.late:
             late += self.t.get(loc, "answer-late")
-        if order.kind is OrderKind.LIST:
+        if order.kind is OrderKind.NOTICE:
+            text = self.t.get(loc, "answer-ack", unit=unit.name, order=str(order.id), late=late)
+        elif order.kind is OrderKind.LIST:
             text = self.t.get(
                 loc, "answer-list", unit=unit.name, count=len(state.items or []), late=late
             )
@@ -131,10 +133,15 @@ class BotPresenter:
         report: OrderReport,
         names: dict[str, UnitRef],
         flavour: ReportFlavour,
+        by: PersonRef | None = None,
     ) -> Rendered:
         loc = issuer.locale
         order = report.order
         tail = []
+        if by is not None:
+            tail.append(
+                self.t.get(loc, "report-cancelled-by", who=mention(by.name, by.telegram_id))
+            )
         if report.pending_units:
             pending = self.names(loc, report.pending_units, names)
             tail.append(self.t.get(loc, "report-pending", units=pending))
@@ -200,6 +207,13 @@ class BotPresenter:
 
     def cancelled(self, order: Order, unit: UnitRef) -> Rendered:
         return Rendered(text=self.t.get(unit.locale, "cancelled-copy", order=str(order.id)))
+
+    def cancel_done(self, order: Order, asker: UnitRef, issuer: UnitRef, told: int) -> Rendered:
+        return Rendered(
+            text=self.t.get(
+                asker.locale, "cancel-done", order=str(order.id), count=told, issuer=issuer.name
+            )
+        )
 
     def reminder(self, order: Order, unit: UnitRef, remaining: timedelta, late: bool) -> Rendered:
         loc = unit.locale

@@ -21,7 +21,7 @@ from cascade.errors import Refused
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.presenter import Presenter
 from cascade.progress import Subtree, board_message, render_board
 from cascade.report import ReportFlavour
@@ -35,6 +35,10 @@ REPORT_PURPOSE = {
     ReportFlavour.CANCELLED: "cancel_report",
 }
 MAX_LIST_LINES = 500
+# What a commander writes to a notice instead of pressing the button.
+ACK_WORDS = frozenset(
+    {"收到", "已收到", "收", "好", "好的", "明白", "知道了", "已阅", "ok", "okay", "👌", "received"}
+)
 
 
 class AckOutcome(BaseModel):
@@ -151,31 +155,41 @@ class OrderService:
         """The unit of this chat reports its value (a re-report replaces it)."""
         async with self.uow() as tx:
             if order_id is None:
-                order_id = (await self._resolve(tx, None, chat_id, open_only=False)).id
+                order_id = (await self._value_order(tx, chat_id)).id
             order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
             own = chain[0]
             now = self.clock.now()
             replaced = own.answered_at is not None
             if order.kind is OrderKind.NOTICE:
+                if raw.strip().lower().rstrip("!！。.") not in ACK_WORDS:
+                    raise Refused("notice-no-value", order=order.id)
+                replaced = own.acked_at is not None
                 result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
             elif not own.is_bottom:
-                raise Refused("values-from-below", unit=unit.name)
+                raise Refused("values-from-below", unit=unit.name, order=order.id)
             else:
-                value, items = _parse_value(order.kind, raw)
+                value, items = _parse_value(order, raw)
                 result = rollup.answer(
                     chain, order.kind, user_id, now, order.deadline_at, value, items
                 )
             await self._settle(tx, order, chain, result)
-            if order.kind is not OrderKind.NOTICE:
-                rendered = self.presenter.answer_recorded(order, unit, own, replaced)
-                ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
-                await tx.outbox.add(
-                    OutgoingMessage.of(chat_id, rendered, Priority.INTERACTIVE, ref, reply_to)
-                )
+            rendered = self.presenter.answer_recorded(order, unit, own, replaced)
+            ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
+            await tx.outbox.add(
+                OutgoingMessage.of(chat_id, rendered, Priority.INTERACTIVE, ref, reply_to)
+            )
             return order
 
-    async def cancel(self, order_id: int | None, chat_id: int, user_id: int) -> Order:
-        """Stop an open order: pending units are told, the issuer gets the report."""
+    async def cancel(
+        self,
+        order_id: int | None,
+        chat_id: int,
+        user_id: int,
+        user_name: str | None = None,
+        reply_to: int | None = None,
+    ) -> Order:
+        """Stop an open order: pending units are told, the issuer gets the report
+        naming who cancelled, and the person who asked is answered where they asked."""
         async with self.uow() as tx:
             order = await self._resolve(tx, order_id, chat_id, open_only=True)
             issuer = await tx.tower.ref(order.issuer_unit)
@@ -194,16 +208,37 @@ class OrderService:
             refs = await tx.tower.refs(pending)
             for code in pending:
                 unit = refs.get(code)
-                if unit is not None and unit.chat_id is not None:
+                # The group where /cancel was typed gets the answer below instead.
+                if unit is not None and unit.chat_id not in (None, chat_id):
                     rendered = self.presenter.cancelled(order, unit)
                     ref = MessageRef(purpose="cancelled", order_id=order.id, unit_code=code)
                     await tx.outbox.add(
                         OutgoingMessage.of(unit.chat_id, rendered, Priority.ORDER, ref)
                     )
             await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
-            await send_report(
-                tx, self.presenter, order, issuer, states, self.clock.now(), ReportFlavour.CANCELLED
+            by = PersonRef(
+                name=await tx.tower.person_name(user_id) or user_name or str(user_id),
+                telegram_id=user_id,
             )
+            here = issuer.chat_id == chat_id
+            await send_report(
+                tx,
+                self.presenter,
+                order,
+                issuer,
+                states,
+                self.clock.now(),
+                ReportFlavour.CANCELLED,
+                by=by,
+                reply_to=reply_to if here else None,
+            )
+            if not here:
+                asker = await self._unit_of_chat(tx, chat_id)
+                rendered = self.presenter.cancel_done(order, asker, issuer, len(pending))
+                ref = MessageRef(purpose="cancel_done", order_id=order.id, unit_code=asker.code)
+                await tx.outbox.add(
+                    OutgoingMessage.of(chat_id, rendered, Priority.INTERACTIVE, ref, reply_to)
+                )
             return order
 
     async def _answering_chain(
@@ -262,6 +297,25 @@ class OrderService:
             flavour = ReportFlavour.CORRECTED if was_done else ReportFlavour.FINAL
             await send_report(tx, self.presenter, order, issuer, states, self.clock.now(), flavour)
 
+    async def _value_order(self, tx: UnitOfWork, chat_id: int) -> Order:
+        """What `/report VALUE` without a number means: the newest open order still
+        waiting for this unit's value; otherwise one line saying why there is none."""
+        unit = await self._unit_of_chat(tx, chat_id)
+        order = await tx.orders.latest_for_unit(unit.code, needs_value=True)
+        if order is not None:
+            return order
+        newest = await tx.orders.latest_for_unit(unit.code, open_only=True)
+        if newest is None:
+            raise Refused("no-open-order", unit=unit.name)
+        if newest.kind is OrderKind.NOTICE:
+            raise Refused("notice-no-value", order=newest.id)
+        chain = await tx.orders.chain(newest.id, unit.code)
+        if not chain or chain[0].is_root:
+            raise Refused("not-a-target", order=newest.id, unit=unit.name)
+        if not chain[0].is_bottom:
+            raise Refused("values-from-below", unit=unit.name, order=newest.id)
+        raise Refused("nothing-to-report", unit=unit.name, order=newest.id)
+
     async def _resolve(
         self, tx: UnitOfWork, order_id: int | None, chat_id: int, open_only: bool
     ) -> Order:
@@ -291,15 +345,19 @@ async def send_report(
     states: list[TargetState],
     now: datetime,
     flavour: ReportFlavour,
+    by: PersonRef | None = None,
+    reply_to: int | None = None,
 ) -> None:
-    """The loop report (final, corrected, interim or at cancel) to the issuer's group."""
+    """The loop report (final, corrected, interim or at cancel, `by` whom) to the issuer's group."""
     if issuer.chat_id is None:
         return
     built = reports.build(order, states, order.issuer_unit, now)
     names = await tx.tower.refs(built.late_units + built.pending_units)
-    rendered = presenter.final_report(issuer, built, names, flavour)
+    rendered = presenter.final_report(issuer, built, names, flavour, by)
     ref = MessageRef(purpose=REPORT_PURPOSE[flavour], order_id=order.id, unit_code=issuer.code)
-    await tx.outbox.add(OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref))
+    await tx.outbox.add(
+        OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref, reply_to)
+    )
 
 
 async def resolve_order(
@@ -335,20 +393,20 @@ def _states(issuer: UnitRef, subtree: list[UnitRef]) -> list[TargetState]:
     ]
 
 
-def _parse_value(kind: OrderKind, raw: str) -> tuple[int | None, list[str] | None]:
-    if kind is OrderKind.COUNT:
+def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:
+    if order.kind is OrderKind.COUNT:
         try:
             return parse_count(raw), None
         except ApproximateCount as exc:  # 七八, 十几, 3-5: never summed as 78 or 3
-            raise Refused("approx-count", value=raw.strip()[:40]) from exc
+            raise Refused("approx-count", order=order.id, value=raw.strip()[:40]) from exc
         except ValueError as exc:
-            raise Refused("bad-count", value=raw.strip()[:40]) from exc
+            raise Refused("bad-count", order=order.id, value=raw.strip()[:40]) from exc
     lines = [
         line.strip(" \t-•·") for line in raw.replace("；", "\n").replace(";", "\n").splitlines()
     ]
     items = [line for line in lines if line]
     if not items:
-        raise Refused("bad-list")
+        raise Refused("bad-list", order=order.id)
     if len(items) > MAX_LIST_LINES:
         raise Refused("list-too-long", max=MAX_LIST_LINES)
     return None, items

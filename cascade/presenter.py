@@ -11,7 +11,7 @@ from typing import Protocol
 
 from cascade.orders import Order, TargetState
 from cascade.outgoing import Rendered
-from cascade.ports import UnitRef
+from cascade.ports import PersonRef, UnitRef
 from cascade.report import OrderReport, ReportFlavour
 
 
@@ -33,8 +33,10 @@ class Presenter(Protocol):
         report: OrderReport,
         names: dict[str, UnitRef],
         flavour: ReportFlavour,
+        by: PersonRef | None = None,
     ) -> Rendered: ...
     def cancelled(self, order: Order, unit: UnitRef) -> Rendered: ...
+    def cancel_done(self, order: Order, asker: UnitRef, issuer: UnitRef, told: int) -> Rendered: ...
     def reminder(
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered: ...

@@ -210,11 +210,19 @@ class SqliteOrderRepository:
         async with self.conn.execute(sql, args) as cur:
             return [_state(r) for r in await cur.fetchall()]
 
-    async def latest_for_unit(self, unit_code: str, open_only: bool = False) -> Order | None:
+    async def latest_for_unit(
+        self, unit_code: str, open_only: bool = False, needs_value: bool = False
+    ) -> Order | None:
         sql = (
             "SELECT o.* FROM order_units t JOIN orders o ON o.id = t.order_id "
             "WHERE t.unit_code = ? "
-            + ("AND o.status = 'open' " if open_only else "")
+            + ("AND o.status = 'open' " if open_only or needs_value else "")
+            + (
+                "AND o.kind != 'notice' AND t.is_bottom = 1 AND t.is_root = 0 "
+                "AND t.answered_at IS NULL "
+                if needs_value
+                else ""
+            )
             + "ORDER BY o.id DESC LIMIT 1"
         )
         async with self.conn.execute(sql, (unit_code,)) as cur:

@@ -77,6 +77,16 @@ class SqliteTowerRepository:
                     out.append(Membership(unit=ref_of(row), position=Position(row["position"])))
         return out
 
+    async def person_name(self, telegram_id: int) -> str | None:
+        sql = (
+            "SELECT name FROM members WHERE telegram_id = ? "
+            "UNION ALL SELECT commander_name FROM units "
+            "WHERE commander_id = ? AND commander_name IS NOT NULL LIMIT 1"
+        )
+        async with self.conn.execute(sql, (telegram_id, telegram_id)) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row is not None else None
+
     async def position(self, code: str, telegram_id: int) -> Position | None:
         sql = "SELECT position FROM members WHERE unit_code = ? AND telegram_id = ? ORDER BY seq"
         async with self.conn.execute(sql, (code, telegram_id)) as cur:

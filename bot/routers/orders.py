@@ -23,7 +23,14 @@ async def order_command(
 async def cancel_command(
     message: Message, command: CommandObject, ctx: ChatContext, orders: OrderService
 ) -> None:
-    await orders.cancel(optional_order_id(command.args), ctx.chat_id, ctx.user_id)
+    user = message.from_user
+    await orders.cancel(
+        optional_order_id(command.args),
+        ctx.chat_id,
+        ctx.user_id,
+        user.full_name if user is not None else None,
+        ctx.message_id,
+    )
 
 
 def build() -> Router:

@@ -118,7 +118,9 @@ def test_markup_is_escaped_once_and_plain_text_on_contact() -> None:
         valid(TEXTS.get("zh-Hans", "pending-unit", unit=HOSTILE, commander=link)).count(HOSTILE)
         == 2
     )
-    assert plain(TEXTS.get("zh-Hans", "error-bad-count", value=HOSTILE)).count(HOSTILE) == 1
+    assert (
+        plain(TEXTS.get("zh-Hans", "error-bad-count", order=1, value=HOSTILE)).count(HOSTILE) == 1
+    )
 
 
 # ---------------------------------------------------------------- the presenters

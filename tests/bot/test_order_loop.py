@@ -330,9 +330,13 @@ async def test_command_for_another_bot_is_left_alone(harness: Harness) -> None:
 @pytest.mark.parametrize(
     ("who", "text", "expected"),
     [
-        (TS0101_COMMANDER, "abc", "「abc」不是有效的数字。请回复一个整数，例如 5、十二、1,024。"),
-        (TS0101_COMMANDER, "1.5", "「1.5」不是有效的数字。"),
-        (TS0101_COMMANDER, "-3", "「-3」不是有效的数字。"),
+        (
+            TS0101_COMMANDER,
+            "abc",
+            "指令 #1 要上报一个数字：「abc」不是有效的数字。请回复一个整数，例如 5、十二、1,024。",
+        ),
+        (TS0101_COMMANDER, "1.5", "指令 #1 要上报一个数字：「1.5」不是有效的数字。"),
+        (TS0101_COMMANDER, "-3", "指令 #1 要上报一个数字：「-3」不是有效的数字。"),
         (TS0101_COMMANDER, "七八", "「七八」是估计数，汇总需要确切数字。"),
         (TS0101_COMMANDER, "两三个", "「两三个」是估计数，汇总需要确切数字。"),
         (TS0101_COMMANDER, "3-5", "「3-5」是估计数，汇总需要确切数字。"),
@@ -358,7 +362,9 @@ async def test_value_from_a_unit_with_sub_units_is_refused(issued: Harness) -> N
     before = len(await h.said(TS01_CHAT))
     await h.send(TS01_CHAT, TS01_COMMANDER, "5", reply_to=copy)
     line = await only_new_line(h, TS01_CHAT, before)
-    assert line == "「塔山村」有下级单元：数字由下级上报后自动汇总，本单元只需点「收到」。"
+    assert (
+        line == "「塔山村」有下级单元：指令 #1 的数字由下级上报后自动汇总，本单元只需点「收到」。"
+    )
     row = await h.row_status("ts-01")
     assert row["value"] is None and row["subtotal"] == 0
 

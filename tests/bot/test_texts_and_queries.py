@@ -191,7 +191,7 @@ async def test_english_unit_gets_english_texts(tmp_path: Path) -> None:
         assert alert.show_alert and alert.text is not None
         assert alert.text.startswith("Only the commander or a deputy of")
         _, bad, recorded, status, whoami, help_text = await h.said(EN_CHAT)
-        assert bad.startswith('"abc" is not a valid number.')
+        assert bad.startswith('Order #1 needs a number: "abc" is not one.')
         assert recorded == '✅ Recorded for "福田新村5幢(外商楼)": 12'
         assert "Done 1/1 (100%)" in status and "Total so far: <b>12</b>" in status
         assert "(level 3, commander)" in whoami
