@@ -150,12 +150,18 @@ class OrderService:
             )
 
     async def report(
-        self, order_id: int | None, chat_id: int, user_id: int, raw: str, reply_to: int | None
+        self,
+        order_id: int | None,
+        chat_id: int,
+        user_id: int,
+        raw: str,
+        reply_to: int | None,
+        correction: bool = False,
     ) -> Order:
         """The unit of this chat reports its value (a re-report replaces it)."""
         async with self.uow() as tx:
             if order_id is None:
-                order_id = (await self._value_order(tx, chat_id)).id
+                order_id = (await self._value_order(tx, chat_id, correction)).id
             order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
             own = chain[0]
             now = self.clock.now()
@@ -297,11 +303,14 @@ class OrderService:
             flavour = ReportFlavour.CORRECTED if was_done else ReportFlavour.FINAL
             await send_report(tx, self.presenter, order, issuer, states, self.clock.now(), flavour)
 
-    async def _value_order(self, tx: UnitOfWork, chat_id: int) -> Order:
+    async def _value_order(self, tx: UnitOfWork, chat_id: int, correction: bool) -> Order:
         """What `/report VALUE` without a number means: the newest open order still
-        waiting for this unit's value; otherwise one line saying why there is none."""
+        waiting for this unit's value (for an edited `/report`, the newest one it
+        answers, answered or not); otherwise one line saying why there is none."""
         unit = await self._unit_of_chat(tx, chat_id)
-        order = await tx.orders.latest_for_unit(unit.code, needs_value=True)
+        order = await tx.orders.latest_for_unit(
+            unit.code, needs_value=not correction, takes_value=correction
+        )
         if order is not None:
             return order
         newest = await tx.orders.latest_for_unit(unit.code, open_only=True)

@@ -87,10 +87,15 @@ class OrderRepository(Protocol):
     async def save_states(self, states: list[TargetState]) -> None: ...
     async def targets(self, order_id: int, under: str | None = None) -> list[TargetState]: ...
     async def latest_for_unit(
-        self, unit_code: str, open_only: bool = False, needs_value: bool = False
+        self,
+        unit_code: str,
+        open_only: bool = False,
+        needs_value: bool = False,
+        takes_value: bool = False,
     ) -> Order | None:
-        """The unit's newest order (open only; with `needs_value`, open and still
-        waiting for this bottom unit's number or list)."""
+        """The unit's newest order (open only; with `takes_value`, an open order this
+        bottom unit answers with a number or list; with `needs_value`, one still
+        waiting for that answer)."""
         ...
 
 

@@ -211,18 +211,23 @@ class SqliteOrderRepository:
             return [_state(r) for r in await cur.fetchall()]
 
     async def latest_for_unit(
-        self, unit_code: str, open_only: bool = False, needs_value: bool = False
+        self,
+        unit_code: str,
+        open_only: bool = False,
+        needs_value: bool = False,
+        takes_value: bool = False,
     ) -> Order | None:
+        values = needs_value or takes_value
         sql = (
             "SELECT o.* FROM order_units t JOIN orders o ON o.id = t.order_id "
             "WHERE t.unit_code = ? "
-            + ("AND o.status = 'open' " if open_only or needs_value else "")
+            + ("AND o.status = 'open' " if open_only or values else "")
             + (
                 "AND o.kind != 'notice' AND t.is_bottom = 1 AND t.is_root = 0 "
-                "AND t.answered_at IS NULL "
-                if needs_value
+                if values
                 else ""
             )
+            + ("AND t.answered_at IS NULL " if needs_value else "")
             + "ORDER BY o.id DESC LIMIT 1"
         )
         async with self.conn.execute(sql, (unit_code,)) as cur:

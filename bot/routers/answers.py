@@ -46,6 +46,14 @@ async def report_command(
     await orders.report(order_id, ctx.chat_id, ctx.user_id, value, ctx.message_id)
 
 
+async def edited_report_command(
+    message: Message, command: CommandObject, ctx: ChatContext, orders: OrderService
+) -> None:
+    """An edited `/report VALUE` corrects the order it answered, even once answered."""
+    order_id, value = split_report_args(command.args)
+    await orders.report(order_id, ctx.chat_id, ctx.user_id, value, ctx.message_id, correction=True)
+
+
 async def reply_to_bot(
     message: Message, ref: MessageRef, ctx: ChatContext, orders: OrderService
 ) -> None:
@@ -60,7 +68,7 @@ def build() -> Router:
     router.message.register(report_command, Command("report"))
     router.message.register(reply_to_bot, F.text, ~F.text.startswith("/"), RepliesTo(*ANSWERABLE))
     # An edited answer replaces the value like a re-report (and the reply says so).
-    router.edited_message.register(report_command, Command("report"))
+    router.edited_message.register(edited_report_command, Command("report"))
     router.edited_message.register(
         reply_to_bot, F.text, ~F.text.startswith("/"), RepliesTo(*ANSWERABLE)
     )
