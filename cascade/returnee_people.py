@@ -74,7 +74,7 @@ _APPROX_AFTER = re.compile(r"\s*(?:左右|上下|来个|多|几|余|以上|出�
 # Just before a number: the first half of a range ("3到5人", "三至五个") or a 几
 # that NUM cannot hold ("几十个" would otherwise read as 十个).
 _RANGE_BEFORE = re.compile(
-    r"(?:[\d一二两三四五六七八九十]\s*(?:-|~|～|—|到|至|或|、)|[几多好数上成])\s*$"
+    r"(?:[\d一二两三四五六七八九十]\s*(?:-|~|～|—|到|至|或|、)|[几多好上成]|(?<!人)数)\s*$"
 )
 _APPROX_NUMBER = re.compile(r"[几多来余]")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cascade.returnee import ReturneeReport, parse_report
 
@@ -33,6 +35,9 @@ def parse(text: str, now: datetime = NOW) -> ReturneeReport:
         ("我和丈夫2人从湖北孝感回来", 2),
         ("我和老婆两个人明天回来", 2),
         ("老李带老婆孩子4个人回来", 4),
+        ("人数3，从温州回来，今晚到", 3),  # a labelled count, as a form would write it
+        ("人数:十二", 12),
+        ("员工1,200人分批返回", 1200),
     ],
 )
 def test_exact_counts_are_read(text: str, count: int) -> None:
@@ -60,12 +65,77 @@ def test_exact_counts_are_read(text: str, count: int) -> None:
         "十来个员工明天到",
         "20人以上明天到",
         "我和老婆3人回来",  # me and my wife are two: which is wrong?
+        "人数七八，从温州回来",
+        "数十人从河南回来",
+        "看着像是三个人",
     ],
 )
 def test_ranges_estimates_and_contradictions_are_asked(text: str) -> None:
     report = parse(text)
     assert report.count is None
     assert "count" in report.questions
+
+
+DIGITS = "零一二三四五六七八九"
+ranges = st.one_of(
+    st.integers(1, 8).map(lambda a: ("两" if a == 2 else DIGITS[a]) + DIGITS[a + 1]),  # 七八
+    st.integers(1, 8).map(lambda a: DIGITS[a] + DIGITS[a + 1] + "十"),  # 五六十
+    st.integers(1, 8).map(lambda a: "十" + DIGITS[a] + DIGITS[a + 1]),  # 十五六
+    st.tuples(st.integers(1, 50), st.integers(1, 9), st.sampled_from(["-", "到", "~", "至"])).map(
+        lambda t: f"{t[0]}{t[2]}{t[0] + t[1]}"
+    ),  # 3-5, 3到5
+    st.tuples(
+        st.sampled_from(["约", "大概", "大约", "差不多", "将近", "好像是", "估计有"]),
+        st.integers(1, 99).map(str),
+    ).map("".join),  # 约5
+    st.tuples(st.integers(1, 9).map(lambda n: DIGITS[n] + "十"), st.sampled_from(["几", "多"])).map(
+        "".join
+    ),  # 二十几, 三十多
+    st.sampled_from(["几", "好几", "十几", "几十", "十来"]),
+)
+templates = st.sampled_from(
+    [
+        "租客{}个人明天从湖南回来",
+        "{}名工人后天到厂",
+        "有{}位员工要回来",
+        "回来了{}个四川的人",
+        "店主带{}个伙计从温州回来",
+        "{}人 湖北 明天",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ranges, templates)
+def test_a_range_or_estimate_in_a_report_is_never_a_count(number: str, template: str) -> None:
+    report = parse(template.format(number))
+    assert report.count is None, template.format(number)
+    assert "count" in report.questions
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 9999),
+    st.booleans(),
+    st.sampled_from(
+        [
+            ("租客{}个人明天从湖南回来", 0),
+            ("{}名工人后天到厂", 0),
+            ("有{}位员工要回来", 0),
+            ("回来了{}个四川的人", 0),
+            ("店主带{}个伙计从温州回来", 1),
+            ("{}人 湖北 明天", 0),
+        ]
+    ),
+)
+def test_an_exact_number_in_a_report_is_the_count(
+    n: int, arabic: bool, template: tuple[str, int]
+) -> None:
+    import cn2an
+
+    number = str(n) if arabic else cn2an.an2cn(n)
+    report = parse(template[0].format(number))
+    assert report.count == n + template[1], template[0].format(number)
 
 
 @pytest.mark.parametrize(
