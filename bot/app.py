@@ -25,6 +25,8 @@ from bot.formatting import Formatter
 from bot.forms import ExpiringMemoryStorage
 from bot.i18n import Texts
 from bot.incident_presenter import BotIncidentPresenter
+from bot.people_presenter import PeoplePresenter
+from bot.people_settings import PeopleSettings
 from bot.presenter import BotPresenter
 from bot.presses import PressAnswerGuard
 from bot.replier import Replier
@@ -40,11 +42,14 @@ from cascade.deadlines import ClockPolicy
 from cascade.incident_service import IncidentPolicy, IncidentService
 from cascade.invites import InviteSigner
 from cascade.joining import JoiningService
+from cascade.member_service import MemberService
 from cascade.order_service import OrderService
 from cascade.outgoing import Lane
+from cascade.people_service import PeopleService
 from cascade.progress import ProgressService
 from cascade.queries import QueryService
 from cascade.reachability import ReachabilityService
+from cascade.score_service import ScoreService
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -66,6 +71,10 @@ COMMANDS = (
     "map",
     "daily",
     "incidents",
+    "member",
+    "card",
+    "score",
+    "rank",
 )
 
 
@@ -90,6 +99,7 @@ class TowerBot:
         lane: Lane | None = None,
         runs_timers: bool = True,
         daily_at: str | None = None,
+        people: PeopleSettings | None = None,
     ) -> None:
         # Several bots of one tower share one database (and its one writer lock).
         self.db = db or Database(db_path)
@@ -142,11 +152,29 @@ class TowerBot:
             admins,
         )
         self.timers.add_sweep(self.incidents.fire_due)
+        self._people(people or PeopleSettings(TOWERBOT_TZ=timezone), admins)
         self.sender = Sender(
             self.bot, self.db.transaction, self.db.committed, self.limits, self.reach, lane
         )
         self.dispatcher = self._dispatcher()
         self._tasks: list[asyncio.Task[None]] = []
+
+    def _people(self, settings: PeopleSettings, admins: frozenset[int]) -> None:
+        """Members and roles, cards, the three shows, the landlord score and its ranking."""
+        policy = settings.score_policy()
+        self.people_words = PeoplePresenter(self.texts, self.fmt, policy, settings.duties())
+        self.people = PeopleService(
+            self.db.transaction, self.clock, admins, policy, settings.observation_days
+        )
+        self.members = MemberService(
+            self.db.transaction, self.clock, admins, settings.member_policy()
+        )
+        self.scores = ScoreService(
+            self.db.transaction, self.clock, self.people_words, admins, policy
+        )
+        self.incidents.on_confirmed.append(self.scores.on_incident)
+        # The weekly ranking is due by the tower's clock; the sweep sends it once.
+        self.timers.add_sweep(self.scores.fire_due)
 
     def _dispatcher(self) -> Dispatcher:
         dp = Dispatcher(
@@ -162,6 +190,10 @@ class TowerBot:
             joining=self.joining,
             incidents=self.incidents,
             colours=self.colours,
+            people=self.people,
+            people_words=self.people_words,
+            members=self.members,
+            scores=self.scores,
         )
         once.install(dp, self.db)
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))

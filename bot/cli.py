@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.people_settings import PeopleSettings
 from bot.settings import SenderLimits, Settings, StoreSettings, explain, settings_help
 from bot.startup import StartRefused
 from cascade.invariants import TowerInvalid
@@ -170,7 +171,7 @@ def _db_path(option: str | None) -> str:
 
 
 def _run() -> int:
-    for model in (Settings, SenderLimits):
+    for model in (Settings, SenderLimits, PeopleSettings):
         try:
             model()
         except ValidationError as exc:
@@ -178,11 +179,14 @@ def _run() -> int:
             return 2
     settings = Settings()  # type: ignore[call-arg]
     limits = SenderLimits()
+    people = PeopleSettings()
     logging.getLogger().setLevel(logging.INFO)
-    return asyncio.run(_serve(settings, limits))
+    return asyncio.run(_serve(settings, limits, people))
 
 
-async def _serve(settings: Settings, limits: SenderLimits) -> int:
+async def _serve(
+    settings: Settings, limits: SenderLimits, people: PeopleSettings | None = None
+) -> int:
     """The primary bot (HQ, the rest of the tower, timers) and any extra bots."""
     from bot.app import TowerBot, telegram_session
     from bot.startup import check_tower, wait_for_telegram
@@ -211,6 +215,7 @@ async def _serve(settings: Settings, limits: SenderLimits) -> int:
             "incident_policy": IncidentPolicy(high_risk_regions=regions_from(settings.high_risk)),
             "db": shared,
             "daily_at": settings.daily_at,
+            "people": people,
         }
         bots.append(
             TowerBot(

@@ -9,6 +9,7 @@ the report, the alert climbs one level, and again every 20 minutes.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -24,6 +25,8 @@ from cascade.tower import Position
 
 ANSWERING = (Position.COMMANDER, Position.DEPUTY)
 MAX_REPORT = 1000
+# Run in the transaction that opens an incident (e.g. the landlord score's automatic points).
+ConfirmHook = Callable[[UnitOfWork, Incident, UnitRef], Awaitable[None]]
 
 
 class IncidentPolicy(BaseModel):
@@ -54,6 +57,7 @@ class IncidentService:
         self.presenter = presenter
         self.policy = policy or IncidentPolicy()
         self.admins = admins
+        self.on_confirmed: list[ConfirmHook] = []
 
     async def draft(self, chat_id: int, user_id: int, text: str, reply_to: int | None) -> Incident:
         """Parse a report and show the reporter what was understood (nothing sent up yet)."""
@@ -120,6 +124,8 @@ class IncidentService:
             await tx.incidents.save(incident)
             await self._alert(tx, incident, unit, handler, overdue=None)
             await self._stage(tx, incident, unit, handler)
+            for hook in self.on_confirmed:
+                await hook(tx, incident, unit)
             return incident
 
     async def discard(self, incident_id: int, user_id: int) -> Incident:

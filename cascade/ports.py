@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
@@ -17,7 +17,11 @@ from cascade.incidents import Incident, UnitColour
 from cascade.invites import Invite, Slot
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
+from cascade.scoring import ScoreEntry
 from cascade.tower import Position, Unit
+
+if TYPE_CHECKING:  # cascade.people builds on UnitRef from here
+    from cascade.people import MemberChange, PersonSeat
 
 
 class UnitRef(BaseModel):
@@ -160,6 +164,44 @@ class IncidentRepository(Protocol):
     async def manual_colours(self, codes: list[str]) -> dict[str, UnitColour]: ...
 
 
+class AnswerRecord(BaseModel):
+    """One answer a person gave for a unit (the card's "recent answers")."""
+
+    order_id: int
+    order_text: str
+    kind: OrderKind
+    unit_code: str
+    acked_at: datetime | None
+    answered_at: datetime | None
+    value: int | None
+    items: int
+    late: bool
+
+
+class PeopleRepository(Protocol):
+    """Person slots with their roles and phones, and the audit trail of changes."""
+
+    async def seats_of(self, telegram_id: int) -> list[PersonSeat]: ...
+    async def seats_named(self, name: str) -> list[PersonSeat]: ...
+    async def seats_in(self, code: str) -> list[PersonSeat]: ...
+    async def add(self, code: str, seat: PersonSeat) -> int: ...
+    async def update(self, seat: PersonSeat) -> None: ...
+    async def remove(self, code: str, seq: int) -> None: ...
+    async def log(self, change: MemberChange) -> None: ...
+    async def changes(self, codes: list[str], limit: int = 20) -> list[MemberChange]: ...
+    async def answers_by(self, telegram_id: int, limit: int = 5) -> list[AnswerRecord]: ...
+
+
+class ScoreRepository(Protocol):
+    """The landlord score as a log of signed changes, and the rankings sent."""
+
+    async def add(self, entry: ScoreEntry) -> bool: ...
+    async def totals(self, period: str, codes: list[str]) -> dict[str, int]: ...
+    async def entries(self, code: str, period: str) -> list[ScoreEntry]: ...
+    async def ranking_known(self) -> bool: ...
+    async def claim_ranking(self, moment: datetime, sent: bool, at: datetime) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def tower(self) -> TowerRepository: ...
@@ -175,6 +217,10 @@ class UnitOfWork(Protocol):
     def invites(self) -> InviteRepository: ...
     @property
     def incidents(self) -> IncidentRepository: ...
+    @property
+    def people(self) -> PeopleRepository: ...
+    @property
+    def scores(self) -> ScoreRepository: ...
 
 
 class UnitOfWorkFactory(Protocol):

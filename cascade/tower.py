@@ -42,6 +42,8 @@ class Person(BaseModel):
     name: str = Field(min_length=1, max_length=64)
     telegram_id: int | None = None
     roles: list[Role] = Field(default_factory=list)
+    # One person, one card: shown masked outside the person's chain of command.
+    phone: str | None = Field(default=None, max_length=32)
 
 
 class Unit(BaseModel):

@@ -226,3 +226,45 @@ MIGRATIONS.append(
     )
     """
 )
+
+MIGRATIONS.append(
+    # 8: people in the tower. A phone per person slot (one person, one card); the
+    # audit trail of /member changes; the landlord 12-point score as a log of
+    # signed changes (a period's score is 12 plus its sum; one automatic change per
+    # incident at most); the weekly rankings already sent, so each goes out once.
+    """
+    ALTER TABLE members ADD COLUMN phone TEXT;
+    CREATE INDEX members_name ON members(name);
+    CREATE TABLE member_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        unit_code TEXT NOT NULL,
+        actor INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT,
+        after TEXT
+    );
+    CREATE INDEX member_log_unit ON member_log(unit_code, id);
+    CREATE TABLE score_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        unit_code TEXT NOT NULL,
+        landlord_id INTEGER,
+        landlord_name TEXT NOT NULL,
+        period TEXT NOT NULL,
+        delta INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        source TEXT NOT NULL,
+        incident_id INTEGER,
+        actor INTEGER,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX score_log_period ON score_log(period, unit_code);
+    CREATE UNIQUE INDEX score_log_incident ON score_log(incident_id, unit_code)
+        WHERE incident_id IS NOT NULL;
+    CREATE TABLE score_rankings (
+        moment TEXT PRIMARY KEY,
+        sent INTEGER NOT NULL,
+        at TEXT NOT NULL
+    )
+    """
+)

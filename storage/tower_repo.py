@@ -206,10 +206,18 @@ class SqliteTowerRepository:
             ],
         )
         await self.conn.executemany(
-            "INSERT INTO members (unit_code, seq, position, name, telegram_id, roles) "
-            "VALUES (?,?,?,?,?,?)",
+            "INSERT INTO members (unit_code, seq, position, name, telegram_id, roles, phone) "
+            "VALUES (?,?,?,?,?,?,?)",
             [
-                (u.code, seq, position.value, p.name, p.telegram_id, json.dumps(list(p.roles)))
+                (
+                    u.code,
+                    seq,
+                    position.value,
+                    p.name,
+                    p.telegram_id,
+                    json.dumps(list(p.roles)),
+                    p.phone,
+                )
                 for u, _, _ in rows
                 for seq, (position, p) in enumerate(u.people())
             ],

@@ -8,6 +8,8 @@ from storage.incident_repo import SqliteIncidentRepository
 from storage.invite_repo import SqliteInviteRepository
 from storage.order_repo import SqliteOrderRepository
 from storage.outbox_repo import SqliteOutboxRepository, SqliteRefRepository
+from storage.people_repo import SqlitePeopleRepository
+from storage.score_repo import SqliteScoreRepository
 from storage.timer_repo import SqliteTimerRepository
 from storage.tower_repo import SqliteTowerRepository
 
@@ -22,3 +24,5 @@ class SqliteUnitOfWork:
         self.timers = SqliteTimerRepository(conn)
         self.invites = SqliteInviteRepository(conn)
         self.incidents = SqliteIncidentRepository(conn)
+        self.people = SqlitePeopleRepository(conn)
+        self.scores = SqliteScoreRepository(conn)

@@ -13,6 +13,7 @@ from bot.routers import (
     membership,
     order_form,
     orders,
+    people,
     queries,
     tower_state,
 )
@@ -28,6 +29,7 @@ def all_routers() -> list[Router]:
         order_form,
         incidents,
         orders,
+        people,
         queries,
         exports,
         tower_state,

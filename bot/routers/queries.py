@@ -1,4 +1,7 @@
-"""Questions: `/status`, `/pending`, `/whoami`, `/help` (and `/start` in private)."""
+"""Questions: `/status`, `/pending`, `/tree`, `/help` (and `/start` in private).
+
+`/whoami` (the three shows) lives with the other people commands in `people.py`.
+"""
 
 from __future__ import annotations
 
@@ -158,33 +161,9 @@ async def pending(
     await replier.text(ctx, "\n".join(lines))
 
 
-async def whoami(
-    message: Message, ctx: ChatContext, queries: QueryService, replier: Replier, fmt: Formatter
-) -> None:
-    seats = await queries.whoami(ctx.user_id)
-    t, loc = replier.texts, ctx.locale
-    if not seats:
-        await replier.say(ctx, "whoami-none")
-        return
-    lines = []
-    for seat in seats:
-        unit = seat.membership.unit
-        lines.append(
-            t.get(
-                loc,
-                "whoami-seat",
-                unit=unit.name,
-                level=fmt.level(loc, unit.level),
-                position=t.get(loc, f"position-{seat.membership.position.value}"),
-            )
-        )
-        chain = join(" → ", [u.name for u in reversed(seat.chain)])
-        lines.append(t.get(loc, "whoami-chain", chain=chain))
-    await replier.text(ctx, "\n".join(lines))
-
-
 async def help_command(message: Message, ctx: ChatContext, replier: Replier) -> None:
-    await replier.say(ctx, "help")
+    t = replier.texts
+    await replier.text(ctx, t.get(ctx.locale, "help") + "\n" + t.get(ctx.locale, "help-people"))
 
 
 def build() -> Router:
@@ -193,7 +172,6 @@ def build() -> Router:
     router.message.register(status, Command("status"))
     router.message.register(pending, Command("pending"))
     router.message.register(tree, Command("tree"))
-    router.message.register(whoami, Command("whoami"))
     router.message.register(help_command, Command("help"))
     router.message.register(help_command, CommandStart())
     return router

@@ -117,26 +117,28 @@ def test_numbers_are_plain_digits() -> None:
 async def test_whoami_shows_the_chain_up_to_hq(harness: Harness) -> None:
     await harness.send(TS0101_CHAT, TS0101_COMMANDER, "/whoami")
     await harness.drain()
-    assert await harness.said(TS0101_CHAT) == [
-        "<b>塔山村第一村民小组</b>（3级，指挥长）\n"
-        "指挥链：塔山区块指挥部 → 塔山村 → 塔山村第一村民小组"
-    ]
+    text, caption = await harness.said(TS0101_CHAT)
+    assert text.startswith("🙋 <b>亮身份</b>\n• 塔山村第一村民小组（3级，指挥长）角色：无\n")
+    assert "📋 <b>亮职责</b>\n• 指挥长：" in text
+    assert "指挥链：塔山区块指挥部 → 塔山村 → 塔山村第一村民小组" in text
+    assert caption == "🗺 任宁 在塔群中的位置"
 
 
 async def test_whoami_for_a_member_and_for_a_stranger(harness: Harness) -> None:
     await harness.send(TS0101_CHAT, TS0101_MEMBER, "/whoami")
     await harness.send(UNBOUND_CHAT, 77, "/whoami")
     await harness.drain()
-    assert (await harness.last(TS0101_CHAT)).startswith("<b>塔山村第一村民小组</b>（3级，成员）")
+    text, _ = await harness.said(TS0101_CHAT)
+    assert "• 塔山村第一村民小组（3级，成员）" in text and "• 成员：" in text
     assert await harness.last(UNBOUND_CHAT) == "您还不在任何单元中。请联系上级指挥长把您加入塔群。"
 
 
 async def test_whoami_for_the_hq_commander(harness: Harness) -> None:
     await harness.send(HQ_CHAT, HQ_COMMANDER, "/whoami")
     await harness.drain()
-    assert await harness.last(HQ_CHAT) == (
-        "<b>塔山区块指挥部</b>（指挥部，指挥长）\n指挥链：塔山区块指挥部"
-    )
+    text, _ = await harness.said(HQ_CHAT)
+    assert "• 塔山区块指挥部（指挥部，指挥长）" in text and "指挥链：塔山区块指挥部\n" in text
+    assert "指挥 塔山区块指挥部：下级 12 个单元（共 236 个）" in text
 
 
 async def test_help(harness: Harness) -> None:
@@ -190,11 +192,11 @@ async def test_english_unit_gets_english_texts(tmp_path: Path) -> None:
         (alert,) = h.session.answers()
         assert alert.show_alert and alert.text is not None
         assert alert.text.startswith("Only the commander or a deputy of")
-        _, bad, recorded, status, whoami, help_text = await h.said(EN_CHAT)
+        _, bad, recorded, status, whoami, _map, help_text = await h.said(EN_CHAT)
         assert bad.startswith('Order #1 needs a number: "abc" is not one.')
         assert recorded == '✅ Recorded for "福田新村5幢(外商楼)": 12'
         assert "Done 1/1 (100%)" in status and "Total so far: <b>12</b>" in status
-        assert "(level 3, commander)" in whoami
+        assert "(level 3, commander) roles: none" in whoami
         assert "Chain of command: 福田街道作战指挥部 → 福田商城社区 → 福田新村 → " in whoami
         assert help_text.startswith("<b>Tower bot</b>")
     finally:

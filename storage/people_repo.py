@@ -1,0 +1,186 @@
+"""Person slots (the `members` rows) with roles and phones, and the /member audit trail."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import aiosqlite
+
+from cascade.orders import OrderKind
+from cascade.people import MemberChange, PersonSeat
+from cascade.ports import AnswerRecord
+from cascade.tower import Person, Position, Role, Unit
+from storage.tower_repo import REF_COLUMNS, ref_of
+
+_UNIT_COLUMNS = ", ".join("u." + c.strip() for c in REF_COLUMNS.split(","))
+_SEAT_SQL = (
+    f"SELECT m.seq, m.position, m.name AS person_name, m.telegram_id, m.roles, m.phone, "
+    f"{_UNIT_COLUMNS} FROM members m JOIN units u ON u.code = m.unit_code "
+)
+
+
+def _seat(row: aiosqlite.Row) -> PersonSeat:
+    return PersonSeat(
+        unit=ref_of(row),
+        seq=row["seq"],
+        position=Position(row["position"]),
+        name=row["person_name"],
+        telegram_id=row["telegram_id"],
+        roles=[Role(r) for r in json.loads(row["roles"] or "[]")],
+        phone=row["phone"],
+    )
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class SqlitePeopleRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _seats(self, where: str, params: tuple[object, ...]) -> list[PersonSeat]:
+        sql = _SEAT_SQL + where + " ORDER BY u.level, u.path, m.seq"
+        async with self.conn.execute(sql, params) as cur:
+            return [_seat(r) for r in await cur.fetchall()]
+
+    async def seats_of(self, telegram_id: int) -> list[PersonSeat]:
+        return await self._seats("WHERE m.telegram_id = ?", (telegram_id,))
+
+    async def seats_named(self, name: str) -> list[PersonSeat]:
+        return await self._seats("WHERE m.name = ?", (name,))
+
+    async def seats_in(self, code: str) -> list[PersonSeat]:
+        return await self._seats("WHERE m.unit_code = ?", (code,))
+
+    async def add(self, code: str, seat: PersonSeat) -> int:
+        """A new slot at the end of the unit's roll; returns its `seq`."""
+        async with self.conn.execute(
+            "SELECT COALESCE(MAX(seq), -1) + 1 FROM members WHERE unit_code = ?", (code,)
+        ) as cur:
+            row = await cur.fetchone()
+        seq = int(row[0]) if row else 0
+        await self.conn.execute(
+            "INSERT INTO members (unit_code, seq, position, name, telegram_id, roles, phone) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (
+                code,
+                seq,
+                seat.position.value,
+                seat.name,
+                seat.telegram_id,
+                json.dumps([r.value for r in seat.roles]),
+                seat.phone,
+            ),
+        )
+        await self._refresh_doc(code)
+        return seq
+
+    async def update(self, seat: PersonSeat) -> None:
+        await self.conn.execute(
+            "UPDATE members SET name = ?, roles = ?, phone = ?, telegram_id = ? "
+            "WHERE unit_code = ? AND seq = ?",
+            (
+                seat.name,
+                json.dumps([r.value for r in seat.roles]),
+                seat.phone,
+                seat.telegram_id,
+                seat.unit.code,
+                seat.seq,
+            ),
+        )
+        await self._refresh_doc(seat.unit.code)
+
+    async def remove(self, code: str, seq: int) -> None:
+        await self.conn.execute("DELETE FROM members WHERE unit_code = ? AND seq = ?", (code, seq))
+        await self._refresh_doc(code)
+
+    async def _refresh_doc(self, code: str) -> None:
+        """The unit's stored document follows its roll, so a re-import diffs against it."""
+        async with self.conn.execute("SELECT doc FROM units WHERE code = ?", (code,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return
+        unit = Unit.model_validate_json(row["doc"])
+        seats = await self.seats_in(code)
+
+        def person(seat: PersonSeat) -> Person:
+            return Person(
+                name=seat.name, telegram_id=seat.telegram_id, roles=seat.roles, phone=seat.phone
+            )
+
+        commanders = [person(s) for s in seats if s.position is Position.COMMANDER]
+        unit.commander = commanders[0] if commanders else None
+        unit.deputies = [person(s) for s in seats if s.position is Position.DEPUTY]
+        unit.members = [person(s) for s in seats if s.position is Position.MEMBER]
+        await self.conn.execute(
+            "UPDATE units SET doc = ? WHERE code = ?", (unit.model_dump_json(), code)
+        )
+
+    async def log(self, change: MemberChange) -> None:
+        await self.conn.execute(
+            "INSERT INTO member_log (unit_code, actor, at, action, before, after) "
+            "VALUES (?,?,?,?,?,?)",
+            (
+                change.unit_code,
+                change.actor,
+                change.at.isoformat(),
+                change.action,
+                change.before.model_dump_json() if change.before else None,
+                change.after.model_dump_json() if change.after else None,
+            ),
+        )
+
+    async def changes(self, codes: list[str], limit: int = 20) -> list[MemberChange]:
+        out: list[MemberChange] = []
+        for start in range(0, len(codes), 500):
+            chunk = codes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                "SELECT id, unit_code, actor, at, action, before, after FROM member_log "
+                f"WHERE unit_code IN ({marks}) ORDER BY id DESC LIMIT ?"
+            )
+            async with self.conn.execute(sql, (*chunk, limit)) as cur:
+                for r in await cur.fetchall():
+                    out.append(
+                        MemberChange(
+                            id=r["id"],
+                            unit_code=r["unit_code"],
+                            actor=r["actor"],
+                            at=datetime.fromisoformat(r["at"]),
+                            action=r["action"],
+                            before=PersonSeat.model_validate_json(r["before"])
+                            if r["before"]
+                            else None,
+                            after=PersonSeat.model_validate_json(r["after"])
+                            if r["after"]
+                            else None,
+                        )
+                    )
+        out.sort(key=lambda c: -c.id)
+        return out[:limit]
+
+    async def answers_by(self, telegram_id: int, limit: int = 5) -> list[AnswerRecord]:
+        sql = (
+            "SELECT ou.order_id, o.text, o.kind, ou.unit_code, ou.acked_at, ou.answered_at, "
+            "ou.value, ou.items, ou.late FROM order_units ou JOIN orders o ON o.id = ou.order_id "
+            "WHERE (ou.answered_by = ? OR ou.acked_by = ?) AND ou.is_root = 0 "
+            "ORDER BY ou.order_id DESC LIMIT ?"
+        )
+        async with self.conn.execute(sql, (telegram_id, telegram_id, limit)) as cur:
+            rows = await cur.fetchall()
+        return [
+            AnswerRecord(
+                order_id=r["order_id"],
+                order_text=r["text"],
+                kind=OrderKind(r["kind"]),
+                unit_code=r["unit_code"],
+                acked_at=_dt(r["acked_at"]),
+                answered_at=_dt(r["answered_at"]),
+                value=r["value"],
+                items=len(json.loads(r["items"])) if r["items"] else 0,
+                late=bool(r["late"]),
+            )
+            for r in rows
+        ]
