@@ -106,7 +106,7 @@ class PeoplePresenter:
         lines.extend(self._incidents(locale, card))
         return "\n".join(lines)
 
-    def _answers(self, locale: str, card: Card) -> list[str]:
+    def _answers(self, locale: str, card: Card) -> list[Markup]:
         t = self.texts
         if not card.answers:
             return [t.get(locale, "card-answers-none")]
@@ -133,7 +133,7 @@ class PeoplePresenter:
             )
         return out
 
-    def _incidents(self, locale: str, card: Card) -> list[str]:
+    def _incidents(self, locale: str, card: Card) -> list[Markup]:
         t = self.texts
         if not card.incidents:
             return [t.get(locale, "card-incidents-none")]
@@ -198,7 +198,7 @@ class PeoplePresenter:
 
     # ------------------------------------------------------------ /member
 
-    def seat_words(self, locale: str, seat: PersonSeat | None, masked: bool = True) -> str:
+    def seat_words(self, locale: str, seat: PersonSeat | None, masked: bool = True) -> Markup:
         t = self.texts
         if seat is None:
             return t.get(locale, "member-nobody")
@@ -240,7 +240,7 @@ class PeoplePresenter:
             name=esc(seat.name if seat else ""),
         )
 
-    def change(self, locale: str, change: MemberChange, units: dict[str, UnitRef]) -> str:
+    def change(self, locale: str, change: MemberChange, units: dict[str, UnitRef]) -> Markup:
         unit = units.get(change.unit_code)
         return self.texts.get(
             locale,
@@ -255,7 +255,7 @@ class PeoplePresenter:
 
     # ------------------------------------------------------------ scores
 
-    def reason(self, locale: str, entry: ScoreEntry) -> str:
+    def reason(self, locale: str, entry: ScoreEntry) -> Markup:
         if entry.source == "auto":
             why, _, incident = entry.reason.partition(":")
             hours = round(self.policy.late_after.total_seconds() / 3600, 1)
@@ -300,7 +300,7 @@ class PeoplePresenter:
         lines.append(t.get(locale, "rank-rule"))
         return Rendered(text="\n".join(lines))
 
-    def _standings(self, locale: str, standings: list[Standing]) -> list[str]:
+    def _standings(self, locale: str, standings: list[Standing]) -> list[Markup]:
         if not standings:
             return [self.texts.get(locale, "rank-none")]
         return [

@@ -11,7 +11,7 @@ from aiogram.types import Message
 
 from bot.context import ChatContext
 from bot.formatting import Formatter
-from bot.html import join, mention
+from bot.html import mention
 from bot.parsing import optional_order_id
 from bot.presenter import BotPresenter
 from bot.replier import Replier

@@ -11,9 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))
 
+from people_ids import CC_ADMIN
 from tgfake import Harness, make_harness
-
-CC_ADMIN = 6000020002  # 傅艳, HQ deputy, listed as an HQ admin in these tests
 
 
 @pytest.fixture

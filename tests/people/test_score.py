@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from chat import private
-from conftest import CC_ADMIN
 from people_ids import (
     BLOCK_CHAT,
     BLOCK_COMMANDER,
+    CC_ADMIN,
     HOUSE2_CHAT,
     HOUSE_CHAT,
     LANDLORD,
