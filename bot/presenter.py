@@ -230,6 +230,25 @@ class BotPresenter:
             )
         )
 
+    def reminder_acked(
+        self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
+    ) -> Rendered:
+        """A unit pressed 收到 but sent no value: its own reminder (已收到但未上报数字)."""
+        loc = unit.locale
+        return Rendered(
+            text=self.t.get(
+                loc,
+                "reminder-acked",
+                order=str(order.id),
+                text=_short(order.text),
+                unit=unit.name,
+                commander=mention(unit.commander_name, unit.commander_id),
+                remaining=self.fmt.duration(loc, remaining),
+                kind=order.kind.value,
+                late=self.t.get(loc, "sent-late") if late else "",
+            )
+        )
+
     def escalation(
         self,
         order: Order,

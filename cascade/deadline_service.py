@@ -18,6 +18,7 @@ from cascade.deadlines import (
     needs_next_round,
 )
 from cascade.order_service import send_report
+from cascade.orders import OrderKind
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
@@ -85,7 +86,15 @@ class DeadlineService:
             unit = refs.get(state.unit_code)
             if unit is None or unit.chat_id is None:
                 continue
-            rendered = self.presenter.reminder(order, unit, remaining, timer.late)
+            # Pressed 收到 but no value yet: told exactly that, not "not done" (issue 12).
+            acked = (
+                order.kind is not OrderKind.NOTICE
+                and state.is_bottom
+                and state.acked_at is not None
+                and state.answered_at is None
+            )
+            remind = self.presenter.reminder_acked if acked else self.presenter.reminder
+            rendered = remind(order, unit, remaining, timer.late)
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
             await tx.outbox.add(OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref))
         await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])

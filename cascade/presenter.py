@@ -40,6 +40,9 @@ class Presenter(Protocol):
     def reminder(
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered: ...
+    def reminder_acked(
+        self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
+    ) -> Rendered: ...
     def escalation(
         self,
         order: Order,

@@ -31,9 +31,14 @@ class PendingGroup(BaseModel):
 
 
 class PendingView(BaseModel):
+    """Not-done units by parent; `seen` pressed 收到 (a bottom unit: no value yet;
+    a unit with sub-units: waiting for them), the others have not reacted at all."""
+
     report: OrderReport
     scope: UnitRef
     groups: list[PendingGroup]
+    seen: set[str] = set()
+    waiting: set[str] = set()
 
 
 class Seat(BaseModel):
@@ -92,6 +97,8 @@ class QueryService:
             report=report,
             scope=unit,
             groups=[PendingGroup(parent=refs[code], units=units) for code, units in groups.items()],
+            seen={s.unit_code for s in pending if s.acked_at is not None and s.is_bottom},
+            waiting={s.unit_code for s in pending if s.acked_at is not None and not s.is_bottom},
         )
 
     async def reach(self, chat_id: int) -> dict[int, int]:

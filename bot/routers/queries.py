@@ -154,7 +154,15 @@ async def pending(
             if shown >= MAX_PENDING_LINES:
                 break
             who = mention(unit.commander_name, unit.commander_id)
-            lines.append(t.get(loc, "pending-unit", unit=unit.name, commander=who))
+            line = t.get(loc, "pending-unit", unit=unit.name, commander=who)
+            # Not seen at all, or seen (收到) without a value: different people to chase.
+            if unit.code in view.seen:
+                line += t.get(loc, "pending-seen")
+            elif unit.code in view.waiting:
+                line += t.get(loc, "pending-seen-below")
+            else:
+                line += t.get(loc, "pending-unseen")
+            lines.append(line)
             shown += 1
     if count > shown:
         lines.append(t.get(loc, "pending-more", count=count - shown))
