@@ -21,7 +21,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cascade.member_service import MemberPolicy
@@ -107,12 +107,3 @@ def load_duties(path: Path) -> dict[str, str]:
     if unknown:
         raise ValueError(f"{path}: unknown role {', '.join(unknown)} (use {', '.join(DUTY_KEYS)})")
     return {str(k): str(v) for k, v in data.items() if v}
-
-
-def explain_people(error: ValidationError) -> str:
-    """One line naming the first bad setting of this group by its environment variable."""
-    first = error.errors()[0]
-    name = str(first["loc"][0]) if first["loc"] else "?"
-    field = PeopleSettings.model_fields.get(name)
-    variable = field.alias if field is not None and field.alias else name
-    return f"towerbot: setting {variable} {first['msg'].removeprefix('Value error, ')}"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.people_settings import PeopleSettings, explain_people
+from bot.people_settings import PeopleSettings
+from bot.settings import explain
 from cascade.scoring import Period
 
 
@@ -51,5 +52,5 @@ def test_a_bad_setting_is_one_line_naming_it(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError) as caught:
         PeopleSettings()
-    line = explain_people(caught.value)
+    line = explain(caught.value, PeopleSettings)
     assert line.startswith(f"towerbot: setting {name} ") and "\n" not in line
