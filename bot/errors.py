@@ -5,13 +5,20 @@ button presses), anything else is logged with the update and the person gets a
 short apology. A press is answered even when its chat is unknown, and the error
 handler itself never raises: if even the apology cannot be queued, that is
 logged once and the update is done.
+
+When the database cannot be written (disk full, read-only file, I/O error) the
+outbox cannot take the apology either, so that one line — "暂时无法保存，请稍后再试",
+or for an order "指令未下达：…" so its issuer knows — is sent straight through
+the Bot API: the one message that does not go through the outbox, because
+there is no outbox to go through.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
@@ -55,9 +62,51 @@ async def crashed(event: ErrorEvent, replier: Replier, ctx: ChatContext | None =
     await _tell(event, replier, ctx, text)
 
 
+_WRITE_FAILURES = ("full", "readonly", "read-only", "disk i/o", "unable to open")
+
+
+def cannot_write(exception: BaseException) -> bool:
+    """The database refused a write: out of space, read-only, or failing underneath."""
+    if not isinstance(exception, sqlite3.OperationalError | sqlite3.DatabaseError):
+        return False
+    message = str(exception).lower()
+    return any(word in message for word in _WRITE_FAILURES)
+
+
+def _issues_order(event: ErrorEvent) -> bool:
+    message = event.update.message
+    if message is not None and (message.text or "").startswith("/order"):
+        return True
+    query = event.update.callback_query
+    return query is not None and (query.data or "").startswith("of:confirm")
+
+
+async def cannot_save(
+    event: ErrorEvent, bot: Bot, replier: Replier, ctx: ChatContext | None = None
+) -> None:
+    log.error(
+        "update %s: the database cannot be written: %s", event.update.update_id, event.exception
+    )
+    locale = _locale(event, replier, ctx)
+    key = "error-storage-order" if _issues_order(event) else "error-storage"
+    text = replier.texts.plain(locale, key)
+    query = event.update.callback_query
+    message = event.update.message or event.update.edited_message
+    try:
+        if query is not None:
+            await query.answer(text[:200], show_alert=True)
+        elif message is not None:
+            await bot.send_message(
+                message.chat.id, text, reply_to_message_id=message.message_id, parse_mode=None
+            )
+    except Exception:
+        log.exception("update %s: could not say the database is failing", event.update.update_id)
+
+
 def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="errors")
     router.errors.register(refused, ExceptionTypeFilter(Refused))
+    router.errors.register(cannot_save, lambda event: cannot_write(event.exception))
     router.errors.register(crashed)
     return router

@@ -8,6 +8,7 @@ neither twice. See storage/processed.py for how the record joins the decision.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -48,8 +49,14 @@ class OnceMiddleware(BaseMiddleware):
         if not isinstance(event, Update) or not isinstance(bot, Bot):
             return await handler(event, data)
         key = update_key(event)
-        async with self.db.transaction() as tx:
-            seen = await processed.already_handled(tx.conn, bot.id, event.update_id, key)
+        try:
+            async with self.db.transaction() as tx:
+                seen = await processed.already_handled(tx.conn, bot.id, event.update_id, key)
+        except sqlite3.Error:
+            # A failing database: the decision will fail too, and the error handler
+            # inside tells the person in one line.
+            log.exception("update %s: could not check whether it was handled", event.update_id)
+            seen = False
         if seen:
             log.info("update %s (%s) already handled: skipped", event.update_id, key)
             return None

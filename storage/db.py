@@ -156,10 +156,14 @@ class Database:
                 mark = processed.pending_mark(self.conn.total_changes != changes)
                 if mark is not None:
                     await processed.record(self.conn, mark)
+                await self.conn.execute("COMMIT")
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk):
+                # a second ROLLBACK would hide the real error behind its own. A
+                # failed COMMIT leaves the transaction open: it is rolled back too.
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
                 raise
-            await self.conn.execute("COMMIT")
             if mark is not None:
                 mark.recorded = True
         if uow.outbox.added:

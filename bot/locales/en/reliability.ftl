@@ -24,3 +24,7 @@ error-returnee-start-in-group = Send /returnee in your unit's group first, then 
 export-sent-private = 🔒 The export was sent to you privately (it holds personal data: do not forward it to groups).
 error-members-only = Only members of "{ $unit }" and the units above it can query it.
 error-commanders-only = Only the commander or a deputy of "{ $unit }" or a unit above it (or an HQ admin) can export.
+
+# The database cannot be written (disk full, read-only): said directly, not queued.
+error-storage = Cannot save right now; please try again later.
+error-storage-order = The order was NOT issued: cannot save right now; please try again later.

@@ -24,3 +24,7 @@ error-returnee-start-in-group = 请在您所在单元的群里发送 /returnee�
 export-sent-private = 🔒 导出文件已私信发给您（含个人信息，请勿转发到群里）。
 error-members-only = 只有本单元及上级单元的成员可以查询「{ $unit }」。
 error-commanders-only = 只有「{ $unit }」或上级单元的指挥长、副指挥长（或指挥部管理员）可以导出。
+
+# The database cannot be written (disk full, read-only): said directly, not queued.
+error-storage = 暂时无法保存，请稍后再试。
+error-storage-order = 指令未下达：暂时无法保存，请稍后再试。
