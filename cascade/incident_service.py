@@ -9,7 +9,7 @@ the report, the alert climbs one level, and again every 20 minutes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -20,7 +20,8 @@ from cascade.errors import Refused
 from cascade.incidents import ESCALATE_EVERY, Disposition, Incident, Stage
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
 from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
-from cascade.returnee import high_risk, parse_report
+from cascade.returnee import ReturneeReport, high_risk, parse_report
+from cascade.returnee_form import form_text, report_from_answers
 from cascade.tower import Position
 
 ANSWERING = (Position.COMMANDER, Position.DEPUTY)
@@ -59,8 +60,16 @@ class IncidentService:
         self.admins = admins
         self.on_confirmed: list[ConfirmHook] = []
 
-    async def draft(self, chat_id: int, user_id: int, text: str, reply_to: int | None) -> Incident:
-        """Parse a report and show the reporter what was understood (nothing sent up yet)."""
+    async def draft(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        reply_to: int | None,
+        report: ReturneeReport | None = None,
+    ) -> Incident:
+        """Parse a report (or take the one the form read) and show the reporter what
+        was understood (nothing sent up yet)."""
         text = text.strip()
         if not text:
             raise Refused("returnee-empty")
@@ -70,7 +79,8 @@ class IncidentService:
             unit = await self._unit_of_chat(tx, chat_id)
             if user_id not in self.admins and await tx.tower.position(unit.code, user_id) is None:
                 raise Refused("not-a-member", unit=unit.name)
-            report = parse_report(text, self.clock.now())
+            if report is None:
+                report = parse_report(text, self.clock.now())
             incident = await tx.incidents.add(
                 Incident(
                     id=0,
@@ -85,6 +95,13 @@ class IncidentService:
             )
             await self._show_draft(tx, incident, unit, chat_id, reply_to)
             return incident
+
+    async def draft_from_form(
+        self, chat_id: int, user_id: int, answers: Mapping[str, str]
+    ) -> Incident:
+        """The guided form's answers, each read as the field it answers."""
+        report = report_from_answers(answers, self.clock.now())
+        return await self.draft(chat_id, user_id, form_text(answers), None, report)
 
     async def correct(
         self, incident_id: int, chat_id: int, user_id: int, text: str, reply_to: int | None

@@ -222,11 +222,7 @@ class SqliteOrderRepository:
             "SELECT o.* FROM order_units t JOIN orders o ON o.id = t.order_id "
             "WHERE t.unit_code = ? "
             + ("AND o.status = 'open' " if open_only or values else "")
-            + (
-                "AND o.kind != 'notice' AND t.is_bottom = 1 AND t.is_root = 0 "
-                if values
-                else ""
-            )
+            + ("AND o.kind != 'notice' AND t.is_bottom = 1 AND t.is_root = 0 " if values else "")
             + ("AND t.answered_at IS NULL " if needs_value else "")
             + "ORDER BY o.id DESC LIMIT 1"
         )

@@ -25,17 +25,10 @@ from cascade.incident_service import IncidentService
 from cascade.incidents import Disposition
 from cascade.outgoing import Button, MessageRef
 from cascade.ports import UnitOfWorkFactory
+from cascade.returnee_form import is_skip
 
-# The form's steps, and how each answer is written into the report text.
+# The form's steps, in the order it asks.
 STEPS = ("count", "origin", "via", "arrival", "address", "phone")
-PHRASES = {
-    "count": "{}",
-    "origin": "从{}回来",
-    "via": "途经{}",
-    "arrival": "{}到",
-    "address": "住{}",
-    "phone": "电话{}",
-}
 
 
 class ReturneeForm(StatesGroup):
@@ -114,8 +107,7 @@ async def _next(
         await _ask(ctx, replier, STEPS[following])
         return
     await state.clear()
-    text = "，".join(PHRASES[s].format(answers[s]) for s in STEPS if s in answers)
-    await incidents.draft(int(data.get("unit_chat", ctx.chat_id)), ctx.user_id, text, None)
+    await incidents.draft_from_form(int(data.get("unit_chat", ctx.chat_id)), ctx.user_id, answers)
 
 
 async def form_answer(
@@ -129,7 +121,8 @@ async def form_answer(
     step = (current or "").split(":")[-1]
     if step not in STEPS:
         return
-    await _next(ctx, state, replier, incidents, step, (message.text or "").strip())
+    answer = (message.text or "").strip()
+    await _next(ctx, state, replier, incidents, step, None if is_skip(answer) else answer)
 
 
 async def form_skip(

@@ -1,0 +1,129 @@
+"""The guided /returnee form keeps every answer, skipped or typed.
+
+A landlord answered 3 / 温州 / 跳过 / 今晚 / 一区8幢2单元301 / 13900001111 and got a
+draft "人数：未知 … 住址：未知 … ❓ 还缺：人数、住址": the answers were glued into a
+sentence and parsed again. Each answer is now read as the field it answers.
+"""
+
+from __future__ import annotations
+
+from aiogram.types import Chat, Message, Update
+from tgfake import TS0101_CHAT, TS0101_MEMBER, Harness
+
+from bot.callbacks import ReturneeFormCallback
+from cascade.returnee_form import is_skip, report_from_answers
+
+
+async def private(h: Harness, user_id: int, text: str) -> None:
+    message = h.message(user_id, user_id, text).model_copy(
+        update={"chat": Chat(id=user_id, type="private")}
+    )
+    await h.app.dispatcher.feed_update(
+        h.app.bot, Update(update_id=next(h._updates), message=message)
+    )
+    await h.drain()
+
+
+def last_prompt(h: Harness, user_id: int) -> Message:
+    return h.session.sent_messages(user_id)[-1]
+
+
+async def skip(h: Harness, user_id: int, step: str) -> None:
+    prompt = last_prompt(h, user_id).model_copy(update={"chat": Chat(id=user_id, type="private")})
+    await h.press(prompt, user_id, ReturneeFormCallback(step=step).pack())
+    await h.drain()
+
+
+async def start(h: Harness) -> None:
+    await h.send(TS0101_CHAT, TS0101_MEMBER, "/returnee")
+    await h.drain()
+
+
+async def draft(h: Harness) -> str:
+    text = await h.last(TS0101_CHAT)
+    assert text.startswith("📝 返回人员上报"), text
+    return text
+
+
+async def test_the_landlords_answers_all_reach_the_draft(harness: Harness) -> None:
+    h = harness
+    await start(h)
+    prompts = []
+    for answer in ("3", "温州", "跳过", "今晚", "一区8幢2单元301", "13900001111"):
+        prompts.append(last_prompt(h, TS0101_MEMBER).text)
+        await private(h, TS0101_MEMBER, answer)
+    assert len(set(prompts)) == 6  # one question per step, each asked once
+    text = await draft(h)
+    assert "人数：3" in text and "来自：温州" in text and "途经：未知" in text
+    assert "住址：一区*幢*单元***" in text  # masked in the group, but there
+    assert "联系电话：139" in text
+    assert "还缺" not in text
+    assert "13900001111" not in text and "301" not in text  # personal data masked
+
+
+async def test_skip_buttons_leave_exactly_those_fields_open(harness: Harness) -> None:
+    h = harness
+    await start(h)
+    await private(h, TS0101_MEMBER, "两个")
+    await private(h, TS0101_MEMBER, "湖北孝感")
+    await private(h, TS0101_MEMBER, "武汉")
+    await skip(h, TS0101_MEMBER, "arrival")
+    await private(h, TS0101_MEMBER, "7号楼2单元501")
+    await skip(h, TS0101_MEMBER, "phone")
+    text = await draft(h)
+    assert "人数：2" in text and "湖北孝感" in text and "途经：武汉" in text
+    assert "❓ 还缺：到达时间、联系电话" in text
+    assert "🔴" in text or "🟡" in text
+
+
+async def test_an_estimate_is_asked_for_not_counted(harness: Harness) -> None:
+    h = harness
+    await start(h)
+    for answer in ("两三个", "湖南", "无", "明天", "溪西村12号", "13600001111"):
+        await private(h, TS0101_MEMBER, answer)
+    text = await draft(h)
+    assert "人数：未知" in text and "❓ 还缺：人数" in text
+    assert "23" not in text
+
+
+async def test_a_skipped_answer_from_a_stale_button_is_refused(harness: Harness) -> None:
+    h = harness
+    await start(h)
+    await private(h, TS0101_MEMBER, "3")
+    await private(h, TS0101_MEMBER, "温州")  # now at "via"
+    await skip(h, TS0101_MEMBER, "phone")  # a button of a step not reached
+    assert h.session.answers()[-1].show_alert
+    await skip(h, TS0101_MEMBER, "via")
+    assert "到达" in last_prompt(h, TS0101_MEMBER).text or "什么时候" in (
+        last_prompt(h, TS0101_MEMBER).text or ""
+    )
+
+
+def test_each_answer_is_read_as_its_own_field() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)
+    report = report_from_answers(
+        {
+            "count": "我和丈夫2人",
+            "origin": "湖北孝感",
+            "via": "武汉、长沙",
+            "arrival": "明天下午3点",
+            "address": "宿舍",
+            "phone": "0579-85512345",
+        },
+        now,
+    )
+    assert report.count == 2 and report.origin == "湖北孝感"
+    assert report.via == ["武汉", "长沙"]
+    assert report.arrival is not None and report.address == "宿舍"
+    assert report.phone == "0579-85512345" and report.questions == []
+    assert report_from_answers({}, now).questions == [
+        "count",
+        "origin",
+        "arrival",
+        "address",
+        "phone",
+    ]
+    assert report_from_answers({"count": "十几"}, now).count is None
+    assert is_skip("跳过") and is_skip(" 无。") and not is_skip("无锡")
