@@ -1,0 +1,549 @@
+"""Engine benchmark: the city tower through the same service code the handlers call.
+
+Why this exists: towerbot was built for Yiwu (37,074 targets, ~300,000 people),
+and every cost of the engine -- writing an order, recording an answer, answering
+`/status` -- grows with the tower unless it is built not to.  This measures, on
+fresh SQLite files, with the real `OrderService`, `QueryService` and the bot's
+own presenter (Fluent texts):
+
+- `import`: `towerbot import` of the Yiwu CSV into an empty file (its own
+  process: wall time and peak RSS);
+- `create N`: one count order from the root to every unit below it, on towers
+  of 236 (Tashan), ~3,600, ~12,000 and 37,074 targets (prefixes of Yiwu), and
+  the longest any other transaction waited behind it (a probe opens a tiny
+  transaction every 5 ms while the order is written);
+- `answers`: N answers (bottom units report numbers, chiefs press 收到) from
+  `--concurrency` concurrent callers, each awaited until its transaction
+  committed, answers per second; and SQLite's own limit for the same
+  durability in the same run (raw `sqlite3`, same file, same pragmas, one
+  transaction per answer that writes the unit's row and adds the value to
+  every ancestor's subtotal), and the ratio of the two;
+- `/status` latency p50/p99 at HQ and at a level-2 unit, asked every 20 ms
+  while the answers come in;
+- peak RSS of the process that ran the engine (`ru_maxrss`).
+
+Every run is a fresh process on fresh copies of the imported files; figures
+are the median over `--runs` runs.  After the answers the root total is
+checked against the sum of the latest leaf values (a wrong number fails the run).
+
+    python -m benchmarks.engine                    # 5 runs, 5,000 answers each (~6 min)
+    python -m benchmarks.engine --runs 1 --answers 1000 --sizes 236,3600
+    python -m benchmarks.engine --profile create   # cProfile of one city order
+
+Writes `--json` (default `benchmarks/engine-results.json`) and prints a table.
+Not part of the test run (tests/benchmarks/test_engine_smoke.py runs it on a
+tiny tower).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import csv
+import json
+import os
+import platform
+import pstats
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (236, 3_600, 12_000, 37_074)
+PROBE_SECONDS = 0.005
+STATUS_SECONDS = 0.02
+
+
+@dataclass
+class Towers:
+    """Imported template databases by target count, and the Yiwu CSV."""
+
+    csv: Path
+    dbs: dict[int, Path]
+
+
+# ----------------------------------------------------------------------------- set-up
+
+
+def yiwu_prefix(source: Path, target: Path, targets: int) -> int:
+    """The root and the first level-1 subtrees of `source` (pre-order CSV) whose
+    units stay within `targets`; returns the number of targets written."""
+    with source.open(encoding="utf-8", newline="") as inp, target.open(
+        "w", encoding="utf-8", newline=""
+    ) as out:
+        reader = csv.reader(inp)
+        writer = csv.writer(out)
+        header = next(reader)
+        writer.writerow(header)
+        root = next(reader)
+        writer.writerow(root)
+        written = 0
+        block: list[list[str]] = []
+        for row in reader:
+            if row[2] == "1" and block:
+                if written + len(block) > targets:
+                    block = []
+                    break
+                for line in block:
+                    writer.writerow(line)
+                written += len(block)
+                block = []
+            block.append(row)
+        if block and written + len(block) <= targets:
+            for line in block:
+                writer.writerow(line)
+            written += len(block)
+    return written
+
+
+def run_import(csv_path: Path, db_path: Path) -> tuple[float, int]:
+    """`towerbot import` in its own process: (seconds, peak RSS in bytes)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "import", str(csv_path), "--db", str(db_path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"import of {csv_path} failed ({proc.returncode})")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def prepare(workdir: Path, sizes: list[int], csv_path: Path | None) -> Towers:
+    workdir.mkdir(parents=True, exist_ok=True)
+    yiwu = csv_path or workdir / "yiwu.csv"
+    if not yiwu.exists():
+        from fixtures import yiwu as generator
+
+        generator.write_csv(yiwu, seed=1)
+    dbs: dict[int, Path] = {}
+    for size in sizes:
+        db = workdir / f"tower-{size}.db"
+        if size == 236:
+            from fixtures import fixture_path
+
+            source = fixture_path("tashan")
+        else:
+            source = workdir / f"tower-{size}.csv"
+            if size >= 37_074:
+                source = yiwu
+            elif not source.exists():
+                yiwu_prefix(yiwu, source, size)
+        if not db.exists():
+            run_import(source, db)
+        dbs[size] = db
+    return Towers(csv=yiwu, dbs=dbs)
+
+
+# ----------------------------------------------------------------------------- one run
+
+
+def _engine() -> tuple[Any, Any, Any, Any]:
+    from bot.formatting import Formatter
+    from bot.i18n import Texts
+    from bot.presenter import BotPresenter
+    from cascade.clock import SystemClock
+
+    texts = Texts()
+    return texts, Formatter(texts), BotPresenter(texts, Formatter(texts)), SystemClock()
+
+
+async def _open(path: Path) -> Any:
+    from storage.db import Database
+
+    return await Database(path).open()
+
+
+async def _root(db: Any) -> tuple[int, int]:
+    """(chat id, commander id) of the tower's root unit."""
+    async with db.conn.execute(
+        "SELECT chat_id, commander_id FROM units WHERE parent IS NULL"
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]), int(row[1])
+
+
+async def _probe(db: Any, stop: asyncio.Event, waits: list[float]) -> None:
+    """Another update: a tiny transaction every few ms; how long each waited."""
+    while not stop.is_set():
+        started = time.perf_counter()
+        async with db.transaction() as tx:
+            await tx.tower.root()
+        waits.append(time.perf_counter() - started)
+        await asyncio.sleep(PROBE_SECONDS)
+
+
+async def measure_create(path: Path, profile: Path | None = None) -> dict[str, float]:
+    """Issue one count order from the root to every unit below it."""
+    from cascade.order_service import OrderService
+    from cascade.orders import OrderKind
+
+    _, _, presenter, clock = _engine()
+    db = await _open(path)
+    try:
+        chat, commander = await _root(db)
+        service = OrderService(db.transaction, clock, presenter)
+        stop = asyncio.Event()
+        waits: list[float] = []
+        probe = asyncio.create_task(_probe(db, stop, waits))
+        await asyncio.sleep(0.02)
+        profiler = cProfile.Profile() if profile else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        order = await service.issue(
+            chat, commander, OrderKind.COUNT, "统计外地返回人数", timedelta(minutes=15)
+        )
+        seconds = time.perf_counter() - started
+        if profiler and profile:
+            profiler.disable()
+            profiler.dump_stats(str(profile))
+        stop.set()
+        await probe
+        async with db.conn.execute("SELECT COUNT(*) FROM outbox") as cur:
+            row = await cur.fetchone()
+        return {
+            "seconds": seconds,
+            "targets": order.total_targets,
+            "outbox_rows": int(row[0]),
+            "max_wait_ms": 1000 * max(waits, default=0.0),
+        }
+    finally:
+        await db.close()
+
+
+async def _answerers(db: Any, order_id: int) -> tuple[list[tuple[str, int, int, int]], int]:
+    """Every target as (code, chat id, commander id, is_bottom), and a level-2 chat."""
+    sql = (
+        "SELECT u.code, u.chat_id, u.commander_id, t.is_bottom, t.level FROM order_units t "
+        "JOIN units u ON u.code = t.unit_code WHERE t.order_id = ? AND t.is_root = 0"
+    )
+    async with db.conn.execute(sql, (order_id,)) as cur:
+        rows = await cur.fetchall()
+    out = [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
+    level2 = next((int(r[1]) for r in rows if r[4] == 2), None)
+    first = next(int(r[1]) for r in rows if r[4] == 1)
+    return out, level2 if level2 is not None else first
+
+
+def sqlite_limit(path: Path, order_id: int, answers: list[tuple[str, int]]) -> float:
+    """Answers/s of raw sqlite3 for the same writes and durability: per answer one
+    transaction updating the unit's row and every ancestor's subtotal."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    paths = dict(
+        conn.execute("SELECT unit_code, path FROM order_units WHERE order_id = ?", (order_id,))
+    )
+    started = time.perf_counter()
+    now = "2026-01-01T00:00:00+00:00"
+    for code, value in answers:
+        chain = [c for c in paths[code].split("/") if c]
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "UPDATE order_units SET value = ?, answered_at = ?, updated_at = ?, done_at = ? "
+            "WHERE order_id = ? AND unit_code = ?",
+            (value, now, now, now, order_id, code),
+        )
+        marks = ",".join("?" * (len(chain) - 1))
+        conn.execute(
+            "UPDATE order_units SET subtotal = subtotal + ? "
+            f"WHERE order_id = ? AND unit_code IN ({marks})",
+            (value, order_id, *chain[:-1]),
+        )
+        conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    conn.close()
+    return len(answers) / seconds
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+async def measure_answers(
+    path: Path, count: int, concurrency: int, seed: int
+) -> dict[str, float]:
+    """Issue a city order, then answer it while `/status` is asked at HQ and level 2."""
+    from cascade.errors import Refused
+    from cascade.order_service import OrderService
+    from cascade.orders import OrderKind
+    from cascade.queries import QueryService
+
+    _, _, presenter, clock = _engine()
+    db = await _open(path)
+    try:
+        chat, commander = await _root(db)
+        service = OrderService(db.transaction, clock, presenter)
+        queries = QueryService(db.transaction, clock)
+        order = await service.issue(
+            chat, commander, OrderKind.COUNT, "统计外地返回人数", timedelta(minutes=15)
+        )
+        targets, level2_chat = await _answerers(db, order.id)
+        rng = random.Random(seed)
+        rng.shuffle(targets)
+        # Chiefs press 收到 and bottom units report, in one shuffled stream.
+        plan = [(code, c, u, bool(b), rng.randint(0, 9)) for code, c, u, b in targets[:count]]
+        limit_copy = path.with_name(path.stem + "-limit.db")
+        await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy(path, limit_copy)
+
+        stop = asyncio.Event()
+        hq_times: list[float] = []
+        l2_times: list[float] = []
+
+        async def ask() -> None:
+            turn = 0
+            while not stop.is_set():
+                which, times = (chat, hq_times) if turn % 2 == 0 else (level2_chat, l2_times)
+                turn += 1
+                started = time.perf_counter()
+                await queries.status(order.id, which)
+                times.append(time.perf_counter() - started)
+                await asyncio.sleep(STATUS_SECONDS)
+
+        queue = list(reversed(plan))
+
+        async def answer() -> None:
+            while queue:
+                _, chat_id, user, bottom, value = queue.pop()
+                try:
+                    if bottom:
+                        await service.report(order.id, chat_id, user, str(value), None)
+                    else:
+                        await service.acknowledge(order.id, chat_id, user)
+                except Refused as exc:  # a benchmark answer is never refused
+                    raise RuntimeError(f"answer refused: {exc}") from exc
+
+        asker = asyncio.create_task(ask())
+        started = time.perf_counter()
+        await asyncio.gather(*(answer() for _ in range(concurrency)))
+        seconds = time.perf_counter() - started
+        stop.set()
+        await asker
+
+        async with db.conn.execute(
+            "SELECT subtotal FROM order_units WHERE order_id = ? AND is_root = 1", (order.id,)
+        ) as cur:
+            root_total = int((await cur.fetchone())[0])
+        async with db.conn.execute(
+            "SELECT COALESCE(SUM(value), 0) FROM order_units WHERE order_id = ? AND is_bottom = 1",
+            (order.id,),
+        ) as cur:
+            leaf_sum = int((await cur.fetchone())[0])
+        if root_total != leaf_sum:
+            raise RuntimeError(f"root total {root_total} != sum of leaf values {leaf_sum}")
+    finally:
+        await db.close()
+    limit = sqlite_limit(limit_copy, order.id, [(p[0], p[4]) for p in plan if p[3]])
+    limit_copy.unlink()
+    rate = len(plan) / seconds
+    return {
+        "answers": len(plan),
+        "per_second": rate,
+        "sqlite_limit_per_second": limit,
+        "ratio": rate / limit,
+        "status_hq_p50_ms": 1000 * _pct(hq_times, 50),
+        "status_hq_p99_ms": 1000 * _pct(hq_times, 99),
+        "status_l2_p50_ms": 1000 * _pct(l2_times, 50),
+        "status_l2_p99_ms": 1000 * _pct(l2_times, 99),
+        "root_total": root_total,
+    }
+
+
+def _fresh(template: Path, into: Path) -> Path:
+    target = into / template.name
+    shutil.copy(template, target)
+    return target
+
+
+async def one_run(
+    towers: Towers, sizes: list[int], answers: int, concurrency: int, seed: int, tmp: Path
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"create": {}}
+    for size in sizes:
+        result["create"][str(size)] = await measure_create(_fresh(towers.dbs[size], tmp))
+    biggest = max(sizes)
+    if answers:
+        result["answers"] = await measure_answers(
+            _fresh(towers.dbs[biggest], tmp), answers, concurrency, seed
+        )
+    result["engine_peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return result
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def _median(runs: list[dict[str, Any]], *keys: str) -> float:
+    values = []
+    for run in runs:
+        value: Any = run
+        for key in keys:
+            value = value[key]
+        values.append(float(value))
+    return statistics.median(values)
+
+
+def summarise(runs: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "import_seconds": _median(runs, "import", "seconds"),
+        "import_peak_rss_mb": _median(runs, "import", "peak_rss") / 2**20,
+        "engine_peak_rss_mb": _median(runs, "engine_peak_rss") / 2**20,
+        "create": {},
+    }
+    for size in sizes:
+        key = str(size)
+        targets = _median(runs, "create", key, "targets")
+        seconds = _median(runs, "create", key, "seconds")
+        out["create"][key] = {
+            "targets": int(targets),
+            "seconds": seconds,
+            "ms_per_1000_targets": 1000 * seconds / targets * 1000,
+            "max_wait_ms": _median(runs, "create", key, "max_wait_ms"),
+        }
+    if "answers" in runs[0]:
+        out["answers"] = {
+            k: _median(runs, "answers", k)
+            for k in runs[0]["answers"]
+            if k != "root_total"
+        }
+    return out
+
+
+def table(summary: dict[str, Any]) -> str:
+    lines = ["| figure | median |", "|---|---:|"]
+    lines.append(f"| import Yiwu (s) | {summary['import_seconds']:.2f} |")
+    lines.append(f"| import peak RSS (MB) | {summary['import_peak_rss_mb']:.0f} |")
+    for key, c in summary["create"].items():
+        lines.append(
+            f"| create order, {c['targets']:,} targets (s) | {c['seconds']:.3f} "
+            f"({c['ms_per_1000_targets']:.0f} ms/1k; longest wait of another "
+            f"transaction {c['max_wait_ms']:.0f} ms) |"
+        )
+    a = summary.get("answers")
+    if a:
+        lines.append(f"| answers/s ({a['answers']:.0f} answers) | {a['per_second']:,.0f} |")
+        lines.append(f"| SQLite's own limit, same run (answers/s) | {a['sqlite_limit_per_second']:,.0f} |")
+        lines.append(f"| ratio | {a['ratio']:.2f} |")
+        lines.append(
+            f"| /status at HQ during answers p50 / p99 (ms) | "
+            f"{a['status_hq_p50_ms']:.1f} / {a['status_hq_p99_ms']:.1f} |"
+        )
+        lines.append(
+            f"| /status at level 2 during answers p50 / p99 (ms) | "
+            f"{a['status_l2_p50_ms']:.1f} / {a['status_l2_p99_ms']:.1f} |"
+        )
+    lines.append(f"| engine peak RSS (MB) | {summary['engine_peak_rss_mb']:.0f} |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "load_average": os.getloadavg(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.engine", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--answers", type=int, default=5_000, help="answers per run (0: none)")
+    parser.add_argument("--concurrency", type=int, default=64, help="concurrent answerers")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="target counts")
+    parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
+    parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "engine-results.json")
+    parser.add_argument("--profile", choices=["create", "answers"], help="cProfile one run")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "towerbot-engine-bench"
+
+    if args.child:  # one run in this fresh process; JSON on stdout
+        spec = json.loads(args.child)
+        towers = Towers(csv=Path(spec["csv"]), dbs={int(k): Path(v) for k, v in spec["dbs"].items()})
+        with tempfile.TemporaryDirectory() as tmp:
+            result = asyncio.run(
+                one_run(towers, sizes, args.answers, args.concurrency, spec["seed"], Path(tmp))
+            )
+        print(json.dumps(result))
+        return 0
+
+    towers = prepare(workdir, sizes, args.csv)
+    if args.profile:
+        return _profile(args.profile, towers, max(sizes), args.answers, args.concurrency)
+    runs: list[dict[str, Any]] = []
+    for number in range(args.runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            seconds, rss = run_import(towers.csv, Path(tmp) / "import.db")
+        spec = {
+            "csv": str(towers.csv),
+            "dbs": {str(k): str(v) for k, v in towers.dbs.items()},
+            "seed": number + 1,
+        }
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.engine", "--child", json.dumps(spec),
+             "--sizes", args.sizes, "--answers", str(args.answers),
+             "--concurrency", str(args.concurrency)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        run = json.loads(out.stdout.strip().splitlines()[-1])
+        run["import"] = {"seconds": seconds, "peak_rss": rss}
+        runs.append(run)
+        print(f"run {number + 1}/{args.runs}: {json.dumps(run)}", file=sys.stderr)
+    summary = summarise(runs, sizes)
+    print(table(summary))
+    args.json.write_text(
+        json.dumps({"machine": machine(), "summary": summary, "runs": runs}, indent=2)
+    )
+    print(f"wrote {args.json}")
+    return 0
+
+
+def _profile(which: str, towers: Towers, size: int, answers: int, concurrency: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "profile.out"
+        db = _fresh(towers.dbs[size], Path(tmp))
+        if which == "create":
+            asyncio.run(measure_create(db, profile=out))
+        else:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            asyncio.run(measure_answers(db, answers, concurrency, 1))
+            profiler.disable()
+            profiler.dump_stats(str(out))
+        pstats.Stats(str(out)).sort_stats("cumulative").print_stats(40)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
