@@ -224,6 +224,7 @@ class TowerBot:
         await self.open()
         await self.register_commands()
         if self.runs_timers:
+            await self.orders.resume_writing()  # orders a restart caught half-written
             await self.timers.start()
         install_daily(self.timers, self.daily, self.daily_at)
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))

@@ -7,7 +7,6 @@ decision causes in the same transaction, so a crash loses nothing half-done.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -23,7 +22,7 @@ from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, Target
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.presenter import Presenter
-from cascade.progress import Subtree, board_message, render_board
+from cascade.progress import board_message, draw_boards
 from cascade.report import ReportFlavour
 from cascade.tower import Position
 
@@ -39,6 +38,9 @@ MAX_LIST_LINES = 500
 ACK_WORDS = frozenset(
     {"收到", "已收到", "收", "好", "好的", "明白", "知道了", "已阅", "ok", "okay", "👌", "received"}
 )
+BOARDS_PER_STEP = 10
+# Targets written per transaction: ~25 ms here, so no other update waits long.
+STEP_ROWS = 1_000
 
 
 class AckOutcome(BaseModel):
@@ -60,6 +62,7 @@ class OrderService:
         admins: frozenset[int] = frozenset(),
         policy: ClockPolicy | None = None,
         on_timers: Callable[[list[Timer]], None] | None = None,
+        step_rows: int = STEP_ROWS,
     ) -> None:
         self.uow = uow
         self.clock = clock
@@ -67,6 +70,7 @@ class OrderService:
         self.admins = admins
         self.policy = policy or ClockPolicy()
         self.on_timers = on_timers
+        self.step_rows = step_rows
 
     async def issue(
         self,
@@ -88,39 +92,108 @@ class OrderService:
             await self._require_answering(
                 tx, issuer, user_id, admin_ok=True, key="not-allowed-order"
             )
-            subtree = sorted(await tx.tower.subtree(issuer.code), key=lambda u: u.level)
-            if len(subtree) < 2:
-                raise Refused("no-units-below", unit=issuer.name)
             now = self.clock.now()
-            states = _states(issuer, subtree)
-            order = await tx.orders.create(
-                issuer.code, user_id, kind, text, now, now + duration, states
-            )
-            saved = Subtree(await tx.orders.targets(order.id))
-            for unit, state in zip(subtree[1:], states[1:], strict=True):
-                if unit.chat_id is None:
-                    continue
-                ref = MessageRef(purpose="order_copy", order_id=order.id, unit_code=unit.code)
-                rendered = self.presenter.order_copy(order, unit, issuer, state.is_bottom)
-                await tx.outbox.add(OutgoingMessage.of(unit.chat_id, rendered, Priority.ORDER, ref))
-            for state in states:
-                if not state.is_bottom:
-                    board = await render_board(
-                        tx, self.presenter, order, state.unit_code, saved, self.clock
-                    )
-                    if board is not None:
-                        await tx.outbox.add(board_message(order, board[0], board[1], first=True))
+            order = await tx.orders.create(issuer.code, user_id, kind, text, now, now + duration)
+            if order.total_targets < 1:
+                raise Refused("no-units-below", unit=issuer.name)
             timers = first_timers(order, self.policy)
             await tx.timers.add(timers)
-            by_level = dict(sorted(Counter(u.level for u in subtree[1:]).items()))
+            by_level = {
+                level: total for level, (_, total) in (await tx.orders.levels(order.id)).items()
+            }
             confirmation = self.presenter.order_issued(order, issuer, by_level)
             ref = MessageRef(purpose="order_issued", order_id=order.id, unit_code=issuer.code)
             await tx.outbox.add(
-                OutgoingMessage.of(chat_id, confirmation, Priority.INTERACTIVE, ref, reply_to)
+                OutgoingMessage.of(chat_id, confirmation, Priority.INTERACTIVE, ref, reply_to),
+                draft_of=order.id,
             )
+        try:
+            await self.write_targets(order.id)
+        except BaseException:
+            await self._abandon(order.id)
+            raise
+        await self.release(order.id)
         if self.on_timers is not None:
             self.on_timers(timers)
+        await self.write_boards(order.id)
         return order
+
+    async def _abandon(self, order_id: int) -> None:
+        async with self.uow() as tx:
+            await tx.outbox.drop_drafts(order_id)
+            await tx.orders.abandon(order_id)
+
+    async def release(self, order_id: int, per_step: int = STEP_ROWS) -> None:
+        """Let an order's messages go once every target is written (until then they are
+        drafts: a failure half-way sends nothing and leaves nothing)."""
+        while True:
+            async with self.uow() as tx:
+                if await tx.outbox.release(order_id, per_step) < per_step:
+                    return
+
+    async def write_targets(self, order_id: int) -> None:
+        """Write an issued order's targets and queue its copies as drafts, a short
+        transaction per step of `step_rows` units, so other updates never wait long
+        behind a city-wide order. Each step is whole (its rows, its copies and where
+        the writing stands commit together), so after a crash `resume_writing` carries
+        on where it stopped."""
+        while True:
+            async with self.uow() as tx:
+                order = await tx.orders.get(order_id)
+                if order is None:
+                    return
+                if not order.is_open:
+                    await tx.orders.stop_writing(order_id)
+                    await tx.outbox.drop_drafts(order_id)
+                    return
+                step = await tx.orders.write_targets(order_id, self.step_rows)
+                if step is None:
+                    return
+                issuer = await tx.tower.ref(order.issuer_unit)
+                assert issuer is not None
+                shapes = await tx.orders.copy_shapes(step)
+                samples = await tx.tower.refs([code for _, _, code in shapes])
+                copies = []
+                # A copy's words depend on the order, the issuer, the unit's language and
+                # whether the unit is at the bottom: rendered once per shape, not per unit.
+                for locale, is_bottom, code in shapes:
+                    sample = samples[code]
+                    assert sample.chat_id is not None
+                    rendered = self.presenter.order_copy(order, sample, issuer, is_bottom)
+                    ref = MessageRef(purpose="order_copy", order_id=order.id, unit_code=code)
+                    message = OutgoingMessage.of(sample.chat_id, rendered, Priority.ORDER, ref)
+                    copies.append((locale, is_bottom, message))
+                await tx.outbox.add_copies(step, copies)
+            if step.last:
+                return
+
+    async def write_boards(self, order_id: int, per_step: int = BOARDS_PER_STEP) -> int:
+        """Queue the first progress board of every unit with sub-units once the order's
+        targets are written, `per_step` boards a transaction; returns how many."""
+        queued = 0
+        while True:
+            async with self.uow() as tx:
+                order = await tx.orders.get(order_id)
+                if order is None:
+                    return queued
+                codes = await tx.orders.board_step(order_id, per_step)
+                if not codes:
+                    return queued
+                for unit, rendered in await draw_boards(
+                    tx, self.presenter, order, codes, self.clock
+                ):
+                    await tx.outbox.add(board_message(order, unit, rendered, first=True))
+                    queued += 1
+
+    async def resume_writing(self) -> list[int]:
+        """Finish the orders a restart caught half-written; returns their ids."""
+        async with self.uow() as tx:
+            unfinished = sorted(set(await tx.orders.being_written() + await tx.outbox.drafts_of()))
+        for order_id in unfinished:
+            await self.write_targets(order_id)
+            await self.release(order_id)
+            await self.write_boards(order_id)
+        return unfinished
 
     async def check_can_order(self, chat_id: int, user_id: int) -> None:
         """Refuse early (before a form is filled in) if this person may not order here."""
@@ -291,6 +364,8 @@ class OrderService:
                 await tx.outbox.add(
                     OutgoingMessage.of(parent.chat_id, rendered, Priority.REPORT, ref)
                 )
+        if result.newly_done:
+            await tx.orders.add_done(order.id, rollup.done_by_level(chain, result.newly_done))
         root = chain[-1]
         if root.unit_code in result.newly_done:
             order.status = OrderStatus.DONE
@@ -384,22 +459,6 @@ async def resolve_order(
     if not await tx.orders.chain(order.id, unit.code):
         raise Refused("order-not-here", order=order_id, unit=unit.name)
     return order
-
-
-def _states(issuer: UnitRef, subtree: list[UnitRef]) -> list[TargetState]:
-    children = Counter(u.parent for u in subtree[1:])
-    return [
-        TargetState(
-            order_id=0,
-            unit_code=unit.code,
-            parent_code=None if unit.code == issuer.code else unit.parent,
-            level=unit.level,
-            is_root=unit.code == issuer.code,
-            is_bottom=children[unit.code] == 0,
-            children_total=children[unit.code],
-        )
-        for unit in subtree
-    ]
 
 
 def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:

@@ -49,7 +49,10 @@ class TargetState(BaseModel):
     """One unit's state within one order (the issuer's unit is the root row).
 
     `subtotal` is the sum over the unit's subtree of the latest bottom-unit
-    values (for lists: their distinct lines), maintained incrementally.
+    values (for lists: their distinct lines), maintained incrementally; so are
+    `sub_total` and `sub_done`, the targets of the subtree and how many of them
+    are done (the unit itself counted unless it is the root), so a status or a
+    board reads a handful of rows instead of the whole order.
     """
 
     order_id: int
@@ -70,7 +73,22 @@ class TargetState(BaseModel):
     subtotal: int = 0
     done_at: datetime | None = None
     late: bool = False
+    sub_total: int = 0
+    sub_done: int = 0
 
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class TargetStep(BaseModel):
+    """One short step of writing an order's targets: the units after `after` up to and
+    including `upto`, inside the issuer's subtree [`low`, `high`). Storage's keys,
+    passed back to storage as they are (the domain never reads them)."""
+
+    order_id: int
+    after: str
+    upto: str
+    low: str
+    high: str
+    last: bool

@@ -16,9 +16,11 @@ from cascade.report import OrderReport, ReportFlavour
 
 
 class Presenter(Protocol):
-    def order_copy(
-        self, order: Order, unit: UnitRef, issuer: UnitRef, is_bottom: bool
-    ) -> Rendered: ...
+    def order_copy(self, order: Order, unit: UnitRef, issuer: UnitRef, is_bottom: bool) -> Rendered:
+        """A copy's words may depend on the unit's locale and `is_bottom` only: a city
+        order renders one copy per (locale, is_bottom) and sends it to every such unit."""
+        ...
+
     def order_issued(self, order: Order, issuer: UnitRef, by_level: dict[int, int]) -> Rendered: ...
     def answer_recorded(
         self, order: Order, unit: UnitRef, state: TargetState, replaced: bool

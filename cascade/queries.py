@@ -81,6 +81,28 @@ class QueryService:
             states = await tx.orders.targets(order.id, under=scope)
             return unit, reports.build(order, states, scope, self.clock.now())
 
+    async def summary(self, order_id: int | None, chat_id: int) -> tuple[UnitRef, OrderReport]:
+        """What `/status` shows, from the roll-up's counters: done/total of the chat's
+        subtree, per level and the total so far, without reading the order's rows."""
+        async with self.uow() as tx:
+            unit = await tx.tower.by_chat(chat_id)
+            if unit is None:
+                raise Refused("chat-unbound")
+            order = await resolve_order(tx, order_id, unit, open_only=False)
+            whole = unit.code == order.issuer_unit
+            scope = order.issuer_unit if whole else unit.code
+            state = (await tx.orders.states(order.id, [scope]))[scope]
+            levels = await tx.orders.levels(order.id, None if whole else scope)
+            return unit, reports.summary(order, state, levels, self.clock.now())
+
+    async def unreachable(self, chat_id: int) -> list[UnitRef]:
+        """Units of the chat's subtree that the bot can't reach, parents first."""
+        async with self.uow() as tx:
+            unit = await tx.tower.by_chat(chat_id)
+            if unit is None:
+                raise Refused("chat-unbound")
+            return await tx.tower.unreachable_under(unit.code)
+
     async def pending(self, order_id: int | None, chat_id: int) -> PendingView:
         unit, report = await self.status(order_id, chat_id)
         async with self.uow() as tx:

@@ -125,6 +125,31 @@ def build(order: Order, states: list[TargetState], scope: str, now: datetime) ->
     )
 
 
+def summary(
+    order: Order,
+    scope: TargetState,
+    levels: dict[int, tuple[int, int]],
+    now: datetime,
+) -> OrderReport:
+    """The figures `/status` shows (done/total, per level, the total so far, time) from
+    the counters the roll-up keeps: a handful of rows, however big the order. The
+    timing and latecomer fields of a full report stay empty."""
+    end = order.finished_at or now
+    return OrderReport(
+        order=order,
+        scope=scope.unit_code,
+        done=scope.sub_done,
+        total=scope.sub_total,
+        total_value=scope.subtotal,
+        levels=[
+            LevelStat(level=level, done=done, total=total)
+            for level, (done, total) in sorted(levels.items())
+        ],
+        elapsed_seconds=max(0.0, (end - order.created_at).total_seconds()),
+        remaining_seconds=max(timedelta(0), order.deadline_at - now).total_seconds(),
+    )
+
+
 def _time_to(percent: int, done_times: list[datetime], total: int, start: datetime) -> float | None:
     if total == 0:
         return 0.0

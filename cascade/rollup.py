@@ -96,13 +96,29 @@ def answer(
 
 
 def propagate(chain: list[TargetState], kind: OrderKind, now: datetime) -> list[str]:
-    """Mark done whatever the rule now allows, from the bottom of the chain up."""
+    """Mark done whatever the rule now allows, from the bottom of the chain up.
+
+    A unit that becomes done counts once more in its own and every ancestor's
+    `sub_done` (the root is never a target, so it counts nowhere)."""
     done: list[str] = []
     for index, state in enumerate(chain):
         if state.is_done or not ready(state, kind):
             break
         state.done_at = now
         done.append(state.unit_code)
+        if not state.is_root:
+            for above in chain[index:]:
+                above.sub_done += 1
         if index + 1 < len(chain):
             chain[index + 1].children_done += 1
     return done
+
+
+def done_by_level(chain: list[TargetState], newly_done: list[str]) -> dict[int, int]:
+    """How many targets of each level one answer made done (for per-level counters)."""
+    codes = set(newly_done)
+    out: dict[int, int] = {}
+    for state in chain:
+        if state.unit_code in codes and not state.is_root:
+            out[state.level] = out.get(state.level, 0) + 1
+    return out

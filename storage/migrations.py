@@ -268,3 +268,43 @@ MIGRATIONS.append(
     )
     """
 )
+
+MIGRATIONS.append(
+    # 9: an order at city scale. Per-unit counters of the subtree (targets and done
+    # targets, the unit itself included unless it is the order's root) and per-level
+    # counters of the whole order, kept by every answer, so /status and a board read a
+    # handful of rows instead of the whole order; where an order being written in short
+    # steps stands (the last unit path whose target is written, the last target whose
+    # first board is queued; NULL when all are); children found by parent on an index;
+    # the messages of an order being written wait as drafts (status 'draft', `draft_of`
+    # the order) until every target is written, so a failure half-way sends nothing.
+    """
+    ALTER TABLE order_units ADD COLUMN sub_total INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE order_units ADD COLUMN sub_done INTEGER NOT NULL DEFAULT 0;
+    UPDATE order_units SET
+        sub_total = (SELECT COUNT(*) FROM order_units d WHERE d.order_id = order_units.order_id
+            AND d.path >= order_units.path
+            AND d.path < SUBSTR(order_units.path, 1, LENGTH(order_units.path) - 1) || '0'
+            AND d.is_root = 0),
+        sub_done = (SELECT COUNT(*) FROM order_units d WHERE d.order_id = order_units.order_id
+            AND d.path >= order_units.path
+            AND d.path < SUBSTR(order_units.path, 1, LENGTH(order_units.path) - 1) || '0'
+            AND d.is_root = 0 AND d.done_at IS NOT NULL);
+    CREATE TABLE order_levels (
+        order_id INTEGER NOT NULL REFERENCES orders(id),
+        level INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (order_id, level)
+    );
+    INSERT INTO order_levels (order_id, level, total, done)
+        SELECT order_id, level, COUNT(*), COUNT(done_at) FROM order_units
+        WHERE is_root = 0 GROUP BY order_id, level;
+    ALTER TABLE orders ADD COLUMN issue_cursor TEXT;
+    ALTER TABLE orders ADD COLUMN boards_cursor TEXT;
+    CREATE INDEX order_units_parent ON order_units(order_id, parent_code);
+    CREATE INDEX units_parent ON units(parent);
+    ALTER TABLE outbox ADD COLUMN draft_of INTEGER;
+    CREATE INDEX outbox_drafts ON outbox(draft_of) WHERE draft_of IS NOT NULL
+    """
+)

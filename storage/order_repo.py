@@ -7,14 +7,16 @@ from datetime import datetime
 
 import aiosqlite
 
-from cascade.orders import Order, OrderKind, OrderStatus, TargetState
-from storage.paths import codes_of, path_of, subtree_range
+from cascade.orders import Order, OrderKind, OrderStatus, TargetState, TargetStep
+from storage.paths import codes_of, subtree_range
 
 STATE_COLUMNS = (
     "order_id, unit_code, parent_code, path, level, is_root, is_bottom, children_total, "
     "children_done, acked_at, acked_by, answered_at, updated_at, answered_by, value, items, "
-    "subtotal, done_at, late"
+    "subtotal, done_at, late, sub_total, sub_done"
 )
+# A subtree is the half-open path range [path, path with its last '/' bumped to '0').
+SQL_HIGH = "SUBSTR({0}, 1, LENGTH({0}) - 1) || '0'"
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -65,6 +67,8 @@ def _state(row: aiosqlite.Row) -> TargetState:
         subtotal,
         done_at,
         late,
+        sub_total,
+        sub_done,
     ) = row
     return TargetState(
         order_id=order_id,
@@ -85,6 +89,20 @@ def _state(row: aiosqlite.Row) -> TargetState:
         subtotal=subtotal,
         done_at=_dt(done_at),
         late=bool(late),
+        sub_total=sub_total,
+        sub_done=sub_done,
+    )
+
+
+def step_range(step: TargetStep, alias: str) -> tuple[str, tuple[str, str]]:
+    """The units of a step as a condition on `alias.path` with one lower and one upper
+    bound, so the index range starts where the step starts (with a second lower
+    bound the planner may start at the issuer and walk every step written before)."""
+    lower = f"{alias}.path >= ?" if step.after == "" else f"{alias}.path > ?"
+    upper = f"{alias}.path < ?" if step.last else f"{alias}.path <= ?"
+    return (
+        f"{lower} AND {upper}",
+        (step.low if step.after == "" else step.after, step.high if step.last else step.upto),
     )
 
 
@@ -100,11 +118,15 @@ class SqliteOrderRepository:
         text: str,
         created_at: datetime,
         deadline_at: datetime,
-        targets: list[TargetState],
     ) -> Order:
+        """The order row and its per-level counters; the targets are written afterwards
+        in short steps (`write_targets`), so no step holds the database for long."""
+        low, high = await self._range(issuer_unit)
         cur = await self.conn.execute(
             "INSERT INTO orders (issuer_unit, issuer_user, kind, text, created_at, deadline_at, "
-            "status, total_targets) VALUES (?,?,?,?,?,?,?,?)",
+            "status, total_targets, issue_cursor, boards_cursor) "
+            "VALUES (?,?,?,?,?,?,?, (SELECT COUNT(*) - 1 FROM units WHERE path >= ? AND path < ?),"
+            " '', '')",
             (
                 issuer_unit,
                 issuer_user,
@@ -113,32 +135,182 @@ class SqliteOrderRepository:
                 _ts(created_at),
                 _ts(deadline_at),
                 OrderStatus.OPEN.value,
-                sum(1 for t in targets if not t.is_root),
+                low,
+                high,
             ),
         )
         order_id = cur.lastrowid
         assert order_id is not None
-        paths = _relative_paths(targets)
-        await self.conn.executemany(
-            "INSERT INTO order_units (order_id, unit_code, parent_code, path, level, is_root, "
-            "is_bottom, children_total) VALUES (?,?,?,?,?,?,?,?)",
-            [
-                (
-                    order_id,
-                    t.unit_code,
-                    t.parent_code,
-                    paths[t.unit_code],
-                    t.level,
-                    int(t.is_root),
-                    int(t.is_bottom),
-                    t.children_total,
-                )
-                for t in targets
-            ],
+        await self.conn.execute(
+            "INSERT INTO order_levels (order_id, level, total) SELECT ?, level, COUNT(*) "
+            "FROM units WHERE path >= ? AND path < ? AND code <> ? GROUP BY level",
+            (order_id, low, high, issuer_unit),
         )
         order = await self.get(order_id)
         assert order is not None
         return order
+
+    async def _range(self, code: str) -> tuple[str, str]:
+        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            raise LookupError(f"no unit {code!r}")
+        return subtree_range(row["path"])
+
+    async def write_targets(self, order_id: int, limit: int) -> TargetStep | None:
+        """Write the next `limit` targets of an order being written (parents before
+        children, in path order), set-based from the tower; None when all are written."""
+        async with self.conn.execute(
+            "SELECT issuer_unit, issue_cursor FROM orders WHERE id = ?", (order_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None or row["issue_cursor"] is None:
+            return None
+        issuer, after = row["issuer_unit"], row["issue_cursor"]
+        low, high = await self._range(issuer)
+        first = ("path >= ?", low) if after == "" else ("path > ?", after)
+        async with self.conn.execute(
+            f"SELECT path FROM units WHERE {first[0]} AND path < ? ORDER BY path LIMIT 1 OFFSET ?",
+            (first[1], high, limit - 1),
+        ) as cur:
+            bound = await cur.fetchone()
+        upto = bound["path"] if bound is not None else high
+        last = bound is None
+        step = TargetStep(order_id=order_id, after=after, upto=upto, low=low, high=high, last=last)
+        where, args = step_range(step, "u")
+        # Paths inside the order start at the issuer: cut what lies above it.
+        start = low.rindex("/", 0, len(low) - 1) + 1
+        await self.conn.execute(
+            "INSERT INTO order_units (order_id, unit_code, parent_code, path, level, is_root, "
+            "is_bottom, children_total, sub_total) "
+            "SELECT ?, u.code, CASE WHEN u.code = ? THEN NULL ELSE u.parent END, "
+            "SUBSTR(u.path, ?), u.level, CASE WHEN u.code = ? THEN 1 ELSE 0 END, "
+            "CASE WHEN EXISTS (SELECT 1 FROM units c WHERE c.parent = u.code) THEN 0 ELSE 1 END, "
+            "(SELECT COUNT(*) FROM units c WHERE c.parent = u.code), "
+            "(SELECT COUNT(*) FROM units d WHERE d.path >= u.path AND d.path < "
+            + SQL_HIGH.format("u.path")
+            + ") - CASE WHEN u.code = ? THEN 1 ELSE 0 END "
+            f"FROM units u WHERE {where}",
+            (order_id, issuer, start, issuer, issuer, *args),
+        )
+        await self.conn.execute(
+            "UPDATE orders SET issue_cursor = ? WHERE id = ?", (None if last else upto, order_id)
+        )
+        return step
+
+    async def stop_writing(self, order_id: int) -> None:
+        """A cancelled order writes no more targets nor first boards."""
+        await self.conn.execute(
+            "UPDATE orders SET issue_cursor = NULL, boards_cursor = NULL WHERE id = ?",
+            (order_id,),
+        )
+
+    async def abandon(self, order_id: int) -> None:
+        """Remove every trace of an order that could not be written (its drafts go
+        with `OutboxRepository.drop_drafts`)."""
+        for table in ("order_units", "order_levels", "order_timers", "progress_dirty"):
+            await self.conn.execute(f"DELETE FROM {table} WHERE order_id = ?", (order_id,))
+        await self.conn.execute("DELETE FROM orders WHERE id = ?", (order_id,))
+
+    async def copy_shapes(self, step: TargetStep) -> list[tuple[str, bool, str]]:
+        """(locale, is_bottom, a unit of that shape) of the copies a step sends."""
+        where, args = step_range(step, "u")
+        sql = (
+            # CROSS JOIN keeps the step's units as the outer loop (SQLite otherwise may
+            # walk every row of the order written so far); standard SQL all the same.
+            "SELECT u.locale, t.is_bottom, MIN(u.code) FROM units u CROSS JOIN order_units t "
+            f"WHERE t.order_id = ? AND t.unit_code = u.code AND {where} "
+            "AND t.is_root = 0 AND u.chat_id IS NOT NULL GROUP BY u.locale, t.is_bottom"
+        )
+        async with self.conn.execute(sql, (step.order_id, *args)) as cur:
+            return [(r[0], bool(r[1]), r[2]) for r in await cur.fetchall()]
+
+    async def board_step(self, order_id: int, limit: int) -> list[str] | None:
+        """The next units (with sub-units) whose first board is due, once every target
+        is written; None when there are none left."""
+        async with self.conn.execute(
+            "SELECT issue_cursor, boards_cursor FROM orders WHERE id = ?", (order_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None or row["issue_cursor"] is not None or row["boards_cursor"] is None:
+            return None
+        sql = (
+            "SELECT unit_code, path FROM order_units WHERE order_id = ? AND path > ? "
+            "AND is_bottom = 0 ORDER BY path LIMIT ?"
+        )
+        async with self.conn.execute(sql, (order_id, row["boards_cursor"], limit)) as cur:
+            rows = list(await cur.fetchall())
+        cursor = rows[-1]["path"] if len(rows) == limit else None
+        await self.conn.execute(
+            "UPDATE orders SET boards_cursor = ? WHERE id = ?", (cursor, order_id)
+        )
+        return [r["unit_code"] for r in rows]
+
+    async def being_written(self) -> list[int]:
+        """Orders whose targets or first boards are not all written (after a restart)."""
+        sql = (
+            "SELECT id FROM orders WHERE issue_cursor IS NOT NULL OR boards_cursor IS NOT NULL "
+            "ORDER BY id"
+        )
+        async with self.conn.execute(sql) as cur:
+            return [r[0] for r in await cur.fetchall()]
+
+    async def states(self, order_id: int, codes: list[str]) -> dict[str, TargetState]:
+        """The rows of these units."""
+        out: dict[str, TargetState] = {}
+        for start in range(0, len(codes), 500):
+            chunk = codes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT {STATE_COLUMNS} FROM order_units "
+                f"WHERE order_id = ? AND unit_code IN ({marks})"
+            )
+            async with self.conn.execute(sql, (order_id, *chunk)) as cur:
+                for r in await cur.fetchall():
+                    out[r[1]] = _state(r)
+        return out
+
+    async def children(self, order_id: int, codes: list[str]) -> dict[str, list[TargetState]]:
+        """The rows of these units' children in the order, in path order."""
+        out: dict[str, list[TargetState]] = {c: [] for c in codes}
+        for start in range(0, len(codes), 500):
+            chunk = codes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT {STATE_COLUMNS} FROM order_units "
+                f"WHERE order_id = ? AND parent_code IN ({marks}) ORDER BY path"
+            )
+            async with self.conn.execute(sql, (order_id, *chunk)) as cur:
+                for r in await cur.fetchall():
+                    out[r[2]].append(_state(r))
+        return out
+
+    async def levels(self, order_id: int, under: str | None = None) -> dict[int, tuple[int, int]]:
+        """level → (done, total) of the order's targets, or of one unit's subtree."""
+        if under is None:
+            sql = "SELECT level, done, total FROM order_levels WHERE order_id = ? ORDER BY level"
+            args: tuple[object, ...] = (order_id,)
+        else:
+            sql = "SELECT path FROM order_units WHERE order_id = ? AND unit_code = ?"
+            async with self.conn.execute(sql, (order_id, under)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                return {}
+            low, high = subtree_range(row["path"])
+            sql = (
+                "SELECT level, COUNT(done_at), COUNT(*) FROM order_units WHERE order_id = ? "
+                "AND path >= ? AND path < ? AND is_root = 0 GROUP BY level ORDER BY level"
+            )
+            args = (order_id, low, high)
+        async with self.conn.execute(sql, args) as cur:
+            return {r[0]: (r[1], r[2]) for r in await cur.fetchall()}
+
+    async def add_done(self, order_id: int, by_level: dict[int, int]) -> None:
+        """Count targets newly done in the per-level counters."""
+        await self.conn.executemany(
+            "UPDATE order_levels SET done = done + ? WHERE order_id = ? AND level = ?",
+            [(n, order_id, level) for level, n in by_level.items()],
+        )
 
     async def get(self, order_id: int) -> Order | None:
         async with self.conn.execute("SELECT * FROM orders WHERE id = ?", (order_id,)) as cur:
@@ -170,7 +342,7 @@ class SqliteOrderRepository:
         await self.conn.executemany(
             "UPDATE order_units SET children_done = ?, acked_at = ?, acked_by = ?, "
             "answered_at = ?, updated_at = ?, answered_by = ?, value = ?, items = ?, "
-            "subtotal = ?, done_at = ?, late = ? WHERE order_id = ? AND unit_code = ?",
+            "subtotal = ?, done_at = ?, late = ?, sub_done = ? WHERE order_id = ? AND unit_code = ?",
             [
                 (
                     s.children_done,
@@ -184,6 +356,7 @@ class SqliteOrderRepository:
                     s.subtotal,
                     _ts(s.done_at),
                     int(s.late),
+                    s.sub_done,
                     s.order_id,
                     s.unit_code,
                 )
@@ -229,12 +402,3 @@ class SqliteOrderRepository:
         async with self.conn.execute(sql, (unit_code,)) as cur:
             row = await cur.fetchone()
         return _order(row) if row else None
-
-
-def _relative_paths(targets: list[TargetState]) -> dict[str, str]:
-    """Paths inside the order (root = issuer), parents listed before children."""
-    chains: dict[str, list[str]] = {}
-    for state in targets:
-        above = chains.get(state.parent_code or "", []) if not state.is_root else []
-        chains[state.unit_code] = [*above, state.unit_code]
-    return {code: path_of(chain) for code, chain in chains.items()}

@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
+from cascade.orders import TargetStep
 from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
+from storage.order_repo import step_range
 from storage.paths import subtree_range
 
 
@@ -20,7 +22,8 @@ class SqliteOutboxRepository:
         self.conn = conn
         self.added = 0
 
-    async def add(self, message: OutgoingMessage) -> int:
+    async def add(self, message: OutgoingMessage, draft_of: int | None = None) -> int:
+        """Queue a message; with `draft_of`, as a draft of that order being written."""
         if message.dedupe_key is not None:
             await self.conn.execute(
                 "DELETE FROM outbox WHERE dedupe_key = ? AND status = 'pending'",
@@ -30,8 +33,9 @@ class SqliteOutboxRepository:
         cur = await self.conn.execute(
             # A message for a group the bot can't reach waits ('held') from the start.
             "INSERT INTO outbox (created_at, priority, chat_id, payload, document, dedupe_key, "
-            "status) VALUES (?,?,?,?,?,?, CASE WHEN EXISTS (SELECT 1 FROM units "
-            "WHERE chat_id = ? AND unreachable = 1) THEN 'held' ELSE 'pending' END)",
+            "draft_of, status) VALUES (?,?,?,?,?,?,?, CASE WHEN ? IS NOT NULL THEN 'draft' "
+            "WHEN EXISTS (SELECT 1 FROM units WHERE chat_id = ? AND unreachable = 1) "
+            "THEN 'held' ELSE 'pending' END)",
             (
                 datetime.now(UTC).isoformat(),
                 int(message.priority),
@@ -39,12 +43,69 @@ class SqliteOutboxRepository:
                 payload,
                 message.document,
                 message.dedupe_key,
+                draft_of,
+                draft_of,
                 message.chat_id,
             ),
         )
         self.added += 1
         assert cur.lastrowid is not None
         return cur.lastrowid
+
+    async def add_copies(
+        self, step: TargetStep, copies: list[tuple[str, bool, OutgoingMessage]]
+    ) -> int:
+        """One draft message per target of `step` with a bound group, set-based: for each
+        (locale, is_bottom) shape one statement whose payload is the shape's message
+        with the unit's chat id and code spliced in. Returns the rows queued."""
+        queued = 0
+        where, bounds = step_range(step, "u")
+        for locale, is_bottom, message in copies:
+            parts = _template(message)
+            cur = await self.conn.execute(
+                "INSERT INTO outbox (created_at, priority, chat_id, payload, status, draft_of) "
+                "SELECT ?, ?, u.chat_id, ? || CAST(u.chat_id AS TEXT) || ? || u.code || ?, "
+                "'draft', ? "
+                "FROM units u CROSS JOIN order_units t "  # the step's units drive the loop
+                f"WHERE t.order_id = ? AND t.unit_code = u.code AND {where} AND t.is_root = 0 AND t.is_bottom = ? AND u.locale = ? "
+                "AND u.chat_id IS NOT NULL ORDER BY u.path",
+                (
+                    datetime.now(UTC).isoformat(),
+                    int(message.priority),
+                    *parts,
+                    step.order_id,
+                    step.order_id,
+                    *bounds,
+                    int(is_bottom),
+                    locale,
+                ),
+            )
+            queued += max(cur.rowcount, 0)
+        self.added += queued
+        return queued
+
+    async def release(self, order_id: int, limit: int) -> int:
+        """Let up to `limit` drafts of an order go (held if their group can't be
+        reached); returns how many, 0 when none are left."""
+        cur = await self.conn.execute(
+            "UPDATE outbox SET draft_of = NULL, status = CASE WHEN EXISTS (SELECT 1 FROM units "
+            "WHERE units.chat_id = outbox.chat_id AND units.unreachable = 1) THEN 'held' "
+            "ELSE 'pending' END "
+            "WHERE id IN (SELECT id FROM outbox WHERE draft_of = ? ORDER BY id LIMIT ?)",
+            (order_id, limit),
+        )
+        self.added += max(cur.rowcount, 0)
+        return max(cur.rowcount, 0)
+
+    async def drop_drafts(self, order_id: int) -> None:
+        """An order that could not be written sends nothing."""
+        await self.conn.execute("DELETE FROM outbox WHERE draft_of = ?", (order_id,))
+
+    async def drafts_of(self) -> list[int]:
+        """Orders with drafts still waiting (a restart caught them half-released)."""
+        sql = "SELECT DISTINCT draft_of FROM outbox WHERE draft_of IS NOT NULL ORDER BY draft_of"
+        async with self.conn.execute(sql) as cur:
+            return [r[0] for r in await cur.fetchall()]
 
     async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[OutboxRow]:
         """Rows ready to send, most urgent first; with a lane, only that bot's chats."""
@@ -169,6 +230,38 @@ class SqliteOutboxRepository:
     async def counts(self) -> dict[str, int]:
         async with self.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:
             return {r[0]: r[1] for r in await cur.fetchall()}
+
+
+CHAT_MARK = -9_191_919_191_919_191
+CODE_MARK = "\x1funit\x1f"
+
+
+def _template(message: OutgoingMessage) -> tuple[str, str, str]:
+    """A message's payload cut around its chat id and its ref's unit code.
+
+    Unit codes are letters, digits, '-', '_' and '.', which JSON writes as they
+    are, so pasting a code between the pieces gives the payload of that unit's copy.
+    """
+    assert message.ref is not None
+    marked = message.model_copy(
+        update={
+            "chat_id": CHAT_MARK,
+            "ref": message.ref.model_copy(update={"unit_code": CODE_MARK}),
+        }
+    )
+    payload = marked.model_dump_json(exclude={"document"})
+    chat = str(CHAT_MARK)
+    code = OutgoingMessage.model_validate({"chat_id": 0, "text": CODE_MARK}).model_dump_json()
+    code = code.split('"text":"', 1)[1].split('"', 1)[0]  # the mark as JSON writes it
+    if (
+        payload.count(chat) != 1
+        or payload.count(code) != 1
+        or payload.index(chat) > payload.index(code)
+    ):
+        raise ValueError("a copy's payload can't be templated")
+    head, rest = payload.split(chat)
+    middle, tail = rest.split(code)
+    return head, middle, tail
 
 
 class SqliteRefRepository:

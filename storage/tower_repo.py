@@ -117,6 +117,20 @@ class SqliteTowerRepository:
         async with self.conn.execute(sql, (low, high)) as cur:
             return [ref_of(r) for r in await cur.fetchall()]
 
+    async def unreachable_under(self, code: str) -> list[UnitRef]:
+        """The units of `code`'s subtree marked unreachable, in path order."""
+        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return []
+        low, high = subtree_range(row["path"])
+        sql = (
+            f"SELECT {REF_COLUMNS} FROM units WHERE path >= ? AND path < ? AND unreachable = 1 "
+            "ORDER BY path"
+        )
+        async with self.conn.execute(sql, (low, high)) as cur:
+            return [ref_of(r) for r in await cur.fetchall()]
+
     async def rekey_chat(self, old: int, new: int) -> None:
         await self.conn.execute("UPDATE units SET chat_id = ? WHERE chat_id = ?", (new, old))
 

@@ -34,7 +34,7 @@ async def status(
     fmt: Formatter,
     presenter: BotPresenter,
 ) -> None:
-    _, report = await queries.status(optional_order_id(command.args), ctx.chat_id)
+    _, report = await queries.summary(optional_order_id(command.args), ctx.chat_id)
     t, loc, order = replier.texts, ctx.locale, report.order
     levels = fmt.join(
         loc,
@@ -67,7 +67,7 @@ async def status(
         elapsed=fmt.seconds(loc, report.elapsed_seconds),
         remaining=remaining if order.status is OrderStatus.OPEN else "",
     )
-    unreachable = [u for u in await queries.subtree(ctx.chat_id) if u.unreachable]
+    unreachable = await queries.unreachable(ctx.chat_id)
     if unreachable:
         names = fmt.join(loc, [u.name for u in unreachable[:MAX_TREE_LINES]])
         text = text.rstrip(" ·\n") + "\n" + t.get(loc, "status-unreachable", units=names)

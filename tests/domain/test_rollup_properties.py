@@ -50,6 +50,12 @@ class Tree:
     def non_root(self) -> list[str]:
         return [c for c in self.parent if c != self.root]
 
+    def subtree(self, code: str) -> list[str]:
+        out = [code]
+        for child in self.children[code]:
+            out.extend(self.subtree(child))
+        return out
+
 
 @st.composite
 def trees(draw: st.DrawFn) -> Tree:
@@ -114,6 +120,7 @@ def initial_states(tree: Tree) -> dict[str, TargetState]:
             is_root=code == tree.root,
             is_bottom=not tree.children[code],
             children_total=len(tree.children[code]),
+            sub_total=sum(1 for c in tree.subtree(code) if c != tree.root),
         )
         for code in tree.parent
     }
@@ -212,6 +219,10 @@ def test_rollup_matches_the_rule_recomputed_from_scratch(
             assert state.children_done == sum(
                 1 for child in tree.children[code] if store[child].is_done
             )
+            # The subtree counters that /status and the boards read instead of the rows.
+            below = [c for c in tree.subtree(code) if c != tree.root]
+            assert state.sub_total == len(below)
+            assert state.sub_done == sum(1 for c in below if store[c].is_done)
             if code in done_at_seen:
                 assert state.done_at == done_at_seen[code], "done_at changed once set"
             elif state.done_at is not None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,9 +22,10 @@ import pytest
 from cascade.clock import FakeClock
 from cascade.errors import Refused
 from cascade.order_service import OrderService
-from cascade.orders import Order, OrderKind, TargetState
+from cascade.orders import Order, OrderKind
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
-from cascade.ports import UnitRef
+from cascade.ports import UnitOfWork, UnitRef
+from cascade.queries import QueryService
 from cascade.tower import Person, Position, Unit
 from storage.db import Database
 from storage.importer import import_units
@@ -128,7 +131,9 @@ async def test_issue_writes_every_row_and_message_in_one_go(loaded: Database) ->
 async def test_a_failure_half_way_through_issuing_leaves_nothing(loaded: Database) -> None:
     db = loaded
     before = await counts(db)
-    broken = service(db, PlainPresenter(fail_after=100))
+    # Written in steps of 50 units: the presenter breaks in a later step, after
+    # earlier steps have committed.
+    broken = OrderService(db.transaction, FakeClock(), PlainPresenter(fail_after=3), step_rows=50)
     with pytest.raises(RuntimeError, match="half-way"):
         await broken.issue(HQ_CHAT, HQ_COMMANDER, OrderKind.NOTICE, "开会", timedelta(minutes=15))
     assert await counts(db) == before
@@ -143,16 +148,14 @@ async def test_a_failure_half_way_through_issuing_leaves_nothing(loaded: Databas
 async def test_raising_inside_a_transaction_rolls_back_raw_writes(loaded: Database) -> None:
     db = loaded
     clock = FakeClock()
-    state = TargetState(order_id=0, unit_code="ts-01", parent_code=None, level=2, is_root=True,
-                        children_total=1)  # fmt: skip
-    child = TargetState(order_id=0, unit_code="ts-01-01", parent_code="ts-01", level=3,
-                        is_bottom=True)  # fmt: skip
     before = await counts(db)
     with pytest.raises(KeyError):
         async with db.transaction() as tx:
             order = await tx.orders.create(
-                "ts-01", 1, OrderKind.COUNT, "t", clock.now(), clock.now(), [state, child]
+                "ts-01", 1, OrderKind.COUNT, "t", clock.now(), clock.now()
             )
+            step = await tx.orders.write_targets(order.id, 2)
+            assert step is not None and not step.last
             await tx.outbox.add(
                 OutgoingMessage(
                     chat_id=-1, text="x", ref=MessageRef(purpose="p", order_id=order.id)
@@ -288,3 +291,93 @@ async def test_opening_twice_keeps_one_connection(tmp_path: Path) -> None:
     await db.close()
     # The last connection closed: SQLite folded the WAL back into the file.
     assert sorted(os.listdir(tmp_path)) == ["twice.db"]
+
+
+class PowerCut:
+    """A unit-of-work factory whose machine stops after `commits` transactions: nothing
+    after that runs, not even the clean-up (as after a crash)."""
+
+    def __init__(self, db: Database, commits: int) -> None:
+        self.db = db
+        self.left = commits
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[UnitOfWork]:
+        if self.left == 0:
+            raise RuntimeError("power cut")
+        self.left -= 1
+        async with self.db.transaction() as tx:
+            yield tx
+
+
+async def test_an_order_cut_off_while_written_sends_nothing_then_resumes_whole(
+    loaded: Database,
+) -> None:
+    db = loaded
+    cut = OrderService(PowerCut(db, 3), FakeClock(), PlainPresenter(), step_rows=50)
+    with pytest.raises(RuntimeError, match="power cut"):
+        await cut.issue(HQ_CHAT, HQ_COMMANDER, OrderKind.COUNT, "统计", timedelta(minutes=15))
+    async with db.transaction() as tx:
+        assert await tx.outbox.due(now=10**12) == [], "nothing goes before the order is whole"
+        (order_id,) = await tx.orders.being_written()
+    assert 0 < (await counts(db))["order_units"] < 237
+
+    assert await service(db).resume_writing() == [order_id]
+    assert await service(db).resume_writing() == []
+    assert (await counts(db))["order_units"] == 237
+    async with db.transaction() as tx:
+        rows = await tx.outbox.due(now=10**12, limit=5000)
+        states = await tx.orders.targets(order_id)
+    copies = [r for r in rows if r.message.ref and r.message.ref.purpose == "order_copy"]
+    assert len(copies) == len({r.message.chat_id for r in copies}) == 236
+    assert {r.message.ref.unit_code for r in copies if r.message.ref} == {
+        s.unit_code for s in states if not s.is_root
+    }
+    purposes = Counter(r.message.ref.purpose for r in rows if r.message.ref)
+    assert purposes["order_issued"] == 1
+    assert purposes["progress"] == sum(1 for s in states if not s.is_bottom)
+    root = next(s for s in states if s.is_root)
+    assert (root.sub_total, root.sub_done) == (236, 0)
+
+
+async def test_status_from_counters_equals_the_report_from_every_row(
+    loaded: Database, tashan: list[Unit]
+) -> None:
+    """/status reads the roll-up's counters; they must say what the rows say."""
+    db = loaded
+    clock = FakeClock()
+    orders = OrderService(db.transaction, clock, PlainPresenter())
+    queries = QueryService(db.transaction, clock)
+    order = await orders.issue(
+        HQ_CHAT, HQ_COMMANDER, OrderKind.COUNT, "统计", timedelta(minutes=15)
+    )
+    rng = random.Random(7)
+    units = [u for u in tashan if u.parent is not None]
+    rng.shuffle(units)
+    children = Counter(u.parent for u in tashan)
+    ts01 = next(u for u in tashan if u.code == "ts-01")
+    ts01_kids = [u for u in tashan if u.parent == "ts-01"]
+    # All of ts-01 answers (so it is done), then a random part of the rest, a re-report too.
+    for unit in [*ts01_kids, ts01, *units[:120], ts01_kids[0]]:
+        clock.advance(seconds=3)
+        assert unit.chat_id is not None and unit.commander is not None
+        who = unit.commander.telegram_id or 0
+        if children[unit.code]:
+            await orders.acknowledge(order.id, unit.chat_id, who)
+        else:
+            await orders.report(order.id, unit.chat_id, who, str(rng.randint(0, 9)), None)
+    for chat in (HQ_CHAT, ts01.chat_id or 0, ts01_kids[1].chat_id or 0, units[130].chat_id or 0):
+        _, fast = await queries.summary(order.id, chat)
+        _, full = await queries.status(order.id, chat)
+        assert (fast.scope, fast.done, fast.total, fast.total_value, fast.percent) == (
+            full.scope,
+            full.done,
+            full.total,
+            full.total_value,
+            full.percent,
+        )
+        assert [(s.level, s.done, s.total) for s in fast.levels] == [
+            (s.level, s.done, s.total) for s in full.levels
+        ]
+    _, ts01_status = await queries.summary(order.id, ts01.chat_id or 0)
+    assert ts01_status.done == ts01_status.total == len(ts01_kids) + 1

@@ -1,0 +1,36 @@
+"""The engine benchmark runs end to end on a small tower (its figures are not checked:
+speed goals live in benchmarks/RESULTS.md, never in timed assertions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import engine
+from cascade.towerfile import load_path
+from fixtures import fixture_path
+from storage.db import Database
+from storage.importer import import_units
+
+
+async def test_engine_benchmark_measures_a_small_tower(tmp_path: Path) -> None:
+    template = tmp_path / "tashan.db"
+    async with Database(template) as db:
+        await import_units(db, load_path(fixture_path("tashan")))
+    towers = engine.Towers(csv=tmp_path / "unused.csv", dbs={236: template})
+    work = tmp_path / "run"
+    work.mkdir()
+    run = await engine.one_run(towers, [236], answers=60, concurrency=4, seed=1, tmp=work)
+
+    created = run["create"]["236"]
+    assert created["targets"] == 236
+    assert created["outbox_rows"] > 236  # every copy, the confirmation and the boards
+    assert 0 < created["copies_seconds"] <= created["seconds"]
+    answers = run["answers"]
+    assert answers["answers"] == 60
+    assert answers["per_second"] > 0 and answers["sqlite_limit_per_second"] > 0
+    assert answers["root_total"] >= 0  # checked against the leaf values inside the run
+    assert answers["status_hq_p50_ms"] > 0 and answers["status_l2_p50_ms"] > 0
+    assert run["engine_peak_rss"] > 0
+
+    summary = engine.summarise([{**run, "import": {"seconds": 1.0, "peak_rss": 1}}], [236])
+    assert "create order, 236 targets" in engine.table(summary)
