@@ -1,4 +1,4 @@
-"""Parsing command arguments: `/order [DURATION] [KIND] TEXT`, order numbers.
+"""Parsing command arguments: `/order [DURATION] [KIND] [FILTERS] TEXT`, order numbers.
 
 Parsing failures become `Refused` with the right key, so the person gets one
 line that says what is wrong and the right form.
@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from cascade.errors import Refused
 from cascade.numerals import looks_like_duration, parse_duration
 from cascade.orders import DEFAULT_DURATION, OrderKind
+from cascade.targeting import FilterWordError, OrderFilter, read_filter_word
 
 _ORDER_ID = re.compile(r"^#?(\d{1,12})$")
 _DURATION_LIKE = re.compile(r"^\d+[A-Za-z]{1,4}$")
@@ -23,11 +24,32 @@ class OrderArgs(BaseModel):
     duration: timedelta = DEFAULT_DURATION
     kind: OrderKind = OrderKind.NOTICE
     text: str
+    filter: OrderFilter = OrderFilter()
+
+
+def read_filter(raw: str) -> tuple[OrderFilter, str]:
+    """Leading filter words (`L3 #shop_row +market @health`) and the text after them."""
+    flt = OrderFilter()
+    rest = raw.strip()
+    while rest:
+        token, _, tail = rest.partition(" ")
+        if not _filter_word(token, flt):
+            break
+        rest = tail.strip()
+    return flt, rest
+
+
+def _filter_word(token: str, flt: OrderFilter) -> bool:
+    try:
+        return read_filter_word(token, flt)
+    except FilterWordError as exc:
+        raise Refused("order-bad-filter", word=exc.word[:20]) from exc
 
 
 def parse_order_args(raw: str) -> OrderArgs:
-    """Leading duration and kind tokens (either order), then the text."""
+    """Leading duration, kind and filter tokens (any order), then the text."""
     rest = raw.strip()
+    flt = OrderFilter()
     duration = DEFAULT_DURATION
     kind = OrderKind.NOTICE
     seen_duration = seen_kind = False
@@ -44,12 +66,12 @@ def parse_order_args(raw: str) -> OrderArgs:
             seen_duration = True
         elif not seen_duration and _DURATION_LIKE.match(token):
             raise Refused("bad-duration", value=token)
-        else:
+        elif not _filter_word(token, flt):
             break
         rest = tail.strip()
     if not rest:
         raise Refused("order-text-missing")
-    return OrderArgs(duration=duration, kind=kind, text=rest)
+    return OrderArgs(duration=duration, kind=kind, text=rest, filter=flt)
 
 
 def parse_order_id(token: str) -> int:

@@ -16,6 +16,7 @@ from cascade.orders import Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import Button, Rendered
 from cascade.ports import PersonRef, UnitRef
 from cascade.report import OrderReport, ReportFlavour
+from cascade.tower import Role
 
 MAX_NAMES = 20
 MAX_LINES = 40
@@ -229,6 +230,16 @@ class BotPresenter:
                 late=self.t.get(loc, "sent-late") if late else "",
             )
         )
+
+    def targeting(self, unit: UnitRef, words: str, roles: list[Role], holders: int | None) -> str:
+        """Whom a targeted order is for; role holders answer for their unit (issue 12)."""
+        loc = unit.locale
+        names = self.fmt.join(loc, [self.t.get(loc, f"role-{r.value}") for r in roles])
+        if holders is not None:
+            key = "targeting-issued-roles" if roles else "targeting-issued"
+            return self.t.get(loc, key, words=words, roles=names, holders=holders)
+        key = "targeting-copy-roles" if roles else "targeting-copy"
+        return self.t.get(loc, key, words=words, roles=names)
 
     def reminder_acked(
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool

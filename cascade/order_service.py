@@ -24,6 +24,7 @@ from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.presenter import Presenter
 from cascade.progress import board_message, draw_boards
 from cascade.report import ReportFlavour
+from cascade.targeting import OrderFilter, role_holders, select, target_states
 from cascade.tower import Position
 
 ANSWERING = (Position.COMMANDER, Position.DEPUTY)
@@ -80,8 +81,9 @@ class OrderService:
         text: str,
         duration: timedelta,
         reply_to: int | None = None,
+        flt: OrderFilter | None = None,
     ) -> Order:
-        """Send an order from the chat's unit to every unit below it."""
+        """Send an order from the chat's unit to every unit below it (or those `flt` picks)."""
         text = text.strip()
         if not text:
             raise Refused("order-text-missing")
@@ -94,6 +96,12 @@ class OrderService:
             )
             now = self.clock.now()
             order = await tx.orders.create(issuer.code, user_id, kind, text, now, now + duration)
+            holders = 0
+            if flt is not None and not flt.empty:
+                holders = await _plan(tx, order.id, issuer, flt)
+                planned = await tx.orders.get(order.id)
+                assert planned is not None
+                order = planned
             if order.total_targets < 1:
                 raise Refused("no-units-below", unit=issuer.name)
             timers = first_timers(order, self.policy)
@@ -102,6 +110,9 @@ class OrderService:
                 level: total for level, (_, total) in (await tx.orders.levels(order.id)).items()
             }
             confirmation = self.presenter.order_issued(order, issuer, by_level)
+            if flt is not None and not flt.empty:
+                note = self.presenter.targeting(issuer, flt.words(), flt.roles, holders)
+                confirmation.text = confirmation.text + "\n" + note
             ref = MessageRef(purpose="order_issued", order_id=order.id, unit_code=issuer.code)
             await tx.outbox.add(
                 OutgoingMessage.of(chat_id, confirmation, Priority.INTERACTIVE, ref, reply_to),
@@ -153,6 +164,7 @@ class OrderService:
                 assert issuer is not None
                 shapes = await tx.orders.copy_shapes(step)
                 samples = await tx.tower.refs([code for _, _, code in shapes])
+                flt = await tx.people.order_filter(order_id)
                 copies = []
                 # A copy's words depend on the order, the issuer, the unit's language and
                 # whether the unit is at the bottom: rendered once per shape, not per unit.
@@ -160,6 +172,9 @@ class OrderService:
                     sample = samples[code]
                     assert sample.chat_id is not None
                     rendered = self.presenter.order_copy(order, sample, issuer, is_bottom)
+                    if flt is not None:  # a targeted order says whom it is for
+                        note = self.presenter.targeting(sample, flt.words(), flt.roles, None)
+                        rendered.text = rendered.text + "\n" + note
                     ref = MessageRef(purpose="order_copy", order_id=order.id, unit_code=code)
                     message = OutgoingMessage.of(sample.chat_id, rendered, Priority.ORDER, ref)
                     copies.append((locale, is_bottom, message))
@@ -332,6 +347,17 @@ class OrderService:
         chain = await tx.orders.chain(order.id, unit.code)
         if not chain or chain[0].is_root:
             raise Refused("not-a-target", order=order.id, unit=unit.name)
+        flt = await tx.people.order_filter(order.id)
+        if flt is not None and flt.roles:
+            # A role-targeted order: the role holders answer for the unit, not the commander.
+            held = await tx.people.roles_in(unit.code, user_id)
+            if not any(role in flt.roles for role in held):
+                raise Refused(
+                    "not-role-holder",
+                    unit=unit.name,
+                    roles=" ".join(f"@{r.value}" for r in flt.roles),
+                )
+            return order, unit, chain
         await self._require_answering(tx, unit, user_id, admin_ok=False, key="not-unit-commander")
         return order, unit, chain
 
@@ -459,6 +485,20 @@ async def resolve_order(
     if not await tx.orders.chain(order.id, unit.code):
         raise Refused("order-not-here", order=order_id, unit=unit.name)
     return order
+
+
+async def _plan(tx: UnitOfWork, order_id: int, issuer: UnitRef, flt: OrderFilter) -> int:
+    """Plan a targeted order's rows (issue 12): only the units the filter picks, each
+    under its nearest picked ancestor; returns how many people hold the filter's roles
+    in them (0 without a role filter). The stepwise writing copies the plan."""
+    below = await tx.people.target_units(issuer.code)
+    chosen = select(below, flt)
+    if not chosen:
+        raise Refused("order-no-match", words=flt.words(), unit=issuer.name)
+    await tx.people.plan_targets(order_id, target_states(issuer.code, issuer.level, below, chosen))
+    holders = len({h for u in chosen for h in role_holders(u, flt)}) if flt.roles else 0
+    await tx.people.save_filter(order_id, flt, holders)
+    return holders
 
 
 def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:

@@ -13,6 +13,7 @@ from cascade.orders import Order, TargetState
 from cascade.outgoing import Rendered
 from cascade.ports import PersonRef, UnitRef
 from cascade.report import OrderReport, ReportFlavour
+from cascade.tower import Role
 
 
 class Presenter(Protocol):
@@ -42,6 +43,10 @@ class Presenter(Protocol):
     def reminder(
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered: ...
+    def targeting(self, unit: UnitRef, words: str, roles: list[Role], holders: int | None) -> str:
+        """A line saying whom a targeted order is for (issuer: with the count of role holders)."""
+        ...
+
     def reminder_acked(
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered: ...

@@ -23,6 +23,7 @@ from cascade.order_service import resolve_order
 from cascade.orders import Order, TargetState
 from cascade.ports import Membership, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.report import OrderReport
+from cascade.targeting import OrderFilter, role_holders, select
 
 
 class PendingGroup(BaseModel):
@@ -131,6 +132,20 @@ class QueryService:
                 raise Refused("chat-unbound")
             below = (await tx.tower.subtree(unit.code))[1:]
         return dict(sorted(Counter(u.level for u in below).items()))
+
+    async def reach_targeted(self, chat_id: int, flt: OrderFilter) -> tuple[dict[int, int], int]:
+        """Units by level a filtered order would go to, and how many role holders answer."""
+        if flt.empty:
+            return await self.reach(chat_id), 0
+        async with self.uow() as tx:
+            unit = await tx.tower.by_chat(chat_id)
+            if unit is None:
+                raise Refused("chat-unbound")
+            chosen = select(await tx.people.target_units(unit.code), flt)
+        if not chosen:
+            raise Refused("order-no-match", words=flt.words(), unit=unit.name)
+        holders = len({h for u in chosen for h in role_holders(u, flt)}) if flt.roles else 0
+        return dict(sorted(Counter(u.level for u in chosen).items())), holders
 
     async def subtree(self, chat_id: int) -> list[UnitRef]:
         """The chat's unit and everything below it, parents before children."""

@@ -308,3 +308,29 @@ MIGRATIONS.append(
     CREATE INDEX outbox_drafts ON outbox(draft_of) WHERE draft_of IS NOT NULL
     """
 )
+
+MIGRATIONS.append(
+    # 10: targeted orders (/order L3 #kind +tag @role ...): the filter an order was
+    # issued with, so answers are checked against it (role holders answer for their
+    # unit), and the planned targets (the picked units, each under its nearest picked
+    # ancestor) that the stepwise writing copies into order_units instead of the tower.
+    """
+    CREATE TABLE order_filters (
+        order_id INTEGER PRIMARY KEY REFERENCES orders(id),
+        filter TEXT NOT NULL,
+        holders INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE order_plan (
+        order_id INTEGER NOT NULL REFERENCES orders(id),
+        unit_code TEXT NOT NULL,
+        parent_code TEXT,
+        path TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        is_root INTEGER NOT NULL,
+        is_bottom INTEGER NOT NULL,
+        children_total INTEGER NOT NULL,
+        sub_total INTEGER NOT NULL,
+        PRIMARY KEY (order_id, unit_code)
+    )
+    """
+)

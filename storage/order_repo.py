@@ -180,6 +180,21 @@ class SqliteOrderRepository:
         where, args = step_range(step, "u")
         # Paths inside the order start at the issuer: cut what lies above it.
         start = low.rindex("/", 0, len(low) - 1) + 1
+        if await self._planned(order_id):
+            # A targeted order (issue 12): the picked units as planned, not the whole tower.
+            await self.conn.execute(
+                "INSERT INTO order_units (order_id, unit_code, parent_code, path, level, "
+                "is_root, is_bottom, children_total, sub_total) "
+                "SELECT ?, p.unit_code, p.parent_code, p.path, p.level, p.is_root, p.is_bottom, "
+                "p.children_total, p.sub_total FROM units u CROSS JOIN order_plan p "
+                f"WHERE p.order_id = ? AND p.unit_code = u.code AND {where}",
+                (order_id, order_id, *args),
+            )
+            await self.conn.execute(
+                "UPDATE orders SET issue_cursor = ? WHERE id = ?",
+                (None if last else upto, order_id),
+            )
+            return step
         await self.conn.execute(
             "INSERT INTO order_units (order_id, unit_code, parent_code, path, level, is_root, "
             "is_bottom, children_total, sub_total) "
@@ -198,6 +213,11 @@ class SqliteOrderRepository:
         )
         return step
 
+    async def _planned(self, order_id: int) -> bool:
+        sql = "SELECT 1 FROM order_plan WHERE order_id = ? LIMIT 1"
+        async with self.conn.execute(sql, (order_id,)) as cur:
+            return await cur.fetchone() is not None
+
     async def stop_writing(self, order_id: int) -> None:
         """A cancelled order writes no more targets nor first boards."""
         await self.conn.execute(
@@ -208,7 +228,14 @@ class SqliteOrderRepository:
     async def abandon(self, order_id: int) -> None:
         """Remove every trace of an order that could not be written (its drafts go
         with `OutboxRepository.drop_drafts`)."""
-        for table in ("order_units", "order_levels", "order_timers", "progress_dirty"):
+        for table in (
+            "order_units",
+            "order_levels",
+            "order_timers",
+            "progress_dirty",
+            "order_plan",
+            "order_filters",
+        ):
             await self.conn.execute(f"DELETE FROM {table} WHERE order_id = ?", (order_id,))
         await self.conn.execute("DELETE FROM orders WHERE id = ?", (order_id,))
 

@@ -7,10 +7,12 @@ from datetime import datetime
 
 import aiosqlite
 
-from cascade.orders import OrderKind
+from cascade.orders import OrderKind, TargetState
 from cascade.people import MemberChange, PersonSeat
 from cascade.ports import AnswerRecord
+from cascade.targeting import OrderFilter, TargetUnit
 from cascade.tower import Person, Position, Role, Unit
+from storage.paths import path_of, subtree_range
 from storage.tower_repo import REF_COLUMNS, ref_of
 
 _UNIT_COLUMNS = ", ".join("u." + c.strip() for c in REF_COLUMNS.split(","))
@@ -184,3 +186,102 @@ class SqlitePeopleRepository:
             )
             for r in rows
         ]
+
+    # ------------------------------------------------------------ targeted orders
+
+    async def roles_in(self, code: str, telegram_id: int) -> list[Role]:
+        """The roles a person holds in a unit (every slot of theirs there)."""
+        sql = "SELECT roles FROM members WHERE unit_code = ? AND telegram_id = ?"
+        async with self.conn.execute(sql, (code, telegram_id)) as cur:
+            rows = await cur.fetchall()
+        return list(dict.fromkeys(Role(r) for row in rows for r in json.loads(row["roles"])))
+
+    async def target_units(self, code: str) -> list[TargetUnit]:
+        """Every unit below `code` with its kind, tags and role holders, parents first."""
+        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return []
+        low, high = subtree_range(row["path"])
+        sql = (
+            "SELECT code, parent, level, kind, json_extract(doc, '$.tags') AS tags FROM units "
+            "WHERE path >= ? AND path < ? AND code != ? ORDER BY path"
+        )
+        async with self.conn.execute(sql, (low, high, code)) as cur:
+            units = {
+                r["code"]: TargetUnit(
+                    code=r["code"],
+                    parent=r["parent"],
+                    level=r["level"],
+                    kind=r["kind"],
+                    tags=json.loads(r["tags"]) if r["tags"] else [],
+                )
+                for r in await cur.fetchall()
+            }
+        sql = (
+            "SELECT m.unit_code, m.seq, m.telegram_id, m.roles FROM members m JOIN units u "
+            "ON u.code = m.unit_code WHERE u.path >= ? AND u.path < ? AND m.roles != '[]'"
+        )
+        async with self.conn.execute(sql, (low, high)) as cur:
+            for r in await cur.fetchall():
+                unit = units.get(r["unit_code"])
+                if unit is not None:
+                    tid = r["telegram_id"]
+                    who = str(tid) if tid is not None else f"{r['unit_code']}#{r['seq']}"
+                    held = unit.roles.setdefault(who, [])
+                    held.extend(Role(x) for x in json.loads(r["roles"]) if Role(x) not in held)
+        return list(units.values())
+
+    async def save_filter(self, order_id: int, flt: OrderFilter, holders: int) -> None:
+        await self.conn.execute(
+            "INSERT OR REPLACE INTO order_filters (order_id, filter, holders) VALUES (?,?,?)",
+            (order_id, flt.model_dump_json(), holders),
+        )
+
+    async def plan_targets(self, order_id: int, states: list[TargetState]) -> None:
+        """A targeted order's rows, root first and parents before children, with their
+        paths inside the order and subtree sizes; the order's totals follow the plan."""
+        chains: dict[str, list[str]] = {}
+        for state in states:
+            above = chains.get(state.parent_code or "", []) if not state.is_root else []
+            chains[state.unit_code] = [*above, state.unit_code]
+        sizes: dict[str, int] = {s.unit_code: 0 for s in states}
+        for state in states:
+            for code in chains[state.unit_code]:
+                if code != state.unit_code or not state.is_root:
+                    sizes[code] += 1
+        await self.conn.executemany(
+            "INSERT INTO order_plan (order_id, unit_code, parent_code, path, level, is_root, "
+            "is_bottom, children_total, sub_total) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    order_id,
+                    s.unit_code,
+                    s.parent_code,
+                    path_of(chains[s.unit_code]),
+                    s.level,
+                    int(s.is_root),
+                    int(s.is_bottom),
+                    s.children_total,
+                    sizes[s.unit_code],
+                )
+                for s in states
+            ],
+        )
+        await self.conn.execute(
+            "UPDATE orders SET total_targets = (SELECT COUNT(*) FROM order_plan "
+            "WHERE order_id = ? AND is_root = 0) WHERE id = ?",
+            (order_id, order_id),
+        )
+        await self.conn.execute("DELETE FROM order_levels WHERE order_id = ?", (order_id,))
+        await self.conn.execute(
+            "INSERT INTO order_levels (order_id, level, total) SELECT order_id, level, COUNT(*) "
+            "FROM order_plan WHERE order_id = ? AND is_root = 0 GROUP BY level",
+            (order_id,),
+        )
+
+    async def order_filter(self, order_id: int) -> OrderFilter | None:
+        sql = "SELECT filter FROM order_filters WHERE order_id = ?"
+        async with self.conn.execute(sql, (order_id,)) as cur:
+            row = await cur.fetchone()
+        return OrderFilter.model_validate_json(row["filter"]) if row else None

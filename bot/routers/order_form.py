@@ -19,6 +19,7 @@ from bot.callbacks import FormCallback
 from bot.context import ChatContext
 from bot.formatting import Formatter
 from bot.html import plain
+from bot.parsing import read_filter
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.numerals import parse_duration
@@ -26,6 +27,7 @@ from cascade.order_service import OrderService
 from cascade.orders import MAX_ORDER_TEXT, OrderKind
 from cascade.outgoing import Button
 from cascade.queries import QueryService
+from cascade.targeting import OrderFilter
 
 DURATIONS = ("10m", "15m", "20m", "30m", "1h")
 
@@ -54,18 +56,21 @@ async def start_form(
         # Nothing below: say so now rather than open a form that can only fail.
         raise Refused("no-units-below", unit=ctx.unit.name)
     await state.set_state(OrderForm.text)
-    await replier.text(ctx, replier.texts.get(ctx.locale, "form-ask-text"), force_reply=True)
+    t = replier.texts
+    prompt = t.get(ctx.locale, "form-ask-text") + "\n" + t.get(ctx.locale, "form-ask-scope")
+    await replier.text(ctx, prompt, force_reply=True)
 
 
 async def form_text(
     message: Message, ctx: ChatContext, state: FSMContext, replier: Replier
 ) -> None:
-    text = (message.text or "").strip()
+    # Scope words may lead the text, as in /order: L3 #shop_row +market @health.
+    flt, text = read_filter(message.text or "")
     if not text:
         raise Refused("order-text-missing")
     if len(text) > MAX_ORDER_TEXT:
         raise Refused("order-text-too-long", max=MAX_ORDER_TEXT)
-    await state.update_data(text=text)
+    await state.update_data(text=text, filter=flt.model_dump_json())
     await state.set_state(OrderForm.kind)
     t = replier.texts
     row = [_button(t.get(ctx.locale, f"kind-{k.value}"), "kind", k.value) for k in OrderKind]
@@ -103,7 +108,8 @@ async def form_duration(
     await state.update_data(duration=int(duration.total_seconds()))
     await state.set_state(OrderForm.confirm)
     data = await state.get_data()
-    by_level = await queries.reach(ctx.chat_id)
+    flt = OrderFilter.model_validate_json(data.get("filter") or "{}")
+    by_level, holders = await queries.reach_targeted(ctx.chat_id, flt)
     t = replier.texts
     text = t.get(
         ctx.locale,
@@ -114,6 +120,11 @@ async def form_duration(
         targets=sum(by_level.values()),
         levels=fmt.levels(ctx.locale, by_level),
     )
+    scope = flt.words() or t.get(ctx.locale, "form-scope-all")
+    text = text + "\n" + t.get(ctx.locale, "form-scope", scope=scope)
+    if flt.roles:
+        roles = fmt.join(ctx.locale, [t.get(ctx.locale, f"role-{r.value}") for r in flt.roles])
+        text = text + t.get(ctx.locale, "form-preview-holders", roles=roles, holders=holders)
     buttons = [
         [
             _button(t.get(ctx.locale, "form-confirm"), "confirm", "-"),
@@ -135,6 +146,7 @@ async def form_confirm(
         OrderKind(data["kind"]),
         data["text"],
         timedelta(seconds=data["duration"]),
+        flt=OrderFilter.model_validate_json(data.get("filter") or "{}"),
     )
     await query.answer()
 

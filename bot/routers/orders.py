@@ -16,7 +16,13 @@ async def order_command(
 ) -> None:
     args = parse_order_args(command.args or "")
     await orders.issue(
-        ctx.chat_id, ctx.user_id, args.kind, args.text, args.duration, ctx.message_id
+        ctx.chat_id,
+        ctx.user_id,
+        args.kind,
+        args.text,
+        args.duration,
+        ctx.message_id,
+        flt=args.filter,
     )
 
 

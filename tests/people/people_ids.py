@@ -14,3 +14,5 @@ OTHER_TENANT = 6000020018  # 鲍素莉, a tenant of 俞慧燕
 LANDLORD3 = 6000020022  # 陶美艳, cc-01-01-03
 TEAM2_CHAT, TEAM2_COMMANDER = -1002000020015, 6000020053  # cc-02, level 2 (徐光松)
 CC_ADMIN = 6000020002  # 傅艳, HQ deputy, listed as an HQ admin in these tests
+TEAM3_CHAT = -1002000020023  # cc-03, level 2
+HEALTH1, HEALTH2, HEALTH3 = 6000020009, 6000020055, 6000020081  # the teams' health officers
