@@ -23,6 +23,7 @@ from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
 from cascade.report import ReportFlavour
+from cascade.targeting import answering_refs
 
 TimersListener = Callable[[list[Timer]], None]
 
@@ -80,7 +81,9 @@ class DeadlineService:
         assert order is not None
         states = await tx.orders.targets(order.id)
         pending = [s for s in states if not s.is_root and not s.is_done]
-        refs = await tx.tower.refs([s.unit_code for s in pending])
+        refs = await answering_refs(
+            tx, order.id, await tx.tower.refs([s.unit_code for s in pending])
+        )
         remaining = max(order.deadline_at - self.clock.now(), timedelta(0))
         for state in pending:
             unit = refs.get(state.unit_code)
@@ -105,7 +108,7 @@ class DeadlineService:
         states = await tx.orders.targets(order.id)
         groups = escalation_groups(states, timer.round)
         codes = list(groups) + [s.unit_code for pending in groups.values() for s in pending]
-        refs = await tx.tower.refs(codes)
+        refs = await answering_refs(tx, order.id, await tx.tower.refs(codes))
         for code, pending in groups.items():
             group = refs.get(code)
             if group is None or group.chat_id is None:

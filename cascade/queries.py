@@ -23,7 +23,7 @@ from cascade.order_service import resolve_order
 from cascade.orders import Order, TargetState
 from cascade.ports import Membership, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.report import OrderReport
-from cascade.targeting import OrderFilter, role_holders, select
+from cascade.targeting import OrderFilter, answering_refs, role_holders, select
 
 
 class PendingGroup(BaseModel):
@@ -112,6 +112,7 @@ class QueryService:
             refs = await tx.tower.refs(
                 [s.unit_code for s in pending] + [s.parent_code for s in pending if s.parent_code]
             )
+            refs = await answering_refs(tx, report.order.id, refs)
         groups: dict[str, list[UnitRef]] = {}
         for state in sorted(pending, key=lambda s: (s.level, s.unit_code)):
             if state.parent_code in refs and state.unit_code in refs:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from cascade.orders import TargetState
 from cascade.people import ROLE_WORDS
+from cascade.ports import UnitOfWork, UnitRef
 from cascade.tower import MAX_LEVEL, Role
 
 _LEVEL = re.compile(r"^[Ll]([0-9])$")
@@ -173,3 +174,28 @@ def target_states(
             )
         )
     return rows
+
+
+async def answering_refs(
+    tx: UnitOfWork, order_id: int, refs: dict[str, UnitRef]
+) -> dict[str, UnitRef]:
+    """The units as reminders and lists should name them: under a role filter the
+    person to chase is the unit's first role holder who has joined, not its commander."""
+    flt = await tx.people.order_filter(order_id)
+    if flt is None or not flt.roles:
+        return refs
+    out = dict(refs)
+    for code, unit in refs.items():
+        holder = next(
+            (
+                seat
+                for seat in await tx.people.seats_in(code)
+                if seat.telegram_id is not None and any(r in flt.roles for r in seat.roles)
+            ),
+            None,
+        )
+        if holder is not None:
+            out[code] = unit.model_copy(
+                update={"commander_name": holder.name, "commander_id": holder.telegram_id}
+            )
+    return out

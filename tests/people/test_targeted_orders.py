@@ -117,3 +117,19 @@ async def test_the_guided_form_takes_the_same_filters_and_previews_units_and_peo
     await h.press(preview, HQ_COMMANDER, data("confirm", "-"))
     await h.drain()
     assert copies_to(h) == {TEAM1_CHAT, TEAM2_CHAT, TEAM3_CHAT}
+
+
+async def test_reminders_and_pending_chase_the_role_holders(cc: Harness) -> None:
+    h = cc
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m count @health 统计体温异常人数")
+    await h.drain()
+    h.clock.advance(minutes=10, seconds=1)
+    await h.app.deadlines.fire_due()
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/pending")
+    await h.drain()
+    reminder = await h.last(TEAM1_CHAT)
+    assert reminder.startswith("⏰") and f"tg://user?id={HEALTH1}" in reminder
+    assert f"tg://user?id={TEAM1_COMMANDER}" not in reminder
+    pending = await h.last(HQ_CHAT)
+    assert pending.startswith("⏳ 指令 #1 未完成 3 个单元：")
+    assert all(f"tg://user?id={who}" in pending for who in (HEALTH1, HEALTH2, HEALTH3))
