@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from bot.people_settings import PeopleSettings
 from bot.settings import SenderLimits, Settings, StoreSettings, explain, settings_help
 from bot.startup import StartRefused
+from bot.towerfile_words import describe, heading
 from cascade.invariants import TowerInvalid
 from cascade.towerfile import load_path
 from storage.db import Database, DatabaseUnavailable
@@ -250,23 +251,33 @@ async def _serve(
 
 
 async def _import(file: Path, db_path: str, lang: str = "zh") -> int:
+    """Check the whole file first; the database is opened only for a sound tower,
+    and the import is one transaction, so a failed import changes nothing."""
+    fmt = "csv" if file.suffix.lower() == ".csv" else "yaml"
     try:
         units = load_path(file)
-        async with Database(db_path) as db:
-            stats = await import_units(db, units)
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError):
         print(f"towerbot: no such file: {file}", file=sys.stderr)
         return 2
-    except TowerInvalid as exc:
-        print(f"towerbot: {file} breaks {len(exc.violations)} rule(s):", file=sys.stderr)
-        for violation in exc.violations[:50]:
-            print(
-                f"  - {describe(violation.unit, violation.rule, violation.detail)}", file=sys.stderr
-            )
+    except PermissionError:
+        print(f"towerbot: {file} cannot be read (permission)", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(
+            f"towerbot: {file} is not UTF-8 text; save it as UTF-8 (Excel: 「CSV UTF-8」)",
+            file=sys.stderr,
+        )
         return 1
+    except TowerInvalid as exc:
+        return _problems(file, fmt, lang, exc)
     except ValueError as exc:
         print(f"towerbot: {file}: {exc}", file=sys.stderr)
         return 1
+    async with Database(db_path) as db:
+        try:
+            stats = await import_units(db, units)
+        except TowerInvalid as exc:
+            return _problems(file, fmt, lang, exc)
     print(
         f"{file}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, "
         f"{stats.unchanged} unchanged ({db_path})"
@@ -274,26 +285,12 @@ async def _import(file: Path, db_path: str, lang: str = "zh") -> int:
     return 0
 
 
-RULES = {
-    "root-count": "the tower must have exactly one root unit (one without parent); found {count}",
-    "parent-missing": "its parent {parent!s} does not exist; fix `parent` or add that unit",
-    "level-order": "level {level} is not below its parent {parent} (level {parent_level}); "
-    "levels must increase downward",
-    "no-commander": "has no commander; add `commander: {{name: ..., telegram_id: ...}}`",
-    "too-many-members": "holds {count} people; a level-3 unit holds at most {max}: split it",
-    "cycle": "is its own ancestor (a cycle of parents); fix the `parent` links",
-    "chat-duplicate": "chat_id {chat_id} is used by another unit too; each group binds one unit",
-    "code-duplicate": "the code is used twice; codes must be unique",
-    "bad-field": "bad field {field}",
-}
-
-
-def describe(unit: str, rule: str, detail: dict[str, str | int]) -> str:
-    template = RULES.get(rule, rule)
-    try:
-        return f"[{unit}] " + template.format(**detail)
-    except (KeyError, IndexError):
-        return f"[{unit}] {rule} {detail}"
+def _problems(file: Path, fmt: str, lang: str, exc: TowerInvalid) -> int:
+    """Every problem of the file at once, one line each."""
+    print(heading(str(file), len(exc.violations), lang), file=sys.stderr)
+    for violation in exc.violations:
+        print(f"  - {describe(violation, fmt, lang)}", file=sys.stderr)
+    return 1
 
 
 async def _tree(code: str | None, db_path: str) -> int:

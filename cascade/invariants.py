@@ -19,10 +19,14 @@ class Violation(BaseModel):
     unit: str
     rule: str
     detail: dict[str, str | int] = {}
+    # Where the unit sits in the file it came from: a YAML line or a CSV row.
+    line: int | None = None
+    row: int | None = None
 
     def __str__(self) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in self.detail.items())
-        return f"[{self.unit}] {self.rule}" + (f" ({extra})" if extra else "")
+        where = f" line {self.line}" if self.line else f" row {self.row}" if self.row else ""
+        return f"[{self.unit}]{where} {self.rule}" + (f" ({extra})" if extra else "")
 
 
 class TowerInvalid(ValueError):

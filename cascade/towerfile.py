@@ -1,7 +1,12 @@
 """Reading tower files: nested YAML for hand-written towers, flat CSV for cities.
 
-Both formats become the same list of `Unit`s; shape errors are reported with the
-unit code (or CSV line) so that the person editing the file can find them.
+Both formats become the same list of `Unit`s. The officials who edit these files
+fix them from the problem list alone, so the reading is strict and complete:
+an unknown key or kind is an error (a misspelled `deputys:` would otherwise drop
+a unit's deputies without a word), every problem of the file is reported in one
+run — shape problems and the tower's rules together — and each names the unit
+and the YAML line or the CSV row where it sits. YAML aliases are expanded only
+up to a bound, so a small hostile file cannot make the loader build gigabytes.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from cascade.invariants import TowerInvalid, Violation
-from cascade.tower import Person, Role, Unit
+from cascade.invariants import TowerInvalid, Violation, check
+from cascade.tower import Person, Role, Tower, Unit
 
 CSV_COLUMNS = (
     "code",
@@ -28,85 +33,334 @@ CSV_COLUMNS = (
     "commander_telegram_id",
     "chat_id",
 )
+CSV_OPTIONAL = ("members", "locale")
+UNIT_KEYS = (
+    "code",
+    "name",
+    "level",
+    "kind",
+    "chat_id",
+    "commander",
+    "deputies",
+    "members",
+    "locale",
+    "tags",
+    "units",
+)
+PERSON_KEYS = ("name", "telegram_id", "roles")
+UNIT_KINDS = (
+    "unit",
+    "hq",
+    "community",
+    "village",
+    "compound",
+    "street",
+    "enterprise",
+    "industrial_park",
+    "building",
+    "shop_row",
+    "workshop",
+    "landlord",
+    "grid",
+    "villager_group",
+    "work_team",
+)
+# A tower of 40,000 units is about 300,000 YAML nodes written out; aliases may
+# repeat shared pieces, but the expanded document stays within this bound.
+MAX_YAML_NODES = 2_000_000
 
 
 def load_path(path: Path) -> list[Unit]:
     """Units from a `.yaml`/`.yml` or `.csv` file, chosen by extension."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".yaml", ".yml"):
+        raise ValueError(f"{path}: unknown tower file type (use .yaml, .yml or .csv)")
     text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".csv":
-        return load_csv(text)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        return load_yaml(text)
-    raise ValueError(f"{path}: unknown tower file type (use .yaml, .yml or .csv)")
+    return load_csv(text) if suffix == ".csv" else load_yaml(text)
+
+
+# ---------------------------------------------------------------- YAML
+
+
+class _Mapping(dict[Any, Any]):
+    """A YAML mapping that remembers its line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+    repeated: list[tuple[Any, int]]
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, keeping line numbers and refusing repeated keys."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    mapping.repeated = []
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        line = key_node.start_mark.line + 1
+        try:
+            if key in mapping:
+                mapping.repeated.append((key, line))
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        mapping[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        mapping.key_lines[key] = line
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """Nodes the document has once every alias is written out, capped at `limit + 1`
+    (a node that contains itself counts as endless)."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        kids: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            kids = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            kids = [n for pair in node.value for n in pair]
+        if children_done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = min(1 + sum(sizes[id(k)] for k in kids), limit + 1)
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            return limit + 1
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        for kid in kids:
+            if id(kid) in open_nodes:
+                return limit + 1
+            if id(kid) not in sizes:
+                stack.append((kid, False))
+    return sizes[id(root)]
+
+
+def _parse_yaml(text: str) -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+            raise ValueError(
+                f"the file's aliases (&name / *name) expand to more than {MAX_YAML_NODES:,} "
+                "values; a tower file needs no aliases: write the units out"
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
 
 
 def load_yaml(text: str) -> list[Unit]:
     """Units of a nested YAML tower, parents before children."""
     try:
-        data = yaml.safe_load(text)
+        data = _parse_yaml(text)
     except yaml.YAMLError as exc:
-        raise ValueError(f"YAML syntax error: {exc}") from exc
+        raise ValueError(f"YAML syntax error: {' '.join(str(exc).split())}") from exc
+    except RecursionError:
+        raise ValueError("YAML nested too deeply to be a tower file") from None
     if not isinstance(data, dict):
         raise ValueError("a YAML tower starts with one mapping: the root unit")
     units: list[Unit] = []
     problems: list[Violation] = []
-    stack: list[tuple[dict[str, Any], str | None]] = [(data, None)]
+    lines: dict[str, int] = {}
+    failed: set[str] = set()
+    stack: list[tuple[dict[Any, Any], str | None]] = [(data, None)]
     while stack:
         node, parent = stack.pop()
         code = str(node.get("code", "?"))
-        fields = {k: v for k, v in node.items() if k != "units"}
+        line = getattr(node, "line", 0) or None
+        lines.setdefault(code, line or 0)
+        problems.extend(_yaml_keys(node, code))
+        fields = {k: v for k, v in node.items() if k in UNIT_KEYS and k != "units"}
         fields["parent"] = parent
+        unit: Unit | None = None
         try:
-            units.append(Unit.model_validate(fields))
+            unit = Unit.model_validate(fields)
         except ValidationError as exc:
-            problems.append(_shape(code, exc))
-            continue
+            problems.append(_shape(code, exc, line=_field_line(node, exc)))
+        if unit is None:
+            failed.add(code)
+        else:
+            if unit.kind not in UNIT_KINDS:
+                problems.append(_kind(code, unit.kind, line=_key_line(node, "kind")))
+            # Checked against the tower's rules even with an unknown key or kind,
+            # so the first run lists every problem.
+            units.append(unit)
         children = node.get("units") or []
         if not isinstance(children, list):
-            problems.append(Violation(unit=code, rule="bad-field", detail={"field": "units"}))
+            problems.append(
+                Violation(
+                    unit=code,
+                    rule="bad-field",
+                    detail={"field": "units"},
+                    line=_key_line(node, "units"),
+                )
+            )
             continue
         for child in reversed(children):
             if isinstance(child, dict):
                 stack.append((child, code))
             else:
-                problems.append(Violation(unit=code, rule="bad-field", detail={"field": "units"}))
-    _finish(units, problems)
+                problems.append(
+                    Violation(
+                        unit=code,
+                        rule="bad-field",
+                        detail={"field": "units"},
+                        line=_key_line(node, "units"),
+                    )
+                )
+    _finish(units, problems, failed, lambda code: {"line": lines.get(code) or None})
     return units
+
+
+def _yaml_keys(node: dict[Any, Any], code: str) -> Iterable[Violation]:
+    """Unknown or repeated keys of a unit and of the people in it."""
+    for key, line in getattr(node, "repeated", []):
+        yield Violation(unit=code, rule="repeated-key", detail={"key": str(key)}, line=line)
+    for key in node:
+        if key not in UNIT_KEYS:
+            yield Violation(
+                unit=code,
+                rule="unknown-key",
+                detail={"key": str(key), "known": ", ".join(UNIT_KEYS)},
+                line=_key_line(node, key),
+            )
+    people: list[Any] = [node.get("commander")]
+    for many in ("deputies", "members"):
+        if isinstance(node.get(many), list):
+            people.extend(node[many])
+    for person in people:
+        if not isinstance(person, dict):
+            continue
+        for key, line in getattr(person, "repeated", []):
+            yield Violation(unit=code, rule="repeated-key", detail={"key": str(key)}, line=line)
+        for key in person:
+            if key not in PERSON_KEYS:
+                yield Violation(
+                    unit=code,
+                    rule="unknown-person-key",
+                    detail={"key": str(key), "known": ", ".join(PERSON_KEYS)},
+                    line=_key_line(person, key),
+                )
+
+
+def _key_line(node: Any, key: Any) -> int | None:
+    lines = getattr(node, "key_lines", None)
+    if lines and key in lines:
+        return int(lines[key])
+    return getattr(node, "line", None) or None
+
+
+def _field_line(node: dict[Any, Any], exc: ValidationError) -> int | None:
+    """The line of the value a validation error points at (as deep as known)."""
+    loc = exc.errors()[0]["loc"]
+    current: Any = node
+    line = _key_line(node, loc[0]) if loc else getattr(node, "line", None)
+    for part in loc:
+        try:
+            nxt = current[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(current, dict):
+            line = _key_line(current, part) or line
+        elif getattr(nxt, "line", None):
+            line = nxt.line
+        current = nxt
+    return line
+
+
+# ---------------------------------------------------------------- CSV
 
 
 def load_csv(text: str) -> list[Unit]:
     """Units of a flat CSV tower (optional `members` column: `name:id[:role+role];...`)."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise ValueError(f"CSV header lacks the columns: {', '.join(missing)}")
     units: list[Unit] = []
     problems: list[Violation] = []
-    for line_no, row in enumerate(reader, start=2):
-        code = (row.get("code") or "").strip() or f"line-{line_no}"
+    rows: dict[str, int] = {}
+    failed: set[str] = set()
+    for column in header:
+        if column not in CSV_COLUMNS + CSV_OPTIONAL:
+            problems.append(
+                Violation(
+                    unit="-",
+                    rule="unknown-column",
+                    detail={"key": column, "known": ",".join(CSV_COLUMNS + CSV_OPTIONAL)},
+                    row=1,
+                )
+            )
+    for row_no, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue  # a blank line, as spreadsheets leave at the end
+        row = dict(zip(header, cells, strict=False))
+        code = (row.get("code") or "").strip() or f"line-{row_no}"
+        rows.setdefault(code, row_no)
+        if len(cells) != len(header):
+            problems.append(
+                Violation(
+                    unit=code,
+                    rule="row-length",
+                    detail={"count": len(cells), "expected": len(header)},
+                    row=row_no,
+                )
+            )
+            failed.add(code)
+            continue
         try:
-            units.append(_unit_from_row(row))
+            unit = _unit_from_row(row)
         except ValidationError as exc:
-            problems.append(_shape(code, exc))
+            problems.append(_shape(code, exc, row=row_no))
+            failed.add(code)
+            continue
         except ValueError as exc:
-            problems.append(Violation(unit=code, rule="bad-field", detail={"field": str(exc)}))
-    _finish(units, problems)
+            problems.append(
+                Violation(unit=code, rule="bad-field", detail={"field": str(exc)}, row=row_no)
+            )
+            failed.add(code)
+            continue
+        if unit.kind not in UNIT_KINDS:
+            problems.append(_kind(code, unit.kind, row=row_no))
+        units.append(unit)
+    _finish(units, problems, failed, lambda code: {"row": rows.get(code)})
     return units
 
 
 def _unit_from_row(row: dict[str, str]) -> Unit:
     commander_name = (row.get("commander") or "").strip()
-    tid = _optional_int(row.get("commander_telegram_id"))
+    tid = _optional_int(row.get("commander_telegram_id"), "commander_telegram_id")
     commander = Person(name=commander_name, telegram_id=tid) if commander_name else None
-    return Unit(
-        code=row["code"].strip(),
-        parent=(row.get("parent") or "").strip() or None,
-        level=int(row["level"]),
-        kind=(row.get("kind") or "unit").strip(),
-        name=row["name"].strip(),
-        commander=commander,
-        chat_id=_optional_int(row.get("chat_id")),
-        members=list(_members(row.get("members") or "")),
+    extra = {"locale": row["locale"].strip()} if (row.get("locale") or "").strip() else {}
+    return Unit.model_validate(
+        {
+            "code": row["code"].strip(),
+            "parent": (row.get("parent") or "").strip() or None,
+            "level": _required_int(row.get("level"), "level"),
+            "kind": (row.get("kind") or "unit").strip() or "unit",
+            "name": row["name"].strip(),
+            "commander": commander,
+            "chat_id": _optional_int(row.get("chat_id"), "chat_id"),
+            "members": list(_members(row.get("members") or "")),
+            **extra,
+        }
     )
 
 
@@ -114,29 +368,111 @@ def _members(cell: str) -> Iterable[Person]:
     for entry in filter(None, (part.strip() for part in cell.split(";"))):
         name, _, rest = entry.partition(":")
         tid, _, roles = rest.partition(":")
+        unknown = [r for r in roles.split("+") if r and r not in Role.__members__.values()]
+        if unknown:
+            raise ValueError(
+                f"members: role {unknown[0]!r} of {name}; roles are "
+                + "+".join(r.value for r in Role)
+            )
         yield Person(
             name=name,
-            telegram_id=_optional_int(tid),
+            telegram_id=_optional_int(tid, "members"),
             roles=[Role(r) for r in roles.split("+") if r],
         )
 
 
-def _optional_int(value: str | None) -> int | None:
+def _optional_int(value: str | None, column: str) -> int | None:
     value = (value or "").strip()
-    return int(value) if value else None
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{column}: {value!r} is not a whole number") from None
 
 
-def _shape(code: str, exc: ValidationError) -> Violation:
+def _required_int(value: str | None, column: str) -> int:
+    number = _optional_int(value, column)
+    if number is None:
+        raise ValueError(f"{column}: empty; write a whole number")
+    return number
+
+
+# ---------------------------------------------------------------- both
+
+
+def _shape(
+    code: str, exc: ValidationError, line: int | None = None, row: int | None = None
+) -> Violation:
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "-"
-    return Violation(unit=code, rule="bad-field", detail={"field": f"{where}: {first['msg']}"})
+    return Violation(
+        unit=code,
+        rule="bad-field",
+        detail={"field": f"{where}: {first['msg'].removeprefix('Value error, ')}"},
+        line=line,
+        row=row,
+    )
 
 
-def _finish(units: list[Unit], problems: list[Violation]) -> None:
+def _kind(code: str, kind: str, line: int | None = None, row: int | None = None) -> Violation:
+    return Violation(
+        unit=code,
+        rule="unknown-kind",
+        detail={"kind": kind, "known": ", ".join(UNIT_KINDS)},
+        line=line,
+        row=row,
+    )
+
+
+def _finish(
+    units: list[Unit],
+    problems: list[Violation],
+    failed: set[str],
+    place: Any,
+) -> None:
+    """Add the tower's rules to the shape problems and raise them all at once.
+
+    Rules that only fail because a unit was already refused (its children's
+    parent "missing", no root when the root was refused) are left out: the
+    refused unit's own problem says what to fix."""
     seen: set[str] = set()
     for unit in units:
-        if unit.code in seen:
-            problems.append(Violation(unit=unit.code, rule="code-duplicate"))
+        if unit.code in seen or unit.code in failed:
+            problems.append(Violation(unit=unit.code, rule="code-duplicate", **place(unit.code)))
         seen.add(unit.code)
+    for violation in check(Tower(units)):
+        if violation.rule == "parent-missing" and violation.detail.get("parent") in failed:
+            continue
+        if violation.rule == "root-count" and failed:
+            continue
+        if violation.line is None and violation.row is None:
+            violation = violation.model_copy(update=place(violation.unit))
+        problems.append(violation)
     if problems:
-        raise TowerInvalid(problems)
+        # In file order, as the person fixing it reads the file.
+        raise TowerInvalid(sorted(problems, key=lambda v: v.line or v.row or 0))
+
+
+def canonical(tower: Tower) -> list[Unit]:
+    """The units as stored: a child's commander listed again, without roles, among
+    the parent's members is dropped — the pyramid's rule makes him a member anyway,
+    so listing him or not changes nothing in the database."""
+    out: list[Unit] = []
+    for unit in tower.walk():
+        commanders = [tower.units[c].commander for c in tower.children.get(unit.code, [])]
+        ids = {p.telegram_id for p in commanders if p is not None and p.telegram_id is not None}
+        names = {p.name for p in commanders if p is not None and p.telegram_id is None}
+        kept = [
+            m
+            for m in unit.members
+            if m.roles
+            or not (
+                (m.telegram_id is not None and m.telegram_id in ids)
+                or (m.telegram_id is None and m.name in names)
+            )
+        ]
+        out.append(
+            unit if len(kept) == len(unit.members) else unit.model_copy(update={"members": kept})
+        )
+    return out

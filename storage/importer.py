@@ -1,7 +1,9 @@
 """Importing a tower file into the database: check it, diff it, apply the diff.
 
 Re-importing the same file changes nothing; an edited file changes exactly the
-units whose data or place in the tower changed, in one transaction.
+units whose data or place in the tower changed, in one transaction. A child's
+commander listed again among the parent's members is stored as if he were not
+(the rule makes him a member anyway), so listing him changes nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pydantic import BaseModel
 
 from cascade.invariants import TowerInvalid, Violation, ensure_valid
 from cascade.tower import Tower, Unit
+from cascade.towerfile import canonical
 from storage.db import Database
 from storage.paths import path_of
 
@@ -37,7 +40,7 @@ async def import_units(
     tower = Tower(units)
     ensure_valid(tower, max_bottom_members)
     wanted: dict[str, tuple[Unit, str, str]] = {}
-    for unit in tower.walk():
+    for unit in canonical(tower):
         path = path_of([u.code for u in reversed(tower.chain(unit.code))])
         wanted[unit.code] = (unit, path, unit.model_dump_json())
     stats = ImportStats()
