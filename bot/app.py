@@ -65,6 +65,7 @@ COMMANDS = (
     "stats",
     "returnee",
     "invite",
+    "bind",
     "whoami",
     "help",
     "colour",

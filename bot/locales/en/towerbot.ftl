@@ -110,6 +110,7 @@ help =
     /tree — units below and their groups
     /chart [ORDER] — completion chart; /export [ORDER] — CSV; /stats [DAYS] — statistics
     /invite — links to join groups and register
+    /bind CODE — an HQ admin binds this group to that unit directly
     /returnee TEXT — report returnees (e.g. /returnee 租客老李带5位家人从湖南回来，途经武汉)
     /incidents [open|today] — reports; /colour CODE red|yellow|green REASON — set a unit's colour; /map — colour map; /daily [DAYS] — daily tallies
     /whoami — my units and chain of command
@@ -190,6 +191,7 @@ status-unreachable = ⚠️ Cannot be reached: { $units }
 cmd-tree = Units below and the state of their groups
 
 cmd-invite = Links to join groups and register
+cmd-bind = HQ admins: bind this group to a unit, /bind CODE
 invite-caption = 🔗 Join links for the { $count } units under "{ $unit }" (one ?startgroup= link per unit: the unit's commander creates the group and opens it to add and bind the bot) and { $people } personal links (?start=) for people not registered yet.
 invite-none = "{ $unit }" has no units below it.
 bind-done = ✅ This group is now bound to "{ $unit }" ({ $level }).

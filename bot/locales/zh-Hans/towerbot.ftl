@@ -110,6 +110,7 @@ help =
     /tree — 下属单元和群的状态
     /chart [指令号] — 完成曲线图；/export [指令号] — 导出表格；/stats [天数] — 统计
     /invite — 入群和登记链接
+    /bind 单元代码 — 总部管理员把本群直接绑定到该单元
     /returnee 内容 — 上报返回人员（如：/returnee 租客老李带5位家人从湖南回来，途经武汉）
     /incidents [open|today] — 上报列表；/colour 代码 red|yellow|green 原因 — 设置单元颜色；/map — 颜色图；/daily [天数] — 每日统计
     /whoami — 我的单元和指挥链
@@ -190,6 +191,7 @@ status-unreachable = ⚠️ 无法送达：{ $units }
 cmd-tree = 下属单元和群的状态
 
 cmd-invite = 入群和登记链接
+cmd-bind = 总部管理员：把本群绑定到单元 /bind 单元代码
 invite-caption = 🔗「{ $unit }」下属 { $count } 个单元的入群链接（每个单元一条 ?startgroup= 链接：由该单元指挥长建群后点击，把机器人拉进群并绑定）和 { $people } 个待登记人员的个人链接（?start=）。
 invite-none = 「{ $unit }」下面没有单元。
 bind-done = ✅ 本群已绑定为「{ $unit }」（{ $level }）。
