@@ -60,6 +60,8 @@
       loadFailed: "读取失败：{error}",
       privateWith: "与机器人私聊",
       langSwitch: "English",
+      beijingTime: "北京时间",
+      timesIn: "时间为北京时间",
     },
     en: {
       appTitle: "Tower sandbox",
@@ -101,6 +103,8 @@
       loadFailed: "Could not load: {error}",
       privateWith: "Private chat with the bot",
       langSwitch: "中文",
+      beijingTime: "Beijing time",
+      timesIn: "times in Beijing time",
     },
   };
 
@@ -248,9 +252,24 @@
     return speakersOf(chat).length;
   }
 
+  // Times are Beijing time (UTC+8, no daylight saving since 1991), as in the bot's
+  // own texts, whatever time zone the browser is in.
+  const BEIJING_OFFSET_S = 8 * 3600;
+  const two = (n) => String(n).padStart(2, "0");
+
+  function beijing(seconds) {
+    return new Date((seconds + BEIJING_OFFSET_S) * 1000);
+  }
+
   function clock(seconds) {
-    const date = new Date(seconds * 1000);
-    return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
+    const date = beijing(seconds);
+    return `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}`;
+  }
+
+  function stamp(seconds) {
+    const date = beijing(seconds);
+    return `${date.getUTCFullYear()}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())} ` +
+      `${clock(seconds)} ${t("beijingTime")}`;
   }
 
   function plainSnippet(message, max = 80) {
@@ -561,6 +580,7 @@
       if (levelLabel(chat)) parts.push(levelLabel(chat));
       if (chat.unit_code) parts.push(chat.unit_code);
     }
+    parts.push(t("timesIn"));
     const sub = [document.createTextNode(parts.join(" · "))];
     const parent = S.parentOf.get(chat.id);
     if (parent !== undefined) {
@@ -746,7 +766,7 @@
     }
     const meta = el("span", { class: "meta" },
       message.edit_count > 0 ? el("span", { class: "edited" }, t("edited")) : null,
-      clock(message.date));
+      el("time", { class: "clock", title: stamp(message.date) }, clock(message.date)));
     if (message.html) {
       const text = el("div", { class: "text" });
       text.append(sanitize(message.html), meta);

@@ -18,12 +18,16 @@ without a browser too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -46,6 +50,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 try:
     from playwright.async_api import Page, async_playwright, expect
@@ -75,13 +80,25 @@ async def world(tmp_path: Path) -> AsyncIterator[SandboxWorld]:
 
 @pytest.fixture
 async def page() -> AsyncIterator[Page]:
+    async with _browser("Asia/Shanghai") as opened:
+        yield opened
+
+
+@pytest.fixture
+async def page_in_new_york() -> AsyncIterator[Page]:
+    async with _browser("America/New_York") as opened:
+        yield opened
+
+
+@contextlib.asynccontextmanager
+async def _browser(timezone_id: str) -> AsyncIterator[Page]:
     assert async_playwright is not None, "pip install playwright"
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = await browser.new_context(
             viewport={"width": 1280, "height": 800},
             locale="zh-CN",
-            timezone_id="Asia/Shanghai",
+            timezone_id=timezone_id,
         )
         opened = await context.new_page()
         opened.set_default_timeout(15_000)
@@ -236,3 +253,28 @@ async def test_page_endpoints_stream_files_and_static() -> None:
             assert "attachment" in download.headers["Content-Disposition"]
         async with http.get("/control/files/nope") as missing:
             assert missing.status == 404
+
+
+@needs_browser
+async def test_times_on_the_page_are_beijing_time_in_any_browser_zone(
+    world: SandboxWorld, page_in_new_york: Page
+) -> None:
+    page = page_in_new_york
+    root = world.tower.root()
+    hq_chat, hq_commander, hq_name = _commander(world, root.code)
+    await page.goto(world.server.base_url + "/")
+    await page.wait_for_selector("body[data-ready]")
+    await _open_group(page, hq_chat)
+    await expect(page.locator("#chat-sub")).to_contain_text("时间为北京时间")
+    await _speak_as(page, hq_commander, hq_name)
+    before = datetime.now(BEIJING)
+    await page.fill("#text", "/whoami")
+    await page.click("#send")
+    shown = page.locator(".msg.own .clock").last
+    await expect(shown).to_have_attribute("title", re.compile("北京时间$"))
+    after = datetime.now(BEIJING)
+    # New York is never UTC+8, so a browser-local clock could not show these.
+    assert await shown.inner_text() in {before.strftime("%H:%M"), after.strftime("%H:%M")}
+    assert before.strftime("%Y-%m-%d") in (await shown.get_attribute("title") or "") or (
+        after.strftime("%Y-%m-%d") in (await shown.get_attribute("title") or "")
+    )
