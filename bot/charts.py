@@ -72,6 +72,9 @@ CJK_FILE_HINTS = (
     "ukai",
 )
 CJK_SAMPLE = "指令完成级时限分钟"
+# The deadline stays on the x axis while it is at most this many times the
+# curve's length; further out it would squeeze the curve against the left edge.
+DEADLINE_REACH = 4.0
 LEVEL_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 _lock = threading.RLock()
 
@@ -196,9 +199,20 @@ def _draw(axes: Axes, completion: Completion, labels: ChartLabels) -> None:
         )
     _step(axes, completion.overall, labels.lines.get(None, "Total"), "#222222", 3.0)
     deadline = completion.deadline_seconds / 60
-    axes.axvline(deadline, color="#d62728", linewidth=1.8, label=labels.deadline)
+    right, deadline_shown = x_range(completion)
+    if deadline_shown:
+        axes.axvline(deadline, color="#d62728", linewidth=1.8, label=labels.deadline)
+    else:  # far to the right: named at the edge instead of squeezing the curve
+        axes.annotate(
+            f"{labels.deadline} {deadline:,.0f} →",
+            xy=(1.0, 0.04),
+            xycoords="axes fraction",
+            ha="right",
+            color="#d62728",
+            fontsize=10,
+            fontfamily=family,
+        )
     axes.axhline(100, color="#555555", linewidth=1.0, linestyle="--")
-    right = max(completion.end_seconds / 60, deadline) * 1.05 or 1.0
     axes.set_xlim(0, right)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(-2, 105)  # a line still at 0 % stays visible above the axis
@@ -208,6 +222,19 @@ def _draw(axes: Axes, completion: Completion, labels: ChartLabels) -> None:
     axes.set_xlabel(labels.xlabel, fontsize=11, fontfamily=family)
     axes.set_ylabel(labels.ylabel, fontsize=11, fontfamily=family)
     axes.legend(loc="best", prop={"family": family, "size": 10})
+
+
+def x_range(completion: Completion) -> tuple[float, bool]:
+    """The x axis's right edge in minutes, and whether the deadline fits on it.
+
+    A long order (a day's deadline) answered in minutes would be a vertical line
+    at the left edge if the axis ran to the deadline: the axis then ends shortly
+    after the curve, and the deadline is named at the edge."""
+    end = completion.end_seconds / 60
+    deadline = completion.deadline_seconds / 60
+    if deadline <= max(end, 1.0) * DEADLINE_REACH:
+        return max(end, deadline) * 1.05 or 1.0, True
+    return max(end * 1.05, 1.0), False
 
 
 def _step(axes: Axes, line: CurveLine, label: str, colour: str, width: float) -> None:
