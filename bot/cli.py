@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     drill.add_argument("--paid", action="store_true", help="paid broadcast (up to 1,000/s)")
     drill.add_argument("--out", type=Path, default=Path("."), help="where the JSON and PNG go")
+    drill.add_argument(
+        "--verbose", action="store_true", help="also print the timing and sender figures"
+    )
     fixture = sub.add_parser("fixture", help="generate a large tower file")
     fixture.add_argument("name", choices=("yiwu",), help="which tower to generate")
     fixture.add_argument("--seed", type=int, default=1, help="random seed of names and numbers")
@@ -157,6 +160,7 @@ def _drill(args: argparse.Namespace) -> int:
             people=people,
             paid=args.paid,
             out=args.out,
+            verbose=args.verbose,
         )
         return asyncio.run(run_drill(options))
     except FileNotFoundError as exc:

@@ -34,14 +34,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.charts import ChartLabels, render
+from bot.charts import ChartLabels, render, renderable
 from bot.settings import SenderLimits
 from bot.world import SandboxWorld
 from cascade.clock import ScaledClock
 from cascade.deadlines import ClockPolicy
 from cascade.orders import OrderStatus, TargetState
 from cascade.report import OrderReport, ReportFlavour
-from cascade.stats import completion
+from cascade.stats import Completion, completion
 from cascade.tower import Tower, Unit
 from fixtures import fixture_path
 
@@ -85,6 +85,9 @@ class DrillOptions(BaseModel):
     people: PeopleModel = PeopleModel()
     paid: bool = False
     out: Path = Path(".")
+    # The developer's timing lines (set-up, issue transaction, sender and CPU figures);
+    # the JSON report has them either way.
+    verbose: bool = False
 
 
 class SimulatedPeople:
@@ -227,7 +230,8 @@ async def run_drill(options: DrillOptions) -> int:
             loop.add_signal_handler(signal.SIGTERM, terminate)
         try:
             async with world:
-                print(f"  准备 {time.monotonic() - began:.1f}s（读塔、沙盒登记、导入数据库）")
+                if options.verbose:
+                    print(f"  准备 {time.monotonic() - began:.1f}s（读塔、沙盒登记、导入数据库）")
                 return await _drill(world, options, policy, stop)
         except asyncio.CancelledError:
             if not terminated:
@@ -420,7 +424,8 @@ def _write_partial(options: DrillOptions, metrics: DrillMetrics, copies: CopyWat
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\n（演练被中止）已写入 {out}")
     print("  " + json.dumps(result["progress"], ensure_ascii=False))
-    print("  性能：" + "，".join(f"{k}={v}" for k, v in result["performance"].items()))
+    if options.verbose:
+        print("  性能：" + "，".join(f"{k}={v}" for k, v in result["performance"].items()))
 
 
 def _cpu_seconds() -> float:
@@ -489,7 +494,7 @@ async def _run_order(
     started = time.monotonic()
     world.state.post_message(root.chat_id, hq, command)
     order_id = await _wait_order(world, root.code)
-    if metrics.issue is not None:
+    if metrics.issue is not None and options.verbose:
         print(f"  下达事务 {metrics.issue[1] - metrics.issue[0]:.1f}s（实际）")
     people = SimulatedPeople(world, order_id, options)
     metrics.people = people
@@ -563,13 +568,7 @@ async def _write_outputs(
         states = await tx.orders.targets(order_id)
     assert order is not None
     curve = completion(order, states, root.code, world.bot.clock.now())
-    labels = ChartLabels(
-        title=f"Order #{order_id} drill: {options.fixture}",
-        xlabel="minutes since issued",
-        ylabel="% of units done",
-        deadline="deadline",
-        lines={None: "all units", **{s.level: f"level {s.level}" for s in curve.levels}},
-    )
+    labels = drill_chart_labels(order_id, options.fixture, curve)
     options.out.mkdir(parents=True, exist_ok=True)
     chart = options.out / "drill-chart.png"
     chart.write_bytes(await asyncio.to_thread(render, curve, labels))
@@ -608,8 +607,30 @@ async def _write_outputs(
         verdict = "✓ 汇总与各单元上报一致" if result["totals_match"] else "✗ 汇总不一致"
         print(f"{verdict}: 上报合计 {expected}，机器人汇总 {report.total_value}")
     print(f"15 分钟闭环：{'达成' if held else '未达成'}；报告 {out}，图表 {chart}")
-    print("  性能：" + "，".join(f"{k}={v}" for k, v in performance.items()))
+    if options.verbose:
+        print("  性能：" + "，".join(f"{k}={v}" for k, v in performance.items()))
     return 0 if result["totals_match"] else 1
+
+
+def drill_chart_labels(order_id: int, fixture: str, curve: Completion) -> ChartLabels:
+    """The chart in Chinese like the drill's terminal output; in English where no
+    installed font can draw Chinese (the labels would come out as boxes)."""
+    chinese = ChartLabels(
+        title=f"指令 #{order_id} 演练：{fixture}",
+        xlabel="下达后分钟数",
+        ylabel="已完成单元（%）",
+        deadline="时限",
+        lines={None: "全部单元", **{s.level: f"{s.level}级" for s in curve.levels}},
+    )
+    if renderable(chinese.texts()):
+        return chinese
+    return ChartLabels(
+        title=f"Order #{order_id} drill: {fixture}",
+        xlabel="minutes since issued",
+        ylabel="% of units done",
+        deadline="deadline",
+        lines={None: "all units", **{s.level: f"level {s.level}" for s in curve.levels}},
+    )
 
 
 def _check_values(

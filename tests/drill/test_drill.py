@@ -10,10 +10,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.drill import DrillOptions, PeopleModel, run_drill
+import pytest
+
+from bot import drill
+from bot.drill import DrillOptions, PeopleModel, drill_chart_labels, run_drill
+from cascade.stats import Completion
 
 
-async def test_drill_report_matches_the_people(tmp_path: Path) -> None:
+async def test_drill_report_matches_the_people(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     options = DrillOptions(
         fixture="futian-shangcheng",
         speed=120,
@@ -33,3 +39,23 @@ async def test_drill_report_matches_the_people(tmp_path: Path) -> None:
     assert silent <= set(report["pending_units"])
     assert report["done"] < report["targets"]
     assert (tmp_path / "drill-chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = capsys.readouterr().out
+    assert "15 分钟闭环" in out
+    assert "性能" not in out  # the developer's figures need --verbose
+    assert "performance" in report  # and are in the JSON report either way
+
+
+def test_drill_chart_is_labelled_in_chinese_where_a_font_can_draw_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    curve = Completion.model_construct(levels=[])
+    monkeypatch.setattr(drill, "renderable", lambda texts: True)
+    labels = drill_chart_labels(3, "tashan", curve)
+    assert (labels.title, labels.xlabel, labels.deadline) == (
+        "指令 #3 演练：tashan",
+        "下达后分钟数",
+        "时限",
+    )
+    monkeypatch.setattr(drill, "renderable", lambda texts: False)
+    labels = drill_chart_labels(3, "tashan", curve)
+    assert all(text.isascii() for text in labels.texts())
