@@ -26,8 +26,9 @@ Endpoints (JSON in, JSON out; errors are `{"error": "..."}` with 400/404):
   GET  /control/updates/{bot_id}      updates queued and not yet fetched (debugging)
   GET  /control/events?after=N&timeout=S   change events, long-polled (for a web page)
   POST /control/reset
-  POST /control/limits  GET /control/limits  GET|DELETE /control/stats   (sandbox.limits)
-  POST /control/faults  GET /control/faults  DELETE /control/faults[/{chat_id}]  (sandbox.faults)
+  POST /control/limits  GET /control/limits  GET|DELETE /control/stats   (sandbox.limits' rules)
+  POST /control/faults  GET /control/faults  DELETE /control/faults[/{chat_id}]  (sandbox.faults'
+                                       kinds; migrate is SandboxState.migrate_chat)
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sandbox.api import STATE_KEY
 from sandbox.errors import ControlError
-from sandbox.faults import FAULT_ROUTES
-from sandbox.limits import LIMIT_ROUTES
+from sandbox.faults import FaultKind
+from sandbox.limits import SandboxLimits
 from sandbox.state import SandboxState
 
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
@@ -283,6 +284,106 @@ async def post_reset(request: web.Request, state: SandboxState) -> Any:
     return {"ok": True}
 
 
+# ---------------------------------------------------------------------- faults
+
+
+class FaultIn(BaseModel):
+    """Body of POST /control/faults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chat_id: int
+    kind: FaultKind
+    to_chat_id: int | None = None
+    count: int = Field(1, ge=1)
+    status: Literal[500, 502] = 502
+    seconds: float = Field(1.0, gt=0, le=600)
+    bot_id: int | None = None
+    by_id: int | None = None
+
+
+async def post_fault(request: web.Request, state: SandboxState) -> Any:
+    body = await _body(request, FaultIn)
+    return state.faults.inject(
+        body.chat_id,
+        body.kind,
+        to_chat_id=body.to_chat_id,
+        count=body.count,
+        status=body.status,
+        seconds=body.seconds,
+        bot_id=body.bot_id,
+        by_id=body.by_id,
+    )
+
+
+async def get_faults(request: web.Request, state: SandboxState) -> Any:
+    return state.faults.active()
+
+
+async def delete_chat_faults(request: web.Request, state: SandboxState) -> Any:
+    return {"cleared": state.faults.clear(_int_param(request, "chat_id"))}
+
+
+async def delete_all_faults(request: web.Request, state: SandboxState) -> Any:
+    return {"cleared": state.faults.clear()}
+
+
+# ---------------------------------------------------------------------- limits
+
+
+class LimitsIn(BaseModel):
+    """Body of POST /control/limits; omitted limits take Telegram's values."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    per_second: float = Field(30.0, gt=0)
+    chat_per_second: float = Field(1.0, gt=0)
+    group_per_minute: int = Field(20, gt=0)
+    paid_per_second: float = Field(1000.0, gt=0)
+    scale: float = Field(1.0, gt=0)
+
+    def limits(self) -> SandboxLimits | None:
+        if not self.enabled:
+            return None
+        return SandboxLimits(
+            per_second=self.per_second,
+            chat_per_second=self.chat_per_second,
+            group_per_minute=self.group_per_minute,
+            paid_per_second=self.paid_per_second,
+        ).scaled(self.scale)
+
+
+async def post_limits(request: web.Request, state: SandboxState) -> Any:
+    body = await _body(request, LimitsIn)
+    state.set_limits(body.limits())
+    return state.limiter.view()
+
+
+async def get_limits(request: web.Request, state: SandboxState) -> Any:
+    return state.limiter.view()
+
+
+def _json_keys(counts: dict[int, int]) -> dict[str, int]:
+    return {str(k): v for k, v in counts.items()}
+
+
+async def get_stats(request: web.Request, state: SandboxState) -> Any:
+    stats = state.limiter.stats()
+    stats["accepted"]["by_chat"] = _json_keys(stats["accepted"]["by_chat"])
+    stats["too_many_requests"]["by_chat"] = _json_keys(stats["too_many_requests"]["by_chat"])
+    faults = state.faults.stats()
+    faults["by_chat"] = _json_keys(faults["by_chat"])
+    stats["faults"] = faults
+    return stats
+
+
+async def delete_stats(request: web.Request, state: SandboxState) -> Any:
+    state.limiter.reset_stats()
+    state.faults.reset_stats()
+    return {"ok": True}
+
+
 def setup_control(app: web.Application) -> None:
     routes: list[tuple[str, str, Route]] = [
         ("POST", "/control/bots", post_bot),
@@ -300,6 +401,14 @@ def setup_control(app: web.Application) -> None:
         ("GET", "/control/updates/{bot_id}", get_updates),
         ("GET", "/control/events", get_events),
         ("POST", "/control/reset", post_reset),
+        ("POST", "/control/faults", post_fault),
+        ("GET", "/control/faults", get_faults),
+        ("DELETE", "/control/faults/{chat_id}", delete_chat_faults),
+        ("DELETE", "/control/faults", delete_all_faults),
+        ("POST", "/control/limits", post_limits),
+        ("GET", "/control/limits", get_limits),
+        ("GET", "/control/stats", get_stats),
+        ("DELETE", "/control/stats", delete_stats),
     ]
-    for method, path, route in [*routes, *LIMIT_ROUTES, *FAULT_ROUTES]:
+    for method, path, route in routes:
         app.router.add_route(method, path, _endpoint(route))

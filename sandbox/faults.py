@@ -25,28 +25,21 @@ that chat with Telegram's exact error, so aiogram raises its real exceptions:
 
 Python: `state.faults.inject(chat_id, "slow", seconds=2)` (or `forbid`,
 `chat_not_found`, `migrate`, `server_error`, `slow`, `remove_bot`),
-`state.faults.clear(chat_id)`.  HTTP: `POST /control/faults`,
-`GET /control/faults`, `DELETE /control/faults/{chat_id}`, `DELETE /control/faults`.
+`state.faults.clear(chat_id)`.  HTTP (in `sandbox.control`, with the other control
+routes): `POST /control/faults`, `GET /control/faults`,
+`DELETE /control/faults/{chat_id}`, `DELETE /control/faults`.  The migration itself
+is the state's public operation `SandboxState.migrate_chat`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, get_args
-
-from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, Literal, Protocol, get_args
 
 from sandbox.errors import ApiError, ControlError
-from sandbox.limits import read_body
-from sandbox.models import PRESENT_STATUSES, ChatRecord, OutgoingRequest
-
-if TYPE_CHECKING:
-    from sandbox.state import SandboxState
+from sandbox.models import PRESENT_STATUSES, BotRecord, ChatRecord, OutgoingRequest, UserRecord
 
 FaultKind = Literal["forbidden", "not_found", "migrate", "server_error", "slow", "removed"]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
@@ -56,14 +49,6 @@ FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 _ORDER = ("slow", "server_error", "removed", "forbidden", "not_found")
 
 _SERVER_ERRORS = {500: "Internal Server Error", 502: "Bad Gateway"}
-
-# Who "sends" the migrate_from_chat_id message in the new supergroup on Telegram.
-GROUP_ANONYMOUS_BOT = {
-    "id": 1087968824,
-    "is_bot": True,
-    "first_name": "Group",
-    "username": "GroupAnonymousBot",
-}
 
 
 @dataclass
@@ -98,10 +83,35 @@ def _kicked_from(chat: ChatRecord) -> ApiError:
     return ApiError.forbidden(f"bot was kicked from the {kind}")
 
 
+class FaultHost(Protocol):
+    """What the injector needs of the world it breaks (`SandboxState` is one):
+    named here so that faults depend on the state's public operations only."""
+
+    chats: dict[int, ChatRecord]
+    users: dict[int, UserRecord]
+    bots: dict[str, BotRecord]
+
+    def bot_by_id(self, bot_id: int) -> BotRecord | None: ...
+
+    def member_status(self, chat: ChatRecord, user_id: int) -> str: ...
+
+    def set_chat_member(
+        self, chat_id: int, user_id: int, status: str, by_id: int | None = None
+    ) -> Any: ...
+
+    def actor_in(self, chat: ChatRecord, by_id: int | None) -> int | None: ...
+
+    def migrate_chat(
+        self, chat_id: int, to_chat_id: int, by_id: int | None = None
+    ) -> ChatRecord: ...
+
+    def announce(self, kind: str, **data: Any) -> None: ...
+
+
 class FaultInjector:
     """The faults of every chat; `SandboxState.before_outgoing` asks `check` first."""
 
-    def __init__(self, state: SandboxState) -> None:
+    def __init__(self, state: FaultHost) -> None:
         self.state = state
         self.faults: dict[int, dict[str, Fault]] = {}
         # old basic group id -> the supergroup it became (kept until reset)
@@ -136,7 +146,11 @@ class FaultInjector:
             if to_chat_id is None:
                 raise ControlError("migrate needs to_chat_id (the new supergroup's id)")
             fault.to_chat_id = to_chat_id
-            self._migrate(chat, to_chat_id, by_id)
+            if to_chat_id in self.migrated:
+                raise ControlError(f"chat {to_chat_id} already exists")
+            self.state.migrate_chat(chat.id, to_chat_id, by_id)
+            self.migrated[chat.id] = to_chat_id
+            self.faults.pop(chat.id, None)
             return fault.view()
         if kind == "server_error":
             if count < 1:
@@ -151,7 +165,7 @@ class FaultInjector:
         elif kind == "removed":
             self._remove_bots(chat, bot_id, by_id)
         self.faults.setdefault(chat_id, {})[kind] = fault
-        self.state._changed("fault", chat_id=chat_id, fault=kind)
+        self.state.announce("fault", chat_id=chat_id, fault=kind)
         return fault.view()
 
     def forbid(self, chat_id: int, *, bot_id: int | None = None) -> dict[str, Any]:
@@ -187,7 +201,7 @@ class FaultInjector:
         else:
             removed = len(self.faults.pop(chat_id, {}))
         if removed:
-            self.state._changed("fault", chat_id=chat_id, fault=None)
+            self.state.announce("fault", chat_id=chat_id, fault=None)
         return removed
 
     def active(self) -> list[dict[str, Any]]:
@@ -270,127 +284,14 @@ class FaultInjector:
 
     # ------------------------------------------------------------------ world changes
 
-    def _actor(self, chat: ChatRecord, by_id: int | None) -> int | None:
-        """Who did it: `by_id`, else the creator, an admin, or any member present."""
-        if by_id is not None:
-            if by_id not in self.state.users and self.state.bot_by_id(by_id) is None:
-                raise ControlError(f"user {by_id} (by_id) is not registered", 404)
-            return by_id
-        for wanted in ("creator", "administrator", "member"):
-            for user_id, status in chat.members.items():
-                if status == wanted and user_id in self.state.users:
-                    return user_id
-        return None
-
     def _remove_bots(self, chat: ChatRecord, bot_id: int | None, by_id: int | None) -> None:
         state = self.state
         bots = [state.bot_by_id(bot_id)] if bot_id is not None else list(state.bots.values())
         new_status = "left" if chat.type == "group" else "kicked"
-        actor = self._actor(chat, by_id) if chat.type != "private" else chat.id
+        actor = state.actor_in(chat, by_id) if chat.type != "private" else chat.id
         for bot in bots:
             if bot is None or state.member_status(chat, bot.id) not in PRESENT_STATUSES:
                 continue
             state.set_chat_member(
                 chat.id, bot.id, new_status, by_id=actor if actor is not None else bot.id
             )
-
-    def _migrate(self, old: ChatRecord, to_chat_id: int, by_id: int | None) -> None:
-        state = self.state
-        if old.type != "group":
-            raise ControlError(f"chat {old.id} is a {old.type}; only a basic group can be upgraded")
-        if not isinstance(to_chat_id, int) or to_chat_id >= 0:
-            raise ControlError(f"to_chat_id must be a negative integer, got {to_chat_id!r}")
-        if to_chat_id in state.chats or to_chat_id in self.migrated:
-            raise ControlError(f"chat {to_chat_id} already exists")
-        actor = self._actor(old, by_id)
-        new = dataclasses.replace(  # same title, members, tower placement
-            old, id=to_chat_id, type="supergroup", is_forum=False, members=dict(old.members)
-        )
-        del state.chats[old.id]
-        state.chats[new.id] = new
-        self.migrated[old.id] = new.id
-        self.faults.pop(old.id, None)
-        now = state.now()
-        old_conversation = state._conversation(old, 0)
-        to_message = {
-            "message_id": old_conversation.next_message_id,
-            "from": state.user_api(actor) if actor is not None else dict(GROUP_ANONYMOUS_BOT),
-            "chat": state.chat_api(old),
-            "date": now,
-            "migrate_to_chat_id": new.id,
-        }
-        old_conversation.next_message_id += 1
-        new_conversation = state._conversation(new, 0)
-        from_message = {
-            "message_id": new_conversation.next_message_id,
-            "from": dict(GROUP_ANONYMOUS_BOT),
-            "sender_chat": state.chat_api(new),
-            "chat": state.chat_api(new),
-            "date": now,
-            "migrate_from_chat_id": old.id,
-        }
-        new_conversation.next_message_id += 1
-        for bot in state.bots.values():  # service messages reach bots despite privacy mode
-            if state.member_status(new, bot.id) in PRESENT_STATUSES:
-                state._queue_update(bot, "message", to_message)
-                state._queue_update(bot, "message", from_message)
-        state._changed("migrate", chat_id=old.id, to_chat_id=new.id)
-        state._changed("chat", chat_id=new.id)
-
-
-# ---------------------------------------------------------------------- HTTP side
-
-
-class FaultIn(BaseModel):
-    """Body of POST /control/faults."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    chat_id: int
-    kind: FaultKind
-    to_chat_id: int | None = None
-    count: int = Field(1, ge=1)
-    status: Literal[500, 502] = 502
-    seconds: float = Field(1.0, gt=0, le=600)
-    bot_id: int | None = None
-    by_id: int | None = None
-
-
-async def post_fault(request: web.Request, state: SandboxState) -> Any:
-    body = await read_body(request, FaultIn)
-    return state.faults.inject(
-        body.chat_id,
-        body.kind,
-        to_chat_id=body.to_chat_id,
-        count=body.count,
-        status=body.status,
-        seconds=body.seconds,
-        bot_id=body.bot_id,
-        by_id=body.by_id,
-    )
-
-
-async def get_faults(request: web.Request, state: SandboxState) -> Any:
-    return state.faults.active()
-
-
-async def delete_chat_faults(request: web.Request, state: SandboxState) -> Any:
-    try:
-        chat_id = int(request.match_info["chat_id"])
-    except ValueError:
-        raise ControlError("chat_id must be an integer") from None
-    return {"cleared": state.faults.clear(chat_id)}
-
-
-async def delete_all_faults(request: web.Request, state: SandboxState) -> Any:
-    return {"cleared": state.faults.clear()}
-
-
-Route = Callable[[web.Request, "SandboxState"], Awaitable[Any]]
-
-FAULT_ROUTES: list[tuple[str, str, Route]] = [
-    ("POST", "/control/faults", post_fault),
-    ("GET", "/control/faults", get_faults),
-    ("DELETE", "/control/faults/{chat_id}", delete_chat_faults),
-    ("DELETE", "/control/faults", delete_all_faults),
-]

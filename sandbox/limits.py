@@ -28,8 +28,8 @@ Rules (per bot; a request is measured when it arrives):
 
 Time is the state's clock, so tests move time instead of sleeping.  Switch on
 with `SandboxState(limits=SandboxLimits())`, `state.set_limits(...)` or
-`POST /control/limits`; read counts with `state.limiter.stats()` or
-`GET /control/stats`.
+`POST /control/limits` (in `sandbox.control`); read counts with
+`state.limiter.stats()` or `GET /control/stats`.
 """
 
 from __future__ import annotations
@@ -40,16 +40,12 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
 
-from sandbox.errors import ApiError, ControlError
+from sandbox.errors import ApiError
 from sandbox.models import OutgoingRequest
-
-if TYPE_CHECKING:
-    from sandbox.state import SandboxState
 
 # Methods that spend the sending budget, as `OutgoingRequest.method` names them.
 COUNTED_METHODS = frozenset(
@@ -346,78 +342,3 @@ async def _request_is_paid() -> bool:
         except Exception:  # the handler has reported a malformed body already
             return False
     return _truthy(value)
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-async def read_body(request: web.Request, model: type[M]) -> M:
-    """A control request's JSON body, validated (errors become 400s in control)."""
-    try:
-        data = await request.json()
-    except ValueError:
-        raise ControlError("the body must be a JSON object") from None
-    return model.model_validate(data)
-
-
-class LimitsIn(BaseModel):
-    """Body of POST /control/limits; omitted limits take Telegram's values."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    enabled: bool = True
-    per_second: float = Field(30.0, gt=0)
-    chat_per_second: float = Field(1.0, gt=0)
-    group_per_minute: int = Field(20, gt=0)
-    paid_per_second: float = Field(1000.0, gt=0)
-    scale: float = Field(1.0, gt=0)
-
-    def limits(self) -> SandboxLimits | None:
-        if not self.enabled:
-            return None
-        return SandboxLimits(
-            per_second=self.per_second,
-            chat_per_second=self.chat_per_second,
-            group_per_minute=self.group_per_minute,
-            paid_per_second=self.paid_per_second,
-        ).scaled(self.scale)
-
-
-async def post_limits(request: web.Request, state: SandboxState) -> Any:
-    body = await read_body(request, LimitsIn)
-    state.set_limits(body.limits())
-    return state.limiter.view()
-
-
-async def get_limits(request: web.Request, state: SandboxState) -> Any:
-    return state.limiter.view()
-
-
-def _json_keys(counts: dict[int, int]) -> dict[str, int]:
-    return {str(k): v for k, v in counts.items()}
-
-
-async def get_stats(request: web.Request, state: SandboxState) -> Any:
-    stats = state.limiter.stats()
-    stats["accepted"]["by_chat"] = _json_keys(stats["accepted"]["by_chat"])
-    stats["too_many_requests"]["by_chat"] = _json_keys(stats["too_many_requests"]["by_chat"])
-    faults = state.faults.stats()
-    faults["by_chat"] = _json_keys(faults["by_chat"])
-    stats["faults"] = faults
-    return stats
-
-
-async def delete_stats(request: web.Request, state: SandboxState) -> Any:
-    state.limiter.reset_stats()
-    state.faults.reset_stats()
-    return {"ok": True}
-
-
-Route = Callable[[web.Request, "SandboxState"], Awaitable[Any]]
-
-LIMIT_ROUTES: list[tuple[str, str, Route]] = [
-    ("POST", "/control/limits", post_limits),
-    ("GET", "/control/limits", get_limits),
-    ("GET", "/control/stats", get_stats),
-    ("DELETE", "/control/stats", delete_stats),
-]

@@ -22,6 +22,7 @@ migrate_to_chat_id, 5xx, slowness) are applied there; ad-hoc ones go in
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -67,6 +68,15 @@ _CONFLICT = (
     "make sure that only one bot instance is running"
 )
 _CALLBACK_INVALID = "query is too old and response timeout expired or query ID is invalid"
+
+
+# Who "sends" the migrate_from_chat_id message in the new supergroup on Telegram.
+GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 
 
 class SandboxState:
@@ -1201,6 +1211,74 @@ class SandboxState:
         bot.next_update_id += 1
         bot.updates.append(update)
         bot.wake()
+
+    # ------------------------------------------------------------------ world operations
+
+    def announce(self, kind: str, **data: Any) -> None:
+        """Tell the page, the waiters and the listeners that something changed
+        (for the parts of the sandbox, like faults, that change the world)."""
+        self._changed(kind, **data)
+
+    def actor_in(self, chat: ChatRecord, by_id: int | None) -> int | None:
+        """Who did something to `chat`: `by_id`, else the creator, an admin, or any
+        member present (None when nobody registered is in it)."""
+        if by_id is not None:
+            if by_id not in self.users and self.bot_by_id(by_id) is None:
+                raise ControlError(f"user {by_id} (by_id) is not registered", 404)
+            return by_id
+        for wanted in ("creator", "administrator", "member"):
+            for user_id, status in chat.members.items():
+                if status == wanted and user_id in self.users:
+                    return user_id
+        return None
+
+    def migrate_chat(self, chat_id: int, to_chat_id: int, by_id: int | None = None) -> ChatRecord:
+        """Upgrade basic group `chat_id` to supergroup `to_chat_id`, as Telegram does:
+        same title, members and tower placement under the new id, the old id gone,
+        and the service messages (`migrate_to_chat_id` in the old chat,
+        `migrate_from_chat_id` in the new) queued for every bot present."""
+        old = self.chats.get(chat_id)
+        if old is None:
+            raise ControlError(f"chat {chat_id} not found", 404)
+        if old.type != "group":
+            raise ControlError(f"chat {old.id} is a {old.type}; only a basic group can be upgraded")
+        if not isinstance(to_chat_id, int) or to_chat_id >= 0:
+            raise ControlError(f"to_chat_id must be a negative integer, got {to_chat_id!r}")
+        if to_chat_id in self.chats:
+            raise ControlError(f"chat {to_chat_id} already exists")
+        actor = self.actor_in(old, by_id)
+        new = dataclasses.replace(
+            old, id=to_chat_id, type="supergroup", is_forum=False, members=dict(old.members)
+        )
+        del self.chats[old.id]
+        self.chats[new.id] = new
+        now = self.now()
+        old_conversation = self._conversation(old, 0)
+        to_message = {
+            "message_id": old_conversation.next_message_id,
+            "from": self.user_api(actor) if actor is not None else dict(GROUP_ANONYMOUS_BOT),
+            "chat": self.chat_api(old),
+            "date": now,
+            "migrate_to_chat_id": new.id,
+        }
+        old_conversation.next_message_id += 1
+        new_conversation = self._conversation(new, 0)
+        from_message = {
+            "message_id": new_conversation.next_message_id,
+            "from": dict(GROUP_ANONYMOUS_BOT),
+            "sender_chat": self.chat_api(new),
+            "chat": self.chat_api(new),
+            "date": now,
+            "migrate_from_chat_id": old.id,
+        }
+        new_conversation.next_message_id += 1
+        for bot in self.bots.values():  # service messages reach bots despite privacy mode
+            if self.member_status(new, bot.id) in PRESENT_STATUSES:
+                self._queue_update(bot, "message", to_message)
+                self._queue_update(bot, "message", from_message)
+        self._changed("migrate", chat_id=old.id, to_chat_id=new.id)
+        self._changed("chat", chat_id=new.id)
+        return new
 
     def _changed(self, kind: str, **data: Any) -> None:
         self._event_seq += 1
