@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -33,7 +32,7 @@ from bot.replier import Replier
 from bot.routers import all_routers
 from bot.routers.tower_state import ColourWords
 from bot.sender import Sender
-from bot.settings import SenderLimits
+from bot.settings import Settings
 from bot.timers import TimerRunner
 from cascade.clock import Clock, SystemClock
 from cascade.colours import ColourService
@@ -86,32 +85,33 @@ def telegram_session(api_url: str) -> AiohttpSession:
 class TowerBot:
     def __init__(
         self,
-        token: str,
-        db_path: str | Path,
+        settings: Settings,
         session: BaseSession,
+        *,
+        token: str | None = None,
         clock: Clock | None = None,
-        admins: frozenset[int] = frozenset(),
-        limits: SenderLimits | None = None,
-        timezone: str = "Asia/Shanghai",
         policy: ClockPolicy | None = None,
         progress_seconds: float = 3.0,
-        incident_policy: IncidentPolicy | None = None,
         db: Database | None = None,
         lane: Lane | None = None,
         runs_timers: bool = True,
-        daily_at: str | None = None,
-        people: PeopleSettings | None = None,
     ) -> None:
+        """`settings` is the whole configuration (bot/settings.py, the one source);
+        the keywords are what a process decides at run time: another bot's `token`
+        (extra bots share the settings), the clock, a shared database, the lane."""
+        token = token if token is not None else settings.bot_token.get_secret_value()
+        admins = settings.admins
+        self.settings = settings
         # Several bots of one tower share one database (and its one writer lock).
-        self.db = db or Database(db_path)
+        self.db = db or Database(settings.db)
         self.owns_db = db is None
         self.runs_timers = runs_timers
-        self.daily_at = daily_at
+        self.daily_at = settings.daily_at
         self.bot = Bot(token, session=session)
         session.middleware(PressAnswerGuard())
         self.clock = clock or SystemClock()
         self.texts = Texts()
-        self.fmt = Formatter(self.texts, timezone)
+        self.fmt = Formatter(self.texts, settings.timezone)
         self.presenter = BotPresenter(self.texts, self.fmt)
         self.policy = policy or ClockPolicy()
         self.deadlines = DeadlineService(
@@ -136,7 +136,7 @@ class TowerBot:
             self.queries, self.db.transaction, self.texts, self.fmt, self.queries.root_code
         )
         self.replier = Replier(self.db.transaction, self.texts)
-        self.limits = limits or SenderLimits()
+        self.limits = settings.limits
         self.reach = ReachabilityService(self.db.transaction, self.presenter)
         self.joining = JoiningService(
             self.db.transaction,
@@ -149,11 +149,11 @@ class TowerBot:
             self.db.transaction,
             self.clock,
             BotIncidentPresenter(self.texts, self.fmt),
-            incident_policy,
+            IncidentPolicy(high_risk_regions=settings.high_risk_regions()),
             admins,
         )
         self.timers.add_sweep(self.incidents.fire_due)
-        self._people(people or PeopleSettings(TOWERBOT_TZ=timezone), admins)
+        self._people(settings.people, admins)
         self.sender = Sender(
             self.bot, self.db.transaction, self.db.committed, self.limits, self.reach, lane
         )

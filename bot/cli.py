@@ -176,26 +176,23 @@ def _db_path(option: str | None) -> str:
 
 
 def _run() -> int:
-    for model in (Settings, SenderLimits, PeopleSettings):
+    # The nested models first: Settings reads them as its parts, and their own
+    # models name their variables.
+    for model in (SenderLimits, PeopleSettings, Settings):
         try:
             model()
         except ValidationError as exc:
             print(explain(exc, model), file=sys.stderr)
             return 2
     settings = Settings()  # type: ignore[call-arg]
-    limits = SenderLimits()
-    people = PeopleSettings()
     logging.getLogger().setLevel(logging.INFO)
-    return asyncio.run(_serve(settings, limits, people))
+    return asyncio.run(_serve(settings))
 
 
-async def _serve(
-    settings: Settings, limits: SenderLimits, people: PeopleSettings | None = None
-) -> int:
+async def _serve(settings: Settings) -> int:
     """The primary bot (HQ, the rest of the tower, timers) and any extra bots."""
     from bot.app import TowerBot, telegram_session
     from bot.startup import check_tower, wait_for_telegram
-    from cascade.incident_service import IncidentPolicy, regions_from
     from cascade.outgoing import Lane
     from storage.lease import LeaseHeld, RunLease
 
@@ -213,33 +210,23 @@ async def _serve(
     bots: list[TowerBot] = []
     try:
         await check_tower(shared, [code for _, codes in extra for code in codes])
-        common = {
-            "admins": settings.admins,
-            "limits": limits,
-            "timezone": settings.timezone,
-            "incident_policy": IncidentPolicy(high_risk_regions=regions_from(settings.high_risk)),
-            "db": shared,
-            "daily_at": settings.daily_at,
-            "people": people,
-        }
         bots.append(
             TowerBot(
-                settings.bot_token.get_secret_value(),
-                settings.db,
+                settings,
                 telegram_session(settings.telegram_api_url),
+                db=shared,
                 lane=Lane(avoid=[code for _, codes in extra for code in codes]),
-                **common,  # type: ignore[arg-type]
             )
         )
         for token, codes in extra:
             bots.append(
                 TowerBot(
-                    token,
-                    settings.db,
+                    settings,
                     telegram_session(settings.telegram_api_url),
+                    token=token,
+                    db=shared,
                     lane=Lane(serves=codes),
                     runs_timers=False,
-                    **common,  # type: ignore[arg-type]
                 )
             )
         for bot in bots:

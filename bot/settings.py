@@ -10,13 +10,18 @@ the token's value. The variable names in those lines and in `towerbot run
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.people_settings import PeopleSettings
+from cascade.incident_service import regions_from
 
 TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,}")
 TOKEN_FORM = "digits:letters from @BotFather, e.g. 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
@@ -204,8 +209,17 @@ class Settings(StoreSettings):
             seen_codes.update(codes)
         return value
 
+    # The sender's limits (TOWERBOT_RATE and its siblings) and the people settings
+    # (TOWERBOT_LEVEL3_CAP, the score, ...), each read by its own model.
+    limits: SenderLimits = Field(default_factory=SenderLimits)
+    people: PeopleSettings = Field(default_factory=PeopleSettings)
+
     def extra_bots(self) -> list[tuple[str, list[str]]]:
         return parse_extra_bots(self.bot_tokens.get_secret_value())
+
+    def high_risk_regions(self) -> list[str]:
+        """`湖北,武汉 温州` → ["湖北", "武汉", "温州"]."""
+        return regions_from(self.high_risk)
 
 
 def parse_extra_bots(text: str) -> list[tuple[str, list[str]]]:
@@ -216,7 +230,7 @@ def parse_extra_bots(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
-SETTINGS_MODELS: tuple[type[BaseSettings], ...] = (Settings, SenderLimits)
+SETTINGS_MODELS: tuple[type[BaseSettings], ...] = (Settings, SenderLimits, PeopleSettings)
 
 
 def variable_of(model: type[BaseSettings], field: str) -> str:
@@ -252,17 +266,28 @@ def _given(detail: Any) -> str:
     return ""
 
 
+def environment_fields() -> Iterator[tuple[type[BaseSettings], str, FieldInfo]]:
+    """Every field read from an environment variable, each variable once (the
+    nested `limits` and `people` are read through their own models)."""
+    seen: set[str] = set()
+    for model in SETTINGS_MODELS:
+        for name, info in model.model_fields.items():
+            if info.alias is not None and info.alias not in seen:
+                seen.add(info.alias)
+                yield model, name, info
+
+
 def settings_help() -> str:
     """The settings with their defaults, for `towerbot run --help`."""
     lines = ["settings (environment variables):"]
-    for model in SETTINGS_MODELS:
-        for name, info in model.model_fields.items():
-            default = info.get_default(call_default_factory=True)
-            if info.is_required():
-                shown = "[required]"
-            elif isinstance(default, SecretStr) or default in ("", frozenset()):
-                shown = "[default: none]"
-            else:
-                shown = f"[default: {default}]"
-            lines.append(f"  {variable_of(model, name):<26} {info.description} {shown}")
+    for model, name, info in environment_fields():
+        default = info.get_default(call_default_factory=True)
+        if info.is_required():
+            shown = "[required]"
+        elif isinstance(default, SecretStr) or default in ("", frozenset(), None):
+            shown = "[default: none]"
+        else:
+            shown = f"[default: {default}]"
+        about = f"{info.description} " if info.description else ""
+        lines.append(f"  {variable_of(model, name):<26} {about}{shown}")
     return "\n".join(lines)

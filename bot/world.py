@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from bot.app import TowerBot, telegram_session
-from bot.settings import SenderLimits
+from bot.settings import SenderLimits, Settings
 from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy
 from cascade.tower import Tower
@@ -59,13 +61,16 @@ class SandboxWorld:
         return url
 
     def _new_bot(self) -> TowerBot:
+        settings = Settings(
+            bot_token=SecretStr(DRILL_TOKEN),
+            db=self.db_path,
+            admins=self.admins,
+            limits=self.limits or SenderLimits(),
+        )
         return TowerBot(
-            DRILL_TOKEN,
-            self.db_path,
+            settings,
             telegram_session(self.server.base_url),
             clock=self.clock,
-            admins=self.admins,
-            limits=self.limits,
             policy=self.policy,
             progress_seconds=self.progress_seconds,
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiogram.methods import SetMyCommands
+from pydantic import SecretStr
 from tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
@@ -22,18 +23,20 @@ from tgfake import (
 )
 
 from bot.app import COMMANDS, TowerBot
-from bot.settings import SenderLimits
+from bot.settings import SenderLimits, Settings
 from cascade.clock import FakeClock
 from storage.importer import import_units
 
 
 def new_app(tmp_path: Path, name: str, session: FakeSession) -> TowerBot:
     return TowerBot(
-        token=TOKEN,
-        db_path=tmp_path / f"{name}.db",
-        session=session,
+        Settings(
+            bot_token=SecretStr(TOKEN),
+            db=tmp_path / f"{name}.db",
+            limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
+        ),
+        session,
         clock=FakeClock(),
-        limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
     )
 
 

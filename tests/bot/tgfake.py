@@ -41,9 +41,10 @@ from aiogram.types import (
     Update,
     User,
 )
+from pydantic import SecretStr
 
 from bot.app import TowerBot
-from bot.settings import SenderLimits
+from bot.settings import SenderLimits, Settings
 from cascade.clock import FakeClock
 from cascade.tower import Unit
 from cascade.towerfile import load_path
@@ -385,12 +386,14 @@ async def make_harness(
     session = FakeSession()
     clock = FakeClock()
     app = TowerBot(
-        token=TOKEN,
-        db_path=db_path,
-        session=session,
+        Settings(
+            bot_token=SecretStr(TOKEN),
+            db=Path(db_path),
+            admins=admins,
+            limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
+        ),
+        session,
         clock=clock,
-        admins=admins,
-        limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
     )
     await app.open()
     app.sender.monotonic = StepClock()

@@ -20,7 +20,7 @@ from bot.app import COMMANDS
 from bot.cli import build_parser
 from bot.i18n import Texts
 from bot.routers import all_routers
-from bot.settings import SETTINGS_MODELS, variable_of
+from bot.settings import environment_fields, variable_of
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -74,11 +74,10 @@ def test_every_terminal_command_and_setting_is_documented() -> None:
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name in sub.choices:
         assert f"towerbot {name}" in DOCS["commands.md"], name
-    for model in SETTINGS_MODELS:
-        for field in model.model_fields:
-            variable = variable_of(model, field)
-            assert f"`{variable}`" in README, variable
-            assert f"`{variable}`" in DOCS["commands.md"], variable
+    for model, field, _ in environment_fields():
+        variable = variable_of(model, field)
+        assert f"`{variable}`" in README, variable
+        assert f"`{variable}`" in DOCS["commands.md"], variable
 
 
 def test_nothing_links_outside_the_repository() -> None:

@@ -21,13 +21,13 @@ from aiohttp import web
 
 from bot.app import telegram_session
 from bot.cli import build_parser, main
-from bot.settings import SETTINGS_MODELS, Settings, variable_of
+from bot.settings import Settings, environment_fields, variable_of
 from bot.startup import NO_TOWER, StartRefused, wait_for_telegram
 from fixtures import fixture_path
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabc"
 OTHER = "654321:ABCDEFGHIJKLMNOPQRSTUVWXYZabc"
-ALIASES = [variable_of(m, f) for m in SETTINGS_MODELS for f in m.model_fields]
+ALIASES = [variable_of(m, f) for m, f, _ in environment_fields()]
 
 
 @pytest.fixture(autouse=True)
@@ -276,3 +276,27 @@ def test_sqlite_error_names_are_what_the_translation_expects(tmp_path: Path) -> 
     with pytest.raises(sqlite3.DatabaseError) as caught:
         sqlite3.connect(bad).execute("PRAGMA user_version").fetchall()
     assert caught.value.sqlite_errorname == "SQLITE_NOTADB"
+
+
+def test_the_environment_is_read_in_one_place() -> None:
+    # Settings is the one configuration source: no module of the bot re-reads a
+    # variable behind its back (bot/daily.py and bot/cli.py used to).
+    root = Path(__file__).resolve().parents[2] / "bot"
+    readers = [
+        path.name
+        for path in root.rglob("*.py")
+        if "os.environ" in path.read_text(encoding="utf-8")
+        or "getenv" in path.read_text(encoding="utf-8")
+    ]
+    assert readers == []
+
+
+def test_the_bot_takes_its_settings_whole() -> None:
+    import inspect
+
+    from bot.app import TowerBot
+
+    parameters = inspect.signature(TowerBot).parameters
+    assert list(parameters)[:2] == ["settings", "session"]
+    for loose in ("admins", "limits", "timezone", "incident_policy", "daily_at", "db_path"):
+        assert loose not in parameters

@@ -28,10 +28,9 @@ async def test_extra_bot_serves_its_subtrees(tmp_path: Path) -> None:
         served = [u.code for u in tower.walk() if u.level == 2][6:]
         world.bot.sender.lane = Lane(avoid=served)
         second = TowerBot(
-            SECOND_TOKEN,
-            world.db_path,
+            world.bot.settings,
             telegram_session(world.server.base_url),
-            limits=FAST,
+            token=SECOND_TOKEN,
             db=world.bot.db,
             lane=Lane(serves=served),
             runs_timers=False,

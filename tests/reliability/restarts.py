@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from tgfake import TOKEN, FakeSession, Harness, StepClock
 
 from bot.app import TowerBot
-from bot.settings import SenderLimits
+from bot.settings import SenderLimits, Settings
 
 
 async def restart(h: Harness) -> Harness:
@@ -20,12 +21,14 @@ async def restart(h: Harness) -> Harness:
     await h.app.stop()
     session = FakeSession()
     app = TowerBot(
-        token=TOKEN,
-        db_path=db_path,
-        session=session,
+        Settings(
+            bot_token=SecretStr(TOKEN),
+            db=Path(db_path),
+            admins=h.app.orders.admins,
+            limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
+        ),
+        session,
         clock=h.clock,
-        admins=h.app.orders.admins,
-        limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
     )
     await app.open()
     app.sender.monotonic = StepClock()
