@@ -34,20 +34,10 @@ CSV_COLUMNS = (
     "chat_id",
 )
 CSV_OPTIONAL = ("members", "locale")
-UNIT_KEYS = (
-    "code",
-    "name",
-    "level",
-    "kind",
-    "chat_id",
-    "commander",
-    "deputies",
-    "members",
-    "locale",
-    "tags",
-    "units",
-)
-PERSON_KEYS = ("name", "telegram_id", "roles")
+# The keys a file may use are the models' own fields: a field added to the model
+# is accepted by the files at once, a misspelled key never.
+UNIT_KEYS = (*(name for name in Unit.model_fields if name != "parent"), "units")
+PERSON_KEYS = tuple(Person.model_fields)
 UNIT_KINDS = (
     "unit",
     "hq",

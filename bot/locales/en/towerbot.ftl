@@ -114,6 +114,7 @@ help =
     /returnee TEXT — report returnees (e.g. /returnee 租客老李带5位家人从湖南回来，途经武汉)
     /incidents [open|today] — reports; /colour CODE red|yellow|green REASON — set a unit's colour; /map — colour map; /daily [DAYS] — daily tallies
     /whoami — my units and chain of command
+    /card NAME — one person, one card; /member add|roles|phone|remove|list|log — members and roles; /score NAME ±N REASON — landlord score; /rank — landlord ranking
 
 form-ask-text = 📝 <b>Reply to this message</b> with the order's text.
 form-ask-kind = Which kind of order?

@@ -114,6 +114,7 @@ help =
     /returnee 内容 — 上报返回人员（如：/returnee 租客老李带5位家人从湖南回来，途经武汉）
     /incidents [open|today] — 上报列表；/colour 代码 red|yellow|green 原因 — 设置单元颜色；/map — 颜色图；/daily [天数] — 每日统计
     /whoami — 我的单元和指挥链
+    /card 姓名 — 一人一卡；/member add|roles|phone|remove|list|log — 成员与角色；/score 姓名 ±分 原因 — 房东积分；/rank — 房东积分排名
 
 form-ask-text = 📝 请<b>回复本消息</b>写下指令内容。
 form-ask-kind = 指令类型？
