@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from bot.people_settings import PeopleSettings
 from bot.settings import SenderLimits, Settings, StoreSettings, explain, settings_help
-from bot.startup import StartRefused
 from bot.towerfile_words import describe, heading
 from cascade.invariants import TowerInvalid
 from cascade.towerfile import load_path
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `towerbot tree | head`
         return 0
-    except (DatabaseUnavailable, StartRefused) as exc:
+    except DatabaseUnavailable as exc:
         line = str(exc)
         print(line if line.startswith("towerbot:") else f"towerbot: {line}", file=sys.stderr)
         return 2
@@ -192,7 +191,7 @@ def _run() -> int:
 async def _serve(settings: Settings) -> int:
     """The primary bot (HQ, the rest of the tower, timers) and any extra bots."""
     from bot.app import TowerBot, telegram_session
-    from bot.startup import check_tower, wait_for_telegram
+    from bot.startup import StartRefused, check_tower, wait_for_telegram
     from cascade.outgoing import Lane
     from storage.lease import LeaseHeld, RunLease
 
@@ -232,6 +231,9 @@ async def _serve(settings: Settings) -> int:
         for bot in bots:
             await wait_for_telegram(bot.bot, settings.telegram_api_url)
         await asyncio.gather(keeper, *(bot.run_forever() for bot in bots))
+    except StartRefused as refused:
+        print(refused, file=sys.stderr)
+        return 2
     finally:
         keeper.cancel()
         for bot in bots:
