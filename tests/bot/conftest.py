@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tgfake import DEFAULT_ORDER, Harness, make_harness
+
+from tests.support.tgfake import DEFAULT_ORDER, Harness, make_harness
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ cancel report names who cancelled.
 from __future__ import annotations
 
 import pytest
-from tgfake import (
+
+from sandbox.entities import parse_html
+from tests.support.tgfake import (
     HQ_ADMIN,
     HQ_CHAT,
     HQ_COMMANDER,
@@ -20,8 +22,6 @@ from tgfake import (
     TS0101_COMMANDER,
     Harness,
 )
-
-from sandbox.entities import parse_html
 
 
 async def say(h: Harness, chat_id: int, user_id: int, text: str) -> str:

@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 from aiogram.methods import SetMyCommands
 from pydantic import SecretStr
-from tgfake import (
+
+from bot.app import COMMANDS, TowerBot
+from bot.settings import SenderLimits, Settings
+from cascade.clock import FakeClock
+from storage.importer import import_units
+from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
     TOKEN,
@@ -21,11 +26,6 @@ from tgfake import (
     make_harness,
     tower_units,
 )
-
-from bot.app import COMMANDS, TowerBot
-from bot.settings import SenderLimits, Settings
-from cascade.clock import FakeClock
-from storage.importer import import_units
 
 
 def new_app(tmp_path: Path, name: str, session: FakeSession) -> TowerBot:

@@ -18,7 +18,14 @@ import pytest
 from aiogram.methods import SendDocument, SendPhoto
 from aiogram.types import BufferedInputFile, Message
 from PIL import Image
-from tgfake import (
+
+from bot import charts
+from bot.i18n import Texts
+from bot.routers.exports import parse_days, pick_labels
+from cascade.export import COLUMNS
+from cascade.orders import Order, OrderKind, TargetState
+from cascade.stats import Completion, completion
+from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
     TS01_CHAT,
@@ -31,13 +38,6 @@ from tgfake import (
     Harness,
     tower_units,
 )
-
-from bot import charts
-from bot.i18n import Texts
-from bot.routers.exports import parse_days, pick_labels
-from cascade.export import COLUMNS
-from cascade.orders import Order, OrderKind, TargetState
-from cascade.stats import Completion, completion
 
 TASHAN = list(tower_units("tashan"))
 TS01_CHILDREN = [u for u in TASHAN if u.parent == "ts-01"]

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from fluent.syntax import FluentParser, ast
-from tgfake import TS0101_CHAT, TS0101_COMMANDER, Harness
 
 from bot.formatting import Formatter
 from bot.html import Markup, esc, join, mention, plain
@@ -31,6 +30,7 @@ from cascade.ports import UnitRef
 from cascade.report import ReportFlavour
 from cascade.returnee import ReturneeReport
 from sandbox.entities import parse_html
+from tests.support.tgfake import TS0101_CHAT, TS0101_COMMANDER, Harness
 
 HOSTILE = '<b>&"'
 TEXTS = Texts()

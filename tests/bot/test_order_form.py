@@ -10,9 +10,16 @@ the real dispatcher (its FSM included) and check that nothing is decided before
 from __future__ import annotations
 
 from aiogram.types import ForceReply, InlineKeyboardMarkup, Message
-from tgfake import HQ_CHAT, HQ_COMMANDER, HQ_MEMBER, TS01_CHAT, TS01_COMMANDER, Harness
 
 from bot.callbacks import AckCallback, FormCallback
+from tests.support.tgfake import (
+    HQ_CHAT,
+    HQ_COMMANDER,
+    HQ_MEMBER,
+    TS01_CHAT,
+    TS01_COMMANDER,
+    Harness,
+)
 
 
 def buttons(message: Message) -> dict[str, str]:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import pytest
 from aiogram.types import Message
-from tgfake import (
+
+from bot.callbacks import AckCallback
+from cascade.tower import Unit
+from tests.support.tgfake import (
     HQ_ADMIN,
     HQ_CHAT,
     HQ_COMMANDER,
@@ -26,9 +29,6 @@ from tgfake import (
     Harness,
     tower_units,
 )
-
-from bot.callbacks import AckCallback
-from cascade.tower import Unit
 
 TASHAN = list(tower_units("tashan"))
 BELOW_HQ = [u for u in TASHAN if u.parent is not None]
@@ -312,7 +312,7 @@ async def test_bad_input_gets_one_line(
 
 @pytest.mark.parametrize("text", ["/status", "/order 15m count t", "/pending", "/cancel"])
 async def test_command_in_an_unbound_chat_gets_one_line(harness: Harness, text: str) -> None:
-    from tgfake import UNBOUND_CHAT
+    from tests.support.tgfake import UNBOUND_CHAT
 
     await harness.send(UNBOUND_CHAT, HQ_COMMANDER, text)
     await harness.drain()

@@ -8,10 +8,10 @@ sentence and parsed again. Each answer is now read as the field it answers.
 from __future__ import annotations
 
 from aiogram.types import Chat, Message, Update
-from tgfake import TS0101_CHAT, TS0101_MEMBER, Harness
 
 from bot.callbacks import ReturneeFormCallback
 from cascade.returnee_form import is_skip, report_from_answers
+from tests.support.tgfake import TS0101_CHAT, TS0101_MEMBER, Harness
 
 
 async def private(h: Harness, user_id: int, text: str) -> None:

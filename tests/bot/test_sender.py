@@ -21,11 +21,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.methods import TelegramMethod
-from tgfake import TS01_CHAT, TS0101_CHAT, TS0102_CHAT, Harness
 
 from bot.sender import Sender
 from bot.settings import SenderLimits
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
+from tests.support.tgfake import TS01_CHAT, TS0101_CHAT, TS0102_CHAT, Harness
 
 
 class ManualTime:

@@ -12,7 +12,12 @@ import re
 from pathlib import Path
 
 import pytest
-from tgfake import (
+
+from bot.app import COMMANDS
+from bot.i18n import SUPPORTED, Texts
+from cascade.orders import OrderKind, OrderStatus
+from cascade.tower import Position
+from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
     TS01_CHAT,
@@ -24,11 +29,6 @@ from tgfake import (
     Harness,
     make_harness,
 )
-
-from bot.app import COMMANDS
-from bot.i18n import SUPPORTED, Texts
-from cascade.orders import OrderKind, OrderStatus
-from cascade.tower import Position
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tgfake import HQ_CHAT, HQ_COMMANDER, TS0101_CHAT, Harness
 
 from bot.formatting import Formatter
 from bot.i18n import Texts
+from tests.support.tgfake import HQ_CHAT, HQ_COMMANDER, TS0101_CHAT, Harness
 
 FMT = Formatter(Texts())
 

@@ -105,3 +105,10 @@ def test_quick_start_is_exactly_two_commands_and_ci_runs_the_test_one() -> None:
         "mypy cascade storage bot sandbox fixtures",
     ):
         assert check in ci
+
+
+def test_test_folders_borrow_nothing_through_sys_path() -> None:
+    # Shared fakes live in tests/support (imported as tests.support.*); a conftest
+    # that edits sys.path to reach another folder's helpers would hide that.
+    for conftest in (ROOT / "tests").rglob("conftest.py"):
+        assert "sys.path" not in conftest.read_text(encoding="utf-8"), conftest

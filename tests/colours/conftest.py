@@ -1,22 +1,19 @@
 """Fixtures for the colour, map, tally and incident-list tests.
 
 The handler tests drive the real dispatcher with the fake Telegram session of
-`tests/bot/tgfake.py` (imported from there, not copied) on the Tashan tower;
+`tests/support/tgfake.py` (imported from there, not copied) on the Tashan tower;
 incidents are written straight through the repository with the stages a test
 needs, so these tests do not depend on the reporting loop's handlers.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))
-
-from tgfake import Harness, make_harness
+from tests.support.tgfake import Harness, make_harness
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 import pytest
 from colour_builders import incident, ref
 from PIL import Image
-from tgfake import tower_units
 
 from bot import charts, maps
 from bot.daily import pick_chart_labels, render_chart
@@ -22,6 +21,7 @@ from cascade.incidents import Colour
 from cascade.ports import UnitRef
 from cascade.queries import ColouredTree
 from cascade.tallies import tally
+from tests.support.tgfake import tower_units
 
 T0 = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)
 

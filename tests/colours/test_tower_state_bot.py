@@ -19,7 +19,12 @@ from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
 from colour_builders import PERSONAL, incident
 from PIL import Image
-from tgfake import (
+
+from bot.daily import DEFAULT_AT, install_daily
+from bot.maps import FILL
+from cascade.incidents import Colour, Disposition, Incident, Stage
+from cascade.masking import personal_values
+from tests.support.tgfake import (
     HQ_ADMIN,
     HQ_CHAT,
     HQ_COMMANDER,
@@ -31,11 +36,6 @@ from tgfake import (
     TS0102_CHAT,
     Harness,
 )
-
-from bot.daily import DEFAULT_AT, install_daily
-from bot.maps import FILL
-from cascade.incidents import Colour, Disposition, Incident, Stage
-from cascade.masking import personal_values
 
 TS02_CHAT = -1002000000025  # 塔下洲村
 TS0201_CHAT = -1002000000026

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 
 from aiogram.types import Chat, Message, MessageEntity, Update
-from tgfake import Harness
+
+from tests.support.tgfake import Harness
 
 _ids = itertools.count(900_000)
 

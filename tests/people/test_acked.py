@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tgfake import (
+
+from tests.support.tgfake import (
     DEFAULT_ORDER,
     TS01_CHAT,
     TS01_COMMANDER,

@@ -12,9 +12,9 @@ from people_ids import (
     TEAM1_PATROLLER,
     TENANT,
 )
-from tgfake import Harness
 
 from cascade.incidents import Disposition
+from tests.support.tgfake import Harness
 
 FULL, MASKED = "13900020014", "139****0014"
 

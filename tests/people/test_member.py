@@ -14,7 +14,8 @@ from people_ids import (
     TEAM2_COMMANDER,
     TENANT,
 )
-from tgfake import Harness
+
+from tests.support.tgfake import Harness
 
 
 def buttons(message: Message) -> dict[str, str]:

@@ -19,9 +19,9 @@ from people_ids import (
     TEAM2_CHAT,
     TEAM2_COMMANDER,
 )
-from tgfake import Harness
 
 from cascade.incidents import Incident
+from tests.support.tgfake import Harness
 
 
 async def score_of(h: Harness, code: str) -> int:

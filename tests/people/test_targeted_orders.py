@@ -14,7 +14,8 @@ from people_ids import (
     TEAM2_CHAT,
     TEAM3_CHAT,
 )
-from tgfake import Harness
+
+from tests.support.tgfake import Harness
 
 
 def copies_to(h: Harness) -> set[int]:

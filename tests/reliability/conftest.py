@@ -1,20 +1,17 @@
 """Fixtures for the reliability tests ("proven reliable", issue 13).
 
 Handler-level tests drive the real dispatcher with the fake Telegram session
-of `tests/bot/tgfake.py` (imported from there, not copied).
+of `tests/support/tgfake.py` (imported from there, not copied).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))
-
-from tgfake import DEFAULT_ORDER, Harness, make_harness
+from tests.support.tgfake import DEFAULT_ORDER, Harness, make_harness
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from typing import Any
 
 from aiogram.methods import EditMessageText, SendDocument, SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile, Chat, Update
-from tgfake import Harness
+
+from tests.support.tgfake import Harness
 
 
 def group_texts(h: Harness) -> list[str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import SecretStr
-from tgfake import TOKEN, FakeSession, Harness, StepClock
 
 from bot.app import TowerBot
 from bot.settings import SenderLimits, Settings
+from tests.support.tgfake import TOKEN, FakeSession, Harness, StepClock
 
 
 async def restart(h: Harness) -> Harness:

@@ -7,7 +7,8 @@ reply says it was corrected; the bot asks Telegram for edited messages.
 from __future__ import annotations
 
 from aiogram.types import Message, Update
-from tgfake import TS0101_CHAT, TS0101_COMMANDER, Harness
+
+from tests.support.tgfake import TS0101_CHAT, TS0101_COMMANDER, Harness
 
 
 def _edited(original: Message, text: str) -> Message:

@@ -7,7 +7,7 @@ left alone times out, and an answer to its stale prompt is told so.
 
 from __future__ import annotations
 
-from tgfake import TS01_CHAT, TS01_COMMANDER, TS0101_CHAT, TS0101_COMMANDER, Harness
+from tests.support.tgfake import TS01_CHAT, TS01_COMMANDER, TS0101_CHAT, TS0101_COMMANDER, Harness
 
 
 async def test_order_alone_in_a_bottom_unit_says_nothing_is_below(issued: Harness) -> None:

@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 from aiogram.types import Update
 from restarts import restart
-from tgfake import (
+
+from cascade.deadlines import Timer
+from cascade.orders import OrderKind
+from storage import processed
+from storage.timer_repo import SqliteTimerRepository
+from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
     TS0101_CHAT,
@@ -22,11 +27,6 @@ from tgfake import (
     Harness,
     make_harness,
 )
-
-from cascade.deadlines import Timer
-from cascade.orders import OrderKind
-from storage import processed
-from storage.timer_repo import SqliteTimerRepository
 
 
 class Killed(BaseException):

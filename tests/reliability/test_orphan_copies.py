@@ -8,9 +8,9 @@ from the copy's "收到" button or, failing that, from its first line.
 from __future__ import annotations
 
 from aiogram.types import Message
-from tgfake import TS0101_CHAT, TS0101_COMMANDER, TS0102_CHAT, Harness
 
 from bot.html import plain
+from tests.support.tgfake import TS0101_CHAT, TS0101_COMMANDER, TS0102_CHAT, Harness
 
 
 def _orphan(copy: Message, keep_markup: bool = True) -> Message:

@@ -15,7 +15,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.types import CallbackQuery, Chat, InaccessibleMessage, Update
-from tgfake import TS01_CHAT, TS01_COMMANDER, TS0101_CHAT, TS0101_COMMANDER, Harness
+
+from tests.support.tgfake import TS01_CHAT, TS01_COMMANDER, TS0101_CHAT, TS0101_COMMANDER, Harness
 
 
 def _crashes(caplog: pytest.LogCaptureFixture) -> list[str]:

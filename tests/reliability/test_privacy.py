@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 from privacy_tools import group_texts, private, private_texts
-from tgfake import (
+
+from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
     HQ_MEMBER,

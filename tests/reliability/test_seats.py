@@ -13,7 +13,9 @@ import io
 
 from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile, Chat, Message, Update
-from tgfake import (
+
+from cascade.invites import InviteSigner
+from tests.support.tgfake import (
     HQ_ADMIN,
     HQ_CHAT,
     HQ_COMMANDER,
@@ -25,8 +27,6 @@ from tgfake import (
     TS0101_MEMBER,
     Harness,
 )
-
-from cascade.invites import InviteSigner
 
 NEW_GROUP, ANOTHER_GROUP = -1003000000001, -1003000000002
 STRANGER = 6999999999

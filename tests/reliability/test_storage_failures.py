@@ -12,7 +12,8 @@ import logging
 
 import pytest
 from aiogram.methods import SendMessage
-from tgfake import HQ_CHAT, HQ_COMMANDER, TS0101_CHAT, TS0101_COMMANDER, Harness
+
+from tests.support.tgfake import HQ_CHAT, HQ_COMMANDER, TS0101_CHAT, TS0101_COMMANDER, Harness
 
 
 async def _orders(h: Harness) -> int:

@@ -1,0 +1,6 @@
+"""Test doubles shared by several test folders, imported as `tests.support.<module>`.
+
+`tgfake`: a fake Telegram session and the `Harness` that drives a real `TowerBot`
+through it. One home for shared fakes means no conftest has to put another
+folder on `sys.path` to borrow them.
+"""
