@@ -87,17 +87,19 @@ UNFINISHED = ("pending", "sending")  # outbox statuses the sender still has to a
 
 
 @contextlib.asynccontextmanager
-async def sandbox(in_process: bool) -> AsyncIterator[str]:
+async def sandbox(in_process: bool, server: str = "sandbox") -> AsyncIterator[str]:
     """A fresh sandbox on 127.0.0.1 (`python -m sandbox --port 0` in a child
-    process, or in this one); yields its base URL and stops it afterwards."""
+    process, or in this one) or, with `server="null"`, the limitless stand-in
+    `python -m benchmarks.null_botapi`; yields its base URL and stops it afterwards."""
     if in_process:
-        async with SandboxServer(HOST, 0, SandboxState()) as server:
-            yield server.base_url
+        async with SandboxServer(HOST, 0, SandboxState()) as running:
+            yield running.base_url
         return
+    module = "sandbox" if server == "sandbox" else "benchmarks.null_botapi"
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "sandbox",
+        module,
         "--host",
         HOST,
         "--port",
@@ -133,14 +135,18 @@ async def control(
 
 
 async def prepare(
-    http: aiohttp.ClientSession, base_url: str, chat_ids: list[int], limits: SandboxLimits
+    http: aiohttp.ClientSession,
+    base_url: str,
+    chat_ids: list[int],
+    limits: SandboxLimits,
+    limited: bool = True,
 ) -> None:
     await control(http, base_url, "POST", "bots", {"token": TOKEN})
     chats = [
         {"id": c, "title": f"楼栋 {i + 1}", "type": "supergroup"} for i, c in enumerate(chat_ids)
     ]
     await control(http, base_url, "POST", "chats/bulk", {"chats": chats})
-    await control(http, base_url, "POST", "limits", {"enabled": True, **limits.to_dict()})
+    await control(http, base_url, "POST", "limits", {"enabled": limited, **limits.to_dict()})
     await control(http, base_url, "DELETE", "stats")
 
 
@@ -302,13 +308,22 @@ def make_sender(bot: Bot, db: Database, limits: SenderLimits, paged: bool = Fals
     return factory(bot, db.transaction, db.committed, limits)  # type: ignore[no-any-return]
 
 
-def sender_limits(limits: SandboxLimits, rate_margin: float = 1.0) -> SenderLimits:
-    """The sandbox's limits as the sender's settings (overall rate times `rate_margin`)."""
-    return SenderLimits(
+def sender_limits(
+    limits: SandboxLimits, rate_margin: float = 1.0, paid: bool = False
+) -> SenderLimits:
+    """The sandbox's limits as the sender's settings (overall rate times `rate_margin`;
+    with `paid`, the paid-broadcast rate, set after validation as the drill does)."""
+    settings = SenderLimits(
         per_second=limits.per_second * rate_margin,
         chat_interval=1.0 / limits.chat_per_second,
         group_per_minute=limits.group_per_minute,
+        paid_broadcast=paid,
     )
+    if paid:
+        settings = settings.model_copy(
+            update={"paid_per_second": limits.paid_per_second * rate_margin}
+        )
+    return settings
 
 
 async def run_towerbot(
@@ -319,8 +334,11 @@ async def run_towerbot(
     profile: bool,
     rate_margin: float = 1.0,
     paged: bool = False,
+    paid: bool = False,
 ) -> tuple[Outcome, str]:
-    outcome = Outcome("towerbot Sender", len(chat_ids), 0.0, len(chat_ids) / limits.per_second)
+    rate = limits.paid_per_second if paid else limits.per_second
+    name = "towerbot Sender" + (" (paid broadcast)" if paid else "")
+    outcome = Outcome(name, len(chat_ids), 0.0, len(chat_ids) / rate)
     details = ""
     with tempfile.TemporaryDirectory(prefix="towerbot-bench-") as tmp:
         db = await Database(Path(tmp) / "bench.db").open()
@@ -338,7 +356,7 @@ async def run_towerbot(
                         )
                     )
             poll = db.transaction  # not timed by the breakdown
-            sender = make_sender(bot, db, sender_limits(limits, rate_margin), paged)
+            sender = make_sender(bot, db, sender_limits(limits, rate_margin, paid), paged)
             breakdown = Breakdown()
             profiler = cProfile.Profile() if profile else None
             if profile:
@@ -459,9 +477,11 @@ async def measure(
     chat_ids: list[int],
     limits: SandboxLimits,
     in_process: bool,
+    limited: bool = True,
+    server: str = "sandbox",
 ) -> tuple[Outcome, str]:
-    async with sandbox(in_process) as base_url, aiohttp.ClientSession() as http:
-        await prepare(http, base_url, chat_ids, limits)
+    async with sandbox(in_process, server) as base_url, aiohttp.ClientSession() as http:
+        await prepare(http, base_url, chat_ids, limits, limited)
         print(f"running {name} against {base_url} ...", flush=True)
         outcome, details = await run(base_url, chat_ids)
         await collect(http, base_url, outcome, chat_ids)
@@ -516,6 +536,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--profile", action="store_true", help="profile the towerbot run and break its time down"
+    )
+    parser.add_argument(
+        "--paid", action="store_true", help="the sender in paid-broadcast mode (1,000/s x scale)"
+    )
+    parser.add_argument(
+        "--no-limits", action="store_true", help="the server enforces no limit (the sender does)"
+    )
+    parser.add_argument(
+        "--server",
+        choices=["sandbox", "null"],
+        default="sandbox",
+        help="null: a Bot API stand-in that only answers (benchmarks/null_botapi.py), "
+        "for the sender's own ceiling; implies --no-limits",
     )
     tweaks = parser.add_argument_group(
         "what-ifs for the towerbot sender (applied in this process only; see RESULTS.md)"
@@ -647,7 +680,9 @@ async def main_async(args: argparse.Namespace) -> list[Outcome]:
     chat_ids = [FIRST_CHAT_ID - i for i in range(args.groups)]
     print(
         f"fan-out of {args.groups} messages; limits x{args.scale:g}: {limits.to_dict()}; "
-        f"sandbox {'in this process' if args.inline_sandbox else 'in its own process'}; "
+        f"{args.server} {'in this process' if args.inline_sandbox else 'in its own process'}"
+        f"{', no server limits' if args.no_limits or args.server == 'null' else ''}; "
+        f"{'paid broadcast; ' if args.paid else ''}"
         f"{''.join(w + '; ' for w in what_ifs)}"
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{multiprocessing.cpu_count()} cores, {datetime.now():%Y-%m-%d %H:%M}",
@@ -659,7 +694,14 @@ async def main_async(args: argparse.Namespace) -> list[Outcome]:
 
     async def towerbot(base_url: str, chats: list[int]) -> tuple[Outcome, str]:
         return await run_towerbot(
-            base_url, chats, limits, args.timeout, args.profile, args.rate_margin, args.paged
+            base_url,
+            chats,
+            limits,
+            args.timeout,
+            args.profile,
+            args.rate_margin,
+            args.paged,
+            args.paid,
         )
 
     async def naive(base_url: str, chats: list[int]) -> tuple[Outcome, str]:
@@ -670,7 +712,15 @@ async def main_async(args: argparse.Namespace) -> list[Outcome]:
         for name, run in contenders:
             if args.only not in (None, name):
                 continue
-            outcome, text = await measure(name, run, chat_ids, limits, args.inline_sandbox)
+            outcome, text = await measure(
+                name,
+                run,
+                chat_ids,
+                limits,
+                args.inline_sandbox,
+                limited=not (args.no_limits or args.server == "null"),
+                server=args.server,
+            )
             if name == "towerbot" and what_ifs:
                 outcome.name += " + " + ", ".join(what_ifs)
             outcomes.append(outcome)

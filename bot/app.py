@@ -20,6 +20,7 @@ from bot import errors, once
 from bot.access import QueryAccess
 from bot.context import ContextMiddleware
 from bot.daily import DailyReport, install_daily
+from bot.dispatch import UpdatePoller
 from bot.formatting import Formatter
 from bot.forms import ExpiringMemoryStorage
 from bot.i18n import Texts
@@ -158,6 +159,7 @@ class TowerBot:
             self.bot, self.db.transaction, self.db.committed, self.limits, self.reach, lane
         )
         self.dispatcher = self._dispatcher()
+        self.poller = UpdatePoller(self.bot, self.dispatcher, timeout=10)
         self._tasks: list[asyncio.Task[None]] = []
 
     def _people(self, settings: PeopleSettings, admins: frozenset[int]) -> None:
@@ -230,33 +232,19 @@ class TowerBot:
         install_daily(self.timers, self.daily, self.daily_at)
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
         if polling:
-            self._tasks.append(
-                asyncio.create_task(
-                    self.dispatcher.start_polling(
-                        self.bot,
-                        handle_signals=False,
-                        close_bot_session=False,
-                        polling_timeout=10,
-                        # One update at a time: a quick correction must never overtake
-                        # the value it corrects.
-                        handle_as_tasks=False,
-                        # Ask for every update type a handler uses (edited_message too).
-                        allowed_updates=self.dispatcher.resolve_used_update_types(),
-                    ),
-                    name="polling",
-                )
-            )
+            # Chats side by side, each chat's updates in order: a slow /order never holds
+            # the city's presses, and a correction never overtakes the value it corrects.
+            self._tasks.append(asyncio.create_task(self.poller.run(), name="polling"))
 
     async def stop(self) -> None:
         self.timers.stop()
-        with contextlib.suppress(RuntimeError):  # raised when polling never started
-            await self.dispatcher.stop_polling()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.poller.stop()
         await self.bot.session.close()
         if self.owns_db:
             await self.db.close()

@@ -6,6 +6,10 @@ batches) and a sliding one-second window, as Telegram counts, stays the cap —
 bursts let through by a token bucket drew 429s. Then a minimum spacing per chat
 and a per-minute cap per group (sends and edits alike). The sender asks
 `wait_for` how long a chat must still wait and `record`s each send as it makes it.
+
+A group's per-minute budget is shared by answers to people and by the live
+progress board's edits; a board (a `background` send) may use only part of it,
+so replies always find room and boards slow down when a group is busy.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from collections import deque
 from bot.settings import SenderLimits
 
 CATCH_UP = 0.02  # seconds of sending the pacing may make up at once
+# The share of a group's per-minute budget kept free of board edits for replies.
+REPLY_RESERVE = 0.25
 
 
 class RateLimiter:
@@ -28,20 +34,34 @@ class RateLimiter:
         self._hold_all_until = 0.0
         self._next_chat: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
+        self._held: dict[int, float] = {}
+        self._departed: deque[float] = deque()
 
-    def wait_for(self, chat_id: int, now: float) -> float:
-        """Seconds until a message to `chat_id` may go (0 when it may go now)."""
-        wait = max(self._hold_all_until, self._next_global, self._next_chat.get(chat_id, 0.0)) - now
+    def overall_wait(self, now: float) -> float:
+        """Seconds until the bot may send anything at all (0 when it may now)."""
+        wait = max(self._hold_all_until, self._next_global) - now
         while self._recent and self._recent[0] <= now - 1.0:
             self._recent.popleft()
         if len(self._recent) >= self.per_window:
             wait = max(wait, self._recent[0] + 1.0 - now)
+        return max(0.0, wait)
+
+    def wait_for(self, chat_id: int, now: float, background: bool = False) -> float:
+        """Seconds until a message to `chat_id` may go (0 when it may go now).
+
+        A `background` message (a board edit) leaves a share of a group's
+        per-minute budget to the replies to people.
+        """
+        wait = max(self.overall_wait(now), self._next_chat.get(chat_id, 0.0) - now)
         window = self._group_sends.get(chat_id)
         if chat_id < 0 and window is not None:
             while window and window[0] <= now - 60.0:
                 window.popleft()
-            if len(window) >= self.limits.group_per_minute:
-                wait = max(wait, window[0] + 60.0 - now)
+            cap = self.limits.group_per_minute
+            if background and cap > 1:
+                cap = max(1, cap - max(1, math.ceil(cap * REPLY_RESERVE)))
+            if len(window) >= cap:
+                wait = max(wait, window[len(window) - cap] + 60.0 - now)
         return max(0.0, wait)
 
     def record(self, chat_id: int, now: float) -> None:
@@ -51,7 +71,26 @@ class RateLimiter:
         if chat_id < 0:
             self._group_sends.setdefault(chat_id, deque()).append(now)
 
+    def departure_wait(self, now: float) -> float:
+        """Seconds until one more request may actually leave, counting departures
+        (not slots) over the last second: a task that woke late must not make a
+        burst with the ones that woke on time."""
+        departed = self._departed
+        while departed and departed[0] <= now - 1.0:
+            departed.popleft()
+        if len(departed) < self.per_window:
+            return 0.0
+        return departed[len(departed) - self.per_window] + 1.0 - now
+
+    def departed(self, now: float) -> None:
+        self._departed.append(now)
+
+    def held(self, chat_id: int, now: float) -> float:
+        """Seconds a 429 (or a back-off) still holds this chat or the whole bot."""
+        return max(0.0, self._hold_all_until - now, self._held.get(chat_id, 0.0) - now)
+
     def hold_chat(self, chat_id: int, until: float) -> None:
+        self._held[chat_id] = max(self._held.get(chat_id, 0.0), until)
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), until)
 
     def hold_all(self, until: float) -> None:

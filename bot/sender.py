@@ -1,7 +1,9 @@
 """The one sender: drains the outbox into Telegram within Telegram's limits.
 
 It is the only code that calls send methods. Rows go in priority order, each
-chat's rows in their own order; a 429 holds the chat for `retry_after` and the
+chat's rows in their own order (one request per chat in flight), several chats'
+requests in flight at once, each started at its paced slot; `sending` is written
+per batch before requests leave and `sent` per batch as they come back; a 429 holds the chat for `retry_after` and the
 row waits (never dropped); a group upgraded to a supergroup is re-keyed and the
 row resent; network and server errors back off; a request Telegram will never
 accept is marked failed with its reason and logged.
@@ -10,7 +12,10 @@ accept is marked failed with its reason and logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
+import math
 import random
 import time
 from collections import deque
@@ -41,7 +46,7 @@ from pydantic import BaseModel
 
 from bot.ratelimit import RateLimiter
 from bot.settings import SenderLimits
-from cascade.outgoing import Lane, OutboxRow, OutgoingMessage
+from cascade.outgoing import Lane, OutboxRow, OutgoingMessage, Priority
 from cascade.ports import UnitOfWorkFactory
 from cascade.reachability import ReachabilityService
 
@@ -49,6 +54,13 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 120.0
 IDLE_WAIT = 5.0
 PAGE_SECONDS = 1.0
+REREAD_SECONDS = 0.05  # a commit makes the page be read again, at most this often
+FLUSH_SECONDS = 0.05  # how often rows that came back are recorded as sent
+FINISH_SECONDS = 5.0
+# Rows are taken (and marked `sending`) up to this far ahead of their paced slots, so
+# the transaction that marks them never leaves a slot empty.
+LOOK_AHEAD = 0.1
+MAX_IN_FLIGHT = 256
 # aiogram parses every answer with pydantic's `Response[...]` generics, which pydantic
 # caches only weakly: each garbage collection dropped them and the next answer paid
 # 15-60 ms to rebuild one. Holding them here keeps sending at Telegram's pace.
@@ -82,6 +94,7 @@ class Sender:
         lane: Lane | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        max_in_flight: int | None = None,
     ) -> None:
         self.bot = bot
         self.uow = uow
@@ -94,6 +107,14 @@ class Sender:
         self.lane = lane
         self.paid = limits.paid_broadcast
         self._recent_429: deque[float] = deque()
+        # Enough requests in flight to keep the rate's slots filled while each waits
+        # for its answer (~1/8 s of sending), and a page that lasts about half a second.
+        self.max_in_flight = max_in_flight or max(4, min(MAX_IN_FLIGHT, math.ceil(limits.rate / 8)))
+        self.page_size = max(200, min(2000, math.ceil(limits.rate / 2)))
+        self._in_flight: dict[int, asyncio.Task[bool]] = {}
+        self._sent: list[tuple[OutboxRow, int]] = []
+        self._reread = False
+        self._kick = asyncio.Event()
 
     async def recover(self) -> int:
         """At start: rows a crash caught mid-send go again (each may arrive twice)."""
@@ -116,36 +137,172 @@ class Sender:
         return len(self._recent_429) >= FLOOD_CHATS
 
     async def run(self) -> None:
-        """Send until cancelled, pacing through a page of due rows read once.
+        """Send until cancelled: requests start at their paced slots, several in flight.
 
-        The page is read again when it runs out, when something new was committed,
-        and at least once a second (rows rescheduled in the meantime fall due).
+        The page of due rows is read once and paced through; it is read again when
+        it runs out, after a row went back to the queue, on a new commit (at most
+        every REREAD_SECONDS) and at least once a second. Rows are marked `sending`
+        a batch at a time before their requests leave; `sent` is written for
+        everything that came back, every FLUSH_SECONDS, in one transaction.
         """
         await self.recover()
+        flusher = asyncio.create_task(self._flush_every(FLUSH_SECONDS), name="sender flush")
+        try:
+            await self._pump()
+        finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            await self._finish()
+
+    async def _pump(self) -> None:
         page: list[OutboxRow] = []
         read_at = -PAGE_SECONDS
         while True:
             try:
-                if not page or self.wakeup.is_set() or self.monotonic() - read_at > PAGE_SECONDS:
+                if len(self._in_flight) >= self.max_in_flight:
+                    await self._wait_kick(1.0)
+                    continue
+                since = self.monotonic() - read_at
+                if (
+                    not page
+                    or self._reread
+                    or since > PAGE_SECONDS
+                    or (self.wakeup.is_set() and since > REREAD_SECONDS)
+                ):
                     self.wakeup.clear()
+                    self._reread = False
                     page = await self._due()
                     read_at = self.monotonic()
-                progressed, wait = await self.drain_page(page)
+                batch, wait = self._take(page, LOOK_AHEAD)
+                if batch:
+                    await self._start(batch)
+                    continue
+                if not page and not self._in_flight:
+                    async with self.uow() as tx:
+                        next_due = await tx.outbox.next_due_at()
+                    if next_due is not None:
+                        wait = min(wait, max(0.0, next_due - self.wall()))
             except Exception:
                 log.exception("sender loop failed; going on in a second")
                 page = []
                 await asyncio.sleep(1.0)
                 continue
-            if progressed:
+            if self._in_flight:  # its chat's next row, or a slot, frees when it comes back
+                await self._wait_kick(wait)
                 continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wakeup.wait(), timeout=max(0.001, wait))
+
+    async def _wait_kick(self, seconds: float) -> None:
+        """Until a request in flight comes back (or `seconds` pass)."""
+        self._kick.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._kick.wait(), timeout=max(0.001, seconds))
+
+    def _take(
+        self, rows: list[OutboxRow], ahead: float = 0.0
+    ) -> tuple[list[tuple[OutboxRow, float]], float]:
+        """The rows of `rows` the limits allow within `ahead` seconds, each with its
+        paced slot (monotonic time), taken off the page; and the wait until the next
+        one could go. One row per chat, none for a chat with a request in flight."""
+        blocked: set[int] = set()
+        wait = IDLE_WAIT
+        batch: list[tuple[OutboxRow, float]] = []
+        room = self.max_in_flight - len(self._in_flight)
+        now = self.monotonic()
+        for row in rows:
+            if len(batch) >= room:
+                break
+            overall = self.limiter.overall_wait(now)
+            if overall > ahead:
+                wait = min(wait, overall - ahead)
+                break
+            slot = now + overall
+            chat_id = row.message.chat_id
+            if chat_id in blocked or chat_id in self._in_flight:
+                continue
+            blocked.add(chat_id)  # one row per chat at a time keeps each chat's order
+            background = row.message.priority >= Priority.PROGRESS
+            delay = self.limiter.wait_for(chat_id, slot, background)
+            if delay > 0:
+                wait = min(wait, delay)
+                continue
+            self.limiter.record(chat_id, slot)
+            batch.append((row, slot))
+        if batch:
+            taken = {row.id for row, _ in batch}
+            rows[:] = [row for row in rows if row.id not in taken]
+        return batch, wait
+
+    async def _start(self, batch: list[tuple[OutboxRow, float]]) -> None:
+        async with self.uow() as tx:
+            await tx.outbox.mark_sending_many([row for row, _ in batch])
+        for row, slot in batch:
+            chat_id = row.message.chat_id
+            task = asyncio.create_task(self._at_slot(row, slot))
+            self._in_flight[chat_id] = task
+            task.add_done_callback(functools.partial(self._landed, chat_id))
+
+    async def _at_slot(self, row: OutboxRow, slot: float) -> bool:
+        """Send `row` at its paced slot, unless a 429 since then holds its chat."""
+        delay = slot - self.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        for _ in range(100):  # each wait frees a place unless a 429 hold came between
+            late = self.limiter.departure_wait(self.monotonic())
+            if late <= 0:
+                break
+            await asyncio.sleep(late)
+        self.limiter.departed(self.monotonic())
+        held = self.limiter.held(row.message.chat_id, self.monotonic())
+        if held > 0:
             async with self.uow() as tx:
-                next_due = await tx.outbox.next_due_at()
-            if next_due is not None:
-                wait = min(wait, max(0.0, next_due - self.wall()))
+                await tx.outbox.reschedule(row, self.wall() + held, "held after a 429")
+            return False
+        return await self.deliver(row, marked=True)
+
+    def _landed(self, chat_id: int, task: asyncio.Task[bool]) -> None:
+        self._in_flight.pop(chat_id, None)
+        if task.cancelled() or task.exception() is not None or not task.result():
+            self._reread = True  # the row went back to the queue: read that chat afresh
+        self._kick.set()
+
+    async def _flush_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
             try:
-                await asyncio.wait_for(self.wakeup.wait(), timeout=max(0.005, wait))
-            except TimeoutError:
-                pass
+                await self.flush()
+            except Exception:
+                log.exception("recording sent messages failed; trying again")
+
+    async def flush(self) -> int:
+        """Record every row that came back sent, in one transaction; returns how many."""
+        if not self._sent:
+            return 0
+        done, self._sent = self._sent, []
+        try:
+            async with self.uow() as tx:
+                await tx.outbox.mark_sent_many(done)
+        except BaseException:
+            self._sent[:0] = done
+            raise
+        return len(done)
+
+    async def _finish(self) -> None:
+        """On stop: let the requests in flight come back (briefly) and record them."""
+        tasks = list(self._in_flight.values())
+        if tasks:
+            await asyncio.wait(tasks, timeout=FINISH_SECONDS)
+        try:
+            await self.flush()
+        except Exception as exc:  # e.g. the stop interrupted a transaction
+            log.warning(
+                "%d sent message(s) not recorded at stop (%s); they stay 'sending' and "
+                "are sent again at the next start",
+                len(self._sent),
+                exc,
+            )
 
     async def drain_once(self) -> tuple[bool, float]:
         """Send every due row the limits allow now; returns (sent any, seconds to wait)."""
@@ -153,32 +310,17 @@ class Sender:
 
     async def _due(self) -> list[OutboxRow]:
         async with self.uow() as tx:
-            return await tx.outbox.due(self.wall(), lane=self.lane)
+            return await tx.outbox.due(self.wall(), limit=self.page_size, lane=self.lane)
 
     async def drain_page(self, rows: list[OutboxRow]) -> tuple[bool, float]:
-        """Send the rows of `rows` the limits allow now (removing them from the page)."""
-        blocked: set[int] = set()
-        wait = IDLE_WAIT
-        batch: list[OutboxRow] = []
-        for row in rows:
-            chat_id = row.message.chat_id
-            if chat_id in blocked:
-                continue
-            blocked.add(chat_id)  # one row per chat per batch keeps each chat's order
-            delay = self.limiter.wait_for(chat_id, self.monotonic())
-            if delay > 0:
-                wait = min(wait, delay)
-                continue
-            self.limiter.record(chat_id, self.monotonic())
-            batch.append(row)
+        """Send the rows of `rows` the limits allow now and wait for them to come back."""
+        batch, wait = self._take(rows)
         if not batch:
             return False, wait
-        taken = {row.id for row in batch}
-        rows[:] = [row for row in rows if row.id not in taken]
         async with self.uow() as tx:
-            for row in batch:
-                await tx.outbox.mark_sending(row)
-        results = await asyncio.gather(*(self.deliver(row, marked=True) for row in batch))
+            await tx.outbox.mark_sending_many([row for row, _ in batch])
+        results = await asyncio.gather(*(self.deliver(row, marked=True) for row, _ in batch))
+        await self.flush()
         return any(results), wait
 
     async def deliver(self, row: OutboxRow, marked: bool = False) -> bool:
@@ -255,8 +397,7 @@ class Sender:
                 )
             return False
         self.stats.sent += 1
-        async with self.uow() as tx:
-            await tx.outbox.mark_sent(row, sent.message_id)
+        self._sent.append((row, sent.message_id))
         return True
 
     async def _edit(self, row: OutboxRow) -> bool:
@@ -290,16 +431,13 @@ class Sender:
                     update={"edit_of": None, "ref": message.edit_of, "dedupe_key": None}
                 )
                 sent = await self._send(fresh)
-                async with self.uow() as tx:
-                    await tx.outbox.mark_sent(
-                        OutboxRow(id=row.id, attempts=row.attempts, message=fresh), sent.message_id
-                    )
+                fresh_row = OutboxRow(id=row.id, attempts=row.attempts, message=fresh)
+                self._sent.append((fresh_row, sent.message_id))
                 return True
             if "message is not modified" not in exc.message:
                 raise
         self.stats.edited += 1
-        async with self.uow() as tx:
-            await tx.outbox.mark_sent(row, message_id)
+        self._sent.append((row, message_id))
         return True
 
     async def _send(self, message: OutgoingMessage) -> Message:

@@ -168,6 +168,35 @@ class SqliteOutboxRepository:
                 ),
             )
 
+    async def mark_sent_many(self, sent: list[tuple[OutboxRow, int]]) -> None:
+        """Several rows sent (row, Telegram message id): one statement per table."""
+        if not sent:
+            return
+        at = datetime.now(UTC).isoformat()
+        await self.conn.executemany(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = ? "
+            "WHERE id = ?",
+            [(at, message_id, row.attempts + 1, row.id) for row, message_id in sent],
+        )
+        refs = [
+            (
+                row.message.chat_id,
+                message_id,
+                ref.purpose,
+                ref.order_id,
+                ref.unit_code,
+                ref.incident_id,
+            )
+            for row, message_id in sent
+            if (ref := row.message.ref) is not None
+        ]
+        if refs:
+            await self.conn.executemany(
+                "INSERT OR REPLACE INTO message_refs (chat_id, message_id, purpose, order_id, "
+                "unit_code, incident_id) VALUES (?,?,?,?,?,?)",
+                refs,
+            )
+
     async def reschedule(self, row: OutboxRow, not_before: float, error: str) -> None:
         await self.conn.execute(
             "UPDATE outbox SET status = 'pending', not_before = ?, attempts = ?, error = ? "
@@ -219,6 +248,12 @@ class SqliteOutboxRepository:
     async def mark_sending(self, row: OutboxRow) -> None:
         """Recorded before the request, so a crash mid-send is known at restart."""
         await self.conn.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", (row.id,))
+
+    async def mark_sending_many(self, rows: list[OutboxRow]) -> None:
+        """A batch about to go, recorded in one statement before any request leaves."""
+        await self.conn.executemany(
+            "UPDATE outbox SET status = 'sending' WHERE id = ?", [(row.id,) for row in rows]
+        )
 
     async def recover_sending(self) -> int:
         """Rows caught mid-send by a crash go again; returns how many may be duplicated."""

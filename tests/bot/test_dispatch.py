@@ -1,0 +1,187 @@
+"""Updates of different chats run side by side; each chat's stay in order.
+
+The runner is tested on its own (a slow update in one chat holds only that
+chat) and through the real dispatcher on a fake session: an answer and its
+correction submitted back to back are recorded in order, while a press in
+another chat is answered before a slow update ahead of it has finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiogram.types import CallbackQuery, Chat, Message, Update, User
+from tgfake import (
+    HQ_CHAT,
+    HQ_COMMANDER,
+    TS0101_CHAT,
+    TS0101_COMMANDER,
+    TS0102_CHAT,
+    TS0102_COMMANDER,
+    Harness,
+)
+
+from bot.dispatch import ChatOrderedRunner, chat_key
+
+
+def update(update_id: int, chat_id: int, text: str = "x") -> Update:
+    message = Message(
+        message_id=update_id,
+        date=0,
+        chat=Chat(id=chat_id, type="supergroup"),
+        from_user=User(id=1, is_bot=False, first_name="u"),
+        text=text,
+    )
+    return Update(update_id=update_id, message=message)
+
+
+def test_a_press_is_keyed_by_the_chat_of_its_message() -> None:
+    on = update(1, -77).message
+    assert on is not None
+    query = CallbackQuery(
+        id="q", from_user=User(id=5, is_bot=False, first_name="u"), chat_instance="c", message=on
+    )
+    assert chat_key(Update(update_id=2, callback_query=query)) == -77
+    inline = CallbackQuery(
+        id="q", from_user=User(id=5, is_bot=False, first_name="u"), chat_instance="c"
+    )
+    assert chat_key(Update(update_id=3, callback_query=inline)) == 5
+
+
+async def test_a_slow_update_holds_its_own_chat_only() -> None:
+    release = asyncio.Event()
+    done: list[tuple[int, int]] = []
+
+    async def handle(u: Update) -> None:
+        assert u.message is not None
+        if u.message.text == "slow":
+            await release.wait()
+        done.append((u.message.chat.id, u.update_id))
+
+    runner = ChatOrderedRunner(handle)
+    runner.submit(update(1, -1, "slow"))
+    runner.submit(update(2, -1))
+    for i in range(3, 8):
+        runner.submit(update(i, -2))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert done == [(-2, i) for i in range(3, 8)]  # the other chat went on
+    assert runner.pending == 2
+    release.set()
+    await runner.wait_idle()
+    assert done[-2:] == [(-1, 1), (-1, 2)]  # and this chat kept its order
+    assert runner.pending == 0 and runner.handled == 7
+
+
+async def test_a_failing_update_does_not_stop_its_chat() -> None:
+    seen: list[int] = []
+
+    async def handle(u: Update) -> None:
+        seen.append(u.update_id)
+        if u.update_id == 1:
+            raise RuntimeError("boom")
+
+    runner = ChatOrderedRunner(handle)
+    runner.submit(update(1, -1))
+    runner.submit(update(2, -1))
+    await runner.wait_idle()
+    assert seen == [1, 2] and runner.failed == 1
+
+
+async def test_at_most_max_concurrent_run_at_once() -> None:
+    running = 0
+    peak = 0
+
+    async def handle(u: Update) -> None:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.001)
+        running -= 1
+
+    runner = ChatOrderedRunner(handle, max_concurrent=4)
+    for i in range(40):
+        runner.submit(update(i, -i - 1))
+    await runner.wait_idle()
+    assert peak == 4 and runner.handled == 40
+
+
+async def test_wait_below_returns_once_the_backlog_shrinks() -> None:
+    gate = asyncio.Event()
+
+    async def handle(u: Update) -> None:
+        await gate.wait()
+
+    runner = ChatOrderedRunner(handle)
+    for i in range(5):
+        runner.submit(update(i, -i - 1))
+    waiter = asyncio.create_task(runner.wait_below(5))
+    await asyncio.sleep(0)
+    assert not waiter.done()
+    gate.set()
+    await asyncio.wait_for(waiter, 1.0)
+    await runner.wait_idle()
+
+
+def _feed(h: Harness) -> ChatOrderedRunner:
+    async def handle(u: Update) -> Any:
+        return await h.app.dispatcher.feed_update(h.app.bot, u)
+
+    return ChatOrderedRunner(handle)
+
+
+async def test_a_correction_never_overtakes_the_value_it_corrects(issued: Harness) -> None:
+    h = issued
+    copy = h.copy_in(TS0101_CHAT)
+    runner = _feed(h)
+    values = ["3", "4", "5", "6", "7"]
+    for i, text in enumerate(values):
+        message = h.message(TS0101_CHAT, TS0101_COMMANDER, text, reply_to=copy)
+        runner.submit(Update(update_id=10_000 + i, message=message))
+    # Another chat's answer, submitted in between, runs alongside.
+    other = h.copy_in(TS0102_CHAT)
+    message = h.message(TS0102_CHAT, TS0102_COMMANDER, "12", reply_to=other)
+    runner.submit(Update(update_id=20_000, message=message))
+    await runner.wait_idle()
+    assert runner.failed == 0
+    assert (await h.row_status("ts-01-01"))["value"] == 7
+    assert (await h.row_status("tashan"))["subtotal"] == 19
+
+
+async def test_a_press_is_answered_while_a_slow_update_in_another_chat_runs(
+    issued: Harness,
+) -> None:
+    h = issued
+    release = asyncio.Event()
+    slow_started = asyncio.Event()
+    status = h.app.queries.status
+
+    async def slow_status(*args: Any, **kwargs: Any) -> Any:
+        slow_started.set()
+        await release.wait()
+        return await status(*args, **kwargs)
+
+    h.app.queries.status = slow_status  # type: ignore[method-assign]
+    runner = _feed(h)
+    hq = h.message(HQ_CHAT, HQ_COMMANDER, "/status")
+    runner.submit(Update(update_id=30_000, message=hq))
+    copy = h.copy_in(TS0101_CHAT)
+    query = CallbackQuery(
+        id="press-1",
+        from_user=h.user(TS0101_COMMANDER),
+        chat_instance="ci",
+        message=copy,
+        data=copy.reply_markup.inline_keyboard[0][0].callback_data,  # type: ignore[union-attr]
+    )
+    runner.submit(Update(update_id=30_001, callback_query=query))
+    await asyncio.wait_for(slow_started.wait(), 5.0)
+    for _ in range(200):
+        if h.session.answers():
+            break
+        await asyncio.sleep(0.01)
+    assert [a.callback_query_id for a in h.session.answers()] == ["press-1"]
+    assert runner.pending == 1  # the /status is still running
+    release.set()
+    await runner.wait_idle()
+    assert runner.failed == 0
