@@ -156,7 +156,7 @@ class TowerBot:
         self.timers.add_sweep(self.incidents.fire_due)
         self._people(settings.people, admins)
         self.sender = Sender(
-            self.bot, self.db.transaction, self.db.committed, self.limits, self.reach, lane
+            self.bot, self.db.transaction, self.db.commit_event(), self.limits, self.reach, lane
         )
         self.dispatcher = self._dispatcher()
         self.poller = UpdatePoller(self.bot, self.dispatcher, timeout=10)

@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument(
         "--verbose", action="store_true", help="also print the timing and sender figures"
     )
+    drill.add_argument(
+        "--processes",
+        action="store_true",
+        help="the sandbox and the bot each in a process of their own (this one plays the people)",
+    )
+    drill.add_argument(
+        "--tokens", type=int, default=1, help="bots sharing the tower (1-4; needs --processes)"
+    )
     fixture = sub.add_parser("fixture", help="generate a large tower file")
     fixture.add_argument("name", choices=("yiwu",), help="which tower to generate")
     fixture.add_argument("--seed", type=int, default=1, help="random seed of names and numbers")
@@ -144,6 +152,9 @@ def _drill(args: argparse.Namespace) -> int:
     if not 0 <= args.silent < 1 or args.speed <= 0:
         print("towerbot: --silent must be in [0, 1) and --speed above 0", file=sys.stderr)
         return 2
+    if not 1 <= args.tokens <= 4 or (args.tokens > 1 and not args.processes):
+        print("towerbot: --tokens takes 1 to 4, and more than 1 needs --processes", file=sys.stderr)
+        return 2
     try:
         people = PeopleModel.parse(args.people)
     except ValueError as exc:
@@ -161,6 +172,10 @@ def _drill(args: argparse.Namespace) -> int:
             out=args.out,
             verbose=args.verbose,
         )
+        if args.processes:
+            from bot.drill_procs import run_drill_processes
+
+            return asyncio.run(run_drill_processes(options, args.tokens))
         return asyncio.run(run_drill(options))
     except FileNotFoundError as exc:
         print(f"towerbot: {exc}", file=sys.stderr)

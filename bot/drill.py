@@ -34,6 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.app import TowerBot
 from bot.charts import ChartLabels, render, renderable
 from bot.settings import SenderLimits
 from bot.world import SandboxWorld
@@ -91,8 +92,8 @@ class DrillOptions(BaseModel):
 
 
 class SimulatedPeople:
-    def __init__(self, world: SandboxWorld, order_id: int, options: DrillOptions) -> None:
-        self.world = world
+    def __init__(self, world: SandboxWorld | None, order_id: int, options: DrillOptions) -> None:
+        self.world = world  # None when the people act over HTTP (bot.drill_procs)
         self.order_id = order_id
         self.options = options
         self.rng = random.Random(options.seed)
@@ -123,6 +124,7 @@ class SimulatedPeople:
                 unit = targets.get(chat_id)
                 if unit is None:
                     continue
+                assert self.world is not None
                 view = self.world.state.message(chat_id, message_id)
                 if not view or data not in _callback_data(view):
                     continue
@@ -151,24 +153,29 @@ class SimulatedPeople:
     def answer(self, unit: Unit, is_bottom: bool, copy_id: int) -> None:
         assert unit.chat_id is not None and unit.commander is not None
         commander = unit.commander.telegram_id
-        assert commander is not None
+        assert commander is not None and self.world is not None
         state = self.world.state
         state.press_button(unit.chat_id, copy_id, commander, f"ack:{self.order_id}")
         self.answered.add(unit.code)
+        text = self.reply_text(unit, is_bottom)
+        if text is not None:
+            state.post_message(unit.chat_id, commander, text, reply_to_message_id=copy_id)
+
+    def reply_text(self, unit: Unit, is_bottom: bool) -> str | None:
+        """What this unit's commander replies to the order (bottom units), remembered
+        so the drill can check the bot's totals against it."""
         if not is_bottom or self.options.kind == "notice":
-            return
+            return None
         if self.options.kind == "count":
             value = self.rng.randint(0, 12)
             self.values[unit.code] = value
-            text = str(value)
-        else:
-            lines = [
-                self.rng.choice(ADDRESSES).format(n=self.rng.randint(1, 99))
-                for _ in range(self.rng.randint(1, 3))
-            ]
-            self.items[unit.code] = lines
-            text = "\n".join(lines)
-        state.post_message(unit.chat_id, commander, text, reply_to_message_id=copy_id)
+            return str(value)
+        lines = [
+            self.rng.choice(ADDRESSES).format(n=self.rng.randint(1, 99))
+            for _ in range(self.rng.randint(1, 3))
+        ]
+        self.items[unit.code] = lines
+        return "\n".join(lines)
 
     def expected_total(self) -> int:
         if self.options.kind == "count":
@@ -538,22 +545,31 @@ async def _run_order(
         print(await _report_text(world, order_id, "final_report"))
     elif stop.is_set():
         print(f"（演练提前结束：以下为模拟用时 {_minutes(simulated)} 时的情况）")
-        print(await _current_report(world, order_id, root))
+        print(await current_report(world.bot, order_id, root))
     else:  # silent units: the loop as it stands after the escalation rounds
         print(f"（有单元始终未回复：以下为截止后 {_minutes(give_up - DURATION)} 的情况）")
-        print(await _current_report(world, order_id, root))
+        print(await current_report(world.bot, order_id, root))
     performance = metrics.summary(copies)
     performance["answer_errors"] = people.answer_errors
     performance["stopped_early_at_simulated_seconds"] = (
         round(simulated.total_seconds()) if stop.is_set() else None
     )
-    return await _write_outputs(
-        world, options, order_id, root, tower, people, silent, report, performance
+    return await write_outputs(
+        world.bot,
+        options,
+        order_id,
+        root,
+        tower,
+        people,
+        silent,
+        report,
+        performance,
+        world.bot.sender.stats.model_dump(),
     )
 
 
-async def _write_outputs(
-    world: SandboxWorld,
+async def write_outputs(
+    app: TowerBot,
     options: DrillOptions,
     order_id: int,
     root: Unit,
@@ -562,12 +578,14 @@ async def _write_outputs(
     silent: set[str],
     report: OrderReport,
     performance: dict[str, Any],
+    sender: dict[str, Any],
 ) -> int:
-    async with world.bot.db.transaction() as tx:
+    """The loop report: JSON, the completion chart and the verdict lines."""
+    async with app.db.transaction() as tx:
         order = await tx.orders.get(order_id)
         states = await tx.orders.targets(order_id)
     assert order is not None
-    curve = completion(order, states, root.code, world.bot.clock.now())
+    curve = completion(order, states, root.code, app.clock.now())
     labels = drill_chart_labels(order_id, options.fixture, curve)
     options.out.mkdir(parents=True, exist_ok=True)
     chart = options.out / "drill-chart.png"
@@ -597,7 +615,7 @@ async def _write_outputs(
         "late_units": report.late_units,
         "pending_units": report.pending_units,
         "loop_held_15_minutes": held,
-        "sender": world.bot.sender.stats.model_dump(),
+        "sender": sender,
         "paid": options.paid,
         "performance": performance,
     }
@@ -679,13 +697,13 @@ async def _settle(world: SandboxWorld, seconds: float = 600) -> None:
     await asyncio.sleep(0.5)
 
 
-async def _current_report(world: SandboxWorld, order_id: int, root: Unit) -> str:
+async def current_report(app: TowerBot, order_id: int, root: Unit) -> str:
     """The loop report's wording for the order as it stands now (plain text)."""
     assert root.chat_id is not None
-    issuer, report = await world.bot.queries.status(order_id, root.chat_id)
-    async with world.bot.db.transaction() as tx:
+    issuer, report = await app.queries.status(order_id, root.chat_id)
+    async with app.db.transaction() as tx:
         names = await tx.tower.refs(report.late_units + report.pending_units)
-    rendered = world.bot.presenter.final_report(issuer, report, names, ReportFlavour.INTERIM)
+    rendered = app.presenter.final_report(issuer, report, names, ReportFlavour.INTERIM)
     return html.unescape(re.sub(r"<[^>]+>", "", rendered.text))
 
 

@@ -25,6 +25,33 @@ from storage.importer import import_units
 DRILL_TOKEN = "7000000001:SANDBOXdrillTOKENxxxxxxxxxxxxxxxxxx"
 
 
+def sandbox_entities(tower: Tower) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every bound group and every person of a tower, as the sandbox registers them
+    (`SandboxState.add_bulk`, or `POST /control/chats/bulk` from another process)."""
+    users: dict[int, dict[str, Any]] = {}
+    chats = []
+    for unit in tower.walk():
+        for _, person in unit.people():
+            if person.telegram_id is not None:
+                users[person.telegram_id] = {"id": person.telegram_id, "first_name": person.name}
+        if unit.chat_id is not None:
+            parent = tower.units.get(unit.parent) if unit.parent else None
+            chats.append(
+                {
+                    "id": unit.chat_id,
+                    "title": unit.name,
+                    "type": "supergroup",
+                    "members": sorted(tower.member_ids(unit.code)),
+                    # What the demo page needs to draw the tower and list the commander first.
+                    "creator_id": unit.commander.telegram_id if unit.commander else None,
+                    "parent_id": parent.chat_id if parent else None,
+                    "level": unit.level,
+                    "unit_code": unit.code,
+                }
+            )
+    return chats, list(users.values())
+
+
 class SandboxWorld:
     def __init__(
         self,
@@ -97,31 +124,8 @@ class SandboxWorld:
 
     def register(self) -> None:
         """Every person and every bound group of the tower, into the sandbox."""
-        users: dict[int, dict[str, Any]] = {}
-        chats = []
-        for unit in self.tower.walk():
-            for _, person in unit.people():
-                if person.telegram_id is not None:
-                    users[person.telegram_id] = {
-                        "id": person.telegram_id,
-                        "first_name": person.name,
-                    }
-            if unit.chat_id is not None:
-                parent = self.tower.units.get(unit.parent) if unit.parent else None
-                chats.append(
-                    {
-                        "id": unit.chat_id,
-                        "title": unit.name,
-                        "type": "supergroup",
-                        "members": sorted(self.tower.member_ids(unit.code)),
-                        # What the demo page needs to draw the tower and list the commander first.
-                        "creator_id": unit.commander.telegram_id if unit.commander else None,
-                        "parent_id": parent.chat_id if parent else None,
-                        "level": unit.level,
-                        "unit_code": unit.code,
-                    }
-                )
-        self.state.add_bulk(chats=chats, users=list(users.values()))
+        chats, users = sandbox_entities(self.tower)
+        self.state.add_bulk(chats=chats, users=users)
 
     @property
     def bot(self) -> TowerBot:

@@ -30,10 +30,19 @@ class SystemClock:
 class ScaledClock:
     """Time running `speed` times faster than the wall clock (drills)."""
 
-    def __init__(self, speed: float, start: datetime | None = None) -> None:
+    def __init__(
+        self, speed: float, start: datetime | None = None, origin: float | None = None
+    ) -> None:
         self.speed = speed
         self._start = start or datetime.now(UTC)
-        self._origin = time.monotonic()
+        # The monotonic clock is one for the whole machine, so (speed, start, origin)
+        # gives another process the very same clock (multi-process drills).
+        self._origin = time.monotonic() if origin is None else origin
+
+    def shared(self) -> str:
+        """`SPEED@START@ORIGIN`: this clock, for another process (`python -m sandbox
+        --clock`)."""
+        return f"{self.speed}@{self._start.timestamp()}@{self._origin}"
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=(time.monotonic() - self._origin) * self.speed)

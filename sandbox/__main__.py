@@ -12,6 +12,8 @@ import contextlib
 import logging
 import signal
 import sys
+import time
+from collections.abc import Callable
 
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
@@ -26,11 +28,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--token", action="append", default=[], help="register a bot token up front (repeatable)"
     )
+    parser.add_argument(
+        "--clock",
+        metavar="SPEED@START@ORIGIN",
+        help="a compressed clock shared with other processes (drills): START (Unix seconds) "
+        "at the system's monotonic time ORIGIN, running SPEED times faster",
+    )
     return parser.parse_args(argv)
 
 
+def shared_clock(text: str) -> Callable[[], float]:
+    """`SPEED@START@ORIGIN` as a clock: the monotonic clock is one for every process."""
+    speed, start, origin = (float(part) for part in text.split("@"))
+    return lambda: start + (time.monotonic() - origin) * speed
+
+
 async def serve(args: argparse.Namespace) -> None:
-    state = SandboxState()
+    state = SandboxState(clock=shared_clock(args.clock)) if args.clock else SandboxState()
     for token in args.token:
         state.add_bot(token)
     stop = asyncio.Event()

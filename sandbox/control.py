@@ -25,6 +25,12 @@ Endpoints (JSON in, JSON out; errors are `{"error": "..."}` with 400/404):
   POST /control/chat_member           {chat_id, user_id, status, by_id?, chat_type?, title?}
   GET  /control/updates/{bot_id}      updates queued and not yet fetched (debugging)
   GET  /control/events?after=N&timeout=S   change events, long-polled (for a web page)
+  GET  /control/sent?after=N&timeout=S&limit=L   messages bots sent after N, long-polled
+                                      ({seq, chat_id, message_id, bot_id, data, at}; drills)
+  POST /control/actions               {actions: [{chat_id, from_id, text?, reply_to_message_id?,
+                                       data?, message_id?}, ...]} many people at once: with
+                                       `data` a button press on `message_id`, else a message;
+                                       answers one result or {"error": ...} per action
   POST /control/reset
   POST /control/limits  GET /control/limits  GET|DELETE /control/stats   (sandbox.limits' rules)
   POST /control/faults  GET /control/faults  DELETE /control/faults[/{chat_id}]  (sandbox.faults'
@@ -117,6 +123,19 @@ class ChatMemberIn(_Body):
     by_id: int | None = None
     chat_type: Literal["private", "group", "supergroup"] | None = None
     title: str | None = None
+
+
+class ActionIn(_Body):
+    chat_id: int
+    from_id: int
+    text: str | None = None
+    reply_to_message_id: int | None = None
+    data: str | None = None
+    message_id: int | None = None
+
+
+class ActionsIn(_Body):
+    actions: list[ActionIn]
 
 
 Route = Callable[[web.Request, SandboxState], Awaitable[Any]]
@@ -279,6 +298,45 @@ async def get_events(request: web.Request, state: SandboxState) -> Any:
         return []
 
 
+async def get_sent(request: web.Request, state: SandboxState) -> Any:
+    after = _optional_int_query(request, "after") or 0
+    limit = _optional_int_query(request, "limit") or 5000
+    try:
+        timeout = min(float(request.query.get("timeout", "0")), 60.0)
+    except ValueError:
+        raise ControlError("timeout must be a number") from None
+    try:
+        return await state.wait_for(lambda: state.sent_after(after, limit), timeout)
+    except TimeoutError:
+        return []
+
+
+async def post_actions(request: web.Request, state: SandboxState) -> Any:
+    body = await _body(request, ActionsIn)
+    results: list[Any] = []
+    for action in body.actions:
+        try:
+            if action.data is not None:
+                if action.message_id is None:
+                    raise ControlError("a button press needs message_id")
+                query_id = state.press_button(
+                    action.chat_id, action.message_id, action.from_id, action.data
+                )
+                results.append({"callback_query_id": query_id})
+            else:
+                results.append(
+                    state.post_message(
+                        action.chat_id,
+                        action.from_id,
+                        action.text or "",
+                        action.reply_to_message_id,
+                    )["message_id"]
+                )
+        except ControlError as exc:
+            results.append({"error": str(exc)})
+    return results
+
+
 async def post_reset(request: web.Request, state: SandboxState) -> Any:
     state.reset()
     return {"ok": True}
@@ -400,6 +458,8 @@ def setup_control(app: web.Application) -> None:
         ("POST", "/control/chat_member", post_chat_member),
         ("GET", "/control/updates/{bot_id}", get_updates),
         ("GET", "/control/events", get_events),
+        ("GET", "/control/sent", get_sent),
+        ("POST", "/control/actions", post_actions),
         ("POST", "/control/reset", post_reset),
         ("POST", "/control/faults", post_fault),
         ("GET", "/control/faults", get_faults),

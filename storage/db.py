@@ -72,6 +72,16 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self.committed = asyncio.Event()
+        # One more event per sender: several bots share a database, and a sender that
+        # clears the shared event must not hide a commit from the others.
+        self._listeners: list[asyncio.Event] = []
+
+    def commit_event(self) -> asyncio.Event:
+        """A new event of one's own, set (like `committed`) after each commit that queued
+        outgoing messages."""
+        event = asyncio.Event()
+        self._listeners.append(event)
+        return event
 
     async def open(self) -> Database:
         if self._conn is not None:
@@ -168,3 +178,5 @@ class Database:
                 mark.recorded = True
         if uow.outbox.added:
             self.committed.set()
+            for listener in self._listeners:
+                listener.set()

@@ -59,3 +59,38 @@ def test_drill_chart_is_labelled_in_chinese_where_a_font_can_draw_it(
     monkeypatch.setattr(drill, "renderable", lambda texts: False)
     labels = drill_chart_labels(3, "tashan", curve)
     assert all(text.isascii() for text in labels.texts())
+
+
+async def test_drill_in_processes_with_two_bots(tmp_path: Path) -> None:
+    """The sandbox and the bot in processes of their own (two tokens sharing the
+    tower), the people acting over HTTP: the same report, the totals exact, and
+    each process's peak memory measured."""
+    from bot.drill_procs import lanes, run_drill_processes
+    from cascade.tower import Tower
+    from cascade.towerfile import load_path
+    from fixtures import fixture_path
+
+    tower = Tower(load_path(fixture_path("futian-shangcheng")))
+    shares = lanes(tower, 2)
+    (top,) = tower.children[tower.root().code]  # one unit below HQ: split further down
+    assert sorted(shares[0] + shares[1]) == sorted(tower.children[top]) and all(shares)
+
+    options = DrillOptions(
+        fixture="futian-shangcheng",
+        speed=60,
+        seed=3,
+        kind="count",
+        people=PeopleModel(chief_median=30, leaf_median=60, sigma=0.5),
+        out=tmp_path,
+    )
+    assert await run_drill_processes(options, tokens=2) == 0
+    report = json.loads((tmp_path / "drill-report.json").read_text(encoding="utf-8"))
+    assert report["done"] == report["targets"] == report["units"]
+    assert report["totals_match"] and report["reported_total"] == report["expected_total"]
+    assert report["values_checked"]["recorded_but_different"] == 0
+    performance = report["performance"]
+    assert performance["order_copies_seen"] == report["units"]
+    processes = performance["processes"]
+    assert set(processes) == {"bot", "sandbox", "people"}
+    assert len({p["pid"] for p in processes.values()}) == 3
+    assert all(p["peak_rss_mb"] > 0 for p in processes.values())

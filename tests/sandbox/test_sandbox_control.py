@@ -260,3 +260,47 @@ def test_state_methods_without_http() -> None:
     with pytest.raises(ControlError):
         state.post_message(GROUP_ID, 12345, "x")
     assert state.callback_answer("nope") is None
+
+
+async def test_sent_feed_and_batched_actions(
+    server: SandboxServer, bot: Bot, world: SandboxState
+) -> None:
+    """What a process playing thousands of people uses: the feed of bot messages
+    (long-polled, from a sequence number) and many presses and replies per request."""
+    status, empty = await control(server, "GET", "/sent?after=0&timeout=0")
+    assert (status, empty) == (200, [])
+    markup = {"inline_keyboard": [[{"text": "收到", "callback_data": "ack:1"}]]}
+    first = await bot.send_message(GROUP_ID, "指令", reply_markup=markup)
+    await bot.send_message(GROUP_ID, "看板")
+    status, feed = await control(server, "GET", "/sent?after=0&timeout=5")
+    assert [(m["seq"], m["chat_id"], m["message_id"], m["data"]) for m in feed] == [
+        (1, GROUP_ID, first.message_id, ["ack:1"]),
+        (2, GROUP_ID, first.message_id + 1, []),
+    ]
+    assert feed[0]["bot_id"] == BOT_ID
+    _, later = await control(server, "GET", "/sent?after=1&timeout=0&limit=5")
+    assert [m["seq"] for m in later] == [2]
+
+    actions = [
+        {
+            "chat_id": GROUP_ID,
+            "from_id": MEMBER_ID,
+            "message_id": first.message_id,
+            "data": "ack:1",
+        },
+        {
+            "chat_id": GROUP_ID,
+            "from_id": MEMBER_ID,
+            "text": "5",
+            "reply_to_message_id": first.message_id,
+        },
+        {"chat_id": GROUP_ID, "from_id": MEMBER_ID, "message_id": first.message_id, "data": "x"},
+    ]
+    status, results = await control(server, "POST", "/actions", {"actions": actions})
+    assert status == 200
+    assert "callback_query_id" in results[0]
+    assert isinstance(results[1], int)
+    assert "error" in results[2] and "callback_data" in results[2]["error"]
+    updates = world.pending_updates(TOKEN)
+    kinds = [next(k for k in u if k != "update_id") for u in updates]
+    assert kinds[-2:] == ["callback_query", "message"]  # in the order they were acted
