@@ -33,11 +33,11 @@ async def world(tmp_path: Path):
 
 
 async def settle(world: SandboxWorld) -> None:
-    """Wait until the sender has sent everything queued."""
+    """Wait until the sender has sent everything queued (and recorded it as sent)."""
     for _ in range(400):
         async with world.bot.db.transaction() as tx:
             counts = await tx.outbox.counts()
-        if counts.get("pending", 0) == 0:
+        if counts.get("pending", 0) + counts.get("sending", 0) == 0:
             return
         await asyncio.sleep(0.025)
     raise AssertionError(f"outbox not drained: {counts}")
