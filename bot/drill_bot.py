@@ -116,7 +116,7 @@ class BotMetrics:
             "answer_seconds": self.answer_seconds,
             "issue": self.issue,
             "pending_updates": sum(app.poller.runner.pending for app in apps),
-            "sent_and_edited": sum(s["sent"] + s["edited"] for s in senders),
+            "sent_and_edited": sum(s["sent"] + s["edited"] + s["reacted"] for s in senders),
             "senders": senders,
             "cpu_seconds": _cpu_seconds() - self.cpu_started,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

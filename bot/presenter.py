@@ -22,6 +22,9 @@ MAX_NAMES = 20
 MAX_LINES = 40
 
 
+RECORDED_REACTION = "👌"  # one of the emoji a bot may react with
+
+
 class BotPresenter:
     def __init__(self, texts: Texts, fmt: Formatter) -> None:
         self.t = texts
@@ -87,7 +90,10 @@ class BotPresenter:
             )
         else:
             text = self.t.get(loc, "answer-count", unit=unit.name, value=state.value, late=late)
-        return Rendered(text=text)
+        # A plain answer on time is confirmed by a reaction on the person's message: no
+        # new message in the group, and none of the city's budget taken from orders and
+        # reminders. A correction or a late answer still gets its line, which says so.
+        return Rendered(text=text, reaction=None if late else RECORDED_REACTION)
 
     def _total(self, locale: str, order: Order, value: int) -> str:
         if order.kind is OrderKind.NOTICE:

@@ -40,6 +40,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
+    ReactionTypeEmoji,
     ReplyParameters,
 )
 from pydantic import BaseModel
@@ -81,6 +82,7 @@ class SenderStats(BaseModel):
     edited: int = 0
     held: int = 0
     possible_duplicates: int = 0
+    reacted: int = 0
 
 
 class Sender:
@@ -332,6 +334,8 @@ class Sender:
         try:
             if row.message.edit_of is not None:
                 return await self._edit(row)
+            if row.message.reaction is not None and row.message.reply_to_message_id is not None:
+                return await self._react(row)
             sent = await self._send(row.message)
         except TelegramRetryAfter as exc:
             self.stats.rate_limited += 1
@@ -438,6 +442,30 @@ class Sender:
                 raise
         self.stats.edited += 1
         self._sent.append((row, message_id))
+        return True
+
+    async def _react(self, row: OutboxRow) -> bool:
+        """Confirm by a reaction on the person's message; where the chat takes no
+        reaction (or the message is gone), send the text instead."""
+        message = row.message
+        assert message.reaction is not None and message.reply_to_message_id is not None
+        try:
+            await self.bot.set_message_reaction(
+                chat_id=message.chat_id,
+                message_id=message.reply_to_message_id,
+                reaction=[ReactionTypeEmoji(emoji=message.reaction)],
+            )
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message:
+                raise
+            log.info("no reaction in chat %s (%s): the text goes", message.chat_id, exc.message)
+            sent = await self._send(message.model_copy(update={"reaction": None}))
+            self.stats.sent += 1
+            self._sent.append((row, sent.message_id))
+            return True
+        self.stats.reacted += 1
+        # The person's message carries the ref: a reply to it is read as a correction.
+        self._sent.append((row, message.reply_to_message_id))
         return True
 
     async def _send(self, message: OutgoingMessage) -> Message:

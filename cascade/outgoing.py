@@ -13,13 +13,15 @@ from pydantic import BaseModel
 
 
 class Priority(IntEnum):
-    """Lower goes first: answers to people, orders, escalations, reminders, edits."""
+    """Lower goes first: answers to people, orders, escalations, reminders,
+    confirmations by reaction, edits."""
 
     INTERACTIVE = 0
     ORDER = 10
     ESCALATION = 20
     REPORT = 30
     REMINDER = 40
+    CONFIRMATION = 45
     PROGRESS = 50
 
 
@@ -38,11 +40,15 @@ class MessageRef(BaseModel):
 
 
 class Rendered(BaseModel):
-    """Text (Telegram HTML) and inline buttons made by the presenter."""
+    """Text (Telegram HTML) and inline buttons made by the presenter.
+
+    With `reaction`, the text is only the fallback: the message is confirmed by that
+    emoji on the person's own message (no new message in the group)."""
 
     text: str
     buttons: list[list[Button]] = []
     force_reply: bool = False
+    reaction: str | None = None
 
 
 class OutgoingMessage(BaseModel):
@@ -51,6 +57,9 @@ class OutgoingMessage(BaseModel):
     `document` bytes go as a file (as a photo when `photo` is set) with `text`
     as the caption. A row with a `dedupe_key` replaces any queued row with the
     same key, so a burst of progress edits collapses into the latest one.
+    With `reaction` (and `reply_to_message_id`), the sender puts that emoji on the
+    person's message instead of sending `text`, and sends the text only where the
+    chat takes no reaction.
     """
 
     chat_id: int
@@ -65,6 +74,7 @@ class OutgoingMessage(BaseModel):
     filename: str | None = None
     photo: bool = False
     dedupe_key: str | None = None
+    reaction: str | None = None
 
     @classmethod
     def of(
@@ -75,14 +85,18 @@ class OutgoingMessage(BaseModel):
         ref: MessageRef | None = None,
         reply_to: int | None = None,
     ) -> OutgoingMessage:
+        """A confirmation by reaction never goes before orders and reminders: it takes
+        `Priority.CONFIRMATION` (and is plain text where there is nothing to react to)."""
+        reaction = rendered.reaction if reply_to is not None else None
         return cls(
             chat_id=chat_id,
             text=rendered.text,
             buttons=rendered.buttons,
             force_reply=rendered.force_reply,
-            priority=priority,
+            priority=max(priority, Priority.CONFIRMATION) if reaction else priority,
             ref=ref,
             reply_to_message_id=reply_to,
+            reaction=reaction,
         )
 
 

@@ -538,6 +538,19 @@ async def unpin_all_chat_messages(call: Call) -> Any:
     return True
 
 
+@bot_method("setMessageReaction")
+async def set_message_reaction(call: Call) -> Any:
+    chat = _require_chat(call, for_send=False)
+    message_id = _require_message_id(call)
+    raw = call.params.values.get("reaction")
+    reaction = _json_param(call, "reaction", "reaction") if raw not in (None, "") else []
+    if not isinstance(reaction, list):
+        raise ApiError.bad_request("reaction must be an array")
+    await _outgoing(call, "setMessageReaction", chat, message_id)
+    call.state.set_reaction(call.bot, chat, message_id, reaction)
+    return True
+
+
 @bot_method("answerCallbackQuery")
 async def answer_callback_query(call: Call) -> Any:
     params = call.params

@@ -145,6 +145,8 @@ class MessageRecord:
     edit_count: int = 0
     deleted: bool = False
     pinned: bool = False
+    # Reactions bots set on the message (setMessageReaction), by bot id.
+    bot_reactions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -67,6 +67,12 @@ _CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
 )
+# The emoji a bot may react with (Bot API, ReactionTypeEmoji).
+REACTION_EMOJI = frozenset(
+    "❤ 👍 👎 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤‍🔥 🌚 🌭 💯 🤣 ⚡ 🍌 "
+    "🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 "
+    "🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂ 🤷 🤷‍♀ 😡".split()
+)
 SENT_LOG_MAX = 200_000  # the bot-message feed keeps at least half this many
 _CALLBACK_INVALID = "query is too old and response timeout expired or query ID is invalid"
 
@@ -792,6 +798,7 @@ class SandboxState:
             "edit_date": record.edit_date,
             "deleted": record.deleted,
             "pinned": record.pinned,
+            "reactions": {str(k): list(v) for k, v in record.bot_reactions.items()},
             "document": stored.document_api() if stored and record.document_id else None,
             "photo": stored.photo_api() if stored and record.photo_id else None,
             "conversation_bot_id": record.conversation_bot_id or None,
@@ -977,6 +984,32 @@ class SandboxState:
             raise ApiError.bad_request("message can't be deleted")
         record.deleted = True
         self._changed("delete", chat_id=chat.id, message_id=message_id, bot_id=bot.id)
+
+    def set_reaction(
+        self, bot: BotRecord, chat: ChatRecord, message_id: int, reaction: list[Any]
+    ) -> None:
+        """A bot's reaction on any message of the chat (Bot API setMessageReaction):
+        one emoji of Telegram's list, as a non-premium account may set; an empty
+        list takes the bot's reaction away."""
+        self.check_bot_in_chat(bot, chat)
+        conversation = self._conversation(chat, bot.id if chat.type == "private" else 0)
+        record = conversation.messages.get(message_id)
+        if record is None or record.deleted:
+            raise ApiError.bad_request("message to react not found")
+        for item in reaction:
+            if not (
+                isinstance(item, dict)
+                and item.get("type") == "emoji"
+                and item.get("emoji") in REACTION_EMOJI
+            ):
+                raise ApiError.bad_request("REACTION_INVALID")
+        if len(reaction) > 1:
+            raise ApiError.bad_request("REACTIONS_TOO_MANY")
+        if reaction:
+            record.bot_reactions[bot.id] = [dict(item) for item in reaction]
+        else:
+            record.bot_reactions.pop(bot.id, None)
+        self._changed("reaction", chat_id=chat.id, message_id=message_id, bot_id=bot.id)
 
     def pin_bot_message(
         self,

@@ -32,6 +32,15 @@ async def say(h: Harness, chat_id: int, user_id: int, text: str) -> str:
     return line
 
 
+async def confirmed(h: Harness, chat_id: int, user_id: int, text: str) -> None:
+    """`text` is recorded: a reaction on it, and no new line in the group."""
+    before = len(await h.said(chat_id))
+    message = await h.send(chat_id, user_id, text)
+    await h.drain()
+    assert len(await h.said(chat_id)) == before
+    assert h.session.reactions(chat_id)[-1] == (message.message_id, "👌")
+
+
 async def count_then_notice(h: Harness) -> None:
     """Order #1 counts (from the fixture), order #2 is a newer notice from HQ."""
     await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m notice 今晚开会")
@@ -43,8 +52,7 @@ async def test_a_bare_value_goes_to_the_count_order_not_the_newer_notice(
 ) -> None:
     h = issued
     await count_then_notice(h)
-    line = await say(h, TS0101_CHAT, TS0101_COMMANDER, "/report 7")
-    assert line == "✅ 已记录「塔山村第一村民小组」上报：7"
+    await confirmed(h, TS0101_CHAT, TS0101_COMMANDER, "/report 7")
     assert (await h.row_status("ts-01-01", 1))["value"] == 7
     assert (await h.row_status("ts-01-01", 2))["acked_at"] is None
 
@@ -71,14 +79,13 @@ async def test_a_value_for_a_notice_says_what_the_notice_needs(issued: Harness) 
 async def test_收到_to_a_notice_is_recorded_and_answered(issued: Harness) -> None:
     h = issued
     await count_then_notice(h)
-    line = await say(h, TS0101_CHAT, TS0101_COMMANDER, "/report 2 收到")
-    assert line == "✅ 已记录「塔山村第一村民小组」收到指令 #2"
+    await confirmed(h, TS0101_CHAT, TS0101_COMMANDER, "/report 2 收到")
     assert (await h.row_status("ts-01-01", 2))["acked_at"] is not None
 
 
 async def test_once_answered_a_bare_value_asks_for_the_order_number(issued: Harness) -> None:
     h = issued
-    await say(h, TS0101_CHAT, TS0101_COMMANDER, "/report 5")
+    await confirmed(h, TS0101_CHAT, TS0101_COMMANDER, "/report 5")
     line = await say(h, TS0101_CHAT, TS0101_COMMANDER, "/report 6")
     assert line == (
         "「塔山村第一村民小组」已上报了所有进行中指令要的数值。"
@@ -125,11 +132,10 @@ async def test_a_reply_to_a_notice_copy(harness: Harness) -> None:
     await count_then_notice(h)
     copy = h.copy_in(TS0101_CHAT)
     await h.send(TS0101_CHAT, TS0101_COMMANDER, "3", reply_to=copy)
-    await h.send(TS0101_CHAT, TS0101_COMMANDER, "收到！", reply_to=copy)
+    ack = await h.send(TS0101_CHAT, TS0101_COMMANDER, "收到！", reply_to=copy)
     await h.drain()
-    refusal, recorded = (await h.said(TS0101_CHAT))[-2:]
-    assert refusal.startswith("指令 #1 是通知")
-    assert recorded == "✅ 已记录「塔山村第一村民小组」收到指令 #1"
+    assert (await h.said(TS0101_CHAT))[-1].startswith("指令 #1 是通知")
+    assert h.session.reactions(TS0101_CHAT) == [(ack.message_id, "👌")]
 
 
 # ---------------------------------------------------------------- /cancel

@@ -190,11 +190,10 @@ async def test_reply_with_a_chinese_numeral_is_recorded(issued: Harness) -> None
     copy = h.copy_in(TS0101_CHAT)
     before = len(await h.said(TS0101_CHAT))
     reply = await h.send(TS0101_CHAT, TS0101_COMMANDER, "五", reply_to=copy)
-    line = await only_new_line(h, TS0101_CHAT, before)
-    assert line == "✅ 已记录「塔山村第一村民小组」上报：5"
-    sent = h.session.sends(TS0101_CHAT)[-1]
-    assert sent.reply_parameters is not None
-    assert sent.reply_parameters.message_id == reply.message_id
+    await h.drain()
+    # Confirmed by a reaction on the person's own message: no new line in the group.
+    assert len(await h.said(TS0101_CHAT)) == before
+    assert h.session.reactions(TS0101_CHAT) == [(reply.message_id, "👌")]
     row = await h.row_status("ts-01-01")
     assert (row["value"], row["answered_by"], row["late"]) == (5, TS0101_COMMANDER, 0)
     assert row["done_at"] is not None
@@ -204,14 +203,12 @@ async def test_reply_with_a_chinese_numeral_is_recorded(issued: Harness) -> None
 
 async def test_report_command_records_a_value(issued: Harness) -> None:
     h = issued
-    await h.send(TS0101_CHAT, TS0101_COMMANDER, "/report 1 1,024")
-    await h.send(TS0102_CHAT, TS0102_COMMANDER, "/report 共12人")
+    first = await h.send(TS0101_CHAT, TS0101_COMMANDER, "/report 1 1,024")
+    second = await h.send(TS0102_CHAT, TS0102_COMMANDER, "/report 共12人")
     await h.drain()
-    # (Fluent may group digits: see test_texts.py::test_numbers_are_plain_digits)
-    assert (await h.last(TS0101_CHAT)).replace(
-        ",", ""
-    ) == "✅ 已记录「塔山村第一村民小组」上报：1024"
-    assert await h.last(TS0102_CHAT) == "✅ 已记录「塔山村第二村民小组」上报：12"
+    assert h.session.reactions(TS0101_CHAT) == [(first.message_id, "👌")]
+    assert h.session.reactions(TS0102_CHAT) == [(second.message_id, "👌")]
+    assert (await h.row_status("ts-01-01"))["value"] == 1024
     assert (await h.row_status("tashan"))["subtotal"] == 1036
 
 
@@ -536,13 +533,13 @@ async def test_list_answers_roll_up_deduplicated_per_unit(harness: Harness) -> N
     await h.send(TS01_CHAT, TS01_COMMANDER, "/order 1h list 列出空房")
     await h.drain()
     first, second = [u for u in LEVEL3 if u.parent == "ts-01"][:2]
-    await h.send(
+    one = await h.send(
         chat(first),
         commander(first),
         "溪西村12号\n塔山路3号\n溪西村12号",
         reply_to=h.copy_in(chat(first)),
     )
-    await h.send(
+    two = await h.send(
         chat(second),
         commander(second),
         "- 塔山路3号；商城大厦A座",
@@ -550,6 +547,6 @@ async def test_list_answers_roll_up_deduplicated_per_unit(harness: Harness) -> N
     )
     await h.send(TS01_CHAT, TS01_COMMANDER, "/status")
     await h.drain()
-    assert await h.last(chat(first)) == f"✅ 已记录「{first.name}」清单 2 条"
-    assert await h.last(chat(second)) == f"✅ 已记录「{second.name}」清单 2 条"
+    assert h.session.reactions(chat(first)) == [(one.message_id, "👌")]
+    assert h.session.reactions(chat(second)) == [(two.message_id, "👌")]
     assert "目前清单：<b>4</b> 条" in await h.last(TS01_CHAT)

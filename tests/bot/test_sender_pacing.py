@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import ReactionTypeEmoji
 
 from bot.app import telegram_session
 from bot.ratelimit import RateLimiter
 from bot.sender import Sender
 from bot.settings import SenderLimits
-from cascade.outgoing import MessageRef, OutgoingMessage, Priority
+from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
 from cascade.reachability import ReachabilityService
 from sandbox import SandboxServer, SandboxState
 from sandbox.limits import SandboxLimits
@@ -94,3 +97,68 @@ async def test_paid_rate_in_flight_loses_nothing_and_keeps_chat_order(tmp_path: 
         finally:
             await bot.session.close()
             await db.close()
+
+
+async def test_a_confirmation_is_a_reaction_and_falls_back_to_text(tmp_path: Path) -> None:
+    """setMessageReaction as the Bot API has it (the sandbox checks the emoji and the
+    message); where the message to react to is gone, the text goes instead."""
+    state = SandboxState()
+    state.add_user(6000000001, "王建")
+    state.add_chat(FIRST, "楼栋", "supergroup", [6000000001])
+    person = state.post_message(FIRST, 6000000001, "5")
+    async with SandboxServer(state=state) as server:
+        db = await Database(tmp_path / "react.db").open()
+        bot = Bot(TOKEN, session=telegram_session(server.base_url))
+        try:
+            async with db.transaction() as tx:
+                for reply_to in (person["message_id"], 999):
+                    await tx.outbox.add(
+                        OutgoingMessage.of(
+                            FIRST,
+                            Rendered(text="✅ 已记录", reaction="👌"),
+                            Priority.INTERACTIVE,
+                            MessageRef(purpose="answer_recorded", order_id=1, unit_code="u"),
+                            reply_to,
+                        )
+                    )
+            async with db.transaction() as tx:
+                rows = await tx.outbox.due(0.0 + 10**12)
+            assert [r.message.priority for r in rows] == [Priority.CONFIRMATION] * 2
+            limits = SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6)
+            reach = ReachabilityService(db.transaction, presenter=None)  # type: ignore[arg-type]
+            sender = Sender(bot, db.transaction, db.commit_event(), limits, reach)
+            for _ in range(5):
+                await sender.drain_once()
+            (message,) = [
+                m for m in state.chat_messages(FIRST) if m["message_id"] == person["message_id"]
+            ]
+            assert message["reactions"] == {
+                str(int(TOKEN.split(":")[0])): [{"type": "emoji", "emoji": "👌"}]
+            }
+            assert [m["text"] for m in state.bot_messages(FIRST)] == ["✅ 已记录"]  # the fallback
+            assert sender.stats.reacted == 1 and sender.stats.sent == 1
+            async with db.transaction() as tx:
+                ref = await tx.refs.lookup(FIRST, person["message_id"])
+            assert ref is not None and ref.purpose == "answer_recorded"
+        finally:
+            await bot.session.close()
+            await db.close()
+
+
+async def test_the_sandbox_refuses_a_reaction_bots_cannot_set() -> None:
+    state = SandboxState()
+    state.add_user(6000000001, "王建")
+    state.add_chat(FIRST, "楼栋", "supergroup", [6000000001])
+    person = state.post_message(FIRST, 6000000001, "5")
+    async with SandboxServer(state=state) as server:
+        bot = Bot(TOKEN, session=telegram_session(server.base_url))
+        try:
+            with pytest.raises(TelegramBadRequest, match="REACTION_INVALID"):
+                await bot.set_message_reaction(
+                    FIRST, person["message_id"], [ReactionTypeEmoji(emoji="✅")]
+                )
+            with pytest.raises(TelegramBadRequest, match="message to react not found"):
+                await bot.set_message_reaction(FIRST, 424242, [ReactionTypeEmoji(emoji="👌")])
+            assert await bot.set_message_reaction(FIRST, person["message_id"], [])
+        finally:
+            await bot.session.close()

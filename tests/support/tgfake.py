@@ -30,6 +30,7 @@ from aiogram.methods import (
     SendDocument,
     SendMessage,
     SendPhoto,
+    SetMessageReaction,
     TelegramMethod,
 )
 from aiogram.types import (
@@ -38,6 +39,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
+    ReactionTypeEmoji,
     Update,
     User,
 )
@@ -163,6 +165,16 @@ class FakeSession(BaseSession):
 
     def sent_messages(self, chat_id: int) -> list[Message]:
         return [m for m in self.messages if m.chat.id == chat_id]
+
+    def reactions(self, chat_id: int) -> list[tuple[int, str]]:
+        """(message id, emoji) of every reaction the bot set in a chat."""
+        return [
+            (c.message_id, r.emoji)
+            for c in self.calls
+            if isinstance(c, SetMessageReaction) and c.chat_id == chat_id
+            for r in c.reaction or []
+            if isinstance(r, ReactionTypeEmoji)
+        ]
 
     def answers(self) -> list[AnswerCallbackQuery]:
         return [c for c in self.calls if isinstance(c, AnswerCallbackQuery)]
