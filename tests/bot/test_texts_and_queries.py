@@ -184,7 +184,7 @@ async def test_english_unit_gets_english_texts(tmp_path: Path) -> None:
 
         await h.press(copy, EN_MEMBER, copy.reply_markup.inline_keyboard[0][0].callback_data or "")
         await h.send(EN_CHAT, EN_COMMANDER, "abc", reply_to=copy, language="zh-hans")
-        await h.send(EN_CHAT, EN_COMMANDER, "12", reply_to=copy)
+        answer = await h.send(EN_CHAT, EN_COMMANDER, "12", reply_to=copy)
         await h.send(EN_CHAT, EN_COMMANDER, "/status")
         await h.send(EN_CHAT, EN_COMMANDER, "/whoami")
         await h.send(EN_CHAT, EN_COMMANDER, "/help")
@@ -192,9 +192,9 @@ async def test_english_unit_gets_english_texts(tmp_path: Path) -> None:
         (alert,) = h.session.answers()
         assert alert.show_alert and alert.text is not None
         assert alert.text.startswith("Only the commander or a deputy of")
-        _, bad, recorded, status, whoami, _map, help_text = await h.said(EN_CHAT)
+        _, bad, status, whoami, _map, help_text = await h.said(EN_CHAT)
         assert bad.startswith('Order #1 needs a number: "abc" is not one.')
-        assert recorded == '✅ Recorded for "福田新村5幢(外商楼)": 12'
+        assert h.session.reactions(EN_CHAT) == [(answer.message_id, "👌")]  # recorded
         assert "Done 1/1 (100%)" in status and "Total so far: <b>12</b>" in status
         assert "(level 3, commander) roles: none" in whoami
         assert "Chain of command: 福田街道作战指挥部 → 福田商城社区 → 福田新村 → " in whoami
