@@ -24,10 +24,12 @@ async def test_a_reply_to_an_order_copy_is_an_answer_while_the_returnee_form_is_
 ) -> None:
     await issued.send(TS0101_CHAT, TS0101_COMMANDER, "/returnee")
     await issued.drain()
-    await issued.send(TS0101_CHAT, TS0101_COMMANDER, "12", reply_to=issued.copy_in(TS0101_CHAT))
+    answer = await issued.send(
+        TS0101_CHAT, TS0101_COMMANDER, "12", reply_to=issued.copy_in(TS0101_CHAT)
+    )
     await issued.drain()
     assert (await issued.row_status("ts-01-01"))["value"] == 12
-    assert "12" in await issued.last(TS0101_CHAT)
+    assert issued.session.reactions(TS0101_CHAT) == [(answer.message_id, "👌")]
 
 
 async def test_a_reply_to_an_order_copy_is_an_answer_while_the_order_form_is_open(
