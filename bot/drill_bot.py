@@ -29,10 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 
 from bot.app import TowerBot, telegram_session
-from bot.settings import SenderLimits
+from bot.settings import SenderLimits, Settings
 from cascade.clock import ScaledClock
 from cascade.outgoing import Lane
 from storage.db import Database
@@ -143,13 +143,13 @@ async def serve(config: DrillBotConfig) -> None:
     db = Database(config.db)
     await db.open()
     extra = [code for spec in config.bots for code in spec.serves]
+    settings = Settings(bot_token=SecretStr(config.bots[0].token), db=config.db, limits=limits)
     apps = [
         TowerBot(
-            spec.token,
-            config.db,
+            settings,
             telegram_session(config.api_url),
+            token=spec.token,
             clock=clock,
-            limits=limits,
             progress_seconds=config.progress_seconds,
             db=db,
             lane=Lane(serves=spec.serves) if spec.serves else Lane(avoid=extra),

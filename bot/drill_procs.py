@@ -34,6 +34,7 @@ from typing import Any
 
 import aiohttp
 import aiosqlite
+from pydantic import SecretStr
 
 from bot.app import TowerBot, telegram_session
 from bot.drill import (
@@ -46,6 +47,7 @@ from bot.drill import (
     write_outputs,
 )
 from bot.drill_bot import BotSpec, DrillBotConfig
+from bot.settings import Settings
 from bot.world import DRILL_TOKEN, sandbox_entities
 from cascade.clock import ScaledClock
 from cascade.deadlines import ClockPolicy
@@ -478,7 +480,8 @@ async def _report(
     assert root.chat_id is not None
     db = Database(db_path)
     await db.open()
-    app = TowerBot(DRILL_TOKEN, db_path, telegram_session(sandbox.url), clock=clock, db=db)
+    settings = Settings(bot_token=SecretStr(DRILL_TOKEN), db=db_path)
+    app = TowerBot(settings, telegram_session(sandbox.url), clock=clock, db=db)
     try:
         _, report = await app.queries.status(people.order_id, root.chat_id)
         if report.order.status is OrderStatus.DONE and final_text:
