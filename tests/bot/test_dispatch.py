@@ -12,7 +12,9 @@ import asyncio
 from typing import Any
 
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
-from tgfake import (
+
+from bot.dispatch import ChatOrderedRunner, chat_key
+from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
     TS0101_CHAT,
@@ -21,8 +23,6 @@ from tgfake import (
     TS0102_COMMANDER,
     Harness,
 )
-
-from bot.dispatch import ChatOrderedRunner, chat_key
 
 
 def update(update_id: int, chat_id: int, text: str = "x") -> Update:
