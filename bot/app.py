@@ -128,7 +128,7 @@ class TowerBot:
             policy=self.policy,
             on_timers=self.timers.schedule,
         )
-        self.queries = QueryService(self.db.transaction, self.clock)
+        self.queries = QueryService(self.db.snapshot, self.clock)  # reads: never behind writers
         # Unit colours (/colour) and the evening tally to HQ's group (bot/daily.py).
         self.colours = ColourService(
             self.db.transaction, self.clock, ColourWords(self.texts), admins

@@ -367,16 +367,21 @@ class OrderService:
         """Persist the chain and send what the newly done units and totals call for."""
         await tx.orders.save_states(chain)
         by_code = {s.unit_code: s for s in chain}
-        refs = await tx.tower.refs([s.unit_code for s in chain])
         was_done = order.status is OrderStatus.DONE
+        root = chain[-1]
+        reporting = root.unit_code in result.newly_done or (was_done and result.changed)
+        # Names and groups only when a message needs them: most answers (a bottom unit
+        # whose parent is not done yet) send nothing here and skip the lookup.
+        wanted = reporting or any(not by_code[c].is_bottom for c in result.newly_done)
+        refs = await tx.tower.refs([s.unit_code for s in chain]) if wanted else {}
         for code in result.newly_done:
             state = by_code[code]
-            unit = refs[code]
             if state.is_root:
                 continue
             order.done_targets += 1
             if state.is_bottom:
                 continue
+            unit = refs[code]
             if unit.chat_id is not None:
                 ref = MessageRef(purpose="unit_done", order_id=order.id, unit_code=code)
                 rendered = self.presenter.unit_done(order, unit, state)
@@ -392,14 +397,13 @@ class OrderService:
                 )
         if result.newly_done:
             await tx.orders.add_done(order.id, rollup.done_by_level(chain, result.newly_done))
-        root = chain[-1]
         if root.unit_code in result.newly_done:
             order.status = OrderStatus.DONE
             order.finished_at = self.clock.now()
         await tx.orders.save(order)
-        issuer = refs[root.unit_code]
         await tx.timers.mark_dirty(order.id, [s.unit_code for s in chain[1:]])
-        if root.unit_code in result.newly_done or (was_done and result.changed):
+        if reporting:
+            issuer = refs[root.unit_code]
             states = await tx.orders.targets(order.id)
             flavour = ReportFlavour.CORRECTED if was_done else ReportFlavour.FINAL
             await send_report(tx, self.presenter, order, issuer, states, self.clock.now(), flavour)

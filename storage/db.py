@@ -71,6 +71,8 @@ class Database:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._reader: aiosqlite.Connection | None = None
+        self._read_lock = asyncio.Lock()
         self.committed = asyncio.Event()
         # One more event per sender: several bots share a database, and a sender that
         # clears the shared event must not hide a commit from the others.
@@ -112,6 +114,9 @@ class Database:
         return self
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -148,6 +153,25 @@ class Database:
                     await self.conn.execute("ROLLBACK")
                     raise
             return await self.schema_version()
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[SqliteUnitOfWork]:
+        """A read-only unit of work on a connection of its own: in WAL mode it reads the
+        last committed state while a decision is being written, so a question
+        (`/status` during an answer storm) never queues behind the writers' lock."""
+        self.conn  # noqa: B018 -- raises when the database is not open
+        async with self._read_lock:
+            if self._reader is None:
+                reader = await aiosqlite.connect(self.path, isolation_level=None)
+                reader.row_factory = aiosqlite.Row
+                await reader.execute("PRAGMA busy_timeout=5000")
+                await reader.execute("PRAGMA query_only=ON")
+                self._reader = reader
+            await self._reader.execute("BEGIN")
+            try:
+                yield SqliteUnitOfWork(self._reader)
+            finally:
+                await self._reader.execute("COMMIT")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
