@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 import aiosqlite
@@ -106,6 +107,12 @@ def step_range(step: TargetStep, alias: str) -> tuple[str, tuple[str, str]]:
     )
 
 
+def _one(rows: Iterable[aiosqlite.Row]) -> aiosqlite.Row | None:
+    """The first row of a result read in one hop to the database thread
+    (`execute_fetchall`: a cursor's execute, fetch and close are three)."""
+    return next(iter(rows), None)
+
+
 class SqliteOrderRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
@@ -151,8 +158,9 @@ class SqliteOrderRepository:
         return order
 
     async def _range(self, code: str) -> tuple[str, str]:
-        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
-            row = await cur.fetchone()
+        row = _one(
+            await self.conn.execute_fetchall("SELECT path FROM units WHERE code = ?", (code,))
+        )
         if row is None:
             raise LookupError(f"no unit {code!r}")
         return subtree_range(row["path"])
@@ -249,8 +257,10 @@ class SqliteOrderRepository:
             f"WHERE t.order_id = ? AND t.unit_code = u.code AND {where} "
             "AND t.is_root = 0 AND u.chat_id IS NOT NULL GROUP BY u.locale, t.is_bottom"
         )
-        async with self.conn.execute(sql, (step.order_id, *args)) as cur:
-            return [(r[0], bool(r[1]), r[2]) for r in await cur.fetchall()]
+        return [
+            (r[0], bool(r[1]), r[2])
+            for r in (await self.conn.execute_fetchall(sql, (step.order_id, *args)))
+        ]
 
     async def board_step(self, order_id: int, limit: int) -> list[str] | None:
         """The next units (with sub-units) whose first board is due, once every target
@@ -265,8 +275,7 @@ class SqliteOrderRepository:
             "SELECT unit_code, path FROM order_units WHERE order_id = ? AND path > ? "
             "AND is_bottom = 0 ORDER BY path LIMIT ?"
         )
-        async with self.conn.execute(sql, (order_id, row["boards_cursor"], limit)) as cur:
-            rows = list(await cur.fetchall())
+        rows = list(await self.conn.execute_fetchall(sql, (order_id, row["boards_cursor"], limit)))
         cursor = rows[-1]["path"] if len(rows) == limit else None
         await self.conn.execute(
             "UPDATE orders SET boards_cursor = ? WHERE id = ?", (cursor, order_id)
@@ -279,8 +288,7 @@ class SqliteOrderRepository:
             "SELECT id FROM orders WHERE issue_cursor IS NOT NULL OR boards_cursor IS NOT NULL "
             "ORDER BY id"
         )
-        async with self.conn.execute(sql) as cur:
-            return [r[0] for r in await cur.fetchall()]
+        return [r[0] for r in (await self.conn.execute_fetchall(sql))]
 
     async def states(self, order_id: int, codes: list[str]) -> dict[str, TargetState]:
         """The rows of these units."""
@@ -292,9 +300,8 @@ class SqliteOrderRepository:
                 f"SELECT {STATE_COLUMNS} FROM order_units "
                 f"WHERE order_id = ? AND unit_code IN ({marks})"
             )
-            async with self.conn.execute(sql, (order_id, *chunk)) as cur:
-                for r in await cur.fetchall():
-                    out[r[1]] = _state(r)
+            for r in await self.conn.execute_fetchall(sql, (order_id, *chunk)):
+                out[r[1]] = _state(r)
         return out
 
     async def children(self, order_id: int, codes: list[str]) -> dict[str, list[TargetState]]:
@@ -307,9 +314,8 @@ class SqliteOrderRepository:
                 f"SELECT {STATE_COLUMNS} FROM order_units "
                 f"WHERE order_id = ? AND parent_code IN ({marks}) ORDER BY path"
             )
-            async with self.conn.execute(sql, (order_id, *chunk)) as cur:
-                for r in await cur.fetchall():
-                    out[r[2]].append(_state(r))
+            for r in await self.conn.execute_fetchall(sql, (order_id, *chunk)):
+                out[r[2]].append(_state(r))
         return out
 
     async def levels(self, order_id: int, under: str | None = None) -> dict[int, tuple[int, int]]:
@@ -319,8 +325,7 @@ class SqliteOrderRepository:
             args: tuple[object, ...] = (order_id,)
         else:
             sql = "SELECT path FROM order_units WHERE order_id = ? AND unit_code = ?"
-            async with self.conn.execute(sql, (order_id, under)) as cur:
-                row = await cur.fetchone()
+            row = _one(await self.conn.execute_fetchall(sql, (order_id, under)))
             if row is None:
                 return {}
             low, high = subtree_range(row["path"])
@@ -329,8 +334,7 @@ class SqliteOrderRepository:
                 "AND path >= ? AND path < ? AND is_root = 0 GROUP BY level ORDER BY level"
             )
             args = (order_id, low, high)
-        async with self.conn.execute(sql, args) as cur:
-            return {r[0]: (r[1], r[2]) for r in await cur.fetchall()}
+        return {r[0]: (r[1], r[2]) for r in (await self.conn.execute_fetchall(sql, args))}
 
     async def add_done(self, order_id: int, by_level: dict[int, int]) -> None:
         """Count targets newly done in the per-level counters."""
@@ -340,8 +344,9 @@ class SqliteOrderRepository:
         )
 
     async def get(self, order_id: int) -> Order | None:
-        async with self.conn.execute("SELECT * FROM orders WHERE id = ?", (order_id,)) as cur:
-            row = await cur.fetchone()
+        row = _one(
+            await self.conn.execute_fetchall("SELECT * FROM orders WHERE id = ?", (order_id,))
+        )
         return _order(row) if row else None
 
     async def save(self, order: Order) -> None:
@@ -352,8 +357,7 @@ class SqliteOrderRepository:
 
     async def chain(self, order_id: int, unit_code: str) -> list[TargetState]:
         sql = "SELECT path FROM order_units WHERE order_id = ? AND unit_code = ?"
-        async with self.conn.execute(sql, (order_id, unit_code)) as cur:
-            row = await cur.fetchone()
+        row = _one(await self.conn.execute_fetchall(sql, (order_id, unit_code)))
         if row is None:
             return []
         codes = codes_of(row["path"])
@@ -361,8 +365,10 @@ class SqliteOrderRepository:
         sql = (
             f"SELECT {STATE_COLUMNS} FROM order_units WHERE order_id = ? AND unit_code IN ({marks})"
         )
-        async with self.conn.execute(sql, (order_id, *codes)) as cur:
-            states = {r["unit_code"]: _state(r) for r in await cur.fetchall()}
+        states = {
+            r["unit_code"]: _state(r)
+            for r in (await self.conn.execute_fetchall(sql, (order_id, *codes)))
+        }
         return [states[c] for c in reversed(codes)]
 
     async def save_states(self, states: list[TargetState]) -> None:
@@ -397,8 +403,7 @@ class SqliteOrderRepository:
             args: tuple[object, ...] = (order_id,)
         else:
             sql = "SELECT path FROM order_units WHERE order_id = ? AND unit_code = ?"
-            async with self.conn.execute(sql, (order_id, under)) as cur:
-                row = await cur.fetchone()
+            row = _one(await self.conn.execute_fetchall(sql, (order_id, under)))
             if row is None:
                 return []
             low, high = subtree_range(row["path"])
@@ -407,8 +412,7 @@ class SqliteOrderRepository:
                 "WHERE order_id = ? AND path >= ? AND path < ? ORDER BY path"
             )
             args = (order_id, low, high)
-        async with self.conn.execute(sql, args) as cur:
-            return [_state(r) for r in await cur.fetchall()]
+        return [_state(r) for r in (await self.conn.execute_fetchall(sql, args))]
 
     async def latest_for_unit(
         self,
@@ -426,6 +430,5 @@ class SqliteOrderRepository:
             + ("AND t.answered_at IS NULL " if needs_value else "")
             + "ORDER BY o.id DESC LIMIT 1"
         )
-        async with self.conn.execute(sql, (unit_code,)) as cur:
-            row = await cur.fetchone()
+        row = _one(await self.conn.execute_fetchall(sql, (unit_code,)))
         return _order(row) if row else None

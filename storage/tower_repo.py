@@ -32,13 +32,20 @@ def ref_of(row: aiosqlite.Row) -> UnitRef:
     )
 
 
+def _one(rows: Iterable[aiosqlite.Row]) -> aiosqlite.Row | None:
+    """The first row of a result read in one hop to the database thread
+    (`execute_fetchall`: a cursor's execute, fetch and close are three)."""
+    return next(iter(rows), None)
+
+
 class SqliteTowerRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
     async def unit(self, code: str) -> Unit | None:
-        async with self.conn.execute("SELECT doc FROM units WHERE code = ?", (code,)) as cur:
-            row = await cur.fetchone()
+        row = _one(
+            await self.conn.execute_fetchall("SELECT doc FROM units WHERE code = ?", (code,))
+        )
         return Unit.model_validate_json(row["doc"]) if row else None
 
     async def ref(self, code: str) -> UnitRef | None:
@@ -46,8 +53,7 @@ class SqliteTowerRepository:
 
     async def by_chat(self, chat_id: int) -> UnitRef | None:
         sql = f"SELECT {REF_COLUMNS} FROM units WHERE chat_id = ?"
-        async with self.conn.execute(sql, (chat_id,)) as cur:
-            row = await cur.fetchone()
+        row = _one(await self.conn.execute_fetchall(sql, (chat_id,)))
         return ref_of(row) if row else None
 
     async def refs(self, codes: Iterable[str]) -> dict[str, UnitRef]:
@@ -57,9 +63,8 @@ class SqliteTowerRepository:
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT {REF_COLUMNS} FROM units WHERE code IN ({marks})"
-            async with self.conn.execute(sql, chunk) as cur:
-                for row in await cur.fetchall():
-                    out[row["code"]] = ref_of(row)
+            for row in await self.conn.execute_fetchall(sql, chunk):
+                out[row["code"]] = ref_of(row)
         return out
 
     async def memberships(self, telegram_id: int) -> list[Membership]:
@@ -83,24 +88,22 @@ class SqliteTowerRepository:
             "UNION ALL SELECT commander_name FROM units "
             "WHERE commander_id = ? AND commander_name IS NOT NULL LIMIT 1"
         )
-        async with self.conn.execute(sql, (telegram_id, telegram_id)) as cur:
-            row = await cur.fetchone()
+        row = _one(await self.conn.execute_fetchall(sql, (telegram_id, telegram_id)))
         return str(row[0]) if row is not None else None
 
     async def position(self, code: str, telegram_id: int) -> Position | None:
         sql = "SELECT position FROM members WHERE unit_code = ? AND telegram_id = ? ORDER BY seq"
-        async with self.conn.execute(sql, (code, telegram_id)) as cur:
-            row = await cur.fetchone()
+        row = _one(await self.conn.execute_fetchall(sql, (code, telegram_id)))
         if row is not None:
             return Position(row["position"])
         sql = "SELECT 1 FROM units WHERE parent = ? AND commander_id = ? LIMIT 1"
-        async with self.conn.execute(sql, (code, telegram_id)) as cur:
-            child = await cur.fetchone()
+        child = _one(await self.conn.execute_fetchall(sql, (code, telegram_id)))
         return Position.MEMBER if child else None
 
     async def chain(self, code: str) -> list[UnitRef]:
-        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
-            row = await cur.fetchone()
+        row = _one(
+            await self.conn.execute_fetchall("SELECT path FROM units WHERE code = ?", (code,))
+        )
         if row is None:
             return []
         codes = list(reversed(codes_of(row["path"])))
@@ -108,19 +111,20 @@ class SqliteTowerRepository:
         return [refs[c] for c in codes if c in refs]
 
     async def subtree(self, code: str) -> list[UnitRef]:
-        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
-            row = await cur.fetchone()
+        row = _one(
+            await self.conn.execute_fetchall("SELECT path FROM units WHERE code = ?", (code,))
+        )
         if row is None:
             return []
         low, high = subtree_range(row["path"])
         sql = f"SELECT {REF_COLUMNS} FROM units WHERE path >= ? AND path < ? ORDER BY path"
-        async with self.conn.execute(sql, (low, high)) as cur:
-            return [ref_of(r) for r in await cur.fetchall()]
+        return [ref_of(r) for r in (await self.conn.execute_fetchall(sql, (low, high)))]
 
     async def unreachable_under(self, code: str) -> list[UnitRef]:
         """The units of `code`'s subtree marked unreachable, in path order."""
-        async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
-            row = await cur.fetchone()
+        row = _one(
+            await self.conn.execute_fetchall("SELECT path FROM units WHERE code = ?", (code,))
+        )
         if row is None:
             return []
         low, high = subtree_range(row["path"])
@@ -128,8 +132,7 @@ class SqliteTowerRepository:
             f"SELECT {REF_COLUMNS} FROM units WHERE path >= ? AND path < ? AND unreachable = 1 "
             "ORDER BY path"
         )
-        async with self.conn.execute(sql, (low, high)) as cur:
-            return [ref_of(r) for r in await cur.fetchall()]
+        return [ref_of(r) for r in (await self.conn.execute_fetchall(sql, (low, high)))]
 
     async def rekey_chat(self, old: int, new: int) -> None:
         await self.conn.execute("UPDATE units SET chat_id = ? WHERE chat_id = ?", (new, old))
@@ -180,19 +183,19 @@ class SqliteTowerRepository:
     async def root(self) -> UnitRef | None:
         """The tower's root unit (HQ)."""
         sql = f"SELECT {REF_COLUMNS} FROM units WHERE parent IS NULL ORDER BY level, code LIMIT 1"
-        async with self.conn.execute(sql) as cur:
-            row = await cur.fetchone()
+        row = _one(await self.conn.execute_fetchall(sql))
         return ref_of(row) if row else None
 
     async def all_refs(self) -> list[UnitRef]:
         sql = f"SELECT {REF_COLUMNS} FROM units ORDER BY path"
-        async with self.conn.execute(sql) as cur:
-            return [ref_of(r) for r in await cur.fetchall()]
+        return [ref_of(r) for r in (await self.conn.execute_fetchall(sql))]
 
     async def paths(self) -> dict[str, tuple[str, str]]:
         """code → (path, doc) of every stored unit, for import diffs."""
-        async with self.conn.execute("SELECT code, path, doc FROM units") as cur:
-            return {r["code"]: (r["path"], r["doc"]) for r in await cur.fetchall()}
+        return {
+            r["code"]: (r["path"], r["doc"])
+            for r in (await self.conn.execute_fetchall("SELECT code, path, doc FROM units"))
+        }
 
     async def delete(self, codes: list[str]) -> None:
         await self.conn.executemany("DELETE FROM units WHERE code = ?", [(c,) for c in codes])
