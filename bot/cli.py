@@ -200,6 +200,8 @@ def _run() -> int:
             return 2
     settings = Settings()  # type: ignore[call-arg]
     logging.getLogger().setLevel(logging.INFO)
+    # The scheduler logs every run of its 3-second jobs at INFO: only its warnings.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     return asyncio.run(_serve(settings))
 
 
