@@ -13,8 +13,9 @@ connection is closed (its worker thread would otherwise keep the process alive).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -23,6 +24,24 @@ import aiosqlite
 from storage import processed
 from storage.migrations import MIGRATIONS
 from storage.uow import SqliteUnitOfWork
+
+
+async def run_to_end(statement: Awaitable[object]) -> None:
+    """Await a statement that the database thread will run whatever happens to the caller.
+
+    A task cancelled while its BEGIN or COMMIT waits in aiosqlite's queue gives up the
+    wait, not the statement: it still runs afterwards. Left alone, an orphan BEGIN
+    makes the next transaction fail ("cannot start a transaction within a
+    transaction"). So a cancelled caller first lets the statement finish, then the
+    cancellation goes on, and the caller's clean-up sees the connection as it is.
+    """
+    running = asyncio.ensure_future(statement)
+    try:
+        await asyncio.shield(running)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await running
+        raise
 
 
 class DatabaseUnavailable(Exception):
@@ -167,11 +186,13 @@ class Database:
                 await reader.execute("PRAGMA busy_timeout=5000")
                 await reader.execute("PRAGMA query_only=ON")
                 self._reader = reader
-            await self._reader.execute("BEGIN")
+            reader = self._reader
             try:
-                yield SqliteUnitOfWork(self._reader)
+                await run_to_end(reader.execute("BEGIN"))
+                yield SqliteUnitOfWork(reader)
             finally:
-                await self._reader.execute("COMMIT")
+                if reader.in_transaction:
+                    await run_to_end(reader.execute("COMMIT"))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
@@ -181,22 +202,22 @@ class Database:
         records the update (storage/processed.py), before the same COMMIT.
         """
         async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
             uow = SqliteUnitOfWork(self.conn)
             changes = self.conn.total_changes
             try:
+                await run_to_end(self.conn.execute("BEGIN IMMEDIATE"))
                 yield uow
                 # The incoming update that caused this decision is recorded with it.
                 mark = processed.pending_mark(self.conn.total_changes != changes)
                 if mark is not None:
                     await processed.record(self.conn, mark)
-                await self.conn.execute("COMMIT")
+                await run_to_end(self.conn.execute("COMMIT"))
             except BaseException:
                 # SQLite has already rolled back after some errors (a full disk):
                 # a second ROLLBACK would hide the real error behind its own. A
                 # failed COMMIT leaves the transaction open: it is rolled back too.
                 if self.conn.in_transaction:
-                    await self.conn.execute("ROLLBACK")
+                    await run_to_end(self.conn.execute("ROLLBACK"))
                 raise
             if mark is not None:
                 mark.recorded = True
