@@ -74,3 +74,22 @@ async def test_whoami_shows_identity_duties_and_the_map_as_text_and_png(
     assert picture["caption"] == "🗺 田晓强 在塔群中的位置"
     stored = next(iter(f for f in world.state.files.values() if f.kind == "photo"))
     assert stored.width > 0 and stored.height > stored.width // 4
+
+
+async def test_a_health_order_answered_by_the_health_officers_through_the_sandbox(
+    world: SandboxWorld,
+) -> None:
+    state = world.state
+    hq_chat, hq_commander = -1002000020001, 6000020001
+    teams = {-1002000020003: 6000020009, -1002000020015: 6000020055, -1002000020023: 6000020081}
+    state.post_message(hq_chat, hq_commander, "/order 20m count @health 统计体温异常人数")
+    await eventually(world, hq_chat, lambda m: "由健康员回复，共 3 人" in (m["text"] or ""))
+    for chat, officer in teams.items():
+        (copy,) = await eventually(world, chat, lambda m: "统计体温异常人数" in (m["text"] or ""))
+        state.post_message(chat, officer, "2", reply_to_message_id=copy["message_id"])
+    # Only the three teams got the order: not the community, no landlord groups.
+    for quiet in (-1002000020002, -1002000020004, HOUSE_CHAT):
+        assert not [m for m in state.bot_messages(quiet) if "统计体温异常人数" in (m["text"] or "")]
+    (final,) = await eventually(world, hq_chat, lambda m: "总结报告" in (m["text"] or ""))
+    assert "完成 3/3（100%）· 准确率 3/3" in final["text"]
+    assert "合计数字：6（各级汇总一致）" in final["text"]

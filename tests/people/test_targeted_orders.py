@@ -77,6 +77,11 @@ async def test_a_level_filter_counts_only_those_units_in_every_view(cc: Harness)
     assert "完成 3/8" in status
     assert pending.startswith("⏳ 指令 #1 未完成 5 个单元：")
     assert "房东群" not in pending  # the untargeted blocks are not counted as pending
+    # The counters boards and reports read: the root's subtree and the levels hold 8.
+    async with h.app.db.transaction() as tx:
+        assert await tx.orders.levels(1) == {4: (3, 8)}
+        (root,) = [s for s in await tx.orders.targets(1) if s.is_root]
+    assert (root.sub_total, root.children_total) == (8, 8)
 
 
 async def test_bad_and_empty_filters_are_refused(cc: Harness) -> None:
