@@ -25,6 +25,9 @@ from cascade.ports import Membership, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.report import OrderReport
 from cascade.targeting import OrderFilter, answering_refs, role_holders, select
 
+# Units listed by /pending at most (the chat shows 60 lines; the count covers all).
+MAX_PENDING = 200
+
 
 class PendingGroup(BaseModel):
     parent: UnitRef
@@ -40,6 +43,7 @@ class PendingView(BaseModel):
     groups: list[PendingGroup]
     seen: set[str] = set()
     waiting: set[str] = set()
+    total: int = 0  # not-done units in all; `groups` holds the first page of them
 
 
 class Seat(BaseModel):
@@ -104,11 +108,14 @@ class QueryService:
                 raise Refused("chat-unbound")
             return await tx.tower.unreachable_under(unit.code)
 
-    async def pending(self, order_id: int | None, chat_id: int) -> PendingView:
-        unit, report = await self.status(order_id, chat_id)
+    async def pending(
+        self, order_id: int | None, chat_id: int, limit: int = MAX_PENDING
+    ) -> PendingView:
+        """The first `limit` not-done units of the chat's subtree (by level, then code)
+        and how many there are in all: a page, whatever the size of the order."""
+        unit, report = await self.summary(order_id, chat_id)
         async with self.uow() as tx:
-            states = await tx.orders.targets(report.order.id, under=report.scope)
-            pending = [s for s in states if not s.is_done and not s.is_root]
+            pending = await tx.orders.pending(report.order.id, report.scope, limit)
             refs = await tx.tower.refs(
                 [s.unit_code for s in pending] + [s.parent_code for s in pending if s.parent_code]
             )
@@ -120,6 +127,7 @@ class QueryService:
         return PendingView(
             report=report,
             scope=unit,
+            total=report.total - report.done,
             groups=[PendingGroup(parent=refs[code], units=units) for code, units in groups.items()],
             seen={s.unit_code for s in pending if s.acked_at is not None and s.is_bottom},
             waiting={s.unit_code for s in pending if s.acked_at is not None and not s.is_bottom},

@@ -336,6 +336,21 @@ class SqliteOrderRepository:
             args = (order_id, low, high)
         return {r[0]: (r[1], r[2]) for r in (await self.conn.execute_fetchall(sql, args))}
 
+    async def pending(self, order_id: int, under: str, limit: int) -> list[TargetState]:
+        """The first `limit` not-done targets of `under`'s subtree, by level then code."""
+        sql = "SELECT path FROM order_units WHERE order_id = ? AND unit_code = ?"
+        row = _one(await self.conn.execute_fetchall(sql, (order_id, under)))
+        if row is None:
+            return []
+        low, high = subtree_range(row["path"])
+        sql = (
+            f"SELECT {STATE_COLUMNS} FROM order_units WHERE order_id = ? AND path >= ? "
+            "AND path < ? AND is_root = 0 AND done_at IS NULL ORDER BY level, unit_code LIMIT ?"
+        )
+        return [
+            _state(r) for r in await self.conn.execute_fetchall(sql, (order_id, low, high, limit))
+        ]
+
     async def add_done(self, order_id: int, by_level: dict[int, int]) -> None:
         """Count targets newly done in the per-level counters."""
         await self.conn.executemany(

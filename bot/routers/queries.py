@@ -140,7 +140,7 @@ async def pending(
     view = await queries.pending(optional_order_id(command.args), ctx.chat_id)
     t, loc = replier.texts, ctx.locale
     order_id = str(view.report.order.id)
-    count = sum(len(g.units) for g in view.groups)
+    count = view.total
     if count == 0:
         await replier.say(ctx, "pending-none", order=order_id)
         return

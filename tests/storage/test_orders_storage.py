@@ -381,3 +381,21 @@ async def test_status_from_counters_equals_the_report_from_every_row(
         ]
     _, ts01_status = await queries.summary(order.id, ts01.chat_id or 0)
     assert ts01_status.done == ts01_status.total == len(ts01_kids) + 1
+
+
+async def test_pending_is_a_page_with_the_count_of_all(loaded: Database) -> None:
+    db = loaded
+    clock = FakeClock()
+    orders = OrderService(db.transaction, clock, PlainPresenter())
+    queries = QueryService(db.snapshot, clock)
+    order = await orders.issue(
+        HQ_CHAT, HQ_COMMANDER, OrderKind.NOTICE, "开会", timedelta(minutes=5)
+    )
+    await orders.acknowledge(order.id, -1002000000002, 6000000007)  # ts-01 says 收到
+    page = await queries.pending(order.id, HQ_CHAT, limit=5)
+    listed = [u.code for g in page.groups for u in g.units]
+    assert page.total == 236  # ts-01 is not done until its groups are
+    assert len(listed) == 5 and listed == sorted(listed)  # level 2 first, by code
+    assert "ts-01" in page.waiting
+    everything = await queries.pending(order.id, HQ_CHAT, limit=1000)
+    assert sum(len(g.units) for g in everything.groups) == everything.total == 236
