@@ -20,6 +20,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -303,11 +304,7 @@ async def log_out(call: Call) -> Any:
 @bot_method("getUpdates")
 async def get_updates(call: Call) -> Any:
     params = call.params
-    allowed = _json_param(call, "allowed_updates", "allowed updates")
-    if allowed is not None and not (
-        isinstance(allowed, list) and all(isinstance(a, str) for a in allowed)
-    ):
-        raise ApiError.bad_request("can't parse allowed updates JSON object")
+    allowed = _allowed_updates(call)
     limit = params.get_int("limit")
     timeout = params.get_int("timeout") or 0
     return await call.state.get_updates(
@@ -320,20 +317,63 @@ async def get_updates(call: Call) -> Any:
     )
 
 
+_SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _allowed_updates(call: Call) -> list[str] | None:
+    allowed = _json_param(call, "allowed_updates", "allowed updates")
+    if allowed is not None and not (
+        isinstance(allowed, list) and all(isinstance(a, str) for a in allowed)
+    ):
+        raise ApiError.bad_request("can't parse allowed updates JSON object")
+    return allowed
+
+
+@bot_method("setWebhook")
+async def set_webhook(call: Call) -> Any:
+    """Like Telegram's own Bot API server in --local mode: http:// and any port are
+    accepted (a webhook on 127.0.0.1), the rest is checked as on api.telegram.org."""
+    params = call.params
+    url = (params.get_str("url") or "").strip()
+    secret = params.get_str("secret_token") or ""
+    if url:
+        parts = urlsplit(url)
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError:
+            raise ApiError.bad_request("invalid webhook URL specified") from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ApiError.bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if len(secret) > 256:
+            raise ApiError.bad_request("secret token is too long")
+        if not _SECRET_TOKEN_RE.fullmatch(secret):
+            raise ApiError.bad_request("secret token contains unallowed characters")
+    allowed = _allowed_updates(call)
+    max_connections = params.get_int("max_connections")
+    call.state.set_webhook(
+        call.bot,
+        url,
+        secret_token=secret,
+        max_connections=min(100, max(1, 40 if max_connections is None else max_connections)),
+        allowed_updates=allowed,
+        drop_pending_updates=params.get_bool("drop_pending_updates"),
+        ip_address=params.get_str("ip_address") or None,
+        has_custom_certificate=params.input_file("certificate") is not None,
+    )
+    return True
+
+
 @bot_method("deleteWebhook")
 async def delete_webhook(call: Call) -> Any:
-    if call.params.get_bool("drop_pending_updates"):
-        call.state.drop_pending_updates(call.bot)
+    call.state.set_webhook(
+        call.bot, "", drop_pending_updates=call.params.get_bool("drop_pending_updates")
+    )
     return True
 
 
 @bot_method("getWebhookInfo")
 async def get_webhook_info(call: Call) -> Any:
-    return {
-        "url": "",
-        "has_custom_certificate": False,
-        "pending_update_count": len(call.bot.updates),
-    }
+    return call.state.webhook_info(call.bot)
 
 
 _COMMAND_NAME_RE = re.compile(r"^[a-z0-9_]{1,32}$")

@@ -24,6 +24,19 @@ OPT_IN_UPDATE_TYPES = frozenset({"chat_member", "message_reaction", "message_rea
 
 
 @dataclass
+class Webhook:
+    """What setWebhook stored, and how delivery to it last went (getWebhookInfo)."""
+
+    url: str
+    secret_token: str = ""
+    max_connections: int = 40
+    ip_address: str | None = None
+    has_custom_certificate: bool = False
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+@dataclass
 class BotRecord:
     """A bot, known by its token; `id` is the number before the colon."""
 
@@ -40,6 +53,8 @@ class BotRecord:
     allowed_updates: frozenset[str] | None = None
     # (scope as canonical JSON, language_code) -> {"scope", "language_code", "commands"}
     commands: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # Set by setWebhook: updates then go by HTTP POST (sandbox.webhook), not getUpdates.
+    webhook: Webhook | None = None
     poll_serial: int = 0
     active_poll: int | None = None
     poll_count: int = 0

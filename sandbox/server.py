@@ -21,6 +21,7 @@ from sandbox.control import setup_control
 from sandbox.limits import paid_broadcast_middleware
 from sandbox.state import SandboxState
 from sandbox.web import setup_web
+from sandbox.webhook import DeliveryTiming, WebhookDeliverer
 
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024  # Telegram accepts 50 MB uploads from bots
 
@@ -53,12 +54,15 @@ class SandboxServer:
         state: SandboxState | None = None,
         *,
         shutdown_timeout: float = 1.0,
+        webhook_timing: DeliveryTiming | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.state = state if state is not None else SandboxState()
         self.shutdown_timeout = shutdown_timeout
         self._flags = ServerFlags()
+        # Updates of bots that set a webhook go out by HTTP POST while the server runs.
+        self.webhooks = WebhookDeliverer(self.state, webhook_timing)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -101,6 +105,7 @@ class SandboxServer:
             sock.close()
             raise
         self._runner = runner
+        await self.webhooks.start()
         self.port = sock.getsockname()[1]
         # Listening on every address (a container's 0.0.0.0): clients on this
         # machine, the bot included, still reach it over loopback.
@@ -115,6 +120,7 @@ class SandboxServer:
         if runner is None:
             return
         self._flags.closing = True
+        await self.webhooks.stop()
         self.state.wake_pollers()
         await runner.cleanup()
         self._base_url = None

@@ -49,6 +49,7 @@ from sandbox.models import (
     MessageRecord,
     OutgoingRequest,
     UserRecord,
+    Webhook,
 )
 
 T = TypeVar("T")
@@ -74,6 +75,10 @@ REACTION_EMOJI = frozenset(
     "🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂ 🤷 🤷‍♀ 😡".split()
 )
 SENT_LOG_MAX = 200_000  # the bot-message feed keeps at least half this many
+_WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 _CALLBACK_INVALID = "query is too old and response timeout expired or query ID is invalid"
 
 
@@ -105,6 +110,8 @@ class SandboxState:
         self.auto_register_bots = auto_register_bots
         self.bots: dict[str, BotRecord] = {}
         self.outgoing_hooks: list[OutgoingHook] = []
+        # Told of every setWebhook/deleteWebhook: the server's webhook deliverer.
+        self.webhook_listeners: list[Callable[[BotRecord], None]] = []
         # Telegram's limits (off unless `limits` is given) and injected faults per chat;
         # see sandbox.limits / sandbox.faults.  Both follow state changes (commit, reset).
         self.limiter = RateLimiter(lambda: self.clock(), limits)
@@ -1120,6 +1127,8 @@ class SandboxState:
         A newer getUpdates call ends an older pending one with 409 Conflict, as
         on Telegram.  `closing()` true ends the wait early (server shutdown).
         """
+        if bot.webhook is not None:
+            raise ApiError(409, _WEBHOOK_ACTIVE)
         if allowed_updates is not None:
             bot.allowed_updates = frozenset(allowed_updates) or None
         bot.poll_serial += 1
@@ -1136,6 +1145,8 @@ class SandboxState:
             while True:
                 if bot.poll_serial != serial:
                     raise ApiError(409, _CONFLICT)
+                if bot.webhook is not None:  # setWebhook during the long poll
+                    raise ApiError(409, _WEBHOOK_ACTIVE)
                 self._confirm(bot, offset)
                 if bot.updates or closing():
                     return list(bot.updates)[:limit]
@@ -1156,6 +1167,77 @@ class SandboxState:
 
     def drop_pending_updates(self, bot: BotRecord) -> None:
         bot.updates.clear()
+
+    # --------------------------------------------------------------- webhooks
+
+    def set_webhook(
+        self,
+        bot: BotRecord,
+        url: str,
+        *,
+        secret_token: str = "",
+        max_connections: int = 40,
+        allowed_updates: Iterable[str] | None = None,
+        drop_pending_updates: bool = False,
+        ip_address: str | None = None,
+        has_custom_certificate: bool = False,
+    ) -> None:
+        """setWebhook (an empty `url` is deleteWebhook): updates then go by HTTP POST
+        (`sandbox.webhook`) and getUpdates answers 409 until the webhook is deleted.
+        Updates not yet delivered stay queued for whichever way comes next."""
+        if allowed_updates is not None:
+            bot.allowed_updates = frozenset(allowed_updates) or None
+        if drop_pending_updates:
+            bot.updates.clear()
+        if url:
+            bot.webhook = Webhook(
+                url=url,
+                secret_token=secret_token,
+                max_connections=max_connections,
+                ip_address=ip_address,
+                has_custom_certificate=has_custom_certificate,
+            )
+        else:
+            bot.webhook = None
+        bot.wake()  # a pending getUpdates ends with 409
+        for listener in list(self.webhook_listeners):
+            listener(bot)
+        self._changed("webhook", bot_id=bot.id, url=url)
+
+    def webhook_info(self, bot: BotRecord) -> dict[str, Any]:
+        """getWebhookInfo: the Bot API's WebhookInfo (optional fields only when known)."""
+        hook = bot.webhook
+        info: dict[str, Any] = {
+            "url": hook.url if hook else "",
+            "has_custom_certificate": bool(hook and hook.has_custom_certificate),
+            "pending_update_count": len(bot.updates),
+        }
+        if hook is None:
+            return info
+        if hook.ip_address:
+            info["ip_address"] = hook.ip_address
+        if hook.last_error_date is not None:
+            info["last_error_date"] = hook.last_error_date
+            info["last_error_message"] = hook.last_error_message or ""
+        info["max_connections"] = hook.max_connections
+        if bot.allowed_updates is not None:
+            info["allowed_updates"] = sorted(bot.allowed_updates)
+        return info
+
+    def webhook_delivered(self, bot: BotRecord, update_id: int) -> None:
+        """The webhook answered 2xx: the update is confirmed, as an offset would."""
+        for update in bot.updates:
+            if update["update_id"] == update_id:
+                bot.updates.remove(update)
+                break
+        bot.wake()
+        self._changed("webhook_delivered", bot_id=bot.id, update_id=update_id)
+
+    def webhook_failed(self, bot: BotRecord, hook: Webhook, message: str) -> None:
+        """A delivery failed: getWebhookInfo shows it; the update stays queued."""
+        hook.last_error_date = self.now()
+        hook.last_error_message = message
+        self._changed("webhook_error", bot_id=bot.id, message=message)
 
     @staticmethod
     def _confirm(bot: BotRecord, offset: int | None) -> None:
