@@ -232,6 +232,9 @@ class TowerBot:
         install_daily(self.timers, self.daily, self.daily_at)
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
         if polling:
+            # A webhook left on the token (an earlier `run --webhook`) makes getUpdates
+            # fail with 409; its undelivered updates stay queued for the polling.
+            await self.bot.delete_webhook(drop_pending_updates=False)
             # Chats side by side, each chat's updates in order: a slow /order never holds
             # the city's presses, and a correction never overtakes the value it corrects.
             self._tasks.append(asyncio.create_task(self.poller.run(), name="polling"))
@@ -249,9 +252,13 @@ class TowerBot:
         if self.owns_db:
             await self.db.close()
 
+    async def wait(self) -> None:
+        """Until a started task (the sender, polling) ends; its error is raised here."""
+        await asyncio.gather(*self._tasks)
+
     async def run_forever(self) -> None:
         await self.start()
         try:
-            await asyncio.gather(*self._tasks)
+            await self.wait()
         finally:
             await self.stop()

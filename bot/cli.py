@@ -31,12 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="towerbot", description="塔群机器人 / tower-of-groups bot", epilog=EPILOG
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
         help="run the bot (settings from the environment)",
-        description="Run the bot with long polling; settings come from the environment.",
+        description="Run the bot with long polling (or, with --webhook, take Telegram's "
+        "webhook behind an HTTPS proxy); settings come from the environment.",
         epilog=settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram's webhook on TOWERBOT_WEBHOOK_LISTEN instead of polling "
+        "(needs TOWERBOT_WEBHOOK_URL and TOWERBOT_WEBHOOK_SECRET)",
     )
     imp = sub.add_parser("import", help="load a tower file (.yaml or .csv) into the database")
     imp.add_argument("file", type=Path, help="the tower file: nested .yaml/.yml or flat .csv")
@@ -117,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(args: argparse.Namespace) -> int:
     if args.command == "run":
-        return _run()
+        return _run(args.webhook)
     if args.command == "import":
         return asyncio.run(_import(args.file, _db_path(args.db), args.lang))
     if args.command == "tree":
@@ -189,7 +196,7 @@ def _db_path(option: str | None) -> str:
     return str(StoreSettings().db)
 
 
-def _run() -> int:
+def _run(webhook: bool = False) -> int:
     # The nested models first: Settings reads them as its parts, and their own
     # models name their variables.
     for model in (SenderLimits, PeopleSettings, Settings):
@@ -199,13 +206,17 @@ def _run() -> int:
             print(explain(exc, model), file=sys.stderr)
             return 2
     settings = Settings()  # type: ignore[call-arg]
+    missing = settings.webhook_missing() if webhook else None
+    if missing is not None:
+        print(missing, file=sys.stderr)
+        return 2
     logging.getLogger().setLevel(logging.INFO)
     # The scheduler logs every run of its 3-second jobs at INFO: only its warnings.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    return asyncio.run(_serve(settings))
+    return asyncio.run(_serve(settings, webhook))
 
 
-async def _serve(settings: Settings) -> int:
+async def _serve(settings: Settings, webhook: bool = False) -> int:
     """The primary bot (HQ, the rest of the tower, timers) and any extra bots."""
     from bot.app import TowerBot, telegram_session
     from bot.startup import StartRefused, check_tower, wait_for_telegram
@@ -247,7 +258,12 @@ async def _serve(settings: Settings) -> int:
             )
         for bot in bots:
             await wait_for_telegram(bot.bot, settings.telegram_api_url)
-        await asyncio.gather(keeper, *(bot.run_forever() for bot in bots))
+        if webhook:
+            from bot.webhook import WebhookPlan, serve_webhook
+
+            await asyncio.gather(keeper, serve_webhook(bots, WebhookPlan.from_settings(settings)))
+        else:
+            await asyncio.gather(keeper, *(bot.run_forever() for bot in bots))
     except StartRefused as refused:
         print(refused, file=sys.stderr)
         return 2

@@ -129,6 +129,25 @@ class Settings(StoreSettings):
         description="extra bots: TOKEN@code1,code2;TOKEN2@code3 (each serves those subtrees)",
     )
 
+    # `towerbot run --webhook` (bot/webhook.py): Telegram posts updates to the public
+    # HTTPS address; a proxy that terminates HTTPS passes them on to the listener.
+    webhook_url: str = Field(
+        "",
+        alias="TOWERBOT_WEBHOOK_URL",
+        description="run --webhook: the public https:// address Telegram posts updates to",
+    )
+    webhook_secret: SecretStr = Field(
+        SecretStr(""),
+        alias="TOWERBOT_WEBHOOK_SECRET",
+        description="run --webhook: the secret Telegram sends with every update "
+        "(1-256 of A-Z a-z 0-9 _ -; never logged)",
+    )
+    webhook_listen: str = Field(
+        "127.0.0.1:8088",
+        alias="TOWERBOT_WEBHOOK_LISTEN",
+        description="run --webhook: host:port the webhook server listens on, behind the proxy",
+    )
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -214,12 +233,64 @@ class Settings(StoreSettings):
     limits: SenderLimits = Field(default_factory=SenderLimits)
     people: PeopleSettings = Field(default_factory=PeopleSettings)
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url_shape(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        parts = urlsplit(value)
+        form = "like https://bot.example.org/telegram"
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be the public https:// address of the webhook, {form}")
+        if parts.fragment:
+            raise ValueError(f"must not have a #fragment, {form}")
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError:
+            raise ValueError(f"has a bad port; expected an address {form}") from None
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_shape(cls, value: SecretStr) -> SecretStr:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", value.get_secret_value()):
+            raise ValueError(
+                "must be 1-256 characters of A-Z a-z 0-9 _ - (what Telegram allows), "
+                "e.g. from `openssl rand -hex 32`"
+            )
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen_shape(cls, value: str) -> str:
+        listen_address(value)
+        return value.strip()
+
+    def webhook_missing(self) -> str | None:
+        """What `run --webhook` still needs, as the one line to print; None: ready."""
+        for field in ("webhook_url", "webhook_secret"):
+            value = getattr(self, field)
+            if not (value.get_secret_value() if isinstance(value, SecretStr) else value):
+                variable = variable_of(Settings, field)
+                return f"towerbot: setting {variable} is not set; run --webhook needs it"
+        return None
+
     def extra_bots(self) -> list[tuple[str, list[str]]]:
         return parse_extra_bots(self.bot_tokens.get_secret_value())
 
     def high_risk_regions(self) -> list[str]:
         """`湖北,武汉 温州` → ["湖北", "武汉", "温州"]."""
         return regions_from(self.high_risk)
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    """`host:port` (IPv6 in brackets, [::]:8088) as (host, port); ValueError in one line."""
+    host, colon, port = text.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("must be host:port, e.g. 127.0.0.1:8088 (0.0.0.0:8088 in a container)")
+    return host, int(port)
 
 
 def parse_extra_bots(text: str) -> list[tuple[str, list[str]]]:
@@ -256,7 +327,8 @@ def explain(error: ValidationError, model: type[BaseSettings] = Settings) -> str
 
 def _given(detail: Any) -> str:
     """The rejected value when it is safe and useful to echo (never a token)."""
-    if detail["type"] in ("missing",) or "token" in str(detail["loc"][:1]):
+    loc = str(detail["loc"][:1])
+    if detail["type"] in ("missing",) or "token" in loc or "secret" in loc:
         return ""
     if detail["type"].startswith("value_error"):
         return ""

@@ -1,0 +1,204 @@
+"""`towerbot run --webhook`: Telegram posts each update; an aiohttp server takes it.
+
+Why this module exists: long polling needs one process asking Telegram; with a
+webhook Telegram sends every update by HTTPS POST to a public address, where a
+proxy that terminates HTTPS (nginx, Caddy, a load balancer) passes it on to the
+server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
+
+- Only Telegram gets in: every request must carry the secret given to
+  setWebhook in the `X-Telegram-Bot-Api-Secret-Token` header (compared in
+  constant time). One without it or with a wrong one is refused with 401 and
+  logged with its sender's address -- never with the header's value.
+- An update answered 200 is never lost: it is handled first (decided and
+  committed with its outbox rows, its id recorded by bot/once.py through the
+  same dispatcher path as polling), and only then answered. aiogram's stock
+  handler answers after 55 s even if handling goes on, and in background mode at
+  once, so neither is used as is. A failure answers 500 and Telegram sends the
+  update again; one already handled is then skipped. Handling is one short
+  transaction -- the sending happens later, in the sender -- so answers are fast.
+- One chat's updates are handled in order: Telegram sends them one after
+  another, and a per-chat lock (chats keyed as bot/dispatch.py keys them for
+  polling) keeps arrival order should two come together; different chats are
+  handled side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from pydantic import SecretStr, ValidationError
+
+from bot.dispatch import chat_key
+from bot.startup import StartRefused
+
+if TYPE_CHECKING:
+    from bot.app import TowerBot
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@dataclass(frozen=True)
+class WebhookPlan:
+    """Where Telegram posts (url), what it proves itself with, where we listen."""
+
+    url: str
+    secret: SecretStr
+    host: str
+    port: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WebhookPlan:
+        from bot.settings import listen_address
+
+        host, port = listen_address(settings.webhook_listen)
+        return cls(settings.webhook_url, settings.webhook_secret, host, port)
+
+    def url_for(self, bot_id: int, primary: bool) -> str:
+        """The primary bot at the URL itself; each extra bot (BOT_TOKENS) below it."""
+        if primary:
+            return self.url
+        parts = urlsplit(self.url)
+        return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{bot_id}"))
+
+
+class ChatLocks:
+    """One lock per chat, forgotten when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: int | None) -> AsyncIterator[None]:
+        if chat_id is None:
+            yield
+            return
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+
+class TowerRequestHandler(SimpleRequestHandler):
+    """aiogram's webhook handler for one bot: secret checked, update handled, then 200."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: SecretStr) -> None:
+        super().__init__(
+            dispatcher, bot, handle_in_background=False, secret_token=secret.get_secret_value()
+        )
+        self.chats = ChatLocks()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER)
+        if given is None or not self.verify_secret(given, self.bot):
+            log.warning(
+                "webhook: refused a request from %s to %s: %s %s header",
+                _sender(request),
+                request.path,
+                "no" if given is None else "a wrong",
+                SECRET_HEADER,
+            )
+            return web.Response(status=401, text="Unauthorized")
+        return await self._handle_request(self.bot, request)
+
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
+        expected = self.secret_token or ""
+        return bool(expected) and secrets.compare_digest(
+            telegram_secret_token.encode(), expected.encode()
+        )
+
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        try:
+            data = await request.json(loads=bot.session.json_loads)
+            update = Update.model_validate(data, context={"bot": bot})
+        except (ValueError, ValidationError):
+            log.warning("webhook: a request from %s is not an update: refused", _sender(request))
+            return web.Response(status=400, text="Bad Request: not an update")
+        async with self.chats.hold(chat_key(update)):
+            result: Any = await self.dispatcher.feed_update(bot, update, **self.data)
+        method = result if isinstance(result, TelegramMethod) else None
+        return web.Response(body=self._build_response_writer(bot=bot, result=method))
+
+    async def close(self) -> None:
+        """The bot's session belongs to TowerBot, which closes it when it stops."""
+
+
+def _sender(request: web.Request) -> str:
+    """Who sent it: the proxy's X-Forwarded-For (as given) and the peer address."""
+    forwarded = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
+    peer = request.remote or "?"
+    return f"{forwarded[:64]} via {peer}" if forwarded else peer
+
+
+def build_app(bots: Sequence[TowerBot], plan: WebhookPlan) -> tuple[web.Application, list[str]]:
+    """The aiohttp application with one handler per bot, and each bot's webhook URL."""
+    app = web.Application()
+    urls = []
+    for index, tower in enumerate(bots):
+        url = plan.url_for(tower.bot.id, primary=index == 0)
+        handler = TowerRequestHandler(tower.dispatcher, tower.bot, plan.secret)
+        handler.register(app, path=urlsplit(url).path or "/")
+        urls.append(url)
+    return app, urls
+
+
+async def serve_webhook(bots: Sequence[TowerBot], plan: WebhookPlan) -> None:
+    """Start the bots without polling, listen, set each bot's webhook, run until
+    a bot's task ends (its error raised) or this is cancelled; stop everything."""
+    app, urls = build_app(bots, plan)
+    runner = web.AppRunner(app, access_log=None)
+    started: list[TowerBot] = []
+    try:
+        for tower in bots:
+            await tower.start(polling=False)
+            started.append(tower)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, plan.host, plan.port).start()
+        except OSError as exc:
+            raise StartRefused(
+                f"towerbot: cannot listen on {plan.host}:{plan.port} ({exc.strerror}); "
+                "check setting TOWERBOT_WEBHOOK_LISTEN"
+            ) from None
+        for tower, url in zip(bots, urls, strict=True):
+            try:
+                await tower.bot.set_webhook(
+                    url,
+                    secret_token=plan.secret.get_secret_value(),
+                    allowed_updates=tower.dispatcher.resolve_used_update_types(),
+                    drop_pending_updates=False,
+                )
+            except TelegramBadRequest as exc:
+                raise StartRefused(
+                    f"towerbot: Telegram refused the webhook {url} ({exc.message}); "
+                    "check setting TOWERBOT_WEBHOOK_URL"
+                ) from None
+            log.info("webhook: bot %s takes updates at %s", tower.bot.id, url)
+        log.info("webhook: listening on %s:%s", plan.host, plan.port)
+        await asyncio.gather(*(tower.wait() for tower in bots))
+    finally:
+        await runner.cleanup()
+        for tower in started:
+            await tower.stop()
