@@ -24,7 +24,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.app import TowerBot, telegram_session
-from bot.settings import SenderLimits
+from bot.settings import SenderLimits, Settings
 from bot.webhook import WebhookPlan, serve_webhook
 from bot.world import DRILL_TOKEN, SandboxWorld
 from fixtures import fixture_path
@@ -42,6 +42,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def tower_bot(world: SandboxWorld) -> TowerBot:
+    """The bot as `towerbot run` builds it, against the world's sandbox."""
+    settings = Settings(bot_token=SecretStr(DRILL_TOKEN), db=world.db_path, limits=FAST)
+    return TowerBot(settings, telegram_session(world.server.base_url))
 
 
 class WebhookWorld:
@@ -66,12 +72,7 @@ class WebhookWorld:
         """`url`: where the sandbox is to post, if not straight to the bot (a proxy)."""
         await self.world.server.start()
         self.world.register()
-        self.app = TowerBot(
-            DRILL_TOKEN,
-            self.world.db_path,
-            telegram_session(self.world.server.base_url),
-            limits=FAST,
-        )
+        self.app = tower_bot(self.world)
         await self.app.open()
         await import_units(self.app.db, list(self.tower.units.values()))
         plan = (
@@ -219,9 +220,7 @@ async def test_polling_deletes_a_webhook_left_set(tmp_path: Path) -> None:
         root = world.tower.root()
         assert root.chat_id is not None and root.commander and root.commander.telegram_id
         world.state.post_message(root.chat_id, root.commander.telegram_id, "/help")
-        app = TowerBot(
-            DRILL_TOKEN, world.db_path, telegram_session(world.server.base_url), limits=FAST
-        )
+        app = tower_bot(world)
         await app.open()
         await import_units(app.db, list(world.tower.units.values()))
         await app.start()  # polling, as `towerbot run` without --webhook
