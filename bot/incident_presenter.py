@@ -17,7 +17,7 @@ from cascade import masking
 from cascade.incident_service import loop_minutes
 from cascade.incidents import Disposition, Incident, Stage
 from cascade.outgoing import Button, Rendered
-from cascade.ports import UnitRef
+from cascade.ports import PersonRef, UnitRef
 
 
 class BotIncidentPresenter:
@@ -129,7 +129,9 @@ class BotIncidentPresenter:
                 buttons.append([self._button(loc, incident, "done", "returnee-done")])
         return Rendered(text=text, buttons=buttons)
 
-    def details(self, incident: Incident, unit: UnitRef, commander: UnitRef) -> Rendered:
+    def details(
+        self, incident: Incident, unit: UnitRef, commander: UnitRef, reporter: PersonRef
+    ) -> Rendered:
         loc = commander.locale
         return Rendered(
             text=self.t.get(
@@ -137,7 +139,7 @@ class BotIncidentPresenter:
                 "returnee-details",
                 id=str(incident.id),
                 unit=unit.name,
-                reporter=mention(str(incident.reporter_id), incident.reporter_id),
+                reporter=mention(reporter.name, reporter.telegram_id),
                 fields=self._fields(loc, incident, masked=False),
                 ids=self.fmt.join(loc, incident.report.id_numbers)
                 if incident.report.id_numbers

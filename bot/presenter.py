@@ -375,7 +375,7 @@ class BotPresenter:
         )
 
     def bind_refused(
-        self, unit: UnitRef, parent: UnitRef, chat_title: str, user_id: int
+        self, unit: UnitRef, parent: UnitRef, chat_title: str, who: PersonRef
     ) -> Rendered:
         return Rendered(
             text=self.t.get(
@@ -383,7 +383,7 @@ class BotPresenter:
                 "bind-refused-report",
                 unit=unit.name,
                 chat=chat_title,
-                who=mention(str(user_id), user_id),
+                who=mention(who.name, who.telegram_id),
             )
         )
 

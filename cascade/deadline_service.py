@@ -18,7 +18,7 @@ from cascade.deadlines import (
     needs_next_round,
 )
 from cascade.order_service import send_report
-from cascade.orders import OrderKind
+from cascade.orders import OrderKind, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
@@ -80,11 +80,15 @@ class DeadlineService:
         order = await tx.orders.get(timer.order_id)
         assert order is not None
         states = await tx.orders.targets(order.id)
-        pending = [s for s in states if not s.is_root and not s.is_done]
+        remaining = order.deadline_at - self.clock.now()
+        if remaining <= timedelta(0):
+            return  # fired late, past the deadline: the escalation says it now
+        # Only where an answer is missing: a commander whose own 收到 is in is not
+        # nagged for his sub-units (they get their own reminders).
+        pending = [s for s in states if not s.is_root and not s.is_done and _own_missing(s)]
         refs = await answering_refs(
             tx, order.id, await tx.tower.refs([s.unit_code for s in pending])
         )
-        remaining = max(order.deadline_at - self.clock.now(), timedelta(0))
         for state in pending:
             unit = refs.get(state.unit_code)
             if unit is None or unit.chat_id is None:
@@ -99,13 +103,18 @@ class DeadlineService:
             remind = self.presenter.reminder_acked if acked else self.presenter.reminder
             rendered = remind(order, unit, remaining, timer.late)
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
-            await tx.outbox.add(OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref))
+            message = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
+            message.dedupe_key = f"{reminder_key(order.id)}{unit.code}"
+            await tx.outbox.add(message)
         await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
 
     async def _escalate(self, tx: UnitOfWork, timer: Timer) -> list[Timer]:
         order = await tx.orders.get(timer.order_id)
         assert order is not None
         states = await tx.orders.targets(order.id)
+        if timer.round == 0:
+            # A reminder still queued would announce time left after the deadline.
+            await tx.outbox.discard(reminder_key(order.id))
         groups = escalation_groups(states, timer.round)
         codes = list(groups) + [s.unit_code for pending in groups.values() for s in pending]
         refs = await answering_refs(tx, order.id, await tx.tower.refs(codes))
@@ -140,3 +149,16 @@ class DeadlineService:
         )
         await tx.timers.add([following])
         return [following]
+
+
+def reminder_key(order_id: int) -> str:
+    """The dedupe-key prefix of an order's reminders (so unsent ones can be dropped)."""
+    return f"reminder:{order_id}:"
+
+
+def _own_missing(state: TargetState) -> bool:
+    """The unit's own part is not in: its 收到 (units with sub-units, notices) or,
+    for a bottom unit, its value (acknowledged or not)."""
+    if state.is_bottom:
+        return state.answered_at is None and not state.is_done
+    return state.acked_at is None

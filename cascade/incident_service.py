@@ -19,7 +19,7 @@ from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.incidents import ESCALATE_EVERY, Disposition, Incident, Stage
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
-from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.returnee import ReturneeReport, high_risk, parse_report
 from cascade.returnee_form import form_text, report_from_answers
 from cascade.tower import Position
@@ -40,7 +40,9 @@ class IncidentPresenter(Protocol):
     def alert(
         self, incident: Incident, unit: UnitRef, group: UnitRef, overdue: timedelta | None
     ) -> Rendered: ...
-    def details(self, incident: Incident, unit: UnitRef, commander: UnitRef) -> Rendered: ...
+    def details(
+        self, incident: Incident, unit: UnitRef, commander: UnitRef, reporter: PersonRef
+    ) -> Rendered: ...
     def stage(self, incident: Incident, unit: UnitRef, handler: UnitRef | None) -> Rendered: ...
 
 
@@ -169,7 +171,7 @@ class IncidentService:
             incident.disposed_at = self.clock.now()
             incident.disposed_by = user_id
             await tx.incidents.save(incident)
-            await self._refresh_alert(tx, incident, unit, group)
+            await self._refresh_alerts(tx, incident, unit)
             await self._stage(tx, incident, unit, group)
             return incident
 
@@ -186,7 +188,7 @@ class IncidentService:
             incident.done_by = user_id
             incident.next_escalation_at = None
             await tx.incidents.save(incident)
-            await self._refresh_alert(tx, incident, unit, group)
+            await self._refresh_alerts(tx, incident, unit)
             await self._stage(tx, incident, unit, group)
             return incident
 
@@ -244,7 +246,7 @@ class IncidentService:
             await self._send(
                 tx,
                 group.commander_id,
-                self.presenter.details(incident, unit, group),
+                self.presenter.details(incident, unit, group, await self._reporter(tx, incident)),
                 "incident_details",
                 incident,
                 Priority.ORDER,
@@ -252,18 +254,26 @@ class IncidentService:
                 group.code,
             )
 
-    async def _refresh_alert(
-        self, tx: UnitOfWork, incident: Incident, unit: UnitRef, group: UnitRef
-    ) -> None:
-        if group.chat_id is None:
-            return
-        rendered = self.presenter.alert(incident, unit, group, None)
-        message = OutgoingMessage.of(group.chat_id, rendered, Priority.ORDER)
-        message.edit_of = MessageRef(
-            purpose="incident_alert", unit_code=group.code, incident_id=incident.id
-        )
-        message.dedupe_key = f"incident:{incident.id}:{group.code}"
-        await tx.outbox.add(message)
+    async def _reporter(self, tx: UnitOfWork, incident: Incident) -> PersonRef:
+        name = await tx.tower.person_name(incident.reporter_id)
+        return PersonRef(name=name or "?", telegram_id=incident.reporter_id)
+
+    async def _refresh_alerts(self, tx: UnitOfWork, incident: Incident, unit: UnitRef) -> None:
+        """Every alert of the incident, in every group that got one, shows its new state
+        and buttons (an escalated alert keeps its escalation heading)."""
+        chain = await tx.tower.chain(unit.code)
+        seen = chain[1 : incident.escalations + 2] or [unit]
+        for index, group in enumerate(seen):
+            if group.chat_id is None:
+                continue
+            overdue = self.policy.escalate_every * index if index else None
+            rendered = self.presenter.alert(incident, unit, group, overdue)
+            message = OutgoingMessage.of(group.chat_id, rendered, Priority.ORDER)
+            message.edit_of = MessageRef(
+                purpose="incident_alert", unit_code=group.code, incident_id=incident.id
+            )
+            message.dedupe_key = f"incident:{incident.id}:{group.code}"
+            await tx.outbox.add(message)
 
     async def _stage(
         self, tx: UnitOfWork, incident: Incident, unit: UnitRef, handler: UnitRef | None

@@ -22,7 +22,7 @@ from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.invites import GROUP_SLOT, INVITE_TTL, Invite, InviteSigner, Slot
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.presenter import Presenter
 from cascade.tower import Position
 
@@ -84,7 +84,12 @@ class JoiningService:
             return lines
 
     async def bind_by_token(
-        self, chat_id: int, chat_title: str, user_id: int, token: str
+        self,
+        chat_id: int,
+        chat_title: str,
+        user_id: int,
+        token: str,
+        user_name: str | None = None,
     ) -> BindResult:
         """The bot was added to a group through a unit's `?startgroup=` link.
 
@@ -102,7 +107,11 @@ class JoiningService:
             if not allowed:
                 parent = await tx.tower.ref(unit.parent) if unit.parent else None
                 if parent is not None and parent.chat_id is not None:
-                    rendered = self.presenter.bind_refused(unit, parent, chat_title, user_id)
+                    who = PersonRef(
+                        name=await tx.tower.person_name(user_id) or user_name or "?",
+                        telegram_id=user_id,
+                    )
+                    rendered = self.presenter.bind_refused(unit, parent, chat_title, who)
                     ref = MessageRef(purpose="bind_refused", unit_code=unit.code)
                     await tx.outbox.add(
                         OutgoingMessage.of(parent.chat_id, rendered, Priority.ESCALATION, ref)

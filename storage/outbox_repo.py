@@ -107,6 +107,14 @@ class SqliteOutboxRepository:
         async with self.conn.execute(sql) as cur:
             return [r[0] for r in await cur.fetchall()]
 
+    async def discard(self, key_prefix: str) -> int:
+        cur = await self.conn.execute(
+            "DELETE FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? "
+            "AND status IN ('pending', 'held')",
+            (key_prefix, key_prefix + "\uffff"),
+        )
+        return cur.rowcount
+
     async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[OutboxRow]:
         """Rows ready to send, most urgent first; with a lane, only that bot's chats."""
         where, args = await self._lane_filter(lane)

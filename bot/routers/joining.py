@@ -85,8 +85,13 @@ async def start_in_group(
     replier: Replier,
     fmt: Formatter,
 ) -> None:
+    user = message.from_user
     result = await joining.bind_by_token(
-        ctx.chat_id, message.chat.title or "", ctx.user_id, command.args or ""
+        ctx.chat_id,
+        message.chat.title or "",
+        ctx.user_id,
+        command.args or "",
+        user.full_name if user is not None else None,
     )
     await _bound_or_ask(ctx, result, replier, fmt)
 

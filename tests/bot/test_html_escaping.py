@@ -26,7 +26,7 @@ from bot.presenter import BotPresenter
 from cascade import report as reports
 from cascade.incidents import Disposition, Incident, Stage
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
-from cascade.ports import UnitRef
+from cascade.ports import PersonRef, UnitRef
 from cascade.report import ReportFlavour
 from cascade.returnee import ReturneeReport
 from sandbox.entities import parse_html
@@ -210,7 +210,7 @@ def test_every_order_message_survives_hostile_names_and_texts(locale: str, kind:
         p.progress(o, village, [(g1, 1, 1), (g2, 0, 1)], rows[1], [g1], NOW),
         p.unreachable(g2, village, "kicked"),
         p.reachable_again(g2, village),
-        p.bind_refused(g2, village, HOSTILE, 99),
+        p.bind_refused(g2, village, HOSTILE, PersonRef(name=HOSTILE, telegram_id=99)),
     ]
     # Messages without a name or a text in them: valid all the same.
     valid(p.order_issued(o, hq, {2: 1, 3: 2}).text)
@@ -252,7 +252,7 @@ def test_every_incident_message_survives_hostile_reports(locale: str) -> None:
         p.draft(incident, landlord),
         p.alert(incident, landlord, village, None),
         p.alert(incident, landlord, village, timedelta(minutes=20)),
-        p.details(incident, landlord, village),
+        p.details(incident, landlord, village, PersonRef(name=HOSTILE, telegram_id=9)),
         p.stage(incident, landlord, village),
     ]
     disposed = incident.model_copy(

@@ -17,7 +17,7 @@ from bot.i18n import Texts
 from bot.incident_presenter import BotIncidentPresenter
 from cascade import masking
 from cascade.incidents import Disposition, Incident, Stage
-from cascade.ports import UnitRef
+from cascade.ports import PersonRef, UnitRef
 from cascade.returnee import ReturneeReport
 
 TEXTS = Texts()
@@ -94,5 +94,5 @@ def test_group_messages_never_show_personal_data(
     for shown in group_texts:
         for secret in (person, phone, id_number, address):
             assert secret not in shown, (secret, shown)
-    details = PRESENTER.details(incident, UNIT, GROUP).text
+    details = PRESENTER.details(incident, UNIT, GROUP, PersonRef(name="房东", telegram_id=9)).text
     assert phone in details and person in details and address in details

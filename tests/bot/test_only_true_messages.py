@@ -1,0 +1,129 @@
+"""Only what is true, by name: reminders, handled incidents, people.
+
+A reminder never arrives after the deadline it counts down to and goes only
+where an answer is missing; every alert of a handled incident shows its final
+state in every group that saw it (an escalated alert keeps its heading); people
+are named, never shown as ids.
+"""
+
+from __future__ import annotations
+
+from aiogram.methods import EditMessageText, SendMessage
+from tgfake import (
+    HQ_CHAT,
+    HQ_COMMANDER,
+    TS01_CHAT,
+    TS01_COMMANDER,
+    TS0101_CHAT,
+    TS0101_MEMBER,
+    Harness,
+)
+
+from cascade.ports import PersonRef, UnitRef
+
+
+def reminders(h: Harness) -> list[SendMessage]:
+    return [c for c in h.session.sends() if c.text.startswith("⏰ 指令")]
+
+
+async def test_a_reminder_goes_where_the_answer_is_missing(issued: Harness) -> None:
+    h = issued
+    await h.press(h.copy_in(TS01_CHAT), TS01_COMMANDER, "ack:1")  # 塔山村's own 收到 is in
+    await h.drain()
+    h.session.clear()
+    h.clock.advance(minutes=10, seconds=1)
+    await h.app.deadlines.fire_due()
+    await h.drain()
+    chats = {c.chat_id for c in reminders(h)}
+    assert TS0101_CHAT in chats  # its value is missing
+    assert TS01_CHAT not in chats  # pending only because of its sub-units
+    assert HQ_CHAT not in chats
+    text = next(c.text for c in reminders(h) if c.chat_id == TS0101_CHAT)
+    assert "还剩5分钟" in text or "还剩4分" in text
+
+
+async def test_no_reminder_fires_after_the_deadline(issued: Harness) -> None:
+    h = issued
+    h.session.clear()
+    h.clock.advance(minutes=16)  # both timers due at once (e.g. after a restart)
+    await h.app.deadlines.fire_due()
+    await h.drain()
+    assert reminders(h) == []
+    assert any("已到截止时间" in c.text for c in h.session.sends())
+
+
+async def test_a_queued_reminder_is_dropped_at_the_deadline(issued: Harness) -> None:
+    h = issued
+    h.session.clear()
+    h.clock.advance(minutes=10, seconds=1)
+    await h.app.deadlines.fire_due()  # queued, not sent yet (a congested outbox)
+    h.clock.advance(minutes=5)
+    await h.app.deadlines.fire_due()
+    await h.drain()
+    assert reminders(h) == []
+    assert any("已到截止时间" in c.text for c in h.session.sends())
+
+
+# ---------------------------------------------------------------- incidents
+
+
+async def report_returnees(h: Harness) -> int:
+    await h.send(TS0101_CHAT, TS0101_MEMBER, "/returnee 租客老李带2位家人从温州回来，住溪西村12号")
+    await h.drain()
+    draft = h.prompt_in(TS0101_CHAT)
+    assert draft.reply_markup is not None
+    confirm = draft.reply_markup.inline_keyboard[0][0].callback_data or ""
+    await h.press(draft, TS0101_MEMBER, confirm)
+    await h.drain()
+    return int(confirm.split(":")[1])
+
+
+def alerts(h: Harness, chat_id: int) -> list[SendMessage]:
+    return [c for c in h.session.sends(chat_id) if "返回人员 #" in c.text and c.reply_markup]
+
+
+async def test_a_handled_incident_updates_every_alert_it_raised(harness: Harness) -> None:
+    h = harness
+    incident = await report_returnees(h)
+    (first,) = alerts(h, TS01_CHAT)
+    assert first.text.startswith("🚨")
+    h.clock.advance(minutes=21)
+    await h.app.incidents.fire_due()  # nobody in 塔山村 acted: up to HQ
+    await h.drain()
+    (escalated,) = alerts(h, HQ_CHAT)
+    assert escalated.text.startswith("⏫")
+    hq_alert = h.session.sent_messages(HQ_CHAT)[-1]
+    await h.press(hq_alert, HQ_COMMANDER, f"inc:{incident}:home")
+    await h.press(hq_alert, HQ_COMMANDER, f"inc:{incident}:done")
+    await h.drain()
+    edits = [c for c in h.session.calls if isinstance(c, EditMessageText)]
+    last = {c.chat_id: c for c in edits}
+    assert set(last) >= {TS01_CHAT, HQ_CHAT}
+    for chat_id in (TS01_CHAT, HQ_CHAT):
+        final = last[chat_id]
+        assert "✅ 已落实" in final.text
+        assert final.reply_markup is None or final.reply_markup.inline_keyboard == []
+    assert last[HQ_CHAT].text.startswith("⏫")  # keeps its escalation heading
+    assert last[TS01_CHAT].text.startswith("🚨")
+
+
+async def test_the_reporter_is_named_in_the_commanders_details(harness: Harness) -> None:
+    h = harness
+    await report_returnees(h)
+    (details,) = [c for c in h.session.sends(TS01_COMMANDER) if "返回人员" in c.text]
+    assert f'上报人：<a href="tg://user?id={TS0101_MEMBER}">王梦红</a>' in details.text
+
+
+async def test_a_refused_binding_names_the_person(harness: Harness) -> None:
+    unit = UnitRef(
+        code="u",
+        name="菊坊楼道",
+        level=3,
+        kind="building",
+        parent="p",
+        chat_id=-5,
+        locale="zh-Hans",
+    )
+    who = PersonRef(name="陌生人", telegram_id=6000019998)
+    text = harness.app.presenter.bind_refused(unit, unit, "新群", who).text
+    assert "有人（<a href=" in text and ">陌生人</a>）" in text
