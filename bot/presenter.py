@@ -58,6 +58,21 @@ class BotPresenter:
         )
         return Rendered(text=text, buttons=[[ack]])
 
+    def order_acked(
+        self,
+        order: Order,
+        unit: UnitRef,
+        issuer: UnitRef,
+        is_bottom: bool,
+        who: PersonRef,
+        at: datetime,
+    ) -> Rendered:
+        """The copy as sent, its button line now saying who acknowledged and when."""
+        copy = self.order_copy(order, unit, issuer, is_bottom)
+        label = self.t.plain(unit.locale, "button-acked", who=who.name, clock=self.fmt.clock(at))
+        ack = Button(text=label, callback_data=AckCallback(order_id=order.id).pack())
+        return Rendered(text=copy.text, buttons=[[ack]])
+
     def order_issued(self, order: Order, issuer: UnitRef, by_level: dict[int, int]) -> Rendered:
         loc = issuer.locale
         return Rendered(

@@ -218,14 +218,18 @@ class OrderService:
                 tx, issuer, user_id, admin_ok=True, key="not-allowed-order"
             )
 
-    async def acknowledge(self, order_id: int, chat_id: int, user_id: int) -> AckOutcome:
-        """The unit of this chat says "收到" to the order."""
+    async def acknowledge(
+        self, order_id: int, chat_id: int, user_id: int, user_name: str | None = None
+    ) -> AckOutcome:
+        """The unit of this chat says "收到" to the order (the group sees who, when)."""
         async with self.uow() as tx:
             order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
             result = rollup.acknowledge(
                 chain, order.kind, user_id, self.clock.now(), order.deadline_at
             )
             await self._settle(tx, order, chain, result)
+            if result.first_answer:
+                await self._show_ack(tx, order, unit, chain[0], user_id, user_name)
             own = chain[0]
             return AckOutcome(
                 order_id=order.id,
@@ -249,16 +253,18 @@ class OrderService:
         """The unit of this chat reports its value (a re-report replaces it)."""
         async with self.uow() as tx:
             if order_id is None:
-                order_id = (await self._value_order(tx, chat_id, correction)).id
+                order_id = (await self._value_order(tx, chat_id, correction, raw)).id
             order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
             own = chain[0]
             now = self.clock.now()
             replaced = own.answered_at is not None
             if order.kind is OrderKind.NOTICE:
-                if raw.strip().lower().rstrip("!！。.") not in ACK_WORDS:
+                if not _is_ack(raw):
                     raise Refused("notice-no-value", order=order.id)
                 replaced = own.acked_at is not None
                 result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
+                if result.first_answer:
+                    await self._show_ack(tx, order, unit, own, user_id, None)
             elif not own.is_bottom:
                 raise Refused("values-from-below", unit=unit.name, order=order.id)
             else:
@@ -408,17 +414,43 @@ class OrderService:
             flavour = ReportFlavour.CORRECTED if was_done else ReportFlavour.FINAL
             await send_report(tx, self.presenter, order, issuer, states, self.clock.now(), flavour)
 
-    async def _value_order(self, tx: UnitOfWork, chat_id: int, correction: bool) -> Order:
+    async def _show_ack(
+        self,
+        tx: UnitOfWork,
+        order: Order,
+        unit: UnitRef,
+        own: TargetState,
+        user_id: int,
+        user_name: str | None,
+    ) -> None:
+        """The order copy's button line says who acknowledged and when (one edit)."""
+        issuer = await tx.tower.ref(order.issuer_unit)
+        if unit.chat_id is None or issuer is None:
+            return
+        who = PersonRef(
+            name=await tx.tower.person_name(user_id) or user_name or "?", telegram_id=user_id
+        )
+        rendered = self.presenter.order_acked(
+            order, unit, issuer, own.is_bottom, who, own.acked_at or self.clock.now()
+        )
+        message = OutgoingMessage.of(unit.chat_id, rendered, Priority.PROGRESS)
+        message.edit_of = MessageRef(purpose="order_copy", order_id=order.id, unit_code=unit.code)
+        message.dedupe_key = f"acked:{order.id}:{unit.code}"
+        await tx.outbox.add(message)
+
+    async def _value_order(self, tx: UnitOfWork, chat_id: int, correction: bool, raw: str) -> Order:
         """What `/report VALUE` without a number means: the newest open order still
         waiting for this unit's value (for an edited `/report`, the newest one it
         answers, answered or not); otherwise one line saying why there is none."""
         unit = await self._unit_of_chat(tx, chat_id)
+        newest = await tx.orders.latest_for_unit(unit.code, open_only=True)
+        if newest is not None and newest.kind is OrderKind.NOTICE and _is_ack(raw):
+            return newest  # "/report 收到" acknowledges the newest notice
         order = await tx.orders.latest_for_unit(
             unit.code, needs_value=not correction, takes_value=correction
         )
         if order is not None:
             return order
-        newest = await tx.orders.latest_for_unit(unit.code, open_only=True)
         if newest is None:
             raise Refused("no-open-order", unit=unit.name)
         if newest.kind is OrderKind.NOTICE:
@@ -503,6 +535,10 @@ async def _plan(tx: UnitOfWork, order_id: int, issuer: UnitRef, flt: OrderFilter
     holders = len({h for u in chosen for h in role_holders(u, flt)}) if flt.roles else 0
     await tx.people.save_filter(order_id, flt, holders)
     return holders
+
+
+def _is_ack(raw: str) -> bool:
+    return raw.strip().lower().rstrip("!！。.") in ACK_WORDS
 
 
 def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:

@@ -22,6 +22,15 @@ class Presenter(Protocol):
         order renders one copy per (locale, is_bottom) and sends it to every such unit."""
         ...
 
+    def order_acked(
+        self,
+        order: Order,
+        unit: UnitRef,
+        issuer: UnitRef,
+        is_bottom: bool,
+        who: PersonRef,
+        at: datetime,
+    ) -> Rendered: ...
     def order_issued(self, order: Order, issuer: UnitRef, by_level: dict[int, int]) -> Rendered: ...
     def answer_recorded(
         self, order: Order, unit: UnitRef, state: TargetState, replaced: bool

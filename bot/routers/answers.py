@@ -30,7 +30,9 @@ async def ack_pressed(
     orders: OrderService,
     texts: Texts,
 ) -> None:
-    outcome = await orders.acknowledge(callback_data.order_id, ctx.chat_id, ctx.user_id)
+    outcome = await orders.acknowledge(
+        callback_data.order_id, ctx.chat_id, ctx.user_id, query.from_user.full_name
+    )
     if outcome.needs_value:
         kind = texts.get(ctx.locale, f"kind-{outcome.kind.value}")
         text = texts.plain(ctx.locale, "ack-needs-value", kind=kind)

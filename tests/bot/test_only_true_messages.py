@@ -15,6 +15,7 @@ from tgfake import (
     TS01_CHAT,
     TS01_COMMANDER,
     TS0101_CHAT,
+    TS0101_COMMANDER,
     TS0101_MEMBER,
     Harness,
 )
@@ -127,3 +128,43 @@ async def test_a_refused_binding_names_the_person(harness: Harness) -> None:
     who = PersonRef(name="陌生人", telegram_id=6000019998)
     text = harness.app.presenter.bind_refused(unit, unit, "新群", who).text
     assert "有人（<a href=" in text and ">陌生人</a>）" in text
+
+
+# ---------------------------------------------------------------- visible acknowledgement
+
+
+async def test_an_acknowledgement_shows_on_the_order_copy(issued: Harness) -> None:
+    h = issued
+    copy = h.copy_in(TS01_CHAT)
+    h.clock.advance(minutes=2)
+    await h.press(copy, TS01_COMMANDER, "ack:1")
+    await h.drain()
+    (edit,) = [
+        c for c in h.session.calls if isinstance(c, EditMessageText) and c.chat_id == TS01_CHAT
+    ]
+    assert edit.message_id == copy.message_id
+    assert edit.text == copy.html_text or "统计外地人数" in edit.text
+    assert edit.reply_markup is not None
+    (row,) = edit.reply_markup.inline_keyboard
+    assert row[0].text == "✅ 已收到 · 李强 16:02"
+    assert row[0].callback_data == "ack:1"
+    # A second press edits nothing more.
+    await h.press(copy, TS01_COMMANDER, "ack:1")
+    await h.drain()
+    edits = [
+        c for c in h.session.calls if isinstance(c, EditMessageText) and c.chat_id == TS01_CHAT
+    ]
+    assert len(edits) == 1
+
+
+async def test_收到_written_to_a_notice_also_shows_on_the_copy(harness: Harness) -> None:
+    h = harness
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m notice 今晚开会")
+    await h.drain()
+    await h.send(TS0101_CHAT, TS0101_COMMANDER, "/report 收到")
+    await h.drain()
+    (edit,) = [
+        c for c in h.session.calls if isinstance(c, EditMessageText) and c.chat_id == TS0101_CHAT
+    ]
+    assert edit.reply_markup is not None
+    assert edit.reply_markup.inline_keyboard[0][0].text.startswith("✅ 已收到 · ")

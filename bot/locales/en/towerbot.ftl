@@ -24,6 +24,7 @@ how-value-below = The unit's commander presses "Received"; numbers come from the
 how-count = Commander: <b>reply to this message</b> with a number, or send /report { $order } NUMBER.
 how-list = Commander: <b>reply to this message</b> with the list, one item per line, or send /report { $order } LIST.
 button-ack = ✅ Received
+button-acked = ✅ Received · { $who } { $clock }
 
 order-issued =
     ✅ Order #{ $order } issued ({ $kind }, within { $duration }, due { $deadline })

@@ -24,6 +24,7 @@ how-value-below = 请本单元指挥长点「收到」；数字由下级单元�
 how-count = 请指挥长<b>回复本消息</b>上报数字（如 5、十二），或发送 /report { $order } 数字。
 how-list = 请指挥长<b>回复本消息</b>上报清单，每行一条（如地址），或发送 /report { $order } 清单。
 button-ack = ✅ 收到
+button-acked = ✅ 已收到 · { $who } { $clock }
 
 order-issued =
     ✅ 指令 #{ $order } 已下达（{ $kind }，{ $duration }内，截止 { $deadline }）
