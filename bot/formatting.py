@@ -74,6 +74,13 @@ class Formatter:
     def _parts(self, locale: str, parts: list[Markup]) -> Markup:
         return join("" if self.texts.pick(locale) != "en" else " ", parts)
 
+    def percent(self, done: int, total: int) -> str:
+        """Whole percent rounded down, but never "0" once something is done ("<1")."""
+        if total <= 0:
+            return "100"
+        value = 100 * done // total
+        return "<1" if value == 0 and done > 0 else str(value)
+
     def level(self, locale: str, level: int) -> Markup:
         return self.texts.get(locale, "level-name", level=level)
 

@@ -167,8 +167,11 @@ class BotPresenter:
         if report.pending_units:
             pending = self.names(loc, report.pending_units, names)
             tail.append(self.t.get(loc, "report-pending", units=pending))
-        if report.late_units:
-            late = self.names(loc, report.late_units, names)
+        # A unit still pending is listed once, as pending, not again as late.
+        waiting = set(report.pending_units)
+        answered_late = [code for code in report.late_units if code not in waiting]
+        if answered_late:
+            late = self.names(loc, answered_late, names)
             tail.append(self.t.get(loc, "report-late", units=late))
         else:
             tail.append(self.t.get(loc, "report-late-none"))
@@ -181,7 +184,7 @@ class BotPresenter:
                 text=order.text,
                 done=report.done,
                 total=report.total,
-                percent=report.percent,
+                percent=self.fmt.percent(report.done, report.total),
                 accuracy=f"{report.done}/{report.total}",
                 value=self.value_line(loc, report),
                 first=self.fmt.seconds(loc, report.first_answer_seconds),
@@ -325,8 +328,9 @@ class BotPresenter:
         now: datetime,
     ) -> Rendered:
         loc = unit.locale
-        done = sum(d for _, d, _ in children)
-        total = sum(t for _, _, t in children)
+        # The same count as /status: the unit's subtree counters (itself included
+        # unless it issued the order), not the sum of its children alone.
+        done, total = own.sub_done, own.sub_total
         percent = 100 if total == 0 else done * 100 // total
         lines = []
         for child, child_done, child_total in children[:MAX_LINES]:
@@ -362,7 +366,7 @@ class BotPresenter:
                 bar=bar(percent),
                 done=done,
                 total=total,
-                percent=percent,
+                percent=self.fmt.percent(done, total),
                 clock=clock,
                 children=join("\n", lines),
                 extra=extra,

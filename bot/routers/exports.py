@@ -116,6 +116,7 @@ async def chart(
     ctx: ChatContext,
     queries: QueryService,
     replier: Replier,
+    fmt: Formatter,
 ) -> None:
     unit, completion = await queries.completion(optional_order_id(command.args), ctx.chat_id)
     labels = await asyncio.to_thread(
@@ -130,7 +131,7 @@ async def chart(
         unit=unit.name,
         done=overall.done,
         total=overall.total,
-        percent=100 if overall.total == 0 else math.floor(100 * overall.done / overall.total),
+        percent=fmt.percent(overall.done, overall.total),
     )
     await replier.file(ctx, png, f"order-{completion.order.id}.png", caption, photo=True)
 

@@ -61,7 +61,7 @@ async def status(
         text=order.text,
         done=report.done,
         total=report.total,
-        percent=report.percent,
+        percent=fmt.percent(report.done, report.total),
         levels=levels,
         value=value,
         elapsed=fmt.seconds(loc, report.elapsed_seconds),
@@ -83,7 +83,7 @@ async def tree(
     top = units[0]
     summary = views[top.code]
     lines = [
-        t.get(loc, "tree-head", unit=top.name, count=len(units) - 1),
+        t.get(loc, "tree-head", unit=top.name, count=len(units)),
         t.get(
             loc,
             "colour-tree-summary",

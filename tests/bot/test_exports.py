@@ -161,7 +161,7 @@ async def test_chart_is_a_phone_sized_png_sent_as_a_photo(harness: Harness) -> N
         await h.drain()
     assert not [w for w in caught if "glyph" in str(w.message).lower()]
     (sent,) = photos(h, HQ_CHAT)
-    assert sent.caption == "📈 指令 #1 完成曲线（塔山区块指挥部范围）：完成 2/236（0%）"
+    assert sent.caption == "📈 指令 #1 完成曲线（塔山区块指挥部范围）：完成 2/236（&lt;1%）"
     filename, data = file_bytes(sent)
     assert filename == "order-1.png"
     with Image.open(io.BytesIO(data)) as image:

@@ -229,7 +229,7 @@ async def test_re_report_replaces_the_value_and_status_follows(issued: Harness) 
     await h.send(HQ_CHAT, HQ_COMMANDER, "/status")
     status = await only_new_line(h, HQ_CHAT, before)
     assert "目前合计：<b>19</b>" in status
-    assert "完成 2/236（0%）" in status
+    assert "完成 2/236（&lt;1%）" in status
     assert "3级：2/224" in status and "2级：0/12" in status
     assert "进行中" in status and "剩余15分钟" in status
 

@@ -190,7 +190,7 @@ async def test_tree_shows_rolled_colours_and_counts(harness: Harness) -> None:
         await tx.tower.set_reachable("ts-01-04", False, "bot removed")
     text = await ask(h, HQ_CHAT, HQ_COMMANDER, "/tree")
     lines = text.split("\n")
-    assert lines[0] == "🌳「塔山区块指挥部」下属单元（共 236 个）："
+    assert lines[0] == "🌳「塔山区块指挥部」及下属单元（共 237 个）："
     assert lines[1] == "🔴 全部 237 个单元：🔴 红 1 · 🟡 黄 1 · 🟢 绿 235"
     # Indented by level below the top (HQ is level 0, villages level 2).
     assert lines[2] == "  🔴 塔山村（2级） · 🔴1 🟡1 🟢21"

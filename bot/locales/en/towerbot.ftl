@@ -184,7 +184,7 @@ progress-child-done = ✅ { $unit } { $done }/{ $total }
 
 unreachable = ⚠️ "{ $unit }" cannot be reached: the bot was removed from its group or the group is gone. Messages for it are kept; { $commander }, please add the bot back and they will be delivered.
 reachable-again = ✅ "{ $unit }" can be reached again; the kept messages are being delivered.
-tree-head = 🌳 Units under "{ $unit }" ({ $count } in all):
+tree-head = 🌳 "{ $unit }" and the units under it ({ $count } in all):
 tree-unit = { $indent }{ $mark } { $unit } ({ $level }){ $state }
 tree-unbound = · no group bound
 tree-unreachable = · ⚠️ unreachable

@@ -65,7 +65,7 @@ consistent-no = 不一致，请核对
 report-late = 迟报单元：{ $units }
 report-late-none = 无迟报单元。
 report-pending = 未完成单元：{ $units }
-report-more = 等 { $count } 个
+report-more = ……另有 { $count } 个
 
 report-cancelled-by = 撤销人：{ $who }
 cancel-done = ⛔ 指令 #{ $order } 已撤销，已通知 { $count } 个未完成单元；总结报告已发到「{ $issuer }」群。
@@ -184,7 +184,7 @@ progress-child-done = ✅ { $unit } { $done }/{ $total }
 
 unreachable = ⚠️「{ $unit }」无法送达：机器人已被移出该群或群已不存在。发往该群的消息已暂存，请 { $commander } 把机器人重新拉进群，恢复后自动补发。
 reachable-again = ✅「{ $unit }」已恢复送达，暂存的消息正在补发。
-tree-head = 🌳「{ $unit }」下属单元（共 { $count } 个）：
+tree-head = 🌳「{ $unit }」及下属单元（共 { $count } 个）：
 tree-unit = { $indent }{ $mark } { $unit }（{ $level }）{ $state }
 tree-unbound = · 未绑定群
 tree-unreachable = · ⚠️无法送达

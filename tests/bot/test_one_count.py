@@ -1,0 +1,121 @@
+"""One count everywhere: the same unit's numbers agree on every screen.
+
+The board of a village said 2/22 while /status said 2/23, 2/236 showed as 0 %,
+"等 215 个" read as a total when it was a remainder, and the interim report
+listed the same pending units again as late.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from aiogram.methods import EditMessageText
+from tgfake import (
+    HQ_CHAT,
+    HQ_COMMANDER,
+    TS01_CHAT,
+    TS01_COMMANDER,
+    TS0101_CHAT,
+    TS0101_COMMANDER,
+    Harness,
+)
+
+from bot.formatting import Formatter
+from bot.i18n import Texts
+from bot.presenter import BotPresenter
+from cascade import report as reports
+from cascade.orders import Order, OrderKind, TargetState
+from cascade.ports import UnitRef
+from cascade.report import ReportFlavour
+
+TEXTS = Texts()
+FMT = Formatter(TEXTS)
+
+
+def test_a_percentage_above_zero_never_shows_zero() -> None:
+    assert FMT.percent(2, 236) == "<1"
+    assert FMT.percent(0, 236) == "0"
+    assert FMT.percent(3, 236) == "1"
+    assert FMT.percent(235, 236) == "99"
+    assert FMT.percent(236, 236) == "100"
+    assert FMT.percent(0, 0) == "100"
+
+
+async def test_status_board_and_tree_agree_for_a_village(issued: Harness) -> None:
+    h = issued
+    await h.send(TS0101_CHAT, TS0101_COMMANDER, "5", reply_to=h.copy_in(TS0101_CHAT))
+    await h.drain()
+    await h.app.progress.flush()
+    await h.drain()
+    board = [
+        c.text for c in h.session.calls if isinstance(c, EditMessageText) and c.chat_id == TS01_CHAT
+    ][-1]
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/status")
+    await h.drain()
+    status = await h.last(TS01_CHAT)
+    (board_count,) = re.findall(r" (\d+/\d+)（", board)
+    (status_count,) = re.findall(r"完成 (\d+/\d+)", status)
+    assert board_count == status_count == "1/23"
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/status")
+    await h.drain()
+    assert "完成 1/236（&lt;1%）" in await h.last(HQ_CHAT)
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/tree")
+    await h.drain()
+    tree = await h.last(HQ_CHAT)
+    (head,) = re.findall(r"共 (\d+) 个", tree)
+    (summary,) = re.findall(r"全部 (\d+) 个单元", tree)
+    assert head == summary == "237"
+
+
+NOW = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)
+
+
+def test_the_interim_report_lists_a_pending_unit_once_and_remainders_as_such() -> None:
+    p = BotPresenter(TEXTS, FMT)
+    order = Order(
+        id=1,
+        issuer_unit="hq",
+        issuer_user=1,
+        kind=OrderKind.NOTICE,
+        text="开会",
+        created_at=NOW,
+        deadline_at=NOW + timedelta(minutes=15),
+    )
+    late_at = NOW + timedelta(minutes=20)
+    states = [TargetState(order_id=1, unit_code="hq", parent_code=None, level=0, is_root=True)]
+    names = {}
+    for index in range(30):
+        code = f"u{index:02d}"
+        done = index == 0
+        states.append(
+            TargetState(
+                order_id=1,
+                unit_code=code,
+                parent_code="hq",
+                level=3,
+                is_bottom=True,
+                acked_at=late_at if done else None,
+                done_at=late_at if done else None,
+                late=done,
+            )
+        )
+        names[code] = UnitRef(
+            code=code,
+            name=f"单元{index:02d}",
+            level=3,
+            kind="grid",
+            parent="hq",
+            chat_id=-1,
+            locale="zh-Hans",
+        )
+    hq = UnitRef(
+        code="hq", name="指挥部", level=0, kind="hq", parent=None, chat_id=-2, locale="zh-Hans"
+    )
+    built = reports.build(order, states, "hq", NOW + timedelta(minutes=21))
+    text = p.final_report(hq, built, names, ReportFlavour.INTERIM).text
+    pending = next(line for line in text.splitlines() if line.startswith("未完成单元"))
+    late = next(line for line in text.splitlines() if line.startswith("迟报单元"))
+    assert pending.endswith("……另有 9 个")  # 29 pending: 20 named, 9 more
+    assert "等" not in pending
+    assert late == "迟报单元：单元00"  # answered late; the pending ones are not repeated
