@@ -11,15 +11,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from aiogram.methods import EditMessageText
-from tgfake import (
-    HQ_CHAT,
-    HQ_COMMANDER,
-    TS01_CHAT,
-    TS01_COMMANDER,
-    TS0101_CHAT,
-    TS0101_COMMANDER,
-    Harness,
-)
 
 from bot.formatting import Formatter
 from bot.i18n import Texts
@@ -28,6 +19,15 @@ from cascade import report as reports
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.ports import UnitRef
 from cascade.report import ReportFlavour
+from tests.support.tgfake import (
+    HQ_CHAT,
+    HQ_COMMANDER,
+    TS01_CHAT,
+    TS01_COMMANDER,
+    TS0101_CHAT,
+    TS0101_COMMANDER,
+    Harness,
+)
 
 TEXTS = Texts()
 FMT = Formatter(TEXTS)

@@ -9,7 +9,9 @@ are named, never shown as ids.
 from __future__ import annotations
 
 from aiogram.methods import EditMessageText, SendMessage
-from tgfake import (
+
+from cascade.ports import PersonRef, UnitRef
+from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
     TS01_CHAT,
@@ -19,8 +21,6 @@ from tgfake import (
     TS0101_MEMBER,
     Harness,
 )
-
-from cascade.ports import PersonRef, UnitRef
 
 
 def reminders(h: Harness) -> list[SendMessage]:
