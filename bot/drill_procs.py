@@ -415,15 +415,18 @@ async def _drill(
         print()
         people.stop = True
         await asyncio.gather(acting, return_exceptions=True)
-        await _settle(sandbox, config, [s.token for s in specs])
-        final_text = await _final_report_text(ro, sandbox, people.order_id, root)
-    usage = {"bot": bot_child.usage(), "sandbox": sandbox_child.usage()}
+        # A run stopped early reports the loop as it stands: the backlog is not waited out.
+        await _settle(sandbox, config, [s.token for s in specs], 20.0 if stop.is_set() else 600.0)
+        final_text = (
+            None if stop.is_set() else await _final_report_text(ro, sandbox, people.order_id, root)
+        )
+    usage: dict[str, Any] = {"bot": bot_child.usage(), "sandbox": sandbox_child.usage()}
+    usage["load_average"] = os.getloadavg()  # the machine is shared: say how busy it was
     await bot_child.stop()
     final = _metrics(config.metrics)
-    usage["bot"].update(
-        peak_rss_mb=round(final.get("peak_rss_mb", 0)),
-        cpu_seconds=round(final.get("cpu_seconds", 0), 1),
-    )
+    # VmHWM (read just before the stop) is the bot's own peak: ru_maxrss would carry the
+    # drill process's size over from before the exec.
+    usage["bot"]["cpu_seconds"] = round(final.get("cpu_seconds", 0), 1)
     own = resource.getrusage(resource.RUSAGE_SELF)
     usage["people"] = {
         "pid": os.getpid(),
@@ -436,9 +439,11 @@ async def _drill(
     )  # fmt: skip
 
 
-async def _settle(sandbox: Sandbox, config: DrillBotConfig, tokens: list[str]) -> None:
+async def _settle(
+    sandbox: Sandbox, config: DrillBotConfig, tokens: list[str], seconds: float
+) -> None:
     """Until the bot has taken in and handled every answer already posted."""
-    for _ in range(6000):
+    for _ in range(int(seconds * 10)):
         metrics = _metrics(config.metrics)
         if not metrics.get("pending_updates") and not await sandbox.waiting_updates(tokens):
             break

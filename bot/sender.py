@@ -109,9 +109,16 @@ class Sender:
         self.lane = lane
         self.paid = limits.paid_broadcast
         self._recent_429: deque[float] = deque()
-        # Enough requests in flight to keep the rate's slots filled while each waits
-        # for its answer (~1/8 s of sending), and a page that lasts about half a second.
-        self.max_in_flight = max_in_flight or max(4, min(MAX_IN_FLIGHT, math.ceil(limits.rate / 8)))
+        # Requests in flight: one at Telegram's free 30/s (several queued together at a
+        # busy server arrive as a burst and draw 429s: measured), more at paid rates to
+        # keep their slots filled while each waits ~25 ms for its answer. A page lasts
+        # about half a second.
+        self.max_in_flight = max_in_flight or max(
+            1, min(MAX_IN_FLIGHT, math.ceil(limits.rate / 40))
+        )
+        # Rows taken ahead of their slots (marked 'sending', waiting for their turn).
+        self.max_scheduled = self.max_in_flight + math.ceil(limits.rate * LOOK_AHEAD) + 1
+        self._http = asyncio.Semaphore(self.max_in_flight)
         self.page_size = max(200, min(2000, math.ceil(limits.rate / 2)))
         self._in_flight: dict[int, asyncio.Task[bool]] = {}
         self._sent: list[tuple[OutboxRow, int]] = []
@@ -162,7 +169,7 @@ class Sender:
         read_at = -PAGE_SECONDS
         while True:
             try:
-                if len(self._in_flight) >= self.max_in_flight:
+                if len(self._in_flight) >= self.max_scheduled:
                     await self._wait_kick(1.0)
                     continue
                 since = self.monotonic() - read_at
@@ -211,7 +218,7 @@ class Sender:
         blocked: set[int] = set()
         wait = IDLE_WAIT
         batch: list[tuple[OutboxRow, float]] = []
-        room = self.max_in_flight - len(self._in_flight)
+        room = self.max_scheduled - len(self._in_flight)
         now = self.monotonic()
         for row in rows:
             if len(batch) >= room:
@@ -251,18 +258,19 @@ class Sender:
         delay = slot - self.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        for _ in range(100):  # each wait frees a place unless a 429 hold came between
-            late = self.limiter.departure_wait(self.monotonic())
-            if late <= 0:
-                break
-            await asyncio.sleep(late)
-        self.limiter.departed(self.monotonic())
-        held = self.limiter.held(row.message.chat_id, self.monotonic())
-        if held > 0:
-            async with self.uow() as tx:
-                await tx.outbox.reschedule(row, self.wall() + held, "held after a 429")
-            return False
-        return await self.deliver(row, marked=True)
+        async with self._http:  # at most max_in_flight requests out at once
+            for _ in range(100):  # each wait frees a place unless a 429 hold came between
+                late = self.limiter.departure_wait(self.monotonic())
+                if late <= 0:
+                    break
+                await asyncio.sleep(late)
+            self.limiter.departed(self.monotonic())
+            held = self.limiter.held(row.message.chat_id, self.monotonic())
+            if held > 0:
+                async with self.uow() as tx:
+                    await tx.outbox.reschedule(row, self.wall() + held, "held after a 429")
+                return False
+            return await self.deliver(row, marked=True)
 
     def _landed(self, chat_id: int, task: asyncio.Task[bool]) -> None:
         self._in_flight.pop(chat_id, None)
