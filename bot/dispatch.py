@@ -6,7 +6,9 @@ it, and a press Telegram stops accepting an answer for after ~15 s went
 unanswered. Handling every update as its own task instead would let a quick
 correction overtake the value it corrects. So updates are queued per chat: one
 worker per chat with something waiting handles that chat's updates strictly in
-order, while different chats run side by side (up to `max_concurrent` at once).
+order, while different chats run side by side (up to `max_concurrent` at once:
+few, since every handler writes through the one database lock — more only made
+the lock's queue longer, and the sender's transactions waited behind it).
 
 `UpdatePoller` is the long-polling loop feeding it. It confirms a batch of
 updates to Telegram when it asks for the next one, as aiogram's own
@@ -52,7 +54,7 @@ def chat_key(update: Update) -> int:
 class ChatOrderedRunner:
     """One worker per chat with updates waiting; chats side by side, each in order."""
 
-    def __init__(self, handle: Handle, max_concurrent: int = 64) -> None:
+    def __init__(self, handle: Handle, max_concurrent: int = 8) -> None:
         self.handle = handle
         self._slots = asyncio.Semaphore(max_concurrent)
         self._queues: dict[int, deque[Update]] = {}
@@ -127,7 +129,7 @@ class UpdatePoller:
         bot: Bot,
         dispatcher: Dispatcher,
         timeout: int = 10,
-        max_concurrent: int = 64,
+        max_concurrent: int = 8,
         max_pending: int = 2000,
     ) -> None:
         self.bot = bot
