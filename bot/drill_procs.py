@@ -538,7 +538,8 @@ def _performance(
     answering_seconds = sum(b[0] - a[0] for a, b in busy)
     answered = sum(b[1] - a[1] for a, b in busy)
     return {
-        "processes": usage,
+        "processes": {k: v for k, v in usage.items() if k != "load_average"},
+        "load_average": usage.get("load_average"),
         "issue_seconds": round(issue[1] - issue[0], 2) if issue else None,
         "order_to_issued_real_seconds": round(issue[1] - ordered_at, 2) if issue else None,
         "first_copy_after_order": after_order(people.copies_first),
