@@ -6,6 +6,8 @@ people's text escaped and commanders mentioned by id.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime, timedelta
 
 from bot.callbacks import AckCallback
@@ -19,6 +21,8 @@ from cascade.report import OrderReport, ReportFlavour
 from cascade.tower import Role
 
 MAX_NAMES = 20
+MAX_MERGED_LINES = 40
+MAX_MERGED_CHARS = 3500
 MAX_LINES = 40
 
 
@@ -229,6 +233,37 @@ class BotPresenter:
                 + "\n"
             )
         return ""
+
+    def merged_list(
+        self, issuer: UnitRef, report: OrderReport, names: dict[str, UnitRef]
+    ) -> tuple[Rendered, bytes | None]:
+        """A list order's de-duplicated lines, each with the units that reported it:
+        the message itself when short, else a caption and a CSV file."""
+        loc = issuer.locale
+        order = report.order
+
+        def label(codes: list[str]) -> list[str]:
+            return [names[c].name if c in names else c for c in codes]
+
+        lines = [
+            self.t.get(
+                loc, "merged-line", text=item.text, units=self.fmt.join(loc, label(item.units))
+            )
+            for item in report.items
+        ]
+        head = self.t.get(loc, "merged-head", order=str(order.id), count=len(report.items))
+        text = join("\n", [head, *lines])
+        if len(report.items) <= MAX_MERGED_LINES and len(text) <= MAX_MERGED_CHARS:
+            return Rendered(text=text), None
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [self.t.plain(loc, "merged-col-item"), self.t.plain(loc, "merged-col-units")]
+        )
+        for item in report.items:
+            writer.writerow([item.text, "、".join(label(item.units))])
+        caption = self.t.get(loc, "merged-file", order=str(order.id), count=len(report.items))
+        return Rendered(text=caption), out.getvalue().encode("utf-8-sig")
 
     def cancelled(self, order: Order, unit: UnitRef) -> Rendered:
         return Rendered(text=self.t.get(unit.locale, "cancelled-copy", order=str(order.id)))

@@ -35,6 +35,7 @@ REPORT_PURPOSE = {
     ReportFlavour.CANCELLED: "cancel_report",
 }
 MAX_LIST_LINES = 500
+FINISHED = (ReportFlavour.FINAL, ReportFlavour.CORRECTED)
 # What a commander writes to a notice instead of pressing the button.
 ACK_WORDS = frozenset(
     {"收到", "已收到", "收", "好", "好的", "明白", "知道了", "已阅", "ok", "okay", "👌", "received"}
@@ -504,6 +505,16 @@ async def send_report(
     await tx.outbox.add(
         OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref, reply_to)
     )
+    if order.kind is OrderKind.LIST and flavour in FINISHED and built.items:
+        # The merged list itself, labelled by unit: a message when short, else a file.
+        codes = sorted({code for item in built.items for code in item.units})
+        merged, document = presenter.merged_list(issuer, built, await tx.tower.refs(codes))
+        ref = MessageRef(purpose="merged_list", order_id=order.id, unit_code=issuer.code)
+        message = OutgoingMessage.of(issuer.chat_id, merged, Priority.REPORT, ref)
+        if document is not None:
+            message.document = document
+            message.filename = f"order-{order.id}-list.csv"
+        await tx.outbox.add(message)
 
 
 async def resolve_order(

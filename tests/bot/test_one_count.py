@@ -119,3 +119,43 @@ def test_the_interim_report_lists_a_pending_unit_once_and_remainders_as_such() -
     assert pending.endswith("……另有 9 个")  # 29 pending: 20 named, 9 more
     assert "等" not in pending
     assert late == "迟报单元：单元00"  # answered late; the pending ones are not repeated
+
+
+async def answer_list_order(h: Harness, lines_for: dict[int, str]) -> None:
+    from tests.support.tgfake import tower_units
+
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/order 1h list 列出空房")
+    await h.drain()
+    children = [u for u in tower_units("tashan") if u.parent == "ts-01"]
+    for index, unit in enumerate(children):
+        assert unit.chat_id is not None and unit.commander is not None
+        assert unit.commander.telegram_id is not None
+        text = lines_for.get(index, f"{unit.name}无空房")
+        await h.send(
+            unit.chat_id, unit.commander.telegram_id, text, reply_to=h.copy_in(unit.chat_id)
+        )
+    await h.drain()
+
+
+async def test_a_short_merged_list_reaches_the_issuer_with_the_final_report(
+    harness: Harness,
+) -> None:
+    h = harness
+    await answer_list_order(h, {0: "溪西村12号\n塔山路3号", 1: "塔山路3号"})
+    said = await h.said(TS01_CHAT)
+    report = next(t for t in said if "总结报告" in t)
+    merged = said[said.index(report) + 1]
+    assert merged.startswith("📋 指令 #1 合并清单（去重后 22 条")
+    assert "· 塔山路3号（塔山村第一村民小组、塔山村第二村民小组）" in merged
+    assert merged.count("塔山路3号") == 1  # de-duplicated
+
+
+async def test_a_long_merged_list_comes_as_a_file(harness: Harness) -> None:
+    h = harness
+    many = "\n".join(f"商城{n}号" for n in range(60))
+    await answer_list_order(h, {0: many})
+    (document,) = [c for c in h.session.calls if type(c).__name__ == "SendDocument"]
+    assert document.caption is not None and "合并清单" in document.caption
+    data = document.document.data.decode("utf-8-sig")  # type: ignore[union-attr]
+    assert data.startswith("条目,上报单元")
+    assert "商城59号,塔山村第一村民小组" in data

@@ -69,6 +69,11 @@ report-more = and { $count } more
 
 report-cancelled-by = Cancelled by { $who }
 cancel-done = ⛔ Order #{ $order } is cancelled; { $count } units not done were told. The report went to the group of "{ $issuer }".
+merged-head = 📋 Order #{ $order } merged list ({ $count } distinct items; reporting units in brackets):
+merged-line = · { $text } ({ $units })
+merged-file = 📋 Order #{ $order } merged list: { $count } distinct items, attached as a file (each with its reporting units).
+merged-col-item = item
+merged-col-units = reported by
 cancelled-copy = ⛔ Order #{ $order } was cancelled; no answer needed.
 
 status =

@@ -69,6 +69,11 @@ report-more = ……另有 { $count } 个
 
 report-cancelled-by = 撤销人：{ $who }
 cancel-done = ⛔ 指令 #{ $order } 已撤销，已通知 { $count } 个未完成单元；总结报告已发到「{ $issuer }」群。
+merged-head = 📋 指令 #{ $order } 合并清单（去重后 { $count } 条，括号内为上报单元）：
+merged-line = · { $text }（{ $units }）
+merged-file = 📋 指令 #{ $order } 合并清单：去重后 { $count } 条，较长，见附件（每条附上报单元）。
+merged-col-item = 条目
+merged-col-units = 上报单元
 cancelled-copy = ⛔ 指令 #{ $order } 已撤销，无需再回复。
 
 status =
