@@ -137,12 +137,16 @@ class SqliteOutboxRepository:
     async def _lane_filter(self, lane: Lane | None) -> tuple[str, list[object]]:
         if lane is None or not (lane.serves or lane.avoid):
             return "", []
+        codes = list(dict.fromkeys(lane.serves or lane.avoid))
         ranges: list[object] = []
-        for code in lane.serves or lane.avoid:
-            async with self.conn.execute("SELECT path FROM units WHERE code = ?", (code,)) as cur:
-                row = await cur.fetchone()
-            if row is not None:
-                ranges.extend(subtree_range(row["path"]))
+        # One query for every served unit's path (a city lane names ~50 units; one query
+        # each cost the sender a round trip per unit on every page read).
+        for start in range(0, len(codes), 500):
+            part = codes[start : start + 500]
+            sql = f"SELECT path FROM units WHERE code IN ({','.join('?' * len(part))})"
+            async with self.conn.execute(sql, part) as cur:
+                for row in await cur.fetchall():
+                    ranges.extend(subtree_range(row["path"]))
         if not ranges:
             return ("AND 0", []) if lane.serves else ("", [])
         within = " OR ".join(["(path >= ? AND path < ?)"] * (len(ranges) // 2))
