@@ -95,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     fixture.add_argument("name", choices=("yiwu",), help="which tower to generate")
     fixture.add_argument("--seed", type=int, default=1, help="random seed of names and numbers")
     fixture.add_argument("-o", "--output", default="yiwu.csv", help="the CSV file to write")
+    back = sub.add_parser(
+        "backup",
+        help="copy the database to PATH while the bot runs (SQLite online backup)",
+        description="Restore: stop the bot, copy PATH over the database file, delete its "
+        "-wal and -shm files, start the bot.",
+    )
+    back.add_argument("path", type=Path, help="the new file to write (must not exist)")
+    back.add_argument("--db", default=None, help=DB_HELP)
     parse = sub.add_parser("parse-report", help="show what the bot understands of a report")
     parse.add_argument("text", help="the report as a person would type it")
     parse.add_argument("--now", default=None, help="ISO date-time for relative words")
@@ -146,6 +154,16 @@ def _command(args: argparse.Namespace) -> int:
         from fixtures import yiwu
 
         return yiwu.main(["--seed", str(args.seed), "-o", args.output])
+    if args.command == "backup":
+        from storage.backup import BackupFailed, backup
+
+        try:
+            size = backup(_db_path(args.db), args.path)
+        except BackupFailed as exc:
+            print(f"towerbot: {exc}", file=sys.stderr)
+            return 2
+        print(f"towerbot: backup written to {args.path} ({size:,} bytes, integrity ok)")
+        return 0
     if args.command == "parse-report":
         from bot.parse_report import main as parse_report
 
