@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery
-from tgfake import DEFAULT_ORDER, TS01_CHAT, TS01_COMMANDER, Harness, make_harness
+
+from tests.support.tgfake import DEFAULT_ORDER, TS01_CHAT, TS01_COMMANDER, Harness, make_harness
 
 ACTORS = {
     "admin": 6000000005,  # 王嘉峰: a plain HQ member listed as HQ admin

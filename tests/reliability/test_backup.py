@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from restarts import restart
-from tgfake import HQ_CHAT, HQ_COMMANDER, Harness
 
 from bot.cli import main
+from tests.support.tgfake import HQ_CHAT, HQ_COMMANDER, Harness
 
 
 def _restore(backup: Path, database: Path) -> None:

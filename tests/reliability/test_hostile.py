@@ -18,7 +18,8 @@ import logging
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from hostile import HostileTraffic, check_invariants
-from tgfake import Harness
+
+from tests.support.tgfake import Harness
 
 UPDATES = 10_000
 CHECK_EVERY = 20  # roll-up invariants: after every 20th update that wrote anything, and at the end
