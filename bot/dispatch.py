@@ -10,11 +10,14 @@ order, while different chats run side by side (up to `max_concurrent` at once:
 few, since every handler writes through the one database lock — more only made
 the lock's queue longer, and the sender's transactions waited behind it).
 
-`UpdatePoller` is the long-polling loop feeding it. It confirms a batch of
-updates to Telegram when it asks for the next one, as aiogram's own
-`handle_as_tasks` mode does, but it keeps at most `max_pending` updates taken in
-and not yet handled (it stops asking while that many wait), and on stop it lets
-the ones taken in finish before the process ends.
+`UpdatePoller` is the long-polling loop feeding it. Telegram forgets every
+update below the `offset` of the next getUpdates, so the poller confirms only
+what has been handled: the offset it sends is the oldest update still waiting or
+being handled. The server then sends the ones after it again; those already taken
+in are skipped. A crash therefore loses nothing Telegram delivered: after a restart
+the unhandled updates come again, and the ones handled since are skipped by the
+record of processed updates (storage/processed.py) or, if they changed nothing
+(a query), answered once more. On stop the poller lets the updates taken in finish.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class ChatOrderedRunner:
         self.handle = handle
         self._slots = asyncio.Semaphore(max_concurrent)
         self._queues: dict[int, deque[Update]] = {}
+        self._unhandled: set[int] = set()
         self._workers: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -70,6 +74,7 @@ class ChatOrderedRunner:
         """Queue `update` behind its chat's earlier updates (never awaits)."""
         key = chat_key(update)
         self.pending += 1
+        self._unhandled.add(update.update_id)
         self._idle.clear()
         queue = self._queues.get(key)
         if queue is not None:  # that chat's worker is running and will take it
@@ -92,6 +97,7 @@ class ChatOrderedRunner:
                         self.failed += 1
                         log.exception("update %s in chat %s failed", update.update_id, key)
                 queue.popleft()
+                self._unhandled.discard(update.update_id)
                 self.handled += 1
                 self.pending -= 1
                 self._changed.set()
@@ -102,6 +108,16 @@ class ChatOrderedRunner:
             if not self._queues:
                 self._idle.set()
             self._changed.set()
+
+    def oldest_unhandled(self) -> int | None:
+        """The lowest update id taken in and not yet handled (None when all are)."""
+        return min(self._unhandled, default=None)
+
+    async def wait_changed(self, seconds: float) -> None:
+        """Until an update is handled, or `seconds` have passed."""
+        self._changed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), seconds)
 
     async def wait_idle(self) -> None:
         """Until every update submitted so far has been handled."""
@@ -136,6 +152,7 @@ class UpdatePoller:
         self.dispatcher = dispatcher
         self.timeout = timeout
         self.max_pending = max_pending
+        self.retake_wait = 0.2
         self.runner = ChatOrderedRunner(self._feed, max_concurrent)
 
     async def _feed(self, update: Update) -> None:
@@ -144,10 +161,12 @@ class UpdatePoller:
     async def run(self) -> None:
         """Poll until cancelled; network and server errors back off and retry."""
         allowed = self.dispatcher.resolve_used_update_types()
-        offset: int | None = None
+        taken: int | None = None  # one past the newest update taken in
         failures = 0
         while True:
             await self.runner.wait_below(self.max_pending)
+            oldest = self.runner.oldest_unhandled()
+            offset = oldest if oldest is not None else taken
             request = GetUpdates(offset=offset, timeout=self.timeout, allowed_updates=allowed)
             try:
                 updates = await self.bot(request, request_timeout=self.timeout + 10)
@@ -161,9 +180,14 @@ class UpdatePoller:
                 await asyncio.sleep(wait)
                 continue
             failures = 0
-            for update in updates:
-                offset = update.update_id + 1
+            fresh = [u for u in updates if taken is None or u.update_id >= taken]
+            for update in fresh:
+                taken = update.update_id + 1
                 self.runner.submit(update)
+            if updates and not fresh:
+                # Only updates still being handled came back (the server answers at
+                # once while any are unconfirmed): ask again when one is done.
+                await self.runner.wait_changed(self.retake_wait)
 
     async def stop(self, grace: float = 10.0) -> None:
         """Let the updates taken in finish (up to `grace` seconds), then stop their workers."""
