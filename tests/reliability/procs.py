@@ -20,8 +20,16 @@ LAUNCH = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 class BotProcess:
-    def __init__(self, api_url: str, db_path: Path, log: Path, admins: str = "") -> None:
+    def __init__(
+        self,
+        api_url: str,
+        db_path: Path,
+        log: Path,
+        admins: str = "",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.env = {
+            **(extra_env or {}),
             **os.environ,
             "PYTHONPATH": str(ROOT),
             "BOT_TOKEN": DRILL_TOKEN,
