@@ -123,6 +123,7 @@ help =
     /card NAME — one person, one card; /member add|roles|phone|remove|list|log — members and roles; /score NAME ±N REASON — landlord score; /rank — landlord ranking
 
 form-ask-text = 📝 <b>Reply to this message</b> with the order's text.
+    To reach only some units, start it with filters: L3 (level 3), #shop_row (unit kind), +tag, @health (units with that role; the role holders answer).
 form-ask-kind = Which kind of order?
 form-ask-duration = Time allowed?
 form-preview =

@@ -123,6 +123,7 @@ help =
     /card 姓名 — 一人一卡；/member add|roles|phone|remove|list|log — 成员与角色；/score 姓名 ±分 原因 — 房东积分；/rank — 房东积分排名
 
 form-ask-text = 📝 请<b>回复本消息</b>写下指令内容。
+    只发给部分单位时，在内容前加筛选：L3（第3级）、#shop_row（单位类型）、+标签、@health（有该角色的单位，由角色人员回复）。
 form-ask-kind = 指令类型？
 form-ask-duration = 时限？
 form-preview =
