@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from pydantic import BaseModel
 
 from bot.app import TowerBot
 from bot.charts import ChartLabels, render, renderable
+from bot.drill_bot import BotMetrics, cpu_seconds
 from bot.settings import SenderLimits
 from bot.world import SandboxWorld
 from cascade.clock import ScaledClock
@@ -278,65 +278,19 @@ class CopyWatcher:
         self.last = at if self.last is None else max(self.last, at)
 
 
-class DrillMetrics:
-    """How the machine kept up: the issue transaction, updates handled, the sender's
-    real rate, the update backlog and memory, sampled once a real second."""
+class DrillMetrics(BotMetrics):
+    """How the machine kept up: the issue transaction, updates handled (counted as in
+    the bot's own process, `BotMetrics`), the sender's real rate, the update backlog
+    and memory, sampled once a real second."""
 
     def __init__(self, world: SandboxWorld, speed: float) -> None:
+        super().__init__()
         self.world = world
         self.speed = speed
         self.started = time.monotonic()
-        self.cpu_started = _cpu_seconds()
-        self.issue: tuple[float, float] | None = None
-        self.updates = 0
-        self.update_seconds = 0.0
-        self.max_update_seconds = 0.0
-        self.answers = 0
-        self.answer_seconds = 0.0
         self.samples: list[tuple[float, int, int, int]] = []  # t, sent+edited, updates, backlog
         self.progress: dict[str, int] = {}
         self.people: SimulatedPeople | None = None
-
-    def instrument(self) -> None:
-        """Time the order service's decisions and every update the dispatcher handles."""
-        bot = self.world.bot
-        orders = bot.orders
-        issue = orders.issue
-
-        async def timed_issue(*args: Any, **kwargs: Any) -> Any:
-            began = time.monotonic()
-            try:
-                return await issue(*args, **kwargs)
-            finally:
-                self.issue = (began, time.monotonic())
-
-        orders.issue = timed_issue  # type: ignore[method-assign]
-        for name in ("acknowledge", "report"):
-            setattr(orders, name, self._timed_answer(getattr(orders, name)))
-        feed = bot.dispatcher.feed_update
-
-        async def timed_feed(*args: Any, **kwargs: Any) -> Any:
-            began = time.monotonic()
-            try:
-                return await feed(*args, **kwargs)
-            finally:
-                spent = time.monotonic() - began
-                self.updates += 1
-                self.update_seconds += spent
-                self.max_update_seconds = max(self.max_update_seconds, spent)
-
-        bot.dispatcher.feed_update = timed_feed  # type: ignore[method-assign]
-
-    def _timed_answer(self, method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def timed(*args: Any, **kwargs: Any) -> Any:
-            began = time.monotonic()
-            try:
-                return await method(*args, **kwargs)
-            finally:
-                self.answers += 1
-                self.answer_seconds += time.monotonic() - began
-
-        return timed
 
     def backlog(self) -> int:
         bot = self.world.state.bot_by_token(self.world.bot.bot.token)
@@ -353,7 +307,7 @@ class DrillMetrics:
     def summary(self, copies: CopyWatcher) -> dict[str, Any]:
         now = time.monotonic()
         wall = now - self.started
-        cpu = _cpu_seconds() - self.cpu_started
+        cpu = cpu_seconds() - self.cpu_started
         issue_end = self.issue[1] if self.issue else None
         fan_out = (
             copies.last - issue_end if copies.last is not None and issue_end is not None else None
@@ -435,11 +389,6 @@ def _write_partial(options: DrillOptions, metrics: DrillMetrics, copies: CopyWat
         print("  性能：" + "，".join(f"{k}={v}" for k, v in result["performance"].items()))
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -470,7 +419,7 @@ async def _drill(
     print(f"▶ {root.name}（{len(tower) - 1} 个下级单元）指挥长 {root.commander.name}: {command}")
     print(f"  速度 ×{options.speed:g}，沉默比例 {options.silent:.0%}，种子 {options.seed}")
     metrics = DrillMetrics(world, options.speed)
-    metrics.instrument()
+    metrics.instrument(world.bot, primary=True)
     sampler = asyncio.create_task(metrics.sample())
     with CopyWatcher(world) as copies:
         try:

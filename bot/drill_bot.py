@@ -63,7 +63,7 @@ class BotMetrics:
         self.answers = 0
         self.answer_seconds = 0.0
         self.issue: tuple[float, float] | None = None  # monotonic, as every process sees it
-        self.cpu_started = _cpu_seconds()
+        self.cpu_started = cpu_seconds()
 
     def instrument(self, app: TowerBot, primary: bool) -> None:
         feed = app.dispatcher.feed_update
@@ -118,12 +118,12 @@ class BotMetrics:
             "pending_updates": sum(app.poller.runner.pending for app in apps),
             "sent_and_edited": sum(s["sent"] + s["edited"] + s["reacted"] for s in senders),
             "senders": senders,
-            "cpu_seconds": _cpu_seconds() - self.cpu_started,
+            "cpu_seconds": cpu_seconds() - self.cpu_started,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
 
 
-def _cpu_seconds() -> float:
+def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
