@@ -292,31 +292,33 @@ class SqliteOrderRepository:
 
     async def states(self, order_id: int, codes: list[str]) -> dict[str, TargetState]:
         """The rows of these units."""
-        out: dict[str, TargetState] = {}
-        for start in range(0, len(codes), 500):
-            chunk = codes[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = (
-                f"SELECT {STATE_COLUMNS} FROM order_units "
-                f"WHERE order_id = ? AND unit_code IN ({marks})"
-            )
-            for r in await self.conn.execute_fetchall(sql, (order_id, *chunk)):
-                out[r[1]] = _state(r)
-        return out
+        return {
+            state.unit_code: state for state in await self._rows_of(order_id, "unit_code", codes)
+        }
 
     async def children(self, order_id: int, codes: list[str]) -> dict[str, list[TargetState]]:
         """The rows of these units' children in the order, in path order."""
         out: dict[str, list[TargetState]] = {c: [] for c in codes}
+        for state in await self._rows_of(order_id, "parent_code", codes, " ORDER BY path"):
+            if state.parent_code is not None:  # always: it matched one of `codes`
+                out[state.parent_code].append(state)
+        return out
+
+    async def _rows_of(
+        self, order_id: int, column: str, codes: list[str], order: str = ""
+    ) -> list[TargetState]:
+        """The order's rows whose `column` is one of `codes`, read 500 codes a query
+        (SQLite's bound-parameter limit); `order` sorts within each query."""
+        rows: list[TargetState] = []
         for start in range(0, len(codes), 500):
             chunk = codes[start : start + 500]
             marks = ",".join("?" * len(chunk))
             sql = (
                 f"SELECT {STATE_COLUMNS} FROM order_units "
-                f"WHERE order_id = ? AND parent_code IN ({marks}) ORDER BY path"
+                f"WHERE order_id = ? AND {column} IN ({marks}){order}"
             )
-            for r in await self.conn.execute_fetchall(sql, (order_id, *chunk)):
-                out[r[2]].append(_state(r))
-        return out
+            rows += [_state(r) for r in await self.conn.execute_fetchall(sql, (order_id, *chunk))]
+        return rows
 
     async def levels(self, order_id: int, under: str | None = None) -> dict[int, tuple[int, int]]:
         """level → (done, total) of the order's targets, or of one unit's subtree."""
