@@ -1,7 +1,7 @@
 """Who may ask: queries answer members of the tower only, within their subtree.
 
-`/status`, `/pending`, `/tree`, `/chart`, `/stats`, `/map`, `/daily` and
-`/incidents` in a unit's group answered anyone present, people outside the
+`/status`, `/pending`, `/tree`, `/chart`, `/stats`, `/map`, `/daily`,
+`/incidents` and `/rank` in a unit's group answered anyone present, people outside the
 tower included. This message middleware runs before those commands' handlers:
 the person must hold a seat in the chat's unit or in a unit above it (an HQ
 admin always may); `/export`, whose file names people, needs a commander or
@@ -23,7 +23,7 @@ from cascade.ports import UnitOfWorkFactory
 from cascade.tower import Position
 
 MEMBERS_ONLY = frozenset(
-    {"status", "pending", "tree", "chart", "stats", "map", "daily", "incidents"}
+    {"status", "pending", "tree", "chart", "stats", "map", "daily", "incidents", "rank"}
 )
 COMMANDERS_ONLY = frozenset({"export"})
 COMMANDING = (Position.COMMANDER, Position.DEPUTY)
