@@ -11,7 +11,17 @@ line). The expected table is DESIGN.md's rules:
 - queries: members of the unit or of a unit above it (a child's commander sits
   in its parent), HQ admins; /export: their commanders and deputies;
 - /returnee: members of the unit; /colour of a unit below: its superiors;
-- /bind: HQ admins; /whoami and /help: everyone.
+- /bind: HQ admins; /whoami and /help: everyone;
+- /report: like "收到" (the unit's commander or a deputy);
+- /member (list, or a change up to its confirmation): commanders or deputies of
+  the unit or a unit above it, HQ admins;
+- /card: the person, people of the same unit, commanders up the chain, HQ admins.
+
+/score and /rank need landlords, so a second table runs them (and /card) on
+changchun, in a landlord's group (cc-01-01-01, level 4): /score by commanders at
+level 2 or above in the landlord's chain and HQ admins, never by the landlord;
+/rank by members of the unit or a unit above it; a card shown in a group never
+carries the whole phone number.
 """
 
 from __future__ import annotations
@@ -22,6 +32,27 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery
 
 from tests.support.tgfake import DEFAULT_ORDER, TS01_CHAT, TS01_COMMANDER, Harness, make_harness
+
+CC_ACTORS = {
+    "admin": 6000020002,  # 傅艳: HQ deputy, listed as HQ admin
+    "landlord": 6000020013,  # 田晓强: commander of cc-01-01-01
+    "tenant": 6000020014,  # 刘美凤: a member of cc-01-01-01
+    "sibling": 6000020017,  # 俞慧燕: the landlord of cc-01-01-02
+    "level3": 6000020011,  # 戴荣林: commander of cc-01-01
+    "level2": 6000020007,  # 何建军: commander of cc-01
+    "level1": 6000020003,  # the community's commander
+    "top": 6000020001,  # 王家杰: HQ's commander
+    "other_team": 6000020053,  # 徐光松: commander of cc-02, another level-2 chain
+    "outsider": 6999999999,
+}
+HOUSE_CHAT = -1002000020005
+TENANT_PHONE = "13900020014"
+CC_QUERY = set(CC_ACTORS) - {"outsider"}  # the other team's chief sits in the community
+CC_MATRIX: dict[str, set[str]] = {
+    "/score 田晓强 +1 调解租客纠纷": {"admin", "level2", "level1", "top"},
+    "/rank": CC_QUERY,
+    "/card 刘美凤": {"admin", "landlord", "tenant", "level3", "level2", "level1", "top"},
+}
 
 ACTORS = {
     "admin": 6000000005,  # 王嘉峰: a plain HQ member listed as HQ admin
@@ -53,8 +84,16 @@ MATRIX: dict[str, set[str]] = {
     "press 收到": {C, D},
     "/cancel 2": {A, C, D},
     "/order 15m notice 全员到岗": {A, C, D},
+    "/report 1 12": {C, D},
+    "/member list": {A, C, D, AN},
+    "/member add 张三": {A, C, D, AN},  # "ok" is the preview; nobody confirms it
+    "/card 李强": {A, C, D, AN},  # M and S: see test_card_by_the_child_commander_rule
 }
-REFUSAL = "只有"
+REFUSAL = ("只有", "只能查看", "不能给自己")
+
+
+def refuses(text: str) -> bool:
+    return any(marker in text for marker in REFUSAL)
 
 
 def _answers(call: object, message_id: int, user: int) -> bool:
@@ -65,20 +104,22 @@ def _answers(call: object, message_id: int, user: int) -> bool:
     ) == user
 
 
-async def _outcome(h: Harness, command: str, user: int) -> str:
+async def _outcome(h: Harness, command: str, user: int, chat: int = TS01_CHAT) -> str:
     before = len(h.session.calls)
     if command == "press 收到":
         await h.press(h.copy_in(TS01_CHAT), user, "ack:1")
         await h.drain()
         answers = [c for c in h.session.calls[before:] if isinstance(c, AnswerCallbackQuery)]
         assert len(answers) == 1, answers
-        return "no" if REFUSAL in (answers[0].text or "") else "ok"
-    sent = await h.send(TS01_CHAT, user, command)
+        return "no" if refuses(answers[0].text or "") else "ok"
+    sent = await h.send(chat, user, command)
     await h.drain()
     new = [c for c in h.session.calls[before:] if _answers(c, sent.message_id, user)]
     assert new, f"{command} from {user}: no reply at all"
     texts = [getattr(c, "text", None) or getattr(c, "caption", None) or "" for c in new]
-    refused = [t for t in texts if REFUSAL in t]
+    in_group = [t for c, t in zip(new, texts, strict=True) if getattr(c, "chat_id", None) == chat]
+    assert not any(TENANT_PHONE in t for t in in_group), (command, user)  # masked in groups
+    refused = [t for t in texts if refuses(t)]
     if refused:
         assert len(new) == 1, (command, user, texts)  # a refusal is one line, nothing else
         return "no"
@@ -99,5 +140,36 @@ async def test_access_matrix(tmp_path: Path, actor: str) -> None:
             if got != want:
                 wrong[command] = f"expected {want}, got {got}"
         assert wrong == {}, f"{actor}: {wrong}"
+    finally:
+        await h.app.stop()
+
+
+@pytest.mark.parametrize("actor", list(CC_ACTORS))
+async def test_access_matrix_in_a_landlords_group(tmp_path: Path, actor: str) -> None:
+    user = CC_ACTORS[actor]
+    h = await make_harness(tmp_path, tower="changchun", admins=frozenset({CC_ACTORS["admin"]}))
+    try:
+        wrong = {}
+        for command, allowed in CC_MATRIX.items():
+            got = await _outcome(h, command, user, HOUSE_CHAT)
+            want = "ok" if actor in allowed else "no"
+            if got != want:
+                wrong[command] = f"expected {want}, got {got}"
+        assert wrong == {}, f"{actor}: {wrong}"
+    finally:
+        await h.app.stop()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="/card's 'same unit' test reads only listed seats, not the rule that a "
+    "child's commander is a member of the parent (DESIGN.md); tower.position() has it",
+)
+@pytest.mark.parametrize("actor", ["member", "sibling"])
+async def test_card_by_the_child_commander_rule(tmp_path: Path, actor: str) -> None:
+    """任宁 sits in ts-01 and 张东 in HQ by that rule, as 李强 does in both."""
+    h = await make_harness(tmp_path)
+    try:
+        assert await _outcome(h, "/card 李强", ACTORS[actor]) == "ok"
     finally:
         await h.app.stop()
