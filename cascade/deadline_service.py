@@ -16,9 +16,12 @@ from cascade.deadlines import (
     TimerKind,
     escalation_groups,
     needs_next_round,
+    own_missing,
+    reminder_key,
+    unit_reminder_key,
 )
 from cascade.order_service import send_report
-from cascade.orders import OrderKind, TargetState
+from cascade.orders import OrderKind
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
@@ -85,7 +88,7 @@ class DeadlineService:
             return  # fired late, past the deadline: the escalation says it now
         # Only where an answer is missing: a commander whose own 收到 is in is not
         # nagged for his sub-units (they get their own reminders).
-        pending = [s for s in states if not s.is_root and not s.is_done and _own_missing(s)]
+        pending = [s for s in states if not s.is_root and not s.is_done and own_missing(s)]
         refs = await answering_refs(
             tx, order.id, await tx.tower.refs([s.unit_code for s in pending])
         )
@@ -104,7 +107,7 @@ class DeadlineService:
             rendered = remind(order, unit, remaining, timer.late)
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
             message = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
-            message.dedupe_key = f"{reminder_key(order.id)}{unit.code}"
+            message.dedupe_key = unit_reminder_key(order.id, unit.code)
             await tx.outbox.add(message)
         await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
 
@@ -149,16 +152,3 @@ class DeadlineService:
         )
         await tx.timers.add([following])
         return [following]
-
-
-def reminder_key(order_id: int) -> str:
-    """The dedupe-key prefix of an order's reminders (so unsent ones can be dropped)."""
-    return f"reminder:{order_id}:"
-
-
-def _own_missing(state: TargetState) -> bool:
-    """The unit's own part is not in: its 收到 (units with sub-units, notices) or,
-    for a bottom unit, its value (acknowledged or not)."""
-    if state.is_bottom:
-        return state.answered_at is None and not state.is_done
-    return state.acked_at is None

@@ -91,3 +91,22 @@ def needs_next_round(states: list[TargetState], round_: int) -> bool:
         not s.is_root and not s.is_done and depth_below_root(s, by_code) >= round_ + 2
         for s in states
     )
+
+
+def reminder_key(order_id: int) -> str:
+    """The dedupe-key prefix of an order's reminders (so unsent ones can be dropped)."""
+    return f"reminder:{order_id}:"
+
+
+def unit_reminder_key(order_id: int, unit_code: str) -> str:
+    """The dedupe key of one unit's reminder; the closing ':' keeps unit "a1"'s
+    prefix from matching unit "a10" (codes never contain ':')."""
+    return f"{reminder_key(order_id)}{unit_code}:"
+
+
+def own_missing(state: TargetState) -> bool:
+    """The unit's own part is not in: its 收到 (units with sub-units, notices) or,
+    for a bottom unit, its value (acknowledged or not)."""
+    if state.is_bottom:
+        return state.answered_at is None and not state.is_done
+    return state.acked_at is None

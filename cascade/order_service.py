@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from cascade import report as reports
 from cascade import rollup
 from cascade.clock import Clock
-from cascade.deadlines import ClockPolicy, Timer, first_timers
+from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
@@ -373,6 +373,10 @@ class OrderService:
     ) -> None:
         """Persist the chain and send what the newly done units and totals call for."""
         await tx.orders.save_states(chain)
+        if not own_missing(chain[0]):
+            # Its reminder, queued but not sent yet, would chase an answer already in
+            # (keyed by unit, so under a role filter too; other units' stay queued).
+            await tx.outbox.discard(unit_reminder_key(order.id, chain[0].unit_code))
         by_code = {s.unit_code: s for s in chain}
         was_done = order.status is OrderStatus.DONE
         root = chain[-1]

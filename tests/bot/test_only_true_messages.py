@@ -19,6 +19,7 @@ from tests.support.tgfake import (
     TS0101_CHAT,
     TS0101_COMMANDER,
     TS0101_MEMBER,
+    TS0102_CHAT,
     Harness,
 )
 
@@ -168,3 +169,17 @@ async def test_收到_written_to_a_notice_also_shows_on_the_copy(harness: Harnes
     ]
     assert edit.reply_markup is not None
     assert edit.reply_markup.inline_keyboard[0][0].text.startswith("✅ 已收到 · ")
+
+
+async def test_a_queued_reminder_is_dropped_when_its_unit_answers(issued: Harness) -> None:
+    h = issued
+    h.session.clear()
+    h.clock.advance(minutes=10, seconds=1)
+    await h.app.deadlines.fire_due()  # queued for every pending unit, not sent yet
+    await h.send(TS0101_CHAT, TS0101_COMMANDER, "5", reply_to=h.copy_in(TS0101_CHAT))
+    await h.drain()
+    chats = {c.chat_id for c in reminders(h)}
+    assert TS0101_CHAT not in chats  # its answer is in: the reminder is never sent
+    assert TS0102_CHAT in chats  # another unit's answer is still missing
+    assert TS01_CHAT in chats  # the village's own 收到 is still missing
+    assert (await h.row_status("ts-01-01"))["value"] == 5  # the answer itself is kept

@@ -139,3 +139,16 @@ async def test_reminders_and_pending_chase_the_role_holders(cc: Harness) -> None
     pending = await h.last(HQ_CHAT)
     assert pending.startswith("⏳ 指令 #1 未完成 3 个单元：")
     assert all(f"tg://user?id={who}" in pending for who in (HEALTH1, HEALTH2, HEALTH3))
+
+
+async def test_a_role_holders_answer_drops_the_reminder_queued_for_the_unit(cc: Harness) -> None:
+    h = cc
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m count @health 统计体温异常人数")
+    await h.drain()
+    h.session.clear()
+    h.clock.advance(minutes=10, seconds=1)
+    await h.app.deadlines.fire_due()  # queued for the three units, not sent yet
+    await h.send(TEAM1_CHAT, HEALTH1, "2", reply_to=h.copy_in(TEAM1_CHAT))
+    await h.drain()
+    reminded = {int(c.chat_id) for c in h.session.sends() if c.text.startswith("⏰")}
+    assert reminded == {TEAM2_CHAT, TEAM3_CHAT}  # team 1's answer is in: never chased
