@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from aiogram.methods import EditMessageText
+from aiogram.methods import EditMessageText, SendMessage
 
 from bot.formatting import Formatter
 from bot.i18n import Texts
@@ -26,6 +26,8 @@ from tests.support.tgfake import (
     TS01_COMMANDER,
     TS0101_CHAT,
     TS0101_COMMANDER,
+    TS0102_CHAT,
+    TS0102_COMMANDER,
     Harness,
 )
 
@@ -159,3 +161,75 @@ async def test_a_long_merged_list_comes_as_a_file(harness: Harness) -> None:
     data = document.document.data.decode("utf-8-sig")  # type: ignore[union-attr]
     assert data.startswith("条目,上报单元")
     assert "商城59号,塔山村第一村民小组" in data
+
+
+async def village_numbers(h: Harness) -> dict[str, tuple[int, int] | int]:
+    """塔山村's numbers as its board, /status (overall and by level), /pending
+    (its count and the units it lists) and /tree say them, read from the texts."""
+    await h.app.progress.flush()
+    await h.drain()
+    board = [
+        c.text
+        for c in h.session.calls
+        if isinstance(c, EditMessageText | SendMessage)
+        and c.chat_id == TS01_CHAT
+        and c.text.startswith("📊")
+    ][-1]
+    said = {}
+    for command in ("/status", "/pending", "/tree"):
+        await h.send(TS01_CHAT, TS01_COMMANDER, command)
+        await h.drain()
+        said[command] = await h.last(TS01_CHAT)
+    status, pending, tree = said["/status"], said["/pending"], said["/tree"]
+
+    def pair(text: str) -> tuple[int, int]:
+        done, total = text.split("/")
+        return int(done), int(total)
+
+    (board_pair,) = re.findall(r" (\d+/\d+)（", board)
+    rows = [line for line in board.splitlines() if re.match(r"[✅⏳] .* \d+/\d+$", line)]
+    (status_pair,) = re.findall(r"完成 (\d+/\d+)", status)
+    levels = [pair(p) for p in re.findall(r"\d级：(\d+/\d+)", status)]
+    (left,) = re.findall(r"未完成 (\d+) 个单元", pending)
+    listed = sum(line.startswith("· ") for line in pending.splitlines())
+    more = sum(int(n) for n in re.findall(r"另有 (\d+) 个", pending))
+    (tree_head,) = re.findall(r"共 (\d+) 个", tree)
+    (tree_all,) = re.findall(r"全部 (\d+) 个单元", tree)
+    return {
+        "board": pair(board_pair),
+        "board rows": (sum(line.startswith("✅") for line in rows), len(rows)),
+        "status": pair(status_pair),
+        "status by level": (sum(d for d, _ in levels), sum(t for _, t in levels)),
+        "pending": int(left),
+        "pending listed": listed + more,
+        "tree": (int(tree_head), int(tree_all)),
+    }
+
+
+def agree(numbers: dict[str, tuple[int, int] | int], done: int, total: int) -> None:
+    """Every view of the village says `done` of `total`, /pending the rest."""
+    assert numbers["status"] == (done, total), numbers
+    assert numbers["board"] == (done, total), numbers
+    assert numbers["status by level"] == (done, total), numbers
+    assert numbers["pending"] == numbers["pending listed"] == total - done, numbers
+    assert numbers["tree"] == (total, total), numbers
+
+
+async def test_one_units_numbers_agree_on_every_screen_through_an_order(issued: Harness) -> None:
+    h = issued
+    agree(await village_numbers(h), 0, 23)  # just issued
+    await h.send(TS0101_CHAT, TS0101_COMMANDER, "5", reply_to=h.copy_in(TS0101_CHAT))
+    await h.drain()
+    agree(await village_numbers(h), 1, 23)  # one group answered
+    await h.press(h.copy_in(TS01_CHAT), TS01_COMMANDER, "ack:1")  # the village's own 收到
+    await h.send(TS0102_CHAT, TS0102_COMMANDER, "3", reply_to=h.copy_in(TS0102_CHAT))
+    await h.send(TS0101_CHAT, TS0101_COMMANDER, "6", reply_to=h.copy_in(TS0101_CHAT))
+    await h.drain()
+    numbers = await village_numbers(h)
+    agree(numbers, 2, 23)  # a correction changes the value, not the count
+    # The board's rows are the 22 groups below (the village is pending until they are).
+    assert numbers["board rows"] == (2, 22)
+    h.clock.advance(minutes=15, seconds=1)
+    await h.app.deadlines.fire_due()  # past the deadline: the counts stay the same
+    await h.drain()
+    agree(await village_numbers(h), 2, 23)
