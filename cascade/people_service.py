@@ -102,8 +102,24 @@ async def resolve_person(tx: UnitOfWork, target: PersonTarget) -> list[PersonSea
     return only
 
 
+def with_parent_seats(
+    seats: dict[str, Position], parents: dict[str, str | None]
+) -> dict[str, Position]:
+    """`seats` (unit code: position) plus, since each child commander is a member of the
+    parent unit, a member's seat in the parent of every unit commanded there."""
+    out = dict(seats)
+    for code, position in seats.items():
+        parent = parents.get(code)
+        if position is Position.COMMANDER and parent is not None:
+            out.setdefault(parent, Position.MEMBER)
+    return out
+
+
 async def positions_of(tx: UnitOfWork, telegram_id: int) -> dict[str, Position]:
-    return {m.unit.code: m.position for m in await tx.tower.memberships(telegram_id)}
+    seats = await tx.tower.memberships(telegram_id)
+    return with_parent_seats(
+        {m.unit.code: m.position for m in seats}, {m.unit.code: m.unit.parent for m in seats}
+    )
 
 
 async def chains_of(tx: UnitOfWork, seats: list[PersonSeat]) -> list[SeatView]:
@@ -148,7 +164,11 @@ class PeopleService:
             in_chain = (
                 viewer in self.admins or is_self or commands_over([v.chain for v in views], mine)
             )
-            shares_unit = any(s.unit.code in mine for s in seats)
+            theirs = with_parent_seats(
+                {s.unit.code: s.position for s in seats},
+                {s.unit.code: s.unit.parent for s in seats},
+            )
+            shares_unit = any(code in mine for code in theirs)
             if not (in_chain or shares_unit):
                 raise Refused("card-outside", who=seats[0].name)
             phone = next((s.phone for s in seats if s.phone), None)
