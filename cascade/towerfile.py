@@ -220,33 +220,30 @@ def load_yaml(text: str) -> list[Unit]:
 
 def _yaml_keys(node: dict[Any, Any], code: str) -> Iterable[Violation]:
     """Unknown or repeated keys of a unit and of the people in it."""
-    for key, line in getattr(node, "repeated", []):
-        yield Violation(unit=code, rule="repeated-key", detail={"key": str(key)}, line=line)
-    for key in node:
-        if key not in UNIT_KEYS:
-            yield Violation(
-                unit=code,
-                rule="unknown-key",
-                detail={"key": str(key), "known": ", ".join(UNIT_KEYS)},
-                line=_key_line(node, key),
-            )
+    yield from _mapping_keys(node, code, UNIT_KEYS, "unknown-key")
     people: list[Any] = [node.get("commander")]
     for many in ("deputies", "members"):
         if isinstance(node.get(many), list):
             people.extend(node[many])
     for person in people:
-        if not isinstance(person, dict):
-            continue
-        for key, line in getattr(person, "repeated", []):
-            yield Violation(unit=code, rule="repeated-key", detail={"key": str(key)}, line=line)
-        for key in person:
-            if key not in PERSON_KEYS:
-                yield Violation(
-                    unit=code,
-                    rule="unknown-person-key",
-                    detail={"key": str(key), "known": ", ".join(PERSON_KEYS)},
-                    line=_key_line(person, key),
-                )
+        if isinstance(person, dict):
+            yield from _mapping_keys(person, code, PERSON_KEYS, "unknown-person-key")
+
+
+def _mapping_keys(
+    node: dict[Any, Any], code: str, known: Iterable[str], unknown_rule: str
+) -> Iterable[Violation]:
+    """Repeated keys of one YAML mapping, and keys outside `known`."""
+    for key, line in getattr(node, "repeated", []):
+        yield Violation(unit=code, rule="repeated-key", detail={"key": str(key)}, line=line)
+    for key in node:
+        if key not in known:
+            yield Violation(
+                unit=code,
+                rule=unknown_rule,
+                detail={"key": str(key), "known": ", ".join(known)},
+                line=_key_line(node, key),
+            )
 
 
 def _key_line(node: Any, key: Any) -> int | None:
