@@ -12,8 +12,7 @@ import json
 import sys
 from datetime import datetime
 
-from cascade.returnee import parse_report, to_json
-from cascade.returnee_time import SHANGHAI
+from cascade.returnee import SHANGHAI, parse_report, to_json
 
 
 def main(text: str, now: str | None) -> int:

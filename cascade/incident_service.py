@@ -20,8 +20,13 @@ from cascade.errors import Refused
 from cascade.incidents import ESCALATE_EVERY, Disposition, Incident, Stage
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
 from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
-from cascade.returnee import ReturneeReport, high_risk, parse_report
-from cascade.returnee_form import form_text, report_from_answers
+from cascade.returnee import (
+    ReturneeReport,
+    form_text,
+    high_risk,
+    parse_report,
+    report_from_answers,
+)
 from cascade.tower import Position
 
 ANSWERING = (Position.COMMANDER, Position.DEPUTY)

@@ -25,7 +25,7 @@ from cascade.incident_service import IncidentService
 from cascade.incidents import Disposition
 from cascade.outgoing import Button, MessageRef
 from cascade.ports import UnitOfWorkFactory
-from cascade.returnee_form import is_skip
+from cascade.returnee import is_skip
 
 # The form's steps, in the order it asks.
 STEPS = ("count", "origin", "via", "arrival", "address", "phone")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiogram.types import Chat, Message, Update
 
 from bot.callbacks import ReturneeFormCallback
-from cascade.returnee_form import is_skip, report_from_answers
+from cascade.returnee import is_skip, report_from_answers
 from tests.support.tgfake import TS0101_CHAT, TS0101_MEMBER, Harness
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.parse_report import main as parse_report_cli
 from cascade.returnee import ReturneeReport, high_risk, parse_report, to_json
-from cascade.returnee_places import contains, lookup
+from cascade.returnee.places import contains, lookup
 
 NOW = datetime(2020, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=8)))  # a Thursday
 CST = timezone(timedelta(hours=8))

@@ -8,9 +8,9 @@ the rule here is: what the message does not pin down becomes a question
 "12号" read as a date) would be confirmed by a tired reporter at midnight;
 a question is answered.
 
-The readers live beside this module: `returnee_people` (count, names),
-`returnee_where` (address, origin, route), `returnee_time` (arrival),
-`returnee_places` (the province/city table behind origin, route and
+The readers live beside this module: `people` (count, names),
+`where` (address, origin, route), `arrival` (arrival day and time),
+`places` (the province/city table behind origin, route and
 `high_risk`). All are plain Python with no dictionaries to download, so the
 parser works offline and imports fast.
 """
@@ -23,11 +23,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from cascade.returnee_people import read_people
-from cascade.returnee_places import contains
-from cascade.returnee_text import blank, normalize
-from cascade.returnee_time import SHANGHAI, parse_arrival
-from cascade.returnee_where import find_address, find_route
+from cascade.returnee.arrival import SHANGHAI, parse_arrival
+from cascade.returnee.people import read_people
+from cascade.returnee.places import contains
+from cascade.returnee.text import blank, normalize
+from cascade.returnee.where import find_address, find_route
 
 # The fields the bot asks about, in the order it asks.
 QUESTION_ORDER = ("count", "origin", "via", "arrival", "address", "phone")

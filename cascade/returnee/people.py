@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cascade.returnee_places import lookup
-from cascade.returnee_text import NUM, blank, to_int
+from cascade.returnee.places import lookup
+from cascade.returnee.text import NUM, blank, to_int
 
 MAX_COUNT = 10_000
 

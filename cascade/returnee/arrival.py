@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from cascade.returnee_text import CLAUSE_END, NUM, clause_after, to_int
+from cascade.returnee.text import CLAUSE_END, NUM, clause_after, to_int
 
 
 def _shanghai() -> tzinfo:

@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cascade.returnee_places import Place, PlaceHit, contains, find_places
-from cascade.returnee_text import blank, clause_after
+from cascade.returnee.places import Place, PlaceHit, contains, find_places
+from cascade.returnee.text import blank, clause_after
 
 _HAN = "\u4e00-\u9fff"
 _HEAD = r"[一二三四五六七八九十\d]+区|商贸城|小区|社区|新村|花园|公寓|大厦|广场|市场|商城|家园|大道|苑|园|村|路|街|巷|弄"

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from cascade.numerals import ApproximateCount, parse_count
-from cascade.returnee import QUESTION_ORDER, ReturneeReport, parse_report
+from cascade.returnee.report import QUESTION_ORDER, ReturneeReport, parse_report
 
 # How each answer is written into the report text the commanders read.
 PHRASES = {

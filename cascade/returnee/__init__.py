@@ -1,0 +1,34 @@
+"""Returnee reports: a landlord's free message, or the guided form's answers, read into fields.
+
+This package is the one entry point for the rest of the code: import from
+`cascade.returnee`, not from its modules. Inside, `report` reads a whole
+message and delegates to the readers `people` (count, names), `where`
+(address, origin, route), `arrival` (arrival day and time) and `places` (the
+province/city table behind origin, route and `high_risk`), with `text` holding
+the normalising and number helpers they share; `form` reads the guided form's
+answers one field at a time.
+"""
+
+from cascade.returnee.arrival import SHANGHAI
+from cascade.returnee.form import form_text, is_skip, report_from_answers
+from cascade.returnee.report import (
+    JSON_KEYS,
+    QUESTION_ORDER,
+    ReturneeReport,
+    high_risk,
+    parse_report,
+    to_json,
+)
+
+__all__ = [
+    "JSON_KEYS",
+    "QUESTION_ORDER",
+    "SHANGHAI",
+    "ReturneeReport",
+    "form_text",
+    "high_risk",
+    "is_skip",
+    "parse_report",
+    "report_from_answers",
+    "to_json",
+]
