@@ -21,6 +21,7 @@ from bot.access import QueryAccess
 from bot.context import ContextMiddleware
 from bot.daily import DailyReport, install_daily
 from bot.dispatch import UpdatePoller
+from bot.first_boards import FirstBoards
 from bot.formatting import Formatter
 from bot.forms import ExpiringMemoryStorage
 from bot.i18n import Texts
@@ -128,6 +129,9 @@ class TowerBot:
             policy=self.policy,
             on_timers=self.timers.schedule,
         )
+        # A city order's ~3,600 first boards are written after its confirmation, by a
+        # task of `start` (a bot driven without it writes them inside the /order).
+        self.first_boards = FirstBoards(self.orders)
         self.queries = QueryService(self.db.snapshot, self.clock)  # reads: never behind writers
         # Unit colours (/colour) and the evening tally to HQ's group (bot/daily.py).
         self.colours = ColourService(
@@ -226,11 +230,13 @@ class TowerBot:
         """Open the database, register commands, start the sender (and polling)."""
         await self.open()
         await self.register_commands()
+        self.orders.on_boards = self.first_boards.due
         if self.runs_timers:
             await self.orders.resume_writing()  # orders a restart caught half-written
             await self.timers.start()
         install_daily(self.timers, self.daily, self.daily_at)
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        self._tasks.append(asyncio.create_task(self.first_boards.run(), name="first boards"))
         if polling:
             # A webhook left on the token (an earlier `run --webhook`) makes getUpdates
             # fail with 409; its undelivered updates stay queued for the polling.
@@ -247,6 +253,7 @@ class TowerBot:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        self.orders.on_boards = None
         await self.poller.stop()
         await self.bot.session.close()
         if self.owns_db:

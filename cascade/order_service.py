@@ -65,7 +65,12 @@ class OrderService:
         policy: ClockPolicy | None = None,
         on_timers: Callable[[list[Timer]], None] | None = None,
         step_rows: int = STEP_ROWS,
+        on_boards: Callable[[int], None] | None = None,
     ) -> None:
+        """`on_boards`, when given, takes an order whose first progress boards are due
+        and writes them in the background (`write_boards`): a city order has ~3,600,
+        rendered one by one, and the issuer's confirmation must not wait for them.
+        Without it they are written before `issue` returns."""
         self.uow = uow
         self.clock = clock
         self.presenter = presenter
@@ -73,6 +78,7 @@ class OrderService:
         self.policy = policy or ClockPolicy()
         self.on_timers = on_timers
         self.step_rows = step_rows
+        self.on_boards = on_boards
 
     async def issue(
         self,
@@ -127,8 +133,17 @@ class OrderService:
         await self.release(order.id)
         if self.on_timers is not None:
             self.on_timers(timers)
-        await self.write_boards(order.id)
+        await self._boards_due(order.id)
         return order
+
+    async def _boards_due(self, order_id: int) -> None:
+        """The order's targets are committed, and with them where its first boards
+        stand (`boards_cursor`): a process that dies before they are all written
+        finishes them at its next start (`resume_writing`)."""
+        if self.on_boards is not None:
+            self.on_boards(order_id)
+        else:
+            await self.write_boards(order_id)
 
     async def _abandon(self, order_id: int) -> None:
         async with self.uow() as tx:
@@ -208,7 +223,7 @@ class OrderService:
         for order_id in unfinished:
             await self.write_targets(order_id)
             await self.release(order_id)
-            await self.write_boards(order_id)
+            await self._boards_due(order_id)
         return unfinished
 
     async def check_can_order(self, chat_id: int, user_id: int) -> None:

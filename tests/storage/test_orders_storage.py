@@ -9,6 +9,7 @@ order queries (subtree ranges, chains, memberships) the services rely on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 from collections import Counter
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.first_boards import FirstBoards
 from cascade.clock import FakeClock
 from cascade.errors import Refused
 from cascade.order_service import OrderService
@@ -338,6 +340,58 @@ async def test_an_order_cut_off_while_written_sends_nothing_then_resumes_whole(
     assert purposes["progress"] == sum(1 for s in states if not s.is_bottom)
     root = next(s for s in states if s.is_root)
     assert (root.sub_total, root.sub_done) == (236, 0)
+
+
+async def purposes_due(db: Database) -> Counter[str]:
+    async with db.transaction() as tx:
+        rows = await tx.outbox.due(now=10**12, limit=5000)
+    return Counter(r.message.ref.purpose for r in rows if r.message.ref)
+
+
+async def test_first_boards_a_crash_cut_off_after_the_order_committed_are_written_at_start(
+    loaded: Database,
+) -> None:
+    """The first boards are handed to a background writer; a process that dies before
+    it wrote any has lost nothing: the next start writes them all, once."""
+    db = loaded
+    handed: list[int] = []
+    dying = OrderService(db.transaction, FakeClock(), PlainPresenter(), on_boards=handed.append)
+    order = await dying.issue(HQ_CHAT, HQ_COMMANDER, OrderKind.COUNT, "统计", timedelta(minutes=15))
+    assert handed == [order.id]
+    before = await purposes_due(db)
+    assert (before["order_issued"], before["order_copy"], before["progress"]) == (1, 236, 0)
+
+    assert await service(db).resume_writing() == [order.id]
+    assert await service(db).resume_writing() == []
+    async with db.transaction() as tx:
+        states = await tx.orders.targets(order.id)
+    after = await purposes_due(db)
+    assert after["progress"] == sum(1 for s in states if not s.is_bottom) == 13
+    assert (after["order_issued"], after["order_copy"]) == (1, 236)
+
+
+async def test_first_boards_are_written_by_the_background_task(loaded: Database) -> None:
+    db = loaded
+    orders = service(db)
+    writer = FirstBoards(orders)
+    orders.on_boards = writer.due
+    task = asyncio.create_task(writer.run())
+    try:
+        order = await orders.issue(
+            HQ_CHAT, HQ_COMMANDER, OrderKind.NOTICE, "通知", timedelta(minutes=15)
+        )
+        for _ in range(3000):  # the writer takes turns with this test on one loop
+            if (await purposes_due(db))["progress"] == 13:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert (await purposes_due(db))["progress"] == 13
+    async with db.transaction() as tx:
+        assert await tx.orders.being_written() == []
+    assert order.id not in await service(db).resume_writing()
 
 
 async def test_status_from_counters_equals_the_report_from_every_row(
