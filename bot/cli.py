@@ -17,10 +17,11 @@ from pydantic import ValidationError
 from bot.people_settings import PeopleSettings
 from bot.settings import SenderLimits, Settings, StoreSettings, explain, settings_help
 from bot.towerfile_words import describe, heading
+from cascade.checked_tower import CheckedTower
 from cascade.invariants import TowerInvalid
-from cascade.towerfile import load_path
+from cascade.towerfile import check_csv, load_path
 from storage.db import Database, DatabaseUnavailable
-from storage.importer import import_units
+from storage.importer import import_tower
 
 EPILOG = "每个命令的帮助 / help of one command: towerbot COMMAND --help"
 
@@ -299,7 +300,8 @@ async def _import(file: Path, db_path: str, lang: str = "zh") -> int:
     and the import is one transaction, so a failed import changes nothing."""
     fmt = "csv" if file.suffix.lower() == ".csv" else "yaml"
     try:
-        units = load_path(file)
+        # A CSV (a city) is read and checked a row at a time; YAML towers are small.
+        tower = check_csv(file) if fmt == "csv" else CheckedTower.of(load_path(file))
     except (FileNotFoundError, IsADirectoryError):
         print(f"towerbot: no such file: {file}", file=sys.stderr)
         return 2
@@ -319,7 +321,7 @@ async def _import(file: Path, db_path: str, lang: str = "zh") -> int:
         return 1
     async with Database(db_path) as db:
         try:
-            stats = await import_units(db, units)
+            stats = await import_tower(db, tower)
         except TowerInvalid as exc:
             return _problems(file, fmt, lang, exc)
     print(

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from cascade.invariants import TowerInvalid, Violation, check
+from cascade.checked_tower import CheckedTower, canonical_unit
+from cascade.invariants import TowerInvalid, UnitFacts, Violation, check_facts
 from cascade.tower import Person, Role, Tower, Unit
 
 CSV_COLUMNS = (
@@ -214,7 +215,12 @@ def load_yaml(text: str) -> list[Unit]:
                         line=_key_line(node, "units"),
                     )
                 )
-    _finish(units, problems, failed, lambda code: {"line": lines.get(code) or None})
+    _finish(
+        [UnitFacts.of(u) for u in units],
+        problems,
+        failed,
+        lambda code: {"line": lines.get(code) or None},
+    )
     return units
 
 
@@ -276,15 +282,42 @@ def _field_line(node: dict[Any, Any], exc: ValidationError) -> int | None:
 
 def load_csv(text: str) -> list[Unit]:
     """Units of a flat CSV tower (optional `members` column: `name:id[:role+role];...`)."""
-    reader = csv.reader(io.StringIO(text))
+    problems: list[Violation] = []
+    failed: set[str] = set()
+    rows: dict[str, int] = {}
+    units = list(_csv_units(io.StringIO(text), problems, failed, rows))
+    _finish([UnitFacts.of(u) for u in units], problems, failed, _rows_place(rows))
+    return units
+
+
+def check_csv(path: Path) -> CheckedTower:
+    """A CSV tower read and checked a row at a time: every problem of the file at
+    once, as `load_csv`, without holding a city's units and people as models."""
+    problems: list[Violation] = []
+    failed: set[str] = set()
+    rows: dict[str, int] = {}
+    tower = CheckedTower()
+    with path.open(encoding="utf-8-sig", newline="") as lines:
+        for unit in _csv_units(lines, problems, failed, rows):
+            tower.add(unit)
+    _finish(tower.facts, problems, failed, _rows_place(rows))
+    return tower
+
+
+def _rows_place(rows: dict[str, int]) -> Callable[[str], dict[str, int | None]]:
+    return lambda code: {"row": rows.get(code)}
+
+
+def _csv_units(
+    lines: Iterable[str], problems: list[Violation], failed: set[str], rows: dict[str, int]
+) -> Iterator[Unit]:
+    """The units of CSV `lines` one by one; each row's problem goes to `problems`,
+    a refused row's code to `failed`, each code's first row number to `rows`."""
+    reader = csv.reader(lines)
     header = [h.strip() for h in next(reader, [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise ValueError(f"CSV header lacks the columns: {', '.join(missing)}")
-    units: list[Unit] = []
-    problems: list[Violation] = []
-    rows: dict[str, int] = {}
-    failed: set[str] = set()
     for column in header:
         if column not in CSV_COLUMNS + CSV_OPTIONAL:
             problems.append(
@@ -326,9 +359,7 @@ def load_csv(text: str) -> list[Unit]:
             continue
         if unit.kind not in UNIT_KINDS:
             problems.append(_kind(code, unit.kind, row=row_no))
-        units.append(unit)
-    _finish(units, problems, failed, lambda code: {"row": rows.get(code)})
-    return units
+        yield unit
 
 
 def _unit_from_row(row: dict[str, str]) -> Unit:
@@ -413,7 +444,7 @@ def _kind(code: str, kind: str, line: int | None = None, row: int | None = None)
 
 
 def _finish(
-    units: list[Unit],
+    units: list[UnitFacts],
     problems: list[Violation],
     failed: set[str],
     place: Any,
@@ -428,7 +459,7 @@ def _finish(
         if unit.code in seen or unit.code in failed:
             problems.append(Violation(unit=unit.code, rule="code-duplicate", **place(unit.code)))
         seen.add(unit.code)
-    for violation in check(Tower(units)):
+    for violation in check_facts({unit.code: unit for unit in units}):
         if violation.rule == "parent-missing" and violation.detail.get("parent") in failed:
             continue
         if violation.rule == "root-count" and failed:
@@ -442,24 +473,8 @@ def _finish(
 
 
 def canonical(tower: Tower) -> list[Unit]:
-    """The units as stored: a child's commander listed again, without roles, among
-    the parent's members is dropped — the pyramid's rule makes him a member anyway,
-    so listing him or not changes nothing in the database."""
-    out: list[Unit] = []
-    for unit in tower.walk():
-        commanders = [tower.units[c].commander for c in tower.children.get(unit.code, [])]
-        ids = {p.telegram_id for p in commanders if p is not None and p.telegram_id is not None}
-        names = {p.name for p in commanders if p is not None and p.telegram_id is None}
-        kept = [
-            m
-            for m in unit.members
-            if m.roles
-            or not (
-                (m.telegram_id is not None and m.telegram_id in ids)
-                or (m.telegram_id is None and m.name in names)
-            )
-        ]
-        out.append(
-            unit if len(kept) == len(unit.members) else unit.model_copy(update={"members": kept})
-        )
-    return out
+    """The units as stored, parents before children (see `canonical_unit`)."""
+    return [
+        canonical_unit(unit, [tower.units[c].commander for c in tower.children.get(unit.code, [])])
+        for unit in tower.walk()
+    ]

@@ -190,11 +190,17 @@ class SqliteTowerRepository:
         sql = f"SELECT {REF_COLUMNS} FROM units ORDER BY path"
         return [ref_of(r) for r in (await self.conn.execute_fetchall(sql))]
 
-    async def paths(self) -> dict[str, tuple[str, str]]:
-        """code → (path, doc) of every stored unit, for import diffs."""
+    async def codes(self) -> set[str]:
+        """Every stored unit's code, for import diffs."""
+        return {r["code"] for r in await self.conn.execute_fetchall("SELECT code FROM units")}
+
+    async def docs(self, codes: list[str]) -> dict[str, tuple[str, str]]:
+        """code → (path, doc) of the stored units among `codes` (at most ~1,000)."""
+        if not codes:
+            return {}
+        sql = f"SELECT code, path, doc FROM units WHERE code IN ({','.join('?' * len(codes))})"
         return {
-            r["code"]: (r["path"], r["doc"])
-            for r in (await self.conn.execute_fetchall("SELECT code, path, doc FROM units"))
+            r["code"]: (r["path"], r["doc"]) for r in await self.conn.execute_fetchall(sql, codes)
         }
 
     async def delete(self, codes: list[str]) -> None:

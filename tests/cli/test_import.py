@@ -138,3 +138,31 @@ def test_a_file_not_in_utf8_says_so(tmp_path: Path, capsys: pytest.CaptureFixtur
     file.write_bytes(CSV.encode("gbk"))
     code, _, err = run(capsys, str(file), "--db", str(tmp_path / "t.db"))
     assert code == 1 and "UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_csv_reimport_changes_exactly_what_changed_or_nothing_when_broken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = "code,parent,level,kind,name,commander,commander_telegram_id,chat_id,members\n"
+    rows = [
+        "hq,,0,hq,指挥部,王建,1,-100,\n",
+        "v1,hq,2,village,村一,李强,2,-101,张三:3\n",
+        "v2,hq,2,village,村二,赵六,6,-102,\n",
+        "v3,hq,2,village,村三,钱七,7,-103,\n",
+    ]
+    file = tmp_path / "tower.csv"
+    db = tmp_path / "t.db"
+    file.write_text(head + "".join(rows), encoding="utf-8")
+    code, out, _ = run(capsys, str(file), "--db", str(db))
+    assert code == 0 and "4 added, 0 updated, 0 removed, 0 unchanged" in out
+    before = db.read_bytes()
+    # v2 takes v3's chat id and v3 leaves, while v1 breaks a rule: nothing changes.
+    broken = [rows[0], rows[1].replace(",2,village", ",0,village"), rows[2].replace("-102", "-103")]
+    file.write_text(head + "".join(broken), encoding="utf-8")
+    code, _, err = run(capsys, str(file), "--db", str(db))
+    assert code == 1 and "[v1]" in err
+    assert db.read_bytes() == before
+    edited = [rows[0], rows[1], rows[2].replace("-102", "-103")]
+    file.write_text(head + "".join(edited), encoding="utf-8")
+    code, out, _ = run(capsys, str(file), "--db", str(db))
+    assert code == 0 and "0 added, 1 updated, 1 removed, 2 unchanged" in out

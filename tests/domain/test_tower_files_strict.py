@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
 from cascade.invariants import TowerInvalid, Violation
 from cascade.tower import Tower
-from cascade.towerfile import MAX_YAML_NODES, canonical, load_csv, load_yaml
+from cascade.towerfile import MAX_YAML_NODES, canonical, check_csv, load_csv, load_yaml
 
 TOWER = textwrap.dedent(
     """\
@@ -174,3 +175,46 @@ def test_a_child_commander_listed_again_in_the_parent_is_dropped_from_the_stored
         "{name: 李强, telegram_id: 6000000002, roles: [health]}",
     )
     assert [m.name for m in canonical(Tower(load_yaml(with_roles)))[0].members] == ["李强", "钱七"]
+
+
+def test_a_csv_read_a_row_at_a_time_reports_and_stores_what_the_whole_read_does(
+    tmp_path: Path,
+) -> None:
+    """`towerbot import` reads a CSV a row at a time (a city would not fit as models):
+    the same problems, all at once, and the same units as stored."""
+    bad = (
+        CSV_HEAD
+        + CSV_ROOT
+        + "v1,nope,2,village,村一,李强,2,-101,\n"
+        + "v2,hq,2,vilage,村二,,,-102,\n"
+        + "v3,hq,2,village,村三\n"
+        + "v4,hq,1,village,村四,赵六,4,-101,\n"
+    )
+    file = tmp_path / "bad.csv"
+    file.write_text(bad, encoding="utf-8")
+    with pytest.raises(TowerInvalid) as whole:
+        load_csv(bad)
+    with pytest.raises(TowerInvalid) as streamed:
+        check_csv(file)
+    assert len(streamed.value.violations) == 6  # the chat id twice: both rows named
+    assert streamed.value.violations == whole.value.violations
+
+    sound = (
+        CSV_HEAD
+        + "hq,,0,hq,指挥部,王建,1,-100,李强:2;钱七:9:health\n"
+        + "v1,hq,2,village,村一,李强,2,-101,张三:3;李四:\n"
+        + "v1-1,v1,3,grid,网格,张三,3,-103,王五:5\n"
+        + "v2,hq,2,village,村二,赵六,6,-102,\n"
+    )
+    file.write_text(sound, encoding="utf-8")
+    tower = check_csv(file)
+    assert tower.violations() == []
+    stored = canonical(Tower(load_csv(sound)))
+    assert [(code, chain) for code, chain in tower.walk()] == [
+        ("hq", ("hq",)),
+        ("v1", ("hq", "v1")),
+        ("v1-1", ("hq", "v1", "v1-1")),
+        ("v2", ("hq", "v2")),
+    ]
+    assert [tower.unit(code) for code, _ in tower.walk()] == stored
+    assert [m.name for m in stored[0].members] == ["钱七"]  # 李强 is a member by the rule
