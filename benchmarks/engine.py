@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import csv
 import json
@@ -179,18 +180,20 @@ async def _root(db: Any) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-async def _probe(db: Any, stop: asyncio.Event, waits: list[float]) -> None:
-    """Another update: a tiny transaction every few ms; how long each waited."""
+async def _probe(db: Any, stop: asyncio.Event, waits: list[tuple[float, float]]) -> None:
+    """Another update: a tiny transaction every few ms; when each ended, how long it waited."""
     while not stop.is_set():
         started = time.perf_counter()
         async with db.transaction() as tx:
             await tx.tower.root()
-        waits.append(time.perf_counter() - started)
+        ended = time.perf_counter()
+        waits.append((ended, ended - started))
         await asyncio.sleep(PROBE_SECONDS)
 
 
 async def measure_create(path: Path, profile: Path | None = None) -> dict[str, float]:
     """Issue one count order from the root to every unit below it."""
+    from bot.first_boards import FirstBoards
     from cascade.order_service import OrderService
     from cascade.orders import OrderKind
 
@@ -199,39 +202,46 @@ async def measure_create(path: Path, profile: Path | None = None) -> dict[str, f
     try:
         chat, commander = await _root(db)
         service = OrderService(db.transaction, clock, presenter)
+        # As in the bot: the first boards are written by a task after the confirmation.
+        boards = FirstBoards(service)
+        service.on_boards = boards.due
+        writer = asyncio.create_task(boards.run())
         stop = asyncio.Event()
-        waits: list[float] = []
+        waits: list[tuple[float, float]] = []
         probe = asyncio.create_task(_probe(db, stop, waits))
         await asyncio.sleep(0.02)
         profiler = cProfile.Profile() if profile else None
-        marks: list[float] = []
-        write_boards = service.write_boards
-
-        async def timed_boards(order_id: int) -> int:  # the copies are out when boards start
-            marks.append(time.perf_counter())
-            return int(await write_boards(order_id))
-
-        service.write_boards = timed_boards  # type: ignore[method-assign]
         started = time.perf_counter()
         if profiler:
             profiler.enable()
         order = await service.issue(
             chat, commander, OrderKind.COUNT, "统计外地返回人数", timedelta(minutes=15)
         )
-        seconds = time.perf_counter() - started
+        confirmed = time.perf_counter()
         if profiler and profile:
             profiler.disable()
             profiler.dump_stats(str(profile))
+        while True:  # the first boards, written in the background
+            async with db.snapshot() as tx:
+                if order.id not in await tx.orders.being_written():
+                    break
+            await asyncio.sleep(0.05)
+        seconds = time.perf_counter() - started
         stop.set()
         await probe
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writer
         async with db.conn.execute("SELECT COUNT(*) FROM outbox") as cur:
             row = await cur.fetchone()
         return {
             "seconds": seconds,
-            "copies_seconds": (marks[0] - started) if marks else seconds,
+            "copies_seconds": confirmed - started,
             "targets": order.total_targets,
             "outbox_rows": int(row[0]),
-            "max_wait_ms": 1000 * max(waits, default=0.0),
+            "max_wait_ms": 1000 * max((w for _, w in waits), default=0.0),
+            "max_wait_issuing_ms": 1000
+            * max((w for end, w in waits if end <= confirmed), default=0.0),
         }
     finally:
         await db.close()
@@ -427,6 +437,7 @@ def summarise(runs: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
             "copies_seconds": _median(runs, "create", key, "copies_seconds"),
             "ms_per_1000_targets": 1000 * seconds / targets * 1000,
             "max_wait_ms": _median(runs, "create", key, "max_wait_ms"),
+            "max_wait_issuing_ms": _median(runs, "create", key, "max_wait_issuing_ms"),
         }
     if "answers" in runs[0]:
         out["answers"] = {
@@ -441,10 +452,12 @@ def table(summary: dict[str, Any]) -> str:
     lines.append(f"| import peak RSS (MB) | {summary['import_peak_rss_mb']:.0f} |")
     for c in summary["create"].values():
         lines.append(
-            f"| create order, {c['targets']:,} targets: copies queued / boards too (s) | "
+            f"| create order, {c['targets']:,} targets: confirmed with its copies queued / "
+            f"first boards too, in the background (s) | "
             f"{c['copies_seconds']:.3f} / {c['seconds']:.3f} "
             f"({c['ms_per_1000_targets']:.0f} ms/1k in all; longest wait of another "
-            f"transaction {c['max_wait_ms']:.0f} ms) |"
+            f"transaction {c['max_wait_issuing_ms']:.0f} ms while issuing, "
+            f"{c['max_wait_ms']:.0f} ms in all) |"
         )
     a = summary.get("answers")
     if a:
