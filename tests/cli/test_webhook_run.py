@@ -10,10 +10,8 @@ not yet answered 200 and sends it again once the bot is back.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -29,12 +27,11 @@ from sandbox import SandboxServer
 from sandbox.webhook import DeliveryTiming
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.botproc import BotProcess
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabc"
 SECRET = "cli_webhook-SECRET-9876543210"
 ALIASES = [variable_of(m, f) for m in SETTINGS_MODELS for f in m.model_fields]
-ROOT = Path(__file__).resolve().parents[2]
-LAUNCH = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 @pytest.fixture(autouse=True)
@@ -106,45 +103,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class WebhookProcess:
-    """`towerbot run --webhook` as an OS process."""
-
-    def __init__(self, api_url: str, db_path: Path, port: int, log: Path) -> None:
-        self.url = f"http://127.0.0.1:{port}/tg/hook"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k not in ALIASES},
-            "PYTHONPATH": str(ROOT),
-            "BOT_TOKEN": DRILL_TOKEN,
-            "TELEGRAM_API_URL": api_url,
-            "TOWERBOT_DB": str(db_path),
-            "TOWERBOT_WEBHOOK_URL": self.url,
-            "TOWERBOT_WEBHOOK_SECRET": SECRET,
-            "TOWERBOT_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
-        }
-        self.log = log
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-c",
-                LAUNCH,
-                "run",
-                "--webhook",
-                env=self.env,
-                cwd=ROOT,
-                stdout=out,
-                stderr=out,
-            )
-
-    async def stop(self, sig: int) -> int:
-        assert self.proc is not None
-        if self.proc.returncode is None:
-            self.proc.send_signal(sig)
-        return await asyncio.wait_for(self.proc.wait(), 30)
-
-
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[SandboxWorld]:
     world = SandboxWorld(fixture_path("futian-shangcheng"), tmp_path)
@@ -168,11 +126,19 @@ async def test_run_webhook_process_survives_a_sigkill_without_losing_an_update(
     record = state.add_bot(DRILL_TOKEN)
     root = world.tower.root()
     assert root.chat_id is not None and root.commander and root.commander.telegram_id
-    bot = WebhookProcess(world.server.base_url, world.db_path, free_port(), tmp_path / "bot.log")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    webhook = {
+        "TOWERBOT_WEBHOOK_URL": url,
+        "TOWERBOT_WEBHOOK_SECRET": SECRET,
+        "TOWERBOT_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+    }
+    log = tmp_path / "bot.log"
+    bot = BotProcess(world.server.base_url, world.db_path, log, args=["--webhook"], env=webhook)
     await bot.start()
     try:
         await state.wait_for(lambda: record.webhook is not None, timeout=60)
-        assert record.webhook is not None and record.webhook.url == bot.url
+        assert record.webhook is not None and record.webhook.url == url
         assert record.webhook.secret_token == SECRET
         state.post_message(root.chat_id, root.commander.telegram_id, "/order 15m notice 演练")
         await state.wait_for(lambda: state.bot_messages(root.chat_id), timeout=30)
@@ -204,7 +170,7 @@ async def test_run_webhook_process_survives_a_sigkill_without_losing_an_update(
         assert await all_done()
         assert record.poll_count == 0
     finally:
-        await bot.stop(signal.SIGTERM)
+        await bot.stop()
     log = (tmp_path / "bot.log").read_text()
     assert SECRET not in log
 

@@ -17,12 +17,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from procs import BotProcess
-
 from cascade.tower import Person, Unit
 from sandbox import SandboxServer, SandboxState
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.botproc import BotProcess
 
 HQ_CHAT, HQ_CHIEF = -1005000000000, 7100000000
 VILLAGES, GROUPS_PER_VILLAGE = 10, 100
@@ -128,7 +127,7 @@ class CrashWorld:
         self.boots += 1
         log = self.workdir / f"bot-{self.boots}.log"
         env = {**FAST, "TOWERBOT_RATE": str(rate)}
-        self.bot = await BotProcess(self.url, self.db_path, log, extra_env=env).start()
+        self.bot = await BotProcess(self.url, self.db_path, log, env=env).start()
         deadline = time.monotonic() + 90
         while self._polls() == before:
             assert self.bot.running, log.read_text()[-2000:]

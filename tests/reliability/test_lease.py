@@ -13,13 +13,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from procs import BotProcess
 
 from bot.world import SandboxWorld
 from fixtures import fixture_path
 from storage.db import Database
 from storage.importer import import_units
 from storage.lease import LeaseHeld, LeaseLost, RunLease
+from tests.support.botproc import BotProcess
 
 
 class Wall:

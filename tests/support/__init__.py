@@ -1,6 +1,7 @@
 """Test doubles shared by several test folders, imported as `tests.support.<module>`.
 
 `tgfake`: a fake Telegram session and the `Harness` that drives a real `TowerBot`
-through it. One home for shared fakes means no conftest has to put another
+through it. `botproc`: `towerbot run` as a real OS process (crash, lease,
+webhook tests). One home for shared fakes means no conftest has to put another
 folder on `sys.path` to borrow them.
 """
