@@ -135,8 +135,7 @@ class IncidentService:
             if incident.stage is not Stage.DRAFT:
                 raise Refused("incident-already-confirmed", incident=incident.id)
             unit = await self._unit(tx, incident.unit_code)
-            if incident.reporter_id != user_id and not await self._answers_for(tx, unit, user_id):
-                raise Refused("not-the-reporter")
+            await self._may_decide_draft(tx, incident, unit, user_id)
             now = self.clock.now()
             incident.stage = Stage.OPEN
             incident.reported_at = now
@@ -153,12 +152,13 @@ class IncidentService:
             return incident
 
     async def discard(self, incident_id: int, user_id: int) -> Incident:
+        """The draft is dropped (by whoever may confirm it: a wrong report is theirs to stop)."""
         async with self.uow() as tx:
             incident = await self._incident(tx, incident_id)
             if incident.stage is not Stage.DRAFT:
                 raise Refused("incident-already-confirmed", incident=incident.id)
-            if incident.reporter_id != user_id:
-                raise Refused("not-the-reporter")
+            unit = await self._unit(tx, incident.unit_code)
+            await self._may_decide_draft(tx, incident, unit, user_id)
             incident.stage = Stage.DISCARDED
             await tx.incidents.save(incident)
             return incident
@@ -321,6 +321,13 @@ class IncidentService:
         if not await self._answers_for(tx, group, user_id):
             raise Refused("not-unit-commander", unit=group.name)
         return incident, unit, group
+
+    async def _may_decide_draft(
+        self, tx: UnitOfWork, incident: Incident, unit: UnitRef, user_id: int
+    ) -> None:
+        """A draft is confirmed or dropped by its reporter or by who answers for the unit."""
+        if incident.reporter_id != user_id and not await self._answers_for(tx, unit, user_id):
+            raise Refused("not-the-reporter-or-commander")
 
     async def _answers_for(self, tx: UnitOfWork, unit: UnitRef, user_id: int) -> bool:
         return user_id in self.admins or await tx.tower.position(unit.code, user_id) in ANSWERING

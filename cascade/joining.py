@@ -136,12 +136,7 @@ class JoiningService:
     async def confirm_move(self, code: str, chat_id: int, chat_title: str, user_id: int) -> UnitRef:
         """The unit's commander (or an HQ admin) moves it to this group; the old one is told."""
         async with self.uow() as tx:
-            unit = await tx.tower.ref(code)
-            if unit is None:
-                raise Refused("unknown-unit", code=code[:32])
-            commander = await tx.tower.position(unit.code, user_id) is Position.COMMANDER
-            if not commander and user_id not in self.admins:
-                raise Refused("not-allowed-move", unit=unit.name)
+            unit = await self._movable_by(tx, code, user_id)
             old = unit.chat_id
             moved = await self._bind(tx, unit, chat_id)
             if old is not None and old != chat_id:
@@ -149,6 +144,21 @@ class JoiningService:
                 ref = MessageRef(purpose="unit_moved", unit_code=unit.code)
                 await tx.outbox.add(OutgoingMessage.of(old, rendered, Priority.ESCALATION, ref))
             return moved
+
+    async def decline_move(self, code: str, user_id: int) -> UnitRef:
+        """The move is declined: nothing changes, but only who could confirm it may say no
+        (anyone else pressing "取消" would be told a move was cancelled that still waits)."""
+        async with self.uow() as tx:
+            return await self._movable_by(tx, code, user_id)
+
+    async def _movable_by(self, tx: UnitOfWork, code: str, user_id: int) -> UnitRef:
+        unit = await tx.tower.ref(code)
+        if unit is None:
+            raise Refused("unknown-unit", code=code[:32])
+        commander = await tx.tower.position(unit.code, user_id) is Position.COMMANDER
+        if not commander and user_id not in self.admins:
+            raise Refused("not-allowed-move", unit=unit.name)
+        return unit
 
     async def claim(self, user_id: int, token: str) -> tuple[UnitRef, Slot]:
         """A person opened their `?start=` link: their Telegram id fills the slot."""

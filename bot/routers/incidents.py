@@ -135,7 +135,9 @@ async def form_skip(
 ) -> None:
     current = (await state.get_state() or "").split(":")[-1]
     if current != callback_data.step:
-        await query.answer(replier.texts.plain(ctx.locale, "form-expired"), show_alert=True)
+        await query.answer(
+            replier.texts.plain(ctx.locale, "returnee-form-expired"), show_alert=True
+        )
         return
     await query.answer()
     await _next(ctx, state, replier, incidents, callback_data.step, None)

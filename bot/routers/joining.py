@@ -131,6 +131,7 @@ async def move_pressed(
 ) -> None:
     t = replier.texts
     if not callback_data.go:
+        await joining.decline_move(callback_data.code, ctx.user_id)
         await query.answer(t.plain(ctx.locale, "move-cancelled"))
         return
     title = query.message.chat.title if query.message is not None else None

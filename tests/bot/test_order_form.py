@@ -143,7 +143,7 @@ async def test_cancel_button_drops_the_form(harness: Harness) -> None:
     assert h.session.answers()[-1].text == "已取消，未下达。"
     await h.press(preview, TS01_COMMANDER, data("confirm", "-"))
     await h.drain()
-    assert h.session.answers()[-1].text == "此表单已失效，请重新发送 /order。"
+    assert h.session.answers()[-1].text == "此表单已失效或不是您发起的，请发送 /order 重新开始。"
     assert h.session.answers()[-1].show_alert is True
     assert await order_rows(h) == 0
     assert h.session.copies() == []

@@ -14,7 +14,7 @@ move-cancel = Cancel
 move-cancelled = Cancelled; the unit stays in its group.
 move-done = "{ $unit }" now uses this group.
 unit-moved = ⚠️ "{ $unit }" was moved by its commander to the group "{ $chat }"; this group no longer receives its orders. If that was not your commander, tell your superior at once.
-error-not-allowed-move = Only the commander of "{ $unit }" or an HQ admin can confirm the move.
+error-not-allowed-move = Only the commander of "{ $unit }" or an HQ admin can confirm or cancel the move.
 error-invite-expired = This link has expired (links last 7 days); ask your commander for a new one.
 error-invite-used = This personal link has already been used. If that is wrong, ask your commander.
 

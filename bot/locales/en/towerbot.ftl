@@ -134,7 +134,7 @@ form-preview =
 form-confirm = ✅ Issue
 form-cancel = ✖ Cancel
 form-cancelled = Cancelled; nothing was issued.
-form-expired = This form has expired; send /order again.
+form-expired = This form has expired or is not yours; send /order to start again.
 
 error-chat-unbound = This group is not bound to any unit, so this command cannot be used here. Ask HQ to bind it.
 error-not-allowed-order = Only the commander or a deputy of "{ $unit }", or an HQ admin, may issue orders.

@@ -14,7 +14,7 @@ move-cancel = 取消
 move-cancelled = 已取消，单元仍在原群。
 move-done = 「{ $unit }」已迁移到本群。
 unit-moved = ⚠️「{ $unit }」已由指挥长迁移到新群「{ $chat }」，本群不再接收该单元的指令。如非本人操作，请立即联系上级指挥长。
-error-not-allowed-move = 只有「{ $unit }」的指挥长或指挥部管理员可以确认迁移。
+error-not-allowed-move = 只有「{ $unit }」的指挥长或指挥部管理员可以确认或取消迁移。
 error-invite-expired = 这个链接已过期（7 天有效），请向上级指挥长要新的链接。
 error-invite-used = 这个个人链接已被使用过，不能再次使用。如有错误，请联系上级指挥长。
 

@@ -134,7 +134,7 @@ form-preview =
 form-confirm = ✅ 下达
 form-cancel = ✖ 取消
 form-cancelled = 已取消，未下达。
-form-expired = 此表单已失效，请重新发送 /order。
+form-expired = 此表单已失效或不是您发起的，请发送 /order 重新开始。
 
 error-chat-unbound = 本群尚未绑定到任何单元，无法使用此命令。请联系指挥部绑定。
 error-not-allowed-order = 只有「{ $unit }」的指挥长、副指挥长或指挥部管理员可以下达指令。
