@@ -2,9 +2,13 @@
 
 The unit is 塔山村 (ts-01, level 2, under HQ, with units below). For each actor
 a fresh tower (HQ's count order #1 already sent, and order #2 issued by ts-01's
-commander) gets every command in ts-01's group and a "收到" press on the copy of
-order #1; each outcome is "ok" (done or answered) or "no" (one polite refusal
-line). The expected table is DESIGN.md's rules:
+commander) gets every command in ts-01's group; each outcome is "ok" (done or
+answered) or "no" (one polite refusal line). Every button is pressed in a tower
+of its own, brought to where the button shows (tests/reliability/buttons.py):
+"ok" must change what is stored (or close its dialog), "no" is one short
+answer to the press with the database and the open forms exactly as before,
+and the button then still works for its owner. The expected table is
+DESIGN.md's rules and docs/commands.md's where DESIGN.md says nothing:
 
 - orders, /cancel and /invite: the unit's commander, a deputy, or an HQ admin;
 - "收到" and answers: the unit's commander or a deputy (not an admin);
@@ -15,7 +19,13 @@ line). The expected table is DESIGN.md's rules:
 - /report: like "收到" (the unit's commander or a deputy);
 - /member (list, or a change up to its confirmation): commanders or deputies of
   the unit or a unit above it, HQ admins;
-- /card: the person, people of the same unit, commanders up the chain, HQ admins.
+- /card: the person, people of the same unit, commanders up the chain, HQ admins;
+- the /order form's buttons: the person who opened it; /member's 确认/取消: the
+  person who asked for the change; a returnee draft's 确认上报/取消: the reporter,
+  the unit's commander or a deputy, HQ admins; the /returnee form's 跳过: the
+  reporter; disposition and 落实: the commander or a deputy of the unit above
+  the reporting unit, HQ admins; moving a live unit's group (确认/取消): the
+  unit's commander or an HQ admin.
 
 /score and /rank need landlords, so a second table runs them (and /card) on
 changchun, in a landlord's group (cc-01-01-01, level 4): /score by commanders at
@@ -30,7 +40,10 @@ from pathlib import Path
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import Message
 
+from tests.reliability import buttons
+from tests.reliability.buttons import Button, state_of
 from tests.support.tgfake import DEFAULT_ORDER, TS01_CHAT, TS01_COMMANDER, Harness, make_harness
 
 CC_ACTORS = {
@@ -81,7 +94,7 @@ MATRIX: dict[str, set[str]] = {
     "/invite": {A, C, D},
     "/colour ts-01-01 yellow 演练": {A, C, D, AN},
     "/bind ts-01": {A},
-    "press 收到": {C, D},
+    "/order": {A, C, D},  # the guided form opens
     "/cancel 2": {A, C, D},
     "/order 15m notice 全员到岗": {A, C, D},
     "/report 1 12": {C, D},
@@ -91,7 +104,31 @@ MATRIX: dict[str, set[str]] = {
     # in ts-01, 张东 in HQ, as 李强 does in both.
     "/card 李强": {A, C, D, M, S, AN},
 }
-REFUSAL = ("只有", "只能查看", "不能给自己")
+# Every button, set up in a fresh tower as people meet it (tests/reliability/buttons.py),
+# pressed by each actor; after a refusal its owner presses it and it still works.
+BUTTONS: dict[str, tuple[Button, set[str]]] = {
+    "收到": (Button(buttons.ack, C), {C, D}),
+    # The guided /order form is its opener's alone, at every step.
+    "form kind": (Button(buttons.form_kind, C), {C}),
+    "form duration": (Button(buttons.form_duration, C), {C}),
+    "form 下达": (Button(buttons.form_confirm, C), {C}),
+    "form 取消": (Button(buttons.form_cancel, C), {C}),
+    # A returnee draft (reported by 任宁 in 塔山村): the reporter, or whoever
+    # answers for the unit.
+    "draft 确认": (Button(buttons.draft_confirm, M), {M, C, D, A}),
+    "draft 取消": (Button(buttons.draft_discard, M), {M, C, D, A}),
+    "returnee form 跳过": (Button(buttons.returnee_skip, M), {M}),
+    # An incident of ts-01-01, alerted in 塔山村's group: its commander or deputy, an admin.
+    "disposition": (Button(buttons.disposition, C), {A, C, D}),
+    "落实": (Button(buttons.carried_out, C), {A, C, D}),
+    # A /member change: the one who asked for it.
+    "/member 确认": (Button(buttons.member_confirm, C), {C}),
+    "/member 取消": (Button(buttons.member_cancel, C, changes_state=False), {C}),
+    # Moving 塔山村 (its group live) to a new group: its commander or an HQ admin.
+    "move 确认": (Button(buttons.move_confirm, C), {A, C}),
+    "move 取消": (Button(buttons.move_cancel, C, changes_state=False), {A, C}),
+}
+REFUSAL = ("只有", "只能查看", "不能给自己", "不是您发起的")
 
 
 def refuses(text: str) -> bool:
@@ -108,12 +145,6 @@ def _answers(call: object, message_id: int, user: int) -> bool:
 
 async def _outcome(h: Harness, command: str, user: int, chat: int = TS01_CHAT) -> str:
     before = len(h.session.calls)
-    if command == "press 收到":
-        await h.press(h.copy_in(TS01_CHAT), user, "ack:1")
-        await h.drain()
-        answers = [c for c in h.session.calls[before:] if isinstance(c, AnswerCallbackQuery)]
-        assert len(answers) == 1, answers
-        return "no" if refuses(answers[0].text or "") else "ok"
     sent = await h.send(chat, user, command)
     await h.drain()
     new = [c for c in h.session.calls[before:] if _answers(c, sent.message_id, user)]
@@ -144,6 +175,51 @@ async def test_access_matrix(tmp_path: Path, actor: str) -> None:
         assert wrong == {}, f"{actor}: {wrong}"
     finally:
         await h.app.stop()
+
+
+async def _press(h: Harness, on: Message, data: str, user: int, changes_state: bool) -> str:
+    """ "ok" (the press took effect) or "no" (one short refusal, nothing changed)."""
+    before, calls = await state_of(h), len(h.session.calls)
+    await h.press(on, user, data)
+    await h.drain()
+    new = h.session.calls[calls:]
+    answers = [c for c in new if isinstance(c, AnswerCallbackQuery)]
+    assert len(answers) == 1, (data, user, new)
+    text = answers[0].text or ""
+    after = await state_of(h)
+    if refuses(text):
+        assert len(text) <= 200, text  # Telegram shows at most 200 characters
+        assert new == answers, (data, user, new)  # the refusal is the answer, nothing else
+        changed = {k for k in after if after[k] != before[k]}
+        assert changed == set(), (data, user, text, changed)
+        return "no"
+    if changes_state:
+        assert after != before, (data, user, text)  # answered, but nothing happened
+    return "ok"
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+async def test_access_matrix_of_buttons(tmp_path: Path, actor: str) -> None:
+    user = ACTORS[actor]
+    wrong = {}
+    for index, (name, (button, allowed)) in enumerate(BUTTONS.items()):
+        work = tmp_path / str(index)
+        work.mkdir()
+        h = await make_harness(work, issued=DEFAULT_ORDER)
+        try:
+            on, data = await button.setup(h)
+            got = await _press(h, on, data, user, button.changes_state)
+            want = "ok" if actor in allowed else "no"
+            if got != want:
+                wrong[name] = f"expected {want}, got {got}"
+            elif got == "no":
+                # The refusal used nothing up: the button's owner presses it and it works.
+                again = await _press(h, on, data, ACTORS[button.owner], button.changes_state)
+                if again != "ok":
+                    wrong[name] = f"refused, and then refused its owner too: {again}"
+        finally:
+            await h.app.stop()
+    assert wrong == {}, f"{actor}: {wrong}"
 
 
 @pytest.mark.parametrize("actor", list(CC_ACTORS))

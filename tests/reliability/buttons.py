@@ -1,0 +1,233 @@
+"""Every inline button of the bot, set up the way people meet it (tests only).
+
+The access matrix presses each of these as every kind of actor. A scenario
+brings a fresh tower to the moment the button is on screen — the guided
+/order form at each step, a returnee draft, an incident alert before and after
+its disposition, a /member preview, a unit move asking for confirmation — and
+returns the message carrying it and its callback data. What a press may change
+is read back by `state_of`: every table of the database but the update and
+lease bookkeeping, and every open form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.methods import EditMessageText
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from bot.callbacks import FormCallback
+from tests.support.tgfake import (
+    TS01_CHAT,
+    TS01_COMMANDER,
+    TS0101_CHAT,
+    TS0101_MEMBER,
+    UNBOUND_CHAT,
+    Harness,
+)
+
+HQ_ADMIN = 6000000005
+REPORTER = 6000000009  # 任宁, commander of ts-01-01 and so a member of ts-01
+RETURNEE = "/returnee 租客老李带5位家人从湖南回来，住溪西村12号，电话13800001111"
+BOOKKEEPING = frozenset({"processed_updates", "leases"})
+
+Scenario = Callable[[Harness], Awaitable[tuple[Message, str]]]
+
+
+@dataclass(frozen=True)
+class Button:
+    """One button, where it is shown, and whose press it takes."""
+
+    setup: Scenario
+    owner: str  # the actor who may always press it: the follow-up check after a refusal
+    changes_state: bool = True  # a press that only closes a dialog changes nothing stored
+
+
+def button_data(message: Message, prefix: str, suffix: str = "") -> str:
+    """The callback data of the one button on `message` with that prefix and suffix."""
+    markup = message.reply_markup
+    assert isinstance(markup, InlineKeyboardMarkup), message.text
+    found = [
+        b.callback_data
+        for row in markup.inline_keyboard
+        for b in row
+        if b.callback_data and b.callback_data.startswith(prefix)
+        if b.callback_data.endswith(suffix)
+    ]
+    assert len(found) == 1, (prefix, suffix, found)
+    return found[0]
+
+
+def with_button(h: Harness, chat_id: int, prefix: str) -> Message:
+    """The last message in a chat with a button whose data starts with `prefix`."""
+    for message in reversed(h.session.sent_messages(chat_id)):
+        markup = message.reply_markup
+        if isinstance(markup, InlineKeyboardMarkup) and any(
+            (b.callback_data or "").startswith(prefix)
+            for row in markup.inline_keyboard
+            for b in row
+        ):
+            return message
+    raise AssertionError(f"no message with a {prefix!r} button in {chat_id}")
+
+
+async def state_of(h: Harness) -> dict[str, Any]:
+    """Everything a press could change: the database's rows and the open forms."""
+    db = h.app.db.conn
+    async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+        tables = sorted(r[0] for r in await cur.fetchall() if r[0] not in BOOKKEEPING)
+    state: dict[str, Any] = {}
+    for table in tables:
+        async with db.execute(f'SELECT * FROM "{table}"') as cur:
+            state[table] = sorted(repr(tuple(r)) for r in await cur.fetchall())
+    storage = h.app.dispatcher.storage
+    assert isinstance(storage, MemoryStorage)
+    state["forms"] = sorted(
+        repr((key, record.state, record.data))
+        for key, record in storage.storage.items()
+        if record.state is not None or record.data
+    )
+    return state
+
+
+# ------------------------------------------------------------------ /order form
+
+
+async def _form_at(h: Harness, step: str) -> tuple[Message, str]:
+    """李强's guided /order in 塔山村's group, open at `step`."""
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/order")
+    await h.drain()
+    await h.send(TS01_CHAT, TS01_COMMANDER, "村内自查", reply_to=h.prompt_in(TS01_CHAT))
+    await h.drain()
+    steps = [("kind", "notice"), ("duration", "15m"), ("confirm", "-")]
+    for name, value in steps:
+        data = FormCallback(step=name, value=value).pack()
+        if name == step:
+            return h.prompt_in(TS01_CHAT), data
+        await h.press(h.prompt_in(TS01_CHAT), TS01_COMMANDER, data)
+        await h.drain()
+    raise AssertionError(step)
+
+
+async def form_kind(h: Harness) -> tuple[Message, str]:
+    return await _form_at(h, "kind")
+
+
+async def form_duration(h: Harness) -> tuple[Message, str]:
+    return await _form_at(h, "duration")
+
+
+async def form_confirm(h: Harness) -> tuple[Message, str]:
+    return await _form_at(h, "confirm")
+
+
+async def form_cancel(h: Harness) -> tuple[Message, str]:
+    message, _ = await _form_at(h, "duration")
+    return message, FormCallback(step="cancel", value="-").pack()
+
+
+# ------------------------------------------------------------- returnee reports
+
+
+async def _draft(h: Harness) -> Message:
+    """任宁's returnee report in 塔山村's group, shown as a draft to confirm."""
+    await h.send(TS01_CHAT, REPORTER, RETURNEE)
+    await h.drain()
+    return with_button(h, TS01_CHAT, "inc:")
+
+
+async def draft_confirm(h: Harness) -> tuple[Message, str]:
+    draft = await _draft(h)
+    return draft, button_data(draft, "inc:", ":confirm")
+
+
+async def draft_discard(h: Harness) -> tuple[Message, str]:
+    draft = await _draft(h)
+    return draft, button_data(draft, "inc:", ":discard")
+
+
+async def returnee_skip(h: Harness) -> tuple[Message, str]:
+    """任宁's guided /returnee, at the step after the count, in his private chat."""
+    await h.send(TS01_CHAT, REPORTER, "/returnee")
+    await h.drain()
+    await h.send(REPORTER, REPORTER, "3", reply_to=h.prompt_in(REPORTER))
+    await h.drain()
+    prompt = h.prompt_in(REPORTER)
+    return prompt, button_data(prompt, "rf:")
+
+
+async def _alert(h: Harness) -> Message:
+    """王梦红's confirmed report in ts-01-01: its alert in the parent's (塔山村's) group."""
+    await h.send(TS0101_CHAT, TS0101_MEMBER, RETURNEE)
+    await h.drain()
+    draft = with_button(h, TS0101_CHAT, "inc:")
+    await h.press(draft, TS0101_MEMBER, button_data(draft, "inc:", ":confirm"))
+    await h.drain()
+    return with_button(h, TS01_CHAT, "inc:")
+
+
+async def disposition(h: Harness) -> tuple[Message, str]:
+    alert = await _alert(h)
+    return alert, button_data(alert, "inc:", ":home")
+
+
+async def carried_out(h: Harness) -> tuple[Message, str]:
+    """落实, once 塔山村's commander chose home observation."""
+    alert = await _alert(h)
+    await h.press(alert, TS01_COMMANDER, button_data(alert, "inc:", ":home"))
+    await h.drain()
+    # The alert is edited in place: its new buttons are in the last edit of it.
+    edits = [
+        c
+        for c in h.session.calls
+        if isinstance(c, EditMessageText)
+        and c.chat_id == TS01_CHAT
+        and c.message_id == alert.message_id
+    ]
+    assert edits, "the alert was not updated after the disposition"
+    edited = alert.model_copy(update={"reply_markup": edits[-1].reply_markup})
+    return edited, button_data(edited, "inc:", ":done")
+
+
+# ------------------------------------------------------------ /member and moves
+
+
+async def _member_preview(h: Harness) -> Message:
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/member add 张三")
+    await h.drain()
+    return with_button(h, TS01_CHAT, "mem:")
+
+
+async def member_confirm(h: Harness) -> tuple[Message, str]:
+    preview = await _member_preview(h)
+    return preview, button_data(preview, "mem:", ":ok")
+
+
+async def member_cancel(h: Harness) -> tuple[Message, str]:
+    preview = await _member_preview(h)
+    return preview, button_data(preview, "mem:", ":no")
+
+
+async def _move_question(h: Harness) -> Message:
+    """An HQ admin binds 塔山村 to a new group while its old one is live: asked to confirm."""
+    await h.send(UNBOUND_CHAT, HQ_ADMIN, "/bind ts-01")
+    await h.drain()
+    return with_button(h, UNBOUND_CHAT, "mv:")
+
+
+async def move_confirm(h: Harness) -> tuple[Message, str]:
+    question = await _move_question(h)
+    return question, button_data(question, "mv:", ":1")
+
+
+async def move_cancel(h: Harness) -> tuple[Message, str]:
+    question = await _move_question(h)
+    return question, button_data(question, "mv:", ":0")
+
+
+async def ack(h: Harness) -> tuple[Message, str]:
+    """ "收到" on the copy of HQ's order #1 in 塔山村's group."""
+    return h.copy_in(TS01_CHAT), button_data(h.copy_in(TS01_CHAT), "ack:")
