@@ -34,7 +34,8 @@ REPORTER = 6000000009  # 任宁, commander of ts-01-01 and so a member of ts-01
 RETURNEE = "/returnee 租客老李带5位家人从湖南回来，住溪西村12号，电话13800001111"
 BOOKKEEPING = frozenset({"processed_updates", "leases"})
 
-Scenario = Callable[[Harness], Awaitable[tuple[Message, str]]]
+Show = Callable[[Harness], Awaitable[Message]]  # brings a button's message up
+Scenario = Callable[[Harness], Awaitable[tuple[Message, str]]]  # and picks the button
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,16 @@ def button_data(message: Message, prefix: str, suffix: str = "") -> str:
     ]
     assert len(found) == 1, (prefix, suffix, found)
     return found[0]
+
+
+def shown_by(show: Show, prefix: str, suffix: str) -> Scenario:
+    """The scenario of the button (`prefix`…`suffix`) on the message `show` brings up."""
+
+    async def setup(h: Harness) -> tuple[Message, str]:
+        message = await show(h)
+        return message, button_data(message, prefix, suffix)
+
+    return setup
 
 
 def with_button(h: Harness, chat_id: int, prefix: str) -> Message:
@@ -96,86 +107,78 @@ async def state_of(h: Harness) -> dict[str, Any]:
 # ------------------------------------------------------------------ /order form
 
 
-async def _form_at(h: Harness, step: str) -> tuple[Message, str]:
-    """李强's guided /order in 塔山村's group, open at `step`."""
-    await h.send(TS01_CHAT, TS01_COMMANDER, "/order")
-    await h.drain()
-    await h.send(TS01_CHAT, TS01_COMMANDER, "村内自查", reply_to=h.prompt_in(TS01_CHAT))
-    await h.drain()
-    steps = [("kind", "notice"), ("duration", "15m"), ("confirm", "-")]
-    for name, value in steps:
-        data = FormCallback(step=name, value=value).pack()
-        if name == step:
-            return h.prompt_in(TS01_CHAT), data
-        await h.press(h.prompt_in(TS01_CHAT), TS01_COMMANDER, data)
+def form_at(step: str, press: str, value: str) -> Scenario:
+    """李强's guided /order in 塔山村's group, open at `step` ("kind", "duration" or
+    "confirm"); the button is `press` with `value` (e.g. "cancel" at "duration")."""
+
+    async def setup(h: Harness) -> tuple[Message, str]:
+        await h.send(TS01_CHAT, TS01_COMMANDER, "/order")
         await h.drain()
-    raise AssertionError(step)
+        await h.send(TS01_CHAT, TS01_COMMANDER, "村内自查", reply_to=h.prompt_in(TS01_CHAT))
+        await h.drain()
+        for name, choice in (("kind", "notice"), ("duration", "15m")):
+            if name == step:
+                break
+            data = FormCallback(step=name, value=choice).pack()
+            await h.press(h.prompt_in(TS01_CHAT), TS01_COMMANDER, data)
+            await h.drain()
+        return h.prompt_in(TS01_CHAT), FormCallback(step=press, value=value).pack()
+
+    return setup
 
 
-async def form_kind(h: Harness) -> tuple[Message, str]:
-    return await _form_at(h, "kind")
-
-
-async def form_duration(h: Harness) -> tuple[Message, str]:
-    return await _form_at(h, "duration")
-
-
-async def form_confirm(h: Harness) -> tuple[Message, str]:
-    return await _form_at(h, "confirm")
-
-
-async def form_cancel(h: Harness) -> tuple[Message, str]:
-    message, _ = await _form_at(h, "duration")
-    return message, FormCallback(step="cancel", value="-").pack()
+form_kind = form_at("kind", "kind", "notice")
+form_duration = form_at("duration", "duration", "15m")
+form_confirm = form_at("confirm", "confirm", "-")
+form_cancel = form_at("duration", "cancel", "-")
 
 
 # ------------------------------------------------------------- returnee reports
 
 
-async def _draft(h: Harness) -> Message:
-    """任宁's returnee report in 塔山村's group, shown as a draft to confirm."""
-    await h.send(TS01_CHAT, REPORTER, RETURNEE)
-    await h.drain()
-    return with_button(h, TS01_CHAT, "inc:")
+def answer_to(chat_id: int, user: int, text: str, prefix: str) -> Show:
+    """What `user` sending `text` in `chat_id` brings up: the message with a `prefix` button."""
+
+    async def show(h: Harness) -> Message:
+        await h.send(chat_id, user, text)
+        await h.drain()
+        return with_button(h, chat_id, prefix)
+
+    return show
 
 
-async def draft_confirm(h: Harness) -> tuple[Message, str]:
-    draft = await _draft(h)
-    return draft, button_data(draft, "inc:", ":confirm")
+_draft = answer_to(TS01_CHAT, REPORTER, RETURNEE, "inc:")  # 任宁's report in 塔山村, to confirm
 
 
-async def draft_discard(h: Harness) -> tuple[Message, str]:
-    draft = await _draft(h)
-    return draft, button_data(draft, "inc:", ":discard")
+draft_confirm = shown_by(_draft, "inc:", ":confirm")
+draft_discard = shown_by(_draft, "inc:", ":discard")
 
 
-async def returnee_skip(h: Harness) -> tuple[Message, str]:
+async def _returnee_form(h: Harness) -> Message:
     """任宁's guided /returnee, at the step after the count, in his private chat."""
     await h.send(TS01_CHAT, REPORTER, "/returnee")
     await h.drain()
     await h.send(REPORTER, REPORTER, "3", reply_to=h.prompt_in(REPORTER))
     await h.drain()
-    prompt = h.prompt_in(REPORTER)
-    return prompt, button_data(prompt, "rf:")
+    return h.prompt_in(REPORTER)
+
+
+returnee_skip = shown_by(_returnee_form, "rf:", "")
 
 
 async def _alert(h: Harness) -> Message:
     """王梦红's confirmed report in ts-01-01: its alert in the parent's (塔山村's) group."""
-    await h.send(TS0101_CHAT, TS0101_MEMBER, RETURNEE)
-    await h.drain()
-    draft = with_button(h, TS0101_CHAT, "inc:")
+    draft = await answer_to(TS0101_CHAT, TS0101_MEMBER, RETURNEE, "inc:")(h)
     await h.press(draft, TS0101_MEMBER, button_data(draft, "inc:", ":confirm"))
     await h.drain()
     return with_button(h, TS01_CHAT, "inc:")
 
 
-async def disposition(h: Harness) -> tuple[Message, str]:
-    alert = await _alert(h)
-    return alert, button_data(alert, "inc:", ":home")
+disposition = shown_by(_alert, "inc:", ":home")
 
 
-async def carried_out(h: Harness) -> tuple[Message, str]:
-    """落实, once 塔山村's commander chose home observation."""
+async def _disposed_alert(h: Harness) -> Message:
+    """The alert once 塔山村's commander chose home observation."""
     alert = await _alert(h)
     await h.press(alert, TS01_COMMANDER, button_data(alert, "inc:", ":home"))
     await h.drain()
@@ -188,46 +191,33 @@ async def carried_out(h: Harness) -> tuple[Message, str]:
         and c.message_id == alert.message_id
     ]
     assert edits, "the alert was not updated after the disposition"
-    edited = alert.model_copy(update={"reply_markup": edits[-1].reply_markup})
-    return edited, button_data(edited, "inc:", ":done")
+    return alert.model_copy(update={"reply_markup": edits[-1].reply_markup})
+
+
+carried_out = shown_by(_disposed_alert, "inc:", ":done")  # 落实
 
 
 # ------------------------------------------------------------ /member and moves
 
 
-async def _member_preview(h: Harness) -> Message:
-    await h.send(TS01_CHAT, TS01_COMMANDER, "/member add 张三")
-    await h.drain()
-    return with_button(h, TS01_CHAT, "mem:")
+_member_preview = answer_to(TS01_CHAT, TS01_COMMANDER, "/member add 张三", "mem:")
 
 
-async def member_confirm(h: Harness) -> tuple[Message, str]:
-    preview = await _member_preview(h)
-    return preview, button_data(preview, "mem:", ":ok")
+member_confirm = shown_by(_member_preview, "mem:", ":ok")
+member_cancel = shown_by(_member_preview, "mem:", ":no")
 
 
-async def member_cancel(h: Harness) -> tuple[Message, str]:
-    preview = await _member_preview(h)
-    return preview, button_data(preview, "mem:", ":no")
+# An HQ admin binds 塔山村 to a new group while its old one is live: asked to confirm.
+_move_question = answer_to(UNBOUND_CHAT, HQ_ADMIN, "/bind ts-01", "mv:")
 
 
-async def _move_question(h: Harness) -> Message:
-    """An HQ admin binds 塔山村 to a new group while its old one is live: asked to confirm."""
-    await h.send(UNBOUND_CHAT, HQ_ADMIN, "/bind ts-01")
-    await h.drain()
-    return with_button(h, UNBOUND_CHAT, "mv:")
+move_confirm = shown_by(_move_question, "mv:", ":1")
+move_cancel = shown_by(_move_question, "mv:", ":0")
 
 
-async def move_confirm(h: Harness) -> tuple[Message, str]:
-    question = await _move_question(h)
-    return question, button_data(question, "mv:", ":1")
+async def _copy(h: Harness) -> Message:
+    """The copy of HQ's order #1 in 塔山村's group."""
+    return h.copy_in(TS01_CHAT)
 
 
-async def move_cancel(h: Harness) -> tuple[Message, str]:
-    question = await _move_question(h)
-    return question, button_data(question, "mv:", ":0")
-
-
-async def ack(h: Harness) -> tuple[Message, str]:
-    """ "收到" on the copy of HQ's order #1 in 塔山村's group."""
-    return h.copy_in(TS01_CHAT), button_data(h.copy_in(TS01_CHAT), "ack:")
+ack = shown_by(_copy, "ack:", "")  # 收到
