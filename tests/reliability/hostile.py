@@ -153,6 +153,26 @@ async def check_invariants(conn: aiosqlite.Connection) -> list[str]:
             WHERE is_bottom = 0 AND (value IS NOT NULL OR items IS NOT NULL)""",
         "no count below zero": """
             SELECT order_id, unit_code FROM order_units WHERE value < 0 OR subtotal < 0""",
+        # The numbers themselves: a total that drifted from its parts is silently wrong.
+        "a count's subtotal is its own value plus its children's subtotals": """
+            SELECT p.order_id, p.unit_code FROM order_units p
+            JOIN orders o ON o.id = p.order_id AND o.kind = 'count'
+            WHERE p.subtotal != CASE WHEN p.is_bottom = 1 THEN COALESCE(p.value, 0) ELSE 0 END
+                + COALESCE((SELECT SUM(c.subtotal) FROM order_units c
+                            WHERE c.order_id = p.order_id AND c.parent_code = p.unit_code), 0)""",
+        "a subtree's targets and done targets add up": """
+            SELECT p.order_id, p.unit_code FROM order_units p
+            LEFT JOIN (SELECT order_id, parent_code, SUM(sub_total) AS t, SUM(sub_done) AS d
+                       FROM order_units GROUP BY order_id, parent_code) c
+              ON c.order_id = p.order_id AND c.parent_code = p.unit_code
+            WHERE p.sub_total != (1 - p.is_root) + COALESCE(c.t, 0)
+               OR p.sub_done != CASE WHEN p.is_root = 0 AND p.done_at IS NOT NULL THEN 1 ELSE 0 END
+                                + COALESCE(c.d, 0)""",
+        "an order's done targets are its done units": """
+            SELECT o.id, o.done_targets FROM orders o
+            WHERE o.done_targets != (SELECT COUNT(*) FROM order_units u
+                                     WHERE u.order_id = o.id AND u.is_root = 0
+                                       AND u.done_at IS NOT NULL)""",
     }
     for name, sql in checks.items():
         async with conn.execute(sql) as cur:
