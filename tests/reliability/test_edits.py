@@ -45,10 +45,16 @@ async def test_the_same_edit_delivered_twice_counts_once(issued: Harness) -> Non
     edit = Update(update_id=702, edited_message=_edited(five, "7"))
     await issued.app.dispatcher.feed_update(issued.app.bot, edit)
     await issued.drain()
+    # The first delivery counted (else "nothing happened twice" would prove nothing) ...
+    counted = await issued.row_status("ts-01-01")
+    assert counted["value"] == 7
+    assert len([t for t in await issued.said(TS0101_CHAT) if "已更正" in t]) == 1
     issued.session.clear()
     await issued.app.dispatcher.feed_update(issued.app.bot, edit)
     await issued.drain()
-    assert issued.session.sends(TS0101_CHAT) == []
+    # ... and the second changed nothing and said nothing, anywhere.
+    assert await issued.row_status("ts-01-01") == counted
+    assert issued.session.calls == []
 
 
 async def test_the_bot_asks_for_edited_messages(harness: Harness) -> None:
