@@ -31,6 +31,22 @@ def private_texts(h: Harness, user_id: int) -> list[str]:
     return [c.text for c in h.session.sends(user_id)]
 
 
+def private_files(h: Harness, user_id: int) -> list[str]:
+    """The contents of every file the bot sent to a person's private chat."""
+    return [
+        c.document.data.decode("utf-8-sig", errors="replace")
+        for c in h.session.calls
+        if isinstance(c, SendDocument)
+        and c.chat_id == user_id
+        and isinstance(c.document, BufferedInputFile)
+    ]
+
+
+def refuses(text: str) -> bool:
+    """A refusal line of the access checks ("只有…可以…", "只有本单元及上级单元的成员…")."""
+    return text.startswith("只有")
+
+
 async def private(h: Harness, user_id: int, text: str) -> None:
     """A message from `user_id` in their private chat with the bot."""
     message = h.message(user_id, user_id, text).model_copy(

@@ -11,7 +11,7 @@ message, caption or file the bot put into a group.
 from __future__ import annotations
 
 import pytest
-from privacy_tools import group_texts, private, private_texts
+from privacy_tools import group_texts, private, private_files, private_texts, refuses
 
 from tests.support.tgfake import (
     HQ_CHAT,
@@ -113,12 +113,19 @@ async def test_no_group_message_or_file_holds_a_phone_id_or_address(harness: Har
     confirm = draft.reply_markup.inline_keyboard[0][0].callback_data or ""
     await h.press(draft, TS0101_MEMBER, confirm)
     await h.drain()
+    # The secrets are in the system (else finding none in the groups proves nothing).
+    stored = (await h.row_status("ts-01-01"))["items"]
+    assert all(s in stored for s in (PHONE, ID_NUMBER, ADDRESS)), stored
     for chat_id, who in ((HQ_CHAT, HQ_COMMANDER), (TS01_CHAT, TS01_COMMANDER)):
         for query in (*QUERIES, "/export"):
             await h.send(chat_id, who, query)
             await h.drain()
+            assert not refuses(await h.last(chat_id)), (chat_id, query)  # every query answered
     shown = "\n".join(group_texts(h))
     for secret in (PHONE, ID_NUMBER, ADDRESS):
         assert secret not in shown, secret
-    # The details did reach the commanders, privately.
+    # The details did reach the commanders, privately: the alert's details and the exports.
     assert any(PHONE in t for t in private_texts(h, TS01_COMMANDER))
+    for commander in (HQ_COMMANDER, TS01_COMMANDER):
+        (export,) = private_files(h, commander)
+        assert all(s in export for s in (PHONE, ID_NUMBER, ADDRESS)), commander
