@@ -109,21 +109,24 @@ def test_names_are_mostly_found(parsed: list) -> None:
     assert found / wanted >= 0.9
 
 
-def test_heldout_part_keeps_the_goal() -> None:
-    """The held-out part (never tuned on, see README.md) stays at the issue's goal.
+def test_heldout_part_is_apart_and_well_formed() -> None:
+    """The held-out part (never tuned on, see README.md) is big, separate and well formed.
 
-    Only the overall figure is checked and no miss is printed: its misses are not
-    a to-do list, or it would stop being held out.
+    Its score is not checked here: a test run would then score it at every
+    change, and a failing threshold is a hint to tune against it. It is scored
+    once before and once after a round of parser changes, with
+    `python -m benchmarks.returnee_corpus --heldout`; the figures are in README.md.
     """
     heldout: list[dict[str, Any]] = yaml.safe_load(
-        (Path(__file__).parent / "corpus_heldout.yaml").read_text(encoding="utf-8")
+        (Path(__file__).parent / "corpus_heldout2.yaml").read_text(encoding="utf-8")
     )
-    assert len(heldout) >= 100 and len(heldout) + len(CORPUS) >= 300
-    assert not {case["text"] for case in heldout} & {case["text"] for case in CORPUS}
-    right = total = 0
+    assert len(heldout) >= 120 and len(heldout) + len(CORPUS) >= 300
+    texts = [case["text"] for case in heldout]
+    assert len(set(texts)) == len(texts), "duplicate messages"
+    assert not set(texts) & {case["text"] for case in CORPUS}
+    allowed = {"text", "names", "ids", *FIELDS}
     for case in heldout:
-        data = to_json(parse_report(case["text"], NOW))
-        for field in FIELDS:
-            total += 1
-            right += data[field] == expected(case, field)
-    assert right / total >= 0.95
+        assert set(case) <= allowed, case["text"]
+        assert case.get("count") is None or isinstance(case["count"], int), case["text"]
+        assert isinstance(case.get("via", []), list), case["text"]
+    assert sum(1 for case in heldout if case.get("count") is None) >= 30  # asked, not guessed
