@@ -7,7 +7,8 @@ when today is the 20th — last week or next month?) is returned as unknown with
 a question, never as a guess. A part of day alone (今晚, 明天下午) gives the date
 but no time; with no day word (下午到, 傍晚到家) it is today's, as long as that
 part of today is not over or the clause says it happened ("凌晨到的"). A clock
-time gives a tz-aware datetime in Asia/Shanghai.
+time gives a tz-aware datetime in Asia/Shanghai; minutes may be words (五点四十,
+七点零五). The day a report came in ("今天上午接到村民反映") is not an arrival.
 """
 
 from __future__ import annotations
@@ -86,10 +87,14 @@ _VAGUE = re.compile(
     r"不确定|没确定|未确定|不一定|说不准|说不好|待定|未定|不知道哪天|不知道什么时候|不清楚什么时候|"
     r"明后天|今明两天"
 )
+# "人数待定", "几个人还不确定": what is open is the count, not the day.
+_ABOUT_COUNT = re.compile(r"(?:人数|几个人|多少人|几个|多少)\S{0,3}$")
 # After a day: "3月1日以后", "元宵节后" — a bound, not a day.
 _BOUND_AFTER = re.compile(r"\s*(?:以后|之后|以前|之前|前后|左右|过后|后(?!天)|前(?!天))")
 _BOUND_BEFORE = re.compile(r"(?:过完|过了|等到|等|之后|以后)\s*$")
 _DEPARTURE = re.compile(r"出发|动身|离开|启程|走的")
+# "今天上午接到村民反映": the day the news came, not the day anyone arrived.
+_REPORTING = re.compile(r"接到|收到|发现|反映|得知|排查|通知|打电话|来电")
 _ARRIVAL_VERB = re.compile(r"到|回来|抵达|返回|返义|回义乌")
 _PAST = re.compile(r"的|已|了")
 
@@ -109,7 +114,9 @@ _PART_ENDS = {
 }  # fmt: skip
 _CLOCK = re.compile(
     rf"(?:({_PART})\s*)?(\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})\s*(?:点钟?|时)\s*"
-    r"(?:(\d{1,2}|[零一二三四五六七八九十]{1,3})\s*分|(半)|(一刻)|(三刻)|(\d{2}))?\s*(以后|之后|以前|之前|后|前)?"
+    r"(?:(\d{1,2}|[零一二三四五六七八九十]{1,3})\s*分|(半)|(一刻)|(三刻)|(\d{2}|"
+    r"[二三四五]?十[一二三四五六七八九]?(?![个人位名口号日天])|零[一二三四五六七八九]))?"
+    r"\s*(以后|之后|以前|之前|后|前)?"
 )
 _COLON_CLOCK = re.compile(rf"(?:({_PART})\s*)?(?<!\d)(\d{{1,2}}):(\d{{2}})(?!\d)")
 _NOT_CLOCK_BEFORE = tuple("早晚快慢多少好大小有差第")
@@ -175,7 +182,10 @@ def _bare_part_of_day(text: str, local: datetime) -> date | None:
 
 def _days(text: str, today: date) -> tuple[list[_Day], bool]:
     """Every day named in `text` (bounds and departures dropped), and whether it is vague."""
-    vague = bool(_VAGUE.search(text))
+    vague = any(
+        not _ABOUT_COUNT.search(text, max(0, match.start() - 6), match.start())
+        for match in _VAGUE.finditer(text)
+    )
     found: list[_Day] = []
     work = text
 
@@ -191,6 +201,9 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
         arrival = _ARRIVAL_VERB.search(rest)
         if departure and (arrival is None or departure.start() < arrival.start()):
             return  # "2月18日从湖北出发", "27号出发28号到": the day they left
+        reporting = _REPORTING.search(rest)
+        if reporting and (arrival is None or reporting.start() < arrival.start()):
+            return  # "今天上午接到村民反映": the day of the report
         found.append(_Day(start, end, value))
 
     for match in _FULL_DATE.finditer(work):
@@ -328,7 +341,12 @@ def _clock(text: str) -> tuple[time | None, bool]:
         hour = to_int(hour_raw)
         minute = 0
         if minute_raw or bare:
-            minute = to_int(minute_raw or bare) or 0
+            minute_text = (minute_raw or bare).removeprefix("零")  # "五点零五": 5 past
+            read = to_int(minute_text) if minute_text else 0
+            if read is None:
+                unclear = True
+                continue
+            minute = read
         elif half:
             minute = 30
         elif quarter:

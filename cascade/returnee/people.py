@@ -3,9 +3,11 @@
 The count decides how many beds the isolation site readies, so it is read only
 from what the message pins down: an explicit total (共3人, 一家四口, 两名租客),
 or the reporter's subject plus the people he brings (老李带老婆和两个儿子 =
-1 + 1 + 2). Anything approximate (十几个, 大概30人, 十个人左右), open (带老婆孩子
-— how many children?, 一家人, 他们) or contradictory (一户3个人一户2个人 — two
-totals) leaves the count unknown and makes the bot ask.
+1 + 1 + 2, 带着他刚上小学的儿子 = 2), or households times a per-household count
+(五户人家，每户三个人 = 15). Anything approximate (十几个, 大概30人, 十个人左右,
+两个人吧), open (带老婆孩子 — how many children?, 一家人, 他们, 每车20人 — how
+many cars?) or contradictory (一户3个人一户2个人 — two totals) leaves the count
+unknown and makes the bot ask.
 
 Names (老李, 王先生, 张三) are collected for masking in group chats; a missed
 name is never guessed into the count except when names are listed together
@@ -44,7 +46,7 @@ _NAME_STOP_WORDS = (
 )  # fmt: skip
 
 _PAIRS = re.compile(
-    r"[父母子女儿兄弟姐妹夫妻爷奶孙婆媳公叔侄姑舅甥祖姥]{2}俩|夫妻俩|夫妻两人|夫妻二人|夫妻两个|夫妇俩|夫妇二人|夫妇两人|两夫妻|两夫妇|两口子|小两口|老两口|"
+    r"[父母子女儿兄弟姐妹夫妻爷奶孙婆媳公叔侄姑舅甥祖姥]{2}俩|夫妻俩|夫妻两人|夫妻二人|夫妻两个|夫妇俩|夫妇二人|夫妇两人|[两俩]夫妻|[两俩]夫妇|两口子|俩口子|小两口|老两口|"
     r"夫妇|夫妻|母子俩|父子俩|母女俩|父女俩|兄弟俩|姐妹俩|兄妹俩|姐弟俩|他俩|她俩|俩人"
 )
 _FAMILY = re.compile(rf"(?:一家|全家|一家人|一户)\s*({NUM})\s*口人?")
@@ -52,9 +54,12 @@ _LABEL = re.compile(rf"人数\s*:?\s*({NUM})\s*(?:人|个|位|名)?")
 _MARKED = re.compile(
     rf"(?:一共|共计|合计|总共|总计|共)\s*(?:有)?\s*({NUM})\s*(个人|个|名|位|人|口)"
 )
-_EXPLICIT = re.compile(rf"(?<!第)(?<!\d,)(?<!\d)({NUM})\s*(个人|个|名|位|口人|人)")
+_EXPLICIT = re.compile(
+    rf"(?<!第)(?<!\d,)(?<!\d)({NUM})\s*(个人|个|名|位|口人|人|口(?![\u4e00-\u9fff]))"
+)
 _SOME_ONE = re.compile(
-    r"(?:有|来了|回来|到了)个(?=\S{0,4}?(?:租客|租户|房客|人|小伙|姑娘|亲戚|老乡|员工|工人))"
+    r"(?:有|来了|回来|到了)个(?=[^\s,，。]{0,8}?(?:租客|租户|房客|人|小伙|姑娘|亲戚|老乡|员工|工人|"
+    r"商户|店主|老板|学生|师傅))"
 )
 _PERSON_NOUN = (
     "人|租客|租户|房客|外地人|外省人|工人|员工|伙计|老乡|亲戚|朋友|同事|小孩|孩子|家人|家属|学生|"
@@ -70,7 +75,7 @@ _APPROX_BEFORE = re.compile(
     r"(?:大概|大约|约|差不多|估计|将近|接近|可能|至少|最多|不到|超过|好|"
     r"像是|好像|似乎|应该|大致|约莫|估摸着?|看着像|听说)\s*(?:是|有)?\s*$"
 )
-_APPROX_AFTER = re.compile(r"\s*(?:左右|上下|来个|多|几|余|以上|出头)")
+_APPROX_AFTER = re.compile(r"\s*(?:左右|上下|来个|多|几|余|以上|出头|吧)")
 # Just before a number: the first half of a range ("3到5人", "三至五个") or a 几
 # that NUM cannot hold ("几十个" would otherwise read as 十个).
 _RANGE_BEFORE = re.compile(
@@ -81,15 +86,18 @@ _APPROX_NUMBER = re.compile(r"[几多来余]")
 _SINGLE_KIN = (
     "老婆|妻子|爱人|媳妇|老公|丈夫|儿子|女儿|儿媳|女婿|母亲|父亲|妈妈|爸爸|老妈|老爸|妈|爸|妹妹|弟弟|"
     "哥哥|姐姐|丈母娘|岳母|岳父|婆婆|公公|孙子|孙女|外孙女|外孙|侄子|侄女|外甥女|外甥|奶奶|爷爷|外婆|"
-    "外公|女朋友|男朋友|对象|婶婶|叔叔|阿姨|舅舅|舅妈|嫂子|弟媳|小舅子|小姨子|保姆"
+    "外公|女朋友|男朋友|对象|婶婶|叔叔|阿姨|舅舅|舅妈|嫂子|弟媳|小舅子|小姨子|保姆|老伴儿|老伴|"
+    "弟|哥|姐|妹"
 )
 _PAIR_KIN = "父母|爸妈|公婆|岳父母|爷爷奶奶|外公外婆|姥姥姥爷|老人家两个"
 _OPEN_KIN = (
     "孩子们|孩子|小孩子|小孩|娃|家人|家属|家里人|一家人|全家|老小|亲戚|朋友|老乡|同事|工人|员工|"
     "伙计|同乡|人"
 )
+# "他刚上小学的儿子", "三岁的女儿": a few words describing the relative.
+_KIN_DESCRIPTION = r"(?:[\u4e00-\u9fff\d]{1,6}?的)?"
 _KIN = re.compile(
-    rf"(?:(?:他|她|自己|我)的?)?\s*(?:({NUM})?\s*(个|名|位|口)\s*)?"
+    rf"(?:(?:他|她|自己|我)的?)?\s*(?:({NUM})?\s*(个|名|位|口)\s*)?{_KIN_DESCRIPTION}"
     rf"({_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})"
 )
 _COMPANION = re.compile(r"带着|带了|带上|带领|携带|携|带|及其|以及|加上|还有|连同|和|跟|与|及|同")
@@ -109,7 +117,20 @@ _NOT_NAMES = frozenset(f"周{day}" for day in "一二三四五六日天末") | {
     "楼道",
     "方面",
     "江边",
+    "陆续",
 }
+# A count per household or per car ("每户三个人", "每车20人"), and the households it multiplies.
+_PER = re.compile(
+    rf"(?:每|各)\s*(户|家|车|辆车|批)\s*(?:都|各)?\s*(?:有|是)?\s*({NUM})\s*(?:个人|个|名|位|口人|口|人)"
+)
+_NUMBER = re.compile(rf"({NUM})")
+_UNITS_OF = {"户": "户|家", "家": "户|家", "车": "车|辆车|辆", "辆车": "车|辆车|辆", "批": "批"}
+# 仨 and 俩 said without a classifier: "租客仨明天到".
+_BARE_SMALL = re.compile(
+    r"(仨|俩)(?=\s|[,，。]|$|今|明|后|昨|下|上|这|从|回|到|都|一起|已|要|也|刚|坐|开)"
+)
+# Several cars or batches: a number said for one of them is not the total.
+_MANY_GROUPS = re.compile(r"(?:[两二三四五六七八九十几]|\d+)\s*(?:车|辆车|辆|批)")
 _SINGULAR = re.compile(r"[他她](?![们俩])|本人|独自|单独|自己一个")
 
 
@@ -152,6 +173,10 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
             work = blank(work, *match.span())
     if marked:
         return _single(marked)
+    # 1b. A count per household: the total is households x people, if both are exact.
+    per = _PER.search(work)
+    if per is not None:
+        return _per_household(work, per)
     # 2. Pairs (夫妻俩) and families (一家三口) are units of their own.
     pairs = [m.span() for m in _PAIRS.finditer(work)]
     for span in pairs:
@@ -177,6 +202,7 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
             totals.append(_plain_number(work, match))
         work = blank(work, *match.span())
     totals.extend(1 for _ in _SOME_ONE.finditer(work))
+    totals.extend(to_int(match.group(1)) for match in _BARE_SMALL.finditer(work))
     if group_totals:
         if owned is not None or pairs or totals or companions is None:
             return None
@@ -186,7 +212,7 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
             return None
         return _bounded(owned.known)
     if totals:
-        if companions is not None or pairs:
+        if companions is not None or pairs or _MANY_GROUPS.search(work):
             return None  # "三个人带两个孩子": is the total with or without them?
         return _single(set(totals))
     if companions is not None:
@@ -204,6 +230,24 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if subjects or _SINGULAR.search(work):
         return 1
     return None
+
+
+def _per_household(work: str, per: re.Match[str]) -> int | None:
+    """ "五户人家，每户三个人": 15; None unless one exact number of households is said."""
+    number = _NUMBER.match(work, per.start(2))
+    each = _plain_number(work, number) if number else None
+    if _APPROX_AFTER.match(work, per.end()):
+        each = None  # "每户三个人左右"
+    rest = blank(work, *per.span())
+    households = [
+        match
+        for match in re.finditer(rf"({NUM})\s*(?:{_UNITS_OF[per.group(1)]})", rest)
+        if not rest[: match.start()].endswith(("每", "各"))
+    ]
+    if each is None or len(households) != 1:
+        return None
+    count = _plain_number(rest, households[0])
+    return _bounded(count * each) if count is not None else None
 
 
 @dataclass

@@ -26,11 +26,17 @@ from pydantic import BaseModel, Field
 from cascade.returnee.arrival import SHANGHAI, parse_arrival
 from cascade.returnee.people import read_people
 from cascade.returnee.places import contains
-from cascade.returnee.text import blank, normalize
+from cascade.returnee.text import CLAUSE_END, blank, normalize
 from cascade.returnee.where import find_address, find_route
 
 # The fields the bot asks about, in the order it asks.
 QUESTION_ORDER = ("count", "origin", "via", "arrival", "address", "phone")
+# Fields a later correction may replace.
+CORRECTABLE = ("count", "origin", "arrival", "address", "phone")
+_CORRECTION = re.compile(
+    r"不对(?!劲)|说错了|写错了|打错了|搞错了|弄错了|更正|纠正|改为|改成|改到|后来又说"
+)
+_NUMERAL = re.compile(r"[\d零〇一二两三四五六七八九十]")
 JSON_KEYS = ("count", "origin", "via", "arrival", "address", "phone", "questions")
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6}\s?\d{8}\s?\d{3}[\dXx])(?![0-9A-Za-z])", re.ASCII)
@@ -40,12 +46,20 @@ _ID_LABELLED = re.compile(
 _PHONE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?!\d)", re.ASCII)
 # A landline with its area code ("0579-85512345", "0579 85512345", "057985512345"),
 # or its bare 7-8 digits right after a phone word ("座机85512345").
-_LANDLINE = re.compile(r"(?<![\d+])(0(?:10|2\d)|0[3-9]\d{2})[\s-]?([2-8]\d{6,7})(?!\d)", re.ASCII)
+_LANDLINE = re.compile(
+    r"(?<![\d+])\(?(0(?:10|2\d)|0[3-9]\d{2})\)?[\s-]?([2-8]\d{6,7})(?!\d)", re.ASCII
+)
 _LANDLINE_WORD = re.compile(
     r"(?:座机|固话|电话|联系电话|联系方式|号码|tel|Tel|TEL|☎)\s*(?:号码|号)?\s*[:：]?\s*"
     r"([2-8]\d{6,7})(?!\d)"
 )
 _PHONE_WORD = re.compile(r"电话|手机|联系方式|号码|tel|Tel|TEL|☎")
+# A mobile read out by voice input in Chinese digits: "电话一三八五七九零一二三四".
+_VOICED_PHONE = re.compile(
+    r"(?:电话|手机|号码|联系方式)\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
+    r"([幺一][三四五六七八九](?:[零〇幺一二三四五六七八九]){9})(?![零〇幺一二两三四五六七八九十百千万])"
+)
+_VOICED_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")
 _LONG_DIGITS = re.compile(r"\d[\d\s-]{7,}\d", re.ASCII)
 
 
@@ -64,8 +78,44 @@ class ReturneeReport(BaseModel):
 
 
 def parse_report(text: str, now: datetime) -> ReturneeReport:
-    """Read `text` (with or without the leading /returnee) against `now` (Asia/Shanghai)."""
+    """Read `text` (with or without the leading /returnee) against `now` (Asia/Shanghai).
+
+    A correction ("明天到，不对，是后天", "13867891234 打错了是13867891243") keeps
+    the value said in the clause right after it, for a field also said before
+    it; without that, both values stand and the field is asked.
+    """
     work = normalize(text)
+    report = _read(work, now)
+    marks = list(_CORRECTION.finditer(work))
+    if not marks:
+        return report
+    before = _read(work[: marks[-1].start()], now)
+    clause = _first_clause(work[marks[-1].end() :])
+    after = _read(clause, now)
+    said_before = [name for name in CORRECTABLE if getattr(before, name) is not None]
+    corrected = [name for name in said_before if getattr(after, name) is not None]
+    if any(getattr(after, name) is not None for name in CORRECTABLE):
+        update = {name: getattr(after, name) for name in corrected}
+        questions = set(report.questions) - set(corrected)
+        questions |= {name for name in corrected if name in after.questions}
+    elif _NUMERAL.search(clause):  # "住5幢，不对，是6幢301": a number not read could fix anything
+        update = {name: None for name in said_before}
+        questions = set(report.questions) | set(said_before)
+    else:  # "后来又说等通知": no new value
+        return report
+    return report.model_copy(
+        update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}
+    )
+
+
+def _first_clause(text: str) -> str:
+    """ "，是后天，一个人" -> "是后天": what a correction says is said first."""
+    text = text.lstrip(CLAUSE_END + " :：")
+    end = next((i for i, ch in enumerate(text) if ch in CLAUSE_END), len(text))
+    return text[:end]
+
+
+def _read(work: str, now: datetime) -> ReturneeReport:
     id_numbers, work = _id_numbers(work)
     phone, phone_unclear, work = _phone(work)
     address, work = find_address(work)
@@ -161,6 +211,9 @@ def _phone(text: str) -> tuple[str | None, bool, str]:
     or, when said without an area code after a phone word, as its 7-8 digits.
     """
     numbers: list[str] = []
+    for match in _VOICED_PHONE.finditer(text):
+        start, end = match.span(1)  # one character per digit: offsets stay put
+        text = text[:start] + match.group(1).translate(_VOICED_DIGITS) + text[end:]
     for match in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", match.group(1))
         if digits not in numbers:

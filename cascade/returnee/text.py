@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万俩廿"
+CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万俩仨廿"
 NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|[{CN_NUM_CHARS}]+)"  # 1,200 is one number
 # Characters that end a clause: a fact said in one clause rarely spills into the next.
 CLAUSE_END = ",.;!?，。；！？\n、"
 _COMMAND = re.compile(r"^\s*/[A-Za-z_]+(?:@\w+)?\s*")
-_SMALL = {"俩": 2, "两": 2}
+_SMALL = {"俩": 2, "两": 2, "仨": 3}
 
 
 def normalize(text: str) -> str:
@@ -41,7 +41,7 @@ def to_int(raw: str) -> int | None:
     if raw.startswith("廿"):
         rest = to_int(raw[1:]) if len(raw) > 1 else 0
         return None if rest is None or rest > 9 else 20 + rest
-    if "俩" in raw or "廿" in raw or not all(ch in CN_NUM_CHARS for ch in raw):
+    if "俩" in raw or "仨" in raw or "廿" in raw or not all(ch in CN_NUM_CHARS for ch in raw):
         return None
     if any(ch == "两" and raw[i - 1] not in "万千" for i, ch in enumerate(raw) if i):
         return None  # "四两": cn2an reads 42, a person means nothing of the sort

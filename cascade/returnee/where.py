@@ -15,7 +15,11 @@ numbers ("塔山小区3幢2单元501"); a bare village after 住/回到 is kept 
 incomplete so the bot asks for the house number. A landlord writing in his own
 compound's group leaves the compound out: a building ("7号楼2单元501", "2幢3单元"),
 a floor after 住 ("住5楼"), a dormitory or a site ("住厂区宿舍", "都住工地"), or a
-street or 街道 after 住在 are kept too (incomplete unless a room is named).
+street or 街道 after 住在 are kept too (incomplete unless a room is named). A
+market place is its own address ("5街22号", "三区18街"); a section named with the
+reporter's title ("国际商贸城四区铺长：") is whose report it is, not an address. A
+village said first, before the people who came back to it ("上王村今天回来三个人"),
+is kept as a bare village.
 Addresses are found first and blanked, so "溪西村12号" is never read as the 12th
 of the month.
 """
@@ -29,11 +33,12 @@ from cascade.returnee.places import Place, PlaceHit, contains, find_places
 from cascade.returnee.text import blank, clause_after
 
 _HAN = "\u4e00-\u9fff"
-_HEAD = r"[一二三四五六七八九十\d]+区|商贸城|小区|社区|新村|花园|公寓|大厦|广场|市场|商城|家园|大道|苑|园|村|路|街|巷|弄"
-_N = r"[\d一二三四五六七八九十零〇]+"
+_HEAD = r"[一二三四五六七八九十\d]+区|[一二三四五六七八九十\d]+街(?=\s*\d)|商贸城|小区|社区|新村|花园|公寓|大厦|广场|市场|商城|家园|大道|苑|园|村|路|街|巷|弄"
+_N = r"(?:[\d一二三四五六七八九十零〇]+|(?<![A-Za-z])[A-Za-z](?![A-Za-z]))"  # "C区", "B栋"
 _UNIT = r"号楼|号院|单元|商位|号|幢|栋|室|楼|层|组|弄|排|区|街|座|户|门"
 _ADDRESS = re.compile(
-    rf"({_HEAD})\s*((?:{_N}\s*(?:{_UNIT})\s*)+(?:\d+(?:-\d+)*)?|\d+(?:-\d+)+(?:{_UNIT})?)"
+    rf"({_HEAD})\s*((?:{_N}\s*(?:{_UNIT})\s*)+(?:\d+(?:-\d+)*)?|\d+(?:-\d+)+(?:{_UNIT})?"
+    rf"|(?<=村)[{_HAN}]{{1,3}}?{_N}\s*号)"  # "三溪村下塘16号": a hamlet inside the village
     r"(?:商位|店面|店铺|门面)?"  # "5街32号商位": the stall is part of the address
 )
 _FROM_ADDRESS = re.compile(r"(?:从|来自|老家在?|户籍地?|户口在?)\s*:?\s*$")
@@ -54,8 +59,21 @@ _FLOOR = re.compile(
 )
 # A dormitory or a building site: "住厂区宿舍", "住在城建集团工地", "都住工地".
 _DORM = re.compile(
-    rf"{_LIVE}\s*([{_HAN}]{{0,8}}?(?:宿舍楼|宿舍|工地)(?:宿舍楼|宿舍)?"
-    rf"(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*)"
+    rf"{_LIVE}\s*((?![的是])(?:[{_HAN}]|\d+号){{0,8}}?(?:宿舍楼|宿舍|工地)(?:宿舍楼|宿舍)?"
+    rf"(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*(?:(?<=[幢栋])\d{{2,4}})?)"
+)
+_BESIDE = re.compile(r"\s*(?:旁边|边上|附近|对面|隔壁|外面|后面|前面)")
+# A dormitory or site said alone between separators in a terse report: "十二人 贵州 周六 工地".
+_DORM_TOKEN = re.compile(rf"(?:^|(?<=[\s,，]))([{_HAN}]{{0,4}}(?:宿舍|工地))(?=$|[\s,，。])")
+# The site named where the message starts ("中建三局工地今天回来了…"), lived in as bare 工地.
+_NAMED_SITE = re.compile(rf"(?:^|(?<=[:：,，。\s]))([{_HAN}]{{2,8}}?工地)")
+# An address the reporter signs with, not where anyone lives: "国际商贸城四区铺长：".
+_REPORTER_AFTER = re.compile(
+    r"\s*的?\s*(?:铺长|楼道长|楼长|网格长|网格员|片长|组长|指挥长|负责人|管理员)"
+)
+# A village or compound that people came back to, said first: "上王村今天回来三个人".
+_RETURNED_TO = re.compile(
+    r"\s*(?:今天|昨天|昨晚|今早|刚刚|刚|又|新)?\s*(?:回来|返回|来了|有\S{0,6}?回来)"
 )
 # Words a reporter puts before an address; the address starts after the last one.
 _LEAD_WORDS = (
@@ -73,7 +91,7 @@ _VIA_MARK = re.compile(
     r"途经|途径|经过|路过|经由|经停|停靠|取道|绕道|绕行|中转|转道|"
     r"(?<![已曾神])经(?!过|由|理|营|常|济|历|验|费|手|停)"
 )
-_TRANSFER_AFTER = re.compile(r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转)")
+_TRANSFER_AFTER = re.compile(r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转|停)")
 _MARK_GAP = re.compile(r"\s*:?\s*(?:了|过|的是|的)?\s*")
 _NEGATION = re.compile(r"(?:没有|没|未|不|无|别|并未|并没有)\s*(?:再|曾)?\s*$")
 _NONE_AFTER = re.compile(r"\s*:?\s*(?:无|没有|没|否|直达|直接)")
@@ -95,9 +113,11 @@ _DESTINATION_BEFORE = re.compile(
     r"(?:到|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞|回|返|进|直达|达|在|住)\s*$"
 )
 _ONWARD = re.compile(r"^[^到回返]{0,8}?(?:再|然后|转|换乘)")
+# The next clause goes on by another vehicle: "飞到杭州，然后坐大巴回义乌".
+_ONWARD_NEXT = re.compile(r"\s*[,，]\s*(?:然后|之后|再)\s*(?:再)?\s*(?:坐|乘|转|换|搭|打车|开车)")
 _COUNTY = re.compile(rf"([{_HAN}]{{1,3}}?[县区])")
 # An unknown district between a known place and a travel word: "温州瓯海过来", "河南固始人".
-_SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来的|人|的|籍)")
+_SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来的|人|的|籍|再)")
 _STATION = re.compile(
     r"[东南西北]?(?:火车站|高铁站|汽车站|客运站|机场|站)|[东南西北](?=换乘|转|上车|下车)"
 )
@@ -124,15 +144,21 @@ class Route:
 def find_address(text: str) -> tuple[Address, str]:
     """The address, and `text` with every address found blanked out."""
     full: list[tuple[int, int]] = []
+    reporters: list[tuple[int, int]] = []
     for match in _ADDRESS.finditer(text):
+        if _REPORTER_AFTER.match(text, match.end()):
+            reporters.append(match.span())
+            continue
         start = _address_start(text, match.start(1))
-        if start is None and (match.group(1) in _SELF_NAMED or match.group(1).endswith("区")):
+        head = match.group(1)
+        numbered = head.endswith("区") or (len(head) > 1 and head.endswith("街"))  # 三区, 5街
+        if start is None and (head in _SELF_NAMED or numbered):
             start = match.start(1)
         if start is None or _FROM_ADDRESS.search(text, 0, start):
             continue  # "从孝感市新华路5号回来": where they lived, part of the origin
         full.append((start, match.end()))
     work = text
-    for span in full:
+    for span in full + reporters:
         work = blank(work, *span)
     complete = [True] * len(full)
     for match in _BUILDING.finditer(work):
@@ -142,8 +168,17 @@ def find_address(text: str) -> tuple[Address, str]:
             complete.append(has_unit and match.group(1)[-1].isdigit())
     for pattern in (_FLOOR, _DORM):
         for match in pattern.finditer(work):
-            full.append(match.span(1))
-            complete.append(len(match.group(1)) > 2 and not match.group(1).endswith("楼"))
+            span = match.span(1)
+            if _BESIDE.match(work, span[1]):
+                continue  # "住在工地旁边的出租房": near the site, not in it
+            if pattern is _DORM and match.group(1) in ("工地", "宿舍"):
+                span = _named_site(work, match.start()) or span
+            full.append(span)
+            complete.append(span[1] - span[0] > 2 and not work[span[0] : span[1]].endswith("楼"))
+    if not full:
+        tokens = [match.span(1) for match in _DORM_TOKEN.finditer(work)]
+        full.extend(tokens)
+        complete.extend(False for _ in tokens)
     for span in full:
         work = blank(work, *span)
     if full:
@@ -161,7 +196,11 @@ def find_address(text: str) -> tuple[Address, str]:
                 continue
             name = work[start : match.start()]
             anchors = _BARE_ANCHOR if pattern is _BARE_HEAD else _LIVE_ANCHOR
-            anchored = work[:start].rstrip().endswith(anchors)
+            anchored = work[:start].rstrip().endswith(anchors) or (
+                pattern is _BARE_HEAD
+                and _RETURNED_TO.match(work, match.end()) is not None
+                and re.search(r"(?:^|[:：,，。\s])$", work[:start]) is not None
+            )
             if not (anchored or (pattern is _BARE_HEAD and _ADMIN.search(name))):
                 continue  # "在高速路上堵了": a road, not where anyone lives
             bare.append((start, match.end()))
@@ -173,6 +212,19 @@ def find_address(text: str) -> tuple[Address, str]:
     if len(values) == 1:
         return Address(values.pop(), False), work
     return Address(None, False), work
+
+
+_NOT_IN_SITE_NAME = set("今明昨后天回到从住在的了有个人都")
+
+
+def _named_site(text: str, before: int) -> tuple[int, int] | None:
+    """The one site named earlier in the message, when people are said to live in bare 工地."""
+    sites = {
+        match.span(1)
+        for match in _NAMED_SITE.finditer(text, 0, before)
+        if not any(ch in _PRONOUNS or ch in _NOT_IN_SITE_NAME for ch in match.group(1)[:-2])
+    }
+    return sites.pop() if len(sites) == 1 else None
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -275,7 +327,7 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
     if _HOME_BEFORE.search(before):
         return "home"
     if _DESTINATION_BEFORE.search(before):
-        if _ONWARD.search(clause_after(text, after_end)):
+        if _ONWARD.search(clause_after(text, after_end)) or _ONWARD_NEXT.match(text, after_end):
             return "via"  # "飞到杭州萧山机场再坐大巴": a leg's end is a stop on the way
         return "destination"
     if _LOCAL_AFTER.match(text, after_end) or _LOCAL_BEFORE.search(before):

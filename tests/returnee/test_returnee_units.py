@@ -377,3 +377,116 @@ def test_cli_bad_now_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> No
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and "--now" in captured.err
+
+
+# --- corrections, per-household counts, voiced digits (session of 29-30 Nov) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("租客明天到，不对，是后天到，两个人", "arrival", date(2020, 2, 22)),
+        ("租客3个人，说错了，是4个人", "count", 4),
+        ("电话13867891234 不对是13867891243 明天回来", "phone", "13867891243"),
+        ("租客今天不回来了，改到下周三", "arrival", date(2020, 2, 26)),
+    ],
+)
+def test_a_correction_keeps_the_value_said_after_it(text: str, field: str, value: object) -> None:
+    report = parse(text)
+    assert getattr(report, field) == value
+    assert field not in report.questions
+
+
+def test_a_correction_changes_only_what_its_own_clause_says() -> None:
+    """ "改为本周六" corrects the day; the name of a contact later on is no count."""
+    report = parse("员工共计15名，原定于下周一返厂，现改为本周六统一返回，联系人张经理")
+    assert (report.count, report.arrival) == (15, date(2020, 2, 22))
+
+
+def test_a_correction_not_read_leaves_the_field_asked() -> None:
+    """ "是6幢301" is not read as an address; 5幢 must not stand as if uncorrected."""
+    report = parse("住5幢，不对，是6幢301")
+    assert report.address is None and "address" in report.questions
+    unchanged = parse("租客老周是四川人，本来说初十回来，后来又说等通知")
+    assert unchanged.origin == "四川"  # the correction names no new value at all
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("五户人家，每户三个人，明天回来", 15),
+        ("每车20人，明天回来", None),  # how many cars?
+        ("两车工人，一车30人，明天到", None),
+        ("五户人家，每户三个人左右", None),
+        ("租客两个人吧", None),
+        ("租客仨明天到", 3),
+        ("俩口子昨晚到的", 2),
+        ("俩孩子和他们妈妈明天回来", None),
+        ("租客老宋和老伴明天回来", 2),
+        ("老周带着他刚上小学的儿子今天回来了", 2),
+        ("小两口带着三岁的女儿后天回来", 3),
+    ],
+)
+def test_per_household_hedged_and_described_counts(text: str, count: int | None) -> None:
+    report = parse(text)
+    assert report.count == count
+    assert (count is None) == ("count" in report.questions)
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("租客电话一三八五七九零一二三四，明天回来", "13857901234"),
+        ("联系电话(0579)85123456，租客明天到", "0579-85123456"),
+        ("联系电话（0579）85667788", "0579-85667788"),
+    ],
+)
+def test_voiced_and_bracketed_numbers(text: str, phone: str) -> None:
+    assert parse(text).phone == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "arrival"),
+    [
+        ("夫妻俩今天下午五点四十到", datetime(2020, 2, 20, 17, 40, tzinfo=CST)),
+        ("早上七点零五到的，1人", datetime(2020, 2, 20, 7, 5, tzinfo=CST)),
+        ("昨天接到通知，租客今天回来，1人", date(2020, 2, 20)),
+        ("新员工一批，明天到，具体人数待定", date(2020, 2, 21)),
+    ],
+)
+def test_minutes_in_words_and_the_day_a_report_came(text: str, arrival: object) -> None:
+    assert parse(text).arrival == arrival
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("员工住宿舍B栋305，今天回来", "宿舍B栋305"),
+        ("租客住东苑小区C区8幢1单元202", "东苑小区C区8幢1单元202"),
+        ("住厂区3号宿舍楼的工人两名", "厂区3号宿舍楼"),
+        ("5街22号的店主今天回来了", "5街22号"),
+        ("驻村干部报告：上王村今天回来三个人", "上王村"),
+        ("中建三局工地今天回来了7个工人，都住工地", "中建三局工地"),
+        ("国际商贸城一区铺长：今天有9个商户返回", None),  # the reporter's own section
+        ("住在工地旁边的出租房，4个人", None),
+        ("租客住的是工地宿舍还是厂里宿舍还没定", None),
+    ],
+)
+def test_address_shapes_and_what_is_not_an_address(text: str, address: str | None) -> None:
+    report = parse(text)
+    assert report.address == address
+    if address is None:
+        assert "address" in report.questions
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("从北京飞到杭州，然后坐大巴回义乌", ["杭州"]),
+        ("租客从广州坐高铁，在长沙南站停了一下", ["长沙"]),
+        ("从成都飞到杭州萧山再坐大巴回来", ["杭州萧山"]),
+        ("回到义乌，然后在家隔离", []),
+    ],
+)
+def test_a_leg_that_goes_on_is_a_stop_on_the_way(text: str, via: list[str]) -> None:
+    assert parse(text).via == via
