@@ -453,3 +453,35 @@ async def test_pending_is_a_page_with_the_count_of_all(loaded: Database) -> None
     assert "ts-01" in page.waiting
     everything = await queries.pending(order.id, HQ_CHAT, limit=1000)
     assert sum(len(g.units) for g in everything.groups) == everything.total == 236
+
+
+async def test_export_and_chart_read_pages_and_agree_with_the_whole_order(
+    loaded: Database, tashan: list[Unit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/export and /chart read a city order a page of rows at a time: every row once,
+    in path order, whatever the page size."""
+    db = loaded
+    clock = FakeClock()
+    orders = OrderService(db.transaction, clock, PlainPresenter())
+    order = await orders.issue(HQ_CHAT, HQ_COMMANDER, OrderKind.COUNT, "数", timedelta(minutes=15))
+    village = next(u for u in tashan if u.code == "ts-01")
+    bottoms = [u for u in tashan if u.parent == "ts-01"]
+    for i, unit in enumerate(bottoms[:5]):
+        clock.advance(seconds=30)
+        assert unit.commander is not None and unit.chat_id is not None
+        await orders.report(order.id, unit.chat_id, unit.commander.telegram_id or 0, str(i), None)
+    queries = QueryService(db.snapshot, clock)
+    async with db.transaction() as tx:
+        every = await tx.orders.targets(order.id)
+    for chat in (HQ_CHAT, village.chat_id or 0):
+        _, whole = await queries.export(order.id, chat)
+        _, whole_chart = await queries.completion(order.id, chat)
+        monkeypatch.setattr("cascade.queries.PAGE_ROWS", 7)
+        _, paged = await queries.export(order.id, chat)
+        _, paged_chart = await queries.completion(order.id, chat)
+        monkeypatch.undo()
+        assert paged == whole and paged_chart == whole_chart
+    # The last asked was the village: its own row and its subtree's, in path order.
+    village_rows = [s.unit_code for s in every if "ts-01" in (s.unit_code, s.parent_code)]
+    assert [r.code for r in whole.rows] == village_rows
+    assert (whole_chart.overall.done, whole_chart.overall.total) == (5, len(bottoms) + 1)
