@@ -20,6 +20,8 @@ own presenter (Fluent texts):
   every ancestor's subtotal), and the ratio of the two;
 - `/status` latency p50/p99 at HQ and at a level-2 unit, asked every 20 ms
   while the answers come in;
+- `/export` and `/chart` at HQ of each order (they read every row): seconds, and
+  the process's peak RSS after each;
 - peak RSS of the process that ran the engine (`ru_maxrss`).
 
 Every run is a fresh process on fresh copies of the imported files; figures
@@ -234,7 +236,9 @@ async def measure_create(path: Path, profile: Path | None = None) -> dict[str, f
             await writer
         async with db.conn.execute("SELECT COUNT(*) FROM outbox") as cur:
             row = await cur.fetchone()
+        files = await _files_at_hq(db, order.id, chat)
         return {
+            **files,
             "seconds": seconds,
             "copies_seconds": confirmed - started,
             "targets": order.total_targets,
@@ -245,6 +249,35 @@ async def measure_create(path: Path, profile: Path | None = None) -> dict[str, f
         }
     finally:
         await db.close()
+
+
+def _peak_rss() -> int:
+    """This process's peak resident set so far, in bytes."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+async def _files_at_hq(db: Any, order_id: int, chat: int) -> dict[str, float]:
+    """`/export` (the CSV bytes too) and `/chart`'s curves at HQ of the whole order:
+    seconds each, and the process's peak RSS after each (they read every row)."""
+    from cascade.export import to_csv
+    from cascade.queries import QueryService
+
+    _, fmt, _, clock = _engine()
+    queries = QueryService(db.snapshot, clock)
+    started = time.perf_counter()
+    _, view = await queries.export(order_id, chat)
+    data = to_csv(view.rows, fmt.tz)
+    export_seconds = time.perf_counter() - started
+    export_rss = _peak_rss()
+    del view, data
+    started = time.perf_counter()
+    await queries.completion(order_id, chat)
+    return {
+        "export_seconds": export_seconds,
+        "export_peak_rss": export_rss,
+        "chart_seconds": time.perf_counter() - started,
+        "chart_peak_rss": _peak_rss(),
+    }
 
 
 async def _answerers(db: Any, order_id: int) -> tuple[list[tuple[str, int, int, int]], int]:
@@ -403,7 +436,7 @@ async def one_run(
         result["answers"] = await measure_answers(
             _fresh(towers.dbs[biggest], tmp), answers, concurrency, seed
         )
-    result["engine_peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    result["engine_peak_rss"] = _peak_rss()
     return result
 
 
@@ -438,6 +471,10 @@ def summarise(runs: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
             "ms_per_1000_targets": 1000 * seconds / targets * 1000,
             "max_wait_ms": _median(runs, "create", key, "max_wait_ms"),
             "max_wait_issuing_ms": _median(runs, "create", key, "max_wait_issuing_ms"),
+            **{
+                k: _median(runs, "create", key, k)
+                for k in ("export_seconds", "export_peak_rss", "chart_seconds", "chart_peak_rss")
+            },
         }
     if "answers" in runs[0]:
         out["answers"] = {
@@ -458,6 +495,11 @@ def table(summary: dict[str, Any]) -> str:
             f"({c['ms_per_1000_targets']:.0f} ms/1k in all; longest wait of another "
             f"transaction {c['max_wait_issuing_ms']:.0f} ms while issuing, "
             f"{c['max_wait_ms']:.0f} ms in all) |"
+        )
+        lines.append(
+            f"| /export and /chart at HQ, {c['targets']:,} targets: seconds; process peak RSS "
+            f"after each (MB) | {c['export_seconds']:.2f} / {c['chart_seconds']:.2f}; "
+            f"{c['export_peak_rss'] / 2**20:.0f} / {c['chart_peak_rss'] / 2**20:.0f} |"
         )
     a = summary.get("answers")
     if a:

@@ -25,6 +25,7 @@ async def test_engine_benchmark_measures_a_small_tower(tmp_path: Path) -> None:
     assert created["targets"] == 236
     assert created["outbox_rows"] > 236  # every copy, the confirmation and the boards
     assert 0 < created["copies_seconds"] <= created["seconds"]
+    assert created["export_seconds"] > 0 and created["chart_peak_rss"] > 0
     answers = run["answers"]
     assert answers["answers"] == 60
     assert answers["per_second"] > 0 and answers["sqlite_limit_per_second"] > 0
