@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.incidents import ESCALATE_EVERY, Disposition, Incident, Stage
+from cascade.lookup import unit_of_chat
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
 from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.returnee import (
@@ -83,7 +84,7 @@ class IncidentService:
         if len(text) > MAX_REPORT:
             raise Refused("returnee-too-long", max=MAX_REPORT)
         async with self.uow() as tx:
-            unit = await self._unit_of_chat(tx, chat_id)
+            unit = await unit_of_chat(tx, chat_id)
             if user_id not in self.admins and await tx.tower.position(unit.code, user_id) is None:
                 raise Refused("not-a-member", unit=unit.name)
             if report is None:
@@ -314,7 +315,7 @@ class IncidentService:
         """The incident, its unit, and the unit of this chat — which must be above it."""
         incident = await self._incident(tx, incident_id)
         unit = await self._unit(tx, incident.unit_code)
-        group = await self._unit_of_chat(tx, chat_id)
+        group = await unit_of_chat(tx, chat_id)
         above = [u.code for u in (await tx.tower.chain(unit.code))[1:]] or [unit.code]
         if group.code not in above:
             raise Refused("incident-not-here", incident=incident.id)
@@ -342,12 +343,6 @@ class IncidentService:
         unit = await tx.tower.ref(code)
         if unit is None:
             raise Refused("unknown-unit", code=code)
-        return unit
-
-    async def _unit_of_chat(self, tx: UnitOfWork, chat_id: int) -> UnitRef:
-        unit = await tx.tower.by_chat(chat_id)
-        if unit is None:
-            raise Refused("chat-unbound")
         return unit
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.invites import GROUP_SLOT, INVITE_TTL, Invite, InviteSigner, Slot
+from cascade.lookup import unit_of_chat
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.presenter import Presenter
@@ -61,9 +62,7 @@ class JoiningService:
     async def invite_sheet(self, chat_id: int, user_id: int, code: str | None) -> list[InviteLine]:
         """Links for every unit below the chat's unit (or below CODE inside it)."""
         async with self.uow() as tx:
-            here = await tx.tower.by_chat(chat_id)
-            if here is None:
-                raise Refused("chat-unbound")
+            here = await unit_of_chat(tx, chat_id)
             await self._require(tx, here, user_id, "not-allowed-invite")
             top = here
             if code is not None:

@@ -17,6 +17,7 @@ from cascade import rollup
 from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
+from cascade.lookup import resolve_order, unit_of_chat
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
@@ -97,7 +98,7 @@ class OrderService:
         if len(text) > MAX_ORDER_TEXT:
             raise Refused("order-text-too-long", max=MAX_ORDER_TEXT)
         async with self.uow() as tx:
-            issuer = await self._unit_of_chat(tx, chat_id)
+            issuer = await unit_of_chat(tx, chat_id)
             await self._require_answering(
                 tx, issuer, user_id, admin_ok=True, key="not-allowed-order"
             )
@@ -229,7 +230,7 @@ class OrderService:
     async def check_can_order(self, chat_id: int, user_id: int) -> None:
         """Refuse early (before a form is filled in) if this person may not order here."""
         async with self.uow() as tx:
-            issuer = await self._unit_of_chat(tx, chat_id)
+            issuer = await unit_of_chat(tx, chat_id)
             await self._require_answering(
                 tx, issuer, user_id, admin_ok=True, key="not-allowed-order"
             )
@@ -349,7 +350,7 @@ class OrderService:
                 reply_to=reply_to if here else None,
             )
             if not here:
-                asker = await self._unit_of_chat(tx, chat_id)
+                asker = await unit_of_chat(tx, chat_id)
                 rendered = self.presenter.cancel_done(order, asker, issuer, len(pending))
                 ref = MessageRef(purpose="cancel_done", order_id=order.id, unit_code=asker.code)
                 await tx.outbox.add(
@@ -365,7 +366,7 @@ class OrderService:
             raise Refused("order-unknown", order=order_id)
         if order.status is OrderStatus.CANCELLED:
             raise Refused("order-cancelled", order=order.id)
-        unit = await self._unit_of_chat(tx, chat_id)
+        unit = await unit_of_chat(tx, chat_id)
         chain = await tx.orders.chain(order.id, unit.code)
         if not chain or chain[0].is_root:
             raise Refused("not-a-target", order=order.id, unit=unit.name)
@@ -462,7 +463,7 @@ class OrderService:
         """What `/report VALUE` without a number means: the newest open order still
         waiting for this unit's value (for an edited `/report`, the newest one it
         answers, answered or not); otherwise one line saying why there is none."""
-        unit = await self._unit_of_chat(tx, chat_id)
+        unit = await unit_of_chat(tx, chat_id)
         newest = await tx.orders.latest_for_unit(unit.code, open_only=True)
         if newest is not None and newest.kind is OrderKind.NOTICE and _is_ack(raw):
             return newest  # "/report 收到" acknowledges the newest notice
@@ -485,14 +486,8 @@ class OrderService:
     async def _resolve(
         self, tx: UnitOfWork, order_id: int | None, chat_id: int, open_only: bool
     ) -> Order:
-        unit = await self._unit_of_chat(tx, chat_id)
+        unit = await unit_of_chat(tx, chat_id)
         return await resolve_order(tx, order_id, unit, open_only)
-
-    async def _unit_of_chat(self, tx: UnitOfWork, chat_id: int) -> UnitRef:
-        unit = await tx.tower.by_chat(chat_id)
-        if unit is None:
-            raise Refused("chat-unbound")
-        return unit
 
     async def _require_answering(
         self, tx: UnitOfWork, unit: UnitRef, user_id: int, admin_ok: bool, key: str
@@ -534,23 +529,6 @@ async def send_report(
             message.document = document
             message.filename = f"order-{order.id}-list.csv"
         await tx.outbox.add(message)
-
-
-async def resolve_order(
-    tx: UnitOfWork, order_id: int | None, unit: UnitRef, open_only: bool
-) -> Order:
-    """The order a command means: the one named, or the chat unit's newest."""
-    if order_id is None:
-        order = await tx.orders.latest_for_unit(unit.code, open_only=open_only)
-        if order is None:
-            raise Refused("no-open-order" if open_only else "no-order", unit=unit.name)
-        return order
-    order = await tx.orders.get(order_id)
-    if order is None:
-        raise Refused("order-unknown", order=order_id)
-    if not await tx.orders.chain(order.id, unit.code):
-        raise Refused("order-not-here", order=order_id, unit=unit.name)
-    return order
 
 
 async def _plan(tx: UnitOfWork, order_id: int, issuer: UnitRef, flt: OrderFilter) -> int:

@@ -19,7 +19,7 @@ from cascade.colours import ColourView, colour_map, echo, find_unit
 from cascade.errors import Refused
 from cascade.export import ExportRow, OrderExport, export_rows
 from cascade.incidents import Incident
-from cascade.order_service import resolve_order
+from cascade.lookup import resolve_order, unit_of_chat
 from cascade.orders import Order
 from cascade.ports import Membership, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.report import OrderReport
@@ -79,9 +79,7 @@ class QueryService:
 
     async def status(self, order_id: int | None, chat_id: int) -> tuple[UnitRef, OrderReport]:
         async with self.uow() as tx:
-            unit = await tx.tower.by_chat(chat_id)
-            if unit is None:
-                raise Refused("chat-unbound")
+            unit = await unit_of_chat(tx, chat_id)
             order = await resolve_order(tx, order_id, unit, open_only=False)
             scope = order.issuer_unit if unit.code == order.issuer_unit else unit.code
             states = await tx.orders.targets(order.id, under=scope)
@@ -91,9 +89,7 @@ class QueryService:
         """What `/status` shows, from the roll-up's counters: done/total of the chat's
         subtree, per level and the total so far, without reading the order's rows."""
         async with self.uow() as tx:
-            unit = await tx.tower.by_chat(chat_id)
-            if unit is None:
-                raise Refused("chat-unbound")
+            unit = await unit_of_chat(tx, chat_id)
             order = await resolve_order(tx, order_id, unit, open_only=False)
             whole = unit.code == order.issuer_unit
             scope = order.issuer_unit if whole else unit.code
@@ -104,9 +100,7 @@ class QueryService:
     async def unreachable(self, chat_id: int) -> list[UnitRef]:
         """Units of the chat's subtree that the bot can't reach, parents first."""
         async with self.uow() as tx:
-            unit = await tx.tower.by_chat(chat_id)
-            if unit is None:
-                raise Refused("chat-unbound")
+            unit = await unit_of_chat(tx, chat_id)
             return await tx.tower.unreachable_under(unit.code)
 
     async def pending(
@@ -137,9 +131,7 @@ class QueryService:
     async def reach(self, chat_id: int) -> dict[int, int]:
         """How many units, by level, an order from this chat would go to."""
         async with self.uow() as tx:
-            unit = await tx.tower.by_chat(chat_id)
-            if unit is None:
-                raise Refused("chat-unbound")
+            unit = await unit_of_chat(tx, chat_id)
             below = (await tx.tower.subtree(unit.code))[1:]
         return dict(sorted(Counter(u.level for u in below).items()))
 
@@ -148,9 +140,7 @@ class QueryService:
         if flt.empty:
             return await self.reach(chat_id), 0
         async with self.uow() as tx:
-            unit = await tx.tower.by_chat(chat_id)
-            if unit is None:
-                raise Refused("chat-unbound")
+            unit = await unit_of_chat(tx, chat_id)
             chosen = select(await tx.people.target_units(unit.code), flt)
         if not chosen:
             raise Refused("order-no-match", words=flt.words(), unit=unit.name)
@@ -160,9 +150,7 @@ class QueryService:
     async def subtree(self, chat_id: int) -> list[UnitRef]:
         """The chat's unit and everything below it, parents before children."""
         async with self.uow() as tx:
-            unit = await tx.tower.by_chat(chat_id)
-            if unit is None:
-                raise Refused("chat-unbound")
+            unit = await unit_of_chat(tx, chat_id)
             return await tx.tower.subtree(unit.code)
 
     async def root_code(self) -> str | None:
@@ -183,9 +171,7 @@ class QueryService:
         self, tx: UnitOfWork, order_id: int | None, chat_id: int
     ) -> tuple[UnitRef, Order, str]:
         """The chat's unit, the order meant, and the unit whose subtree is in scope."""
-        unit = await tx.tower.by_chat(chat_id)
-        if unit is None:
-            raise Refused("chat-unbound")
+        unit = await unit_of_chat(tx, chat_id)
         order = await resolve_order(tx, order_id, unit, open_only=False)
         scope = order.issuer_unit if unit.code == order.issuer_unit else unit.code
         return unit, order, scope
@@ -234,9 +220,7 @@ class QueryService:
         acc = statistics.StatsAccumulator(now)
         truncated = False
         async with self.uow() as tx:
-            unit = await tx.tower.by_chat(chat_id)
-            if unit is None:
-                raise Refused("chat-unbound")
+            unit = await unit_of_chat(tx, chat_id)
             newest = await tx.orders.latest_for_unit(unit.code)
             order_id = newest.id if newest is not None else 0
             scanned = 0
@@ -264,9 +248,7 @@ class QueryService:
 
     async def _scope(self, tx: UnitOfWork, chat_id: int, code: str | None) -> UnitRef:
         """The chat's unit, or the unit `code` (a code or a name) inside its subtree."""
-        unit = await tx.tower.by_chat(chat_id)
-        if unit is None:
-            raise Refused("chat-unbound")
+        unit = await unit_of_chat(tx, chat_id)
         if not code:
             return unit
         found = await find_unit(tx, code, unit)

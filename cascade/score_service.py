@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.incidents import Incident
+from cascade.lookup import unit_of_chat
 from cascade.outgoing import OutgoingMessage, Priority, Rendered
 from cascade.people import ANSWERING, LANDLORD_KIND, PersonSeat, is_landlord
 from cascade.people_service import PersonTarget, resolve_person
@@ -187,9 +188,7 @@ class ScoreService:
     async def rank_here(self, chat_id: int, code: str | None) -> Ranking:
         """`/rank [CODE]`: the chat's level-2 unit (the one above it, or CODE in its reach)."""
         async with self.uow() as tx:
-            here = await tx.tower.by_chat(chat_id)
-            if here is None:
-                raise Refused("chat-unbound")
+            here = await unit_of_chat(tx, chat_id)
             scope = here
             if code:
                 found = await tx.tower.ref(code)
