@@ -20,7 +20,7 @@ from cascade.deadlines import (
     reminder_key,
     unit_reminder_key,
 )
-from cascade.order_service import send_report
+from cascade.loop_report import send_report
 from cascade.orders import OrderKind
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory

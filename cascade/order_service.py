@@ -8,16 +8,16 @@ decision causes in the same transaction, so a crash loses nothing half-done.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from pydantic import BaseModel
 
-from cascade import report as reports
 from cascade import rollup
 from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
 from cascade.lookup import resolve_order, unit_of_chat
+from cascade.loop_report import send_report
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
@@ -29,14 +29,7 @@ from cascade.targeting import OrderFilter, role_holders, select, target_states
 from cascade.tower import Position
 
 ANSWERING = (Position.COMMANDER, Position.DEPUTY)
-REPORT_PURPOSE = {
-    ReportFlavour.FINAL: "final_report",
-    ReportFlavour.CORRECTED: "final_report",
-    ReportFlavour.INTERIM: "interim_report",
-    ReportFlavour.CANCELLED: "cancel_report",
-}
 MAX_LIST_LINES = 500
-FINISHED = (ReportFlavour.FINAL, ReportFlavour.CORRECTED)
 # What a commander writes to a notice instead of pressing the button.
 ACK_WORDS = frozenset(
     {"收到", "已收到", "收", "好", "好的", "明白", "知道了", "已阅", "ok", "okay", "👌", "received"}
@@ -496,39 +489,6 @@ class OrderService:
             return
         if await tx.tower.position(unit.code, user_id) not in ANSWERING:
             raise Refused(key, unit=unit.name)
-
-
-async def send_report(
-    tx: UnitOfWork,
-    presenter: Presenter,
-    order: Order,
-    issuer: UnitRef,
-    states: list[TargetState],
-    now: datetime,
-    flavour: ReportFlavour,
-    by: PersonRef | None = None,
-    reply_to: int | None = None,
-) -> None:
-    """The loop report (final, corrected, interim or at cancel, `by` whom) to the issuer's group."""
-    if issuer.chat_id is None:
-        return
-    built = reports.build(order, states, order.issuer_unit, now)
-    names = await tx.tower.refs(built.late_units + built.pending_units)
-    rendered = presenter.final_report(issuer, built, names, flavour, by)
-    ref = MessageRef(purpose=REPORT_PURPOSE[flavour], order_id=order.id, unit_code=issuer.code)
-    await tx.outbox.add(
-        OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref, reply_to)
-    )
-    if order.kind is OrderKind.LIST and flavour in FINISHED and built.items:
-        # The merged list itself, labelled by unit: a message when short, else a file.
-        codes = sorted({code for item in built.items for code in item.units})
-        merged, document = presenter.merged_list(issuer, built, await tx.tower.refs(codes))
-        ref = MessageRef(purpose="merged_list", order_id=order.id, unit_code=issuer.code)
-        message = OutgoingMessage.of(issuer.chat_id, merged, Priority.REPORT, ref)
-        if document is not None:
-            message.document = document
-            message.filename = f"order-{order.id}-list.csv"
-        await tx.outbox.add(message)
 
 
 async def _plan(tx: UnitOfWork, order_id: int, issuer: UnitRef, flt: OrderFilter) -> int:
