@@ -20,13 +20,12 @@ from aiogram.types import Message, TelegramObject
 from bot.context import ChatContext
 from cascade.errors import Refused
 from cascade.ports import UnitOfWorkFactory
-from cascade.tower import Position
+from cascade.tower import ANSWERING
 
 MEMBERS_ONLY = frozenset(
     {"status", "pending", "tree", "chart", "stats", "map", "daily", "incidents", "rank"}
 )
 COMMANDERS_ONLY = frozenset({"export"})
-COMMANDING = (Position.COMMANDER, Position.DEPUTY)
 
 
 def command_of(message: Message) -> str | None:
@@ -63,7 +62,7 @@ class QueryAccess(BaseMiddleware):
             # The unit and every unit above it (a child's commander sits in its parent).
             chain = await tx.tower.chain(ctx.unit.code)
             seats = [await tx.tower.position(u.code, ctx.user_id) for u in chain]
-        if commanding and not any(p in COMMANDING for p in seats):
+        if commanding and not any(p in ANSWERING for p in seats):
             raise Refused("commanders-only", unit=ctx.unit.name)
         if not any(p is not None for p in seats):
             raise Refused("members-only", unit=ctx.unit.name)

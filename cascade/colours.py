@@ -28,12 +28,11 @@ from cascade.errors import Refused
 from cascade.incidents import Colour, Incident, UnitColour
 from cascade.outgoing import OutgoingMessage, Priority, Rendered
 from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
-from cascade.tower import Position
+from cascade.tower import ANSWERING
 
 RANK = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 COLOURS_WORST_FIRST = (Colour.RED, Colour.YELLOW, Colour.GREEN)
 MAX_REASON = 200
-SETTERS = (Position.COMMANDER, Position.DEPUTY)
 
 # What people type after /colour: English, Chinese, with or without 色.
 COLOUR_WORDS: dict[str, Colour] = {
@@ -238,10 +237,10 @@ class ColourService:
         """The nearest unit above `unit` the person commands (the chat's own unit first)."""
         above = (await tx.tower.chain(unit.code))[1:]
         if here is not None and any(a.code == here.code for a in above):
-            if await tx.tower.position(here.code, user_id) in SETTERS:
+            if await tx.tower.position(here.code, user_id) in ANSWERING:
                 return here
         for ancestor in above:
-            if await tx.tower.position(ancestor.code, user_id) in SETTERS:
+            if await tx.tower.position(ancestor.code, user_id) in ANSWERING:
                 return ancestor
         return None
 

@@ -28,9 +28,8 @@ from cascade.returnee import (
     parse_report,
     report_from_answers,
 )
-from cascade.tower import Position
+from cascade.tower import ANSWERING
 
-ANSWERING = (Position.COMMANDER, Position.DEPUTY)
 MAX_REPORT = 1000
 # Run in the transaction that opens an incident (e.g. the landlord score's automatic points).
 ConfirmHook = Callable[[UnitOfWork, Incident, UnitRef], Awaitable[None]]

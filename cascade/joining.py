@@ -25,9 +25,7 @@ from cascade.lookup import unit_of_chat
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.presenter import Presenter
-from cascade.tower import Position
-
-ANSWERING = (Position.COMMANDER, Position.DEPUTY)
+from cascade.tower import ANSWERING, Position
 
 
 class BindResult(BaseModel):

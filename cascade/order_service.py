@@ -26,9 +26,8 @@ from cascade.presenter import Presenter
 from cascade.progress import board_message, draw_boards
 from cascade.report import ReportFlavour
 from cascade.targeting import OrderFilter, role_holders, select, target_states
-from cascade.tower import Position
+from cascade.tower import ANSWERING
 
-ANSWERING = (Position.COMMANDER, Position.DEPUTY)
 MAX_LIST_LINES = 500
 # What a commander writes to a notice instead of pressing the button.
 ACK_WORDS = frozenset(

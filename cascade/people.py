@@ -15,10 +15,9 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from cascade.ports import UnitRef
-from cascade.tower import Position, Role
+from cascade.tower import ANSWERING, Position, Role
 
 LANDLORD_KIND = "landlord"
-ANSWERING = (Position.COMMANDER, Position.DEPUTY)
 MAX_NAME = 64
 
 # What people type for a role: the stored word, the Chinese title, the short form.

@@ -15,10 +15,10 @@ from pydantic import BaseModel, Field
 from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.incidents import Disposition, Incident, Stage
-from cascade.people import ANSWERING, PersonSeat, commands_over, is_landlord, mask_phone
+from cascade.people import PersonSeat, commands_over, is_landlord, mask_phone
 from cascade.ports import AnswerRecord, UnitOfWork, UnitOfWorkFactory, UnitRef
 from cascade.scoring import ScorePolicy, period_key
-from cascade.tower import Position
+from cascade.tower import ANSWERING, Position
 
 OBSERVATION_DAYS = 14
 MAX_INCIDENTS = 5

@@ -36,6 +36,10 @@ class Position(StrEnum):
     MEMBER = "member"
 
 
+# The positions that answer for a unit: take orders, report, confirm, bind its group.
+ANSWERING = (Position.COMMANDER, Position.DEPUTY)
+
+
 class Person(BaseModel):
     """A person slot; `telegram_id` is empty until the person joins by invite."""
 
@@ -97,7 +101,7 @@ class Unit(BaseModel):
 
     def can_answer(self, telegram_id: int) -> bool:
         """Only the commander or a deputy answers for a unit."""
-        return self.position_of(telegram_id) in (Position.COMMANDER, Position.DEPUTY)
+        return self.position_of(telegram_id) in ANSWERING
 
 
 class Tower:
