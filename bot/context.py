@@ -15,7 +15,8 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message, TelegramO
 from pydantic import BaseModel
 
 from bot.i18n import Texts
-from cascade.ports import UnitOfWorkFactory, UnitRef
+from cascade.ports import UnitOfWorkFactory
+from cascade.tower import UnitRef
 
 
 class ChatContext(BaseModel):

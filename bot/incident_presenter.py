@@ -17,7 +17,8 @@ from cascade import masking
 from cascade.incident_service import loop_minutes
 from cascade.incidents import Disposition, Incident, Stage
 from cascade.outgoing import Button, Rendered
-from cascade.ports import PersonRef, UnitRef
+from cascade.ports import PersonRef
+from cascade.tower import UnitRef
 
 
 class BotIncidentPresenter:

@@ -33,8 +33,8 @@ from bot import charts
 from bot.i18n import Texts
 from cascade.colours import COLOURS_WORST_FIRST, RANK, ColourView, worst
 from cascade.incidents import Colour
-from cascade.ports import UnitRef
 from cascade.queries import ColouredTree
+from cascade.tower import UnitRef
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

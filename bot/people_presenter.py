@@ -14,9 +14,8 @@ from cascade.member_service import MemberChange, MemberPlan
 from cascade.outgoing import Button, Rendered
 from cascade.people import PersonSeat, mask_phone
 from cascade.people_service import Card, Identity
-from cascade.ports import UnitRef
 from cascade.scoring import Ranking, ScoreEntry, ScorePolicy, Standing
-from cascade.tower import Role
+from cascade.tower import Role, UnitRef
 
 MAX_NAMES = 12
 MAX_TEXT = 24

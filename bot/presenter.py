@@ -16,9 +16,9 @@ from bot.html import join, mention
 from bot.i18n import Texts
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import Button, Rendered
-from cascade.ports import PersonRef, UnitRef
+from cascade.ports import PersonRef
 from cascade.report import OrderReport, ReportFlavour
-from cascade.tower import Role
+from cascade.tower import Role, UnitRef
 
 MAX_NAMES = 20
 MAX_MERGED_LINES = 40

@@ -27,8 +27,8 @@ from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.incidents import Colour, Incident, UnitColour
 from cascade.outgoing import OutgoingMessage, Priority, Rendered
-from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
-from cascade.tower import ANSWERING
+from cascade.ports import UnitOfWork, UnitOfWorkFactory
+from cascade.tower import ANSWERING, UnitRef
 
 RANK = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 COLOURS_WORST_FIRST = (Colour.RED, Colour.YELLOW, Colour.GREEN)

@@ -19,8 +19,8 @@ from datetime import datetime, tzinfo
 from pydantic import BaseModel
 
 from cascade.orders import Order, TargetState
-from cascade.ports import UnitRef
 from cascade.report import answered_at
+from cascade.tower import UnitRef
 
 COLUMNS = (
     "code",

@@ -20,7 +20,7 @@ from cascade.errors import Refused
 from cascade.incidents import ESCALATE_EVERY, Disposition, Incident, Stage
 from cascade.lookup import unit_of_chat
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
-from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory
 from cascade.returnee import (
     ReturneeReport,
     form_text,
@@ -28,7 +28,7 @@ from cascade.returnee import (
     parse_report,
     report_from_answers,
 )
-from cascade.tower import ANSWERING
+from cascade.tower import ANSWERING, UnitRef
 
 MAX_REPORT = 1000
 # Run in the transaction that opens an incident (e.g. the landlord score's automatic points).

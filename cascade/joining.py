@@ -23,9 +23,9 @@ from cascade.errors import Refused
 from cascade.invites import GROUP_SLOT, INVITE_TTL, Invite, InviteSigner, Slot
 from cascade.lookup import unit_of_chat
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
-from cascade.tower import ANSWERING, Position
+from cascade.tower import ANSWERING, Position, UnitRef
 
 
 class BindResult(BaseModel):

@@ -14,9 +14,10 @@ from datetime import datetime
 from cascade import report as reports
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from cascade.ports import PersonRef, UnitOfWork, UnitRef
+from cascade.ports import PersonRef, UnitOfWork
 from cascade.presenter import Presenter
 from cascade.report import ReportFlavour
+from cascade.tower import UnitRef
 
 REPORT_PURPOSE = {
     ReportFlavour.FINAL: "final_report",

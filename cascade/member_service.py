@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field
 from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.people import MAX_NAME, MemberChange, PersonSeat
-from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
-from cascade.tower import ANSWERING, Position, Role
+from cascade.ports import UnitOfWork, UnitOfWorkFactory
+from cascade.tower import ANSWERING, Position, Role, UnitRef
 
 PLAN_TTL = timedelta(minutes=10)
 MAX_PLANS = 1000

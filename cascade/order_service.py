@@ -21,12 +21,12 @@ from cascade.loop_report import send_report
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
 from cascade.progress import board_message, draw_boards
 from cascade.report import ReportFlavour
 from cascade.targeting import OrderFilter, role_holders, select, target_states
-from cascade.tower import ANSWERING
+from cascade.tower import ANSWERING, UnitRef
 
 MAX_LIST_LINES = 500
 # What a commander writes to a notice instead of pressing the button.

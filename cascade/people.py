@@ -14,8 +14,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from cascade.ports import UnitRef
-from cascade.tower import ANSWERING, Position, Role
+from cascade.tower import ANSWERING, Position, Role, UnitRef
 
 LANDLORD_KIND = "landlord"
 MAX_NAME = 64

@@ -16,9 +16,9 @@ from cascade.clock import Clock
 from cascade.errors import Refused
 from cascade.incidents import Disposition, Incident, Stage
 from cascade.people import PersonSeat, commands_over, is_landlord, mask_phone
-from cascade.ports import AnswerRecord, UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import AnswerRecord, UnitOfWork, UnitOfWorkFactory
 from cascade.scoring import ScorePolicy, period_key
-from cascade.tower import ANSWERING, Position
+from cascade.tower import ANSWERING, Position, UnitRef
 
 OBSERVATION_DAYS = 14
 MAX_INCIDENTS = 5

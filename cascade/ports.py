@@ -18,26 +18,11 @@ from cascade.invites import Invite, Slot
 from cascade.orders import Order, OrderKind, TargetState, TargetStep
 from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
 from cascade.scoring import ScoreEntry
-from cascade.tower import Position, Role, Unit
+from cascade.tower import Position, Role, Unit, UnitRef
 
-if TYPE_CHECKING:  # cascade.people builds on UnitRef from here
+if TYPE_CHECKING:  # cascade.targeting builds on the ports defined here
     from cascade.people import MemberChange, PersonSeat
     from cascade.targeting import OrderFilter, TargetUnit
-
-
-class UnitRef(BaseModel):
-    """A unit as lists and messages need it, without its member roll."""
-
-    code: str
-    name: str
-    level: int
-    kind: str
-    parent: str | None
-    chat_id: int | None
-    locale: str
-    commander_name: str | None = None
-    commander_id: int | None = None
-    unreachable: bool = False
 
 
 class PersonRef(BaseModel):

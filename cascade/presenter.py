@@ -11,9 +11,9 @@ from typing import Protocol
 
 from cascade.orders import Order, TargetState
 from cascade.outgoing import Rendered
-from cascade.ports import PersonRef, UnitRef
+from cascade.ports import PersonRef
 from cascade.report import OrderReport, ReportFlavour
-from cascade.tower import Role
+from cascade.tower import Role, UnitRef
 
 
 class Presenter(Protocol):

@@ -14,8 +14,9 @@ from collections import defaultdict
 from cascade.clock import Clock
 from cascade.orders import Order
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
-from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
+from cascade.tower import UnitRef
 
 
 async def draw_boards(

@@ -21,9 +21,10 @@ from cascade.export import ExportRow, OrderExport, export_rows
 from cascade.incidents import Incident
 from cascade.lookup import resolve_order, unit_of_chat
 from cascade.orders import Order
-from cascade.ports import Membership, UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import Membership, UnitOfWork, UnitOfWorkFactory
 from cascade.report import OrderReport
 from cascade.targeting import OrderFilter, answering_refs, role_holders, select
+from cascade.tower import UnitRef
 
 # Units listed by /pending at most (the chat shows 60 lines; the count covers all).
 MAX_PENDING = 200

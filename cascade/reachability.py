@@ -9,8 +9,9 @@ messages go out. A group upgraded to a supergroup is re-keyed everywhere.
 from __future__ import annotations
 
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from cascade.ports import UnitOfWorkFactory, UnitRef
+from cascade.ports import UnitOfWorkFactory
 from cascade.presenter import Presenter
+from cascade.tower import UnitRef
 
 
 class ReachabilityService:

@@ -24,7 +24,7 @@ from cascade.lookup import unit_of_chat
 from cascade.outgoing import OutgoingMessage, Priority, Rendered
 from cascade.people import LANDLORD_KIND, PersonSeat, is_landlord
 from cascade.people_service import PersonTarget, resolve_person
-from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef
+from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.scoring import (
     Ranking,
     ScoreEntry,
@@ -34,7 +34,7 @@ from cascade.scoring import (
     period_key,
     rank,
 )
-from cascade.tower import ANSWERING
+from cascade.tower import ANSWERING, UnitRef
 
 SCORING_LEVEL = 2  # the village secretary checks the score (seed 001)
 MAX_REASON = 200

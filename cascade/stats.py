@@ -25,8 +25,8 @@ from statistics import median
 from pydantic import BaseModel
 
 from cascade.orders import Order, OrderStatus, TargetState
-from cascade.ports import UnitRef
 from cascade.report import answered_at
+from cascade.tower import UnitRef
 
 # ---------------------------------------------------------------- completion curve
 

@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pydantic import BaseModel, Field
 
 from cascade.incidents import Disposition, Incident, Stage
-from cascade.ports import UnitRef
+from cascade.tower import UnitRef
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 30

@@ -22,8 +22,8 @@ from pydantic import BaseModel, Field
 
 from cascade.orders import TargetState
 from cascade.people import ROLE_WORDS
-from cascade.ports import UnitOfWork, UnitRef
-from cascade.tower import MAX_LEVEL, Role
+from cascade.ports import UnitOfWork
+from cascade.tower import MAX_LEVEL, Role, UnitRef
 
 _LEVEL = re.compile(r"^[Ll]([0-9])$")
 _KIND = re.compile(r"^#([A-Za-z][A-Za-z0-9_-]{0,31})$")

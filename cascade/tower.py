@@ -40,6 +40,21 @@ class Position(StrEnum):
 ANSWERING = (Position.COMMANDER, Position.DEPUTY)
 
 
+class UnitRef(BaseModel):
+    """A unit as lists and messages need it, without its member roll."""
+
+    code: str
+    name: str
+    level: int
+    kind: str
+    parent: str | None
+    chat_id: int | None
+    locale: str
+    commander_name: str | None = None
+    commander_id: int | None = None
+    unreachable: bool = False
+
+
 class Person(BaseModel):
     """A person slot; `telegram_id` is empty until the person joins by invite."""
 

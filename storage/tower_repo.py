@@ -8,8 +8,8 @@ from collections.abc import Iterable
 import aiosqlite
 
 from cascade.invites import Slot
-from cascade.ports import Membership, UnitRef
-from cascade.tower import Position, Unit
+from cascade.ports import Membership
+from cascade.tower import Position, Unit, UnitRef
 from storage.paths import codes_of, subtree_range
 
 REF_COLUMNS = (

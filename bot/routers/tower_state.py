@@ -28,8 +28,8 @@ from cascade.colours import ColourChange, ColourService, parse_colour
 from cascade.errors import Refused
 from cascade.incidents import Colour, Incident, Stage
 from cascade.outgoing import Rendered
-from cascade.ports import UnitRef
 from cascade.queries import IncidentList, QueryService
+from cascade.tower import UnitRef
 
 MARK = {Colour.RED: "🔴", Colour.YELLOW: "🟡", Colour.GREEN: "🟢"}
 MAX_INCIDENT_LINES = 25

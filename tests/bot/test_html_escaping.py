@@ -26,9 +26,10 @@ from bot.presenter import BotPresenter
 from cascade import report as reports
 from cascade.incidents import Disposition, Incident, Stage
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
-from cascade.ports import PersonRef, UnitRef
+from cascade.ports import PersonRef
 from cascade.report import ReportFlavour
 from cascade.returnee import ReturneeReport
+from cascade.tower import UnitRef
 from sandbox.entities import parse_html
 from tests.support.tgfake import TS0101_CHAT, TS0101_COMMANDER, Harness
 

@@ -17,8 +17,8 @@ from bot.i18n import Texts
 from bot.presenter import BotPresenter
 from cascade import report as reports
 from cascade.orders import Order, OrderKind, TargetState
-from cascade.ports import UnitRef
 from cascade.report import ReportFlavour
+from cascade.tower import UnitRef
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from aiogram.methods import EditMessageText, SendMessage
 
-from cascade.ports import PersonRef, UnitRef
+from cascade.ports import PersonRef
+from cascade.tower import UnitRef
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,

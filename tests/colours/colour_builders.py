@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from cascade.incidents import Disposition, Incident, Stage
-from cascade.ports import UnitRef
 from cascade.returnee import ReturneeReport
+from cascade.tower import UnitRef
 
 # Everything a landlord might write that must never reach a group chat.
 PERSONAL = ReturneeReport(

@@ -18,9 +18,9 @@ from bot.daily import pick_chart_labels, render_chart
 from bot.i18n import Texts
 from cascade.colours import colour_map
 from cascade.incidents import Colour
-from cascade.ports import UnitRef
 from cascade.queries import ColouredTree
 from cascade.tallies import tally
+from cascade.tower import UnitRef
 from tests.support.tgfake import tower_units
 
 T0 = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)

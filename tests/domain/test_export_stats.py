@@ -19,7 +19,6 @@ import pytest
 
 from cascade.export import BOM, COLUMNS, export_rows, to_csv
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
-from cascade.ports import UnitRef
 from cascade.stats import (
     StatsAccumulator,
     completion,
@@ -27,6 +26,7 @@ from cascade.stats import (
     outcome,
     overdue,
 )
+from cascade.tower import UnitRef
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai

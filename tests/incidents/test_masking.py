@@ -17,8 +17,9 @@ from bot.i18n import Texts
 from bot.incident_presenter import BotIncidentPresenter
 from cascade import masking
 from cascade.incidents import Disposition, Incident, Stage
-from cascade.ports import PersonRef, UnitRef
+from cascade.ports import PersonRef
 from cascade.returnee import ReturneeReport
+from cascade.tower import UnitRef
 
 TEXTS = Texts()
 PRESENTER = BotIncidentPresenter(TEXTS, Formatter(TEXTS))

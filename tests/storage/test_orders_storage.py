@@ -26,9 +26,9 @@ from cascade.errors import Refused
 from cascade.order_service import OrderService
 from cascade.orders import Order, OrderKind
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
-from cascade.ports import UnitOfWork, UnitRef
+from cascade.ports import UnitOfWork
 from cascade.queries import QueryService
-from cascade.tower import Person, Position, Unit
+from cascade.tower import Person, Position, Unit, UnitRef
 from storage.db import Database
 from storage.importer import import_units
 
