@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from bot import charts
 from bot.formatting import Formatter
 from bot.i18n import Texts
-from cascade.errors import Refused
+from bot.parsing import parse_days
 from cascade.outgoing import OutgoingMessage, Priority
 from cascade.ports import UnitOfWorkFactory
 from cascade.queries import QueryService
@@ -44,19 +44,12 @@ log = logging.getLogger(__name__)
 DEFAULT_AT = "20:00"
 MAX_UNIT_LINES = 15
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 800, 150
-_DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?|天)?$", re.IGNORECASE)
 _AT = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
-def parse_days(args: str | None) -> int:
+def daily_days(args: str | None) -> int:
     """`/daily`, `/daily 14`, `/daily 14d`, `/daily 14天` → days, within 1..MAX_DAYS."""
-    raw = (args or "").strip()
-    if not raw:
-        return DEFAULT_DAYS
-    match = _DAYS.match(raw)
-    if not match or not 1 <= int(match.group(1)) <= MAX_DAYS:
-        raise Refused("daily-bad-days", value=raw[:20], max=MAX_DAYS)
-    return int(match.group(1))
+    return parse_days(args, DEFAULT_DAYS, MAX_DAYS, "daily-bad-days")
 
 
 def parse_at(value: str) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""Parsing command arguments: `/order [DURATION] [KIND] [FILTERS] TEXT`, order numbers.
+"""Parsing command arguments: `/order [DURATION] [KIND] [FILTERS] TEXT`, order numbers, days.
 
 Parsing failures become `Refused` with the right key, so the person gets one
 line that says what is wrong and the right form.
@@ -18,6 +18,7 @@ from cascade.targeting import FilterWordError, OrderFilter, read_filter_word
 
 _ORDER_ID = re.compile(r"^#?(\d{1,12})$")
 _DURATION_LIKE = re.compile(r"^\d+[A-Za-z]{1,4}$")
+_DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?|天)?$", re.IGNORECASE)
 
 
 class OrderArgs(BaseModel):
@@ -94,3 +95,17 @@ def split_report_args(args: str | None) -> tuple[int | None, str]:
     if tail.strip() and _ORDER_ID.match(head):
         return parse_order_id(head), tail.strip()
     return None, text
+
+
+def parse_days(args: str | None, default: int, maximum: int, refusal: str) -> int:
+    """`/stats`, `/daily 14`, `/stats 30d`, `/daily 14天` → days within 1..`maximum`.
+
+    No argument means `default`; anything else is refused with the command's own
+    `refusal` key (its sentence shows that command's example)."""
+    raw = (args or "").strip()
+    if not raw:
+        return default
+    match = _DAYS.match(raw)
+    if not match or not 1 <= int(match.group(1)) <= maximum:
+        raise Refused(refusal, value=raw[:20], max=maximum)
+    return int(match.group(1))

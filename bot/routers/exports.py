@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import re
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -22,25 +21,16 @@ from bot import charts
 from bot.context import ChatContext
 from bot.formatting import Formatter
 from bot.i18n import Texts
-from bot.parsing import optional_order_id
+from bot.parsing import optional_order_id, parse_days
 from bot.replier import Replier
-from cascade.errors import Refused
 from cascade.export import to_csv
 from cascade.queries import QueryService
 from cascade.stats import DEFAULT_DAYS, MAX_DAYS, MAX_SCANNED_ORDERS, Completion, StatsView
 
-_DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?|天)?$", re.IGNORECASE)
 
-
-def parse_days(args: str | None) -> int:
+def stats_days(args: str | None) -> int:
     """`/stats`, `/stats 30`, `/stats 30d`, `/stats 30天` → days, within 1..MAX_DAYS."""
-    raw = (args or "").strip()
-    if not raw:
-        return DEFAULT_DAYS
-    match = _DAYS.match(raw)
-    if not match or not 1 <= int(match.group(1)) <= MAX_DAYS:
-        raise Refused("bad-days", value=raw[:20], max=MAX_DAYS)
-    return int(match.group(1))
+    return parse_days(args, DEFAULT_DAYS, MAX_DAYS, "bad-days")
 
 
 async def export(
@@ -144,7 +134,7 @@ async def stats(
     replier: Replier,
     fmt: Formatter,
 ) -> None:
-    view = await queries.stats(ctx.chat_id, parse_days(command.args))
+    view = await queries.stats(ctx.chat_id, stats_days(command.args))
     await replier.text(ctx, stats_text(replier.texts, fmt, ctx.locale, view))
 
 

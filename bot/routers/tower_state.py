@@ -189,7 +189,7 @@ async def daily(
     replier: Replier,
     fmt: Formatter,
 ) -> None:
-    days = tallies_text.parse_days(command.args)
+    days = tallies_text.daily_days(command.args)
     tally = await queries.daily(ctx.chat_id, days, fmt.tz)
     await replier.text(ctx, tallies_text.daily_text(replier.texts, ctx.locale, tally))
     png = await tallies_text.chart_png(replier.texts, ctx.locale, tally)

@@ -21,7 +21,7 @@ from PIL import Image
 
 from bot import charts
 from bot.i18n import Texts
-from bot.routers.exports import parse_days, pick_labels
+from bot.routers.exports import pick_labels, stats_days
 from cascade.export import COLUMNS
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.stats import Completion, completion
@@ -299,4 +299,4 @@ async def test_bad_input_gets_one_line(harness: Harness) -> None:
     ("args", "days"), [(None, 7), ("", 7), (" 30 ", 30), ("30d", 30), ("14天", 14), ("90", 90)]
 )
 def test_days_argument(args: str | None, days: int) -> None:
-    assert parse_days(args) == days
+    assert stats_days(args) == days
