@@ -23,9 +23,9 @@ from __future__ import annotations
 import functools
 import io
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cascade.stats import Completion, CurveLine
 
@@ -167,6 +167,24 @@ def renderable(texts: Iterable[str]) -> bool:
             for char in set(text)
             if not char.isspace()
         )
+
+
+T = TypeVar("T")
+
+
+def first_drawable(candidates: Sequence[Callable[[], T]], texts: Callable[[T], Iterable[str]]) -> T:
+    """The first candidate every glyph of which the installed fonts can draw, else the last.
+
+    Every picture the bot draws (the completion chart, the map, the daily tally)
+    follows this one rule: labels in the chat's language with unit names first,
+    then English with unit codes, since without a CJK font Chinese labels would
+    come out as boxes. Candidates are built lazily, the last one unchecked.
+    """
+    for build in candidates[:-1]:
+        chosen = build()
+        if renderable(texts(chosen)):
+            return chosen
+    return candidates[-1]()
 
 
 def render(completion: Completion, labels: ChartLabels) -> bytes:

@@ -201,10 +201,13 @@ def chart_labels(texts: Texts, locale: str, unit: str) -> DailyLabels:
 
 def pick_chart_labels(texts: Texts, locale: str, tally: Tally) -> DailyLabels:
     """Labels in `locale` with the unit's name, else English with its code (no CJK font)."""
-    labels = chart_labels(texts, locale, tally.scope.name)
-    if charts.renderable(labels.texts()):
-        return labels
-    return chart_labels(texts, "en", tally.scope.code)
+    return charts.first_drawable(
+        [
+            lambda: chart_labels(texts, locale, tally.scope.name),
+            lambda: chart_labels(texts, "en", tally.scope.code),
+        ],
+        DailyLabels.texts,
+    )
 
 
 def render_chart(tally: Tally, labels: DailyLabels) -> bytes:

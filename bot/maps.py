@@ -220,13 +220,15 @@ def pick(
 ) -> tuple[MapLayout, MapLabels]:
     """Layout and labels in `locale` with names, or, without a CJK font, English with codes."""
     stamp = when.strftime("%Y-%m-%d %H:%M")
-    lay = layout(tree, use_names=True)
-    labels = map_labels(texts, locale, lay, stamp, use_names=True)
-    if charts.renderable(_all_texts(lay, labels)):
-        return lay, labels
-    lay = layout(tree, use_names=False)
-    labels = map_labels(texts, "en", lay, stamp, use_names=False)
-    return lay, labels
+
+    def build(language: str, use_names: bool) -> tuple[MapLayout, MapLabels]:
+        lay = layout(tree, use_names=use_names)
+        return lay, map_labels(texts, language, lay, stamp, use_names=use_names)
+
+    return charts.first_drawable(
+        [lambda: build(locale, True), lambda: build("en", False)],
+        lambda pair: _all_texts(*pair),
+    )
 
 
 def _all_texts(lay: MapLayout, labels: MapLabels) -> list[str]:

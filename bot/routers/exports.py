@@ -90,14 +90,14 @@ def pick_labels(
     Without a CJK font, Chinese labels would come out as boxes: then English
     with the unit's code, and as a last resort English without the unit.
     """
-    candidates = [
-        chart_labels(texts, locale, completion, name),
-        chart_labels(texts, "en", completion, code),
-    ]
-    for labels in candidates:
-        if charts.renderable(labels.texts()):
-            return labels
-    return chart_labels(texts, "en", completion, None)
+    return charts.first_drawable(
+        [
+            lambda: chart_labels(texts, locale, completion, name),
+            lambda: chart_labels(texts, "en", completion, code),
+            lambda: chart_labels(texts, "en", completion, None),
+        ],
+        charts.ChartLabels.texts,
+    )
 
 
 async def chart(
