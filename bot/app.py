@@ -18,6 +18,7 @@ from aiogram.types import BotCommand, BotCommandScopeDefault
 
 from bot import errors, once
 from bot.access import QueryAccess
+from bot.colour_presenter import ColourWords
 from bot.context import ContextMiddleware
 from bot.daily import DailyReport, install_daily
 from bot.dispatch import UpdatePoller
@@ -32,7 +33,6 @@ from bot.presenter import BotPresenter
 from bot.presses import PressAnswerGuard
 from bot.replier import Replier
 from bot.routers import all_routers
-from bot.routers.tower_state import ColourWords
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.timers import TimerRunner

@@ -1,4 +1,4 @@
-"""Words for the incident loop: drafts, masked alerts, private details, stages.
+"""Words for the incident loop: drafts, masked alerts, private details, stages, `/incidents`.
 
 Group messages carry counts, places and masked personal data only (names,
 phones, ID numbers and house numbers hidden); the private message to a
@@ -10,14 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.callbacks import IncidentCallback
+from bot.colour_presenter import COLOUR_MARK
 from bot.formatting import Formatter
-from bot.html import mention
+from bot.html import join, mention
 from bot.i18n import Texts
 from cascade import masking
 from cascade.incident_service import loop_minutes
-from cascade.incidents import Disposition, Incident, Stage
+from cascade.incidents import Colour, Disposition, Incident, Stage
 from cascade.outgoing import Button, Rendered
 from cascade.ports import PersonRef
+from cascade.queries import IncidentList
 from cascade.tower import UnitRef
 
 
@@ -169,3 +171,80 @@ class BotIncidentPresenter:
                 loc, "returnee-stage-done", id=str(incident.id), minutes=f"{minutes:.0f}"
             )
         return Rendered(text=text)
+
+
+# ---------------------------------------------------------------- /incidents
+
+MAX_INCIDENT_LINES = 25
+
+
+def age(texts: Texts, locale: str, delta: timedelta) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return texts.get(locale, "inclist-age-minutes", minutes=minutes)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return texts.get(locale, "inclist-age-hours", hours=hours, minutes=minutes)
+    days, hours = divmod(hours, 24)
+    return texts.get(locale, "inclist-age-days", days=days, hours=hours)
+
+
+def incident_line(
+    texts: Texts, locale: str, incident: Incident, unit: UnitRef | None, now: datetime
+) -> str:
+    """One incident for a group: counts, places and stages only, never a personal value."""
+    report = incident.report
+    people = (
+        texts.get(locale, "inclist-people", count=report.count)
+        if report.count is not None
+        else texts.get(locale, "inclist-people-unknown")
+    )
+    origin = (
+        masking.scrub(report.origin, report)
+        if report.origin
+        else texts.get(locale, "inclist-origin-unknown")
+    )
+    via = ""
+    if report.via:
+        places = join("、", [masking.scrub(v, report) for v in report.via])
+        via = texts.get(locale, "inclist-via", places=places)
+    disposition = (
+        texts.get(locale, f"inclist-disposition-{incident.disposition.value}")
+        if incident.disposition is not None
+        else ""
+    )
+    stage = incident.stage if incident.stage in (Stage.DISPOSED, Stage.DONE) else Stage.OPEN
+    state = texts.get(locale, f"inclist-state-{stage.value}", disposition=disposition)
+    escalated = (
+        texts.get(locale, "inclist-escalated", count=incident.escalations)
+        if incident.escalations and incident.is_open
+        else ""
+    )
+    return texts.get(
+        locale,
+        "inclist-line",
+        mark=COLOUR_MARK[Colour.RED if incident.high_risk else Colour.YELLOW],
+        id=str(incident.id),
+        unit=unit.name if unit else incident.unit_code,
+        people=people,
+        route=texts.get(locale, "inclist-route", origin=origin, via=via),
+        state=state,
+        age=age(texts, locale, now - (incident.reported_at or incident.created_at)),
+        escalated=escalated,
+    )
+
+
+def incidents_text(texts: Texts, locale: str, view: IncidentList, now: datetime) -> str:
+    unit = view.scope.name
+    if not view.incidents:
+        return texts.get(locale, "inclist-none", unit=unit, which=view.which)
+    lines: list[str] = [
+        texts.get(locale, "inclist-head", unit=unit, which=view.which, count=view.total)
+    ]
+    for incident in view.incidents[:MAX_INCIDENT_LINES]:
+        lines.append(
+            incident_line(texts, locale, incident, view.units.get(incident.unit_code), now)
+        )
+    if view.total > MAX_INCIDENT_LINES:
+        lines.append(texts.get(locale, "inclist-more", count=view.total - MAX_INCIDENT_LINES))
+    return "\n".join(lines)

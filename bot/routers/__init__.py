@@ -6,6 +6,8 @@ from aiogram import Router
 
 from bot.routers import (
     answers,
+    colours,
+    daily,
     exports,
     fallback,
     incidents,
@@ -15,7 +17,6 @@ from bot.routers import (
     orders,
     people,
     queries,
-    tower_state,
 )
 
 
@@ -32,7 +33,8 @@ def all_routers() -> list[Router]:
         people,
         queries,
         exports,
-        tower_state,
+        colours,
+        daily,
         fallback,
     )
     return [module.build() for module in modules]

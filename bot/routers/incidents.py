@@ -1,4 +1,4 @@
-"""Reporting returnees: `/returnee TEXT`, the guided form, the buttons of the loop.
+"""Returnee incidents: `/returnee TEXT`, the guided form, the buttons of the loop, `/incidents`.
 
 In privacy mode the bot sees commands and replies to itself only, so a report
 is a command (`/returnee ...`), the form asks with ForceReply, and a correction
@@ -19,13 +19,29 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import IncidentCallback, ReturneeFormCallback
 from bot.context import ChatContext
 from bot.filters import RepliesTo
+from bot.formatting import Formatter
+from bot.incident_presenter import incidents_text
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.incident_service import IncidentService
 from cascade.incidents import Disposition
 from cascade.outgoing import Button, MessageRef
 from cascade.ports import UnitOfWorkFactory
+from cascade.queries import QueryService
 from cascade.returnee import is_skip
+
+# `/incidents [all|open|today]`, in the words people type.
+WHICH = {
+    "": "all",
+    "all": "all",
+    "全部": "all",
+    "open": "open",
+    "未结": "open",
+    "未处置": "open",
+    "today": "today",
+    "今天": "today",
+    "今日": "today",
+}
 
 # The form's steps, in the order it asks.
 STEPS = ("count", "origin", "via", "arrival", "address", "phone")
@@ -177,6 +193,22 @@ async def pressed(
         raise Refused("form-expired")
 
 
+async def incidents_command(
+    message: Message,
+    command: CommandObject,
+    ctx: ChatContext,
+    queries: QueryService,
+    replier: Replier,
+    fmt: Formatter,
+) -> None:
+    which = WHICH.get((command.args or "").strip().lower())
+    if which is None:
+        raise Refused("inclist-usage")
+    view = await queries.incident_list(ctx.chat_id, which, fmt.tz)
+    text = incidents_text(replier.texts, ctx.locale, view, queries.clock.now())
+    await replier.text(ctx, text)
+
+
 def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="incidents")
@@ -189,4 +221,5 @@ def build() -> Router:
         correction, F.text, ~F.text.startswith("/"), RepliesTo("incident_draft")
     )
     router.callback_query.register(pressed, IncidentCallback.filter())
+    router.message.register(incidents_command, Command("incidents"))
     return router

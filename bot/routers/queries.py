@@ -9,6 +9,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
+from bot.colour_presenter import COLOUR_MARK
 from bot.context import ChatContext
 from bot.formatting import Formatter
 from bot.html import mention
@@ -22,7 +23,6 @@ from cascade.queries import QueryService
 MAX_PENDING_LINES = 60
 MAX_TREE_LINES = 80
 MAX_TREE_CHARS = 3800  # Telegram takes 4,096 characters a message
-COLOUR_MARK = {Colour.RED: "🔴", Colour.YELLOW: "🟡", Colour.GREEN: "🟢"}
 
 
 async def status(
