@@ -20,7 +20,7 @@ from bot import errors, once
 from bot.access import QueryAccess
 from bot.colour_presenter import ColourWords
 from bot.context import ContextMiddleware
-from bot.daily import DailyReport, install_daily
+from bot.daily_job import DailyReport, install_daily
 from bot.dispatch import UpdatePoller
 from bot.first_boards import FirstBoards
 from bot.formatting import Formatter
@@ -133,7 +133,7 @@ class TowerBot:
         # task of `start` (a bot driven without it writes them inside the /order).
         self.first_boards = FirstBoards(self.orders)
         self.queries = QueryService(self.db.snapshot, self.clock)  # reads: never behind writers
-        # Unit colours (/colour) and the evening tally to HQ's group (bot/daily.py).
+        # Unit colours (/colour) and the evening tally to HQ's group (bot/daily_job.py).
         self.colours = ColourService(
             self.db.transaction, self.clock, ColourWords(self.texts), admins
         )

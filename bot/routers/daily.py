@@ -1,6 +1,6 @@
 """Daily tallies on request: `/daily [DAYS]` for the asking chat's subtree.
 
-The same numbers as the evening report to HQ (bot/daily.py), for any unit and
+The same numbers as the evening report to HQ (bot/daily_job.py), for any unit and
 any 1-30 days: the text first, then the chart.
 """
 
@@ -10,11 +10,18 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot import daily as tallies_text
 from bot.context import ChatContext
+from bot.daily_presenter import chart_png, daily_text
 from bot.formatting import Formatter
+from bot.parsing import parse_days
 from bot.replier import Replier
 from cascade.queries import QueryService
+from cascade.tallies import DEFAULT_DAYS, MAX_DAYS
+
+
+def daily_days(args: str | None) -> int:
+    """`/daily`, `/daily 14`, `/daily 14d`, `/daily 14天` → days, within 1..MAX_DAYS."""
+    return parse_days(args, DEFAULT_DAYS, MAX_DAYS, "daily-bad-days")
 
 
 async def daily(
@@ -25,10 +32,10 @@ async def daily(
     replier: Replier,
     fmt: Formatter,
 ) -> None:
-    days = tallies_text.daily_days(command.args)
+    days = daily_days(command.args)
     tally = await queries.daily(ctx.chat_id, days, fmt.tz)
-    await replier.text(ctx, tallies_text.daily_text(replier.texts, ctx.locale, tally))
-    png = await tallies_text.chart_png(replier.texts, ctx.locale, tally)
+    await replier.text(ctx, daily_text(replier.texts, ctx.locale, tally))
+    png = await chart_png(replier.texts, ctx.locale, tally)
     caption = replier.texts.get(ctx.locale, "daily-caption", unit=tally.scope.name, days=days)
     filename = f"daily-{tally.scope.code}-{tally.last.day.isoformat()}.png"
     await replier.file(ctx, png, filename, caption, photo=True)

@@ -14,7 +14,8 @@ from colour_builders import incident, ref
 from PIL import Image
 
 from bot import charts, maps
-from bot.daily import pick_chart_labels, render_chart
+from bot.daily_chart import render_chart
+from bot.daily_presenter import pick_chart_labels
 from bot.i18n import Texts
 from cascade.colours import colour_map
 from cascade.incidents import Colour

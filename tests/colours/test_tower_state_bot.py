@@ -20,7 +20,7 @@ from aiogram.types import BufferedInputFile
 from colour_builders import PERSONAL, incident
 from PIL import Image
 
-from bot.daily import DEFAULT_AT, install_daily
+from bot.daily_job import DEFAULT_AT, install_daily
 from bot.maps import FILL
 from cascade.incidents import Colour, Disposition, Incident, Stage
 from cascade.masking import personal_values

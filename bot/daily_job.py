@@ -1,0 +1,132 @@
+"""The evening report of the daily tallies to HQ's group, as a scheduled job.
+
+Yiwu's HQ read its numbers once a day (new returnees, new people under
+isolation) and watched the trend. The evening report does that without anyone
+asking: at `TOWERBOT_DAILY_AT` (default 20:00, Asia/Shanghai) the root unit's
+group gets the day's tally, the change since yesterday, the last 7 days and the
+breakdown by level-1 unit (by the root's children where the tower has no
+level-1 units), then a chart of the 7 days. `/daily` (bot/routers/daily.py)
+gives the same for any unit's subtree and any 1-30 days.
+
+The job's work is `DailyReport.run`, a plain async method (tests call it);
+`install_daily` puts it on the TimerRunner's APScheduler as a cron job that is never
+skipped (`misfire_grace_time=None`) and runs once when several runs were missed
+(`coalesce`). The words are in bot/daily_presenter.py, the chart in
+bot/daily_chart.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from bot.daily_presenter import chart_png, report_text
+from bot.formatting import Formatter
+from bot.i18n import Texts
+from cascade.outgoing import OutgoingMessage, Priority
+from cascade.ports import UnitOfWorkFactory
+from cascade.queries import QueryService
+from cascade.tallies import TREND_DAYS
+
+if TYPE_CHECKING:
+    from apscheduler.job import Job
+
+    from bot.timers import TimerRunner
+
+log = logging.getLogger(__name__)
+DEFAULT_AT = "20:00"
+_AT = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+
+
+def parse_at(value: str) -> tuple[int, int]:
+    """ "20:00" → (20, 0); ValueError naming the variable for anything else."""
+    match = _AT.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r}: write a time of day like 20:00")
+    return int(match.group(1)), int(match.group(2))
+
+
+class DailyReport:
+    """Sends the day's tally of the whole tower to the root unit's (HQ's) group."""
+
+    def __init__(
+        self,
+        queries: QueryService,
+        uow: UnitOfWorkFactory,
+        texts: Texts,
+        fmt: Formatter,
+        find_root: Callable[[], Awaitable[str | None]],
+    ) -> None:
+        self.queries = queries
+        self.uow = uow
+        self.texts = texts
+        self.fmt = fmt
+        self.find_root = find_root
+
+    async def run(self) -> bool:
+        """The cron job's work; True when the report was queued (False: no root or no group)."""
+        code = await self.find_root()
+        if code is None:
+            log.warning("daily report: no tower loaded")
+            return False
+        tally = await self.queries.daily_for(code, TREND_DAYS, self.fmt.tz)
+        scope = tally.scope
+        if scope.chat_id is None:
+            log.warning("daily report: HQ unit %s has no group bound", scope.code)
+            return False
+        locale = self.texts.pick(scope.locale)
+        text = report_text(self.texts, locale, tally)
+        png = await chart_png(self.texts, locale, tally)
+        caption = self.texts.get(locale, "daily-caption", unit=scope.name, days=TREND_DAYS)
+        day = tally.last.day.isoformat()
+        async with self.uow() as tx:
+            await tx.outbox.add(
+                OutgoingMessage(
+                    chat_id=scope.chat_id,
+                    text=text,
+                    priority=Priority.REPORT,
+                    dedupe_key=f"daily:{scope.code}:{day}",
+                )
+            )
+            await tx.outbox.add(
+                OutgoingMessage(
+                    chat_id=scope.chat_id,
+                    text=caption,
+                    document=png,
+                    filename=f"daily-{day}.png",
+                    photo=True,
+                    priority=Priority.REPORT,
+                    dedupe_key=f"daily-chart:{scope.code}:{day}",
+                )
+            )
+        return True
+
+    async def job(self) -> None:
+        """`run` for the scheduler: a failure is logged, the next evening comes anyway."""
+        try:
+            await self.run()
+        except Exception:
+            log.exception("daily report failed")
+
+
+def install_daily(runner: TimerRunner, report: DailyReport, at: str | None = None) -> Job | None:
+    """Put the evening report on the runner's scheduler (call after `runner.start()`).
+
+    `at` comes from `Settings.daily_at` (checked at start); None means 20:00."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    if runner.scheduler is None:
+        return None
+    hour, minute = parse_at(at if at is not None else DEFAULT_AT)
+    trigger = CronTrigger(hour=hour, minute=minute, timezone=report.fmt.tz)
+    return runner.scheduler.add_job(
+        report.job,
+        trigger,
+        id="daily-report",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+    )
