@@ -21,6 +21,7 @@ from bot.access import QueryAccess
 from bot.colour_presenter import ColourWords
 from bot.context import ContextMiddleware
 from bot.daily_job import DailyReport, install_daily
+from bot.daily_presenter import DailyWords
 from bot.dispatch import UpdatePoller
 from bot.first_boards import FirstBoards
 from bot.formatting import Formatter
@@ -38,6 +39,7 @@ from bot.settings import Settings
 from bot.timers import TimerRunner
 from cascade.clock import Clock, SystemClock
 from cascade.colours import ColourService
+from cascade.daily_service import DailyService
 from cascade.deadline_service import DeadlineService
 from cascade.deadlines import ClockPolicy
 from cascade.incident_service import IncidentPolicy, IncidentService
@@ -138,7 +140,8 @@ class TowerBot:
             self.db.transaction, self.clock, ColourWords(self.texts), admins
         )
         self.daily = DailyReport(
-            self.queries, self.db.transaction, self.texts, self.fmt, self.queries.root_code
+            DailyService(self.db.transaction, self.queries, DailyWords(self.texts), self.fmt.tz),
+            self.fmt.tz,
         )
         self.replier = Replier(self.db.transaction, self.texts)
         self.limits = settings.limits

@@ -8,27 +8,21 @@ breakdown by level-1 unit (by the root's children where the tower has no
 level-1 units), then a chart of the 7 days. `/daily` (bot/routers/daily.py)
 gives the same for any unit's subtree and any 1-30 days.
 
-The job's work is `DailyReport.run`, a plain async method (tests call it);
+The decision is `DailyService.send_evening_report` (cascade/daily_service.py);
+the job's work is `DailyReport.run`, a plain async method (tests call it);
 `install_daily` puts it on the TimerRunner's APScheduler as a cron job that is never
 skipped (`misfire_grace_time=None`) and runs once when several runs were missed
-(`coalesce`). The words are in bot/daily_presenter.py, the chart in
-bot/daily_chart.py.
+(`coalesce`). The words and the chart are `DailyWords` (bot/daily_presenter.py).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from bot.daily_presenter import chart_png, report_text
-from bot.formatting import Formatter
-from bot.i18n import Texts
-from cascade.outgoing import OutgoingMessage, Priority
-from cascade.ports import UnitOfWorkFactory
-from cascade.queries import QueryService
-from cascade.tallies import TREND_DAYS
+from cascade.daily_service import DailyService
 
 if TYPE_CHECKING:
     from apscheduler.job import Job
@@ -49,59 +43,20 @@ def parse_at(value: str) -> tuple[int, int]:
 
 
 class DailyReport:
-    """Sends the day's tally of the whole tower to the root unit's (HQ's) group."""
+    """The evening job: `DailyService` decides and queues, this logs what it did."""
 
-    def __init__(
-        self,
-        queries: QueryService,
-        uow: UnitOfWorkFactory,
-        texts: Texts,
-        fmt: Formatter,
-        find_root: Callable[[], Awaitable[str | None]],
-    ) -> None:
-        self.queries = queries
-        self.uow = uow
-        self.texts = texts
-        self.fmt = fmt
-        self.find_root = find_root
+    def __init__(self, service: DailyService, tz: tzinfo) -> None:
+        self.service = service
+        self.tz = tz
 
     async def run(self) -> bool:
         """The cron job's work; True when the report was queued (False: no root or no group)."""
-        code = await self.find_root()
-        if code is None:
+        outcome = await self.service.send_evening_report()
+        if outcome.scope is None:
             log.warning("daily report: no tower loaded")
-            return False
-        tally = await self.queries.daily_for(code, TREND_DAYS, self.fmt.tz)
-        scope = tally.scope
-        if scope.chat_id is None:
-            log.warning("daily report: HQ unit %s has no group bound", scope.code)
-            return False
-        locale = self.texts.pick(scope.locale)
-        text = report_text(self.texts, locale, tally)
-        png = await chart_png(self.texts, locale, tally)
-        caption = self.texts.get(locale, "daily-caption", unit=scope.name, days=TREND_DAYS)
-        day = tally.last.day.isoformat()
-        async with self.uow() as tx:
-            await tx.outbox.add(
-                OutgoingMessage(
-                    chat_id=scope.chat_id,
-                    text=text,
-                    priority=Priority.REPORT,
-                    dedupe_key=f"daily:{scope.code}:{day}",
-                )
-            )
-            await tx.outbox.add(
-                OutgoingMessage(
-                    chat_id=scope.chat_id,
-                    text=caption,
-                    document=png,
-                    filename=f"daily-{day}.png",
-                    photo=True,
-                    priority=Priority.REPORT,
-                    dedupe_key=f"daily-chart:{scope.code}:{day}",
-                )
-            )
-        return True
+        elif not outcome.queued:
+            log.warning("daily report: HQ unit %s has no group bound", outcome.scope.code)
+        return outcome.queued
 
     async def job(self) -> None:
         """`run` for the scheduler: a failure is logged, the next evening comes anyway."""
@@ -120,7 +75,7 @@ def install_daily(runner: TimerRunner, report: DailyReport, at: str | None = Non
     if runner.scheduler is None:
         return None
     hour, minute = parse_at(at if at is not None else DEFAULT_AT)
-    trigger = CronTrigger(hour=hour, minute=minute, timezone=report.fmt.tz)
+    trigger = CronTrigger(hour=hour, minute=minute, timezone=report.tz)
     return runner.scheduler.add_job(
         report.job,
         trigger,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from bot import charts
 from bot.daily_chart import DailyLabels, day_label, render_chart
 from bot.i18n import Texts
+from cascade.daily_service import EveningWords
 from cascade.tallies import DayCounts, Tally, UnitTally
 
 MAX_UNIT_LINES = 15
@@ -143,3 +144,20 @@ def pick_chart_labels(texts: Texts, locale: str, tally: Tally) -> DailyLabels:
 async def chart_png(texts: Texts, locale: str, tally: Tally) -> bytes:
     labels = await asyncio.to_thread(pick_chart_labels, texts, locale, tally)
     return await asyncio.to_thread(render_chart, tally, labels)
+
+
+class DailyWords:
+    """The bot's `DailyPresenter`: the evening report in HQ's language, with its chart."""
+
+    def __init__(self, texts: Texts) -> None:
+        self.texts = texts
+
+    async def evening_report(self, tally: Tally) -> EveningWords:
+        locale = self.texts.pick(tally.scope.locale)
+        return EveningWords(
+            text=report_text(self.texts, locale, tally),
+            caption=self.texts.get(
+                locale, "daily-caption", unit=tally.scope.name, days=len(tally.days)
+            ),
+            chart=await chart_png(self.texts, locale, tally),
+        )
