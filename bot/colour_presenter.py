@@ -1,4 +1,4 @@
-"""Words for unit colours: the colour marks and the notices of a colour change.
+"""Words for unit colours: the marks, the notices of a change, `/tree`, `/map`'s caption.
 
 `ColourWords` is the bot's `ColourPresenter` (cascade/colours.py): the domain
 decides who hears of a change, this says it in each group's language. The
@@ -7,13 +7,17 @@ marks (🔴🟡🟢) are the ones every colour text uses (/tree, /colour, /incid
 
 from __future__ import annotations
 
+from bot.formatting import Formatter
 from bot.i18n import Texts
 from cascade.colours import ColourChange
 from cascade.incidents import Colour
 from cascade.outgoing import Rendered
+from cascade.queries import ColouredTree
 from cascade.tower import UnitRef
 
 COLOUR_MARK = {Colour.RED: "🔴", Colour.YELLOW: "🟡", Colour.GREEN: "🟢"}
+MAX_TREE_LINES = 80
+MAX_TREE_CHARS = 3800  # Telegram takes 4,096 characters a message
 
 
 class ColourWords:
@@ -84,3 +88,70 @@ class ColourWords:
                 reason=change.reason or "",
             )
         return Rendered(text=text + self._still(change, loc))
+
+
+def tree_text(t: Texts, fmt: Formatter, loc: str, coloured: ColouredTree) -> str:
+    """`/tree`: the subtree indented by level with each unit's colour and state, cut
+    to one message (MAX_TREE_LINES units, MAX_TREE_CHARS) with a count of the rest."""
+    units, views = coloured.units, coloured.views
+    top = units[0]
+    summary = views[top.code]
+    lines = [
+        t.get(loc, "tree-head", unit=top.name, count=len(units)),
+        t.get(
+            loc,
+            "colour-tree-summary",
+            mark=COLOUR_MARK[summary.rolled],
+            total=summary.size,
+            red=summary.counts[Colour.RED],
+            yellow=summary.counts[Colour.YELLOW],
+            green=summary.counts[Colour.GREEN],
+        ),
+    ]
+    length = sum(len(line) + 1 for line in lines)
+    shown = 0
+    for unit in units[1 : MAX_TREE_LINES + 1]:
+        view = views[unit.code]
+        state = ""
+        if view.size > 1:  # a unit with sub-units: how many of each colour below
+            state = " " + t.get(
+                loc,
+                "colour-counts",
+                red=view.counts[Colour.RED],
+                yellow=view.counts[Colour.YELLOW],
+                green=view.counts[Colour.GREEN],
+            )
+        if unit.chat_id is None:
+            state += " " + t.get(loc, "tree-unbound")
+        elif unit.unreachable:
+            state += " " + t.get(loc, "tree-unreachable")
+        line = t.get(
+            loc,
+            "tree-unit",
+            indent="  " * max(0, unit.level - top.level - 1),
+            mark=COLOUR_MARK[view.rolled],
+            unit=unit.name,
+            level=fmt.level(loc, unit.level),
+            state=state,
+        )
+        if length + len(line) + 1 > MAX_TREE_CHARS:
+            break
+        lines.append(line)
+        length += len(line) + 1
+        shown += 1
+    if len(units) - 1 > shown:
+        lines.append(t.get(loc, "tree-more", count=len(units) - 1 - shown))
+    return "\n".join(lines)
+
+
+def map_caption(t: Texts, loc: str, tree: ColouredTree) -> str:
+    """`/map`'s caption: the subtree's unit and how many units are of each colour."""
+    counts = tree.views[tree.scope.code].counts
+    return t.get(
+        loc,
+        "map-caption",
+        unit=tree.scope.name,
+        red=counts[Colour.RED],
+        yellow=counts[Colour.YELLOW],
+        green=counts[Colour.GREEN],
+    )

@@ -141,6 +141,11 @@ def pick_chart_labels(texts: Texts, locale: str, tally: Tally) -> DailyLabels:
     )
 
 
+def daily_caption(texts: Texts, locale: str, tally: Tally) -> str:
+    """The chart's caption: the unit and how many days it covers."""
+    return texts.get(locale, "daily-caption", unit=tally.scope.name, days=len(tally.days))
+
+
 async def chart_png(texts: Texts, locale: str, tally: Tally) -> bytes:
     labels = await asyncio.to_thread(pick_chart_labels, texts, locale, tally)
     return await asyncio.to_thread(render_chart, tally, labels)
@@ -156,8 +161,6 @@ class DailyWords:
         locale = self.texts.pick(tally.scope.locale)
         return EveningWords(
             text=report_text(self.texts, locale, tally),
-            caption=self.texts.get(
-                locale, "daily-caption", unit=tally.scope.name, days=len(tally.days)
-            ),
+            caption=daily_caption(self.texts, locale, tally),
             chart=await chart_png(self.texts, locale, tally),
         )

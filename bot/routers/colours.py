@@ -14,12 +14,12 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot import maps
+from bot.colour_presenter import map_caption
 from bot.context import ChatContext
 from bot.formatting import Formatter
 from bot.replier import Replier
 from cascade.colours import ColourService, parse_colour
 from cascade.errors import Refused
-from cascade.incidents import Colour
 from cascade.queries import QueryService
 
 
@@ -64,15 +64,7 @@ async def map_command(
     when = queries.clock.now().astimezone(fmt.tz)
     layout, labels = await asyncio.to_thread(maps.pick, replier.texts, ctx.locale, tree, when)
     png = await asyncio.to_thread(maps.render, layout, labels)
-    counts = tree.views[tree.scope.code].counts
-    caption = replier.texts.get(
-        ctx.locale,
-        "map-caption",
-        unit=tree.scope.name,
-        red=counts[Colour.RED],
-        yellow=counts[Colour.YELLOW],
-        green=counts[Colour.GREEN],
-    )
+    caption = map_caption(replier.texts, ctx.locale, tree)
     await replier.file(ctx, png, f"map-{tree.scope.code}.png", caption, photo=True)
 
 

@@ -11,7 +11,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.context import ChatContext
-from bot.daily_presenter import chart_png, daily_text
+from bot.daily_presenter import chart_png, daily_caption, daily_text
 from bot.formatting import Formatter
 from bot.parsing import parse_days
 from bot.replier import Replier
@@ -36,7 +36,7 @@ async def daily(
     tally = await queries.daily(ctx.chat_id, days, fmt.tz)
     await replier.text(ctx, daily_text(replier.texts, ctx.locale, tally))
     png = await chart_png(replier.texts, ctx.locale, tally)
-    caption = replier.texts.get(ctx.locale, "daily-caption", unit=tally.scope.name, days=days)
+    caption = daily_caption(replier.texts, ctx.locale, tally)
     filename = f"daily-{tally.scope.code}-{tally.last.day.isoformat()}.png"
     await replier.file(ctx, png, filename, caption, photo=True)
 
