@@ -21,7 +21,8 @@ from PIL import Image
 
 from bot import charts
 from bot.i18n import Texts
-from bot.routers.exports import pick_labels, stats_days
+from bot.routers.order_stats import stats_days
+from bot.stats_presenter import pick_labels
 from cascade.export import COLUMNS
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.stats import Completion, completion
