@@ -48,6 +48,17 @@ class PeoplePresenter:
     def position(self, locale: str, seat: PersonSeat) -> str:
         return self.texts.get(locale, f"position-{seat.position.value}")
 
+    def seat_line(self, locale: str, key: str, seat: PersonSeat) -> Markup:
+        """One seat as `/card` and `/whoami` show it: unit, level, position, roles."""
+        return self.texts.get(
+            locale,
+            key,
+            unit=esc(seat.unit.name),
+            level=self.fmt.level(locale, seat.unit.level),
+            position=self.position(locale, seat),
+            roles=self.roles(locale, seat.roles),
+        )
+
     def chain(self, chain: list[UnitRef]) -> Markup:
         return join(" → ", [u.name for u in reversed(chain)])
 
@@ -70,16 +81,7 @@ class PeoplePresenter:
         lines = [t.get(locale, "card-head", name=esc(card.name))]
         for view in card.seats:
             seat = view.seat
-            lines.append(
-                t.get(
-                    locale,
-                    "card-seat",
-                    unit=esc(seat.unit.name),
-                    level=self.fmt.level(locale, seat.unit.level),
-                    position=self.position(locale, seat),
-                    roles=self.roles(locale, seat.roles),
-                )
-            )
+            lines.append(self.seat_line(locale, "card-seat", seat))
             lines.append(t.get(locale, "card-chain", chain=self.chain(view.chain)))
         if card.phone is None:
             lines.append(t.get(locale, "card-phone-none"))
@@ -160,16 +162,7 @@ class PeoplePresenter:
         lines = [t.get(locale, "whoami-head")]
         for view in identity.seats:
             seat = view.seat
-            lines.append(
-                t.get(
-                    locale,
-                    "whoami-identity",
-                    unit=esc(seat.unit.name),
-                    level=self.fmt.level(locale, seat.unit.level),
-                    position=self.position(locale, seat),
-                    roles=self.roles(locale, seat.roles),
-                )
-            )
+            lines.append(self.seat_line(locale, "whoami-identity", seat))
         lines.append(t.get(locale, "whoami-duties-head"))
         for duty in self.duties(locale, [v.seat for v in identity.seats]):
             lines.append(t.get(locale, "whoami-duty", duty=duty))

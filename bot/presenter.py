@@ -276,17 +276,30 @@ class BotPresenter:
         )
 
     def reminder(self, order: Order, unit: UnitRef, remaining: timedelta, late: bool) -> Rendered:
+        return self._reminder("reminder", order, unit, remaining, late)
+
+    def _reminder(
+        self,
+        key: str,
+        order: Order,
+        unit: UnitRef,
+        remaining: timedelta,
+        late: bool,
+        **extra: object,
+    ) -> Rendered:
+        """A reminder to a unit's commander (mentioned) of an order, with the time left."""
         loc = unit.locale
         return Rendered(
             text=self.t.get(
                 loc,
-                "reminder",
+                key,
                 order=str(order.id),
                 text=_short(order.text),
                 unit=unit.name,
                 commander=mention(unit.commander_name, unit.commander_id),
                 remaining=self.fmt.duration(loc, remaining),
                 late=self.t.get(loc, "sent-late") if late else "",
+                **extra,
             )
         )
 
@@ -304,20 +317,7 @@ class BotPresenter:
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered:
         """A unit pressed 收到 but sent no value: its own reminder (已收到但未上报数字)."""
-        loc = unit.locale
-        return Rendered(
-            text=self.t.get(
-                loc,
-                "reminder-acked",
-                order=str(order.id),
-                text=_short(order.text),
-                unit=unit.name,
-                commander=mention(unit.commander_name, unit.commander_id),
-                remaining=self.fmt.duration(loc, remaining),
-                kind=order.kind.value,
-                late=self.t.get(loc, "sent-late") if late else "",
-            )
-        )
+        return self._reminder("reminder-acked", order, unit, remaining, late, kind=order.kind.value)
 
     def escalation(
         self,
