@@ -33,7 +33,7 @@ class Texts:
         for locale in SUPPORTED:
             bundle = FluentBundle([locale], use_isolating=False)
             self._keys[locale] = set()
-            # One file per feature (towerbot.ftl, exports.ftl, ...), all in one bundle.
+            # One file per feature (towerbot.ftl, order_stats.ftl, ...), all in one bundle.
             for path in sorted((directory / locale).glob("*.ftl")):
                 resource = FluentResource(path.read_text(encoding="utf-8"))
                 bundle.add_resource(resource)

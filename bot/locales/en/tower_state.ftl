@@ -1,4 +1,4 @@
-# Unit colours, /map, /daily and /incidents (bot/routers/tower_state.py, bot/maps.py, bot/daily.py)
+# Unit colours, /tree, /map, /daily and /incidents (bot/colour_presenter.py, bot/maps.py, bot/daily_presenter.py, bot/incident_presenter.py)
 
 cmd-colour = Set a unit's colour: /colour CODE red|yellow|green REASON
 cmd-map = Map of the units' colours (picture): /map [CODE]

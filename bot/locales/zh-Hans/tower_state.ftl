@@ -1,4 +1,4 @@
-# Unit colours, /map, /daily and /incidents (bot/routers/tower_state.py, bot/maps.py, bot/daily.py)
+# Unit colours, /tree, /map, /daily and /incidents (bot/colour_presenter.py, bot/maps.py, bot/daily_presenter.py, bot/incident_presenter.py)
 
 cmd-colour = 设置单元颜色：/colour 单元代码 red|yellow|green 原因
 cmd-map = 单元状态图（图片）：/map [单元代码]

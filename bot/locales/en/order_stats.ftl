@@ -1,4 +1,4 @@
-# /export, /chart, /stats (bot/routers/exports.py)
+# /export, /chart, /stats (bot/routers/order_stats.py, bot/stats_presenter.py)
 
 cmd-export = Export the details (CSV): /export [order]
 cmd-chart = Completion chart (picture): /chart [order]

@@ -1,4 +1,4 @@
-# /export, /chart, /stats (bot/routers/exports.py)
+# /export, /chart, /stats (bot/routers/order_stats.py, bot/stats_presenter.py)
 
 cmd-export = 导出明细（CSV）：/export [指令号]
 cmd-chart = 完成曲线（图片）：/chart [指令号]
