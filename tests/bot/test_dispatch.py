@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from aiogram.types import CallbackQuery, Chat, Message, Update, User
+from aiogram.types import CallbackQuery, Update, User
 
 from bot.dispatch import ChatOrderedRunner, chat_key
 from tests.support.tgfake import (
@@ -23,17 +23,7 @@ from tests.support.tgfake import (
     TS0102_COMMANDER,
     Harness,
 )
-
-
-def update(update_id: int, chat_id: int, text: str = "x") -> Update:
-    message = Message(
-        message_id=update_id,
-        date=0,
-        chat=Chat(id=chat_id, type="supergroup"),
-        from_user=User(id=1, is_bot=False, first_name="u"),
-        text=text,
-    )
-    return Update(update_id=update_id, message=message)
+from tests.support.updates import update
 
 
 def test_a_press_is_keyed_by_the_chat_of_its_message() -> None:

@@ -17,7 +17,7 @@ from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
 from bot.dispatch import UpdatePoller
-from tests.bot.test_dispatch import update
+from tests.support.updates import update
 
 
 class OffsetServer:
