@@ -8,18 +8,16 @@ needs its reason; a refused change leaves neither a colour nor a message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from cascade.clock import FakeClock
 from cascade.colours import ColourService
 from cascade.errors import Refused
 from cascade.incidents import Colour
-from cascade.outgoing import Rendered
 from cascade.tower import Unit
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.plain_words import PlainWords, sent
 
 HQ_ADMIN = 7000000001
 HQ_CHAT, HQ_COMMANDER = -1002000000001, 6000000001
@@ -28,25 +26,10 @@ TS0101_CHAT, TS0101_COMMANDER = -1002000000003, 6000000009
 TS02_COMMANDER = 6000000118
 
 
-class PlainWords:
-    """The presenter with plain words: which notice went where."""
-
-    def __getattr__(self, name: str) -> Callable[..., Rendered]:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return lambda *args, **kwargs: Rendered(text=name)
-
-
 @pytest.fixture
 async def service(db: Database, tashan: list[Unit]) -> ColourService:
     await import_units(db, tashan)
     return ColourService(db.transaction, FakeClock(), PlainWords(), frozenset({HQ_ADMIN}))
-
-
-async def sent(db: Database) -> list[tuple[int, str]]:
-    async with db.transaction() as tx:
-        rows = await tx.outbox.due(now=10**12, limit=100)
-    return sorted((r.message.chat_id, r.message.text) for r in rows)
 
 
 async def stored(db: Database, code: str) -> Colour | None:

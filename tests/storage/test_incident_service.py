@@ -7,18 +7,16 @@ dispatcher or HTTP (the end-to-end tests keep what only they can show).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from cascade.clock import FakeClock
 from cascade.errors import Refused
 from cascade.incident_service import IncidentPolicy, IncidentService
 from cascade.incidents import Disposition, Stage
-from cascade.outgoing import Rendered
 from cascade.tower import Unit
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.plain_words import PlainWords
 
 TS01_CHAT, TS01_COMMANDER = -1002000000002, 6000000007
 TS0101_CHAT, TS0101_COMMANDER, TS0101_MEMBER = -1002000000003, 6000000009, 6000000010
@@ -26,13 +24,6 @@ TS02_CHAT, TS02_COMMANDER = -1002000000025, 6000000118
 HQ_CHAT = -1002000000001
 STRANGER = 5_555_555_555
 REPORT = "租客老李带5位家人从湖北回来，住溪西村12号"
-
-
-class PlainWords:
-    def __getattr__(self, name: str) -> Callable[..., Rendered]:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return lambda *args, **kwargs: Rendered(text=name)
 
 
 @pytest.fixture

@@ -11,18 +11,16 @@ once, for one person, within its lifetime.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from cascade.clock import FakeClock
 from cascade.errors import Refused
 from cascade.invites import INVITE_TTL
 from cascade.joining import JoiningService
-from cascade.outgoing import Rendered
 from cascade.tower import Unit
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.plain_words import PlainWords, sent
 
 HQ_ADMIN = 7000000001
 TS01_CHAT, TS01_COMMANDER, TS01_DEPUTY = -1002000000002, 6000000007, 6000000008
@@ -30,15 +28,6 @@ TS0101_CHAT, TS0101_COMMANDER = -1002000000003, 6000000009
 TS0102_CHAT, TS0102_COMMANDER = -1002000000004, 6000000014
 NEW_CHAT = -1002999999999
 NEWCOMER, STRANGER = 8000000001, 8000000002
-
-
-class PlainWords:
-    """The presenter with plain words: which notice went where."""
-
-    def __getattr__(self, name: str) -> Callable[..., Rendered]:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return lambda *args, **kwargs: Rendered(text=name)
 
 
 @pytest.fixture
@@ -54,12 +43,6 @@ async def service(db: Database, tashan: list[Unit], clock: FakeClock) -> Joining
     units["ts-01-02"].members[-1].telegram_id = None
     await import_units(db, tashan)
     return JoiningService(db.transaction, clock, PlainWords(), frozenset({HQ_ADMIN}))
-
-
-async def sent(db: Database) -> list[tuple[int, str]]:
-    async with db.transaction() as tx:
-        rows = await tx.outbox.due(now=10**12, limit=100)
-    return sorted((r.message.chat_id, r.message.text) for r in rows)
 
 
 async def chat_of(db: Database, code: str) -> int | None:
