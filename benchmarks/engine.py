@@ -33,7 +33,7 @@ checked against the sum of the latest leaf values (a wrong number fails the run)
     python -m benchmarks.engine --profile create   # cProfile of one city order
 
 Writes `--json` (default `benchmarks/engine-results.json`) and prints a table.
-Not part of the test run (tests/benchmarks/test_engine_smoke.py runs it on a
+Not part of the test run (tests/storage/test_engine_smoke.py runs it on a
 tiny tower).
 """
 

@@ -1,7 +1,7 @@
 """Score the returnee parser on its corpora: fields right, abstentions, wrong values.
 
-The parser is tuned on tests/returnee/corpus.yaml and judged on
-tests/returnee/corpus_heldout2.yaml, written before the parser changes of the
+The parser is tuned on tests/domain/returnee_corpus/corpus.yaml and judged on
+tests/domain/returnee_corpus/corpus_heldout2.yaml, written before the parser changes of the
 session that scored it and never used to tune (the first held-out part, once
 spent, joined the tuning part). A field is one of count, origin, via, arrival, address,
 phone of one message. A missed field is either an abstention (empty, and the bot
@@ -29,7 +29,7 @@ from cascade.returnee import parse_report, to_json
 
 NOW = datetime(2020, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 FIELDS = ("count", "origin", "via", "arrival", "address", "phone")
-CORPORA = Path(__file__).resolve().parent.parent / "tests" / "returnee"
+CORPORA = Path(__file__).resolve().parent.parent / "tests" / "domain" / "returnee_corpus"
 PARTS = {"tuned": CORPORA / "corpus.yaml", "heldout": CORPORA / "corpus_heldout2.yaml"}
 
 

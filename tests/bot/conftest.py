@@ -1,4 +1,4 @@
-"""Fixtures for the bot tests: a TowerBot on a fake session with tashan imported."""
+"""Fixtures for the bot tests: a TowerBot on a fake session with tashan (or changchun) imported."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.people_ids import CC_ADMIN
 from tests.support.tgfake import DEFAULT_ORDER, Harness, make_harness
 
 
@@ -24,6 +25,16 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
 async def issued(tmp_path: Path) -> AsyncIterator[Harness]:
     """Tashan with HQ's "/order 15m count 统计外地人数" (order #1) issued and sent."""
     h = await make_harness(tmp_path, issued=DEFAULT_ORDER)
+    try:
+        yield h
+    finally:
+        await h.app.stop()
+
+
+@pytest.fixture
+async def cc(tmp_path: Path) -> AsyncIterator[Harness]:
+    """The changchun tower (five levels, landlords and tenants) with its HQ admin."""
+    h = await make_harness(tmp_path, tower="changchun", admins=frozenset({CC_ADMIN}))
     try:
         yield h
     finally:

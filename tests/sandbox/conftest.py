@@ -6,7 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiogram import Bot
-from sandbox_helpers import (
+
+from sandbox import SandboxServer, SandboxState
+from sandbox.models import BotRecord
+from tests.support.sandbox_helpers import (
     BASIC_GROUP_ID,
     CHIEF_ID,
     GROUP_ID,
@@ -15,9 +18,6 @@ from sandbox_helpers import (
     TOKEN,
     make_bot,
 )
-
-from sandbox import SandboxServer, SandboxState
-from sandbox.models import BotRecord
 
 
 @pytest.fixture

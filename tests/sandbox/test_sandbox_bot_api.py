@@ -19,7 +19,9 @@ from aiogram.types import (
     MessageEntity,
     ReplyParameters,
 )
-from sandbox_helpers import (
+
+from sandbox import SandboxState
+from tests.support.sandbox_helpers import (
     BASIC_GROUP_ID,
     BOT_ID,
     BOT_USERNAME,
@@ -27,8 +29,6 @@ from sandbox_helpers import (
     GROUP_ID,
     MEMBER_ID,
 )
-
-from sandbox import SandboxState
 
 
 def keyboard(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:

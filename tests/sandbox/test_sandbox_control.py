@@ -9,10 +9,10 @@ from typing import Any
 import aiohttp
 import pytest
 from aiogram import Bot
-from sandbox_helpers import BOT_ID, CHIEF_ID, GROUP_ID, MEMBER_ID, TOKEN
 
 from sandbox import ControlError, SandboxServer, SandboxState
 from sandbox.models import BotRecord
+from tests.support.sandbox_helpers import BOT_ID, CHIEF_ID, GROUP_ID, MEMBER_ID, TOKEN
 
 
 async def control(

@@ -19,10 +19,10 @@ from aiogram.exceptions import (
 )
 from aiogram.methods.base import TelegramMethod
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
-from sandbox_helpers import BOT_ID, CHIEF_ID, GROUP_ID, MEMBER_ID, TOKEN, make_bot
 
 from sandbox import ApiError, SandboxServer, SandboxState
 from sandbox.models import OutgoingRequest
+from tests.support.sandbox_helpers import BOT_ID, CHIEF_ID, GROUP_ID, MEMBER_ID, TOKEN, make_bot
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "

@@ -16,9 +16,9 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramServerError,
 )
-from sandbox_helpers import BASIC_GROUP_ID, BOT_ID, CHIEF_ID, GROUP_ID, TOKEN
 
 from sandbox import SandboxServer, SandboxState
+from tests.support.sandbox_helpers import BASIC_GROUP_ID, BOT_ID, CHIEF_ID, GROUP_ID, TOKEN
 
 NEW_SUPERGROUP_ID = -1002000000999
 

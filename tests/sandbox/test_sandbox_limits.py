@@ -13,10 +13,10 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
-from sandbox_helpers import BASIC_GROUP_ID, BOT_ID, CHIEF_ID, GROUP_ID, TOKEN
 
 from sandbox import SandboxServer, SandboxState
 from sandbox.limits import SandboxLimits
+from tests.support.sandbox_helpers import BASIC_GROUP_ID, BOT_ID, CHIEF_ID, GROUP_ID, TOKEN
 
 START = 1_700_000_000.0
 

@@ -11,10 +11,10 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.exceptions import TelegramConflictError
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from sandbox_helpers import BOT_ID, CHIEF_ID, GROUP_ID, MEMBER_ID, TOKEN, make_bot
 
 from sandbox import SandboxServer, SandboxState
 from sandbox.models import BotRecord
+from tests.support.sandbox_helpers import BOT_ID, CHIEF_ID, GROUP_ID, MEMBER_ID, TOKEN, make_bot
 
 
 async def test_message_posted_through_control_api_reaches_get_updates(

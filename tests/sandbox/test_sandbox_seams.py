@@ -12,9 +12,8 @@ import ast
 import re
 from pathlib import Path
 
-from sandbox_helpers import BASIC_GROUP_ID, CHIEF_ID
-
 from sandbox import SandboxState
+from tests.support.sandbox_helpers import BASIC_GROUP_ID, CHIEF_ID
 
 SANDBOX = Path(__file__).resolve().parents[2] / "sandbox"
 

@@ -16,10 +16,10 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
 from aiohttp import web
-from sandbox_helpers import BASIC_GROUP_ID, CHIEF_ID, GROUP_ID, MEMBER_ID, make_bot
 
 from sandbox import SandboxServer, SandboxState
 from sandbox.webhook import DeliveryTiming
+from tests.support.sandbox_helpers import BASIC_GROUP_ID, CHIEF_ID, GROUP_ID, MEMBER_ID, make_bot
 
 SECRET = "s3cret_-TOKEN"
 FAST = DeliveryTiming(first_retry=0.02, longest_retry=0.1, request_timeout=5.0)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from chat import private
-from people_ids import (
+from cascade.incidents import Incident
+from tests.support.people_chat import private
+from tests.support.people_ids import (
     BLOCK_CHAT,
     BLOCK_COMMANDER,
     CC_ADMIN,
@@ -19,8 +20,6 @@ from people_ids import (
     TEAM2_CHAT,
     TEAM2_COMMANDER,
 )
-
-from cascade.incidents import Incident
 from tests.support.tgfake import Harness
 
 

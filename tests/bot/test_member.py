@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aiogram.types import Message
-from people_ids import (
+
+from tests.support.people_ids import (
     BLOCK_CHAT,
     BLOCK_COMMANDER,
     HOUSE_CHAT,
@@ -14,7 +15,6 @@ from people_ids import (
     TEAM2_COMMANDER,
     TENANT,
 )
-
 from tests.support.tgfake import Harness
 
 

@@ -11,8 +11,8 @@ message, caption or file the bot put into a group.
 from __future__ import annotations
 
 import pytest
-from privacy_tools import group_texts, private, private_files, private_texts, refuses
 
+from tests.support.privacy_tools import group_texts, private, private_files, private_texts, refuses
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from colour_builders import incident, ref
-
 from cascade.incidents import Disposition, Stage
 from cascade.tallies import DayCounts, day_start, fetch_since, local_day, tally, window
+from tests.support.colour_builders import incident, ref
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai

@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from crashworld import HQ_CHAT, HQ_CHIEF, CrashWorld, make_template
+
+from tests.support.crashworld import HQ_CHAT, HQ_CHIEF, CrashWorld, make_template
 
 GROUPS = 1010
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from people_ids import (
+from tests.support.people_ids import (
     COMMUNITY_CHAT,
     HEALTH1,
     HEALTH2,
@@ -14,7 +14,6 @@ from people_ids import (
     TEAM2_CHAT,
     TEAM3_CHAT,
 )
-
 from tests.support.tgfake import Harness
 
 

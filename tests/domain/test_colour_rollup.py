@@ -10,12 +10,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from colour_builders import incident, ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cascade.colours import RANK, colour_map, own_colour, parse_colour, worst
 from cascade.incidents import Colour, Stage, UnitColour
+from tests.support.colour_builders import incident, ref
 
 T0 = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from aiogram.types import Update
-from restarts import restart
 
 from cascade.deadlines import Timer
 from cascade.orders import OrderKind
 from storage import processed
 from storage.timer_repo import SqliteTimerRepository
+from tests.support.restarts import restart
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,

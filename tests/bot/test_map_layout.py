@@ -10,7 +10,6 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from colour_builders import incident, ref
 from PIL import Image
 
 from bot import charts, maps
@@ -22,6 +21,7 @@ from cascade.incidents import Colour
 from cascade.queries import ColouredTree
 from cascade.tallies import tally
 from cascade.tower import UnitRef
+from tests.support.colour_builders import incident, ref
 from tests.support.tgfake import tower_units
 
 T0 = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)

@@ -3,7 +3,7 @@
 Random and malformed commands, huge and empty texts, emoji, right-to-left
 text, HTML metacharacters, forged, replayed, expired and foreign button data,
 replies to messages that are not orders, edits, unknown chats and users, and
-updates delivered twice (tests/reliability/hostile.py). Nothing may raise or be
+updates delivered twice (tests/support/hostile.py). Nothing may raise or be
 logged as an error; every command a person sent to this bot gets a reply (a
 result, a usage line or a refusal), every press an answer; the order roll-up's
 invariants hold after every update that wrote anything (one that wrote nothing
@@ -16,8 +16,8 @@ import logging
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage
-from hostile import HostileTraffic, check_invariants
 
+from tests.support.hostile import HostileTraffic, check_invariants
 from tests.support.tgfake import Harness
 
 UPDATES = 10_000

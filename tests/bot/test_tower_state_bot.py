@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
-from colour_builders import PERSONAL, incident
 from PIL import Image
 
 from bot.daily_job import DEFAULT_AT, install_daily
 from bot.maps import FILL
 from cascade.incidents import Colour, Disposition, Incident, Stage
 from cascade.masking import personal_values
+from tests.support.colour_builders import PERSONAL, incident
 from tests.support.tgfake import (
     HQ_ADMIN,
     HQ_CHAT,

@@ -6,7 +6,7 @@ fields a careful person would write down. Two promises are checked over every
 
 - at least 98 % of the fields come out right (the accuracy and the misses are
   printed, so a drop shows what broke; the parser was tuned on this file, the
-  held-out figure is in tests/returnee/README.md);
+  held-out figure is in tests/domain/returnee_corpus/README.md);
 - a field that comes out wrong is empty AND asked about. The reporter confirms
   what the bot read; a wrong count or day confirmed at midnight sends the wrong
   people to isolation, a question does not.
@@ -27,7 +27,7 @@ NOW = datetime(2020, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 FIELDS = ("count", "origin", "via", "arrival", "address", "phone")
 ASKABLE = ("count", "origin", "arrival", "address", "phone")
 CORPUS: list[dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).parent / "corpus.yaml").read_text(encoding="utf-8")
+    (Path(__file__).parent / "returnee_corpus" / "corpus.yaml").read_text(encoding="utf-8")
 )
 
 
@@ -118,7 +118,9 @@ def test_heldout_part_is_apart_and_well_formed() -> None:
     `python -m benchmarks.returnee_corpus --heldout`; the figures are in README.md.
     """
     heldout: list[dict[str, Any]] = yaml.safe_load(
-        (Path(__file__).parent / "corpus_heldout2.yaml").read_text(encoding="utf-8")
+        (Path(__file__).parent / "returnee_corpus" / "corpus_heldout2.yaml").read_text(
+            encoding="utf-8"
+        )
     )
     assert len(heldout) >= 120 and len(heldout) + len(CORPUS) >= 300
     texts = [case["text"] for case in heldout]

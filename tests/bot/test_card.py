@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from chat import private
-from people_ids import (
+from cascade.incidents import Disposition
+from tests.support.people_chat import private
+from tests.support.people_ids import (
     HOUSE2_CHAT,
     HOUSE_CHAT,
     LANDLORD,
@@ -12,8 +13,6 @@ from people_ids import (
     TEAM1_PATROLLER,
     TENANT,
 )
-
-from cascade.incidents import Disposition
 from tests.support.tgfake import Harness
 
 FULL, MASKED = "13900020014", "139****0014"

@@ -4,7 +4,7 @@ The unit is 塔山村 (ts-01, level 2, under HQ, with units below). For each act
 a fresh tower (HQ's count order #1 already sent, and order #2 issued by ts-01's
 commander) gets every command in ts-01's group; each outcome is "ok" (done or
 answered) or "no" (one polite refusal line). Every button is pressed in a tower
-of its own, brought to where the button shows (tests/reliability/buttons.py):
+of its own, brought to where the button shows (tests/support/buttons.py):
 "ok" must change what is stored (or close its dialog), "no" is one short
 answer to the press with the database and the open forms exactly as before,
 and the button then still works for its owner. The expected table is
@@ -42,8 +42,8 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Message
 
-from tests.reliability import buttons
-from tests.reliability.buttons import Button, state_of
+from tests.support import buttons
+from tests.support.buttons import Button, state_of
 from tests.support.tgfake import DEFAULT_ORDER, TS01_CHAT, TS01_COMMANDER, Harness, make_harness
 
 CC_ACTORS = {
@@ -104,7 +104,7 @@ MATRIX: dict[str, set[str]] = {
     # in ts-01, 张东 in HQ, as 李强 does in both.
     "/card 李强": {A, C, D, M, S, AN},
 }
-# Every button, set up in a fresh tower as people meet it (tests/reliability/buttons.py),
+# Every button, set up in a fresh tower as people meet it (tests/support/buttons.py),
 # pressed by each actor; after a refusal its owner presses it and it still works.
 BUTTONS: dict[str, tuple[Button, set[str]]] = {
     "收到": (Button(buttons.ack, C), {C, D}),

@@ -13,9 +13,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from restarts import restart
 
 from bot.cli import main
+from tests.support.restarts import restart
 from tests.support.tgfake import HQ_CHAT, HQ_COMMANDER, Harness
 
 
