@@ -16,7 +16,6 @@ there is no outbox to go through.
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
@@ -26,6 +25,7 @@ from bot.context import ChatContext
 from bot.html import plain
 from bot.replier import Replier
 from cascade.errors import Refused
+from storage.conn import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,12 @@ async def crashed(event: ErrorEvent, replier: Replier, ctx: ChatContext | None =
     await _tell(event, replier, ctx, text)
 
 
-_WRITE_FAILURES = ("full", "readonly", "read-only", "disk i/o", "unable to open")
+_WRITE_FAILURES = ("full", "readonly", "read-only", "disk i/o", "unable to open", "no space left")
 
 
 def cannot_write(exception: BaseException) -> bool:
     """The database refused a write: out of space, read-only, or failing underneath."""
-    if not isinstance(exception, sqlite3.OperationalError | sqlite3.DatabaseError):
+    if not isinstance(exception, DatabaseError):
         return False
     message = str(exception).lower()
     return any(word in message for word in _WRITE_FAILURES)

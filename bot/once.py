@@ -8,7 +8,6 @@ neither twice. See storage/processed.py for how the record joins the decision.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -18,6 +17,7 @@ from aiogram.dispatcher.middlewares.error import ErrorsMiddleware
 from aiogram.types import TelegramObject, Update
 
 from storage import processed
+from storage.conn import DatabaseError
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class OnceMiddleware(BaseMiddleware):
         try:
             async with self.db.transaction() as tx:
                 seen = await processed.already_handled(tx.conn, bot.id, event.update_id, key)
-        except sqlite3.Error:
+        except DatabaseError:
             # A failing database: the decision will fail too, and the error handler
             # inside tells the person in one line.
             log.exception("update %s: could not check whether it was handled", event.update_id)

@@ -1,13 +1,17 @@
 """The database handle: opening, migrating and running one transaction at a time.
 
-aiosqlite runs SQLite on a worker thread; an asyncio lock makes sure one
-transaction finishes (commit or rollback) before the next one starts, so a
-decision never sees another decision half-written.
+Two engines behind one handle: a file path is SQLite (aiosqlite, the default,
+nothing to install), a `postgresql://` URL is PostgreSQL (asyncpg, through the
+aiosqlite-shaped adapter of storage/pg.py). Either way an asyncio lock makes
+sure one transaction of this process finishes (commit or rollback) before the
+next one starts, so a decision never sees another decision half-written; and
+`snapshot()` reads the last committed state on a connection of its own.
 
 Opening checks the file first: a directory, a missing folder, a file that is
 not SQLite or a store that cannot be written each become one
 `DatabaseUnavailable` line for the person starting the bot, and a half-opened
 connection is closed (its worker thread would otherwise keep the process alive).
+A PostgreSQL server that cannot be reached or refuses the login is one line too.
 """
 
 from __future__ import annotations
@@ -18,12 +22,20 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
+import asyncpg
 
-from storage import processed
+from storage import pg, pgschema, processed
+from storage.conn import Connection
 from storage.migrations import MIGRATIONS
+from storage.pg import PgConnection
 from storage.uow import SqliteUnitOfWork
+
+# Any fixed number: the advisory lock that serialises migrations across processes.
+MIGRATION_LOCK = 7_014_201
+CONNECT_SECONDS = 10.0
 
 
 async def run_to_end(statement: Awaitable[object]) -> None:
@@ -85,17 +97,48 @@ def explain_sqlite(path: str, exc: sqlite3.Error) -> str | None:
     return None
 
 
+def _safe_url(url: str) -> str:
+    """The URL as it may be shown: without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+async def connect_pg(url: str) -> PgConnection:
+    """Connect, or raise `DatabaseUnavailable` with one line saying why not."""
+    shown = _safe_url(url)
+    try:
+        return await asyncio.wait_for(pg.connect(url), CONNECT_SECONDS)
+    except TimeoutError as exc:
+        raise DatabaseUnavailable(
+            f"{shown}: no answer from PostgreSQL in {CONNECT_SECONDS:.0f} s"
+        ) from exc
+    except (OSError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise DatabaseUnavailable(f"{shown}: cannot use PostgreSQL ({reason})") from exc
+
+
 class Database:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self._conn: aiosqlite.Connection | None = None
+        self.engine = "postgresql" if pg.is_url(self.path) else "sqlite"
+        self._conn: Connection | None = None
         self._lock = asyncio.Lock()
-        self._reader: aiosqlite.Connection | None = None
+        self._reader: Connection | None = None
         self._read_lock = asyncio.Lock()
         self.committed = asyncio.Event()
         # One more event per sender: several bots share a database, and a sender that
         # clears the shared event must not hide a commit from the others.
         self._listeners: list[asyncio.Event] = []
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine == "postgresql"
+
+    def __repr__(self) -> str:
+        return f"Database({_safe_url(self.path)!r})"
 
     def commit_event(self) -> asyncio.Event:
         """A new event of one's own, set (like `committed`) after each commit that queued
@@ -107,6 +150,8 @@ class Database:
     async def open(self) -> Database:
         if self._conn is not None:
             return self
+        if self.is_postgres:
+            return await self._open_pg()
         check_location(self.path)
         try:
             conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -132,6 +177,24 @@ class Database:
             raise
         return self
 
+    async def _open_pg(self) -> Database:
+        conn = await connect_pg(self.path)
+        try:
+            self._conn = conn
+            await self.migrate()
+            # As on SQLite: a login that cannot write fails at start, not at the first answer.
+            await conn.execute("UPDATE schema_version SET version = version")
+        except BaseException as exc:
+            self._conn = None
+            await conn.close()
+            if isinstance(
+                exc, asyncpg.InsufficientPrivilegeError | asyncpg.ReadOnlySQLTransactionError
+            ):
+                line = " ".join(str(exc).split())
+                raise DatabaseUnavailable(f"{_safe_url(self.path)}: cannot write ({line})") from exc
+            raise
+        return self
+
     async def close(self) -> None:
         if self._reader is not None:
             await self._reader.close()
@@ -147,18 +210,21 @@ class Database:
         await self.close()
 
     @property
-    def conn(self) -> aiosqlite.Connection:
+    def conn(self) -> Connection:
         if self._conn is None:
             raise RuntimeError("database is not open")
         return self._conn
 
     async def schema_version(self) -> int:
-        async with self.conn.execute("PRAGMA user_version") as cur:
+        sql = "SELECT version FROM schema_version" if self.is_postgres else "PRAGMA user_version"
+        async with self.conn.execute(sql) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     async def migrate(self) -> int:
-        """Run the migrations this file has not seen yet; returns the new version."""
+        """Run the migrations this database has not seen yet; returns the new version."""
+        if isinstance(self.conn, PgConnection):
+            return await self._migrate_pg(self.conn)
         async with self._lock:
             version = await self.schema_version()
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
@@ -173,22 +239,47 @@ class Database:
                     raise
             return await self.schema_version()
 
+    async def _migrate_pg(self, conn: PgConnection) -> int:
+        """Each migration in its own transaction, under an advisory lock, so several
+        processes starting on one new database run each script once."""
+        async with self._lock:
+            await conn.script([pgschema.VERSION_TABLE])
+            while True:
+                async with conn.raw.transaction():
+                    await conn.raw.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+                    row = await conn.raw.fetchrow("SELECT version FROM schema_version")
+                    if row is None:
+                        await conn.raw.execute("INSERT INTO schema_version (version) VALUES (0)")
+                    version = int(row[0]) if row else 0
+                    if version >= len(MIGRATIONS):
+                        return version
+                    script = MIGRATIONS[version]
+                    await conn.script(pgschema.to_postgres(s) for s in pgschema.statements(script))
+                    await conn.raw.execute("UPDATE schema_version SET version = $1", version + 1)
+
+    async def _connect_reader(self) -> Connection:
+        if self.is_postgres:
+            return await connect_pg(self.path)
+        reader = await aiosqlite.connect(self.path, isolation_level=None)
+        reader.row_factory = aiosqlite.Row
+        await reader.execute("PRAGMA busy_timeout=5000")
+        await reader.execute("PRAGMA query_only=ON")
+        return reader
+
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[SqliteUnitOfWork]:
-        """A read-only unit of work on a connection of its own: in WAL mode it reads the
-        last committed state while a decision is being written, so a question
+        """A read-only unit of work on a connection of its own: it reads the last
+        committed state while a decision is being written (SQLite's WAL mode; a
+        read-only repeatable-read transaction on PostgreSQL), so a question
         (`/status` during an answer storm) never queues behind the writers' lock."""
         self.conn  # noqa: B018 -- raises when the database is not open
+        begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if self.is_postgres else "BEGIN"
         async with self._read_lock:
             if self._reader is None:
-                reader = await aiosqlite.connect(self.path, isolation_level=None)
-                reader.row_factory = aiosqlite.Row
-                await reader.execute("PRAGMA busy_timeout=5000")
-                await reader.execute("PRAGMA query_only=ON")
-                self._reader = reader
+                self._reader = await self._connect_reader()
             reader = self._reader
             try:
-                await run_to_end(reader.execute("BEGIN"))
+                await run_to_end(reader.execute(begin))
                 yield SqliteUnitOfWork(reader)
             finally:
                 if reader.in_transaction:
@@ -202,22 +293,23 @@ class Database:
         records the update (storage/processed.py), before the same COMMIT.
         """
         async with self._lock:
-            uow = SqliteUnitOfWork(self.conn)
-            changes = self.conn.total_changes
+            conn = self.conn
+            uow = SqliteUnitOfWork(conn)
+            changes = conn.total_changes
             try:
-                await run_to_end(self.conn.execute("BEGIN IMMEDIATE"))
+                await run_to_end(conn.execute("BEGIN IMMEDIATE"))
                 yield uow
                 # The incoming update that caused this decision is recorded with it.
-                mark = processed.pending_mark(self.conn.total_changes != changes)
+                mark = processed.pending_mark(conn.total_changes != changes)
                 if mark is not None:
-                    await processed.record(self.conn, mark)
-                await run_to_end(self.conn.execute("COMMIT"))
+                    await processed.record(conn, mark)
+                await run_to_end(conn.execute("COMMIT"))
             except BaseException:
                 # SQLite has already rolled back after some errors (a full disk):
                 # a second ROLLBACK would hide the real error behind its own. A
                 # failed COMMIT leaves the transaction open: it is rolled back too.
-                if self.conn.in_transaction:
-                    await run_to_end(self.conn.execute("ROLLBACK"))
+                if conn.in_transaction:
+                    await run_to_end(conn.execute("ROLLBACK"))
                 raise
             if mark is not None:
                 mark.recorded = True

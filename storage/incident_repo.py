@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from cascade.incidents import Colour, Disposition, Incident, Stage, UnitColour
 from cascade.returnee import ReturneeReport
+from storage.conn import Connection, Row
 from storage.paths import subtree_range
 
 COLUMNS = (
@@ -25,7 +24,7 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _incident(row: aiosqlite.Row) -> Incident:
+def _incident(row: Row) -> Incident:
     return Incident(
         id=row["id"],
         unit_code=row["unit_code"],
@@ -48,13 +47,13 @@ def _incident(row: aiosqlite.Row) -> Incident:
 
 
 class SqliteIncidentRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def add(self, incident: Incident) -> Incident:
-        cur = await self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "INSERT INTO incidents (unit_code, reporter_id, chat_id, text, report, high_risk, "
-            "stage, created_at) VALUES (?,?,?,?,?,?,?,?)",
+            "stage, created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
             (
                 incident.unit_code,
                 incident.reporter_id,
@@ -66,8 +65,8 @@ class SqliteIncidentRepository:
                 incident.created_at.isoformat(),
             ),
         )
-        assert cur.lastrowid is not None
-        return incident.model_copy(update={"id": cur.lastrowid})
+        (row,) = rows
+        return incident.model_copy(update={"id": int(row[0])})
 
     async def get(self, incident_id: int) -> Incident | None:
         sql = f"SELECT {COLUMNS} FROM incidents WHERE id = ?"
@@ -142,8 +141,10 @@ class SqliteIncidentRepository:
             )
         else:
             await self.conn.execute(
-                "INSERT OR REPLACE INTO unit_colours (unit_code, colour, reason, set_by, set_at) "
-                "VALUES (?,?,?,?,?)",
+                "INSERT INTO unit_colours (unit_code, colour, reason, set_by, set_at) "
+                "VALUES (?,?,?,?,?) ON CONFLICT (unit_code) DO UPDATE SET "
+                "colour = excluded.colour, reason = excluded.reason, "
+                "set_by = excluded.set_by, set_at = excluded.set_at",
                 (
                     colour.unit_code,
                     colour.colour.value,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from cascade.invites import Invite
+from storage.conn import Connection, Row
 
 
-def _invite(row: aiosqlite.Row) -> Invite:
+def _invite(row: Row) -> Invite:
     return Invite(
         token=row["token"],
         kind=row["kind"],
@@ -22,7 +21,7 @@ def _invite(row: aiosqlite.Row) -> Invite:
 
 
 class SqliteInviteRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def add(self, invite: Invite) -> None:

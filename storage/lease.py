@@ -83,8 +83,9 @@ class RunLease:
 
     async def _write(self) -> None:
         await self.db.conn.execute(
-            "INSERT OR REPLACE INTO leases (name, holder, pid, host, expires_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO leases (name, holder, pid, host, expires_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, "
+            "host = excluded.host, expires_at = excluded.expires_at",
             (self.name, self.me.holder, self.me.pid, self.me.host, self.now() + self.ttl),
         )
 

@@ -6,9 +6,8 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState, TargetStep
+from storage.conn import Connection, Row
 from storage.paths import codes_of, subtree_range
 
 STATE_COLUMNS = (
@@ -28,7 +27,7 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value is not None else None
 
 
-def _order(row: aiosqlite.Row) -> Order:
+def _order(row: Row) -> Order:
     return Order(
         id=row["id"],
         issuer_unit=row["issuer_unit"],
@@ -44,7 +43,7 @@ def _order(row: aiosqlite.Row) -> Order:
     )
 
 
-def _state(row: aiosqlite.Row) -> TargetState:
+def _state(row: Row) -> TargetState:
     """A row selected as `STATE_COLUMNS`, read by position: an order of 37,000 units is
     read whole for every progress refresh of the HQ board, and lookups by column name
     cost a third of that."""
@@ -107,14 +106,14 @@ def step_range(step: TargetStep, alias: str) -> tuple[str, tuple[str, str]]:
     )
 
 
-def _one(rows: Iterable[aiosqlite.Row]) -> aiosqlite.Row | None:
+def _one(rows: Iterable[Row]) -> Row | None:
     """The first row of a result read in one hop to the database thread
     (`execute_fetchall`: a cursor's execute, fetch and close are three)."""
     return next(iter(rows), None)
 
 
 class SqliteOrderRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def create(
@@ -129,11 +128,11 @@ class SqliteOrderRepository:
         """The order row and its per-level counters; the targets are written afterwards
         in short steps (`write_targets`), so no step holds the database for long."""
         low, high = await self._range(issuer_unit)
-        cur = await self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "INSERT INTO orders (issuer_unit, issuer_user, kind, text, created_at, deadline_at, "
             "status, total_targets, issue_cursor, boards_cursor) "
             "VALUES (?,?,?,?,?,?,?, (SELECT COUNT(*) - 1 FROM units WHERE path >= ? AND path < ?),"
-            " '', '')",
+            " '', '') RETURNING id",
             (
                 issuer_unit,
                 issuer_user,
@@ -146,8 +145,8 @@ class SqliteOrderRepository:
                 high,
             ),
         )
-        order_id = cur.lastrowid
-        assert order_id is not None
+        (row,) = rows
+        order_id = int(row[0])
         await self.conn.execute(
             "INSERT INTO order_levels (order_id, level, total) SELECT ?, level, COUNT(*) "
             "FROM units WHERE path >= ? AND path < ? AND code <> ? GROUP BY level",

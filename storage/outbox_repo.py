@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from cascade.orders import TargetStep
 from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
+from storage.conn import Connection
 from storage.order_repo import step_range
 from storage.paths import subtree_range
 
 
 class SqliteOutboxRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.added = 0
 
@@ -30,12 +29,12 @@ class SqliteOutboxRepository:
                 (message.dedupe_key,),
             )
         payload = message.model_dump_json(exclude={"document"})
-        cur = await self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             # A message for a group the bot can't reach waits ('held') from the start.
             "INSERT INTO outbox (created_at, priority, chat_id, payload, document, dedupe_key, "
-            "draft_of, status) VALUES (?,?,?,?,?,?,?, CASE WHEN ? IS NOT NULL THEN 'draft' "
+            "draft_of, status) VALUES (?,?,?,?,?,?,?, CASE WHEN CAST(? AS BIGINT) IS NOT NULL THEN 'draft' "
             "WHEN EXISTS (SELECT 1 FROM units WHERE chat_id = ? AND unreachable = 1) "
-            "THEN 'held' ELSE 'pending' END)",
+            "THEN 'held' ELSE 'pending' END) RETURNING id",
             (
                 datetime.now(UTC).isoformat(),
                 int(message.priority),
@@ -49,8 +48,8 @@ class SqliteOutboxRepository:
             ),
         )
         self.added += 1
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        (row,) = rows
+        return int(row[0])
 
     async def add_copies(
         self, step: TargetStep, copies: list[tuple[str, bool, OutgoingMessage]]
@@ -148,7 +147,7 @@ class SqliteOutboxRepository:
                 for row in await cur.fetchall():
                     ranges.extend(subtree_range(row["path"]))
         if not ranges:
-            return ("AND 0", []) if lane.serves else ("", [])
+            return ("AND 1 = 0", []) if lane.serves else ("", [])
         within = " OR ".join(["(path >= ? AND path < ?)"] * (len(ranges) // 2))
         chats = f"SELECT chat_id FROM units WHERE chat_id IS NOT NULL AND ({within})"
         return (f"AND chat_id {'IN' if lane.serves else 'NOT IN'} ({chats})", ranges)
@@ -168,8 +167,7 @@ class SqliteOutboxRepository:
         ref = row.message.ref
         if ref is not None:
             await self.conn.execute(
-                "INSERT OR REPLACE INTO message_refs (chat_id, message_id, purpose, order_id, "
-                "unit_code, incident_id) VALUES (?,?,?,?,?,?)",
+                REF_UPSERT,
                 (
                     row.message.chat_id,
                     message_id,
@@ -204,8 +202,7 @@ class SqliteOutboxRepository:
         ]
         if refs:
             await self.conn.executemany(
-                "INSERT OR REPLACE INTO message_refs (chat_id, message_id, purpose, order_id, "
-                "unit_code, incident_id) VALUES (?,?,?,?,?,?)",
+                REF_UPSERT,
                 refs,
             )
 
@@ -224,9 +221,9 @@ class SqliteOutboxRepository:
 
     async def delay_chat(self, chat_id: int, not_before: float) -> None:
         await self.conn.execute(
-            "UPDATE outbox SET not_before = MAX(not_before, ?) "
-            "WHERE status = 'pending' AND chat_id = ?",
-            (not_before, chat_id),
+            "UPDATE outbox SET not_before = ? "
+            "WHERE status = 'pending' AND chat_id = ? AND not_before < ?",
+            (not_before, chat_id, not_before),
         )
 
     async def mark_failed(self, row: OutboxRow, error: str) -> None:
@@ -279,6 +276,13 @@ class SqliteOutboxRepository:
             return {r[0]: r[1] for r in await cur.fetchall()}
 
 
+# A message id is unique in its chat: a newer ref of the same message replaces the older.
+REF_UPSERT = (
+    "INSERT INTO message_refs (chat_id, message_id, purpose, order_id, unit_code, incident_id) "
+    "VALUES (?,?,?,?,?,?) ON CONFLICT (chat_id, message_id) DO UPDATE SET "
+    "purpose = excluded.purpose, order_id = excluded.order_id, "
+    "unit_code = excluded.unit_code, incident_id = excluded.incident_id"
+)
 CHAT_MARK = -9_191_919_191_919_191
 CODE_MARK = "\x1funit\x1f"
 
@@ -312,7 +316,7 @@ def _template(message: OutgoingMessage) -> tuple[str, str, str]:
 
 
 class SqliteRefRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def lookup(self, chat_id: int, message_id: int) -> MessageRef | None:

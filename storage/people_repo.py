@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
-
 from cascade.orders import OrderKind, TargetState
 from cascade.people import MemberChange, PersonSeat
 from cascade.ports import AnswerRecord
 from cascade.targeting import OrderFilter, TargetUnit
 from cascade.tower import Person, Position, Role, Unit
+from storage.conn import Connection, Row, is_postgres
 from storage.paths import path_of, subtree_range
 from storage.tower_repo import REF_COLUMNS, ref_of
 
@@ -22,7 +21,7 @@ _SEAT_SQL = (
 )
 
 
-def _seat(row: aiosqlite.Row) -> PersonSeat:
+def _seat(row: Row) -> PersonSeat:
     return PersonSeat(
         unit=ref_of(row),
         seq=row["seq"],
@@ -39,7 +38,7 @@ def _dt(value: str | None) -> datetime | None:
 
 
 class SqlitePeopleRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def _seats(self, where: str, params: tuple[object, ...]) -> list[PersonSeat]:
@@ -203,8 +202,13 @@ class SqlitePeopleRepository:
         if row is None:
             return []
         low, high = subtree_range(row["path"])
+        tags = (
+            "(doc::json -> 'tags')::text"
+            if is_postgres(self.conn)
+            else "json_extract(doc, '$.tags')"
+        )
         sql = (
-            "SELECT code, parent, level, kind, json_extract(doc, '$.tags') AS tags FROM units "
+            f"SELECT code, parent, level, kind, {tags} AS tags FROM units "
             "WHERE path >= ? AND path < ? AND code != ? ORDER BY path"
         )
         async with self.conn.execute(sql, (low, high, code)) as cur:
@@ -234,7 +238,9 @@ class SqlitePeopleRepository:
 
     async def save_filter(self, order_id: int, flt: OrderFilter, holders: int) -> None:
         await self.conn.execute(
-            "INSERT OR REPLACE INTO order_filters (order_id, filter, holders) VALUES (?,?,?)",
+            "INSERT INTO order_filters (order_id, filter, holders) VALUES (?,?,?) "
+            "ON CONFLICT (order_id) DO UPDATE SET filter = excluded.filter, "
+            "holders = excluded.holders",
             (order_id, flt.model_dump_json(), holders),
         )
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import aiosqlite
+from storage.conn import Connection, IntegrityError
 
 # Telegram keeps undelivered updates for 24 hours; ids this far behind the
 # newest can never come back, so their rows are pruned now and then.
@@ -73,14 +73,14 @@ def pending_mark(changed: bool) -> UpdateMark | None:
     return mark
 
 
-async def record(conn: aiosqlite.Connection, mark: UpdateMark) -> None:
+async def record(conn: Connection, mark: UpdateMark) -> None:
     """Write the update's row inside the open transaction (raises AlreadyHandled)."""
     try:
         await conn.execute(
             "INSERT INTO processed_updates (bot_id, update_id, key) VALUES (?, ?, ?)",
             (mark.bot_id, mark.update_id, mark.key),
         )
-    except aiosqlite.IntegrityError as exc:
+    except IntegrityError as exc:
         raise AlreadyHandled(f"update {mark.update_id} ({mark.key}) was handled before") from exc
     if mark.update_id % PRUNE_EVERY == 0:
         await conn.execute(
@@ -89,9 +89,7 @@ async def record(conn: aiosqlite.Connection, mark: UpdateMark) -> None:
         )
 
 
-async def already_handled(
-    conn: aiosqlite.Connection, bot_id: int, update_id: int, key: str | None
-) -> bool:
+async def already_handled(conn: Connection, bot_id: int, update_id: int, key: str | None) -> bool:
     async with conn.execute(
         "SELECT 1 FROM processed_updates WHERE bot_id = ? AND (update_id = ? OR key = ?)",
         (bot_id, update_id, key),

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from cascade.scoring import ScoreEntry
+from storage.conn import Connection
 
 
 class SqliteScoreRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def add(self, entry: ScoreEntry) -> bool:
         """Record a change; False when this incident already moved this landlord's score."""
         cur = await self.conn.execute(
-            "INSERT OR IGNORE INTO score_log (unit_code, landlord_id, landlord_name, period, "
-            "delta, reason, source, incident_id, actor, at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO score_log (unit_code, landlord_id, landlord_name, period, "
+            "delta, reason, source, incident_id, actor, at) VALUES (?,?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT DO NOTHING",
             (
                 entry.unit_code,
                 entry.landlord_id,
@@ -79,7 +79,7 @@ class SqliteScoreRepository:
     async def claim_ranking(self, moment: datetime, sent: bool, at: datetime) -> bool:
         """Take the ranking due at `moment`; False when it was already taken (sent once)."""
         cur = await self.conn.execute(
-            "INSERT OR IGNORE INTO score_rankings (moment, sent, at) VALUES (?,?,?)",
+            "INSERT INTO score_rankings (moment, sent, at) VALUES (?,?,?) ON CONFLICT DO NOTHING",
             (moment.isoformat(), int(sent), at.isoformat()),
         )
         return cur.rowcount > 0

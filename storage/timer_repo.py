@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from cascade.deadlines import Timer, TimerKind
+from storage.conn import Connection, Row
 
 
-def _timer(row: aiosqlite.Row) -> Timer:
+def _timer(row: Row) -> Timer:
     return Timer(
         order_id=row["order_id"],
         kind=TimerKind(row["kind"]),
@@ -21,12 +20,13 @@ def _timer(row: aiosqlite.Row) -> Timer:
 
 
 class SqliteTimerRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def add(self, timers: list[Timer]) -> None:
         await self.conn.executemany(
-            "INSERT OR IGNORE INTO order_timers (order_id, kind, round, due_at) VALUES (?,?,?,?)",
+            "INSERT INTO order_timers (order_id, kind, round, due_at) VALUES (?,?,?,?) "
+            "ON CONFLICT DO NOTHING",
             [(t.order_id, t.kind.value, t.round, t.due_at.isoformat()) for t in timers],
         )
 
@@ -61,7 +61,7 @@ class SqliteTimerRepository:
 
     async def mark_dirty(self, order_id: int, codes: list[str]) -> None:
         await self.conn.executemany(
-            "INSERT OR IGNORE INTO progress_dirty (order_id, unit_code) VALUES (?,?)",
+            "INSERT INTO progress_dirty (order_id, unit_code) VALUES (?,?) ON CONFLICT DO NOTHING",
             [(order_id, code) for code in codes],
         )
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-import aiosqlite
-
 from cascade.invites import Slot
 from cascade.ports import Membership
 from cascade.tower import Position, Unit, UnitRef
+from storage.conn import Connection, Row
 from storage.paths import codes_of, subtree_range
 
 REF_COLUMNS = (
@@ -17,7 +16,7 @@ REF_COLUMNS = (
 )
 
 
-def ref_of(row: aiosqlite.Row) -> UnitRef:
+def ref_of(row: Row) -> UnitRef:
     return UnitRef(
         code=row["code"],
         name=row["name"],
@@ -32,14 +31,14 @@ def ref_of(row: aiosqlite.Row) -> UnitRef:
     )
 
 
-def _one(rows: Iterable[aiosqlite.Row]) -> aiosqlite.Row | None:
+def _one(rows: Iterable[Row]) -> Row | None:
     """The first row of a result read in one hop to the database thread
     (`execute_fetchall`: a cursor's execute, fetch and close are three)."""
     return next(iter(rows), None)
 
 
 class SqliteTowerRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def unit(self, code: str) -> Unit | None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
+from storage.conn import Connection
 from storage.incident_repo import SqliteIncidentRepository
 from storage.invite_repo import SqliteInviteRepository
 from storage.order_repo import SqliteOrderRepository
@@ -15,7 +14,7 @@ from storage.tower_repo import SqliteTowerRepository
 
 
 class SqliteUnitOfWork:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.tower = SqliteTowerRepository(conn)
         self.orders = SqliteOrderRepository(conn)

@@ -1,4 +1,5 @@
-"""Shared fixtures for the storage tests: a real SQLite file per test, the towers."""
+"""Shared fixtures for the storage tests: a real database per test (a SQLite file, or a
+fresh PostgreSQL database: every test runs on both engines), the towers."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from cascade.tower import Unit
 from cascade.towerfile import load_path
 from fixtures import fixture_path
 from storage.db import Database
+from tests.support.pgserver import Engine
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "towerbot.db")
+async def db(engine: Engine, tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(await engine.new_target(tmp_path))
     await database.open()
     try:
         yield database

@@ -9,10 +9,12 @@ handler was cancelled at shutdown), so every later decision of the bot would fai
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from storage.db import Database
+from tests.support.pgserver import Engine
 
 
 async def _cancel_after(db: Database, yields: int, *, snapshot: bool) -> bool:
@@ -41,9 +43,9 @@ async def _cancel_after(db: Database, yields: int, *, snapshot: bool) -> bool:
 
 @pytest.mark.parametrize("snapshot", [False, True])
 async def test_cancelled_units_of_work_leave_the_connection_usable(
-    tmp_path, snapshot: bool
+    engine: Engine, tmp_path: Path, snapshot: bool
 ) -> None:
-    async with Database(tmp_path / "t.db") as db:
+    async with Database(await engine.new_target(tmp_path)) as db:
         await db.conn.execute("CREATE TABLE scratch (n INTEGER)")
         cancelled = 0
         for yields in range(0, 12):

@@ -18,8 +18,10 @@ from cascade.tower import Person, Unit
 from cascade.towerfile import load_path
 from fixtures import fixture_path
 from storage import migrations
+from storage.conn import DatabaseError
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.pgserver import Engine
 
 TABLES = {"units", "members", "orders", "order_units", "outbox", "message_refs"}
 
@@ -31,7 +33,12 @@ async def scalar(db: Database, sql: str, *args: object) -> object:
 
 
 async def table_names(db: Database) -> set[str]:
-    async with db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+    sql = (
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        if db.is_postgres
+        else "SELECT name FROM sqlite_master WHERE type = 'table'"
+    )
+    async with db.conn.execute(sql) as cur:
         return {r[0] for r in await cur.fetchall()}
 
 
@@ -77,9 +84,9 @@ async def test_reopening_runs_nothing_and_keeps_data(
 
 
 async def test_only_new_migrations_run_on_an_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "old.db"
+    path = await engine.new_target(tmp_path, "old.db")
     async with Database(path) as db:
         await db.conn.execute(
             "INSERT INTO orders (issuer_unit, issuer_user, kind, text, created_at, deadline_at, "
@@ -97,9 +104,9 @@ async def test_only_new_migrations_run_on_an_old_file(
 
 
 async def test_a_failing_migration_rolls_back_and_keeps_the_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "bad.db"
+    path = await engine.new_target(tmp_path, "bad.db")
     async with Database(path):
         pass
     version = len(migrations.MIGRATIONS)
@@ -108,7 +115,7 @@ async def test_a_failing_migration_rolls_back_and_keeps_the_version(
 
     monkeypatch.setattr(db_module, "MIGRATIONS", [*migrations.MIGRATIONS, broken])
     db = Database(path)
-    with pytest.raises(aiosqlite.OperationalError):
+    with pytest.raises(DatabaseError):
         await db.open()
     await db.close()
     monkeypatch.undo()
