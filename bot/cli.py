@@ -22,6 +22,7 @@ from cascade.invariants import TowerInvalid
 from cascade.towerfile import check_csv, load_path
 from storage.db import Database, DatabaseUnavailable
 from storage.importer import import_tower
+from storage.pg import is_url
 
 EPILOG = "每个命令的帮助 / help of one command: towerbot COMMAND --help"
 
@@ -110,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-DB_HELP = "SQLite file (default: $TOWERBOT_DB or towerbot.db)"
+DB_HELP = "SQLite file or postgresql:// URL (default: $TOWERBOT_DB or towerbot.db)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,7 +139,7 @@ def _command(args: argparse.Namespace) -> int:
         return asyncio.run(_import(args.file, _db_path(args.db), args.lang))
     if args.command == "tree":
         db_path = _db_path(args.db)
-        if not Path(db_path).exists():
+        if not is_url(db_path) and not Path(db_path).exists():
             print(
                 f"towerbot: no database at {db_path}; run `towerbot import FILE` first",
                 file=sys.stderr,

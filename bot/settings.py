@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.people_settings import PeopleSettings
 from cascade.incident_service import regions_from
+from storage.pg import is_url
 
 TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,}")
 TOKEN_FORM = "digits:letters from @BotFather, e.g. 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
@@ -33,15 +34,23 @@ class StoreSettings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    db: Path = Field(
-        DEFAULT_DB, alias="TOWERBOT_DB", description="the SQLite file holding the tower"
+    db: Path | str = Field(
+        DEFAULT_DB,
+        alias="TOWERBOT_DB",
+        description="the SQLite file holding the tower, or a postgresql:// URL",
     )
 
     @field_validator("db", mode="before")
     @classmethod
     def _db_given(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip():
-            raise ValueError("is empty; expected a file path like /data/towerbot.db")
+        """A PostgreSQL URL stays text (a Path would fold its '//'); anything else is a file."""
+        if isinstance(value, str):
+            if not value.strip():
+                raise ValueError(
+                    "is empty; expected a file path like /data/towerbot.db "
+                    "or postgresql://user:password@host/database"
+                )
+            return value.strip() if is_url(value.strip()) else Path(value)
         return value
 
 

@@ -65,12 +65,15 @@ class SandboxWorld:
         policy: ClockPolicy | None = None,
         sandbox_clock: Callable[[], float] | None = None,
         progress_seconds: float = 3.0,
+        db: Path | str | None = None,
     ) -> None:
+        """`db`: the bot's database (a file or a postgresql:// URL of an empty database);
+        by default a new SQLite file in `workdir`."""
         self.tower = Tower(load_path(tower_file))
         self.state = SandboxState(clock=sandbox_clock) if sandbox_clock else SandboxState()
         self.progress_seconds = progress_seconds
         self.server = SandboxServer(state=self.state, host=host, port=port)
-        self.db_path = workdir / "towerbot.db"
+        self.db_path: Path | str = db if db is not None else workdir / "towerbot.db"
         self.limits = limits
         self.clock = clock
         self.admins = admins

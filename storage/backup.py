@@ -17,6 +17,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from storage.pg import is_url
+
 PAGES_PER_STEP = 1024  # copy in steps so writers get the database in between
 
 
@@ -26,6 +28,11 @@ class BackupFailed(Exception):
 
 def backup(source: str | Path, target: str | Path) -> int:
     """Copy `source` to `target` (which must not exist); returns the copy's size in bytes."""
+    if isinstance(source, str) and is_url(source):
+        # A server's own tool takes a consistent copy of a live PostgreSQL database.
+        raise BackupFailed(
+            "towerbot backup copies SQLite files; for PostgreSQL run pg_dump -Fc -f FILE URL"
+        )
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise BackupFailed(f"no database at {source}")

@@ -351,11 +351,21 @@ class SqliteRefRepository:
 
     async def find(self, ref: MessageRef) -> tuple[int, int] | None:
         """(chat id, message id) of the newest sent message made for `ref`."""
-        sql = (
-            "SELECT chat_id, message_id FROM message_refs WHERE order_id IS ? AND purpose = ? "
-            "AND unit_code IS ? AND incident_id IS ? ORDER BY message_id DESC LIMIT 1"
+        # `= ?` or `IS NULL` per column, not `IS ?`: an equality both engines index.
+        given = {
+            "order_id": ref.order_id,
+            "purpose": ref.purpose,
+            "unit_code": ref.unit_code,
+            "incident_id": ref.incident_id,
+        }
+        where = " AND ".join(
+            f"{c} = ?" if v is not None else f"{c} IS NULL" for c, v in given.items()
         )
-        args = (ref.order_id, ref.purpose, ref.unit_code, ref.incident_id)
+        sql = (
+            f"SELECT chat_id, message_id FROM message_refs WHERE {where} "
+            "ORDER BY message_id DESC LIMIT 1"
+        )
+        args = tuple(v for v in given.values() if v is not None)
         async with self.conn.execute(sql, args) as cur:
             row = await cur.fetchone()
         return (row[0], row[1]) if row else None

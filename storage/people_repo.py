@@ -282,7 +282,7 @@ class SqlitePeopleRepository:
         await self.conn.execute("DELETE FROM order_levels WHERE order_id = ?", (order_id,))
         await self.conn.execute(
             "INSERT INTO order_levels (order_id, level, total) SELECT order_id, level, COUNT(*) "
-            "FROM order_plan WHERE order_id = ? AND is_root = 0 GROUP BY level",
+            "FROM order_plan WHERE order_id = ? AND is_root = 0 GROUP BY order_id, level",
             (order_id,),
         )
 

@@ -44,6 +44,7 @@ from aiogram.types import Message
 
 from tests.support import buttons
 from tests.support.buttons import Button, state_of
+from tests.support.pgserver import Engine
 from tests.support.tgfake import DEFAULT_ORDER, TS01_CHAT, TS01_COMMANDER, Harness, make_harness
 
 CC_ACTORS = {
@@ -160,9 +161,9 @@ async def _outcome(h: Harness, command: str, user: int, chat: int = TS01_CHAT) -
 
 
 @pytest.mark.parametrize("actor", list(ACTORS))
-async def test_access_matrix(tmp_path: Path, actor: str) -> None:
+async def test_access_matrix(engine: Engine, tmp_path: Path, actor: str) -> None:
     user = ACTORS[actor]
-    h = await make_harness(tmp_path, issued=DEFAULT_ORDER)
+    h = await make_harness(tmp_path, issued=DEFAULT_ORDER, engine=engine)
     try:
         await h.send(TS01_CHAT, TS01_COMMANDER, "/order 1h notice 村内自查")  # order #2
         await h.drain()
@@ -223,9 +224,13 @@ async def test_access_matrix_of_buttons(tmp_path: Path, actor: str) -> None:
 
 
 @pytest.mark.parametrize("actor", list(CC_ACTORS))
-async def test_access_matrix_in_a_landlords_group(tmp_path: Path, actor: str) -> None:
+async def test_access_matrix_in_a_landlords_group(
+    engine: Engine, tmp_path: Path, actor: str
+) -> None:
     user = CC_ACTORS[actor]
-    h = await make_harness(tmp_path, tower="changchun", admins=frozenset({CC_ACTORS["admin"]}))
+    h = await make_harness(
+        tmp_path, tower="changchun", admins=frozenset({CC_ACTORS["admin"]}), engine=engine
+    )
     try:
         wrong = {}
         for command, allowed in CC_MATRIX.items():

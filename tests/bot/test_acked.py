@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pgserver import Engine
 from tests.support.tgfake import (
     DEFAULT_ORDER,
     TS01_CHAT,
@@ -20,9 +21,9 @@ from tests.support.tgfake import (
 
 
 @pytest.fixture
-async def issued(tmp_path: Path) -> AsyncIterator[Harness]:
+async def issued(engine: Engine, tmp_path: Path) -> AsyncIterator[Harness]:
     """Tashan with HQ's count order #1 issued and sent."""
-    h = await make_harness(tmp_path, issued=DEFAULT_ORDER)
+    h = await make_harness(tmp_path, issued=DEFAULT_ORDER, engine=engine)
     try:
         yield h
     finally:

@@ -18,6 +18,7 @@ from bot.app import COMMANDS, TowerBot
 from bot.settings import SenderLimits, Settings
 from cascade.clock import FakeClock
 from storage.importer import import_units
+from tests.support.pgserver import Engine
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
@@ -87,8 +88,8 @@ async def test_started_app_delivers_replies_by_itself(tmp_path: Path) -> None:
         _ = app.db.conn
 
 
-async def test_stop_without_start_closes_everything(tmp_path: Path) -> None:
-    h = await make_harness(tmp_path)
+async def test_stop_without_start_closes_everything(engine: Engine, tmp_path: Path) -> None:
+    h = await make_harness(tmp_path, engine=engine)
     await h.app.stop()
     assert h.session.closed
     with pytest.raises(RuntimeError):

@@ -31,6 +31,8 @@ def _count(path: Path, sql: str) -> int:
         return int(conn.execute(sql).fetchone()[0])
 
 
+# `towerbot backup` copies SQLite files; a PostgreSQL server is dumped with pg_dump.
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 async def test_backup_while_a_write_is_open_then_restore(issued: Harness, tmp_path: Path) -> None:
     live = Path(issued.app.db.path)
     writer = sqlite3.connect(live, isolation_level=None, timeout=1)

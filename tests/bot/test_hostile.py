@@ -70,6 +70,7 @@ async def test_ten_thousand_hostile_updates(
     assert unanswered == []
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []
-    async with h.app.db.conn.execute("PRAGMA integrity_check") as cur:
-        row = await cur.fetchone()
-    assert row is not None and row[0] == "ok"
+    if not h.app.db.is_postgres:  # PostgreSQL checks its pages itself
+        async with h.app.db.conn.execute("PRAGMA integrity_check") as cur:
+            row = await cur.fetchone()
+        assert row is not None and row[0] == "ok"

@@ -18,6 +18,7 @@ from cascade.deadlines import Timer
 from cascade.orders import OrderKind
 from storage import processed
 from storage.timer_repo import SqliteTimerRepository
+from tests.support.pgserver import Engine
 from tests.support.restarts import restart
 from tests.support.tgfake import (
     HQ_CHAT,
@@ -66,8 +67,10 @@ async def test_the_same_message_under_a_new_update_id_is_skipped(harness: Harnes
     assert await _orders(harness) == 1
 
 
-async def test_an_update_replayed_after_a_restart_is_skipped(tmp_path: Path) -> None:
-    h = await make_harness(tmp_path)
+async def test_an_update_replayed_after_a_restart_is_skipped(
+    engine: Engine, tmp_path: Path
+) -> None:
+    h = await make_harness(tmp_path, engine=engine)
     update = _order_update(h, 503)
     await _feed(h, update)
     again = await restart(h)

@@ -17,6 +17,7 @@ from bot.app import COMMANDS
 from bot.i18n import SUPPORTED, Texts
 from cascade.orders import OrderKind, OrderStatus
 from cascade.tower import Position
+from tests.support.pgserver import Engine
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
@@ -165,8 +166,8 @@ async def test_help_in_an_unbound_chat_follows_the_persons_language(harness: Har
 # ---------------------------------------------------------------- an English unit
 
 
-async def test_english_unit_gets_english_texts(tmp_path: Path) -> None:
-    h = await make_harness(tmp_path, tower="futian-shangcheng", admins=frozenset())
+async def test_english_unit_gets_english_texts(engine: Engine, tmp_path: Path) -> None:
+    h = await make_harness(tmp_path, tower="futian-shangcheng", admins=frozenset(), engine=engine)
     try:
         await h.send(FUTIAN_HQ_CHAT, FUTIAN_HQ_COMMANDER, "/order 20m count 统计外商人数")
         await h.drain()

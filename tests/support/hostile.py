@@ -14,8 +14,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-import aiosqlite
 from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User
+
+from storage.conn import Connection
 
 GROUPS = [-1002000000001, -1002000000002, -1002000000003, -1002000000004, -1002000000026]
 UNBOUND = [-1009999999999, -100123]
@@ -133,14 +134,14 @@ class HostileTraffic:
         return sent
 
 
-async def check_invariants(conn: aiosqlite.Connection) -> list[str]:
+async def check_invariants(conn: Connection) -> list[str]:
     """Order roll-up invariants that no sequence of updates may break."""
     broken: list[str] = []
     checks = {
         "children counted and done children counted": """
             SELECT p.order_id, p.unit_code FROM order_units p
             LEFT JOIN (SELECT order_id, parent_code, COUNT(*) AS n,
-                              SUM(done_at IS NOT NULL) AS d
+                              COUNT(done_at) AS d
                        FROM order_units GROUP BY order_id, parent_code) c
               ON c.order_id = p.order_id AND c.parent_code = p.unit_code
             WHERE p.children_total != COALESCE(c.n, 0)

@@ -207,22 +207,29 @@ class Engine:
     def is_postgres(self) -> bool:
         return self.name == "postgresql"
 
-    async def new_target(self, tmp_path: Path, name: str = "towerbot.db") -> str:
-        """Where a new empty database lives: a file path, or a migrated database's URL."""
+    async def new_target(
+        self, tmp_path: Path, name: str = "towerbot.db", keep: bool = False
+    ) -> str:
+        """Where a new empty database lives: a file path, or a migrated database's URL
+        (dropped after the test unless `keep`: a template kept for the session)."""
         if not self.is_postgres:
             return str(tmp_path / name)
         url = await server().create_database(template=await _empty_template())
-        self.made.append(url)
+        if not keep:
+            self.made.append(url)
         return url
 
-    async def copy_of(self, source: str, tmp_path: Path, name: str = "towerbot.db") -> str:
+    async def copy_of(
+        self, source: str, tmp_path: Path, name: str = "towerbot.db", keep: bool = False
+    ) -> str:
         """A new database holding a copy of `source` (closed, of this engine)."""
         if not self.is_postgres:
             target = tmp_path / name
             shutil.copyfile(source, target)
             return str(target)
         url = await server().create_database(template=source.rsplit("/", 1)[1])
-        self.made.append(url)
+        if not keep:
+            self.made.append(url)
         return url
 
     async def drop_all(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import SecretStr
 
 from bot.app import TowerBot
@@ -17,13 +15,13 @@ async def restart(h: Harness) -> Harness:
     The new bot gets a fresh fake Telegram session (what was sent before is gone
     from memory, as in a new process); the clock goes on where it was.
     """
-    db_path = Path(h.app.db.path)
+    db_path = h.app.db.path  # a file or a postgresql:// URL
     await h.app.stop()
     session = FakeSession()
     app = TowerBot(
         Settings(
             bot_token=SecretStr(TOKEN),
-            db=Path(db_path),
+            db=db_path,
             admins=h.app.orders.admins,
             limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
         ),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
-import shutil
 import tempfile
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
@@ -53,6 +52,7 @@ from cascade.towerfile import load_path
 from fixtures import fixture_path
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.pgserver import Engine
 
 TOKEN = "123456:" + "A" * 30
 BOT_ID = 123456
@@ -335,7 +335,7 @@ DEFAULT_ORDER = "/order 15m count 统计外地人数"
 
 @dataclass
 class _Snapshot:
-    db: Path
+    db: str
     calls: list[TelegramMethod[Any]]
     messages: list[Message]
     next_message_id: int
@@ -343,33 +343,39 @@ class _Snapshot:
     next_update: int
 
 
-_SNAPSHOTS: dict[tuple[str, str], _Snapshot] = {}
+_SNAPSHOTS: dict[tuple[str, str, str], _Snapshot] = {}
 
 
-async def _tower_template(tower: str) -> Path:
-    path = Path(_CACHE.name) / f"{tower}.db"
-    if not path.exists():
-        db = Database(path.with_suffix(".tmp"))
+_TEMPLATES: dict[tuple[str, str], str] = {}
+
+
+async def _tower_template(tower: str, engine: Engine) -> str:
+    """A database of `engine` with `tower` imported, made once per test run."""
+    key = (engine.name, tower)
+    if key not in _TEMPLATES:
+        target = await engine.new_target(Path(_CACHE.name), f"{tower}.db", keep=True)
+        db = Database(target)
         await db.open()
         await import_units(db, [u.model_copy(deep=True) for u in tower_units(tower)])
         await db.close()
-        path.with_suffix(".tmp").rename(path)
-    return path
+        _TEMPLATES[key] = target
+    return _TEMPLATES[key]
 
 
-async def _issued_snapshot(tower: str, order: str) -> _Snapshot:
-    key = (tower, order)
+async def _issued_snapshot(tower: str, order: str, engine: Engine) -> _Snapshot:
+    key = (engine.name, tower, order)
     if key not in _SNAPSHOTS:
         work = Path(tempfile.mkdtemp(dir=_CACHE.name))
-        h = await make_harness(work, tower)
+        h = await make_harness(work, tower, engine=engine, keep=True)
         root = tower_units(tower)[0]
         assert root.chat_id is not None and root.commander is not None
         await h.send(root.chat_id, root.commander.telegram_id or 0, order)
         await h.drain()
         await h.app.stop()
-        assert not (work / f"{tower}.db-wal").exists(), "the copy must hold everything"
+        if not engine.is_postgres:
+            assert not (work / f"{tower}.db-wal").exists(), "the copy must hold everything"
         _SNAPSHOTS[key] = _Snapshot(
-            db=work / f"{tower}.db",
+            db=h.app.db.path,
             calls=list(h.session.calls),
             messages=list(h.session.messages),
             next_message_id=next(h.session._ids),
@@ -384,23 +390,27 @@ async def make_harness(
     tower: str = "tashan",
     admins: frozenset[int] = frozenset({HQ_ADMIN}),
     issued: str | None = None,
+    engine: Engine | None = None,
+    keep: bool = False,
 ) -> Harness:
-    """A TowerBot on a fake session with `tower` imported (from a cached copy).
+    """A TowerBot on a fake session with `tower` imported (from a cached copy), on
+    `engine`'s database (SQLite when none is given; the conftests pass the
+    parametrised `engine` fixture, so the tests run on both engines).
 
     With `issued`, the tower's HQ commander has already sent that command in
     the HQ group and everything it caused was sent: the session holds those
     calls, as if the test had done it itself.
     """
-    snapshot = await _issued_snapshot(tower, issued) if issued else None
-    source = snapshot.db if snapshot else await _tower_template(tower)
-    db_path = tmp_path / f"{tower}.db"
-    shutil.copyfile(source, db_path)
+    engine = engine or Engine("sqlite")
+    snapshot = await _issued_snapshot(tower, issued, engine) if issued else None
+    source = snapshot.db if snapshot else await _tower_template(tower, engine)
+    db_path = await engine.copy_of(source, tmp_path, f"{tower}.db", keep=keep)
     session = FakeSession()
     clock = FakeClock()
     app = TowerBot(
         Settings(
             bot_token=SecretStr(TOKEN),
-            db=Path(db_path),
+            db=db_path,
             admins=admins,
             limits=SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6),
         ),
