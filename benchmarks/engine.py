@@ -31,6 +31,12 @@ checked against the sum of the latest leaf values (a wrong number fails the run)
     python -m benchmarks.engine                    # 5 runs, 5,000 answers each (~6 min)
     python -m benchmarks.engine --runs 1 --answers 1000 --sizes 236,3600
     python -m benchmarks.engine --profile create   # cProfile of one city order
+    python -m benchmarks.engine --db postgresql://user@127.0.0.1/postgres --runs 1
+
+With `--db URL` the same runs go to PostgreSQL: the towers are imported once into
+databases `towerbot_bench_<size>` on that server (its login must be allowed to
+CREATE DATABASE) and every run works on a fresh `CREATE DATABASE ... TEMPLATE`
+copy, dropped afterwards; raw sqlite3's limit (and the ratio) is SQLite's only.
 
 Writes `--json` (default `benchmarks/engine-results.json`) and prints a table.
 Not part of the test run (tests/storage/test_engine_smoke.py runs it on a
@@ -61,6 +67,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from storage.pg import is_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (236, 3_600, 12_000, 37_074)
@@ -73,7 +82,7 @@ class Towers:
     """Imported template databases by target count, and the Yiwu CSV."""
 
     csv: Path
-    dbs: dict[int, Path]
+    dbs: dict[int, str]  # a file path, or a postgresql:// URL
 
 
 # ----------------------------------------------------------------------------- set-up
@@ -111,7 +120,37 @@ def yiwu_prefix(source: Path, target: Path, targets: int) -> int:
     return written
 
 
-def run_import(csv_path: Path, db_path: Path) -> tuple[float, int]:
+def _on(url: str, database: str) -> str:
+    """The same server's URL for another database."""
+    return urlunsplit(urlsplit(url)._replace(path="/" + database))
+
+
+async def _admin(url: str, sql: str, *args: object) -> list[Any]:
+    """One statement on the server's maintenance database (CREATE/DROP DATABASE)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_on(url, "postgres"))
+    try:
+        return list(await conn.fetch(sql, *args))
+    finally:
+        await conn.close()
+
+
+_COPIES = iter(range(1_000_000))
+
+
+async def _pg_copy(template: str) -> str:
+    """A new database on the template's server holding a copy of it; its URL."""
+    name = f"{urlsplit(template).path.lstrip('/')}_run_{os.getpid()}_{next(_COPIES)}"
+    await _admin(template, f'CREATE DATABASE "{name}" TEMPLATE "{urlsplit(template).path[1:]}"')
+    return _on(template, name)
+
+
+async def _pg_drop(url: str) -> None:
+    await _admin(url, f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
+
+
+def run_import(csv_path: Path, db_path: Path | str) -> tuple[float, int]:
     """`towerbot import` in its own process: (seconds, peak RSS in bytes)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
@@ -128,16 +167,28 @@ def run_import(csv_path: Path, db_path: Path) -> tuple[float, int]:
     return seconds, usage.ru_maxrss * 1024
 
 
-def prepare(workdir: Path, sizes: list[int], csv_path: Path | None) -> Towers:
+def prepare(
+    workdir: Path, sizes: list[int], csv_path: Path | None, server: str | None = None
+) -> Towers:
     workdir.mkdir(parents=True, exist_ok=True)
     yiwu = csv_path or workdir / "yiwu.csv"
     if not yiwu.exists():
         from fixtures import yiwu as generator
 
         generator.write_csv(yiwu, seed=1)
-    dbs: dict[int, Path] = {}
+    dbs: dict[int, str] = {}
     for size in sizes:
         db = workdir / f"tower-{size}.db"
+        target = str(db)
+        if server is not None:
+            name = f"towerbot_bench_{size}"
+            target = _on(server, name)
+            found = "SELECT 1 FROM pg_database WHERE datname = $1"
+            if not asyncio.run(_admin(server, found, name)):
+                asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+                db = workdir / "missing.db"  # import below
+            else:
+                db = Path(__file__)  # exists: already imported
         if size == 236:
             from fixtures import fixture_path
 
@@ -149,8 +200,8 @@ def prepare(workdir: Path, sizes: list[int], csv_path: Path | None) -> Towers:
             elif not source.exists():
                 yiwu_prefix(yiwu, source, size)
         if not db.exists():
-            run_import(source, db)
-        dbs[size] = db
+            run_import(source, target)
+        dbs[size] = target
     return Towers(csv=yiwu, dbs=dbs)
 
 
@@ -167,7 +218,7 @@ def _engine() -> tuple[Any, Any, Any, Any]:
     return texts, Formatter(texts), BotPresenter(texts, Formatter(texts)), SystemClock()
 
 
-async def _open(path: Path) -> Any:
+async def _open(path: Path | str) -> Any:
     from storage.db import Database
 
     return await Database(path).open()
@@ -193,7 +244,7 @@ async def _probe(db: Any, stop: asyncio.Event, waits: list[tuple[float, float]])
         await asyncio.sleep(PROBE_SECONDS)
 
 
-async def measure_create(path: Path, profile: Path | None = None) -> dict[str, float]:
+async def measure_create(path: Path | str, profile: Path | None = None) -> dict[str, float]:
     """Issue one count order from the root to every unit below it."""
     from bot.first_boards import FirstBoards
     from cascade.order_service import OrderService
@@ -331,7 +382,9 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def measure_answers(path: Path, count: int, concurrency: int, seed: int) -> dict[str, float]:
+async def measure_answers(
+    path: Path | str, count: int, concurrency: int, seed: int
+) -> dict[str, float]:
     """Issue a city order, then answer it while `/status` is asked at HQ and level 2."""
     from cascade.errors import Refused
     from cascade.order_service import OrderService
@@ -352,9 +405,11 @@ async def measure_answers(path: Path, count: int, concurrency: int, seed: int) -
         rng.shuffle(targets)
         # Chiefs press 收到 and bottom units report, in one shuffled stream.
         plan = [(code, c, u, bool(b), rng.randint(0, 9)) for code, c, u, b in targets[:count]]
-        limit_copy = path.with_name(path.stem + "-limit.db")
-        await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy(path, limit_copy)
+        limit_copy = None
+        if not db.is_postgres:  # raw sqlite3's limit is measured on a copy afterwards
+            limit_copy = Path(path).with_name(Path(path).stem + "-limit.db")
+            await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copy(path, limit_copy)
 
         stop = asyncio.Event()
         hq_times: list[float] = []
@@ -403,14 +458,16 @@ async def measure_answers(path: Path, count: int, concurrency: int, seed: int) -
             raise RuntimeError(f"root total {root_total} != sum of leaf values {leaf_sum}")
     finally:
         await db.close()
-    limit = sqlite_limit(limit_copy, order.id, [(p[0], p[4]) for p in plan if p[3]])
-    limit_copy.unlink()
     rate = len(plan) / seconds
+    limits: dict[str, float] = {}
+    if limit_copy is not None:
+        limit = sqlite_limit(limit_copy, order.id, [(p[0], p[4]) for p in plan if p[3]])
+        limit_copy.unlink()
+        limits = {"sqlite_limit_per_second": limit, "ratio": rate / limit}
     return {
         "answers": len(plan),
         "per_second": rate,
-        "sqlite_limit_per_second": limit,
-        "ratio": rate / limit,
+        **limits,
         "status_hq_p50_ms": 1000 * _pct(hq_times, 50),
         "status_hq_p99_ms": 1000 * _pct(hq_times, 99),
         "status_l2_p50_ms": 1000 * _pct(l2_times, 50),
@@ -419,10 +476,18 @@ async def measure_answers(path: Path, count: int, concurrency: int, seed: int) -
     }
 
 
-def _fresh(template: Path, into: Path) -> Path:
-    target = into / template.name
+async def _fresh(template: str, into: Path) -> str:
+    """A copy of a template tower to run on: a file copy, or a database copy."""
+    if is_url(template):
+        return await _pg_copy(template)
+    target = into / Path(template).name
     shutil.copy(template, target)
-    return target
+    return str(target)
+
+
+async def _done_with(target: str) -> None:
+    if is_url(target):
+        await _pg_drop(target)
 
 
 async def one_run(
@@ -430,12 +495,14 @@ async def one_run(
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"create": {}}
     for size in sizes:
-        result["create"][str(size)] = await measure_create(_fresh(towers.dbs[size], tmp))
+        target = await _fresh(towers.dbs[size], tmp)
+        result["create"][str(size)] = await measure_create(target)
+        await _done_with(target)
     biggest = max(sizes)
     if answers:
-        result["answers"] = await measure_answers(
-            _fresh(towers.dbs[biggest], tmp), answers, concurrency, seed
-        )
+        target = await _fresh(towers.dbs[biggest], tmp)
+        result["answers"] = await measure_answers(target, answers, concurrency, seed)
+        await _done_with(target)
     result["engine_peak_rss"] = _peak_rss()
     return result
 
@@ -504,10 +571,12 @@ def table(summary: dict[str, Any]) -> str:
     a = summary.get("answers")
     if a:
         lines.append(f"| answers/s ({a['answers']:.0f} answers) | {a['per_second']:,.0f} |")
-        lines.append(
-            f"| SQLite's own limit, same run (answers/s) | {a['sqlite_limit_per_second']:,.0f} |"
-        )
-        lines.append(f"| ratio | {a['ratio']:.2f} |")
+        if "sqlite_limit_per_second" in a:  # SQLite runs only
+            lines.append(
+                f"| SQLite's own limit, same run (answers/s) | "
+                f"{a['sqlite_limit_per_second']:,.0f} |"
+            )
+            lines.append(f"| ratio | {a['ratio']:.2f} |")
         lines.append(
             f"| /status at HQ during answers p50 / p99 (ms) | "
             f"{a['status_hq_p50_ms']:.1f} / {a['status_hq_p99_ms']:.1f} |"
@@ -544,6 +613,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "engine-results.json")
     parser.add_argument("--profile", choices=["create", "answers"], help="cProfile one run")
+    parser.add_argument(
+        "--db", help="a postgresql:// URL: run on that server instead of SQLite files"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -551,9 +623,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:  # one run in this fresh process; JSON on stdout
         spec = json.loads(args.child)
-        towers = Towers(
-            csv=Path(spec["csv"]), dbs={int(k): Path(v) for k, v in spec["dbs"].items()}
-        )
+        towers = Towers(csv=Path(spec["csv"]), dbs={int(k): v for k, v in spec["dbs"].items()})
         with tempfile.TemporaryDirectory() as tmp:
             result = asyncio.run(
                 one_run(towers, sizes, args.answers, args.concurrency, spec["seed"], Path(tmp))
@@ -561,13 +631,21 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
-    towers = prepare(workdir, sizes, args.csv)
+    if args.db is not None and not is_url(args.db):
+        parser.error("--db takes a postgresql:// URL (SQLite runs need no --db)")
+    towers = prepare(workdir, sizes, args.csv, args.db)
     if args.profile:
         return _profile(args.profile, towers, max(sizes), args.answers, args.concurrency)
     runs: list[dict[str, Any]] = []
     for number in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
-            seconds, rss = run_import(towers.csv, Path(tmp) / "import.db")
+            into: str = str(Path(tmp) / "import.db")
+            if args.db is not None:
+                into = _on(args.db, f"towerbot_bench_import_{os.getpid()}")
+                asyncio.run(_admin(args.db, f'CREATE DATABASE "{urlsplit(into).path[1:]}"'))
+            seconds, rss = run_import(towers.csv, into)
+            if args.db is not None:
+                asyncio.run(_pg_drop(into))
         spec = {
             "csv": str(towers.csv),
             "dbs": {str(k): str(v) for k, v in towers.dbs.items()},
@@ -608,7 +686,7 @@ def main(argv: list[str] | None = None) -> int:
 def _profile(which: str, towers: Towers, size: int, answers: int, concurrency: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "profile.out"
-        db = _fresh(towers.dbs[size], Path(tmp))
+        db = asyncio.run(_fresh(towers.dbs[size], Path(tmp)))
         if which == "create":
             asyncio.run(measure_create(db, profile=out))
         else:
@@ -618,8 +696,9 @@ def _profile(which: str, towers: Towers, size: int, answers: int, concurrency: i
             profiler.disable()
             profiler.dump_stats(str(out))
         pstats.Stats(str(out)).sort_stats("cumulative").print_stats(
-            r"cascade|storage|aiosqlite|bot/", 45
+            r"cascade|storage|aiosqlite|asyncpg|bot/", 45
         )
+        asyncio.run(_done_with(db))
     return 0
 
 

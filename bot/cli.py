@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--fixture", default="tashan", help="the tower: a shipped fixture name or a tower file"
     )
+    demo.add_argument("--db", default=None, help=SCRATCH_DB_HELP)
     drill = sub.add_parser("drill", help="simulate an order loop through the sandbox")
     drill.add_argument("fixture", help="a shipped fixture name (tashan) or a tower file")
     drill.add_argument("--speed", type=float, default=1.0, help="time runs N times faster")
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument(
         "--tokens", type=int, default=1, help="bots sharing the tower (1-4; needs --processes)"
     )
+    drill.add_argument("--db", default=None, help=SCRATCH_DB_HELP + " (not with --processes)")
     fixture = sub.add_parser("fixture", help="generate a large tower file")
     fixture.add_argument("name", choices=("yiwu",), help="which tower to generate")
     fixture.add_argument("--seed", type=int, default=1, help="random seed of names and numbers")
@@ -112,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 DB_HELP = "SQLite file or postgresql:// URL (default: $TOWERBOT_DB or towerbot.db)"
+SCRATCH_DB_HELP = "an empty database to use: postgresql:// URL or new file (default: a temp file)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,7 +152,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from bot.demo import run_demo
 
-        return asyncio.run(run_demo(args.fixture, args.port, args.host))
+        return asyncio.run(run_demo(args.fixture, args.port, args.host, args.db))
     if args.command == "drill":
         return _drill(args)
     if args.command == "fixture":
@@ -182,6 +185,10 @@ def _drill(args: argparse.Namespace) -> int:
     if not 1 <= args.tokens <= 4 or (args.tokens > 1 and not args.processes):
         print("towerbot: --tokens takes 1 to 4, and more than 1 needs --processes", file=sys.stderr)
         return 2
+    if args.db is not None and args.processes:
+        # The processes drill reads the bot's SQLite file directly for its figures.
+        print("towerbot: --db runs the one-process drill; leave out --processes", file=sys.stderr)
+        return 2
     try:
         people = PeopleModel.parse(args.people)
     except ValueError as exc:
@@ -198,6 +205,7 @@ def _drill(args: argparse.Namespace) -> int:
             paid=args.paid,
             out=args.out,
             verbose=args.verbose,
+            db=args.db,
         )
         if args.processes:
             from bot.drill_procs import run_drill_processes

@@ -26,11 +26,14 @@ STEPS = """\
 按 Ctrl-C 结束 / Ctrl-C to stop."""
 
 
-async def run_demo(fixture: str = "tashan", port: int = 8080, host: str = "127.0.0.1") -> int:
+async def run_demo(
+    fixture: str = "tashan", port: int = 8080, host: str = "127.0.0.1", db: str | None = None
+) -> int:
     """The demo until Ctrl-C; `host="0.0.0.0"` makes the page reachable from outside
-    a container (the bot itself always talks to the sandbox over loopback)."""
+    a container (the bot itself always talks to the sandbox over loopback). `db`: an
+    empty database to run on (a postgresql:// URL or a file), else a temporary file."""
     with tempfile.TemporaryDirectory(prefix="towerbot-demo-") as workdir:
-        world = SandboxWorld(fixture_path(fixture), Path(workdir), port=port, host=host)
+        world = SandboxWorld(fixture_path(fixture), Path(workdir), port=port, host=host, db=db)
         try:
             url = await world.start()
         except OSError as exc:

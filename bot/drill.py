@@ -89,6 +89,9 @@ class DrillOptions(BaseModel):
     # The developer's timing lines (set-up, issue transaction, sender and CPU figures);
     # the JSON report has them either way.
     verbose: bool = False
+    # The bot's database: a postgresql:// URL of an empty database (or a file path);
+    # None for a new SQLite file in a temporary folder.
+    db: str | None = None
 
 
 class SimulatedPeople:
@@ -211,6 +214,7 @@ async def run_drill(options: DrillOptions) -> int:
             policy=policy,
             sandbox_clock=lambda: clock.now().timestamp(),
             progress_seconds=max(1.0, 3.0 / options.speed),
+            db=options.db,
         )
         # `timeout` (SIGTERM) ends a bounded run: the first one stops the people and
         # reports the loop as it stands (like the silent units' give-up); a second one

@@ -28,6 +28,7 @@ from sandbox.webhook import DeliveryTiming
 from storage.db import Database
 from storage.importer import import_units
 from tests.support.botproc import BotProcess
+from tests.support.pgserver import Engine
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabc"
 SECRET = "cli_webhook-SECRET-9876543210"
@@ -104,8 +105,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[SandboxWorld]:
-    world = SandboxWorld(fixture_path("futian-shangcheng"), tmp_path)
+async def world(engine: Engine, tmp_path: Path) -> AsyncIterator[SandboxWorld]:
+    world = SandboxWorld(
+        fixture_path("futian-shangcheng"), tmp_path, db=await engine.new_target(tmp_path)
+    )
     world.server = SandboxServer(
         state=world.state, webhook_timing=DeliveryTiming(first_retry=0.1, longest_retry=0.5)
     )

@@ -36,6 +36,7 @@ from bot.settings import SenderLimits
 from bot.world import SandboxWorld
 from fixtures import fixture_path
 from sandbox import SandboxServer
+from tests.support.pgserver import Engine
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -73,8 +74,10 @@ needs_browser = pytest.mark.skipif(
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[SandboxWorld]:
-    async with SandboxWorld(fixture_path("tashan"), tmp_path, limits=FAST) as started:
+async def world(engine: Engine, tmp_path: Path) -> AsyncIterator[SandboxWorld]:
+    async with SandboxWorld(
+        fixture_path("tashan"), tmp_path, db=await engine.new_target(tmp_path), limits=FAST
+    ) as started:
         yield started
 
 

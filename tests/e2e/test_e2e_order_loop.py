@@ -16,13 +16,16 @@ import pytest
 from bot.settings import SenderLimits
 from bot.world import SandboxWorld
 from fixtures import fixture_path
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 
 
 @pytest.fixture
-async def world(tmp_path: Path):
-    async with SandboxWorld(fixture_path("tashan"), tmp_path, limits=FAST) as started:
+async def world(engine: Engine, tmp_path: Path):
+    async with SandboxWorld(
+        fixture_path("tashan"), tmp_path, db=await engine.new_target(tmp_path), limits=FAST
+    ) as started:
         yield started
 
 

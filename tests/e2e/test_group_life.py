@@ -18,14 +18,20 @@ from bot.world import DRILL_TOKEN, SandboxWorld
 from cascade.tower import Unit
 from fixtures import fixture_path
 from sandbox.limits import SandboxLimits
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 BOT_ID = int(DRILL_TOKEN.split(":")[0])
 
 
 @pytest.fixture
-async def world(tmp_path: Path):
-    async with SandboxWorld(fixture_path("futian-shangcheng"), tmp_path, limits=FAST) as w:
+async def world(engine: Engine, tmp_path: Path):
+    async with SandboxWorld(
+        fixture_path("futian-shangcheng"),
+        tmp_path,
+        db=await engine.new_target(tmp_path),
+        limits=FAST,
+    ) as w:
         yield w
 
 

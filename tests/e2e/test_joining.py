@@ -17,6 +17,7 @@ import yaml
 
 from bot.settings import SenderLimits
 from bot.world import SandboxWorld
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 HQ_CHAT, HQ_BOSS, ADMIN = -1004000000001, 7200000001, 7200000009
@@ -66,8 +67,14 @@ async def reply_to(world: SandboxWorld, chat_id: int, message_id: int) -> dict:
     )[0]
 
 
-async def test_invite_bind_claim_and_admin_bind(tmp_path: Path) -> None:
-    world = SandboxWorld(tower_file(tmp_path), tmp_path, limits=FAST, admins=frozenset({ADMIN}))
+async def test_invite_bind_claim_and_admin_bind(engine: Engine, tmp_path: Path) -> None:
+    world = SandboxWorld(
+        tower_file(tmp_path),
+        tmp_path,
+        db=await engine.new_target(tmp_path),
+        limits=FAST,
+        admins=frozenset({ADMIN}),
+    )
     async with world:
         state = world.state
         for uid, name in ((A_MEMBER, "张红"), (STRANGER, "路人"), (ADMIN, "管理员")):

@@ -20,6 +20,7 @@ from storage.db import Database
 from storage.importer import import_units
 from storage.lease import LeaseHeld, LeaseLost, RunLease
 from tests.support.botproc import BotProcess
+from tests.support.pgserver import Engine
 
 
 class Wall:
@@ -75,8 +76,10 @@ async def test_a_released_lease_is_free(db: Database) -> None:
     await second.take()
 
 
-async def test_a_second_towerbot_run_refuses_in_one_line(tmp_path: Path) -> None:
-    world = SandboxWorld(fixture_path("futian-shangcheng"), tmp_path)
+async def test_a_second_towerbot_run_refuses_in_one_line(engine: Engine, tmp_path: Path) -> None:
+    world = SandboxWorld(
+        fixture_path("futian-shangcheng"), tmp_path, db=await engine.new_target(tmp_path)
+    )
     url = await world.server.start()
     world.register()
     try:

@@ -21,6 +21,7 @@ from cascade.clock import FakeClock
 from cascade.incidents import Stage
 from cascade.tower import Unit
 from fixtures import fixture_path
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 REPORT = "/returnee 租客老李带5位家人从湖南回来，途经武汉，住溪西村12号，电话138 1234 5678"
@@ -28,9 +29,15 @@ PERSONAL = ("老李", "13812345678", "138 1234 5678", "溪西村12号")
 
 
 @pytest.fixture
-async def world(tmp_path: Path):
+async def world(engine: Engine, tmp_path: Path):
     clock = FakeClock()
-    async with SandboxWorld(fixture_path("changchun"), tmp_path, limits=FAST, clock=clock) as w:
+    async with SandboxWorld(
+        fixture_path("changchun"),
+        tmp_path,
+        db=await engine.new_target(tmp_path),
+        limits=FAST,
+        clock=clock,
+    ) as w:
         for unit in w.tower.walk():  # commanders have started the bot privately
             if unit.commander and unit.commander.telegram_id:
                 w.state.add_chat(unit.commander.telegram_id, type="private")

@@ -20,15 +20,22 @@ from bot.world import SandboxWorld
 from cascade.clock import FakeClock
 from cascade.tower import Tower, Unit
 from fixtures import fixture_path
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 START = datetime(2020, 2, 20, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def world(tmp_path: Path):
+async def world(engine: Engine, tmp_path: Path):
     clock = FakeClock(START)
-    async with SandboxWorld(fixture_path("changchun"), tmp_path, limits=FAST, clock=clock) as w:
+    async with SandboxWorld(
+        fixture_path("changchun"),
+        tmp_path,
+        db=await engine.new_target(tmp_path),
+        limits=FAST,
+        clock=clock,
+    ) as w:
         yield w
 
 

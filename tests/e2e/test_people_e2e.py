@@ -18,6 +18,7 @@ from bot.settings import SenderLimits
 from bot.world import SandboxWorld
 from cascade.clock import FakeClock
 from fixtures import fixture_path
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 HOUSE_CHAT, LANDLORD, TENANT = -1002000020005, 6000020013, 6000020014
@@ -25,9 +26,13 @@ TEAM1_COMMANDER = 6000020007
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[SandboxWorld]:
+async def world(engine: Engine, tmp_path: Path) -> AsyncIterator[SandboxWorld]:
     async with SandboxWorld(
-        fixture_path("changchun"), tmp_path, limits=FAST, clock=FakeClock()
+        fixture_path("changchun"),
+        tmp_path,
+        db=await engine.new_target(tmp_path),
+        limits=FAST,
+        clock=FakeClock(),
     ) as w:
         for person in (LANDLORD, TEAM1_COMMANDER):
             w.state.add_chat(person, type="private")

@@ -16,6 +16,7 @@ import yaml
 from bot.settings import SenderLimits
 from bot.world import SandboxWorld
 from cascade.clock import FakeClock
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 
@@ -57,9 +58,15 @@ async def drained(world: SandboxWorld) -> None:
     raise AssertionError("outbox not drained")
 
 
-async def test_burst_of_200_answers_gives_few_edits(tmp_path: Path) -> None:
+async def test_burst_of_200_answers_gives_few_edits(engine: Engine, tmp_path: Path) -> None:
     clock = FakeClock()
-    async with SandboxWorld(wide_tower(tmp_path, 200), tmp_path, limits=FAST, clock=clock) as world:
+    async with SandboxWorld(
+        wide_tower(tmp_path, 200),
+        tmp_path,
+        db=await engine.new_target(tmp_path),
+        limits=FAST,
+        clock=clock,
+    ) as world:
         state, tower = world.state, world.tower
         hq = tower.root()
         assert hq.chat_id and hq.commander and hq.commander.telegram_id

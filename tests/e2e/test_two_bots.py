@@ -16,14 +16,17 @@ from bot.settings import SenderLimits
 from bot.world import DRILL_TOKEN, SandboxWorld
 from cascade.outgoing import Lane
 from fixtures import fixture_path
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 SECOND_TOKEN = "7000000002:SANDBOXsecondBOTxxxxxxxxxxxxxxxxxx"
 PRIMARY_ID, SECOND_ID = int(DRILL_TOKEN.split(":")[0]), int(SECOND_TOKEN.split(":")[0])
 
 
-async def test_extra_bot_serves_its_subtrees(tmp_path: Path) -> None:
-    async with SandboxWorld(fixture_path("tashan"), tmp_path, limits=FAST) as world:
+async def test_extra_bot_serves_its_subtrees(engine: Engine, tmp_path: Path) -> None:
+    async with SandboxWorld(
+        fixture_path("tashan"), tmp_path, db=await engine.new_target(tmp_path), limits=FAST
+    ) as world:
         tower, state = world.tower, world.state
         served = [u.code for u in tower.walk() if u.level == 2][6:]
         world.bot.sender.lane = Lane(avoid=served)

@@ -32,6 +32,7 @@ from sandbox import SandboxServer
 from sandbox.models import BotRecord
 from sandbox.webhook import DeliveryTiming
 from storage.importer import import_units
+from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
 QUICK_RETRY = DeliveryTiming(first_retry=0.05, longest_retry=0.2, request_timeout=10.0)
@@ -53,8 +54,8 @@ def tower_bot(world: SandboxWorld) -> TowerBot:
 class WebhookWorld:
     """A tower in the sandbox and the bot serving its webhook (no polling at all)."""
 
-    def __init__(self, fixture: str, workdir: Path) -> None:
-        self.world = SandboxWorld(fixture_path(fixture), workdir, limits=FAST)
+    def __init__(self, fixture: str, workdir: Path, db: str) -> None:
+        self.world = SandboxWorld(fixture_path(fixture), workdir, limits=FAST, db=db)
         self.world.server = SandboxServer(state=self.world.state, webhook_timing=QUICK_RETRY)
         self.state = self.world.state
         self.tower = self.world.tower
@@ -103,8 +104,8 @@ class WebhookWorld:
 
 
 @pytest.fixture
-async def futian(tmp_path: Path) -> AsyncIterator[WebhookWorld]:
-    started = WebhookWorld("futian-shangcheng", tmp_path)
+async def futian(engine: Engine, tmp_path: Path) -> AsyncIterator[WebhookWorld]:
+    started = WebhookWorld("futian-shangcheng", tmp_path, await engine.new_target(tmp_path))
     await started.start()
     try:
         yield started
@@ -210,8 +211,13 @@ async def test_a_request_without_the_secret_is_refused_and_logged(
     assert futian.state.bot_messages(root.chat_id) == []
 
 
-async def test_polling_deletes_a_webhook_left_set(tmp_path: Path) -> None:
-    world = SandboxWorld(fixture_path("futian-shangcheng"), tmp_path, limits=FAST)
+async def test_polling_deletes_a_webhook_left_set(engine: Engine, tmp_path: Path) -> None:
+    world = SandboxWorld(
+        fixture_path("futian-shangcheng"),
+        tmp_path,
+        db=await engine.new_target(tmp_path),
+        limits=FAST,
+    )
     await world.server.start()
     try:
         world.register()
@@ -303,9 +309,9 @@ async def order_issued_once(world: WebhookWorld) -> int:
 
 
 async def test_an_update_refused_on_the_way_is_handled_once_it_gets_through(
-    tmp_path: Path,
+    engine: Engine, tmp_path: Path
 ) -> None:
-    world = WebhookWorld("futian-shangcheng", tmp_path)
+    world = WebhookWorld("futian-shangcheng", tmp_path, await engine.new_target(tmp_path))
     proxy = FlakyProxy(world.plan.url, failures=3)
     await proxy.start()
     await world.start(url=proxy.url)

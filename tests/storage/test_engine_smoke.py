@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks import engine
 from cascade.towerfile import load_path
 from fixtures import fixture_path
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.pgserver import Engine
 
 
-async def test_engine_benchmark_measures_a_small_tower(tmp_path: Path) -> None:
-    template = tmp_path / "tashan.db"
+@pytest.fixture
+def engine_kind(engine: Engine) -> Engine:
+    """The parametrised engine (the name `engine` is this module's benchmark)."""
+    return engine
+
+
+async def test_engine_benchmark_measures_a_small_tower(engine_kind: Engine, tmp_path: Path) -> None:
+    template = await engine_kind.new_target(tmp_path, "tashan.db")
     async with Database(template) as db:
         await import_units(db, load_path(fixture_path("tashan")))
     towers = engine.Towers(csv=tmp_path / "unused.csv", dbs={236: template})
@@ -28,7 +37,9 @@ async def test_engine_benchmark_measures_a_small_tower(tmp_path: Path) -> None:
     assert created["export_seconds"] > 0 and created["chart_peak_rss"] > 0
     answers = run["answers"]
     assert answers["answers"] == 60
-    assert answers["per_second"] > 0 and answers["sqlite_limit_per_second"] > 0
+    assert answers["per_second"] > 0
+    if not engine_kind.is_postgres:  # raw sqlite3's limit is measured beside SQLite only
+        assert answers["sqlite_limit_per_second"] > 0
     assert answers["root_total"] >= 0  # checked against the leaf values inside the run
     assert answers["status_hq_p50_ms"] > 0 and answers["status_l2_p50_ms"] > 0
     assert run["engine_peak_rss"] > 0
