@@ -15,6 +15,8 @@ engine and only its SQL has to be portable:
   for a statement that returns rows (SELECT, `... RETURNING id`);
 - `total_changes` adds up the rows written, so `Database.transaction()` can tell
   whether a decision changed anything (an `executemany` counts its batch);
+- statements on one connection queue one after another (asyncpg refuses a second
+  one while the first runs; aiosqlite queues them on its thread);
 - `BEGIN IMMEDIATE` (SQLite's "take the write lock now") is a plain `BEGIN`:
   one writer at a time per process is kept by `Database`'s asyncio lock;
 - `numeric` results (PostgreSQL's `SUM` of a BIGINT) come back as `int` when
@@ -26,6 +28,7 @@ aiosqlite-style calls above; `await conn.close()`.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -75,7 +78,19 @@ def _count(status: str) -> int:
     return int(match.group(2)) if match else 0
 
 
-class PgCursor:
+class _Closing:
+    """`async with` support with nothing to release (rows are fetched at once)."""
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+
+class PgCursor(_Closing):
     """The outcome of one statement: its rows (if any) and how many it touched."""
 
     lastrowid = None  # portable code asks with `RETURNING id` instead
@@ -93,16 +108,8 @@ class PgCursor:
     async def __aenter__(self) -> PgCursor:
         return self
 
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
 
-
-class _Pending:
+class _Pending(_Closing):
     """`conn.execute(...)`: awaitable, or usable as `async with ... as cur`."""
 
     def __init__(self, conn: PgConnection, sql: str, params: Sequence[Any]) -> None:
@@ -116,14 +123,6 @@ class _Pending:
     async def __aenter__(self) -> PgCursor:
         return await self.conn._run(self.sql, self.params)
 
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
 
 class PgConnection:
     """One asyncpg connection with aiosqlite's calling conventions (see the module)."""
@@ -131,6 +130,7 @@ class PgConnection:
     def __init__(self, raw: asyncpg.Connection) -> None:
         self.raw = raw
         self.total_changes = 0
+        self._turn = asyncio.Lock()
 
     @property
     def in_transaction(self) -> bool:
@@ -143,7 +143,10 @@ class PgConnection:
         query = to_pg(sql)
         # asyncpg's own `execute` gives the command tag but no rows, `fetch` the rows
         # but no tag; its `_execute` gives both, through the prepared-statement cache.
-        rows, status, _ = await self.raw._execute(query, tuple(params), 0, None, return_status=True)
+        async with self._turn:
+            rows, status, _ = await self.raw._execute(
+                query, tuple(params), 0, None, return_status=True
+            )
         tag = status.decode() if isinstance(status, bytes) else str(status or "")
         touched = _count(tag)
         if not tag.startswith("SELECT"):
@@ -156,13 +159,15 @@ class PgConnection:
     async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
         batch = [tuple(p) for p in params]
         if batch:
-            await self.raw.executemany(to_pg(sql), batch)
+            async with self._turn:
+                await self.raw.executemany(to_pg(sql), batch)
             self.total_changes += len(batch)
 
     async def script(self, statements: Iterable[str]) -> None:
         """Run DDL statements as they are (no placeholders), e.g. a migration."""
         for statement in statements:
-            await self.raw.execute(statement)
+            async with self._turn:
+                await self.raw.execute(statement)
 
     async def close(self) -> None:
         await self.raw.close()

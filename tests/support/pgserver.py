@@ -108,6 +108,7 @@ class PgServer:
 
         def demote() -> None:
             if ids is not None:
+                os.setgroups([])
                 os.setgid(ids[1])
                 os.setuid(ids[0])
 
