@@ -35,8 +35,10 @@ import itertools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -137,6 +139,9 @@ class PgServer:
                   "-w", "-t", "60", "start")  # fmt: skip
         self._running = True
         atexit.register(self.stop)
+        # A test run ended by SIGTERM (`timeout`, CI) still runs atexit, so stops the server.
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
 
     def stop(self) -> None:
         if self._running:
