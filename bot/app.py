@@ -25,7 +25,7 @@ from bot.daily_presenter import DailyWords
 from bot.dispatch import UpdatePoller
 from bot.first_boards import FirstBoards
 from bot.formatting import Formatter
-from bot.forms import ExpiringMemoryStorage
+from bot.forms import DatabaseFormStorage
 from bot.i18n import Texts
 from bot.incident_presenter import BotIncidentPresenter
 from bot.people_presenter import PeoplePresenter
@@ -188,7 +188,7 @@ class TowerBot:
 
     def _dispatcher(self) -> Dispatcher:
         dp = Dispatcher(
-            storage=ExpiringMemoryStorage(self.clock),
+            storage=DatabaseFormStorage(self.db, self.clock),
             orders=self.orders,
             queries=self.queries,
             replier=self.replier,

@@ -334,3 +334,19 @@ MIGRATIONS.append(
     )
     """
 )
+
+MIGRATIONS.append(
+    # 11: guided forms' state (bot/forms.py), so every worker of a deployment sees the
+    # step a person is at. `key` is aiogram's storage key written out; `touched_at` is
+    # when the form last moved (NULL: no form open); `expired` marks a form that timed
+    # out until its person is told so, once.
+    """
+    CREATE TABLE form_states (
+        key TEXT PRIMARY KEY,
+        state TEXT,
+        data TEXT NOT NULL DEFAULT '{}',
+        touched_at TEXT,
+        expired INTEGER NOT NULL DEFAULT 0
+    )
+    """
+)

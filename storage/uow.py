@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.conn import Connection
+from storage.form_repo import SqliteFormRepository
 from storage.incident_repo import SqliteIncidentRepository
 from storage.invite_repo import SqliteInviteRepository
 from storage.order_repo import SqliteOrderRepository
@@ -25,3 +26,4 @@ class SqliteUnitOfWork:
         self.incidents = SqliteIncidentRepository(conn)
         self.people = SqlitePeopleRepository(conn)
         self.scores = SqliteScoreRepository(conn)
+        self.forms = SqliteFormRepository(conn)

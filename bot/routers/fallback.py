@@ -13,7 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import ChatContext
-from bot.forms import ExpiringMemoryStorage
+from bot.forms import DatabaseFormStorage
 from bot.i18n import Texts
 from bot.replier import Replier
 
@@ -33,7 +33,7 @@ async def stale_form_reply(
 ) -> None:
     """A reply to the bot after the person's form timed out: say so, once."""
     storage = state.storage
-    if isinstance(storage, ExpiringMemoryStorage) and storage.expired_just_now(state.key):
+    if isinstance(storage, DatabaseFormStorage) and await storage.expired_just_now(state.key):
         await replier.say(ctx, "form-timed-out")
 
 
