@@ -34,7 +34,7 @@ from bot.presenter import BotPresenter
 from bot.presses import PressAnswerGuard
 from bot.replier import Replier
 from bot.routers import all_routers
-from bot.sender import Sender
+from bot.sender import LEASE_TTL, Sender
 from bot.settings import Settings
 from bot.timers import TimerRunner
 from cascade.clock import Clock, SystemClock
@@ -54,6 +54,7 @@ from cascade.queries import QueryService
 from cascade.reachability import ReachabilityService
 from cascade.score_service import ScoreService
 from storage.db import Database
+from storage.lease import RunLease
 
 log = logging.getLogger(__name__)
 COMMANDS = (
@@ -99,10 +100,13 @@ class TowerBot:
         db: Database | None = None,
         lane: Lane | None = None,
         runs_timers: bool = True,
+        sender_lease: bool = False,
     ) -> None:
         """`settings` is the whole configuration (bot/settings.py, the one source);
         the keywords are what a process decides at run time: another bot's `token`
-        (extra bots share the settings), the clock, a shared database, the lane."""
+        (extra bots share the settings), the clock, a shared database, the lane, and
+        whether its sender must hold the token's lease (`towerbot run`: several
+        processes may share one database, one of them sends for a token)."""
         token = token if token is not None else settings.bot_token.get_secret_value()
         admins = settings.admins
         self.settings = settings
@@ -163,7 +167,15 @@ class TowerBot:
         self.timers.add_sweep(self.incidents.fire_due)
         self._people(settings.people, admins)
         self.sender = Sender(
-            self.bot, self.db.transaction, self.db.commit_event(), self.limits, self.reach, lane
+            self.bot,
+            self.db.transaction,
+            self.db.commit_event(),
+            self.limits,
+            self.reach,
+            lane,
+            lease=RunLease(self.db, LEASE_TTL, name=f"send:{self.bot.id}")
+            if sender_lease
+            else None,
         )
         self.dispatcher = self._dispatcher()
         self.poller = UpdatePoller(self.bot, self.dispatcher, timeout=10)
@@ -247,6 +259,15 @@ class TowerBot:
             # Chats side by side, each chat's updates in order: a slow /order never holds
             # the city's presses, and a correction never overtakes the value it corrects.
             self._tasks.append(asyncio.create_task(self.poller.run(), name="polling"))
+
+    async def run_sending(self) -> None:
+        """Only the sender (`towerbot send`): no updates, no timers, until stopped."""
+        await self.open()
+        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        try:
+            await self.wait()
+        finally:
+            await self.stop()
 
     async def stop(self) -> None:
         self.timers.stop()

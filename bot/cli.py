@@ -47,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve Telegram's webhook on TOWERBOT_WEBHOOK_LISTEN instead of polling "
         "(needs TOWERBOT_WEBHOOK_URL and TOWERBOT_WEBHOOK_SECRET)",
     )
+    sub.add_parser(
+        "send",
+        help="only send: drain the outbox for every bot token (settings from the environment)",
+        description="A process that only sends: for each bot token it waits for the token's "
+        "lease and drains the outbox while it holds it. With PostgreSQL, run one beside the "
+        "`run --webhook` workers (they take over a token's sending within seconds if it dies).",
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp = sub.add_parser("import", help="load a tower file (.yaml or .csv) into the database")
     imp.add_argument("file", type=Path, help="the tower file: nested .yaml/.yml or flat .csv")
     imp.add_argument("--db", default=None, help=DB_HELP)
@@ -138,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
 def _command(args: argparse.Namespace) -> int:
     if args.command == "run":
         return _run(args.webhook)
+    if args.command == "send":
+        return _run(send_only=True)
     if args.command == "import":
         return asyncio.run(_import(args.file, _db_path(args.db), args.lang))
     if args.command == "tree":
@@ -224,7 +235,7 @@ def _db_path(option: str | None) -> str:
     return str(StoreSettings().db)
 
 
-def _run(webhook: bool = False) -> int:
+def _run(webhook: bool = False, send_only: bool = False) -> int:
     # The nested models first: Settings reads them as its parts, and their own
     # models name their variables.
     for model in (SenderLimits, PeopleSettings, Settings):
@@ -241,11 +252,21 @@ def _run(webhook: bool = False) -> int:
     logging.getLogger().setLevel(logging.INFO)
     # The scheduler logs every run of its 3-second jobs at INFO: only its warnings.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    return asyncio.run(_serve(settings, webhook))
+    return asyncio.run(_serve(settings, webhook, send_only))
 
 
-async def _serve(settings: Settings, webhook: bool = False) -> int:
-    """The primary bot (HQ, the rest of the tower, timers) and any extra bots."""
+def is_postgres(target: object) -> bool:
+    """TOWERBOT_DB names a PostgreSQL database (a `postgresql://` URL), not a file."""
+    return str(target).startswith(("postgresql:", "postgres:"))
+
+
+async def _serve(settings: Settings, webhook: bool = False, send_only: bool = False) -> int:
+    """The primary bot (HQ, the rest of the tower, timers) and any extra bots.
+
+    One process per SQLite file (the `run` lease refuses a second one). On
+    PostgreSQL several `run --webhook` workers and `send` processes share the
+    database: timers are claimed row by row and each token's sending by its lease;
+    only a polling `run` stays alone (Telegram gives one poller the updates)."""
     from bot.app import TowerBot, telegram_session
     from bot.startup import StartRefused, check_tower, wait_for_telegram
     from cascade.outgoing import Lane
@@ -255,13 +276,16 @@ async def _serve(settings: Settings, webhook: bool = False) -> int:
     shared = Database(settings.db)
     await shared.open()
     lease = RunLease(shared)
+    alone = not is_postgres(settings.db) or not (webhook or send_only)
     try:
-        await lease.take()  # one running instance per database
+        if alone:
+            await lease.take()  # one running instance per database
     except LeaseHeld as held:
         print(f"towerbot: {held}", file=sys.stderr)
         await shared.close()
         return 2
-    keeper = asyncio.create_task(lease.keep(), name="lease")
+    # The run lease's renewal runs beside the bots; losing the lease stops them.
+    keepers = [asyncio.create_task(lease.keep(), name="lease")] if alone else []
     bots: list[TowerBot] = []
     try:
         await check_tower(shared, [code for _, codes in extra for code in codes])
@@ -271,6 +295,7 @@ async def _serve(settings: Settings, webhook: bool = False) -> int:
                 telegram_session(settings.telegram_api_url),
                 db=shared,
                 lane=Lane(avoid=[code for _, codes in extra for code in codes]),
+                sender_lease=True,
             )
         )
         for token, codes in extra:
@@ -282,24 +307,29 @@ async def _serve(settings: Settings, webhook: bool = False) -> int:
                     db=shared,
                     lane=Lane(serves=codes),
                     runs_timers=False,
+                    sender_lease=True,
                 )
             )
         for bot in bots:
             await wait_for_telegram(bot.bot, settings.telegram_api_url)
-        if webhook:
+        if send_only:
+            await asyncio.gather(*keepers, *(bot.run_sending() for bot in bots))
+        elif webhook:
             from bot.webhook import WebhookPlan, serve_webhook
 
-            await asyncio.gather(keeper, serve_webhook(bots, WebhookPlan.from_settings(settings)))
+            await asyncio.gather(*keepers, serve_webhook(bots, WebhookPlan.from_settings(settings)))
         else:
-            await asyncio.gather(keeper, *(bot.run_forever() for bot in bots))
+            await asyncio.gather(*keepers, *(bot.run_forever() for bot in bots))
     except StartRefused as refused:
         print(refused, file=sys.stderr)
         return 2
     finally:
-        keeper.cancel()
+        for keeper in keepers:
+            keeper.cancel()
         for bot in bots:
             await bot.bot.session.close()
-        await lease.release()
+        if alone:
+            await lease.release()
         await shared.close()
     return 0
 

@@ -7,6 +7,14 @@ per batch before requests leave and `sent` per batch as they come back; a 429 ho
 row waits (never dropped); a group upgraded to a supergroup is re-keyed and the
 row resent; network and server errors back off; a request Telegram will never
 accept is marked failed with its reason and logged.
+
+One sender per bot token across a deployment: with several workers on one
+PostgreSQL database, each worker's sender waits for the token's lease
+(`send:BOT_ID`, storage/lease.py) and sends only while it holds it, renewing it
+every few seconds; when the holder dies another takes over within seconds and
+first puts that token's rows caught mid-send back in the queue. Rows are
+claimed per batch (pending → sending, PostgreSQL's SKIP LOCKED), so even the
+moment of a hand-over sends no row twice.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -51,7 +60,12 @@ from cascade.outgoing import Lane, OutboxRow, OutgoingMessage, Priority
 from cascade.ports import UnitOfWorkFactory
 from cascade.reachability import ReachabilityService
 
+if TYPE_CHECKING:
+    from storage.lease import RunLease
+
 log = logging.getLogger(__name__)
+LEASE_TTL = 10.0  # a dead sender's token is taken over within this (at once on its host)
+LEASE_RETRY = 2.0  # how often a waiting worker tries to take the token's lease
 MAX_BACKOFF = 120.0
 IDLE_WAIT = 5.0
 PAGE_SECONDS = 1.0
@@ -97,8 +111,10 @@ class Sender:
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
         max_in_flight: int | None = None,
+        lease: RunLease | None = None,
     ) -> None:
         self.bot = bot
+        self.lease = lease
         self.uow = uow
         self.wakeup = wakeup
         self.limiter = RateLimiter(limits)
@@ -128,7 +144,7 @@ class Sender:
     async def recover(self) -> int:
         """At start: rows a crash caught mid-send go again (each may arrive twice)."""
         async with self.uow() as tx:
-            count = await tx.outbox.recover_sending()
+            count = await tx.outbox.recover_sending(self.lane)
         if count:
             self.stats.possible_duplicates += count
             log.warning(
@@ -146,6 +162,44 @@ class Sender:
         return len(self._recent_429) >= FLOOD_CHATS
 
     async def run(self) -> None:
+        """Send until cancelled; with a lease, only while holding the token's lease."""
+        if self.lease is None:
+            await self._own()
+            return
+        try:
+            while True:
+                await self._take_lease(self.lease)
+                log.info("sender: this process sends for bot %s now", self.bot.id)
+                await self._while_held(self.lease)
+        finally:
+            with contextlib.suppress(Exception):
+                await self.lease.release()
+
+    async def _take_lease(self, lease: RunLease) -> None:
+        """Until this process holds the token's lease (tried every LEASE_RETRY seconds)."""
+        while True:
+            try:
+                if await lease.try_take() is None:
+                    return
+            except Exception:
+                log.exception("sender: could not try the lease of bot %s", self.bot.id)
+            await asyncio.sleep(LEASE_RETRY)
+
+    async def _while_held(self, lease: RunLease) -> None:
+        """Send while the lease is renewed; return when it is lost (or cannot be renewed)."""
+        sending = asyncio.create_task(self._own(), name="sender own")
+        keeping = asyncio.create_task(lease.keep(), name="sender lease")
+        try:
+            await asyncio.wait({sending, keeping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sending.cancel()
+            keeping.cancel()
+            sent, kept = await asyncio.gather(sending, keeping, return_exceptions=True)
+        if isinstance(sent, Exception):
+            raise sent
+        log.warning("sender: stopped sending for bot %s (%r)", self.bot.id, kept)
+
+    async def _own(self) -> None:
         """Send until cancelled: requests start at their paced slots, several in flight.
 
         The page of due rows is read once and paced through; it is read again when
@@ -246,8 +300,10 @@ class Sender:
 
     async def _start(self, batch: list[tuple[OutboxRow, float]]) -> None:
         async with self.uow() as tx:
-            await tx.outbox.mark_sending_many([row for row, _ in batch])
+            claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
         for row, slot in batch:
+            if row.id not in claimed:
+                continue  # another sender took it (a lease hand-over): it goes from there
             chat_id = row.message.chat_id
             task = asyncio.create_task(self._at_slot(row, slot))
             self._in_flight[chat_id] = task
@@ -328,8 +384,10 @@ class Sender:
         if not batch:
             return False, wait
         async with self.uow() as tx:
-            await tx.outbox.mark_sending_many([row for row, _ in batch])
-        results = await asyncio.gather(*(self.deliver(row, marked=True) for row, _ in batch))
+            claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
+        results = await asyncio.gather(
+            *(self.deliver(row, marked=True) for row, _ in batch if row.id in claimed)
+        )
         await self.flush()
         return any(results), wait
 

@@ -8,6 +8,12 @@ refuses. A lease is taken over when its holder is gone: expired (it stopped
 renewing), or its process no longer exists on this host (killed, so restarting
 after a crash does not wait for the expiry). A holder that finds its lease
 taken over stops (`LeaseLost`) instead of running next to the new one.
+
+The same row, under another name, makes one sender per bot token across a
+deployment (`send:BOT_ID`, bot/sender.py): several workers may want it, one
+holds it. Taking is a compare-and-swap (an upsert that only overwrites the
+holder that was read), so two processes that both find a lease free cannot
+both take it, on SQLite or on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ class RunLease:
         self.now = now
         self.name = name
         self.me = Holder(uuid.uuid4().hex, os.getpid(), socket.gethostname(), 0.0)
+        self.taken = False  # held as of the last take or renewal
 
     async def _current(self) -> Holder | None:
         async with self.db.conn.execute(
@@ -81,16 +88,26 @@ class RunLease:
             row = await cur.fetchone()
         return Holder(row[0], row[1], row[2], row[3]) if row else None
 
-    async def _write(self) -> None:
-        await self.db.conn.execute(
+    async def _swap(self, seen: Holder | None) -> bool:
+        """Write this holder over `seen` (the row as read, or none); False when the row
+        changed since it was read (another process took it in between)."""
+        cur = await self.db.conn.execute(
             "INSERT INTO leases (name, holder, pid, host, expires_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, "
-            "host = excluded.host, expires_at = excluded.expires_at",
-            (self.name, self.me.holder, self.me.pid, self.me.host, self.now() + self.ttl),
+            "host = excluded.host, expires_at = excluded.expires_at WHERE leases.holder = ?",
+            (
+                self.name,
+                self.me.holder,
+                self.me.pid,
+                self.me.host,
+                self.now() + self.ttl,
+                seen.holder if seen is not None else "",
+            ),
         )
+        return cur.rowcount > 0
 
-    async def take(self) -> None:
-        """Hold the lease, or raise `LeaseHeld` naming the live holder."""
+    async def try_take(self) -> Holder | None:
+        """Hold the lease; returns None when held, else the live holder."""
         async with self.db.transaction():
             now = self.now()
             current = await self._current()
@@ -100,15 +117,30 @@ class RunLease:
                 and current.expires_at > now
                 and _alive(current)
             ):
-                raise LeaseHeld(current, now)
-            await self._write()
+                return current
+            if await self._swap(current):
+                self.taken = True
+                return None
+            # Taken between the read and the write; released at once in between too
+            # (rare): then it reads as held by nobody known, and the next try takes it.
+            return await self._current() or Holder("", 0, "?", now)
+
+    async def take(self) -> None:
+        """Hold the lease, or raise `LeaseHeld` naming the live holder."""
+        holder = await self.try_take()
+        if holder is not None:
+            raise LeaseHeld(holder, self.now())
 
     async def renew(self) -> None:
         async with self.db.transaction():
-            current = await self._current()
-            if current is None or current.holder != self.me.holder:
-                raise LeaseLost(f"the database's run lease was taken over by {current}")
-            await self._write()
+            cur = await self.db.conn.execute(
+                "UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?",
+                (self.now() + self.ttl, self.name, self.me.holder),
+            )
+            if cur.rowcount == 0:
+                self.taken = False
+                current = await self._current()
+                raise LeaseLost(f"the database's {self.name} lease was taken over by {current}")
 
     async def keep(self) -> None:
         """Renew until cancelled; raises `LeaseLost` if another process took over."""
@@ -117,6 +149,7 @@ class RunLease:
             await self.renew()
 
     async def release(self) -> None:
+        self.taken = False
         async with self.db.transaction():
             await self.db.conn.execute(
                 "DELETE FROM leases WHERE name = ? AND holder = ?", (self.name, self.me.holder)

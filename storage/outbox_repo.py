@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from cascade.orders import TargetStep
 from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
 from storage.conn import Connection
+from storage.locking import skip_locked
 from storage.order_repo import step_range
 from storage.paths import subtree_range
 
@@ -260,16 +261,31 @@ class SqliteOutboxRepository:
         """Recorded before the request, so a crash mid-send is known at restart."""
         await self.conn.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", (row.id,))
 
-    async def mark_sending_many(self, rows: list[OutboxRow]) -> None:
-        """A batch about to go, recorded in one statement before any request leaves."""
-        await self.conn.executemany(
-            "UPDATE outbox SET status = 'sending' WHERE id = ?", [(row.id,) for row in rows]
-        )
+    async def mark_sending_many(self, rows: list[OutboxRow]) -> set[int]:
+        """Claim a batch about to go: rows still pending become `sending`, in one statement
+        before any request leaves. Returns the ids claimed; a row another sender claimed
+        first (a lease handed over mid-batch) is left to it and not sent twice."""
+        claimed: set[int] = set()
+        ids = [row.id for row in rows]
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            sql = (
+                "UPDATE outbox SET status = 'sending' WHERE id IN (SELECT id FROM outbox "
+                f"WHERE id IN ({','.join('?' * len(part))}) AND status = 'pending'"
+                f"{skip_locked(self.conn)}) RETURNING id"
+            )
+            async with self.conn.execute(sql, part) as cur:
+                claimed.update(r[0] for r in await cur.fetchall())
+        return claimed
 
-    async def recover_sending(self) -> int:
-        """Rows caught mid-send by a crash go again; returns how many may be duplicated."""
+    async def recover_sending(self, lane: Lane | None = None) -> int:
+        """Rows caught mid-send by a crash go again; returns how many may be duplicated.
+        With a lane, only that bot's rows (another token's sender may be sending its own)."""
+        where, args = await self._lane_filter(lane)
         cur = await self.conn.execute(
-            "UPDATE outbox SET status = 'pending', resent = resent + 1 WHERE status = 'sending'"
+            "UPDATE outbox SET status = 'pending', resent = resent + 1 "
+            f"WHERE status = 'sending' {where}",
+            args,
         )
         return cur.rowcount
 
