@@ -54,6 +54,8 @@ class DailyReport:
         outcome = await self.service.send_evening_report()
         if outcome.scope is None:
             log.warning("daily report: no tower loaded")
+        elif outcome.sent_elsewhere:
+            log.info("daily report of %s: already sent by another worker", outcome.scope.code)
         elif not outcome.queued:
             log.warning("daily report: HQ unit %s has no group bound", outcome.scope.code)
         return outcome.queued

@@ -4,6 +4,12 @@ The database is the source of truth: at start every unfired timer is read back
 and scheduled (one that fell due while the bot was down runs at once and says it
 is late); each fired timer hands back the next round to schedule. Jobs never
 expire (`misfire_grace_time=None`): a late reminder is sent late, never skipped.
+
+The scheduler is only the wake-up. Several workers may share one PostgreSQL
+database: a timer row is claimed in the transaction that fires it
+(cascade/deadline_service.py), so each fires once; and a sweep every few seconds
+fires what is due whoever created it -- timers written by another worker, or left
+by one that died.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ class TimerRunner:
         self.clock = clock
         self.progress_seconds = progress_seconds
         self.scheduler: AsyncIOScheduler | None = None
-        self.sweeps: list[Callable[[], Awaitable[object]]] = []
+        self.sweeps: list[Callable[[], Awaitable[object]]] = [deadlines.fire_due]
 
     def add_sweep(self, sweep: Callable[[], Awaitable[object]]) -> None:
         """A database-driven check run every few seconds (e.g. incident escalations)."""
@@ -94,7 +100,7 @@ class TimerRunner:
 
     async def _fire(self, timer: Timer) -> None:
         try:
-            self.schedule(await self.deadlines.fire(timer.order_id, timer.kind, timer.round))
+            self.schedule(await self.deadlines.fire(timer.order_id, timer.kind, timer.round) or [])
         except Exception:
             log.exception("timer %s failed; trying again in %s s", timer, RETRY_SECONDS)
             if self.scheduler is not None:

@@ -37,10 +37,12 @@ class DailyPresenter(Protocol):
 
 
 class EveningOutcome(BaseModel):
-    """Whether the report was queued; `scope` is HQ's unit (None: no tower loaded)."""
+    """Whether the report was queued; `scope` is HQ's unit (None: no tower loaded);
+    `sent_elsewhere`: another worker claimed this day's report first."""
 
     queued: bool
     scope: UnitRef | None = None
+    sent_elsewhere: bool = False
 
 
 class DailyService:
@@ -68,6 +70,11 @@ class DailyService:
         words = await self.presenter.evening_report(tally)
         day = tally.last.day.isoformat()
         async with self.uow() as tx:
+            # Every worker's scheduler wakes at the hour: the one that claims the day sends.
+            if not await tx.timers.claim_once(
+                "daily", f"{scope.code}:{day}", self.queries.clock.now()
+            ):
+                return EveningOutcome(queued=False, scope=scope, sent_elsewhere=True)
             await tx.outbox.add(
                 OutgoingMessage(
                     chat_id=scope.chat_id,

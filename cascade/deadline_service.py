@@ -1,7 +1,10 @@
 """Firing the order clock: reminders, escalation rounds and the interim report.
 
 `fire` is idempotent (a fired timer is never fired again) and runs in one
-transaction with the messages it causes and the next round it schedules.
+transaction with the messages it causes and the next round it schedules: the
+timer's row is claimed in that transaction (on PostgreSQL locked, skipping a row
+another worker holds), so with several workers each timer fires once, and a
+worker that dies mid-fire leaves it to the next one (its transaction rolls back).
 """
 
 from __future__ import annotations
@@ -50,23 +53,29 @@ class DeadlineService:
             return await tx.timers.unfired()
 
     async def fire_due(self) -> list[Timer]:
-        """Fire every timer due by now, rounds created on the way included."""
+        """Fire every timer due by now, rounds created on the way included (each tried
+        once per call: one another worker is firing is left to it). Returns those fired
+        here."""
         fired: list[Timer] = []
+        tried: set[tuple[int, TimerKind, int]] = set()
         while True:
             async with self.uow() as tx:
                 due = await tx.timers.unfired(due_by=self.clock.now())
+            due = [t for t in due if (t.order_id, t.kind, t.round) not in tried]
             if not due:
                 return fired
             for timer in due:
-                await self.fire(timer.order_id, timer.kind, timer.round)
-                fired.append(timer)
+                tried.add((timer.order_id, timer.kind, timer.round))
+                if await self.fire(timer.order_id, timer.kind, timer.round) is not None:
+                    fired.append(timer)
 
-    async def fire(self, order_id: int, kind: TimerKind, round_: int) -> list[Timer]:
-        """Fire one timer; returns the timers it created (the next round)."""
+    async def fire(self, order_id: int, kind: TimerKind, round_: int) -> list[Timer] | None:
+        """Fire one timer; returns the timers it created (the next round), or None when
+        it was not fired here (fired before, or being fired by another worker)."""
         async with self.uow() as tx:
-            timer = await tx.timers.get(order_id, kind, round_)
-            if timer is None or timer.fired_at is not None:
-                return []
+            timer = await tx.timers.claim(order_id, kind, round_)
+            if timer is None:
+                return None
             now = self.clock.now()
             timer.fired_at = now
             timer.late = now - timer.due_at > self.policy.late_after

@@ -7,6 +7,7 @@ from datetime import datetime
 from cascade.incidents import Colour, Disposition, Incident, Stage, UnitColour
 from cascade.returnee import ReturneeReport
 from storage.conn import Connection, Row
+from storage.locking import skip_locked
 from storage.paths import subtree_range
 
 COLUMNS = (
@@ -100,6 +101,8 @@ class SqliteIncidentRepository:
         sql = (
             f"SELECT {COLUMNS} FROM incidents WHERE stage IN ('open', 'disposed') "
             "AND next_escalation_at IS NOT NULL AND next_escalation_at <= ? ORDER BY id"
+            # Held for the escalating transaction: one worker escalates each incident.
+            f"{skip_locked(self.conn)}"
         )
         async with self.conn.execute(sql, (now.isoformat(),)) as cur:
             return [_incident(r) for r in await cur.fetchall()]

@@ -350,3 +350,17 @@ MIGRATIONS.append(
     )
     """
 )
+
+MIGRATIONS.append(
+    # 12: runs of recurring jobs already done (the daily tally of a day), each claimed
+    # by a row that commits with what the run sends, so several workers whose
+    # schedulers all wake at 20:00 send it once (bot/daily.py).
+    """
+    CREATE TABLE timer_claims (
+        name TEXT NOT NULL,
+        moment TEXT NOT NULL,
+        fired_at TEXT NOT NULL,
+        PRIMARY KEY (name, moment)
+    )
+    """
+)

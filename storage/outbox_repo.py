@@ -274,8 +274,7 @@ class SqliteOutboxRepository:
                 f"WHERE id IN ({','.join('?' * len(part))}) AND status = 'pending'"
                 f"{skip_locked(self.conn)}) RETURNING id"
             )
-            async with self.conn.execute(sql, part) as cur:
-                claimed.update(r[0] for r in await cur.fetchall())
+            claimed.update(r[0] for r in await self.conn.execute_fetchall(sql, part))
         return claimed
 
     async def recover_sending(self, lane: Lane | None = None) -> int:

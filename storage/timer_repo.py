@@ -1,4 +1,8 @@
-"""Order timers and the set of progress messages waiting for a refresh."""
+"""Order timers, runs of recurring jobs, and progress messages waiting for a refresh.
+
+Several workers may share the database (PostgreSQL): a timer is claimed in the
+transaction that fires it, a recurring job's run by a row that commits with it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import datetime
 
 from cascade.deadlines import Timer, TimerKind
 from storage.conn import Connection, Row
+from storage.locking import skip_locked
 
 
 def _timer(row: Row) -> Timer:
@@ -35,6 +40,23 @@ class SqliteTimerRepository:
         async with self.conn.execute(sql, (order_id, kind.value, round_)) as cur:
             row = await cur.fetchone()
         return _timer(row) if row else None
+
+    async def claim(self, order_id: int, kind: TimerKind, round_: int) -> Timer | None:
+        sql = (
+            "SELECT * FROM order_timers WHERE order_id = ? AND kind = ? AND round = ? "
+            f"AND fired_at IS NULL{skip_locked(self.conn)}"
+        )
+        async with self.conn.execute(sql, (order_id, kind.value, round_)) as cur:
+            row = await cur.fetchone()
+        return _timer(row) if row else None
+
+    async def claim_once(self, name: str, moment: str, at: datetime) -> bool:
+        cur = await self.conn.execute(
+            "INSERT INTO timer_claims (name, moment, fired_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name, moment) DO NOTHING",
+            (name, moment, at.isoformat()),
+        )
+        return cur.rowcount > 0
 
     async def mark_fired(self, timer: Timer) -> None:
         assert timer.fired_at is not None
@@ -66,7 +88,8 @@ class SqliteTimerRepository:
         )
 
     async def take_dirty(self, limit: int = 500) -> list[tuple[int, str]]:
-        sql = "SELECT order_id, unit_code FROM progress_dirty LIMIT ?"
+        # Workers flushing at once each take their own rows (SKIP LOCKED on PostgreSQL).
+        sql = f"SELECT order_id, unit_code FROM progress_dirty LIMIT ?{skip_locked(self.conn)}"
         async with self.conn.execute(sql, (limit,)) as cur:
             rows = [(r[0], r[1]) for r in await cur.fetchall()]
         await self.conn.executemany(
