@@ -255,11 +255,6 @@ def _run(webhook: bool = False, send_only: bool = False) -> int:
     return asyncio.run(_serve(settings, webhook, send_only))
 
 
-def is_postgres(target: object) -> bool:
-    """TOWERBOT_DB names a PostgreSQL database (a `postgresql://` URL), not a file."""
-    return str(target).startswith(("postgresql:", "postgres:"))
-
-
 async def _serve(settings: Settings, webhook: bool = False, send_only: bool = False) -> int:
     """The primary bot (HQ, the rest of the tower, timers) and any extra bots.
 
@@ -276,7 +271,7 @@ async def _serve(settings: Settings, webhook: bool = False, send_only: bool = Fa
     shared = Database(settings.db)
     await shared.open()
     lease = RunLease(shared)
-    alone = not is_postgres(settings.db) or not (webhook or send_only)
+    alone = not shared.is_postgres or not (webhook or send_only)
     try:
         if alone:
             await lease.take()  # one running instance per database

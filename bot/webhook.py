@@ -19,7 +19,8 @@ server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
 - One chat's updates are handled in order: Telegram sends them one after
   another, and a per-chat lock (chats keyed as bot/dispatch.py keys them for
   polling) keeps arrival order should two come together; different chats are
-  handled side by side.
+  handled side by side. With several workers behind a load balancer (PostgreSQL),
+  the chat's turn is also held across workers (storage/chatlock.py).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from pydantic import SecretStr, ValidationError
 
 from bot.dispatch import chat_key
 from bot.startup import StartRefused
+from storage.chatlock import chat_turn
+from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.app import TowerBot
@@ -104,11 +107,14 @@ class ChatLocks:
 class TowerRequestHandler(SimpleRequestHandler):
     """aiogram's webhook handler for one bot: secret checked, update handled, then 200."""
 
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: SecretStr) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, bot: Bot, secret: SecretStr, db: Database | None = None
+    ) -> None:
         super().__init__(
             dispatcher, bot, handle_in_background=False, secret_token=secret.get_secret_value()
         )
         self.chats = ChatLocks()
+        self.db = db
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER)
@@ -136,8 +142,13 @@ class TowerRequestHandler(SimpleRequestHandler):
         except (ValueError, ValidationError):
             log.warning("webhook: a request from %s is not an update: refused", _sender(request))
             return web.Response(status=400, text="Bad Request: not an update")
-        async with self.chats.hold(chat_key(update)):
-            result: Any = await self.dispatcher.feed_update(bot, update, **self.data)
+        chat = chat_key(update)
+        async with self.chats.hold(chat):
+            if self.db is None:
+                result: Any = await self.dispatcher.feed_update(bot, update, **self.data)
+            else:
+                async with chat_turn(self.db, chat):
+                    result = await self.dispatcher.feed_update(bot, update, **self.data)
         method = result if isinstance(result, TelegramMethod) else None
         return web.Response(body=self._build_response_writer(bot=bot, result=method))
 
@@ -158,7 +169,7 @@ def build_app(bots: Sequence[TowerBot], plan: WebhookPlan) -> tuple[web.Applicat
     urls = []
     for index, tower in enumerate(bots):
         url = plan.url_for(tower.bot.id, primary=index == 0)
-        handler = TowerRequestHandler(tower.dispatcher, tower.bot, plan.secret)
+        handler = TowerRequestHandler(tower.dispatcher, tower.bot, plan.secret, tower.db)
         handler.register(app, path=urlsplit(url).path or "/")
         urls.append(url)
     return app, urls

@@ -18,6 +18,7 @@ from aiogram.fsm.storage.base import StorageKey
 from bot.forms import DatabaseFormStorage, key_text
 from cascade.clock import FakeClock
 from storage.db import Database
+from tests.support.pgserver import Engine
 
 KEY = StorageKey(bot_id=7, chat_id=-1_001_234_567_890, user_id=9_007_199_254_740_993)
 
@@ -28,9 +29,12 @@ class Steps(StatesGroup):
 
 
 @pytest.fixture
-async def pair(tmp_path: Path) -> AsyncIterator[tuple[DatabaseFormStorage, DatabaseFormStorage]]:
+async def pair(
+    engine: Engine, tmp_path: Path
+) -> AsyncIterator[tuple[DatabaseFormStorage, DatabaseFormStorage]]:
     clock = FakeClock()
-    async with Database(tmp_path / "forms.db") as one, Database(tmp_path / "forms.db") as two:
+    target = await engine.new_target(tmp_path)
+    async with Database(target) as one, Database(target) as two:
         yield DatabaseFormStorage(one, clock), DatabaseFormStorage(two, clock)
 
 
