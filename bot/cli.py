@@ -110,12 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
     fixture.add_argument("-o", "--output", default="yiwu.csv", help="the CSV file to write")
     back = sub.add_parser(
         "backup",
-        help="copy the database to PATH while the bot runs (SQLite online backup)",
-        description="Restore: stop the bot, copy PATH over the database file, delete its "
-        "-wal and -shm files, start the bot.",
+        help="copy the database to PATH while the bot runs (SQLite online backup; "
+        "pg_dump for PostgreSQL)",
+        description="Restore (SQLite): stop the bot, copy PATH over the database file, delete "
+        "its -wal and -shm files, start the bot. Restore (PostgreSQL, a pg_dump custom-format "
+        "file): stop the workers, pg_restore --clean --if-exists -d URL PATH, start them.",
     )
     back.add_argument("path", type=Path, help="the new file to write (must not exist)")
     back.add_argument("--db", default=None, help=DB_HELP)
+    move = sub.add_parser(
+        "migrate-db",
+        help="copy a tower's SQLite file into an empty PostgreSQL database",
+        description="Copies every table (tower, orders, answers, incidents, scores, outbox) "
+        "in one consistent read, so the bot may keep running until you switch TOWERBOT_DB. "
+        "The PostgreSQL database must be empty.",
+    )
+    move.add_argument("sqlite_file", type=Path, help="the SQLite database file (TOWERBOT_DB)")
+    move.add_argument("postgres_url", help="postgresql://USER:PASSWORD@HOST:5432/DBNAME")
     parse = sub.add_parser("parse-report", help="show what the bot understands of a report")
     parse.add_argument("text", help="the report as a person would type it")
     parse.add_argument("--now", default=None, help="ISO date-time for relative words")
@@ -171,20 +182,36 @@ def _command(args: argparse.Namespace) -> int:
 
         return yiwu.main(["--seed", str(args.seed), "-o", args.output])
     if args.command == "backup":
-        from storage.backup import BackupFailed, backup
-
-        try:
-            size = backup(_db_path(args.db), args.path)
-        except BackupFailed as exc:
-            print(f"towerbot: {exc}", file=sys.stderr)
+        return _backup(_db_path(args.db), args.path)
+    if args.command == "migrate-db":
+        if not args.sqlite_file.is_file():
+            print(f"towerbot: no SQLite database at {args.sqlite_file}", file=sys.stderr)
             return 2
-        print(f"towerbot: backup written to {args.path} ({size:,} bytes, integrity ok)")
-        return 0
+        return asyncio.run(_migrate_db(args.sqlite_file, args.postgres_url))
     if args.command == "parse-report":
         from bot.parse_report import main as parse_report
 
         return parse_report(args.text, args.now)
     return 2
+
+
+def _backup(source: str, path: Path) -> int:
+    """SQLite's online backup, or pg_dump for a postgresql:// database."""
+    from storage.backup import BackupFailed, backup, backup_postgres
+    from storage.db import _safe_url
+    from storage.pg import is_url
+
+    try:
+        if is_url(source):
+            size = backup_postgres(source, path, _safe_url(source))
+            print(f"towerbot: pg_dump written to {path} ({size:,} bytes, custom format)")
+            return 0
+        size = backup(source, path)
+    except BackupFailed as exc:
+        print(f"towerbot: {exc}", file=sys.stderr)
+        return 2
+    print(f"towerbot: backup written to {path} ({size:,} bytes, integrity ok)")
+    return 0
 
 
 def _drill(args: argparse.Namespace) -> int:
@@ -326,6 +353,34 @@ async def _serve(settings: Settings, webhook: bool = False, send_only: bool = Fa
         if alone:
             await lease.release()
         await shared.close()
+    return 0
+
+
+async def _migrate_db(source_file: Path, url: str) -> int:
+    """SQLite file → empty PostgreSQL database; every refusal in one line."""
+    from storage.copy import TargetNotEmpty, copy_tower
+    from storage.db import _safe_url
+
+    source, target = Database(source_file), Database(url)
+    if source.is_postgres or not target.is_postgres:
+        print(
+            "towerbot: migrate-db copies a SQLite file into a postgresql:// database",
+            file=sys.stderr,
+        )
+        return 2
+    async with source, target:
+        try:
+            copied = await copy_tower(source, target)
+        except TargetNotEmpty as exc:
+            print(
+                f"towerbot: {target!r} is not empty ({exc}); give an empty database",
+                file=sys.stderr,
+            )
+            return 2
+    print(
+        f"towerbot: copied {copied.total:,} rows in {len(copied.rows)} tables from "
+        f"{source_file} to {_safe_url(url)}; now set TOWERBOT_DB to it"
+    )
     return 0
 
 

@@ -9,12 +9,20 @@ complete, checked database or not there at all.
 Restoring (see the README's "Reliability" section): stop the bot, copy the
 backup over the database file, remove the old file's `-wal` and `-shm`
 companions, start the bot. It runs the migrations the copy lacks, if any.
+
+On PostgreSQL the proven tool does it: `pg_dump` (one consistent snapshot while
+the workers go on writing) in its custom format, written beside PATH and renamed
+into place when it exited cleanly; restore with `pg_restore --clean --if-exists
+-d URL PATH` while the workers are stopped (docs/scaling.md).
 """
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 from storage.pg import is_url
@@ -57,6 +65,51 @@ def backup(source: str | Path, target: str | Path) -> int:
         os.replace(partial, target)
     except sqlite3.Error as exc:
         raise BackupFailed(f"cannot back up {source}: {exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return target.stat().st_size
+
+
+def find_pg_dump() -> str | None:
+    """pg_dump on PATH, else the newest in /usr/lib/postgresql/*/bin (Debian's layout)."""
+    found = shutil.which("pg_dump")
+    if found:
+        return found
+    versions = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_dump"),
+        key=lambda p: (
+            int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0
+        ),
+    )
+    return versions[-1] if versions else None
+
+
+def backup_postgres(url: str, target: str | Path, shown: str) -> int:
+    """`pg_dump --format=custom` of `url` to `target` (which must not exist); returns
+    the dump's size. `shown` is the URL as it may be printed (no password)."""
+    target = Path(target)
+    if target.exists():
+        raise BackupFailed(f"{target} already exists; choose a new file name")
+    if not target.parent.is_dir():
+        raise BackupFailed(f"no directory {target.parent}")
+    pg_dump = find_pg_dump()
+    if pg_dump is None:
+        raise BackupFailed(
+            "pg_dump not found: install PostgreSQL's client tools (Debian: postgresql-client, "
+            "the server's major version or newer)"
+        )
+    partial = target.with_name(target.name + ".partial")
+    try:
+        done = subprocess.run(
+            [pg_dump, "--format=custom", f"--file={partial}", f"--dbname={url}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            reason = " ".join(done.stderr.split()).replace(url, shown)[:300]
+            raise BackupFailed(f"pg_dump of {shown} failed: {reason}")
+        os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     return target.stat().st_size
