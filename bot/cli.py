@@ -199,7 +199,6 @@ def _backup(source: str, path: Path) -> int:
     """SQLite's online backup, or pg_dump for a postgresql:// database."""
     from storage.backup import BackupFailed, backup, backup_postgres
     from storage.db import _safe_url
-    from storage.pg import is_url
 
     try:
         if is_url(source):

@@ -353,6 +353,7 @@ class OrderService:
     async def _answering_chain(
         self, tx: UnitOfWork, order_id: int, chat_id: int, user_id: int
     ) -> tuple[Order, UnitRef, list[TargetState]]:
+        await tx.orders.lock(order_id)  # answers under one parent must not miss each other
         order = await tx.orders.get(order_id)
         if order is None:
             raise Refused("order-unknown", order=order_id)

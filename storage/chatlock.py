@@ -18,15 +18,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from storage.db import Database
+from storage.locking import CHAT_LOCKS, int4
 
 RETRY_SECONDS = 0.01
-# Keys of this lock live in their own space: (namespace, chat id folded to 32 bits).
-NAMESPACE = 0x70B0
-
-
-def _key(chat_id: int) -> int:
-    folded = (chat_id ^ (chat_id >> 32)) & 0xFFFFFFFF
-    return folded - (1 << 32) if folded >= 1 << 31 else folded
 
 
 @asynccontextmanager
@@ -35,12 +29,12 @@ async def chat_turn(db: Database, chat_id: int | None) -> AsyncIterator[None]:
     if chat_id is None or not db.is_postgres:
         yield
         return
-    key = _key(chat_id)
+    key = int4(chat_id)  # keys in their own space: (CHAT_LOCKS, the chat id folded)
     while True:
         async with db.transaction() as tx:
             rows = list(
                 await tx.conn.execute_fetchall(
-                    "SELECT pg_try_advisory_lock(?, ?)", (NAMESPACE, key)
+                    "SELECT pg_try_advisory_lock(?, ?)", (CHAT_LOCKS, key)
                 )
             )
         if rows[0][0]:
@@ -50,4 +44,4 @@ async def chat_turn(db: Database, chat_id: int | None) -> AsyncIterator[None]:
         yield
     finally:
         async with db.transaction() as tx:
-            await tx.conn.execute_fetchall("SELECT pg_advisory_unlock(?, ?)", (NAMESPACE, key))
+            await tx.conn.execute_fetchall("SELECT pg_advisory_unlock(?, ?)", (CHAT_LOCKS, key))

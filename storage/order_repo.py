@@ -8,6 +8,7 @@ from datetime import datetime
 
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState, TargetStep
 from storage.conn import Connection, Row
+from storage.locking import order_lock
 from storage.paths import codes_of, subtree_range
 
 STATE_COLUMNS = (
@@ -167,6 +168,7 @@ class SqliteOrderRepository:
     async def write_targets(self, order_id: int, limit: int) -> TargetStep | None:
         """Write the next `limit` targets of an order being written (parents before
         children, in path order), set-based from the tower; None when all are written."""
+        await order_lock(self.conn, order_id)  # a restarted worker may resume it too
         async with self.conn.execute(
             "SELECT issuer_unit, issue_cursor FROM orders WHERE id = ?", (order_id,)
         ) as cur:
@@ -370,6 +372,9 @@ class SqliteOrderRepository:
             "UPDATE orders SET status = ?, finished_at = ?, done_targets = ? WHERE id = ?",
             (order.status.value, _ts(order.finished_at), order.done_targets, order.id),
         )
+
+    async def lock(self, order_id: int) -> None:
+        await order_lock(self.conn, order_id)
 
     async def chain(self, order_id: int, unit_code: str) -> list[TargetState]:
         sql = "SELECT path FROM order_units WHERE order_id = ? AND unit_code = ?"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from cascade.orders import TargetStep
 from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
 from storage.conn import Connection
-from storage.locking import skip_locked
+from storage.locking import order_lock, skip_locked
 from storage.order_repo import step_range
 from storage.paths import subtree_range
 
@@ -87,6 +87,7 @@ class SqliteOutboxRepository:
     async def release(self, order_id: int, limit: int) -> int:
         """Let up to `limit` drafts of an order go (held if their group can't be
         reached); returns how many, 0 when none are left."""
+        await order_lock(self.conn, order_id)  # never two workers releasing one order
         cur = await self.conn.execute(
             "UPDATE outbox SET draft_of = NULL, status = CASE WHEN EXISTS (SELECT 1 FROM units "
             "WHERE units.chat_id = outbox.chat_id AND units.unreachable = 1) THEN 'held' "

@@ -1,4 +1,4 @@
-"""`towerbot run` as a real OS process against an in-test sandbox (tests only).
+"""`towerbot run` (or another towerbot command, e.g. `send`) as a real OS process against an in-test sandbox (tests only).
 
 Crash, lease, webhook and multi-worker tests need the bot as a process they can
 SIGKILL or SIGTERM, while the sandbox stays in the test's own event loop (so the
@@ -9,6 +9,7 @@ against whatever happens to be exported in the shell.
 
     bot = await BotProcess(api_url, db_path, log).start()
     bot = await BotProcess(api_url, db_path, log, args=["--webhook"], env={...}).start()
+    sender = await BotProcess(api_url, db_url, log, command="send").start()
     await bot.kill()            # SIGKILL: nothing cleaned up
     code = await bot.stop()     # SIGTERM (or another signal), then its exit code
 """
@@ -31,7 +32,8 @@ SETTING_VARIABLES = frozenset(variable_of(m, f) for m in SETTINGS_MODELS for f i
 
 
 class BotProcess:
-    """`towerbot run [args]` with this checkout first on the path.
+    """`towerbot COMMAND [args]` (COMMAND is `run` unless told) with this checkout
+    first on the path.
 
     `db` is what TOWERBOT_DB gets (a file path, or a database URL); `env` is
     applied last, so it overrides anything set here (e.g. BOT_TOKEN).
@@ -46,6 +48,7 @@ class BotProcess:
         admins: str = "",
         args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
+        command: str = "run",
     ) -> None:
         inherited = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
         self.env = {
@@ -57,6 +60,7 @@ class BotProcess:
             "TOWERBOT_ADMINS": admins,
             **(env or {}),
         }
+        self.command = command  # run, or send for a sender-only process
         self.args = list(args)
         self.log = log
         self.proc: asyncio.subprocess.Process | None = None
@@ -68,7 +72,7 @@ class BotProcess:
                 sys.executable,
                 "-c",
                 LAUNCH,
-                "run",
+                self.command,
                 *self.args,
                 env=self.env,
                 cwd=ROOT,
