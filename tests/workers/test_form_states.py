@@ -38,6 +38,11 @@ async def pair(
         yield DatabaseFormStorage(one, clock), DatabaseFormStorage(two, clock)
 
 
+def _clock(storage: DatabaseFormStorage) -> FakeClock:
+    assert isinstance(storage.clock, FakeClock)
+    return storage.clock
+
+
 async def test_a_step_taken_on_one_worker_is_seen_by_another(
     pair: tuple[DatabaseFormStorage, DatabaseFormStorage],
 ) -> None:
@@ -71,8 +76,7 @@ async def test_a_timed_out_form_is_forgotten_and_said_once_across_workers(
     pair: tuple[DatabaseFormStorage, DatabaseFormStorage],
 ) -> None:
     first, second = pair
-    clock = first.clock
-    assert isinstance(clock, FakeClock)
+    clock = _clock(first)
     await first.set_state(KEY, Steps.text)
     await first.update_data(KEY, {"text": "x"})
     clock.advance(minutes=9)
@@ -90,8 +94,7 @@ async def test_a_worker_that_read_a_form_before_it_moved_does_not_forget_the_new
     pair: tuple[DatabaseFormStorage, DatabaseFormStorage],
 ) -> None:
     first, second = pair
-    clock = first.clock
-    assert isinstance(clock, FakeClock)
+    clock = _clock(first)
     await first.set_state(KEY, Steps.text)
     async with first.db.snapshot() as tx:
         stale = await tx.forms.get(key_text(KEY))
