@@ -30,7 +30,7 @@ from storage.lease import RunLease
 from tests.support.tgfake import TOKEN, FakeSession, Harness
 
 CHATS = [-1_002_000_000_000 - n for n in range(1, 241)]  # Tashan's groups
-TTL = 1.5
+TTL = 5.0  # renewed every 1.7 s: a loaded machine does not let it lapse
 
 
 @dataclass
@@ -103,7 +103,8 @@ async def test_only_the_lease_holder_sends_and_a_dead_holder_is_taken_over(
     second.task = asyncio.create_task(second.sender.run())
     batch = [f"m{n}" for n in range(300)]
     await _queue(first.db, batch)
-    await _until("the first batch sent", lambda: len(first.texts()) == len(batch))
+    await _until("the first batch sent", lambda: _sent(workers) >= len(batch))
+    assert len(first.texts()) == len(batch)
     assert second.texts() == []
 
     # The holder's process is seen gone: the other takes over, the old one stops at
