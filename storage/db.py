@@ -243,10 +243,12 @@ class Database:
         """Each migration in its own transaction, under an advisory lock, so several
         processes starting on one new database run each script once."""
         async with self._lock:
-            await conn.script([pgschema.VERSION_TABLE])
             while True:
                 async with conn.raw.transaction():
                     await conn.raw.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+                    # Created under the lock: two concurrent `CREATE TABLE IF NOT EXISTS`
+                    # can both miss the table and one fails on PostgreSQL's catalogue.
+                    await conn.raw.execute(pgschema.VERSION_TABLE)
                     row = await conn.raw.fetchrow("SELECT version FROM schema_version")
                     if row is None:
                         await conn.raw.execute("INSERT INTO schema_version (version) VALUES (0)")
