@@ -47,47 +47,40 @@ class ColourWords:
             return ""
         return self.t.get(locale, "colour-cleared-reason", reason=change.reason)
 
-    def colour_notice(self, change: ColourChange, group: UnitRef) -> Rendered:
-        loc = self.t.pick(group.locale)
+    def _change(
+        self, change: ColourChange, loc: str, keys: tuple[str, str], **extra: object
+    ) -> Rendered:
+        """A change in words: `keys` are the (set, cleared) texts; green clears."""
+        set_key, cleared_key = keys
         if change.colour is Colour.GREEN:
             text = self.t.get(
                 loc,
-                "colour-notice-cleared",
-                setter=self._setter(change, loc),
+                cleared_key,
                 unit=change.unit.name,
                 reason=self._cleared_reason(change, loc),
+                **extra,
             ).rstrip()
         else:
             text = self.t.get(
                 loc,
-                "colour-notice",
+                set_key,
                 mark=COLOUR_MARK[change.colour],
-                setter=self._setter(change, loc),
                 unit=change.unit.name,
                 colour=self.t.get(loc, "colour-name", colour=change.colour.value),
                 reason=change.reason or "",
+                **extra,
             )
         return Rendered(text=text + self._still(change, loc))
 
+    def colour_notice(self, change: ColourChange, group: UnitRef) -> Rendered:
+        """To the changed unit's group: who set it, and to what."""
+        loc = self.t.pick(group.locale)
+        keys = ("colour-notice", "colour-notice-cleared")
+        return self._change(change, loc, keys, setter=self._setter(change, loc))
+
     def colour_confirmation(self, change: ColourChange, locale: str) -> Rendered:
-        loc = self.t.pick(locale)
-        if change.colour is Colour.GREEN:
-            text = self.t.get(
-                loc,
-                "colour-cleared",
-                unit=change.unit.name,
-                reason=self._cleared_reason(change, loc),
-            ).rstrip()
-        else:
-            text = self.t.get(
-                loc,
-                "colour-set",
-                mark=COLOUR_MARK[change.colour],
-                unit=change.unit.name,
-                colour=self.t.get(loc, "colour-name", colour=change.colour.value),
-                reason=change.reason or "",
-            )
-        return Rendered(text=text + self._still(change, loc))
+        """To the setter: what the unit is now."""
+        return self._change(change, self.t.pick(locale), ("colour-set", "colour-cleared"))
 
 
 def tree_text(t: Texts, fmt: Formatter, loc: str, coloured: ColouredTree) -> str:
