@@ -12,9 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+from fluent.syntax import ast, parse
 
 from bot.app import COMMANDS
-from bot.i18n import SUPPORTED, Texts
+from bot.i18n import LOCALES_DIR, SUPPORTED, Texts
 from cascade.orders import OrderKind, OrderStatus
 from cascade.tower import Position
 from tests.support.pgserver import Engine
@@ -46,6 +47,23 @@ def test_both_locales_have_the_same_message_keys() -> None:
     texts = Texts()
     assert texts.keys("zh-Hans") == texts.keys("en")
     assert len(texts.keys("en")) > 50
+
+
+def test_each_feature_file_exists_in_every_locale_and_defines_its_own_ids() -> None:
+    """Texts are split by feature (colours.ftl, daily.ftl, ...): the same files in
+    every locale, and no id in two files (a bundle would keep only one of them)."""
+    files = {loc: sorted(p.name for p in (LOCALES_DIR / loc).glob("*.ftl")) for loc in SUPPORTED}
+    assert files["en"] == files["zh-Hans"]
+    assert {"colours.ftl", "daily.ftl", "incidents.ftl"} <= set(files["en"])
+    for locale in SUPPORTED:
+        seen: dict[str, str] = {}
+        for name in files[locale]:
+            resource = parse((LOCALES_DIR / locale / name).read_text(encoding="utf-8"))
+            for entry in resource.body:
+                if isinstance(entry, ast.Message):
+                    assert entry.id.name not in seen, (locale, name, seen.get(entry.id.name))
+                    seen[entry.id.name] = name
+        assert set(seen) == Texts().keys(locale)
 
 
 def refusal_keys() -> set[str]:

@@ -69,3 +69,38 @@ error-incident-closed = Report #{ $incident } is already done.
 error-incident-needs-disposition = Choose a disposition first, then press "Done".
 error-incident-not-here = Report #{ $incident } is not handled by this group.
 error-form-expired = This button is no longer valid.
+
+## /incidents (bot/incident_presenter.py)
+
+cmd-incidents = Returnee incidents: /incidents [open|today]
+
+inclist-head = 📋 { $which ->
+    [open] Open
+    [today] Today's
+   *[all] Recent
+} returnee incidents of "{ $unit }", { $count } in all (🔴 high risk · 🟡 other):
+inclist-none = "{ $unit }" has no { $which ->
+    [open] open returnee incidents
+    [today] returnee incidents reported today
+   *[all] returnee incidents
+}.
+inclist-line = { $mark } #{ $id } { $unit } · { $people } · { $route } · { $state } · { $age } ago{ $escalated }
+inclist-people = { $count } people
+inclist-people-unknown = number to be checked
+inclist-route = { $origin }{ $via }
+inclist-via = { " " }(via { $places })
+inclist-origin-unknown = origin to be checked
+inclist-state-open = awaiting a decision
+inclist-state-disposed = decided: { $disposition }, to be carried out
+inclist-state-done = carried out: { $disposition }
+inclist-disposition-register = register at the service station
+inclist-disposition-home = home observation
+inclist-disposition-central = central isolation
+inclist-disposition-none = no action needed
+inclist-escalated = { " " }· ⏫ escalated { $count } level(s)
+inclist-more = … and { $count } more not listed
+inclist-age-minutes = { $minutes }m
+inclist-age-hours = { $hours }h{ $minutes }m
+inclist-age-days = { $days }d{ $hours }h
+
+error-inclist-usage = Usage: /incidents [open|today]: open lists only open ones, today only today's reports; without it, the newest.

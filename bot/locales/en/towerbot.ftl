@@ -141,6 +141,7 @@ error-not-allowed-order = Only the commander or a deputy of "{ $unit }", or an H
 error-not-allowed-cancel = Only the commander or a deputy of the issuing unit "{ $unit }", or an HQ admin, may cancel.
 error-not-unit-commander = Only the commander or a deputy of "{ $unit }" answers for the unit.
 error-no-units-below = "{ $unit }" has no units below it, so the order has nowhere to go.
+error-scope-outside = "{ $target }" is not under "{ $unit }".
 error-order-text-missing = Please write the order's text. Form: /order [duration] [notice|count|list] text, e.g. /order 15m count Count non-locals
 error-order-text-too-long = The order's text is too long (at most { $max } characters).
 error-bad-duration = "{ $value }" is not a duration. Write 15m, 20m, 1h (from 1 minute to 30 days).

@@ -69,3 +69,38 @@ error-incident-closed = 上报 #{ $incident } 已落实。
 error-incident-needs-disposition = 请先选择处置方式，再点「落实」。
 error-incident-not-here = 上报 #{ $incident } 不归本群处置。
 error-form-expired = 此按钮已失效。
+
+## /incidents (bot/incident_presenter.py)
+
+cmd-incidents = 返回人员事件：/incidents [open|today]
+
+inclist-head = 📋「{ $unit }」{ $which ->
+    [open] 未结的
+    [today] 今日的
+   *[all] 最近的
+}返回人员事件，共 { $count } 起（🔴 高风险 · 🟡 一般）：
+inclist-none = 「{ $unit }」没有{ $which ->
+    [open] 未结的
+    [today] 今日的
+   *[all] 任何
+}返回人员事件。
+inclist-line = { $mark } #{ $id } { $unit } · { $people } · { $route } · { $state } · { $age }前{ $escalated }
+inclist-people = { $count } 人
+inclist-people-unknown = 人数待核实
+inclist-route = { $origin }{ $via }
+inclist-via = （途经 { $places }）
+inclist-origin-unknown = 来处待核实
+inclist-state-open = 待处置
+inclist-state-disposed = 已定：{ $disposition }，待落实
+inclist-state-done = 已落实：{ $disposition }
+inclist-disposition-register = 服务站登记
+inclist-disposition-home = 居家观察
+inclist-disposition-central = 集中隔离
+inclist-disposition-none = 无需处置
+inclist-escalated = { " " }· ⏫ 已上报 { $count } 级
+inclist-more = ……另有 { $count } 起未列出
+inclist-age-minutes = { $minutes } 分钟
+inclist-age-hours = { $hours } 小时 { $minutes } 分钟
+inclist-age-days = { $days } 天 { $hours } 小时
+
+error-inclist-usage = 格式：/incidents [open|today]：open 只看未结的，today 只看今天报告的，不写则看最近的。

@@ -141,6 +141,7 @@ error-not-allowed-order = 只有「{ $unit }」的指挥长、副指挥长或指
 error-not-allowed-cancel = 只有发令单元「{ $unit }」的指挥长、副指挥长或指挥部管理员可以撤销。
 error-not-unit-commander = 只有「{ $unit }」的指挥长或副指挥长可以代表本单元回复。
 error-no-units-below = 「{ $unit }」没有下级单元，指令无处下达。
+error-scope-outside = 「{ $target }」不在「{ $unit }」的范围内。
 error-order-text-missing = 请写上指令内容。格式：/order [时限] [notice|count|list] 内容，例如 /order 15m count 统计外地人数
 error-order-text-too-long = 指令内容太长（最多 { $max } 字）。
 error-bad-duration = 时限「{ $value }」看不懂。请写 15m、20m、1h 这样的时限（1 分钟到 30 天）。
