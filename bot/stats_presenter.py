@@ -1,4 +1,4 @@
-"""Words for an order's record: `/stats`'s summary and `/chart`'s labels.
+"""Words for an order's record: `/stats`'s summary, `/chart`'s labels, the files' captions.
 
 `/stats` says how many orders the unit saw, how fast they filled and which
 units kept everyone waiting; `/chart`'s labels are in the chat's language with
@@ -12,7 +12,9 @@ import math
 from bot import charts
 from bot.formatting import Formatter
 from bot.i18n import Texts
+from cascade.export import OrderExport
 from cascade.stats import MAX_SCANNED_ORDERS, Completion, StatsView
+from cascade.tower import UnitRef
 
 
 def chart_labels(
@@ -55,6 +57,29 @@ def pick_labels(
             lambda: chart_labels(texts, "en", completion, None),
         ],
         charts.ChartLabels.texts,
+    )
+
+
+def export_caption(texts: Texts, locale: str, unit: UnitRef, view: OrderExport) -> str:
+    """`/export`'s CSV caption: which order, whose subtree, how many units."""
+    return texts.get(
+        locale, "export-caption", order=str(view.order.id), unit=unit.name, count=len(view.rows)
+    )
+
+
+def chart_caption(
+    texts: Texts, fmt: Formatter, locale: str, unit: UnitRef, completion: Completion
+) -> str:
+    """`/chart`'s picture caption: which order, whose subtree, done of all."""
+    overall = completion.overall
+    return texts.get(
+        locale,
+        "chart-caption",
+        order=str(completion.order.id),
+        unit=unit.name,
+        done=overall.done,
+        total=overall.total,
+        percent=fmt.percent(overall.done, overall.total),
     )
 
 

@@ -22,7 +22,7 @@ from bot.context import ChatContext
 from bot.formatting import Formatter
 from bot.parsing import optional_order_id, parse_days
 from bot.replier import Replier
-from bot.stats_presenter import pick_labels, stats_text
+from bot.stats_presenter import chart_caption, export_caption, pick_labels, stats_text
 from cascade.export import to_csv
 from cascade.queries import QueryService
 from cascade.stats import DEFAULT_DAYS, MAX_DAYS
@@ -43,13 +43,7 @@ async def export(
 ) -> None:
     unit, view = await queries.export(optional_order_id(command.args), ctx.chat_id)
     data = await asyncio.to_thread(to_csv, view.rows, fmt.tz)
-    caption = replier.texts.get(
-        ctx.locale,
-        "export-caption",
-        order=str(view.order.id),
-        unit=unit.name,
-        count=len(view.rows),
-    )
+    caption = export_caption(replier.texts, ctx.locale, unit, view)
     # The file names people and holds their answers: only to the person who asked.
     private = ctx.model_copy(update={"chat_id": ctx.user_id, "message_id": None})
     await replier.file(private, data, f"order-{view.order.id}.csv", caption)
@@ -70,16 +64,7 @@ async def chart(
         pick_labels, replier.texts, ctx.locale, completion, unit.name, unit.code
     )
     png = await asyncio.to_thread(charts.render, completion, labels)
-    overall = completion.overall
-    caption = replier.texts.get(
-        ctx.locale,
-        "chart-caption",
-        order=str(completion.order.id),
-        unit=unit.name,
-        done=overall.done,
-        total=overall.total,
-        percent=fmt.percent(overall.done, overall.total),
-    )
+    caption = chart_caption(replier.texts, fmt, ctx.locale, unit, completion)
     await replier.file(ctx, png, f"order-{completion.order.id}.png", caption, photo=True)
 
 

@@ -20,12 +20,14 @@ from aiogram.types import BufferedInputFile, Message
 from PIL import Image
 
 from bot import charts
+from bot.formatting import Formatter
 from bot.i18n import Texts
 from bot.routers.order_stats import stats_days
-from bot.stats_presenter import pick_labels
-from cascade.export import COLUMNS
+from bot.stats_presenter import chart_caption, export_caption, pick_labels
+from cascade.export import COLUMNS, OrderExport
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.stats import Completion, completion
+from tests.support.colour_builders import ref
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
@@ -226,6 +228,22 @@ def test_chart_falls_back_to_ascii_labels_without_a_cjk_font(
     assert labels.lines == {2: "Level 2 (10/12)", None: "Total (10/12)"}
     assert all(text.isascii() for text in labels.texts())
     render_checked(curve, labels)
+
+
+def test_captions_name_the_order_the_subtree_and_the_count_in_each_locale() -> None:
+    texts, curve = Texts(), sample_completion()
+    fmt = Formatter(texts)
+    unit = ref("tashan", None, 0, "塔山区块指挥部")
+    assert chart_caption(texts, fmt, "zh-Hans", unit, curve) == (
+        "📈 指令 #42 完成曲线（塔山区块指挥部范围）：完成 10/12（83%）"
+    )
+    assert chart_caption(texts, fmt, "en", unit, curve) == (
+        "📈 Order #42 completion (塔山区块指挥部 and below): 10/12 done (83%)"
+    )
+    view = OrderExport(order=curve.order, scope="tashan", rows=[])
+    assert export_caption(texts, "en", unit, view) == (
+        "📄 Order #42 details (塔山区块指挥部 and below): 0 units"
+    )
 
 
 # ---------------------------------------------------------------- /stats
