@@ -1,4 +1,5 @@
-"""Parsing command arguments: `/order [DURATION] [KIND] [FILTERS] TEXT`, order numbers, days.
+"""Parsing command arguments: `/order [DURATION] [KIND] [FILTERS] TEXT`, order numbers, days,
+`/colour CODE COLOUR [REASON]`, `/incidents [open|today]`.
 
 Parsing failures become `Refused` with the right key, so the person gets one
 line that says what is wrong and the right form.
@@ -11,6 +12,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
+from cascade.colours import parse_colour
 from cascade.errors import Refused
 from cascade.numerals import looks_like_duration, parse_duration
 from cascade.orders import DEFAULT_DURATION, OrderKind
@@ -19,6 +21,19 @@ from cascade.targeting import FilterWordError, OrderFilter, read_filter_word
 _ORDER_ID = re.compile(r"^#?(\d{1,12})$")
 _DURATION_LIKE = re.compile(r"^\d+[A-Za-z]{1,4}$")
 _DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?|天)?$", re.IGNORECASE)
+
+# `/incidents [all|open|today]`, in the words people type.
+_INCIDENTS_WHICH = {
+    "": "all",
+    "all": "all",
+    "全部": "all",
+    "open": "open",
+    "未结": "open",
+    "未处置": "open",
+    "today": "today",
+    "今天": "today",
+    "今日": "today",
+}
 
 
 class OrderArgs(BaseModel):
@@ -109,3 +124,22 @@ def parse_days(args: str | None, default: int, maximum: int, refusal: str) -> in
     if not match or not 1 <= int(match.group(1)) <= maximum:
         raise Refused(refusal, value=raw[:20], max=maximum)
     return int(match.group(1))
+
+
+def parse_colour_args(args: str | None) -> tuple[str, str, str | None]:
+    """`CODE COLOUR [REASON]` (the colour first is forgiven) → target, colour word, reason."""
+    parts = (args or "").split(maxsplit=2)
+    if len(parts) < 2:
+        raise Refused("colour-usage")
+    target, word = parts[0], parts[1]
+    if parse_colour(target) is not None and parse_colour(word) is None:
+        target, word = word, target
+    return target, word, parts[2] if len(parts) > 2 else None
+
+
+def parse_incidents_which(args: str | None) -> str:
+    """`/incidents`, `/incidents open|未结`, `/incidents today|今天` → "all", "open" or "today"."""
+    which = _INCIDENTS_WHICH.get((args or "").strip().lower())
+    if which is None:
+        raise Refused("inclist-usage")
+    return which

@@ -17,21 +17,10 @@ from bot import maps
 from bot.colour_presenter import map_caption
 from bot.context import ChatContext
 from bot.formatting import Formatter
+from bot.parsing import parse_colour_args
 from bot.replier import Replier
-from cascade.colours import ColourService, parse_colour
-from cascade.errors import Refused
+from cascade.colours import ColourService
 from cascade.queries import QueryService
-
-
-def parse_colour_args(args: str | None) -> tuple[str, str, str | None]:
-    """`CODE COLOUR [REASON]` (the colour first is forgiven) → target, colour word, reason."""
-    parts = (args or "").split(maxsplit=2)
-    if len(parts) < 2:
-        raise Refused("colour-usage")
-    target, word = parts[0], parts[1]
-    if parse_colour(target) is not None and parse_colour(word) is None:
-        target, word = word, target
-    return target, word, parts[2] if len(parts) > 2 else None
 
 
 async def colour(

@@ -21,6 +21,7 @@ from bot.context import ChatContext
 from bot.filters import RepliesTo
 from bot.formatting import Formatter
 from bot.incident_presenter import incidents_text
+from bot.parsing import parse_incidents_which
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.incident_service import IncidentService
@@ -29,19 +30,6 @@ from cascade.outgoing import Button, MessageRef
 from cascade.ports import UnitOfWorkFactory
 from cascade.queries import QueryService
 from cascade.returnee import is_skip
-
-# `/incidents [all|open|today]`, in the words people type.
-WHICH = {
-    "": "all",
-    "all": "all",
-    "全部": "all",
-    "open": "open",
-    "未结": "open",
-    "未处置": "open",
-    "today": "today",
-    "今天": "today",
-    "今日": "today",
-}
 
 # The form's steps, in the order it asks.
 STEPS = ("count", "origin", "via", "arrival", "address", "phone")
@@ -201,10 +189,7 @@ async def incidents_command(
     replier: Replier,
     fmt: Formatter,
 ) -> None:
-    which = WHICH.get((command.args or "").strip().lower())
-    if which is None:
-        raise Refused("inclist-usage")
-    view = await queries.incident_list(ctx.chat_id, which, fmt.tz)
+    view = await queries.incident_list(ctx.chat_id, parse_incidents_which(command.args), fmt.tz)
     text = incidents_text(replier.texts, ctx.locale, view, queries.clock.now())
     await replier.text(ctx, text)
 
