@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
@@ -31,14 +32,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DEFAULT_AT = "20:00"
-_AT = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+_AT = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
 def parse_at(value: str) -> tuple[int, int]:
-    """ "20:00" → (20, 0); ValueError naming the variable for anything else."""
-    match = _AT.match(value.strip())
+    """ "20:00", "8:30", "08：30", "０８：３０" → (hour, minute); ValueError otherwise.
+
+    The one reader of `TOWERBOT_DAILY_AT`: settings validation calls it at start,
+    so what passes the check is what the job is scheduled at. Full-width digits
+    and colon (a Chinese keyboard's) are read as ASCII (NFKC)."""
+    match = _AT.fullmatch(unicodedata.normalize("NFKC", value).strip())
     if not match:
-        raise ValueError(f"{value!r}: write a time of day like 20:00")
+        raise ValueError("must be a time of day like 20:00")
     return int(match.group(1)), int(match.group(2))
 
 

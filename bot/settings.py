@@ -20,6 +20,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.daily_job import parse_at
 from bot.people_settings import PeopleSettings
 from cascade.incident_service import regions_from
 from storage.pg import is_url
@@ -212,9 +213,9 @@ class Settings(StoreSettings):
     @field_validator("daily_at")
     @classmethod
     def _time_of_day(cls, value: str) -> str:
-        if not re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip()):
-            raise ValueError("must be a time of day like 20:00")
-        return value.strip()
+        """Read by the job's own parser, kept as "HH:MM" (full-width colon accepted)."""
+        hour, minute = parse_at(value)
+        return f"{hour:02d}:{minute:02d}"
 
     @field_validator("bot_tokens")
     @classmethod

@@ -21,6 +21,7 @@ from aiohttp import web
 
 from bot.app import telegram_session
 from bot.cli import build_parser, main
+from bot.daily_job import parse_at
 from bot.settings import Settings, environment_fields, variable_of
 from bot.startup import NO_TOWER, StartRefused, wait_for_telegram
 from fixtures import fixture_path
@@ -76,6 +77,8 @@ def imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
         ("TELEGRAM_API_URL", "https://api.telegram.org/bot", "without a path"),
         ("TELEGRAM_API_URL", "api.telegram.org", "http(s) address"),
         ("TOWERBOT_DAILY_AT", "8pm", "time of day like 20:00"),
+        ("TOWERBOT_DAILY_AT", "24：00", "time of day like 20:00"),
+        ("TOWERBOT_DAILY_AT", "０８：６０", "time of day like 20:00"),
         ("TOWERBOT_ADMINS", "王建", "comma-separated Telegram user ids"),
         ("TOWERBOT_DB", "", "is empty"),
     ],
@@ -97,6 +100,19 @@ def test_a_bad_setting_is_named_in_one_line(
     assert words in line
     assert TOKEN not in line and OTHER not in line
     assert not db_threads()
+
+
+@pytest.mark.parametrize("spelling", ["08:30", "8:30", "08：30", "０８：３０", " 8：30 "])
+def test_daily_at_is_read_by_the_jobs_own_parser(
+    monkeypatch: pytest.MonkeyPatch, spelling: str
+) -> None:
+    # A Chinese keyboard types a full-width colon (and digits): the start check
+    # accepts exactly what the evening job reads, one parser for both.
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TOWERBOT_DAILY_AT", spelling)
+    settings = Settings()
+    assert settings.daily_at == "08:30"
+    assert parse_at(spelling) == parse_at(settings.daily_at) == (8, 30)
 
 
 def test_a_missing_token_is_named(
