@@ -82,6 +82,14 @@ _RANGE_BEFORE = re.compile(
     r"(?:[\d一二两三四五六七八九十]\s*(?:-|~|～|—|到|至|或|、)|[几多好上成]|(?<!人)数)\s*$"
 )
 _APPROX_NUMBER = re.compile(r"[几多来余]")
+# A count of people that is not exact, anywhere in the message: "十来个人", "二十多人",
+# "几个老乡", "大概两个儿子", "3到5个孩子". Whatever else is said, the count is asked.
+_VAGUE_COUNT = re.compile(
+    rf"(?:好几|几|(?:{NUM})\s*(?:来|多|余|几)"
+    r"|(?:大概|大约|约|差不多|估计|将近|接近|可能|至少|最多|不到|超过)\s*(?:是|有)?\s*"
+    rf"(?:{NUM})|(?:{NUM})\s*(?:-|~|～|—|到|至|或)\s*(?:{NUM}))"
+    r"\s*(个人|个|名|位|口人|口|人)"
+)
 
 _SINGLE_KIN = (
     "老婆|妻子|爱人|媳妇|老公|丈夫|儿子|女儿|儿媳|女婿|母亲|父亲|妈妈|爸爸|老妈|老爸|妈|爸|妹妹|弟弟|"
@@ -96,10 +104,14 @@ _OPEN_KIN = (
 )
 # "他刚上小学的儿子", "三岁的女儿": a few words describing the relative.
 _KIN_DESCRIPTION = r"(?:[\u4e00-\u9fff\d]{1,6}?的)?"
+# A number of relatives, exact or not: "两个", "十来个", "好几个", "几个" (the last three unread).
+_KIN_NUM = rf"好?(?:{NUM})?[几来多余]?"
+_UNREAD = -1  # a number was said but is not exact: the count is asked
 _KIN = re.compile(
-    rf"(?:(?:他|她|自己|我)的?)?\s*(?:({NUM})?\s*(个|名|位|口)\s*)?{_KIN_DESCRIPTION}"
+    rf"(?:(?:他|她|自己|我)的?)?\s*(?:({_KIN_NUM})?\s*(个|名|位|口)\s*)?{_KIN_DESCRIPTION}"
     rf"({_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})"
 )
+_KIN_WORD = re.compile(rf"\s*{_KIN_DESCRIPTION}(?:{_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})")
 _COMPANION = re.compile(r"带着|带了|带上|带领|携带|携|带|及其|以及|加上|还有|连同|和|跟|与|及|同")
 _KIN_SEP = re.compile(r"\s*(?:、|和|及|与|跟|还有|以及|加上)\s*")
 _PLURAL = re.compile(
@@ -165,6 +177,13 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     work = text
     for span in names:
         work = blank(work, *span)  # "李四两个人": 四 is a name, not a number
+    for vague in _VAGUE_COUNT.finditer(work):
+        if (
+            vague.group(1) not in ("个", "名", "位")
+            or _AFTER_CLASSIFIER.match(work, vague.end())
+            or _KIN_WORD.match(work, vague.end())
+        ):
+            return None  # "小何和小罗十来个人": not the two names, not ten
     # 1. A total said as a total wins: 一共四个人, 人数：4.
     marked: set[int | None] = set()
     for pattern in (_MARKED, _LABEL):
@@ -188,12 +207,16 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     # 3. Someone's relatives as the subject: 老张家儿子儿媳, 张阿姨家的女儿女婿和外孙.
     owned, work = _owned_kin(work, names)
     # 3b. The people brought along: 带5位家人, 和他老婆, 及其丈夫、女儿.
-    companions, work = _companions(work)
+    companions, work = _companions(work, names)
     # 4. Plain totals: 5个外地人, 两名租客, 3人, 有个租客.
     group_totals: list[int | None] = []
+    runs = _name_runs(text, subjects)
     for match in _EXPLICIT.finditer(work):
         if not _AFTER_CLASSIFIER.match(work, match.end()) and match.group(2) in ("个", "名", "位"):
             continue  # "三个月", "两个地方"
+        listed = [n for n, end in runs if n > 1 and _GROUP_GAP.fullmatch(work, end, match.start())]
+        if listed and _plain_number(work, match) != listed[0]:
+            return None  # "张某和李某三个人": the names and their total disagree
         if companions is not None and any(
             _GROUP_GAP.fullmatch(work, end, match.start()) for end in companions.ends
         ):
@@ -206,7 +229,8 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if group_totals:
         if owned is not None or pairs or totals or companions is None:
             return None
-        return _group_total(set(group_totals), max(1, _joined_names(text, subjects)), companions)
+        subject = companions.subject or max(1, _joined_names(text, subjects))
+        return _group_total(set(group_totals), subject, companions)
     if owned is not None:
         if owned.unknown or companions is not None or pairs or len(set(totals) - {owned.known}):
             return None
@@ -218,7 +242,12 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if companions is not None:
         if companions.unknown:
             return None
-        subject = 2 if pairs else max(1, _joined_names(text, subjects))
+        if companions.subject is not None:
+            if pairs or companions.subject_unknown:
+                return None
+            subject = companions.subject
+        else:
+            subject = 2 if pairs else max(1, _joined_names(text, subjects))
         return _bounded(subject + companions.known)
     if pairs:
         return 2 if len(pairs) == 1 and not _PLURAL.search(work) else None
@@ -255,9 +284,12 @@ class _Companions:
     known: int = 0
     unknown: bool = False
     ends: list[int] = field(default_factory=list)  # where each list of companions ends
+    # Relatives said before the first list, as its subject ("我爸妈和我弟": 2, not the reporter).
+    subject: int | None = None
+    subject_unknown: bool = False
 
 
-def _companions(work: str) -> tuple[_Companions | None, str]:
+def _companions(work: str, names: list[tuple[int, int]]) -> tuple[_Companions | None, str]:
     """The people brought along, summed; None if no one is said to come along."""
     found: _Companions | None = None
     pos = 0
@@ -266,10 +298,21 @@ def _companions(work: str) -> tuple[_Companions | None, str]:
         if trigger is None:
             return found, work
         pos = trigger.end()
+        if any(
+            start >= trigger.end() and not work[trigger.end() : start].strip()
+            for start, _end in names
+        ):
+            continue  # "张某和李某两个人": 和 joins two names, the number after is their total
         items = _kin_items(work, trigger.end())
         if not items:
             continue
-        found = found or _Companions()
+        if found is None:
+            found = _Companions()
+            subject = _kin_before(work, trigger.start())
+            if subject:
+                summed = _sum_kin(subject)
+                found.subject, found.subject_unknown = summed.known, summed.unknown
+                work = blank(work, subject[0][2], subject[-1][3])
         summed = _sum_kin(items)
         found.known += summed.known
         found.unknown = found.unknown or summed.unknown
@@ -278,6 +321,41 @@ def _companions(work: str) -> tuple[_Companions | None, str]:
             work = blank(work, start, end)
         work = blank(work, trigger.start(), trigger.end())
         pos = items[-1][3]
+
+
+def _kin_before(work: str, end: int) -> list[tuple[int | None, str, int, int]]:
+    """Relatives listed right before `end` ("我爸妈|和", "我妈我姐|还有"), or [] if none.
+
+    Only family words count here (爸妈, 老婆, 弟): "员工和家属" has no such subject.
+    """
+    family = re.compile(rf"{_PAIR_KIN}|{_SINGLE_KIN}")
+    stop = len(work[:end].rstrip())
+    for start in range(max(0, stop - 12), stop):
+        items = [item for item in _kin_items(work, start) if item[3] <= stop]
+        if (
+            items
+            and items[-1][3] == stop
+            and work[start:stop].strip()
+            and all(family.fullmatch(word) for _number, word, _s, _e in items)
+            and (
+                start == 0
+                or not "\u4e00" <= work[start - 1] <= "\u9fff"
+                or work[start - 1] in "我他她"
+            )
+        ):
+            return items
+    return []
+
+
+def _name_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each list of names ("小何和小罗", "张三、李四") as (how many, where it ends)."""
+    runs: list[tuple[int, int]] = []
+    for start, end in spans:
+        if runs and re.fullmatch(r"\s*(?:、|和|跟|与|及|,)\s*", text[runs[-1][1] : start]):
+            runs[-1] = (runs[-1][0] + 1, end)
+        else:
+            runs.append((1, end))
+    return runs
 
 
 def _group_total(values: set[int | None], subject: int, companions: _Companions) -> int | None:
@@ -315,8 +393,13 @@ def _kin_items(work: str, cursor: int) -> list[tuple[int | None, str, int, int]]
         if items and word == "人":
             return items  # "我和老婆两个人": the group's total, not two more people
         number = to_int(raw_number) if raw_number else (1 if classifier else None)
-        if raw_number and _APPROX_AFTER.match(work, kin.start(3)):
-            number = None
+        if raw_number and (
+            number is None
+            or _APPROX_AFTER.match(work, kin.start(3))
+            or _APPROX_BEFORE.search(work, 0, kin.start(1))
+            or _RANGE_BEFORE.search(work, max(0, kin.start(1) - 4), kin.start(1))
+        ):
+            number = _UNREAD  # "带两三个孩子", "和十来个老乡": not one each
         items.append((number, word, kin.start(), kin.end()))
         sep = _KIN_SEP.match(work, kin.end())
         cursor = sep.end() if sep else kin.end()  # "老婆孩子": two items, no separator
@@ -325,7 +408,9 @@ def _kin_items(work: str, cursor: int) -> list[tuple[int | None, str, int, int]]
 def _sum_kin(items: list[tuple[int | None, str, int, int]]) -> _Companions:
     total = _Companions()
     for number, word, _start, _end in items:
-        if re.fullmatch(_PAIR_KIN, word):
+        if number == _UNREAD:
+            total.unknown = True
+        elif re.fullmatch(_PAIR_KIN, word):
             total.known += 2 if number is None else 2 * number
         elif re.fullmatch(_SINGLE_KIN, word):
             total.known += 1 if number is None else number
@@ -363,20 +448,8 @@ def _bounded(value: int) -> int | None:
 
 
 def _joined_names(text: str, spans: list[tuple[int, int]]) -> int:
-    """How many names stand in one list ("小何和小罗", "张三、李四"); 0 if none."""
-    best = 0
-    run = 0
-    previous_end: int | None = None
-    for start, end in spans:
-        if previous_end is not None and re.fullmatch(
-            r"\s*(?:、|和|跟|与|及|,)\s*", text[previous_end:start]
-        ):
-            run += 1
-        else:
-            run = 1
-        best = max(best, run)
-        previous_end = end
-    return best
+    """How many names stand in the longest list ("小何和小罗", "张三、李四"); 0 if none."""
+    return max((n for n, _end in _name_runs(text, spans)), default=0)
 
 
 _TITLE_NAME = re.compile(rf"{_SURNAME}(?:{_TITLES})")

@@ -71,6 +71,15 @@ _NAMED_SITE = re.compile(rf"(?:^|(?<=[:：,，。\s]))([{_HAN}]{{2,8}}?工地)")
 _REPORTER_AFTER = re.compile(
     r"\s*的?\s*(?:铺长|楼道长|楼长|网格长|网格员|片长|组长|指挥长|负责人|管理员)"
 )
+# An address signed by whoever works or lives there and reports, not by the returnees:
+# "商贸城一区店主：本人…", "柳青新村12幢3单元的住户反映，他家邻居…".
+_SIGNED_AFTER = re.compile(
+    r"\s*的?\s*(?:店主|摊主|老板|商户|业主|住户|居民|村民|群众|物业|保安)\s*"
+    r"(?:[:：]|报告|汇报|反映|举报|反应|说|称|打电话)"
+)
+# The reporter's own home ("我住在望江小区9幢") when the returnees are his neighbours.
+_MINE_BEFORE = re.compile(r"(?:我|本人)\s*(?:是)?\s*(?:家)?\s*(?:住在|住|在)\s*$")
+_NEIGHBOUR = re.compile(r"邻居|隔壁|对门|对面|楼上|楼下|旁边|后面那|前面那")
 # A village or compound that people came back to, said first: "上王村今天回来三个人".
 _RETURNED_TO = re.compile(
     r"\s*(?:今天|昨天|昨晚|今早|刚刚|刚|又|新)?\s*(?:回来|返回|来了|有\S{0,6}?回来)"
@@ -94,6 +103,11 @@ _VIA_MARK = re.compile(
 _TRANSFER_AFTER = re.compile(r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转|停)")
 _MARK_GAP = re.compile(r"\s*:?\s*(?:了|过|的是|的)?\s*")
 _NEGATION = re.compile(r"(?:没有|没|未|不|无|别|并未|并没有)\s*(?:再|曾)?\s*$")
+# A place someone did not go to or come from: "都没有去过湖北", "不是从湖北回来的".
+_NOT_BEEN_BEFORE = re.compile(
+    r"(?:没有|没|未曾|未|不曾|从未|从没|从来没有|从来没|并未|并没有|不是)\s*(?:曾经?|再)?\s*"
+    r"(?:去|到|回|在|待|呆|路过|来自|从)\s*(?:过|了)?\s*$"
+)
 _NONE_AFTER = re.compile(r"\s*:?\s*(?:无|没有|没|否|直达|直接)")
 _LIST_SEP = re.compile(r"\s*(?:、|和|及|与|/|以及|还有|再到|再经|,)\s*")
 _TRAVEL_BEFORE = re.compile(
@@ -118,6 +132,10 @@ _ONWARD_NEXT = re.compile(r"\s*[,，]\s*(?:然后|之后|再)\s*(?:再)?\s*(?:�
 _COUNTY = re.compile(rf"([{_HAN}]{{1,3}}?[县区])")
 # An unknown district between a known place and a travel word: "温州瓯海过来", "河南固始人".
 _SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来的|人|的|籍|再)")
+# Words that follow a place but name none: "到杭州然后再转车", "到长沙以后".
+_NOT_A_DISTRICT = re.compile(
+    r"然后|以后|之后|以前|之前|后来|直接|已经|现在|马上|一起|那里|这里|今天|明天|后天|昨天"
+)
 _STATION = re.compile(
     r"[东南西北]?(?:火车站|高铁站|汽车站|客运站|机场|站)|[东南西北](?=换乘|转|上车|下车)"
 )
@@ -146,10 +164,12 @@ def find_address(text: str) -> tuple[Address, str]:
     full: list[tuple[int, int]] = []
     reporters: list[tuple[int, int]] = []
     for match in _ADDRESS.finditer(text):
-        if _REPORTER_AFTER.match(text, match.end()):
+        start = _address_start(text, match.start(1))
+        if _REPORTER_AFTER.match(text, match.end()) or _not_theirs(
+            text, match.start() if start is None else start, match.end()
+        ):
             reporters.append(match.span())
             continue
-        start = _address_start(text, match.start(1))
         head = match.group(1)
         numbered = head.endswith("区") or (len(head) > 1 and head.endswith("街"))  # 三区, 5街
         if start is None and (head in _SELF_NAMED or numbered):
@@ -181,6 +201,8 @@ def find_address(text: str) -> tuple[Address, str]:
         complete.extend(False for _ in tokens)
     for span in full:
         work = blank(work, *span)
+    kept = [i for i, span in enumerate(full) if not _not_theirs(text, *span)]
+    full, complete = [full[i] for i in kept], [complete[i] for i in kept]
     if full:
         values = {text[s:e].strip() for s, e in full}
         if len(values) == 1:
@@ -208,6 +230,7 @@ def find_address(text: str) -> tuple[Address, str]:
     bare = [span for span in bare if not any(_inside(span, other) for other in bare)]
     for span in bare:
         work = blank(work, *span)
+    bare = [span for span in bare if not _not_theirs(text, *span)]
     values = {text[s:e] for s, e in bare}
     if len(values) == 1:
         return Address(values.pop(), False), work
@@ -215,6 +238,17 @@ def find_address(text: str) -> tuple[Address, str]:
 
 
 _NOT_IN_SITE_NAME = set("今明昨后天回到从住在的了有个人都")
+
+
+def _not_theirs(text: str, start: int, end: int) -> bool:
+    """Whether the place at [start, end) is the reporter's or an informant's, not the returnees'.
+
+    "商贸城一区店主：", "12幢3单元的住户反映" sign a report; "我住在望江小区9幢，隔壁单元有人…"
+    places the returnees only next to it. The bot asks for their address instead.
+    """
+    if _SIGNED_AFTER.match(text, end):
+        return True
+    return bool(_MINE_BEFORE.search(text, 0, start)) and bool(_NEIGHBOUR.search(text, end))
 
 
 def _named_site(text: str, before: int) -> tuple[int, int] | None:
@@ -270,7 +304,11 @@ def _runs(text: str) -> list[_Run]:
             runs.append(_Run(hit.start, hit.end, hit.text, [hit.place]))
     for run in runs:
         county = _COUNTY.match(text, run.end) or _SUBPLACE.match(text, run.end)
-        if county and not any(ch in _COUNTY_STOP for ch in county.group(1)):
+        if (
+            county
+            and not any(ch in _COUNTY_STOP for ch in county.group(1))
+            and not _NOT_A_DISTRICT.search(county.group(1))
+        ):
             run.end += len(county.group(1))
             run.text += county.group(1)
         station = _STATION.match(text, run.end)
@@ -318,6 +356,8 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         if _NEGATION.search(before[: via_mark.start()]):
             return "negated"
         return "via"
+    if _NOT_BEEN_BEFORE.search(before):
+        return "negated"
     if re.search(r"其中\s*$", before):
         return "part"  # "其中湖北籍2人": only some of them
     if _TRANSFER_AFTER.match(text, after_end) and re.search(r"(?:在|到|从|经)\s*$", before):
