@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from cascade.incidents import Disposition
-from tests.support.people_chat import private
 from tests.support.people_ids import (
     HOUSE2_CHAT,
     HOUSE_CHAT,
@@ -19,7 +18,7 @@ FULL, MASKED = "13900020014", "139****0014"
 
 
 async def test_a_commander_up_the_chain_sees_the_phone_only_in_private(cc: Harness) -> None:
-    await private(cc, TEAM1_COMMANDER, "/card 刘美凤")
+    await cc.private(TEAM1_COMMANDER, "/card 刘美凤")
     await cc.send(HOUSE_CHAT, LANDLORD, "/card 刘美凤")
     await cc.drain()
     card = await cc.last(TEAM1_COMMANDER)
@@ -33,8 +32,8 @@ async def test_a_commander_up_the_chain_sees_the_phone_only_in_private(cc: Harne
 
 async def test_nobody_outside_the_chain_sees_the_whole_phone(cc: Harness) -> None:
     await cc.send(HOUSE_CHAT, TENANT, "/card 田晓强")  # a tenant looks up his landlord
-    await private(cc, TENANT, "/card 夏雪珍")  # and a fellow tenant, privately
-    await private(cc, TEAM1_PATROLLER, "/card 刘美凤")  # a plain member of the level-2 unit
+    await cc.private(TENANT, "/card 夏雪珍")  # and a fellow tenant, privately
+    await cc.private(TEAM1_PATROLLER, "/card 刘美凤")  # a plain member of the level-2 unit
     await cc.send(HOUSE2_CHAT, OTHER_TENANT, "/card 刘美凤")  # a tenant of another house
     await cc.drain()
     landlord = await cc.last(HOUSE_CHAT)
@@ -50,7 +49,7 @@ async def test_nobody_outside_the_chain_sees_the_whole_phone(cc: Harness) -> Non
 async def test_a_card_by_reply_and_ones_own_card(cc: Harness) -> None:
     said = await cc.send(HOUSE_CHAT, TENANT, "明天回来")
     await cc.send(HOUSE_CHAT, LANDLORD, "/card", reply_to=said)
-    await private(cc, TENANT, "/card")
+    await cc.private(TENANT, "/card")
     await cc.drain()
     assert (await cc.last(HOUSE_CHAT)).startswith("🪪 <b>刘美凤</b>")
     own = await cc.last(TENANT)
@@ -69,7 +68,7 @@ async def test_a_card_shows_answers_and_observation_from_an_incident(cc: Harness
     await app.incidents.confirm(incident.id, HOUSE_CHAT, LANDLORD)
     block_chat = -1002000020004
     await app.incidents.dispose(incident.id, block_chat, 6000020011, Disposition.HOME)
-    await private(cc, TEAM1_COMMANDER, "/card 刘美凤")
+    await cc.private(TEAM1_COMMANDER, "/card 刘美凤")
     await cc.drain()
     card = await cc.last(TEAM1_COMMANDER)
     assert f"状态：🟡 居家观察至 03-05（上报 #{incident.id}）" in card

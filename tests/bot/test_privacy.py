@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.privacy_tools import group_texts, private, private_files, private_texts, refuses
+from tests.support.privacy_tools import group_texts, private_files, private_texts, refuses
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
@@ -39,7 +39,7 @@ async def test_the_guided_returnee_form_goes_on_in_private(harness: Harness) -> 
     assert "私聊" in await h.last(TS0101_CHAT)
     assert "几个人" in private_texts(h, TS0101_MEMBER)[-1]
     for answer in ("带5位家人", "湖南", "武汉", "今晚", ADDRESS, PHONE):
-        await private(h, TS0101_MEMBER, answer)
+        await h.private(TS0101_MEMBER, answer)
         await h.drain()
     preview = await h.last(TS0101_CHAT)
     assert "人数：6" in preview and "湖南" in preview
@@ -48,7 +48,7 @@ async def test_the_guided_returnee_form_goes_on_in_private(harness: Harness) -> 
 
 async def test_returnee_alone_in_private_uses_the_reporters_unit(harness: Harness) -> None:
     h = harness
-    await private(h, TS0101_MEMBER, "/returnee")
+    await h.private(TS0101_MEMBER, "/returnee")
     await h.drain()
     assert "几个人" in private_texts(h, TS0101_MEMBER)[-1]
 

@@ -7,20 +7,16 @@ sentence and parsed again. Each answer is now read as the field it answers.
 
 from __future__ import annotations
 
-from aiogram.types import Chat, Message, Update
+from aiogram.types import Chat, Message
 
 from bot.callbacks import ReturneeFormCallback
 from cascade.returnee import is_skip, report_from_answers
 from tests.support.tgfake import TS0101_CHAT, TS0101_MEMBER, Harness
 
 
-async def private(h: Harness, user_id: int, text: str) -> None:
-    message = h.message(user_id, user_id, text).model_copy(
-        update={"chat": Chat(id=user_id, type="private")}
-    )
-    await h.app.dispatcher.feed_update(
-        h.app.bot, Update(update_id=next(h._updates), message=message)
-    )
+async def say_privately(h: Harness, user_id: int, text: str) -> None:
+    """An answer in the private chat, and the next prompt delivered."""
+    await h.private(user_id, text)
     await h.drain()
 
 
@@ -51,7 +47,7 @@ async def test_the_landlords_answers_all_reach_the_draft(harness: Harness) -> No
     prompts = []
     for answer in ("3", "温州", "跳过", "今晚", "一区8幢2单元301", "13900001111"):
         prompts.append(last_prompt(h, TS0101_MEMBER).text)
-        await private(h, TS0101_MEMBER, answer)
+        await say_privately(h, TS0101_MEMBER, answer)
     assert len(set(prompts)) == 6  # one question per step, each asked once
     text = await draft(h)
     assert "人数：3" in text and "来自：温州" in text and "途经：未知" in text
@@ -64,11 +60,11 @@ async def test_the_landlords_answers_all_reach_the_draft(harness: Harness) -> No
 async def test_skip_buttons_leave_exactly_those_fields_open(harness: Harness) -> None:
     h = harness
     await start(h)
-    await private(h, TS0101_MEMBER, "两个")
-    await private(h, TS0101_MEMBER, "湖北孝感")
-    await private(h, TS0101_MEMBER, "武汉")
+    await say_privately(h, TS0101_MEMBER, "两个")
+    await say_privately(h, TS0101_MEMBER, "湖北孝感")
+    await say_privately(h, TS0101_MEMBER, "武汉")
     await skip(h, TS0101_MEMBER, "arrival")
-    await private(h, TS0101_MEMBER, "7号楼2单元501")
+    await say_privately(h, TS0101_MEMBER, "7号楼2单元501")
     await skip(h, TS0101_MEMBER, "phone")
     text = await draft(h)
     assert "人数：2" in text and "湖北孝感" in text and "途经：武汉" in text
@@ -80,7 +76,7 @@ async def test_an_estimate_is_asked_for_not_counted(harness: Harness) -> None:
     h = harness
     await start(h)
     for answer in ("两三个", "湖南", "无", "明天", "溪西村12号", "13600001111"):
-        await private(h, TS0101_MEMBER, answer)
+        await say_privately(h, TS0101_MEMBER, answer)
     text = await draft(h)
     assert "人数：未知" in text and "❓ 还缺：人数" in text
     assert "23" not in text
@@ -89,8 +85,8 @@ async def test_an_estimate_is_asked_for_not_counted(harness: Harness) -> None:
 async def test_a_skipped_answer_from_a_stale_button_is_refused(harness: Harness) -> None:
     h = harness
     await start(h)
-    await private(h, TS0101_MEMBER, "3")
-    await private(h, TS0101_MEMBER, "温州")  # now at "via"
+    await say_privately(h, TS0101_MEMBER, "3")
+    await say_privately(h, TS0101_MEMBER, "温州")  # now at "via"
     await skip(h, TS0101_MEMBER, "phone")  # a button of a step not reached
     assert h.session.answers()[-1].show_alert
     await skip(h, TS0101_MEMBER, "via")

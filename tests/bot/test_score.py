@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from cascade.incidents import Incident
-from tests.support.people_chat import private
 from tests.support.people_ids import (
     BLOCK_CHAT,
     BLOCK_COMMANDER,
@@ -54,7 +53,7 @@ async def test_only_level_2_and_above_in_the_chain_score_and_never_oneself(cc: H
 
 async def test_a_score_change_is_logged_and_told_to_the_landlord_privately(cc: Harness) -> None:
     await cc.send(TEAM1_CHAT, TEAM1_COMMANDER, "/score 田晓强 +2 调解租客纠纷")
-    await private(cc, CC_ADMIN, "/score 田晓强 -1 未按时消毒公共区域")
+    await cc.private(CC_ADMIN, "/score 田晓强 -1 未按时消毒公共区域")
     await cc.drain()
     assert await cc.last(TEAM1_CHAT) == (
         "✅ 已为 田晓强（25幢1号租客群）记 +2 分：调解租客纠纷。本期现为 14 分，已私信告知本人。"

@@ -4,7 +4,7 @@
 through it. `botproc`: `towerbot run` as a real OS process (crash, lease,
 webhook tests). `updates`: a bare group update for the dispatching tests.
 `plain_words`: a presenter with plain words for the service tests.
-`people_chat`, `privacy_tools`, `hostile`, `restarts`, `buttons`: what the bot
+`privacy_tools`, `hostile`, `restarts`, `buttons`: what the bot
 tests send, read and press through the harness; `people_ids`, `colour_builders`:
 the changchun tower's people and incident builders; `sandbox_helpers`,
 `crashworld`: the sandbox and crash worlds of the sandbox and e2e tests. One

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.methods import EditMessageText, SendDocument, SendMessage, SendPhoto
-from aiogram.types import BufferedInputFile, Chat, Update
+from aiogram.types import BufferedInputFile
 
 from tests.support.tgfake import Harness
 
@@ -45,13 +45,3 @@ def private_files(h: Harness, user_id: int) -> list[str]:
 def refuses(text: str) -> bool:
     """A refusal line of the access checks ("只有…可以…", "只有本单元及上级单元的成员…")."""
     return text.startswith("只有")
-
-
-async def private(h: Harness, user_id: int, text: str) -> None:
-    """A message from `user_id` in their private chat with the bot."""
-    message = h.message(user_id, user_id, text).model_copy(
-        update={"chat": Chat(id=user_id, type="private")}
-    )
-    await h.app.dispatcher.feed_update(
-        h.app.bot, Update(update_id=next(h._updates), message=message)
-    )

@@ -248,6 +248,16 @@ class Harness:
         )
         return message
 
+    async def private(self, user_id: int, text: str) -> Message:
+        """A message from `user_id` in their private chat with the bot (`send` is in groups)."""
+        message = self.message(user_id, user_id, text).model_copy(
+            update={"chat": Chat(id=user_id, type="private")}
+        )
+        await self.app.dispatcher.feed_update(
+            self.app.bot, Update(update_id=next(self._updates), message=message)
+        )
+        return message
+
     async def press(self, on: Message, user_id: int, data: str) -> None:
         query = CallbackQuery(
             id=f"cq{next(self._updates)}",
