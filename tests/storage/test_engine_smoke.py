@@ -38,8 +38,8 @@ async def test_engine_benchmark_measures_a_small_tower(engine_kind: Engine, tmp_
     answers = run["answers"]
     assert answers["answers"] == 60
     assert answers["per_second"] > 0
-    if not engine_kind.is_postgres:  # raw sqlite3's limit is measured beside SQLite only
-        assert answers["sqlite_limit_per_second"] > 0
+    assert answers["limit_per_second"] > 0  # raw sqlite3's or raw asyncpg's, same rows
+    assert answers["ratio"] == answers["per_second"] / answers["limit_per_second"]
     assert answers["root_total"] >= 0  # checked against the leaf values inside the run
     assert answers["status_hq_p50_ms"] > 0 and answers["status_l2_p50_ms"] > 0
     assert run["engine_peak_rss"] > 0
