@@ -266,6 +266,10 @@ class SqliteOrderRepository:
     async def board_step(self, order_id: int, limit: int) -> list[str] | None:
         """The next units (with sub-units) whose first board is due, once every target
         is written; None when there are none left."""
+        # Before the cursor is read: a worker starting while another writes this
+        # order's boards (or two starting together) would read the same cursor at
+        # PostgreSQL's read committed and queue the same boards twice.
+        await order_lock(self.conn, order_id)
         async with self.conn.execute(
             "SELECT issue_cursor, boards_cursor FROM orders WHERE id = ?", (order_id,)
         ) as cur:
