@@ -25,12 +25,14 @@ from bot.context import ChatContext
 from bot.html import plain
 from bot.replier import Replier
 from cascade.errors import Refused
+from storage import processed
 from storage.conn import DatabaseError
 
 log = logging.getLogger(__name__)
 
 
 async def _tell(event: ErrorEvent, replier: Replier, ctx: ChatContext | None, text: str) -> None:
+    processed.drop_riders()  # the failed handler's form step is not saved with this line
     query = event.update.callback_query
     try:
         if query is not None:
@@ -87,6 +89,7 @@ async def cannot_save(
     log.error(
         "update %s: the database cannot be written: %s", event.update.update_id, event.exception
     )
+    processed.drop_riders()
     locale = _locale(event, replier, ctx)
     key = "error-storage-order" if _issues_order(event) else "error-storage"
     text = replier.texts.plain(locale, key)

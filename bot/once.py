@@ -60,9 +60,13 @@ class OnceMiddleware(BaseMiddleware):
         if seen:
             log.info("update %s (%s) already handled: skipped", event.update_id, key)
             return None
-        with processed.handling(bot.id, event.update_id, key):
+        with processed.handling(bot.id, event.update_id, key) as mark:
             try:
-                return await handler(event, data)
+                result = await handler(event, data)
+                if mark.riders:  # a form step whose handler queued nothing after it
+                    async with self.db.transaction() as tx:
+                        await processed.write_riders(tx.conn)
+                return result
             except processed.AlreadyHandled:
                 log.info("update %s (%s) handled concurrently: rolled back", event.update_id, key)
                 return None

@@ -292,7 +292,8 @@ class Database:
         """One unit of work: commits when the block ends, rolls back if it raises.
 
         The first transaction of an incoming update that changes anything also
-        records the update (storage/processed.py), before the same COMMIT.
+        records the update (storage/processed.py), before the same COMMIT; every
+        such transaction writes what rides on the update (a form's step).
         """
         async with self._lock:
             conn = self.conn
@@ -301,6 +302,8 @@ class Database:
             try:
                 await run_to_end(conn.execute("BEGIN IMMEDIATE"))
                 yield uow
+                if conn.total_changes != changes:  # a decision: the form step rides with it
+                    await processed.write_riders(conn)
                 # The incoming update that caused this decision is recorded with it.
                 mark = processed.pending_mark(conn.total_changes != changes)
                 if mark is not None:

@@ -14,6 +14,14 @@ stopped by the table's unique keys at commit (`AlreadyHandled`, rolled back).
 Only the task that handles the update records it: timers or tasks started
 from inside a handler inherit the context variable but are not the update's
 decision.
+
+Writes may also *ride* on the update (`ride`): a guided form's step is saved by
+the update's next transaction that changes anything -- the one that queues the
+step's prompt -- or, if the handler queues nothing after it, by one transaction
+at the end of the update (`write_riders`). So a step and its prompt are durable
+together: a crash between them can no longer leave a form one step on, with its
+prompt never sent and the update that caused it skipped as handled. A handler
+that fails drops its riders (`drop_riders`): its step is not saved either.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from storage.conn import Connection, IntegrityError
 
@@ -40,6 +49,12 @@ class AlreadyHandled(BaseException):
     """
 
 
+class Rider(Protocol):
+    """Writes that wait for the update's next changing transaction (see the docstring)."""
+
+    async def write(self, conn: Connection) -> None: ...
+
+
 @dataclass
 class UpdateMark:
     bot_id: int
@@ -47,6 +62,7 @@ class UpdateMark:
     key: str | None
     task: asyncio.Task[object] | None = field(default=None)
     recorded: bool = False
+    riders: dict[str, Rider] = field(default_factory=dict)
 
 
 _current: contextvars.ContextVar[UpdateMark | None] = contextvars.ContextVar(
@@ -65,10 +81,52 @@ def handling(bot_id: int, update_id: int, key: str | None) -> Iterator[UpdateMar
         _current.reset(token)
 
 
+def handled_here() -> UpdateMark | None:
+    """The update this task is handling, if any (only its own task, as for recording)."""
+    mark = _current.get()
+    if mark is None or mark.task is not asyncio.current_task():
+        return None
+    return mark
+
+
+def ride(name: str, rider: Rider) -> Rider | None:
+    """Let `rider` (or the one already riding under `name`) wait for the update's next
+    changing transaction; returns it, or None when no update is handled here (the
+    caller then writes at once)."""
+    mark = handled_here()
+    if mark is None:
+        return None
+    return mark.riders.setdefault(name, rider)
+
+
+def riding(name: str) -> Rider | None:
+    """The rider waiting under `name` on the update handled here, if any."""
+    mark = handled_here()
+    return mark.riders.get(name) if mark is not None else None
+
+
+async def write_riders(conn: Connection) -> None:
+    """Write every rider of the update handled here inside the open transaction."""
+    mark = handled_here()
+    if mark is None or not mark.riders:
+        return
+    riders = list(mark.riders.values())
+    mark.riders.clear()
+    for rider in riders:
+        await rider.write(conn)
+
+
+def drop_riders() -> None:
+    """The update's handler failed: what rode on it is not written."""
+    mark = handled_here()
+    if mark is not None:
+        mark.riders.clear()
+
+
 def pending_mark(changed: bool) -> UpdateMark | None:
     """The update this transaction must record, if it is the update's first change."""
-    mark = _current.get()
-    if mark is None or mark.recorded or not changed or mark.task is not asyncio.current_task():
+    mark = handled_here()
+    if mark is None or mark.recorded or not changed:
         return None
     return mark
 

@@ -65,11 +65,12 @@ async def returnee(
     form = FSMContext(storage=state.storage, key=key)
     await form.set_state(ReturneeForm.count)
     await form.set_data({"answers": {}, "unit_chat": unit_chat})
-    if not private:
-        await replier.say(ctx, "returnee-continue-private")
+    # The first question first: the form's step is saved with it (bot/forms.py).
     await _ask(
         ctx.model_copy(update={"chat_id": ctx.user_id, "message_id": None}), replier, "count"
     )
+    if not private:
+        await replier.say(ctx, "returnee-continue-private")
 
 
 async def _home_chat(ctx: ChatContext, uow: UnitOfWorkFactory) -> int:
