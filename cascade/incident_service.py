@@ -266,9 +266,7 @@ class IncidentService:
     async def _refresh_alerts(self, tx: UnitOfWork, incident: Incident, unit: UnitRef) -> None:
         """Every alert of the incident, in every group that got one, shows its new state
         and buttons (an escalated alert keeps its escalation heading)."""
-        chain = await tx.tower.chain(unit.code)
-        seen = chain[1 : incident.escalations + 2] or [unit]
-        for index, group in enumerate(seen):
+        for index, group in enumerate(await self._alerted(tx, incident, unit)):
             if group.chat_id is None:
                 continue
             overdue = self.policy.escalate_every * index if index else None
@@ -311,16 +309,22 @@ class IncidentService:
     async def _handling(
         self, tx: UnitOfWork, incident_id: int, chat_id: int, user_id: int
     ) -> tuple[Incident, UnitRef, UnitRef]:
-        """The incident, its unit, and the unit of this chat — which must be above it."""
+        """The incident, its unit, and the unit of this chat — which its alert reached."""
         incident = await self._incident(tx, incident_id)
         unit = await self._unit(tx, incident.unit_code)
         group = await unit_of_chat(tx, chat_id)
-        above = [u.code for u in (await tx.tower.chain(unit.code))[1:]] or [unit.code]
-        if group.code not in above:
+        if group.code not in {u.code for u in await self._alerted(tx, incident, unit)}:
             raise Refused("incident-not-here", incident=incident.id)
         if not await self._answers_for(tx, group, user_id):
             raise Refused("not-unit-commander", unit=group.name)
         return incident, unit, group
+
+    async def _alerted(self, tx: UnitOfWork, incident: Incident, unit: UnitRef) -> list[UnitRef]:
+        """The units whose groups got the alert: the parent, then one more per escalation
+        (the unit itself at the top). Only there is it decided: a unit higher up gets
+        its say once the incident has climbed to it."""
+        chain = await tx.tower.chain(unit.code)
+        return chain[1 : incident.escalations + 2] or [unit]
 
     async def _may_decide_draft(
         self, tx: UnitOfWork, incident: Incident, unit: UnitRef, user_id: int

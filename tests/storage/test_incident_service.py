@@ -21,7 +21,7 @@ from tests.support.plain_words import PlainWords
 TS01_CHAT, TS01_COMMANDER = -1002000000002, 6000000007
 TS0101_CHAT, TS0101_COMMANDER, TS0101_MEMBER = -1002000000003, 6000000009, 6000000010
 TS02_CHAT, TS02_COMMANDER = -1002000000025, 6000000118
-HQ_CHAT = -1002000000001
+HQ_CHAT, HQ_COMMANDER = -1002000000001, 6000000001
 STRANGER = 5_555_555_555
 REPORT = "租客老李带5位家人从湖北回来，住溪西村12号"
 
@@ -86,6 +86,33 @@ async def test_confirm_alerts_the_parent_and_the_parent_closes_the_loop(
     with pytest.raises(Refused) as refused:
         await service.done(draft.id, TS01_CHAT, TS01_COMMANDER)
     assert refused.value.key == "incident-closed"
+
+
+async def test_a_unit_higher_up_decides_only_once_the_incident_climbed_to_it(
+    db: Database, service: IncidentService, clock: FakeClock
+) -> None:
+    # docs/commands.md: the unit above the reporting unit decides, higher units once
+    # it escalated. HQ's commander in HQ's group is refused before, allowed after.
+    draft = await service.draft(TS0101_CHAT, TS0101_MEMBER, REPORT, None)
+    await service.confirm(draft.id, TS0101_CHAT, TS0101_MEMBER)
+    before = await outbox(db)
+    for decide in (
+        service.dispose(draft.id, HQ_CHAT, HQ_COMMANDER, Disposition.HOME),
+        service.done(draft.id, HQ_CHAT, HQ_COMMANDER),
+    ):
+        with pytest.raises(Refused) as refused:
+            await decide
+        assert refused.value.key == "incident-not-here"
+    assert await outbox(db) == before
+    clock.advance(minutes=20)
+    await service.fire_due()
+    disposed = await service.dispose(draft.id, HQ_CHAT, HQ_COMMANDER, Disposition.HOME)
+    assert (disposed.stage, disposed.disposed_by) == (Stage.DISPOSED, HQ_COMMANDER)
+    # Up there, only who answers for HQ: 塔山村's commander decides in his own group.
+    with pytest.raises(Refused) as refused:
+        await service.done(draft.id, HQ_CHAT, TS01_COMMANDER)
+    assert refused.value.key == "not-unit-commander"
+    assert (await service.done(draft.id, TS01_CHAT, TS01_COMMANDER)).stage is Stage.DONE
 
 
 async def test_unresolved_after_20_minutes_it_climbs_one_level(

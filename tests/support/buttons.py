@@ -3,10 +3,10 @@
 The access matrix presses each of these as every kind of actor. A scenario
 brings a fresh tower to the moment the button is on screen — the guided
 /order form at each step, a returnee draft, an incident alert before and after
-its disposition, a /member preview, a unit move asking for confirmation — and
+its disposition and once it climbed to HQ, a /member preview, a unit move asking for confirmation — and
 returns the message carrying it and its callback data. What a press may change
-is read back by `state_of`: every table of the database but the update and
-lease bookkeeping, and every open form.
+is read back by `state_of` (on either engine): every table of the database but
+the update and lease bookkeeping, and every open form.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram.methods import EditMessageText
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import Chat, InlineKeyboardMarkup, Message
 
 from bot.callbacks import FormCallback
 from tests.support.tgfake import (
+    HQ_CHAT,
     TS01_CHAT,
     TS01_COMMANDER,
     TS0101_CHAT,
@@ -42,7 +43,9 @@ class Button:
     """One button, where it is shown, and whose press it takes."""
 
     setup: Scenario
-    owner: str  # the actor who may always press it: the follow-up check after a refusal
+    # The actor who may always press it: the follow-up check after a refusal (None:
+    # nobody may press it there, so there is no one to follow up with).
+    owner: str | None
     changes_state: bool = True  # a press that only closes a dialog changes nothing stored
 
 
@@ -168,6 +171,26 @@ async def _alert(h: Harness) -> Message:
 
 
 disposition = shown_by(_alert, "inc:", ":home")
+
+
+async def _escalated_alert(h: Harness) -> Message:
+    """The alert once nobody in 塔山村 acted for 20 minutes: climbed to HQ's group."""
+    await _alert(h)
+    h.clock.advance(minutes=21)
+    await h.app.incidents.fire_due()
+    await h.drain()
+    return with_button(h, HQ_CHAT, "inc:")
+
+
+async def _alert_in_hq_too_early(h: Harness) -> Message:
+    """The alert's buttons pressed in HQ's group before the incident climbed there
+    (a forged or stale press: HQ's group has not been shown this alert)."""
+    alert = await _alert(h)
+    return alert.model_copy(update={"chat": Chat(id=HQ_CHAT, type="supergroup", title="HQ")})
+
+
+escalated_disposition = shown_by(_escalated_alert, "inc:", ":home")
+early_disposition_in_hq = shown_by(_alert_in_hq_too_early, "inc:", ":home")
 
 
 async def _disposed_alert(h: Harness) -> Message:
