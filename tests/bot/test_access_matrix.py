@@ -3,8 +3,11 @@
 The unit is 塔山村 (ts-01, level 2, under HQ, with units below). For each actor
 a fresh tower (HQ's count order #1 already sent, and order #2 issued by ts-01's
 commander) gets every command in ts-01's group; each outcome is "ok" (done or
-answered) or "no" (one polite refusal line). Every button is pressed in a tower
-of its own, brought to where the button shows (tests/support/buttons.py):
+answered) or "no" (one polite refusal line). A refused command stores nothing
+but its refusal line (every table and form as before); an allowed one stores
+its effect (`WRITES`), or only its answer where it reads. Every button is
+pressed in a tower of its own, brought to where the button shows
+(tests/support/buttons.py):
 "ok" must change what is stored (or close its dialog), "no" is one short
 answer to the press with the database and the open forms exactly as before,
 and the button then still works for its owner. The expected table is
@@ -107,6 +110,20 @@ MATRIX: dict[str, set[str]] = {
     # in ts-01, 张东 in HQ, as 李强 does in both.
     "/card 李强": {A, C, D, M, S, AN},
 }
+# What an allowed command stores beyond its answer: a write must change these tables.
+# Every other row reads, or answers without a change (/report of a unit whose number
+# its units below sum up, /bind of a group to its own unit, /member's preview before
+# its 确认): allowed, it stores its answer in the outbox and nothing else.
+WRITES: dict[str, set[str]] = {
+    "/returnee 租客老李带5位家人从湖南回来，住溪西村12号": {"incidents"},
+    "/invite": {"invites"},
+    "/colour ts-01-01 yellow 演练": {"unit_colours", "colour_log"},
+    "/order": {"form_states"},
+    "/cancel 2": {"orders"},
+    "/order 15m notice 全员到岗": {"orders", "order_units"},
+    "/score 田晓强 +1 调解租客纠纷": {"score_log"},
+}
+ANSWER_TABLES = {"outbox", "message_refs"}  # an answer, and the record of what it was
 # Every button, set up in a fresh tower as people meet it (tests/support/buttons.py),
 # pressed by each actor; after a refusal its owner presses it and it still works.
 BUTTONS: dict[str, tuple[Button, set[str]]] = {
@@ -151,18 +168,30 @@ def _answers(call: object, message_id: int, user: int) -> bool:
 
 
 async def _outcome(h: Harness, command: str, user: int, chat: int = TS01_CHAT) -> str:
-    before = len(h.session.calls)
+    """ "ok" (done or answered, and stored) or "no" (one refusal line, nothing stored)."""
+    before, calls = await state_of(h), len(h.session.calls)
     sent = await h.send(chat, user, command)
     await h.drain()
-    new = [c for c in h.session.calls[before:] if _answers(c, sent.message_id, user)]
+    after = await state_of(h)
+    new = [c for c in h.session.calls[calls:] if _answers(c, sent.message_id, user)]
     assert new, f"{command} from {user}: no reply at all"
     texts = [getattr(c, "text", None) or getattr(c, "caption", None) or "" for c in new]
     in_group = [t for c, t in zip(new, texts, strict=True) if getattr(c, "chat_id", None) == chat]
     assert not any(TENANT_PHONE in t for t in in_group), (command, user)  # masked in groups
+    changed = {table for table in after if after[table] != before[table]}
+    added = set(after["outbox"]) - set(before["outbox"])
     refused = [t for t in texts if refuses(t)]
     if refused:
         assert len(new) == 1, (command, user, texts)  # a refusal is one line, nothing else
+        # ... and stores nothing but that line: every table and form as before.
+        assert changed == {"outbox"}, (command, user, changed)
+        assert len(added) == 1 and set(before["outbox"]) <= set(after["outbox"]), command
         return "no"
+    assert added, (command, user)  # the answer went through the outbox
+    if command in WRITES:
+        assert WRITES[command] <= changed, (command, user, changed)  # answered, not done
+    else:
+        assert changed <= ANSWER_TABLES, (command, user, changed)  # a read wrote something
     return "ok"
 
 

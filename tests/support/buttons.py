@@ -32,7 +32,14 @@ from tests.support.tgfake import (
 HQ_ADMIN = 6000000005
 REPORTER = 6000000009  # 任宁, commander of ts-01-01 and so a member of ts-01
 RETURNEE = "/returnee 租客老李带5位家人从湖南回来，住溪西村12号，电话13800001111"
-BOOKKEEPING = frozenset({"processed_updates", "leases"})
+# Not what a person's action stores: the update record, the run and sender leases,
+# SQLite's id counters.
+BOOKKEEPING = frozenset({"processed_updates", "leases", "sqlite_sequence"})
+TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table'",
+    "postgresql": "SELECT table_name FROM information_schema.tables "
+    "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+}
 
 Show = Callable[[Harness], Awaitable[Message]]  # brings a button's message up
 Scenario = Callable[[Harness], Awaitable[tuple[Message, str]]]  # and picks the button
@@ -91,7 +98,7 @@ async def state_of(h: Harness) -> dict[str, Any]:
     """Everything a press could change: the database's rows, open forms included
     (their steps are rows of `form_states`)."""
     db = h.app.db.conn
-    async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+    async with db.execute(TABLES["postgresql" if h.app.db.is_postgres else "sqlite"]) as cur:
         tables = sorted(r[0] for r in await cur.fetchall() if r[0] not in BOOKKEEPING)
     state: dict[str, Any] = {}
     for table in tables:
