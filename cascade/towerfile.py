@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -179,16 +180,17 @@ def load_yaml(text: str) -> list[Unit]:
         problems.extend(_yaml_keys(node, code))
         fields = {k: v for k, v in node.items() if k in UNIT_KEYS and k != "units"}
         fields["parent"] = parent
+        kind = fields.get("kind", "unit")
+        if isinstance(kind, str) and kind not in UNIT_KINDS:
+            problems.append(_kind(code, kind, line=_key_line(node, "kind")))
         unit: Unit | None = None
         try:
             unit = Unit.model_validate(fields)
         except ValidationError as exc:
-            problems.append(_shape(code, exc, line=_field_line(node, exc)))
+            problems.extend(_shapes(code, exc, partial(_field_line, node)))
         if unit is None:
             failed.add(code)
         else:
-            if unit.kind not in UNIT_KINDS:
-                problems.append(_kind(code, unit.kind, line=_key_line(node, "kind")))
             # Checked against the tower's rules even with an unknown key or kind,
             # so the first run lists every problem.
             units.append(unit)
@@ -259,9 +261,8 @@ def _key_line(node: Any, key: Any) -> int | None:
     return getattr(node, "line", None) or None
 
 
-def _field_line(node: dict[Any, Any], exc: ValidationError) -> int | None:
-    """The line of the value a validation error points at (as deep as known)."""
-    loc = exc.errors()[0]["loc"]
+def _field_line(node: dict[Any, Any], loc: tuple[int | str, ...]) -> int | None:
+    """The line of the value a validation error's `loc` points at (as deep as known)."""
     current: Any = node
     line = _key_line(node, loc[0]) if loc else getattr(node, "line", None)
     for part in loc:
@@ -345,10 +346,13 @@ def _csv_units(
             )
             failed.add(code)
             continue
+        kind = (row.get("kind") or "unit").strip() or "unit"
+        if kind not in UNIT_KINDS:
+            problems.append(_kind(code, kind, row=row_no))
         try:
             unit = _unit_from_row(row)
         except ValidationError as exc:
-            problems.append(_shape(code, exc, row=row_no))
+            problems.extend(_shapes(code, exc, row=row_no))
             failed.add(code)
             continue
         except ValueError as exc:
@@ -357,8 +361,6 @@ def _csv_units(
             )
             failed.add(code)
             continue
-        if unit.kind not in UNIT_KINDS:
-            problems.append(_kind(code, unit.kind, row=row_no))
         yield unit
 
 
@@ -419,18 +421,26 @@ def _required_int(value: str | None, column: str) -> int:
 # ---------------------------------------------------------------- both
 
 
-def _shape(
-    code: str, exc: ValidationError, line: int | None = None, row: int | None = None
-) -> Violation:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "-"
-    return Violation(
-        unit=code,
-        rule="bad-field",
-        detail={"field": f"{where}: {first['msg'].removeprefix('Value error, ')}"},
-        line=line,
-        row=row,
-    )
+def _shapes(
+    code: str,
+    exc: ValidationError,
+    line_of: Callable[[tuple[int | str, ...]], int | None] | None = None,
+    row: int | None = None,
+) -> list[Violation]:
+    """Every field a unit got wrong, each at its own line (YAML) or the row (CSV)."""
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "-"
+        problems.append(
+            Violation(
+                unit=code,
+                rule="bad-field",
+                detail={"field": f"{where}: {error['msg'].removeprefix('Value error, ')}"},
+                line=line_of(error["loc"]) if line_of else None,
+                row=row,
+            )
+        )
+    return problems
 
 
 def _kind(code: str, kind: str, line: int | None = None, row: int | None = None) -> Violation:

@@ -97,6 +97,23 @@ def test_every_problem_is_reported_in_one_run() -> None:
     }
 
 
+def test_a_unit_that_cannot_be_read_still_has_every_problem_listed() -> None:
+    # v2 lacks its level, misspells its kind and has a commander id that is not a
+    # number: all three in one run, each at its own line (not the first alone).
+    text = TOWER.replace(
+        "level: 2\n    kind: village\n    chat_id: -102", "kind: vilage\n    chat_id: -102"
+    ).replace("telegram_id: 6000000004", "telegram_id: x")
+    found = {(v.unit, v.rule, v.line, v.detail.get("field", "")[:9]) for v in problems(text)}
+    assert found == {
+        ("v2", "bad-field", 15, "level: Fi"),
+        ("v2", "unknown-kind", 17, ""),
+        ("v2", "bad-field", 19, "commander"),
+    }
+    csv_row = "v1,hq,2,vilage,村一,李强,x,-101,\n"
+    found = {(v.rule, v.row) for v in problems(CSV_HEAD + CSV_ROOT + csv_row, load_csv)}
+    assert found == {("unknown-kind", 3), ("bad-field", 3)}
+
+
 def test_rule_violations_carry_the_line_of_their_unit() -> None:
     text = TOWER.replace("    commander: {name: 赵六, telegram_id: 6000000004}\n", "")
     (violation,) = problems(text)
