@@ -15,9 +15,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TOWERBOT_DB=/data/towerbot.db
 
 # Charts and maps label in Chinese only with a CJK font; without one they fall
-# back to English labels and unit codes.
+# back to English labels and unit codes. `towerbot backup` of a PostgreSQL
+# database (compose.yaml) runs pg_dump, Debian's postgresql-client.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk fontconfig \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk fontconfig postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -4,6 +4,7 @@ There is no Docker daemon in CI, so the file is checked by reading it: the
 services are PostgreSQL, two webhook workers and a sender, built from the
 Dockerfile; each command is one the CLI accepts; each variable is a setting the
 bot reads; the database URL names the PostgreSQL service, its user and database.
+The image installs what the running bot needs of what `.ci/run` installs.
 """
 
 from __future__ import annotations
@@ -78,3 +79,14 @@ def test_every_variable_is_a_setting_and_the_url_names_the_database_service() ->
     assert len(ports) == 2 and all(p.startswith("127.0.0.1:") for p in ports)
     listen = services["worker-1"]["environment"]["TOWERBOT_WEBHOOK_LISTEN"]
     assert all(p.endswith(":" + listen.rpartition(":")[2]) for p in ports)
+
+
+def test_the_image_has_the_font_and_the_backup_tool() -> None:
+    # .ci/run installs the CJK font (charts in Chinese) and PostgreSQL (the tests'
+    # server); the image needs the font and, for `towerbot backup` of the compose
+    # database, pg_dump: postgresql-client. Chromium is the tests' alone.
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    installs = re.findall(r"apt-get install -y --no-install-recommends ([a-z0-9 .-]+)", dockerfile)
+    packages = {p for line in installs for p in line.split()}
+    assert "fonts-noto-cjk fontconfig" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert packages == {"fonts-noto-cjk", "fontconfig", "postgresql-client"}
