@@ -5,7 +5,9 @@ This package is the one entry point for the rest of the code: import from
 message and delegates to the readers `people` (count, names), `where`
 (address, origin, route), `arrival` (arrival day and time) and `places` (the
 province/city table behind origin, route and `high_risk`), with `text` holding
-the normalising and number helpers they share; `form` reads the guided form's
+the normalising and number helpers they share, `roster` counting bracketed or
+numbered lists of people and `doubt` finding what makes a read value unsafe
+(hedges, abandoned plans, arrivals in batches); `form` reads the guided form's
 answers one field at a time.
 """
 

@@ -107,6 +107,15 @@ _PARTS = {
     "半夜": "night", "深夜": "night",
 }  # fmt: skip
 _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
+# The day a report was made, with its part of day and hour: "今天新增一人", "今日上午排查",
+# "2月20日，我村新增…", "2月20日上午10时许接到群众反映". It says when the news came,
+# not when anyone arrived, so it is dropped before the arrival is read.
+_REPORTED_DAY = re.compile(
+    rf"(?:{_REL_DAY.pattern}|(?:\d{{4}}年)?{NUM}月{NUM}[日号])\s*(?:{_PART})?\s*"
+    r"(?:[\d一二三四五六七八九十]{1,3}\s*[时点](?:\d{1,2}分)?\s*许?)?\s*[,，]?\s*"
+    r"[^\s,，。；;到回返抵来达\d]{0,4}?"
+    r"(?:新增|上报|报送|登记|排查|摸排|核查|接到|收到|通报|报告|报备|发现)"
+)
 # Parts of day that name a time of today when no day is said, and the hour each ends.
 _BARE_PART = re.compile(r"凌晨|清晨|早上|早晨|上午|中午|正午|下午|傍晚|晚上|夜里|半夜|深夜")
 _PART_ENDS = {
@@ -141,6 +150,7 @@ def parse_arrival(text: str, now: datetime) -> Arrival:
     """Read the arrival day (and time of day) from `text` against `now`."""
     local = now.astimezone(SHANGHAI) if now.tzinfo else now.replace(tzinfo=SHANGHAI)
     today = local.date()
+    text = _without_reported_days(text)
     days, vague = _days(text, today)
     values = {day.value for day in days}
     if None in values or len(values) > 1 or (values and vague):
@@ -160,6 +170,20 @@ def parse_arrival(text: str, now: datetime) -> Arrival:
     if clock is None:
         return Arrival(day, clock_unclear)
     return Arrival(datetime.combine(day, clock, tzinfo=SHANGHAI), False)
+
+
+def arrival_days(text: str, now: datetime) -> list[tuple[int, date]]:
+    """Each arrival day `text` names, with where it starts (reported-on and departure days,
+    and days that cannot be pinned down, left out)."""
+    local = now.astimezone(SHANGHAI) if now.tzinfo else now.replace(tzinfo=SHANGHAI)
+    days, _vague = _days(_without_reported_days(text), local.date())
+    return [(day.start, day.value) for day in days if day.value is not None]
+
+
+def _without_reported_days(text: str) -> str:
+    for match in _REPORTED_DAY.finditer(text):
+        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+    return text
 
 
 def _bare_part_of_day(text: str, local: datetime) -> date | None:
@@ -197,9 +221,8 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
             vague = True
             return
         rest = clause_after(text, end)
-        departure = _DEPARTURE.search(rest)
         arrival = _ARRIVAL_VERB.search(rest)
-        if departure and (arrival is None or departure.start() < arrival.start()):
+        if _departs(text, end):
             return  # "2月18日从湖北出发", "27号出发28号到": the day they left
         reporting = _REPORTING.search(rest)
         if reporting and (arrival is None or reporting.start() < arrival.start()):
@@ -249,6 +272,14 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
             continue  # "3号店铺", "5号楼": a number, not a day
         take(match, _day_of_month(today, to_int(match.group(1)), text, match.end()))
     return found, vague
+
+
+def _departs(text: str, end: int) -> bool:
+    """Whether the clause after a day or hour says people left then, before it says they came."""
+    rest = clause_after(text, end)
+    departure = _DEPARTURE.search(rest)
+    arrival = _ARRIVAL_VERB.search(rest)
+    return departure is not None and (arrival is None or departure.start() < arrival.start())
 
 
 def _month_day(today: date, month: int | None, day: int | None, year: int | None) -> date | None:
@@ -353,6 +384,8 @@ def _clock(text: str) -> tuple[time | None, bool]:
             minute = 15
         elif three_quarters:
             minute = 45
+        if _departs(text, match.end()):
+            continue  # "晚9时许乘坐K1234次列车从黄冈出发": when they left
         part = _part_before(text, match.start(2), part_word)
         resolved = _hour24(hour, part, zero_padded=False) if hour is not None else None
         if bound or resolved is None or not 0 <= minute <= 59:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from cascade.returnee.places import lookup
+from cascade.returnee.roster import roster_count
 from cascade.returnee.text import NUM, blank, to_int
 
 MAX_COUNT = 10_000
@@ -54,6 +55,7 @@ _LABEL = re.compile(rf"人数\s*:?\s*({NUM})\s*(?:人|个|位|名)?")
 _MARKED = re.compile(
     rf"(?:一共|共计|合计|总共|总计|共)\s*(?:有)?\s*({NUM})\s*(个人|个|名|位|人|口)"
 )
+MARKED_TOTAL = _MARKED  # for the batch check in `doubt`: one way to say a total
 _EXPLICIT = re.compile(
     rf"(?<!第)(?<!\d,)(?<!\d)({NUM})\s*(个人|个|名|位|口人|人|口(?![\u4e00-\u9fff]))"
 )
@@ -157,7 +159,7 @@ def read_people(text: str) -> People:
     subjects = [
         span for span in name_spans if not _is_reporter(text, span) and not _is_owner(text, span)
     ]
-    return People(_count(text, name_spans, subjects), names)
+    return People(roster_count(text, _count(text, name_spans, subjects)), names)
 
 
 def _is_owner(text: str, span: tuple[int, int]) -> bool:
@@ -351,7 +353,7 @@ def _name_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
     """Each list of names ("小何和小罗", "张三、李四") as (how many, where it ends)."""
     runs: list[tuple[int, int]] = []
     for start, end in spans:
-        if runs and re.fullmatch(r"\s*(?:、|和|跟|与|及|,)\s*", text[runs[-1][1] : start]):
+        if runs and re.fullmatch(_NAME_SEP, text[runs[-1][1] : start]) and start > runs[-1][1]:
             runs[-1] = (runs[-1][0] + 1, end)
         else:
             runs.append((1, end))
@@ -455,7 +457,15 @@ def _joined_names(text: str, spans: list[tuple[int, int]]) -> int:
 _TITLE_NAME = re.compile(rf"{_SURNAME}(?:{_TITLES})")
 _OLD_YOUNG = re.compile(rf"[老小阿]{_SURNAME}")
 _ROLE_NAME = re.compile(rf"(?:{_ROLES})\s*:?\s*({_SURNAME})")
-_LIST_NAME = re.compile(rf"(?:、|和|跟|与)\s*({_SURNAME})")
+# Between two names of one list: "张三、李四", "小何和小罗", "老郑(河南)、老冯(河南)",
+# "1.吴丽 2.吴强", "(1)周磊 (2)郑敏".
+_NOTE = r"(?:\s*[(\[【][^()\[\]【】]{1,8}[)\]】])?"
+_ITEM = r"(?:\d{1,2}\s*[.、)]|\(\d{1,2}\))"
+_NAME_SEP = rf"{_NOTE}\s*(?:(?:、|和|跟|与|及|,)\s*{_ITEM}?|{_ITEM})\s*"
+_LIST_NAME = re.compile(rf"{_NAME_SEP}({_SURNAME})")
+# The first name of a list opened by a bracket, a colon or an item number: "[张建、李娟",
+# "名单：刘建国、", "1.吴丽 2.吴强".
+_LIST_START = re.compile(rf"(?:[\[【(]|名单\s*[:：]|{_ITEM})\s*({_SURNAME})")
 
 
 def _names(text: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -484,6 +494,10 @@ def _names(text: str) -> tuple[list[str], list[tuple[int, int]]]:
         end = _given_name_end(text, start_match.end(1))
         if end > start_match.end(1) and re.match(r"\s|,|、|:|\d|$", text[end : end + 1] or ""):
             add(start_match.start(1), end)
+    for match in _LIST_START.finditer(text):
+        end = _given_name_end(text, match.end(1))
+        if end > match.end(1) and re.match(_NAME_SEP + _SURNAME, text[end:]):
+            add(match.start(1), end)
     changed = True
     while changed:  # names listed after a name: "张三、李四", "小何和小罗"
         changed = False

@@ -23,7 +23,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from cascade.returnee.arrival import SHANGHAI, parse_arrival
+from cascade.returnee.arrival import SHANGHAI, arrival_days, parse_arrival
+from cascade.returnee.doubt import batch_total, drop_abandoned, hedged_spans, in_batches
 from cascade.returnee.people import read_people
 from cascade.returnee.places import contains
 from cascade.returnee.text import CLAUSE_END, blank, normalize
@@ -31,6 +32,8 @@ from cascade.returnee.where import find_address, find_route
 
 # The fields the bot asks about, in the order it asks.
 QUESTION_ORDER = ("count", "origin", "via", "arrival", "address", "phone")
+# Fields a hedge (好像, 大概, 可能…) can make a guess.
+HEDGEABLE = ("count", "origin", "via", "arrival", "address")
 # Fields a later correction may replace.
 CORRECTABLE = ("count", "origin", "arrival", "address", "phone")
 _CORRECTION = re.compile(
@@ -116,14 +119,47 @@ def _first_clause(text: str) -> str:
 
 
 def _read(work: str, now: datetime) -> ReturneeReport:
+    """The fields of `work`; a field whose value comes from words after a hedge is asked.
+
+    The message is read again with each hedge's reach blanked: a field that
+    changes ("好像是前天到的" — the day goes) was said with doubt.
+    """
+    report = _read_plain(work, now)
+    doubtful: set[str] = set()
+    for start, end in hedged_spans(work):
+        other = _read_plain(blank(work, start, end), now)
+        doubtful |= {
+            name
+            for name in HEDGEABLE
+            if getattr(report, name) not in (None, [])
+            and getattr(other, name) != getattr(report, name)
+            # "大概下午3点到": an hour said roughly is read like 3点左右; a hedged day is not
+            and (name != "arrival" or bool(arrival_days(work[start:end], now)))
+        }
+    if not doubtful:
+        return report
+    update: dict[str, object] = {name: [] if name == "via" else None for name in doubtful}
+    questions = set(report.questions) | doubtful
+    return report.model_copy(
+        update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}
+    )
+
+
+def _read_plain(work: str, now: datetime) -> ReturneeReport:
     id_numbers, work = _id_numbers(work)
     phone, phone_unclear, work = _phone(work)
     address, work = find_address(work)
     people = read_people(work)
-    route = find_route(work)
+    route = find_route(drop_abandoned(work))  # "原计划途经武汉，现在改走合肥": only 合肥
     arrival = parse_arrival(work, now)
+    count = people.count
+    batches = not _CORRECTION.search(work) and in_batches(work, arrival_days(work, now))
+    if batches:  # "两个今天到，两个明天到": no one day, and a count only if a total adds up
+        count = batch_total(work)
     questions: set[str] = set()
-    if people.count is None:
+    if batches:
+        questions.add("arrival")
+    if count is None:
         questions.add("count")
     if route.origin is None:
         questions.add("origin")
@@ -136,10 +172,10 @@ def _read(work: str, now: datetime) -> ReturneeReport:
     if phone is None or phone_unclear:
         questions.add("phone")
     return ReturneeReport(
-        count=people.count,
+        count=count,
         origin=route.origin,
         via=route.via,
-        arrival=arrival.value,
+        arrival=None if batches else arrival.value,
         address=address.text,
         phone=phone,
         names=people.names,

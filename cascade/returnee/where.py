@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from cascade.returnee.places import Place, PlaceHit, contains, find_places
 from cascade.returnee.text import blank, clause_after
@@ -90,6 +91,13 @@ _LEAD_WORDS = (
     "现在", "目前",
 )  # fmt: skip
 _LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她")
+# Words that point at the reporter's place or label a stall, said in front of the
+# address itself: "住我这边丹溪路203号", "这里荷花街17号", "我家后周村6号", "商位三区8街42号".
+# They are not part of it; with nothing after them ("住这边") there is no address.
+_POINTER = re.compile(
+    r"(?:(?:我们|我|咱们|咱)?(?:这边|这里|这儿|那边|那里)的?|我们家|我家|我们|家|们|"
+    r"商位|铺位|摊位|店铺|门面)+"
+)
 _BARE_ANCHOR = ("住在", "住", "回到", "到", "地址", "住址", "在")
 _LIVE_ANCHOR = ("住在", "住", "住到", "住于", "地址", "住址", "地址:", "住址:", "地址：", "住址：")
 _ADMIN = re.compile(r"[镇乡]|街道")
@@ -97,7 +105,7 @@ _NOT_AFTER_BARE = set("里民委口干书支部长内外人")
 _PRONOUNS = set("我你他她们这那本该哪农外")
 
 _VIA_MARK = re.compile(
-    r"途经|途径|经过|路过|经由|经停|停靠|取道|绕道|绕行|中转|转道|"
+    r"途经|途径|经过|路过|经由|经停|停靠|取道|绕道|绕行|中转|转道|改走|改道|"
     r"(?<![已曾神])经(?!过|由|理|营|常|济|历|验|费|手|停)"
 )
 _TRANSFER_AFTER = re.compile(r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转|停)")
@@ -117,14 +125,17 @@ _TRAVEL_AFTER = re.compile(
     r"\s*(?:老家)?\s*(?:回来|返回|回|过来|来|出发|开车|坐|飞|返|动身|赶回|包车|乘)"
 )
 _HOME_BEFORE = re.compile(r"老家\s*(?:是|在)?\s*(?:是在)?\s*$")
+# Said of one place among several: "四川的居多", "河南人为主".
+_MOSTLY_AFTER = re.compile(r"\s*(?:籍|人|的)?\s*(?:居多|为主|占多数|占大多数|比较多|偏多|多一些)")
 _HOME_AFTER = re.compile(
-    r"\s*(?:籍|人|租|的租|房客|的房客|的人|的小|的外|的员|的工|的店|老乡|的老乡|老家|的,|的，|的\s|的$|那边的)"
+    r"\s*(?:籍|人|租|的租|房客|的房客|的人|的小|的外|的员|的工|的店|老乡|的老乡|老家|的,|的，|的\s|的$|那边的"
+    r"|的(?=[一两二三四五六七八九十\d]+\s*[个名位])|的?各(?:[一两二三四五六七八九十\d]+|有))"
 )
 # "义乌这边": the reporter's own town; "湖北口音": an accent says nothing of the trip.
 _LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区|口音|话)")
 _LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我们这|本地|我在)\s*$")
 _DESTINATION_BEFORE = re.compile(
-    r"(?:到|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞|回|返|进|直达|达|在|住)\s*$"
+    r"(?:到|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞|回|返|进|直达|达|在|住)$"
 )
 _ONWARD = re.compile(r"^[^到回返]{0,8}?(?:再|然后|转|换乘)")
 # The next clause goes on by another vehicle: "飞到杭州，然后坐大巴回义乌".
@@ -136,12 +147,15 @@ _SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来�
 _NOT_A_DISTRICT = re.compile(
     r"然后|以后|之后|以前|之前|后来|直接|已经|现在|马上|一起|那里|这里|今天|明天|后天|昨天"
 )
+# A station or airport after a city is not part of the place: "长沙南站", "从长沙南上的车",
+# "成都双流机场", "郑州汽车站出发".
 _STATION = re.compile(
-    r"[东南西北]?(?:火车站|高铁站|汽车站|客运站|机场|站)|[东南西北](?=换乘|转|上车|下车)"
+    r"(?:[\u4e00-\u9fff]{2}(?=机场))?[东南西北]?(?:火车站|高铁站|汽车站|客运站|机场|站)"
+    r"|[东南西北](?=换乘|转|上车|下车|上的车|上车的|下的车)"
 )
 _COUNTY_STOP = set(
     "回来到去住从在的了经过途转人籍老家坐开飞疫社小街园厂那这边方带附近乡下一都也是"
-    "包车搭乘骑打驾走跑赶急刚才已先就还又再要将会能们他她我你"
+    "包车搭乘骑打驾走跑赶急刚才已先就还又再要将会能们他她我你和与及跟"
 )
 
 
@@ -275,6 +289,9 @@ def _address_start(text: str, head: int) -> int | None:
         if any(text.startswith(word, start - len(word)) for word in _LEAD_WORDS):
             break
         start -= 1
+    pointer = _POINTER.match(text, start, head)
+    if pointer:
+        start = pointer.end()
     name = text[start:head]
     if not name or (any(ch in _PRONOUNS for ch in name[:2]) and len(name) <= 2):
         return None
@@ -306,6 +323,7 @@ def _runs(text: str) -> list[_Run]:
         county = _COUNTY.match(text, run.end) or _SUBPLACE.match(text, run.end)
         if (
             county
+            and not _STATION.match(text, run.end)
             and not any(ch in _COUNTY_STOP for ch in county.group(1))
             and not _NOT_A_DISTRICT.search(county.group(1))
         ):
@@ -326,6 +344,10 @@ def find_route(text: str) -> Route:
     runs = _runs(text)
     for i, run in enumerate(runs):
         run.role = _role(text, run, runs[i - 1] if i else None)
+    for run, following in reversed(list(pairwise(runs))):
+        if run.role == "bare" and following.role in ("home", "travel", "part"):
+            if following.start > run.tail and _LIST_SEP.fullmatch(text[run.tail : following.start]):
+                run.role = following.role  # "分别是湖南、江西、安徽的": all three are homes
     via: list[str] = []
     for run in runs:
         if run.role == "via" and run.text not in via:
@@ -358,8 +380,8 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         return "via"
     if _NOT_BEEN_BEFORE.search(before):
         return "negated"
-    if re.search(r"其中\s*$", before):
-        return "part"  # "其中湖北籍2人": only some of them
+    if re.search(r"其中\s*$", before) or _MOSTLY_AFTER.match(text, after_end):
+        return "part"  # "其中湖北籍2人", "四川的居多": only some of them
     if _TRANSFER_AFTER.match(text, after_end) and re.search(r"(?:在|到|从|经)\s*$", before):
         return "via"  # "在武汉转车", "从武汉中转"
     if _TRAVEL_BEFORE.search(before):

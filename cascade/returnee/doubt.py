@@ -1,0 +1,103 @@
+"""What a report says with doubt or takes back: hedges, abandoned plans, arrivals in batches.
+
+The readers find values; this module finds the words that make a found value
+unsafe to record without a question. A reporter who writes 好像是昨天到的 or
+可能是江西的 does not know; 原计划途经武汉，现在改走合肥 no longer passes through
+Wuhan; 两个今天到，两个明天到 has no one arrival day and, unless a total is said
+that the batches add up to, no one count. The bot then asks rather than guesses
+(issue 10: never a wrong value where it could have asked).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from cascade.returnee.people import MARKED_TOTAL
+from cascade.returnee.text import CLAUSE_END, NUM, blank, to_int
+
+# A hedge makes what follows it, to the end of its clause, a guess: "好像是前天到的",
+# "可能是江西的吧", "听说是昨天回来的", "据了解大约于2月17日返回".
+_HEDGE = re.compile(
+    r"好像|好象|大概|大约|可能(?!性)|应该是|应该|估计|听说|据说|据了解|似乎|也许|或许|貌似|说不定"
+)
+_HEDGE_REACH = 12  # characters: a hedge governs the words right after it, not the whole message
+# A hedged number of people ends the reach: in "大约八个人明天回来" the day is certain.
+_COUNT_WORD = re.compile(r"[个名位人口]")
+
+# A plan given up: "原计划途经武汉，现在改走合肥", "本来要从杭州转车，后来买到直达的票",
+# "原本说下周回，现在改成明天回了". What lies between the plan word and the change
+# word is no longer true and is not read.
+_PLAN = re.compile(
+    r"原计划|原定|原打算|本打算|(?:原本|本来|原来|原先|起初|一开始)\s*(?:是)?\s*"
+    r"(?:打算|计划|准备|想|说|要|定|讲)"
+)
+_CHANGE = re.compile(
+    r"改为|改成|改走|改道|改从|改在|改经|改乘|改坐|改到|改了|现改|已改|后来|现在|又说|结果|最后"
+)
+_PLAN_REACH = 40
+
+# People who come in batches: "两个今天到，两个明天到", "他先回，老婆孩子昨天到",
+# "第一批6个人今天到，第二批5个人后天到".
+_BATCH_WORD = re.compile(
+    rf"先(?:回来|回|到|来|过来)|第[二三四五\d]批|另外(?:还有)?\s*(?:{NUM})\s*(?:个人|个|名|位|人)"
+)
+# Days said as alternatives ("明天或者后天") are one unsure day, not two batches.
+_PIECE_END = re.compile(rf"[{re.escape(CLAUSE_END)};；\s]")
+_ALTERNATIVE = re.compile(r"或者|或是|或|还是|也可能|要么")
+_PART_COUNT = re.compile(rf"(?<![\d第])({NUM})\s*(?:个人|个|名|位|人)(?![\u4e00-\u9fff]*?月)")
+
+
+def hedged_spans(text: str) -> list[tuple[int, int]]:
+    """Where each hedge's reach lies: from the hedge word to the end of its clause."""
+    spans = []
+    for match in _HEDGE.finditer(text):
+        end = match.end()
+        limit = min(len(text), end + _HEDGE_REACH)
+        while end < limit and text[end] not in CLAUSE_END and not text[end].isspace():
+            end += 1
+            if _COUNT_WORD.match(text, end - 1) and re.search(
+                rf"{NUM}\s*[多几来余]?\s*.$", text[:end]
+            ):
+                break
+        spans.append((match.start(), end))
+    return spans
+
+
+def drop_abandoned(text: str) -> str:
+    """`text` with every plan that a later change replaced blanked out (offsets kept)."""
+    for plan in _PLAN.finditer(text):
+        change = _CHANGE.search(text, plan.end(), plan.end() + _PLAN_REACH)
+        if change is not None:
+            text = blank(text, plan.start(), change.start())
+    return text
+
+
+def in_batches(text: str, days: list[tuple[int, date]]) -> bool:
+    """Whether people arrive at different times: a batch word, or different arrival `days`
+    (position, day) said in different clauses ("两个今天到，两个明天到")."""
+    if _BATCH_WORD.search(text):
+        return True
+    pieces: dict[int, set[date]] = {}
+    for start, day in days:
+        piece = len(_PIECE_END.findall(text, 0, start))
+        pieces.setdefault(piece, set()).add(day)
+    values = {day for _start, day in days}
+    return len(pieces) > 1 and len(values) > 1 and not _ALTERNATIVE.search(text)
+
+
+def batch_total(text: str) -> int | None:
+    """The total said for people who come in batches, when the batches add up to it.
+
+    "一共四个人，两个今天到，两个明天到" is four; "两个今天到，两个明天到" has no
+    total said and "一共五个，两个今天到，两个明天到" does not add up: both are asked.
+    """
+    totals = list(MARKED_TOTAL.finditer(text))
+    if len(totals) != 1:
+        return None
+    total = to_int(totals[0].group(1))
+    rest = blank(text, *totals[0].span())
+    parts = [to_int(match.group(1)) for match in _PART_COUNT.finditer(rest)]
+    if total is None or not parts or None in parts:
+        return None
+    return total if sum(part for part in parts if part is not None) == total else None

@@ -1,0 +1,53 @@
+"""People listed one by one: "老郑（河南）、老冯（河南）、小樊（山东）", "1.吴丽 2.吴强 3.赵小军".
+
+A roster counts its people even when a name is not one the name reader knows
+(an uncommon surname, a full name without a title): each bracketed or numbered
+item is one person. The roster's size is the count unless a number of people
+said in the message disagrees with it; then the count is asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cascade.returnee.places import lookup
+from cascade.returnee.text import NUM, to_int
+
+_HAN = "\u4e00-\u9fff"
+# An item with a note in brackets: "老郑(河南)", "小樊【山东】" (full-width brackets are
+# normalised to ASCII before this runs).
+_NOTED = rf"(?<![{_HAN}\d])[{_HAN}]{{2,4}}\s*[(\[【][^()\[\]【】]{{1,8}}[)\]】]"
+_NOTED_LIST = re.compile(rf"{_NOTED}(?:\s*(?:、|,|;|\s)\s*{_NOTED})+")
+_NOTED_ITEM = re.compile(_NOTED)
+# Numbered items: "1.吴丽 2.吴强", "(1)周磊 (2)郑敏", "1、张三，2、李四".
+_NUMBERED = re.compile(
+    rf"(?:(?<![\d./])(\d{{1,2}})\s*[.、)]|\((\d{{1,2}})\))\s*(?=[{_HAN}]{{2,4}}(?![{_HAN}]))"
+)
+# A list inside brackets: "(杨某、何某、曾某)", "【徐平、徐安】".
+_BRACKETED = re.compile(rf"[(\[【]\s*([{_HAN}]{{2,4}}(?:\s*[、,]\s*[{_HAN}]{{2,4}})+)\s*[)\]】]")
+# A number of people said outright: "5名", "三个人", "共4人".
+_SAID = re.compile(rf"(?<![\d第])({NUM})\s*(?:个人|名|位|人)(?!员)")
+
+
+def roster_size(text: str) -> int | None:
+    """How many people a bracketed or numbered list in `text` names (2 or more), or None."""
+    sizes = [len(_NOTED_ITEM.findall(match.group())) for match in _NOTED_LIST.finditer(text)]
+    for match in _BRACKETED.finditer(text):
+        items = re.split(r"\s*[、,]\s*", match.group(1))
+        if not any(lookup(item) is not None for item in items):  # "(湖南、江西)": places
+            sizes.append(len(items))
+    numbers = [int(match.group(1) or match.group(2)) for match in _NUMBERED.finditer(text)]
+    if len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)):
+        sizes.append(len(numbers))
+    return max(sizes) if sizes else None
+
+
+def roster_count(text: str, count: int | None) -> int | None:
+    """The count once a roster is weighed: its size, unless a number said disagrees (None)."""
+    size = roster_size(text)
+    if size is None:
+        return count
+    said = {to_int(match.group(1)) for match in _SAID.finditer(text)}
+    if said and said != {size}:
+        return None  # "5名（杨某、何某、曾某、彭某）": which is right?
+    return size
