@@ -78,6 +78,8 @@ _LUNAR = re.compile(
 )
 _LANTERN = re.compile(r"元宵节?")
 _NEW_YEAR_DAY = re.compile(r"(?<![月年当起最])初([一二三四五六七八九十])(?![中级])")
+# "下周一起回来": 一起 is "together", not Monday (unless "从下周一起", from Monday on).
+_TOGETHER = re.compile(r"起\s*(?:回|来|过来|到|返|走|出发|动身|坐|开车|搭)")
 _WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 # Words that put the day off into the unknown.
 _VAGUE = re.compile(
@@ -122,7 +124,7 @@ _PART_ENDS = {
     "dawn": 6, "morning": 12, "noon": 14, "afternoon": 18, "dusk": 19, "evening": 24, "night": 24,
 }  # fmt: skip
 _CLOCK = re.compile(
-    rf"(?:({_PART})\s*)?(\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})\s*(?:点钟?|时)\s*"
+    rf"(?:({_PART})\s*)?(\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})\s*(?:点钟?|(时))\s*"
     r"(?:(\d{1,2}|[零一二三四五六七八九十]{1,3})\s*分|(半)|(一刻)|(三刻)|(\d{2}|"
     r"[二三四五]?十[一二三四五六七八九]?(?![个人位名口号日天])|零[一二三四五六七八九]))?"
     r"\s*(以后|之后|以前|之前|后|前)?"
@@ -266,6 +268,9 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
             and text[max(0, match.start() - 1) : match.start()] in _NAME_MARKS
         ):
             continue  # "老周一家": 周 is a surname
+        if match.group(2) == "一" and _TOGETHER.match(text, match.end()):
+            vague = vague or match.group(1) is not None  # "下周一起回来": next week, together
+            continue
         take(match, _weekday(today, match.group(1), match.group(2)))
     for match in _DAY_ONLY.finditer(work):
         if not _DAY_ONLY_NEXT.match(text, match.end()):
@@ -364,7 +369,8 @@ def _clock(text: str) -> tuple[time | None, bool]:
     times: set[time] = set()
     unclear = False
     for match in _CLOCK.finditer(text):
-        part_word, hour_raw, minute_raw, half, quarter, three_quarters, bare, bound = match.groups()
+        part_word, hour_raw, official, minute_raw, half, quarter, *rest = match.groups()
+        three_quarters, bare, bound = rest
         if part_word is None and text[: match.start(2)].endswith(_NOT_CLOCK_BEFORE):
             continue  # "晚一点到": a little later, not one o'clock
         if text[match.end() : match.end() + 1] in ("儿", "会", "间"):
@@ -387,7 +393,9 @@ def _clock(text: str) -> tuple[time | None, bool]:
         if _departs(text, match.end()):
             continue  # "晚9时许乘坐K1234次列车从黄冈出发": when they left
         part = _part_before(text, match.start(2), part_word)
-        resolved = _hour24(hour, part, zero_padded=False) if hour is not None else None
+        # "8时30分", "10时": the official register counts hours on a 24-hour clock
+        on_24h = official is not None
+        resolved = _hour24(hour, part, zero_padded=on_24h) if hour is not None else None
         if bound or resolved is None or not 0 <= minute <= 59:
             unclear = unclear or resolved is None
             continue

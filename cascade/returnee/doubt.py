@@ -21,7 +21,13 @@ from cascade.returnee.text import CLAUSE_END, NUM, blank, to_int
 _HEDGE = re.compile(
     r"好像|好象|大概|大约|可能(?!性)|应该是|应该|估计|听说|据说|据了解|似乎|也许|或许|貌似|说不定"
 )
+_CLAUSE_STOP = ",.;!?，。；！？\n"  # a list's 、 does not end the clause a hedge looks back on
 _HEDGE_REACH = 12  # characters: a hedge governs the words right after it, not the whole message
+# A hedge that looks back: "从湖北回来的可能性不大，应该是湖南" doubts what its clause said
+# before it, from the clause's start.
+_HEDGE_BACK = re.compile(
+    r"的?(?:可能性|几率|概率)\s*(?:不大|很小|较小|极小|不高|很低|小)|不太可能|不大可能"
+)
 # A hedged number of people ends the reach: in "大约八个人明天回来" the day is certain.
 _COUNT_WORD = re.compile(r"[个名位人口]")
 
@@ -38,9 +44,14 @@ _CHANGE = re.compile(
 _PLAN_REACH = 40
 
 # People who come in batches: "两个今天到，两个明天到", "他先回，老婆孩子昨天到",
-# "第一批6个人今天到，第二批5个人后天到".
+# "第一批6个人今天到，第二批5个人后天到"; more still on the way ("还有几个在路上",
+# "孩子过几天再来"); one more batch among others ("今天新到一批"): no one day, no one count.
+_LATER = r"过[一两几二三]?[天日]|过些天|过段时间|过阵子|过一阵|以后|晚些|晚点|之后|随后|下周|下个月"
 _BATCH_WORD = re.compile(
     rf"先(?:回来|回|到|来|过来)|第[二三四五\d]批|另外(?:还有)?\s*(?:{NUM})\s*(?:个人|个|名|位|人)"
+    rf"|还有\s*(?:{NUM}|几|一些|些|部分|人)?\s*(?:个人|个|名|位|人)?\s*(?:还)?\s*"
+    r"(?:在路上|在来的路上|没到|没回|未到|未回|没有到|没有回|要来|要回|陆续)"
+    rf"|(?:{_LATER})\S{{0,3}}?再(?:来|回|过来|回来|到)|(?:新|又)(?:到|来|回)了?一批|陆续"
 )
 # Days said as alternatives ("明天或者后天") are one unsure day, not two batches.
 _PIECE_END = re.compile(rf"[{re.escape(CLAUSE_END)};；\s]")
@@ -61,6 +72,11 @@ def hedged_spans(text: str) -> list[tuple[int, int]]:
             ):
                 break
         spans.append((match.start(), end))
+    for match in _HEDGE_BACK.finditer(text):
+        start = match.start()
+        while start > 0 and text[start - 1] not in _CLAUSE_STOP:
+            start -= 1
+        spans.append((start, match.end()))
     return spans
 
 

@@ -138,6 +138,10 @@ _PER = re.compile(
     rf"(?:每|各)\s*(户|家|车|辆车|批)\s*(?:都|各)?\s*(?:有|是)?\s*({NUM})\s*(?:个人|个|名|位|口人|口|人)"
 )
 _NUMBER = re.compile(rf"({NUM})")
+# So many of each: "湖南和江西的各一个", "小张、小李各有两个人".
+_EACH = re.compile(rf"各\s*(?:有|是|回来|来了|到了)?\s*({NUM})\s*(?:个人|个|名|位|口人|口|人)")
+_EACH_SEP = re.compile(r"、|和|及|与|跟|/|还有|以及")
+_CLAUSE_STOP = ",.;!?，。；！？\n"  # a list's 、 does not end the clause
 _UNITS_OF = {"户": "户|家", "家": "户|家", "车": "车|辆车|辆", "辆车": "车|辆车|辆", "批": "批"}
 # 仨 and 俩 said without a classifier: "租客仨明天到".
 _BARE_SMALL = re.compile(
@@ -210,6 +214,10 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     owned, work = _owned_kin(work, names)
     # 3b. The people brought along: 带5位家人, 和他老婆, 及其丈夫、女儿.
     companions, work = _companions(work, names)
+    # 3c. So many of each one listed: "陕西汉中和甘肃天水的各一个" is two.
+    for match in _EACH.finditer(work):
+        totals.append(_each_total(work, match))
+        work = blank(work, *match.span())
     # 4. Plain totals: 5个外地人, 两名租客, 3人, 有个租客.
     group_totals: list[int | None] = []
     runs = _name_runs(text, subjects)
@@ -261,6 +269,20 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if subjects or _SINGULAR.search(work):
         return 1
     return None
+
+
+def _each_total(work: str, each: re.Match[str]) -> int | None:
+    """ "湖南、江西的各两个": the number times the members of the list before 各 in its
+    clause; None (asked) when no list is said or the number is not exact."""
+    start = each.start()
+    while start > 0 and work[start - 1] not in _CLAUSE_STOP:
+        start -= 1
+    members = len(_EACH_SEP.findall(work, start, each.start())) + 1
+    number = _NUMBER.match(work, each.start(1))
+    value = _plain_number(work, number) if number else None
+    if members < 2 or value is None:
+        return None
+    return _bounded(members * value)
 
 
 def _per_household(work: str, per: re.Match[str]) -> int | None:

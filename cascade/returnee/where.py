@@ -218,7 +218,7 @@ def find_address(text: str) -> tuple[Address, str]:
     kept = [i for i, span in enumerate(full) if not _not_theirs(text, *span)]
     full, complete = [full[i] for i in kept], [complete[i] for i in kept]
     if full:
-        values = {text[s:e].strip() for s, e in full}
+        values = {_tidy(text[s:e]) for s, e in full}
         if len(values) == 1:
             return Address(values.pop(), all(complete)), work
         return Address(None, False), work  # two addresses: whose is whose?
@@ -245,10 +245,15 @@ def find_address(text: str) -> tuple[Address, str]:
     for span in bare:
         work = blank(work, *span)
     bare = [span for span in bare if not _not_theirs(text, *span)]
-    values = {text[s:e] for s, e in bare}
+    values = {_tidy(text[s:e]) for s, e in bare}
     if len(values) == 1:
         return Address(values.pop(), False), work
     return Address(None, False), work
+
+
+def _tidy(address: str) -> str:
+    """An address as one string: spaces typed between its parts ("前畈村 21号") dropped."""
+    return re.sub(r"\s+", "", address)
 
 
 _NOT_IN_SITE_NAME = set("今明昨后天回到从住在的了有个人都")
@@ -364,6 +369,11 @@ def find_route(text: str) -> Route:
             origin = _one_place(group)
             unclear = origin is None
             break
+    if origin is not None:  # "湖北返乡人员，系湖北随州人": the most specific mention wins
+        inside = [name for name in home + bare if name != origin and contains(origin, name)]
+        if inside:
+            origin = _one_place(inside)  # "重庆万州…重庆云阳": two specifics, asked
+            unclear = origin is None
     return Route(origin, via, unclear, _via_unread(text, runs))
 
 
