@@ -8,6 +8,11 @@ it again on the same database, lets it settle and checks: every group got the
 order; at most one duplicate copy per group per kill (the duplicates are
 counted and printed); no update took effect twice; every answer acknowledged
 before the kill is in the totals; every timer fired once; `integrity_check` ok.
+
+The trials mid fan-out and mid answer storm run on PostgreSQL too (`world`
+parametrised): there the killed process holds a server session mid-transaction,
+and what it had not committed must be rolled back by the server and done again
+by the next process. The other trials are SQLite's (each costs ~15 s).
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.crashworld import HQ_CHAT, HQ_CHIEF, CrashWorld, make_template
+from tests.support.pgserver import server
 
 GROUPS = 1010
+BOTH = pytest.mark.parametrize("world", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +39,37 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield path
 
 
+_PG_TEMPLATE: dict[str, str] = {}
+
+
+async def pg_copy() -> str:
+    """A PostgreSQL database holding the tower, for one trial. The tower is imported
+    once, on first use, into a database the session's server keeps (it is removed
+    with the server)."""
+    pg = server()  # skips here (fails under CI) without PostgreSQL
+    if "name" not in _PG_TEMPLATE:
+        url = await pg.create_database()
+        await make_template(url)
+        _PG_TEMPLATE["name"] = url.rsplit("/", 1)[1]
+    return await pg.create_database(template=_PG_TEMPLATE["name"])
+
+
 @pytest.fixture
-async def world(tmp_path: Path, template: Path) -> AsyncIterator[CrashWorld]:
-    w = CrashWorld(tmp_path, template)
+async def world(
+    request: pytest.FixtureRequest, tmp_path: Path, template: Path
+) -> AsyncIterator[CrashWorld]:
+    """A trial's world on SQLite, or on PostgreSQL where a test says `BOTH`."""
+    target: Path | str = template
+    if getattr(request, "param", "sqlite") == "postgresql":
+        target = await pg_copy()
+    w = CrashWorld(tmp_path, target)
     await w.start()
     try:
         yield w
     finally:
         await w.stop()
+        if isinstance(target, str):
+            await server().drop_database(target)
 
 
 def _count(world: CrashWorld, sql: str, *args: object) -> int:
@@ -58,9 +88,10 @@ async def _all_copies(world: CrashWorld, order_id: int) -> int:
 
 def _report(name: str, world: CrashWorld, duplicates: int) -> None:
     print(f"\ncrash trial {name}: {world.kills} kill(s), {duplicates} duplicate copies")
-    assert world.integrity() == "ok"
+    assert world.integrity() in ("ok", None)  # None: PostgreSQL (its server was not killed)
 
 
+@BOTH
 async def test_kill_mid_fan_out(world: CrashWorld) -> None:
     await world.boot(rate=300)  # the fan-out lasts about 3 s
     world.state.post_message(HQ_CHAT, HQ_CHIEF, "/order 15m notice 全员到岗待命")
@@ -95,12 +126,16 @@ async def test_kill_right_after_an_order_commits_in_a_batch(world: CrashWorld) -
     _report("order committed in a batch", world, duplicates)
 
 
+@BOTH
 async def test_kill_mid_answer_storm(world: CrashWorld) -> None:
     await world.boot(rate=300)  # 600 acknowledgements take about 2 s
     world.state.post_message(HQ_CHAT, HQ_CHIEF, "/order 15m count 统计外地人数")
     duplicates = await _all_copies(world, 1)
     rng = random.Random(20200220)
-    answering = rng.sample(world.bottom(), 600)
+    # PostgreSQL: an answer is ~8 round trips to the server on the bot's one
+    # connection (the chat's advisory turn, the middlewares, the answer), about
+    # twice SQLite's time here; a third of the storm keeps the trial near 20 s.
+    answering = rng.sample(world.bottom(), 200 if world.reader is not None else 600)
     values = {u.code: rng.randint(0, 50) for u in answering}
     posted: dict[str, tuple[int, int]] = {}
     for unit in answering:
@@ -127,7 +162,8 @@ async def test_kill_mid_answer_storm(world: CrashWorld) -> None:
                 confirmed.add(code)
         return confirmed
 
-    await world.until("the first answers acknowledged", lambda: len(acked()) >= 100, 90)
+    first = len(answering) // 6
+    await world.until("the first answers acknowledged", lambda: len(acked()) >= first, 90)
     await world.kill()
     acknowledged = acked()
     assert len(acknowledged) < len(answering), "the storm was over before the kill"

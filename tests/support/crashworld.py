@@ -3,8 +3,10 @@
 HQ → 10 villages → 100 groups each (1,010 groups below HQ). The sandbox runs
 in the test's event loop; the bot is `towerbot run` in its own process with
 the sender's limits lifted (the sandbox enforces none), so a fan-out to 1,010
-groups takes a couple of seconds. The test reads the bot's SQLite file
-directly (read-only) to see decisions commit.
+groups takes a couple of seconds. The test reads the bot's database directly to
+see decisions commit: the SQLite file (read-only), or the PostgreSQL database
+through a connection of its own, on a thread of its own (`PgReader`), so the
+checks stay plain synchronous calls on either engine.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from cascade.tower import Person, Unit
 from sandbox import SandboxServer, SandboxState
 from storage.db import Database
 from storage.importer import import_units
+from storage.pg import is_url, to_pg
 from tests.support.botproc import BotProcess
 
 HQ_CHAT, HQ_CHIEF = -1005000000000, 7100000000
@@ -70,17 +76,48 @@ def tower() -> list[Unit]:
     return units
 
 
-async def make_template(path: Path) -> None:
-    async with Database(path) as db:
+async def make_template(target: Path | str) -> None:
+    """The tower imported into `target`: a SQLite file, or a PostgreSQL database's URL."""
+    async with Database(target) as db:
         await import_units(db, tower())
-        await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not db.is_postgres:
+            await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class PgReader:
+    """Synchronous queries on a PostgreSQL database, from a loop on a thread of its own."""
+
+    def __init__(self, url: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.conn: asyncpg.Connection = self._run(asyncpg.connect(url))
+
+    def _run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
+
+    def fetch(self, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self._run(self.conn.fetch(to_pg(query), *args))]
+
+    def close(self) -> None:
+        self._run(self.conn.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
 
 
 class CrashWorld:
-    def __init__(self, workdir: Path, template: Path) -> None:
+    def __init__(self, workdir: Path, template: Path | str) -> None:
+        """`template` is a SQLite file (copied here), or the URL of a PostgreSQL
+        database that is this world's own (a copy made for the test)."""
         self.workdir = workdir
-        self.db_path = workdir / "towerbot.db"
-        shutil.copyfile(template, self.db_path)
+        self.reader: PgReader | None = None
+        if is_url(str(template)):
+            self.db_path: Path | str = str(template)
+            self.reader = PgReader(str(template))
+        else:
+            self.db_path = workdir / "towerbot.db"
+            shutil.copyfile(template, self.db_path)
         self.units = tower()
         self.state = SandboxState()
         self.server = SandboxServer(state=self.state)
@@ -113,6 +150,8 @@ class CrashWorld:
         if self.bot is not None:
             await self.bot.kill()
         await self.server.stop()
+        if self.reader is not None:
+            self.reader.close()
 
     def _polls(self) -> int:
         return sum(b.poll_count for b in self.state.bots.values())
@@ -140,10 +179,16 @@ class CrashWorld:
         self.kills += 1
 
     def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
+        if self.reader is not None:
+            return self.reader.fetch(query, args)
         with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10) as conn:
             return [tuple(r) for r in conn.execute(query, args).fetchall()]
 
-    def integrity(self) -> str:
+    def integrity(self) -> str | None:
+        """SQLite's own check of the file the killed process was writing; None on
+        PostgreSQL, whose server is not what is killed (its client is)."""
+        if self.reader is not None:
+            return None
         with sqlite3.connect(self.db_path) as conn:
             return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
 
