@@ -98,12 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument(
         "--processes",
         action="store_true",
-        help="the sandbox and the bot each in a process of their own (this one plays the people)",
+        help="the sandbox and the bot each in a process of their own (this one plays the "
+        "people); on PostgreSQL (--db URL) each token's bot is a worker process of its own",
     )
     drill.add_argument(
         "--tokens", type=int, default=1, help="bots sharing the tower (1-4; needs --processes)"
     )
-    drill.add_argument("--db", default=None, help=SCRATCH_DB_HELP + " (not with --processes)")
+    drill.add_argument("--db", default=None, help=SCRATCH_DB_HELP)
     fixture = sub.add_parser("fixture", help="generate a large tower file")
     fixture.add_argument("name", choices=("yiwu",), help="which tower to generate")
     fixture.add_argument("--seed", type=int, default=1, help="random seed of names and numbers")
@@ -221,10 +222,6 @@ def _drill(args: argparse.Namespace) -> int:
         return 2
     if not 1 <= args.tokens <= 4 or (args.tokens > 1 and not args.processes):
         print("towerbot: --tokens takes 1 to 4, and more than 1 needs --processes", file=sys.stderr)
-        return 2
-    if args.db is not None and args.processes:
-        # The processes drill reads the bot's SQLite file directly for its figures.
-        print("towerbot: --db runs the one-process drill; leave out --processes", file=sys.stderr)
         return 2
     try:
         people = PeopleModel.parse(args.people)

@@ -44,9 +44,10 @@ class BotSpec(BaseModel):
 
 
 class DrillBotConfig(BaseModel):
-    db: Path
+    db: str  # a SQLite file or a postgresql:// URL
     api_url: str
     bots: list[BotSpec]
+    served_elsewhere: list[str] = []  # units of bots in other processes (PostgreSQL)
     clock: str  # ScaledClock.shared(): SPEED@START@ORIGIN
     limits: dict[str, Any]
     progress_seconds: float
@@ -142,7 +143,7 @@ async def serve(config: DrillBotConfig) -> None:
     limits = SenderLimits.model_construct(**config.limits)
     db = Database(config.db)
     await db.open()
-    extra = [code for spec in config.bots for code in spec.serves]
+    extra = [code for spec in config.bots for code in spec.serves] + config.served_elsewhere
     settings = Settings(bot_token=SecretStr(config.bots[0].token), db=config.db, limits=limits)
     apps = [
         TowerBot(

@@ -12,6 +12,12 @@ this process plays the people. They follow the sandbox's feed of bot messages
 drill. Progress is read from the database (read-only); the loop report, the
 chart and the JSON are written as by `towerbot drill`, with each process's
 peak memory and CPU.
+
+On SQLite (a new file, or `--db FILE`) every bot runs in one process: one
+process per SQLite file is how towerbot runs. With `--db postgresql://...` each
+token's bot is a worker process of its own on the one database (the primary
+fires the timers; each token's sender sends its own lane), as several machines
+would run them; the figures are added up over the workers.
 """
 
 from __future__ import annotations
@@ -55,8 +61,9 @@ from cascade.orders import OrderStatus
 from cascade.tower import Tower, Unit
 from cascade.towerfile import load_path
 from fixtures import fixture_path
-from storage.db import Database
+from storage.db import Database, connect_pg
 from storage.importer import import_units
+from storage.pg import is_url
 from storage.uow import SqliteUnitOfWork
 
 EXTRA_TOKENS = (
@@ -270,9 +277,17 @@ class HttpPeople(SimulatedPeople):
 
 
 @contextlib.asynccontextmanager
-async def read_only(db_path: Path) -> AsyncIterator[SqliteUnitOfWork]:
-    """The bot's database, read without ever taking its write lock."""
-    conn = await aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True)
+async def read_only(target: Path | str) -> AsyncIterator[SqliteUnitOfWork]:
+    """The bot's database, read without ever taking its write lock (on PostgreSQL a
+    connection of its own, each statement reading the last committed state)."""
+    if is_url(str(target)):
+        pg = await connect_pg(str(target))
+        try:
+            yield SqliteUnitOfWork(pg)
+        finally:
+            await pg.close()
+        return
+    conn = await aiosqlite.connect(f"file:{target}?mode=ro", uri=True)
     conn.row_factory = aiosqlite.Row
     try:
         yield SqliteUnitOfWork(conn)
@@ -287,17 +302,85 @@ def _metrics(path: Path) -> dict[str, Any]:
     return {}
 
 
+ADDED = (
+    "updates", "update_seconds", "answers", "answer_seconds", "pending_updates",
+    "sent_and_edited", "cpu_seconds",
+)  # fmt: skip
+
+
+def merged(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The bot processes' metrics as one bot's: counts and times added up, maxima
+    the largest, every sender listed, the order's issue from the primary."""
+    parts = [part for part in parts if part]
+    if not parts:
+        return {}
+    out: dict[str, Any] = {key: sum(part.get(key, 0) for part in parts) for key in ADDED}
+    for key in ("max_update_seconds", "peak_rss_mb", "at"):
+        out[key] = max(part.get(key, 0) for part in parts)
+    out["senders"] = [sender for part in parts for sender in part.get("senders", [])]
+    out["issue"] = next((part["issue"] for part in parts if part.get("issue")), None)
+    return out
+
+
+class BotProcesses:
+    """The drill's bot processes: one for every bot on SQLite, one per token on
+    PostgreSQL (see the module docstring)."""
+
+    def __init__(self, configs: list[DrillBotConfig]) -> None:
+        self.configs = configs
+        self.children: list[Child] = []
+
+    async def start(self, workdir: Path) -> None:
+        for number, config in enumerate(self.configs, start=1):
+            path = workdir / f"bot-{number}.json"
+            path.write_text(config.model_dump_json(), encoding="utf-8")
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.drill_bot", str(path)
+            )
+            self.children.append(Child("bot" if number == 1 else f"bot-{number}", process))
+        for _ in range(600):
+            if all(c.metrics.exists() for c in self.configs) or any(
+                child.process.returncode is not None for child in self.children
+            ):
+                break
+            await asyncio.sleep(0.1)
+        if not all(c.metrics.exists() for c in self.configs):
+            raise RuntimeError("a bot process did not start")
+
+    def metrics(self) -> dict[str, Any]:
+        return merged([_metrics(config.metrics) for config in self.configs])
+
+    @property
+    def pids(self) -> str:
+        return "、".join(str(child.pid) for child in self.children)
+
+    def usage(self) -> dict[str, Any]:
+        return {child.name: child.usage() for child in self.children}
+
+    async def stop(self) -> None:
+        for child in self.children:
+            await child.stop()
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """Each process's own CPU seconds, as it last reported them."""
+        return {
+            child.name: round(_metrics(config.metrics).get("cpu_seconds", 0), 1)
+            for child, config in zip(self.children, self.configs, strict=True)
+        }
+
+
 async def run_drill_processes(options: DrillOptions, tokens: int = 1) -> int:
     tower = Tower(load_path(fixture_path(options.fixture)))
     clock = ScaledClock(options.speed)
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="towerbot-drill-") as tmp:
         workdir = Path(tmp)
-        db_path = workdir / "towerbot.db"
+        db_path: Path | str = options.db or workdir / "towerbot.db"
         async with Database(db_path) as db:
             await import_units(db, list(tower.units.values()))
         sandbox_child, url = await start_sandbox(clock)
         children = [sandbox_child]
+        bots: BotProcesses | None = None
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as http:
                 sandbox = Sandbox(http, url)
@@ -307,34 +390,34 @@ async def run_drill_processes(options: DrillOptions, tokens: int = 1) -> int:
                     BotSpec(token=token, serves=codes)
                     for token, codes in zip(EXTRA_TOKENS, shares[1:], strict=False)
                 ]
-                config = DrillBotConfig(
-                    db=db_path,
-                    api_url=url,
-                    bots=specs,
-                    clock=clock.shared(),
-                    limits=drill_limits(options.speed, options.paid).model_dump(),
-                    progress_seconds=max(1.0, 3.0 / options.speed),
-                    metrics=workdir / "bot-metrics.json",
+                groups = [[spec] for spec in specs] if is_url(str(db_path)) else [specs]
+                bots = BotProcesses(
+                    [
+                        DrillBotConfig(
+                            db=str(db_path),
+                            api_url=url,
+                            bots=group,
+                            served_elsewhere=[
+                                code for spec in specs if spec not in group for code in spec.serves
+                            ],
+                            clock=clock.shared(),
+                            limits=drill_limits(options.speed, options.paid).model_dump(),
+                            progress_seconds=max(1.0, 3.0 / options.speed),
+                            metrics=workdir / f"bot-metrics-{number}.json",
+                        )
+                        for number, group in enumerate(groups, start=1)
+                    ]
                 )
-                (workdir / "bot.json").write_text(config.model_dump_json(), encoding="utf-8")
-                bot_process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "bot.drill_bot", str(workdir / "bot.json")
-                )
-                bot_child = Child("bot", bot_process)
-                children.append(bot_child)
-                for _ in range(600):
-                    if config.metrics.exists() or bot_process.returncode is not None:
-                        break
-                    await asyncio.sleep(0.1)
-                if not config.metrics.exists():
-                    raise RuntimeError("the bot process did not start")
+                await bots.start(workdir)
                 print(
                     f"  准备 {time.monotonic() - began:.1f}s（读塔、沙盒登记、导入数据库、启动进程）"
                 )
                 return await _drill(
-                    options, tower, clock, sandbox, db_path, config, specs, bot_child, sandbox_child
+                    options, tower, clock, sandbox, db_path, bots, specs, sandbox_child
                 )
         finally:
+            if bots is not None:
+                await bots.stop()
             for child in reversed(children):
                 await child.stop()
 
@@ -344,10 +427,9 @@ async def _drill(
     tower: Tower,
     clock: ScaledClock,
     sandbox: Sandbox,
-    db_path: Path,
-    config: DrillBotConfig,
+    db_path: Path | str,
+    bots: BotProcesses,
     specs: list[BotSpec],
-    bot_child: Child,
     sandbox_child: Child,
 ) -> int:
     root = tower.root()
@@ -357,7 +439,7 @@ async def _drill(
     print(f"▶ {root.name}（{len(tower) - 1} 个下级单元）指挥长 {root.commander.name}: {command}")
     print(
         f"  速度 ×{options.speed:g}，{len(specs)} 个机器人，"
-        f"{'付费广播' if options.paid else '普通限额'}，进程：机器人 {bot_child.pid}、"
+        f"{'付费广播' if options.paid else '普通限额'}，进程：机器人 {bots.pids}、"
         f"沙盒 {sandbox_child.pid}、模拟人员 {os.getpid()}"
     )
     people = HttpPeople(options, tower, sandbox)
@@ -381,7 +463,7 @@ async def _drill(
     async with read_only(db_path) as ro:
         while True:
             await asyncio.sleep(1.0)
-            metrics = _metrics(config.metrics)
+            metrics = bots.metrics()
             samples.append((time.monotonic(), metrics))
             if acting.done() and acting.exception() is not None:
                 raise RuntimeError("the simulated people stopped") from acting.exception()
@@ -416,17 +498,18 @@ async def _drill(
         people.stop = True
         await asyncio.gather(acting, return_exceptions=True)
         # A run stopped early reports the loop as it stands: the backlog is not waited out.
-        await _settle(sandbox, config, [s.token for s in specs], 20.0 if stop.is_set() else 600.0)
+        await _settle(sandbox, bots, [s.token for s in specs], 20.0 if stop.is_set() else 600.0)
         final_text = (
             None if stop.is_set() else await _final_report_text(ro, sandbox, people.order_id, root)
         )
-    usage: dict[str, Any] = {"bot": bot_child.usage(), "sandbox": sandbox_child.usage()}
+    usage: dict[str, Any] = {**bots.usage(), "sandbox": sandbox_child.usage()}
     usage["load_average"] = os.getloadavg()  # the machine is shared: say how busy it was
-    await bot_child.stop()
-    final = _metrics(config.metrics)
+    await bots.stop()
+    final = bots.metrics()
     # VmHWM (read just before the stop) is the bot's own peak: ru_maxrss would carry the
     # drill process's size over from before the exec.
-    usage["bot"]["cpu_seconds"] = round(final.get("cpu_seconds", 0), 1)
+    for name, cpu in bots.cpu_seconds().items():
+        usage[name]["cpu_seconds"] = cpu
     own = resource.getrusage(resource.RUSAGE_SELF)
     usage["people"] = {
         "pid": os.getpid(),
@@ -439,12 +522,10 @@ async def _drill(
     )  # fmt: skip
 
 
-async def _settle(
-    sandbox: Sandbox, config: DrillBotConfig, tokens: list[str], seconds: float
-) -> None:
+async def _settle(sandbox: Sandbox, bots: BotProcesses, tokens: list[str], seconds: float) -> None:
     """Until the bot has taken in and handled every answer already posted."""
     for _ in range(int(seconds * 10)):
-        metrics = _metrics(config.metrics)
+        metrics = bots.metrics()
         if not metrics.get("pending_updates") and not await sandbox.waiting_updates(tokens):
             break
         await asyncio.sleep(0.1)
@@ -469,7 +550,7 @@ async def _report(
     options: DrillOptions,
     tower: Tower,
     clock: ScaledClock,
-    db_path: Path,
+    db_path: Path | str,
     sandbox: Sandbox,
     people: HttpPeople,
     silent: set[str],

@@ -15,6 +15,7 @@ import pytest
 from bot import drill
 from bot.drill import DrillOptions, PeopleModel, drill_chart_labels, run_drill
 from cascade.stats import Completion
+from tests.support.pgserver import PgServer
 
 
 async def test_drill_report_matches_the_people(
@@ -94,3 +95,37 @@ async def test_drill_in_processes_with_two_bots(tmp_path: Path) -> None:
     assert set(processes) == {"bot", "sandbox", "people"}
     assert len({p["pid"] for p in processes.values()}) == 3
     assert all(p["peak_rss_mb"] > 0 for p in processes.values())
+
+
+async def test_drill_in_processes_on_postgresql_runs_a_worker_per_token(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    """`--db postgresql://... --processes --tokens 2`: two bot worker processes on one
+    database (the primary fires the timers, each sends its own lane); the report is
+    as exact as with one process."""
+    from bot.drill_procs import run_drill_processes
+
+    url = await pg_server.create_database()
+    options = DrillOptions(
+        fixture="futian-shangcheng",
+        speed=60,
+        seed=3,
+        kind="count",
+        people=PeopleModel(chief_median=30, leaf_median=60, sigma=0.5),
+        out=tmp_path,
+        db=url,
+    )
+    try:
+        assert await run_drill_processes(options, tokens=2) == 0
+    finally:
+        await pg_server.drop_database(url)
+    report = json.loads((tmp_path / "drill-report.json").read_text(encoding="utf-8"))
+    assert report["done"] == report["targets"] == report["units"]
+    assert report["totals_match"] and report["reported_total"] == report["expected_total"]
+    assert report["values_checked"]["recorded_but_different"] == 0
+    performance = report["performance"]
+    assert performance["order_copies_seen"] == report["units"]
+    processes = performance["processes"]
+    assert set(processes) == {"bot", "bot-2", "sandbox", "people"}
+    assert len({p["pid"] for p in processes.values()}) == 4
+    assert processes["bot"]["cpu_seconds"] > 0 and processes["bot-2"]["cpu_seconds"] > 0
