@@ -63,6 +63,16 @@ def press(h: Harness, on: Message, data: str, update_id: int) -> Update:
     return Update(update_id=update_id, callback_query=query)
 
 
+async def at_duration(h: Harness) -> Message:
+    """A notice's form walked to "时限？" (text, then kind); its prompt."""
+    prompt = await open_form(h)
+    await h.send(HQ_CHAT, HQ_COMMANDER, "全员到岗", reply_to=prompt)
+    await h.drain()
+    await h.press(h.prompt_in(HQ_CHAT), HQ_COMMANDER, data("kind", "notice"))
+    await h.drain()
+    return h.prompt_in(HQ_CHAT)
+
+
 async def test_killed_between_the_text_step_and_its_prompt_the_text_is_asked_on(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,12 +114,7 @@ async def test_killed_while_confirm_issues_the_order_it_is_issued_once_after_res
     """ "下达" clears the form and issues the order: a kill inside the order's
     transaction must not leave the form cleared and the order never issued."""
     h = harness
-    prompt = await open_form(h)
-    await h.send(HQ_CHAT, HQ_COMMANDER, "全员到岗", reply_to=prompt)
-    await h.drain()
-    await h.press(h.prompt_in(HQ_CHAT), HQ_COMMANDER, data("kind", "notice"))
-    await h.drain()
-    await h.press(h.prompt_in(HQ_CHAT), HQ_COMMANDER, data("duration", "15m"))
+    await h.press(await at_duration(h), HQ_COMMANDER, data("duration", "15m"))
     await h.drain()
     preview = h.prompt_in(HQ_CHAT)
     kill_once(monkeypatch, SqliteTimerRepository, "add")  # inside the order's transaction
@@ -127,12 +132,7 @@ async def test_a_step_whose_handler_failed_is_not_saved(harness: Harness) -> Non
     """A press on "时限" whose preview cannot be drawn (the order text is gone from the
     form) is an apology, and the form stays at "时限？" so the press can be tried again."""
     h = harness
-    prompt = await open_form(h)
-    await h.send(HQ_CHAT, HQ_COMMANDER, "全员到岗", reply_to=prompt)
-    await h.drain()
-    await h.press(h.prompt_in(HQ_CHAT), HQ_COMMANDER, data("kind", "notice"))
-    await h.drain()
-    duration_step = h.prompt_in(HQ_CHAT)
+    duration_step = await at_duration(h)
     storage = h.app.dispatcher.fsm.storage
     key = StorageKey(bot_id=h.app.bot.id, chat_id=HQ_CHAT, user_id=HQ_COMMANDER)
     await storage.set_data(key, {"kind": "notice"})  # no "text": the preview fails

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,6 +63,30 @@ def test_drill_chart_is_labelled_in_chinese_where_a_font_can_draw_it(
     assert all(text.isascii() for text in labels.texts())
 
 
+def processes_options(out: Path, db: str | None = None) -> DrillOptions:
+    """Futian Shangcheng at ×60, everyone answering: the drill in processes."""
+    return DrillOptions(
+        fixture="futian-shangcheng",
+        speed=60,
+        seed=3,
+        kind="count",
+        people=PeopleModel(chief_median=30, leaf_median=60, sigma=0.5),
+        out=out,
+        db=db,
+    )
+
+
+def exact_report(out: Path) -> dict[str, Any]:
+    """The drill's JSON report, checked: every unit done, every value and total exact,
+    a copy seen in every group."""
+    report: dict[str, Any] = json.loads((out / "drill-report.json").read_text(encoding="utf-8"))
+    assert report["done"] == report["targets"] == report["units"]
+    assert report["totals_match"] and report["reported_total"] == report["expected_total"]
+    assert report["values_checked"]["recorded_but_different"] == 0
+    assert report["performance"]["order_copies_seen"] == report["units"]
+    return report
+
+
 async def test_drill_in_processes_with_two_bots(tmp_path: Path) -> None:
     """The sandbox and the bot in processes of their own (two tokens sharing the
     tower), the people acting over HTTP: the same report, the totals exact, and
@@ -76,22 +101,8 @@ async def test_drill_in_processes_with_two_bots(tmp_path: Path) -> None:
     (top,) = tower.children[tower.root().code]  # one unit below HQ: split further down
     assert sorted(shares[0] + shares[1]) == sorted(tower.children[top]) and all(shares)
 
-    options = DrillOptions(
-        fixture="futian-shangcheng",
-        speed=60,
-        seed=3,
-        kind="count",
-        people=PeopleModel(chief_median=30, leaf_median=60, sigma=0.5),
-        out=tmp_path,
-    )
-    assert await run_drill_processes(options, tokens=2) == 0
-    report = json.loads((tmp_path / "drill-report.json").read_text(encoding="utf-8"))
-    assert report["done"] == report["targets"] == report["units"]
-    assert report["totals_match"] and report["reported_total"] == report["expected_total"]
-    assert report["values_checked"]["recorded_but_different"] == 0
-    performance = report["performance"]
-    assert performance["order_copies_seen"] == report["units"]
-    processes = performance["processes"]
+    assert await run_drill_processes(processes_options(tmp_path), tokens=2) == 0
+    processes = exact_report(tmp_path)["performance"]["processes"]
     assert set(processes) == {"bot", "sandbox", "people"}
     assert len({p["pid"] for p in processes.values()}) == 3
     assert all(p["peak_rss_mb"] > 0 for p in processes.values())
@@ -106,26 +117,11 @@ async def test_drill_in_processes_on_postgresql_runs_a_worker_per_token(
     from bot.drill_procs import run_drill_processes
 
     url = await pg_server.create_database()
-    options = DrillOptions(
-        fixture="futian-shangcheng",
-        speed=60,
-        seed=3,
-        kind="count",
-        people=PeopleModel(chief_median=30, leaf_median=60, sigma=0.5),
-        out=tmp_path,
-        db=url,
-    )
     try:
-        assert await run_drill_processes(options, tokens=2) == 0
+        assert await run_drill_processes(processes_options(tmp_path, url), tokens=2) == 0
     finally:
         await pg_server.drop_database(url)
-    report = json.loads((tmp_path / "drill-report.json").read_text(encoding="utf-8"))
-    assert report["done"] == report["targets"] == report["units"]
-    assert report["totals_match"] and report["reported_total"] == report["expected_total"]
-    assert report["values_checked"]["recorded_but_different"] == 0
-    performance = report["performance"]
-    assert performance["order_copies_seen"] == report["units"]
-    processes = performance["processes"]
+    processes = exact_report(tmp_path)["performance"]["processes"]
     assert set(processes) == {"bot", "bot-2", "sandbox", "people"}
     assert len({p["pid"] for p in processes.values()}) == 4
     assert processes["bot"]["cpu_seconds"] > 0 and processes["bot-2"]["cpu_seconds"] > 0
