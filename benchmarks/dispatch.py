@@ -1,0 +1,418 @@
+"""Dispatcher benchmark: a city order and its answers through the bot's own dispatcher.
+
+Why this exists: `benchmarks/engine.py` calls the services directly, so it says
+nothing about what a person waits for. Between Telegram and the services sit the
+chat-ordered runner (bot/dispatch.py), the middlewares (the once-only record, the
+chat's unit, query access, the press guard), the routers, the outbox and the
+sender. Issue 9 asks for ≥ 2,000 answers a second through the dispatcher on Yiwu,
+a press answered within a second, `/status` at HQ under a second during the storm
+and the city order's confirmation within 2 s. This measures exactly that path,
+in one process, with the real `TowerBot` (its dispatcher, its sender, its
+database) and a Telegram stand-in that answers every call at once, so the bot,
+not a server, is the ceiling:
+
+1. `/order 15m count …` is sent as the root commander in the HQ group: seconds to
+   the confirmation in the HQ group, and to the last of the copies being sent
+   (the sender keeps to its limits: paid broadcast, 1,000 a second, by default);
+2. every unit's commander presses 收到 on the copy in his group, and every bottom
+   unit also replies a number to it (as the drill's people do), all submitted at
+   once: answers handled per second (from the first submitted to the last
+   handled), how long each press waited for its answerCallbackQuery, and how
+   long each reply waited for its confirmation (the reaction) to be sent;
+3. `/status` in the HQ group every `--status-every` seconds during the storm:
+   seconds until the handler was done and until its reply was sent;
+4. the root total is checked against the sum of the values replied (a wrong
+   number fails the run), and peak RSS of the process is reported (it also holds
+   the stand-in's messages, so it is an upper bound for the bot).
+
+Not measured here: HTTP to a Bot API server (aiohttp's session) and long polling.
+
+    python -m benchmarks.dispatch                       # Yiwu, 37,074 targets
+    python -m benchmarks.dispatch --size 3600 --concurrency 64
+
+Towers are the engine benchmark's (imported once into `--workdir`). Not part of
+the test run; tests/bot/test_dispatch_bench_smoke.py runs it on Tashan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import itertools
+import json
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    GetMe,
+    SendMessage,
+    SetMessageReaction,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+    User,
+)
+from pydantic import SecretStr
+
+from benchmarks.engine import machine, prepare
+
+TOKEN = "7000000099:benchmark-dispatch-token"
+BOT_USER = User(id=7000000099, is_bot=True, first_name="towerbot", username="towerbot_bench")
+ORDER_TEXT = "统计外地返回人数"
+
+
+class InstantTelegram(BaseSession):
+    """Answers every Bot API call at once and notes when each thing the bench waits for happened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids = itertools.count(10_000_000)
+        self.copies: dict[int, Message] = {}  # chat → the message carrying `ack:<order>`
+        self.first_sent: dict[int, float] = {}  # chat → when its first message was sent
+        self.replies: dict[tuple[int, int], float] = {}  # (chat, replied message) → when
+        self.pressed: dict[str, float] = {}  # callback query id → when it was answered
+        self.reacted: dict[tuple[int, int], float] = {}  # (chat, message) → when
+        self.calls = 0
+        self.changed = asyncio.Event()
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
+    ) -> Any:
+        now = time.perf_counter()
+        self.calls += 1
+        self.changed.set()
+        if isinstance(method, GetMe):
+            return BOT_USER
+        if isinstance(method, SendMessage):
+            return self._sent(bot, method, now)
+        if isinstance(method, AnswerCallbackQuery):
+            self.pressed[method.callback_query_id] = now
+        elif isinstance(method, SetMessageReaction):
+            assert isinstance(method.chat_id, int)
+            self.reacted[(method.chat_id, method.message_id)] = now
+        elif isinstance(method, EditMessageText) and isinstance(method.chat_id, int):
+            return Message(
+                message_id=method.message_id or 0,
+                date=datetime.now(UTC),
+                chat=Chat(id=method.chat_id, type="supergroup"),
+                from_user=BOT_USER,
+                text=method.text,
+            ).as_(bot)
+        return True
+
+    def _sent(self, bot: Bot, method: SendMessage, now: float) -> Message:
+        assert isinstance(method.chat_id, int)
+        chat = method.chat_id
+        markup = (
+            method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
+        )
+        message = Message(
+            message_id=next(self._ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=chat, type="supergroup" if chat < 0 else "private"),
+            from_user=BOT_USER,
+            text=method.text,
+            reply_markup=markup,
+        ).as_(bot)
+        self.first_sent.setdefault(chat, now)
+        replied = method.reply_parameters.message_id if method.reply_parameters else None
+        if replied is not None:
+            self.replies.setdefault((chat, replied), now)
+        if markup is not None and self.ack_data(message):
+            self.copies.setdefault(chat, message)
+        return message
+
+    @staticmethod
+    def ack_data(message: Message) -> str:
+        """The message's 收到 button data (`ack:<order>`), or "" when it has none."""
+        markup = message.reply_markup
+        buttons = [b for row in markup.inline_keyboard for b in row] if markup else []
+        return next(
+            (str(b.callback_data) for b in buttons if str(b.callback_data).startswith("ack:")), ""
+        )
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 (aiogram's signature)
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        raise RuntimeError("the dispatcher benchmark downloads no files")
+        yield b""  # pragma: no cover (makes this an async generator, as aiogram's is)
+
+    async def close(self) -> None:
+        return None
+
+
+class Updates:
+    """Telegram updates as the people of the tower would send them."""
+
+    def __init__(self) -> None:
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+
+    def message(self, chat: int, user: int, text: str, reply_to: Message | None = None) -> Update:
+        entities = None
+        if text.startswith("/"):
+            length = len(text.split(" ", 1)[0])
+            entities = [MessageEntity(type="bot_command", offset=0, length=length)]
+        message = Message(
+            message_id=next(self._message_ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=chat, type="supergroup"),
+            from_user=User(id=user, is_bot=False, first_name=f"u{user}"),
+            text=text,
+            entities=entities,
+            reply_to_message=reply_to,
+        )
+        return Update(update_id=next(self._update_ids), message=message)
+
+    def press(self, user: int, copy: Message, data: str) -> Update:
+        update_id = next(self._update_ids)
+        query = CallbackQuery(
+            id=f"q{update_id}",
+            from_user=User(id=user, is_bot=False, first_name=f"u{user}"),
+            chat_instance=str(copy.chat.id),
+            message=copy,
+            data=data,
+        )
+        return Update(update_id=update_id, callback_query=query)
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def _units(db_path: str) -> list[tuple[int, int, bool, bool]]:
+    """(chat, commander, is root, is bottom) of every unit with a group and a commander."""
+    from storage.db import Database
+
+    db = await Database(db_path).open()
+    try:
+        sql = (
+            "SELECT u.chat_id, u.commander_id, u.parent IS NULL,"
+            " NOT EXISTS (SELECT 1 FROM units c WHERE c.parent = u.code)"
+            " FROM units u WHERE u.chat_id IS NOT NULL AND u.commander_id IS NOT NULL"
+        )
+        async with db.conn.execute(sql) as cur:
+            rows = await cur.fetchall()
+    finally:
+        await db.close()
+    return [(int(r[0]), int(r[1]), bool(r[2]), bool(r[3])) for r in rows]
+
+
+async def _until(session: InstantTelegram, done: Any, limit: float) -> float:
+    """Wait until `done()`; seconds it took (a RuntimeError after `limit`)."""
+    started = time.perf_counter()
+    while not done():
+        if time.perf_counter() - started > limit:
+            raise RuntimeError(f"gave up after {limit:.0f} s")
+        session.changed.clear()
+        try:
+            await asyncio.wait_for(session.changed.wait(), 0.5)
+        except TimeoutError:
+            pass
+    return time.perf_counter() - started
+
+
+async def run(
+    db_path: str, concurrency: int, paid: bool, status_every: float, seed: int
+) -> dict[str, Any]:
+    from bot.app import TowerBot
+    from bot.dispatch import ChatOrderedRunner
+    from bot.settings import SenderLimits, Settings
+
+    units = await _units(db_path)
+    root_chat, root_commander = next((c, u) for c, u, is_root, _ in units if is_root)
+    targets = [(c, u, bottom) for c, u, is_root, bottom in units if not is_root]
+    session = InstantTelegram()
+    settings = Settings(
+        bot_token=SecretStr(TOKEN), db=db_path, limits=SenderLimits(paid_broadcast=paid)
+    )
+    tower = TowerBot(settings, session)
+    await tower.start(polling=False)
+    handled_at: dict[int, float] = {}
+
+    async def handle(update: Update) -> None:
+        await tower.dispatcher.feed_update(tower.bot, update)
+        handled_at[update.update_id] = time.perf_counter()
+
+    runner = ChatOrderedRunner(handle, concurrency)
+    make = Updates()
+    try:
+        # 1. The order, its confirmation in the HQ group, and its copies.
+        started = time.perf_counter()
+        order_update = make.message(root_chat, root_commander, f"/order 15m count {ORDER_TEXT}")
+        runner.submit(order_update)
+        await _until(session, lambda: root_chat in session.first_sent, 120)
+        await runner.wait_idle()
+        await _until(session, lambda: len(session.copies) >= len(targets), 1800)
+        all_out = time.perf_counter() - started
+        data = {session.ack_data(m) for m in session.copies.values()}
+        if len(data) != 1:
+            raise RuntimeError(f"copies carry {len(data)} different 收到 buttons")
+        ack = data.pop()
+        order_id = int(ack.split(":")[1])
+
+        # 2. The storm: every commander presses 收到 on his copy; every bottom unit
+        # also replies a number to it, right after (one person, one chat, in order).
+        rng = random.Random(seed)
+        rng.shuffle(targets)
+        plan: list[Update] = []
+        values: dict[int, int] = {}
+        for chat, user, bottom in targets:
+            copy = session.copies[chat]
+            plan.append(make.press(user, copy, ack))
+            if bottom:
+                values[chat] = rng.randint(0, 12)
+                plan.append(make.message(chat, user, str(values[chat]), reply_to=copy))
+        submitted: dict[int, float] = {}
+        asked: dict[tuple[int, int], int] = {}  # (HQ chat, /status message) → update id
+
+        async def ask() -> None:
+            while runner.pending:
+                update = make.message(root_chat, root_commander, "/status")
+                assert update.message is not None
+                asked[(root_chat, update.message.message_id)] = update.update_id
+                submitted[update.update_id] = time.perf_counter()
+                runner.submit(update)
+                await asyncio.sleep(status_every)
+
+        storm_started = time.perf_counter()
+        for update in plan:
+            submitted[update.update_id] = time.perf_counter()
+            runner.submit(update)
+        asker = asyncio.create_task(ask())
+        await runner.wait_idle()
+        storm = time.perf_counter() - storm_started
+        await asker
+        await runner.wait_idle()
+
+        presses = {u.callback_query.id: u.update_id for u in plan if u.callback_query}
+        replies = {
+            (u.message.chat.id, u.message.message_id): u.update_id for u in plan if u.message
+        }
+
+        def confirmed(key: tuple[int, int]) -> float | None:
+            return session.reacted.get(key) or session.replies.get(key)
+
+        await _until(
+            session,
+            lambda: (
+                all(q in session.pressed for q in presses)
+                and all(confirmed(k) is not None for k in replies)
+                and all(k in session.replies for k in asked)
+            ),
+            600,
+        )
+        press_waits = [session.pressed[q] - submitted[u] for q, u in presses.items()]
+        reply_waits = [(confirmed(k) or 0.0) - submitted[u] for k, u in replies.items()]
+        status_handled = [handled_at[u] - submitted[u] for u in asked.values()]
+        status_sent = [session.replies[k] - submitted[u] for k, u in asked.items()]
+
+        # 3. The numbers must be exact.
+        async with tower.db.snapshot() as tx:
+            async with tx.conn.execute(
+                "SELECT subtotal FROM order_units WHERE order_id = ? AND is_root = 1", (order_id,)
+            ) as cur:
+                row = await cur.fetchone()
+        if row is None:
+            raise RuntimeError(f"order {order_id} has no root row")
+        root_total = int(row[0])
+        expected = sum(values.values())
+        if root_total != expected:
+            raise RuntimeError(f"root total {root_total} != {expected} replied")
+    finally:
+        await runner.cancel()
+        await tower.stop()
+    return {
+        "targets": len(targets),
+        "concurrency": concurrency,
+        "paid_broadcast": paid,
+        "order_confirmation_s": session.first_sent[root_chat] - started,
+        "order_handled_s": handled_at[order_update.update_id] - started,
+        "all_copies_out_s": all_out,
+        "answers": len(plan),
+        "storm_s": storm,
+        "answers_per_second": len(plan) / storm,
+        "press_answered_p50_s": _pct(press_waits, 50),
+        "press_answered_p99_s": _pct(press_waits, 99),
+        "press_answered_max_s": max(press_waits),
+        "reply_confirmed_p50_s": _pct(reply_waits, 50),
+        "reply_confirmed_max_s": max(reply_waits, default=float("nan")),
+        "status_asked": len(asked),
+        "status_handled_p50_s": _pct(status_handled, 50),
+        "status_handled_max_s": max(status_handled),
+        "status_sent_max_s": max(status_sent),
+        "root_total": root_total,
+        "bot_calls": session.calls,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.dispatch", description=__doc__)
+    parser.add_argument("--size", type=int, default=37_074, help="targets (a prefix of Yiwu)")
+    parser.add_argument("--concurrency", type=int, default=8, help="chats handled at once")
+    parser.add_argument("--limits", choices=["paid", "telegram"], default="paid")
+    parser.add_argument("--status-every", type=float, default=1.0, help="seconds between /status")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
+    parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
+    parser.add_argument("--tower", type=Path, help="an imported tower file to copy (not Yiwu)")
+    parser.add_argument("--json", type=Path, help="also write the result here")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the run here")
+    args = parser.parse_args(argv)
+    if args.tower is not None:
+        template = str(args.tower)
+    else:
+        workdir = args.workdir or Path(tempfile.gettempdir()) / "towerbot-engine-bench"
+        template = prepare(workdir, [args.size], args.csv).dbs[args.size]
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = str(Path(tmp) / "tower.db")
+        shutil.copy(template, db_path)
+        job = run(db_path, args.concurrency, args.limits == "paid", args.status_every, args.seed)
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler is not None:
+            profiler.enable()
+        result = asyncio.run(job)
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(str(args.profile))
+    result["machine"] = machine()
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json is not None:
+        args.json.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

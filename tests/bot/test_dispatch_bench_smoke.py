@@ -1,0 +1,30 @@
+"""The dispatcher benchmark runs end to end on Tashan (its figures are not checked:
+speed goals live in benchmarks/RESULTS.md, never in timed assertions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import dispatch
+from cascade.towerfile import load_path
+from fixtures import fixture_path
+from storage.db import Database
+from storage.importer import import_units
+
+
+async def test_dispatch_benchmark_runs_an_order_and_its_storm(tmp_path: Path) -> None:
+    db_path = str(tmp_path / "tashan.db")
+    async with Database(db_path) as db:
+        await import_units(db, load_path(fixture_path("tashan")))
+
+    result = await dispatch.run(db_path, concurrency=8, paid=True, status_every=0.2, seed=1)
+
+    assert result["targets"] == 236  # every unit below HQ: the seeds' 236
+    # Every commander pressed 收到; every bottom unit also replied a number.
+    assert result["targets"] < result["answers"] < 2 * result["targets"]
+    # The root total equals the numbers replied (checked inside the run, which raises).
+    assert result["root_total"] > 0
+    assert 0 < result["order_confirmation_s"] <= result["all_copies_out_s"]
+    assert 0 < result["press_answered_p50_s"] <= result["press_answered_max_s"]
+    assert result["status_asked"] >= 1 and result["status_sent_max_s"] > 0
+    assert result["answers_per_second"] > 0 and result["peak_rss_mb"] > 0
