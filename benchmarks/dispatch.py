@@ -245,6 +245,7 @@ async def _until(session: InstantTelegram, done: Any, limit: float) -> float:
 async def run(
     db_path: str, concurrency: int, paid: bool, status_every: float, seed: int
 ) -> dict[str, Any]:
+    from bot.access import is_query
     from bot.app import TowerBot
     from bot.dispatch import ChatOrderedRunner
     from bot.settings import SenderLimits, Settings
@@ -264,7 +265,7 @@ async def run(
         await tower.dispatcher.feed_update(tower.bot, update)
         handled_at[update.update_id] = time.perf_counter()
 
-    runner = ChatOrderedRunner(handle, concurrency)
+    runner = ChatOrderedRunner(handle, concurrency, quick=is_query)  # as bot/app.py
     make = Updates()
     try:
         # 1. The order, its confirmation in the HQ group, and its copies.

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import Message, TelegramObject
+from aiogram.types import Message, TelegramObject, Update
 
 from bot.context import ChatContext
 from cascade.errors import Refused
@@ -34,6 +34,13 @@ def command_of(message: Message) -> str | None:
     if not text.startswith("/"):
         return None
     return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else None
+
+
+def is_query(update: Update) -> bool:
+    """A read-only question (`/status`, `/pending`, …): bot/dispatch.py lets it by
+    the answers queued for the dispatcher's slots."""
+    message = update.message
+    return message is not None and command_of(message) in MEMBERS_ONLY
 
 
 class QueryAccess(BaseMiddleware):

@@ -17,7 +17,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeDefault
 
 from bot import errors, once
-from bot.access import QueryAccess
+from bot.access import QueryAccess, is_query
 from bot.colour_presenter import ColourWords
 from bot.context import ContextMiddleware
 from bot.daily_job import DailyReport, install_daily
@@ -178,7 +178,7 @@ class TowerBot:
             else None,
         )
         self.dispatcher = self._dispatcher()
-        self.poller = UpdatePoller(self.bot, self.dispatcher, timeout=10)
+        self.poller = UpdatePoller(self.bot, self.dispatcher, timeout=10, quick=is_query)
         self._tasks: list[asyncio.Task[None]] = []
 
     def _people(self, settings: PeopleSettings, admins: frozenset[int]) -> None:

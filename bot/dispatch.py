@@ -10,6 +10,12 @@ order, while different chats run side by side (up to `max_concurrent` at once:
 few, since every handler writes through the one database lock — more only made
 the lock's queue longer, and the sender's transactions waited behind it).
 
+A chat worker takes a slot for each update, first come first served, so during an
+answer storm thousands of chats are queued for the slots. A question (`/status`
+and the other read-only queries) must not wait behind all of them: it reads a
+snapshot, not the writers' lock, so it takes a slot of its own lane (`quick`),
+and is answered while the storm goes on.
+
 `UpdatePoller` is the long-polling loop feeding it. Telegram forgets every
 update below the `offset` of the next getUpdates, so the poller confirms only
 what has been handled: the offset it sends is the oldest update still waiting or
@@ -37,6 +43,11 @@ from aiogram.types import Update
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Update], Awaitable[object]]
+Quick = Callable[[Update], bool]
+
+
+def never_quick(update: Update) -> bool:
+    return False
 
 
 def chat_key(update: Update) -> int:
@@ -57,9 +68,19 @@ def chat_key(update: Update) -> int:
 class ChatOrderedRunner:
     """One worker per chat with updates waiting; chats side by side, each in order."""
 
-    def __init__(self, handle: Handle, max_concurrent: int = 8) -> None:
+    def __init__(
+        self,
+        handle: Handle,
+        max_concurrent: int = 8,
+        quick: Quick = never_quick,
+        quick_concurrent: int = 2,
+    ) -> None:
+        """`quick(update)` says which updates take the quick lane's slots
+        (`quick_concurrent` of them) instead of waiting in the answers' queue."""
         self.handle = handle
+        self.quick = quick
         self._slots = asyncio.Semaphore(max_concurrent)
+        self._quick_slots = asyncio.Semaphore(quick_concurrent)
         self._queues: dict[int, deque[Update]] = {}
         self._unhandled: set[int] = set()
         self._workers: set[asyncio.Task[None]] = set()
@@ -90,7 +111,7 @@ class ChatOrderedRunner:
         try:
             while queue:
                 update = queue[0]
-                async with self._slots:
+                async with self._quick_slots if self.quick(update) else self._slots:
                     try:
                         await self.handle(update)
                     except Exception:  # one bad update must not stop its chat
@@ -147,13 +168,14 @@ class UpdatePoller:
         timeout: int = 10,
         max_concurrent: int = 8,
         max_pending: int = 2000,
+        quick: Quick = never_quick,
     ) -> None:
         self.bot = bot
         self.dispatcher = dispatcher
         self.timeout = timeout
         self.max_pending = max_pending
         self.retake_wait = 0.2
-        self.runner = ChatOrderedRunner(self._feed, max_concurrent)
+        self.runner = ChatOrderedRunner(self._feed, max_concurrent, quick)
 
     async def _feed(self, update: Update) -> None:
         await self.dispatcher.feed_update(self.bot, update)

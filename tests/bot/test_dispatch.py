@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram.types import CallbackQuery, Update, User
 
+from bot.access import is_query
 from bot.dispatch import ChatOrderedRunner, chat_key
 from tests.support.tgfake import (
     HQ_CHAT,
@@ -175,3 +176,37 @@ async def test_a_press_is_answered_while_a_slow_update_in_another_chat_runs(
     release.set()
     await runner.wait_idle()
     assert runner.failed == 0
+
+
+async def test_a_query_is_not_queued_behind_the_answers_waiting_for_slots() -> None:
+    """Every answer slot is taken and hundreds of chats wait: `/status` still runs."""
+    gate = asyncio.Event()
+    done: list[int] = []
+
+    async def handle(u: Update) -> None:
+        assert u.message is not None
+        if u.message.text != "/status":
+            await gate.wait()
+        done.append(u.update_id)
+
+    runner = ChatOrderedRunner(
+        handle,
+        max_concurrent=2,
+        quick=lambda u: u.message is not None and u.message.text == "/status",
+    )
+    for i in range(300):
+        runner.submit(update(i, -i - 1, "7"))
+    runner.submit(update(999, HQ_CHAT, "/status"))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert done == [999]  # answered while all 300 answers still wait
+    gate.set()
+    await runner.wait_idle()
+    assert len(done) == 301
+
+
+def test_the_read_only_queries_take_the_quick_lane() -> None:
+    assert is_query(update(1, HQ_CHAT, "/status"))
+    assert is_query(update(2, HQ_CHAT, "/pending@towerbot 3"))
+    assert not is_query(update(3, HQ_CHAT, "/order 15m count 统计"))
+    assert not is_query(update(4, HQ_CHAT, "12"))
