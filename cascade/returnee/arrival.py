@@ -57,6 +57,12 @@ _REL_DAYS = {
     "昨天": (-1, None), "昨日": (-1, None), "昨儿": (-1, None),
     "昨晚": (-1, "evening"), "昨夜": (-1, "evening"),
     "前天": (-2, None),
+    # dialect: 北方话 昨个/明儿个, 吴语 今朝/明朝, 粤语 听日 (tomorrow), 琴日/寻日 (yesterday)
+    "昨个": (-1, None), "昨儿个": (-1, None), "今个": (0, None), "今儿个": (0, None),
+    "明个": (1, None), "明儿个": (1, None), "前儿个": (-2, None), "后儿个": (2, None),
+    "大后儿": (3, None), "大后日": (3, None), "前日": (-2, None),
+    "今朝": (0, None), "明朝": (1, None), "听日": (1, None), "聽日": (1, None),
+    "琴日": (-1, None), "寻日": (-1, None), "尋日": (-1, None), "噚日": (-1, None),
 }  # fmt: skip
 _REL_DAY = re.compile("|".join(sorted(_REL_DAYS, key=len, reverse=True)))
 _JUST = re.compile(r"刚(?:刚|才)?(?=从|回|到|返|来|抵)")
@@ -105,7 +111,7 @@ _PARTS = {
     "上午": "morning", "今早": "morning", "今晨": "morning", "明早": "morning", "明晨": "morning",
     "早": "morning", "中午": "noon", "正午": "noon", "下午": "afternoon", "傍晚": "dusk",
     "晚上": "evening", "夜里": "evening", "夜间": "evening", "今晚": "evening", "今夜": "evening",
-    "明晚": "evening", "昨晚": "evening", "昨夜": "evening", "晚": "evening",
+    "明晚": "evening", "昨晚": "evening", "昨夜": "evening", "夜晚": "evening", "晚": "evening",
     "半夜": "night", "深夜": "night",
 }  # fmt: skip
 _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
@@ -118,6 +124,12 @@ _REPORTED_DAY = re.compile(
     r"[^\s,，。；;到回返抵来达\d]{0,4}?"
     r"(?:新增|上报|报送|登记|排查|摸排|核查|接到|收到|通报|报告|报备|发现)"
 )
+# A day word the readers do not know, right before a part of day or an hour: "头天晚上",
+# "次日上午", "当天夜里", an unknown dialect word ("X个晚上"). Its root says a day is
+# meant, so the part of day alone must not be read as today's: the arrival is asked.
+_UNREAD_DAY = re.compile(r"(?:[昨今明前后听聽琴寻尋噚翌隔头次落当][个儿日天朝]?|第.[天日])\s*$")
+_NOT_A_DAY_BEFORE = "以之饭午天随然过最"  # "之后下午", "饭后", "3天前": a bound, not a day word
+
 # Parts of day that name a time of today when no day is said, and the hour each ends.
 _BARE_PART = re.compile(r"凌晨|清晨|早上|早晨|上午|中午|正午|下午|傍晚|晚上|夜里|半夜|深夜")
 _PART_ENDS = {
@@ -127,7 +139,7 @@ _CLOCK = re.compile(
     rf"(?:({_PART})\s*)?(\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})\s*(?:点钟?|(时))\s*"
     r"(?:(\d{1,2}|[零一二三四五六七八九十]{1,3})\s*分|(半)|(一刻)|(三刻)|(\d{2}|"
     r"[二三四五]?十[一二三四五六七八九]?(?![个人位名口号日天])|零[一二三四五六七八九]))?"
-    r"\s*(以后|之后|以前|之前|后|前)?"
+    r"\s*(以后|之后|以前|之前|后|前(?!后))?"
 )
 _COLON_CLOCK = re.compile(rf"(?:({_PART})\s*)?(?<!\d)(\d{{1,2}}):(\d{{2}})(?!\d)")
 _NOT_CLOCK_BEFORE = tuple("早晚快慢多少好大小有差第")
@@ -155,7 +167,7 @@ def parse_arrival(text: str, now: datetime) -> Arrival:
     text = _without_reported_days(text)
     days, vague = _days(text, today)
     values = {day.value for day in days}
-    if None in values or len(values) > 1 or (values and vague):
+    if None in values or len(values) > 1 or (values and vague) or _unread_day(text):
         return Arrival(None, True)
     clock, clock_unclear = _clock(text)
     if not values:
@@ -186,6 +198,31 @@ def _without_reported_days(text: str) -> str:
     for match in _REPORTED_DAY.finditer(text):
         text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return text
+
+
+def _unread_day(text: str) -> bool:
+    """Whether a part of day comes right after a day word that was not read.
+
+    The part of day is fully read only with its day: "昨个晚上" read as 晚上 alone
+    would be tonight, a day off. The words "夜晚早" between are part of the part of
+    day ("听日夜晚八点"); known day words ("前天夜里", "明儿晚上") are read, not this.
+    """
+    for match in re.finditer(_PART, text):
+        end = match.start()
+        while end > 0 and (text[end - 1] in "夜晚早" or text[end - 1].isspace()):
+            end -= 1
+        token = _UNREAD_DAY.search(text, max(0, end - 3), end)
+        if token is None:
+            continue
+        word = token.group().strip()
+        if any(_REL_DAY.fullmatch(text, j, end) for j in range(max(0, end - 4), end)):
+            continue  # a day word that is read ("前天夜里", "大后天晚上")
+        if word[0] in "前后" and text[token.start() - 1 : token.start()] in _NOT_A_DAY_BEFORE:
+            continue
+        if token.start() > 0 and text[token.start() - 1] in "星礼":
+            continue  # "礼拜天晚上": a weekday, read by the weekday rule
+        return True
+    return False
 
 
 def _bare_part_of_day(text: str, local: datetime) -> date | None:

@@ -20,6 +20,12 @@ from cascade.returnee.text import CLAUSE_END, NUM, blank, to_int
 # "可能是江西的吧", "听说是昨天回来的", "据了解大约于2月17日返回".
 _HEDGE = re.compile(
     r"好像|好象|大概|大约|可能(?!性)|应该是|应该|估计|听说|据说|据了解|似乎|也许|或许|貌似|说不定"
+    r"|听[^,，。；;说]{1,4}说|像是|口音像"  # "听他们说是后天", "口音像是河南的"
+)
+# Doubt said after a clause, as a clause of its own: "说是江西来的，不太确定，也可能是安徽".
+_DOUBT_AFTER = re.compile(
+    r"(?<=[,，。;；\s])(?:但|也|还)?\s*(?:不太确定|不确定|不敢确定|不敢肯定|拿不准|吃不准|没把握)"
+    r"(?=\s*(?:$|[,，。;；!！]))"
 )
 _CLAUSE_STOP = ",.;!?，。；！？\n"  # a list's 、 does not end the clause a hedge looks back on
 _HEDGE_REACH = 12  # characters: a hedge governs the words right after it, not the whole message
@@ -51,12 +57,26 @@ _BATCH_WORD = re.compile(
     rf"先(?:回来|回|到|来|过来)|第[二三四五\d]批|另外(?:还有)?\s*(?:{NUM})\s*(?:个人|个|名|位|人)"
     rf"|还有\s*(?:{NUM}|几|一些|些|部分|人)?\s*(?:个人|个|名|位|人)?\s*(?:还)?\s*"
     r"(?:在路上|在来的路上|没到|没回|未到|未回|没有到|没有回|要来|要回|陆续)"
-    rf"|(?:{_LATER})\S{{0,3}}?再(?:来|回|过来|回来|到)|(?:新|又)(?:到|来|回)了?一批|陆续"
+    rf"|(?:{_LATER})\S{{0,3}}?再(?:来|回|过来|回来|到)|(?:新|又)?(?:回来|过来|到|来|回)了?一批|陆续"
+    # "还有两个江西的下周回": others come on a later day
+    rf"|还有[^,，。；;]{{0,10}}?(?:{_LATER}|明天|明日|后天|大后天|月底)\s*(?:再)?(?:回来|回|到|来|返)"
 )
 # Days said as alternatives ("明天或者后天") are one unsure day, not two batches.
 _PIECE_END = re.compile(rf"[{re.escape(CLAUSE_END)};；\s]")
 _ALTERNATIVE = re.compile(r"或者|或是|或|还是|也可能|要么")
 _PART_COUNT = re.compile(rf"(?<![\d第])({NUM})\s*(?:个人|个|名|位|人)(?![\u4e00-\u9fff]*?月)")
+
+
+# A return said to be unlikely: "回来的可能性不大了" — no one is coming yet, so no count.
+_UNLIKELY_RETURN = re.compile(
+    r"(?:回来|回|来|返回|过来)的?(?:可能性|几率|概率)\s*(?:不大|很小|较小|极小|不高|很低|小)"
+    r"|不(?:太|大)可能(?:回来|回|来|过来)"
+)
+
+
+def return_unlikely(text: str) -> bool:
+    """Whether the message says the people are unlikely to come at all."""
+    return _UNLIKELY_RETURN.search(text) is not None
 
 
 def hedged_spans(text: str) -> list[tuple[int, int]]:
@@ -72,6 +92,11 @@ def hedged_spans(text: str) -> list[tuple[int, int]]:
             ):
                 break
         spans.append((match.start(), end))
+    for match in _DOUBT_AFTER.finditer(text):
+        start = match.start() - 1  # the clause stop before it
+        while start > 0 and text[start - 1] not in _CLAUSE_STOP:
+            start -= 1
+        spans.append((start, match.end()))
     for match in _HEDGE_BACK.finditer(text):
         start = match.start()
         while start > 0 and text[start - 1] not in _CLAUSE_STOP:

@@ -97,6 +97,7 @@ _SINGLE_KIN = (
     "老婆|妻子|爱人|媳妇|老公|丈夫|儿子|女儿|儿媳|女婿|母亲|父亲|妈妈|爸爸|老妈|老爸|妈|爸|妹妹|弟弟|"
     "哥哥|姐姐|丈母娘|岳母|岳父|婆婆|公公|孙子|孙女|外孙女|外孙|侄子|侄女|外甥女|外甥|奶奶|爷爷|外婆|"
     "外公|女朋友|男朋友|对象|婶婶|叔叔|阿姨|舅舅|舅妈|嫂子|弟媳|小舅子|小姨子|保姆|老伴儿|老伴|"
+    "小囡|囡囡|囡|伢儿|"
     "弟|哥|姐|妹"
 )
 _PAIR_KIN = "父母|爸妈|公婆|岳父母|爷爷奶奶|外公外婆|姥姥姥爷|老人家两个"
@@ -114,7 +115,9 @@ _KIN = re.compile(
     rf"({_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})"
 )
 _KIN_WORD = re.compile(rf"\s*{_KIN_DESCRIPTION}(?:{_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})")
-_COMPANION = re.compile(r"带着|带了|带上|带领|携带|携|带|及其|以及|加上|还有|连同|和|跟|与|及|同")
+_COMPANION = re.compile(
+    r"同行(?:人员|人)?\s*[:：]|带着|带了|带上|带领|携带|携|带|及其|以及|加上|还有|连同|和|跟|与|及|同"
+)
 _KIN_SEP = re.compile(r"\s*(?:、|和|及|与|跟|还有|以及|加上)\s*")
 _PLURAL = re.compile(
     r"(?<![我咱])们|一批|一车|一帮|一些|几个|几位|等人|一家(?![\d一二三四五六七八九十两]+口)|全家|"
@@ -150,6 +153,13 @@ _BARE_SMALL = re.compile(
 # Several cars or batches: a number said for one of them is not the total.
 _MANY_GROUPS = re.compile(r"(?:[两二三四五六七八九十几]|\d+)\s*(?:车|辆车|辆|批)")
 _SINGULAR = re.compile(r"[他她](?![们俩])|本人|独自|单独|自己一个")
+# One household's own count: "A户1人", "我姐家三口", "一户3口人". Several of them add up.
+_HOUSEHOLD_BEFORE = re.compile(
+    r"(?:[A-Za-z甲乙丙丁一二三四五六七八九十\d]户|[\u4e00-\u9fff]{1,3}家)\s*(?:有|是|共)?\s*$"
+)
+# The pieces of a message split at its separators, for a kin list typed with commas.
+_PIECE_SEP = re.compile(r"[,，、:：;；。\s]+")
+_KIN_PIECE = re.compile(rf"(?:我|本人|自己)?(?:{_PAIR_KIN}|{_SINGLE_KIN})|我|本人")
 
 
 @dataclass(frozen=True)
@@ -190,14 +200,21 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
             or _KIN_WORD.match(work, vague.end())
         ):
             return None  # "小何和小罗十来个人": not the two names, not ten
-    # 1. A total said as a total wins: 一共四个人, 人数：4.
+    # Relatives listed with commas: "本人，老婆，儿子，女儿，丈母娘" is five.
+    kin_listed = _kin_list(work)
+    # 1. A total said as a total wins: 一共四个人, 人数：4 (unless a list says otherwise).
     marked: set[int | None] = set()
     for pattern in (_MARKED, _LABEL):
         for match in pattern.finditer(work):
             marked.add(_plain_number(work, match))
             work = blank(work, *match.span())
     if marked:
-        return _single(marked)
+        total = _single(marked)
+        return total if kin_listed is None or total == kin_listed else None
+    # 1a. The list alone.
+    if kin_listed is not None:
+        rest = [m for m in _EXPLICIT.finditer(work) if _AFTER_CLASSIFIER.match(work, m.end())]
+        return kin_listed if not rest else None
     # 1b. A count per household: the total is households x people, if both are exact.
     per = _PER.search(work)
     if per is not None:
@@ -220,6 +237,8 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
         work = blank(work, *match.span())
     # 4. Plain totals: 5个外地人, 两名租客, 3人, 有个租客.
     group_totals: list[int | None] = []
+    households: list[int | None] = []
+    explicit = 0
     runs = _name_runs(text, subjects)
     for match in _EXPLICIT.finditer(work):
         if not _AFTER_CLASSIFIER.match(work, match.end()) and match.group(2) in ("个", "名", "位"):
@@ -233,7 +252,14 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
             group_totals.append(_plain_number(work, match))  # "我和丈夫2人": all of them
         else:
             totals.append(_plain_number(work, match))
+            explicit += 1
+            if _HOUSEHOLD_BEFORE.search(work, max(0, match.start() - 6), match.start()):
+                households.append(totals[-1])
         work = blank(work, *match.span())
+    if len(households) > 1:  # "A户1人…B户1人", "我姐家三口，我哥家三口": each its own
+        if len(households) != explicit or companions is not None or pairs or None in households:
+            return None
+        return _bounded(sum(n for n in households if n is not None))
     totals.extend(1 for _ in _SOME_ONE.finditer(work))
     totals.extend(to_int(match.group(1)) for match in _BARE_SMALL.finditer(work))
     if group_totals:
@@ -269,6 +295,18 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if subjects or _SINGULAR.search(work):
         return 1
     return None
+
+
+def _kin_list(work: str) -> int | None:
+    """The people of a list of three or more relatives typed apart ("本人，老婆，儿子")."""
+    best = run = 0
+    for piece in _PIECE_SEP.split(work):
+        if piece and _KIN_PIECE.fullmatch(piece):
+            run += 2 if re.search(_PAIR_KIN, piece) else 1
+            best = max(best, run)
+        else:
+            run = 0
+    return best if best >= 3 else None
 
 
 def _each_total(work: str, each: re.Match[str]) -> int | None:

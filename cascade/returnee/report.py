@@ -24,7 +24,13 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from cascade.returnee.arrival import SHANGHAI, arrival_days, parse_arrival
-from cascade.returnee.doubt import batch_total, drop_abandoned, hedged_spans, in_batches
+from cascade.returnee.doubt import (
+    batch_total,
+    drop_abandoned,
+    hedged_spans,
+    in_batches,
+    return_unlikely,
+)
 from cascade.returnee.people import read_people
 from cascade.returnee.places import contains
 from cascade.returnee.text import CLAUSE_END, blank, normalize
@@ -156,6 +162,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     batches = not _CORRECTION.search(work) and in_batches(work, arrival_days(work, now))
     if batches:  # "两个今天到，两个明天到": no one day, and a count only if a total adds up
         count = batch_total(work)
+    if return_unlikely(work):
+        count = None  # "回来的可能性不大了": nobody to count yet
     questions: set[str] = set()
     if batches:
         questions.add("arrival")

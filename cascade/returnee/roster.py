@@ -42,8 +42,40 @@ def roster_size(text: str) -> int | None:
     return max(sizes) if sizes else None
 
 
+_COUNT_HEADER = re.compile(r"人数|人口|几人|人员数")
+
+
+def table_count(text: str) -> tuple[bool, int | None]:
+    """A table with a 人数 column ("姓名|人数|来源地\n小潘|2|湖南益阳"): whether there is
+    one, and the sum of that column over its rows (None when a cell cannot be read)."""
+    lines = [line for line in text.split("\n") if "|" in line]
+    for i, line in enumerate(lines):
+        header = _cells(line)
+        column = next((k for k, cell in enumerate(header) if _COUNT_HEADER.search(cell)), None)
+        if column is None:
+            continue
+        total = 0
+        rows = [_cells(row) for row in lines[i + 1 :]]
+        for cells in rows:
+            if len(cells) != len(header):
+                return True, None
+            value = to_int(re.sub(r"\s*(?:个人|个|名|位|口人|口|人)$", "", cells[column]))
+            if value is None:
+                return True, None
+            total += value
+        return True, total if rows else None
+    return False, None
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.split("|")]  # a blanked cell stays a cell
+
+
 def roster_count(text: str, count: int | None) -> int | None:
     """The count once a roster is weighed: its size, unless a number said disagrees (None)."""
+    tabled, total = table_count(text)
+    if tabled:
+        return total  # the column was read cell by cell, or the count is asked
     size = roster_size(text)
     if size is None:
         return count

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万俩仨廿"
+CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万俩仨廿壹贰叁肆伍陆柒捌玖拾佰仟"
+# 大写 numerals (as on forms and receipts: 伍人, 拾贰名) read as the everyday ones.
+_FORMAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
 NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|[{CN_NUM_CHARS}]+)"  # 1,200 is one number
 # Characters that end a clause: a fact said in one clause rarely spills into the next.
 CLAUSE_END = ",.;!?，。；！？\n、"
@@ -29,7 +31,7 @@ def normalize(text: str) -> str:
 
 def to_int(raw: str) -> int | None:
     """A whole number written in Arabic or Chinese numerals; None if it cannot be read."""
-    raw = raw.strip()
+    raw = raw.strip().translate(_FORMAL)
     if not raw:
         return None
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):

@@ -35,7 +35,7 @@ from cascade.returnee.text import blank, clause_after
 
 _HAN = "\u4e00-\u9fff"
 _HEAD = r"[一二三四五六七八九十\d]+区|[一二三四五六七八九十\d]+街(?=\s*\d)|商贸城|小区|社区|新村|花园|公寓|大厦|广场|市场|商城|家园|大道|苑|园|村|路|街|巷|弄"
-_N = r"(?:[\d一二三四五六七八九十零〇]+|(?<![A-Za-z])[A-Za-z](?![A-Za-z]))"  # "C区", "B栋"
+_N = r"(?:[\d一二三四五六七八九十零〇壹贰叁肆伍陆柒捌玖]+|(?<![A-Za-z])[A-Za-z](?![A-Za-z]))"  # "C区", "B栋"
 _UNIT = r"号楼|号院|单元|商位|号|幢|栋|室|楼|层|组|弄|排|区|街|座|户|门"
 _ADDRESS = re.compile(
     rf"({_HEAD})\s*((?:{_N}\s*(?:{_UNIT})\s*)+(?:\d+(?:-\d+)*)?|\d+(?:-\d+)+(?:{_UNIT})?"
@@ -88,7 +88,7 @@ _RETURNED_TO = re.compile(
 # Words a reporter puts before an address; the address starts after the last one.
 _LEAD_WORDS = (
     "回来", "过来", "回到", "住在", "地址", "住址", "报告", "房东", "租客", "租户", "一家", "家人",
-    "现在", "目前",
+    "现在", "目前", "住所为", "住所是", "住所", "居住地", "现居", "自己家里", "自己家", "家里",
 )  # fmt: skip
 _LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她")
 # Words that point at the reporter's place or label a stall, said in front of the
@@ -101,6 +101,8 @@ _POINTER = re.compile(
 _BARE_ANCHOR = ("住在", "住", "回到", "到", "地址", "住址", "在")
 _LIVE_ANCHOR = ("住在", "住", "住到", "住于", "地址", "住址", "地址:", "住址:", "地址：", "住址：")
 _ADMIN = re.compile(r"[镇乡]|街道")
+_FORMAL_DIGITS = str.maketrans("壹贰叁肆伍陆柒捌玖", "123456789")
+_TOWN_BEFORE = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{1,4}}(?:镇|乡|街道)\s+$")
 _NOT_AFTER_BARE = set("里民委口干书支部长内外人")
 _PRONOUNS = set("我你他她们这那本该哪农外")
 
@@ -126,10 +128,20 @@ _TRAVEL_AFTER = re.compile(
 )
 _HOME_BEFORE = re.compile(r"老家\s*(?:是|在)?\s*(?:是在)?\s*$")
 # Said of one place among several: "四川的居多", "河南人为主".
-_MOSTLY_AFTER = re.compile(r"\s*(?:籍|人|的)?\s*(?:居多|为主|占多数|占大多数|比较多|偏多|多一些)")
+_MOSTLY_AFTER = re.compile(
+    r"\s*(?:籍|人|的)?\s*(?:居多|为主|占多数|占大多数|比较多|偏多|多一些|都有"
+    r"|多(?=$|[,，。;；!！\s]))"  # "四川的多", "河南山东的都有"
+)
+# "主要是江西的", "大部分是四川人": the place of some of them.
+_MOSTLY_BEFORE = re.compile(
+    r"(?:其中|主要是|主要|大部分是|大部分|大多是|大多数是|多数是|多半是)\s*$"
+)
+# "应该不是四川，是重庆": a place said not to be theirs.
+_DENIED_BEFORE = re.compile(r"(?:不是|并非|并不是)\s*(?:从)?\s*$")
 _HOME_AFTER = re.compile(
     r"\s*(?:籍|人|租|的租|房客|的房客|的人|的小|的外|的员|的工|的店|老乡|的老乡|老家|的,|的，|的\s|的$|那边的"
-    r"|的(?=[一两二三四五六七八九十\d]+\s*[个名位])|的?各(?:[一两二三四五六七八九十\d]+|有))"
+    r"|的(?=[一两二三四五六七八九十\d]+\s*[个名位])|的?各(?:[一两二三四五六七八九十\d]+|有)"
+    r"|的(?=[^\s,，。；;]{0,4}(?:回来|回|到|来)))"  # "还有两个江西的下周回"
 )
 # "义乌这边": the reporter's own town; "湖北口音": an accent says nothing of the trip.
 _LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区|口音|话)")
@@ -146,6 +158,8 @@ _SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来�
 # Words that follow a place but name none: "到杭州然后再转车", "到长沙以后".
 _NOT_A_DISTRICT = re.compile(
     r"然后|以后|之后|以前|之前|后来|直接|已经|现在|马上|一起|那里|这里|今天|明天|后天|昨天"
+    # what people did there, or the reporter's own province: "湖北黄石拉货", "浙江本省的"
+    r"|拉货|送货|运货|打工|务工|上班|出差|探亲|做生意|本省|省内|本市|市内"
 )
 # A station or airport after a city is not part of the place: "长沙南站", "从长沙南上的车",
 # "成都双流机场", "郑州汽车站出发".
@@ -253,7 +267,7 @@ def find_address(text: str) -> tuple[Address, str]:
 
 def _tidy(address: str) -> str:
     """An address as one string: spaces typed between its parts ("前畈村 21号") dropped."""
-    return re.sub(r"\s+", "", address)
+    return re.sub(r"\s+", "", address).translate(_FORMAL_DIGITS)  # "柒号" is written 7号
 
 
 _NOT_IN_SITE_NAME = set("今明昨后天回到从住在的了有个人都")
@@ -289,6 +303,12 @@ def _address_start(text: str, head: int) -> int | None:
     start = head
     while start > 0 and head - start < 14:
         ch = text[start - 1]
+        if ch.isspace():  # "上溪镇 溪华村 8号": a town typed apart is still the address's
+            town = _TOWN_BEFORE.search(text, max(0, start - 12), start)
+            if town is None or head - town.start() >= 20:
+                break
+            start = town.start()
+            break
         if not "\u4e00" <= ch <= "\u9fff" or ch in _LEAD_CHARS:
             break
         if any(text.startswith(word, start - len(word)) for word in _LEAD_WORDS):
@@ -329,14 +349,26 @@ def _runs(text: str) -> list[_Run]:
         if (
             county
             and not _STATION.match(text, run.end)
-            and not any(ch in _COUNTY_STOP for ch in county.group(1))
             and not _NOT_A_DISTRICT.search(county.group(1))
+            and (
+                not any(ch in _COUNTY_STOP for ch in county.group(1))
+                or _named_county(county.group(1))
+            )
         ):
             run.end += len(county.group(1))
             run.text += county.group(1)
         station = _STATION.match(text, run.end)
         run.tail = station.end() if station else run.end
     return runs
+
+
+def _named_county(name: str) -> bool:
+    """ "隆回县": a county whose name holds a common character (回) is still a county."""
+    return (
+        name.endswith("县")
+        and name[0] not in _COUNTY_STOP
+        and not re.search("[来到去住从在的了]", name)
+    )
 
 
 def _same_area(places: list[Place], hit: PlaceHit) -> bool:
@@ -369,6 +401,9 @@ def find_route(text: str) -> Route:
             origin = _one_place(group)
             unclear = origin is None
             break
+    denied = [run.text for run in runs if run.role == "denied"]
+    if origin is not None and any(contains(name, origin) for name in denied):
+        return Route(None, via, True, _via_unread(text, runs))  # "从四川回，应该不是四川"
     if origin is not None:  # "湖北返乡人员，系湖北随州人": the most specific mention wins
         inside = [name for name in home + bare if name != origin and contains(origin, name)]
         if inside:
@@ -390,7 +425,9 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         return "via"
     if _NOT_BEEN_BEFORE.search(before):
         return "negated"
-    if re.search(r"其中\s*$", before) or _MOSTLY_AFTER.match(text, after_end):
+    if _DENIED_BEFORE.search(before):
+        return "denied"
+    if _MOSTLY_BEFORE.search(before) or _MOSTLY_AFTER.match(text, after_end):
         return "part"  # "其中湖北籍2人", "四川的居多": only some of them
     if _TRANSFER_AFTER.match(text, after_end) and re.search(r"(?:在|到|从|经)\s*$", before):
         return "via"  # "在武汉转车", "从武汉中转"

@@ -117,7 +117,13 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(
-    "name", ["corpus_heldout2.yaml", "corpus_heldout3.yaml", "corpus_heldout4.yaml"]
+    "name",
+    [
+        "corpus_heldout2.yaml",
+        "corpus_heldout3.yaml",
+        "corpus_heldout4.yaml",
+        "corpus_heldout5.yaml",
+    ],
 )
 def test_no_wrong_value_goes_unasked_on_the_spent_parts(name: str) -> None:
     """The spent held-out parts now guard what was fixed against them.
@@ -127,7 +133,9 @@ def test_no_wrong_value_goes_unasked_on_the_spent_parts(name: str) -> None:
     visited…; heldout3: a pointer before an address, several origins, a station
     word, batches, a hedged or reported-on day, a roster, a changed route;
     heldout4: a place's less specific prefix, a hedge looking back, 下周一起, more
-    on the way, 各一个, spaces in an address, N时M分): a value that comes out
+    on the way, 各一个, spaces in an address, N时M分; heldout5: unread day words,
+    听…说 and 像是, several places, households, kin lists typed with commas, tables,
+    words before an address): a value that comes out
     wrong there must at least be asked about.
     """
     silent = []

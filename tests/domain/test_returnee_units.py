@@ -71,7 +71,7 @@ def test_counts_in_context(text: str, count: int) -> None:
         "十个人左右",
         "20多人",
         "他们下周回来",
-        "一户3个人一户2个人",  # two totals
+        "一户3个人一户几个人",  # two households, one count not exact
         "租客明天回来",  # one tenant or the tenants?
         "三个人带两个孩子",  # with or without the children?
         "第2个租客明天回来",  # an ordinal
