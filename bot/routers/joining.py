@@ -10,9 +10,6 @@ commander's confirmation with two buttons.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
@@ -20,10 +17,10 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import MoveCallback
 from bot.context import ChatContext
 from bot.formatting import Formatter
+from bot.joining_presenter import bound_text, claimed_text, invite_file, invite_none, move_question
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.joining import BindResult, JoiningService
-from cascade.outgoing import Button
 
 GROUPS = {"group", "supergroup"}
 
@@ -38,41 +35,14 @@ async def invite(
 ) -> None:
     code = (command.args or "").strip() or None
     sheet = await joining.invite_sheet(ctx.chat_id, ctx.user_id, code)
-    unit_name = ctx.unit.name if ctx.unit else ""
     if not sheet:
-        await replier.say(ctx, "invite-none", unit=unit_name)
+        await replier.text(ctx, invite_none(replier.texts, ctx.locale, ctx.unit))
         return
     me = await bot.me()
-    base = f"https://t.me/{me.username}"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["code", "name", "level", "group_link", "person", "position", "person_link"])
-    people = 0
-    for line in sheet:
-        unit = line.unit
-        group_link = f"{base}?startgroup={line.group_token}"
-        writer.writerow([unit.code, unit.name, unit.level, group_link, "", "", ""])
-        for slot, token in line.people:
-            people += 1
-            writer.writerow(
-                [
-                    unit.code,
-                    unit.name,
-                    unit.level,
-                    "",
-                    slot.name,
-                    slot.position.value,
-                    f"{base}?start={token}",
-                ]
-            )
-    caption = replier.texts.get(
-        ctx.locale, "invite-caption", unit=unit_name, count=len(sheet), people=people
-    )
-    data = buffer.getvalue().encode("utf-8-sig")
+    built = invite_file(replier.texts, ctx.locale, me.username, sheet, code, ctx.unit)
+    # Seat links open a commander's seat: only to the person who asked, privately.
     private = ctx.model_copy(update={"chat_id": ctx.user_id, "message_id": None})
-    await replier.file(
-        private, data, f"invites-{code or (ctx.unit.code if ctx.unit else 'tower')}.csv", caption
-    )
+    await replier.file(private, built.data, built.filename, built.caption)
     if ctx.chat_id != ctx.user_id:
         await replier.say(ctx, "invite-sent-private")
 
@@ -101,24 +71,12 @@ async def _bound_or_ask(
 ) -> None:
     unit = result.unit
     if result.needs_move:
-        t = replier.texts
-        buttons = [
-            [
-                Button(
-                    text=t.plain(ctx.locale, "move-confirm"),
-                    callback_data=MoveCallback(code=unit.code, go=True).pack(),
-                ),
-                Button(
-                    text=t.plain(ctx.locale, "move-cancel"),
-                    callback_data=MoveCallback(code=unit.code, go=False).pack(),
-                ),
-            ]
-        ]
-        await replier.text(ctx, t.get(ctx.locale, "move-ask", unit=unit.name), buttons=buttons)
+        asked = move_question(replier.texts, ctx.locale, unit)
+        await replier.text(ctx, asked.text, buttons=asked.buttons)
         return
     if not result.bound:
         raise Refused("not-allowed-bind", unit=unit.name)
-    await replier.say(ctx, "bind-done", unit=unit.name, level=fmt.level(unit.locale, unit.level))
+    await replier.text(ctx, bound_text(replier.texts, fmt, ctx.locale, unit))
 
 
 async def move_pressed(
@@ -137,7 +95,7 @@ async def move_pressed(
     title = query.message.chat.title if query.message is not None else None
     unit = await joining.confirm_move(callback_data.code, ctx.chat_id, title or "", ctx.user_id)
     await query.answer(t.plain(ctx.locale, "move-done", unit=unit.name))
-    await replier.say(ctx, "bind-done", unit=unit.name, level=fmt.level(unit.locale, unit.level))
+    await replier.text(ctx, bound_text(t, fmt, ctx.locale, unit))
 
 
 async def bind(
@@ -163,8 +121,7 @@ async def start_in_private(
     replier: Replier,
 ) -> None:
     unit, slot = await joining.claim(ctx.user_id, command.args or "")
-    position = replier.texts.get(ctx.locale, f"position-{slot.position.value}")
-    await replier.say(ctx, "claim-done", unit=unit.name, position=position, name=slot.name)
+    await replier.text(ctx, claimed_text(replier.texts, ctx.locale, unit, slot))
 
 
 def build() -> Router:
