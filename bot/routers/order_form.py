@@ -18,18 +18,15 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import FormCallback
 from bot.context import ChatContext
 from bot.formatting import Formatter
-from bot.html import plain
+from bot.order_form_presenter import ask_text, duration_question, kind_question, preview
 from bot.parsing import read_filter
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.numerals import parse_duration
 from cascade.order_service import OrderService
 from cascade.orders import MAX_ORDER_TEXT, OrderKind
-from cascade.outgoing import Button
 from cascade.queries import QueryService
 from cascade.targeting import OrderFilter
-
-DURATIONS = ("10m", "15m", "20m", "30m", "1h")
 
 
 class OrderForm(StatesGroup):
@@ -37,10 +34,6 @@ class OrderForm(StatesGroup):
     kind = State()
     duration = State()
     confirm = State()
-
-
-def _button(label: str, step: str, value: str) -> Button:
-    return Button(text=plain(label), callback_data=FormCallback(step=step, value=value).pack())
 
 
 async def start_form(
@@ -56,9 +49,7 @@ async def start_form(
         # Nothing below: say so now rather than open a form that can only fail.
         raise Refused("no-units-below", unit=ctx.unit.name)
     await state.set_state(OrderForm.text)
-    t = replier.texts
-    prompt = t.get(ctx.locale, "form-ask-text") + "\n" + t.get(ctx.locale, "form-ask-scope")
-    await replier.text(ctx, prompt, force_reply=True)
+    await replier.text(ctx, ask_text(replier.texts, ctx.locale), force_reply=True)
 
 
 async def form_text(
@@ -72,10 +63,8 @@ async def form_text(
         raise Refused("order-text-too-long", max=MAX_ORDER_TEXT)
     await state.update_data(text=text, filter=flt.model_dump_json())
     await state.set_state(OrderForm.kind)
-    t = replier.texts
-    row = [_button(t.get(ctx.locale, f"kind-{k.value}"), "kind", k.value) for k in OrderKind]
-    cancel = [_button(t.get(ctx.locale, "form-cancel"), "cancel", "-")]
-    await replier.text(ctx, t.get(ctx.locale, "form-ask-kind"), buttons=[row, cancel])
+    asked = kind_question(replier.texts, ctx.locale)
+    await replier.text(ctx, asked.text, buttons=asked.buttons)
 
 
 async def form_kind(
@@ -88,11 +77,9 @@ async def form_kind(
 ) -> None:
     await state.update_data(kind=OrderKind(callback_data.value).value)
     await state.set_state(OrderForm.duration)
-    t = replier.texts
-    row = [_button(fmt.duration(ctx.locale, parse_duration(d)), "duration", d) for d in DURATIONS]
-    cancel = [_button(t.get(ctx.locale, "form-cancel"), "cancel", "-")]
+    asked = duration_question(replier.texts, fmt, ctx.locale)
     await query.answer()
-    await replier.text(ctx, t.get(ctx.locale, "form-ask-duration"), buttons=[row, cancel])
+    await replier.text(ctx, asked.text, buttons=asked.buttons)
 
 
 async def form_duration(
@@ -110,29 +97,19 @@ async def form_duration(
     data = await state.get_data()
     flt = OrderFilter.model_validate_json(data.get("filter") or "{}")
     by_level, holders = await queries.reach_targeted(ctx.chat_id, flt)
-    t = replier.texts
-    text = t.get(
+    shown = preview(
+        replier.texts,
+        fmt,
         ctx.locale,
-        "form-preview",
-        kind=t.get(ctx.locale, f"kind-{data['kind']}"),
-        duration=fmt.duration(ctx.locale, duration),
-        text=data["text"],
-        targets=sum(by_level.values()),
-        levels=fmt.levels(ctx.locale, by_level),
+        OrderKind(data["kind"]),
+        duration,
+        data["text"],
+        flt,
+        by_level,
+        holders,
     )
-    scope = flt.words() or t.get(ctx.locale, "form-scope-all")
-    text = text + "\n" + t.get(ctx.locale, "form-scope", scope=scope)
-    if flt.roles:
-        roles = fmt.join(ctx.locale, [t.get(ctx.locale, f"role-{r.value}") for r in flt.roles])
-        text = text + t.get(ctx.locale, "form-preview-holders", roles=roles, holders=holders)
-    buttons = [
-        [
-            _button(t.get(ctx.locale, "form-confirm"), "confirm", "-"),
-            _button(t.get(ctx.locale, "form-cancel"), "cancel", "-"),
-        ]
-    ]
     await query.answer()
-    await replier.text(ctx, text, buttons=buttons)
+    await replier.text(ctx, shown.text, buttons=shown.buttons)
 
 
 async def form_confirm(
