@@ -10,15 +10,17 @@ from bot.formatting import Formatter
 from bot.html import Markup, esc, join, mention
 from bot.i18n import Texts
 from cascade.incidents import Disposition
-from cascade.member_service import MemberChange, MemberPlan
+from cascade.member_service import MemberChange, MemberPlan, Roll
 from cascade.outgoing import Button, Rendered
 from cascade.people import PersonSeat, mask_phone
 from cascade.people_service import Card, Identity
+from cascade.score_service import ScoreChange
 from cascade.scoring import Ranking, ScoreEntry, ScorePolicy, Standing
 from cascade.tower import Role, UnitRef
 
 MAX_NAMES = 12
 MAX_TEXT = 24
+MAX_ROLL = 60
 
 
 def short(text: str, limit: int = MAX_TEXT) -> str:
@@ -190,6 +192,17 @@ class PeoplePresenter:
 
     # ------------------------------------------------------------ /member
 
+    def map_titles(self, locale: str, identity: Identity, user_id: int) -> tuple[str, str]:
+        """The `/whoami` picture's title, and its English fallback (no name) for missing fonts."""
+        name = identity.seats[0].seat.name
+        return (
+            self.texts.get(locale, "whoami-map-title", name=name),
+            self.texts.get("en", "whoami-map-title", name=str(user_id)),
+        )
+
+    def map_caption(self, locale: str, identity: Identity) -> Markup:
+        return self.texts.get(locale, "whoami-map-caption", name=esc(identity.seats[0].seat.name))
+
     def seat_words(self, locale: str, seat: PersonSeat | None, masked: bool = True) -> Markup:
         t = self.texts
         if seat is None:
@@ -232,6 +245,36 @@ class PeoplePresenter:
             name=esc(seat.name if seat else ""),
         )
 
+    def roll(self, locale: str, roll: Roll) -> str:
+        """`/member list`: the unit's seats, then commanders of units below not seated here."""
+        t = self.texts
+        count = len(roll.seats) + len(roll.child_commanders)
+        lines = [t.get(locale, "member-roll-head", unit=esc(roll.unit.name), count=count)]
+        for seat in roll.seats[:MAX_ROLL]:
+            phone = mask_phone(seat.phone)
+            lines.append(
+                t.get(
+                    locale,
+                    "member-roll-line",
+                    name=esc(seat.name),
+                    position=self.position(locale, seat),
+                    roles=self.roles(locale, seat.roles) if seat.roles else "",
+                    phone=f" 📞{phone}" if phone else "",
+                )
+            )
+        for child, name in roll.child_commanders[: max(0, MAX_ROLL - len(roll.seats))]:
+            lines.append(t.get(locale, "member-roll-child", name=esc(name), child=esc(child.name)))
+        return "\n".join(lines)
+
+    def log(
+        self, locale: str, unit: UnitRef, changes: list[MemberChange], units: dict[str, UnitRef]
+    ) -> str:
+        """`/member log`: the newest changes in the unit's subtree, or that there are none."""
+        if not changes:
+            return self.texts.get(locale, "member-log-none", unit=esc(unit.name))
+        head = self.texts.get(locale, "member-log-head", unit=esc(unit.name), count=len(changes))
+        return "\n".join([head, *(self.change(locale, c, units) for c in changes)])
+
     def change(self, locale: str, change: MemberChange, units: dict[str, UnitRef]) -> Markup:
         unit = units.get(change.unit_code)
         return self.texts.get(
@@ -258,6 +301,18 @@ class PeoplePresenter:
                 hours=int(hours) if hours == int(hours) else str(hours),
             )
         return esc(entry.reason)
+
+    def score_done(self, locale: str, change: ScoreChange) -> Markup:
+        """The commander's confirmation of a `/score` (the landlord is told privately)."""
+        return self.texts.get(
+            locale,
+            "score-done",
+            name=esc(change.entry.landlord_name),
+            unit=esc(change.unit.name),
+            delta=f"{change.entry.delta:+d}",
+            reason=esc(change.entry.reason),
+            total=change.total,
+        )
 
     def changed(self, entry: ScoreEntry, total: int, unit: UnitRef) -> Rendered:
         locale = self.texts.pick(unit.locale)

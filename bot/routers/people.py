@@ -22,7 +22,7 @@ from bot.people_presenter import PeoplePresenter
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.member_service import MemberAction, MemberRequest, MemberService
-from cascade.people import mask_phone, normalise_phone, parse_roles
+from cascade.people import normalise_phone, parse_roles
 from cascade.people_service import PeopleService, PersonTarget
 from cascade.score_service import ScoreService
 
@@ -39,7 +39,6 @@ ACTIONS = {
 }
 LISTS = {"list": "list", "名册": "list", "log": "log", "记录": "log"}
 _POINTS = re.compile(r"^([+＋\-－])\s*(\d{1,3})$")
-MAX_ROLL = 60
 
 
 class MemberCallback(CallbackData, prefix="mem"):
@@ -115,11 +114,9 @@ async def whoami(
         await replier.say(ctx, "whoami-none")
         return
     await replier.text(ctx, people_words.identity(ctx.locale, identity))
-    name = identity.seats[0].seat.name
-    title = replier.texts.get(ctx.locale, "whoami-map-title", name=name)
-    title_en = replier.texts.get("en", "whoami-map-title", name=str(ctx.user_id))
+    title, title_en = people_words.map_titles(ctx.locale, identity, ctx.user_id)
     png = await asyncio.to_thread(chain_map.picture, identity, title, title_en)
-    caption = replier.texts.get(ctx.locale, "whoami-map-caption", name=esc(name))
+    caption = people_words.map_caption(ctx.locale, identity)
     await replier.file(ctx, png, "whoami.png", caption, photo=True)
 
 
@@ -189,65 +186,16 @@ async def member(
         if len(words) > 1 and not has_unit:
             raise Refused("unknown-unit", code=esc(words[1][:32]))
         if LISTS[words[0].lower()] == "list":
-            await member_roll(ctx, members, people_words, replier, code)
+            roll = await members.roll(ctx.chat_id, ctx.user_id, code)
+            await replier.text(ctx, people_words.roll(ctx.locale, roll))
         else:
-            await member_log(ctx, members, people_words, replier, code)
+            unit, changes, units = await members.log(ctx.chat_id, ctx.user_id, code)
+            await replier.text(ctx, people_words.log(ctx.locale, unit, changes, units))
         return
     request = member_request(message, words, has_unit)
     plan = await members.plan(ctx.chat_id, ctx.user_id, request)
     rendered = people_words.plan(ctx.locale, plan)
     await replier.text(ctx, rendered.text, rendered.buttons)
-
-
-async def member_roll(
-    ctx: ChatContext,
-    members: MemberService,
-    people_words: PeoplePresenter,
-    replier: Replier,
-    code: str | None,
-) -> None:
-    roll = await members.roll(ctx.chat_id, ctx.user_id, code)
-    t, loc = replier.texts, ctx.locale
-    lines = [
-        t.get(
-            loc,
-            "member-roll-head",
-            unit=esc(roll.unit.name),
-            count=len(roll.seats) + len(roll.child_commanders),
-        )
-    ]
-    for seat in roll.seats[:MAX_ROLL]:
-        phone = mask_phone(seat.phone)
-        lines.append(
-            t.get(
-                loc,
-                "member-roll-line",
-                name=esc(seat.name),
-                position=people_words.position(loc, seat),
-                roles=people_words.roles(loc, seat.roles) if seat.roles else "",
-                phone=f" 📞{phone}" if phone else "",
-            )
-        )
-    for child, name in roll.child_commanders[: max(0, MAX_ROLL - len(roll.seats))]:
-        lines.append(t.get(loc, "member-roll-child", name=esc(name), child=esc(child.name)))
-    await replier.text(ctx, "\n".join(lines))
-
-
-async def member_log(
-    ctx: ChatContext,
-    members: MemberService,
-    people_words: PeoplePresenter,
-    replier: Replier,
-    code: str | None,
-) -> None:
-    unit, changes, units = await members.log(ctx.chat_id, ctx.user_id, code)
-    t, loc = replier.texts, ctx.locale
-    if not changes:
-        await replier.say(ctx, "member-log-none", unit=esc(unit.name))
-        return
-    lines = [t.get(loc, "member-log-head", unit=esc(unit.name), count=len(changes))]
-    lines.extend(people_words.change(loc, c, units) for c in changes)
-    await replier.text(ctx, "\n".join(lines))
 
 
 async def member_pressed(
@@ -291,15 +239,7 @@ async def score(
     change = await scores.manual(
         ctx.user_id, target, sign * int(match.group(2)), " ".join(rest[1:])
     )
-    await replier.say(
-        ctx,
-        "score-done",
-        name=esc(change.entry.landlord_name),
-        unit=esc(change.unit.name),
-        delta=f"{change.entry.delta:+d}",
-        reason=esc(change.entry.reason),
-        total=change.total,
-    )
+    await replier.text(ctx, people_words.score_done(ctx.locale, change))
 
 
 async def rank(
