@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.callbacks import IncidentCallback
+from bot.callbacks import IncidentCallback, ReturneeFormCallback
 from bot.colour_presenter import COLOUR_MARK
 from bot.formatting import Formatter
 from bot.html import join, mention
@@ -176,6 +176,21 @@ class BotIncidentPresenter:
 # ---------------------------------------------------------------- /incidents
 
 MAX_INCIDENT_LINES = 25
+
+
+def form_question(texts: Texts, locale: str, step: str) -> Rendered:
+    """One question of the guided `/returnee` form; every step but the count may be skipped.
+
+    The count has no button, so it is asked with ForceReply (privacy mode: the
+    answer must be a reply to the bot)."""
+    text = texts.get(locale, f"returnee-form-{step}")
+    if step == "count":
+        return Rendered(text=text, force_reply=True)
+    skip = Button(
+        text=texts.plain(locale, "returnee-form-skip"),
+        callback_data=ReturneeFormCallback(step=step).pack(),
+    )
+    return Rendered(text=text, buttons=[[skip]])
 
 
 def age(texts: Texts, locale: str, delta: timedelta) -> str:

@@ -14,6 +14,7 @@ from bot.callbacks import AckCallback
 from bot.formatting import Formatter
 from bot.html import join, mention
 from bot.i18n import Texts
+from cascade.order_service import AckOutcome
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import Button, Rendered
 from cascade.ports import PersonRef
@@ -76,6 +77,12 @@ class BotPresenter:
         label = self.t.plain(unit.locale, "button-acked", who=who.name, clock=self.fmt.clock(at))
         ack = Button(text=label, callback_data=AckCallback(order_id=order.id).pack())
         return Rendered(text=copy.text, buttons=[[ack]])
+
+    def ack_toast(self, locale: str, outcome: AckOutcome) -> str:
+        """The toast a "收到" press shows: thanks, already confirmed, or "reply with the value"."""
+        if outcome.needs_value:
+            return self.t.plain(locale, "ack-needs-value", kind=self.kind(locale, outcome.kind))
+        return self.t.plain(locale, "ack-done" if outcome.first else "ack-again")
 
     def order_issued(self, order: Order, issuer: UnitRef, by_level: dict[int, int]) -> Rendered:
         loc = issuer.locale

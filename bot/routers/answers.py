@@ -14,8 +14,8 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import AckCallback
 from bot.context import ChatContext
 from bot.filters import RepliesTo
-from bot.i18n import Texts
 from bot.parsing import split_report_args
+from bot.presenter import BotPresenter
 from cascade.order_service import OrderService
 from cascade.outgoing import MessageRef
 
@@ -28,17 +28,12 @@ async def ack_pressed(
     callback_data: AckCallback,
     ctx: ChatContext,
     orders: OrderService,
-    texts: Texts,
+    presenter: BotPresenter,
 ) -> None:
     outcome = await orders.acknowledge(
         callback_data.order_id, ctx.chat_id, ctx.user_id, query.from_user.full_name
     )
-    if outcome.needs_value:
-        kind = texts.get(ctx.locale, f"kind-{outcome.kind.value}")
-        text = texts.plain(ctx.locale, "ack-needs-value", kind=kind)
-    else:
-        text = texts.plain(ctx.locale, "ack-done" if outcome.first else "ack-again")
-    await query.answer(text)
+    await query.answer(presenter.ack_toast(ctx.locale, outcome))
 
 
 async def report_command(

@@ -20,13 +20,13 @@ from bot.callbacks import IncidentCallback, ReturneeFormCallback
 from bot.context import ChatContext
 from bot.filters import RepliesTo
 from bot.formatting import Formatter
-from bot.incident_presenter import incidents_text
+from bot.incident_presenter import form_question, incidents_text
 from bot.parsing import parse_incidents_which
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.incident_service import IncidentService
 from cascade.incidents import Disposition
-from cascade.outgoing import Button, MessageRef
+from cascade.outgoing import MessageRef
 from cascade.ports import UnitOfWorkFactory
 from cascade.queries import QueryService
 from cascade.returnee import is_skip
@@ -84,13 +84,8 @@ async def _home_chat(ctx: ChatContext, uow: UnitOfWorkFactory) -> int:
 
 
 async def _ask(ctx: ChatContext, replier: Replier, step: str) -> None:
-    skip = Button(
-        text=replier.texts.plain(ctx.locale, "returnee-form-skip"),
-        callback_data=ReturneeFormCallback(step=step).pack(),
-    )
-    text = replier.texts.get(ctx.locale, f"returnee-form-{step}")
-    buttons = [[skip]] if step != "count" else None
-    await replier.text(ctx, text, buttons=buttons, force_reply=buttons is None)
+    asked = form_question(replier.texts, ctx.locale, step)
+    await replier.text(ctx, asked.text, buttons=asked.buttons, force_reply=asked.force_reply)
 
 
 async def _next(

@@ -1,7 +1,8 @@
 """Questions: `/status`, `/pending`, `/tree`, `/help` (and `/start` in private).
 
-The words are built in bot/status_presenter.py (/status, /pending) and
-bot/colour_presenter.py (/tree); this module parses, asks and replies.
+The words are built in bot/status_presenter.py (/status, /pending),
+bot/colour_presenter.py (/tree) and bot/help_presenter.py (/help); this module
+parses, asks and replies.
 
 `/whoami` (the three shows) lives with the other people commands in `people.py`.
 """
@@ -15,6 +16,7 @@ from aiogram.types import Message
 from bot.colour_presenter import tree_text
 from bot.context import ChatContext
 from bot.formatting import Formatter
+from bot.help_presenter import help_text
 from bot.parsing import optional_order_id
 from bot.presenter import BotPresenter
 from bot.replier import Replier
@@ -56,8 +58,7 @@ async def pending(
 
 
 async def help_command(message: Message, ctx: ChatContext, replier: Replier) -> None:
-    t = replier.texts
-    await replier.text(ctx, t.get(ctx.locale, "help") + "\n" + t.get(ctx.locale, "help-people"))
+    await replier.text(ctx, help_text(replier.texts, ctx.locale))
 
 
 def build() -> Router:
