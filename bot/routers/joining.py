@@ -5,7 +5,8 @@ bot was added to, from the person who added it; `?start=TOKEN` arrives the same
 way in the private chat. The sheet of links goes to the person who asked, in
 their private chat with the bot — never into a group, where any member could
 open a commander's seat link. Moving a unit whose group is live asks for its
-commander's confirmation with two buttons.
+commander's confirmation with two buttons. The sheet, its caption and the
+lines are built in bot/joining_presenter.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Bots in privacy mode only see replies to themselves in groups, so the text is
 asked for with ForceReply and every other step is a button. Nothing is decided
-until "下达" is pressed, so the form may live in memory.
+until "下达" is pressed; the step a person is at is kept in the database
+(bot/forms.py). The questions and the preview are built in
+bot/order_form_presenter.py.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 A person is named by replying to their message, by a mention that carries
 their id, by their Telegram id, or by name (with a unit code after it when two
 people share the name). Ambiguity is refused in one line, never guessed.
+The words are built in bot/people_presenter.py.
 """
 
 from __future__ import annotations
