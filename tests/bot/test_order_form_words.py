@@ -30,6 +30,8 @@ def test_first_question_asks_for_the_text_and_explains_the_scope_words() -> None
     en = ask_text(TEXTS, "en")
     assert en.startswith("📝 <b>Reply to this message</b> with the order's text.\n")
     assert en.endswith("without one it goes to every unit below.")
+    for text in (zh, en):  # the scope words are explained once
+        assert text.count("#shop_row") == 1
 
 
 def test_kind_question_has_one_button_per_kind_and_a_cancel_row() -> None:
@@ -86,5 +88,5 @@ def test_preview_of_a_role_filtered_order_escapes_the_text_and_counts_holders() 
     assert preview(TEXTS, FMT, "en", *args).text == (
         "Please confirm the order (count, within 20 minutes):\n报&lt;人数&gt;\n\n"
         "It goes to 7 units: level 3: 2, level 4: 5\n"
-        "Scope: L3 @patroller(patroller: 4 people answer)"
+        "Scope: L3 @patroller (patroller: 4 people answer)"
     )

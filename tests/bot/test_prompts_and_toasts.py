@@ -72,3 +72,14 @@ def test_help_is_the_command_block_then_the_people_block() -> None:
     assert help_text(TEXTS, "zh-Hans").startswith("<b>塔群机器人</b>：指令一级一级下达")
     assert help_text(TEXTS, "en").startswith("<b>Tower bot</b>: orders go down the tower")
     assert "/whoami — 亮身份、亮职责、亮地图" in help_text(TEXTS, "zh-Hans")
+    for locale in ("zh-Hans", "en"):  # each command is explained once
+        lines = help_text(TEXTS, locale).splitlines()
+        for command in ("/whoami ", "/member ", "/score ", "/rank ", "/card "):
+            explained = [
+                line
+                for line in lines
+                if f"{command}" in line.split("—")[0]
+                or f"；{command}" in line
+                or f"; {command}" in line
+            ]
+            assert len(explained) == 1, (locale, command, explained)

@@ -8,10 +8,6 @@ cmd-rank = Landlord ranking: /rank [CODE]
 
 help-people =
     /order 20m count @health count fevers — a targeted order (scope: L3 level, #kind, +tag, @role)
-    /member — members and roles of your unit and units below (/member shows how)
-    /card NAME — a person's card (or reply to their message with /card)
-    /whoami — show identity, duties and the map
-    /score NAME +2 REASON — landlord score (level-2 commanders and above); /rank [CODE] — landlord ranking
 
 role-patroller = patroller
 role-informant = informant

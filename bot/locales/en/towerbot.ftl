@@ -119,11 +119,11 @@ help =
     /bind CODE — an HQ admin binds this group to that unit directly
     /returnee TEXT — report returnees (e.g. /returnee 租客老李带5位家人从湖南回来，途经武汉)
     /incidents [open|today] — reports; /colour CODE red|yellow|green REASON — set a unit's colour; /map — colour map; /daily [DAYS] — daily tallies
-    /whoami — my units and chain of command
-    /card NAME — one person, one card; /member add|roles|phone|remove|list|log — members and roles; /score NAME ±N REASON — landlord score; /rank — landlord ranking
+    /whoami — show identity, duties and the map (my units and chain of command)
+    /card NAME — one person, one card (or reply to their message with /card); /member add|roles|phone|remove|list|log — members and roles (/member shows how)
+    /score NAME ±N REASON — landlord score (level-2 commanders and above); /rank [CODE] — landlord ranking
 
 form-ask-text = 📝 <b>Reply to this message</b> with the order's text.
-    To reach only some units, start it with filters: L3 (level 3), #shop_row (unit kind), +tag, @health (units with that role; the role holders answer).
 form-ask-kind = Which kind of order?
 form-ask-duration = Time allowed?
 form-preview =

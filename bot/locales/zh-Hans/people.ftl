@@ -7,10 +7,6 @@ cmd-rank = 房东积分排名：/rank [单元代码]
 
 help-people =
     /order 20m count @健康员 统计体温异常人数 — 定向指令（范围：L3 级别、#类型、+标签、@角色）
-    /member — 管理本单元及下级单元的成员和角色（/member 查看用法）
-    /card 姓名 — 一人一卡（或回复其消息发 /card）
-    /whoami — 亮身份、亮职责、亮地图
-    /score 姓名 +2 原因 — 房东积分（二级指挥长及以上）；/rank [代码] — 房东排名
 
 role-patroller = 巡查员
 role-informant = 信息员

@@ -119,11 +119,11 @@ help =
     /bind 单元代码 — 总部管理员把本群直接绑定到该单元
     /returnee 内容 — 上报返回人员（如：/returnee 租客老李带5位家人从湖南回来，途经武汉）
     /incidents [open|today] — 上报列表；/colour 代码 red|yellow|green 原因 — 设置单元颜色；/map — 颜色图；/daily [天数] — 每日统计
-    /whoami — 我的单元和指挥链
-    /card 姓名 — 一人一卡；/member add|roles|phone|remove|list|log — 成员与角色；/score 姓名 ±分 原因 — 房东积分；/rank — 房东积分排名
+    /whoami — 亮身份、亮职责、亮地图（我的单元和指挥链）
+    /card 姓名 — 一人一卡（或回复其消息发 /card）；/member add|roles|phone|remove|list|log — 成员与角色（/member 查看用法）
+    /score 姓名 ±分 原因 — 房东积分（二级指挥长及以上）；/rank [代码] — 房东积分排名
 
 form-ask-text = 📝 请<b>回复本消息</b>写下指令内容。
-    只发给部分单位时，在内容前加筛选：L3（第3级）、#shop_row（单位类型）、+标签、@health（有该角色的单位，由角色人员回复）。
 form-ask-kind = 指令类型？
 form-ask-duration = 时限？
 form-preview =
