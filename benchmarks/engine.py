@@ -417,19 +417,27 @@ def _pct(values: list[float], p: float) -> float:
 
 
 async def measure_answers(
-    path: Path | str, count: int, concurrency: int, seed: int
+    path: Path | str, count: int, concurrency: int, seed: int, alone: bool = False
 ) -> dict[str, float]:
-    """Issue a city order, then answer it while `/status` is asked at HQ and level 2."""
+    """Issue a city order, then answer it while `/status` is asked at HQ and level 2;
+    answers are batched as the bot does (`alone`: one transaction each, as before)."""
     from cascade.errors import Refused
     from cascade.order_service import OrderService
     from cascade.orders import OrderKind
     from cascade.queries import QueryService
+    from storage import processed
 
     _, _, presenter, clock = _engine()
     db = await _open(path)
     try:
         chat, commander = await _root(db)
-        service = OrderService(db.transaction, clock, presenter)
+        service = OrderService(
+            db.transaction,
+            clock,
+            presenter,
+            batch_answers=not alone,
+            updates=processed.CARRIER,  # as the bot builds it
+        )
         queries = QueryService(db.snapshot, clock)  # as the bot builds it
         order = await service.issue(
             chat, commander, OrderKind.COUNT, "统计外地返回人数", timedelta(minutes=15)
@@ -527,7 +535,13 @@ async def _done_with(target: str) -> None:
 
 
 async def one_run(
-    towers: Towers, sizes: list[int], answers: int, concurrency: int, seed: int, tmp: Path
+    towers: Towers,
+    sizes: list[int],
+    answers: int,
+    concurrency: int,
+    seed: int,
+    tmp: Path,
+    alone: bool = False,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"create": {}}
     for size in sizes:
@@ -537,7 +551,7 @@ async def one_run(
     biggest = max(sizes)
     if answers:
         target = await _fresh(towers.dbs[biggest], tmp)
-        result["answers"] = await measure_answers(target, answers, concurrency, seed)
+        result["answers"] = await measure_answers(target, answers, concurrency, seed, alone)
         await _done_with(target)
     result["engine_peak_rss"] = _peak_rss()
     return result
@@ -642,6 +656,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--answers", type=int, default=5_000, help="answers per run (0: none)")
     parser.add_argument("--concurrency", type=int, default=64, help="concurrent answerers")
+    parser.add_argument(
+        "--alone", action="store_true", help="one transaction per answer (no group commit)"
+    )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="target counts")
     parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
@@ -660,7 +677,15 @@ def main(argv: list[str] | None = None) -> int:
         towers = Towers(csv=Path(spec["csv"]), dbs={int(k): v for k, v in spec["dbs"].items()})
         with tempfile.TemporaryDirectory() as tmp:
             result = asyncio.run(
-                one_run(towers, sizes, args.answers, args.concurrency, spec["seed"], Path(tmp))
+                one_run(
+                    towers,
+                    sizes,
+                    args.answers,
+                    args.concurrency,
+                    spec["seed"],
+                    Path(tmp),
+                    args.alone,
+                )
             )
         print(json.dumps(result))
         return 0
@@ -698,6 +723,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(args.answers),
                 "--concurrency",
                 str(args.concurrency),
+                *(["--alone"] if args.alone else []),
             ],
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             capture_output=True,

@@ -53,6 +53,7 @@ from cascade.progress import ProgressService
 from cascade.queries import QueryService
 from cascade.reachability import ReachabilityService
 from cascade.score_service import ScoreService
+from storage import processed
 from storage.db import Database
 from storage.lease import RunLease
 
@@ -134,6 +135,9 @@ class TowerBot:
             admins,
             policy=self.policy,
             on_timers=self.timers.schedule,
+            # Concurrent answers share transactions; each update is recorded with its answer.
+            batch_answers=True,
+            updates=processed.CARRIER,
         )
         # A city order's ~3,600 first boards are written after its confirmation, by a
         # task of `start` (a bot driven without it writes them inside the /order).

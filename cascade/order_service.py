@@ -7,12 +7,14 @@ decision causes in the same transaction, so a crash loses nothing half-done.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from pydantic import BaseModel
 
 from cascade import rollup
+from cascade.answer_batch import AnswerBatcher, AnswerKey
 from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
@@ -21,13 +23,14 @@ from cascade.loop_report import send_report
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory
+from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UpdateCarrier
 from cascade.presenter import Presenter
 from cascade.progress import board_message, draw_boards
 from cascade.report import ReportFlavour
 from cascade.targeting import OrderFilter, role_holders, select, target_states
 from cascade.tower import ANSWERING, UnitRef
 
+T = TypeVar("T")
 MAX_LIST_LINES = 500
 # What a commander writes to a notice instead of pressing the button.
 ACK_WORDS = frozenset(
@@ -59,11 +62,17 @@ class OrderService:
         on_timers: Callable[[list[Timer]], None] | None = None,
         step_rows: int = STEP_ROWS,
         on_boards: Callable[[int], None] | None = None,
+        batch_answers: bool = False,
+        updates: UpdateCarrier | None = None,
     ) -> None:
         """`on_boards`, when given, takes an order whose first progress boards are due
         and writes them in the background (`write_boards`): a city order has ~3,600,
         rendered one by one, and the issuer's confirmation must not wait for them.
-        Without it they are written before `issue` returns."""
+        Without it they are written before `issue` returns.
+
+        With `batch_answers`, concurrent answers share transactions (group commit,
+        cascade/answer_batch.py); `updates` then carries each caller's incoming update
+        into the batch's transaction, so it is recorded with the answer."""
         self.uow = uow
         self.clock = clock
         self.presenter = presenter
@@ -72,6 +81,7 @@ class OrderService:
         self.on_timers = on_timers
         self.step_rows = step_rows
         self.on_boards = on_boards
+        self.batcher = AnswerBatcher(uow, updates) if batch_answers else None
 
     async def issue(
         self,
@@ -231,24 +241,30 @@ class OrderService:
         self, order_id: int, chat_id: int, user_id: int, user_name: str | None = None
     ) -> AckOutcome:
         """The unit of this chat says "收到" to the order (the group sees who, when)."""
-        async with self.uow() as tx:
-            order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
-            result = rollup.acknowledge(
-                chain, order.kind, user_id, self.clock.now(), order.deadline_at
-            )
-            await self._settle(tx, order, chain, result)
-            if result.first_answer:
-                await self._show_ack(tx, order, unit, chain[0], user_id, user_name)
-            own = chain[0]
-            return AckOutcome(
-                order_id=order.id,
-                kind=order.kind,
-                unit_code=unit.code,
-                first=result.first_answer,
-                needs_value=order.kind is not OrderKind.NOTICE
-                and own.is_bottom
-                and own.answered_at is None,
-            )
+
+        async def decide(tx: UnitOfWork) -> AckOutcome:
+            return await self._acknowledge(tx, order_id, chat_id, user_id, user_name)
+
+        return await self._answer(AnswerKey(order_id, chat_id, user_id, True), decide)
+
+    async def _acknowledge(
+        self, tx: UnitOfWork, order_id: int, chat_id: int, user_id: int, user_name: str | None
+    ) -> AckOutcome:
+        order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
+        result = rollup.acknowledge(chain, order.kind, user_id, self.clock.now(), order.deadline_at)
+        await self._settle(tx, order, chain, result)
+        if result.first_answer:
+            await self._show_ack(tx, order, unit, chain[0], user_id, user_name)
+        own = chain[0]
+        return AckOutcome(
+            order_id=order.id,
+            kind=order.kind,
+            unit_code=unit.code,
+            first=result.first_answer,
+            needs_value=order.kind is not OrderKind.NOTICE
+            and own.is_bottom
+            and own.answered_at is None,
+        )
 
     async def report(
         self,
@@ -260,34 +276,55 @@ class OrderService:
         correction: bool = False,
     ) -> Order:
         """The unit of this chat reports its value (a re-report replaces it)."""
+
+        async def decide(tx: UnitOfWork) -> Order:
+            return await self._report(tx, order_id, chat_id, user_id, raw, reply_to, correction)
+
+        return await self._answer(AnswerKey(order_id, chat_id, user_id), decide)
+
+    async def _answer(self, key: AnswerKey, decide: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Decide an answer: in a batch shared with concurrent answers when batching
+        (cascade/answer_batch.py), else in a transaction of its own."""
+        if self.batcher is not None:
+            return await self.batcher.submit(key, decide)
         async with self.uow() as tx:
-            if order_id is None:
-                order_id = (await self._value_order(tx, chat_id, correction, raw)).id
-            order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
-            own = chain[0]
-            now = self.clock.now()
-            replaced = own.answered_at is not None
-            if order.kind is OrderKind.NOTICE:
-                if not _is_ack(raw):
-                    raise Refused("notice-no-value", order=order.id)
-                replaced = own.acked_at is not None
-                result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
-                if result.first_answer:
-                    await self._show_ack(tx, order, unit, own, user_id, None)
-            elif not own.is_bottom:
-                raise Refused("values-from-below", unit=unit.name, order=order.id)
-            else:
-                value, items = _parse_value(order, raw)
-                result = rollup.answer(
-                    chain, order.kind, user_id, now, order.deadline_at, value, items
-                )
-            await self._settle(tx, order, chain, result)
-            rendered = self.presenter.answer_recorded(order, unit, own, replaced)
-            ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
-            await tx.outbox.add(
-                OutgoingMessage.of(chat_id, rendered, Priority.INTERACTIVE, ref, reply_to)
-            )
-            return order
+            return await decide(tx)
+
+    async def _report(
+        self,
+        tx: UnitOfWork,
+        order_id: int | None,
+        chat_id: int,
+        user_id: int,
+        raw: str,
+        reply_to: int | None,
+        correction: bool,
+    ) -> Order:
+        if order_id is None:
+            order_id = (await self._value_order(tx, chat_id, correction, raw)).id
+        order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
+        own = chain[0]
+        now = self.clock.now()
+        replaced = own.answered_at is not None
+        if order.kind is OrderKind.NOTICE:
+            if not _is_ack(raw):
+                raise Refused("notice-no-value", order=order.id)
+            replaced = own.acked_at is not None
+            result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
+            if result.first_answer:
+                await self._show_ack(tx, order, unit, own, user_id, None)
+        elif not own.is_bottom:
+            raise Refused("values-from-below", unit=unit.name, order=order.id)
+        else:
+            value, items = _parse_value(order, raw)
+            result = rollup.answer(chain, order.kind, user_id, now, order.deadline_at, value, items)
+        await self._settle(tx, order, chain, result)
+        rendered = self.presenter.answer_recorded(order, unit, own, replaced)
+        ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
+        await tx.outbox.add(
+            OutgoingMessage.of(chat_id, rendered, Priority.INTERACTIVE, ref, reply_to)
+        )
+        return order
 
     async def cancel(
         self,

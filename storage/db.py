@@ -293,7 +293,8 @@ class Database:
 
         The first transaction of an incoming update that changes anything also
         records the update (storage/processed.py), before the same COMMIT; every
-        such transaction writes what rides on the update (a form's step).
+        such transaction writes what rides on the update (a form's step); so does a
+        batch's transaction for the answers it decided.
         """
         async with self._lock:
             conn = self.conn
@@ -305,9 +306,9 @@ class Database:
                 if conn.total_changes != changes:  # a decision: the form step rides with it
                     await processed.write_riders(conn)
                 # The incoming update that caused this decision is recorded with it.
-                mark = processed.pending_mark(conn.total_changes != changes)
-                if mark is not None:
-                    await processed.record(conn, mark)
+                marks = processed.pending_marks(conn.total_changes != changes)
+                if marks:
+                    await processed.record(conn, marks)
                 await run_to_end(conn.execute("COMMIT"))
             except BaseException:
                 # SQLite has already rolled back after some errors (a full disk):
@@ -316,8 +317,7 @@ class Database:
                 if conn.in_transaction:
                     await run_to_end(conn.execute("ROLLBACK"))
                 raise
-            if mark is not None:
-                mark.recorded = True
+            processed.committed(marks)
         if uow.outbox.added:
             self.committed.set()
             for listener in self._listeners:

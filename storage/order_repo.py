@@ -396,6 +396,23 @@ class SqliteOrderRepository:
         }
         return [states[c] for c in reversed(codes)]
 
+    async def chains(self, order_id: int, codes: list[str]) -> dict[str, list[TargetState]]:
+        """`chain` of many units in a few queries (a batch of answers): a row that
+        several chains share is one object, so an ancestor is rolled up once for all."""
+        paths: dict[str, str] = {}
+        wanted = list(dict.fromkeys(codes))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sql = (
+                "SELECT unit_code, path FROM order_units WHERE order_id = ? "
+                f"AND unit_code IN ({','.join('?' * len(chunk))})"
+            )
+            for row in await self.conn.execute_fetchall(sql, (order_id, *chunk)):
+                paths[row[0]] = row[1]
+        every = list(dict.fromkeys(c for path in paths.values() for c in codes_of(path)))
+        states = await self.states(order_id, every)
+        return {code: [states[c] for c in reversed(codes_of(path))] for code, path in paths.items()}
+
     async def save_states(self, states: list[TargetState]) -> None:
         await self.conn.executemany(
             "UPDATE order_units SET children_done = ?, acked_at = ?, acked_by = ?, "

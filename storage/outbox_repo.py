@@ -16,6 +16,28 @@ from storage.locking import order_lock, skip_locked
 from storage.order_repo import step_range
 from storage.paths import subtree_range
 
+# A message for a group the bot can't reach waits ('held') from the start.
+INSERT = (
+    "INSERT INTO outbox (created_at, priority, chat_id, payload, document, dedupe_key, "
+    "draft_of, status) VALUES (?,?,?,?,?,?,?, CASE WHEN CAST(? AS BIGINT) IS NOT NULL THEN 'draft' "
+    "WHEN EXISTS (SELECT 1 FROM units WHERE chat_id = ? AND unreachable = 1) "
+    "THEN 'held' ELSE 'pending' END)"
+)
+
+
+def _insert_row(message: OutgoingMessage, draft_of: int | None) -> tuple[object, ...]:
+    return (
+        datetime.now(UTC).isoformat(),
+        int(message.priority),
+        message.chat_id,
+        message.model_dump_json(exclude={"document"}),
+        message.document,
+        message.dedupe_key,
+        draft_of,
+        draft_of,
+        message.chat_id,
+    )
+
 
 class SqliteOutboxRepository:
     def __init__(self, conn: Connection) -> None:
@@ -29,28 +51,37 @@ class SqliteOutboxRepository:
                 "DELETE FROM outbox WHERE dedupe_key = ? AND status = 'pending'",
                 (message.dedupe_key,),
             )
-        payload = message.model_dump_json(exclude={"document"})
         rows = await self.conn.execute_fetchall(
-            # A message for a group the bot can't reach waits ('held') from the start.
-            "INSERT INTO outbox (created_at, priority, chat_id, payload, document, dedupe_key, "
-            "draft_of, status) VALUES (?,?,?,?,?,?,?, CASE WHEN CAST(? AS BIGINT) IS NOT NULL THEN 'draft' "
-            "WHEN EXISTS (SELECT 1 FROM units WHERE chat_id = ? AND unreachable = 1) "
-            "THEN 'held' ELSE 'pending' END) RETURNING id",
-            (
-                datetime.now(UTC).isoformat(),
-                int(message.priority),
-                message.chat_id,
-                payload,
-                message.document,
-                message.dedupe_key,
-                draft_of,
-                draft_of,
-                message.chat_id,
-            ),
+            INSERT + " RETURNING id", _insert_row(message, draft_of)
         )
         self.added += 1
         (row,) = rows
         return int(row[0])
+
+    async def add_many(self, messages: list[OutgoingMessage]) -> None:
+        """`add` for the messages of a batch of answers, in order, in two statements. Of
+        several messages with one dedupe key the last stays (each would replace the one
+        before)."""
+        if not messages:
+            return
+        last = {m.dedupe_key: i for i, m in enumerate(messages) if m.dedupe_key is not None}
+        kept = [
+            m for i, m in enumerate(messages) if m.dedupe_key is None or last[m.dedupe_key] == i
+        ]
+        await self.conn.executemany(
+            "DELETE FROM outbox WHERE dedupe_key = ? AND status = 'pending'",
+            [(key,) for key in last],
+        )
+        await self.conn.executemany(INSERT, [_insert_row(m, None) for m in kept])
+        self.added += len(kept)
+
+    async def discard_many(self, key_prefixes: list[str]) -> None:
+        """`discard` for several prefixes in one statement each, sent at once."""
+        await self.conn.executemany(
+            "DELETE FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? "
+            "AND status IN ('pending', 'held')",
+            [(prefix, prefix + "\uffff") for prefix in key_prefixes],
+        )
 
     async def add_copies(
         self, step: TargetStep, copies: list[tuple[str, bool, OutgoingMessage]]

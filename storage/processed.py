@@ -13,7 +13,11 @@ stopped by the table's unique keys at commit (`AlreadyHandled`, rolled back).
 
 Only the task that handles the update records it: timers or tasks started
 from inside a handler inherit the context variable but are not the update's
-decision.
+decision. An answer decided in a batch (cascade/answer_batch.py) runs in the
+batch's task: the caller hands its mark over (`CARRIER.take`), and the batch's
+transaction records the marks of the answers it decided (`CARRIER.carrying`)
+and writes what rides on them before its COMMIT, so each of them is durable
+together with its update's record and its form step.
 
 Writes may also *ride* on the update (`ride`): a guided form's step is saved by
 the update's next transaction that changes anything -- the one that queues the
@@ -106,14 +110,27 @@ def riding(name: str) -> Rider | None:
 
 
 async def write_riders(conn: Connection) -> None:
-    """Write every rider of the update handled here inside the open transaction."""
+    """Write every rider of the update handled here inside the open transaction, and
+    those of the updates carried into a batch (kept until the batch commits,
+    `committed`: if it rolls back, each answer is decided again in its own task)."""
     mark = handled_here()
-    if mark is None or not mark.riders:
-        return
-    riders = list(mark.riders.values())
-    mark.riders.clear()
-    for rider in riders:
-        await rider.write(conn)
+    if mark is not None and mark.riders:
+        riders = list(mark.riders.values())
+        mark.riders.clear()
+        for rider in riders:
+            await rider.write(conn)
+    for carried in _carried.get() or []:
+        for rider in list(carried.riders.values()):
+            await rider.write(conn)
+
+
+def committed(marks: list[UpdateMark]) -> None:
+    """The transaction that recorded `marks` committed: they are handled, and what
+    rode on the updates carried into it is written."""
+    for mark in marks:
+        mark.recorded = True
+    for carried in _carried.get() or []:
+        carried.riders.clear()
 
 
 def drop_riders() -> None:
@@ -121,6 +138,45 @@ def drop_riders() -> None:
     mark = handled_here()
     if mark is not None:
         mark.riders.clear()
+
+
+_carried: contextvars.ContextVar[list[UpdateMark] | None] = contextvars.ContextVar(
+    "towerbot_carried_updates", default=None
+)
+
+
+class Carrier:
+    """Hands the updates of answers decided in a batch to the batch's transaction
+    (cascade.ports.UpdateCarrier)."""
+
+    def take(self) -> object | None:
+        """In the task handling an update: its mark, if no transaction recorded it yet
+        or something rides on it (a form step is saved with the answer)."""
+        mark = handled_here()
+        if mark is None or (mark.recorded and not mark.riders):
+            return None
+        return mark
+
+    @contextmanager
+    def carrying(self, updates: list[object]) -> Iterator[None]:
+        """In a batch's task: a transaction opened inside records `updates` (filled
+        while the batch decides) with its own decision."""
+        token = _carried.set(updates)  # type: ignore[arg-type]  # only UpdateMarks go in
+        try:
+            yield
+        finally:
+            _carried.reset(token)
+
+
+CARRIER = Carrier()
+
+
+def pending_marks(changed: bool) -> list[UpdateMark]:
+    """The updates this transaction must record: its task's own (if this is the
+    update's first change) and those carried into a batch."""
+    own = pending_mark(changed)
+    carried = [mark for mark in _carried.get() or [] if not mark.recorded]
+    return ([own] if own is not None else []) + carried
 
 
 def pending_mark(changed: bool) -> UpdateMark | None:
@@ -131,20 +187,23 @@ def pending_mark(changed: bool) -> UpdateMark | None:
     return mark
 
 
-async def record(conn: Connection, mark: UpdateMark) -> None:
-    """Write the update's row inside the open transaction (raises AlreadyHandled)."""
+async def record(conn: Connection, marks: list[UpdateMark]) -> None:
+    """Write the updates' rows inside the open transaction (raises AlreadyHandled if
+    one was recorded before: the whole transaction is then rolled back)."""
     try:
-        await conn.execute(
+        await conn.executemany(
             "INSERT INTO processed_updates (bot_id, update_id, key) VALUES (?, ?, ?)",
-            (mark.bot_id, mark.update_id, mark.key),
+            [(mark.bot_id, mark.update_id, mark.key) for mark in marks],
         )
     except IntegrityError as exc:
-        raise AlreadyHandled(f"update {mark.update_id} ({mark.key}) was handled before") from exc
-    if mark.update_id % PRUNE_EVERY == 0:
-        await conn.execute(
-            "DELETE FROM processed_updates WHERE bot_id = ? AND update_id < ?",
-            (mark.bot_id, mark.update_id - KEEP_IDS),
-        )
+        ids = ", ".join(f"{mark.update_id} ({mark.key})" for mark in marks)
+        raise AlreadyHandled(f"update {ids} was handled before") from exc
+    for mark in marks:
+        if mark.update_id % PRUNE_EVERY == 0:
+            await conn.execute(
+                "DELETE FROM processed_updates WHERE bot_id = ? AND update_id < ?",
+                (mark.bot_id, mark.update_id - KEEP_IDS),
+            )
 
 
 async def already_handled(conn: Connection, bot_id: int, update_id: int, key: str | None) -> bool:

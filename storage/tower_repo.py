@@ -66,6 +66,73 @@ class SqliteTowerRepository:
                 out[row["code"]] = ref_of(row)
         return out
 
+    async def by_chats(self, chat_ids: Iterable[int]) -> dict[int, UnitRef]:
+        """The units bound to these chats (a batch of answers reads them in one query)."""
+        wanted = list(dict.fromkeys(chat_ids))
+        out: dict[int, UnitRef] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {REF_COLUMNS} FROM units WHERE chat_id IN ({marks})"
+            for row in await self.conn.execute_fetchall(sql, chunk):
+                out[row["chat_id"]] = ref_of(row)
+        return out
+
+    async def positions(
+        self, pairs: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], Position | None]:
+        """`position` of many (unit, person) pairs in two queries per 250 pairs."""
+        wanted = list(dict.fromkeys(pairs))
+        out: dict[tuple[str, int], Position | None] = {}
+        for start in range(0, len(wanted), 250):
+            chunk = wanted[start : start + 250]
+            codes = list(dict.fromkeys(code for code, _ in chunk))
+            people = list(dict.fromkeys(person for _, person in chunk))
+            asked = set(chunk)
+            sql = (
+                "SELECT unit_code, telegram_id, position FROM members "
+                f"WHERE unit_code IN ({','.join('?' * len(codes))}) "
+                f"AND telegram_id IN ({','.join('?' * len(people))}) ORDER BY seq"
+            )
+            for row in await self.conn.execute_fetchall(sql, [*codes, *people]):
+                pair = (row["unit_code"], row["telegram_id"])
+                if pair in asked and pair not in out:
+                    out[pair] = Position(row["position"])
+            rest = [pair for pair in chunk if pair not in out]
+            if not rest:
+                continue
+            codes = list(dict.fromkeys(code for code, _ in rest))
+            people = list(dict.fromkeys(person for _, person in rest))
+            sql = (
+                "SELECT DISTINCT parent, commander_id FROM units "
+                f"WHERE parent IN ({','.join('?' * len(codes))}) "
+                f"AND commander_id IN ({','.join('?' * len(people))})"
+            )
+            children = {
+                (row[0], row[1]) for row in await self.conn.execute_fetchall(sql, [*codes, *people])
+            }
+            for pair in rest:
+                out[pair] = Position.MEMBER if pair in children else None
+        return out
+
+    async def person_names(self, telegram_ids: Iterable[int]) -> dict[int, str]:
+        """`person_name` of many people at once (the ones without a name are left out)."""
+        wanted = list(dict.fromkeys(telegram_ids))
+        out: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT telegram_id, name FROM members WHERE telegram_id IN ({marks})"
+            for row in await self.conn.execute_fetchall(sql, chunk):
+                out.setdefault(row[0], str(row[1]))
+            sql = (
+                "SELECT commander_id, commander_name FROM units WHERE commander_id IN "
+                f"({marks}) AND commander_name IS NOT NULL"
+            )
+            for row in await self.conn.execute_fetchall(sql, chunk):
+                out.setdefault(row[0], str(row[1]))
+        return out
+
     async def memberships(self, telegram_id: int) -> list[Membership]:
         sql = (
             f"SELECT m.position, {', '.join('u.' + c.strip() for c in REF_COLUMNS.split(','))} "

@@ -1,0 +1,445 @@
+"""Group commit for answers: concurrent answers share one transaction.
+
+Why: alone, an answer costs a dozen hand-offs to the database's thread and a
+COMMIT of its own; in a city's answer storm those hand-offs, not SQLite, are
+the ceiling. So answers that arrive while the previous batch is written (or
+within `window` seconds of an idle moment) are gathered. Their orders, units,
+commanders and chains are read in a few queries; then each answer is decided,
+one after the other and in arrival order, by the same service code that decides
+an answer alone, against a view (`BatchView`) that serves those rows from
+memory and keeps the writes; the writes go out with one statement per table,
+one COMMIT follows, and only then is each caller released with its own outcome.
+An answer is therefore acknowledged only once it is durable; a crash before the
+COMMIT loses only answers nobody was told about.
+
+Exactness: the rows an answer saves are what the next answer of the batch reads
+(an ancestor that several answers share is rolled up by each in turn, exactly
+as if they came one transaction after another). A refusal fails only its own
+answer: its reads changed nothing and its writes are dropped. Anything else
+going wrong (a bug, a replayed update found at COMMIT, a refusal after the view
+had to write early) rolls the whole batch back and every caller then decides
+alone, in a transaction of its own, as without batching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from cascade.errors import Refused
+from cascade.orders import Order, TargetState
+from cascade.outgoing import OutgoingMessage
+from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef, UpdateCarrier
+from cascade.targeting import OrderFilter
+from cascade.tower import Position
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# Seconds an answer arriving at an idle moment waits for company.
+WINDOW = 0.002
+# Answers decided in one transaction at most.
+LIMIT = 256
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """What a batch reads ahead for an answer: its order (None: the chat's newest),
+    the chat it came from and who answered; `acknowledging`: a 收到 (the name of
+    who pressed is shown)."""
+
+    order_id: int | None
+    chat_id: int
+    user_id: int
+    acknowledging: bool = False
+
+
+class _Alone:
+    """The batch failed as a whole: the caller decides alone."""
+
+
+ALONE = _Alone()
+
+
+@dataclass
+class _Request:
+    key: AnswerKey
+    decide: Callable[[UnitOfWork], Awaitable[Any]]
+    future: asyncio.Future[Any]
+    update: object | None
+
+
+class AnswerBatcher:
+    """Gathers answers and decides them in shared transactions (see the module)."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        updates: UpdateCarrier | None = None,
+        window: float = WINDOW,
+        limit: int = LIMIT,
+    ) -> None:
+        self.uow = uow
+        self.updates = updates
+        self.window = window
+        self.limit = limit
+        self._queue: list[_Request] = []
+        self._runner: asyncio.Task[None] | None = None
+        self.batches = 0
+        self.decided = 0
+
+    async def submit(self, key: AnswerKey, decide: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Decide one answer (`decide` runs the service's decision on a unit of
+        work) in the next batch; returns once it is committed, or raises its refusal."""
+        update = self.updates.take() if self.updates is not None else None
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Request(key, decide, future, update))
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run(), name="answer-batches")
+        outcome = await future
+        if outcome is ALONE:
+            async with self.uow() as tx:
+                return await decide(tx)
+        return cast(T, outcome)
+
+    async def _run(self) -> None:
+        # An answer arriving at an idle moment waits `window` for others; later
+        # batches form while the one before is written (the callers it released
+        # get one turn of the loop to send their next answers).
+        await asyncio.sleep(self.window)
+        while self._queue:
+            batch, self._queue = self._queue[: self.limit], self._queue[self.limit :]
+            batch = [r for r in batch if not r.future.cancelled()]
+            if batch:
+                await self._write(batch)
+            await asyncio.sleep(0)
+
+    async def _write(self, batch: list[_Request]) -> None:
+        carried: list[object] = []
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            with self.updates.carrying(carried) if self.updates is not None else _nothing():
+                async with self.uow() as tx:
+                    view = BatchView(tx)
+                    await view.read_ahead([r.key for r in batch])
+                    for request in batch:
+                        view.begin()
+                        try:
+                            outcome = await request.decide(cast(UnitOfWork, view))
+                        except Refused as refusal:
+                            view.drop()
+                            outcomes.append((False, refusal))
+                            continue
+                        view.keep()
+                        if request.update is not None:
+                            carried.append(request.update)
+                        outcomes.append((True, outcome))
+                    await view.flush()
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+            for request in batch:
+                if not request.future.done():
+                    request.future.cancel()
+            raise
+        except BaseException:  # any other failure: each caller decides alone
+            log.warning(
+                "a batch of %d answers failed; deciding each alone", len(batch), exc_info=True
+            )
+            for request in batch:
+                if not request.future.done():
+                    request.future.set_result(ALONE)
+            return
+        self.batches += 1
+        self.decided += len(batch)
+        for request, (ok, outcome) in zip(batch, outcomes, strict=True):
+            if request.future.done():
+                continue
+            if ok:
+                request.future.set_result(outcome)
+            else:
+                request.future.set_exception(outcome)
+
+
+class _Nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _nothing() -> _Nothing:
+    return _Nothing()
+
+
+class _WroteEarly(Exception):
+    """A refused answer's writes already went to the database: the batch must go."""
+
+
+@dataclass
+class _Writes:
+    """Writes kept in memory until the batch (or an early read) sends them."""
+
+    states: dict[tuple[int, str], TargetState] = field(default_factory=dict)
+    orders: dict[int, Order] = field(default_factory=dict)
+    done: dict[int, Counter[int]] = field(default_factory=dict)
+    dirty: dict[int, dict[str, None]] = field(default_factory=dict)
+    discards: list[str] = field(default_factory=list)
+    outbox: list[OutgoingMessage] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.states or self.orders or self.done or self.dirty or self.discards or self.outbox
+        )
+
+    def merge(self, later: _Writes) -> None:
+        self.states.update(later.states)
+        self.orders.update(later.orders)
+        for order_id, counts in later.done.items():
+            self.done.setdefault(order_id, Counter()).update(counts)
+        for order_id, codes in later.dirty.items():
+            self.dirty.setdefault(order_id, {}).update(codes)
+        self.discards += later.discards
+        self.outbox += later.outbox
+
+
+class BatchView:
+    """A unit of work for the answers of one batch, over the batch's transaction.
+
+    Reads of what `read_ahead` loaded come from memory (a copy each time, so an
+    answer that is refused half-way leaves nothing behind); the answer path's
+    writes are kept per answer (`begin`, `keep`, `drop`) and sent by `flush`.
+    Any other call first sends what is kept, then goes to the real repository,
+    so it reads what the answers before it wrote."""
+
+    def __init__(self, tx: UnitOfWork) -> None:
+        self.tx = tx
+        self.kept = _Writes()
+        self.journal = _Writes()
+        self.wrote_early = False
+        self.order_rows: dict[int, Order | None] = {}
+        self.filters: dict[int, OrderFilter | None] = {}
+        self.units: dict[int, UnitRef | None] = {}
+        self.unit_refs: dict[str, UnitRef] = {}
+        self.position_of: dict[tuple[str, int], Position | None] = {}
+        self.names: dict[int, str | None] = {}
+        self.rows: dict[tuple[int, str], TargetState] = {}
+        self.chain_codes: dict[tuple[int, str], list[str]] = {}
+        self.tower = _Tower(self)
+        self.orders = _Orders(self)
+        self.outbox = _Outbox(self)
+        self.timers = _Timers(self)
+        self.people = _People(self)
+
+    def __getattr__(self, name: str) -> Any:
+        # refs, invites, incidents, scores: tables the answer path neither keeps
+        # writes for nor reads ahead.
+        return getattr(self.tx, name)
+
+    async def read_ahead(self, keys: list[AnswerKey]) -> None:
+        """Everything the answers of `keys` will read, in a few queries."""
+        tx = self.tx
+        chats = list(dict.fromkeys(k.chat_id for k in keys))
+        found = await tx.tower.by_chats(chats)
+        for chat in chats:
+            unit = found.get(chat)
+            self.units[chat] = unit
+            if unit is not None:
+                self.unit_refs[unit.code] = unit
+        codes: dict[int, list[str]] = {}
+        for key in keys:
+            unit = self.units[key.chat_id]
+            if key.order_id is not None and unit is not None:
+                codes.setdefault(key.order_id, []).append(unit.code)
+        for order_id, wanted in codes.items():
+            self.order_rows[order_id] = await tx.orders.get(order_id)
+            self.filters[order_id] = await tx.people.order_filter(order_id)
+            chains = await tx.orders.chains(order_id, wanted)
+            for code in wanted:
+                self._remember_chain(order_id, code, chains.get(code, []))
+        pairs = [
+            (unit.code, k.user_id) for k in keys if (unit := self.units[k.chat_id]) is not None
+        ]
+        self.position_of.update(await tx.tower.positions(pairs))
+        pressing = list(dict.fromkeys(k.user_id for k in keys if k.acknowledging))
+        if pressing:
+            named = await tx.tower.person_names(pressing)
+            self.names.update({user: named.get(user) for user in pressing})
+
+    def _remember_chain(self, order_id: int, code: str, chain: list[TargetState]) -> None:
+        self.chain_codes[(order_id, code)] = [s.unit_code for s in chain]
+        for state in chain:
+            self.rows[(order_id, state.unit_code)] = state
+
+    def state(self, order_id: int, code: str) -> TargetState:
+        key = (order_id, code)
+        return self.journal.states[key] if key in self.journal.states else self.rows[key]
+
+    def begin(self) -> None:
+        """The next answer starts."""
+        self.journal = _Writes()
+        self.wrote_early = False
+
+    def keep(self) -> None:
+        """The answer was decided: what it wrote is what the next ones read."""
+        self.rows.update(self.journal.states)
+        self.order_rows.update(self.journal.orders)
+        self.kept.merge(self.journal)
+        self.journal = _Writes()
+
+    def drop(self) -> None:
+        """The answer was refused: forget its writes (raises if they were sent)."""
+        if self.wrote_early:
+            raise _WroteEarly("a refused answer had written to the database")
+        self.journal = _Writes()
+
+    async def flush(self) -> None:
+        """Send every kept write (and the current answer's) to the transaction."""
+        writes, current = self.kept, self.journal
+        writes.merge(current)
+        self.kept, self.journal = _Writes(), _Writes()
+        if writes.empty:
+            return
+        if not current.empty:
+            self.wrote_early = True
+            self.rows.update(current.states)
+            self.order_rows.update(current.orders)
+        tx = self.tx
+        if writes.states:
+            await tx.orders.save_states(list(writes.states.values()))
+        for order in writes.orders.values():
+            await tx.orders.save(order)
+        for order_id, counts in writes.done.items():
+            await tx.orders.add_done(order_id, dict(counts))
+        for order_id, codes in writes.dirty.items():
+            await tx.timers.mark_dirty(order_id, list(codes))
+        if writes.discards:
+            await tx.outbox.discard_many(writes.discards)
+        if writes.outbox:
+            await tx.outbox.add_many(writes.outbox)
+
+
+class _Passing:
+    """Calls the view does not serve: kept writes first, then the real repository."""
+
+    def __init__(self, view: BatchView, real: object) -> None:
+        self._view = view
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._real, name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            await self._view.flush()
+            return await method(*args, **kwargs)
+
+        return call
+
+
+class _Tower(_Passing):
+    def __init__(self, view: BatchView) -> None:
+        super().__init__(view, view.tx.tower)
+        self.view = view
+
+    async def by_chat(self, chat_id: int) -> UnitRef | None:
+        if chat_id not in self.view.units:
+            self.view.units[chat_id] = await self.view.tx.tower.by_chat(chat_id)
+        return self.view.units[chat_id]
+
+    async def position(self, code: str, telegram_id: int) -> Position | None:
+        key = (code, telegram_id)
+        if key not in self.view.position_of:
+            self.view.position_of[key] = await self.view.tx.tower.position(code, telegram_id)
+        return self.view.position_of[key]
+
+    async def refs(self, codes: Iterable[str]) -> dict[str, UnitRef]:
+        wanted = list(dict.fromkeys(codes))
+        known = self.view.unit_refs
+        missing = [c for c in wanted if c not in known]
+        if missing:
+            known.update(await self.view.tx.tower.refs(missing))
+        return {c: known[c] for c in wanted if c in known}
+
+    async def ref(self, code: str) -> UnitRef | None:
+        return (await self.refs([code])).get(code)
+
+    async def person_name(self, telegram_id: int) -> str | None:
+        if telegram_id not in self.view.names:
+            self.view.names[telegram_id] = await self.view.tx.tower.person_name(telegram_id)
+        return self.view.names[telegram_id]
+
+
+class _People(_Passing):
+    def __init__(self, view: BatchView) -> None:
+        super().__init__(view, view.tx.people)
+        self.view = view
+
+    async def order_filter(self, order_id: int) -> OrderFilter | None:
+        if order_id not in self.view.filters:
+            self.view.filters[order_id] = await self.view.tx.people.order_filter(order_id)
+        return self.view.filters[order_id]
+
+
+class _Orders(_Passing):
+    def __init__(self, view: BatchView) -> None:
+        super().__init__(view, view.tx.orders)
+        self.view = view
+
+    async def get(self, order_id: int) -> Order | None:
+        view = self.view
+        if order_id not in view.order_rows:
+            await view.flush()
+            view.order_rows[order_id] = await view.tx.orders.get(order_id)
+        order = view.journal.orders.get(order_id, view.order_rows[order_id])
+        return order.model_copy() if order is not None else None
+
+    async def chain(self, order_id: int, unit_code: str) -> list[TargetState]:
+        view = self.view
+        key = (order_id, unit_code)
+        if key not in view.chain_codes:
+            await view.flush()
+            view._remember_chain(order_id, unit_code, await view.tx.orders.chain(*key))
+        return [view.state(order_id, code).model_copy() for code in view.chain_codes[key]]
+
+    async def save_states(self, states: list[TargetState]) -> None:
+        for state in states:
+            self.view.journal.states[(state.order_id, state.unit_code)] = state
+
+    async def save(self, order: Order) -> None:
+        self.view.journal.orders[order.id] = order
+
+    async def add_done(self, order_id: int, by_level: dict[int, int]) -> None:
+        self.view.journal.done.setdefault(order_id, Counter()).update(by_level)
+
+
+class _Outbox(_Passing):
+    def __init__(self, view: BatchView) -> None:
+        super().__init__(view, view.tx.outbox)
+        self.view = view
+
+    async def add(self, message: OutgoingMessage, draft_of: int | None = None) -> int:
+        """Kept until the batch is written, so the row's id is not known (0): the
+        answer path never uses it. A draft goes straight to the table."""
+        if draft_of is not None:
+            await self.view.flush()
+            return await self.view.tx.outbox.add(message, draft_of)
+        self.view.journal.outbox.append(message)
+        return 0
+
+    async def discard(self, key_prefix: str) -> int:
+        """Kept until the batch is written: how many rows it drops is not known (0)."""
+        self.view.journal.discards.append(key_prefix)
+        return 0
+
+
+class _Timers(_Passing):
+    def __init__(self, view: BatchView) -> None:
+        super().__init__(view, view.tx.timers)
+        self.view = view
+
+    async def mark_dirty(self, order_id: int, codes: list[str]) -> None:
+        self.view.journal.dirty.setdefault(order_id, {}).update(dict.fromkeys(codes))
