@@ -24,6 +24,14 @@ INSERT = (
     "THEN 'held' ELSE 'pending' END)"
 )
 
+# Unsent rows whose dedupe key starts with a prefix. `COALESCE` keeps the planner on
+# the dedupe key's index: on `status IN (...)` alone SQLite walks every pending row
+# (40,000 after a city order, on every answer).
+DISCARD = (
+    "DELETE FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? "
+    "AND COALESCE(status, '') IN ('pending', 'held')"
+)
+
 
 def _insert_row(message: OutgoingMessage, draft_of: int | None) -> tuple[object, ...]:
     return (
@@ -78,9 +86,7 @@ class SqliteOutboxRepository:
     async def discard_many(self, key_prefixes: list[str]) -> None:
         """`discard` for several prefixes in one statement each, sent at once."""
         await self.conn.executemany(
-            "DELETE FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? "
-            "AND status IN ('pending', 'held')",
-            [(prefix, prefix + "\uffff") for prefix in key_prefixes],
+            DISCARD, [(prefix, prefix + "\uffff") for prefix in key_prefixes]
         )
 
     async def add_copies(
@@ -140,13 +146,7 @@ class SqliteOutboxRepository:
             return [r[0] for r in await cur.fetchall()]
 
     async def discard(self, key_prefix: str) -> int:
-        # `COALESCE` keeps the planner on the dedupe key's index: on `status IN (...)`
-        # SQLite walks every pending row (40,000 after a city order, on every answer).
-        cur = await self.conn.execute(
-            "DELETE FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ? "
-            "AND COALESCE(status, '') IN ('pending', 'held')",
-            (key_prefix, key_prefix + "\uffff"),
-        )
+        cur = await self.conn.execute(DISCARD, (key_prefix, key_prefix + "\uffff"))
         return cur.rowcount
 
     async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[OutboxRow]:
