@@ -261,6 +261,8 @@ class BatchView:
             chains = await tx.orders.chains(order_id, wanted)
             for code in wanted:
                 self._remember_chain(order_id, code, chains.get(code, []))
+        # Names and groups of the chains' units: a unit done or a report needs them.
+        await self.tower.refs(code for chain in self.chain_codes.values() for code in chain)
         pairs = [
             (unit.code, k.user_id) for k in keys if (unit := self.units[k.chat_id]) is not None
         ]

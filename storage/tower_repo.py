@@ -125,11 +125,16 @@ class SqliteTowerRepository:
             sql = f"SELECT telegram_id, name FROM members WHERE telegram_id IN ({marks})"
             for row in await self.conn.execute_fetchall(sql, chunk):
                 out.setdefault(row[0], str(row[1]))
+            # As in `person_name`, the units are asked only for who has no slot (no
+            # index on the commander: this reads the whole tower).
+            rest = [person for person in chunk if person not in out]
+            if not rest:
+                continue
             sql = (
                 "SELECT commander_id, commander_name FROM units WHERE commander_id IN "
-                f"({marks}) AND commander_name IS NOT NULL"
+                f"({','.join('?' * len(rest))}) AND commander_name IS NOT NULL"
             )
-            for row in await self.conn.execute_fetchall(sql, chunk):
+            for row in await self.conn.execute_fetchall(sql, rest):
                 out.setdefault(row[0], str(row[1]))
         return out
 
