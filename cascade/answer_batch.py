@@ -7,7 +7,7 @@ within `window` seconds of an idle moment) are gathered. Their orders, units,
 commanders and chains are read in a few queries; then each answer is decided,
 one after the other and in arrival order, by the same service code that decides
 an answer alone, against a view (`BatchView`) that serves those rows from
-memory and keeps the writes; the writes go out with one statement per table,
+memory and keeps the writes; the writes go out in one call (one statement per table),
 one COMMIT follows, and only then is each caller released with its own outcome.
 An answer is therefore acknowledged only once it is durable; a crash before the
 COMMIT loses only answers nobody was told about.
@@ -33,7 +33,7 @@ from typing import Any, TypeVar, cast
 from cascade.errors import Refused
 from cascade.orders import Order, TargetState
 from cascade.outgoing import OutgoingMessage
-from cascade.ports import UnitOfWork, UnitOfWorkFactory, UnitRef, UpdateCarrier
+from cascade.ports import AnswerWrites, UnitOfWork, UnitOfWorkFactory, UnitRef, UpdateCarrier
 from cascade.targeting import OrderFilter
 from cascade.tower import Position
 
@@ -310,19 +310,16 @@ class BatchView:
             self.wrote_early = True
             self.rows.update(current.states)
             self.order_rows.update(current.orders)
-        tx = self.tx
-        if writes.states:
-            await tx.orders.save_states(list(writes.states.values()))
-        for order in writes.orders.values():
-            await tx.orders.save(order)
-        for order_id, counts in writes.done.items():
-            await tx.orders.add_done(order_id, dict(counts))
-        for order_id, codes in writes.dirty.items():
-            await tx.timers.mark_dirty(order_id, list(codes))
-        if writes.discards:
-            await tx.outbox.discard_many(writes.discards)
-        if writes.outbox:
-            await tx.outbox.add_many(writes.outbox)
+        await self.tx.answers.write(
+            AnswerWrites(
+                states=list(writes.states.values()),
+                orders=list(writes.orders.values()),
+                done={order_id: dict(counts) for order_id, counts in writes.done.items()},
+                dirty={order_id: list(codes) for order_id, codes in writes.dirty.items()},
+                discards=writes.discards,
+                messages=writes.outbox,
+            )
+        )
 
 
 class _Passing:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -121,8 +122,6 @@ class OutboxRepository(Protocol):
     """Appended to by decisions; drained by the one sender."""
 
     async def add(self, message: OutgoingMessage, draft_of: int | None = None) -> int: ...
-    async def add_many(self, messages: list[OutgoingMessage]) -> None: ...
-    async def discard_many(self, key_prefixes: list[str]) -> None: ...
     async def release(self, order_id: int, limit: int) -> int: ...
     async def drop_drafts(self, order_id: int) -> None: ...
     async def drafts_of(self) -> list[int]: ...
@@ -244,6 +243,30 @@ class ScoreRepository(Protocol):
     async def claim_ranking(self, moment: datetime, sent: bool, at: datetime) -> bool: ...
 
 
+@dataclass
+class AnswerWrites:
+    """What a batch of answers writes (cascade/answer_batch.py): rows of the orders'
+    units, the orders, per-level counts newly done, boards to refresh, queued
+    reminders to drop (by dedupe key prefix) and messages to queue, in order."""
+
+    states: list[TargetState] = field(default_factory=list)
+    orders: list[Order] = field(default_factory=list)
+    done: dict[int, dict[int, int]] = field(default_factory=dict)
+    dirty: dict[int, list[str]] = field(default_factory=dict)
+    discards: list[str] = field(default_factory=list)
+    messages: list[OutgoingMessage] = field(default_factory=list)
+
+
+class AnswerRepository(Protocol):
+    """Writes a batch of answers at once (one hand-off to the database)."""
+
+    async def write(self, writes: AnswerWrites) -> None:
+        """As `save_states`, `save`, `add_done`, `mark_dirty`, `discard` and `add`
+        would, in that order; of several messages with one dedupe key the last
+        stays (each would replace the one before)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def tower(self) -> TowerRepository: ...
@@ -263,6 +286,8 @@ class UnitOfWork(Protocol):
     def people(self) -> PeopleRepository: ...
     @property
     def scores(self) -> ScoreRepository: ...
+    @property
+    def answers(self) -> AnswerRepository: ...
 
 
 class UnitOfWorkFactory(Protocol):

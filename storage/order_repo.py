@@ -95,6 +95,40 @@ def _state(row: Row) -> TargetState:
     )
 
 
+SAVE_STATE = (
+    "UPDATE order_units SET children_done = ?, acked_at = ?, acked_by = ?, "
+    "answered_at = ?, updated_at = ?, answered_by = ?, value = ?, items = ?, "
+    "subtotal = ?, done_at = ?, late = ?, sub_done = ? WHERE order_id = ? AND unit_code = ?"
+)
+SAVE_ORDER = "UPDATE orders SET status = ?, finished_at = ?, done_targets = ? WHERE id = ?"
+ADD_DONE = "UPDATE order_levels SET done = done + ? WHERE order_id = ? AND level = ?"
+
+
+def state_row(s: TargetState) -> tuple[object, ...]:
+    """`SAVE_STATE`'s parameters for one row."""
+    return (
+        s.children_done,
+        _ts(s.acked_at),
+        s.acked_by,
+        _ts(s.answered_at),
+        _ts(s.updated_at),
+        s.answered_by,
+        s.value,
+        json.dumps(s.items, ensure_ascii=False) if s.items is not None else None,
+        s.subtotal,
+        _ts(s.done_at),
+        int(s.late),
+        s.sub_done,
+        s.order_id,
+        s.unit_code,
+    )
+
+
+def order_row(order: Order) -> tuple[object, ...]:
+    """`SAVE_ORDER`'s parameters."""
+    return (order.status.value, _ts(order.finished_at), order.done_targets, order.id)
+
+
 def step_range(step: TargetStep, alias: str) -> tuple[str, tuple[str, str]]:
     """The units of a step as a condition on `alias.path` with one lower and one upper
     bound, so the index range starts where the step starts (with a second lower
@@ -361,8 +395,7 @@ class SqliteOrderRepository:
     async def add_done(self, order_id: int, by_level: dict[int, int]) -> None:
         """Count targets newly done in the per-level counters."""
         await self.conn.executemany(
-            "UPDATE order_levels SET done = done + ? WHERE order_id = ? AND level = ?",
-            [(n, order_id, level) for level, n in by_level.items()],
+            ADD_DONE, [(n, order_id, level) for level, n in by_level.items()]
         )
 
     async def get(self, order_id: int) -> Order | None:
@@ -372,10 +405,7 @@ class SqliteOrderRepository:
         return _order(row) if row else None
 
     async def save(self, order: Order) -> None:
-        await self.conn.execute(
-            "UPDATE orders SET status = ?, finished_at = ?, done_targets = ? WHERE id = ?",
-            (order.status.value, _ts(order.finished_at), order.done_targets, order.id),
-        )
+        await self.conn.execute(SAVE_ORDER, order_row(order))
 
     async def lock(self, order_id: int) -> None:
         await order_lock(self.conn, order_id)
@@ -414,30 +444,7 @@ class SqliteOrderRepository:
         return {code: [states[c] for c in reversed(codes_of(path))] for code, path in paths.items()}
 
     async def save_states(self, states: list[TargetState]) -> None:
-        await self.conn.executemany(
-            "UPDATE order_units SET children_done = ?, acked_at = ?, acked_by = ?, "
-            "answered_at = ?, updated_at = ?, answered_by = ?, value = ?, items = ?, "
-            "subtotal = ?, done_at = ?, late = ?, sub_done = ? WHERE order_id = ? AND unit_code = ?",
-            [
-                (
-                    s.children_done,
-                    _ts(s.acked_at),
-                    s.acked_by,
-                    _ts(s.answered_at),
-                    _ts(s.updated_at),
-                    s.answered_by,
-                    s.value,
-                    json.dumps(s.items, ensure_ascii=False) if s.items is not None else None,
-                    s.subtotal,
-                    _ts(s.done_at),
-                    int(s.late),
-                    s.sub_done,
-                    s.order_id,
-                    s.unit_code,
-                )
-                for s in states
-            ],
-        )
+        await self.conn.executemany(SAVE_STATE, [state_row(s) for s in states])
 
     async def target_page(
         self, order_id: int, under: str, after: str, limit: int

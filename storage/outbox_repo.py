@@ -24,6 +24,8 @@ INSERT = (
     "THEN 'held' ELSE 'pending' END)"
 )
 
+# A message with a dedupe key replaces the pending one with that key.
+DEDUPE = "DELETE FROM outbox WHERE dedupe_key = ? AND status = 'pending'"
 # Unsent rows whose dedupe key starts with a prefix. `COALESCE` keeps the planner on
 # the dedupe key's index: on `status IN (...)` alone SQLite walks every pending row
 # (40,000 after a city order, on every answer).
@@ -33,7 +35,7 @@ DISCARD = (
 )
 
 
-def _insert_row(message: OutgoingMessage, draft_of: int | None) -> tuple[object, ...]:
+def insert_row(message: OutgoingMessage, draft_of: int | None) -> tuple[object, ...]:
     return (
         datetime.now(UTC).isoformat(),
         int(message.priority),
@@ -55,39 +57,13 @@ class SqliteOutboxRepository:
     async def add(self, message: OutgoingMessage, draft_of: int | None = None) -> int:
         """Queue a message; with `draft_of`, as a draft of that order being written."""
         if message.dedupe_key is not None:
-            await self.conn.execute(
-                "DELETE FROM outbox WHERE dedupe_key = ? AND status = 'pending'",
-                (message.dedupe_key,),
-            )
+            await self.conn.execute(DEDUPE, (message.dedupe_key,))
         rows = await self.conn.execute_fetchall(
-            INSERT + " RETURNING id", _insert_row(message, draft_of)
+            INSERT + " RETURNING id", insert_row(message, draft_of)
         )
         self.added += 1
         (row,) = rows
         return int(row[0])
-
-    async def add_many(self, messages: list[OutgoingMessage]) -> None:
-        """`add` for the messages of a batch of answers, in order, in two statements. Of
-        several messages with one dedupe key the last stays (each would replace the one
-        before)."""
-        if not messages:
-            return
-        last = {m.dedupe_key: i for i, m in enumerate(messages) if m.dedupe_key is not None}
-        kept = [
-            m for i, m in enumerate(messages) if m.dedupe_key is None or last[m.dedupe_key] == i
-        ]
-        await self.conn.executemany(
-            "DELETE FROM outbox WHERE dedupe_key = ? AND status = 'pending'",
-            [(key,) for key in last],
-        )
-        await self.conn.executemany(INSERT, [_insert_row(m, None) for m in kept])
-        self.added += len(kept)
-
-    async def discard_many(self, key_prefixes: list[str]) -> None:
-        """`discard` for several prefixes in one statement each, sent at once."""
-        await self.conn.executemany(
-            DISCARD, [(prefix, prefix + "\uffff") for prefix in key_prefixes]
-        )
 
     async def add_copies(
         self, step: TargetStep, copies: list[tuple[str, bool, OutgoingMessage]]

@@ -24,6 +24,11 @@ def _timer(row: Row) -> Timer:
     )
 
 
+MARK_DIRTY = (
+    "INSERT INTO progress_dirty (order_id, unit_code) VALUES (?,?) ON CONFLICT DO NOTHING"
+)
+
+
 class SqliteTimerRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -82,10 +87,7 @@ class SqliteTimerRepository:
             return [_timer(r) for r in await cur.fetchall()]
 
     async def mark_dirty(self, order_id: int, codes: list[str]) -> None:
-        await self.conn.executemany(
-            "INSERT INTO progress_dirty (order_id, unit_code) VALUES (?,?) ON CONFLICT DO NOTHING",
-            [(order_id, code) for code in codes],
-        )
+        await self.conn.executemany(MARK_DIRTY, [(order_id, code) for code in codes])
 
     async def take_dirty(self, limit: int = 500) -> list[tuple[int, str]]:
         # Workers flushing at once each take their own rows (SKIP LOCKED on PostgreSQL).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.answer_repo import SqliteAnswerRepository
 from storage.conn import Connection
 from storage.form_repo import SqliteFormRepository
 from storage.incident_repo import SqliteIncidentRepository
@@ -20,6 +21,7 @@ class SqliteUnitOfWork:
         self.tower = SqliteTowerRepository(conn)
         self.orders = SqliteOrderRepository(conn)
         self.outbox = SqliteOutboxRepository(conn)
+        self.answers = SqliteAnswerRepository(conn, self.outbox)
         self.refs = SqliteRefRepository(conn)
         self.timers = SqliteTimerRepository(conn)
         self.invites = SqliteInviteRepository(conn)
