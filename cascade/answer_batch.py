@@ -33,7 +33,14 @@ from typing import Any, TypeVar, cast
 from cascade.errors import Refused
 from cascade.orders import Order, TargetState
 from cascade.outgoing import OutgoingMessage
-from cascade.ports import AnswerWrites, UnitOfWork, UnitOfWorkFactory, UnitRef, UpdateCarrier
+from cascade.ports import (
+    AnswerKey,
+    AnswerWrites,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    UnitRef,
+    UpdateCarrier,
+)
 from cascade.targeting import OrderFilter
 from cascade.tower import Position
 
@@ -44,18 +51,6 @@ T = TypeVar("T")
 WINDOW = 0.002
 # Answers decided in one transaction at most.
 LIMIT = 256
-
-
-@dataclass(frozen=True)
-class AnswerKey:
-    """What a batch reads ahead for an answer: its order (None: the chat's newest),
-    the chat it came from and who answered; `acknowledging`: a 收到 (the name of
-    who pressed is shown)."""
-
-    order_id: int | None
-    chat_id: int
-    user_id: int
-    acknowledging: bool = False
 
 
 class _Alone:
@@ -241,36 +236,16 @@ class BatchView:
         return getattr(self.tx, name)
 
     async def read_ahead(self, keys: list[AnswerKey]) -> None:
-        """Everything the answers of `keys` will read, in a few queries."""
-        tx = self.tx
-        chats = list(dict.fromkeys(k.chat_id for k in keys))
-        found = await tx.tower.by_chats(chats)
-        for chat in chats:
-            unit = found.get(chat)
-            self.units[chat] = unit
-            if unit is not None:
-                self.unit_refs[unit.code] = unit
-        codes: dict[int, list[str]] = {}
-        for key in keys:
-            unit = self.units[key.chat_id]
-            if key.order_id is not None and unit is not None:
-                codes.setdefault(key.order_id, []).append(unit.code)
-        for order_id, wanted in codes.items():
-            self.order_rows[order_id] = await tx.orders.get(order_id)
-            self.filters[order_id] = await tx.people.order_filter(order_id)
-            chains = await tx.orders.chains(order_id, wanted)
-            for code in wanted:
-                self._remember_chain(order_id, code, chains.get(code, []))
-        # Names and groups of the chains' units: a unit done or a report needs them.
-        await self.tower.refs(code for chain in self.chain_codes.values() for code in chain)
-        pairs = [
-            (unit.code, k.user_id) for k in keys if (unit := self.units[k.chat_id]) is not None
-        ]
-        self.position_of.update(await tx.tower.positions(pairs))
-        pressing = list(dict.fromkeys(k.user_id for k in keys if k.acknowledging))
-        if pressing:
-            named = await tx.tower.person_names(pressing)
-            self.names.update({user: named.get(user) for user in pressing})
+        """Everything the answers of `keys` will read, in one call."""
+        reads = await self.tx.answers.read(keys)
+        self.units.update(reads.units)
+        self.order_rows.update(reads.orders)
+        self.filters.update(reads.filters)
+        self.unit_refs.update(reads.refs)
+        self.position_of.update(reads.positions)
+        self.names.update(reads.names)
+        for (order_id, code), chain in reads.chains.items():
+            self._remember_chain(order_id, code, chain)
 
     def _remember_chain(self, order_id: int, code: str, chain: list[TargetState]) -> None:
         self.chain_codes[(order_id, code)] = [s.unit_code for s in chain]

@@ -14,7 +14,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from cascade import rollup
-from cascade.answer_batch import AnswerBatcher, AnswerKey
+from cascade.answer_batch import AnswerBatcher
 from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
@@ -23,7 +23,7 @@ from cascade.loop_report import send_report
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from cascade.ports import PersonRef, UnitOfWork, UnitOfWorkFactory, UpdateCarrier
+from cascade.ports import AnswerKey, PersonRef, UnitOfWork, UnitOfWorkFactory, UpdateCarrier
 from cascade.presenter import Presenter
 from cascade.progress import board_message, draw_boards
 from cascade.report import ReportFlavour

@@ -6,7 +6,6 @@ the tower, the order rows, the outbox — commits together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,11 +44,6 @@ class TowerRepository(Protocol):
     async def unit(self, code: str) -> Unit | None: ...
     async def ref(self, code: str) -> UnitRef | None: ...
     async def by_chat(self, chat_id: int) -> UnitRef | None: ...
-    async def by_chats(self, chat_ids: Iterable[int]) -> dict[int, UnitRef]: ...
-    async def positions(
-        self, pairs: Iterable[tuple[str, int]]
-    ) -> dict[tuple[str, int], Position | None]: ...
-    async def person_names(self, telegram_ids: Iterable[int]) -> dict[int, str]: ...
     async def memberships(self, telegram_id: int) -> list[Membership]: ...
     async def person_name(self, telegram_id: int) -> str | None:
         """The name the tower knows this person by (a member or a commander), if any."""
@@ -99,7 +93,6 @@ class OrderRepository(Protocol):
         ...
 
     async def chain(self, order_id: int, unit_code: str) -> list[TargetState]: ...
-    async def chains(self, order_id: int, codes: list[str]) -> dict[str, list[TargetState]]: ...
     async def save_states(self, states: list[TargetState]) -> None: ...
     async def targets(self, order_id: int, under: str | None = None) -> list[TargetState]: ...
     async def target_page(
@@ -257,8 +250,38 @@ class AnswerWrites:
     messages: list[OutgoingMessage] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AnswerKey:
+    """What a batch reads ahead for an answer: its order (None: the chat's newest),
+    the chat it came from and who answered; `acknowledging`: a 收到 (the name of
+    who pressed is shown)."""
+
+    order_id: int | None
+    chat_id: int
+    user_id: int
+    acknowledging: bool = False
+
+
+@dataclass
+class AnswerReads:
+    """What the answers of a batch will read, read at once: the chats' units, the
+    orders with their filters, each answering unit's chain (unit first; a row that
+    several chains share is one object), the chains' units, the answerers'
+    positions in their units and the names of who pressed 收到."""
+
+    units: dict[int, UnitRef | None] = field(default_factory=dict)
+    orders: dict[int, Order | None] = field(default_factory=dict)
+    filters: dict[int, OrderFilter | None] = field(default_factory=dict)
+    chains: dict[tuple[int, str], list[TargetState]] = field(default_factory=dict)
+    refs: dict[str, UnitRef] = field(default_factory=dict)
+    positions: dict[tuple[str, int], Position | None] = field(default_factory=dict)
+    names: dict[int, str | None] = field(default_factory=dict)
+
+
 class AnswerRepository(Protocol):
-    """Writes a batch of answers at once (one hand-off to the database)."""
+    """Reads and writes a batch of answers at once (one hand-off to the database each)."""
+
+    async def read(self, keys: list[AnswerKey]) -> AnswerReads: ...
 
     async def write(self, writes: AnswerWrites) -> None:
         """As `save_states`, `save`, `add_done`, `mark_dirty`, `discard` and `add`

@@ -1,27 +1,173 @@
-"""A batch of answers' writes in one hand-off to the database thread.
+"""A batch of answers' reads and writes, each in one hand-off to the database thread.
 
 Why: aiosqlite runs each statement on its own thread, and on a loaded machine
 each hand-off there and back costs milliseconds, more than SQLite's own work
-for a whole batch (issue 9). The same statements the repositories use, run
-one after the other inside one call on that thread.
+for a whole batch (issue 9). The reads are the repositories' lookups for many
+keys at once; the writes are the statements the repositories use, run one after
+the other inside one call on that thread.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
 import aiosqlite
 
-from cascade.ports import AnswerWrites
-from storage.order_repo import ADD_DONE, SAVE_ORDER, SAVE_STATE, order_row, state_row
+from cascade.orders import TargetState
+from cascade.ports import AnswerKey, AnswerReads, AnswerWrites
+from cascade.targeting import OrderFilter
+from cascade.tower import Position
+from storage.order_repo import (
+    ADD_DONE,
+    SAVE_ORDER,
+    SAVE_STATE,
+    STATE_COLUMNS,
+    order_of,
+    order_row,
+    state_of,
+    state_row,
+)
 from storage.outbox_repo import DEDUPE, DISCARD, INSERT, SqliteOutboxRepository, insert_row
+from storage.paths import codes_of
 from storage.timer_repo import MARK_DIRTY
+from storage.tower_repo import REF_COLUMNS, ref_of
+
+K = TypeVar("K")
+# Bound parameters per query, well under SQLite's limit.
+CHUNK = 250
+
+
+def _chunks(items: list[K]) -> Iterator[tuple[list[K], str]]:
+    """`items` in slices of CHUNK, each with its "?,?,..." placeholders."""
+    for start in range(0, len(items), CHUNK):
+        part = items[start : start + CHUNK]
+        yield part, ",".join("?" * len(part))
+
+
+def _read(db: sqlite3.Connection, keys: list[AnswerKey]) -> AnswerReads:
+    """Everything the answers of `keys` will read (runs on the database thread)."""
+    out = AnswerReads()
+    chats = list(dict.fromkeys(k.chat_id for k in keys))
+    for chat_part, marks in _chunks(chats):
+        sql = f"SELECT {REF_COLUMNS} FROM units WHERE chat_id IN ({marks})"
+        for row in db.execute(sql, chat_part):
+            out.units[row["chat_id"]] = out.refs[row["code"]] = ref_of(row)
+    for chat in chats:
+        out.units.setdefault(chat, None)
+    wanted: dict[int, list[str]] = {}
+    for key in keys:
+        unit = out.units[key.chat_id]
+        if key.order_id is not None and unit is not None:
+            wanted.setdefault(key.order_id, []).append(unit.code)
+    for order_id, codes in wanted.items():
+        row = db.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
+        out.orders[order_id] = order_of(row) if row is not None else None
+        sql = "SELECT filter FROM order_filters WHERE order_id = ?"
+        row = db.execute(sql, (order_id,)).fetchone()
+        out.filters[order_id] = OrderFilter.model_validate_json(row[0]) if row else None
+        _chains(db, order_id, list(dict.fromkeys(codes)), out)
+    missing = list({s.unit_code for chain in out.chains.values() for s in chain} - out.refs.keys())
+    for part, marks in _chunks(missing):
+        for row in db.execute(f"SELECT {REF_COLUMNS} FROM units WHERE code IN ({marks})", part):
+            out.refs[row["code"]] = ref_of(row)
+    pairs = [(u.code, k.user_id) for k in keys if (u := out.units[k.chat_id]) is not None]
+    _positions(db, list(dict.fromkeys(pairs)), out.positions)
+    pressing = list(dict.fromkeys(k.user_id for k in keys if k.acknowledging))
+    _names(db, pressing, out.names)
+    return out
+
+
+def _chains(db: sqlite3.Connection, order_id: int, codes: list[str], out: AnswerReads) -> None:
+    """`OrderRepository.chain` of many units; a row that chains share is one object."""
+    paths: dict[str, str] = {}
+    for part, marks in _chunks(codes):
+        sql = (
+            f"SELECT unit_code, path FROM order_units WHERE order_id = ? AND unit_code IN ({marks})"
+        )
+        paths.update((r[0], r[1]) for r in db.execute(sql, (order_id, *part)))
+    every = list(dict.fromkeys(c for path in paths.values() for c in codes_of(path)))
+    rows: dict[str, TargetState] = {}
+    for part, marks in _chunks(every):
+        sql = (
+            f"SELECT {STATE_COLUMNS} FROM order_units WHERE order_id = ? AND unit_code IN ({marks})"
+        )
+        rows.update((r[1], state_of(r)) for r in db.execute(sql, (order_id, *part)))
+    for code in codes:
+        path = paths.get(code)
+        chain = [rows[c] for c in reversed(codes_of(path))] if path is not None else []
+        out.chains[(order_id, code)] = chain
+
+
+def _positions(
+    db: sqlite3.Connection,
+    pairs: list[tuple[str, int]],
+    out: dict[tuple[str, int], Position | None],
+) -> None:
+    """`TowerRepository.position` of many (unit, person) pairs."""
+    for part, _ in _chunks(pairs):
+        codes = list(dict.fromkeys(code for code, _ in part))
+        people = list(dict.fromkeys(person for _, person in part))
+        asked = set(part)
+        sql = (
+            "SELECT unit_code, telegram_id, position FROM members "
+            f"WHERE unit_code IN ({','.join('?' * len(codes))}) "
+            f"AND telegram_id IN ({','.join('?' * len(people))}) ORDER BY seq"
+        )
+        for row in db.execute(sql, [*codes, *people]):
+            pair = (row[0], row[1])
+            if pair in asked and pair not in out:
+                out[pair] = Position(row[2])
+        rest = [pair for pair in part if pair not in out]
+        if not rest:
+            continue
+        codes = list(dict.fromkeys(code for code, _ in rest))
+        people = list(dict.fromkeys(person for _, person in rest))
+        sql = (
+            "SELECT DISTINCT parent, commander_id FROM units "
+            f"WHERE parent IN ({','.join('?' * len(codes))}) "
+            f"AND commander_id IN ({','.join('?' * len(people))})"
+        )
+        children = {(row[0], row[1]) for row in db.execute(sql, [*codes, *people])}
+        for pair in rest:
+            out[pair] = Position.MEMBER if pair in children else None
+
+
+def _names(db: sqlite3.Connection, people: list[int], out: dict[int, str | None]) -> None:
+    """`TowerRepository.person_name` of many people (None: no name known)."""
+    for part, marks in _chunks(people):
+        for row in db.execute(
+            f"SELECT telegram_id, name FROM members WHERE telegram_id IN ({marks})", part
+        ):
+            out.setdefault(row[0], str(row[1]))
+        # The units only for who has no slot: no index on the commander, this reads
+        # the whole tower.
+        rest = [person for person in part if person not in out]
+        for rest_part, rest_marks in _chunks(rest):
+            sql = (
+                "SELECT commander_id, commander_name FROM units WHERE commander_id IN "
+                f"({rest_marks}) AND commander_name IS NOT NULL"
+            )
+            for row in db.execute(sql, rest_part):
+                out.setdefault(row[0], str(row[1]))
+        for person in part:
+            out.setdefault(person, None)
 
 
 class SqliteAnswerRepository:
     def __init__(self, conn: aiosqlite.Connection, outbox: SqliteOutboxRepository) -> None:
         self.conn = conn
         self.outbox = outbox
+
+    async def read(self, keys: list[AnswerKey]) -> AnswerReads:
+        return await self._in_thread(_read, keys)
+
+    async def _in_thread(self, work: Any, *args: Any) -> Any:
+        """Run `work(sqlite3 connection, *args)` on the database thread, in one hand-off.
+        aiosqlite has no public call for this; `_execute` is what its own methods use
+        (aiosqlite 0.17-0.22) and `_conn` its sqlite3 handle."""
+        return await self.conn._execute(work, self.conn._conn, *args)
 
     async def write(self, writes: AnswerWrites) -> None:
         last = {m.dedupe_key: i for i, m in enumerate(writes.messages) if m.dedupe_key}

@@ -28,7 +28,7 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value is not None else None
 
 
-def _order(row: Row) -> Order:
+def order_of(row: Row) -> Order:
     return Order(
         id=row["id"],
         issuer_unit=row["issuer_unit"],
@@ -44,7 +44,7 @@ def _order(row: Row) -> Order:
     )
 
 
-def _state(row: Row) -> TargetState:
+def state_of(row: Row) -> TargetState:
     """A row selected as `STATE_COLUMNS`, read by position: an order of 37,000 units is
     read whole for every progress refresh of the HQ board, and lookups by column name
     cost a third of that."""
@@ -356,7 +356,7 @@ class SqliteOrderRepository:
                 f"SELECT {STATE_COLUMNS} FROM order_units "
                 f"WHERE order_id = ? AND {column} IN ({marks}){order}"
             )
-            rows += [_state(r) for r in await self.conn.execute_fetchall(sql, (order_id, *chunk))]
+            rows += [state_of(r) for r in await self.conn.execute_fetchall(sql, (order_id, *chunk))]
         return rows
 
     async def levels(self, order_id: int, under: str | None = None) -> dict[int, tuple[int, int]]:
@@ -389,7 +389,7 @@ class SqliteOrderRepository:
             "AND path < ? AND is_root = 0 AND done_at IS NULL ORDER BY level, unit_code LIMIT ?"
         )
         return [
-            _state(r) for r in await self.conn.execute_fetchall(sql, (order_id, low, high, limit))
+            state_of(r) for r in await self.conn.execute_fetchall(sql, (order_id, low, high, limit))
         ]
 
     async def add_done(self, order_id: int, by_level: dict[int, int]) -> None:
@@ -402,7 +402,7 @@ class SqliteOrderRepository:
         row = _one(
             await self.conn.execute_fetchall("SELECT * FROM orders WHERE id = ?", (order_id,))
         )
-        return _order(row) if row else None
+        return order_of(row) if row else None
 
     async def save(self, order: Order) -> None:
         await self.conn.execute(SAVE_ORDER, order_row(order))
@@ -421,27 +421,10 @@ class SqliteOrderRepository:
             f"SELECT {STATE_COLUMNS} FROM order_units WHERE order_id = ? AND unit_code IN ({marks})"
         )
         states = {
-            r["unit_code"]: _state(r)
+            r["unit_code"]: state_of(r)
             for r in (await self.conn.execute_fetchall(sql, (order_id, *codes)))
         }
         return [states[c] for c in reversed(codes)]
-
-    async def chains(self, order_id: int, codes: list[str]) -> dict[str, list[TargetState]]:
-        """`chain` of many units in a few queries (a batch of answers): a row that
-        several chains share is one object, so an ancestor is rolled up once for all."""
-        paths: dict[str, str] = {}
-        wanted = list(dict.fromkeys(codes))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            sql = (
-                "SELECT unit_code, path FROM order_units WHERE order_id = ? "
-                f"AND unit_code IN ({','.join('?' * len(chunk))})"
-            )
-            for row in await self.conn.execute_fetchall(sql, (order_id, *chunk)):
-                paths[row[0]] = row[1]
-        every = list(dict.fromkeys(c for path in paths.values() for c in codes_of(path)))
-        states = await self.states(order_id, every)
-        return {code: [states[c] for c in reversed(codes_of(path))] for code, path in paths.items()}
 
     async def save_states(self, states: list[TargetState]) -> None:
         await self.conn.executemany(SAVE_STATE, [state_row(s) for s in states])
@@ -480,7 +463,7 @@ class SqliteOrderRepository:
                 "WHERE order_id = ? AND path >= ? AND path < ? ORDER BY path"
             )
             args = (order_id, low, high)
-        return [_state(r) for r in (await self.conn.execute_fetchall(sql, args))]
+        return [state_of(r) for r in (await self.conn.execute_fetchall(sql, args))]
 
     async def latest_for_unit(
         self,
@@ -499,4 +482,4 @@ class SqliteOrderRepository:
             + "ORDER BY o.id DESC LIMIT 1"
         )
         row = _one(await self.conn.execute_fetchall(sql, (unit_code,)))
-        return _order(row) if row else None
+        return order_of(row) if row else None

@@ -24,6 +24,7 @@ from cascade.clock import FakeClock
 from cascade.errors import Refused
 from cascade.order_service import OrderService
 from cascade.orders import OrderKind
+from cascade.outgoing import Rendered
 from cascade.tower import Person, Unit
 from storage import processed
 from storage.db import Database
@@ -76,6 +77,11 @@ def tower() -> list[Unit]:
     ]
 
 
+class Presenter(PlainPresenter):
+    def merged_list(self, *args: object) -> tuple[Rendered, str | None]:
+        return Rendered(text="merged_list"), None
+
+
 # An answer: (unit, what is said, who says it); "ack" presses 收到.
 Answer = tuple[str, str, int]
 
@@ -104,7 +110,7 @@ async def run(
     try:
         await import_units(db, tower())
         clock = FakeClock()
-        orders = OrderService(db.transaction, clock, PlainPresenter(), batch_answers=batch)
+        orders = OrderService(db.transaction, clock, Presenter(), batch_answers=batch)
         order = await orders.issue(chat("hq"), commander("hq"), kind, "统计", timedelta(hours=1))
         outcomes: list[str] = []
         bounds = [0, *sorted(set(cuts)), len(items)]
@@ -214,7 +220,7 @@ def check_counters(rows: list[tuple[Any, ...]], kind: OrderKind) -> None:
 
 async def test_a_refused_answer_fails_alone_in_its_batch(db: Database) -> None:
     await import_units(db, tower())
-    orders = OrderService(db.transaction, FakeClock(), PlainPresenter(), batch_answers=True)
+    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=True)
     order = await orders.issue(
         chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
     )
@@ -247,7 +253,7 @@ async def test_an_update_delivered_twice_into_one_batch_takes_effect_once(db: Da
     orders = OrderService(
         db.transaction,
         FakeClock(),
-        PlainPresenter(),
+        Presenter(),
         batch_answers=True,
         updates=processed.CARRIER,
     )
@@ -285,7 +291,7 @@ async def test_an_update_delivered_twice_into_one_batch_takes_effect_once(db: Da
 @pytest.mark.parametrize("batch", [False, True])
 async def test_counters_equal_a_recount_after_concurrent_answers(db: Database, batch: bool) -> None:
     await import_units(db, tower())
-    orders = OrderService(db.transaction, FakeClock(), PlainPresenter(), batch_answers=batch)
+    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=batch)
     order = await orders.issue(
         chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
     )
