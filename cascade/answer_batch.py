@@ -133,6 +133,9 @@ class AnswerBatcher:
                         if request.update is not None:
                             carried.append(request.update)
                         outcomes.append((True, outcome))
+                        # Deciding from memory never yields: let a /status or a press
+                        # in between, rather than hold the loop for the whole batch.
+                        await asyncio.sleep(0)
                     await view.flush()
         except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
             for request in batch:
