@@ -446,7 +446,7 @@ class SqliteOrderRepository:
         )
         rows = list(await self.conn.execute_fetchall(sql, (order_id, low, after, high, limit)))
         cursor = rows[-1]["path"] if len(rows) == limit else None
-        return [_state(r) for r in rows], cursor
+        return [state_of(r) for r in rows], cursor
 
     async def targets(self, order_id: int, under: str | None = None) -> list[TargetState]:
         if under is None:

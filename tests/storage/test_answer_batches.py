@@ -29,7 +29,7 @@ from cascade.tower import Person, Unit
 from storage import processed
 from storage.db import Database
 from storage.importer import import_units
-from tests.storage.test_orders_storage import PlainPresenter
+from tests.support.plain_words import PlainWords
 
 # hq → a, b; a → a1, a2, a3; b → b1, b2; b1 → b11, b12 (bottoms at levels 2 and 3)
 PARENTS = {
@@ -77,7 +77,7 @@ def tower() -> list[Unit]:
     ]
 
 
-class Presenter(PlainPresenter):
+class Presenter(PlainWords):
     def merged_list(self, *args: object) -> tuple[Rendered, str | None]:
         return Rendered(text="merged_list"), None
 
