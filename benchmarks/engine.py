@@ -420,7 +420,7 @@ async def measure_answers(
     path: Path | str, count: int, concurrency: int, seed: int, alone: bool = False
 ) -> dict[str, float]:
     """Issue a city order, then answer it while `/status` is asked at HQ and level 2;
-    answers are batched as the bot does (`alone`: one transaction each, as before)."""
+    answers are batched as the bot does, on SQLite (`alone`: one transaction each)."""
     from cascade.errors import Refused
     from cascade.order_service import OrderService
     from cascade.orders import OrderKind
@@ -435,7 +435,7 @@ async def measure_answers(
             db.transaction,
             clock,
             presenter,
-            batch_answers=not alone,
+            batch_answers=not alone and db.batches_answers,
             updates=processed.CARRIER,  # as the bot builds it
         )
         queries = QueryService(db.snapshot, clock)  # as the bot builds it

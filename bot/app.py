@@ -135,8 +135,9 @@ class TowerBot:
             admins,
             policy=self.policy,
             on_timers=self.timers.schedule,
-            # Concurrent answers share transactions; each update is recorded with its answer.
-            batch_answers=True,
+            # Concurrent answers share transactions where the engine allows it (SQLite);
+            # each update is recorded with its answer.
+            batch_answers=self.db.batches_answers,
             updates=processed.CARRIER,
         )
         # A city order's ~3,600 first boards are written after its confirmation, by a

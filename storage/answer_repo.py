@@ -19,6 +19,7 @@ from cascade.orders import TargetState
 from cascade.ports import AnswerKey, AnswerReads, AnswerWrites
 from cascade.targeting import OrderFilter
 from cascade.tower import Position
+from storage.conn import Connection
 from storage.order_repo import (
     ADD_DONE,
     SAVE_ORDER,
@@ -156,9 +157,17 @@ def _names(db: sqlite3.Connection, people: list[int], out: dict[int, str | None]
 
 
 class SqliteAnswerRepository:
-    def __init__(self, conn: aiosqlite.Connection, outbox: SqliteOutboxRepository) -> None:
+    """SQLite only (`Database.batches_answers`): on PostgreSQL nothing batches answers,
+    and a call here is refused rather than run some other way."""
+
+    def __init__(self, conn: Connection, outbox: SqliteOutboxRepository) -> None:
         self.conn = conn
         self.outbox = outbox
+
+    def _sqlite(self) -> aiosqlite.Connection:
+        if not isinstance(self.conn, aiosqlite.Connection):
+            raise TypeError("answers are batched on SQLite only (Database.batches_answers)")
+        return self.conn
 
     async def read(self, keys: list[AnswerKey]) -> AnswerReads:
         return await self._in_thread(_read, keys)
@@ -167,7 +176,8 @@ class SqliteAnswerRepository:
         """Run `work(sqlite3 connection, *args)` on the database thread, in one hand-off.
         aiosqlite has no public call for this; `_execute` is what its own methods use
         (aiosqlite 0.17-0.22) and `_conn` its sqlite3 handle."""
-        return await self.conn._execute(work, self.conn._conn, *args)
+        conn = self._sqlite()
+        return await conn._execute(work, conn._conn, *args)
 
     async def write(self, writes: AnswerWrites) -> None:
         last = {m.dedupe_key: i for i, m in enumerate(writes.messages) if m.dedupe_key}
@@ -192,7 +202,5 @@ class SqliteAnswerRepository:
                 if rows:
                     db.executemany(sql, rows)
 
-        # aiosqlite has no public call for "run this on your thread"; `_execute` is
-        # what its own methods use (aiosqlite 0.17-0.22), `_conn` its sqlite3 handle.
-        await self.conn._execute(run, self.conn._conn)
+        await self._in_thread(run)
         self.outbox.added += len(kept)

@@ -24,9 +24,7 @@ def _timer(row: Row) -> Timer:
     )
 
 
-MARK_DIRTY = (
-    "INSERT INTO progress_dirty (order_id, unit_code) VALUES (?,?) ON CONFLICT DO NOTHING"
-)
+MARK_DIRTY = "INSERT INTO progress_dirty (order_id, unit_code) VALUES (?,?) ON CONFLICT DO NOTHING"
 
 
 class SqliteTimerRepository:
