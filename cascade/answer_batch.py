@@ -227,6 +227,7 @@ class BatchView:
         self.names: dict[int, str | None] = {}
         self.rows: dict[tuple[int, str], TargetState] = {}
         self.chain_codes: dict[tuple[int, str], list[str]] = {}
+        self.locked: set[int] = set()
         self.tower = _Tower(self)
         self.orders = _Orders(self)
         self.outbox = _Outbox(self)
@@ -373,6 +374,14 @@ class _Orders(_Passing):
             view.order_rows[order_id] = await view.tx.orders.get(order_id)
         order = view.journal.orders.get(order_id, view.order_rows[order_id])
         return order.model_copy() if order is not None else None
+
+    async def lock(self, order_id: int) -> None:
+        """The order's lock (storage/locking.py) once per batch; it reads nothing, so the
+        kept writes stay kept (a flush per answer would undo the batching)."""
+        view = self.view
+        if order_id not in view.locked:
+            await view.tx.orders.lock(order_id)
+            view.locked.add(order_id)
 
     async def chain(self, order_id: int, unit_code: str) -> list[TargetState]:
         view = self.view

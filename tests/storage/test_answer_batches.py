@@ -27,8 +27,10 @@ from cascade.errors import Refused
 from cascade.order_service import OrderService
 from cascade.orders import OrderKind
 from cascade.outgoing import Rendered
+from cascade.ports import AnswerWrites
 from cascade.tower import Person, Unit
 from storage import processed
+from storage.answer_repo import SqliteAnswerRepository
 from storage.db import Database
 from storage.importer import import_units
 from tests.support.plain_words import PlainWords
@@ -319,3 +321,33 @@ async def test_counters_equal_a_recount_after_concurrent_answers(db: Database, b
     assert states["hq"].sub_done == len(TARGETS) and states["hq"].is_done
     assert levels == {1: (2, 2), 2: (5, 5), 3: (2, 2)}
     assert head is not None and head.done_targets == len(TARGETS)
+
+
+async def test_a_batch_sends_its_writes_in_one_hand_off(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every answer takes the order's lock (storage/locking.py); in a batch that must
+    not send the answers before it one by one: the batch still writes once."""
+    needs_batches(db)
+    await import_units(db, tower())
+    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=True)
+    order = await orders.issue(
+        chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
+    )
+    writes: list[int] = []
+    real = SqliteAnswerRepository.write
+
+    async def counted(self: SqliteAnswerRepository, batch: AnswerWrites) -> None:
+        writes.append(len(batch.states))
+        await real(self, batch)
+
+    monkeypatch.setattr(SqliteAnswerRepository, "write", counted)
+    bottoms = sorted(BOTTOM)
+    await asyncio.gather(
+        *(orders.report(order.id, chat(c), commander(c), "1", None) for c in bottoms)
+    )
+    assert orders.batcher is not None and orders.batcher.batches == 1
+    assert len(writes) == 1
+    async with db.transaction() as tx:
+        hq = (await tx.orders.chain(order.id, "hq"))[0]
+    assert hq.subtotal == len(bottoms)
