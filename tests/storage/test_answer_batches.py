@@ -351,3 +351,56 @@ async def test_a_batch_sends_its_writes_in_one_hand_off(
     async with db.transaction() as tx:
         hq = (await tx.orders.chain(order.id, "hq"))[0]
     assert hq.subtotal == len(bottoms)
+
+
+class _Step:
+    """A form step riding on an update (storage/processed.py): one row of its own."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    async def write(self, conn: Any) -> None:
+        await conn.execute(
+            "INSERT INTO form_states (key, state, data, touched_at, expired) "
+            "VALUES (?, 'step', '{}', '2026-01-01T00:00:00+00:00', 0) "
+            "ON CONFLICT (key) DO UPDATE SET state = excluded.state",
+            (self.name,),
+        )
+
+
+async def test_a_form_step_riding_on_an_answer_is_written_with_it(db: Database) -> None:
+    """A step that rides on an update is saved by the update's next changing
+    transaction: for an answer decided in a batch, the batch's (once, and again
+    after a rolled-back batch, when the answer is decided alone)."""
+    await import_units(db, tower())
+    orders = OrderService(
+        db.transaction,
+        FakeClock(),
+        Presenter(),
+        batch_answers=db.batches_answers,
+        updates=processed.CARRIER,
+    )
+    order = await orders.issue(
+        chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
+    )
+
+    async def delivered(update_id: int, code: str, value: str) -> str:
+        with processed.handling(1, update_id, f"msg:{chat(code)}:{update_id}:0") as mark:
+            processed.ride("form", _Step(f"form:{update_id}"))
+            try:
+                await orders.report(order.id, chat(code), commander(code), value, None)
+            except processed.AlreadyHandled:
+                return "handled before"
+            assert not mark.riders  # written with the answer, nothing left for later
+            return "ok"
+
+    # 200 twice: the batch rolls back at COMMIT and each answer is decided alone.
+    outcomes = await asyncio.gather(
+        delivered(200, "a1", "5"), delivered(200, "a1", "5"), delivered(201, "b2", "6")
+    )
+    assert sorted(outcomes) == ["handled before", "ok", "ok"]
+    rows = await db.conn.execute_fetchall("SELECT key FROM form_states ORDER BY key")
+    assert [r[0] for r in rows] == ["form:200", "form:201"]
+    assert await delivered(202, "a2", "1") == "ok"
+    rows = await db.conn.execute_fetchall("SELECT COUNT(*) FROM form_states")
+    assert rows[0][0] == 3
