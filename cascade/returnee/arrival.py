@@ -122,7 +122,9 @@ _REPORTED_DAY = re.compile(
     rf"(?:{_REL_DAY.pattern}|(?:\d{{4}}年)?{NUM}月{NUM}[日号])\s*(?:{_PART})?\s*"
     r"(?:[\d一二三四五六七八九十]{1,3}\s*[时点](?:\d{1,2}分)?\s*许?)?\s*[,，]?\s*"
     r"[^\s,，。；;到回返抵来达\d]{0,4}?"
-    r"(?:新增|上报|报送|登记|排查|摸排|核查|接到|收到|通报|报告|报备|发现)"
+    r"(?:新增|上报|报送|登记|排查|摸排|核查|接到|收到|通报|报告|报备|发现"
+    # round 7: a visit or a jab on that day is not the arrival ("今日上门测温", "明天来打针")
+    r"|(?:来|去)?(?:测温|测体温|量体温|打针|打疫苗|体检)|走访|入户|随访|复测)"
 )
 # A day word the readers do not know, right before a part of day or an hour: "头天晚上",
 # "次日上午", "当天夜里", an unknown dialect word ("X个晚上"). Its root says a day is

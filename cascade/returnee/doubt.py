@@ -21,7 +21,14 @@ from cascade.returnee.text import CLAUSE_END, NUM, blank, to_int
 _HEDGE = re.compile(
     r"好像|好象|大概|大约|可能(?!性)|应该是|应该|估计|听说|据说|据了解|似乎|也许|或许|貌似|说不定"
     r"|听[^,，。；;说]{1,4}说|像是|口音像"  # "听他们说是后天", "口音像是河南的"
+    # round 7: "说不准是X还是Y", "不一定是四川", "估摸着是前天" (预计 and 自称 are not
+    # hedges by the tuning parts' labels: "预计2月24日到" is that day)
+    r"|说不准|说不清|不一定|估摸|我猜|记不清|吃不准"
 )
+# Doubt said after the words it doubts: "…福建莆田回来，待核实" doubts its own clause;
+# suspicion ("…从温州回来，但我觉得口音不对劲") doubts the clause before it too.
+_CHECK_LATER = re.compile(r"待核实|待核查|待确认|待查|有待核实|需核实|要核实")
+_SUSPICION = re.compile(r"不对劲|有问题|不放心|可疑|不像是真的")
 # Doubt said after a clause, as a clause of its own: "说是江西来的，不太确定，也可能是安徽".
 _DOUBT_AFTER = re.compile(
     r"(?<=[,，。;；\s])(?:但|也|还)?\s*(?:不太确定|不确定|不敢确定|不敢肯定|拿不准|吃不准|没把握)"
@@ -97,12 +104,33 @@ def hedged_spans(text: str) -> list[tuple[int, int]]:
         while start > 0 and text[start - 1] not in _CLAUSE_STOP:
             start -= 1
         spans.append((start, match.end()))
+    for pattern, clauses in ((_CHECK_LATER, 1), (_SUSPICION, 2)):
+        for match in pattern.finditer(text):
+            start = _clauses_back(text, match.start(), 1)
+            if not text[start : match.start()].strip(" 但还需要请"):  # "…，待核实" alone
+                start = _clauses_back(text, match.start(), 3)
+            elif clauses > 1:
+                start = _clauses_back(text, match.start(), clauses)
+            spans.append((start, match.end()))
     for match in _HEDGE_BACK.finditer(text):
         start = match.start()
         while start > 0 and text[start - 1] not in _CLAUSE_STOP:
             start -= 1
         spans.append((start, match.end()))
     return spans
+
+
+def _clauses_back(text: str, end: int, clauses: int) -> int:
+    """Where the `clauses`-th clause before `end` starts (its own clause counts as one)."""
+    start = end
+    for step in range(clauses):
+        if step:
+            if start == 0:
+                break
+            start -= 1  # over the stop, into the clause before
+        while start > 0 and text[start - 1] not in _CLAUSE_STOP:
+            start -= 1
+    return start
 
 
 def drop_abandoned(text: str) -> str:

@@ -88,8 +88,8 @@ _APPROX_NUMBER = re.compile(r"[几多来余]")
 # "几个老乡", "大概两个儿子", "3到5个孩子". Whatever else is said, the count is asked.
 _VAGUE_COUNT = re.compile(
     rf"(?:好几|几|(?:{NUM})\s*(?:来|多|余|几)"
-    r"|(?:大概|大约|约|差不多|估计|将近|接近|可能|至少|最多|不到|超过)\s*(?:是|有)?\s*"
-    rf"(?:{NUM})|(?:{NUM})\s*(?:-|~|～|—|到|至|或)\s*(?:{NUM}))"
+    r"|(?:大概|大约|约|差不多|估计|将近|接近|可能|至少|最多|不到|超过|不下|不止|不少于|起码)"
+    rf"\s*(?:是|有)?\s*(?:{NUM})|(?:{NUM})\s*(?:-|~|～|—|到|至|或)\s*(?:{NUM}))"
     r"\s*(个人|个|名|位|口人|口|人)"
 )
 
@@ -586,3 +586,24 @@ def _given_name_end(text: str, pos: int) -> int:
             break
         end += 1
     return end
+
+
+_KIN_START = re.compile(rf"{_PAIR_KIN}|{_SINGLE_KIN}")
+
+
+def kin_floor(text: str) -> int:
+    """The most people one list of named relatives holds ("爷爷奶奶和姑姑" is at least 3).
+
+    A count read below it missed a pair (外公外婆) or a member of the list, so the
+    caller asks the count instead of giving it.
+    """
+    best = 0
+    for start in _KIN_START.finditer(text):
+        kin: list[tuple[int | None, str, int, int]] = []
+        for item in _kin_items(text, start.start()):
+            if kin and text[item[2]] in "他她":
+                break  # "伢儿他爸": the child's father, one person
+            if item[0] != _UNREAD and re.fullmatch(rf"{_PAIR_KIN}|{_SINGLE_KIN}", item[1]):
+                kin.append(item)
+        best = max(best, _sum_kin(kin).known)
+    return best

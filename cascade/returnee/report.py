@@ -31,7 +31,17 @@ from cascade.returnee.doubt import (
     in_batches,
     return_unlikely,
 )
-from cascade.returnee.people import read_people
+from cascade.returnee.guards import (
+    count_unknown,
+    latin_before,
+    latin_day,
+    never_left,
+    part_that_came,
+    two_house_numbers,
+    undo_arrows,
+    without_document_places,
+)
+from cascade.returnee.people import kin_floor, read_people
 from cascade.returnee.places import contains
 from cascade.returnee.text import CLAUSE_END, blank, normalize
 from cascade.returnee.where import find_address, find_route
@@ -93,7 +103,7 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     the value said in the clause right after it, for a field also said before
     it; without that, both values stand and the field is asked.
     """
-    work = normalize(text)
+    work = undo_arrows(normalize(text))  # "人数3→4": 4
     report = _read(work, now)
     marks = list(_CORRECTION.finditer(work))
     if not marks:
@@ -102,11 +112,16 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     clause = _first_clause(work[marks[-1].end() :])
     after = _read(clause, now)
     said_before = [name for name in CORRECTABLE if getattr(before, name) is not None]
+    # a doubt said later in the message ("…其实是湖北的，我觉得不对劲") reaches the correction
+    rest = _read(work[marks[-1].end() :], now)
     corrected = [name for name in said_before if getattr(after, name) is not None]
     if any(getattr(after, name) is not None for name in CORRECTABLE):
         update = {name: getattr(after, name) for name in corrected}
         questions = set(report.questions) - set(corrected)
         questions |= {name for name in corrected if name in after.questions}
+        doubted = {name for name in corrected if getattr(rest, name) is None}
+        update |= {name: None for name in doubted}
+        questions |= doubted
     elif _NUMERAL.search(clause):  # "住5幢，不对，是6幢301": a number not read could fix anything
         update = {name: None for name in said_before}
         questions = set(report.questions) | set(said_before)
@@ -154,11 +169,23 @@ def _read(work: str, now: datetime) -> ReturneeReport:
 def _read_plain(work: str, now: datetime) -> ReturneeReport:
     id_numbers, work = _id_numbers(work)
     phone, phone_unclear, work = _phone(work)
+    two_numbers = two_house_numbers(work)  # "大塘下村18号和20号": two households
     address, work = find_address(work)
     people = read_people(work)
     route = find_route(drop_abandoned(work))  # "原计划途经武汉，现在改走合肥": only 合肥
+    documents = without_document_places(work)
+    if documents != work:  # "身份证湖北武汉": an ID card's place is no origin by itself
+        route = find_route(drop_abandoned(documents))
     arrival = parse_arrival(work, now)
     count = people.count
+    came = part_that_came(work)
+    if came is not None:  # "共5口人，其中3口人在义乌没走": those who came
+        count = came
+    elif count is not None and count < kin_floor(work):  # "外公外婆" read as one
+        count = None
+    left_unsaid = never_left(work)  # "一直在义乌，未离开": no returnee to count or place
+    if count_unknown(work) or left_unsaid:  # "人数没问"
+        count = None
     batches = not _CORRECTION.search(work) and in_batches(work, arrival_days(work, now))
     if batches:  # "两个今天到，两个明天到": no one day, and a count only if a total adds up
         count = batch_total(work)
@@ -169,22 +196,27 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         questions.add("arrival")
     if count is None:
         questions.add("count")
-    if route.origin is None:
+    origin = route.origin
+    if origin is not None and (latin_before(work, origin) or left_unsaid):  # "HN邵阳"
+        origin = None
+    if origin is None:
         questions.add("origin")
     if route.via_unclear:
         questions.add("via")
-    if arrival.value is None or arrival.ask:
+    arrival_value = None if batches or latin_day(work) else arrival.value  # "zr晚上到"
+    if arrival_value is None or arrival.ask:
         questions.add("arrival")
-    if address.text is None or not address.complete:
+    address_text = None if two_numbers else address.text
+    if address_text is None or not address.complete:
         questions.add("address")
     if phone is None or phone_unclear:
         questions.add("phone")
     return ReturneeReport(
         count=count,
-        origin=route.origin,
+        origin=origin,
         via=route.via,
-        arrival=None if batches else arrival.value,
-        address=address.text,
+        arrival=arrival_value,
+        address=address_text,
         phone=phone,
         names=people.names,
         id_numbers=id_numbers,

@@ -160,6 +160,8 @@ _NOT_A_DISTRICT = re.compile(
     r"然后|以后|之后|以前|之前|后来|直接|已经|现在|马上|一起|那里|这里|今天|明天|后天|昨天"
     # what people did there, or the reporter's own province: "湖北黄石拉货", "浙江本省的"
     r"|拉货|送货|运货|打工|务工|上班|出差|探亲|做生意|本省|省内|本市|市内"
+    # round 7: a number of people or the start of a trip ("河南信阳两个人", "武汉出发的")
+    r"|[一二两三四五六七八九十俩仨\d][个名位口]|出发"
 )
 # A station or airport after a city is not part of the place: "长沙南站", "从长沙南上的车",
 # "成都双流机场", "郑州汽车站出发".
