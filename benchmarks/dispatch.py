@@ -87,6 +87,7 @@ class InstantTelegram(BaseSession):
         super().__init__()
         self._ids = itertools.count(10_000_000)
         self.copies: dict[int, Message] = {}  # chat → the message carrying `ack:<order>`
+        self.arrived: list[tuple[int, float]] = []  # (chat, when) of each copy, in order
         self.first_sent: dict[int, float] = {}  # chat → when its first message was sent
         self.replies: dict[tuple[int, int], float] = {}  # (chat, replied message) → when
         self.pressed: dict[str, float] = {}  # callback query id → when it was answered
@@ -140,8 +141,9 @@ class InstantTelegram(BaseSession):
         replied = method.reply_parameters.message_id if method.reply_parameters else None
         if replied is not None:
             self.replies.setdefault((chat, replied), now)
-        if markup is not None and self.ack_data(message):
-            self.copies.setdefault(chat, message)
+        if markup is not None and self.ack_data(message) and chat not in self.copies:
+            self.copies[chat] = message
+            self.arrived.append((chat, now))
         return message
 
     @staticmethod
@@ -243,7 +245,12 @@ async def _until(session: InstantTelegram, done: Any, limit: float) -> float:
 
 
 async def run(
-    db_path: str, concurrency: int, paid: bool, status_every: float, seed: int
+    db_path: str,
+    concurrency: int,
+    paid: bool,
+    status_every: float,
+    seed: int,
+    overlap: bool = False,
 ) -> dict[str, Any]:
     from bot.access import is_query
     from bot.app import TowerBot
@@ -274,31 +281,31 @@ async def run(
         runner.submit(order_update)
         await _until(session, lambda: root_chat in session.first_sent, 120)
         await runner.wait_idle()
-        await _until(session, lambda: len(session.copies) >= len(targets), 1800)
-        all_out = time.perf_counter() - started
-        data = {session.ack_data(m) for m in session.copies.values()}
-        if len(data) != 1:
-            raise RuntimeError(f"copies carry {len(data)} different 收到 buttons")
-        ack = data.pop()
-        order_id = int(ack.split(":")[1])
-
-        # 2. The storm: every commander presses 收到 on his copy; every bottom unit
-        # also replies a number to it, right after (one person, one chat, in order).
         rng = random.Random(seed)
-        rng.shuffle(targets)
+        pending = {chat: (user, bottom) for chat, user, bottom in targets}
         plan: list[Update] = []
         values: dict[int, int] = {}
-        for chat, user, bottom in targets:
-            copy = session.copies[chat]
-            plan.append(make.press(user, copy, ack))
-            if bottom:
-                values[chat] = rng.randint(0, 12)
-                plan.append(make.message(chat, user, str(values[chat]), reply_to=copy))
         submitted: dict[int, float] = {}
         asked: dict[tuple[int, int], int] = {}  # (HQ chat, /status message) → update id
 
+        def answer(chat: int) -> None:
+            """The commander presses 收到 on his copy; a bottom unit's also replies a
+            number to it, right after (one person, one chat, in order)."""
+            user, bottom = pending.pop(chat)
+            copy = session.copies[chat]
+            updates = [make.press(user, copy, session.ack_data(copy))]
+            if bottom:
+                values[chat] = rng.randint(0, 12)
+                updates.append(make.message(chat, user, str(values[chat]), reply_to=copy))
+            for update in updates:
+                submitted[update.update_id] = time.perf_counter()
+                runner.submit(update)
+                plan.append(update)
+
+        over = asyncio.Event()
+
         async def ask() -> None:
-            while runner.pending:
+            while not over.is_set():
                 update = make.message(root_chat, root_commander, "/status")
                 assert update.message is not None
                 asked[(root_chat, update.message.message_id)] = update.update_id
@@ -306,13 +313,35 @@ async def run(
                 runner.submit(update)
                 await asyncio.sleep(status_every)
 
-        storm_started = time.perf_counter()
-        for update in plan:
-            submitted[update.update_id] = time.perf_counter()
-            runner.submit(update)
         asker = asyncio.create_task(ask())
+        # 2. The storm: after every copy is out, all at once in random order; or with
+        # `overlap`, each unit as soon as its copy arrives (answers compete with the
+        # copies still going out, as when people are quick).
+        if overlap:
+            storm_started = time.perf_counter()
+            seen = 0
+            while pending:
+                await _until(session, lambda n=seen: len(session.arrived) > n, 1800)
+                for chat, _ in session.arrived[seen:]:
+                    if chat in pending:
+                        answer(chat)
+                seen = len(session.arrived)
+        else:
+            await _until(session, lambda: len(session.copies) >= len(targets), 1800)
+            chats = list(pending)
+            rng.shuffle(chats)
+            storm_started = time.perf_counter()
+            for chat in chats:
+                answer(chat)
+        all_out = max(at for _, at in session.arrived) - started
+        data = {session.ack_data(m) for m in session.copies.values()}
+        if len(data) != 1:
+            raise RuntimeError(f"copies carry {len(data)} different 收到 buttons")
+        order_id = int(data.pop().split(":")[1])
+
         await runner.wait_idle()
         storm = time.perf_counter() - storm_started
+        over.set()
         await asker
         await runner.wait_idle()
 
@@ -356,6 +385,7 @@ async def run(
     return {
         "targets": len(targets),
         "concurrency": concurrency,
+        "overlap": overlap,
         "paid_broadcast": paid,
         "order_confirmation_s": session.first_sent[root_chat] - started,
         "order_handled_s": handled_at[order_update.update_id] - started,
@@ -387,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     # would measure the HQ group's budget, not the bot.
     parser.add_argument("--status-every", type=float, default=5.0, help="seconds between /status")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--overlap", action="store_true", help="answer each copy as it arrives, not after all"
+    )
     parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
     parser.add_argument("--tower", type=Path, help="an imported tower file to copy (not Yiwu)")
@@ -401,7 +434,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = str(Path(tmp) / "tower.db")
         shutil.copy(template, db_path)
-        job = run(db_path, args.concurrency, args.limits == "paid", args.status_every, args.seed)
+        job = run(
+            db_path,
+            args.concurrency,
+            args.limits == "paid",
+            args.status_every,
+            args.seed,
+            args.overlap,
+        )
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:
             profiler.enable()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks import dispatch
 from cascade.towerfile import load_path
 from fixtures import fixture_path
@@ -12,12 +14,17 @@ from storage.db import Database
 from storage.importer import import_units
 
 
-async def test_dispatch_benchmark_runs_an_order_and_its_storm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("overlap", [False, True], ids=["after-copies", "as-copies-arrive"])
+async def test_dispatch_benchmark_runs_an_order_and_its_storm(
+    tmp_path: Path, overlap: bool
+) -> None:
     db_path = str(tmp_path / "tashan.db")
     async with Database(db_path) as db:
         await import_units(db, load_path(fixture_path("tashan")))
 
-    result = await dispatch.run(db_path, concurrency=8, paid=True, status_every=0.2, seed=1)
+    result = await dispatch.run(
+        db_path, concurrency=8, paid=True, status_every=0.2, seed=1, overlap=overlap
+    )
 
     assert result["targets"] == 236  # every unit below HQ: the seeds' 236
     # Every commander pressed 收到; every bottom unit also replied a number.
