@@ -74,6 +74,7 @@ from aiogram.types import (
 from pydantic import SecretStr
 
 from benchmarks.engine import machine, prepare
+from bot.dispatch import MAX_CONCURRENT
 
 TOKEN = "7000000099:benchmark-dispatch-token"
 BOT_USER = User(id=7000000099, is_bot=True, first_name="towerbot", username="towerbot_bench")
@@ -411,7 +412,9 @@ async def run(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.dispatch", description=__doc__)
     parser.add_argument("--size", type=int, default=37_074, help="targets (a prefix of Yiwu)")
-    parser.add_argument("--concurrency", type=int, default=8, help="chats handled at once")
+    parser.add_argument(
+        "--concurrency", type=int, default=MAX_CONCURRENT, help="chats handled at once"
+    )
     parser.add_argument("--limits", choices=["paid", "telegram"], default="paid")
     # Telegram lets a group receive ~20 messages a minute: a /status every second
     # would measure the HQ group's budget, not the bot.
