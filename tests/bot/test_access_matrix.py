@@ -234,11 +234,9 @@ async def _press(h: Harness, on: Message, data: str, user: int, changes_state: b
     return "ok"
 
 
-# Every actor on SQLite; on PostgreSQL (~1.6 s a tower here, not ~1 s) the button's
-# owner, an HQ admin and an outsider: allowed, allowed by rank, refused everywhere.
-BUTTON_RUNS = [("sqlite", actor) for actor in ACTORS] + [
-    ("postgresql", actor) for actor in ("commander", "admin", "outsider")
-]
+# Every actor on both engines: who may press is decided in the services and the SQL
+# behind them, which differ by engine (about 80 s more on PostgreSQL).
+BUTTON_RUNS = [(engine, actor) for engine in ("sqlite", "postgresql") for actor in ACTORS]
 
 
 @pytest.mark.parametrize(("engine", "actor"), BUTTON_RUNS, indirect=["engine"])
