@@ -8,20 +8,13 @@ The sentences are written for these tests, not taken from any corpus.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 import pytest
 
-from cascade.returnee import ReturneeReport, parse_report
 from cascade.returnee.doubt import batch_total, drop_abandoned, hedged_spans, in_batches
 from cascade.returnee.roster import roster_size
-
-TZ = timezone(timedelta(hours=8))
-NOW = datetime(2020, 2, 20, 10, 0, tzinfo=TZ)
-
-
-def parse(text: str) -> ReturneeReport:
-    return parse_report(text, NOW)
+from tests.support.returnee_parse import TZ, parse
 
 
 # ---- a hedge makes the field it governs a question

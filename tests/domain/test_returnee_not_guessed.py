@@ -9,17 +9,9 @@ relatives. Each rule has the cases it must keep reading as before.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 
-from cascade.returnee import ReturneeReport, parse_report
-
-NOW = datetime(2020, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=8)))
-
-
-def parse(text: str) -> ReturneeReport:
-    return parse_report(text, NOW)
+from tests.support.returnee_parse import parse
 
 
 @pytest.mark.parametrize(

@@ -15,18 +15,11 @@ The sentences are written for these tests, not taken from any corpus.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 import pytest
 
-from cascade.returnee import ReturneeReport, parse_report
-
-TZ = timezone(timedelta(hours=8))
-NOW = datetime(2020, 2, 20, 10, 0, tzinfo=TZ)  # a Thursday
-
-
-def parse(text: str) -> ReturneeReport:
-    return parse_report(text, NOW)
+from tests.support.returnee_parse import TZ, parse
 
 
 # ---- structural: an unread day word before a part of day is asked, never today

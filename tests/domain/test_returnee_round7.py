@@ -16,19 +16,12 @@ The sentences are written for these tests, not taken from any corpus.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 
-from cascade.returnee import ReturneeReport, parse_report
 from cascade.returnee.guards import part_that_came
-
-TZ = timezone(timedelta(hours=8))
-NOW = datetime(2020, 2, 20, 10, 0, tzinfo=TZ)  # a Thursday
-
-
-def parse(text: str) -> ReturneeReport:
-    return parse_report(text, NOW)
+from tests.support.returnee_parse import parse
 
 
 @pytest.mark.parametrize(
