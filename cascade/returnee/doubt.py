@@ -28,12 +28,25 @@ _HEDGE = re.compile(
 # Doubt said after the words it doubts: "…福建莆田回来，待核实" doubts its own clause;
 # suspicion ("…从温州回来，但我觉得口音不对劲") doubts the clause before it too.
 _CHECK_LATER = re.compile(r"待核实|待核查|待确认|待查|有待核实|需核实|要核实")
-_SUSPICION = re.compile(r"不对劲|有问题|不放心|可疑|不像是真的")
+_SUSPICION = re.compile(r"不对劲|有问题|不太放心|不大放心|不放心|可疑|不像是真的")
+# Before a check or a suspicion, words that leave it a clause of its own: "我觉得有问题".
+_ALONE = re.compile(
+    r"\s*(?:但是?|可是|不过)?\s*(?:还需要|需要|请)?\s*(?:我|我们)?\s*(?:也|还|总|都)?\s*"
+    r"(?:觉得|感觉|认为|看)?\s*(?:有点|有些|还是)?\s*"
+)
 # Doubt said after a clause, as a clause of its own: "说是江西来的，不太确定，也可能是安徽".
+_DOUBT_WORDS = (
+    r"(?:不太确定|不确定|不敢确定|不敢肯定|拿不准|吃不准|没把握"
+    # round 8: "我也搞不清", "记不清了", "我不知道算哪里"
+    r"|搞不清楚?|弄不清楚?|分不清楚?|记不清楚?|说不清楚?|不知道算哪(?:里|儿|个))了?"
+)
 _DOUBT_AFTER = re.compile(
-    r"(?<=[,，。;；\s])(?:但|也|还)?\s*(?:不太确定|不确定|不敢确定|不敢肯定|拿不准|吃不准|没把握)"
+    rf"(?<=[,，。;；\s])(?:但|也|还)?\s*(?:我|他|她|我们)?\s*(?:也|还|都|实在)?\s*{_DOUBT_WORDS}"
     r"(?=\s*(?:$|[,，。;；!！]))"
 )
+# The same said by the reporter inside a run-on clause (voice input with no commas):
+# "他本来说是前天回来后来又说是大前天我也搞不清楚了反正就一个人" doubts what came before.
+_DOUBT_RUNON = re.compile(rf"(?:我|我们)\s*(?:也|还|都|实在)?\s*{_DOUBT_WORDS}")
 _CLAUSE_STOP = ",.;!?，。；！？\n"  # a list's 、 does not end the clause a hedge looks back on
 _HEDGE_REACH = 12  # characters: a hedge governs the words right after it, not the whole message
 # A hedge that looks back: "从湖北回来的可能性不大，应该是湖南" doubts what its clause said
@@ -59,7 +72,10 @@ _PLAN_REACH = 40
 # People who come in batches: "两个今天到，两个明天到", "他先回，老婆孩子昨天到",
 # "第一批6个人今天到，第二批5个人后天到"; more still on the way ("还有几个在路上",
 # "孩子过几天再来"); one more batch among others ("今天新到一批"): no one day, no one count.
-_LATER = r"过[一两几二三]?[天日]|过些天|过段时间|过阵子|过一阵|以后|晚些|晚点|之后|随后|下周|下个月"
+_LATER = (
+    r"过[一两几二三]?[天日]|过些天|过段时间|过阵子|过一阵|以后|晚些|晚点|之后|随后|下周|下个月"
+    r"|下个?礼拜|下个?星期"  # round 8: "还有两个下礼拜到"
+)
 _BATCH_WORD = re.compile(
     rf"先(?:回来|回|到|来|过来)|第[二三四五\d]批|另外(?:还有)?\s*(?:{NUM})\s*(?:个人|个|名|位|人)"
     rf"|还有\s*(?:{NUM}|几|一些|些|部分|人)?\s*(?:个人|个|名|位|人)?\s*(?:还)?\s*"
@@ -94,20 +110,20 @@ def hedged_spans(text: str) -> list[tuple[int, int]]:
         limit = min(len(text), end + _HEDGE_REACH)
         while end < limit and text[end] not in CLAUSE_END and not text[end].isspace():
             end += 1
-            if _COUNT_WORD.match(text, end - 1) and re.search(
-                rf"{NUM}\s*[多几来余]?\s*.$", text[:end]
-            ):
-                break
+            number = re.search(rf"(还有)?\s*{NUM}\s*[多几来余]?\s*.$", text[:end])
+            if _COUNT_WORD.match(text, end - 1) and number and not number.group(1):
+                break  # "大约八个人明天回来": the day is certain ("可能明天还有两个朋友要从…" is not)
         spans.append((match.start(), end))
     for match in _DOUBT_AFTER.finditer(text):
-        start = match.start() - 1  # the clause stop before it
-        while start > 0 and text[start - 1] not in _CLAUSE_STOP:
-            start -= 1
-        spans.append((start, match.end()))
+        # said as a clause of its own, it doubts the clauses before it (round 8: the places
+        # said two clauses back in "说是四川的，不过身份证是重庆的，我也搞不清")
+        spans.append((_clauses_back(text, match.start(), 3), match.end()))
+    for match in _DOUBT_RUNON.finditer(text):
+        spans.append((_clauses_back(text, match.start(), 1), match.end()))
     for pattern, clauses in ((_CHECK_LATER, 1), (_SUSPICION, 2)):
         for match in pattern.finditer(text):
             start = _clauses_back(text, match.start(), 1)
-            if not text[start : match.start()].strip(" 但还需要请"):  # "…，待核实" alone
+            if _ALONE.fullmatch(text, start, match.start()):  # "…，待核实", "我觉得有问题" alone
                 start = _clauses_back(text, match.start(), 3)
             elif clauses > 1:
                 start = _clauses_back(text, match.start(), clauses)

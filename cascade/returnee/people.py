@@ -103,7 +103,7 @@ _SINGLE_KIN = (
 _PAIR_KIN = "父母|爸妈|公婆|岳父母|爷爷奶奶|外公外婆|姥姥姥爷|老人家两个"
 _OPEN_KIN = (
     "孩子们|孩子|小孩子|小孩|娃|家人|家属|家里人|一家人|全家|老小|亲戚|朋友|老乡|同事|工人|员工|"
-    "伙计|同乡|人"
+    "伙计|同乡|小工|店员|帮工|学徒|徒弟|工友|人"
 )
 # "他刚上小学的儿子", "三岁的女儿": a few words describing the relative.
 _KIN_DESCRIPTION = r"(?:[\u4e00-\u9fff\d]{1,6}?的)?"
@@ -111,7 +111,7 @@ _KIN_DESCRIPTION = r"(?:[\u4e00-\u9fff\d]{1,6}?的)?"
 _KIN_NUM = rf"好?(?:{NUM})?[几来多余]?"
 _UNREAD = -1  # a number was said but is not exact: the count is asked
 _KIN = re.compile(
-    rf"(?:(?:他|她|自己|我)的?)?\s*(?:({_KIN_NUM})?\s*(个|名|位|口)\s*)?{_KIN_DESCRIPTION}"
+    rf"(?:(?:他|她|自己|我)的?)?\s*(?:手下|底下)?\s*(?:({_KIN_NUM})?\s*(个|名|位|口)\s*)?{_KIN_DESCRIPTION}"
     rf"({_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})"
 )
 _KIN_WORD = re.compile(rf"\s*{_KIN_DESCRIPTION}(?:{_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})")

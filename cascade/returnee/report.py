@@ -24,6 +24,13 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from cascade.returnee.arrival import SHANGHAI, arrival_days, parse_arrival
+from cascade.returnee.asks import (
+    arrival_asked,
+    count_asked,
+    join_place_words,
+    origin_asked,
+    several_households,
+)
 from cascade.returnee.doubt import (
     batch_total,
     drop_abandoned,
@@ -103,7 +110,7 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     the value said in the clause right after it, for a field also said before
     it; without that, both values stand and the field is asked.
     """
-    work = undo_arrows(normalize(text))  # "人数3→4": 4
+    work = join_place_words(undo_arrows(normalize(text)))  # "人数3→4": 4; "浙江省内衢州"
     report = _read(work, now)
     marks = list(_CORRECTION.finditer(work))
     if not marks:
@@ -189,8 +196,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     batches = not _CORRECTION.search(work) and in_batches(work, arrival_days(work, now))
     if batches:  # "两个今天到，两个明天到": no one day, and a count only if a total adds up
         count = batch_total(work)
-    if return_unlikely(work):
-        count = None  # "回来的可能性不大了": nobody to count yet
+    if return_unlikely(work) or count_asked(work):
+        count = None  # "回来的可能性不大了": nobody to count yet; "我车上带了4个": with me?
     questions: set[str] = set()
     if batches:
         questions.add("arrival")
@@ -199,11 +206,14 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     origin = route.origin
     if origin is not None and (latin_before(work, origin) or left_unsaid):  # "HN邵阳"
         origin = None
+    if origin is not None and (origin_asked(work, origin, route.via) or several_households(work)):
+        origin = None  # "身份证是重庆的", "河北的还是河南的", "另外新增一户"
     if origin is None:
         questions.add("origin")
     if route.via_unclear:
         questions.add("via")
-    arrival_value = None if batches or latin_day(work) else arrival.value  # "zr晚上到"
+    unread_day = batches or latin_day(work) or arrival_asked(work)  # "zr晚上到", "改一下"
+    arrival_value = None if unread_day else arrival.value
     if arrival_value is None or arrival.ask:
         questions.add("arrival")
     address_text = None if two_numbers else address.text
