@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from cascade.returnee.text import CLAUSE_END, NUM, clause_after, to_int
+from cascade.returnee.text import CLAUSE_END, NUM, blank, clause_after, to_int
 
 
 def _shanghai() -> tzinfo:
@@ -93,7 +93,10 @@ _VAGUE = re.compile(
     r"改天|回头再|下周(?![一二三四五六日天1-7])|下个?星期(?![一二三四五六日天1-7])|"
     r"下个?礼拜(?![一二三四五六日天1-7])|下个?月|月底|(?<!正)月初(?![一二三四五六七八九十])|月中|月末|年后|节后|过完年|周末|解封|"
     r"不确定|没确定|未确定|不一定|说不准|说不好|待定|未定|不知道哪天|不知道什么时候|不清楚什么时候|"
-    r"明后天|今明两天"
+    r"明后天|今明两天|"
+    # round 8: a day said not to be known, or only as "a few days ago"
+    r"(?:到达|抵达|返回|回来|到的|到)?时间\s*(?:不详|不清楚|未知|不明|待查|待核实)|"
+    r"没几天|前几天|几天前|前些天|前些日子|前段时间|没定"
 )
 # "人数待定", "几个人还不确定": what is open is the count, not the day.
 _ABOUT_COUNT = re.compile(r"(?:人数|几个人|多少人|几个|多少)\S{0,3}$")
@@ -196,9 +199,24 @@ def arrival_days(text: str, now: datetime) -> list[tuple[int, date]]:
     return [(day.start, day.value) for day in days if day.value is not None]
 
 
+# Round 8: other days that are not the arrival. The time of another event given as a field
+# ("上报时间今天上午九点半", "（测温时间2月20日）", "登记时间2月20日"); a day with a visit
+# to someone ("明天上午给新回来的5人测温"); a list to be sent ("具体名单明天报"); a day
+# compared with ("人数跟昨天差不多").
+_DAY_WORD = rf"(?:{_REL_DAY.pattern}|(?:\d{{4}}年)?{NUM}月{NUM}[日号])"
+_OTHER_DAYS = re.compile(
+    r"(?:上报|登记|填报|报告|测温|体温|核查|排查|走访|随访|检测|录入)时间\s*[:：为是]?[^,，。；;)）\s]*"
+    rf"|{_DAY_WORD}\s*(?:{_PART})?\s*(?:要|去|来|再|统一)?\s*(?:给|对|为|帮)[^,，。；;]{{0,12}}?"
+    r"(?:测温|测体温|量体温|打针|体检|登记|检测|核酸)"
+    rf"|{_DAY_WORD}\s*(?:再|统一|会|一起|才)?\s*(?:上报|报送|报)(?![到道])"
+    rf"|(?:跟|和|比|同|与|较)\s*{_DAY_WORD}\s*(?:相比|比)?\s*(?:差不多|一样|相同|持平|多|少)"
+)
+
+
 def _without_reported_days(text: str) -> str:
-    for match in _REPORTED_DAY.finditer(text):
-        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+    for pattern in (_REPORTED_DAY, _OTHER_DAYS):
+        for match in pattern.finditer(text):
+            text = blank(text, *match.span())
     return text
 
 

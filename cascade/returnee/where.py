@@ -31,14 +31,16 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from cascade.returnee.places import Place, PlaceHit, contains, find_places
-from cascade.returnee.text import blank, clause_after
+from cascade.returnee.text import blank, clause_after, to_int
 
 _HAN = "\u4e00-\u9fff"
 _HEAD = r"[一二三四五六七八九十\d]+区|[一二三四五六七八九十\d]+街(?=\s*\d)|商贸城|小区|社区|新村|花园|公寓|大厦|广场|市场|商城|家园|大道|苑|园|村|路|街|巷|弄"
 _N = r"(?:[\d一二三四五六七八九十零〇壹贰叁肆伍陆柒捌玖]+|(?<![A-Za-z])[A-Za-z](?![A-Za-z]))"  # "C区", "B栋"
 _UNIT = r"号楼|号院|单元|商位|号|幢|栋|室|楼|层|组|弄|排|区|街|座|户|门"
+# A room said digit by digit after its building, as voice input writes it: "八幢五零二".
+_SAID_ROOM = r"(?<=[幢栋元])[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九十百号室])"
 _ADDRESS = re.compile(
-    rf"({_HEAD})\s*((?:{_N}\s*(?:{_UNIT})\s*)+(?:\d+(?:-\d+)*)?|\d+(?:-\d+)+(?:{_UNIT})?"
+    rf"({_HEAD})\s*((?:{_N}\s*(?:{_UNIT})\s*)+(?:\d+(?:-\d+)*|{_SAID_ROOM})?|\d+(?:-\d+)+(?:{_UNIT})?"
     rf"|(?<=村)[{_HAN}]{{1,3}}?{_N}\s*号)"  # "三溪村下塘16号": a hamlet inside the village
     r"(?:商位|店面|店铺|门面)?"  # "5街32号商位": the stall is part of the address
 )
@@ -89,8 +91,9 @@ _RETURNED_TO = re.compile(
 _LEAD_WORDS = (
     "回来", "过来", "回到", "住在", "地址", "住址", "报告", "房东", "租客", "租户", "一家", "家人",
     "现在", "目前", "住所为", "住所是", "住所", "居住地", "现居", "自己家里", "自己家", "家里",
+    "举报", "反映",  # round 8: "有人举报西城路120号"
 )  # fmt: skip
-_LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她")
+_LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她给")  # "今早给东朱村12号的测体温"
 # Words that point at the reporter's place or label a stall, said in front of the
 # address itself: "住我这边丹溪路203号", "这里荷花街17号", "我家后周村6号", "商位三区8街42号".
 # They are not part of it; with nothing after them ("住这边") there is no address.
@@ -268,8 +271,30 @@ def find_address(text: str) -> tuple[Address, str]:
 
 
 def _tidy(address: str) -> str:
-    """An address as one string: spaces typed between its parts ("前畈村 21号") dropped."""
-    return re.sub(r"\s+", "", address).translate(_FORMAL_DIGITS)  # "柒号" is written 7号
+    """An address as one string: spaces typed between its parts ("前畈村 21号") dropped,
+    house numbers in Chinese digits written in Arabic ones ("柒号" 7号, "二十六号" 26号,
+    "八幢五零二" 8幢502), as voice input and forms give them."""
+    address = re.sub(r"\s+", "", address).translate(_FORMAL_DIGITS)
+    return _CN_NUMBER.sub(_arabic, address)
+
+
+_CN_NUMBER = re.compile(
+    rf"(?<=[{_HAN}])(?<![一二三四五六七八九十])([零〇一二两三四五六七八九十百]+)"
+    r"(?=号|幢|栋|单元|室|$)"
+)
+_SAID_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
+
+
+def _arabic(match: re.Match[str]) -> str:
+    """Chinese digits of a house number as Arabic: 十一 is 11, 五零二 (said digit by digit) 502."""
+    raw = match.group(1)
+    before = match.string[match.start() - 1]
+    if before not in "村路街巷弄区苑园幢栋楼元场庄组":
+        return raw  # "三溪村", "十里铺": part of a name
+    if "十" not in raw and "百" not in raw and "两" not in raw:
+        return raw.translate(_SAID_DIGITS)
+    value = to_int(raw)
+    return raw if value is None else str(value)
 
 
 _NOT_IN_SITE_NAME = set("今明昨后天回到从住在的了有个人都")
