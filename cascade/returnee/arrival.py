@@ -124,7 +124,7 @@ _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
 _REPORTED_DAY = re.compile(
     rf"(?:{_REL_DAY.pattern}|(?:\d{{4}}年)?{NUM}月{NUM}[日号])\s*(?:{_PART})?\s*"
     r"(?:[\d一二三四五六七八九十]{1,3}\s*[时点](?:\d{1,2}分)?\s*许?)?\s*[,，]?\s*"
-    r"[^\s,，。；;到回返抵来达\d]{0,4}?"
+    r"[^\s,，。；;()到回返抵来达\d]{0,4}?"
     r"(?:新增|上报|报送|登记|排查|摸排|核查|接到|收到|通报|报告|报备|发现"
     # round 7: a visit or a jab on that day is not the arrival ("今日上门测温", "明天来打针")
     r"|(?:来|去)?(?:测温|测体温|量体温|打针|打疫苗|体检)|走访|入户|随访|复测)"
@@ -214,7 +214,7 @@ _OTHER_DAYS = re.compile(
 
 
 def _without_reported_days(text: str) -> str:
-    for pattern in (_REPORTED_DAY, _OTHER_DAYS):
+    for pattern in (_OTHER_DAYS, _REPORTED_DAY):  # "2月19日（测温时间2月20日）": the field first
         for match in pattern.finditer(text):
             text = blank(text, *match.span())
     return text

@@ -19,6 +19,7 @@ dropped so the city is read with its province. Plain Python, no dictionaries.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import NUM
@@ -46,13 +47,13 @@ _PART_LOCAL = re.compile(
 )
 # A second account after a contrast: "他说从上海来，可是他又说刚从湖北出来",
 # "从湖北回来的不过他说…老家是河南南阳的".
-_CONTRAST_SAID = re.compile(r"(?:不过|可是|但是|但)\s*(?:他|她|他们|对方)?\s*(?:又|还)?\s*(?:说|讲|称)")
+_CONTRAST_SAID = re.compile(
+    r"(?:不过|可是|但是|但)\s*(?:他|她|他们|对方)?\s*(?:又|还)?\s*(?:说|讲|称)"
+)
 # The reporter drives or leads them, and may or may not be one of the count:
 # "我车上带了4个工人", "我开车带了5个老乡" (heldout6 and heldout7 count the reporter out,
 # and nothing in the words says so).
-_OWN_SEAT = re.compile(
-    r"我\s*(?:的)?\s*(?:车上|车里|开车|顺路|顺便|自己开车)[^,，。；;]{0,6}?带"
-)
+_OWN_SEAT = re.compile(r"我\s*(?:的)?\s*(?:车上|车里|开车|顺路|顺便|自己开车)[^,，。；;]{0,6}?带")
 # Each of several brings some: "张老板和李老板…各带1个店员".
 _EACH_BRINGS = re.compile(r"各(?:自)?带(?:了|着|上)?")
 # Nobody new: "今日无新增", "暂无返乡人员".
@@ -66,6 +67,49 @@ _ANOTHER_HOUSEHOLD = re.compile(r"另(?:外)?\s*(?:新增|还有|又有|再)\s*(
 _HEARD = re.compile(r"(?:听到|听见|听着)[^,，。；;]{0,10}?(?:声音|声|动静)")
 
 
+# A household or place said not to have come: "那户湖北的没回来，回来的是…".
+_ABSENT = re.compile(
+    r"(?:那户|那家|那个|那位)?\s*([\u4e00-\u9fff]{2,8}?)\s*(?:省|市)?\s*的?\s*(?:那户|那家|人)?\s*"
+    r"(?:还|都|并)?\s*(?:没有?|未)(?:回来|回|来|返回|返)(?![过老家])"
+)
+# After a province, characters that do not start a place name of its own.
+_NOT_PLACE_START = set(
+    "回来到去住从在的了经过途转人籍老家坐开飞那这边一两二三四五六七八九十俩仨都也是和与及跟省市"
+    "本拉送打做上出探务包搭乘骑驾走跑赶急刚才已先就还又再要将会能们他她我你等方面话口音区境内外"
+    "哪返租直站机火高汽客东西南北具各"
+)
+
+
+def without_absent_places(text: str) -> str:
+    """`text` with the places of people said not to have come blanked ("那户湖北的没回来")."""
+    for match in _ABSENT.finditer(text):
+        for hit in find_places(match.group(1)):
+            text = (
+                text[: match.start(1) + hit.start]
+                + " " * len(hit.text)
+                + text[match.start(1) + hit.end :]
+            )
+    return text
+
+
+def unread_subplace(text: str, origin: str) -> bool:
+    """Whether a province read as the origin is followed by a name the table does not hold
+    ("是湖南宜章我听错了": 宜章, a county, would be lost): the origin is asked."""
+    hits = find_places(origin)
+    if len(hits) != 1 or hits[0].place.kind != "province" or hits[0].text != origin:
+        return False
+    for match in re.finditer(re.escape(origin), text):
+        following = text[match.end() : match.end() + 2]
+        if len(following) == 2 and all(
+            _HAN_CHAR.fullmatch(ch) and ch not in _NOT_PLACE_START for ch in following
+        ):
+            return True
+    return False
+
+
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+
+
 def join_place_words(text: str) -> str:
     """`text` with words between a province and one of its cities dropped.
 
@@ -73,7 +117,7 @@ def join_place_words(text: str) -> str:
     must lie in that province, so "湖北那个武汉的朋友" is kept whole only when it does.
     """
     hits = find_places(text)
-    for first, second in reversed(list(zip(hits, hits[1:], strict=False))):
+    for first, second in reversed(list(pairwise(hits))):
         if first.place.kind != "province" or second.place.kind != "city":
             continue
         if second.place.province != first.place.canonical:
@@ -92,7 +136,7 @@ def origin_asked(text: str, origin: str, via: list[str]) -> bool:
         if any(_apart(hit.text, origin) for hit in find_places(match.group(1))):
             return True  # "说是四川的，不过身份证是重庆的"
     hits = find_places(text)
-    for first, second in zip(hits, hits[1:], strict=False):
+    for first, second in pairwise(hits):
         gap = text[first.end : second.start]
         if _SEVERAL_GAP.fullmatch(gap) and _apart(first.text, second.text):
             return True  # "河北的还是河南的", "有河南的有山东的"
@@ -123,7 +167,9 @@ def count_asked(text: str) -> bool:
 def arrival_asked(text: str) -> bool:
     """Whether the arrival read must be asked: an amendment of an earlier report, a
     second household, or a day known only from a noise heard."""
-    return any(pattern.search(text) is not None for pattern in (_AMENDS, _ANOTHER_HOUSEHOLD, _HEARD))
+    return any(
+        pattern.search(text) is not None for pattern in (_AMENDS, _ANOTHER_HOUSEHOLD, _HEARD)
+    )
 
 
 def several_households(text: str) -> bool:

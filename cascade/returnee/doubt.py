@@ -38,7 +38,7 @@ _ALONE = re.compile(
 _DOUBT_WORDS = (
     r"(?:不太确定|不确定|不敢确定|不敢肯定|拿不准|吃不准|没把握"
     # round 8: "我也搞不清", "记不清了", "我不知道算哪里"
-    r"|搞不清楚?|弄不清楚?|分不清楚?|记不清楚?|说不清楚?|不知道算哪(?:里|儿|个))了?"
+    r"|搞不清楚?|弄不清楚?|分不清楚?|记不清楚?|说不清楚?|没听清楚?|不知道算哪(?:里|儿|个))了?"
 )
 _DOUBT_AFTER = re.compile(
     rf"(?<=[,，。;；\s])(?:但|也|还)?\s*(?:我|他|她|我们)?\s*(?:也|还|都|实在)?\s*{_DOUBT_WORDS}"
@@ -48,6 +48,12 @@ _DOUBT_AFTER = re.compile(
 # "他本来说是前天回来后来又说是大前天我也搞不清楚了反正就一个人" doubts what came before.
 _DOUBT_RUNON = re.compile(rf"(?:我|我们)\s*(?:也|还|都|实在)?\s*{_DOUBT_WORDS}")
 _CLAUSE_STOP = ",.;!?，。；！？\n"  # a list's 、 does not end the clause a hedge looks back on
+# A number of people said before such a doubt is not what it doubts: "一个小伙子说是安徽的
+# 但是又好像是江苏的我也没听清楚" doubts the places, not the one young man.
+_PEOPLE_SAID = re.compile(
+    rf"{NUM}\s*(?:个人|个|名|位|口人|口|人)(?:小伙子|小伙|姑娘|租客|租户|房客|工人|员工|人)?"
+)
+_RUNON_REACH = 16  # characters a doubt said inside a run-on clause looks back over
 _HEDGE_REACH = 12  # characters: a hedge governs the words right after it, not the whole message
 # A hedge that looks back: "从湖北回来的可能性不大，应该是湖南" doubts what its clause said
 # before it, from the clause's start.
@@ -118,8 +124,12 @@ def hedged_spans(text: str) -> list[tuple[int, int]]:
         # said as a clause of its own, it doubts the clauses before it (round 8: the places
         # said two clauses back in "说是四川的，不过身份证是重庆的，我也搞不清")
         spans.append((_clauses_back(text, match.start(), 3), match.end()))
-    for match in _DOUBT_RUNON.finditer(text):
-        spans.append((_clauses_back(text, match.start(), 1), match.end()))
+    for match in _DOUBT_RUNON.finditer(text):  # the words right before, not the whole run
+        start = max(_clauses_back(text, match.start(), 1), match.start() - _RUNON_REACH)
+        space = text.rfind(" ", start, match.start())
+        start = start if space < 0 else space + 1
+        people = list(_PEOPLE_SAID.finditer(text, max(0, start - 6), match.start()))
+        spans.append((max(start, people[-1].end()) if people else start, match.end()))
     for pattern, clauses in ((_CHECK_LATER, 1), (_SUSPICION, 2)):
         for match in pattern.finditer(text):
             start = _clauses_back(text, match.start(), 1)

@@ -65,6 +65,13 @@ def two_house_numbers(text: str) -> bool:
     return _TWO_NUMBERS.search(text) is not None
 
 
+def without_two_house_numbers(text: str) -> str:
+    """`text` with house numbers said together blanked, so "20号" is not read as the 20th."""
+    for match in _TWO_NUMBERS.finditer(text):
+        text = blank(text, *match.span())
+    return text
+
+
 def undo_arrows(text: str) -> str:
     """`text` with each "old→" of an arrow correction blanked, so only the new value is read."""
     for match in reversed(list(_ARROW.finditer(text))):

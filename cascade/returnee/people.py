@@ -111,7 +111,7 @@ _KIN_DESCRIPTION = r"(?:[\u4e00-\u9fff\d]{1,6}?的)?"
 _KIN_NUM = rf"好?(?:{NUM})?[几来多余]?"
 _UNREAD = -1  # a number was said but is not exact: the count is asked
 _KIN = re.compile(
-    rf"(?:(?:他|她|自己|我)的?)?\s*(?:手下|底下)?\s*(?:({_KIN_NUM})?\s*(个|名|位|口)\s*)?{_KIN_DESCRIPTION}"
+    rf"(?:(?:他们家|她们家|他家|她家|他们|她们|他|她|自己|我)的?)?\s*(?:手下|底下)?\s*(?:({_KIN_NUM})?\s*(个|名|位|口)\s*)?{_KIN_DESCRIPTION}"
     rf"({_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})"
 )
 _KIN_WORD = re.compile(rf"\s*{_KIN_DESCRIPTION}(?:{_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})")
@@ -135,6 +135,7 @@ _NOT_NAMES = frozenset(f"周{day}" for day in "一二三四五六日天末") | {
     "方面",
     "江边",
     "陆续",
+    "楼长",  # round 8: the building's warden who reports, not a 楼 surname
 }
 # A count per household or per car ("每户三个人", "每车20人"), and the households it multiplies.
 _PER = re.compile(
@@ -168,7 +169,16 @@ class People:
     names: list[str]
 
 
+# 俩 and 仨 said right before a relative: "他们家俩孩子" is two children.
+_BARE_BEFORE_KIN = re.compile(r"(俩|仨)(?=孩子|小孩|娃|儿子|女儿|闺女|老人|姐妹|兄弟)")
+
+
+def _spelled_small(text: str) -> str:
+    return _BARE_BEFORE_KIN.sub(lambda m: "两个" if m.group(1) == "俩" else "三个", text)
+
+
 def read_people(text: str) -> People:
+    text = _spelled_small(text)
     names, name_spans = _names(text)
     subjects = [
         span for span in name_spans if not _is_reporter(text, span) and not _is_owner(text, span)
@@ -413,7 +423,10 @@ def _name_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
     """Each list of names ("小何和小罗", "张三、李四") as (how many, where it ends)."""
     runs: list[tuple[int, int]] = []
     for start, end in spans:
-        if runs and re.fullmatch(_NAME_SEP, text[runs[-1][1] : start]) and start > runs[-1][1]:
+        gap = text[runs[-1][1] : start] if runs else ""
+        # round 8: "老张老李和老王" — names run together, each with its own 老/小
+        together = runs and not gap and text[start] in "老小" and text[runs[-1][1] - 2] in "老小"
+        if runs and ((re.fullmatch(_NAME_SEP, gap) and start > runs[-1][1]) or together):
             runs[-1] = (runs[-1][0] + 1, end)
         else:
             runs.append((1, end))
@@ -598,12 +611,16 @@ def kin_floor(text: str) -> int:
     caller asks the count instead of giving it.
     """
     best = 0
+    text = _spelled_small(text)
     for start in _KIN_START.finditer(text):
         kin: list[tuple[int | None, str, int, int]] = []
         for item in _kin_items(text, start.start()):
-            if kin and text[item[2]] in "他她":
-                break  # "伢儿他爸": the child's father, one person
-            if item[0] != _UNREAD and re.fullmatch(rf"{_PAIR_KIN}|{_SINGLE_KIN}", item[1]):
+            if kin and text[item[2]] in "他她" and text[item[2] + 1 : item[2] + 2] != "们":
+                break  # "伢儿他爸": the child's father, one person ("他们家俩孩子" is not)
+            if item[0] == _UNREAD or item[1] == "人":
+                continue
+            # round 8: a relative with a number counts too ("老公老婆还有一个小孩" is 3)
+            if item[0] is not None or re.fullmatch(rf"{_PAIR_KIN}|{_SINGLE_KIN}", item[1]):
                 kin.append(item)
         best = max(best, _sum_kin(kin).known)
     return best

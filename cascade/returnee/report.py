@@ -30,6 +30,8 @@ from cascade.returnee.asks import (
     join_place_words,
     origin_asked,
     several_households,
+    unread_subplace,
+    without_absent_places,
 )
 from cascade.returnee.doubt import (
     batch_total,
@@ -47,9 +49,10 @@ from cascade.returnee.guards import (
     two_house_numbers,
     undo_arrows,
     without_document_places,
+    without_two_house_numbers,
 )
 from cascade.returnee.people import kin_floor, read_people
-from cascade.returnee.places import contains
+from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import CLAUSE_END, blank, normalize
 from cascade.returnee.where import find_address, find_route
 
@@ -63,6 +66,8 @@ _CORRECTION = re.compile(
     r"不对(?!劲)|说错了|写错了|打错了|搞错了|弄错了|更正|纠正|改为|改成|改到|后来又说"
 )
 _NUMERAL = re.compile(r"[\d零〇一二两三四五六七八九十]")
+# Right before a place, words that say people are from it ("不一定是安徽", "可能从河南").
+_SAID_FROM = re.compile(r"(?:是|从|来自)\s*$")
 JSON_KEYS = ("count", "origin", "via", "arrival", "address", "phone", "questions")
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6}\s?\d{8}\s?\d{3}[\dXx])(?![0-9A-Za-z])", re.ASCII)
@@ -127,6 +132,10 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
         questions = set(report.questions) - set(corrected)
         questions |= {name for name in corrected if name in after.questions}
         doubted = {name for name in corrected if getattr(rest, name) is None}
+        # "不对不对是湖南宜章我听错了": a place said in the correction but not read stands
+        # against the place before it, so the origin is asked, not kept
+        if "origin" in said_before and after.origin is None and find_places(clause):
+            doubted.add("origin")
         update |= {name: None for name in doubted}
         questions |= doubted
     elif _NUMERAL.search(clause):  # "住5幢，不对，是6幢301": a number not read could fix anything
@@ -164,6 +173,15 @@ def _read(work: str, now: datetime) -> ReturneeReport:
             # "大概下午3点到": an hour said roughly is read like 3点左右; a hedged day is not
             and (name != "arrival" or bool(arrival_days(work[start:end], now)))
         }
+        # "老家不一定是安徽，她说是江苏那边的": a doubted place other than the one read
+        # leaves two candidates, so the origin is asked too
+        if report.origin is not None and any(
+            not contains(hit.text, report.origin)
+            and not contains(report.origin, hit.text)
+            and _SAID_FROM.search(work, start, start + hit.start) is not None
+            for hit in find_places(work[start:end])
+        ):
+            doubtful.add("origin")
     if not doubtful:
         return report
     update: dict[str, object] = {name: [] if name == "via" else None for name in doubtful}
@@ -177,10 +195,11 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     id_numbers, work = _id_numbers(work)
     phone, phone_unclear, work = _phone(work)
     two_numbers = two_house_numbers(work)  # "大塘下村18号和20号": two households
+    work = without_two_house_numbers(work)  # and "20号" is not the 20th
     address, work = find_address(work)
     people = read_people(work)
     route = find_route(drop_abandoned(work))  # "原计划途经武汉，现在改走合肥": only 合肥
-    documents = without_document_places(work)
+    documents = without_absent_places(without_document_places(work))  # "那户湖北的没回来"
     if documents != work:  # "身份证湖北武汉": an ID card's place is no origin by itself
         route = find_route(drop_abandoned(documents))
     arrival = parse_arrival(work, now)
@@ -206,7 +225,11 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     origin = route.origin
     if origin is not None and (latin_before(work, origin) or left_unsaid):  # "HN邵阳"
         origin = None
-    if origin is not None and (origin_asked(work, origin, route.via) or several_households(work)):
+    if origin is not None and (
+        origin_asked(work, origin, route.via)
+        or several_households(work)
+        or unread_subplace(work, origin)
+    ):
         origin = None  # "身份证是重庆的", "河北的还是河南的", "另外新增一户"
     if origin is None:
         questions.add("origin")

@@ -123,6 +123,8 @@ def _load(name: str) -> list[dict[str, Any]]:
         "corpus_heldout3.yaml",
         "corpus_heldout4.yaml",
         "corpus_heldout5.yaml",
+        "corpus_heldout6.yaml",
+        "corpus_heldout7.yaml",
     ],
 )
 def test_no_wrong_value_goes_unasked_on_the_spent_parts(name: str) -> None:
@@ -135,7 +137,10 @@ def test_no_wrong_value_goes_unasked_on_the_spent_parts(name: str) -> None:
     heldout4: a place's less specific prefix, a hedge looking back, 下周一起, more
     on the way, 各一个, spaces in an address, N时M分; heldout5: unread day words,
     听…说 and 像是, several places, households, kin lists typed with commas, tables,
-    words before an address): a value that comes out
+    words before an address; heldout6 and heldout7: doubts said after the places,
+    several candidate places, a vehicle's or ticket's place, days of other
+    events, house numbers in Chinese digits, names run together, the reporter's
+    own seat, amendments): a value that comes out
     wrong there must at least be asked about.
     """
     silent = []
