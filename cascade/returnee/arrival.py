@@ -63,6 +63,8 @@ _REL_DAYS = {
     "大后儿": (3, None), "大后日": (3, None), "前日": (-2, None),
     "今朝": (0, None), "明朝": (1, None), "听日": (1, None), "聽日": (1, None),
     "琴日": (-1, None), "寻日": (-1, None), "尋日": (-1, None), "噚日": (-1, None),
+    # round 8: 北方话 夜儿个/夜个 (yesterday), 粤语 琴晚/寻晚 (last night)
+    "夜儿个": (-1, None), "夜个": (-1, None), "琴晚": (-1, "evening"), "寻晚": (-1, "evening"),
 }  # fmt: skip
 _REL_DAY = re.compile("|".join(sorted(_REL_DAYS, key=len, reverse=True)))
 _JUST = re.compile(r"刚(?:刚|才)?(?=从|回|到|返|来|抵)")
@@ -83,7 +85,9 @@ _LUNAR = re.compile(
     r"(?:农历)?正月(初[一二三四五六七八九十]|十[一二三四五六七八九]?|二十|廿[一二三四五六七八九]|三十)"
 )
 _LANTERN = re.compile(r"元宵节?")
-_NEW_YEAR_DAY = re.compile(r"(?<![月年当起最])初([一二三四五六七八九十])(?![中级])")
+_NEW_YEAR_DAY = re.compile(
+    r"(?<![月年当起最])初([一二三四五六七八九十])(?![中级班年(（]|学生)"  # "初二(1)班": a grade
+)
 # "下周一起回来": 一起 is "together", not Monday (unless "从下周一起", from Monday on).
 _TOGETHER = re.compile(r"起\s*(?:回|来|过来|到|返|走|出发|动身|坐|开车|搭)")
 _WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -116,6 +120,7 @@ _PARTS = {
     "晚上": "evening", "夜里": "evening", "夜间": "evening", "今晚": "evening", "今夜": "evening",
     "明晚": "evening", "昨晚": "evening", "昨夜": "evening", "夜晚": "evening", "晚": "evening",
     "半夜": "night", "深夜": "night",
+    "后晌": "afternoon", "晌午": "noon", "琴晚": "evening", "寻晚": "evening",  # dialect
 }  # fmt: skip
 _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
 # The day a report was made, with its part of day and hour: "今天新增一人", "今日上午排查",
@@ -205,7 +210,8 @@ def arrival_days(text: str, now: datetime) -> list[tuple[int, date]]:
 # compared with ("人数跟昨天差不多").
 _DAY_WORD = rf"(?:{_REL_DAY.pattern}|(?:\d{{4}}年)?{NUM}月{NUM}[日号])"
 _OTHER_DAYS = re.compile(
-    r"(?:上报|登记|填报|报告|测温|体温|核查|排查|走访|随访|检测|录入)时间\s*[:：为是]?[^,，。；;)）\s]*"
+    r"(?:上报|登记|填报|报告|测温|体温|核查|排查|走访|随访|检测|录入)(?:时间|日期)\s*[:：为是]?"
+    r"[^,，。；;)）\s]*"
     rf"|{_DAY_WORD}\s*(?:{_PART})?\s*(?:要|去|来|再|统一)?\s*(?:给|对|为|帮)[^,，。；;]{{0,12}}?"
     r"(?:测温|测体温|量体温|打针|体检|登记|检测|核酸)"
     rf"|{_DAY_WORD}\s*(?:再|统一|会|一起|才)?\s*(?:上报|报送|报)(?![到道])"
@@ -295,6 +301,8 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
         year, month, day = (int(g) for g in match.groups())
         take(match, _month_day(today, month, day, year))
     for match in _DOTTED.finditer(work):
+        if not 1 <= int(match.group(1)) <= 12:
+            continue  # "体温36.5": a temperature, not a date
         take(match, _month_day(today, int(match.group(1)), int(match.group(2)), None))
     for match in _LUNAR.finditer(work):
         take(match, _lunar(today, _lunar_day(match.group(1))))
@@ -328,12 +336,23 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
         if match.group(2) == "一" and _TOGETHER.match(text, match.end()):
             vague = vague or match.group(1) is not None  # "下周一起回来": next week, together
             continue
-        take(match, _weekday(today, match.group(1), match.group(2)))
+        value = _weekday(today, match.group(1), match.group(2))
+        if value is None and _said_past(text, match.start(), match.end()):
+            value = _weekday(today, "这", match.group(2))  # "礼拜三下午到的": this week's
+        take(match, value)
     for match in _DAY_ONLY.finditer(work):
         if not _DAY_ONLY_NEXT.match(text, match.end()):
             continue  # "3号店铺", "5号楼": a number, not a day
         take(match, _day_of_month(today, to_int(match.group(1)), text, match.end()))
     return found, vague
+
+
+def _said_past(text: str, start: int, end: int) -> bool:
+    """Whether the clause says the arrival has happened ("星期二到的", "已于星期二晚上到达")."""
+    return bool(
+        re.search(r"[^的]*(?:到|回|来|返)[^,，。；;]{0,2}?(?:的|了)", clause_after(text, end))
+        or re.search(r"已(?:经)?(?:于|在)?\s*$", text[max(0, start - 4) : start])
+    )
 
 
 def _departs(text: str, end: int) -> bool:

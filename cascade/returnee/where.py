@@ -55,7 +55,12 @@ _LIVE = r"(?:现住在|现住于|现住|住在|住进|住到|住于|住)"
 _BUILDING = re.compile(
     rf"(?<![\d零〇一二三四五六七八九十])({_N}\s*(?:号楼|幢|栋)\s*(?:{_N}\s*单元)?\s*(?:\d{{2,4}}\s*(?:室|号)?)?)"
 )
-_BUILDING_ANCHOR = re.compile(rf"(?:{_LIVE}|地址|住址)\s*[:：]?\s*$")
+_BUILDING_ANCHOR = re.compile(
+    rf"(?:{_LIVE}|地址|住址|去了|去|到了|进了|送到|在)\s*[:：]?\s*$"  # round 8: "去13幢402"
+)
+# A building said before what happened there: "8幢702有人回来", "12幢有户人家", "到7幢".
+_BUILDING_AFTER = re.compile(r"\s*(?:有人|有户|有一户|有个|回来|来了|进了|住户|业主|那边)")
+_ROOM = re.compile(r"(?:幢|栋|号楼)\s*\d{3,4}")
 # A floor of the reporter's own house: "住5楼", "住我家三楼".
 _FLOOR = re.compile(
     rf"{_LIVE}\s*(?:我家|我这|我们家|我那)?\s*(?:房子)?\s*的?\s*({_N}\s*楼)(?![\d号])"
@@ -216,9 +221,16 @@ def find_address(text: str) -> tuple[Address, str]:
     complete = [True] * len(full)
     for match in _BUILDING.finditer(work):
         has_unit = "单元" in match.group(1)
+        room = _ROOM.search(match.group(1)) is not None  # "21幢601": a room of a building
         if has_unit or _BUILDING_ANCHOR.search(work, 0, match.start()):
             full.append(match.span(1))
-            complete.append(has_unit and match.group(1)[-1].isdigit())
+            complete.append((has_unit or room) and match.group(1)[-1].isdigit())
+            continue
+        if re.match(f"[{_HAN}]", work[match.start() - 1 : match.start()]):
+            continue  # "锦绣华庭2幢901": a compound name the heads do not know may come first
+        if room or _BUILDING_AFTER.match(work, match.end()):
+            full.append(match.span(1))
+            complete.append(room)
     for pattern in (_FLOOR, _DORM):
         for match in pattern.finditer(work):
             span = match.span(1)

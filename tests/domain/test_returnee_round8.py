@@ -201,3 +201,41 @@ def test_the_address_is_read(text: str, address: str) -> None:
 )
 def test_numerals_in_a_name_are_kept(text: str, address: str) -> None:
     assert parse(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "address", "complete"),
+    [
+        ("保安：今天下午进来一个人，去了15幢702，说是广西的", "15幢702", True),
+        ("物业：9幢有户人家的亲戚到了，湖南的", "9幢", False),
+    ],
+)
+def test_a_building_said_without_live_is_an_address(
+    text: str, address: str, complete: bool
+) -> None:
+    report = parse(text)
+    assert report.address == address
+    assert ("address" not in report.questions) is complete
+
+
+def test_a_building_after_a_name_the_heads_do_not_know_is_asked() -> None:
+    _asked("物业报：翠湖名邸3幢602业主的女儿从湖北回来了", "address")
+
+
+@pytest.mark.parametrize(
+    ("text", "arrival"),
+    [
+        ("俺村回来俩，河北保定的，夜儿个到的", date(2020, 2, 19)),
+        ("租户两个琴晚到咗，广东韶关人", date(2020, 2, 19)),
+        ("房东：租客是礼拜二晚上到的，湖南株洲", date(2020, 2, 18)),
+        ("家长群：初三(2)班学生家长1人，2月18日从江苏回来", date(2020, 2, 18)),
+        ("随访：1人，2月18日从湖北回来，体温36.7", date(2020, 2, 18)),
+        ("卫生院：登记日期2月19日，返乡1人，到达日期2月17日", date(2020, 2, 17)),
+    ],
+)
+def test_the_arrival_is_read(text: str, arrival: date) -> None:
+    assert parse(text).arrival == arrival
+
+
+def test_a_past_weekday_not_said_as_past_is_still_asked() -> None:
+    _asked("租客礼拜二到，湖南株洲", "arrival")
