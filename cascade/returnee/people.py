@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from cascade.returnee.places import lookup
 from cascade.returnee.roster import roster_count
-from cascade.returnee.text import NUM, blank, to_int
+from cascade.returnee.text import CN_NUM_CHARS, NUM, blank, to_int
 
 MAX_COUNT = 10_000
 
@@ -29,6 +29,7 @@ _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏"
     "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
     "邵万钱严覃武戴莫孔汤应楼骆虞俞倪鲍童葛柳翁滕施单洪季包祝裘屠卞岳鲁欧"
+    "诸焦岑卜阎柯伍蔺戚赖晏樊涂庞聂纪殷褚冉闵艾喻饶祁匡仇尤"  # round 8
 )
 _SURNAME = f"[{_SURNAMES}]"
 _TITLES = (
@@ -66,7 +67,10 @@ _SOME_ONE = re.compile(
 _PERSON_NOUN = (
     "人|租客|租户|房客|外地人|外省人|工人|员工|伙计|老乡|亲戚|朋友|同事|小孩|孩子|家人|家属|学生|"
     "客人|小伙子|小伙|姑娘|大人|成人|老人|男的|女的|师傅|店主|老板|人员|男子|女子|妇女|"
-    "商户|店员|职工|民工|小工|租房户|住户"
+    "商户|店员|职工|民工|小工|租房户|住户|"
+    # round 8: trades named in the reports ("一个保安", "4名分拣员", "3个木工")
+    "保安|厨师|骑手|分拣员|快递员|快递小哥|木工|泥工|瓦工|电工|司机|乘客|保姆|护工|装修工|搬运工|"
+    "服务员|营业员|操作工|普工|学徒"
 )
 _AFTER_CLASSIFIER = re.compile(
     r"(?!\s*(?:月|小时|星期|礼拜|钟头|地方|城市|省|市|县|村|单元|号|点|天))"
@@ -153,6 +157,15 @@ _BARE_SMALL = re.compile(
 )
 # Several cars or batches: a number said for one of them is not the total.
 _MANY_GROUPS = re.compile(r"(?:[两二三四五六七八九十几]|\d+)\s*(?:车|辆车|辆|批)")
+# Adults and children counted apart: "大人两个小孩一个", "两个大人一个小孩", "成人2人、儿童2人".
+_ADULT = r"(?:大人|成人|成年人)"
+_CHILD = r"(?:小孩|孩子|儿童|小朋友)"
+_EACH_UNIT = r"(?:个人|个|名|位|人)?"
+_ADULTS_CHILDREN = re.compile(
+    rf"{_ADULT}\s*({NUM})\s*{_EACH_UNIT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*{_CHILD}\s*({NUM})\s*{_EACH_UNIT}"
+    rf"|(?<![\d{CN_NUM_CHARS}])({NUM})\s*{_EACH_UNIT}\s*{_ADULT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*"
+    rf"({NUM})\s*{_EACH_UNIT}\s*{_CHILD}"
+)
 _SINGULAR = re.compile(r"[他她](?![们俩])|本人|独自|单独|自己一个")
 # One household's own count: "A户1人", "我姐家三口", "一户3口人". Several of them add up.
 _HOUSEHOLD_BEFORE = re.compile(
@@ -210,6 +223,10 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
             or _KIN_WORD.match(work, vague.end())
         ):
             return None  # "小何和小罗十来个人": not the two names, not ten
+    # round 8: adults and children said apart ("大人两个小孩一个", "两个大人一个小孩") add up
+    split = _ADULTS_CHILDREN.search(work)
+    if split is not None:
+        return _adults_and_children(work, split)
     # Relatives listed with commas: "本人，老婆，儿子，女儿，丈母娘" is five.
     kin_listed = _kin_list(work)
     # 1. A total said as a total wins: 一共四个人, 人数：4 (unless a list says otherwise).
@@ -305,6 +322,22 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if subjects or _SINGULAR.search(work):
         return 1
     return None
+
+
+def _adults_and_children(work: str, split: re.Match[str]) -> int | None:
+    """Adults plus children, when every other count the message says is that same total."""
+    numbers = [to_int(group) for group in split.groups() if group]
+    if any(number is None for number in numbers) or _APPROX_AFTER.match(work, split.end()):
+        return None
+    total = sum(number for number in numbers if number is not None)
+    rest = blank(work, *split.span())
+    others = {
+        _plain_number(rest, match)
+        for pattern in (_MARKED, _LABEL, _FAMILY, _EXPLICIT)
+        for match in pattern.finditer(rest)
+        if pattern is not _EXPLICIT or _AFTER_CLASSIFIER.match(rest, match.end())
+    }
+    return _bounded(total) if others <= {total} else None
 
 
 def _kin_list(work: str) -> int | None:

@@ -239,3 +239,22 @@ def test_the_arrival_is_read(text: str, arrival: date) -> None:
 
 def test_a_past_weekday_not_said_as_past_is_still_asked() -> None:
     _asked("租客礼拜二到，湖南株洲", "arrival")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("租户一家从四川回来，大人两个小孩两个", 4),
+        ("两个大人一个小孩从云南回来，昨天到", 3),
+        ("外来人员5人（其中成人3人、儿童2人），贵州籍", 5),
+        ("厂里回来了一个厨师，湖南怀化的", 1),
+        ("今天到了4名分拣员，从江西来", 4),
+        ("租客小岑从广西回来，昨天到", 1),
+    ],
+)
+def test_adults_children_trades_and_surnames_are_counted(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+def test_adults_and_children_against_another_total_are_asked() -> None:
+    _asked("一家人，大人两个小孩两个，共5人", "count")
