@@ -27,7 +27,8 @@ from cascade.returnee.text import NUM
 _HAN = "\u4e00-\u9fff"
 # Between a province and one of its cities: "省内", "的那个叫什么", "那个", "哦".
 _FILLER = re.compile(
-    r"(?:省)?(?:内|的?\s*(?:那个|那)\s*(?:叫什么|叫啥|什么)?\s*的?|[哦啊呀呢嘛]\s*那个)\s*"
+    r"(?:省)?(?:内|本省|的?\s*(?:那个|那)\s*(?:叫什么|叫啥|什么)?\s*的?|[哦啊呀呢嘛]\s*那个)\s*"
+    r"|\s+"  # "湖南 邵阳": typed apart
 )
 # A place on the vehicle or the ticket, which says where the trip began: "车牌是湖北的",
 # "车票是从武汉出发的" (an ID card's place is a home, not a trip: "身份证是湖北孝感的，
@@ -124,7 +125,7 @@ def join_place_words(text: str) -> str:
             continue
         gap = text[first.end : second.start]
         if gap and _FILLER.fullmatch(gap):
-            end = first.end - 1 if gap.startswith("内") and first.text.endswith("省") else first.end
+            end = first.end - 1 if gap[0] in "内本" and first.text.endswith("省") else first.end
             text = text[:end] + text[second.start :]  # "浙江省内衢州": 浙江衢州
     return text
 

@@ -78,8 +78,9 @@ _PHONE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?!\d)"
 # A landline with its area code ("0579-85512345", "0579 85512345", "057985512345"),
 # or its bare 7-8 digits right after a phone word ("座机85512345").
 _LANDLINE = re.compile(
-    r"(?<![\d+])\(?(0(?:10|2\d)|0[3-9]\d{2})\)?[\s-]?([2-8]\d{6,7})(?!\d)", re.ASCII
-)
+    r"(?<![\d+])\(?(0(?:10|2\d)|0[3-9]\d{2})\)?[\s-]?([2-8]\d{6,7}|[2-8]\d{2,3}[\s-]\d{4})(?!\d)",
+    re.ASCII,
+)  # round 8: "0579 8512 3456", the number said in two groups
 _LANDLINE_WORD = re.compile(
     r"(?:座机|固话|电话|联系电话|联系方式|号码|tel|Tel|TEL|☎)\s*(?:号码|号)?\s*[:：]?\s*"
     r"([2-8]\d{6,7})(?!\d)"
@@ -329,8 +330,9 @@ def _phone(text: str) -> tuple[str | None, bool, str]:
             numbers.append(digits)
         text = blank(text, *match.span())
     for match in _LANDLINE.finditer(text):
-        if _area_code_fits(match.group(1), match.group(2)):
-            number = f"{match.group(1)}-{match.group(2)}"
+        local = re.sub(r"\D", "", match.group(2))
+        if _area_code_fits(match.group(1), local):
+            number = f"{match.group(1)}-{local}"
             if number not in numbers:
                 numbers.append(number)
             text = blank(text, *match.span())

@@ -118,7 +118,11 @@ _VIA_MARK = re.compile(
     r"途经|途径|经过|路过|经由|经停|停靠|取道|绕道|绕行|中转|转道|改走|改道|"
     r"(?<![已曾神])经(?!过|由|理|营|常|济|历|验|费|手|停)"
 )
-_TRANSFER_AFTER = re.compile(r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转|停)")
+_TRANSFER_AFTER = re.compile(
+    r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转|停)"
+    # round 8: a night or a few days on the way ("在九江住了一晚", "在武汉待了一天")
+    r"|\s*(?:住|待|呆|歇|停留|过)(?:了|过)?\s*(?:[一两几二三\d])?\s*(?:个)?\s*(?:晚上?|夜|天|宿|周)"
+)
 _MARK_GAP = re.compile(r"\s*:?\s*(?:了|过|的是|的)?\s*")
 _NEGATION = re.compile(r"(?:没有|没|未|不|无|别|并未|并没有)\s*(?:再|曾)?\s*$")
 # A place someone did not go to or come from: "都没有去过湖北", "不是从湖北回来的".

@@ -258,3 +258,33 @@ def test_adults_children_trades_and_surnames_are_counted(text: str, count: int) 
 
 def test_adults_and_children_against_another_total_are_asked() -> None:
     _asked("一家人，大人两个小孩两个，共5人", "count")
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("租客从湖南衡阳回来，路上在株洲住了一晚，昨天到", ["株洲"]),
+        ("员工从河南信阳回来，在武汉待了一天，两个人", ["武汉"]),
+    ],
+)
+def test_a_night_on_the_way_is_a_stop(text: str, via: list[str]) -> None:
+    assert parse(text).via == via
+
+
+def test_years_lived_somewhere_are_no_stop() -> None:
+    assert parse("租客在宁波上了几年班，这次从宁波回来，一个人").via == []
+
+
+def test_a_landline_said_in_two_groups_is_read() -> None:
+    assert parse("租客一人，江西赣州，昨天到，电话 0579 8512 3456").phone == "0579-85123456"
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("网格日报 今日新增 湖南 邵阳 2人", "湖南邵阳"),
+        ("社区 今日 返回 叁人 浙江本省丽水", "浙江丽水"),
+    ],
+)
+def test_a_province_and_its_city_typed_apart_are_one_place(text: str, origin: str) -> None:
+    assert parse(text).origin == origin
