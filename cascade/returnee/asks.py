@@ -57,6 +57,10 @@ _CONTRAST_SAID = re.compile(
 _OWN_SEAT = re.compile(r"我\s*(?:的)?\s*(?:车上|车里|开车|顺路|顺便|自己开车)[^,，。；;]{0,6}?带")
 # Each of several brings some: "张老板和李老板…各带1个店员".
 _EACH_BRINGS = re.compile(r"各(?:自)?带(?:了|着|上)?")
+# A running total beside the day's new ones: "截至2月20日共计15人，今日新增2人".
+_RUNNING_TOTAL = re.compile(
+    r"(?:截至|截止|累计)[^。；;]{0,20}?(?:新增|今日|今天)|新增[^。；;]{0,20}?累计"
+)
 # Nobody new: "今日无新增", "暂无返乡人员".
 _NONE_NEW = re.compile(r"无新增|没有新增|暂无|零新增|无人返|没有人回来|没人回来|无返乡|没有返乡")
 # An amendment of an earlier report, or a second household added to this one.
@@ -161,7 +165,7 @@ def count_asked(text: str) -> bool:
     unclear, several each bring some, or the message reports no one."""
     return any(
         pattern.search(text) is not None
-        for pattern in (_OWN_SEAT, _EACH_BRINGS, _NONE_NEW, _ANOTHER_HOUSEHOLD)
+        for pattern in (_OWN_SEAT, _EACH_BRINGS, _NONE_NEW, _ANOTHER_HOUSEHOLD, _RUNNING_TOTAL)
     )
 
 

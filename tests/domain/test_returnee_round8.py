@@ -288,3 +288,25 @@ def test_a_landline_said_in_two_groups_is_read() -> None:
 )
 def test_a_province_and_its_city_typed_apart_are_one_place(text: str, origin: str) -> None:
     assert parse(text).origin == origin
+
+
+def test_a_running_total_is_not_the_count_nor_its_day_the_arrival() -> None:
+    report = parse("村委：返乡人员统计，截至2月20日共计15人，今日新增2人，均来自安徽")
+    assert report.count is None and "count" in report.questions
+    assert report.arrival is None and "arrival" in report.questions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "卫生室：下午给村里新回来的人量体温，有一个是贵州的",
+        "租户说明天到，但是车票还没买到，可能要推迟，湖南娄底",
+    ],
+)
+def test_a_part_of_day_for_a_visit_and_a_day_put_off_are_asked(text: str) -> None:
+    _asked(text, "arrival")
+
+
+def test_a_dotted_day_of_a_temperature_check_is_not_the_arrival() -> None:
+    report = parse("报：租客小朱 1人 湖北荆州 2.19到 2.20测温36.8 住宗泽路5号")
+    assert report.arrival == date(2020, 2, 19)
