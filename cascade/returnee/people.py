@@ -166,6 +166,10 @@ _ADULTS_CHILDREN = re.compile(
     rf"|(?<![\d{CN_NUM_CHARS}])({NUM})\s*{_EACH_UNIT}\s*{_ADULT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*"
     rf"({NUM})\s*{_EACH_UNIT}\s*{_CHILD}"
 )
+# How many households a message says it reports: "新到两户", "两家人".
+_HOUSEHOLDS_SAID = re.compile(
+    r"([两二三四五六七八九十\d]+)\s*(?:户|家)(?!\s*[\d一二两三四五六七八九十]+\s*口)"
+)
 _SINGULAR = re.compile(r"[他她](?![们俩])|本人|独自|单独|自己一个")
 # One household's own count: "A户1人", "我姐家三口", "一户3口人". Several of them add up.
 _HOUSEHOLD_BEFORE = re.compile(
@@ -251,9 +255,21 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     for span in pairs:
         work = blank(work, *span)
     totals: list[int | None] = []
+    families: list[int | None] = []
     for match in _FAMILY.finditer(work):
-        totals.append(_plain_number(work, match))
+        families.append(_plain_number(work, match))
         work = blank(work, *match.span())
+    said = _HOUSEHOLDS_SAID.search(work)
+    if (
+        len(families) > 1
+        and said
+        and to_int(said.group(1)) == len(families)
+        and None not in families
+    ):
+        # round 8: "新到两户，一户3口人一户4口人" is 7: as many households as said, each counted
+        totals.append(sum(n for n in families if n is not None))
+    else:
+        totals.extend(families)
     # 3. Someone's relatives as the subject: 老张家儿子儿媳, 张阿姨家的女儿女婿和外孙.
     owned, work = _owned_kin(work, names)
     # 3b. The people brought along: 带5位家人, 和他老婆, 及其丈夫、女儿.
@@ -280,7 +296,7 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
         else:
             totals.append(_plain_number(work, match))
             explicit += 1
-            if _HOUSEHOLD_BEFORE.search(work, max(0, match.start() - 6), match.start()):
+            if _HOUSEHOLD_BEFORE.search(text, max(0, match.start() - 6), match.start()):
                 households.append(totals[-1])
         work = blank(work, *match.span())
     if len(households) > 1:  # "A户1人…B户1人", "我姐家三口，我哥家三口": each its own

@@ -310,3 +310,19 @@ def test_a_part_of_day_for_a_visit_and_a_day_put_off_are_asked(text: str) -> Non
 def test_a_dotted_day_of_a_temperature_check_is_not_the_arrival() -> None:
     report = parse("报：租客小朱 1人 湖北荆州 2.19到 2.20测温36.8 住宗泽路5号")
     assert report.arrival == date(2020, 2, 19)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("新到两户，一户2口人一户5口人，安徽宿州", 7),
+        ("两家商户回来了，老孔家3人、老严家2人，江西", 5),
+        ("回来一户，一家三口，这一家三口都是河南的", 3),  # one family said twice
+    ],
+)
+def test_households_said_each_with_their_count_add_up(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+def test_two_families_without_the_number_of_households_are_asked() -> None:
+    _asked("一家三口，一家四口，湖南", "count")
