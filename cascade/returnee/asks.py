@@ -68,6 +68,13 @@ _AMENDS = re.compile(
     r"(?:报的|昨天的|上午的|下午的|之前的|刚才的)那(?:户|家|个|位)\S{0,2}?改|其他不变|其余不变|其它不变"
 )
 _ANOTHER_HOUSEHOLD = re.compile(r"另(?:外)?\s*(?:新增|还有|又有|再)\s*(?:一|1|两|2)\s*(?:户|家)")
+# An arrival said not to happen: "明天到不了", "本来今天到的，结果没到", "今天不回来了".
+_NOT_ARRIVED = re.compile(
+    r"(?:到|回|来)不了|(?:回|来|到)不成"
+    r"|(?:结果|却|但是?|可是)\s*(?:还)?\s*(?:没有?|未)\s*(?:到|回来|回|来)(?![过老家])"
+    r"|(?:今天|今日|今晚|明天|明日|明晚|后天)\s*(?:又)?\s*(?:不回来了|不来了|没到|没回来|没来)"
+    r"(?![^。；;]{0,12}?(?:改到|改成|改为|改在))"
+)
 # A day guessed from a noise: "昨天半夜听到拖箱子声音", "听见有动静".
 _HEARD = re.compile(r"(?:听到|听见|听着)[^,，。；;]{0,10}?(?:声音|声|动静)")
 
@@ -173,7 +180,8 @@ def arrival_asked(text: str) -> bool:
     """Whether the arrival read must be asked: an amendment of an earlier report, a
     second household, or a day known only from a noise heard."""
     return any(
-        pattern.search(text) is not None for pattern in (_AMENDS, _ANOTHER_HOUSEHOLD, _HEARD)
+        pattern.search(text) is not None
+        for pattern in (_AMENDS, _ANOTHER_HOUSEHOLD, _HEARD, _NOT_ARRIVED)
     )
 
 

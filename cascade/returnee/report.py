@@ -125,6 +125,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     clause = _first_clause(work[marks[-1].end() :])
     after = _read(clause, now)
     said_before = [name for name in CORRECTABLE if getattr(before, name) is not None]
+    if before.arrival is None and arrival_days(work[: marks[-1].start()], now):
+        said_before.append("arrival")  # "今天不回来了，改到下周三": a day was said, then changed
     # a doubt said later in the message ("…其实是湖北的，我觉得不对劲") reaches the correction
     rest = _read(work[marks[-1].end() :], now)
     corrected = [name for name in said_before if getattr(after, name) is not None]

@@ -326,3 +326,24 @@ def test_households_said_each_with_their_count_add_up(text: str, count: int) -> 
 
 def test_two_families_without_the_number_of_households_are_asked() -> None:
     _asked("一家三口，一家四口，湖南", "count")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "租客说明天到不了，湖南，一个人",
+        "租客本来今天到的，结果没到，湖南，一个人",
+        "租客今天不回来了，江西，一个人",
+    ],
+)
+def test_an_arrival_said_not_to_happen_is_asked(text: str) -> None:
+    _asked(text, "arrival")
+
+
+def test_an_arrival_put_off_to_a_new_day_reads_the_new_day() -> None:
+    assert parse("租客今天不回来了，改到下周三，湖南娄底的，一个人").arrival == date(2020, 2, 26)
+
+
+def test_others_not_come_back_leave_the_day_of_the_one_who_did() -> None:
+    report = parse("房东：楼里的租客大多还没回来，只有一个从福建漳州回来了，前天到的")
+    assert report.arrival == date(2020, 2, 18)
