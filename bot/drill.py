@@ -216,41 +216,68 @@ async def run_drill(options: DrillOptions) -> int:
             progress_seconds=max(1.0, 3.0 / options.speed),
             db=options.db,
         )
-        # `timeout` (SIGTERM) ends a bounded run: the first one stops the people and
-        # reports the loop as it stands (like the silent units' give-up); a second one
-        # stops at once and writes what was measured.
-        task = asyncio.current_task()
-        loop = asyncio.get_running_loop()
-        stop = asyncio.Event()
-        terminated: list[bool] = []
-        first: list[float] = []
+        with StopSignals() as signals:
+            try:
+                async with world:
+                    if options.verbose:
+                        print(
+                            f"  准备 {time.monotonic() - began:.1f}s（读塔、沙盒登记、导入数据库）"
+                        )
+                    return await _drill(world, options, policy, signals.stop)
+            except asyncio.CancelledError:
+                if not signals.cancelled:
+                    raise
+                return 143  # stopped by a signal, as a shell reports it
 
-        def terminate() -> None:
-            if not stop.is_set():
-                print("\n（收到 SIGTERM：结束演练并报告当前情况）", flush=True)
-                first.append(time.monotonic())
-                stop.set()
-                return
-            if time.monotonic() - first[0] < 2.0:  # `timeout` signals the child and its group
-                return
-            terminated.append(True)
-            if task is not None:
-                task.cancel()
 
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signal.SIGTERM, terminate)
-        try:
-            async with world:
-                if options.verbose:
-                    print(f"  准备 {time.monotonic() - began:.1f}s（读塔、沙盒登记、导入数据库）")
-                return await _drill(world, options, policy, stop)
-        except asyncio.CancelledError:
-            if not terminated:
-                raise
-            return 143  # stopped by SIGTERM, as a shell reports it
-        finally:
+class StopSignals:
+    """SIGTERM and SIGINT (`timeout`, Ctrl-C) during a drill.
+
+    The first one stops the people and the drill reports the loop as it stands (like
+    the silent units' give-up); one more, two seconds or more after the first, cancels
+    the run at once (`cancelled`; the drill returns 143). `timeout` signals the drill
+    and then its whole process group at once: that echo is ignored. While `reporting`
+    is False (before the order is out there is no loop to report) the first one
+    cancels the run."""
+
+    ECHO_SECONDS = 2.0
+
+    def __init__(self, reporting: bool = True) -> None:
+        self.stop = asyncio.Event()
+        self.reporting = reporting
+        self.cancelled = False
+        self._first = 0.0
+        self._task: asyncio.Task[Any] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def __enter__(self) -> StopSignals:
+        self._task = asyncio.current_task()
+        self._loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(signal.SIGTERM)
+                self._loop.add_signal_handler(number, self._received, number)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._loop is not None
+        for number in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                self._loop.remove_signal_handler(number)
+
+    def _received(self, number: signal.Signals) -> None:
+        now = time.monotonic()
+        if not self.stop.is_set():
+            self.stop.set()
+            self._first = now
+            if self.reporting:
+                print(f"\n（收到 {number.name}：结束演练并报告当前情况）", flush=True)
+                return
+            print(f"\n（收到 {number.name}：演练尚未开始，停止）", flush=True)
+        elif now - self._first < self.ECHO_SECONDS:
+            return
+        self.cancelled = True
+        if self._task is not None:
+            self._task.cancel()
 
 
 class CopyWatcher:

@@ -11,7 +11,7 @@ paid broadcast. It runs the bots as `towerbot run` does and writes what the
 drill reports about it (updates handled, answers, the order's issue time, what
 the senders sent, CPU and peak memory) to a JSON file once a second and at stop.
 
-    python -m bot.drill_bot CONFIG.json      # stops on SIGTERM
+    python -m bot.drill_bot CONFIG.json      # stops on SIGTERM, or once the drill is gone
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from bot.app import TowerBot, telegram_session
 from bot.settings import SenderLimits, Settings
 from cascade.clock import ScaledClock
 from cascade.outgoing import Lane
+from sandbox.lifeline import stop_when_orphaned
 from storage.db import Database
 
 
@@ -52,6 +53,7 @@ class DrillBotConfig(BaseModel):
     limits: dict[str, Any]
     progress_seconds: float
     metrics: Path
+    parent: int | None = None  # the drill's pid: stop once it has exited (no orphans)
 
 
 class BotMetrics:
@@ -163,6 +165,7 @@ async def serve(config: DrillBotConfig) -> None:
         metrics.instrument(app, primary=not spec.serves)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    watch = stop_when_orphaned(config.parent, stop) if config.parent is not None else None
     for app in apps:
         await app.start()
     try:
@@ -177,6 +180,8 @@ async def serve(config: DrillBotConfig) -> None:
             await app.stop()
         await db.close()
         _write(config.metrics, {**metrics.snapshot(apps), "stopped": True})
+        if watch is not None:
+            watch.cancel()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -30,7 +30,6 @@ import json
 import os
 import re
 import resource
-import signal
 import sys
 import tempfile
 import time
@@ -48,6 +47,7 @@ from bot.drill import (
     ORDER_TEXTS,
     DrillOptions,
     SimulatedPeople,
+    StopSignals,
     current_report,
     drill_limits,
     write_outputs,
@@ -102,7 +102,13 @@ def lanes(tower: Tower, bots: int) -> list[list[str]]:
 
 
 class Child:
-    """A child process this drill started (and stops, by its own pid)."""
+    """A child process this drill started (and stops, by its own pid).
+
+    Each child runs in a session of its own: Ctrl-C in the terminal and `timeout`
+    (which signals its whole process group) reach only this process, which stops the
+    people, reports the loop as it stands and then stops the bot and the sandbox in
+    that order. A child is given this process's pid and stops itself once this
+    process is gone (sandbox/lifeline.py), so none outlives a drill that was killed."""
 
     def __init__(self, name: str, process: asyncio.subprocess.Process) -> None:
         self.name = name
@@ -145,8 +151,11 @@ async def start_sandbox(clock: ScaledClock) -> tuple[Child, str]:
         "0",
         "--clock",
         clock.shared(),
+        "--parent",
+        str(os.getpid()),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
+        start_new_session=True,  # see `Child`
     )
     child = Child("sandbox", process)
     assert process.stdout is not None
@@ -335,7 +344,7 @@ class BotProcesses:
             path = workdir / f"bot-{number}.json"
             path.write_text(config.model_dump_json(), encoding="utf-8")
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.drill_bot", str(path)
+                sys.executable, "-m", "bot.drill_bot", str(path), start_new_session=True
             )
             self.children.append(Child("bot" if number == 1 else f"bot-{number}", process))
         for _ in range(600):
@@ -370,6 +379,19 @@ class BotProcesses:
 
 
 async def run_drill_processes(options: DrillOptions, tokens: int = 1) -> int:
+    """The drill with the sandbox and the bot in processes of their own. SIGTERM or
+    SIGINT stops it as in `run_drill` (`StopSignals`); before the order is out there
+    is nothing to report, and the children are stopped at once (143)."""
+    with StopSignals(reporting=False) as signals:
+        try:
+            return await _run(options, tokens, signals)
+        except asyncio.CancelledError:
+            if not signals.cancelled:
+                raise
+            return 143  # stopped by a signal, as a shell reports it
+
+
+async def _run(options: DrillOptions, tokens: int, signals: StopSignals) -> int:
     tower = Tower(load_path(fixture_path(options.fixture)))
     clock = ScaledClock(options.speed)
     began = time.monotonic()
@@ -404,6 +426,7 @@ async def run_drill_processes(options: DrillOptions, tokens: int = 1) -> int:
                             limits=drill_limits(options.speed, options.paid).model_dump(),
                             progress_seconds=max(1.0, 3.0 / options.speed),
                             metrics=workdir / f"bot-metrics-{number}.json",
+                            parent=os.getpid(),
                         )
                         for number, group in enumerate(groups, start=1)
                     ]
@@ -413,7 +436,7 @@ async def run_drill_processes(options: DrillOptions, tokens: int = 1) -> int:
                     f"  准备 {time.monotonic() - began:.1f}s（读塔、沙盒登记、导入数据库、启动进程）"
                 )
                 return await _drill(
-                    options, tower, clock, sandbox, db_path, bots, specs, sandbox_child
+                    options, tower, clock, sandbox, db_path, bots, specs, sandbox_child, signals
                 )
         finally:
             if bots is not None:
@@ -431,6 +454,7 @@ async def _drill(
     bots: BotProcesses,
     specs: list[BotSpec],
     sandbox_child: Child,
+    signals: StopSignals,
 ) -> int:
     root = tower.root()
     assert root.chat_id is not None and root.commander is not None
@@ -447,14 +471,12 @@ async def _drill(
     silent = set(people.rng.sample([u.code for u in units], round(options.silent * len(units))))
     answering = {u.code for u in units if u.code not in silent}
     targets = {u.chat_id: u for u in units if u.chat_id is not None}
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, RuntimeError):
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    stop = signals.stop
     ordered_at = time.monotonic()
     await sandbox.call(
         "POST", "messages", {"chat_id": root.chat_id, "from_id": hq, "text": command}
     )
+    signals.reporting = True  # from here a stop reports the loop as it stands
     acting = asyncio.create_task(people.act(answering, targets))
     samples: list[tuple[float, dict[str, Any]]] = []
     give_up = DURATION + ClockPolicy().escalation_interval * 2

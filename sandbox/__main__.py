@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from sandbox.lifeline import stop_when_orphaned
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 
@@ -34,6 +35,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="a compressed clock shared with other processes (drills): START (Unix seconds) "
         "at the system's monotonic time ORIGIN, running SPEED times faster",
     )
+    parser.add_argument(
+        "--parent",
+        type=int,
+        metavar="PID",
+        help="stop once process PID (the drill that started this one) has exited",
+    )
     return parser.parse_args(argv)
 
 
@@ -50,9 +57,12 @@ async def serve(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     if sys.platform != "win32":  # `docker stop` and `kill` end it as cleanly as Ctrl-C
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    watch = stop_when_orphaned(args.parent, stop) if args.parent is not None else None
     async with SandboxServer(args.host, args.port, state) as server:
         print(f"sandbox listening on {server.base_url} (Ctrl-C to stop)", flush=True)
         await stop.wait()
+    if watch is not None:
+        watch.cancel()
 
 
 def main(argv: list[str] | None = None) -> None:
