@@ -61,6 +61,10 @@ _EACH_BRINGS = re.compile(r"各(?:自)?带(?:了|着|上)?")
 _RUNNING_TOTAL = re.compile(
     r"(?:截至|截止|累计)[^。；;]{0,20}?(?:新增|今日|今天)|新增[^。；;]{0,20}?累计"
 )
+# Some of a group: "8个员工中有3个是今天回来的", "3人里有1人是本村的".
+_SOME_OF = re.compile(
+    rf"(?:{NUM})\s*(?:个人|个|名|位|人)[^,，。；;]{{0,6}}?(?:中|里|当中|之中)\s*(?:有|的)?\s*(?:{NUM})\s*(?:个人|个|名|位|人)"
+)
 # Nobody new: "今日无新增", "暂无返乡人员".
 _NONE_NEW = re.compile(r"无新增|没有新增|暂无|零新增|无人返|没有人回来|没人回来|无返乡|没有返乡")
 # An amendment of an earlier report, or a second household added to this one.
@@ -172,7 +176,14 @@ def count_asked(text: str) -> bool:
     unclear, several each bring some, or the message reports no one."""
     return any(
         pattern.search(text) is not None
-        for pattern in (_OWN_SEAT, _EACH_BRINGS, _NONE_NEW, _ANOTHER_HOUSEHOLD, _RUNNING_TOTAL)
+        for pattern in (
+            _OWN_SEAT,
+            _EACH_BRINGS,
+            _NONE_NEW,
+            _ANOTHER_HOUSEHOLD,
+            _RUNNING_TOTAL,
+            _SOME_OF,
+        )
     )
 
 

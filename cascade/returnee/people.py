@@ -107,7 +107,7 @@ _SINGLE_KIN = (
 _PAIR_KIN = "父母|爸妈|公婆|岳父母|爷爷奶奶|外公外婆|姥姥姥爷|老人家两个"
 _OPEN_KIN = (
     "孩子们|孩子|小孩子|小孩|娃|家人|家属|家里人|一家人|全家|老小|亲戚|朋友|老乡|同事|工人|员工|"
-    "伙计|同乡|小工|店员|帮工|学徒|徒弟|工友|人"
+    "伙计|同乡|小工|店员|帮工|学徒|徒弟|工友|婴儿|小宝宝|宝宝|幼儿|人"
 )
 # "他刚上小学的儿子", "三岁的女儿": a few words describing the relative.
 _KIN_DESCRIPTION = r"(?:[\u4e00-\u9fff\d]{1,6}?的)?"
@@ -524,7 +524,15 @@ def _kin_items(work: str, cursor: int) -> list[tuple[int | None, str, int, int]]
             or _RANGE_BEFORE.search(work, max(0, kin.start(1) - 4), kin.start(1))
         ):
             number = _UNREAD  # "带两三个孩子", "和十来个老乡": not one each
-        items.append((number, word, kin.start(), kin.end()))
+        if (
+            items
+            and kin.start() == items[-1][3]
+            and work[kin.start()] in "他她"
+            and (work[kin.start() + 1 : kin.start() + 2] != "们")
+        ):  # "对象她妈": her mother, one person owned by the one before
+            items[-1] = (number, word, items[-1][2], kin.end())
+        else:
+            items.append((number, word, kin.start(), kin.end()))
         sep = _KIN_SEP.match(work, kin.end())
         cursor = sep.end() if sep else kin.end()  # "老婆孩子": two items, no separator
 

@@ -347,3 +347,18 @@ def test_an_arrival_put_off_to_a_new_day_reads_the_new_day() -> None:
 def test_others_not_come_back_leave_the_day_of_the_one_who_did() -> None:
     report = parse("房东：楼里的租客大多还没回来，只有一个从福建漳州回来了，前天到的")
     assert report.arrival == date(2020, 2, 18)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("一对夫妻带着一个婴儿，从江西回来", 3),
+        ("租客和他对象，还有对象她妈，从四川回来", 3),  # her mother: one person
+    ],
+)
+def test_a_baby_and_an_owned_relative_are_one_each(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+def test_some_of_a_group_asks_the_count() -> None:
+    _asked("厂里的8个员工中有3个是今天回来的，湖南", "count")
