@@ -163,7 +163,9 @@ _DESTINATION_BEFORE = re.compile(
 )
 _ONWARD = re.compile(r"^[^到回返]{0,8}?(?:再|然后|转|换乘)")
 # The next clause goes on by another vehicle: "飞到杭州，然后坐大巴回义乌".
-_ONWARD_NEXT = re.compile(r"\s*[,，]\s*(?:然后|之后|再)\s*(?:再)?\s*(?:坐|乘|转|换|搭|打车|开车)")
+_ONWARD_NEXT = re.compile(
+    r"\s*[,，]\s*(?:(?:然后|之后|再)\s*(?:再)?\s*(?:坐|乘|转|换|搭|打车|开车)|转[车乘高火大动汽飞]|换乘|改乘)"
+)  # round 8: "到杭州东站，转高铁到义乌"
 _COUNTY = re.compile(rf"([{_HAN}]{{1,3}}?[县区])")
 # An unknown district between a known place and a travel word: "温州瓯海过来", "河南固始人".
 _SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来的|人|的|籍|再)")
@@ -179,7 +181,7 @@ _NOT_A_DISTRICT = re.compile(
 # "成都双流机场", "郑州汽车站出发".
 _STATION = re.compile(
     r"(?:[\u4e00-\u9fff]{2}(?=机场))?[东南西北]?(?:火车站|高铁站|汽车站|客运站|机场|站)"
-    r"|[东南西北](?=换乘|转|上车|下车|上的车|上车的|下的车)"
+    r"|[东南西北](?=换乘|转|上车|下车|上的|下的|上高铁|上火车|坐)"  # round 8: "从长沙南上的高铁"
 )
 _COUNTY_STOP = set(
     "回来到去住从在的了经过途转人籍老家坐开飞疫社小街园厂那这边方带附近乡下一都也是"

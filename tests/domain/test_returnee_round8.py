@@ -362,3 +362,16 @@ def test_a_baby_and_an_owned_relative_are_one_each(text: str, count: int) -> Non
 
 def test_some_of_a_group_asks_the_count() -> None:
     _asked("厂里的8个员工中有3个是今天回来的，湖南", "count")
+
+
+def test_a_station_then_a_change_of_train_is_a_stop() -> None:
+    report = parse("从湖南坐车到杭州东站，转高铁到义乌，昨天，一个人")
+    assert report.origin == "湖南" and report.via == ["杭州"]
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [("从长沙南上的高铁，义乌下，昨天，1人", "长沙"), ("从济南上的车，一个人", "济南")],
+)
+def test_a_station_boarded_at_is_not_part_of_the_place(text: str, origin: str) -> None:
+    assert parse(text).origin == origin
