@@ -44,7 +44,8 @@ _SEVERAL_GAP = re.compile(
 )
 # Some of them are local: "3人里有1人是本村的", "其中一个是本地的".
 _PART_LOCAL = re.compile(
-    rf"(?:有|其中)\s*(?:{NUM})\s*(?:个人|个|名|位|人)?\s*(?:是)?\s*(?:本村|本地|本镇|本市|本县|义乌)"
+    rf"(?:有|其中|[,，])\s*(?:{NUM})\s*(?:个人|个|名|位|人)?\s*(?:是)?\s*(?:浙江)?\s*"
+    r"(?:本村|本地|本镇|本市|本县|义乌)"
 )
 # A second account after a contrast: "他说从上海来，可是他又说刚从湖北出来",
 # "从湖北回来的不过他说…老家是河南南阳的".
@@ -172,8 +173,9 @@ def _apart(first: str, second: str) -> bool:
 
 
 def count_asked(text: str) -> bool:
-    """Whether the count read must be asked: the reporter's own seat or a boss's is
-    unclear, several each bring some, or the message reports no one."""
+    """Whether the count read must be asked: the reporter's own seat is unclear, several
+    each bring some, the message reports no one, a second household, a running total,
+    or some of a group (some of them local)."""
     return any(
         pattern.search(text) is not None
         for pattern in (
@@ -183,6 +185,7 @@ def count_asked(text: str) -> bool:
             _ANOTHER_HOUSEHOLD,
             _RUNNING_TOTAL,
             _SOME_OF,
+            _PART_LOCAL,
         )
     )
 

@@ -375,3 +375,9 @@ def test_a_station_then_a_change_of_train_is_a_stop() -> None:
 )
 def test_a_station_boarded_at_is_not_part_of_the_place(text: str, origin: str) -> None:
     assert parse(text).origin == origin
+
+
+def test_some_of_them_local_asks_the_count_and_the_origin() -> None:
+    report = parse("店里3个员工，2个是浙江本地的，1个江西的今天回来")
+    assert report.count is None and "count" in report.questions
+    assert report.origin is None and "origin" in report.questions
