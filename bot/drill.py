@@ -26,7 +26,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from bot.charts import ChartLabels, render, renderable
 from bot.drill_bot import BotMetrics, cpu_seconds
 from bot.settings import SenderLimits
 from bot.world import SandboxWorld
-from cascade.clock import ScaledClock
+from cascade.clock import Clock, ScaledClock
 from cascade.deadlines import ClockPolicy
 from cascade.orders import OrderStatus, TargetState
 from cascade.report import OrderReport, ReportFlavour
@@ -104,6 +104,85 @@ class SimulatedPeople:
         self.items: dict[str, list[str]] = {}
         self.answered: set[str] = set()
         self.answer_errors = 0
+        # When each answering unit's commander is due to answer (real monotonic time),
+        # and when the order was posted: what the report's `not_done` is traced from.
+        self.scheduled: dict[str, float] = {}
+        self.ordered_at = time.monotonic()
+
+    def schedule(self, code: str, is_bottom: bool, arrived: float) -> float:
+        """The real time this unit's commander answers a copy that arrived at `arrived`."""
+        at = arrived + self.delay(is_bottom)
+        self.scheduled[code] = at
+        return at
+
+    def not_done(self, states: list[TargetState], silent: set[str]) -> dict[str, Any]:
+        """Every target the bot has not marked done, and why, as the people saw it:
+        waiting for a unit below it, silent by design, its answer not yet due (the
+        log-normal tail), its copy never seen, or answered but not recorded by the bot
+        (an answer lost: listed by unit). Also when the people's last answer was due,
+        in simulated seconds after the order: the earliest the loop could close."""
+        pending = {s.unit_code: s for s in states if not s.is_root and not s.is_done}
+        blocked = {s.parent_code for s in pending.values()}
+        reasons: Counter[str] = Counter()
+        lost: list[str] = []
+        for code, state in pending.items():
+            if code in self.answered and not self._recorded(state):
+                reasons["answered_not_recorded"] += 1
+                lost.append(code)
+            elif code in blocked:
+                reasons["waiting_for_units_below"] += 1
+            elif code in silent:
+                reasons["silent"] += 1
+            elif code in self.scheduled:
+                reasons["answer_not_yet_due"] += 1
+            else:
+                reasons["copy_never_seen"] += 1
+        last = max(self.scheduled.values(), default=None)
+        return {
+            "units": len(pending),
+            **dict(sorted(reasons.items())),
+            "answered_not_recorded_units": sorted(lost)[:50],
+            "last_answer_due_simulated_seconds": round(
+                (last - self.ordered_at) * self.options.speed
+            )
+            if last is not None
+            else None,
+        }
+
+    def answer_latency(self, states: list[TargetState], clock: Clock) -> dict[str, float] | None:
+        """Real seconds from a commander's answer (when it was due: the people post
+        it within 50 ms) to the bot recording it (the reply at the bottom, the press
+        above), percentiles over every answer recorded: the whole way through the
+        server's update queue and the bot's, which the bot's own backlog does not show."""
+        now = time.monotonic()
+        waits: list[float] = []
+        for state in states:
+            due = self.scheduled.get(state.unit_code)
+            value = state.is_bottom and self.options.kind != "notice"
+            recorded = state.answered_at if value else state.acked_at
+            if due is None or recorded is None or state.unit_code not in self.answered:
+                continue
+            until = clock.real_seconds_until(recorded)
+            if until is not None:
+                waits.append(now + until - due)
+        if not waits:
+            return None
+        waits.sort()
+
+        def at(share: float) -> float:
+            return round(waits[min(len(waits) - 1, int(share * len(waits)))], 2)
+
+        return {"answers": len(waits), "p50": at(0.5), "p90": at(0.9), "p99": at(0.99),
+                "max": round(waits[-1], 2)}  # fmt: skip
+
+    def _recorded(self, state: TargetState) -> bool:
+        """Whether the bot holds what this unit's commander sent: the press, and at
+        the bottom of a count or list order the reply too."""
+        if state.acked_at is None:
+            return False
+        if not state.is_bottom or self.options.kind == "notice":
+            return True
+        return state.value is not None or state.items is not None
 
     def delay(self, is_bottom: bool) -> float:
         """Real seconds this commander takes to answer."""
@@ -136,7 +215,7 @@ class SimulatedPeople:
                 if unit.code in will_answer:
                     bottom = not tower.children[unit.code]
                     serial += 1
-                    item = (at + self.delay(bottom), serial, unit, bottom, message_id)
+                    item = (self.schedule(unit.code, bottom, at), serial, unit, bottom, message_id)
                     heapq.heappush(due, item)
             now = time.monotonic()
             handled = 0
@@ -484,6 +563,7 @@ async def _run_order(
     if metrics.issue is not None and options.verbose:
         print(f"  下达事务 {metrics.issue[1] - metrics.issue[0]:.1f}s（实际）")
     people = SimulatedPeople(world, order_id, options)
+    people.ordered_at = started
     metrics.people = people
     units = [u for u in tower.walk() if u.code != root.code]
     silent = set(people.rng.sample([u.code for u in units], round(options.silent * len(units))))
@@ -595,6 +675,8 @@ async def write_outputs(
         "late_units": report.late_units,
         "pending_units": report.pending_units,
         "loop_held_15_minutes": held,
+        "not_done": people.not_done(states, silent),
+        "answer_latency_real_seconds": people.answer_latency(states, app.clock),
         "sender": sender,
         "paid": options.paid,
         "performance": performance,
@@ -607,6 +689,8 @@ async def write_outputs(
     print(f"15 分钟闭环：{'达成' if held else '未达成'}；报告 {out}，图表 {chart}")
     if options.verbose:
         print("  性能：" + "，".join(f"{k}={v}" for k, v in performance.items()))
+        print("  未完成单元：" + json.dumps(result["not_done"], ensure_ascii=False))
+        print("  回复到记录（实际秒）：" + json.dumps(result["answer_latency_real_seconds"]))
     return 0 if result["totals_match"] else 1
 
 

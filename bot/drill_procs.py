@@ -240,7 +240,7 @@ class HttpPeople(SimulatedPeople):
                     if unit.code in answering:
                         serial += 1
                         bottom = not self.tower.children[unit.code]
-                        at = now + self.delay(bottom)
+                        at = self.schedule(unit.code, bottom, now)
                         heapq.heappush(due, (at, serial, unit.code, item["message_id"]))
             await self._answer_due(due)
         if follow is not None:
@@ -472,7 +472,7 @@ async def _drill(
     answering = {u.code for u in units if u.code not in silent}
     targets = {u.chat_id: u for u in units if u.chat_id is not None}
     stop = signals.stop
-    ordered_at = time.monotonic()
+    ordered_at = people.ordered_at = time.monotonic()
     await sandbox.call(
         "POST", "messages", {"chat_id": root.chat_id, "from_id": hq, "text": command}
     )

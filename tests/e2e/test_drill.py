@@ -8,13 +8,15 @@ every answer counted, the total exact, the silent units named late and pending.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import drill
-from bot.drill import DrillOptions, PeopleModel, drill_chart_labels, run_drill
+from bot.drill import DrillOptions, PeopleModel, SimulatedPeople, drill_chart_labels, run_drill
+from cascade.orders import TargetState
 from cascade.stats import Completion
 from tests.support.pgserver import PgServer
 
@@ -40,6 +42,10 @@ async def test_drill_report_matches_the_people(
     assert silent <= set(report["late_units"])
     assert silent <= set(report["pending_units"])
     assert report["done"] < report["targets"]
+    not_done = report["not_done"]  # traced from the people's side: every one is silent
+    assert not_done["units"] == report["targets"] - report["done"]
+    assert not_done["silent"] + not_done.get("waiting_for_units_below", 0) == not_done["units"]
+    assert "answered_not_recorded" not in not_done and not not_done["answered_not_recorded_units"]
     assert (tmp_path / "drill-chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     out = capsys.readouterr().out
     assert "15 分钟闭环" in out
@@ -84,7 +90,45 @@ def exact_report(out: Path) -> dict[str, Any]:
     assert report["totals_match"] and report["reported_total"] == report["expected_total"]
     assert report["values_checked"]["recorded_but_different"] == 0
     assert report["performance"]["order_copies_seen"] == report["units"]
+    assert report["not_done"]["units"] == 0
+    assert report["not_done"]["last_answer_due_simulated_seconds"] > 0
+    latency = report["answer_latency_real_seconds"]  # every answer, posted to recorded
+    assert latency["answers"] == report["units"]
+    assert 0 < latency["p50"] <= latency["p90"] <= latency["p99"] <= latency["max"]
     return report
+
+
+def test_a_unit_not_done_is_traced_to_the_people_or_named_as_a_lost_answer() -> None:
+    """`not_done` in the drill report: an answer the people sent that the bot does not
+    hold is named; a unit whose answer is not yet due, or that waits for a unit below
+    it, is counted as such."""
+    options = DrillOptions(fixture="tashan", speed=10, kind="count")
+    people = SimulatedPeople(None, 1, options)
+    people.ordered_at = 100.0
+    for code in ("a", "a1", "a2", "b"):
+        people.scheduled[code] = 130.0
+    people.answered |= {"a1", "b"}
+
+    def state(code: str, parent: str | None, bottom: bool, **done: Any) -> TargetState:
+        return TargetState(order_id=1, unit_code=code, parent_code=parent, level=1,
+                           is_bottom=bottom, **done)  # fmt: skip
+
+    acked = {"acked_at": datetime(2026, 1, 1, tzinfo=UTC)}
+    states = [
+        state("root", None, False, is_root=True),
+        state("a", "root", False),  # waits for a2
+        state("a1", "a", True, **acked),  # pressed 收到, its number never recorded
+        state("a2", "a", True),  # due later
+        state("b", "root", True, **acked, value=3, done_at=acked["acked_at"]),
+    ]
+    assert people.not_done(states, silent=set()) == {
+        "units": 3,
+        "answer_not_yet_due": 1,
+        "answered_not_recorded": 1,
+        "waiting_for_units_below": 1,
+        "answered_not_recorded_units": ["a1"],
+        "last_answer_due_simulated_seconds": 300,
+    }
 
 
 async def test_drill_in_processes_with_two_bots(tmp_path: Path) -> None:
