@@ -71,6 +71,7 @@ _JUST = re.compile(r"刚(?:刚|才)?(?=从|回|到|返|来|抵)")
 _DAYS_AFTER = re.compile(rf"({NUM})天(以后|之后|后|以前|之前|前)")
 _FULL_DATE = re.compile(rf"(?:(\d{{4}})年)?({NUM})月({NUM})[日号]?")
 _ISO_DATE = re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_THIS_MONTH = re.compile(rf"本月\s*({NUM})\s*[日号]")  # round 8: "于本月18日返义"
 _DOTTED = re.compile(r"(?<![\d.:/])(\d{1,2})[./](\d{1,2})(?![\d./:])")
 # A number after these is a house number, not a day: "溪西村12号", "5幢3单元".
 _HOUSE = "村路街巷弄幢栋楼区元室组苑园场城里庄铺店摊位"
@@ -132,7 +133,9 @@ _REPORTED_DAY = re.compile(
     r"[^\s,，。；;()到回返抵来达\d]{0,4}?"
     r"(?:新增|上报|报送|登记|排查|摸排|核查|接到|收到|通报|报告|报备|发现"
     # round 7: a visit or a jab on that day is not the arrival ("今日上门测温", "明天来打针")
-    r"|(?:来|去)?(?:测温|测体温|量体温|打针|打疫苗|体检)|走访|入户|随访|复测)"
+    r"|(?:来|去)?(?:测温|测体温|量体温|打针|打疫苗|体检)|走访|入户|随访|复测"
+    # round 8: the end of a quarantine is not the arrival ("明天隔离期满")
+    r"|隔离期满|隔离结束|解除隔离|观察期满|解除观察|满14天|满十四天|(?:做了?|去做)?核酸)"
 )
 # A day word the readers do not know, right before a part of day or an hour: "头天晚上",
 # "次日上午", "当天夜里", an unknown dialect word ("X个晚上"). Its root says a day is
@@ -302,6 +305,8 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
     for match in _ISO_DATE.finditer(work):
         year, month, day = (int(g) for g in match.groups())
         take(match, _month_day(today, month, day, year))
+    for match in _THIS_MONTH.finditer(work):
+        take(match, _month_day(today, today.month, to_int(match.group(1)), today.year))
     for match in _DOTTED.finditer(work):
         if not 1 <= int(match.group(1)) <= 12:
             continue  # "体温36.5": a temperature, not a date

@@ -381,3 +381,20 @@ def test_some_of_them_local_asks_the_count_and_the_origin() -> None:
     report = parse("店里3个员工，2个是浙江本地的，1个江西的今天回来")
     assert report.count is None and "count" in report.questions
     assert report.origin is None and "origin" in report.questions
+
+
+def test_the_end_of_a_quarantine_is_not_the_arrival() -> None:
+    _asked("租客明天隔离期满，从湖北回来的，一人", "arrival")
+
+
+@pytest.mark.parametrize(
+    ("text", "arrival"),
+    [
+        ("员工今天做了核酸，前天从湖北回来的，一个人", date(2020, 2, 18)),
+        ("员工于本月18日返义，湖南，1人", date(2020, 2, 18)),
+    ],
+)
+def test_a_test_day_is_not_the_arrival_and_this_months_day_is_read(
+    text: str, arrival: date
+) -> None:
+    assert parse(text).arrival == arrival
