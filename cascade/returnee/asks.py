@@ -97,9 +97,17 @@ _NOT_PLACE_START = set(
 )
 
 
+# Or to have gone again: "湖北来的那个租客已经走了，现在住的是江西的".
+_GONE = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)\s*(?:来的|的)?\s*(?:那个|那户|那家|那位)?\s*"
+    r"(?:租客|租户|房客|人|住户)?\s*(?:已经|早就|早)?\s*(?:搬走了|走了|离开了|退租了)"
+)
+
+
 def without_absent_places(text: str) -> str:
-    """`text` with the places of people said not to have come blanked ("那户湖北的没回来")."""
-    for match in _ABSENT.finditer(text):
+    """`text` with the places of people said not to have come blanked ("那户湖北的没回来",
+    "湖北来的那个租客已经走了")."""
+    for match in [*_ABSENT.finditer(text), *_GONE.finditer(text)]:
         for hit in find_places(match.group(1)):
             text = (
                 text[: match.start(1) + hit.start]

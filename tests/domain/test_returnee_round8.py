@@ -399,3 +399,7 @@ def test_a_test_day_is_not_the_arrival_and_this_months_day_is_read(
     text: str, arrival: date
 ) -> None:
     assert parse(text).arrival == arrival
+
+
+def test_the_place_of_someone_who_has_left_is_no_origin() -> None:
+    assert parse("湖北来的那个租客已经走了，现在住的是江西的，一人，昨天到").origin == "江西"
