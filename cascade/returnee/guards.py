@@ -45,7 +45,10 @@ _COUNT_UNKNOWN = re.compile(
     r"|不知道(?:有)?几个|几个人?不(?:清楚|知道)"
 )
 # People who never left: "湖北籍人员一名，但春节期间一直在义乌，未离开".
-_NEVER_LEFT = re.compile(r"未离开|没离开过?|没有离开|没回过老家|没回老家|没有回老家")
+_NEVER_LEFT = re.compile(
+    r"未离开|没离开过?|没有离开|没回过老家|没回老家|没有回老家"
+    r"|(?:好几年|几年|多年|很久)\s*(?:都)?\s*没(?:有)?回去"  # round 8: "他好几年没回去了，一直在义乌"
+)
 # Two house numbers for one place: "大塘下村18号和20号" (two households).
 _TWO_NUMBERS = re.compile(r"\d+\s*号\s*(?:和|、|及|与|跟|,|，)\s*\d+\s*号")
 

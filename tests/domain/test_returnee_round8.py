@@ -403,3 +403,8 @@ def test_a_test_day_is_not_the_arrival_and_this_months_day_is_read(
 
 def test_the_place_of_someone_who_has_left_is_no_origin() -> None:
     assert parse("湖北来的那个租客已经走了，现在住的是江西的，一人，昨天到").origin == "江西"
+
+
+def test_someone_who_has_not_gone_home_for_years_is_no_returnee() -> None:
+    report = parse("有个租户说他是河南的，但是他好几年没回去了，一直在义乌")
+    assert report.origin is None and report.count is None
