@@ -157,7 +157,8 @@ _BARE_SMALL = re.compile(
 )
 # Several cars or batches: a number said for one of them is not the total.
 _MANY_GROUPS = re.compile(r"(?:[两二三四五六七八九十几]|\d+)\s*(?:车|辆车|辆|批)")
-# Adults and children counted apart: "大人两个小孩一个", "两个大人一个小孩", "成人2人、儿童2人".
+# Adults and children counted apart: "大人两个小孩一个", "两个大人一个小孩", "成人2人、儿童2人";
+# men and women the same way: "一男一女", "男2名女2名".
 _ADULT = r"(?:大人|成人|成年人)"
 _CHILD = r"(?:小孩|孩子|儿童|小朋友)"
 _EACH_UNIT = r"(?:个人|个|名|位|人)?"
@@ -165,6 +166,9 @@ _ADULTS_CHILDREN = re.compile(
     rf"{_ADULT}\s*({NUM})\s*{_EACH_UNIT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*{_CHILD}\s*({NUM})\s*{_EACH_UNIT}"
     rf"|(?<![\d{CN_NUM_CHARS}])({NUM})\s*{_EACH_UNIT}\s*{_ADULT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*"
     rf"({NUM})\s*{_EACH_UNIT}\s*{_CHILD}"
+    # men and women: "一男一女", "男2名女2名"
+    rf"|(?<![\d{CN_NUM_CHARS}])([一两二三四五六七八九十\d])\s*男\s*([一两二三四五六七八九十\d])\s*女"
+    rf"|男\s*({NUM})\s*{_EACH_UNIT}\s*[,，、]?\s*女\s*({NUM})\s*{_EACH_UNIT}"
 )
 # How many households a message says it reports: "新到两户", "两家人".
 _HOUSEHOLDS_SAID = re.compile(

@@ -408,3 +408,19 @@ def test_the_place_of_someone_who_has_left_is_no_origin() -> None:
 def test_someone_who_has_not_gone_home_for_years_is_no_returnee() -> None:
     report = parse("有个租户说他是河南的，但是他好几年没回去了，一直在义乌")
     assert report.origin is None and report.count is None
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("租客一男一女，今天从湖南回来", 2),
+        ("新入住4名（男2名女2名），甘肃人", 4),
+        ("一男两女三个人，河南", 3),
+    ],
+)
+def test_men_and_women_said_apart_add_up(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+def test_men_and_women_against_another_total_are_asked() -> None:
+    _asked("租客一男一女，共三人，河南", "count")
