@@ -50,7 +50,7 @@ _BARE_HEAD = re.compile(r"小区|社区|新村|花园|公寓|家园|苑|村")
 _ANCHORED_HEAD = re.compile(r"街道|路|街|镇|乡")
 # Heads that are names of their own: "住商贸城三区5街".
 _SELF_NAMED = ("商贸城", "商城", "市场")
-_LIVE = r"(?:现住在|现住于|现住|住在|住进|住到|住于|住)"
+_LIVE = r"(?:住宿于|住宿在|现住在|现住于|现住|住在|住进|住到|住于|住)"
 # A building without a compound, as a unit's own landlord writes it: "7号楼2单元501".
 _BUILDING = re.compile(
     rf"(?<![\d零〇一二三四五六七八九十])({_N}\s*(?:号楼|幢|栋)\s*(?:{_N}\s*单元)?\s*(?:\d{{2,4}}\s*(?:室|号)?)?)"
@@ -59,15 +59,21 @@ _BUILDING_ANCHOR = re.compile(
     rf"(?:{_LIVE}|地址|住址|去了|去|到了|进了|送到|在)\s*[:：]?\s*$"  # round 8: "去13幢402"
 )
 # A building said before what happened there: "8幢702有人回来", "12幢有户人家", "到7幢".
-_BUILDING_AFTER = re.compile(r"\s*(?:有人|有户|有一户|有个|回来|来了|进了|住户|业主|那边)")
+_BUILDING_AFTER = re.compile(
+    r"\s*(?:有人|有户|有一户|有个|回来|来了|进了|住户|租户|业主|那边|的?住户)"
+)
+# A unit and a room without a building, in the building's own group: "1单元602租户".
+_UNIT_ROOM = re.compile(r"(?<![\d幢栋楼])(?<!号楼)(\d{1,2}\s*单元\s*\d{3,4})(?![\d室号])")
 _ROOM = re.compile(r"(?:幢|栋|号楼)\s*\d{3,4}")
 # A floor of the reporter's own house: "住5楼", "住我家三楼".
 _FLOOR = re.compile(
     rf"{_LIVE}\s*(?:我家|我这|我们家|我那)?\s*(?:房子)?\s*的?\s*({_N}\s*楼)(?![\d号])"
 )
+# Round 8: other places people stay ("住板房", "住工棚", "住溪口村民宿", "住福田宾馆").
+_LODGING = "板房|工棚|彩钢房|集装箱房|民宿|宾馆|酒店|旅馆"
 # A dormitory or a building site: "住厂区宿舍", "住在城建集团工地", "都住工地".
 _DORM = re.compile(
-    rf"{_LIVE}\s*((?![的是])(?:[{_HAN}]|\d+号){{0,8}}?(?:宿舍楼|宿舍|工地)(?:宿舍楼|宿舍)?"
+    rf"{_LIVE}\s*((?![的是])(?:[{_HAN}]|\d+号){{0,8}}?(?:宿舍楼|宿舍|工地|{_LODGING})(?:宿舍楼|宿舍)?"
     rf"(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*(?:(?<=[幢栋])\d{{2,4}})?)"
 )
 _BESIDE = re.compile(r"\s*(?:旁边|边上|附近|对面|隔壁|外面|后面|前面)")
@@ -237,11 +243,20 @@ def find_address(text: str) -> tuple[Address, str]:
         if room or _BUILDING_AFTER.match(work, match.end()):
             full.append(match.span(1))
             complete.append(room)
+    for match in _UNIT_ROOM.finditer(work):  # "1单元602租户": the reporter's own building
+        if not any(start <= match.start() < end for start, end in full) and (
+            _BUILDING_ANCHOR.search(work, 0, match.start())
+            or _BUILDING_AFTER.match(work, match.end())
+        ):
+            full.append(match.span(1))
+            complete.append(True)
     for pattern in (_FLOOR, _DORM):
         for match in pattern.finditer(work):
             span = match.span(1)
             if _BESIDE.match(work, span[1]):
                 continue  # "住在工地旁边的出租房": near the site, not in it
+            if pattern is _DORM and re.fullmatch(f"(?:我|自己).*(?:{_LODGING})", match.group(1)):
+                continue  # "住我家民宿，地址佛堂老街36号": the address is said apart
             if pattern is _DORM and match.group(1) in ("工地", "宿舍"):
                 span = _named_site(work, match.start()) or span
             full.append(span)

@@ -424,3 +424,23 @@ def test_men_and_women_said_apart_add_up(text: str, count: int) -> None:
 
 def test_men_and_women_against_another_total_are_asked() -> None:
     _asked("租客一男一女，共三人，河南", "count")
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("工头：5个人，四川广安，昨天到，住工棚", "工棚"),
+        ("民宿：客人一家三口从广东来，住溪口民宿", "溪口民宿"),
+        ("返义人员3名，已集中住宿于江湾宾馆", "江湾宾馆"),
+        ("房东：2单元801租户今天到，湖南，两口子", "2单元801"),
+        ("物业：3单元502有人回来了，江西的", "3单元502"),
+        ("民宿老板：住进来两个人，住我家民宿，地址佛堂老街36号", "佛堂老街36号"),
+    ],
+)
+def test_lodgings_and_a_unit_with_its_room_are_addresses(text: str, address: str) -> None:
+    assert parse(text).address == address
+
+
+def test_a_bare_shed_is_kept_but_asked() -> None:
+    report = parse("工头：5个人，四川广安，昨天到，住工棚")
+    assert "address" in report.questions
