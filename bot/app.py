@@ -55,6 +55,7 @@ from cascade.reachability import ReachabilityService
 from cascade.score_service import ScoreService
 from storage import processed
 from storage.db import Database
+from storage.inbox import Inbox
 from storage.lease import RunLease
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,9 @@ class TowerBot:
             else None,
         )
         self.dispatcher = self._dispatcher()
-        self.poller = UpdatePoller(self.bot, self.dispatcher, timeout=10, quick=is_query)
+        self.poller = UpdatePoller(
+            self.bot, self.dispatcher, Inbox(self.db, self.bot.id), timeout=10, quick=is_query
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
     def _people(self, settings: PeopleSettings, admins: frozenset[int]) -> None:

@@ -18,14 +18,22 @@ and the other read-only queries) must not wait behind all of them: it reads a
 snapshot, not the writers' lock, so it takes a slot of its own lane (`quick`),
 and is answered while the storm goes on.
 
-`UpdatePoller` is the long-polling loop feeding it. Telegram forgets every
-update below the `offset` of the next getUpdates, so the poller confirms only
-what has been handled: the offset it sends is the oldest update still waiting or
-being handled. The server then sends the ones after it again; those already taken
-in are skipped. A crash therefore loses nothing Telegram delivered: after a restart
-the unhandled updates come again, and the ones handled since are skipped by the
-record of processed updates (storage/processed.py) or, if they changed nothing
-(a query), answered once more. On stop the poller lets the updates taken in finish.
+`UpdatePoller` is the long-polling loop feeding it, through a durable inbox
+(storage/inbox.py). Telegram forgets every update below the `offset` of the next
+getUpdates and returns at most 100 a call. Each batch is therefore first written to
+the inbox in one transaction, and only after that commit confirmed, all at once:
+the next offset is one past the newest update taken in, so the server's window
+never holds the bot back (confirming only handled updates anchored every call at
+the oldest update still in flight, and the Yiwu drill never had more than 91
+waiting). A handled update's row is deleted in batches, with the next batch's
+write or every `forget_every` seconds, never one transaction per update. On start,
+before polling, the rows a crash left are handed to the runner in update id order
+(each chat's order kept), so nothing Telegram delivered and the bot confirmed is
+lost; one handled but not yet deleted comes back once more and is skipped by the
+record of processed updates (storage/processed.py) or, if it changed nothing (a
+query), answered again. Polling pauses while `max_pending` updates are waiting or
+being handled, and asks for no more than fit below it, so memory stays bounded. On stop the poller lets the updates taken
+in finish; those cut short stay in the inbox for the next start.
 """
 
 from __future__ import annotations
@@ -42,11 +50,16 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
+from storage.conn import DatabaseError
+from storage.inbox import Inbox
+
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Update], Awaitable[object]]
 Quick = Callable[[Update], bool]
 MAX_CONCURRENT = 64
+BATCH = 100  # the most updates getUpdates returns at once
+RETRIED = (TelegramNetworkError, TelegramServerError, OSError, TimeoutError)
 
 
 def never_quick(update: Update) -> bool:
@@ -77,15 +90,18 @@ class ChatOrderedRunner:
         max_concurrent: int = MAX_CONCURRENT,
         quick: Quick = never_quick,
         quick_concurrent: int = 2,
+        on_handled: Callable[[int], object] | None = None,
     ) -> None:
         """`quick(update)` says which updates take the quick lane's slots
-        (`quick_concurrent` of them) instead of waiting in the answers' queue."""
+        (`quick_concurrent` of them) instead of waiting in the answers' queue;
+        `on_handled(update_id)` is told of each update handled (or failed), never of
+        one cut short by cancellation."""
         self.handle = handle
         self.quick = quick
+        self.on_handled = on_handled
         self._slots = asyncio.Semaphore(max_concurrent)
         self._quick_slots = asyncio.Semaphore(quick_concurrent)
         self._queues: dict[int, deque[Update]] = {}
-        self._unhandled: set[int] = set()
         self._workers: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -98,7 +114,6 @@ class ChatOrderedRunner:
         """Queue `update` behind its chat's earlier updates (never awaits)."""
         key = chat_key(update)
         self.pending += 1
-        self._unhandled.add(update.update_id)
         self._idle.clear()
         queue = self._queues.get(key)
         if queue is not None:  # that chat's worker is running and will take it
@@ -121,7 +136,8 @@ class ChatOrderedRunner:
                         self.failed += 1
                         log.exception("update %s in chat %s failed", update.update_id, key)
                 queue.popleft()
-                self._unhandled.discard(update.update_id)
+                if self.on_handled is not None:
+                    self.on_handled(update.update_id)
                 self.handled += 1
                 self.pending -= 1
                 self._changed.set()
@@ -132,16 +148,6 @@ class ChatOrderedRunner:
             if not self._queues:
                 self._idle.set()
             self._changed.set()
-
-    def oldest_unhandled(self) -> int | None:
-        """The lowest update id taken in and not yet handled (None when all are)."""
-        return min(self._unhandled, default=None)
-
-    async def wait_changed(self, seconds: float) -> None:
-        """Until an update is handled, or `seconds` have passed."""
-        self._changed.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), seconds)
 
     async def wait_idle(self) -> None:
         """Until every update submitted so far has been handled."""
@@ -162,60 +168,135 @@ class ChatOrderedRunner:
 
 
 class UpdatePoller:
-    """Long polling into a `ChatOrderedRunner` that feeds the dispatcher."""
+    """Long polling into the durable inbox and a `ChatOrderedRunner` that feeds the
+    dispatcher."""
 
     def __init__(
         self,
         bot: Bot,
         dispatcher: Dispatcher,
+        inbox: Inbox,
         timeout: int = 10,
         max_concurrent: int = MAX_CONCURRENT,
         max_pending: int = 2000,
         quick: Quick = never_quick,
+        forget_every: float = 0.5,
     ) -> None:
         self.bot = bot
         self.dispatcher = dispatcher
+        self.inbox = inbox
         self.timeout = timeout
         self.max_pending = max_pending
-        self.retake_wait = 0.2
-        self.runner = ChatOrderedRunner(self._feed, max_concurrent, quick)
+        self.forget_every = forget_every
+        self._handled: list[int] = []  # handled updates whose inbox rows are still there
+        self._polling: asyncio.Task[object] | None = None
+        self.runner = ChatOrderedRunner(
+            self._feed, max_concurrent, quick, on_handled=self._handled.append
+        )
 
     async def _feed(self, update: Update) -> None:
         await self.dispatcher.feed_update(self.bot, update)
 
-    async def run(self) -> None:
-        """Poll until cancelled; network and server errors back off and retry."""
-        allowed = self.dispatcher.resolve_used_update_types()
-        taken: int | None = None  # one past the newest update taken in
-        failures = 0
-        while True:
-            await self.runner.wait_below(self.max_pending)
-            oldest = self.runner.oldest_unhandled()
-            offset = oldest if oldest is not None else taken
-            request = GetUpdates(offset=offset, timeout=self.timeout, allowed_updates=allowed)
+    def _take_handled(self) -> list[int]:
+        handled, self._handled[:] = list(self._handled), []
+        return handled
+
+    async def replay(self) -> int | None:
+        """Hand the inbox's rows (left by a crash or a stop) to the runner, oldest
+        first; returns one past the newest (None when there were none)."""
+        rows = await self.inbox.waiting()
+        for update_id, payload in rows:
             try:
-                updates = await self.bot(request, request_timeout=self.timeout + 10)
-            except TelegramRetryAfter as exc:
-                await asyncio.sleep(exc.retry_after)
+                update = Update.model_validate_json(payload, context={"bot": self.bot})
+            except ValueError:  # not an update this aiogram reads: kept from nobody
+                log.exception("inbox row %s is not a readable update: dropped", update_id)
+                self._handled.append(update_id)
                 continue
-            except (TelegramNetworkError, TelegramServerError, OSError, TimeoutError) as exc:
-                failures += 1
-                wait = min(30.0, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
-                log.warning("getUpdates failed (%s); again in %.1fs", exc, wait)
-                await asyncio.sleep(wait)
-                continue
-            failures = 0
-            fresh = [u for u in updates if taken is None or u.update_id >= taken]
-            for update in fresh:
-                taken = update.update_id + 1
-                self.runner.submit(update)
-            if updates and not fresh:
-                # Only updates still being handled came back (the server answers at
-                # once while any are unconfirmed): ask again when one is done.
-                await self.runner.wait_changed(self.retake_wait)
+            self.runner.submit(update)
+        if rows:
+            log.info("%d updates from the inbox handed back", len(rows))
+        return rows[-1][0] + 1 if rows else None
+
+    async def run(self) -> None:
+        """Replay the inbox, then poll until cancelled; network and server errors
+        back off and retry, and so does a batch the inbox could not store (it is
+        not confirmed, so the server sends it again)."""
+        self._polling = asyncio.current_task()
+        allowed = self.dispatcher.resolve_used_update_types()
+        taken = await self.replay()  # one past the newest update taken in
+        forgetting = asyncio.create_task(self._forget_handled(), name="inbox forget")
+        failures = 0
+        try:
+            while True:
+                await self.runner.wait_below(self.max_pending)
+                room = min(BATCH, self.max_pending - self.runner.pending)
+                request = GetUpdates(
+                    offset=taken, limit=room, timeout=self.timeout, allowed_updates=allowed
+                )
+                try:
+                    updates = await self.bot(request, request_timeout=self.timeout + 10)
+                    fresh = [u for u in updates if taken is None or u.update_id >= taken]
+                    await self._store(fresh)
+                except TelegramRetryAfter as exc:
+                    await asyncio.sleep(exc.retry_after)
+                    continue
+                except (*RETRIED, *DatabaseError) as exc:
+                    failures += 1
+                    wait = min(30.0, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
+                    what = "storing updates" if isinstance(exc, DatabaseError) else "getUpdates"
+                    log.warning("%s failed (%s); again in %.1fs", what, exc, wait)
+                    await asyncio.sleep(wait)
+                    continue
+                failures = 0
+                for update in fresh:
+                    self.runner.submit(update)
+                if fresh:
+                    taken = max(u.update_id for u in fresh) + 1
+        finally:
+            forgetting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await forgetting
+
+    async def _store(self, fresh: list[Update]) -> None:
+        """Write a batch to the inbox (with the deletions due), before it is confirmed."""
+        handled = self._take_handled()
+        rows = [(u.update_id, u.model_dump_json(exclude_none=True, by_alias=True)) for u in fresh]
+        try:
+            await self.inbox.keep(rows, handled)
+        except BaseException:
+            self._handled.extend(handled)
+            raise
+
+    async def _forget_handled(self) -> None:
+        """Every `forget_every` seconds, delete the rows of the updates handled since."""
+        while True:
+            await asyncio.sleep(self.forget_every)
+            await self.forget()
+
+    async def forget(self) -> None:
+        """Delete the inbox rows of the updates handled so far (kept for later if the
+        database fails: they would only be skipped after a restart)."""
+        handled = self._take_handled()
+        if not handled:
+            return
+        try:
+            await self.inbox.forget(handled)
+        except BaseException as exc:
+            self._handled.extend(handled)
+            if isinstance(exc, DatabaseError):
+                log.warning("inbox rows of %d handled updates not deleted (%s)", len(handled), exc)
+                return
+            raise
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Let the updates taken in finish (up to `grace` seconds), then stop their workers."""
+        """Let the updates taken in finish (up to `grace` seconds), then stop their
+        workers; what did not finish stays in the inbox for the next start."""
+        polling = self._polling
+        if polling is not None and not polling.done():  # no batch half-stored behind us
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.runner.wait_idle(), grace)
         await self.runner.cancel()
+        await self.forget()

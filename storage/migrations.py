@@ -364,3 +364,19 @@ MIGRATIONS.append(
     )
     """
 )
+
+MIGRATIONS.append(
+    # 13: the durable inbox of long polling (storage/inbox.py): each getUpdates batch
+    # is stored here, in one transaction, before the poller confirms it to Telegram,
+    # and a row is deleted once its update is handled; a restart replays what is
+    # left. `payload` is the update's Bot API JSON; keyed by bot, as several bots may
+    # share one database.
+    """
+    CREATE TABLE inbox (
+        bot_id INTEGER NOT NULL,
+        update_id INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (bot_id, update_id)
+    )
+    """
+)

@@ -1,46 +1,73 @@
-"""The poller confirms to the server only updates it has handled.
+"""The poller stores each batch in the inbox, then confirms it all at once.
 
-Telegram forgets every update below the offset of the next getUpdates. A poller
-that moved the offset past updates still queued lost them on a crash (the crash
-suite saw answers and a query vanish after a SIGKILL). Here a fake server keeps
-updates until they are confirmed, exactly as getUpdates does; a slow update holds
-the offset back, the server sends the ones after it again, and each is still
-handled once.
+Telegram forgets every update below the offset of the next getUpdates and sends at
+most 100 a call. A poller that moved the offset past updates kept only in memory
+lost them on a crash (the crash suite saw answers and a query vanish after a
+SIGKILL); one that confirmed only handled updates was held to the server's window
+(the Yiwu drill never had more than 91 updates waiting). Here a fake server keeps
+updates until they are confirmed, exactly as getUpdates does, and the inbox is a
+real database (both engines): the offset goes past an update still being handled,
+because its row is in the inbox; a crash leaves rows that the next poller hands
+back once, each chat's in order; and polling stops while too many are waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
-from bot.dispatch import UpdatePoller
+from bot import once
+from bot.dispatch import UpdatePoller, chat_key
+from storage.db import Database
+from storage.inbox import Inbox
+from tests.support.pgserver import Engine
 from tests.support.updates import update
+
+BOT_ID = 123456
 
 
 class OffsetServer:
-    """getUpdates as Telegram answers it: everything from the offset on, up to 100;
-    updates below an offset are forgotten for good."""
+    """getUpdates as Telegram answers it: everything from the offset on, up to the
+    limit (100 at most); updates below an offset are forgotten for good. With
+    `answered` set, the calls after that many hang before their offset is read (a
+    poller killed while its confirming call is on the way)."""
 
-    def __init__(self, updates: list[Update]) -> None:
+    def __init__(self, updates: list[Update], answered: int | None = None) -> None:
         self.queue = list(updates)
         self.offsets: list[int | None] = []
+        self.limits: list[int | None] = []
+        self.answered = answered
+        self.calls = 0
+        self.hanging = asyncio.Event()
 
     async def __call__(self, method: GetUpdates, request_timeout: int | None = None) -> Any:
+        self.calls += 1
+        if self.answered is not None and self.calls > self.answered:
+            self.hanging.set()
+            await asyncio.Event().wait()
         self.offsets.append(method.offset)
+        self.limits.append(method.limit)
         if method.offset is not None:
             self.queue = [u for u in self.queue if u.update_id >= method.offset]
         if not self.queue:
             await asyncio.sleep(0.01)  # a long poll with nothing new
-        return self.queue[:100]
+        return self.queue[: min(100, method.limit or 100)]
 
 
 async def until(condition: Any, seconds: float = 10.0) -> None:
-    """Wait, bounded, until `condition()` holds."""
+    """Wait, bounded, until `condition()` holds (awaited if it is a coroutine)."""
     for _ in range(int(seconds / 0.01)):
-        if condition():
+        met = condition()
+        if asyncio.iscoroutine(met):
+            met = await met
+        if met:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("condition not reached in time")
@@ -59,7 +86,47 @@ class Feeder:
         await self.handle(update)
 
 
-async def test_a_slow_update_holds_the_offset_and_nothing_is_handled_twice() -> None:
+@pytest.fixture
+async def db(engine: Engine, tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(await engine.new_target(tmp_path))
+    await database.open()
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+def poller(server: OffsetServer, handle: Any, db: Database, **options: Any) -> UpdatePoller:
+    return UpdatePoller(
+        server,  # type: ignore[arg-type]  # the fake answers the one method it is asked
+        Feeder(handle),  # type: ignore[arg-type]
+        Inbox(db, BOT_ID),
+        timeout=1,
+        forget_every=0.02,
+        **options,
+    )
+
+
+async def kept(db: Database) -> list[int]:
+    return [update_id for update_id, _ in await Inbox(db, BOT_ID).waiting()]
+
+
+async def crash(task: asyncio.Task[None], poller: UpdatePoller) -> None:
+    """No grace: the polling task and the workers die with their updates."""
+    task.cancel()
+    await poller.runner.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+def async_equal(read: Any, expected: object) -> Any:
+    async def check() -> bool:
+        return bool(await read() == expected)
+
+    return check
+
+
+async def test_updates_are_confirmed_before_they_are_handled(db: Database) -> None:
     release = asyncio.Event()
     handled: list[int] = []
 
@@ -71,25 +138,48 @@ async def test_a_slow_update_holds_the_offset_and_nothing_is_handled_twice() -> 
 
     updates = [update(10, -1, "slow")] + [update(i, -(i % 5) - 2) for i in range(11, 31)]
     server = OffsetServer(updates)
-    poller = UpdatePoller(server, Feeder(handle), timeout=1)  # type: ignore[arg-type]
-    task = asyncio.create_task(poller.run())
+    p = poller(server, handle, db)
+    task = asyncio.create_task(p.run())
     await until(lambda: len(handled) >= 20)
-    # Everything after the slow update is handled, but the server was never told
-    # to forget the slow one: a crash now would get it again.
+    # The server was told to forget all of them while the slow one is still being
+    # handled: its row in the inbox is what keeps it, and only its row is left.
     assert 10 not in handled
-    assert all(offset is None or offset <= 10 for offset in server.offsets)
-    assert server.queue[0].update_id == 10
+    assert 31 in server.offsets and not server.queue
+    await until(async_equal(lambda: kept(db), [10]))
     release.set()
-    await until(lambda: not server.queue)
+    await until(lambda: len(handled) == 21)
+    await until(async_equal(lambda: kept(db), []))
     task.cancel()
-    await poller.stop(grace=1)
+    await p.stop(grace=1)
     assert sorted(handled) == list(range(10, 31))  # each exactly once
-    assert server.offsets[-1] == 31
 
 
-async def test_a_crash_loses_no_update_the_server_delivered() -> None:
-    """The poller dies with updates taken in but not handled; a new poller on the
-    same server gets them again."""
+async def test_each_chats_updates_are_handled_in_order(db: Database) -> None:
+    rng = random.Random(7)
+    seen: dict[int, list[int]] = {}
+
+    async def handle(u: Update) -> None:
+        assert u.message is not None
+        await asyncio.sleep(rng.random() * 0.003)
+        seen.setdefault(u.message.chat.id, []).append(u.update_id)
+
+    chats = [-(i + 1) for i in range(9)]
+    updates = [update(i, rng.choice(chats)) for i in range(1, 301)]
+    p = poller(OffsetServer(updates), handle, db, max_concurrent=4)
+    task = asyncio.create_task(p.run())
+    await until(lambda: sum(map(len, seen.values())) == 300)
+    task.cancel()
+    await p.stop(grace=1)
+    for chat, ids in seen.items():
+        sent = [u.update_id for u in updates if u.message and u.message.chat.id == chat]
+        assert ids == sent
+    assert await kept(db) == []
+
+
+async def test_a_crash_loses_no_update_the_bot_confirmed(db: Database) -> None:
+    """The poller dies with updates confirmed to the server but not handled; the
+    server no longer has them, and a new poller hands them back from the inbox,
+    each once, in each chat's order."""
     stuck = asyncio.Event()
     first: list[int] = []
 
@@ -98,23 +188,107 @@ async def test_a_crash_loses_no_update_the_server_delivered() -> None:
             await stuck.wait()
         first.append(u.update_id)
 
-    server = OffsetServer([update(i, -i) for i in range(1, 9)])
-    poller = UpdatePoller(server, Feeder(never_finishes), timeout=1)  # type: ignore[arg-type]
-    task = asyncio.create_task(poller.run())
-    await until(lambda: len(first) >= 4)
-    await asyncio.sleep(0.05)
-    task.cancel()  # the crash: no grace, the workers die with their updates
-    await poller.runner.cancel()
+    # Two chats: 5, 7 in one and 6, 8 in the other wait behind their first.
+    server = OffsetServer([update(i, -(i % 2) - 1) for i in range(1, 9)])
+    p = poller(server, never_finishes, db)
+    task = asyncio.create_task(p.run())
+    await until(lambda: len(first) >= 4 and 9 in server.offsets)
+    await until(async_equal(lambda: kept(db), [5, 6, 7, 8]))  # 1-4 were deleted
+    await crash(task, p)
+    assert server.queue == []  # Telegram forgot them: only the inbox has them
+    calls = len(server.offsets)
 
-    second: list[int] = []
+    second: list[Update] = []
 
     async def handle(u: Update) -> None:
-        second.append(u.update_id)
+        second.append(u)
 
-    again = UpdatePoller(server, Feeder(handle), timeout=1)  # type: ignore[arg-type]
+    again = poller(server, handle, db)
     task = asyncio.create_task(again.run())
     await until(lambda: len(second) >= 4)
+    await until(async_equal(lambda: kept(db), []))
     task.cancel()
     await again.stop(grace=1)
     assert sorted(first) == [1, 2, 3, 4]
-    assert sorted(second) == [5, 6, 7, 8]
+    assert sorted(u.update_id for u in second) == [5, 6, 7, 8]  # each once
+    for chat, ids in ((-2, [5, 7]), (-1, [6, 8])):  # each chat's in order
+        assert [u.update_id for u in second if chat_key(u) == chat] == ids
+    originals = {u.update_id: u for u in [update(i, -(i % 2) - 1) for i in range(5, 9)]}
+    for u in second:  # what was stored is what came: the same message and key
+        assert u.model_dump() == originals[u.update_id].model_dump()
+        assert once.update_key(u) == once.update_key(originals[u.update_id])
+    assert server.offsets[0] is None and server.offsets[calls] == 9
+
+
+async def test_a_batch_stored_but_not_yet_confirmed_is_handled_once(db: Database) -> None:
+    """The poller dies after the inbox commit, before the call that confirms the
+    batch reaches the server: the server sends it again, the inbox has it too, and
+    the next poller handles each update once (it starts past the inbox's newest)."""
+    stuck = asyncio.Event()
+
+    async def stuck_handle(u: Update) -> None:
+        await stuck.wait()
+
+    server = OffsetServer([update(i, -i) for i in range(1, 6)], answered=1)
+    p = poller(server, stuck_handle, db)
+    task = asyncio.create_task(p.run())
+    await server.hanging.wait()
+    await crash(task, p)
+    assert [u.update_id for u in server.queue] == [1, 2, 3, 4, 5]  # not confirmed
+    assert await kept(db) == [1, 2, 3, 4, 5]
+
+    handled: list[int] = []
+
+    async def handle(u: Update) -> None:
+        handled.append(u.update_id)
+
+    server.answered = None
+    again = poller(server, handle, db)
+    task = asyncio.create_task(again.run())
+    await until(lambda: len(handled) >= 5 and len(server.offsets) >= 2)
+    await until(async_equal(lambda: kept(db), []))
+    task.cancel()
+    await again.stop(grace=1)
+    assert sorted(handled) == [1, 2, 3, 4, 5]
+    assert server.offsets[1] == 6  # its first call confirms what the inbox handed back
+
+
+async def test_polling_stops_while_too_many_are_waiting(db: Database) -> None:
+    release = asyncio.Event()
+    handled: list[int] = []
+
+    async def handle(u: Update) -> None:
+        await release.wait()
+        handled.append(u.update_id)
+
+    server = OffsetServer([update(i, -i) for i in range(1, 31)])
+    p = poller(server, handle, db, max_pending=5)
+    task = asyncio.create_task(p.run())
+    await until(lambda: p.runner.pending == 5)
+    await asyncio.sleep(0.1)  # time for more polls, if the poller made them
+    assert p.runner.pending == 5
+    assert await kept(db) == [1, 2, 3, 4, 5]
+    assert len(server.offsets) == 1  # no call since: the rest wait at the server
+    assert all(limit is not None and limit <= 5 for limit in server.limits)
+    release.set()
+    await until(lambda: len(handled) == 30)
+    task.cancel()
+    await p.stop(grace=1)
+    assert sorted(handled) == list(range(1, 31))
+    assert max(limit or 0 for limit in server.limits) == 5
+
+
+async def test_a_stop_keeps_what_did_not_finish_for_the_next_start(db: Database) -> None:
+    stuck = asyncio.Event()
+
+    async def handle(u: Update) -> None:
+        if u.update_id == 2:
+            await stuck.wait()
+
+    server = OffsetServer([update(i, -i) for i in range(1, 4)])
+    p = poller(server, handle, db)
+    task = asyncio.create_task(p.run())
+    await until(lambda: p.runner.handled == 2)
+    task.cancel()
+    await p.stop(grace=0.05)
+    assert await kept(db) == [2]

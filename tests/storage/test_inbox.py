@@ -1,0 +1,56 @@
+"""The inbox of long polling on real databases: rows kept per bot, handed back
+oldest first, a batch stored and handled rows deleted in one transaction.
+
+The poller relies on each of these (bot/dispatch.py): a batch is confirmed to
+Telegram only after `keep` committed, and `waiting` is what a restart replays.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.conn import IntegrityError
+from storage.db import Database
+from storage.inbox import Inbox
+
+BIG = 2**53 + 7  # beyond a double's exact range: ids are 64-bit integers
+
+
+async def test_rows_are_handed_back_oldest_first_per_bot(db: Database) -> None:
+    mine, other = Inbox(db, 123456), Inbox(db, 777)
+    await mine.keep([(BIG, '{"update_id": "big"}'), (5, "five"), (40, "forty")])
+    await other.keep([(6, "the other bot's")])
+    assert await mine.waiting() == [(5, "five"), (40, "forty"), (BIG, '{"update_id": "big"}')]
+    assert await other.waiting() == [(6, "the other bot's")]
+
+
+async def test_a_batch_stored_twice_keeps_its_first_rows(db: Database) -> None:
+    inbox = Inbox(db, 1)
+    await inbox.keep([(1, "first"), (2, "second")])
+    await inbox.keep([(2, "again"), (3, "third")])
+    assert await inbox.waiting() == [(1, "first"), (2, "second"), (3, "third")]
+
+
+async def test_handled_rows_go_with_the_next_batch_or_on_their_own(db: Database) -> None:
+    inbox, other = Inbox(db, 1), Inbox(db, 2)
+    await inbox.keep([(i, f"u{i}") for i in range(1, 6)])
+    await other.keep([(2, "same id, other bot")])
+    await inbox.keep([(6, "u6")], handled=[1, 2, 4])
+    assert [i for i, _ in await inbox.waiting()] == [3, 5, 6]
+    await inbox.forget([3, 6, 99])  # an id without a row is no error
+    assert await inbox.waiting() == [(5, "u5")]
+    assert await other.waiting() == [(2, "same id, other bot")]
+
+
+async def test_a_failed_batch_stores_nothing_and_deletes_nothing(db: Database) -> None:
+    inbox = Inbox(db, 1)
+    await inbox.keep([(1, "one")])
+    bad: list[tuple[int, str]] = [(2, "two"), (3, None)]  # type: ignore[list-item]  # NOT NULL
+    with pytest.raises(IntegrityError):
+        await inbox.keep(bad, handled=[1])
+    assert await inbox.waiting() == [(1, "one")]
+
+
+async def test_nothing_to_do_opens_no_transaction(db: Database) -> None:
+    await db.close()  # a transaction would fail: the database is closed
+    await Inbox(db, 1).keep([], [])
