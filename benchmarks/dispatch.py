@@ -25,10 +25,16 @@ not a server, is the ceiling:
    number fails the run), and peak RSS of the process is reported (it also holds
    the stand-in's messages, so it is an upper bound for the bot).
 
-Not measured here: HTTP to a Bot API server (aiohttp's session) and long polling.
+With `--polling` the updates go the way long polling takes them: the stand-in
+serves getUpdates as Telegram does (at most 100 a call, forgotten below the
+offset), and the bot's own `UpdatePoller` stores each batch in its durable inbox
+before it confirms it (bot/dispatch.py). Without it they are handed straight to
+the chat-ordered runner, bypassing the poller. Not measured here: HTTP to a Bot
+API server (aiohttp's session).
 
     python -m benchmarks.dispatch                       # Yiwu, 37,074 targets
     python -m benchmarks.dispatch --size 3600 --concurrency 64
+    python -m benchmarks.dispatch --size 3600 --polling  # through getUpdates and the inbox
 
 Towers are the engine benchmark's (imported once into `--workdir`). Not part of
 the test run; tests/bot/test_dispatch_bench_smoke.py runs it on Tashan.
@@ -38,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import itertools
 import json
@@ -58,6 +65,7 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
     GetMe,
+    GetUpdates,
     SendMessage,
     SetMessageReaction,
     TelegramMethod,
@@ -95,6 +103,26 @@ class InstantTelegram(BaseSession):
         self.reacted: dict[tuple[int, int], float] = {}  # (chat, message) → when
         self.calls = 0
         self.changed = asyncio.Event()
+        self.inbound: list[Update] = []  # delivered by getUpdates, not yet confirmed
+        self.arrived_update = asyncio.Event()
+        self.polls = 0
+
+    def deliver(self, update: Update) -> None:
+        """Queue `update` for getUpdates (`--polling`)."""
+        self.inbound.append(update)
+        self.arrived_update.set()
+
+    async def _get_updates(self, method: GetUpdates) -> list[Update]:
+        """As Telegram: forget below the offset, then up to `limit` (100), waiting up
+        to `timeout` seconds for one."""
+        self.polls += 1
+        if method.offset is not None:
+            self.inbound = [u for u in self.inbound if u.update_id >= method.offset]
+        if not self.inbound:
+            self.arrived_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.arrived_update.wait(), method.timeout or 0)
+        return self.inbound[: min(100, method.limit or 100)]
 
     async def make_request(
         self,
@@ -102,6 +130,8 @@ class InstantTelegram(BaseSession):
         method: TelegramMethod[Any],
         timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> Any:
+        if isinstance(method, GetUpdates):
+            return await self._get_updates(method)
         now = time.perf_counter()
         self.calls += 1
         self.changed.set()
@@ -252,11 +282,13 @@ async def run(
     status_every: float,
     seed: int,
     overlap: bool = False,
+    polling: bool = False,
 ) -> dict[str, Any]:
     from bot.access import is_query
     from bot.app import TowerBot
-    from bot.dispatch import ChatOrderedRunner
+    from bot.dispatch import ChatOrderedRunner, UpdatePoller
     from bot.settings import SenderLimits, Settings
+    from storage.inbox import Inbox
 
     units = await _units(db_path)
     root_chat, root_commander = next((c, u) for c, u, is_root, _ in units if is_root)
@@ -266,22 +298,48 @@ async def run(
         bot_token=SecretStr(TOKEN), db=db_path, limits=SenderLimits(paid_broadcast=paid)
     )
     tower = TowerBot(settings, session)
-    await tower.start(polling=False)
     handled_at: dict[int, float] = {}
+    progressed = asyncio.Event()
 
     async def handle(update: Update) -> None:
-        await tower.dispatcher.feed_update(tower.bot, update)
-        handled_at[update.update_id] = time.perf_counter()
+        try:
+            await tower.dispatcher.feed_update(tower.bot, update)
+        finally:
+            handled_at[update.update_id] = time.perf_counter()
+            progressed.set()
 
-    runner = ChatOrderedRunner(handle, concurrency, quick=is_query)  # as bot/app.py
+    if polling:  # the bot's own poller and inbox, timing each update as it is handled
+        inbox = Inbox(tower.db, tower.bot.id)
+        tower.poller = UpdatePoller(
+            tower.bot, tower.dispatcher, inbox, max_concurrent=concurrency, quick=is_query
+        )
+        runner = tower.poller.runner
+        runner.handle = handle
+    else:
+        runner = ChatOrderedRunner(handle, concurrency, quick=is_query)  # as bot/app.py
+    await tower.start(polling=polling)
+    submit = session.deliver if polling else runner.submit
+    handed: list[int] = []  # every update id handed over, by either way
+
+    def hand(update: Update) -> None:
+        handed.append(update.update_id)
+        submit(update)
+
+    async def settled() -> None:
+        """Until every update handed over has been handled."""
+        while len(handled_at) < len(handed):  # each id is handed over once
+            progressed.clear()
+            await progressed.wait()
+        await runner.wait_idle()
+
     make = Updates()
     try:
         # 1. The order, its confirmation in the HQ group, and its copies.
         started = time.perf_counter()
         order_update = make.message(root_chat, root_commander, f"/order 15m count {ORDER_TEXT}")
-        runner.submit(order_update)
+        hand(order_update)
         await _until(session, lambda: root_chat in session.first_sent, 120)
-        await runner.wait_idle()
+        await settled()
         rng = random.Random(seed)
         pending = {chat: (user, bottom) for chat, user, bottom in targets}
         plan: list[Update] = []
@@ -300,7 +358,7 @@ async def run(
                 updates.append(make.message(chat, user, str(values[chat]), reply_to=copy))
             for update in updates:
                 submitted[update.update_id] = time.perf_counter()
-                runner.submit(update)
+                hand(update)
                 plan.append(update)
 
         over = asyncio.Event()
@@ -311,7 +369,7 @@ async def run(
                 assert update.message is not None
                 asked[(root_chat, update.message.message_id)] = update.update_id
                 submitted[update.update_id] = time.perf_counter()
-                runner.submit(update)
+                hand(update)
                 await asyncio.sleep(status_every)
 
         asker = asyncio.create_task(ask())
@@ -340,11 +398,11 @@ async def run(
             raise RuntimeError(f"copies carry {len(data)} different 收到 buttons")
         order_id = int(data.pop().split(":")[1])
 
-        await runner.wait_idle()
+        await settled()
         storm = time.perf_counter() - storm_started
         over.set()
         await asker
-        await runner.wait_idle()
+        await settled()
 
         presses = {u.callback_query.id: u.update_id for u in plan if u.callback_query}
         replies = {
@@ -387,6 +445,8 @@ async def run(
         "targets": len(targets),
         "concurrency": concurrency,
         "overlap": overlap,
+        "polling": polling,
+        "get_updates_calls": session.polls,
         "paid_broadcast": paid,
         "order_confirmation_s": session.first_sent[root_chat] - started,
         "order_handled_s": handled_at[order_update.update_id] - started,
@@ -423,6 +483,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--overlap", action="store_true", help="answer each copy as it arrives, not after all"
     )
+    parser.add_argument(
+        "--polling",
+        action="store_true",
+        help="take the updates by getUpdates through the bot's poller and inbox",
+    )
     parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
     parser.add_argument("--tower", type=Path, help="an imported tower file to copy (not Yiwu)")
@@ -444,6 +509,7 @@ def main(argv: list[str] | None = None) -> int:
             args.status_every,
             args.seed,
             args.overlap,
+            args.polling,
         )
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:

@@ -1,4 +1,5 @@
-"""The dispatcher benchmark runs end to end on Tashan (its figures are not checked:
+"""The dispatcher benchmark runs end to end on Tashan, with updates handed to the runner
+or taken by polling through the inbox (its figures are not checked:
 speed goals live in benchmarks/RESULTS.md, never in timed assertions)."""
 
 from __future__ import annotations
@@ -14,16 +15,26 @@ from storage.db import Database
 from storage.importer import import_units
 
 
-@pytest.mark.parametrize("overlap", [False, True], ids=["after-copies", "as-copies-arrive"])
+@pytest.mark.parametrize(
+    ("overlap", "polling"),
+    [(False, False), (True, False), (False, True)],
+    ids=["after-copies", "as-copies-arrive", "by-polling"],
+)
 async def test_dispatch_benchmark_runs_an_order_and_its_storm(
-    tmp_path: Path, overlap: bool
+    tmp_path: Path, overlap: bool, polling: bool
 ) -> None:
     db_path = str(tmp_path / "tashan.db")
     async with Database(db_path) as db:
         await import_units(db, load_path(fixture_path("tashan")))
 
     result = await dispatch.run(
-        db_path, concurrency=8, paid=True, status_every=0.2, seed=1, overlap=overlap
+        db_path,
+        concurrency=8,
+        paid=True,
+        status_every=0.2,
+        seed=1,
+        overlap=overlap,
+        polling=polling,
     )
 
     assert result["targets"] == 236  # every unit below HQ: the seeds' 236
@@ -35,3 +46,5 @@ async def test_dispatch_benchmark_runs_an_order_and_its_storm(
     assert 0 < result["press_answered_p50_s"] <= result["press_answered_max_s"]
     assert result["status_asked"] >= 1 and result["status_sent_max_s"] > 0
     assert result["answers_per_second"] > 0 and result["peak_rss_mb"] > 0
+    # By polling, the answers came in batches of getUpdates (at most 100 a call).
+    assert (result["get_updates_calls"] > result["answers"] / 100) == polling
