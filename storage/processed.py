@@ -1,8 +1,9 @@
 """Each incoming update takes effect once: its id is recorded with its decision.
 
-Telegram learns that an update was handled only at the next poll, so a crash
-between a decision's commit and that poll hands the same update over again
-after the restart; a server may also deliver one update twice. The bot marks
+An update's inbox row (storage/inbox.py, long polling) is deleted some time after
+its decision commits, and a webhook's update is answered after it, so a crash in
+between hands the same update over again after the restart; a server may also
+deliver one update twice. The bot marks
 the update it is handling (`handling`, a context variable); the first
 transaction of that update that changes anything writes a `processed_updates`
 row **before its COMMIT**, so the decision and the record of the update that
