@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -292,3 +293,61 @@ async def test_a_stop_keeps_what_did_not_finish_for_the_next_start(db: Database)
     task.cancel()
     await p.stop(grace=0.05)
     assert await kept(db) == [2]
+
+
+class FailingOnce(Inbox):
+    """An inbox whose first batch fails to store (a full disk, a lost connection)."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db, BOT_ID)
+        self.failed = False
+
+    async def keep(self, updates: Sequence[tuple[int, str]], handled: Sequence[int] = ()) -> None:
+        if updates and not self.failed:
+            self.failed = True
+            raise sqlite3.OperationalError("database or disk is full")
+        await super().keep(updates, handled)
+
+
+async def test_a_batch_that_cannot_be_stored_is_not_confirmed(db: Database) -> None:
+    handled: list[int] = []
+
+    async def handle(u: Update) -> None:
+        handled.append(u.update_id)
+
+    server = OffsetServer([update(i, -i) for i in range(1, 4)])
+    p = UpdatePoller(
+        server,  # type: ignore[arg-type]
+        Feeder(handle),  # type: ignore[arg-type]
+        FailingOnce(db),
+        timeout=1,
+        forget_every=0.02,
+    )
+    task = asyncio.create_task(p.run())
+    await until(lambda: len(handled) == 3)
+    task.cancel()
+    await p.stop(grace=1)
+    # Neither handled nor confirmed after the failure: the same call again.
+    assert server.offsets[:2] == [None, None]
+    assert sorted(handled) == [1, 2, 3]
+    assert await kept(db) == []
+
+
+async def test_an_unreadable_row_is_dropped_with_a_log_line(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await Inbox(db, BOT_ID).keep(
+        [(7, '{"update_id": "seven"}'), (8, update(8, -1).model_dump_json())]
+    )
+    handled: list[int] = []
+
+    async def handle(u: Update) -> None:
+        handled.append(u.update_id)
+
+    p = poller(OffsetServer([]), handle, db)
+    task = asyncio.create_task(p.run())
+    await until(lambda: handled == [8])
+    await until(async_equal(lambda: kept(db), []))
+    task.cancel()
+    await p.stop(grace=1)
+    assert "inbox row 7 is not a readable update: dropped" in caplog.text
