@@ -35,6 +35,7 @@ from cascade.returnee.asks import (
 )
 from cascade.returnee.doubt import (
     batch_total,
+    counted_in_parts,
     drop_abandoned,
     hedged_spans,
     in_batches,
@@ -215,8 +216,10 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     left_unsaid = never_left(work)  # "一直在义乌，未离开": no returnee to count or place
     if count_unknown(work) or left_unsaid:  # "人数没问"
         count = None
-    batches = not _CORRECTION.search(work) and in_batches(work, arrival_days(work, now))
-    if batches:  # "两个今天到，两个明天到": no one day, and a count only if a total adds up
+    days = arrival_days(work, now)
+    batches = not _CORRECTION.search(work) and in_batches(work, days)
+    # "两个今天到，两个明天到", "小秦明天到；小鲍后天到": a count only if a total adds up
+    if batches and (counted_in_parts(work, days) or len(people.names) > 1):
         count = batch_total(work)
     if return_unlikely(work) or count_asked(work):
         count = None  # "回来的可能性不大了": nobody to count yet; "我车上带了4个": with me?

@@ -444,3 +444,25 @@ def test_lodgings_and_a_unit_with_its_room_are_addresses(text: str, address: str
 def test_a_bare_shed_is_kept_but_asked() -> None:
     report = parse("工头：5个人，四川广安，昨天到，住工棚")
     assert "address" in report.questions
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("租客今晚的车，明早到，湖南一人", 1), ("他明天到，他老婆后天到，两个人，湖南", 2)],
+)
+def test_a_count_said_apart_from_the_days_stands(text: str, count: int) -> None:
+    report = parse(text)
+    assert report.count == count
+    assert report.arrival is None and "arrival" in report.questions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "租客今天到一个，明天到，湖南",
+        "两个今天到，一个明天到，湖南",
+        "小闵明天到；小卢后天到，湖南",
+    ],
+)
+def test_a_count_said_with_one_of_the_days_is_asked(text: str) -> None:
+    _asked(text, "count")
