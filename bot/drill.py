@@ -120,7 +120,8 @@ class SimulatedPeople:
         waiting for a unit below it, silent by design, its answer not yet due (the
         log-normal tail), its copy never seen, or answered but not recorded by the bot
         (an answer lost: listed by unit). Also when the people's last answer was due,
-        in simulated seconds after the order: the earliest the loop could close."""
+        in simulated seconds after the order, and how many answers were due after the
+        15-minute deadline: the earliest the loop could close, however fast the bot."""
         pending = {s.unit_code: s for s in states if not s.is_root and not s.is_done}
         blocked = {s.parent_code for s in pending.values()}
         reasons: Counter[str] = Counter()
@@ -138,10 +139,15 @@ class SimulatedPeople:
             else:
                 reasons["copy_never_seen"] += 1
         last = max(self.scheduled.values(), default=None)
+        deadline = self.ordered_at + DURATION.total_seconds() / self.options.speed
         return {
             "units": len(pending),
             **dict(sorted(reasons.items())),
             "answered_not_recorded_units": sorted(lost)[:50],
+            # However fast the bot: these commanders answer after the 15-minute deadline.
+            "answers_due_after_15_minutes": sum(
+                1 for at in self.scheduled.values() if at > deadline
+            ),
             "last_answer_due_simulated_seconds": round(
                 (last - self.ordered_at) * self.options.speed
             )

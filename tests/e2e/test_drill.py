@@ -107,6 +107,7 @@ def test_a_unit_not_done_is_traced_to_the_people_or_named_as_a_lost_answer() -> 
     people.ordered_at = 100.0
     for code in ("a", "a1", "a2", "b"):
         people.scheduled[code] = 130.0
+    people.scheduled["a2"] = 200.0  # 1,000 simulated seconds: after the 15 minutes
     people.answered |= {"a1", "b"}
 
     def state(code: str, parent: str | None, bottom: bool, **done: Any) -> TargetState:
@@ -127,7 +128,8 @@ def test_a_unit_not_done_is_traced_to_the_people_or_named_as_a_lost_answer() -> 
         "answered_not_recorded": 1,
         "waiting_for_units_below": 1,
         "answered_not_recorded_units": ["a1"],
-        "last_answer_due_simulated_seconds": 300,
+        "answers_due_after_15_minutes": 1,
+        "last_answer_due_simulated_seconds": 1000,
     }
 
 
