@@ -9,6 +9,7 @@ said in the message disagrees with it; then the count is asked.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cascade.returnee.places import lookup
 from cascade.returnee.text import NUM, to_int
@@ -48,14 +49,27 @@ _COUNT_HEADER = re.compile(r"人数|人口|几人|人员数")
 def table_count(text: str) -> tuple[bool, int | None]:
     """A table with a 人数 column ("姓名|人数|来源地\n小潘|2|湖南益阳"): whether there is
     one, and the sum of that column over its rows (None when a cell cannot be read)."""
-    lines = [line for line in text.split("\n") if "|" in line]
+    barred = [line for line in text.split("\n") if "|" in line]
+    spaced = [line.strip() for line in text.split("\n") if line.strip() and "|" not in line]
+    for lines, split in ((barred, _cells), (spaced, _spaced_cells)):
+        found, total = _column_sum(lines, split)
+        if found:
+            return True, total
+    return False, None
+
+
+def _column_sum(lines: list[str], split: Callable[[str], list[str]]) -> tuple[bool, int | None]:
     for i, line in enumerate(lines):
-        header = _cells(line)
+        header = split(line)
+        if len(header) < 2:
+            continue
         column = next((k for k, cell in enumerate(header) if _COUNT_HEADER.search(cell)), None)
-        if column is None:
+        if column is None or (split is _spaced_cells and header[column] != "人数"):
             continue
         total = 0
-        rows = [_cells(row) for row in lines[i + 1 :]]
+        rows = [split(row) for row in lines[i + 1 :]]
+        if not rows and split is _spaced_cells:
+            continue  # "登记表 人数 4 来源 …": one line of labels and values, not a table
         for cells in rows:
             if len(cells) != len(header):
                 return True, None
@@ -69,6 +83,11 @@ def table_count(text: str) -> tuple[bool, int | None]:
 
 def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.split("|")]  # a blanked cell stays a cell
+
+
+def _spaced_cells(line: str) -> list[str]:
+    """Round 8: a table typed with spaces, "序号 姓名 人数 来源" over "1 张某 2 安徽"."""
+    return line.split()
 
 
 def roster_count(text: str, count: int | None) -> int | None:

@@ -466,3 +466,19 @@ def test_a_count_said_apart_from_the_days_stands(text: str, count: int) -> None:
 )
 def test_a_count_said_with_one_of_the_days_is_asked(text: str) -> None:
     _asked(text, "count")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("序号 姓名 人数 来源\n1 张某 2 安徽\n2 李某 3 江西", 5),
+        ("姓名 人数 来源\n张某 2 安徽六安\n李某 3 安徽六安", 5),
+        ("登记表 人数 4 来源 四川 到达 2月17日", 4),  # labels and values on one line
+    ],
+)
+def test_a_table_typed_with_spaces_sums_its_count_column(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+def test_a_spaced_table_with_a_row_it_cannot_read_is_asked() -> None:
+    _asked("人数 来源\n2 安徽\n备注：明天到", "count")
