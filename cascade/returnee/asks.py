@@ -66,6 +66,11 @@ _RUNNING_TOTAL = re.compile(
 _SOME_OF = re.compile(
     rf"(?:{NUM})\s*(?:个人|个|名|位|人)[^,，。；;]{{0,6}}?(?:中|里|当中|之中)\s*(?:有|的)?\s*(?:{NUM})\s*(?:个人|个|名|位|人)"
 )
+# A name listed and then as the owner of the next: "老王、老王老婆、老王儿子".
+_NAME_AND_HIS = re.compile(
+    r"([老小阿][\u4e00-\u9fff])\s*[、,，和及]\s*\1\s*(?:的|家)?\s*"
+    r"(?:老婆|媳妇|爱人|老公|丈夫|儿子|女儿|孩子|小孩|妈|爸|父亲|母亲|爷爷|奶奶)"
+)
 # Nobody new: "今日无新增", "暂无返乡人员".
 _NONE_NEW = re.compile(r"无新增|没有新增|暂无|零新增|无人返|没有人回来|没人回来|无返乡|没有返乡")
 # An amendment of an earlier report, or a second household added to this one.
@@ -194,6 +199,7 @@ def count_asked(text: str) -> bool:
             _RUNNING_TOTAL,
             _SOME_OF,
             _PART_LOCAL,
+            _NAME_AND_HIS,
         )
     )
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from cascade.returnee.places import lookup
-from cascade.returnee.roster import roster_count
+from cascade.returnee.roster import roster_count, table_count
 from cascade.returnee.text import CN_NUM_CHARS, NUM, blank, to_int
 
 MAX_COUNT = 10_000
@@ -204,7 +204,24 @@ def read_people(text: str) -> People:
     subjects = [
         span for span in name_spans if not _is_reporter(text, span) and not _is_owner(text, span)
     ]
-    return People(roster_count(text, _count(text, name_spans, subjects)), names)
+    count = roster_count(text, _count(text, name_spans, subjects))
+    listed = _names_by_line(text, subjects)
+    if listed > 1 and count is not None and count != listed and not table_count(text)[0]:
+        count = None  # "张某（男）湖北孝感\n李某（女）湖北孝感": one name a line, two people
+    return People(count, names)
+
+
+def _names_by_line(text: str, spans: list[tuple[int, int]]) -> int:
+    """How many lines start with a name (after an item number): a list typed one per line."""
+    starts = {start for start, _end in spans}
+    count = 0
+    offset = 0
+    for line in text.split("\n"):
+        lead = re.match(rf"\s*(?:{_ITEM})?\s*", line)
+        if lead is not None and offset + lead.end() in starts:
+            count += 1
+        offset += len(line) + 1
+    return count
 
 
 def _is_owner(text: str, span: tuple[int, int]) -> bool:

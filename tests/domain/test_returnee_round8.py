@@ -482,3 +482,19 @@ def test_a_table_typed_with_spaces_sums_its_count_column(text: str, count: int) 
 
 def test_a_spaced_table_with_a_row_it_cannot_read_is_asked() -> None:
     _asked("人数 来源\n2 安徽\n备注：明天到", "count")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今日新增：\n张某（男）湖北孝感\n李某（女）湖北孝感\n今天到",
+        "我家租客：\n老杨 湖南\n小杨 湖南\n都是昨天到的",
+        "人员：老王、老王老婆、老王儿子，湖南，昨天",
+    ],
+)
+def test_names_one_a_line_or_a_name_and_his_kin_ask_the_count(text: str) -> None:
+    _asked(text, "count")
+
+
+def test_a_numbered_list_of_names_is_still_counted() -> None:
+    assert parse("返乡人员：\n1、张三 湖南长沙\n2、李四 湖南长沙\n3、王五 湖南长沙").count == 3
