@@ -28,7 +28,9 @@ _HEDGE = re.compile(
 # Doubt said after the words it doubts: "…福建莆田回来，待核实" doubts its own clause;
 # suspicion ("…从温州回来，但我觉得口音不对劲") doubts the clause before it too.
 _CHECK_LATER = re.compile(r"待核实|待核查|待确认|待查|有待核实|需核实|要核实")
-_SUSPICION = re.compile(r"不对劲|有问题|不太放心|不大放心|不放心|可疑|不像是真的")
+_SUSPICION = re.compile(
+    r"不对劲|有问题|不太放心|不大放心|不放心|可疑|不像是真的|不太信|不相信|不信|存疑|有疑问"
+)
 # Before a check or a suspicion, words that leave it a clause of its own: "我觉得有问题".
 _ALONE = re.compile(
     r"\s*(?:但是?|可是|不过)?\s*(?:还需要|需要|请)?\s*(?:我|我们)?\s*(?:也|还|总|都)?\s*"
