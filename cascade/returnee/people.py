@@ -51,7 +51,9 @@ _PAIRS = re.compile(
     r"[父母子女儿兄弟姐妹夫妻爷奶孙婆媳公叔侄姑舅甥祖姥]{2}俩|夫妻俩|夫妻两人|夫妻二人|夫妻两个|夫妇俩|夫妇二人|夫妇两人|[两俩]夫妻|[两俩]夫妇|两口子|俩口子|小两口|老两口|"
     r"夫妇|夫妻|母子俩|父子俩|母女俩|父女俩|兄弟俩|姐妹俩|兄妹俩|姐弟俩|他俩|她俩|俩人"
 )
-_FAMILY = re.compile(rf"(?:一家|全家|一家人|一户)\s*({NUM})\s*口人?")
+_FAMILY = re.compile(
+    rf"(?:(?:一家|全家|一家人|一户)\s*|(?=(?:{NUM})\s*口之家))({NUM})\s*口(?:之家|人)?"
+)  # "一家三口", round 8: "三口之家"
 _LABEL = re.compile(rf"人数\s*:?\s*({NUM})\s*(?:人|个|位|名)?")
 _MARKED = re.compile(
     rf"(?:一共|共计|合计|总共|总计|共)\s*(?:有)?\s*({NUM})\s*(个人|个|名|位|人|口)"
@@ -166,6 +168,7 @@ _ADULTS_CHILDREN = re.compile(
     rf"{_ADULT}\s*({NUM})\s*{_EACH_UNIT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*{_CHILD}\s*({NUM})\s*{_EACH_UNIT}"
     rf"|(?<![\d{CN_NUM_CHARS}])({NUM})\s*{_EACH_UNIT}\s*{_ADULT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*"
     rf"({NUM})\s*{_EACH_UNIT}\s*{_CHILD}"
+    rf"|(?<![\d{CN_NUM_CHARS}])({NUM})\s*大\s*({NUM})\s*小(?!时)"  # "2大1小"
     # men and women: "一男一女", "男2名女2名"
     rf"|(?<![\d{CN_NUM_CHARS}])([一两二三四五六七八九十\d])\s*男\s*([一两二三四五六七八九十\d])\s*女"
     rf"|男\s*({NUM})\s*{_EACH_UNIT}\s*[,，、]?\s*女\s*({NUM})\s*{_EACH_UNIT}"

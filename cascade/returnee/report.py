@@ -52,9 +52,9 @@ from cascade.returnee.guards import (
     without_document_places,
     without_two_house_numbers,
 )
-from cascade.returnee.people import kin_floor, read_people
+from cascade.returnee.people import MARKED_TOTAL, kin_floor, read_people
 from cascade.returnee.places import contains, find_places
-from cascade.returnee.text import CLAUSE_END, blank, normalize
+from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize
 from cascade.returnee.where import find_address, find_route
 
 # The fields the bot asks about, in the order it asks.
@@ -208,6 +208,9 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         route = find_route(drop_abandoned(documents))
     arrival = parse_arrival(work, now)
     count = people.count
+    total = MARKED_TOTAL.search(work)
+    if count is not None and total is not None and _listed_against(work, total.start(), count):
+        count = None  # "夫妻俩和两个孩子，共5人": 4 or 5?
     came = part_that_came(work)
     if came is not None:  # "共5口人，其中3口人在义乌没走": those who came
         count = came
@@ -261,6 +264,28 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         id_numbers=id_numbers,
         questions=[key for key in QUESTION_ORDER if key in questions],
     )
+
+
+_SAID_TOTAL = re.compile(rf"{NUM}\s*(?:个人|人|名|位|口)")
+
+
+def _listed_against(work: str, end: int, count: int) -> bool:
+    """Whether the people listed right before a total (its clause and the one before) come to
+    another number: "夫妻俩和两个孩子，共5人". A single name ("户主老钱，共3口人") heads
+    a household, a number of people said there ("子女2人") is only part of it, and a
+    list of names is weighed against its total by the reader."""
+    start = end
+    for _ in range(2):
+        start = max(0, start - 1)
+        while start > 0 and work[start - 1] not in CLAUSE_END:
+            start -= 1
+    before = work[start:end]
+    if _SAID_TOTAL.search(before):
+        return False
+    people = read_people(before)
+    if people.names:  # names are counted with their list by the reader itself
+        return False
+    return people.count is not None and people.count > 1 and people.count != count
 
 
 def high_risk(report: ReturneeReport, regions: Iterable[str]) -> bool:

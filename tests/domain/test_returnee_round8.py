@@ -499,3 +499,20 @@ def test_names_one_a_line_or_a_name_and_his_kin_ask_the_count(text: str) -> None
 
 def test_a_numbered_list_of_names_is_still_counted() -> None:
     assert parse("返乡人员：\n1、张三 湖南长沙\n2、李四 湖南长沙\n3、王五 湖南长沙").count == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("租客2大1小，从湖北回来", 3),
+        ("租客三口之家，湖南", 3),
+        ("租客夫妻俩和两个孩子，共4人", 4),
+        ("户主老钱，共3口人，江苏", 3),  # a name heads the household
+    ],
+)
+def test_families_said_in_other_words_are_counted(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+def test_a_total_against_the_relatives_listed_before_it_is_asked() -> None:
+    _asked("租客夫妻俩和两个孩子，共5人", "count")
