@@ -156,6 +156,10 @@ _CLOCK = re.compile(
 )
 _COLON_CLOCK = re.compile(rf"(?:({_PART})\s*)?(?<!\d)(\d{{1,2}}):(\d{{2}})(?!\d)")
 _NOT_CLOCK_BEFORE = tuple("早晚快慢多少好大小有差第")
+# A clock time of the train or the flight taken is when it left (round 8: "下午三点的高铁，五点到").
+_VEHICLE_AFTER = re.compile(
+    r"\s*(?:多|左右)?\s*的\s*(?:高铁|火车|动车|列车|车|飞机|航班|大巴|汽车|班车|票)"
+)
 
 
 @dataclass(frozen=True)
@@ -473,8 +477,8 @@ def _clock(text: str) -> tuple[time | None, bool]:
             minute = 15
         elif three_quarters:
             minute = 45
-        if _departs(text, match.end()):
-            continue  # "晚9时许乘坐K1234次列车从黄冈出发": when they left
+        if _departs(text, match.end()) or _VEHICLE_AFTER.match(text, match.end()):
+            continue  # "晚9时许乘坐K1234次列车从黄冈出发", "下午三点的高铁": when they left
         part = _part_before(text, match.start(2), part_word)
         # "8时30分", "10时": the official register counts hours on a 24-hour clock
         on_24h = official is not None

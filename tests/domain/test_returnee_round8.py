@@ -516,3 +516,9 @@ def test_families_said_in_other_words_are_counted(text: str, count: int) -> None
 
 def test_a_total_against_the_relatives_listed_before_it_is_asked() -> None:
     _asked("租客夫妻俩和两个孩子，共5人", "count")
+
+
+def test_the_hour_of_the_train_taken_is_not_the_arrival() -> None:
+    _asked("租客下午三点的高铁，五点到义乌，湖南一人", "arrival")
+    report = parse("租客下午三点的高铁，晚上七点到义乌，湖南一人")
+    assert report.arrival == datetime(2020, 2, 20, 19, tzinfo=TZ)
