@@ -156,6 +156,7 @@ _CLOCK = re.compile(
 )
 _COLON_CLOCK = re.compile(rf"(?:({_PART})\s*)?(?<!\d)(\d{{1,2}}):(\d{{2}})(?!\d)")
 _NOT_CLOCK_BEFORE = tuple("早晚快慢多少好大小有差第")
+_ROUGHLY = re.compile(r"\s*(?:大概|大约|差不多|约莫|约|估计)\s*(?:是|在)?\s*$")
 # A clock time of the train or the flight taken is when it left (round 8: "下午三点的高铁，五点到").
 _VEHICLE_AFTER = re.compile(
     r"\s*(?:多|左右)?\s*的\s*(?:高铁|火车|动车|列车|车|飞机|航班|大巴|汽车|班车|票)"
@@ -505,11 +506,12 @@ def _part_before(text: str, start: int, part_word: str | None) -> str | None:
     """The part of day said right before the hour, possibly as 今晚/明早 a little earlier."""
     if part_word:
         return _PARTS[part_word]
-    before = text[max(0, start - 6) : start]
+    before = text[max(0, start - 8) : start]
     for ch in CLAUSE_END:
         before = before.rsplit(ch, 1)[-1]
+    before = _ROUGHLY.sub("", before.rstrip())  # round 8: "今天晚上大概十点到"
     for word in sorted(_PARTS, key=len, reverse=True):
-        if len(word) > 1 and before.rstrip().endswith(word):
+        if len(word) > 1 and before.endswith(word):
             return _PARTS[word]
     return None
 

@@ -35,7 +35,10 @@ from cascade.returnee.text import blank, clause_after, to_int
 
 _HAN = "\u4e00-\u9fff"
 _HEAD = r"[一二三四五六七八九十\d]+区|[一二三四五六七八九十\d]+街(?=\s*\d)|商贸城|小区|社区|新村|花园|公寓|大厦|广场|市场|商城|家园|大道|苑|园|村|路|街|巷|弄"
-_N = r"(?:[\d一二三四五六七八九十零〇壹贰叁肆伍陆柒捌玖]+|(?<![A-Za-z])[A-Za-z](?![A-Za-z]))"  # "C区", "B栋"
+_N = (
+    r"(?:[\d一二三四五六七八九十零〇壹贰叁肆伍陆柒捌玖]+|(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
+    r"|(?<![A-Za-z])[A-Za-z]\d+)"
+)  # "C区", "B栋", round 8: "E15号"
 _UNIT = r"号楼|号院|单元|商位|号|幢|栋|室|楼|层|组|弄|排|区|街|座|户|门"
 # A room said digit by digit after its building, as voice input writes it: "八幢五零二".
 _SAID_ROOM = r"(?<=[幢栋元])[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九十百号室])"

@@ -522,3 +522,12 @@ def test_the_hour_of_the_train_taken_is_not_the_arrival() -> None:
     _asked("租客下午三点的高铁，五点到义乌，湖南一人", "arrival")
     report = parse("租客下午三点的高铁，晚上七点到义乌，湖南一人")
     assert report.arrival == datetime(2020, 2, 20, 19, tzinfo=TZ)
+
+
+def test_an_hour_said_roughly_after_its_part_of_day_is_read() -> None:
+    report = parse("房东：租客在路上，说今天晚上大概九点到，两人，江西")
+    assert report.arrival == datetime(2020, 2, 20, 21, tzinfo=TZ)
+
+
+def test_a_house_number_with_a_letter_is_read() -> None:
+    assert parse("租户两人，河南，前天到，住工人路B12号").address == "工人路B12号"
