@@ -57,6 +57,7 @@ from storage import processed
 from storage.db import Database
 from storage.inbox import Inbox
 from storage.lease import RunLease
+from storage.update_reads import UpdateReader
 
 log = logging.getLogger(__name__)
 COMMANDS = (
@@ -225,7 +226,7 @@ class TowerBot:
             members=self.members,
             scores=self.scores,
         )
-        once.install(dp, self.db)
+        once.install(dp, self.db, UpdateReader(self.db.lookup))
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
         dp.message.outer_middleware(QueryAccess(self.db.transaction, self.orders.admins))
         dp.include_router(errors.build())

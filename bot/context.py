@@ -2,7 +2,8 @@
 
 An outer update middleware puts a `ChatContext` into the shared data, so
 handlers (and the error handlers, which see the same data) never look up the
-chat's unit or the reply language themselves.
+chat's unit or the reply language themselves. The unit was usually read already,
+with other updates' (storage/update_reads.py); it is looked up here otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 from bot.i18n import Texts
 from cascade.ports import UnitOfWorkFactory
 from cascade.tower import UnitRef
+from storage import update_reads
 
 
 class ChatContext(BaseModel):
@@ -44,8 +46,11 @@ class ContextMiddleware(BaseMiddleware):
         # A press on a message too old for Telegram to include still names its chat.
         if not isinstance(message, Message | InaccessibleMessage) or user is None:
             return await handler(event, data)
-        async with self.uow() as tx:
-            unit = await tx.tower.by_chat(message.chat.id)
+        reads = update_reads.current()
+        known, unit = reads.unit_of(message.chat.id) if reads is not None else (False, None)
+        if not known:
+            async with self.uow() as tx:
+                unit = await tx.tower.by_chat(message.chat.id)
         locale = unit.locale if unit is not None else self.texts.pick(user.language_code)
         data["ctx"] = ChatContext(
             chat_id=message.chat.id,

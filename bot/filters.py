@@ -18,6 +18,7 @@ from aiogram.types import Message
 from bot.callbacks import MAX_ID, AckCallback
 from cascade.outgoing import MessageRef
 from cascade.ports import UnitOfWorkFactory
+from storage import update_reads
 
 
 class RepliesTo(Filter):
@@ -30,8 +31,15 @@ class RepliesTo(Filter):
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
             return False
-        async with uow() as tx:
-            ref = await tx.refs.lookup(message.chat.id, replied.message_id)
+        reads = update_reads.current()
+        known, ref = (
+            reads.ref_of(message.chat.id, replied.message_id)
+            if reads is not None
+            else (False, None)
+        )
+        if not known:
+            async with uow() as tx:
+                ref = await tx.refs.lookup(message.chat.id, replied.message_id)
         if ref is None and "order_copy" in self.purposes:
             ref = order_copy_ref(replied)
         if ref is None or ref.purpose not in self.purposes:

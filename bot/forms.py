@@ -23,7 +23,8 @@ Until then this storage answers reads from the stored row with the waiting
 changes applied. Outside an update (tests, tools) a change is written at once.
 
 Reads go through the database's read snapshot (never queued behind the
-writers).
+writers); the first read of an update, aiogram's state lookup before the
+handlers, takes the row read with the update instead (storage/update_reads.py).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
 from cascade.clock import Clock
-from storage import processed
+from storage import processed, update_reads
 from storage.conn import Connection
 from storage.db import Database
 from storage.form_repo import FormRow, SqliteFormRepository
@@ -122,8 +123,11 @@ class DatabaseFormStorage(BaseStorage):
         """The form as stored, with this update's waiting changes; one that timed out
         is forgotten first (once, by whoever reads it first) and reads as no form."""
         name = key_text(key)
-        async with self.db.snapshot() as tx:
-            row = await tx.forms.get(name)
+        reads = update_reads.current()
+        row = reads.take_form(name) if reads is not None else None
+        if row is None:
+            async with self.db.snapshot() as tx:
+                row = await tx.forms.get(name)
         waiting = processed.riding("form:" + name)
         if isinstance(waiting, FormSteps):
             row = waiting.view(row)

@@ -128,6 +128,8 @@ class Database:
         self._lock = asyncio.Lock()
         self._reader: Connection | None = None
         self._read_lock = asyncio.Lock()
+        self._looker: Connection | None = None
+        self._look_lock = asyncio.Lock()
         self.committed = asyncio.Event()
         # One more event per sender: several bots share a database, and a sender that
         # clears the shared event must not hide a commit from the others.
@@ -207,6 +209,9 @@ class Database:
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
+        if self._looker is not None:
+            await self._looker.close()
+            self._looker = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -294,6 +299,18 @@ class Database:
             finally:
                 if reader.in_transaction:
                     await run_to_end(reader.execute("COMMIT"))
+
+    @asynccontextmanager
+    async def lookup(self) -> AsyncIterator[Connection]:
+        """A connection of its own for the reads every incoming update makes before its
+        handler (storage/update_reads.py): each statement in autocommit reads the last
+        committed state, beside the writers and beside the slow questions of
+        `snapshot()`, whose connection it does not share."""
+        self.conn  # noqa: B018 -- raises when the database is not open
+        async with self._look_lock:
+            if self._looker is None:
+                self._looker = await self._connect_reader()
+            yield self._looker
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storage.conn import Connection
+from storage.conn import Connection, Row
 
 
 @dataclass
@@ -23,22 +23,28 @@ class FormRow:
     expired: bool = False
 
 
+COLUMNS = "state, data, touched_at, expired"
+
+
+def form_of(row: Row) -> FormRow:
+    """A stored form from a row of `COLUMNS`."""
+    return FormRow(
+        state=row[0],
+        data=json.loads(row[1]),
+        touched_at=datetime.fromisoformat(row[2]) if row[2] else None,
+        expired=bool(row[3]),
+    )
+
+
 class SqliteFormRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def get(self, key: str) -> FormRow:
-        sql = "SELECT state, data, touched_at, expired FROM form_states WHERE key = ?"
+        sql = f"SELECT {COLUMNS} FROM form_states WHERE key = ?"
         async with self.conn.execute(sql, (key,)) as cur:
             row = await cur.fetchone()
-        if row is None:
-            return FormRow()
-        return FormRow(
-            state=row[0],
-            data=json.loads(row[1]),
-            touched_at=datetime.fromisoformat(row[2]) if row[2] else None,
-            expired=bool(row[3]),
-        )
+        return form_of(row) if row is not None else FormRow()
 
     async def set_state(self, key: str, state: str | None, at: datetime) -> None:
         """A new step (or none): the form's clock restarts and a timed-out mark goes."""

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from cascade.orders import TargetStep
 from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
-from storage.conn import Connection
+from storage.conn import Connection, Row
 from storage.locking import order_lock, skip_locked
 from storage.order_repo import step_range
 from storage.paths import subtree_range
@@ -340,25 +340,28 @@ def _template(message: OutgoingMessage) -> tuple[str, str, str]:
     return head, middle, tail
 
 
+MESSAGE_REF_COLUMNS = "purpose, order_id, unit_code, incident_id"
+
+
+def message_ref_of(row: Row) -> MessageRef:
+    """What a sent message was made for, from a row of `MESSAGE_REF_COLUMNS`."""
+    return MessageRef(
+        purpose=row["purpose"],
+        order_id=row["order_id"],
+        unit_code=row["unit_code"],
+        incident_id=row["incident_id"],
+    )
+
+
 class SqliteRefRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     async def lookup(self, chat_id: int, message_id: int) -> MessageRef | None:
-        sql = (
-            "SELECT purpose, order_id, unit_code, incident_id FROM message_refs "
-            "WHERE chat_id = ? AND message_id = ?"
-        )
+        sql = f"SELECT {MESSAGE_REF_COLUMNS} FROM message_refs WHERE chat_id = ? AND message_id = ?"
         async with self.conn.execute(sql, (chat_id, message_id)) as cur:
             row = await cur.fetchone()
-        if row is None:
-            return None
-        return MessageRef(
-            purpose=row["purpose"],
-            order_id=row["order_id"],
-            unit_code=row["unit_code"],
-            incident_id=row["incident_id"],
-        )
+        return message_ref_of(row) if row is not None else None
 
     async def sent(self, order_id: int, purpose: str) -> list[tuple[int, int]]:
         """(chat id, message id) of the sent messages of an order with this purpose."""
