@@ -28,8 +28,9 @@ not a server, is the ceiling:
 With `--polling` the updates go the way long polling takes them: the stand-in
 serves getUpdates as Telegram does (at most 100 a call, forgotten below the
 offset), and the bot's own `UpdatePoller` stores each batch in its durable inbox
-before it confirms it (bot/dispatch.py). Without it they are handed straight to
-the chat-ordered runner, bypassing the poller. Not measured here: HTTP to a Bot
+before it confirms it (bot/dispatch.py); `--poll-rtt` gives each getUpdates a
+network round trip, as a real server is some way off. Without `--polling` the
+updates are handed straight to the chat-ordered runner, bypassing the poller. Not measured here: HTTP to a Bot
 API server (aiohttp's session).
 
     python -m benchmarks.dispatch                       # Yiwu, 37,074 targets
@@ -92,8 +93,9 @@ ORDER_TEXT = "统计外地返回人数"
 class InstantTelegram(BaseSession):
     """Answers every Bot API call at once and notes when each thing the bench waits for happened."""
 
-    def __init__(self) -> None:
+    def __init__(self, poll_rtt: float = 0.0) -> None:
         super().__init__()
+        self.poll_rtt = poll_rtt  # a getUpdates' round trip (`--poll-rtt`)
         self._ids = itertools.count(10_000_000)
         self.copies: dict[int, Message] = {}  # chat → the message carrying `ack:<order>`
         self.arrived: list[tuple[int, float]] = []  # (chat, when) of each copy, in order
@@ -114,15 +116,18 @@ class InstantTelegram(BaseSession):
 
     async def _get_updates(self, method: GetUpdates) -> list[Update]:
         """As Telegram: forget below the offset, then up to `limit` (100), waiting up
-        to `timeout` seconds for one."""
+        to `timeout` seconds for one; the answer takes `poll_rtt` more to arrive."""
         self.polls += 1
+        await asyncio.sleep(self.poll_rtt / 2)  # the request on its way
         if method.offset is not None:
             self.inbound = [u for u in self.inbound if u.update_id >= method.offset]
         if not self.inbound:
             self.arrived_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.arrived_update.wait(), method.timeout or 0)
-        return self.inbound[: min(100, method.limit or 100)]
+        batch = self.inbound[: min(100, method.limit or 100)]
+        await asyncio.sleep(self.poll_rtt / 2)  # the answer on its way
+        return batch
 
     async def make_request(
         self,
@@ -283,6 +288,7 @@ async def run(
     seed: int,
     overlap: bool = False,
     polling: bool = False,
+    poll_rtt: float = 0.0,
 ) -> dict[str, Any]:
     from bot.access import is_query
     from bot.app import TowerBot
@@ -293,7 +299,7 @@ async def run(
     units = await _units(db_path)
     root_chat, root_commander = next((c, u) for c, u, is_root, _ in units if is_root)
     targets = [(c, u, bottom) for c, u, is_root, bottom in units if not is_root]
-    session = InstantTelegram()
+    session = InstantTelegram(poll_rtt)
     settings = Settings(
         bot_token=SecretStr(TOKEN), db=db_path, limits=SenderLimits(paid_broadcast=paid)
     )
@@ -447,6 +453,7 @@ async def run(
         "overlap": overlap,
         "polling": polling,
         "get_updates_calls": session.polls,
+        "poll_rtt_s": poll_rtt,
         "paid_broadcast": paid,
         "order_confirmation_s": session.first_sent[root_chat] - started,
         "order_handled_s": handled_at[order_update.update_id] - started,
@@ -488,6 +495,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="take the updates by getUpdates through the bot's poller and inbox",
     )
+    parser.add_argument(
+        "--poll-rtt",
+        type=float,
+        default=0.0,
+        help="with --polling: seconds each getUpdates takes on the network (0: none)",
+    )
     parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
     parser.add_argument("--tower", type=Path, help="an imported tower file to copy (not Yiwu)")
@@ -510,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
             args.seed,
             args.overlap,
             args.polling,
+            args.poll_rtt,
         )
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:

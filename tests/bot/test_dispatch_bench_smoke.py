@@ -35,6 +35,7 @@ async def test_dispatch_benchmark_runs_an_order_and_its_storm(
         seed=1,
         overlap=overlap,
         polling=polling,
+        poll_rtt=0.005 if polling else 0.0,  # a getUpdates' round trip, when polling
     )
 
     assert result["targets"] == 236  # every unit below HQ: the seeds' 236
