@@ -32,8 +32,9 @@ before polling, the rows a crash left are handed to the runner in update id orde
 lost; one handled but not yet deleted comes back once more and is skipped by the
 record of processed updates (storage/processed.py) or, if it changed nothing (a
 query), answered again. Polling pauses while `max_pending` updates are waiting or
-being handled, and asks for no more than fit below it, so memory stays bounded. On stop the poller lets the updates taken
-in finish; those cut short stay in the inbox for the next start.
+being handled, and asks for no more than fit below it, so memory stays bounded. On
+stop the poller lets the updates taken in finish; those cut short stay in the inbox
+for the next start.
 """
 
 from __future__ import annotations
