@@ -63,6 +63,11 @@ BATCH = 100  # the most updates getUpdates returns at once
 RETRIED = (TelegramNetworkError, TelegramServerError, OSError, TimeoutError)
 
 
+def payload(update: Update) -> str:
+    """The update as the inbox keeps it: its Bot API JSON."""
+    return update.model_dump_json(exclude_none=True, by_alias=True)
+
+
 def never_quick(update: Update) -> bool:
     return False
 
@@ -206,9 +211,9 @@ class UpdatePoller:
         """Hand the inbox's rows (left by a crash or a stop) to the runner, oldest
         first; returns one past the newest (None when there were none)."""
         rows = await self.inbox.waiting()
-        for update_id, payload in rows:
+        for update_id, text in rows:
             try:
-                update = Update.model_validate_json(payload, context={"bot": self.bot})
+                update = Update.model_validate_json(text, context={"bot": self.bot})
             except ValueError:  # not an update this aiogram reads: kept from nobody
                 log.exception("inbox row %s is not a readable update: dropped", update_id)
                 self._handled.append(update_id)
@@ -261,7 +266,7 @@ class UpdatePoller:
     async def _store(self, fresh: list[Update]) -> None:
         """Write a batch to the inbox (with the deletions due), before it is confirmed."""
         handled = self._take_handled()
-        rows = [(u.update_id, u.model_dump_json(exclude_none=True, by_alias=True)) for u in fresh]
+        rows = [(u.update_id, payload(u)) for u in fresh]
         try:
             await self.inbox.keep(rows, handled)
         except BaseException:

@@ -1,0 +1,64 @@
+"""Rows a crash left in the inbox go through the real dispatcher at the next start.
+
+tests/bot/test_poller_offsets.py shows the poller's bookkeeping with a stand-in
+dispatcher; here the stored JSON is read back by the real bot: a press (whose
+update carries the whole copy it was pressed on) is answered and counted, and a
+reply handled before the crash (its decision committed, its row not yet deleted)
+is skipped by the record of processed updates instead of taking effect twice --
+on both engines.
+"""
+
+from __future__ import annotations
+
+from aiogram.types import CallbackQuery, Update
+
+from bot.dispatch import UpdatePoller, payload
+from storage.inbox import Inbox
+from tests.support.tgfake import (
+    TS0101_CHAT,
+    TS0101_COMMANDER,
+    TS0102_CHAT,
+    TS0102_COMMANDER,
+    Harness,
+)
+
+
+async def test_what_a_crash_left_in_the_inbox_takes_effect_once(issued: Harness) -> None:
+    h = issued
+    five = Update(
+        update_id=700,
+        message=h.message(TS0101_CHAT, TS0101_COMMANDER, "5", reply_to=h.copy_in(TS0101_CHAT)),
+    )
+    seven = Update(
+        update_id=701,
+        message=h.message(TS0101_CHAT, TS0101_COMMANDER, "7", reply_to=h.copy_in(TS0101_CHAT)),
+    )
+    press = Update(
+        update_id=702,
+        callback_query=CallbackQuery(
+            id="cq-inbox",
+            from_user=h.user(TS0102_COMMANDER),
+            chat_instance="ci",
+            message=h.copy_in(TS0102_CHAT),
+            data="ack:1",
+        ),
+    )
+    for handled in (five, seven):  # both decided before the crash, in order
+        await h.app.dispatcher.feed_update(h.app.bot, handled)
+    await h.drain()
+    h.session.clear()
+    inbox = Inbox(h.app.db, h.app.bot.id)
+    # Left by the crash: the row of "5" (handled, not yet deleted) and the press.
+    await inbox.keep([(u.update_id, payload(u)) for u in (five, press)])
+
+    poller = UpdatePoller(h.app.bot, h.app.dispatcher, inbox)
+    assert await poller.replay() == 703
+    await poller.runner.wait_idle()
+    await poller.forget()
+    await h.drain()
+
+    assert (await h.row_status("ts-01-01"))["value"] == 7  # "5" did not come back over it
+    assert h.session.sends(TS0101_CHAT) == [] and h.session.reactions(TS0101_CHAT) == []
+    assert (await h.row_status("ts-01-02"))["acked_at"] is not None
+    assert [a.callback_query_id for a in h.session.answers()] == ["cq-inbox"]
+    assert await inbox.waiting() == []
