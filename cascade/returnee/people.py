@@ -180,7 +180,8 @@ _HOUSEHOLDS_SAID = re.compile(
 _SINGULAR = re.compile(r"[他她](?![们俩])|本人|独自|单独|自己一个")
 # One household's own count: "A户1人", "我姐家三口", "一户3口人". Several of them add up.
 _HOUSEHOLD_BEFORE = re.compile(
-    r"(?:[A-Za-z甲乙丙丁一二三四五六七八九十\d]户|[\u4e00-\u9fff]{1,3}家)\s*(?:有|是|共)?\s*$"
+    r"(?:[A-Za-z甲乙丙丁一二三四五六七八九十\d]户(?:[\u4e00-\u9fff]{2,4}的)?|[\u4e00-\u9fff]{1,3}家)"
+    r"\s*(?:有|是|共)?\s*$"  # round 8: "一户安徽的两人"
 )
 # The pieces of a message split at its separators, for a kin list typed with commas.
 _PIECE_SEP = re.compile(r"[,，、:：;；。\s]+")
@@ -320,7 +321,7 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
         else:
             totals.append(_plain_number(work, match))
             explicit += 1
-            if _HOUSEHOLD_BEFORE.search(text, max(0, match.start() - 6), match.start()):
+            if _HOUSEHOLD_BEFORE.search(text, max(0, match.start() - 9), match.start()):
                 households.append(totals[-1])
         work = blank(work, *match.span())
     if len(households) > 1:  # "A户1人…B户1人", "我姐家三口，我哥家三口": each its own

@@ -319,6 +319,7 @@ def test_a_dotted_day_of_a_temperature_check_is_not_the_arrival() -> None:
     [
         ("新到两户，一户2口人一户5口人，安徽宿州", 7),
         ("两家商户回来了，老孔家3人、老严家2人，江西", 5),
+        ("楼下一户江苏的两人，楼上一户山东的三人，都是今天到", 5),
         ("回来一户，一家三口，这一家三口都是河南的", 3),  # one family said twice
     ],
 )
