@@ -168,7 +168,7 @@ _HOME_AFTER = re.compile(
 _LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区|口音|话)")
 _LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我们这|本地|我在)\s*$")
 _DESTINATION_BEFORE = re.compile(
-    r"(?:到|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞|回|返|进|直达|达|在|住)$"
+    r"(?:到了?|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞|回|返|进|直达|达|在|住)$"
 )
 _ONWARD = re.compile(r"^[^到回返]{0,8}?(?:再|然后|转|换乘)")
 # The next clause goes on by another vehicle: "飞到杭州，然后坐大巴回义乌".
@@ -492,8 +492,12 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         return "denied"
     if _MOSTLY_BEFORE.search(before) or _MOSTLY_AFTER.match(text, after_end):
         return "part"  # "其中湖北籍2人", "四川的居多": only some of them
-    if _TRANSFER_AFTER.match(text, after_end) and re.search(r"(?:在|到|从|经)\s*$", before):
-        return "via"  # "在武汉转车", "从武汉中转"
+    if _TRANSFER_AFTER.match(text, after_end) and re.search(
+        r"(?:在|到|从|经|中途|途中)\s*$", before
+    ):
+        return "via"  # "在武汉转车", "从武汉中转", "中途贵阳站停"
+    if re.match(r"\s*经停", text[after_end:]) and re.search(r"(?:在|中途|途中)\s*$", before):
+        return "via"  # "中途在西安经停" ("从武汉经停南昌": 武汉 is where they left)
     if _TRAVEL_BEFORE.search(before):
         return "travel"
     if _HOME_BEFORE.search(before):

@@ -532,3 +532,16 @@ def test_an_hour_said_roughly_after_its_part_of_day_is_read() -> None:
 
 def test_a_house_number_with_a_letter_is_read() -> None:
     assert parse("租户两人，河南，前天到，住工人路B12号").address == "工人路B12号"
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("租客从新疆乌鲁木齐飞回来，中途在兰州经停，今天到，一人", ["兰州"]),
+        ("员工从贵阳上车，中途怀化站停，明天到，两人", ["怀化"]),
+        ("员工从江西赣州出发，到了南昌之后再换乘，明天到，三人", ["南昌"]),
+        ("两口子明天从合肥经停南京回来", ["南京"]),  # 合肥 is where they left
+    ],
+)
+def test_stops_said_with_zhongtu_or_after_daole_are_read(text: str, via: list[str]) -> None:
+    assert parse(text).via == via
