@@ -31,8 +31,8 @@ before polling, the rows a crash left are handed to the runner in update id orde
 (each chat's order kept), so nothing Telegram delivered and the bot confirmed is
 lost; one handled but not yet deleted comes back once more and is skipped by the
 record of processed updates (storage/processed.py) or, if it changed nothing (a
-query), answered again. Polling pauses while `max_pending` updates are waiting or
-being handled, and asks for no more than fit below it, so memory stays bounded. On
+query), answered again. Polling pauses until a whole batch fits below `max_pending`
+updates waiting or being handled, and asks for no more, so memory stays bounded. On
 stop the poller lets the updates taken in finish; those cut short stay in the inbox
 for the next start.
 """
@@ -234,10 +234,12 @@ class UpdatePoller:
         failures = 0
         try:
             while True:
-                await self.runner.wait_below(self.max_pending)
-                room = min(BATCH, self.max_pending - self.runner.pending)
+                # Only when a whole batch fits: polling for the one or two places each
+                # handled update frees would cost a call and a transaction apiece.
+                batch = min(BATCH, self.max_pending)
+                await self.runner.wait_below(self.max_pending - batch + 1)
                 request = GetUpdates(
-                    offset=taken, limit=room, timeout=self.timeout, allowed_updates=allowed
+                    offset=taken, limit=batch, timeout=self.timeout, allowed_updates=allowed
                 )
                 try:
                     updates = await self.bot(request, request_timeout=self.timeout + 10)

@@ -279,6 +279,33 @@ async def test_polling_stops_while_too_many_are_waiting(db: Database) -> None:
     assert max(limit or 0 for limit in server.limits) == 5
 
 
+async def test_polling_resumes_when_a_whole_batch_fits(db: Database) -> None:
+    """Not for each place a handled update frees: a call and a transaction apiece
+    would cost more than the updates they bring."""
+    allowed = asyncio.Semaphore(0)
+
+    async def handle(u: Update) -> None:
+        await allowed.acquire()
+
+    server = OffsetServer([update(i, -i) for i in range(1, 401)])
+    p = poller(server, handle, db, max_pending=150)
+    task = asyncio.create_task(p.run())
+    await until(lambda: p.runner.pending == 100)
+    for _ in range(49):
+        allowed.release()
+    await until(lambda: p.runner.pending == 51)
+    await asyncio.sleep(0.1)  # time for a call, if the poller made one
+    assert len(server.offsets) == 1
+    allowed.release()  # 50 waiting: a batch of 100 fits
+    await until(lambda: p.runner.pending == 150)
+    assert len(server.offsets) == 2 and server.limits == [100, 100]
+    for _ in range(400):
+        allowed.release()
+    await until(lambda: p.runner.handled == 400)
+    task.cancel()
+    await p.stop(grace=1)
+
+
 async def test_a_stop_keeps_what_did_not_finish_for_the_next_start(db: Database) -> None:
     stuck = asyncio.Event()
 
