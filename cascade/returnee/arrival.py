@@ -244,6 +244,8 @@ def _unread_day(text: str) -> bool:
     day ("听日夜晚八点"); known day words ("前天夜里", "明儿晚上") are read, not this.
     """
     for match in re.finditer(_PART, text):
+        if match.group() in _REL_DAYS:
+            continue  # "今晨", "昨晚": the day is in the word ("内蒙古包头 今晨6时15分")
         end = match.start()
         while end > 0 and (text[end - 1] in "夜晚早" or text[end - 1].isspace()):
             end -= 1

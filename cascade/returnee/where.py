@@ -59,14 +59,16 @@ _BUILDING = re.compile(
     rf"(?<![\d零〇一二三四五六七八九十])({_N}\s*(?:号楼|幢|栋)\s*(?:{_N}\s*单元)?\s*(?:\d{{2,4}}\s*(?:室|号)?)?)"
 )
 _BUILDING_ANCHOR = re.compile(
-    rf"(?:{_LIVE}|地址|住址|去了|去|到了|进了|送到|在)\s*[:：]?\s*$"  # round 8: "去13幢402"
+    rf"(?:{_LIVE}|地址|住址|去了|去|到了|到|进了|送到|在)\s*[:：]?\s*$"  # round 8: "去13幢402"
 )
 # A building said before what happened there: "8幢702有人回来", "12幢有户人家", "到7幢".
 _BUILDING_AFTER = re.compile(
-    r"\s*(?:有人|有户|有一户|有个|回来|来了|进了|住户|租户|业主|那边|的?住户)"
+    r"\s*(?:有人|有户|有一户|一户|有个|回来|来了|进了|住户|租户|业主|那边|的?住户)"
 )
 # A unit and a room without a building, in the building's own group: "1单元602租户".
 _UNIT_ROOM = re.compile(r"(?<![\d幢栋楼])(?<!号楼)(\d{1,2}\s*单元\s*\d{3,4})(?![\d室号])")
+# A character that ends a verb or a particle, not a compound's name: "说33幢那边", "到7幢".
+_NOT_A_NAME_END = set("说是了在到去进的往送住")
 _ROOM = re.compile(r"(?:幢|栋|号楼)\s*\d{3,4}")
 # A floor of the reporter's own house: "住5楼", "住我家三楼".
 _FLOOR = re.compile(
@@ -241,7 +243,9 @@ def find_address(text: str) -> tuple[Address, str]:
             full.append(match.span(1))
             complete.append((has_unit or room) and match.group(1)[-1].isdigit())
             continue
-        if re.match(f"[{_HAN}]", work[match.start() - 1 : match.start()]):
+        if re.match(f"[{_HAN}]", work[match.start() - 1 : match.start()]) and (
+            work[match.start() - 1] not in _NOT_A_NAME_END
+        ):
             continue  # "锦绣华庭2幢901": a compound name the heads do not know may come first
         if room or _BUILDING_AFTER.match(work, match.end()):
             full.append(match.span(1))

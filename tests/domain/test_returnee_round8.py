@@ -545,3 +545,20 @@ def test_a_house_number_with_a_letter_is_read() -> None:
 )
 def test_stops_said_with_zhongtu_or_after_daole_are_read(text: str, via: list[str]) -> None:
     assert parse(text).via == via
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("夜班保安：有辆车送来两个人，到6幢，说从贵州来", "6幢"),
+        ("有人说27幢那边回来一家湖北的", "27幢"),
+        ("物业：18幢一户业主的亲戚来住，河北的，今天到", "18幢"),
+    ],
+)
+def test_a_building_after_a_verb_is_an_address(text: str, address: str) -> None:
+    assert parse(text).address == address
+
+
+def test_a_city_ending_in_a_day_root_is_no_unread_day() -> None:
+    report = parse("前台登记 留宿 1人 内蒙古包头 今晨6时15分 到")
+    assert report.arrival == datetime(2020, 2, 20, 6, 15, tzinfo=TZ)
