@@ -101,7 +101,8 @@ _MINE_BEFORE = re.compile(r"(?:我|本人)\s*(?:是)?\s*(?:家)?\s*(?:住在|住
 _NEIGHBOUR = re.compile(r"邻居|隔壁|对门|对面|楼上|楼下|旁边|后面那|前面那")
 # A village or compound that people came back to, said first: "上王村今天回来三个人".
 _RETURNED_TO = re.compile(
-    r"\s*(?:今天|昨天|昨晚|今早|刚刚|刚|又|新)?\s*(?:回来|返回|来了|有\S{0,6}?回来)"
+    r"\s*(?:今天|昨天|昨晚|今早|刚刚|刚|又|新)?\s*(?:回来|返回|来了|有\S{0,6}?回来"
+    r"|有(?:个|一个|一户|户|两个|几个)?\s*(?:外来|外地|返乡|租客|租户))"  # round 8: "山口村有个外来人员"
 )
 # Words a reporter puts before an address; the address starts after the last one.
 _LEAD_WORDS = (
@@ -294,7 +295,7 @@ def find_address(text: str) -> tuple[Address, str]:
             anchored = work[:start].rstrip().endswith(anchors) or (
                 pattern is _BARE_HEAD
                 and _RETURNED_TO.match(work, match.end()) is not None
-                and re.search(r"(?:^|[:：,，。\s])$", work[:start]) is not None
+                and re.search(r"(?:^|[:：,，。\s]|内的)$", work[:start]) is not None
             )
             if not (anchored or (pattern is _BARE_HEAD and _ADMIN.search(name))):
                 continue  # "在高速路上堵了": a road, not where anyone lives

@@ -562,3 +562,15 @@ def test_a_building_after_a_verb_is_an_address(text: str, address: str) -> None:
 def test_a_city_ending_in_a_day_root_is_no_unread_day() -> None:
     report = parse("前台登记 留宿 1人 内蒙古包头 今晨6时15分 到")
     assert report.arrival == datetime(2020, 2, 20, 6, 15, tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("网格员：溪头村有个外来人员，说从贵州回来，明天到", "溪头村"),
+        ("网格员：我网格内的后山村有一户租客回来了，两口人，湖南", "后山村"),
+    ],
+)
+def test_a_village_said_first_with_who_is_there_is_kept_bare(text: str, address: str) -> None:
+    report = parse(text)
+    assert report.address == address and "address" in report.questions
