@@ -42,6 +42,11 @@ _SEVERAL_GAP = re.compile(
     r"\s*(?:省|市)?\s*(?:的|人)?\s*(?:还是|或者|或是|或|"
     r"[,，]?\s*(?:有|一个是|一个|另一个是|另一个|另外一个是|另外一个|两个是|几个是))\s*(?:从)?\s*"
 )
+# A long stay on the way: "从武汉出来后在孝感待了两周" — which place did they come from?
+_LONG_STAY = re.compile(
+    r"在\s*([\u4e00-\u9fff]{2,8}?)\s*(?:待|住|呆|隔离|过)了?\s*"
+    r"(?:[两二三四五六七八九十几多\d]+\s*(?:周|个星期|个礼拜|个月)|半个月|一个月|十几天|[一二]十多?天)"
+)
 # Some of them are local: "3人里有1人是本村的", "其中一个是本地的".
 _PART_LOCAL = re.compile(
     rf"(?:有|其中|[,，])\s*(?:{NUM})\s*(?:个人|个|名|位|人)?\s*(?:是)?\s*(?:浙江)?\s*"
@@ -172,6 +177,9 @@ def origin_asked(text: str, origin: str, via: list[str]) -> bool:
             return True  # "河北的还是河南的", "有河南的有山东的"
     if _PART_LOCAL.search(text):
         return True
+    for match in _LONG_STAY.finditer(text):
+        if any(_apart(hit.text, origin) for hit in find_places(match.group(1))):
+            return True  # "从武汉出来后在孝感待了两周"
     contrast = _CONTRAST_SAID.search(text)
     if contrast is not None:
         later = find_places(text[contrast.end() :])

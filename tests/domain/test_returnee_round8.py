@@ -59,6 +59,7 @@ def _asked(text: str, field: str) -> None:
         "我侄子从江西赣州回来了不对是广东连平我听错了一个人",
         "滴滴司机：他说可能后天还有三个朋友要从江西过来",
         "另外新增一户，河南商丘，3人，今天到",
+        "租客从南昌出来后在九江待了两周，然后回来的，一人",
     ],
 )
 def test_the_origin_is_asked(text: str) -> None:
