@@ -84,6 +84,11 @@ _APPROX_BEFORE = re.compile(
     r"像是|好像|似乎|应该|大致|约莫|估摸着?|看着像|听说)\s*(?:是|有)?\s*$"
 )
 _APPROX_AFTER = re.compile(r"\s*(?:左右|上下|来个|多|几|余|以上|出头|吧)")
+# Someone who tells of others: "有个顾客说家里人从湖北回来了" (not "有个店主说大概下周回来").
+_TELLS_OF_OTHERS = re.compile(
+    r"[^\s,，。]{0,6}?(?:说|讲|反映)[^,，。]{0,3}?"
+    r"(?:家里人|家人|亲戚|朋友|老乡|儿子|女儿|老婆|老公|父母|爸妈|邻居|隔壁|同事)"
+)
 # Just before a number: the first half of a range ("3到5人", "三至五个") or a 几
 # that NUM cannot hold ("几十个" would otherwise read as 十个).
 _RANGE_BEFORE = re.compile(
@@ -328,7 +333,12 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
         if len(households) != explicit or companions is not None or pairs or None in households:
             return None
         return _bounded(sum(n for n in households if n is not None))
-    totals.extend(1 for _ in _SOME_ONE.finditer(work))
+    totals.extend(
+        1
+        for match in _SOME_ONE.finditer(work)
+        # round 8: "有个顾客说家里人从湖北回来了": who tells is not who came
+        if not _TELLS_OF_OTHERS.match(work, match.end())
+    )
     totals.extend(to_int(match.group(1)) for match in _BARE_SMALL.finditer(work))
     if group_totals:
         if owned is not None or pairs or totals or companions is None:

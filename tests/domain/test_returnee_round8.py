@@ -575,3 +575,8 @@ def test_a_city_ending_in_a_day_root_is_no_unread_day() -> None:
 def test_a_village_said_first_with_who_is_there_is_kept_bare(text: str, address: str) -> None:
     report = parse(text)
     assert report.address == address and "address" in report.questions
+
+
+def test_someone_who_tells_of_others_is_not_counted() -> None:
+    _asked("药店：有个顾客说家里人从湖北回来了，来买口罩", "count")
+    assert parse("铺长：有个外地店主说下周三回来，江西").count == 1  # he tells of himself
