@@ -348,6 +348,8 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if owned is not None:
         if owned.unknown or companions is not None or pairs or len(set(totals) - {owned.known}):
             return None
+        if subjects:  # "小李和小张，还有小李的女朋友": the owner's kin and others besides
+            return None
         return _bounded(owned.known)
     if totals:
         if companions is not None or pairs or _MANY_GROUPS.search(work):
@@ -564,7 +566,8 @@ def _kin_items(work: str, cursor: int) -> list[tuple[int | None, str, int, int]]
             and kin.start() == items[-1][3]
             and work[kin.start()] in "他她"
             and (work[kin.start() + 1 : kin.start() + 2] != "们")
-        ):  # "对象她妈": her mother, one person owned by the one before
+            and work[items[-1][2]] not in "他她"
+        ):  # "对象她妈": her mother, one person owned by the one before ("他爸他妈" are two)
             items[-1] = (number, word, items[-1][2], kin.end())
         else:
             items.append((number, word, kin.start(), kin.end()))
@@ -693,7 +696,7 @@ def _given_name_end(text: str, pos: int) -> int:
     return end
 
 
-_KIN_START = re.compile(rf"{_PAIR_KIN}|{_SINGLE_KIN}")
+_KIN_START = re.compile(rf"[他她]?(?:{_PAIR_KIN}|{_SINGLE_KIN})")  # round 8: "他爸他妈"
 
 
 def kin_floor(text: str) -> int:
@@ -707,8 +710,13 @@ def kin_floor(text: str) -> int:
     for start in _KIN_START.finditer(text):
         kin: list[tuple[int | None, str, int, int]] = []
         for item in _kin_items(text, start.start()):
-            if kin and text[item[2]] in "他她" and text[item[2] + 1 : item[2] + 2] != "们":
-                break  # "伢儿他爸": the child's father, one person ("他们家俩孩子" is not)
+            if (
+                kin
+                and text[item[2]] in "他她"
+                and text[item[2] + 1 : item[2] + 2] != "们"
+                and text[kin[-1][2]] not in "他她"
+            ):  # "伢儿他爸": the child's father, one person ("他们家俩孩子", "他爸他妈" are not)
+                break
             if item[0] == _UNREAD or item[1] == "人":
                 continue
             # round 8: a relative with a number counts too ("老公老婆还有一个小孩" is 3)

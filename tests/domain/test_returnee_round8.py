@@ -580,3 +580,14 @@ def test_a_village_said_first_with_who_is_there_is_kept_bare(text: str, address:
 def test_someone_who_tells_of_others_is_not_counted() -> None:
     _asked("药店：有个顾客说家里人从湖北回来了，来买口罩", "count")
     assert parse("铺长：有个外地店主说下周三回来，江西").count == 1  # he tells of himself
+
+
+@pytest.mark.parametrize(
+    "text", ["小吴和小冯，还有小吴的女朋友，江西，昨天", "租客他爸他妈来了，从河南，今天"]
+)
+def test_kin_besides_other_people_ask_the_count(text: str) -> None:
+    _asked(text, "count")
+
+
+def test_a_childs_father_is_still_one_person() -> None:
+    assert parse("伢儿他爸明天回来，湖北").count == 1
