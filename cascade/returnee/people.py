@@ -374,7 +374,33 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
         return joined
     if subjects or _SINGULAR.search(work):
         return 1
-    return None
+    return _kin_alone(work)
+
+
+_BEFORE_KIN = set("的和我他她及与跟是个位名俩有了还带小大")  # "小孙子", "大女儿"
+
+
+def _kin_alone(work: str) -> int | None:
+    """Relatives said as the subject with no one else (round 8: "岳父岳母从贵州遵义来" is 2,
+    "爷爷奶奶和小孙子" 3): one list holding every relative the message names, each exact."""
+    starts = list(_KIN_START.finditer(work))
+    ends = {match.end() for match in starts}
+    if not starts or any(
+        "\u4e00" <= work[match.start() - 1 : match.start()] <= "\u9fff"
+        and work[match.start() - 1] not in _BEFORE_KIN
+        and match.start() not in ends  # "岳父岳母": one kin word after another
+        for match in starts
+    ):
+        return None  # "姑父姑妈": a word the kin list does not hold, read in part
+    items = _kin_items(work, starts[0].start())
+    if not items or any(match.start() >= items[-1][3] for match in starts):
+        return None  # relatives said apart: who is who?
+    if any(
+        number == _UNREAD or not re.fullmatch(rf"{_PAIR_KIN}|{_SINGLE_KIN}", word)
+        for number, word, _start, _end in items
+    ):
+        return None
+    return _bounded(_sum_kin(items).known)
 
 
 def _adults_and_children(work: str, split: re.Match[str]) -> int | None:

@@ -591,3 +591,27 @@ def test_kin_besides_other_people_ask_the_count(text: str) -> None:
 
 def test_a_childs_father_is_still_one_person() -> None:
     assert parse("伢儿他爸明天回来，湖北").count == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("村卫生室：岳父岳母从贵州遵义来，今天下午到", 2),
+        ("村支书：今天回来的爷爷奶奶和妹妹，湖南", 3),
+        ("他老婆回来了，从湖北", 1),
+    ],
+)
+def test_relatives_said_alone_are_counted(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "村卫生室：姑父姑妈从江西上饶来，今天下午到",  # 姑妈 is not read whole
+        "我爸说我哥明天回来，湖南",  # two relatives said apart
+        "我老婆和孩子从湖北回来",  # how many children?
+    ],
+)
+def test_relatives_not_fully_read_ask_the_count(text: str) -> None:
+    _asked(text, "count")
