@@ -76,6 +76,8 @@ _NAME_AND_HIS = re.compile(
     r"([老小阿][\u4e00-\u9fff])\s*[、,，和及]\s*\1\s*(?:的|家)?\s*"
     r"(?:老婆|媳妇|爱人|老公|丈夫|儿子|女儿|孩子|小孩|妈|爸|父亲|母亲|爷爷|奶奶)"
 )
+# Someone came with another: "他妈妈陪他一起回来的" (one person read, two came).
+_ACCOMPANIED = re.compile(r"陪(?:着|同)?\s*(?:他|她|我|他们|她们)")
 # Nobody new: "今日无新增", "暂无返乡人员".
 _NONE_NEW = re.compile(r"无新增|没有新增|暂无|零新增|无人返|没有人回来|没人回来|无返乡|没有返乡")
 # An amendment of an earlier report, or a second household added to this one.
@@ -208,6 +210,7 @@ def count_asked(text: str) -> bool:
             _SOME_OF,
             _PART_LOCAL,
             _NAME_AND_HIS,
+            _ACCOMPANIED,
         )
     )
 

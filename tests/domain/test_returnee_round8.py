@@ -615,3 +615,7 @@ def test_relatives_said_alone_are_counted(text: str, count: int) -> None:
 )
 def test_relatives_not_fully_read_ask_the_count(text: str) -> None:
     _asked(text, "count")
+
+
+def test_someone_who_came_with_another_asks_the_count() -> None:
+    _asked("他妈妈陪他一起回来的，湖南", "count")
