@@ -183,15 +183,17 @@ def in_batches(text: str, days: list[tuple[int, date]]) -> bool:
     return len(pieces) > 1 and len(values) > 1 and not _ALTERNATIVE.search(text)
 
 
-def counted_in_parts(text: str, days: list[tuple[int, date]]) -> bool:
-    """Whether people come in parts the message counts apart (two counts, or a count said
-    with one of the days), or a batch word says some are still to come. Round 8:
-    "今晚的车，明早到，湖南一人" is one trip of one person, whose count stands."""
+def counted_in_parts(text: str, days: list[tuple[int, date]], people_at: list[int]) -> bool:
+    """Whether people come in parts the message counts apart (two counts, or a count, a
+    relative or a name (`people_at`) said with one of the days), or a batch word says some
+    are still to come. Round 8: "今晚的车，明早到，湖南一人" is one trip of one person,
+    whose count stands; "老汤今天回来，他说明天他老婆也回来" is not."""
     counts = list(_PART_COUNT.finditer(text))
     if _BATCH_WORD.search(text) is not None or len(counts) > 1:
         return True
     pieces = {len(_PIECE_END.findall(text, 0, start)) for start, _day in days}
-    return any(len(_PIECE_END.findall(text, 0, match.start())) in pieces for match in counts)
+    said = [match.start() for match in counts] + people_at
+    return any(len(_PIECE_END.findall(text, 0, start)) in pieces for start in said)
 
 
 def batch_total(text: str) -> int | None:

@@ -725,6 +725,11 @@ def _given_name_end(text: str, pos: int) -> int:
 _KIN_START = re.compile(rf"[他她]?(?:{_PAIR_KIN}|{_SINGLE_KIN})")  # round 8: "他爸他妈"
 
 
+def kin_positions(text: str) -> list[int]:
+    """Where each relative is named ("他老婆", "岳父岳母")."""
+    return [match.start() for match in _KIN_START.finditer(_spelled_small(text))]
+
+
 def kin_floor(text: str) -> int:
     """The most people one list of named relatives holds ("爷爷奶奶和姑姑" is at least 3).
 

@@ -52,7 +52,7 @@ from cascade.returnee.guards import (
     without_document_places,
     without_two_house_numbers,
 )
-from cascade.returnee.people import MARKED_TOTAL, kin_floor, read_people
+from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize
 from cascade.returnee.where import find_address, find_route
@@ -222,7 +222,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     days = arrival_days(work, now)
     batches = not _CORRECTION.search(work) and in_batches(work, days)
     # "两个今天到，两个明天到", "小秦明天到；小鲍后天到": a count only if a total adds up
-    if batches and (counted_in_parts(work, days) or len(people.names) > 1):
+    people_at = kin_positions(work) + [work.find(name) for name in people.names]
+    if batches and (counted_in_parts(work, days, people_at) or len(people.names) > 1):
         count = batch_total(work)
     if return_unlikely(work) or count_asked(work):
         count = None  # "回来的可能性不大了": nobody to count yet; "我车上带了4个": with me?

@@ -451,7 +451,7 @@ def test_a_bare_shed_is_kept_but_asked() -> None:
 
 @pytest.mark.parametrize(
     ("text", "count"),
-    [("租客今晚的车，明早到，湖南一人", 1), ("他明天到，他老婆后天到，两个人，湖南", 2)],
+    [("租客今晚的车，明早到，湖南一人", 1), ("租客今晚的车，明早到，两个人，四川", 2)],
 )
 def test_a_count_said_apart_from_the_days_stands(text: str, count: int) -> None:
     report = parse(text)
@@ -465,6 +465,8 @@ def test_a_count_said_apart_from_the_days_stands(text: str, count: int) -> None:
         "租客今天到一个，明天到，湖南",
         "两个今天到，一个明天到，湖南",
         "小闵明天到；小卢后天到，湖南",
+        "租户老汤今天回来，他说明天他老婆也回来，湖南",  # a relative said with a day
+        "他明天到，他老婆后天到，两个人，湖南",
     ],
 )
 def test_a_count_said_with_one_of_the_days_is_asked(text: str) -> None:
