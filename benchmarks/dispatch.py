@@ -289,7 +289,9 @@ async def run(
     overlap: bool = False,
     polling: bool = False,
     poll_rtt: float = 0.0,
+    settle: bool = False,
 ) -> dict[str, Any]:
+    from bot import heap
     from bot.access import is_query
     from bot.app import TowerBot
     from bot.dispatch import ChatOrderedRunner, UpdatePoller
@@ -324,6 +326,8 @@ async def run(
     else:
         runner = ChatOrderedRunner(handle, concurrency, quick=is_query)  # as bot/app.py
     await tower.start(polling=polling)
+    if settle:  # as `towerbot run` does once its bots are built (not in a test's process)
+        heap.settle()
     submit = session.deliver if polling else runner.submit
     handed: list[int] = []  # every update id handed over, by either way
 
@@ -524,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
             args.overlap,
             args.polling,
             args.poll_rtt,
+            settle=True,
         )
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:

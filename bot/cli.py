@@ -285,6 +285,7 @@ async def _serve(settings: Settings, webhook: bool = False, send_only: bool = Fa
     PostgreSQL several `run --webhook` workers and `send` processes share the
     database: timers are claimed row by row and each token's sending by its lease;
     only a polling `run` stays alone (Telegram gives one poller the updates)."""
+    from bot import heap
     from bot.app import TowerBot, telegram_session
     from bot.startup import StartRefused, check_tower, wait_for_telegram
     from cascade.outgoing import Lane
@@ -330,6 +331,7 @@ async def _serve(settings: Settings, webhook: bool = False, send_only: bool = Fa
             )
         for bot in bots:
             await wait_for_telegram(bot.bot, settings.telegram_api_url)
+        heap.settle()  # the bots are built: what exists now lives as long as the process
         if send_only:
             await asyncio.gather(*keepers, *(bot.run_sending() for bot in bots))
         elif webhook:

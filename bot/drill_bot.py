@@ -31,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr
 
+from bot import heap
 from bot.app import TowerBot, telegram_session
 from bot.settings import SenderLimits, Settings
 from cascade.clock import ScaledClock
@@ -168,6 +169,7 @@ async def serve(config: DrillBotConfig) -> None:
     watch = stop_when_orphaned(config.parent, stop) if config.parent is not None else None
     for app in apps:
         await app.start()
+    heap.settle()
     try:
         while not stop.is_set():
             _write(config.metrics, metrics.snapshot(apps))
