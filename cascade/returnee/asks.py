@@ -102,7 +102,7 @@ _ABSENT = re.compile(
     r"(?:还|都|并)?\s*(?:没有?|未)(?:回来|回|来|返回|返)(?![过老家])"
 )
 # After a province, characters that do not start a place name of its own.
-_NOT_PLACE_START = set(
+NOT_PLACE_START = set(
     "回来到去住从在的了经过途转人籍老家坐开飞那这边一两二三四五六七八九十俩仨都也是和与及跟省市"
     "本拉送打做上出探务包搭乘骑驾走跑赶急刚才已先就还又再要将会能们他她我你等方面话口音区境内外"
     "哪返租直站机火高汽客东西南北具各"
@@ -138,7 +138,7 @@ def unread_subplace(text: str, origin: str) -> bool:
     for match in re.finditer(re.escape(origin), text):
         following = text[match.end() : match.end() + 2]
         if len(following) == 2 and all(
-            _HAN_CHAR.fullmatch(ch) and ch not in _NOT_PLACE_START for ch in following
+            _HAN_CHAR.fullmatch(ch) and ch not in NOT_PLACE_START for ch in following
         ):
             return True
     return False

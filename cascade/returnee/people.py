@@ -723,6 +723,8 @@ def _given_name_end(text: str, pos: int) -> int:
 
 
 _KIN_START = re.compile(rf"[他她]?(?:{_PAIR_KIN}|{_SINGLE_KIN})")  # round 8: "他爸他妈"
+# Round 9: the kin words this reader counts; `unsure` asks about the others.
+KNOWN_KIN = re.compile(rf"{_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN}|小两口|老两口|两口子|夫妻|夫妇")
 
 
 def kin_positions(text: str) -> list[int]:

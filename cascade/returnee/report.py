@@ -55,6 +55,7 @@ from cascade.returnee.guards import (
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize
+from cascade.returnee.unsure import arrival_unsure, count_unsure, origin_unsure, tidy_address
 from cascade.returnee.where import find_address, find_route
 
 # The fields the bot asks about, in the order it asks.
@@ -65,6 +66,7 @@ HEDGEABLE = ("count", "origin", "via", "arrival", "address")
 CORRECTABLE = ("count", "origin", "arrival", "address", "phone")
 _CORRECTION = re.compile(
     r"不对(?!劲)|说错了|写错了|打错了|搞错了|弄错了|更正|纠正|改为|改成|改到|后来又说"
+    r"|核实了一下|核实过了|经核实|核实后"  # round 9: "说有湖北来的，我核实了一下，是个安徽的"
 )
 _NUMERAL = re.compile(r"[\d零〇一二两三四五六七八九十]")
 # Right before a place, words that say people are from it ("不一定是安徽", "可能从河南").
@@ -200,6 +202,7 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     phone, phone_unclear, work = _phone(work)
     two_numbers = two_house_numbers(work)  # "大塘下村18号和20号": two households
     work = without_two_house_numbers(work)  # and "20号" is not the 20th
+    said = work  # before the address is blanked: its words in front are read there
     address, work = find_address(work)
     people = read_people(work)
     route = find_route(drop_abandoned(work))  # "原计划途经武汉，现在改走合肥": only 合肥
@@ -225,7 +228,7 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     people_at = kin_positions(work) + [work.find(name) for name in people.names]
     if batches and (counted_in_parts(work, days, people_at) or len(people.names) > 1):
         count = batch_total(work)
-    if return_unlikely(work) or count_asked(work):
+    if return_unlikely(work) or count_asked(work) or count_unsure(work, count):
         count = None  # "回来的可能性不大了": nobody to count yet; "我车上带了4个": with me?
     questions: set[str] = set()
     if batches:
@@ -239,18 +242,24 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         origin_asked(work, origin, route.via)
         or several_households(work)
         or unread_subplace(work, origin)
+        or origin_unsure(work, origin)
     ):
         origin = None  # "身份证是重庆的", "河北的还是河南的", "另外新增一户"
     if origin is None:
         questions.add("origin")
     if route.via_unclear:
         questions.add("via")
-    unread_day = batches or latin_day(work) or arrival_asked(work)  # "zr晚上到", "改一下"
+    unread_day = (
+        batches or latin_day(work) or arrival_asked(work) or arrival_unsure(work)
+    )  # "zr晚上到", "改一下"
     arrival_value = None if unread_day else arrival.value
     if arrival_value is None or arrival.ask:
         questions.add("arrival")
     address_text = None if two_numbers else address.text
-    if address_text is None or not address.complete:
+    address_asked = False
+    if address_text is not None:  # round 9: "门牌尚阳村41号", "小区12栋", "二区十五街"
+        address_text, address_asked = tidy_address(said, address_text)
+    if address_text is None or not address.complete or address_asked:
         questions.add("address")
     if phone is None or phone_unclear:
         questions.add("phone")

@@ -173,7 +173,14 @@ _LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我�
 _DESTINATION_BEFORE = re.compile(
     r"(?:到了?|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞|回|返|进|直达|达|在|住)$"
 )
-_ONWARD = re.compile(r"^[^到回返]{0,8}?(?:再|然后|转|换乘)")
+_ONWARD = re.compile(
+    r"^[^到回返]{0,8}?(?:再|然后|转|换乘)"
+    r"|^\s*(?:以后|之后|后)\s*(?:打车|打的|坐|乘|搭|换|开车)"  # round 9: "到杭州后打车回来"
+)
+# Round 9: a flight's or a train's leg said as "坐飞机昆明到杭州": its start is a stop when
+# the trip began before it.
+_LEG_BEFORE = re.compile(r"(?:坐|乘|搭)(?:的)?(?:飞机|航班|高铁|动车|火车|大巴|汽车)\s*(?:从)?\s*$")
+_LEG_AFTER = re.compile(r"\s*(?:到|飞|至|直达)")
 # The next clause goes on by another vehicle: "飞到杭州，然后坐大巴回义乌".
 _ONWARD_NEXT = re.compile(
     r"\s*[,，]\s*(?:(?:然后|之后|再)\s*(?:再)?\s*(?:坐|乘|转|换|搭|打车|开车)|转[车乘高火大动汽飞]|换乘|改乘)"
@@ -188,6 +195,8 @@ _NOT_A_DISTRICT = re.compile(
     r"|拉货|送货|运货|打工|务工|上班|出差|探亲|做生意|本省|省内|本市|市内"
     # round 7: a number of people or the start of a trip ("河南信阳两个人", "武汉出发的")
     r"|[一二两三四五六七八九十俩仨\d][个名位口]|出发"
+    # round 9: a line or a direction named after a place ("跑西安专线的司机")
+    r"|专线|线路|路线|方向|班车"
 )
 # A station or airport after a city is not part of the place: "长沙南站", "从长沙南上的车",
 # "成都双流机场", "郑州汽车站出发".
@@ -417,6 +426,7 @@ def _runs(text: str) -> list[_Run]:
         if (
             county
             and not _STATION.match(text, run.end)
+            and not any(hit.start == 0 for hit in find_places(county.group(1)))  # "贵阳长沙"
             and not _NOT_A_DISTRICT.search(county.group(1))
             and (
                 not any(ch in _COUNTY_STOP for ch in county.group(1))
@@ -484,9 +494,24 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
     before = text[max(0, run.start - 8) : run.start]
     after_end = run.tail
     if previous is not None and previous.role in ("via", "travel", "negated"):
-        if _LIST_SEP.fullmatch(text[previous.end : run.start]) and run.start > previous.end:
+        gap = text[previous.end : run.start]
+        if (
+            _LIST_SEP.fullmatch(gap)
+            and run.start > previous.end
+            and not ("到" in gap and run.text.startswith("义乌"))  # round 9: "…长沙再到义乌"
+        ):
             return previous.role  # "途经长沙、南昌", "来自江西、湖南"
+        if run.start == previous.end and previous.role == "via":
+            return "via"  # round 9: "经过贵阳长沙", two stops run together
+    if previous is not None and _LEG_BEFORE.search(before) and _LEG_AFTER.match(text, after_end):
+        return "via"  # "从云南保山回来，坐飞机昆明到杭州"
     via_mark = _last(_VIA_MARK, before)
+    if (
+        via_mark is not None
+        and previous is not None
+        and previous.start >= run.start - len(before) + via_mark.end()
+    ):
+        via_mark = None  # "经过贵阳长沙再到义乌": the mark is the places' before this one
     if via_mark and _MARK_GAP.fullmatch(before[via_mark.end() :]):
         if _NEGATION.search(before[: via_mark.start()]):
             return "negated"

@@ -13,3 +13,10 @@ NOW = datetime(2020, 2, 20, 10, 0, tzinfo=TZ)  # a Thursday
 
 def parse(text: str) -> ReturneeReport:
     return parse_report(text, NOW)
+
+
+def assert_asked(text: str, field: str) -> None:
+    """The field is left empty and asked about: the rule tests' "ask, do not guess"."""
+    report = parse(text)
+    assert getattr(report, field) in (None, []), (field, getattr(report, field), text)
+    assert field in report.questions, (field, text)
