@@ -55,7 +55,14 @@ from cascade.returnee.guards import (
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize
-from cascade.returnee.unsure import arrival_unsure, count_unsure, origin_unsure, tidy_address
+from cascade.returnee.unsure import (
+    arrival_unsure,
+    corrected_count,
+    count_unsure,
+    listed_family,
+    origin_unsure,
+    tidy_address,
+)
 from cascade.returnee.where import find_address, find_route
 
 # The fields the bot asks about, in the order it asks.
@@ -228,6 +235,12 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     people_at = kin_positions(work) + [work.find(name) for name in people.names]
     if batches and (counted_in_parts(work, days, people_at) or len(people.names) > 1):
         count = batch_total(work)
+    fixed = corrected_count(work)  # round 9: "不是3个是4个" is 4, "是2个不是3个" is 2
+    listed = listed_family(work)  # round 9: "孩子爸爸、我、两个孩子" is 4
+    if fixed is not None:
+        count = fixed
+    elif listed is not None and count is not None and count < listed:
+        count = listed
     if return_unlikely(work) or count_asked(work) or count_unsure(work, count):
         count = None  # "回来的可能性不大了": nobody to count yet; "我车上带了4个": with me?
     questions: set[str] = set()

@@ -40,7 +40,7 @@ _KIN_WORDS = (
     "老公|老婆|丈夫|妻子|爱人|媳妇|对象|男朋友|女朋友|未婚妻|未婚夫|老伴儿|老伴|"
     "儿子|女儿|闺女|小孩子|小孩|孩子|细伢子|伢子|伢儿|娃娃|娃儿|娃|崽|宝宝|婴儿|"
     "父亲|母亲|爸爸|妈妈|老爸|老妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|"
-    "哥哥|弟弟|姐姐|妹妹|亲戚|男人|男的|女的"
+    "哥哥|弟弟|姐姐|妹妹|亲戚|男人"
 )
 _KIN_PAIRS = "夫妻|夫妇|两口子|小两口|老两口|父母|爸妈|公婆|岳父母|爷爷奶奶|外公外婆|姥姥姥爷"
 # One letter a household form lists its members by: "同住人：妻、子、女".
@@ -53,7 +53,7 @@ _KIN_AWAY = re.compile(
     r"下礼拜|下星期|下周|过几天|以后再|才回来|才来|留在)"
 )
 _NUMBERED_KIN = re.compile(
-    rf"(?<![\d第])({NUM})(?!\s*[岁周年月号])\s*(?:个|名|位|口)?\s*(?:[\u4e00-\u9fff]{{0,3}}?的)?"
+    rf"(?<![\d第])({NUM})(?!\s*[岁周年月号])\s*(?:(?:个|名|位|口)\s*(?:[\u4e00-\u9fff]{{0,3}}?的)?)?"
     rf"({_KIN_PAIRS}|{_KIN_WORDS})(?!{_KIN_HOME})"
 )
 _BARE_KIN = re.compile(rf"({_KIN_PAIRS}|{_KIN_WORDS})(?!{_KIN_HOME})")
@@ -84,10 +84,12 @@ _SENTENCE = re.compile(r"[。；;!！?？\n]")
 # A count said twice or as a choice: "不是3个是4个", "是2个不是3个", "两个还是三个".
 _UNIT = r"\s*(?:个人|个|名|位|口人|口|人)?"
 _COUNT_FIXED = re.compile(
-    rf"不是\s*{NUM}{_UNIT}\s*[,，]?\s*(?:而)?是\s*{NUM}|是\s*{NUM}{_UNIT}\s*[,，]?\s*不是\s*{NUM}"
+    rf"不是\s*(?:{NUM}){_UNIT}\s*[,，]?\s*(?:而)?是\s*(?P<after>{NUM})"
+    rf"|是\s*(?P<before>{NUM}){_UNIT}\s*[,，]?\s*不是\s*(?:{NUM})"
 )
 _COUNT_CHOICE = re.compile(
     rf"{NUM}{_UNIT}\s*(?:还是|或者|或是|要么)\s*{NUM}\s*(?:个人|个|名|位|人)"
+    rf"|不是\s*{NUM}{_UNIT}\s*就是\s*{NUM}"  # "不是3个就是4个": one or the other
 )
 # Two neighbouring Chinese digits before a unit: "四五个人", "七八个" (a range).
 _COUNT_RANGE = re.compile(
@@ -133,13 +135,45 @@ _HEARSAY = re.compile(
 _WORKS_AT = re.compile(r"一直在\s*([\u4e00-\u9fff]{2,6}?)\s*(?:上班|工作|打工|做事|上学|读书|住)")
 
 
+# A clause that is nothing but a list of relatives: "孩子爸爸、我、两个孩子", "老公老婆加两个
+# 细伢子", "她、她老公、还有他们两个孩子" — the people of the report, counted whole.
+_LIST_ITEM = (
+    rf"(?:他们|她们|他|她|我)?的?\s*(?:(?:{NUM})\s*(?:个|名|位)?\s*)?"
+    rf"(?:{_KIN_PAIRS}|{_KIN_WORDS}|我|本人)(?:两个|俩)?|她|他"
+)
+_LIST_SEP = r"\s*(?:、\s*(?:还有|和|加上|以及)?|和|加上|加|还有|跟|以及|及)\s*"
+_KIN_LIST = re.compile(rf"(?:{_LIST_ITEM})(?:(?:{_LIST_SEP})?(?:{_LIST_ITEM}))+")
+_CLAUSE = re.compile(r"[,，。；;!！?？\n:：“”\"]")
+
+
+def listed_family(text: str) -> int | None:
+    """The number of people in the one clause made only of a list of relatives, if any."""
+    found = [
+        _sentence_floor(clause.strip())
+        for clause in _CLAUSE.split(text)
+        if _KIN_LIST.fullmatch(clause.strip())
+    ]
+    return found[0] if len(found) == 1 and found[0] > 1 else None
+
+
+def corrected_count(text: str) -> int | None:
+    """The count a correction keeps: "不是3个是4个" is 4, "是2个不是3个" is 2; None when no
+    correction, or more than one, is said."""
+    fixes = list(_COUNT_FIXED.finditer(text))
+    if len(fixes) != 1:
+        return None
+    return to_int(fixes[0].group("after") or fixes[0].group("before"))
+
+
 def count_unsure(text: str, count: int | None) -> bool:
     """Whether the count read must be asked (see the module docstring)."""
     if count is None:
         return False
+    fixes = list(_COUNT_FIXED.finditer(text))
+    if len(fixes) > 1 or (fixes and corrected_count(text) != count):
+        return True  # "不是3个是4个" read as 3
     if any(
-        pattern.search(text)
-        for pattern in (_COUNT_FIXED, _COUNT_CHOICE, _COUNT_RANGE, _STILL_AWAY, _STAYED_ON)
+        pattern.search(text) for pattern in (_COUNT_CHOICE, _COUNT_RANGE, _STILL_AWAY, _STAYED_ON)
     ):
         return True
     if _COMPANIONS.search(text):
