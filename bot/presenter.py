@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.callbacks import AckCallback
 from bot.formatting import Formatter
-from bot.html import join, mention
+from bot.html import Markup, join, mention
 from bot.i18n import Texts
 from cascade.order_service import AckOutcome
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
@@ -25,6 +25,10 @@ MAX_NAMES = 20
 MAX_MERGED_LINES = 40
 MAX_MERGED_CHARS = 3500
 MAX_LINES = 40
+# The characters of one listed placeable (units with their commanders' mentions): below
+# what Fluent accepts in one placeable (2,500) and, shown without the links' HTML, well
+# inside Telegram's 4,096 per message.
+UNITS_LENGTH = 2000
 
 
 RECORDED_REACTION = "👌"  # one of the emoji a bot may react with
@@ -336,17 +340,25 @@ class BotPresenter:
         late: bool,
     ) -> Rendered:
         loc = group.locale
-        lines = [
-            self.t.get(
+        # At most MAX_LINES units, and no more than fit one placeable: a city's
+        # escalation to HQ once listed 40 units with their commanders' mentions in
+        # 2,522 characters, Fluent refused the text, and the escalation was retried
+        # every 30 s without ever being sent.
+        lines: list[Markup] = []
+        length = 0
+        for u in pending[:MAX_LINES]:
+            line = self.t.get(
                 loc,
                 "escalation-unit",
                 unit=u.name,
                 commander=mention(u.commander_name, u.commander_id),
             )
-            for u in pending[:MAX_LINES]
-        ]
-        if len(pending) > MAX_LINES:
-            lines.append(self.t.get(loc, "pending-more", count=len(pending) - MAX_LINES))
+            if length + len(line) + 1 > UNITS_LENGTH:
+                break
+            lines.append(line)
+            length += len(line) + 1
+        if len(pending) > len(lines):
+            lines.append(self.t.get(loc, "pending-more", count=len(pending) - len(lines)))
         return Rendered(
             text=self.t.get(
                 loc,
