@@ -63,7 +63,10 @@ _BUILDING_ANCHOR = re.compile(
 )
 # A building said before what happened there: "8幢702有人回来", "12幢有户人家", "到7幢".
 _BUILDING_AFTER = re.compile(
-    r"\s*(?:有人|有户|有一户|一户|有个|回来|来了|进了|住户|租户|业主|那边|的?住户)"
+    r"\s*(?:有人|有户|有一户|一户|有个|回来|来了|进了|住户|租户|业主|那边|的?住户"
+    # round 9: "15幢的那个租客", "8幢的新租户", "14幢新来的一户", "4单元301今天到了一家"
+    r"|的?(?:那个|那户|那家|这个|这户)?\s*新?(?:租客|租户|房客|小伙子|姑娘|业主|人家)"
+    r"|新来的|新搬来|新到|(?:今天|昨天|前天|刚刚|刚)\s*(?:到了|回来|来了))"
 )
 # A unit and a room without a building, in the building's own group: "1单元602租户".
 _UNIT_ROOM = re.compile(r"(?<![\d幢栋楼])(?<!号楼)(\d{1,2}\s*单元\s*\d{3,4})(?![\d室号])")
@@ -132,6 +135,7 @@ _VIA_MARK = re.compile(
 )
 _TRANSFER_AFTER = re.compile(
     r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转|停)"
+    r"|\s*(?:换|转)(?:了|的)\s*(?:车|火车|高铁|飞机|机)"  # round 9: "在徐州换的车"
     # round 8: a night or a few days on the way ("在九江住了一晚", "在武汉待了一天")
     r"|\s*(?:住|待|呆|歇|停留|过)(?:了|过)?\s*(?:(?:[一两几二三\d])?\s*(?:个)?\s*(?:晚上?|夜|天|宿)|一周)"
 )
@@ -183,7 +187,9 @@ _LEG_BEFORE = re.compile(r"(?:坐|乘|搭)(?:的)?(?:飞机|航班|高铁|动车
 _LEG_AFTER = re.compile(r"\s*(?:到|飞|至|直达)")
 # The next clause goes on by another vehicle: "飞到杭州，然后坐大巴回义乌".
 _ONWARD_NEXT = re.compile(
-    r"\s*[,，]\s*(?:(?:然后|之后|再)\s*(?:再)?\s*(?:坐|乘|转|换|搭|打车|开车)|转[车乘高火大动汽飞]|换乘|改乘)"
+    r"\s*了?\s*[,，、]\s*(?:(?:今天|明天|后天|第二天)?\s*(?:上午|下午|晚上)?\s*"  # round 9: "飞杭州，明天上午再坐大巴"
+    r"(?:然后|之后|再)\s*(?:再)?\s*(?:坐|乘|转|换|搭|打车|开车)|转[车乘高火大动汽飞]|换乘|改乘"
+    r"|(?:坐|乘|搭)(?:的)?(?:大巴|高铁|动车|火车|汽车|班车|出租车?))"  # "已经到杭州了，坐大巴过来"
 )  # round 8: "到杭州东站，转高铁到义乌"
 _COUNTY = re.compile(rf"([{_HAN}]{{1,3}}?[县区])")
 # An unknown district between a known place and a travel word: "温州瓯海过来", "河南固始人".

@@ -154,3 +154,27 @@ def test_a_bare_estate_takes_its_name_said_elsewhere() -> None:
 def test_a_street_or_floor_in_chinese_digits_is_asked() -> None:
     assert tidy_address("", "一区十二街") == ("一区十二街", True)
     assert tidy_address("", "城北路5号六楼") == ("城北路5号六楼", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("租客从贵州遵义回来，在怀化换的车，今天到，一个人", ["怀化"]),
+        ("员工从黑龙江飞郑州，明天上午再坐高铁回义乌，一个人", ["郑州"]),
+        ("租客说已经到金华了，坐班车过来，江西的，一个人", ["金华"]),
+    ],
+)
+def test_a_change_of_vehicle_makes_a_stop(text: str, via: list[str]) -> None:
+    assert parse(text).via == via
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("楼长：9幢的那个租客从河南回来了，一个人", "9幢"),
+        ("楼长：11幢新来的一户，安徽的，两个人，今天到", "11幢"),
+        ("3单元502今天到了一家，湖南的，三个人", "3单元502"),
+    ],
+)
+def test_a_building_said_with_who_lives_there_is_the_address(text: str, address: str) -> None:
+    assert parse(text).address == address
