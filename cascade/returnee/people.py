@@ -104,6 +104,8 @@ _VAGUE_COUNT = re.compile(
     r"\s*(个人|个|名|位|口人|口|人)"
 )
 
+VAGUE_COUNT = _VAGUE_COUNT  # round 9: `unsure.family_total` reads no count beside one
+
 _SINGLE_KIN = (
     "老婆|妻子|爱人|媳妇|老公|丈夫|儿子|女儿|儿媳|女婿|母亲|父亲|妈妈|爸爸|老妈|老爸|妈|爸|妹妹|弟弟|"
     "哥哥|姐姐|丈母娘|岳母|岳父|婆婆|公公|孙子|孙女|外孙女|外孙|侄子|侄女|外甥女|外甥|奶奶|爷爷|外婆|"

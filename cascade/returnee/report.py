@@ -59,6 +59,7 @@ from cascade.returnee.unsure import (
     arrival_unsure,
     corrected_count,
     count_unsure,
+    family_total,
     listed_family,
     origin_unsure,
     tidy_address,
@@ -241,6 +242,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         count = fixed
     elif listed is not None and count is not None and count < listed:
         count = listed
+    elif count is None and people.count is None and not (batches or left_unsaid):
+        count = None if count_unknown(work) else family_total(work)  # "两口子带个娃儿，三个人"
     if return_unlikely(work) or count_asked(work) or count_unsure(work, count):
         count = None  # "回来的可能性不大了": nobody to count yet; "我车上带了4个": with me?
     questions: set[str] = set()

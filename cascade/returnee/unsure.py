@@ -27,12 +27,15 @@ from __future__ import annotations
 import re
 
 from cascade.returnee.asks import NOT_PLACE_START as _NOT_PLACE_START
-from cascade.returnee.people import KNOWN_KIN
+from cascade.returnee.people import KNOWN_KIN, VAGUE_COUNT
 from cascade.returnee.places import find_places
 from cascade.returnee.text import NUM, to_int
 
 # Kin words as a class: the common ones, dialect ones, in-laws and cousins.
+# A child's parent is one person ("伢儿他爸", "孩子她妈"); the count reader reads it so.
+_CHILDS_PARENT = "(?:伢儿|娃儿|孩子|小孩|伢子|孩|娃|伢)[他她]?(?:爸爸|妈妈|爸|妈)"
 _KIN_WORDS = (
+    _CHILDS_PARENT + "|"
     "表弟媳妇|表弟媳|弟媳妇|弟媳|嫂子|嫂嫂|表哥|表弟|表姐|表妹|堂哥|堂弟|堂姐|堂妹|小叔子|小姑子|"
     "大伯子|大姑子|小舅子|小姨子|姐夫|妹夫|连襟|妯娌|舅舅|舅妈|姨妈|姨父|姑姑|姑妈|姑父|叔叔|婶婶|"
     "伯伯|伯父|伯母|侄子|侄女|外甥女|外甥|孙子|孙女|外孙女|外孙|儿媳妇|儿媳|女婿|公公|婆婆|丈人|"
@@ -142,7 +145,9 @@ _LIST_ITEM = (
     rf"(?:{_KIN_PAIRS}|{_KIN_WORDS}|我|本人)(?:两个|俩)?|她|他"
 )
 _LIST_SEP = r"\s*(?:、\s*(?:还有|和|加上|以及)?|和|加上|加|还有|跟|以及|及)\s*"
-_KIN_LIST = re.compile(rf"(?:{_LIST_ITEM})(?:(?:{_LIST_SEP})?(?:{_LIST_ITEM}))+")
+_KIN_LIST = re.compile(
+    rf"(?:租客|租户|房客|员工|商户)?(?:{_LIST_ITEM})(?:(?:{_LIST_SEP})?(?:{_LIST_ITEM}))+"
+)  # "租客夫妻俩加一个小孩": the role word names the family, it adds no one
 _CLAUSE = re.compile(r"[,，。；;!！?？\n:：“”\"]")
 
 
@@ -154,6 +159,22 @@ def listed_family(text: str) -> int | None:
         if _KIN_LIST.fullmatch(clause.strip())
     ]
     return found[0] if len(found) == 1 and found[0] > 1 else None
+
+
+def family_total(text: str) -> int | None:
+    """A family's number when the count reader gave none: the clause that lists it (租客夫妻俩
+    加一个小孩 is 3), or the one number said alone when the relatives named add up to it
+    (两口子带个娃儿，三个人 is 3)."""
+    if VAGUE_COUNT.search(text) or _COUNT_RANGE.search(text):
+        return None  # "我和丈夫大概两人": an estimate stays asked
+    bare = [to_int(match.group(1)) for match in _BARE_NUMBER.finditer(text)]
+    listed = listed_family(text)
+    if listed is not None and bare in ([], [listed]):
+        return listed
+    floor = family_floor(text)
+    if len(bare) == 1 and bare[0] == floor and floor > 1:
+        return floor
+    return None
 
 
 def corrected_count(text: str) -> int | None:
@@ -236,7 +257,8 @@ def _unknown_kin(text: str) -> bool:
     if _FORM_KIN.search(text) and len(_FORM_KIN.findall(text)) >= 2:
         return True
     for match in _BARE_KIN.finditer(text):
-        if not KNOWN_KIN.fullmatch(match.group(1)):
+        word = match.group(1)
+        if not KNOWN_KIN.fullmatch(word) and not re.fullmatch(_CHILDS_PARENT, word):
             return True
     return False
 

@@ -178,3 +178,29 @@ def test_a_change_of_vehicle_makes_a_stop(text: str, via: list[str]) -> None:
 )
 def test_a_building_said_with_who_lives_there_is_the_address(text: str, address: str) -> None:
     assert parse(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("租户夫妻俩加两个小孩，明天到，河南的", 4),  # a clause that is the family
+        (
+            "我爸爸、我妈妈、我妹妹，三个，昨天从贵州回来",
+            3,
+        ),  # the relatives add up to the number said
+        ("他老婆带着两个孩子回来了，三个人，湖南的", 3),
+    ],
+)
+def test_a_family_whose_members_add_up_is_counted(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我和老婆大概两个人明天回",  # an estimate
+        "村民小何带着他媳妇和丈母娘从安徽回来，三个人",  # 小何 is not in the kin floor: 2 ≠ 3
+    ],
+)
+def test_a_family_that_does_not_add_up_stays_asked(text: str) -> None:
+    _asked(text, "count")
