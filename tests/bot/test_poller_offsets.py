@@ -97,11 +97,13 @@ async def db(engine: Engine, tmp_path: Path) -> AsyncIterator[Database]:
         await database.close()
 
 
-def poller(server: OffsetServer, handle: Any, db: Database, **options: Any) -> UpdatePoller:
+def poller(
+    server: OffsetServer, handle: Any, db: Database, inbox: Inbox | None = None, **options: Any
+) -> UpdatePoller:
     return UpdatePoller(
         server,  # type: ignore[arg-type]  # the fake answers the one method it is asked
         Feeder(handle),  # type: ignore[arg-type]
-        Inbox(db, BOT_ID),
+        inbox or Inbox(db, BOT_ID),
         timeout=1,
         forget_every=0.02,
         **options,
@@ -343,13 +345,7 @@ async def test_a_batch_that_cannot_be_stored_is_not_confirmed(db: Database) -> N
         handled.append(u.update_id)
 
     server = OffsetServer([update(i, -i) for i in range(1, 4)])
-    p = UpdatePoller(
-        server,  # type: ignore[arg-type]
-        Feeder(handle),  # type: ignore[arg-type]
-        FailingOnce(db),
-        timeout=1,
-        forget_every=0.02,
-    )
+    p = poller(server, handle, db, FailingOnce(db))
     task = asyncio.create_task(p.run())
     await until(lambda: len(handled) == 3)
     task.cancel()
