@@ -16,8 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -28,7 +27,6 @@ from bot import once
 from bot.dispatch import UpdatePoller, chat_key
 from storage.db import Database
 from storage.inbox import Inbox
-from tests.support.pgserver import Engine
 from tests.support.updates import update
 
 BOT_ID = 123456
@@ -85,16 +83,6 @@ class Feeder:
 
     async def feed_update(self, bot: Any, update: Update) -> None:
         await self.handle(update)
-
-
-@pytest.fixture
-async def db(engine: Engine, tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(await engine.new_target(tmp_path))
-    await database.open()
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 def poller(

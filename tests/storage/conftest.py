@@ -1,28 +1,14 @@
-"""Shared fixtures for the storage tests: a real database per test (a SQLite file, or a
-fresh PostgreSQL database: every test runs on both engines), the towers."""
+"""Shared fixtures for the storage tests: the towers. The real database per test (a
+SQLite file, or a fresh PostgreSQL database: every test runs on both engines) is
+the `db` fixture of tests/support/pgserver.py, shared with the bot's poller tests."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from cascade.tower import Unit
 from cascade.towerfile import load_path
 from fixtures import fixture_path
-from storage.db import Database
-from tests.support.pgserver import Engine
-
-
-@pytest.fixture
-async def db(engine: Engine, tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(await engine.new_target(tmp_path))
-    await database.open()
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture(scope="session")

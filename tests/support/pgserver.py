@@ -10,6 +10,8 @@ How to use (the API other tests build on):
   gives a fresh database holding a copy of a closed `target` (the cheap way to
   start many tests from one prepared tower: a file copy, or `CREATE DATABASE ...
   TEMPLATE`). PostgreSQL databases made for a test are dropped after it.
+- `db` (function fixture, on `engine`): a new, migrated `Database`, open for the
+  test and closed after it.
 - `pg_server` (session fixture): the `PgServer` itself, for tests that only make
   sense on PostgreSQL (several workers on one database): `await
   pg_server.create_database()` returns a new URL.
@@ -275,6 +277,17 @@ async def engine(request: pytest.FixtureRequest) -> AsyncIterator[Engine]:
         yield chosen
     finally:
         await chosen.drop_all()
+
+
+@pytest.fixture
+async def db(engine: Engine, tmp_path: Path) -> AsyncIterator[Database]:
+    """A new, migrated database on `engine`, open for the test and closed after it."""
+    database = Database(await engine.new_target(tmp_path))
+    await database.open()
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 @pytest.fixture(scope="session")
