@@ -22,7 +22,7 @@ import re
 from itertools import pairwise
 
 from cascade.returnee.places import contains, find_places
-from cascade.returnee.text import NUM
+from cascade.returnee.text import NUM, PERSON_UNIT
 
 _HAN = "\u4e00-\u9fff"
 # Between a province and one of its cities: "省内", "的那个叫什么", "那个", "哦".
@@ -49,7 +49,7 @@ _LONG_STAY = re.compile(
 )
 # Some of them are local: "3人里有1人是本村的", "其中一个是本地的".
 _PART_LOCAL = re.compile(
-    rf"(?:有|其中|[,，])\s*(?:{NUM})\s*(?:个人|个|名|位|人)?\s*(?:是)?\s*(?:浙江)?\s*"
+    rf"(?:有|其中|[,，])\s*(?:{NUM})\s*{PERSON_UNIT}?\s*(?:是)?\s*(?:浙江)?\s*"
     r"(?:本村|本地|本镇|本市|本县|义乌)"
 )
 # A second account after a contrast: "他说从上海来，可是他又说刚从湖北出来",
@@ -69,7 +69,7 @@ _RUNNING_TOTAL = re.compile(
 )
 # Some of a group: "8个员工中有3个是今天回来的", "3人里有1人是本村的".
 _SOME_OF = re.compile(
-    rf"(?:{NUM})\s*(?:个人|个|名|位|人)[^,，。；;]{{0,6}}?(?:中|里|当中|之中)\s*(?:有|的)?\s*(?:{NUM})\s*(?:个人|个|名|位|人)"
+    rf"(?:{NUM})\s*{PERSON_UNIT}[^,，。；;]{{0,6}}?(?:中|里|当中|之中)\s*(?:有|的)?\s*(?:{NUM})\s*{PERSON_UNIT}"
 )
 # A name listed and then as the owner of the next: "老王、老王老婆、老王儿子".
 _NAME_AND_HIS = re.compile(

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from cascade.returnee.people import MARKED_TOTAL
-from cascade.returnee.text import CLAUSE_END, NUM, blank, to_int
+from cascade.returnee.text import CLAUSE_END, NUM, PERSON_UNIT, blank, to_int
 
 # A hedge makes what follows it, to the end of its clause, a guess: "好像是前天到的",
 # "可能是江西的吧", "听说是昨天回来的", "据了解大约于2月17日返回".
@@ -85,8 +85,8 @@ _LATER = (
     r"|下个?礼拜|下个?星期"  # round 8: "还有两个下礼拜到"
 )
 _BATCH_WORD = re.compile(
-    rf"先(?:回来|回|到|来|过来)|第[二三四五\d]批|另外(?:还有)?\s*(?:{NUM})\s*(?:个人|个|名|位|人)"
-    rf"|还有\s*(?:{NUM}|几|一些|些|部分|人)?\s*(?:个人|个|名|位|人)?\s*(?:还)?\s*"
+    rf"先(?:回来|回|到|来|过来)|第[二三四五\d]批|另外(?:还有)?\s*(?:{NUM})\s*{PERSON_UNIT}"
+    rf"|还有\s*(?:{NUM}|几|一些|些|部分|人)?\s*{PERSON_UNIT}?\s*(?:还)?\s*"
     r"(?:在路上|在来的路上|没到|没回|未到|未回|没有到|没有回|要来|要回|陆续)"
     rf"|(?:{_LATER})\S{{0,3}}?再(?:来|回|过来|回来|到)|(?:新|又)?(?:回来|过来|到|来|回)了?一批|陆续"
     # "还有两个江西的下周回": others come on a later day
@@ -95,7 +95,7 @@ _BATCH_WORD = re.compile(
 # Days said as alternatives ("明天或者后天") are one unsure day, not two batches.
 _PIECE_END = re.compile(rf"[{re.escape(CLAUSE_END)};；\s]")
 _ALTERNATIVE = re.compile(r"或者|或是|或|还是|也可能|要么")
-_PART_COUNT = re.compile(rf"(?<![\d第])({NUM})\s*(?:个人|个|名|位|人)(?![\u4e00-\u9fff]*?月)")
+_PART_COUNT = re.compile(rf"(?<![\d第])({NUM})\s*{PERSON_UNIT}(?![\u4e00-\u9fff]*?月)")
 
 
 # A return said to be unlikely: "回来的可能性不大了" — no one is coming yet, so no count.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from cascade.returnee.text import NUM, blank, to_int
+from cascade.returnee.text import HEAD_UNIT, NUM, blank, to_int
 
 # "人数3→4", "3->4", "三→四": the value after the arrow is the one that stands.
 _ARROW = re.compile(rf"({NUM})\s*(?:→|->|－>|—>|=>|➡|⇒)\s*(?={NUM})")
@@ -31,11 +31,12 @@ _LATIN_DAY = re.compile(
 _LATIN_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,3}$")
 # A total and the part of it that did not come: "共5口人，其中3口人在义乌没走",
 # "班组12人，其中本地5人", "共4口人，其中2口人一直在义乌".
-_UNIT = r"(?:个人|个|名|位|口人|口|人)"
-_TOTAL_OF = re.compile(rf"(?:一共|总共|共计|共)?\s*({NUM})\s*{_UNIT}[^。；;]{{0,12}}?[,，]\s*其中")
+_TOTAL_OF = re.compile(
+    rf"(?:一共|总共|共计|共)?\s*({NUM})\s*{HEAD_UNIT}[^。；;]{{0,12}}?[,，]\s*其中"
+)
 _STAYED = re.compile(
-    rf"(?:(本地|本村|本地人)\s*({NUM})\s*{_UNIT}"
-    rf"|({NUM})\s*{_UNIT}\s*(?:一直|都|还|仍)?\s*(?:在义乌|在本地|在家|没走|没离开|未离开|没回|未返|在老家))"
+    rf"(?:(本地|本村|本地人)\s*({NUM})\s*{HEAD_UNIT}"
+    rf"|({NUM})\s*{HEAD_UNIT}\s*(?:一直|都|还|仍)?\s*(?:在义乌|在本地|在家|没走|没离开|未离开|没回|未返|在老家))"
 )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from cascade.returnee.places import lookup
 from cascade.returnee.roster import roster_count, table_count
-from cascade.returnee.text import CN_NUM_CHARS, NUM, blank, to_int
+from cascade.returnee.text import CN_NUM_CHARS, NUM, PERSON_UNIT, blank, to_int
 
 MAX_COUNT = 10_000
 
@@ -170,7 +170,7 @@ _MANY_GROUPS = re.compile(r"(?:[两二三四五六七八九十几]|\d+)\s*(?:车
 # men and women the same way: "一男一女", "男2名女2名".
 _ADULT = r"(?:大人|成人|成年人)"
 _CHILD = r"(?:小孩|孩子|儿童|小朋友)"
-_EACH_UNIT = r"(?:个人|个|名|位|人)?"
+_EACH_UNIT = rf"{PERSON_UNIT}?"
 _ADULTS_CHILDREN = re.compile(
     rf"{_ADULT}\s*({NUM})\s*{_EACH_UNIT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*{_CHILD}\s*({NUM})\s*{_EACH_UNIT}"
     rf"|(?<![\d{CN_NUM_CHARS}])({NUM})\s*{_EACH_UNIT}\s*{_ADULT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*"

@@ -16,6 +16,10 @@ CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万俩仨廿壹贰�
 # 大写 numerals (as on forms and receipts: 伍人, 拾贰名) read as the everyday ones.
 _FORMAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
 NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|[{CN_NUM_CHARS}]+)"  # 1,200 is one number
+# The words that count people after a number ("3个人", "两名", "五位"), and with
+# a household's mouths too ("3口人", "四口").
+PERSON_UNIT = r"(?:个人|个|名|位|人)"
+HEAD_UNIT = r"(?:个人|个|名|位|口人|口|人)"
 # Characters that end a clause: a fact said in one clause rarely spills into the next.
 CLAUSE_END = ",.;!?，。；！？\n、"
 _COMMAND = re.compile(r"^\s*/[A-Za-z_]+(?:@\w+)?\s*")

@@ -29,7 +29,7 @@ import re
 from cascade.returnee.asks import NOT_PLACE_START as _NOT_PLACE_START
 from cascade.returnee.people import KNOWN_KIN, VAGUE_COUNT
 from cascade.returnee.places import find_places
-from cascade.returnee.text import NUM, to_int
+from cascade.returnee.text import HEAD_UNIT, NUM, PERSON_UNIT, to_int
 
 # Kin words as a class: the common ones, dialect ones, in-laws and cousins.
 # A child's parent is one person ("伢儿他爸", "孩子她妈"); the count reader reads it so.
@@ -85,13 +85,13 @@ _SAID_TOTAL = re.compile(
 _SENTENCE = re.compile(r"[。；;!！?？\n]")
 
 # A count said twice or as a choice: "不是3个是4个", "是2个不是3个", "两个还是三个".
-_UNIT = r"\s*(?:个人|个|名|位|口人|口|人)?"
+_UNIT = rf"\s*{HEAD_UNIT}?"
 _COUNT_FIXED = re.compile(
     rf"不是\s*(?:{NUM}){_UNIT}\s*[,，]?\s*(?:而)?是\s*(?P<after>{NUM})"
     rf"|是\s*(?P<before>{NUM}){_UNIT}\s*[,，]?\s*不是\s*(?:{NUM})"
 )
 _COUNT_CHOICE = re.compile(
-    rf"{NUM}{_UNIT}\s*(?:还是|或者|或是|要么)\s*{NUM}\s*(?:个人|个|名|位|人)"
+    rf"{NUM}{_UNIT}\s*(?:还是|或者|或是|要么)\s*{NUM}\s*{PERSON_UNIT}"
     rf"|不是\s*{NUM}{_UNIT}\s*就是\s*{NUM}"  # "不是3个就是4个": one or the other
 )
 # Two neighbouring Chinese digits before a unit: "四五个人", "七八个" (a range).
@@ -105,7 +105,7 @@ _STAYED_ON = re.compile(
 )
 # Companions said as a number after someone: "同行家属2人", "随行人员3名".
 _COMPANIONS = re.compile(
-    rf"(?:同行|随行|一同|陪同)(?:的)?(?:家属|人员|家人)?\s*{NUM}\s*(?:个人|个|名|位|人)"
+    rf"(?:同行|随行|一同|陪同)(?:的)?(?:家属|人员|家人)?\s*{NUM}\s*{PERSON_UNIT}"
 )
 
 # The reporter's own later step: "我晚上去问一下", "我下午去核实", "明天整理好了再报",
