@@ -168,6 +168,7 @@ HELDOUT_PARTS = (
     "corpus_heldout8.yaml",
     "corpus_heldout9.yaml",
     "corpus_heldout10.yaml",
+    "corpus_heldout11.yaml",
 )
 
 
