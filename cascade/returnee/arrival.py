@@ -504,6 +504,25 @@ def _clock(text: str) -> tuple[time | None, bool]:
     return None, unclear or len(times) > 1
 
 
+def clock_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` says a clock time that could be the arrival's (clear or not): the times
+    of other events and of departures left out, as `parse_arrival` leaves them out."""
+    text = _without_reported_days(text)
+    spans = []
+    for match in _CLOCK.finditer(text):
+        if match.group(1) is None and text[: match.start(2)].endswith(_NOT_CLOCK_BEFORE):
+            continue
+        if text[match.end() : match.end() + 1] in ("儿", "会", "间"):
+            continue
+        if _departs(text, match.end()) or _VEHICLE_AFTER.match(text, match.end()):
+            continue
+        if match.group(9):
+            continue  # "10点前到了": a bound, not the hour
+        spans.append(match.span())
+    spans.extend(match.span() for match in _COLON_CLOCK.finditer(text))
+    return spans
+
+
 def _part_before(text: str, start: int, part_word: str | None) -> str | None:
     """The part of day said right before the hour, possibly as 今晚/明早 a little earlier."""
     if part_word:

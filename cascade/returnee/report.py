@@ -41,6 +41,7 @@ from cascade.returnee.doubt import (
     in_batches,
     return_unlikely,
 )
+from cascade.returnee.evidence import Values, unconsumed
 from cascade.returnee.guards import (
     count_unknown,
     latin_before,
@@ -206,6 +207,7 @@ def _read(work: str, now: datetime) -> ReturneeReport:
 
 
 def _read_plain(work: str, now: datetime) -> ReturneeReport:
+    said_in = work
     id_numbers, work = _id_numbers(work)
     phone, phone_unclear, work = _phone(work)
     two_numbers = two_house_numbers(work)  # "大塘下村18号和20号": two households
@@ -279,7 +281,7 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         questions.add("address")
     if phone is None or phone_unclear:
         questions.add("phone")
-    return ReturneeReport(
+    read = ReturneeReport(
         count=count,
         origin=origin,
         via=route.via,
@@ -289,6 +291,21 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         names=people.names,
         id_numbers=id_numbers,
         questions=[key for key in QUESTION_ORDER if key in questions],
+    )
+    return _guarded(said_in, now, read)
+
+
+def _guarded(work: str, now: datetime, read: ReturneeReport) -> ReturneeReport:
+    """`read` with each field not yet asked that `work` holds unused evidence for made a
+    question (round 10, `evidence`): the one place that decides a value is safe to give."""
+    values = Values(read.count, read.origin, read.via, read.arrival, read.address, read.phone)
+    left = unconsumed(work, now, values) - set(read.questions)
+    if not left:
+        return read
+    update: dict[str, object] = {name: [] if name == "via" else None for name in left}
+    questions = set(read.questions) | left
+    return read.model_copy(
+        update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}
     )
 
 

@@ -1,0 +1,268 @@
+"""Round 10: a field is given only when the message holds no evidence for it left unused.
+
+Nine rounds of rules, each written for the shapes a spent corpus part showed,
+moved text their authors never saw by about a point a round: fresh text brings
+fresh shapes. What the wrong values shared was not a shape but a leftover: the
+reader took one number of people and the message said another (就俩人 beside
+three relatives), took an address and left its first or last word (目的地 → 地…,
+3号 of 3号宿舍楼), took a day and left a clock time, took one place and left a
+second one no role accounts for. This module is the one check behind all of
+them, the same for every reader:
+
+1. the reader's value is located in the message: the span it consumed (the
+   address's characters, the number of people that equals the count, the
+   places the route gave a role, the phone's digits, the day and the hour);
+2. a scanner finds every piece of evidence for each field with the readers'
+   own lexicons (numbers with a person unit, kin words and names; the gazetteer;
+   day words and clock times; address heads and units; long digit runs);
+3. evidence outside what the value accounts for makes the field a question.
+
+A question costs the reporter one answer; a wrong number confirmed at midnight
+sends the wrong people to isolation. So the checks are broad, and their price
+(right values turned into questions on the tuning parts) is measured in
+tests/domain/returnee_corpus/README.md ("Rules of round 10").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from cascade.returnee.arrival import arrival_days, clock_spans
+from cascade.returnee.asks import without_absent_places
+from cascade.returnee.doubt import drop_abandoned
+from cascade.returnee.guards import without_document_places
+from cascade.returnee.people import kin_positions
+from cascade.returnee.places import contains
+from cascade.returnee.roster import table_count
+from cascade.returnee.text import CN_NUM_CHARS, blank, to_int
+from cascade.returnee.where import LEAD_WORDS, find_address, place_roles
+
+# A number said with a unit that counts people: "3人", "两名", "五位", "俩人", "4口人".
+_HEADCOUNT = re.compile(
+    rf"(?<![第\d.:：/-])(?<!\d,)(\d{{1,3}}(?:,\d{{3}})+|\d+\s*|[{CN_NUM_CHARS}]+)"
+    r"(?:个人|名|位|口人|人(?![员民次数口])|口(?=[\s,，。;；、]|$))"
+)
+# Before a relative, words that make them a companion of someone else: "同车妻子", "带老婆".
+_WITH_BEFORE = re.compile(
+    r"(?:同车|同行|带着|带了|带|和|跟|与|及|还有|加上)\s*(?:他|她)?\s*(?:的)?\s*$"
+)
+# Words that mark a total: "共7人", "合计15名", "一共三个人".
+_TOTAL_BEFORE = re.compile(r"(?:共|共计|合计|一共|总共|总计|累计)\s*(?:有)?\s*$")
+# Words that take a number back: "不是3人，是4人".
+_DENIED_BEFORE = re.compile(r"(?:不是|并非|没有|不到)\s*$")
+# A clause that tells a leg of the route: a place in it is a stop or a way, not an origin.
+_ROUTE_WORDS = re.compile(r"转|途经|途径|经过|路过|中转|换乘|下车|那条|走的是|绕|经停|途中|中途")
+# A bare number in the people's own column or after the people's own word: "租客3", "人数:2".
+_COLUMN_COUNT = re.compile(
+    r"(?:租客|租户|房客|员工|工人|人员|人数|返乡人员|返义人员)[ ]*[:：]?[ ]*(\d{1,3})"
+    r"(?!,\d)(?=[\s,，。;；、|)）]|$)"
+)
+# Words that make a number a part of the people counted, not their total: "带5位家人",
+# "其中2人", "每户三个人", "男2名".
+_PART_BEFORE = re.compile(
+    r"(?:带|和|跟|及|加|另|其中|有|中|含|包括|每户|每家|每|男|女|大人|小孩|成人|儿童|家属|同行)"
+    r"[^,，。;；\d]{0,4}$"
+)
+# Someone who stayed, with nobody said to have come: no count and no origin
+# ("年前就没回去，一直在义乌").
+_STAYED = re.compile(
+    r"(?:没|没有|未|不曾|并未)\s*(?:回去|回家|回老家|离开|离义)|一直在义乌|一直在这"
+)
+_CAME = re.compile(r"回来|过来|返回|返义|回义乌|到义乌|抵达|到了|来了|到的")
+# Before a place, words that make it a home, a document's or a plate's, not the trip.
+_HOME_BEFORE = re.compile(
+    r"(?:籍贯|户籍|老家|身份证|户口|牌照|车牌|口音|地址是|住址是)\s*(?:地|是|为|在|:|：)?\s*$"
+)
+_HOME_AFTER = re.compile(r"\s*(?:人|籍|牌照|车牌|口音|话|户籍|老家)")
+# Before a place, a way they did not take: "不走湖北", "没经过武汉".
+_NOT_TAKEN = re.compile(r"(?:不|没|没有|未|别)\s*(?:走|经过|经|去过|到过|路过|绕)\s*$")
+# Labels said right before an address: the value must not start inside one ("目的地" → "地…").
+_ADDRESS_LABEL = re.compile(
+    r"目的地|详细地址|居住地址|住宿地址|现住址|现居住地址|地址|住址|院址|厂址|校址|店址|住所|"
+    r"住处|居住地|下车地点|地点"
+)
+# Between the word that says where someone lives and the address, the words left there.
+_LEAD = re.compile(r"(?:住在|住进|住到|住于|住(?![所宿店址处]))\s*([^\s,，。;；:：]{1,6})$")
+_UNTAKEN_LEAD = re.compile(
+    r"(?!(?:我|我们|我家|这边|这里|那边|在|的|了|着|进|到|于))[\u4e00-\u9fff]{2,6}"
+)
+# Heads said alone, without a name: "住小区9幢…" leaves no name untaken.
+_GENERIC_HEADS = ("小区", "村里", "厂里", "宿舍", "公司")
+# What an address continues with: a unit, a room, a dormitory or a shed said right after it.
+_ADDRESS_GOES_ON = re.compile(
+    r"\s*(?:\d|[零〇一二三四五六七八九十]+\s*(?:号|幢|栋|楼|单元|室|层)|号楼|号|幢|栋|单元|室|层|楼"
+    r"|宿舍|公寓|板房|工棚|期)"
+)
+# A second building, unit or room said elsewhere in the message.
+_ADDRESS_PIECE = re.compile(r"(?<![\d.:-])\d{1,4}\s*(?:号楼|幢|栋|单元|室)")
+# Digits that could be a phone number: 7 or more in a run (spaces and dashes inside).
+_DIGIT_RUN = re.compile(r"\d[\d\s-]{5,}\d", re.ASCII)
+# A clause ends here; a list's 、 does not end it ("在石家庄、济南、南京都没下车").
+_CLAUSE_STOP = ",.;!?，。；！？\n"
+# A date typed with dashes or dots is no phone number.
+_DATE_RUN = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}")
+# Where the returnees are now: a place said as where they came to is no second origin.
+_LOCAL = ("义乌", "金华", "浙江")
+
+
+@dataclass(frozen=True)
+class Values:
+    """The values the readers gave, to be weighed against the message's evidence."""
+
+    count: int | None
+    origin: str | None
+    via: list[str]
+    arrival: date | datetime | None
+    address: str | None
+    phone: str | None
+
+
+def unconsumed(work: str, now: datetime, values: Values) -> set[str]:
+    """The fields for which `work` holds evidence the values do not account for."""
+    asked: set[str] = set()
+    if values.count is not None and _count_left(find_address(work)[1], values.count):
+        asked.add("count")
+    if values.origin is not None and _places_left(work, values.origin, values.via):
+        asked.add("origin")
+    if values.arrival is not None and _time_left(work, now, values.arrival):
+        asked.add("arrival")
+    if values.address is not None and _address_left(work, values.address):
+        asked.add("address")
+    if values.phone is not None and _digits_left(work, values.phone):
+        asked.add("phone")
+    if _STAYED.search(work) and not _CAME.search(work):
+        asked |= {"count", "origin"}  # nobody left: no returnee to count or to place
+    return asked
+
+
+def _count_left(work: str, count: int) -> bool:
+    """A number of people said that the count neither is nor adds up to.
+
+    A total said (共7人, or the largest number when the others add up to it: 班组12人，
+    其中本地5人，外地7人) accounts for its parts, and the count for the numbers that
+    add up to it (一户2人一户3人); a part larger than the count is a count missed."""
+    if table_count(work)[1] == count:
+        return False  # a table's column, summed by the reader
+    said: list[int] = []
+    parts: list[int] = []
+    totals: list[int] = []
+    for match in (*_HEADCOUNT.finditer(work), *_COLUMN_COUNT.finditer(work)):
+        value = to_int(match.group(1))
+        before = max(0, match.start() - 6)
+        if value is None or value == 0 or _DENIED_BEFORE.search(work, before, match.start()):
+            continue
+        if _TOTAL_BEFORE.search(work, before, match.start()):
+            totals.append(value)
+        elif _PART_BEFORE.search(work, before, match.start()):
+            parts.append(value)
+        else:
+            said.append(value)
+    everything = said + totals + parts
+    for total in set(totals) or {max(everything, default=0)}:
+        rest = [value for value in everything if value != total]
+        if _adds_up(rest, total) and (count == total or count in rest):
+            return False  # a total with its parts, the count one of them or the total
+    if any(value > count for value in parts):
+        return True
+    if count == 1 and any(
+        _WITH_BEFORE.search(work, max(0, at - 4), at) for at in kin_positions(work)
+    ):
+        return True  # "司机邱某…同车妻子": one person and a relative who came with him
+    others = [value for value in said + totals if value != count]
+    if not others or _adds_up(others, count):
+        return False  # the count, or the pieces of it (一户2人一户3人)
+    return True
+
+
+def _adds_up(values: list[int], total: int) -> bool:
+    """Whether `values` add up to `total`, a number said twice counted once."""
+    return sum(values) == total or sum(set(values)) == total
+
+
+def _places_left(work: str, origin: str, via: list[str]) -> bool:
+    """A place the route gave no role, other than the origin, its stops and homes."""
+    _address, said = find_address(work)
+    rest = drop_abandoned(without_absent_places(without_document_places(said)))
+    for text, role, start, end in place_roles(rest):
+        if role != "bare":
+            continue
+        if contains(text, origin) or contains(origin, text):
+            continue
+        if any(contains(text, stop) or contains(stop, text) for stop in via):
+            continue
+        if any(contains(local, text) for local in _LOCAL):
+            continue
+        if (
+            _HOME_BEFORE.search(said, max(0, start - 8), start)
+            or _HOME_AFTER.match(said, end)
+            or _NOT_TAKEN.search(said, max(0, start - 6), start)
+            or _ROUTE_WORDS.search(clause_around(said, start, end))
+        ):
+            continue  # a home, a way not taken, or a leg of the route said in its clause
+        return True
+    return False
+
+
+def clause_around(text: str, start: int, end: int) -> str:
+    """The clause that holds [start, end)."""
+    left = start
+    while left > 0 and text[left - 1] not in _CLAUSE_STOP:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in _CLAUSE_STOP:
+        right += 1
+    return text[left:right]
+
+
+def _time_left(work: str, now: datetime, arrival: date | datetime) -> bool:
+    """A second day, or a clock time the arrival does not hold."""
+    _address, work = find_address(work)
+    day = arrival.date() if isinstance(arrival, datetime) else arrival
+    if any(other != day for _start, other in arrival_days(work, now)):
+        return True
+    clocks = clock_spans(work)
+    return bool(clocks) and not isinstance(arrival, datetime)
+
+
+def _address_left(work: str, address: str) -> bool:
+    """Address words next to the value that it did not take, or a second building said."""
+    span = _locate(work, address)
+    if span is None:
+        return False
+    start, end = span
+    for label in _ADDRESS_LABEL.finditer(work):
+        if label.start() < end and start < label.end():
+            return True  # "目的地苏溪镇…" read as "地苏溪镇…", "院址佛堂镇…" kept whole
+    lead = _LEAD.search(work, 0, start)
+    if (
+        lead is not None
+        and _UNTAKEN_LEAD.fullmatch(lead.group(1))
+        and not lead.group(1).endswith(("的", *LEAD_WORDS))
+        and lead.group(1) not in _GENERIC_HEADS
+    ):
+        return True  # "住楼下洪村11号" read as "洪村11号": words between 住 and the value
+    if _ADDRESS_GOES_ON.match(work, end):
+        return True  # "3号" of "3号宿舍楼"
+    rest = blank(work, start, end)
+    return any(_ADDRESS_PIECE.finditer(rest))
+
+
+def _digits_left(work: str, phone: str) -> bool:
+    digits = phone.replace("-", "")
+    for match in _DIGIT_RUN.finditer(_DATE_RUN.sub(" ", work)):
+        run = re.sub(r"\D", "", match.group())
+        if len(run) >= 7 and digits not in run and run not in digits and len(run) < 15:
+            return True
+    return False
+
+
+def _locate(work: str, value: str) -> tuple[int, int] | None:
+    """Where `value` is said in `work`, spaces typed inside it allowed."""
+    found = work.find(value)
+    if found >= 0:
+        return found, found + len(value)
+    pattern = r"\s*".join(re.escape(ch) for ch in value)
+    match = re.search(pattern, work)
+    return match.span() if match else None
