@@ -48,6 +48,8 @@ _HEADCOUNT = re.compile(
 _WITH_BEFORE = re.compile(
     r"(?:同车|同行|带着|带了|带|和|跟|与|及|还有|加上)\s*(?:他|她)?\s*(?:的)?\s*$"
 )
+# Companions said as a number apart from the one they came with: "同行家属2人".
+_COMPANION = re.compile(r"(?:同行|随行|陪同)(?:家属|人员|的)?\s*$")
 # Words that mark a total: "共7人", "合计15名", "一共三个人".
 _TOTAL_BEFORE = re.compile(r"(?:共|共计|合计|一共|总共|总计|累计)\s*(?:有)?\s*$")
 # Words that take a number back: "不是3人，是4人".
@@ -76,8 +78,23 @@ _HOME_BEFORE = re.compile(
     r"(?:籍贯|户籍|老家|身份证|户口|牌照|车牌|口音|地址是|住址是)\s*(?:地|是|为|在|:|：)?\s*$"
 )
 _HOME_AFTER = re.compile(r"\s*(?:人|籍|牌照|车牌|口音|话|户籍|老家)")
+# Words that set one account against another: "不过身份证是重庆的", "其实是湖南的".
+_CONTRAST = re.compile(
+    r"不过|但是|但他|但她|但我|可是|可我|其实|实际上|改口|却|然而|但(?=[\u4e00-\u9fff])"
+)
 # Before a place, a way they did not take: "不走湖北", "没经过武汉".
 _NOT_TAKEN = re.compile(r"(?:不|没|没有|未|别)\s*(?:走|经过|经|去过|到过|路过|绕)\s*$")
+# In a day's clause, the reporter's own later step instead of an arrival.
+_OTHER_EVENT = re.compile(
+    r"(?:再|下午|晚上|晚点|明天|上午|统一)\s*报(?!备|告|到)|上报(?!时间)|去问|问一下|再问|核实|测温|测体温"
+    r"|量体温|统计|整理|走访|去看|核查"
+)
+_ARRIVES = re.compile(r"到|回|来|抵|返|进|入住|过来")
+# A time said not to be known yet.
+_TIME_UNKNOWN = re.compile(
+    r"(?:时间|日期|哪天|几号|到达|抵达|回来)\s*(?:还)?\s*(?:不详|不清楚|不知道|未知|待定|没定|未定)"
+    r"|还没定|还未定|没定下来"
+)
 # Labels said right before an address: the value must not start inside one ("目的地" → "地…").
 _ADDRESS_LABEL = re.compile(
     r"目的地|详细地址|居住地址|住宿地址|现住址|现居住地址|地址|住址|院址|厂址|校址|店址|住所|"
@@ -88,6 +105,12 @@ _LEAD = re.compile(r"(?:住在|住进|住到|住于|住(?![所宿店址处]))\s*
 _UNTAKEN_LEAD = re.compile(
     r"(?!(?:我|我们|我家|这边|这里|那边|在|的|了|着|进|到|于))[\u4e00-\u9fff]{2,6}"
 )
+# Inside an address, words that belong to no address: a day, a pointer, a report's verb.
+_NOT_ADDRESS_WORDS = re.compile(
+    r"今天|今早|今晚|昨天|昨晚|明天|前天|后天|这个|那个|举报|反映|报告|门牌|给"
+)
+# An estate's head said without its name, before the building: "小区12栋".
+_BARE_ESTATE = re.compile(r"(?:小区|社区)\s*\d")
 # Heads said alone, without a name: "住小区9幢…" leaves no name untaken.
 _GENERIC_HEADS = ("小区", "村里", "厂里", "宿舍", "公司")
 # What an address continues with: a unit, a room, a dormitory or a shed said right after it.
@@ -148,6 +171,7 @@ def _count_left(work: str, count: int) -> bool:
     said: list[int] = []
     parts: list[int] = []
     totals: list[int] = []
+    companions: list[int] = []
     for match in (*_HEADCOUNT.finditer(work), *_COLUMN_COUNT.finditer(work)):
         value = to_int(match.group(1))
         before = max(0, match.start() - 6)
@@ -157,6 +181,10 @@ def _count_left(work: str, count: int) -> bool:
             totals.append(value)
         elif _PART_BEFORE.search(work, before, match.start()):
             parts.append(value)
+            if _WITH_BEFORE.search(work, before, match.start()) or _COMPANION.search(
+                work, before, match.start()
+            ):
+                companions.append(value)
         else:
             said.append(value)
     everything = said + totals + parts
@@ -164,8 +192,8 @@ def _count_left(work: str, count: int) -> bool:
         rest = [value for value in everything if value != total]
         if _adds_up(rest, total) and (count == total or count in rest):
             return False  # a total with its parts, the count one of them or the total
-    if any(value > count for value in parts):
-        return True
+    if any(value > count for value in parts) or any(value >= count for value in companions):
+        return True  # "王某某…同行家属2人" read as 2: the one they came with is not counted
     if count == 1 and any(
         _WITH_BEFORE.search(work, max(0, at - 4), at) for at in kin_positions(work)
     ):
@@ -185,7 +213,10 @@ def _places_left(work: str, origin: str, via: list[str]) -> bool:
     """A place the route gave no role, other than the origin, its stops and homes."""
     _address, said = find_address(work)
     rest = drop_abandoned(without_absent_places(without_document_places(said)))
+    turns = [match.end() for match in _CONTRAST.finditer(rest)]
     for text, role, start, end in place_roles(rest):
+        if any(0 <= start - turn <= 8 for turn in turns) and not _agrees(text, origin, via):
+            return True  # "说是从湖北过来的，其实是湖南的": another place set against it
         if role != "bare":
             continue
         if contains(text, origin) or contains(origin, text):
@@ -205,6 +236,16 @@ def _places_left(work: str, origin: str, via: list[str]) -> bool:
     return False
 
 
+def _agrees(place: str, origin: str, via: list[str]) -> bool:
+    """Whether `place` is the origin, a stop, or where the returnees now are."""
+    return (
+        contains(place, origin)
+        or contains(origin, place)
+        or any(contains(place, stop) or contains(stop, place) for stop in via)
+        or any(contains(local, place) for local in _LOCAL)
+    )
+
+
 def clause_around(text: str, start: int, end: int) -> str:
     """The clause that holds [start, end)."""
     left = start
@@ -222,6 +263,12 @@ def _time_left(work: str, now: datetime, arrival: date | datetime) -> bool:
     day = arrival.date() if isinstance(arrival, datetime) else arrival
     if any(other != day for _start, other in arrival_days(work, now)):
         return True
+    for start, other in arrival_days(work, now):
+        clause = clause_around(work, start, start + 1)
+        if other == day and _OTHER_EVENT.search(clause) and not _ARRIVES.search(clause):
+            return True  # "具体人数下午报", "明天上午要去给…测体温": another event's day
+    if _TIME_UNKNOWN.search(work):
+        return True  # "抵达时间不详", "云南那个还没定"
     clocks = clock_spans(work)
     return bool(clocks) and not isinstance(arrival, datetime)
 
@@ -235,6 +282,8 @@ def _address_left(work: str, address: str) -> bool:
     for label in _ADDRESS_LABEL.finditer(work):
         if label.start() < end and start < label.end():
             return True  # "目的地苏溪镇…" read as "地苏溪镇…", "院址佛堂镇…" kept whole
+    if _NOT_ADDRESS_WORDS.search(work, start, end) or _BARE_ESTATE.match(address):
+        return True  # "今天二区32街", "这个塘下村31号", "小区12栋": words of no address kept
     lead = _LEAD.search(work, 0, start)
     if (
         lead is not None
