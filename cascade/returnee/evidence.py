@@ -41,8 +41,8 @@ from cascade.returnee.where import LEAD_WORDS, find_address, place_roles
 
 # A number said with a unit that counts people: "3人", "两名", "五位", "俩人", "4口人".
 _HEADCOUNT = re.compile(
-    rf"(?<![第\d.:：/-])(?<!\d,)(\d{{1,3}}(?:,\d{{3}})+|\d+\s*|[{CN_NUM_CHARS}]+)"
-    r"(?:个人|名|位|口人|人(?![员民次数口])|口(?=[\s,，。;；、]|$))"
+    rf"(?<![第\d./-])(?<!\d[,:：])(\d{{1,3}}(?:,\d{{3}})+|\d+\s*|[{CN_NUM_CHARS}]+)"
+    r"(?:个人|名|位|口人|人(?![员民次数口])|口(?=[\s,，。;；、从回来到]|$|之家))"
 )
 # Before a relative, words that make them a companion of someone else: "同车妻子", "带老婆".
 _WITH_BEFORE = re.compile(
