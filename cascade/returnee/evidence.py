@@ -42,7 +42,9 @@ from cascade.returnee.where import LEAD_WORDS, find_address, place_roles
 # A number said with a unit that counts people: "3人", "两名", "五位", "俩人", "4口人".
 _HEADCOUNT = re.compile(
     rf"(?<![第\d./-])(?<!\d[,:：])(\d{{1,3}}(?:,\d{{3}})+|\d+\s*|[{CN_NUM_CHARS}]+)"
-    r"(?:个人|名|位|口人|人(?![员民次数口])|口(?=[\s,，。;；、从回来到]|$|之家))"
+    r"(?:个人|名|位|口人|人(?![员民次数口])|口(?=[\s,，。;；、从回来到]|$|之家)"
+    r"|个(?=[^\s,，。;；、\d]{0,3}?(?:工人|员工|孩子|小孩|老乡|租客|租户|店员|小工|朋友|亲戚|同事"
+    r"|学生|乘客|客人|师傅|伙计)))"
 )
 # Before a relative, words that make them a companion of someone else: "同车妻子", "带老婆".
 _WITH_BEFORE = re.compile(
@@ -64,8 +66,13 @@ _COLUMN_COUNT = re.compile(
 # Words that make a number a part of the people counted, not their total: "带5位家人",
 # "其中2人", "每户三个人", "男2名".
 _PART_BEFORE = re.compile(
-    r"(?:带|和|跟|及|加|另|其中|有|中|含|包括|每户|每家|每|男|女|大人|小孩|成人|儿童|家属|同行)"
+    r"(?:带|和|跟|及|加|另|其中|有|中|含|包括|每户|每家|每|男|女|大人|小孩|成人|儿童|家属|同行|、)"
     r"[^,，。;；\d]{0,4}$"
+)
+# A number of people said not to be known.
+_COUNT_UNKNOWN = re.compile(
+    r"人数不详|人数不清|人数未知|人数待定|不知道几个|几个人我?(?:还)?不知道|具体多少|具体几个|若干|待统计"
+    r"|没看清|数不清"
 )
 # Someone who stayed, with nobody said to have come: no count and no origin
 # ("年前就没回去，一直在义乌").
@@ -116,7 +123,7 @@ _GENERIC_HEADS = ("小区", "村里", "厂里", "宿舍", "公司")
 # What an address continues with: a unit, a room, a dormitory or a shed said right after it.
 _ADDRESS_GOES_ON = re.compile(
     r"\s*(?:\d|[零〇一二三四五六七八九十]+\s*(?:号|幢|栋|楼|单元|室|层)|号楼|号|幢|栋|单元|室|层|楼"
-    r"|宿舍|公寓|板房|工棚|期)"
+    r"|宿舍|公寓|板房|工棚|期|[零〇一二三四五六七八九]{2})"
 )
 # A second building, unit or room said elsewhere in the message.
 _ADDRESS_PIECE = re.compile(r"(?<![\d.:-])\d{1,4}\s*(?:号楼|幢|栋|单元|室)")
@@ -155,6 +162,8 @@ def unconsumed(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("address")
     if values.phone is not None and _digits_left(work, values.phone):
         asked.add("phone")
+    if values.count is not None and _COUNT_UNKNOWN.search(work):
+        asked.add("count")  # "人数不详", "有几个人我还不知道": the count said is not the count
     if _STAYED.search(work) and not _CAME.search(work):
         asked |= {"count", "origin"}  # nobody left: no returnee to count or to place
     return asked
@@ -199,7 +208,7 @@ def _count_left(work: str, count: int) -> bool:
     ):
         return True  # "司机邱某…同车妻子": one person and a relative who came with him
     others = [value for value in said + totals if value != count]
-    if not others or _adds_up(others, count):
+    if not others or _adds_up(others, count) or _adds_up(others + parts, count):
         return False  # the count, or the pieces of it (一户2人一户3人)
     return True
 
@@ -215,7 +224,7 @@ def _places_left(work: str, origin: str, via: list[str]) -> bool:
     rest = drop_abandoned(without_absent_places(without_document_places(said)))
     turns = [match.end() for match in _CONTRAST.finditer(rest)]
     for text, role, start, end in place_roles(rest):
-        if any(0 <= start - turn <= 8 for turn in turns) and not _agrees(text, origin, via):
+        if any(0 <= start - turn <= 10 for turn in turns) and not _agrees(text, origin, via):
             return True  # "说是从湖北过来的，其实是湖南的": another place set against it
         if role != "bare":
             continue
