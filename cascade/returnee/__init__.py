@@ -7,8 +7,10 @@ message and delegates to the readers `people` (count, names), `where`
 province/city table behind origin, route and `high_risk`), with `text` holding
 the normalising and number helpers they share, `roster` counting bracketed or
 numbered lists of people and `doubt` finding what makes a read value unsafe
-(hedges, abandoned plans, arrivals in batches); `form` reads the guided form's
-answers one field at a time.
+(hedges, abandoned plans, arrivals in batches); `evidence` is the one place
+that turns a value into a question: the readers' own doubts (the predicates of
+`asks`, `unsure`, `guards`) and any evidence for a field the value did not
+use; `form` reads the guided form's answers one field at a time.
 """
 
 from cascade.returnee.arrival import SHANGHAI

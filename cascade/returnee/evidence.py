@@ -17,6 +17,11 @@ them, the same for every reader:
    day words and clock times; address heads and units; long digit runs);
 3. evidence outside what the value accounts for makes the field a question.
 
+The earlier rounds' "ask when…" predicates (`asks`, round 8; `unsure`, round 9;
+a few in `guards` and `doubt`) are consulted here too (`doubted`), so whether a
+field is given or asked is decided in one place, `to_ask`, at the end of each
+reading.
+
 A question costs the reporter one answer; a wrong number confirmed at midnight
 sends the wrong people to isolation. So the checks are broad, and their price
 (right values turned into questions on the tuning parts) is measured in
@@ -30,13 +35,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cascade.returnee.arrival import arrival_days, clock_spans
-from cascade.returnee.asks import without_absent_places
-from cascade.returnee.doubt import drop_abandoned
-from cascade.returnee.guards import without_document_places
+from cascade.returnee.asks import (
+    arrival_asked,
+    count_asked,
+    origin_asked,
+    several_households,
+    unread_subplace,
+    without_absent_places,
+)
+from cascade.returnee.doubt import drop_abandoned, return_unlikely
+from cascade.returnee.guards import latin_before, latin_day, without_document_places
 from cascade.returnee.people import kin_positions
 from cascade.returnee.places import contains
 from cascade.returnee.roster import table_count
 from cascade.returnee.text import CN_NUM_CHARS, blank, to_int
+from cascade.returnee.unsure import arrival_unsure, count_unsure, origin_unsure
 from cascade.returnee.where import LEAD_WORDS, find_address, place_roles
 
 # A number said with a unit that counts people: "3人", "两名", "五位", "俩人", "4口人".
@@ -147,6 +160,39 @@ class Values:
     arrival: date | datetime | None
     address: str | None
     phone: str | None
+
+
+def to_ask(said: str, unread: str, now: datetime, values: Values, asked: set[str]) -> set[str]:
+    """The fields whose value must become a question: those the readers' own doubts
+    reach (in `unread`, the message as the readers left it: ID numbers, phones and the
+    address blanked), and those not `asked` yet for which `said`, the message as
+    typed, holds evidence the values do not account for."""
+    return doubted(unread, values) | (unconsumed(said, now, values) - asked)
+
+
+def doubted(unread: str, values: Values) -> set[str]:
+    """Rounds 8 and 9: the signals that a value read is unsure, by field ("我车上带了4个",
+    "身份证是重庆的", "河北的还是河南的", "另外新增一户", "HN邵阳", "zr晚上到", "改一下";
+    the predicates live in `asks`, `unsure`, `guards` and `doubt`)."""
+    found: set[str] = set()
+    count, origin = values.count, values.origin
+    if count is not None and (
+        return_unlikely(unread) or count_asked(unread) or count_unsure(unread, count)
+    ):
+        found.add("count")
+    if origin is not None and (
+        latin_before(unread, origin)
+        or origin_asked(unread, origin, values.via)
+        or several_households(unread)
+        or unread_subplace(unread, origin)
+        or origin_unsure(unread, origin)
+    ):
+        found.add("origin")
+    if values.arrival is not None and (
+        latin_day(unread) or arrival_asked(unread) or arrival_unsure(unread)
+    ):
+        found.add("arrival")
+    return found
 
 
 def unconsumed(work: str, now: datetime, values: Values) -> set[str]:

@@ -25,12 +25,7 @@ from pydantic import BaseModel, Field
 
 from cascade.returnee.arrival import SHANGHAI, arrival_days, parse_arrival
 from cascade.returnee.asks import (
-    arrival_asked,
-    count_asked,
     join_place_words,
-    origin_asked,
-    several_households,
-    unread_subplace,
     without_absent_places,
 )
 from cascade.returnee.doubt import (
@@ -39,13 +34,10 @@ from cascade.returnee.doubt import (
     drop_abandoned,
     hedged_spans,
     in_batches,
-    return_unlikely,
 )
-from cascade.returnee.evidence import Values, unconsumed
+from cascade.returnee.evidence import Values, to_ask
 from cascade.returnee.guards import (
     count_unknown,
-    latin_before,
-    latin_day,
     never_left,
     part_that_came,
     two_house_numbers,
@@ -57,12 +49,9 @@ from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize
 from cascade.returnee.unsure import (
-    arrival_unsure,
     corrected_count,
-    count_unsure,
     family_total,
     listed_family,
-    origin_unsure,
     tidy_address,
 )
 from cascade.returnee.where import find_address, find_route
@@ -246,31 +235,17 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         count = listed
     elif count is None and people.count is None and not (batches or left_unsaid):
         count = None if count_unknown(work) else family_total(work)  # "两口子带个娃儿，三个人"
-    if return_unlikely(work) or count_asked(work) or count_unsure(work, count):
-        count = None  # "回来的可能性不大了": nobody to count yet; "我车上带了4个": with me?
     questions: set[str] = set()
     if batches:
         questions.add("arrival")
     if count is None:
         questions.add("count")
-    origin = route.origin
-    if origin is not None and (latin_before(work, origin) or left_unsaid):  # "HN邵阳"
-        origin = None
-    if origin is not None and (
-        origin_asked(work, origin, route.via)
-        or several_households(work)
-        or unread_subplace(work, origin)
-        or origin_unsure(work, origin)
-    ):
-        origin = None  # "身份证是重庆的", "河北的还是河南的", "另外新增一户"
+    origin = None if left_unsaid else route.origin  # "一直在义乌，未离开"
     if origin is None:
         questions.add("origin")
     if route.via_unclear:
         questions.add("via")
-    unread_day = (
-        batches or latin_day(work) or arrival_asked(work) or arrival_unsure(work)
-    )  # "zr晚上到", "改一下"
-    arrival_value = None if unread_day else arrival.value
+    arrival_value = None if batches else arrival.value
     if arrival_value is None or arrival.ask:
         questions.add("arrival")
     address_text = None if two_numbers else address.text
@@ -292,14 +267,14 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         id_numbers=id_numbers,
         questions=[key for key in QUESTION_ORDER if key in questions],
     )
-    return _guarded(said_in, now, read)
+    return _guarded(said_in, work, now, read)
 
 
-def _guarded(work: str, now: datetime, read: ReturneeReport) -> ReturneeReport:
-    """`read` with each field not yet asked that `work` holds unused evidence for made a
-    question (round 10, `evidence`): the one place that decides a value is safe to give."""
+def _guarded(said: str, unread: str, now: datetime, read: ReturneeReport) -> ReturneeReport:
+    """`read` with the fields `evidence.to_ask` finds unsafe made questions: the one
+    place that decides whether a value read is given or asked."""
     values = Values(read.count, read.origin, read.via, read.arrival, read.address, read.phone)
-    left = unconsumed(work, now, values) - set(read.questions)
+    left = to_ask(said, unread, now, values, set(read.questions)) - set(read.questions)
     if not left:
         return read
     update: dict[str, object] = {name: [] if name == "via" else None for name in left}
