@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
@@ -458,13 +459,9 @@ def _clock(text: str) -> tuple[time | None, bool]:
     """The one clock time in `text`, and whether a clock time was there but unclear."""
     times: set[time] = set()
     unclear = False
-    for match in _CLOCK.finditer(text):
+    for match in _clock_words(text):
         part_word, hour_raw, official, minute_raw, half, quarter, *rest = match.groups()
         three_quarters, bare, bound = rest
-        if part_word is None and text[: match.start(2)].endswith(_NOT_CLOCK_BEFORE):
-            continue  # "晚一点到": a little later, not one o'clock
-        if text[match.end() : match.end() + 1] in ("儿", "会", "间"):
-            continue  # "一点儿", "一时半会", "时间"
         hour = to_int(hour_raw)
         minute = 0
         if minute_raw or bare:
@@ -508,19 +505,24 @@ def clock_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` says a clock time that could be the arrival's (clear or not): the times
     of other events and of departures left out, as `parse_arrival` leaves them out."""
     text = _without_reported_days(text)
-    spans = []
-    for match in _CLOCK.finditer(text):
-        if match.group(1) is None and text[: match.start(2)].endswith(_NOT_CLOCK_BEFORE):
-            continue
-        if text[match.end() : match.end() + 1] in ("儿", "会", "间"):
-            continue
-        if _departs(text, match.end()) or _VEHICLE_AFTER.match(text, match.end()):
-            continue
-        if match.group(9):
-            continue  # "10点前到了": a bound, not the hour
-        spans.append(match.span())
+    spans = [
+        match.span()
+        for match in _clock_words(text)
+        if not (_departs(text, match.end()) or _VEHICLE_AFTER.match(text, match.end()))
+        and not match.group(9)  # "10点前到了": a bound, not the hour
+    ]
     spans.extend(match.span() for match in _COLON_CLOCK.finditer(text))
     return spans
+
+
+def _clock_words(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_CLOCK` that are clock times at all."""
+    for match in _CLOCK.finditer(text):
+        if match.group(1) is None and text[: match.start(2)].endswith(_NOT_CLOCK_BEFORE):
+            continue  # "晚一点到": a little later, not one o'clock
+        if text[match.end() : match.end() + 1] in ("儿", "会", "间"):
+            continue  # "一点儿", "一时半会", "时间"
+        yield match
 
 
 def _part_before(text: str, start: int, part_word: str | None) -> str | None:

@@ -284,7 +284,7 @@ def _places_left(work: str, origin: str, via: list[str]) -> bool:
             _HOME_BEFORE.search(said, max(0, start - 8), start)
             or _HOME_AFTER.match(said, end)
             or _NOT_TAKEN.search(said, max(0, start - 6), start)
-            or _ROUTE_WORDS.search(clause_around(said, start, end))
+            or _ROUTE_WORDS.search(_clause_around(said, start, end))
         ):
             continue  # a home, a way not taken, or a leg of the route said in its clause
         return True
@@ -301,7 +301,7 @@ def _agrees(place: str, origin: str, via: list[str]) -> bool:
     )
 
 
-def clause_around(text: str, start: int, end: int) -> str:
+def _clause_around(text: str, start: int, end: int) -> str:
     """The clause that holds [start, end)."""
     left = start
     while left > 0 and text[left - 1] not in _CLAUSE_STOP:
@@ -319,7 +319,7 @@ def _time_left(work: str, now: datetime, arrival: date | datetime) -> bool:
     if any(other != day for _start, other in arrival_days(work, now)):
         return True
     for start, other in arrival_days(work, now):
-        clause = clause_around(work, start, start + 1)
+        clause = _clause_around(work, start, start + 1)
         if other == day and _OTHER_EVENT.search(clause) and not _ARRIVES.search(clause):
             return True  # "具体人数下午报", "明天上午要去给…测体温": another event's day
     if _TIME_UNKNOWN.search(work):
