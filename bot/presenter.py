@@ -157,6 +157,40 @@ class BotPresenter:
             )
         )
 
+    def children_done(
+        self, order: Order, parent: UnitRef, done: list[tuple[UnitRef, TargetState]]
+    ) -> list[Rendered]:
+        loc = parent.locale
+        lines = [
+            self.t.get(
+                loc,
+                "children-done-line",
+                unit=child.name,
+                total=self._total(loc, order, state.subtotal),
+            )
+            for child, state in done
+        ]
+        parts: list[list[Markup]] = []
+        size = 0
+        for line in lines:  # a message stays well inside Telegram's 4,096 characters
+            if not parts or size + len(line) > MAX_MERGED_CHARS:
+                parts.append([])
+                size = 0
+            parts[-1].append(line)
+            size += len(line) + 1
+        return [
+            Rendered(
+                text=join(
+                    "\n",
+                    [
+                        self.t.get(loc, "children-done", order=str(order.id), count=len(part)),
+                        *part,
+                    ],
+                )
+            )
+            for part in parts
+        ]
+
     def names(self, locale: str, codes: list[str], refs: dict[str, UnitRef]) -> str:
         shown = [refs[c].name if c in refs else c for c in codes[:MAX_NAMES]]
         text = self.fmt.join(locale, shown)

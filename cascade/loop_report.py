@@ -5,6 +5,12 @@ an escalation round (interim) and a cancel — so the order and deadline service
 both send it through this one function, and the report is built from the rows
 the same way whichever of them sends it. A finished list order also gets its
 merged list, as a message when short, else as a CSV file.
+
+The "☑️ … done" notices to the issuer's group that are still queued when the
+last answer comes are folded: they are taken from the outbox and sent, after the
+report, as one merged notice (or a few, if long) listing each unit with its
+total. In a city the whole first level finishes in the last minute; queued one by
+one at the group's 20 messages a minute they kept the report waiting for minutes.
 """
 
 from __future__ import annotations
@@ -28,6 +34,16 @@ REPORT_PURPOSE = {
 FINISHED = (ReportFlavour.FINAL, ReportFlavour.CORRECTED)
 
 
+def child_done_prefix(order_id: int, parent_code: str) -> str:
+    """The dedupe-key prefix of an order's "done" notices to one parent's group."""
+    return f"child-done:{order_id}:{parent_code}:"
+
+
+def child_done_key(order_id: int, parent_code: str, unit_code: str) -> str:
+    """The dedupe key of `unit_code`'s "done" notice (codes never contain ':')."""
+    return f"{child_done_prefix(order_id, parent_code)}{unit_code}:"
+
+
 async def send_report(
     tx: UnitOfWork,
     presenter: Presenter,
@@ -46,6 +62,12 @@ async def send_report(
     names = await tx.tower.refs(built.late_units + built.pending_units)
     rendered = presenter.final_report(issuer, built, names, flavour, by)
     ref = MessageRef(purpose=REPORT_PURPOSE[flavour], order_id=order.id, unit_code=issuer.code)
+    # Taken before the report is queued, so nothing of this order waits ahead of it.
+    folded = (
+        await tx.outbox.take(child_done_prefix(order.id, issuer.code))
+        if flavour in FINISHED
+        else []
+    )
     await tx.outbox.add(
         OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref, reply_to)
     )
@@ -59,3 +81,31 @@ async def send_report(
             message.document = document
             message.filename = f"order-{order.id}-list.csv"
         await tx.outbox.add(message)
+    if folded:
+        await _send_folded(tx, presenter, order, issuer, issuer.chat_id, states, folded)
+
+
+async def _send_folded(
+    tx: UnitOfWork,
+    presenter: Presenter,
+    order: Order,
+    issuer: UnitRef,
+    chat_id: int,
+    states: list[TargetState],
+    folded: list[OutgoingMessage],
+) -> None:
+    """The queued "done" notices taken from the issuer's group, as one merged notice
+    (a notice whose unit is no longer known goes again as it was)."""
+    by_code = {s.unit_code: s for s in states}
+    codes = [m.ref.unit_code for m in folded if m.ref is not None and m.ref.unit_code]
+    names = await tx.tower.refs(codes)
+    done = []
+    for message in folded:
+        code = message.ref.unit_code if message.ref is not None else None
+        if code is not None and code in names and code in by_code:
+            done.append((names[code], by_code[code]))
+        else:
+            await tx.outbox.add(message)
+    ref = MessageRef(purpose="children_done", order_id=order.id, unit_code=issuer.code)
+    for rendered in presenter.children_done(order, issuer, done):
+        await tx.outbox.add(OutgoingMessage.of(chat_id, rendered, Priority.REPORT, ref))

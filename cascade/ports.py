@@ -141,6 +141,11 @@ class OutboxRepository(Protocol):
         """Drop unsent rows whose dedupe key starts with `key_prefix` (no longer true)."""
         ...
 
+    async def take(self, key_prefix: str) -> list[OutgoingMessage]:
+        """Drop the unsent rows `discard` would drop and return their messages, oldest
+        first (folded by the caller into a message of its own)."""
+        ...
+
 
 class RefRepository(Protocol):
     async def lookup(self, chat_id: int, message_id: int) -> MessageRef | None: ...

@@ -39,6 +39,13 @@ class Presenter(Protocol):
     def child_done(
         self, order: Order, parent: UnitRef, child: UnitRef, state: TargetState
     ) -> Rendered: ...
+    def children_done(
+        self, order: Order, parent: UnitRef, done: list[tuple[UnitRef, TargetState]]
+    ) -> list[Rendered]:
+        """Several "done" notices to `parent`'s group merged: one message, or a few
+        when the list is long (nothing left out)."""
+        ...
+
     def final_report(
         self,
         issuer: UnitRef,

@@ -125,6 +125,19 @@ class SqliteOutboxRepository:
         cur = await self.conn.execute(DISCARD, (key_prefix, key_prefix + "\uffff"))
         return cur.rowcount
 
+    async def take(self, key_prefix: str) -> list[OutgoingMessage]:
+        """Drop the unsent rows `discard` would drop and return their messages, oldest
+        first, for the caller to fold into one (nothing taken is lost unseen)."""
+        rows = await self.conn.execute_fetchall(
+            DISCARD + " RETURNING id, chat_id, payload", (key_prefix, key_prefix + "\uffff")
+        )
+        taken = []
+        for row in sorted(rows, key=lambda r: int(r[0])):
+            message = OutgoingMessage.model_validate_json(row[2])
+            message.chat_id = row[1]
+            taken.append(message)
+        return taken
+
     async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[OutboxRow]:
         """Rows ready to send, most urgent first; with a lane, only that bot's chats."""
         where, args = await self._lane_filter(lane)

@@ -204,6 +204,7 @@ def test_every_order_message_survives_hostile_names_and_texts(locale: str, kind:
         p.order_copy(o, village, hq, False),
         p.answer_recorded(o, g1, rows[2], True),
         p.child_done(o, hq, village, rows[1]),
+        *p.children_done(o, hq, [(village, rows[1])]),
         *(p.final_report(hq, built, names, flavour) for flavour in ReportFlavour),
         p.reminder(o, g2, timedelta(minutes=5), late=True),
         p.escalation(o, village, [g2], 0, timedelta(0), late=False),

@@ -439,8 +439,12 @@ async def test_all_units_answering_brings_the_final_report(issued: Harness) -> N
     assert "完成 236/236（100%）" in final and "准确率 236/236" in final
     assert f"合计数字：<b>{expected_total}</b>（各级汇总一致）" in final
     assert "无迟报单元。" in final
-    # Each level-2 group hears its own subtree is done, HQ hears of each child.
-    assert sum(1 for t in hq if t.startswith("☑️ 指令 #1")) == 12
+    # Each level-2 group hears its own subtree is done, HQ hears of each child once:
+    # the notices still queued at the last answer follow the report, merged into one.
+    told = [t for t in hq if t.startswith("☑️ 指令 #1")]
+    assert all(f"「{unit.name}」" in "".join(told) for unit in LEVEL2)
+    assert sum(t.count("」") for t in told) == 12
+    assert hq.index(final) < hq.index(told[-1])
     for unit in LEVEL2:
         assert any(t.startswith("🎉 指令 #1") for t in await h.said(chat(unit)))
 

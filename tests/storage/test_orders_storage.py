@@ -13,7 +13,7 @@ import contextlib
 import os
 import random
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -31,13 +31,15 @@ from cascade.queries import QueryService
 from cascade.tower import Person, Position, Unit, UnitRef
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.plain_words import PlainWords
 
 HQ_CHAT = -1002000000001
 HQ_COMMANDER = 6000000001
 
 
-class PlainPresenter:
-    """The domain's Presenter with plain words, so storage tests need no bot."""
+class PlainPresenter(PlainWords):
+    """The domain's Presenter with plain words, so storage tests need no bot (every
+    other message, reports, boards, reminders ..., is just its name)."""
 
     def __init__(self, fail_after: int | None = None) -> None:
         self.copies = 0
@@ -51,12 +53,6 @@ class PlainPresenter:
 
     def order_issued(self, order: Order, issuer: UnitRef, by_level: dict[int, int]) -> Rendered:
         return Rendered(text=f"issued {order.id} {sum(by_level.values())}")
-
-    def __getattr__(self, name: str) -> Callable[..., Rendered]:
-        """Every other message (reports, boards, reminders ...) is just its name."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return lambda *args, **kwargs: Rendered(text=name)
 
 
 async def count(db: Database, table: str) -> int:

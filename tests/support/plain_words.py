@@ -18,6 +18,10 @@ class PlainWords:
             raise AttributeError(name)
         return lambda *args, **kwargs: Rendered(text=name)
 
+    def children_done(self, *args: object) -> list[Rendered]:
+        """A merged notice is a list of messages (one here)."""
+        return [Rendered(text="children_done")]
+
 
 async def sent(db: Database) -> list[tuple[int, str]]:
     """Every queued message as (chat, presenter method), sorted."""

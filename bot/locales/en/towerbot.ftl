@@ -48,6 +48,8 @@ answer-late = (after the deadline: counted and marked late)
 unit-done =
     🎉 Order #{ $order }: this unit and all { $children } sub-units are done. { $total }
 child-done = ☑️ Order #{ $order }: "{ $unit }" and all its sub-units are done. { $total }
+children-done = ☑️ Order #{ $order }: these { $count } units and all their sub-units are done:
+children-done-line = · "{ $unit }" { $total }
 total-count = Total <b>{ $value }</b>.
 total-list = List total <b>{ $value }</b> items.
 

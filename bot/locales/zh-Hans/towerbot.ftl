@@ -48,6 +48,8 @@ answer-late = （超时上报，已计入并标记迟报）
 unit-done =
     🎉 指令 #{ $order }：本单元及全部 { $children } 个下级单元已完成。{ $total }
 child-done = ☑️ 指令 #{ $order }：「{ $unit }」及其下级已全部完成。{ $total }
+children-done = ☑️ 指令 #{ $order }：以下 { $count } 个单元及其下级已全部完成：
+children-done-line = · 「{ $unit }」{ $total }
 total-count = 合计 <b>{ $value }</b>。
 total-list = 清单合计 <b>{ $value }</b> 条。
 
