@@ -57,11 +57,19 @@ _HEADCOUNT = re.compile(
     rf"(?<![第\d./-])(?<!\d[,:：])(\d{{1,3}}(?:,\d{{3}})+|\d+\s*|[{CN_NUM_CHARS}]+)"
     r"(?:个人|名|位|口人|人(?![员民次数口])|口(?=[\s,，。;；、从回来到]|$|之家)"
     r"|个(?=[^\s,，。;；、\d]{0,3}?(?:工人|员工|孩子|小孩|老乡|租客|租户|店员|小工|朋友|亲戚|同事"
-    r"|学生|乘客|客人|师傅|伙计)))"
+    r"|学生|乘客|客人|师傅|伙计))|个(?=\s*(?:在|都|是|已|还|没|也)))"
 )
 # Before a relative, words that make them a companion of someone else: "同车妻子", "带老婆".
 _WITH_BEFORE = re.compile(
     r"(?:同车|同行|带着|带了|带|和|跟|与|及|还有|加上)\s*(?:他|她)?\s*(?:的)?\s*$"
+)
+# After a relative, words that make them come along: "他儿子也一起", "他老婆也回来了".
+_WITH_AFTER = re.compile(
+    r"[^,，。;；\s]{1,5}?(?:也一起|一起回|一起来|一块回|一块来|也回来|也来了|也到了|也跟着)"
+)
+# In a clause, words that say the people in it have not come yet.
+_STILL_AWAY = re.compile(
+    r"还没|还未|还在|在路上|过几天|晚几天|下周|下礼拜|下星期|再来|再回|还有[^,，。;；]{0,8}?(?:没|未)"
 )
 # Companions said as a number apart from the one they came with: "同行家属2人".
 _COMPANION = re.compile(r"(?:同行|随行|陪同)(?:家属|人员|的)?\s*$")
@@ -82,6 +90,10 @@ _PART_BEFORE = re.compile(
     r"(?:带|和|跟|及|加|另|其中|有|中|含|包括|每户|每家|每|男|女|大人|小孩|成人|儿童|家属|同行|、)"
     r"[^,，。;；\d]{0,4}$"
 )
+# A doubting particle right after a value: "湖南的吧", "三个人吧", "明天吧？".
+_DOUBT_AFTER = re.compile(r"\s*(?:的|人|来的|回来的|到的)?\s*吧")
+# A day word as the arrival reader finds it, to its end.
+_DAY_END = re.compile(r"\S{1,8}?(?=[到回来返抵的,，。\s吧]|$)")
 # A number of people said not to be known.
 _COUNT_UNKNOWN = re.compile(
     r"人数不详|人数不清|人数未知|人数待定|不知道几个|几个人我?(?:还)?不知道|具体多少|具体几个|若干|待统计"
@@ -208,11 +220,39 @@ def unconsumed(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("address")
     if values.phone is not None and _digits_left(work, values.phone):
         asked.add("phone")
+    asked |= _hedged_clauses(work, now, values)
     if values.count is not None and _COUNT_UNKNOWN.search(work):
         asked.add("count")  # "人数不详", "有几个人我还不知道": the count said is not the count
     if _STAYED.search(work) and not _CAME.search(work):
         asked |= {"count", "origin"}  # nobody left: no returnee to count or to place
     return asked
+
+
+def _hedged_clauses(work: str, now: datetime, values: Values) -> set[str]:
+    """The fields whose value is followed right away by a doubting particle: "湖南的吧",
+    "三个人吧", "明天吧" (a hedge said before a value is `doubt`'s)."""
+    _address, rest = find_address(work)
+    ends: dict[str, list[int]] = {"count": [], "origin": [], "arrival": []}
+    if values.count is not None:
+        for match in (*_HEADCOUNT.finditer(rest), *_COLUMN_COUNT.finditer(rest)):
+            if to_int(match.group(1)) == values.count:
+                ends["count"].append(match.end())
+    if values.origin is not None:
+        ends["origin"] = [
+            end
+            for text, _role, _start, end in place_roles(rest)
+            if contains(text, values.origin) or contains(values.origin, text)
+        ]
+    if values.arrival is not None:
+        day = values.arrival.date() if isinstance(values.arrival, datetime) else values.arrival
+        ends["arrival"] = [
+            match.end()
+            for start, other in arrival_days(rest, now)
+            if other == day and (match := _DAY_END.match(rest, start))
+        ]
+    return {
+        name for name, found in ends.items() if any(_DOUBT_AFTER.match(rest, end) for end in found)
+    }
 
 
 def _count_left(work: str, count: int) -> bool:
@@ -227,11 +267,14 @@ def _count_left(work: str, count: int) -> bool:
     parts: list[int] = []
     totals: list[int] = []
     companions: list[int] = []
+    other_at: list[int] = []
     for match in (*_HEADCOUNT.finditer(work), *_COLUMN_COUNT.finditer(work)):
         value = to_int(match.group(1))
         before = max(0, match.start() - 6)
         if value is None or value == 0 or _DENIED_BEFORE.search(work, before, match.start()):
             continue
+        if value != count:
+            other_at.append(match.start())
         if _TOTAL_BEFORE.search(work, before, match.start()):
             totals.append(value)
         elif _PART_BEFORE.search(work, before, match.start()):
@@ -247,10 +290,13 @@ def _count_left(work: str, count: int) -> bool:
         rest = [value for value in everything if value != total]
         if _adds_up(rest, total) and (count == total or count in rest):
             return False  # a total with its parts, the count one of them or the total
+    if any(_STILL_AWAY.search(_clause_around(work, at, at + 1)) for at in other_at):
+        return True  # "还有2个在南昌没回来": people said apart who have not come
     if any(value > count for value in parts) or any(value >= count for value in companions):
         return True  # "王某某…同行家属2人" read as 2: the one they came with is not counted
     if count == 1 and any(
-        _WITH_BEFORE.search(work, max(0, at - 4), at) for at in kin_positions(work)
+        _WITH_BEFORE.search(work, max(0, at - 4), at) or _WITH_AFTER.match(work, at)
+        for at in kin_positions(work)
     ):
         return True  # "司机邱某…同车妻子": one person and a relative who came with him
     others = [value for value in said + totals if value != count]

@@ -43,7 +43,10 @@ def _values(**given_values: object) -> Values:
             2,
             "租客小王两个人从河南回来，今天到，同行家属2人",
         ),
-        # origin: a place set against the origin by a contrast word
+        ("租客老王一个人从江西回来，昨天到", "count", 1, "租客老王一个人从江西回来，他儿子也一起，昨天到"),
+        ("租客3人从江西南昌回来，昨天到", "count", 3, "租客3人从江西南昌回来，昨天到，还有2个在南昌没回来"),
+        # origin: a place set against the origin by a contrast word, a doubting particle
+        ("租客两个人，湖南的，今天到", "origin", "湖南", "租客两个人，湖南的吧，今天到"),
         ("员工小褚从江西赣州回来，昨天到", "origin", "江西赣州", "员工小褚从江西赣州回来，昨天到，其实是江西吉安的"),
         # arrival: a time said unknown, the day of the reporter's own later step
         ("租客小王从河南回来，明天到", "arrival", date(2020, 2, 21), "租客小王从河南回来，明天到，具体几点还没定"),
