@@ -220,7 +220,7 @@ def unconsumed(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("address")
     if values.phone is not None and _digits_left(work, values.phone):
         asked.add("phone")
-    asked |= _hedged_clauses(work, now, values)
+    asked |= _doubted_after(work, now, values)
     if values.count is not None and _COUNT_UNKNOWN.search(work):
         asked.add("count")  # "人数不详", "有几个人我还不知道": the count said is not the count
     if _STAYED.search(work) and not _CAME.search(work):
@@ -228,7 +228,7 @@ def unconsumed(work: str, now: datetime, values: Values) -> set[str]:
     return asked
 
 
-def _hedged_clauses(work: str, now: datetime, values: Values) -> set[str]:
+def _doubted_after(work: str, now: datetime, values: Values) -> set[str]:
     """The fields whose value is followed right away by a doubting particle: "湖南的吧",
     "三个人吧", "明天吧" (a hedge said before a value is `doubt`'s)."""
     _address, rest = find_address(work)
@@ -246,9 +246,9 @@ def _hedged_clauses(work: str, now: datetime, values: Values) -> set[str]:
     if values.arrival is not None:
         day = values.arrival.date() if isinstance(values.arrival, datetime) else values.arrival
         ends["arrival"] = [
-            match.end()
+            said.end()
             for start, other in arrival_days(rest, now)
-            if other == day and (match := _DAY_END.match(rest, start))
+            if other == day and (said := _DAY_END.match(rest, start))
         ]
     return {
         name for name, found in ends.items() if any(_DOUBT_AFTER.match(rest, end) for end in found)
