@@ -57,7 +57,8 @@ _HEADCOUNT = re.compile(
     rf"(?<![第\d./-])(?<!\d[,:：])(\d{{1,3}}(?:,\d{{3}})+|\d+\s*|[{CN_NUM_CHARS}]+)"
     r"(?:个人|名|位|口人|人(?![员民次数口])|口(?=[\s,，。;；、从回来到]|$|之家)"
     r"|个(?=[^\s,，。;；、\d]{0,3}?(?:工人|员工|孩子|小孩|老乡|租客|租户|店员|小工|朋友|亲戚|同事"
-    r"|学生|乘客|客人|师傅|伙计))|个(?=\s*(?:在|都|是|已|还|没|也)))"
+    r"|学生|乘客|客人|师傅|伙计))|个(?=\s*(?:在|都|是|说|已|还|没|也))"
+    r"|个(?=[^\s,，。;；\d个]{1,6}?的(?:[\s,，。;；、一两]|$)))"
 )
 # Before a relative, words that make them a companion of someone else: "同车妻子", "带老婆".
 _WITH_BEFORE = re.compile(
@@ -148,7 +149,7 @@ _GENERIC_HEADS = ("小区", "村里", "厂里", "宿舍", "公司")
 # What an address continues with: a unit, a room, a dormitory or a shed said right after it.
 _ADDRESS_GOES_ON = re.compile(
     r"\s*(?:\d|[零〇一二三四五六七八九十]+\s*(?:号|幢|栋|楼|单元|室|层)|号楼|号|幢|栋|单元|室|层|楼"
-    r"|宿舍|公寓|板房|工棚|期|[零〇一二三四五六七八九]{2})"
+    r"|宿舍|公寓|板房|工棚|期|[零〇一二三四五六七八九]{2}|旁边|附近|对面|隔壁|后面|前面|边上)"
 )
 # A second building, unit or room said elsewhere in the message.
 _ADDRESS_PIECE = re.compile(r"(?<![\d.:-])\d{1,4}\s*(?:号楼|幢|栋|单元|室)")
