@@ -153,6 +153,11 @@ _ADDRESS_GOES_ON = re.compile(
 )
 # A second building, unit or room said elsewhere in the message.
 _ADDRESS_PIECE = re.compile(r"(?<![\d.:-])\d{1,4}\s*(?:号楼|幢|栋|单元|室)")
+# A place someone lives in, said with the verb: "他姐姐住下王村", "过几天搬到下王村8号".
+_OTHER_HOME = re.compile(
+    r"(?:住在|住到|住进|搬到|搬去|搬进|住(?![所宿店址处在到进]))\s*(?![我咱这那本他她])"
+    r"([\u4e00-\u9fff]{2,8}?(?:村|小区|社区|新村|花园|公寓|苑|路|街|大厦))"
+)
 # Digits that could be a phone number: 7 or more in a run (spaces and dashes inside).
 _DIGIT_RUN = re.compile(r"\d[\d\s-]{5,}\d", re.ASCII)
 # A clause ends here; a list's 、 does not end it ("在石家庄、济南、南京都没下车").
@@ -397,7 +402,9 @@ def _address_left(work: str, address: str) -> bool:
     if _ADDRESS_GOES_ON.match(work, end):
         return True  # "3号" of "3号宿舍楼"
     rest = blank(work, start, end)
-    return any(_ADDRESS_PIECE.finditer(rest))
+    return any(_ADDRESS_PIECE.finditer(rest)) or any(
+        match.end(1) <= start or match.start(1) >= end for match in _OTHER_HOME.finditer(work)
+    )  # "住溪北村12号，他姐姐住下王村": a second place someone lives
 
 
 def _digits_left(work: str, phone: str) -> bool:
