@@ -186,13 +186,7 @@ def _read(work: str, now: datetime) -> ReturneeReport:
             for hit in find_places(work[start:end])
         ):
             doubtful.add("origin")
-    if not doubtful:
-        return report
-    update: dict[str, object] = {name: [] if name == "via" else None for name in doubtful}
-    questions = set(report.questions) | doubtful
-    return report.model_copy(
-        update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}
-    )
+    return _asked(report, doubtful)
 
 
 def _read_plain(work: str, now: datetime) -> ReturneeReport:
@@ -274,12 +268,16 @@ def _guarded(said: str, unread: str, now: datetime, read: ReturneeReport) -> Ret
     """`read` with the fields `evidence.to_ask` finds unsafe made questions: the one
     place that decides whether a value read is given or asked."""
     values = Values(read.count, read.origin, read.via, read.arrival, read.address, read.phone)
-    left = to_ask(said, unread, now, values, set(read.questions)) - set(read.questions)
-    if not left:
-        return read
-    update: dict[str, object] = {name: [] if name == "via" else None for name in left}
-    questions = set(read.questions) | left
-    return read.model_copy(
+    return _asked(read, to_ask(said, unread, now, values, set(read.questions)))
+
+
+def _asked(report: ReturneeReport, fields: set[str]) -> ReturneeReport:
+    """`report` with `fields` emptied and asked."""
+    if not fields:
+        return report
+    update: dict[str, object] = {name: [] if name == "via" else None for name in fields}
+    questions = set(report.questions) | fields
+    return report.model_copy(
         update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}
     )
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cascade.returnee.evidence import Values, unconsumed
+from cascade.returnee.evidence import Values, to_ask, unconsumed
 from tests.support.returnee_parse import NOW, parse
 from tests.support.returnee_parse import assert_asked as asked
 
@@ -162,3 +162,15 @@ def test_a_second_total_never_leaves_the_count_silently_wrong(
     text = base.format(n=n) + tail.format(m=m)
     report = parse(text)
     assert report.count is None and "count" in report.questions, (text, report)
+
+
+def test_one_place_decides_doubts_and_leftovers() -> None:
+    """A reader's own doubt (round 8: an amendment, 改一下) empties the value even when
+    the field is asked already; leftover evidence asks only what is not asked yet, so
+    a partial value asked anyway is kept for the reporter to complete."""
+    arrival = _values(arrival=date(2020, 2, 21))
+    amended = "上午报的那户改一下，明天到，湖南"
+    assert "arrival" in to_ask(amended, amended, NOW, arrival, {"arrival"})
+    clock_left = "租客明天到，湖南，下午3点"
+    assert "arrival" in to_ask(clock_left, clock_left, NOW, arrival, set())
+    assert "arrival" not in to_ask(clock_left, clock_left, NOW, arrival, {"arrival"})
