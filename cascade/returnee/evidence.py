@@ -324,6 +324,12 @@ def _places_left(work: str, origin: str, via: list[str]) -> bool:
     for text, role, start, end in place_roles(rest):
         if any(0 <= start - turn <= 10 for turn in turns) and not _agrees(text, origin, via):
             return True  # "说是从湖北过来的，其实是湖南的": another place set against it
+        if (
+            role in ("travel", "home", "bare")
+            and len(text) > len(origin)
+            and contains(origin, text)
+        ):
+            return True  # "江西上饶…上饶下面的玉山县" read as 上饶: the fuller mention left
         if role != "bare":
             continue
         if contains(text, origin) or contains(origin, text):
