@@ -183,6 +183,7 @@ class TowerBot:
             lease=RunLease(self.db, LEASE_TTL, name=f"send:{self.bot.id}")
             if sender_lease
             else None,
+            reads=self.db.pages,
         )
         self.dispatcher = self._dispatcher()
         self.poller = UpdatePoller(

@@ -8,6 +8,12 @@ row waits (never dropped); a group upgraded to a supergroup is re-keyed and the
 row resent; network and server errors back off; a request Telegram will never
 accept is marked failed with its reason and logged.
 
+The page of due rows is read beside the writers (`Database.pages`, autocommit on
+a connection of its own) and holds only what pacing decides on (id, chat,
+priority, attempts); a row's message is read and parsed when the row is claimed
+for sending. With several tokens, each sender pages its own lane: every row
+carries the bot that sends it from the moment it is written (storage/lanes.py).
+
 One sender per bot token across a deployment: with several workers on one
 PostgreSQL database, each worker's sender waits for the token's lease
 (`send:BOT_ID`, storage/lease.py) and sends only while it holds it, renewing it
@@ -56,7 +62,7 @@ from pydantic import BaseModel
 
 from bot.ratelimit import RateLimiter
 from bot.settings import SenderLimits
-from cascade.outgoing import Lane, OutboxRow, OutgoingMessage, Priority
+from cascade.outgoing import Lane, OutboxRow, OutgoingMessage, PendingRow, Priority
 from cascade.ports import UnitOfWorkFactory
 from cascade.reachability import ReachabilityService
 
@@ -112,10 +118,14 @@ class Sender:
         wall: Callable[[], float] = time.time,
         max_in_flight: int | None = None,
         lease: RunLease | None = None,
+        reads: UnitOfWorkFactory | None = None,
     ) -> None:
+        """`reads` is where pages of due rows are read (`Database.pages`: beside the
+        writers, not behind their lock); by default the unit of work itself."""
         self.bot = bot
         self.lease = lease
         self.uow = uow
+        self.reads = reads or uow
         self.wakeup = wakeup
         self.limiter = RateLimiter(limits)
         self.monotonic = monotonic
@@ -141,9 +151,23 @@ class Sender:
         self._reread = False
         self._kick = asyncio.Event()
 
+    @property
+    def lane(self) -> Lane | None:
+        return self._lane
+
+    @lane.setter
+    def lane(self, lane: Lane | None) -> None:
+        """A serving lane's rows are keyed by this bot's id (storage/lanes.py)."""
+        if lane is not None and lane.serves:
+            lane = lane.model_copy(update={"bot_id": self.bot.id})
+        self._lane = lane
+
     async def recover(self) -> int:
-        """At start: rows a crash caught mid-send go again (each may arrive twice)."""
+        """At start: this bot's lane is resolved (which groups it sends to, recorded on
+        the unsent rows), then rows a crash caught mid-send go again (each may
+        arrive twice)."""
         async with self.uow() as tx:
+            await tx.outbox.resolve_lanes(self.lane)
             count = await tx.outbox.recover_sending(self.lane)
         if count:
             self.stats.possible_duplicates += count
@@ -219,7 +243,7 @@ class Sender:
             await self._finish()
 
     async def _pump(self) -> None:
-        page: list[OutboxRow] = []
+        page: list[PendingRow] = []
         read_at = -PAGE_SECONDS
         while True:
             try:
@@ -235,15 +259,15 @@ class Sender:
                 ):
                     self.wakeup.clear()
                     self._reread = False
-                    page = await self._due()
+                    page = await self.read_page()
                     read_at = self.monotonic()
                 batch, wait = self._take(page, LOOK_AHEAD)
                 if batch:
                     await self._start(batch)
                     continue
                 if not page and not self._in_flight:
-                    async with self.uow() as tx:
-                        next_due = await tx.outbox.next_due_at()
+                    async with self.reads() as tx:
+                        next_due = await tx.outbox.next_due_at(self.lane)
                     if next_due is not None:
                         wait = min(wait, max(0.0, next_due - self.wall()))
             except Exception:
@@ -264,14 +288,14 @@ class Sender:
             await asyncio.wait_for(self._kick.wait(), timeout=max(0.001, seconds))
 
     def _take(
-        self, rows: list[OutboxRow], ahead: float = 0.0
-    ) -> tuple[list[tuple[OutboxRow, float]], float]:
+        self, rows: list[PendingRow], ahead: float = 0.0
+    ) -> tuple[list[tuple[PendingRow, float]], float]:
         """The rows of `rows` the limits allow within `ahead` seconds, each with its
         paced slot (monotonic time), taken off the page; and the wait until the next
         one could go. One row per chat, none for a chat with a request in flight."""
         blocked: set[int] = set()
         wait = IDLE_WAIT
-        batch: list[tuple[OutboxRow, float]] = []
+        batch: list[tuple[PendingRow, float]] = []
         room = self.max_scheduled - len(self._in_flight)
         now = self.monotonic()
         for row in rows:
@@ -282,11 +306,11 @@ class Sender:
                 wait = min(wait, overall - ahead)
                 break
             slot = now + overall
-            chat_id = row.message.chat_id
+            chat_id = row.chat_id
             if chat_id in blocked or chat_id in self._in_flight:
                 continue
             blocked.add(chat_id)  # one row per chat at a time keeps each chat's order
-            background = row.message.priority >= Priority.PROGRESS
+            background = row.priority >= Priority.PROGRESS
             delay = self.limiter.wait_for(chat_id, slot, background)
             if delay > 0:
                 wait = min(wait, delay)
@@ -298,11 +322,12 @@ class Sender:
             rows[:] = [row for row in rows if row.id not in taken]
         return batch, wait
 
-    async def _start(self, batch: list[tuple[OutboxRow, float]]) -> None:
+    async def _start(self, batch: list[tuple[PendingRow, float]]) -> None:
         async with self.uow() as tx:
             claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
-        for row, slot in batch:
-            if row.id not in claimed:
+        for pending, slot in batch:
+            row = claimed.get(pending.id)
+            if row is None:
                 continue  # another sender took it (a lease hand-over): it goes from there
             chat_id = row.message.chat_id
             task = asyncio.create_task(self._at_slot(row, slot))
@@ -372,13 +397,14 @@ class Sender:
 
     async def drain_once(self) -> tuple[bool, float]:
         """Send every due row the limits allow now; returns (sent any, seconds to wait)."""
-        return await self.drain_page(await self._due())
+        return await self.drain_page(await self.read_page())
 
-    async def _due(self) -> list[OutboxRow]:
-        async with self.uow() as tx:
+    async def read_page(self) -> list[PendingRow]:
+        """This sender's page of due rows: what pacing needs, beside the writers."""
+        async with self.reads() as tx:
             return await tx.outbox.due(self.wall(), limit=self.page_size, lane=self.lane)
 
-    async def drain_page(self, rows: list[OutboxRow]) -> tuple[bool, float]:
+    async def drain_page(self, rows: list[PendingRow]) -> tuple[bool, float]:
         """Send the rows of `rows` the limits allow now and wait for them to come back."""
         batch, wait = self._take(rows)
         if not batch:
@@ -386,7 +412,7 @@ class Sender:
         async with self.uow() as tx:
             claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
         results = await asyncio.gather(
-            *(self.deliver(row, marked=True) for row, _ in batch if row.id in claimed)
+            *(self.deliver(row, marked=True) for row in claimed.values())
         )
         await self.flush()
         return any(results), wait

@@ -7,6 +7,7 @@ sender turns it into a Telegram call. Text is already rendered HTML.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 
 from pydantic import BaseModel
@@ -109,6 +110,21 @@ class Lane(BaseModel):
 
     serves: list[str] = []
     avoid: list[str] = []
+    # The serving bot's id: its rows carry it (storage/lanes.py). The sender fills it in.
+    bot_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRow:
+    """A due row as the sender paces it: what the limits decide on, not the message.
+
+    A page holds up to 2,000 of these and is re-read many times a second; only a
+    row that is actually claimed for sending has its message read and parsed."""
+
+    id: int
+    attempts: int
+    chat_id: int
+    priority: int
 
 
 class OutboxRow(BaseModel):

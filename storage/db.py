@@ -130,6 +130,8 @@ class Database:
         self._read_lock = asyncio.Lock()
         self._looker: Connection | None = None
         self._look_lock = asyncio.Lock()
+        self._pager: Connection | None = None
+        self._page_lock = asyncio.Lock()
         self.committed = asyncio.Event()
         # One more event per sender: several bots share a database, and a sender that
         # clears the shared event must not hide a commit from the others.
@@ -212,6 +214,9 @@ class Database:
         if self._looker is not None:
             await self._looker.close()
             self._looker = None
+        if self._pager is not None:
+            await self._pager.close()
+            self._pager = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -311,6 +316,18 @@ class Database:
             if self._looker is None:
                 self._looker = await self._connect_reader()
             yield self._looker
+
+    @asynccontextmanager
+    async def pages(self) -> AsyncIterator[SqliteUnitOfWork]:
+        """The senders' reads of their pages of due rows (bot/sender.py), on a connection
+        of their own in autocommit: a page reads the last committed state and never
+        waits for the writers' lock (a row is claimed, pending to sending, in a write
+        transaction that checks it is still pending)."""
+        self.conn  # noqa: B018 -- raises when the database is not open
+        async with self._page_lock:
+            if self._pager is None:
+                self._pager = await self._connect_reader()
+            yield SqliteUnitOfWork(self._pager)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:

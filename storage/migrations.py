@@ -380,3 +380,21 @@ MIGRATIONS.append(
     )
     """
 )
+
+MIGRATIONS.append(
+    # 14: several bot tokens share one tower, each sending to its own subtrees
+    # (storage/lanes.py). `send_lanes` says which bot sends to a unit's group
+    # (resolved from the lanes' subtrees when a sender starts; 0 while the bot
+    # that serves it has not started yet); each outbox row carries its lane from
+    # the moment it is written (NULL: the primary bot's), so a sender's page is a
+    # range of one index instead of a subtree filter re-evaluated on every read.
+    """
+    CREATE TABLE send_lanes (
+        unit_code TEXT PRIMARY KEY,
+        bot_id INTEGER NOT NULL
+    );
+    ALTER TABLE outbox ADD COLUMN lane INTEGER;
+    CREATE INDEX outbox_lane_due ON outbox(status, lane, priority, id);
+    CREATE INDEX outbox_lane_next ON outbox(status, lane, not_before)
+    """
+)

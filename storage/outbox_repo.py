@@ -7,21 +7,24 @@ reschedules or fails rows on errors. Nothing leaves this table unsent silently.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from cascade.orders import TargetStep
-from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage
+from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage, PendingRow
+from storage import lanes
 from storage.conn import Connection, Row
+from storage.lanes import LANE_OF_CHAT, lane_filter
 from storage.locking import order_lock, skip_locked
 from storage.order_repo import step_range
-from storage.paths import subtree_range
 
 # A message for a group the bot can't reach waits ('held') from the start.
+# Its lane (the bot that sends it) is resolved here, once (storage/lanes.py).
 INSERT = (
     "INSERT INTO outbox (created_at, priority, chat_id, payload, document, dedupe_key, "
-    "draft_of, status) VALUES (?,?,?,?,?,?,?, CASE WHEN CAST(? AS BIGINT) IS NOT NULL THEN 'draft' "
-    "WHEN EXISTS (SELECT 1 FROM units WHERE chat_id = ? AND unreachable = 1) "
-    "THEN 'held' ELSE 'pending' END)"
+    "draft_of, status, lane) VALUES (?,?,?,?,?,?,?, CASE WHEN CAST(? AS BIGINT) IS NOT NULL "
+    "THEN 'draft' WHEN EXISTS (SELECT 1 FROM units WHERE chat_id = ? AND unreachable = 1) "
+    f"THEN 'held' ELSE 'pending' END, {LANE_OF_CHAT})"
 )
 
 # A message with a dedupe key replaces the pending one with that key.
@@ -45,6 +48,7 @@ def insert_row(message: OutgoingMessage, draft_of: int | None) -> tuple[object, 
         message.dedupe_key,
         draft_of,
         draft_of,
+        message.chat_id,
         message.chat_id,
     )
 
@@ -76,10 +80,11 @@ class SqliteOutboxRepository:
         for locale, is_bottom, message in copies:
             parts = _template(message)
             cur = await self.conn.execute(
-                "INSERT INTO outbox (created_at, priority, chat_id, payload, status, draft_of) "
-                "SELECT ?, ?, u.chat_id, ? || CAST(u.chat_id AS TEXT) || ? || u.code || ?, "
-                "'draft', ? "
+                "INSERT INTO outbox (created_at, priority, chat_id, payload, status, draft_of, "
+                "lane) SELECT ?, ?, u.chat_id, ? || CAST(u.chat_id AS TEXT) || ? || u.code || ?, "
+                "'draft', ?, l.bot_id "
                 "FROM units u CROSS JOIN order_units t "  # the step's units drive the loop
+                "LEFT JOIN send_lanes l ON l.unit_code = u.code "
                 f"WHERE t.order_id = ? AND t.unit_code = u.code AND {where} AND t.is_root = 0 AND t.is_bottom = ? AND u.locale = ? "
                 "AND u.chat_id IS NOT NULL ORDER BY u.path",
                 (
@@ -138,49 +143,46 @@ class SqliteOutboxRepository:
             taken.append(message)
         return taken
 
-    async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[OutboxRow]:
-        """Rows ready to send, most urgent first; with a lane, only that bot's chats."""
-        where, args = await self._lane_filter(lane)
+    async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[PendingRow]:
+        """Rows ready to send, most urgent first; with a lane, only that bot's rows.
+        Only what pacing needs is read: the message is read when a row is claimed."""
+        where, args = lane_filter(lane)
         sql = (
-            "SELECT id, attempts, chat_id, payload, document FROM outbox "
-            # `+not_before`: walk outbox_due in priority order; the planner would otherwise
-            # pick outbox_pending_due for the range and sort every due row to take 200.
-            f"WHERE status = 'pending' AND +not_before <= ? {where} ORDER BY priority, id LIMIT ?"
+            "SELECT id, attempts, chat_id, priority FROM outbox "
+            # `+not_before`: walk outbox_due (outbox_lane_due with a lane) in priority
+            # order; the planner would otherwise pick outbox_pending_due for the range
+            # and sort every due row to take 200.
+            f"WHERE status = 'pending' {where} AND +not_before <= ? ORDER BY priority, id LIMIT ?"
         )
-        async with self.conn.execute(sql, (now, *args, limit)) as cur:
+        async with self.conn.execute(sql, (*args, now, limit)) as cur:
             rows = await cur.fetchall()
-        out = []
-        for row in rows:
-            message = OutgoingMessage.model_validate_json(row["payload"])
-            message.document = row["document"]
-            message.chat_id = row["chat_id"]
-            out.append(OutboxRow(id=row["id"], attempts=row["attempts"], message=message))
-        return out
+        return [PendingRow(id=r[0], attempts=r[1], chat_id=r[2], priority=r[3]) for r in rows]
 
-    async def _lane_filter(self, lane: Lane | None) -> tuple[str, list[object]]:
-        if lane is None or not (lane.serves or lane.avoid):
-            return "", []
-        codes = list(dict.fromkeys(lane.serves or lane.avoid))
-        ranges: list[object] = []
-        # One query for every served unit's path (a city lane names ~50 units; one query
-        # each cost the sender a round trip per unit on every page read).
-        for start in range(0, len(codes), 500):
-            part = codes[start : start + 500]
-            sql = f"SELECT path FROM units WHERE code IN ({','.join('?' * len(part))})"
-            async with self.conn.execute(sql, part) as cur:
-                for row in await cur.fetchall():
-                    ranges.extend(subtree_range(row["path"]))
-        if not ranges:
-            return ("AND 1 = 0", []) if lane.serves else ("", [])
-        within = " OR ".join(["(path >= ? AND path < ?)"] * (len(ranges) // 2))
-        chats = f"SELECT chat_id FROM units WHERE chat_id IS NOT NULL AND ({within})"
-        return (f"AND chat_id {'IN' if lane.serves else 'NOT IN'} ({chats})", ranges)
+    async def read(self, rows: Sequence[PendingRow]) -> list[OutboxRow]:
+        """The messages of `rows`, in their order, without claiming them (what a check or
+        a tool reads; the sender reads a message only as it claims the row)."""
+        found: dict[int, OutboxRow] = {}
+        ids = [row.id for row in rows]
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            sql = (
+                "SELECT id, attempts, chat_id, payload, document FROM outbox "
+                f"WHERE id IN ({','.join('?' * len(part))})"
+            )
+            for row in await self.conn.execute_fetchall(sql, part):
+                found[row["id"]] = outbox_row(row)
+        return [found[row.id] for row in rows if row.id in found]
 
-    async def next_due_at(self) -> float | None:
-        sql = "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
-        async with self.conn.execute(sql) as cur:
+    async def next_due_at(self, lane: Lane | None = None) -> float | None:
+        where, args = lane_filter(lane)
+        sql = f"SELECT MIN(not_before) FROM outbox WHERE status = 'pending' {where}"
+        async with self.conn.execute(sql, args) as cur:
             row = await cur.fetchone()
         return float(row[0]) if row and row[0] is not None else None
+
+    async def resolve_lanes(self, lane: Lane | None) -> None:
+        """A sender starts: its lane's units are written and unsent rows re-laned."""
+        await lanes.resolve(self.conn, lane)
 
     async def mark_sent(self, row: OutboxRow, message_id: int) -> None:
         await self.conn.execute(
@@ -282,26 +284,28 @@ class SqliteOutboxRepository:
         """Recorded before the request, so a crash mid-send is known at restart."""
         await self.conn.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", (row.id,))
 
-    async def mark_sending_many(self, rows: list[OutboxRow]) -> set[int]:
+    async def mark_sending_many(self, rows: Sequence[PendingRow]) -> dict[int, OutboxRow]:
         """Claim a batch about to go: rows still pending become `sending`, in one statement
-        before any request leaves. Returns the ids claimed; a row another sender claimed
-        first (a lease handed over mid-batch) is left to it and not sent twice."""
-        claimed: set[int] = set()
+        before any request leaves, which also reads their messages. Returns the rows
+        claimed by id; a row another sender claimed first (a lease handed over mid-batch)
+        is left to it and not sent twice."""
+        claimed: dict[int, OutboxRow] = {}
         ids = [row.id for row in rows]
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             sql = (
                 "UPDATE outbox SET status = 'sending' WHERE id IN (SELECT id FROM outbox "
                 f"WHERE id IN ({','.join('?' * len(part))}) AND status = 'pending'"
-                f"{skip_locked(self.conn)}) RETURNING id"
+                f"{skip_locked(self.conn)}) RETURNING id, attempts, chat_id, payload, document"
             )
-            claimed.update(r[0] for r in await self.conn.execute_fetchall(sql, part))
+            for row in await self.conn.execute_fetchall(sql, part):
+                claimed[row["id"]] = outbox_row(row)
         return claimed
 
     async def recover_sending(self, lane: Lane | None = None) -> int:
         """Rows caught mid-send by a crash go again; returns how many may be duplicated.
         With a lane, only that bot's rows (another token's sender may be sending its own)."""
-        where, args = await self._lane_filter(lane)
+        where, args = lane_filter(lane)
         cur = await self.conn.execute(
             "UPDATE outbox SET status = 'pending', resent = resent + 1 "
             f"WHERE status = 'sending' {where}",
@@ -351,6 +355,14 @@ def _template(message: OutgoingMessage) -> tuple[str, str, str]:
     head, rest = payload.split(chat)
     middle, tail = rest.split(code)
     return head, middle, tail
+
+
+def outbox_row(row: Row) -> OutboxRow:
+    """A row of (id, attempts, chat_id, payload, document) with its message parsed."""
+    message = OutgoingMessage.model_validate_json(row["payload"])
+    message.document = row["document"]
+    message.chat_id = row["chat_id"]
+    return OutboxRow(id=row["id"], attempts=row["attempts"], message=message)
 
 
 MESSAGE_REF_COLUMNS = "purpose, order_id, unit_code, incident_id"

@@ -9,6 +9,7 @@ from cascade.invites import Slot
 from cascade.ports import Membership
 from cascade.tower import Position, Unit, UnitRef
 from storage.conn import Connection, Row
+from storage.lanes import relane_chats
 from storage.paths import codes_of, subtree_range
 
 REF_COLUMNS = (
@@ -173,11 +174,15 @@ class SqliteTowerRepository:
         )
 
     async def bind_chat(self, code: str, chat_id: int) -> None:
+        """The group becomes the unit's; messages queued for either group (the unit's
+        old one too) go through the bot that now serves it (storage/lanes.py)."""
+        rows = await self.conn.execute_fetchall("SELECT chat_id FROM units WHERE code = ?", (code,))
         await self.conn.execute(
             "UPDATE units SET chat_id = ?, unreachable = 0, unreachable_reason = NULL "
             "WHERE code = ?",
             (chat_id, code),
         )
+        await relane_chats(self.conn, [chat_id, *(r[0] for r in rows if r[0] is not None)])
 
     async def root(self) -> UnitRef | None:
         """The tower's root unit (HQ)."""

@@ -123,7 +123,7 @@ async def test_a_confirmation_is_a_reaction_and_falls_back_to_text(tmp_path: Pat
                     )
             async with db.transaction() as tx:
                 rows = await tx.outbox.due(0.0 + 10**12)
-            assert [r.message.priority for r in rows] == [Priority.CONFIRMATION] * 2
+            assert [r.priority for r in rows] == [Priority.CONFIRMATION] * 2
             limits = SenderLimits(per_second=1000, chat_interval=0, group_per_minute=10**6)
             reach = ReachabilityService(db.transaction, presenter=None)  # type: ignore[arg-type]
             sender = Sender(bot, db.transaction, db.commit_event(), limits, reach)

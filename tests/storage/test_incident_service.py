@@ -39,7 +39,7 @@ async def service(db: Database, tashan: list[Unit], clock: FakeClock) -> Inciden
 
 async def outbox(db: Database) -> list[tuple[int, str]]:
     async with db.transaction() as tx:
-        rows = await tx.outbox.due(now=10**12, limit=500)
+        rows = await tx.outbox.read(await tx.outbox.due(now=10**12, limit=500))
     return [(r.message.chat_id, r.message.text) for r in rows]
 
 

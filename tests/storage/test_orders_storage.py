@@ -93,7 +93,7 @@ async def test_issue_writes_every_row_and_message_in_one_go(loaded: Database) ->
 
     async with db.transaction() as tx:
         states = await tx.orders.targets(order.id)
-        rows = await tx.outbox.due(now=10**12, limit=5000)
+        rows = await tx.outbox.read(await tx.outbox.due(now=10**12, limit=5000))
     assert len(rows) == await count(db, "outbox")
     purposes = Counter(r.message.ref.purpose if r.message.ref else None for r in rows)
     assert purposes["order_copy"] == 236
@@ -324,7 +324,7 @@ async def test_an_order_cut_off_while_written_sends_nothing_then_resumes_whole(
     assert await service(db).resume_writing() == []
     assert (await counts(db))["order_units"] == 237
     async with db.transaction() as tx:
-        rows = await tx.outbox.due(now=10**12, limit=5000)
+        rows = await tx.outbox.read(await tx.outbox.due(now=10**12, limit=5000))
         states = await tx.orders.targets(order_id)
     copies = [r for r in rows if r.message.ref and r.message.ref.purpose == "order_copy"]
     assert len(copies) == len({r.message.chat_id for r in copies}) == 236
@@ -340,7 +340,7 @@ async def test_an_order_cut_off_while_written_sends_nothing_then_resumes_whole(
 
 async def purposes_due(db: Database) -> Counter[str]:
     async with db.transaction() as tx:
-        rows = await tx.outbox.due(now=10**12, limit=5000)
+        rows = await tx.outbox.read(await tx.outbox.due(now=10**12, limit=5000))
     return Counter(r.message.ref.purpose for r in rows if r.message.ref)
 
 

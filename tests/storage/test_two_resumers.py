@@ -55,7 +55,7 @@ async def written(db: Database, order_id: int) -> tuple[Counter[str], Counter[tu
     """(targets written per unit, outbox rows per (purpose, unit)) of the order."""
     async with db.transaction() as tx:
         states = await tx.orders.targets(order_id)
-        rows = await tx.outbox.due(now=10**12, limit=10_000)
+        rows = await tx.outbox.read(await tx.outbox.due(now=10**12, limit=10_000))
     targets = Counter(s.unit_code for s in states)
     messages = Counter(
         (r.message.ref.purpose, r.message.ref.unit_code)

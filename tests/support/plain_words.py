@@ -26,5 +26,5 @@ class PlainWords:
 async def sent(db: Database) -> list[tuple[int, str]]:
     """Every queued message as (chat, presenter method), sorted."""
     async with db.transaction() as tx:
-        rows = await tx.outbox.due(now=10**12, limit=100)
+        rows = await tx.outbox.read(await tx.outbox.due(now=10**12, limit=100))
     return sorted((r.message.chat_id, r.message.text) for r in rows)
