@@ -74,6 +74,11 @@ from storage.db import Database
 
 HOST = "127.0.0.1"
 TOKEN = "7000000099:BENCHfanoutTOKENxxxxxxxxxxxxxxxxxxxx"
+# `--tokens N`: the first N of these, the first one the primary bot's.
+TOKENS = (
+    TOKEN,
+    *(f"70000001{i:02d}:BENCHfanoutTOKEN{i:02d}xxxxxxxxxxxxxxxxxx" for i in range(1, 8)),
+)
 FIRST_CHAT_ID = -1005000000000
 ORDER_TEXT = (
     "<b>【指令】</b>今晚20:00前各楼栋排查返乡人员，逐户登记，按「收到」确认。\n"
@@ -139,8 +144,10 @@ async def prepare(
     chat_ids: list[int],
     limits: SandboxLimits,
     limited: bool = True,
+    tokens: int = 1,
 ) -> None:
-    await control(http, base_url, "POST", "bots", {"token": TOKEN})
+    for token in TOKENS[:tokens]:
+        await control(http, base_url, "POST", "bots", {"token": token})
     chats = [
         {"id": c, "title": f"楼栋 {i + 1}", "type": "supergroup"} for i, c in enumerate(chat_ids)
     ]
@@ -188,8 +195,8 @@ async def collect(
     outcome.distinct = sum(1 for c in chat_ids if by_chat.get(c, 0) > 0)
 
 
-def make_bot(base_url: str) -> Bot:
-    return Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
+def make_bot(base_url: str, token: str = TOKEN) -> Bot:
+    return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
 
 
 # ---------------------------------------------------------------------- (a) towerbot
@@ -278,7 +285,7 @@ class PagedSender(Sender):
         for row in rows:
             if self.wakeup.is_set() or self.monotonic() - read_at > self.PAGE_MAX_AGE:
                 return True, 0.0  # read again: new rows may come first
-            chat_id = row.message.chat_id
+            chat_id = row.chat_id
             if chat_id in blocked:
                 continue
             blocked.add(chat_id)
@@ -290,22 +297,86 @@ class PagedSender(Sender):
                 wait = min(wait, delay)
                 continue
             self.limiter.record(chat_id, self.monotonic())
-            progressed = await self.deliver(row) or progressed
+            async with self.uow() as tx:  # the row's message is read as it is claimed
+                claimed = await tx.outbox.mark_sending_many([row])
+            for full in claimed.values():
+                progressed = await self.deliver(full, marked=True) or progressed
         return progressed, wait
 
 
-def make_sender(bot: Bot, db: Database, limits: SenderLimits, paged: bool = False) -> Sender:
+def make_sender(
+    bot: Bot, db: Database, limits: SenderLimits, paged: bool = False, lane: Any = None
+) -> Sender:
     """`Sender(bot, db.transaction, db.committed, limits[, reach])`, whichever the
-    current signature is (the sender is being extended while this benchmark exists)."""
+    current signature is (the sender is being extended while this benchmark exists);
+    with a lane (`--tokens`), that lane and the page reads the bot gives it."""
     factory: Any = PagedSender if paged else Sender
-    if "reach" in inspect.signature(Sender).parameters:
+    parameters = inspect.signature(Sender).parameters
+    extra: dict[str, Any] = {}
+    if lane is not None:
+        extra["lane"] = lane
+        extra["wakeup"] = db.commit_event()  # one event per sender, as the bot has
+        if "reads" in parameters:
+            extra["reads"] = db.pages
+    wakeup = extra.pop("wakeup", db.committed)
+    if "reach" in parameters:
         from cascade.reachability import ReachabilityService
 
-        # The benchmark's groups belong to no unit, so the service never renders
-        # a message and needs no presenter.
+        # The benchmark's groups are bound to units that nothing else reads, so the
+        # service never renders a message and needs no presenter.
         reach = ReachabilityService(db.transaction, presenter=None)  # type: ignore[arg-type]
-        return factory(bot, db.transaction, db.committed, limits, reach)  # type: ignore[no-any-return]
-    return factory(bot, db.transaction, db.committed, limits)  # type: ignore[no-any-return]
+        return factory(bot, db.transaction, wakeup, limits, reach, **extra)  # type: ignore[no-any-return]
+    return factory(bot, db.transaction, wakeup, limits, **extra)  # type: ignore[no-any-return]
+
+
+BLOCKS = 150  # `--tokens`: level-1 units, as Yiwu's 152, dealt to the tokens in runs
+
+
+async def lane_tower(
+    db: Database, chat_ids: list[int], tokens: int
+) -> tuple[list[list[str]], list[int]]:
+    """`--tokens`: a tower shaped like Yiwu's lanes (bot/drill_procs.py `lanes`): HQ,
+    150 level-1 units, and the groups below them; each token serves a contiguous run
+    of the level-1 units (~50 subtrees for three tokens), the first token the rest.
+    Stores the tower; returns each token's level-1 units and its number of groups."""
+    from cascade.tower import Person, Unit
+    from storage.importer import import_units
+
+    chief = Person(name="指挥长")
+    blocks = min(BLOCKS, len(chat_ids))
+    units = [Unit(code="hq", name="指挥部", level=0, commander=chief)]
+    units += [
+        Unit(code=f"b{b}", name=f"片区 {b}", level=1, parent="hq", commander=chief)
+        for b in range(blocks)
+    ]
+    for i, chat_id in enumerate(chat_ids):
+        block = i * blocks // len(chat_ids)
+        units.append(
+            Unit(
+                code=f"g{i}",
+                name=f"楼栋 {i + 1}",
+                level=2,
+                parent=f"b{block}",
+                chat_id=chat_id,
+                commander=chief,
+            )
+        )
+    await import_units(db, units)
+    lane_of_block = [b * tokens // blocks for b in range(blocks)]
+    groups = [0] * tokens
+    for i in range(len(chat_ids)):
+        groups[lane_of_block[i * blocks // len(chat_ids)]] += 1
+    shares = [[f"b{b}" for b in range(blocks) if lane_of_block[b] == t] for t in range(tokens)]
+    return shares, groups
+
+
+def lane_of(token: int, shares: list[list[str]]) -> Any:
+    """The primary avoids the other tokens' units; token t serves its own."""
+    from cascade.outgoing import Lane
+
+    if token == 0:
+        return Lane(avoid=[code for share in shares[1:] for code in share])
+    return Lane(serves=shares[token])
 
 
 def sender_limits(
@@ -335,15 +406,20 @@ async def run_towerbot(
     rate_margin: float = 1.0,
     paged: bool = False,
     paid: bool = False,
+    tokens: int = 1,
 ) -> tuple[Outcome, str]:
-    rate = limits.paid_per_second if paid else limits.per_second
+    rate = (limits.paid_per_second if paid else limits.per_second) * tokens
     name = "towerbot Sender" + (" (paid broadcast)" if paid else "")
+    if tokens > 1:
+        name += f" x {tokens} tokens"
     outcome = Outcome(name, len(chat_ids), 0.0, len(chat_ids) / rate)
     details = ""
     with tempfile.TemporaryDirectory(prefix="towerbot-bench-") as tmp:
         db = await Database(Path(tmp) / "bench.db").open()
         bot = make_bot(base_url)
+        others = [make_bot(base_url, token) for token in TOKENS[1:tokens]]
         try:
+            shares, expected = await lane_tower(db, chat_ids, tokens) if tokens > 1 else ([], [])
             async with db.transaction() as tx:
                 for i, chat_id in enumerate(chat_ids):
                     await tx.outbox.add(
@@ -355,7 +431,15 @@ async def run_towerbot(
                             ref=MessageRef(purpose="order", order_id=1, unit_code=f"u{i}"),
                         )
                     )
-            sender = make_sender(bot, db, sender_limits(limits, rate_margin, paid), paged)
+            settings = sender_limits(limits, rate_margin, paid)
+            if tokens > 1:
+                senders = [
+                    make_sender(b, db, settings, paged, lane_of(t, shares))
+                    for t, b in enumerate([bot, *others])
+                ]
+            else:
+                senders = [make_sender(bot, db, settings, paged)]
+            sender = senders[0]
             breakdown = Breakdown()
             profiler = cProfile.Profile() if profile else None
             if profile:
@@ -371,7 +455,7 @@ async def run_towerbot(
             cpu_started = time.process_time()
             if profiler is not None:
                 profiler.enable()
-            task = asyncio.create_task(sender.run())
+            tasks = [asyncio.create_task(s.run()) for s in senders]
             pending = len(chat_ids)
             try:
                 while pending:
@@ -380,22 +464,24 @@ async def run_towerbot(
                         outcome.finished = False
                         outcome.notes.append(f"stopped after {give_up:.0f} s, {pending} pending")
                         break
-                    if task.done():
+                    if stopped := [t for t in tasks if t.done()]:
                         outcome.finished = False
-                        outcome.notes.append(f"sender stopped: {task.exception()!r}")
+                        outcome.notes.append(f"sender stopped: {stopped[0].exception()!r}")
                         break
-                    # The sender's own count, not the outbox's: counting 37,000 rows every
+                    # The senders' own counts, not the outbox's: counting 37,000 rows every
                     # 20 ms held the database the sender writes to (it halved the rate).
-                    done = sender.stats.sent + sender.stats.failed + sender.stats.held
+                    done = sum(s.stats.sent + s.stats.failed + s.stats.held for s in senders)
                     pending = len(chat_ids) - done
             finally:
                 outcome.wall = time.perf_counter() - started
                 outcome.cpu = time.process_time() - cpu_started
                 if profiler is not None:
                     profiler.disable()
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                for task in tasks:
+                    task.cancel()
+                for task in tasks:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 breakdown.undo()
             async with db.transaction() as tx:
                 counts = await tx.outbox.counts()
@@ -404,6 +490,13 @@ async def run_towerbot(
                 f"outbox {dict(sorted(counts.items()))}; sender stats sent={stats.sent} "
                 f"rate_limited={stats.rate_limited} retried={stats.retried} failed={stats.failed}"
             )
+            if tokens > 1:
+                # Each token must have sent exactly its own share (the sandbox counts by chat).
+                sent = [s.stats.sent for s in senders]
+                outcome.notes.append(
+                    f"sent per token {sent}, shares {expected}"
+                    + ("" if sent == expected else " (MISMATCH)")
+                )
             if profile:
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
@@ -416,7 +509,8 @@ async def run_towerbot(
                     "by own time:\n" + _trim_profile(out.getvalue())
                 )
         finally:
-            await bot.session.close()
+            for b in (bot, *others):
+                await b.session.close()
             await db.close()
     return outcome, details
 
@@ -481,9 +575,10 @@ async def measure(
     in_process: bool,
     limited: bool = True,
     server: str = "sandbox",
+    tokens: int = 1,
 ) -> tuple[Outcome, str]:
     async with sandbox(in_process, server) as base_url, aiohttp.ClientSession() as http:
-        await prepare(http, base_url, chat_ids, limits, limited)
+        await prepare(http, base_url, chat_ids, limits, limited, tokens)
         print(f"running {name} against {base_url} ...", flush=True)
         outcome, details = await run(base_url, chat_ids)
         await collect(http, base_url, outcome, chat_ids)
@@ -553,6 +648,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="sandbox",
         help="null: a Bot API stand-in that only answers (benchmarks/null_botapi.py), "
         "for the sender's own ceiling; implies --no-limits",
+    )
+    parser.add_argument(
+        "--tokens",
+        type=int,
+        default=1,
+        choices=range(1, len(TOKENS) + 1),
+        metavar="N",
+        help="N bot tokens share one database, each sending its lane of the groups "
+        "(the tower of `lane_tower`), each at its own limit",
     )
     tweaks = parser.add_argument_group(
         "what-ifs for the towerbot sender (applied in this process only; see RESULTS.md)"
@@ -687,6 +791,7 @@ async def main_async(args: argparse.Namespace) -> list[Outcome]:
         f"{args.server} {'in this process' if args.inline_sandbox else 'in its own process'}"
         f"{', no server limits' if args.no_limits or args.server == 'null' else ''}; "
         f"{'paid broadcast; ' if args.paid else ''}"
+        f"{f'{args.tokens} tokens; ' if args.tokens > 1 else ''}"
         f"{''.join(w + '; ' for w in what_ifs)}"
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{multiprocessing.cpu_count()} cores, {datetime.now():%Y-%m-%d %H:%M}",
@@ -706,6 +811,7 @@ async def main_async(args: argparse.Namespace) -> list[Outcome]:
             args.rate_margin,
             args.paged,
             args.paid,
+            args.tokens,
         )
 
     async def naive(base_url: str, chats: list[int]) -> tuple[Outcome, str]:
@@ -724,6 +830,7 @@ async def main_async(args: argparse.Namespace) -> list[Outcome]:
                 args.inline_sandbox,
                 limited=not (args.no_limits or args.server == "null"),
                 server=args.server,
+                tokens=args.tokens if name == "towerbot" else 1,
             )
             if name == "towerbot" and what_ifs:
                 outcome.name += " + " + ", ".join(what_ifs)
