@@ -411,8 +411,8 @@ class Sender:
             return False, wait
         async with self.uow() as tx:
             claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
-        results = await asyncio.gather(
-            *(self.deliver(row, marked=True) for row in claimed.values())
+        results = await asyncio.gather(  # in the page's order, not the claim's
+            *(self.deliver(claimed[row.id], marked=True) for row, _ in batch if row.id in claimed)
         )
         await self.flush()
         return any(results), wait

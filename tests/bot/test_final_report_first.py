@@ -72,7 +72,7 @@ def tower() -> list[Unit]:
 
 async def due_in_hq(db: Database) -> list[OutboxRow]:
     async with db.transaction() as tx:
-        rows = await tx.outbox.due(now=10**12, limit=10_000)
+        rows = await tx.outbox.read(await tx.outbox.due(now=10**12, limit=10_000))
     return [r for r in rows if r.message.chat_id == HQ_CHAT]
 
 
@@ -94,7 +94,7 @@ async def test_the_final_report_is_first_in_the_hq_group_and_no_done_notice_is_l
         HQ_CHAT, commander(0), OrderKind.COUNT, "统计外地返回人数", timedelta(minutes=15)
     )
     async with db.transaction() as tx:  # the copies went out long ago
-        for row in await tx.outbox.due(now=10**12, limit=10_000):
+        for row in await tx.outbox.read(await tx.outbox.due(now=10**12, limit=10_000)):
             await tx.outbox.mark_sent(row, 1)
 
     async def answer(n: int, leaf: int) -> None:
