@@ -113,7 +113,7 @@ _HOME_BEFORE = re.compile(
 _HOME_AFTER = re.compile(r"\s*(?:人|籍|牌照|车牌|口音|话|户籍|老家)")
 # Words that set one account against another: "不过身份证是重庆的", "其实是湖南的".
 _CONTRAST = re.compile(
-    r"不过|但是|但他|但她|但我|可是|可我|其实|实际上|改口|却|然而|但(?=[\u4e00-\u9fff])"
+    r"不过|但是|但他|但她|但我|可是|可我|其实|实际上|改口|又说|却|然而|但(?=[\u4e00-\u9fff])"
 )
 # Before a place, a way they did not take: "不走湖北", "没经过武汉".
 _NOT_TAKEN = re.compile(r"(?:不|没|没有|未|别)\s*(?:走|经过|经|去过|到过|路过|绕)\s*$")

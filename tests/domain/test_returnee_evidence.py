@@ -48,6 +48,7 @@ def _values(**given_values: object) -> Values:
         ("租客两人，今天到，湖南长沙", "count", 2, "租客两人，今天到，湖南长沙，另外隔壁也回来一个江西的"),
         # origin: a place set against the origin by a contrast word, a doubting particle
         ("租客两个人，湖南的，今天到", "origin", "湖南", "租客两个人，湖南的吧，今天到"),
+        ("租客说是湖北来的，今天到，两个人", "origin", "湖北", "租客说是湖北来的，他老婆又说是湖南来的，今天到，两个人"),
         ("租客三人，江西上饶，今天到", "origin", "江西上饶", "租客三人，江西上饶，今天到，上饶下面的玉山县"),
         ("员工小褚从江西赣州回来，昨天到", "origin", "江西赣州", "员工小褚从江西赣州回来，昨天到，其实是江西吉安的"),
         # arrival: a time said unknown, the day of the reporter's own later step
