@@ -15,6 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+
+# Every county-level division (2,800 names), read only to finish a place already
+# begun: "湖南邵阳隆回" is 湖南邵阳 and its county, "湖北襄阳卸完货" is not.
+_COUNTIES = Path(__file__).with_name("counties.txt")
 
 # province: prefecture-level divisions / county-level cities (full official names).
 _TABLE = """
@@ -165,6 +170,50 @@ def _lengths_by_first() -> dict[str, tuple[int, ...]]:
     for name in _index():
         lengths.setdefault(name[0], set()).add(len(name))
     return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
+@cache
+def _county_index() -> dict[str, frozenset[str]]:
+    """County names, full (隆回县) and short (隆回), each with the provinces that have one."""
+    names: dict[str, set[str]] = {}
+    for line in _COUNTIES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        province_full, _, rest = line.partition(":")
+        province = _short_province(province_full.strip())
+        for full in rest.split():
+            names.setdefault(full, set()).add(province)
+            short = _short_city(full)
+            if len(short) >= 2 and short not in _AMBIGUOUS_SHORT:
+                names.setdefault(short, set()).add(province)
+    return {name: frozenset(owners) for name, owners in names.items()}
+
+
+@cache
+def _zhou_prefectures() -> frozenset[str]:
+    names: set[str] = set()
+    for line in _TABLE.strip().splitlines():
+        for full in line.partition(":")[2].replace("/", " ").split():
+            if full.endswith("自治州"):
+                names.add(_short_city(full))
+    return frozenset(names)
+
+
+def named_with_zhou(canonical: str) -> bool:
+    """Whether a city is an autonomous prefecture, said with 州 ("黔南州", "恩施州")."""
+    return canonical in _zhou_prefectures()
+
+
+def county_at(text: str, start: int, province: str | None) -> str | None:
+    """The county of `province` named at `start` of `text`, longest first ("隆回县", "隆回")."""
+    if province is None:
+        return None
+    names = _county_index()
+    for length in (6, 5, 4, 3, 2):
+        piece = text[start : start + length]
+        if len(piece) == length and province in names.get(piece, ()):
+            return piece
+    return None
 
 
 def lookup(name: str) -> Place | None:

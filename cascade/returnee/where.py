@@ -30,7 +30,14 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from cascade.returnee.places import Place, PlaceHit, contains, find_places
+from cascade.returnee.places import (
+    Place,
+    PlaceHit,
+    contains,
+    county_at,
+    find_places,
+    named_with_zhou,
+)
 from cascade.returnee.text import blank, clause_after, to_int
 
 _HAN = "\u4e00-\u9fff"
@@ -201,7 +208,7 @@ _SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来�
 _NOT_A_DISTRICT = re.compile(
     r"然后|以后|之后|以前|之前|后来|直接|已经|现在|马上|一起|那里|这里|今天|明天|后天|昨天"
     # what people did there, or the reporter's own province: "湖北黄石拉货", "浙江本省的"
-    r"|拉货|送货|运货|打工|务工|上班|出差|探亲|做生意|本省|省内|本市|市内"
+    r"|拉货|送货|运货|[卸装]完?货|打工|务工|上班|出差|探亲|做生意|本省|省内|本市|市内"
     # round 7: a number of people or the start of a trip ("河南信阳两个人", "武汉出发的")
     r"|[一二两三四五六七八九十俩仨\d][个名位口]|出发"
     # round 9: a line or a direction named after a place ("跑西安专线的司机")
@@ -431,6 +438,10 @@ def _runs(text: str) -> list[_Run]:
         else:
             runs.append(_Run(hit.start, hit.end, hit.text, [hit.place]))
     for run in runs:
+        if _extend_by_lexicon(text, run):
+            station = _STATION.match(text, run.end)
+            run.tail = station.end() if station else run.end
+            continue
         county = _COUNTY.match(text, run.end) or _SUBPLACE.match(text, run.end)
         if (
             county
@@ -447,6 +458,28 @@ def _runs(text: str) -> list[_Run]:
         station = _STATION.match(text, run.end)
         run.tail = station.end() if station else run.end
     return runs
+
+
+def _extend_by_lexicon(text: str, run: _Run) -> bool:
+    """Round 11: a place goes on with its county as written ("湖南邵阳隆回", "重庆开县",
+    "杭州萧山"), or a 州 said after an autonomous prefecture ("贵州黔南州"), when the
+    county table knows the name in that province; anything else ("湖北襄阳卸完货")
+    is left to the district reader and its verb guard."""
+    if _STATION.match(text, run.end):
+        return False
+    last = run.places[-1]
+    if last.kind == "city" and text.startswith("州", run.end) and named_with_zhou(last.canonical):
+        run.end += 1
+        run.text += "州"
+        return True
+    county = county_at(text, run.end, last.province)
+    if county is None or any(
+        hit.start == run.end for hit in find_places(text[run.end : run.end + 6])
+    ):
+        return False
+    run.end += len(county)
+    run.text += county
+    return True
 
 
 def _named_county(name: str) -> bool:

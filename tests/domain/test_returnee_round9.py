@@ -113,7 +113,7 @@ def test_a_place_said_after_a_check_is_read() -> None:
 
 
 def test_a_county_the_table_does_not_hold_is_asked() -> None:
-    _asked("租客从浙江丽水遂昌，今天到，一个人", "origin")
+    _asked("租客从浙江丽水枫坪，今天到，一个人", "origin")  # 枫坪: a town, no county
 
 
 @pytest.mark.parametrize(

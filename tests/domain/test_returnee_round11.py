@@ -1,0 +1,51 @@
+"""Values cut short (issue 10, round 11): the rules are classes, not the tenth part's shapes.
+
+Origin: a county (any of China's 2,800 county-level divisions, from the package's data
+file) said right after its city or province is part of the place as written; a 州 after
+an autonomous prefecture too; a verb after the place still stops it.
+The sentences are written for these tests, not taken from any corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cascade.returnee.places import county_at
+from tests.support.returnee_parse import parse
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("员工从四川南充营山回来，一个人，今天到", "四川南充营山"),
+        ("租客是广西百色田东人，三个人，昨天到", "广西百色田东"),
+        ("浙江温州苍南人，昨天到，一个", "浙江温州苍南"),
+        ("从江苏徐州沛县过来的，两个人，今天到", "江苏徐州沛县"),
+        ("老乡从重庆开县坐车回来，两个，昨天到", "重庆开县"),  # the county's old name
+        ("一家三口从宁波鄞州过来，今天到", "宁波鄞州"),  # a district after a city alone
+        ("两个人从安徽临泉回来，昨天到", "安徽临泉"),  # a county after its province
+        ("湖北恩施州来的两个人，今天到", "湖北恩施州"),  # 州 after a prefecture
+        ("我侄子从江西赣州回来了不对是广东连平我听错了一个人", "广东连平"),
+    ],
+)
+def test_a_county_after_its_city_or_province_is_kept(text: str, origin: str) -> None:
+    assert parse(text).origin == origin
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("货车司机前天从河南周口卸货回来，一个人", "河南周口"),
+        ("司机昨天从安徽阜阳装完货回来，一个人", "安徽阜阳"),
+        ("租客从湖南长沙回来，一个人，今天到", "湖南长沙"),
+    ],
+)
+def test_a_verb_after_the_place_is_no_county(text: str, origin: str) -> None:
+    assert parse(text).origin == origin
+
+
+def test_the_county_table_knows_a_county_only_in_its_province() -> None:
+    assert county_at("隆回人", 0, "湖南") == "隆回"
+    assert county_at("隆回县人", 0, "湖南") == "隆回县"  # the full name first
+    assert county_at("隆回人", 0, "江西") is None
+    assert county_at("卸完货", 0, "湖北") is None
