@@ -171,6 +171,7 @@ HELDOUT_PARTS = (
     "corpus_heldout9.yaml",
     "corpus_heldout10.yaml",
     "corpus_heldout11.yaml",
+    "corpus_heldout12.yaml",
 )
 
 
