@@ -20,19 +20,23 @@ from cascade.returnee.text import CLAUSE_END, NUM, PERSON_UNIT, blank, to_int
 # "可能是江西的吧", "听说是昨天回来的", "据了解大约于2月17日返回".
 _HEDGE = re.compile(
     r"好像|好象|大概|大约|可能(?!性)|应该是|应该|估计|听说|据说|据了解|似乎|也许|或许|貌似|说不定"
-    r"|听[^,，。；;说]{1,4}说|像是|口音像"  # "听他们说是后天", "口音像是河南的"
+    r"|听[^,，。；;说]{1,4}说|像是|口音像|听口音"  # "听他们说是后天", "口音像是河南的"
     # round 7: "说不准是X还是Y", "不一定是四川", "估摸着是前天" (预计 and 自称 are not
     # hedges by the tuning parts' labels: "预计2月24日到" is that day)
     r"|说不准|说不清|不一定|估摸|我猜|记不清|吃不准"
 )
 # Doubt said after the words it doubts: "…福建莆田回来，待核实" doubts its own clause;
 # suspicion ("…从温州回来，但我觉得口音不对劲") doubts the clause before it too.
-_CHECK_LATER = re.compile(r"待核实|待核查|待确认|待查|有待核实|需核实|要核实")
+_CHECK_LATER = re.compile(
+    r"待核实|待核查|待确认|待查|有待核实|需核实|要核实"
+    r"|(?:还|也)?(?:没|没有|未)(?:核实|核对|确认)"  # round 11: "今天到了没到我还没核实"
+)
 _SUSPICION = re.compile(
     r"不对劲|有问题|不太放心|不大放心|不放心|可疑|不像是真的|不太信|不相信|不信|存疑|有疑问"
 )
 # Before a check or a suspicion, words that leave it a clause of its own: "我觉得有问题".
 _ALONE = re.compile(
+    r"\s*(?:[到来回]了?没[到来回])?"  # round 11: "到没到我还没核实" asks of the clause before
     r"\s*(?:但是?|可是|不过)?\s*(?:还需要|需要|请)?\s*(?:我|我们)?\s*(?:也|还|总|都)?\s*"
     r"(?:觉得|感觉|认为|看)?\s*(?:有点|有些|还是)?\s*"
 )
@@ -61,6 +65,10 @@ _HEDGE_REACH = 12  # characters: a hedge governs the words right after it, not t
 # before it, from the clause's start.
 _HEDGE_BACK = re.compile(
     r"的?(?:可能性|几率|概率)\s*(?:不大|很小|较小|极小|不高|很低|小)|不太可能|不大可能"
+    # round 11: the day someone was seen is not the day they came ("今天早上看到的")
+    r"|(?:看到|看见|碰到|遇到|撞见)的"
+    # round 11: others who will come later ("大后天家里人也会过来") say no arrival of these
+    r"|(?:也|还)(?:会|要|准备|打算)(?:过来|回来|来|到)"
 )
 # A hedged number of people ends the reach: in "大约八个人明天回来" the day is certain.
 _COUNT_WORD = re.compile(r"[个名位人口]")
@@ -103,6 +111,19 @@ _UNLIKELY_RETURN = re.compile(
     r"(?:回来|回|来|返回|过来)的?(?:可能性|几率|概率)\s*(?:不大|很小|较小|极小|不高|很低|小)"
     r"|不(?:太|大)可能(?:回来|回|来|过来)"
 )
+
+
+# A hedge right before the arrival verb, with no clock time said ("今天下午可能到义",
+# "估计中午到"): the day is a guess. "大概下午3点到" is read like 3点左右 (the convention).
+_HEDGED_ARRIVAL = re.compile(
+    r"(?:可能|估计|大概|大约|应该|也许|或许|说不定)\s*(?:会|要|能)?\s*"
+    r"(?:[上中下]午|晚上|傍晚|早上|凌晨|夜里)?\s*(?:到|回到|抵达|回来|过来)"
+)
+
+
+def arrival_hedged(text: str) -> bool:
+    """Whether the arrival verb itself is hedged ("可能到", "估计中午到")."""
+    return _HEDGED_ARRIVAL.search(text) is not None
 
 
 def return_unlikely(text: str) -> bool:

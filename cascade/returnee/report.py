@@ -29,6 +29,7 @@ from cascade.returnee.asks import (
     without_absent_places,
 )
 from cascade.returnee.doubt import (
+    arrival_hedged,
     batch_total,
     counted_in_parts,
     drop_abandoned,
@@ -186,6 +187,8 @@ def _read(work: str, now: datetime) -> ReturneeReport:
             for hit in find_places(work[start:end])
         ):
             doubtful.add("origin")
+    if report.arrival is not None and arrival_hedged(work):
+        doubtful.add("arrival")  # round 11: "今天下午可能到义", "估计中午到"
     return _asked(report, doubtful)
 
 

@@ -3,6 +3,9 @@
 Origin: a county (any of China's 2,800 county-level divisions, from the package's data
 file) said right after its city or province is part of the place as written; a 州 after
 an autonomous prefecture too; a verb after the place still stops it.
+Arrival: a hedge right before the arrival verb (可能到, 估计中午到), a check not made
+(还没核实), the day someone was seen (看到的) and others who will come later (也会过来)
+make the day asked; a clock time said roughly or with no day word stays today's.
 The sentences are written for these tests, not taken from any corpus.
 """
 
@@ -49,3 +52,35 @@ def test_the_county_table_knows_a_county_only_in_its_province() -> None:
     assert county_at("隆回县人", 0, "湖南") == "隆回县"  # the full name first
     assert county_at("隆回人", 0, "江西") is None
     assert county_at("卸完货", 0, "湖北") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "两个老乡明天上午可能到，安徽的",  # a hedge right before the arrival verb
+        "租客还在路上，估计傍晚到，一个人，湖南的",
+        "厂里说有三个工人昨天到了，到没到我还没核实",  # a check not made
+        "隔壁住进来一个人，昨天下午看见的，江西口音",  # the day seen
+        "保安回来了，一个人，他说下周一老婆孩子也会过来",  # others later
+    ],
+)
+def test_a_hedged_or_unchecked_arrival_is_asked(text: str) -> None:
+    report = parse(text)
+    assert report.arrival is None and "arrival" in report.questions, (text, report.arrival)
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [
+        ("租客说大概下午4点到，从衢州回来", 16),  # a rough clock time is read (convention)
+        ("租客晚上八点半到，从丽水回来，1人", 20),  # no day word: today's date
+    ],
+)
+def test_a_clock_time_said_roughly_or_without_a_day_is_today(text: str, hour: int) -> None:
+    arrival = parse(text).arrival
+    assert arrival is not None and (arrival.day, arrival.hour) == (20, hour)
+
+
+def test_a_place_heard_in_an_accent_is_asked() -> None:
+    report = parse("对门新来了一个人，听口音是四川的，昨天到")
+    assert report.origin is None and "origin" in report.questions
