@@ -344,6 +344,6 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     estate = _ESTATE_NAMED.search(text)
     if estate is not None and address[:1].isdigit():
         address = estate.group(1) + address  # "小区名是国际花园，3幢1单元601"
-    if not address:
-        return None, True
+    if not address or address.startswith(("各", "分别")):
+        return None, True  # round 11: "住各厂宿舍" names several places
     return address, _CN_STREET_FLOOR.search(address) is not None

@@ -119,6 +119,7 @@ _LEAD_WORDS = (
     "回来", "过来", "回到", "住在", "地址", "住址", "报告", "房东", "租客", "租户", "一家", "家人",
     "现在", "目前", "住所为", "住所是", "住所", "居住地", "现居", "自己家里", "自己家", "家里",
     "举报", "反映",  # round 8: "有人举报西城路120号"
+    "地址为", "住址为", "发现",  # round 11: "出租房地址为…", "走访发现新塘村22号住进…"
 )  # fmt: skip
 LEAD_WORDS = _LEAD_WORDS  # round 10: `evidence` counts them as taken by this reader
 _LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她给")  # "今早给东朱村12号的测体温"
@@ -302,6 +303,9 @@ def find_address(text: str) -> tuple[Address, str]:
         work = blank(work, *span)
     kept = [i for i, span in enumerate(full) if not _not_theirs(text, *span)]
     full, complete = [full[i] for i in kept], [complete[i] for i in kept]
+    full = [(start, _tail_end(text, end)) for start, end in full]
+    for span in full:
+        work = blank(work, *span)
     if full:
         values = {_tidy(text[s:e]) for s, e in full}
         if len(values) == 1:
@@ -334,6 +338,30 @@ def find_address(text: str) -> tuple[Address, str]:
     if len(values) == 1:
         return Address(values.pop(), False), work
     return Address(None, False), work
+
+
+# Round 11: what goes on after a house number up to the clause's end is still the
+# address ("35号海洋小区", "888号 丝路新区 A座 1805", "2单元西边套", "宿舍B区"). A token
+# is a short name ending in a place word; a room number only after a block (A座 1805).
+_TAIL_TOKEN = re.compile(
+    rf"\s*((?:(?![的是在住从到回来去了人个有和及与同这那每各该])[{_HAN}A-Za-z\d]){{0,5}}?"
+    r"(?:小区|公寓|新区|宿舍楼|宿舍|大厦|大楼|中心|广场|新村|花园|家园|出租房|[区座栋幢室套层]|单元))"
+    r"(?![\u4e00-\u9fff]*?[的人个])"
+)
+_TAIL_ROOM = re.compile(r"\s*(\d{2,5})(?![\d人个名位口号岁点时:：月日.-])")
+
+
+def _tail_end(text: str, end: int) -> int:
+    """Where an address read up to `end` really ends: over the address words after it."""
+    while True:
+        token = _TAIL_TOKEN.match(text, end)
+        if token is None or not token.group(1):
+            return end
+        end = token.end()
+        if token.group(1)[-1] in "座栋幢元":
+            room = _TAIL_ROOM.match(text, end)
+            if room is not None:
+                end = room.end()
 
 
 def _tidy(address: str) -> str:

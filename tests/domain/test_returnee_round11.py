@@ -6,6 +6,8 @@ an autonomous prefecture too; a verb after the place still stops it.
 Arrival: a hedge right before the arrival verb (可能到, 估计中午到), a check not made
 (还没核实), the day someone was seen (看到的) and others who will come later (也会过来)
 make the day asked; a clock time said roughly or with no day word stays today's.
+Address: read on over the address words after a house number (35号海洋小区, A座 1805,
+西边套, 宿舍B区) to the clause's end; 地址为 and 发现 in front are dropped; 各…宿舍 is asked.
 The sentences are written for these tests, not taken from any corpus.
 """
 
@@ -84,3 +86,33 @@ def test_a_clock_time_said_roughly_or_without_a_day_is_today(text: str, hour: in
 def test_a_place_heard_in_an_accent_is_asked() -> None:
     report = parse("对门新来了一个人，听口音是四川的，昨天到")
     assert report.origin is None and "origin" in report.questions
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("租客一人，安徽的，今天到，住后宅街道柳青路12号金色家园", "后宅街道柳青路12号金色家园"),
+        (
+            "两人，湖南的，昨天到，地址 江东街道 宗泽路 66号 商务中心 B座 1203",
+            "江东街道宗泽路66号商务中心B座1203",
+        ),
+        (
+            "租客一个，江西的，前天到，住廿三里街道埠头村8栋1单元东边套",
+            "廿三里街道埠头村8栋1单元东边套",
+        ),
+        ("工人5个，贵州的，今天到，住工地宿舍C区", "工地宿舍C区"),
+        ("租客从安徽回来，一个人，今天到，租房地址为佛堂镇王宅村9号", "佛堂镇王宅村9号"),
+        ("今天巡查发现上溪镇溪华村8号住进两个外地人，江西的", "上溪镇溪华村8号"),
+    ],
+)
+def test_an_address_is_read_to_its_end_without_words_in_front(text: str, address: str) -> None:
+    assert parse(text).address == address
+
+
+def test_a_house_number_is_not_followed_into_what_is_said_next() -> None:
+    assert parse("两户都住稠江街道何宅村18号同一栋，河南的，今天到").address == "稠江街道何宅村18号"
+
+
+def test_several_places_to_live_are_asked() -> None:
+    report = parse("新来的工人三十来个，四川的，这几天陆续到，住各工地宿舍")
+    assert report.address is None and "address" in report.questions
