@@ -332,6 +332,57 @@ def city_unsure(text: str, origin: str) -> bool:
     return False
 
 
+# Round 11: a compound said elsewhere in the message ("我是稠城街道下车门小区的房东"),
+# after an anchor so its name starts right.
+_ESTATE_SAID = re.compile(
+    r"(?:街道|镇|乡|[是的在住我，,。：:\s（(])((?:(?![今昨明晚天进从有人的在住我他她那这个是])"
+    r"[\u4e00-\u9fff]){2,5}?(?:小区|花园|新村|家园|公寓))(?![\d幢栋])"
+)
+# Someone lives or lets there: "…小区的房东", "住…小区", not "…小区东门岗".
+_ESTATE_LIVED = re.compile(r"的?(?:房东|业主|住户|租户|租客)")
+_FRONT_CHARS = "我是在住的那个这本"
+_TOWN_RIGHT_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,4}(?:街道|镇|乡))\s*的?\s*$")
+_BRACKETED_BEFORE = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,12}?[村社区])\s*[）)]\s*$")
+
+
+def _said_before(text: str, address: str) -> tuple[str, bool]:
+    """The address with the place said for it before ("下车门小区" + "8幢201", "赤岸镇" +
+    "乔亭村5号", "（佛堂镇倍磊村）后街9号"), and whether several candidates make it unsure."""
+    if re.match(r"\d+\s*(?:幢|栋|号楼)", address):
+        estates = list(_ESTATE_SAID.finditer(text))
+        if len({match.group(1) for match in estates}) > 1:
+            return address, True  # two compounds named: which is the building's?
+        if estates and (
+            _ESTATE_LIVED.match(text, estates[0].end())
+            or text[: estates[0].start(1)].endswith("住")
+        ):
+            return estates[0].group(1) + address, False
+        return address, False
+    at = text.find(address[:4])
+    if at > 0:
+        bracketed = _BRACKETED_BEFORE.search(text, 0, at)
+        if bracketed is not None:
+            return bracketed.group(1) + address, False
+        town = _TOWN_RIGHT_BEFORE.search(text, 0, at)
+        if town is not None and not _ADMIN_IN.search(address):
+            return town.group(1).lstrip(_FRONT_CHARS) + address, False  # "稠城街道的前成小区12幢"
+    village = re.match(r"[\u4e00-\u9fff]{2,4}村", address)
+    if village is not None and not _ADMIN_IN.search(address):
+        towns = {
+            match.group(1).lstrip(_FRONT_CHARS)
+            for match in re.finditer(
+                rf"([\u4e00-\u9fff]{{2,4}}?(?:街道|镇|乡)){re.escape(village.group(0))}", text
+            )
+            if not re.search(r"(?:我|本人)是?\s*$", text[: match.start() + 2])  # the reporter's own
+        }
+        if len(towns) == 1:
+            return towns.pop() + address, False  # "赤岸镇乔亭村…住乔亭村5号"
+    return address, False
+
+
+_ADMIN_IN = re.compile(r"街道|镇|乡")
+
+
 def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     """The address without words said in front of it, and whether it must be asked."""
     front = _ADDRESS_FRONT.match(address)
@@ -344,6 +395,9 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     estate = _ESTATE_NAMED.search(text)
     if estate is not None and address[:1].isdigit():
         address = estate.group(1) + address  # "小区名是国际花园，3幢1单元601"
+    address, unsure = _said_before(text, address)
+    if unsure:
+        return None, True
     if not address or address.startswith(("各", "分别")):
         return None, True  # round 11: "住各厂宿舍" names several places
     return address, _CN_STREET_FLOOR.search(address) is not None

@@ -8,6 +8,9 @@ Arrival: a hedge right before the arrival verb (可能到, 估计中午到), a c
 make the day asked; a clock time said roughly or with no day word stays today's.
 Address: read on over the address words after a house number (35号海洋小区, A座 1805,
 西边套, 宿舍B区) to the clause's end; 地址为 and 发现 in front are dropped; 各…宿舍 is asked.
+A place said before the address joins it: the one compound lived in (…小区的房东) before a
+building number (two compounds: asked), the town of a village named again, a 街道 right
+before (稠城街道的…), a village in brackets (本村（…村）后街9号).
 The sentences are written for these tests, not taken from any corpus.
 """
 
@@ -115,4 +118,25 @@ def test_a_house_number_is_not_followed_into_what_is_said_next() -> None:
 
 def test_several_places_to_live_are_asked() -> None:
     report = parse("新来的工人三十来个，四川的，这几天陆续到，住各工地宿舍")
+    assert report.address is None and "address" in report.questions
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "我是江东街道樱花小区的业主，楼下租客今天回来了，安徽的，一个人，住3幢502",
+            "樱花小区3幢502",
+        ),
+        ("上溪镇黄山村有两个人从江西回来，昨天到，住黄山村后畈12号", "上溪镇黄山村后畈12号"),
+        ("租客一家三口今天到，河南的，住在那个后宅街道的柳青小区6幢", "后宅街道柳青小区6幢"),
+        ("村民一家三口从广东回来，前天到，住本村（义亭镇缸窑村）前街4号", "义亭镇缸窑村前街4号"),
+    ],
+)
+def test_the_place_said_before_an_address_is_part_of_it(text: str, address: str) -> None:
+    assert parse(text).address == address
+
+
+def test_a_building_number_with_two_compounds_named_is_asked() -> None:
+    report = parse("我是樱花小区的房东，另一套在柳青小区，租客今天回来了，一个人，住3幢502")
     assert report.address is None and "address" in report.questions
