@@ -190,6 +190,8 @@ def count_unsure(text: str, count: int | None) -> bool:
     """Whether the count read must be asked (see the module docstring)."""
     if count is None:
         return False
+    if _COUNT_LATER.search(text) or count < record_floor(text):
+        return True  # round 11: "名单上31人，实际到了多少要等车到了再数"; lists and households
     fixes = list(_COUNT_FIXED.finditer(text))
     if len(fixes) > 1 or (fixes and corrected_count(text) != count):
         return True  # "不是3个是4个" read as 3
@@ -205,6 +207,49 @@ def count_unsure(text: str, count: int | None) -> bool:
     if count > 1 and _KIN_HOME_SAID.search(text):
         return True  # "从广州的亲戚家过来": the relatives are a place, not companions
     return count < family_floor(text) or (count <= 1 and _unknown_kin(text))
+
+
+# Round 11: a figure still to be checked ("实际到了多少要等车到了再数", "人数还没数").
+_COUNT_LATER = re.compile(
+    r"实际(?:到了?|来了?)?(?:多少|几个|几人|人数)|(?:再|还没|还没有|没来得及)(?:数|清点|点人数)"
+)
+# One person a line ("1. 4区 钱某 …", "2. …"), one record a piece ("易某 江西 2/18；雷某 …"),
+# a list of persons ("岑某、岑某妻子、岑某儿子"): each is one person at least.
+_NUMBERED_LINE = re.compile(r"^\s*(\d{1,2})\s*[.、．)]\s*\S", re.MULTILINE)
+_PERSON_ITEM = re.compile(r"[\u4e00-\u9fff]{1,2}某")
+_PERSON_FIRST = re.compile(r"(?:^|(?<=[\s：:]))[\u4e00-\u9fff]{1,2}某")
+# Households each with their number: "402一家三口…1101一个人".
+_HOUSEHOLD = re.compile(
+    rf"(?<![\d.:/-])\d{{3,4}}\s*(?:室|房|户)?\s*(?:的)?\s*(?:一家({NUM})口|({NUM})\s*个?人(?!员))"
+)
+# Kin said beside a family's number: "爷爷奶奶加上我们一家三口".
+_KIN_PLUS_FAMILY = re.compile(
+    rf"({_KIN_PAIRS}|{_KIN_WORDS})\s*(?:加上|加|和|还有|连同|带着|带上)\s*"
+    rf"(?:我们|他们|我|他|她)?\s*一家({NUM})口"
+)
+
+
+def record_floor(text: str) -> int:
+    """The fewest people a message's lists, households or kin beside a family add up to."""
+    best = 0
+    numbers = [int(match.group(1)) for match in _NUMBERED_LINE.finditer(text)]
+    if len(numbers) > 1 and numbers == list(range(1, len(numbers) + 1)):
+        best = len(numbers)
+    for separator in ("；", ";", "、"):
+        pieces = text.split(separator)
+        if len(pieces) > 1:
+            first = _PERSON_FIRST.search(pieces[0]) is not None
+            rest = all(_PERSON_ITEM.match(piece.strip()) for piece in pieces[1:])
+            if first and rest:
+                best = max(best, len(pieces))
+    households = [to_int(match.group(1) or match.group(2)) for match in _HOUSEHOLD.finditer(text)]
+    if len(households) > 1 and None not in households:
+        best = max(best, sum(value for value in households if value is not None))
+    for match in _KIN_PLUS_FAMILY.finditer(text):
+        family = to_int(match.group(2))
+        if family is not None:
+            best = max(best, _sentence_floor(match.group(1)) + family)
+    return best
 
 
 def family_floor(text: str) -> int:

@@ -220,6 +220,8 @@ _NOT_A_DISTRICT = re.compile(
 _STATION = re.compile(
     r"(?:[\u4e00-\u9fff]{2}(?=机场))?[东南西北]?(?:火车站|高铁站|汽车站|客运站|机场|站)"
     r"|[东南西北](?=换乘|转|上车|下车|上的|下的|上高铁|上火车|坐)"  # round 8: "从长沙南上的高铁"
+    # round 11: a station in a list of stops ("途经昆明南、上海虹桥")
+    r"|[东南西北](?=[、/和及与])|虹桥(?:站|机场)?"
 )
 _COUNTY_STOP = set(
     "回来到去住从在的了经过途转人籍老家坐开飞疫社小街园厂那这边方带附近乡下一都也是"
@@ -576,10 +578,10 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
     before = text[max(0, run.start - 8) : run.start]
     after_end = run.tail
     if previous is not None and previous.role in ("via", "travel", "negated"):
-        gap = text[previous.end : run.start]
+        gap = text[previous.tail : run.start]  # round 11: after a station ("昆明南、")
         if (
             _LIST_SEP.fullmatch(gap)
-            and run.start > previous.end
+            and run.start > previous.tail
             and not ("到" in gap and run.text.startswith("义乌"))  # round 9: "…长沙再到义乌"
         ):
             return previous.role  # "途经长沙、南昌", "来自江西、湖南"

@@ -11,6 +11,11 @@ Address: read on over the address words after a house number (35号海洋小区,
 A place said before the address joins it: the one compound lived in (…小区的房东) before a
 building number (two compounds: asked), the town of a village named again, a 街道 right
 before (稠城街道的…), a village in brackets (本村（…村）后街9号).
+Via: a station in a list of stops (昆明南、上海虹桥) is its city, and the list goes on.
+Count: one person a numbered line, a record a ；-piece or a 、-item naming a person
+(岑某、岑某妻子), households each with their number (402一家三口…1101一个人), kin beside
+a family's number (爷爷奶奶加上我们一家三口) set a floor: a count read below it is asked;
+so is a figure still to be checked (名单上31人，实际到了多少要等车到了再数).
 The sentences are written for these tests, not taken from any corpus.
 """
 
@@ -140,3 +145,34 @@ def test_the_place_said_before_an_address_is_part_of_it(text: str, address: str)
 def test_a_building_number_with_two_compounds_named_is_asked() -> None:
     report = parse("我是樱花小区的房东，另一套在柳青小区，租客今天回来了，一个人，住3幢502")
     assert report.address is None and "address" in report.questions
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("两个工人从贵州来，途经贵阳北、长沙南，今天到", ["贵阳", "长沙"]),
+        ("一人，四川的，途经上海虹桥、杭州东，昨天到", ["上海", "杭州"]),
+    ],
+)
+def test_stations_in_a_list_of_stops_are_their_cities(text: str, via: list[str]) -> None:
+    assert parse(text).via == via
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "群里接龙：\n1. 3区 马某 河南周口 2.18到\n2. 3区 牛某 河南周口 2.18到\n住宾王路8号",
+        "返岗名单 马某 河南周口 2/18；牛某 河南周口 2/18，住宾王路8号",
+        "外来人员 龚某、龚某妻子、龚某女儿，湖南的，昨天到",
+        "这栋楼今天回来两户，301一家四口从江西，902两个人从安徽",
+        "外公外婆加上我们一家三口今天都回来了，河南的",
+        "车上是安徽的员工，名单上是25人，实际来了几个要等车到了再数",
+    ],
+)
+def test_a_count_below_its_list_or_households_or_still_to_check_is_asked(text: str) -> None:
+    report = parse(text)
+    assert report.count is None and "count" in report.questions, (text, report.count)
+
+
+def test_a_list_whose_count_is_said_stays_read() -> None:
+    assert parse("返岗3人：马某、牛某、杨某，河南的，今天到").count == 3
