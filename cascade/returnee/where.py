@@ -640,9 +640,15 @@ def _one_place(names: list[str]) -> str | None:
     """The one place these mentions agree on, the most specific; None if they differ."""
     best = max(names, key=len)
     for name in names:
-        if name != best and not contains(name, best):
-            return None
+        if name != best and (not contains(name, best) or _county_tail(name) not in best):
+            return None  # round 11: "湖南邵阳武冈 2人 + 湖南邵阳城步 1人" are two places
     return best
+
+
+def _county_tail(name: str) -> str:
+    """What a place string says after the places the table indexes: "湖南邵阳城步" → 城步."""
+    hits = find_places(name)
+    return name[hits[-1].end :].rstrip("县区市旗") if hits else ""
 
 
 def _via_unread(text: str, runs: list[_Run]) -> bool:

@@ -176,3 +176,12 @@ def test_a_count_below_its_list_or_households_or_still_to_check_is_asked(text: s
 
 def test_a_list_whose_count_is_said_stays_read() -> None:
     assert parse("返岗3人：马某、牛某、杨某，河南的，今天到").count == 3
+
+
+def test_two_counties_of_one_city_are_two_origins_and_asked() -> None:
+    report = parse("返岗：四川南充营山 2人 + 四川南充蓬安 1人，昨天同车到")
+    assert report.origin is None and "origin" in report.questions
+
+
+def test_a_county_and_its_city_said_again_are_one_origin() -> None:
+    assert parse("四川南充营山人，两个，昨天从南充回来").origin == "四川南充营山"
