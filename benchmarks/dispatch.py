@@ -22,8 +22,15 @@ not a server, is the ceiling:
 3. `/status` in the HQ group every `--status-every` (5) seconds during the storm:
    seconds until the handler was done and until its reply was sent;
 4. the root total is checked against the sum of the values replied (a wrong
-   number fails the run), and peak RSS of the process is reported (it also holds
-   the stand-in's messages, so it is an upper bound for the bot).
+   number fails the run), and the process's peak RSS is reported, overall and per
+   phase (order, copies, storm). The stand-in keeps little of its own: each copy as
+   its JSON, and the updates waiting at the server unbuilt until getUpdates fetches
+   them (as aiogram's session parses a real server's answer). So with `--polling`,
+   the way the drill's bot takes its updates, the peak is the bot's plus a few tens
+   of MB (the copies' JSON and the bench's timings); handed straight to the runner,
+   the whole storm waits in the runner's queues, which polling bounds at 2,000.
+   Where the memory goes: `memray run --trace-python-allocators -o FILE -m
+   benchmarks.dispatch ...`, then `memray tree FILE` (at the peak).
 
 With `--polling` the updates go the way long polling takes them: the stand-in
 serves getUpdates as Telegram does (at most 100 a call, forgotten below the
@@ -55,10 +62,11 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import AsyncGenerator
+from collections import deque
+from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
@@ -97,7 +105,7 @@ class InstantTelegram(BaseSession):
         super().__init__()
         self.poll_rtt = poll_rtt  # a getUpdates' round trip (`--poll-rtt`)
         self._ids = itertools.count(10_000_000)
-        self.copies: dict[int, Message] = {}  # chat → the message carrying `ack:<order>`
+        self.copies: dict[int, Copy] = {}  # chat → the message carrying `ack:<order>`
         self.arrived: list[tuple[int, float]] = []  # (chat, when) of each copy, in order
         self.first_sent: dict[int, float] = {}  # chat → when its first message was sent
         self.replies: dict[tuple[int, int], float] = {}  # (chat, replied message) → when
@@ -105,11 +113,13 @@ class InstantTelegram(BaseSession):
         self.reacted: dict[tuple[int, int], float] = {}  # (chat, message) → when
         self.calls = 0
         self.changed = asyncio.Event()
-        self.inbound: list[Update] = []  # delivered by getUpdates, not yet confirmed
+        # Not yet confirmed, each as what builds it: the storm waiting here is the
+        # server's, so it is kept small and made into Updates only when fetched.
+        self.inbound: deque[Pending] = deque()
         self.arrived_update = asyncio.Event()
         self.polls = 0
 
-    def deliver(self, update: Update) -> None:
+    def deliver(self, update: Pending) -> None:
         """Queue `update` for getUpdates (`--polling`)."""
         self.inbound.append(update)
         self.arrived_update.set()
@@ -119,13 +129,16 @@ class InstantTelegram(BaseSession):
         to `timeout` seconds for one; the answer takes `poll_rtt` more to arrive."""
         self.polls += 1
         await asyncio.sleep(self.poll_rtt / 2)  # the request on its way
-        if method.offset is not None:
-            self.inbound = [u for u in self.inbound if u.update_id >= method.offset]
+        while method.offset is not None and self.inbound:
+            if self.inbound[0].update_id >= method.offset:
+                break
+            self.inbound.popleft()
         if not self.inbound:
             self.arrived_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.arrived_update.wait(), method.timeout or 0)
-        batch = self.inbound[: min(100, method.limit or 100)]
+        # As aiogram's session makes them from the server's JSON answer.
+        batch = [u.build() for u in itertools.islice(self.inbound, min(100, method.limit or 100))]
         await asyncio.sleep(self.poll_rtt / 2)  # the answer on its way
         return batch
 
@@ -177,8 +190,9 @@ class InstantTelegram(BaseSession):
         replied = method.reply_parameters.message_id if method.reply_parameters else None
         if replied is not None:
             self.replies.setdefault((chat, replied), now)
-        if markup is not None and self.ack_data(message) and chat not in self.copies:
-            self.copies[chat] = message
+        data = self.ack_data(message)
+        if data and chat not in self.copies:  # kept as JSON: 37,074 models would dwarf the bot
+            self.copies[chat] = Copy(message.model_dump_json(exclude_none=True), data)
             self.arrived.append((chat, now))
         return message
 
@@ -206,6 +220,24 @@ class InstantTelegram(BaseSession):
         return None
 
 
+class Copy(NamedTuple):
+    """A copy as the stand-in keeps it: the message's JSON and its 收到 button's data."""
+
+    json: str
+    data: str
+
+    def message(self) -> Message:
+        return Message.model_validate_json(self.json)
+
+
+class Pending(NamedTuple):
+    """An update not yet built: its ids, and how to build it (when it is handed over)."""
+
+    update_id: int
+    message_id: int  # the message's, or the pressed copy's
+    build: Callable[[], Update]
+
+
 class Updates:
     """Telegram updates as the people of the tower would send them."""
 
@@ -213,32 +245,73 @@ class Updates:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
 
-    def message(self, chat: int, user: int, text: str, reply_to: Message | None = None) -> Update:
-        entities = None
-        if text.startswith("/"):
-            length = len(text.split(" ", 1)[0])
-            entities = [MessageEntity(type="bot_command", offset=0, length=length)]
-        message = Message(
-            message_id=next(self._message_ids),
-            date=datetime.now(UTC),
-            chat=Chat(id=chat, type="supergroup"),
-            from_user=User(id=user, is_bot=False, first_name=f"u{user}"),
-            text=text,
-            entities=entities,
-            reply_to_message=reply_to,
-        )
-        return Update(update_id=next(self._update_ids), message=message)
+    def message(self, chat: int, user: int, text: str, reply_to: Copy | None = None) -> Pending:
+        update_id, message_id = next(self._update_ids), next(self._message_ids)
+        date = datetime.now(UTC)
 
-    def press(self, user: int, copy: Message, data: str) -> Update:
+        def build() -> Update:
+            entities = None
+            if text.startswith("/"):
+                length = len(text.split(" ", 1)[0])
+                entities = [MessageEntity(type="bot_command", offset=0, length=length)]
+            message = Message(
+                message_id=message_id,
+                date=date,
+                chat=Chat(id=chat, type="supergroup"),
+                from_user=User(id=user, is_bot=False, first_name=f"u{user}"),
+                text=text,
+                entities=entities,
+                reply_to_message=reply_to.message() if reply_to is not None else None,
+            )
+            return Update(update_id=update_id, message=message)
+
+        return Pending(update_id, message_id, build)
+
+    def press(self, user: int, chat: int, copy: Copy) -> Pending:
         update_id = next(self._update_ids)
-        query = CallbackQuery(
-            id=f"q{update_id}",
-            from_user=User(id=user, is_bot=False, first_name=f"u{user}"),
-            chat_instance=str(copy.chat.id),
-            message=copy,
-            data=data,
-        )
-        return Update(update_id=update_id, callback_query=query)
+
+        def build() -> Update:
+            message = copy.message()
+            query = CallbackQuery(
+                id=f"q{update_id}",
+                from_user=User(id=user, is_bot=False, first_name=f"u{user}"),
+                chat_instance=str(chat),
+                message=message,
+                data=copy.data,
+            )
+            return Update(update_id=update_id, callback_query=query)
+
+        return Pending(update_id, 0, build)
+
+
+def rss_mb() -> float:
+    """The process's resident memory now (VmRSS; Linux), in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Memory:
+    """The process's resident memory through the run, its peak within each phase
+    (sampled every `every` seconds; `peak_rss_mb` is the kernel's exact peak)."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.every = every
+        self.phase = "started"
+        self.peaks: dict[str, float] = {}
+
+    def sample(self) -> float:
+        now = rss_mb()
+        if now > self.peaks.get(self.phase, 0.0):
+            self.peaks[self.phase] = now
+        return now
+
+    async def watch(self) -> None:
+        while True:
+            self.sample()
+            await asyncio.sleep(self.every)
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -328,12 +401,16 @@ async def run(
     await tower.start(polling=polling)
     if settle:  # as `towerbot run` does once its bots are built (not in a test's process)
         heap.settle()
-    submit = session.deliver if polling else runner.submit
+    memory = Memory()
+    watching = asyncio.create_task(memory.watch())
     handed: list[int] = []  # every update id handed over, by either way
 
-    def hand(update: Update) -> None:
+    def hand(update: Pending) -> None:
         handed.append(update.update_id)
-        submit(update)
+        if polling:
+            session.deliver(update)
+        else:
+            runner.submit(update.build())
 
     async def settled() -> None:
         """Until every update handed over has been handled."""
@@ -347,12 +424,16 @@ async def run(
         # 1. The order, its confirmation in the HQ group, and its copies.
         started = time.perf_counter()
         order_update = make.message(root_chat, root_commander, f"/order 15m count {ORDER_TEXT}")
+        memory.phase = "order"
         hand(order_update)
         await _until(session, lambda: root_chat in session.first_sent, 120)
         await settled()
+        memory.sample()
+        memory.phase = "copies and storm" if overlap else "copies"
         rng = random.Random(seed)
         pending = {chat: (user, bottom) for chat, user, bottom in targets}
-        plan: list[Update] = []
+        presses: dict[str, int] = {}  # callback query id → update id
+        replies: dict[tuple[int, int], int] = {}  # (chat, message) → update id
         values: dict[int, int] = {}
         submitted: dict[int, float] = {}
         asked: dict[tuple[int, int], int] = {}  # (HQ chat, /status message) → update id
@@ -362,22 +443,24 @@ async def run(
             number to it, right after (one person, one chat, in order)."""
             user, bottom = pending.pop(chat)
             copy = session.copies[chat]
-            updates = [make.press(user, copy, session.ack_data(copy))]
+            press = make.press(user, chat, copy)
+            presses[f"q{press.update_id}"] = press.update_id
+            updates = [press]
             if bottom:
                 values[chat] = rng.randint(0, 12)
-                updates.append(make.message(chat, user, str(values[chat]), reply_to=copy))
+                reply = make.message(chat, user, str(values[chat]), reply_to=copy)
+                replies[(chat, reply.message_id)] = reply.update_id
+                updates.append(reply)
             for update in updates:
                 submitted[update.update_id] = time.perf_counter()
                 hand(update)
-                plan.append(update)
 
         over = asyncio.Event()
 
         async def ask() -> None:
             while not over.is_set():
                 update = make.message(root_chat, root_commander, "/status")
-                assert update.message is not None
-                asked[(root_chat, update.message.message_id)] = update.update_id
+                asked[(root_chat, update.message_id)] = update.update_id
                 submitted[update.update_id] = time.perf_counter()
                 hand(update)
                 await asyncio.sleep(status_every)
@@ -397,27 +480,26 @@ async def run(
                 seen = len(session.arrived)
         else:
             await _until(session, lambda: len(session.copies) >= len(targets), 1800)
+            memory.sample()
+            memory.phase = "storm"
             chats = list(pending)
             rng.shuffle(chats)
             storm_started = time.perf_counter()
             for chat in chats:
                 answer(chat)
         all_out = max(at for _, at in session.arrived) - started
-        data = {session.ack_data(m) for m in session.copies.values()}
+        data = {copy.data for copy in session.copies.values()}
         if len(data) != 1:
             raise RuntimeError(f"copies carry {len(data)} different 收到 buttons")
         order_id = int(data.pop().split(":")[1])
 
         await settled()
         storm = time.perf_counter() - storm_started
+        memory.sample()
+        memory.phase = "after"
         over.set()
         await asker
         await settled()
-
-        presses = {u.callback_query.id: u.update_id for u in plan if u.callback_query}
-        replies = {
-            (u.message.chat.id, u.message.message_id): u.update_id for u in plan if u.message
-        }
 
         def confirmed(key: tuple[int, int]) -> float | None:
             return session.reacted.get(key) or session.replies.get(key)
@@ -449,6 +531,8 @@ async def run(
         if root_total != expected:
             raise RuntimeError(f"root total {root_total} != {expected} replied")
     finally:
+        memory.sample()
+        watching.cancel()
         await runner.cancel()
         await tower.stop()
     return {
@@ -462,9 +546,9 @@ async def run(
         "order_confirmation_s": session.first_sent[root_chat] - started,
         "order_handled_s": handled_at[order_update.update_id] - started,
         "all_copies_out_s": all_out,
-        "answers": len(plan),
+        "answers": len(presses) + len(replies),
         "storm_s": storm,
-        "answers_per_second": len(plan) / storm,
+        "answers_per_second": (len(presses) + len(replies)) / storm,
         "press_answered_p50_s": _pct(press_waits, 50),
         "press_answered_p99_s": _pct(press_waits, 99),
         "press_answered_max_s": max(press_waits),
@@ -477,6 +561,7 @@ async def run(
         "root_total": root_total,
         "bot_calls": session.calls,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_peak_by_phase_mb": {phase: round(mb, 1) for phase, mb in memory.peaks.items()},
     }
 
 
