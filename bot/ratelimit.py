@@ -10,6 +10,13 @@ and a per-minute cap per group (sends and edits alike). The sender asks
 A group's per-minute budget is shared by answers to people and by the live
 progress board's edits; a board (a `background` send) may use only part of it,
 so replies always find room and boards slow down when a group is busy.
+
+What it remembers per chat (its next slot, its sends of the last minute, a 429's
+hold) is forgotten once it can no longer matter: a city order sends to 37,074
+chats once each, and a window kept for each of them held ~25 MB for the rest of
+the process's life (benchmarks/RESULTS.md, "memory"). So every `SWEEP` seconds the
+chats with nothing newer than `STALE` seconds are dropped; an absent chat waits
+exactly as one whose memory has run out.
 """
 
 from __future__ import annotations
@@ -22,6 +29,10 @@ from bot.settings import SenderLimits
 CATCH_UP = 0.02  # seconds of sending the pacing may make up at once
 # The share of a group's per-minute budget kept free of board edits for replies.
 REPLY_RESERVE = 0.25
+# A chat's memory is dropped once all of it is this old: twice the longest window (a
+# minute), so a sweep at a paced slot a little ahead of the clock drops nothing in use.
+STALE = 120.0
+SWEEP = 30.0  # seconds between sweeps (each walks the chats remembered)
 
 
 class RateLimiter:
@@ -36,6 +47,7 @@ class RateLimiter:
         self._group_sends: dict[int, deque[float]] = {}
         self._held: dict[int, float] = {}
         self._departed: deque[float] = deque()
+        self._swept_at = now
 
     def overall_wait(self, now: float) -> float:
         """Seconds until the bot may send anything at all (0 when it may now)."""
@@ -70,6 +82,20 @@ class RateLimiter:
         self._next_chat[chat_id] = now + self.limits.chat_interval
         if chat_id < 0:
             self._group_sends.setdefault(chat_id, deque()).append(now)
+        if now >= self._swept_at + SWEEP:
+            self.sweep(now)
+
+    def sweep(self, now: float) -> None:
+        """Forget the chats whose slots, sends and holds are all older than `STALE`."""
+        self._swept_at = now
+        old = now - STALE
+        self._next_chat = {c: t for c, t in self._next_chat.items() if t > old}
+        self._held = {c: t for c, t in self._held.items() if t > old}
+        self._group_sends = {c: w for c, w in self._group_sends.items() if w and w[-1] > old}
+
+    def remembered(self) -> int:
+        """How many chats the limiter holds anything for."""
+        return len(self._next_chat.keys() | self._held.keys() | self._group_sends.keys())
 
     def departure_wait(self, now: float) -> float:
         """Seconds until one more request may actually leave, counting departures

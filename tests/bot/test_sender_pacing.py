@@ -17,7 +17,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ReactionTypeEmoji
 
 from bot.app import telegram_session
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import STALE, SWEEP, RateLimiter
 from bot.sender import Sender
 from bot.settings import SenderLimits
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority, Rendered
@@ -44,6 +44,30 @@ def test_board_edits_leave_room_for_replies() -> None:
         limiter.record(-1, now)
         now += 0.01
     assert limiter.wait_for(-1, now) > 0  # and the group's own limit holds
+
+
+def test_the_limiter_forgets_chats_only_once_their_limits_are_past() -> None:
+    limits = SenderLimits(per_second=1000, chat_interval=1.0, group_per_minute=20)
+    limiter = RateLimiter(limits, now=100.0)
+    now = 100.0
+    for _ in range(20):  # the HQ group's whole minute
+        limiter.record(-1, now)
+        now += 0.01
+    for chat in range(-2, -5002, -1):  # a city order: one copy to each of 5,000 groups
+        limiter.record(chat, now)
+        now += 0.001
+    assert limiter.remembered() == 5001
+    # A sweep inside the minute keeps what still limits: the HQ group stays capped.
+    now = 100.0 + SWEEP + 1
+    limiter.record(7, now)
+    assert limiter.wait_for(-1, now) > 0
+    assert limiter.remembered() == 5002
+    # Past the window, the chats sent to once are forgotten, and may send again at once.
+    now += STALE + limits.chat_interval + 1  # chat 7's spacing is past too
+    limiter.record(8, now)
+    assert limiter.remembered() == 1
+    assert limiter.wait_for(-1, now) == 0 and limiter.wait_for(-2, now) == 0
+    assert limiter.wait_for(8, now) > 0  # the chat just sent to keeps its spacing
 
 
 async def test_paid_rate_in_flight_loses_nothing_and_keeps_chat_order(tmp_path: Path) -> None:
