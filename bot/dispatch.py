@@ -35,6 +35,11 @@ query), answered again. Polling pauses until a whole batch fits below `max_pendi
 updates waiting or being handled, and asks for no more, so memory stays bounded. On
 stop the poller lets the updates taken in finish; those cut short stay in the inbox
 for the next start.
+
+An update waiting for its turn is kept as its JSON (the inbox's payload), not as
+aiogram's models, and parsed again only once it has a slot: a parsed update is
+14-19 KB of pydantic objects against its ~0.5 KB of JSON, so the 2,000 a Yiwu storm
+keeps waiting held ~35 MB (benchmarks/RESULTS.md, "memory").
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ import logging
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
@@ -72,6 +78,16 @@ def never_quick(update: Update) -> bool:
     return False
 
 
+class Kept(NamedTuple):
+    """An update waiting its turn, kept as its JSON: what the runner needs before
+    handling it (its id, its chat, its lane) and the text to parse it from."""
+
+    update_id: int
+    chat: int
+    quick: bool
+    payload: str
+
+
 def chat_key(update: Update) -> int:
     """The chat whose updates must stay in order (the sender's id where there is none)."""
     event = update.event
@@ -97,17 +113,20 @@ class ChatOrderedRunner:
         quick: Quick = never_quick,
         quick_concurrent: int = 2,
         on_handled: Callable[[int], object] | None = None,
+        parse: Callable[[str], Update] | None = None,
     ) -> None:
         """`quick(update)` says which updates take the quick lane's slots
         (`quick_concurrent` of them) instead of waiting in the answers' queue;
         `on_handled(update_id)` is told of each update handled (or failed), never of
-        one cut short by cancellation."""
+        one cut short by cancellation; `parse` makes an update `keep`-ed as JSON
+        again once it has a slot."""
         self.handle = handle
         self.quick = quick
         self.on_handled = on_handled
+        self.parse = parse
         self._slots = asyncio.Semaphore(max_concurrent)
         self._quick_slots = asyncio.Semaphore(quick_concurrent)
-        self._queues: dict[int, deque[Update]] = {}
+        self._queues: dict[int, deque[Update | Kept]] = {}
         self._workers: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -118,7 +137,16 @@ class ChatOrderedRunner:
 
     def submit(self, update: Update) -> None:
         """Queue `update` behind its chat's earlier updates (never awaits)."""
-        key = chat_key(update)
+        self._queue(chat_key(update), update)
+
+    def keep(self, update: Update, payload: str) -> None:
+        """Queue `update` as `submit` does, but hold only its JSON `payload` (needs
+        `parse`) until its turn: the parsed `update` can be let go at once."""
+        assert self.parse is not None, "keeping updates as JSON needs a parse"
+        kept = Kept(update.update_id, chat_key(update), self.quick(update), payload)
+        self._queue(kept.chat, kept)
+
+    def _queue(self, key: int, update: Update | Kept) -> None:
         self.pending += 1
         self._idle.clear()
         queue = self._queues.get(key)
@@ -135,9 +163,10 @@ class ChatOrderedRunner:
         try:
             while queue:
                 update = queue[0]
-                async with self._quick_slots if self.quick(update) else self._slots:
+                quick = update.quick if isinstance(update, Kept) else self.quick(update)
+                async with self._quick_slots if quick else self._slots:
                     try:
-                        await self.handle(update)
+                        await self.handle(self._parsed(update))
                     except Exception:  # one bad update must not stop its chat
                         self.failed += 1
                         log.exception("update %s in chat %s failed", update.update_id, key)
@@ -154,6 +183,12 @@ class ChatOrderedRunner:
             if not self._queues:
                 self._idle.set()
             self._changed.set()
+
+    def _parsed(self, update: Update | Kept) -> Update:
+        if isinstance(update, Update):
+            return update
+        assert self.parse is not None
+        return self.parse(update.payload)
 
     async def wait_idle(self) -> None:
         """Until every update submitted so far has been handled."""
@@ -197,11 +232,15 @@ class UpdatePoller:
         self._handled: list[int] = []  # handled updates whose inbox rows are still there
         self._polling: asyncio.Task[object] | None = None
         self.runner = ChatOrderedRunner(
-            self._feed, max_concurrent, quick, on_handled=self._handled.append
+            self._feed, max_concurrent, quick, on_handled=self._handled.append, parse=self._parse
         )
 
     async def _feed(self, update: Update) -> None:
         await self.dispatcher.feed_update(self.bot, update)
+
+    def _parse(self, text: str) -> Update:
+        """An update from its inbox JSON, bound to this bot (as getUpdates gives it)."""
+        return Update.model_validate_json(text, context={"bot": self.bot})
 
     def _take_handled(self) -> list[int]:
         handled, self._handled[:] = list(self._handled), []
@@ -213,12 +252,12 @@ class UpdatePoller:
         rows = await self.inbox.waiting()
         for update_id, text in rows:
             try:
-                update = Update.model_validate_json(text, context={"bot": self.bot})
+                update = self._parse(text)
             except ValueError:  # not an update this aiogram reads: kept from nobody
                 log.exception("inbox row %s is not a readable update: dropped", update_id)
                 self._handled.append(update_id)
                 continue
-            self.runner.submit(update)
+            self.runner.keep(update, text)
         if rows:
             log.info("%d updates from the inbox handed back", len(rows))
         return rows[-1][0] + 1 if rows else None
@@ -242,9 +281,7 @@ class UpdatePoller:
                     offset=taken, limit=batch, timeout=self.timeout, allowed_updates=allowed
                 )
                 try:
-                    updates = await self.bot(request, request_timeout=self.timeout + 10)
-                    fresh = [u for u in updates if taken is None or u.update_id >= taken]
-                    await self._store(fresh)
+                    taken = await self._take(request, taken)
                 except TelegramRetryAfter as exc:
                     await asyncio.sleep(exc.retry_after)
                     continue
@@ -256,17 +293,24 @@ class UpdatePoller:
                     await asyncio.sleep(wait)
                     continue
                 failures = 0
-                for update in fresh:
-                    self.runner.submit(update)
-                if fresh:
-                    taken = max(u.update_id for u in fresh) + 1
         finally:
             forgetting.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await forgetting
 
-    async def _store(self, fresh: list[Update]) -> None:
-        """Write a batch to the inbox (with the deletions due), before it is confirmed."""
+    async def _take(self, request: GetUpdates, taken: int | None) -> int | None:
+        """One getUpdates: its new updates stored, then handed to the runner as their
+        JSON (the parsed batch is let go on return); one past the newest taken in."""
+        updates = await self.bot(request, request_timeout=self.timeout + 10)
+        fresh = [u for u in updates if taken is None or u.update_id >= taken]
+        rows = await self._store(fresh)
+        for update, (_, text) in zip(fresh, rows, strict=True):
+            self.runner.keep(update, text)
+        return max(u.update_id for u in fresh) + 1 if fresh else taken
+
+    async def _store(self, fresh: list[Update]) -> list[tuple[int, str]]:
+        """Write a batch to the inbox (with the deletions due), before it is confirmed;
+        the rows written (update id, JSON)."""
         handled = self._take_handled()
         rows = [(u.update_id, payload(u)) for u in fresh]
         try:
@@ -274,6 +318,7 @@ class UpdatePoller:
         except BaseException:
             self._handled.extend(handled)
             raise
+        return rows
 
     async def _forget_handled(self) -> None:
         """Every `forget_every` seconds, delete the rows of the updates handled since."""

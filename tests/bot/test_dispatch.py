@@ -14,7 +14,7 @@ from typing import Any
 from aiogram.types import CallbackQuery, Update, User
 
 from bot.access import is_query
-from bot.dispatch import ChatOrderedRunner, chat_key
+from bot.dispatch import ChatOrderedRunner, chat_key, payload
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
@@ -210,3 +210,40 @@ def test_the_read_only_queries_take_the_quick_lane() -> None:
     assert is_query(update(2, HQ_CHAT, "/pending@towerbot 3"))
     assert not is_query(update(3, HQ_CHAT, "/order 15m count 统计"))
     assert not is_query(update(4, HQ_CHAT, "12"))
+
+
+async def test_updates_kept_as_json_are_parsed_only_at_their_turn_in_order() -> None:
+    release = asyncio.Event()
+    parsed: list[int] = []
+    done: list[tuple[int, str]] = []
+    handled: list[int] = []
+
+    def parse(text: str) -> Update:
+        result = Update.model_validate_json(text)
+        parsed.append(result.update_id)
+        return result
+
+    async def handle(u: Update) -> None:
+        assert u.message is not None and u.message.text is not None
+        if u.message.text == "slow":
+            await release.wait()
+        done.append((u.update_id, u.message.text))
+
+    runner = ChatOrderedRunner(handle, max_concurrent=1, on_handled=handled.append, parse=parse)
+    first = update(1, -1, "slow")
+    runner.keep(first, payload(first))
+    for i in range(2, 6):  # four more: two behind it in its chat, two in another chat
+        later = update(i, -1 if i < 4 else -2, str(i))
+        runner.keep(later, payload(later))
+    runner.keep(update(6, -2, "{"), "{")  # a payload that cannot be read
+    runner.keep(update(7, -2, "7"), payload(update(7, -2, "7")))
+    await asyncio.sleep(0.05)
+    # Only the update in the one slot was made into aiogram's models; the rest wait as JSON.
+    assert parsed == [1] and runner.pending == 7
+    release.set()
+    await runner.wait_idle()
+    assert [i for i, _ in done if i < 4] == [1, 2, 3]  # each chat in order
+    assert [i for i, _ in done if i >= 4] == [4, 5, 7]
+    assert done[0] == (1, "slow") and (5, "5") in done
+    # The unreadable one failed alone and counts as handled (its inbox row can go).
+    assert runner.failed == 1 and sorted(handled) == list(range(1, 8))
