@@ -29,6 +29,7 @@ from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
 from cascade.report import ReportFlavour
+from cascade.report import build as build_report
 from cascade.targeting import answering_refs
 
 TimersListener = Callable[[list[Timer]], None]
@@ -147,9 +148,8 @@ class DeadlineService:
             issuer = await tx.tower.ref(order.issuer_unit)
             if issuer is not None:
                 now = self.clock.now()
-                await send_report(
-                    tx, self.presenter, order, issuer, states, now, ReportFlavour.INTERIM
-                )
+                built = build_report(order, states, order.issuer_unit, now)
+                await send_report(tx, self.presenter, order, issuer, built, ReportFlavour.INTERIM)
             await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
         if not needs_next_round(states, timer.round):
             return []

@@ -19,7 +19,7 @@ from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
 from cascade.lookup import resolve_order, unit_of_chat
-from cascade.loop_report import child_done_key, send_report
+from cascade.loop_report import child_done_key, read_report, send_report
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
@@ -27,6 +27,7 @@ from cascade.ports import AnswerKey, PersonRef, UnitOfWork, UnitOfWorkFactory, U
 from cascade.presenter import Presenter
 from cascade.progress import board_message, draw_boards
 from cascade.report import ReportFlavour
+from cascade.report import build as build_report
 from cascade.targeting import OrderFilter, role_holders, select, target_states
 from cascade.tower import ANSWERING, UnitRef
 
@@ -372,8 +373,7 @@ class OrderService:
                 self.presenter,
                 order,
                 issuer,
-                states,
-                self.clock.now(),
+                build_report(order, states, order.issuer_unit, self.clock.now()),
                 ReportFlavour.CANCELLED,
                 by=by,
                 reply_to=reply_to if here else None,
@@ -462,9 +462,9 @@ class OrderService:
         await tx.timers.mark_dirty(order.id, [s.unit_code for s in chain[1:]])
         if reporting:
             issuer = refs[root.unit_code]
-            states = await tx.orders.targets(order.id)
             flavour = ReportFlavour.CORRECTED if was_done else ReportFlavour.FINAL
-            await send_report(tx, self.presenter, order, issuer, states, self.clock.now(), flavour)
+            built = await read_report(tx, order, self.clock.now())
+            await send_report(tx, self.presenter, order, issuer, built, flavour)
 
     async def _show_ack(
         self,

@@ -7,11 +7,16 @@ percentile or a median shows as a wrong number, not as a plausible one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
+from cascade import loop_report
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
+from cascade.ports import UnitOfWork
 from cascade.report import build, sums_consistent
 
 START = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)
@@ -164,3 +169,58 @@ def test_sums_consistent_catches_a_drifted_subtotal(code: str) -> None:
     states = finished_states()
     next(s for s in states if s.unit_code == code).subtotal += 1
     assert not sums_consistent(states)
+
+
+class _Pages:
+    """`tx.orders.target_page` over rows in memory, `limit` rows a page."""
+
+    def __init__(self, states: list[TargetState]) -> None:
+        self.states = states
+        self.pages = 0
+
+    async def target_page(
+        self, order_id: int, under: str, after: str, limit: int
+    ) -> tuple[list[TargetState], str | None]:
+        start = int(after or 0)
+        self.pages += 1
+        page = self.states[start : start + limit]
+        return page, str(start + limit) if start + limit < len(self.states) else None
+
+
+def pending_states() -> list[TargetState]:
+    """`finished_states` with B2 silent: B and the root wait for it."""
+    states = finished_states()
+    for s in states:
+        if s.unit_code in {"B", "B2", "R"}:
+            s.done_at = None
+        if s.unit_code == "B2":
+            s.answered_at = s.acked_at = s.value = None
+            s.late, s.subtotal = False, 0
+    states[0].subtotal, states[4].subtotal = 12, 5
+    return states
+
+
+@pytest.mark.parametrize(
+    ("rows", "kind", "now"),
+    [
+        (finished_states, OrderKind.COUNT, 1200),
+        (pending_states, OrderKind.COUNT, 600),  # before the deadline: none late yet
+        (pending_states, OrderKind.COUNT, 1200),  # past it: the units not done are late
+        (pending_states, OrderKind.LIST, 1200),
+    ],
+)
+async def test_the_report_read_a_page_at_a_time_is_the_report_of_all_rows(
+    rows: Callable[[], list[TargetState]], kind: OrderKind, now: float, monkeypatch: Any
+) -> None:
+    states = rows()
+    if kind is OrderKind.LIST:
+        for s in states:
+            if s.is_bottom and s.value is not None:
+                s.items, s.value = [f"{s.unit_code}号"] * s.value, None
+    monkeypatch.setattr(loop_report, "PAGE_ROWS", 2)
+    pages = _Pages(states)
+    tx = SimpleNamespace(orders=pages)
+    paged = await loop_report.read_report(cast(UnitOfWork, tx), order(kind), at(now))
+    assert pages.pages == 4  # 7 rows, 2 a page
+    assert paged == build(order(kind), states, "R", at(now))
+    assert paged.sums_consistent
