@@ -426,6 +426,12 @@ def _said_before(text: str, address: str) -> tuple[str, bool]:
 
 
 _ADMIN_IN = re.compile(r"街道|镇|乡")
+# A dormitory of the workplace, and the workplace's address said apart.
+_WORKPLACE_DORM = re.compile(r"(?:厂|店|公司|工厂)?(?:内|里|区)?(?:员工)?宿舍")
+_WORKPLACE_AT = re.compile(
+    r"(?:厂|店|公司)(?:子)?(?:在|地址\s*[是为:：]?)\s*"
+    r"([\u4e00-\u9fff\d]{2,16}?(?:工业区|园区|\d+号|街道|镇|村))(?=$|[，,。；;\s])"
+)
 
 
 def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
@@ -440,6 +446,9 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     estate = _ESTATE_NAMED.search(text)
     if estate is not None and address[:1].isdigit():
         address = estate.group(1) + address  # "小区名是国际花园，3幢1单元601"
+    workplace = _WORKPLACE_AT.search(text)
+    if workplace is not None and _WORKPLACE_DORM.fullmatch(address):
+        address = workplace.group(1)  # round 11: "住厂宿舍，厂在佛堂镇工业区"
     address, unsure = _said_before(text, address)
     if unsure:
         return None, True

@@ -185,3 +185,8 @@ def test_two_counties_of_one_city_are_two_origins_and_asked() -> None:
 
 def test_a_county_and_its_city_said_again_are_one_origin() -> None:
     assert parse("四川南充营山人，两个，昨天从南充回来").origin == "四川南充营山"
+
+
+def test_a_workplace_dormitory_takes_the_workplace_address_said_apart() -> None:
+    report = parse("服装厂：今天到了工人3个，贵州的，住厂宿舍，厂在上溪镇工业区")
+    assert report.address == "上溪镇工业区"
