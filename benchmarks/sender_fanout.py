@@ -332,6 +332,21 @@ def make_sender(
 BLOCKS = 150  # `--tokens`: level-1 units, as Yiwu's 152, dealt to the tokens in runs
 
 
+async def queue_copies(db: Database, chat_ids: list[int]) -> None:
+    """One order copy per group, queued in one transaction as an order's are."""
+    async with db.transaction() as tx:
+        for i, chat_id in enumerate(chat_ids):
+            await tx.outbox.add(
+                OutgoingMessage(
+                    chat_id=chat_id,
+                    text=ORDER_TEXT,
+                    buttons=[[Button(text="收到", callback_data=ACK)]],
+                    priority=Priority.ORDER,
+                    ref=MessageRef(purpose="order", order_id=1, unit_code=f"g{i}"),
+                )
+            )
+
+
 async def lane_tower(
     db: Database, chat_ids: list[int], tokens: int
 ) -> tuple[list[list[str]], list[int]]:
@@ -420,17 +435,7 @@ async def run_towerbot(
         others = [make_bot(base_url, token) for token in TOKENS[1:tokens]]
         try:
             shares, expected = await lane_tower(db, chat_ids, tokens) if tokens > 1 else ([], [])
-            async with db.transaction() as tx:
-                for i, chat_id in enumerate(chat_ids):
-                    await tx.outbox.add(
-                        OutgoingMessage(
-                            chat_id=chat_id,
-                            text=ORDER_TEXT,
-                            buttons=[[Button(text="收到", callback_data=ACK)]],
-                            priority=Priority.ORDER,
-                            ref=MessageRef(purpose="order", order_id=1, unit_code=f"u{i}"),
-                        )
-                    )
+            await queue_copies(db, chat_ids)
             settings = sender_limits(limits, rate_margin, paid)
             if tokens > 1:
                 senders = [
@@ -533,17 +538,7 @@ async def page_reads(groups: int, tokens: int, paid: bool, reads: int = 30) -> N
             ]
             for sender in senders:
                 await sender.recover()
-            async with db.transaction() as tx:
-                for i, chat_id in enumerate(chat_ids):
-                    await tx.outbox.add(
-                        OutgoingMessage(
-                            chat_id=chat_id,
-                            text=ORDER_TEXT,
-                            buttons=[[Button(text="收到", callback_data=ACK)]],
-                            priority=Priority.ORDER,
-                            ref=MessageRef(purpose="order", order_id=1, unit_code=f"g{i}"),
-                        )
-                    )
+            await queue_copies(db, chat_ids)
             for t, sender in enumerate(senders):
                 # The sender's own page read, whatever it is called in the code measured.
                 read = getattr(sender, "read_page", None) or sender._due  # type: ignore[attr-defined]

@@ -161,17 +161,24 @@ class SqliteOutboxRepository:
     async def read(self, rows: Sequence[PendingRow]) -> list[OutboxRow]:
         """The messages of `rows`, in their order, without claiming them (what a check or
         a tool reads; the sender reads a message only as it claims the row)."""
+        found = await self._messages(
+            rows, f"SELECT {MESSAGE_COLUMNS} FROM outbox WHERE id IN (", ")"
+        )
+        return [found[row.id] for row in rows if row.id in found]
+
+    async def _messages(
+        self, rows: Sequence[PendingRow], head: str, tail: str
+    ) -> dict[int, OutboxRow]:
+        """The statement `head ?,?,... tail` for the ids of `rows` (500 at a time), its
+        returned rows (`MESSAGE_COLUMNS`) parsed, by id."""
         found: dict[int, OutboxRow] = {}
         ids = [row.id for row in rows]
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            sql = (
-                "SELECT id, attempts, chat_id, payload, document FROM outbox "
-                f"WHERE id IN ({','.join('?' * len(part))})"
-            )
+            sql = f"{head}{','.join('?' * len(part))}{tail}"
             for row in await self.conn.execute_fetchall(sql, part):
                 found[row["id"]] = outbox_row(row)
-        return [found[row.id] for row in rows if row.id in found]
+        return found
 
     async def next_due_at(self, lane: Lane | None = None) -> float | None:
         where, args = lane_filter(lane)
@@ -289,18 +296,11 @@ class SqliteOutboxRepository:
         before any request leaves, which also reads their messages. Returns the rows
         claimed by id; a row another sender claimed first (a lease handed over mid-batch)
         is left to it and not sent twice."""
-        claimed: dict[int, OutboxRow] = {}
-        ids = [row.id for row in rows]
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            sql = (
-                "UPDATE outbox SET status = 'sending' WHERE id IN (SELECT id FROM outbox "
-                f"WHERE id IN ({','.join('?' * len(part))}) AND status = 'pending'"
-                f"{skip_locked(self.conn)}) RETURNING id, attempts, chat_id, payload, document"
-            )
-            for row in await self.conn.execute_fetchall(sql, part):
-                claimed[row["id"]] = outbox_row(row)
-        return claimed
+        return await self._messages(
+            rows,
+            "UPDATE outbox SET status = 'sending' WHERE id IN (SELECT id FROM outbox WHERE id IN (",
+            f") AND status = 'pending'{skip_locked(self.conn)}) RETURNING {MESSAGE_COLUMNS}",
+        )
 
     async def recover_sending(self, lane: Lane | None = None) -> int:
         """Rows caught mid-send by a crash go again; returns how many may be duplicated.
@@ -357,8 +357,11 @@ def _template(message: OutgoingMessage) -> tuple[str, str, str]:
     return head, middle, tail
 
 
+MESSAGE_COLUMNS = "id, attempts, chat_id, payload, document"
+
+
 def outbox_row(row: Row) -> OutboxRow:
-    """A row of (id, attempts, chat_id, payload, document) with its message parsed."""
+    """A row of `MESSAGE_COLUMNS` with its message parsed."""
     message = OutgoingMessage.model_validate_json(row["payload"])
     message.document = row["document"]
     message.chat_id = row["chat_id"]

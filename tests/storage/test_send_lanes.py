@@ -86,12 +86,18 @@ def lanes(tashan: list[Unit]) -> tuple[Lane, Lane, Lane]:
     )
 
 
+async def all_started(db: Database, tashan: list[Unit]) -> tuple[Lane, Lane, Lane]:
+    """The three bots' lanes, each sender started."""
+    started = lanes(tashan)
+    for lane in started:
+        await start(db, lane)
+    return started
+
+
 async def test_each_bot_pages_only_its_own_groups_and_every_row_is_in_one_page(
     loaded: Database, tashan: list[Unit]
 ) -> None:
-    primary, second, third = lanes(tashan)
-    for lane in (primary, second, third):
-        await start(loaded, lane)
+    primary, second, third = await all_started(loaded, tashan)
     everyone = [u.chat_id for u in tashan if u.chat_id is not None]
     await queue(loaded, *everyone, PERSON)  # a private chat is the primary's
 
@@ -106,9 +112,7 @@ async def test_each_bot_pages_only_its_own_groups_and_every_row_is_in_one_page(
 async def test_an_orders_copies_carry_their_lane_as_they_are_written(
     loaded: Database, tashan: list[Unit]
 ) -> None:
-    primary, second, third = lanes(tashan)
-    for lane in (primary, second, third):
-        await start(loaded, lane)
+    primary, second, third = await all_started(loaded, tashan)
     service = OrderService(loaded.transaction, FakeClock(), PlainWords())
     await service.issue(HQ_CHAT, HQ_COMMANDER, OrderKind.COUNT, "统计", timedelta(minutes=15))
     async with loaded.transaction() as tx:
@@ -144,9 +148,7 @@ async def test_rows_queued_before_a_bot_starts_wait_for_it_and_then_are_its_own(
 async def test_a_bot_dropped_from_the_configuration_gives_its_groups_back(
     loaded: Database, tashan: list[Unit]
 ) -> None:
-    primary, second, third = lanes(tashan)
-    for lane in (primary, second, third):
-        await start(loaded, lane)
+    primary, second, third = await all_started(loaded, tashan)
     await queue(loaded, *chats_under(tashan, third.serves))
     assert await page(loaded, primary) == []
     # Restarted with the second bot only: the third's groups are the primary's again.
@@ -159,9 +161,7 @@ async def test_a_bot_dropped_from_the_configuration_gives_its_groups_back(
 async def test_a_group_bound_while_running_takes_its_units_bot_with_its_queued_rows(
     loaded: Database, tashan: list[Unit]
 ) -> None:
-    primary, second, third = lanes(tashan)
-    for lane in (primary, second, third):
-        await start(loaded, lane)
+    primary, second, _ = await all_started(loaded, tashan)
     unit = next(
         u for u in tashan if u.level == 3 and u.chat_id in chats_under(tashan, second.serves)
     )
