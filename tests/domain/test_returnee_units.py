@@ -143,6 +143,24 @@ def test_arrival_words(text: str, arrival: date | datetime) -> None:
     assert "arrival" not in report.questions
 
 
+_LUNAR_DAYS = [
+    "初一", "初二", "初三", "初四", "初五", "初六", "初七", "初八", "初九", "初十",
+    "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十",
+    "二十一", "二十二", "二十三", "二十四", "二十五", "二十六", "二十七", "二十八", "二十九",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("day", range(1, 30))
+def test_every_day_of_the_first_lunar_month(day: int) -> None:
+    """正月二十九 once read as 正月二十 (2月13日, nine days early): every day of 正月
+    2020 (it began on 1月25日), written out and with 廿, is its own date."""
+    want = date(2020, 1, 25) + timedelta(days=day - 1)
+    word = _LUNAR_DAYS[day - 1]
+    assert parse(f"正月{word}从江西回来").arrival == want
+    if word.startswith("二十") and word != "二十":
+        assert parse(f"正月廿{word[2:]}从江西回来").arrival == want
+
+
 @pytest.mark.parametrize(
     "text",
     [
