@@ -47,7 +47,7 @@ from cascade.invites import InviteSigner
 from cascade.joining import JoiningService
 from cascade.member_service import MemberService
 from cascade.order_service import OrderService
-from cascade.outgoing import Lane
+from cascade.outgoing import Lane, OutgoingMessage, Priority
 from cascade.people_service import PeopleService
 from cascade.progress import ProgressService
 from cascade.queries import QueryService
@@ -187,9 +187,21 @@ class TowerBot:
         )
         self.dispatcher = self._dispatcher()
         self.poller = UpdatePoller(
-            self.bot, self.dispatcher, Inbox(self.db, self.bot.id), timeout=10, quick=is_query
+            self.bot,
+            self.dispatcher,
+            Inbox(self.db, self.bot.id),
+            timeout=10,
+            quick=is_query,
+            notice=self._set_aside_notice,
         )
         self._tasks: list[asyncio.Task[None]] = []
+
+    def _set_aside_notice(self, chat_id: int, reply_to: int | None) -> OutgoingMessage:
+        """The line for a chat whose update could not be handled and was set aside."""
+        text = self.texts.get(None, "update-set-aside")
+        return OutgoingMessage(
+            chat_id=chat_id, text=text, reply_to_message_id=reply_to, priority=Priority.INTERACTIVE
+        )
 
     def _people(self, settings: PeopleSettings, admins: frozenset[int]) -> None:
         """Members and roles, cards, the three shows, the landlord score and its ranking."""

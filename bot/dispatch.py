@@ -31,7 +31,11 @@ before polling, the rows a crash left are handed to the runner in update id orde
 (each chat's order kept), so nothing Telegram delivered and the bot confirmed is
 lost; one handled but not yet deleted comes back once more and is skipped by the
 record of processed updates (storage/processed.py) or, if it changed nothing (a
-query), answered again. Polling pauses until a whole batch fits below `max_pending`
+query), answered again. An update that kills the process while it is handled
+would come back at every start: rows a replay began before are handed back one at
+a time, each attempt counted before it starts (so only the update that kills the
+process again has its count raised), and after `max_attempts` one is set aside
+(kept, logged with its id and chat, its chat told to send it again). Polling pauses until a whole batch fits below `max_pending`
 updates waiting or being handled, and asks for no more, so memory stays bounded. On
 stop the poller lets the updates taken in finish; those cut short stay in the inbox
 for the next start.
@@ -57,14 +61,18 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
+from cascade.outgoing import OutgoingMessage
 from storage.conn import DatabaseError
-from storage.inbox import Inbox
+from storage.inbox import Inbox, InboxRow
 
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Update], Awaitable[object]]
 Quick = Callable[[Update], bool]
+# What to tell the chat of an update set aside (chat id, the message to reply to).
+Notice = Callable[[int, int | None], OutgoingMessage]
 MAX_CONCURRENT = 64
+MAX_ATTEMPTS = 3  # replays that may begin an update before it is set aside
 BATCH = 100  # the most updates getUpdates returns at once
 RETRIED = (TelegramNetworkError, TelegramServerError, OSError, TimeoutError)
 
@@ -88,8 +96,8 @@ class Kept(NamedTuple):
     payload: str
 
 
-def chat_key(update: Update) -> int:
-    """The chat whose updates must stay in order (the sender's id where there is none)."""
+def chat_of(update: Update) -> int | None:
+    """The chat the update happened in (a callback query's: its message's), if any."""
     event = update.event
     chat = getattr(event, "chat", None)
     if chat is not None:
@@ -97,7 +105,15 @@ def chat_key(update: Update) -> int:
     message = getattr(event, "message", None)  # a callback query's message
     if message is not None and getattr(message, "chat", None) is not None:
         return int(message.chat.id)
-    user = getattr(event, "from_user", None) or getattr(event, "user", None)
+    return None
+
+
+def chat_key(update: Update) -> int:
+    """The chat whose updates must stay in order (the sender's id where there is none)."""
+    chat = chat_of(update)
+    if chat is not None:
+        return chat
+    user = getattr(update.event, "from_user", None) or getattr(update.event, "user", None)
     if user is not None:
         return int(user.id)
     return 0
@@ -222,13 +238,19 @@ class UpdatePoller:
         max_pending: int = 2000,
         quick: Quick = never_quick,
         forget_every: float = 0.5,
+        notice: Notice | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
+        """`notice(chat, message id)` is the line queued for the chat of an update
+        set aside after `max_attempts` replays began it."""
         self.bot = bot
         self.dispatcher = dispatcher
         self.inbox = inbox
         self.timeout = timeout
         self.max_pending = max_pending
         self.forget_every = forget_every
+        self.notice = notice
+        self.max_attempts = max_attempts
         self._handled: list[int] = []  # handled updates whose inbox rows are still there
         self._polling: asyncio.Task[object] | None = None
         self.runner = ChatOrderedRunner(
@@ -248,19 +270,62 @@ class UpdatePoller:
 
     async def replay(self) -> int | None:
         """Hand the inbox's rows (left by a crash or a stop) to the runner, oldest
-        first; returns one past the newest (None when there were none)."""
-        rows = await self.inbox.waiting()
-        for update_id, text in rows:
-            try:
-                update = self._parse(text)
-            except ValueError:  # not an update this aiogram reads: kept from nobody
-                log.exception("inbox row %s is not a readable update: dropped", update_id)
-                self._handled.append(update_id)
-                continue
-            self.runner.keep(update, text)
+        first; returns one past the newest (None when there were none).
+
+        Rows an earlier replay began (a death may have cut them short, or caused it)
+        go first, one at a time, each attempt counted before it starts; the others
+        then go together, their attempt counted all at once. Each chat's order holds:
+        a chat's rows begun before are older than its rows never begun."""
+        rows = await self.inbox.replayable()
+        for row in rows:
+            if row.attempts >= self.max_attempts and (update := self._read(row)) is not None:
+                await self._set_aside(row, update)
+        for row in rows:
+            if 0 < row.attempts < self.max_attempts and (update := self._read(row)) is not None:
+                await self.inbox.attempt([row.update_id])
+                self.runner.keep(update, row.payload)
+                await self.runner.wait_idle()
+                await self.forget()  # handled: not counted again if the next one kills us
+        fresh = [row for row in rows if not row.attempts]
+        await self.inbox.attempt([row.update_id for row in fresh])
+        for row in fresh:
+            if (update := self._read(row)) is not None:
+                self.runner.keep(update, row.payload)  # the parsed update is let go
         if rows:
             log.info("%d updates from the inbox handed back", len(rows))
-        return rows[-1][0] + 1 if rows else None
+        return rows[-1].update_id + 1 if rows else None
+
+    def _read(self, row: InboxRow) -> Update | None:
+        """The row's update; None (and its row dropped) if this aiogram cannot read it."""
+        try:
+            return self._parse(row.payload)
+        except ValueError:  # not an update this aiogram reads: kept from nobody
+            log.exception("inbox row %s is not a readable update: dropped", row.update_id)
+            self._handled.append(row.update_id)
+            return None
+
+    async def _set_aside(self, row: InboxRow, update: Update) -> None:
+        """Stop handing back an update that began `attempts` replays without ending;
+        its chat (if it has one) is told to send it again."""
+        chat = chat_of(update)
+        log.error(
+            "inbox update %s (chat %s) set aside: %d replays began it and none finished",
+            row.update_id,
+            chat,
+            row.attempts,
+        )
+        told = None
+        if chat is not None and self.notice is not None:
+            message = update.message or update.edited_message
+            told = self.notice(chat, message.message_id if message is not None else None)
+        await self.inbox.set_aside(row.update_id, told)
+
+    async def catch_up(self) -> None:
+        """Handle what the inbox holds (a polling run's rows, for a webhook start),
+        then delete their rows: the same replay as at a polling start."""
+        await self.replay()
+        await self.runner.wait_idle()
+        await self.forget()
 
     async def run(self) -> None:
         """Replay the inbox, then poll until cancelled; network and server errors

@@ -17,12 +17,19 @@ An update handled but not yet deleted when the process dies is handed back once
 more: the record of processed updates (storage/processed.py) skips it, or a
 read-only query is answered again. Rows are keyed by bot, as several bots may
 share one database; `payload` is the update's Bot API JSON.
+
+An update whose handling kills the process would come back at every start and
+kill it again. So a replay counts an attempt (`attempts`, committed before the
+handling starts), and after a few the row is set aside: kept for a look, never
+handed back again, and its chat told in the same transaction to send it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
+from cascade.outgoing import OutgoingMessage
 from storage.db import Database
 
 STORE = (
@@ -30,6 +37,15 @@ STORE = (
     "ON CONFLICT (bot_id, update_id) DO NOTHING"
 )
 FORGET = "DELETE FROM inbox WHERE bot_id = ? AND update_id = ?"
+ATTEMPT = "UPDATE inbox SET attempts = attempts + 1 WHERE bot_id = ? AND update_id = ?"
+
+
+class InboxRow(NamedTuple):
+    """A row to hand back: the update's id, its JSON, and the replays that began it."""
+
+    update_id: int
+    payload: str
+    attempts: int
 
 
 class Inbox:
@@ -57,12 +73,38 @@ class Inbox:
         await self.keep((), handled)
 
     async def waiting(self) -> list[tuple[int, str]]:
-        """Every row kept, oldest update first."""
-        async with (
-            self.db.transaction() as tx,
-            tx.conn.execute(
-                "SELECT update_id, payload FROM inbox WHERE bot_id = ? ORDER BY update_id",
-                (self.bot_id,),
-            ) as cur,
-        ):
-            return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+        """Every row kept and not set aside, oldest update first."""
+        return [(row.update_id, row.payload) for row in await self.replayable()]
+
+    async def replayable(self) -> list[InboxRow]:
+        """The rows a start hands back (all but those set aside), oldest first."""
+        sql = (
+            "SELECT update_id, payload, attempts FROM inbox WHERE bot_id = ? AND set_aside = 0 "
+            "ORDER BY update_id"
+        )
+        async with self.db.transaction() as tx, tx.conn.execute(sql, (self.bot_id,)) as cur:
+            return [InboxRow(int(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
+
+    async def attempt(self, update_ids: Sequence[int]) -> None:
+        """Count one more replay of each of `update_ids`, before it is handled."""
+        if not update_ids:
+            return
+        async with self.db.transaction() as tx:
+            await tx.conn.executemany(ATTEMPT, [(self.bot_id, i) for i in update_ids])
+
+    async def set_aside(self, update_id: int, notice: OutgoingMessage | None) -> None:
+        """Never hand `update_id` back again (its row stays), and queue `notice`, if
+        any, in the same transaction: the person is told exactly when it is dropped."""
+        async with self.db.transaction() as tx:
+            await tx.conn.execute(
+                "UPDATE inbox SET set_aside = 1 WHERE bot_id = ? AND update_id = ?",
+                (self.bot_id, update_id),
+            )
+            if notice is not None:
+                await tx.outbox.add(notice)
+
+    async def aside(self) -> list[int]:
+        """The ids of the rows set aside, oldest first."""
+        sql = "SELECT update_id FROM inbox WHERE bot_id = ? AND set_aside = 1 ORDER BY update_id"
+        async with self.db.transaction() as tx, tx.conn.execute(sql, (self.bot_id,)) as cur:
+            return [int(r[0]) for r in await cur.fetchall()]

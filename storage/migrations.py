@@ -398,3 +398,13 @@ MIGRATIONS.append(
     CREATE INDEX outbox_lane_next ON outbox(status, lane, not_before)
     """
 )
+
+MIGRATIONS.append(
+    # 15: an update whose handling kills the process must not be replayed at every
+    # start (storage/inbox.py): `attempts` counts the replays that began handling it,
+    # and after a few it is `set_aside` (kept, no longer handled; its chat is told).
+    """
+    ALTER TABLE inbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE inbox ADD COLUMN set_aside INTEGER NOT NULL DEFAULT 0;
+    """
+)

@@ -62,3 +62,28 @@ async def test_what_a_crash_left_in_the_inbox_takes_effect_once(issued: Harness)
     assert (await h.row_status("ts-01-02"))["acked_at"] is not None
     assert [a.callback_query_id for a in h.session.answers()] == ["cq-inbox"]
     assert await inbox.waiting() == []
+
+
+async def test_an_update_set_aside_tells_its_chat_to_send_it_again(issued: Harness) -> None:
+    """The real bot's poller: a row three replays began without finishing is not
+    handled again; the person's group gets one line, replying to the message."""
+    h = issued
+    poison = Update(
+        update_id=710,
+        message=h.message(TS0101_CHAT, TS0101_COMMANDER, "5", reply_to=h.copy_in(TS0101_CHAT)),
+    )
+    inbox = Inbox(h.app.db, h.app.bot.id)
+    await inbox.keep([(poison.update_id, payload(poison))])
+    for _ in range(3):
+        await inbox.attempt([poison.update_id])
+    h.session.clear()
+
+    await h.app.poller.catch_up()
+    await h.drain()
+
+    assert (await h.row_status("ts-01-01"))["value"] is None  # not handled
+    (told,) = h.session.sends(TS0101_CHAT)
+    assert told.text == "⚠️ 抱歉，刚才的消息或按键未能处理，请重新发送或再按一次。"
+    assert told.reply_parameters is not None
+    assert told.reply_parameters.message_id == poison.message.message_id
+    assert await inbox.waiting() == [] and await inbox.aside() == [710]

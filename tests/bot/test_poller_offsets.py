@@ -25,6 +25,7 @@ from aiogram.types import Update
 
 from bot import once
 from bot.dispatch import UpdatePoller, chat_key
+from cascade.outgoing import OutgoingMessage
 from storage.db import Database
 from storage.inbox import Inbox
 from tests.support.updates import update
@@ -362,3 +363,50 @@ async def test_an_unreadable_row_is_dropped_with_a_log_line(
     task.cancel()
     await p.stop(grace=1)
     assert "inbox row 7 is not a readable update: dropped" in caplog.text
+
+
+async def test_an_update_that_kills_the_process_is_set_aside_after_three_replays(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Update 3 kills the process whenever it is handled (here: it never finishes,
+    and the poller is killed). It is handled once live and at three replays, then
+    set aside: not handed back, its row kept, its chat told, one log line with its
+    id and chat. Update 4 was in flight with it at the first two deaths and is not
+    set aside: rows begun before go one at a time, each counted only as it starts."""
+    started: list[int] = []
+    handled: list[int] = []
+    slow = {4}
+
+    async def handle(u: Update) -> None:
+        started.append(u.update_id)
+        if u.update_id == 3 or u.update_id in slow:
+            await asyncio.Event().wait()  # the process dies while this is handled
+        handled.append(u.update_id)
+
+    def notice(chat: int, reply_to: int | None) -> OutgoingMessage:
+        return OutgoingMessage(chat_id=chat, text="请重新发送", reply_to_message_id=reply_to)
+
+    server = OffsetServer([update(i, -i) for i in range(1, 6)])
+    for start in range(4):  # the live run, then three replays: each dies on update 3
+        if start == 2:
+            slow.clear()
+        p = poller(server, handle, db, notice=notice)
+        task = asyncio.create_task(p.run())
+        await until(lambda start=start: started.count(3) == start + 1)
+        if start < 2:
+            await until(lambda start=start: started.count(4) == start + 1)
+        await crash(task, p)
+        assert await Inbox(db, BOT_ID).aside() == []
+    p = poller(server, handle, db, notice=notice)
+    task = asyncio.create_task(p.run())
+    await until(async_equal(lambda: kept(db), []))
+    task.cancel()
+    await p.stop(grace=1)
+
+    assert started.count(3) == 4  # never again after the third replay
+    assert sorted(set(handled)) == [1, 2, 4, 5]
+    assert await Inbox(db, BOT_ID).aside() == [3]
+    async with db.transaction() as tx:
+        queued = await tx.outbox.read(await tx.outbox.due(now=10**12))
+    assert [(r.message.chat_id, r.message.reply_to_message_id) for r in queued] == [(-3, 3)]
+    assert "inbox update 3 (chat -3) set aside" in caplog.text

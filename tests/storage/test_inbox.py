@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from cascade.outgoing import OutgoingMessage
 from storage.conn import IntegrityError
 from storage.db import Database
-from storage.inbox import Inbox
+from storage.inbox import Inbox, InboxRow
 
 BIG = 2**53 + 7  # beyond a double's exact range: ids are 64-bit integers
 
@@ -54,3 +55,37 @@ async def test_a_failed_batch_stores_nothing_and_deletes_nothing(db: Database) -
 async def test_nothing_to_do_opens_no_transaction(db: Database) -> None:
     await db.close()  # a transaction would fail: the database is closed
     await Inbox(db, 1).keep([], [])
+
+
+async def test_attempts_are_counted_and_a_row_set_aside_is_kept_but_not_handed_back(
+    db: Database,
+) -> None:
+    """An update that kills the process is counted at each replay, then set aside:
+    its row stays (for a look), it is never handed back, and its chat's line is
+    queued in the same transaction."""
+    inbox, other = Inbox(db, 1), Inbox(db, 2)
+    await inbox.keep([(1, "one"), (2, "two"), (BIG, "big")])
+    await other.keep([(1, "other bot's one")])
+    await inbox.attempt([1, BIG])
+    await inbox.attempt([1])
+    await inbox.attempt([])
+    assert await inbox.replayable() == [
+        InboxRow(1, "one", 2),
+        InboxRow(2, "two", 0),
+        InboxRow(BIG, "big", 1),
+    ]
+    assert await other.replayable() == [InboxRow(1, "other bot's one", 0)]
+
+    told = OutgoingMessage(chat_id=-(2**40), text="请重新发送", reply_to_message_id=BIG)
+    await inbox.set_aside(1, told)
+    await inbox.set_aside(BIG, None)
+    assert await inbox.waiting() == [(2, "two")]
+    assert await inbox.aside() == [1, BIG]
+    assert await other.waiting() == [(1, "other bot's one")] and await other.aside() == []
+    async with db.transaction() as tx:
+        queued = await tx.outbox.read(await tx.outbox.due(now=10**12))
+    assert [(r.message.chat_id, r.message.text, r.message.reply_to_message_id) for r in queued] == [
+        (-(2**40), "请重新发送", BIG)
+    ]
+    await inbox.keep([(1, "delivered again")])  # a row set aside is not replaced
+    assert await inbox.aside() == [1, BIG] and await inbox.waiting() == [(2, "two")]

@@ -5,6 +5,8 @@
 press-stale = This button is no longer valid; please use the latest message.
 # A reply to a form prompt after the form timed out (bot/forms.py).
 form-timed-out = The form timed out (10 minutes without an answer); please send the command again.
+# An update that kept failing at every start was set aside (bot/dispatch.py).
+update-set-aside = ⚠️ Sorry, your last message or button press could not be processed; please send it again or press once more.
 
 # Joining: links go privately; moving a unit with a live group needs its commander.
 invite-sent-private = 🔒 The link sheet was sent to you privately (start a private chat with the bot first to receive it). Links are valid for 7 days and each personal link works once: do not forward them to groups.

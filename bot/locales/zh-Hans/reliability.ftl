@@ -5,6 +5,8 @@
 press-stale = 此按钮已失效，请以最新消息为准。
 # A reply to a form prompt after the form timed out (bot/forms.py).
 form-timed-out = 表单已超时（10 分钟未填写），请重新发送命令。
+# An update that kept failing at every start was set aside (bot/dispatch.py).
+update-set-aside = ⚠️ 抱歉，刚才的消息或按键未能处理，请重新发送或再按一次。
 
 # Joining: links go privately; moving a unit with a live group needs its commander.
 invite-sent-private = 🔒 链接表已私信发给您（请先私聊机器人点「开始」才能收到）。链接只在 7 天内有效，个人链接只能使用一次，请勿转发到群里。
