@@ -21,6 +21,9 @@ server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
   polling) keeps arrival order should two come together; different chats are
   handled side by side. With several workers behind a load balancer (PostgreSQL),
   the chat's turn is also held across workers (storage/chatlock.py).
+- Nothing a polling run left is stranded: before it listens, each bot handles the
+  rows of its inbox (updates a killed or stopped polling run had confirmed to
+  Telegram but not handled) by the poller's own replay, poisoned ones set aside.
 """
 
 from __future__ import annotations
@@ -176,7 +179,8 @@ def build_app(bots: Sequence[TowerBot], plan: WebhookPlan) -> tuple[web.Applicat
 
 
 async def serve_webhook(bots: Sequence[TowerBot], plan: WebhookPlan) -> None:
-    """Start the bots without polling, listen, set each bot's webhook, run until
+    """Start the bots without polling, handle what their inboxes hold, listen, set
+    each bot's webhook, run until
     a bot's task ends (its error raised) or this is cancelled; stop everything."""
     app, urls = build_app(bots, plan)
     runner = web.AppRunner(app, access_log=None)
@@ -185,6 +189,9 @@ async def serve_webhook(bots: Sequence[TowerBot], plan: WebhookPlan) -> None:
         for tower in bots:
             await tower.start(polling=False)
             started.append(tower)
+            # What a polling run confirmed but did not handle is only in its inbox:
+            # handled first, as a polling start would, before any newer update comes.
+            await tower.poller.catch_up()
         await runner.setup()
         try:
             await web.TCPSite(runner, plan.host, plan.port).start()

@@ -11,10 +11,11 @@ once Telegram sends it again, and only once.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from sandbox import SandboxServer
 from sandbox.models import BotRecord
 from sandbox.webhook import DeliveryTiming
 from storage.importer import import_units
+from storage.inbox import Inbox
 from tests.support.pgserver import Engine
 
 FAST = SenderLimits(per_second=1000.0, chat_interval=0.0, group_per_minute=10**6)
@@ -69,13 +71,17 @@ class WebhookWorld:
         self.app: TowerBot | None = None
         self._serving: asyncio.Task[None] | None = None
 
-    async def start(self, url: str | None = None) -> None:
-        """`url`: where the sandbox is to post, if not straight to the bot (a proxy)."""
+    async def start(self, url: str | None = None, left: Sequence[dict[str, Any]] = ()) -> None:
+        """`url`: where the sandbox is to post, if not straight to the bot (a proxy);
+        `left`: updates a killed polling run left in the inbox, unhandled."""
         await self.world.server.start()
         self.world.register()
         self.app = tower_bot(self.world)
         await self.app.open()
         await import_units(self.app.db, list(self.tower.units.values()))
+        await Inbox(self.app.db, self.app.bot.id).keep(
+            [(u["update_id"], json.dumps(u, ensure_ascii=False)) for u in left]
+        )
         plan = (
             self.plan if url is None else WebhookPlan(url, self.plan.secret, "127.0.0.1", self.port)
         )
@@ -170,6 +176,38 @@ async def test_an_order_loop_runs_over_the_webhook(futian: WebhookWorld) -> None
     assert await eventually(delivered)
     for unit in targets:
         assert len(copies(unit.chat_id or 0, order_id)) == 1, unit.code
+
+
+async def test_a_webhook_start_first_handles_what_polling_left_in_the_inbox(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A polling run confirmed an `/order` to Telegram, stored it in its inbox and was
+    killed before handling it: Telegram will not send it again, so the `--webhook`
+    start that follows handles it before it listens."""
+    world = WebhookWorld("futian-shangcheng", tmp_path, await engine.new_target(tmp_path))
+    root = world.tower.root()
+    assert root.chat_id is not None and root.commander and root.commander.telegram_id
+    text = "/order 15m notice 轮询时发出的通知"
+    left = {
+        "update_id": 5000,
+        "message": {
+            "message_id": 41,
+            "date": 1582156800,
+            "chat": {"id": root.chat_id, "type": "supergroup", "title": root.name},
+            "from": {"id": root.commander.telegram_id, "is_bot": False, "first_name": "王建"},
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    await world.start(left=[left])
+    try:
+        assert await world.latest_order(root.code) is not None  # before the webhook was set
+        assert await Inbox(world.bot.db, world.bot.bot.id).waiting() == []
+        chat = root.chat_id
+        await world.state.wait_for(lambda: world.state.bot_messages(chat), timeout=15)
+        assert world.record.poll_count == 0
+    finally:
+        await world.stop()
 
 
 FORGED = {
