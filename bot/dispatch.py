@@ -35,10 +35,10 @@ query), answered again. An update that kills the process while it is handled
 would come back at every start: rows a replay began before are handed back one at
 a time, each attempt counted before it starts (so only the update that kills the
 process again has its count raised), and after `max_attempts` one is set aside
-(kept, logged with its id and chat, its chat told to send it again). Polling pauses until a whole batch fits below `max_pending`
-updates waiting or being handled, and asks for no more, so memory stays bounded. On
-stop the poller lets the updates taken in finish; those cut short stay in the inbox
-for the next start.
+(kept, logged with its id and chat, its chat told to send it again). Polling
+pauses until a whole batch fits below `max_pending` updates waiting or being
+handled, and asks for no more, so memory stays bounded. On stop the poller lets
+the updates taken in finish; those cut short stay in the inbox for the next start.
 
 An update waiting for its turn is kept as its JSON (the inbox's payload), not as
 aiogram's models, and parsed again only once it has a slot: a parsed update is
@@ -315,9 +315,14 @@ class UpdatePoller:
             row.attempts,
         )
         told = None
+        message = update.message or update.edited_message
+        # A person's message or press is asked again; a membership change or the
+        # like has nobody to ask.
         if chat is not None and self.notice is not None:
-            message = update.message or update.edited_message
-            told = self.notice(chat, message.message_id if message is not None else None)
+            if message is not None:
+                told = self.notice(chat, message.message_id)
+            elif update.callback_query is not None:
+                told = self.notice(chat, None)
         await self.inbox.set_aside(row.update_id, told)
 
     async def catch_up(self) -> None:
