@@ -239,7 +239,7 @@ class TowerBot:
             members=self.members,
             scores=self.scores,
         )
-        once.install(dp, self.db, UpdateReader(self.db.lookup))
+        once.install(dp, self.db, UpdateReader(self.db.lookup), lambda: self.sender.lane)
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
         dp.message.outer_middleware(QueryAccess(self.db.transaction, self.orders.admins))
         dp.include_router(errors.build())
@@ -272,6 +272,12 @@ class TowerBot:
             await self.orders.resume_writing()  # orders a restart caught half-written
             await self.timers.start()
         install_daily(self.timers, self.daily, self.daily_at)
+        lane = self.sender.lane
+        if lane is not None and lane.serves:
+            # Its groups are its own before its first update (bot/once.py), not only
+            # once its sender has the token's lease.
+            async with self.db.transaction() as tx:
+                await tx.outbox.resolve_lanes(lane)
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
         self._tasks.append(asyncio.create_task(self.first_boards.run(), name="first boards"))
         if polling:

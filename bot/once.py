@@ -8,6 +8,13 @@ It also reads, with the other updates in flight, what the middlewares and filter
 after it will ask (storage/update_reads.py): the chat's unit, the person's form
 and what a replied message was made for. One batch of reads for many updates,
 beside the writers, instead of three or four transactions per update.
+
+With several bot tokens (storage/lanes.py) a group holding several of our bots
+delivers each member's message to each of them; only the bot that serves the
+group's unit handles it, the others skip it (it is not dropped: the serving bot
+answers). Button presses go only to the bot whose button was pressed, and chats
+bound to no unit (private chats, a group joining) go to whichever bot received
+them, so those are handled as they come.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message, TelegramObject, Update
 
 from bot.forms import key_text
-from storage import processed, update_reads
+from cascade.outgoing import Lane
+from storage import lanes, processed, update_reads
 from storage.conn import DatabaseError
 from storage.db import Database
 from storage.update_reads import UpdateQuestion, UpdateReader, UpdateReads
@@ -74,16 +82,53 @@ def question_of(update: Update, bot: Bot, fsm: FSMContextMiddleware | None) -> U
     return question
 
 
+def group_message(update: Update) -> Message | None:
+    """A message or its edit in a group: several of our bots may receive it."""
+    message = update.message or update.edited_message
+    if message is None or message.chat.type == "private":
+        return None
+    return message
+
+
 class OnceMiddleware(BaseMiddleware):
     def __init__(
         self,
         db: Database,
         reader: UpdateReader | None = None,
         fsm: FSMContextMiddleware | None = None,
+        lane: Callable[[], Lane | None] = lambda: None,
     ) -> None:
+        """`lane` is this bot's sending lane as it is now (the sender's, which a
+        process may set after the dispatcher is built)."""
         self.db = db
         self.reader = reader
         self.fsm = fsm
+        self.lane = lane
+
+    async def _others(self, update: Update, bot: Bot, reads: UpdateReads | None) -> bool:
+        """Whether the update is a group message that another bot of the tower handles."""
+        lane = self.lane()
+        message = group_message(update)
+        if message is None or not lanes.shared(lane):
+            return False  # one token: every message is this bot's
+        chat_id = message.chat.id
+        if reads is not None and reads.unit_of(chat_id)[0]:
+            bound, serving = reads.unit is not None, reads.serving
+        else:
+            async with self.db.transaction() as tx:
+                bound, serving = await lanes.serving_of(tx.conn, chat_id)
+        if not bound or lanes.handles(lane, bot.id, serving):
+            return False
+        if serving == lanes.ELSEWHERE and not (lane is not None and lane.serves):
+            log.warning(
+                "update %s: chat %s is served by a bot not started yet; it handles the "
+                "message when it starts",
+                update.update_id,
+                chat_id,
+            )
+        else:
+            log.debug("update %s: chat %s is served by bot %s", update.update_id, chat_id, serving)
+        return True
 
     async def __call__(
         self,
@@ -111,6 +156,11 @@ class OnceMiddleware(BaseMiddleware):
         if seen:
             log.info("update %s (%s) already handled: skipped", event.update_id, key)
             return None
+        try:
+            if await self._others(event, bot, reads):
+                return None
+        except DatabaseError:
+            log.exception("update %s: could not read which bot serves its chat", event.update_id)
         with (
             processed.handling(bot.id, event.update_id, key) as mark,
             update_reads.reading(reads) if reads is not None else contextlib.nullcontext(),
@@ -126,13 +176,19 @@ class OnceMiddleware(BaseMiddleware):
                 return None
 
 
-def install(dp: Dispatcher, db: Database, reader: UpdateReader | None = None) -> None:
+def install(
+    dp: Dispatcher,
+    db: Database,
+    reader: UpdateReader | None = None,
+    lane: Callable[[], Lane | None] = lambda: None,
+) -> None:
     """Put the middleware first, outside aiogram's own (its error middleware, and the
-    form state lookup, which with `reader` takes what this one read ahead)."""
+    form state lookup, which with `reader` takes what this one read ahead); `lane`:
+    see OnceMiddleware."""
     outer = dp.update.outer_middleware
     builtin = list(outer)
     for middleware in builtin:
         outer.unregister(middleware)
-    outer.register(OnceMiddleware(db, reader, dp.fsm))
+    outer.register(OnceMiddleware(db, reader, dp.fsm, lane))
     for middleware in builtin:
         outer.register(middleware)

@@ -17,6 +17,10 @@ of their time there (benchmarks/RESULTS.md, "lane filter"). Now it is decided on
 
 A sender's page is then one index range (`outbox_lane_due`: status, lane,
 priority, id).
+
+The same table says which bot handles a group's incoming messages (`handles`):
+a group holding several of our bots delivers each member's message to each of
+them, and only the bot that sends to the group answers it (bot/once.py).
 """
 
 from __future__ import annotations
@@ -42,9 +46,46 @@ SUBTREE = (
 ELSEWHERE = 0  # another bot's unit, that bot not started yet: nobody sends to it
 
 
+def shared(lane: Lane | None) -> bool:
+    """Whether several bots share the tower (this bot serves some units or avoids some)."""
+    return lane is not None and bool(lane.serves or lane.avoid)
+
+
+def handles(lane: Lane | None, bot_id: int, serving: int | None) -> bool:
+    """Whether bot `bot_id` (sending `lane`) handles a message in a group bound to a
+    unit whose `send_lanes.bot_id` is `serving` (None: no row, the primary's).
+
+    One token (no lane, or one with neither `serves` nor `avoid`): every message.
+    A serving bot: its own units' groups. The primary: the units without a row. A
+    unit marked ELSEWHERE (its bot not started yet) is handled by nobody now: that
+    bot receives the message from Telegram when it starts (Telegram keeps a bot's
+    updates until it fetches them) and handles it then, so the primary answering
+    it now would have it answered twice."""
+    if lane is None or not shared(lane):
+        return True
+    if lane.serves:
+        return serving == bot_id
+    return serving is None
+
+
+async def serving_of(conn: Connection, chat_id: int) -> tuple[bool, int | None]:
+    """(whether the chat is bound to a unit, the bot serving it: NULL for the primary)."""
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT l.bot_id FROM units u LEFT JOIN send_lanes l ON l.unit_code = u.code "
+            "WHERE u.chat_id = ?",
+            (chat_id,),
+        )
+    )
+    if not rows:
+        return False, None
+    bot_id = rows[0][0]
+    return True, None if bot_id is None else int(bot_id)
+
+
 def lane_filter(lane: Lane | None) -> tuple[str, tuple[object, ...]]:
     """The `AND ...` that keeps one sender's rows (indexed), with its argument."""
-    if lane is None or not (lane.serves or lane.avoid):
+    if lane is None or not shared(lane):
         return "", ()
     if lane.serves:
         return "AND lane = ?", (_key(lane),)

@@ -67,6 +67,7 @@ class UpdateReads:
     question: UpdateQuestion
     seen: bool = False
     unit: UnitRef | None = None
+    serving: int | None = None  # the unit's `send_lanes.bot_id` (storage/lanes.py)
     form: FormRow | None = None
     ref: MessageRef | None = None
     task: asyncio.Task[Any] | None = field(default=None, compare=False)
@@ -121,6 +122,11 @@ async def read_updates(conn: Connection, questions: list[UpdateQuestion]) -> lis
         sql = f"SELECT {REF_COLUMNS} FROM units WHERE chat_id IN ({marks})"
         for row in await _rows(conn, sql, part):
             units[int(row["chat_id"])] = ref_of(row)
+    # Which bot serves each unit's group (several tokens: bot/once.py skips the others').
+    serving: dict[str, int] = {}
+    for codes, marks in _chunks(list(dict.fromkeys(u.code for u in units.values()))):
+        sql = f"SELECT unit_code, bot_id FROM send_lanes WHERE unit_code IN ({marks})"
+        serving.update((str(row[0]), int(row[1])) for row in await _rows(conn, sql, codes))
     form_keys = list(dict.fromkeys(q.form_key for q in questions if q.form_key is not None))
     forms: dict[str, FormRow] = {}
     for names, marks in _chunks(form_keys):
@@ -144,6 +150,7 @@ async def read_updates(conn: Connection, questions: list[UpdateQuestion]) -> lis
     for r in out:
         q = r.question
         r.unit = units.get(q.chat_id) if q.chat_id is not None else None
+        r.serving = serving.get(r.unit.code) if r.unit is not None else None
         r.form = forms.get(q.form_key, FormRow()) if q.form_key is not None else None
         r.ref = refs.get(q.replied) if q.replied is not None else None
     return out
