@@ -420,6 +420,7 @@ class UpdatePoller:
             with contextlib.suppress(asyncio.CancelledError):
                 await polling
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.runner.wait_idle(), grace)
+            async with asyncio.timeout(grace):  # a cancelled stop is not swallowed
+                await self.runner.wait_idle()
         await self.runner.cancel()
         await self.forget()

@@ -17,6 +17,7 @@ the senders sent, CPU and peak memory) to a JSON file once a second and at stop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -173,10 +174,9 @@ async def serve(config: DrillBotConfig) -> None:
     try:
         while not stop.is_set():
             _write(config.metrics, metrics.snapshot(apps))
-            try:
-                await asyncio.wait_for(stop.wait(), 1.0)
-            except TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(1.0):
+                    await stop.wait()
     finally:
         for app in apps:
             await app.stop()

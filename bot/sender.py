@@ -279,13 +279,21 @@ class Sender:
                 await self._wait_kick(wait)
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wakeup.wait(), timeout=max(0.001, wait))
+                async with asyncio.timeout(max(0.001, wait)):  # not wait_for: see _wait_kick
+                    await self.wakeup.wait()
 
     async def _wait_kick(self, seconds: float) -> None:
-        """Until a request in flight comes back (or `seconds` pass)."""
+        """Until a request in flight comes back (or `seconds` pass).
+
+        `asyncio.timeout`, not `asyncio.wait_for`: on Python 3.11, wait_for returns
+        the event's result when the task is cancelled in the same turn as the event
+        is set, and the cancellation is lost; the sender's loop then went on, and
+        the bot's stop waited for it forever (seen in the drill's stop under load).
+        """
         self._kick.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._kick.wait(), timeout=max(0.001, seconds))
+            async with asyncio.timeout(max(0.001, seconds)):
+                await self._kick.wait()
 
     def _take(
         self, rows: list[PendingRow], ahead: float = 0.0

@@ -601,7 +601,8 @@ class SandboxState:
             waiter = asyncio.Event()
             self._change_waiters.add(waiter)
             try:
-                await asyncio.wait_for(waiter.wait(), remaining)
+                async with asyncio.timeout(remaining):  # wait_for may swallow a cancel
+                    await waiter.wait()
             except TimeoutError:
                 pass
             finally:
@@ -1156,7 +1157,8 @@ class SandboxState:
                 waiter = asyncio.Event()
                 bot.waiters.add(waiter)
                 try:
-                    await asyncio.wait_for(waiter.wait(), remaining)
+                    async with asyncio.timeout(remaining):  # wait_for may swallow a cancel
+                        await waiter.wait()
                 except TimeoutError:
                     pass
                 finally:

@@ -10,6 +10,7 @@ clocks as parameters), so no test sleeps.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -279,3 +280,32 @@ async def test_per_chat_spacing_is_kept(harness: Harness, time: ManualTime) -> N
         time.advance(1.0)
         await sender.drain_once()
     assert len(h.session.texts(TS0101_CHAT)) == 25
+
+
+@pytest.mark.parametrize("event", ["wakeup", "kick"])
+async def test_a_sender_cancelled_as_it_wakes_stops(
+    harness: Harness, time: ManualTime, event: str
+) -> None:
+    """A stop that lands in the same turn as the sender's wake-up still stops it.
+
+    On Python 3.11, `asyncio.wait_for` returns the awaited event's result when the
+    task is cancelled in that same turn, and the cancellation is lost: the sender
+    went on looping and the bot's stop waited for it forever (a drill's bot under
+    load never exited). Idle, the sender waits for a commit (`wakeup`); with a
+    request in flight, for it to come back (`kick`).
+    """
+    sender = make_sender(harness, time)
+    if event == "kick":
+        back: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        back.set_result(True)  # a request that came back, not yet collected
+        sender._in_flight[TS01_CHAT] = back  # type: ignore[assignment]
+    task = asyncio.create_task(sender.run())
+    for _ in range(50):  # until it waits
+        await asyncio.sleep(0.01)
+    (sender.wakeup if event == "wakeup" else sender._kick).set()
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=5)
+    if not done:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert done, "the sender did not stop"
