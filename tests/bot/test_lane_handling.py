@@ -23,6 +23,19 @@ THIRD_TOKEN = "7000000003:SANDBOXthirdBOTxxxxxxxxxxxxxxxxxxx"
 PRIVATE_USER = 6000000004
 
 
+def serving_bot(h: Harness, token: str, codes: list[str]) -> TowerBot:
+    """A bot of its own token serving `codes`, on the harness's database and clock."""
+    return TowerBot(
+        h.app.settings,
+        FakeSession(),
+        token=token,
+        clock=h.clock,
+        db=h.app.db,
+        lane=Lane(serves=codes),
+        runs_timers=False,
+    )
+
+
 @pytest.fixture
 async def three(harness: Harness) -> AsyncIterator[list[TowerBot]]:
     """The harness's bot (primary) and two serving bots, sharing its database."""
@@ -32,17 +45,7 @@ async def three(harness: Harness) -> AsyncIterator[list[TowerBot]]:
     h.app.sender.lane = Lane(avoid=second + third)
     bots = [h.app]
     for token, codes in ((SECOND_TOKEN, second), (THIRD_TOKEN, third)):
-        bots.append(
-            TowerBot(
-                h.app.settings,
-                FakeSession(),
-                token=token,
-                clock=h.clock,
-                db=h.app.db,
-                lane=Lane(serves=codes),
-                runs_timers=False,
-            )
-        )
+        bots.append(serving_bot(h, token, codes))
     try:
         for bot in bots:
             await bot.sender.recover()  # each bot's lane written, as at its start
@@ -121,15 +124,7 @@ async def test_a_group_whose_bot_has_not_started_waits_for_it(harness: Harness) 
     served = [u.code for u in tower_units("tashan") if u.level == 2][6:]
     h.app.sender.lane = Lane(avoid=served)
     await h.app.sender.recover()
-    late = TowerBot(
-        h.app.settings,
-        FakeSession(),
-        token=SECOND_TOKEN,
-        clock=h.clock,
-        db=h.app.db,
-        lane=Lane(serves=served),
-        runs_timers=False,
-    )
+    late = serving_bot(h, SECOND_TOKEN, served)
     try:
         unit = next(u for u in tower_units("tashan") if u.code == served[0])
         assert unit.chat_id and unit.commander and unit.commander.telegram_id
