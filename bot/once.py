@@ -115,8 +115,8 @@ class OnceMiddleware(BaseMiddleware):
         if reads is not None and reads.unit_of(chat_id)[0]:
             bound, serving = reads.unit is not None, reads.serving
         else:
-            async with self.db.transaction() as tx:
-                bound, serving = await lanes.serving_of(tx.conn, chat_id)
+            async with self.db.lookup() as conn:  # a read, beside the writers
+                bound, serving = await lanes.serving_of(conn, chat_id)
         if not bound or lanes.handles(lane, bot.id, serving):
             return False
         if serving == lanes.ELSEWHERE and not (lane is not None and lane.serves):
