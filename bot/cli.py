@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     drill.add_argument("--silent", type=float, default=0.0, help="share of units that never answer")
     drill.add_argument(
-        "--people", default="", help="answer delays, e.g. chief=60,leaf=120,sigma=0.6 (seconds)"
+        "--people",
+        default="",
+        help="answer delays, e.g. chief=60,leaf=120,sigma=0.6,remind=30 (seconds)",
     )
     drill.add_argument("--paid", action="store_true", help="paid broadcast (up to 1,000/s)")
     drill.add_argument("--out", type=Path, default=Path("."), help="where the JSON and PNG go")

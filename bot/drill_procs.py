@@ -214,6 +214,8 @@ class HttpPeople(SimulatedPeople):
         """Follow the bot messages; answer each order copy after its commander's delay."""
         due: list[tuple[float, int, str, int]] = []  # (real time, serial, unit code, copy id)
         serial = 0
+        by_chat = dict(targets)
+        copy_of: dict[str, int] = {}  # unit code -> its copy's message id
         follow: asyncio.Task[list[dict[str, Any]]] | None = None
         while not self.stop and (targets or due):
             if follow is None:
@@ -227,20 +229,29 @@ class HttpPeople(SimulatedPeople):
                 now = time.monotonic()
                 for item in items:
                     self.feed_seq = item["seq"]
-                    unit = targets.get(item["chat_id"])
-                    data = [d for d in item["data"] if d.startswith("ack:")]
-                    if unit is None or not data:
+                    unit = by_chat.get(item["chat_id"])
+                    if unit is None:
                         continue
-                    if self.order_id == 0:
+                    data = [d for d in item["data"] if d.startswith("ack:")]
+                    if self.order_id == 0 and data:
                         self.order_id = int(data[0].split(":")[1])
                     if f"ack:{self.order_id}" not in data:
+                        # Not the copy: a reminder naming the commander hurries him.
+                        commander = unit.commander.telegram_id if unit.commander else None
+                        named = commander in item.get("mentions", ())
+                        sooner = self.reminded(unit.code, now) if named else None
+                        if sooner is not None:
+                            serial += 1
+                            heapq.heappush(due, (sooner, serial, unit.code, copy_of[unit.code]))
                         continue
-                    del targets[item["chat_id"]]
+                    if targets.pop(item["chat_id"], None) is None:
+                        continue
                     self._arrived(now)
                     if unit.code in answering:
                         serial += 1
                         bottom = not self.tower.children[unit.code]
                         at = self.schedule(unit.code, bottom, now)
+                        copy_of[unit.code] = item["message_id"]
                         heapq.heappush(due, (at, serial, unit.code, item["message_id"]))
             await self._answer_due(due)
         if follow is not None:
@@ -256,6 +267,8 @@ class HttpPeople(SimulatedPeople):
         actions: list[dict[str, Any]] = []
         while due and due[0][0] <= now:
             _, _, code, copy_id = heapq.heappop(due)
+            if code in self.answered:
+                continue  # answered sooner, when a reminder named him
             unit = self.tower.units[code]
             assert unit.chat_id is not None and unit.commander is not None
             commander = unit.commander.telegram_id

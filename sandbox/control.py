@@ -26,7 +26,8 @@ Endpoints (JSON in, JSON out; errors are `{"error": "..."}` with 400/404):
   GET  /control/updates/{bot_id}      updates queued and not yet fetched (debugging)
   GET  /control/events?after=N&timeout=S   change events, long-polled (for a web page)
   GET  /control/sent?after=N&timeout=S&limit=L   messages bots sent after N, long-polled
-                                      ({seq, chat_id, message_id, bot_id, data, at}; drills)
+                                      ({seq, chat_id, message_id, bot_id, data, mentions, at};
+                                      drills)
   POST /control/actions               {actions: [{chat_id, from_id, text?, reply_to_message_id?,
                                        data?, message_id?}, ...]} many people at once: with
                                        `data` a button press on `message_id`, else a message;

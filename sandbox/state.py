@@ -137,7 +137,7 @@ class SandboxState:
         self.callbacks: dict[str, CallbackRecord] = {}
         self.events: deque[dict[str, Any]] = deque(maxlen=self._max_events)
         # Every message a bot sent, in order (see `sent_after`); seq numbers are contiguous.
-        self._sent_log: list[tuple[int, int, int, int, list[str], float]] = []
+        self._sent_log: list[tuple[int, int, int, int, list[str], list[int], float]] = []
         self._sent_seq = 0
         self._file_serial = 0
         self._callback_serial = 0
@@ -559,23 +559,39 @@ class SandboxState:
         bot = self.bots.get(token)
         return [] if bot is None else list(bot.updates)
 
-    def _log_sent(self, chat_id: int, message_id: int, bot_id: int, reply_markup: Any) -> None:
+    def _log_sent(self, record: MessageRecord, bot_id: int, reply_markup: Any) -> None:
         self._sent_seq += 1
         data = sorted(callback_data_of(reply_markup)) if is_inline(reply_markup) else []
-        self._sent_log.append((self._sent_seq, chat_id, message_id, bot_id, data, self.clock()))
+        mentions = [
+            e["user"]["id"]
+            for e in (*record.entities, *record.caption_entities)
+            if e.get("type") == "text_mention" and isinstance(e.get("user"), dict)
+        ]
+        self._sent_log.append(
+            (
+                self._sent_seq,
+                record.chat_id,
+                record.message_id,
+                bot_id,
+                data,
+                mentions,
+                self.clock(),
+            )
+        )
         if len(self._sent_log) > SENT_LOG_MAX:
             del self._sent_log[: SENT_LOG_MAX // 2]
 
     def sent_after(self, seq: int, limit: int = 5000) -> list[dict[str, Any]]:
         """Messages bots sent after `seq` (oldest first, at most `limit`): chat, message
-        id, bot, the callback data of its buttons and when (the state's clock). A
+        id, bot, the callback data of its buttons, the users it mentions (text_mention
+        entities: whom a reminder names) and when (the state's clock). A
         process acting as thousands of people follows this feed instead of reading
         every chat."""
         log = self._sent_log
         if not log or log[-1][0] <= seq:
             return []
         start = max(0, seq + 1 - log[0][0])
-        keys = ("seq", "chat_id", "message_id", "bot_id", "data", "at")
+        keys = ("seq", "chat_id", "message_id", "bot_id", "data", "mentions", "at")
         return [dict(zip(keys, item, strict=True)) for item in log[start : start + limit]]
 
     def events_after(self, seq: int) -> list[dict[str, Any]]:
@@ -912,7 +928,7 @@ class SandboxState:
                 record.document_id = file.file_id
         self._append(conversation, record)
         chat.last_bot_id = bot.id
-        self._log_sent(chat.id, record.message_id, bot.id, reply_markup)
+        self._log_sent(record, bot.id, reply_markup)
         self._changed("message", chat_id=chat.id, message_id=record.message_id, bot_id=bot.id)
         return self.message_api(record)
 

@@ -128,9 +128,72 @@ def test_a_unit_not_done_is_traced_to_the_people_or_named_as_a_lost_answer() -> 
         "answered_not_recorded": 1,
         "waiting_for_units_below": 1,
         "answered_not_recorded_units": ["a1"],
+        "answers_hurried_by_reminders": 0,
         "answers_due_after_15_minutes": 1,
         "last_answer_due_simulated_seconds": 1000,
     }
+
+
+def test_a_reminder_naming_a_commander_hurries_his_answer_only_when_sooner() -> None:
+    """The people model's reminder: a commander still silent when the bot's reminder
+    names him answers after a new, shorter delay if that comes sooner; an answer
+    already in, a unit with no copy yet, a later draw or `remind=0` change nothing."""
+    options = DrillOptions(fixture="tashan", speed=10, kind="count")
+    people = SimulatedPeople(None, 1, options)
+    people.scheduled |= {"late": 10_000.0, "soon": 100.5, "done": 10_000.0}
+    people.answered.add("done")
+    sooner = people.reminded("late", 100.0)
+    assert sooner is not None and 100.0 < sooner < 10_000.0
+    assert people.scheduled["late"] == sooner and people.hurried == {"late"}
+    assert people.reminded("soon", 100.0) is None  # due in 0.5 s: the draw is later
+    assert people.scheduled["soon"] == 100.5
+    assert people.reminded("done", 100.0) is None
+    assert people.reminded("no-copy", 100.0) is None
+    assert people.hurried == {"late"}
+
+    deaf = SimulatedPeople(
+        None, 1, options.model_copy(update={"people": PeopleModel.parse("remind=0")})
+    )
+    deaf.scheduled["late"] = 10_000.0
+    assert deaf.reminded("late", 100.0) is None and deaf.scheduled["late"] == 10_000.0
+    with pytest.raises(ValueError, match="remind"):
+        PeopleModel.parse("nag=3")
+
+
+def slow_leaves_options(out: Path) -> DrillOptions:
+    """Futian Shangcheng at ×120 with bottom commanders who would answer after an
+    hour (median): only the bot's reminder, 10 minutes into the 15, gets them to
+    answer in time."""
+    return DrillOptions(
+        fixture="futian-shangcheng",
+        speed=120,
+        seed=5,
+        kind="count",
+        people=PeopleModel(chief_median=30, leaf_median=3600, sigma=0.3, remind_median=30),
+        out=out,
+    )
+
+
+async def test_reminded_commanders_close_the_loop_in_the_drill(tmp_path: Path) -> None:
+    """In process: the reminders the bot sends at two thirds of the time reach the
+    simulated commanders, who answer; the loop closes before the deadline with the
+    total exact, and the report counts the answers a reminder hurried."""
+    assert await run_drill(slow_leaves_options(tmp_path)) == 0
+    report = exact_report(tmp_path)
+    hurried = report["not_done"]["answers_hurried_by_reminders"]
+    assert hurried >= 36  # every bottom unit of "1+13+36"
+    assert report["not_done"]["answers_due_after_15_minutes"] == 0
+
+
+async def test_reminded_commanders_close_the_loop_in_processes(tmp_path: Path) -> None:
+    """The same over HTTP (`--processes`): the people read whom each bot message names
+    from the sandbox's feed."""
+    from bot.drill_procs import run_drill_processes
+
+    assert await run_drill_processes(slow_leaves_options(tmp_path), tokens=1) == 0
+    report = exact_report(tmp_path)
+    assert report["not_done"]["answers_hurried_by_reminders"] >= 36
+    assert report["not_done"]["answers_due_after_15_minutes"] == 0
 
 
 async def test_drill_in_processes_with_two_bots(tmp_path: Path) -> None:

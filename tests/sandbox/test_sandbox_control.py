@@ -271,13 +271,17 @@ async def test_sent_feed_and_batched_actions(
     assert (status, empty) == (200, [])
     markup = {"inline_keyboard": [[{"text": "收到", "callback_data": "ack:1"}]]}
     first = await bot.send_message(GROUP_ID, "指令", reply_markup=markup)
-    await bot.send_message(GROUP_ID, "看板")
+    await bot.send_message(
+        GROUP_ID, f'请 <a href="tg://user?id={CHIEF_ID}">王建</a> 回复', parse_mode="HTML"
+    )
     status, feed = await control(server, "GET", "/sent?after=0&timeout=5")
     assert [(m["seq"], m["chat_id"], m["message_id"], m["data"]) for m in feed] == [
         (1, GROUP_ID, first.message_id, ["ack:1"]),
         (2, GROUP_ID, first.message_id + 1, []),
     ]
     assert feed[0]["bot_id"] == BOT_ID
+    # Whom each message names (a reminder names the commander it is for).
+    assert [m["mentions"] for m in feed] == [[], [CHIEF_ID]]
     _, later = await control(server, "GET", "/sent?after=1&timeout=0&limit=5")
     assert [m["seq"] for m in later] == [2]
 
