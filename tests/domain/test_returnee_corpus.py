@@ -172,6 +172,7 @@ HELDOUT_PARTS = (
     "corpus_heldout10.yaml",
     "corpus_heldout11.yaml",
     "corpus_heldout12.yaml",
+    "corpus_heldout13.yaml",
 )
 
 
