@@ -46,6 +46,7 @@ from cascade.returnee.guards import (
     without_document_places,
     without_two_house_numbers,
 )
+from cascade.returnee.insufficient import insufficient
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize
@@ -116,9 +117,16 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
 
     A correction ("明天到，不对，是后天", "13867891234 打错了是13867891243") keeps
     the value said in the clause right after it, for a field also said before
-    it; without that, both values stand and the field is asked.
+    it; without that, both values stand and the field is asked. Last, a value the
+    whole message does not pin down (`insufficient`, round 12) is asked.
     """
     work = join_place_words(undo_arrows(normalize(text)))  # "人数3→4": 4; "浙江省内衢州"
+    report = _corrected(work, now)
+    return _asked(report, insufficient(work, now, _values(report)))
+
+
+def _corrected(work: str, now: datetime) -> ReturneeReport:
+    """`work` read, with a value said after a correction mark standing for the one before."""
     report = _read(work, now)
     marks = list(_CORRECTION.finditer(work))
     if not marks:
@@ -270,8 +278,11 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
 def _guarded(said: str, unread: str, now: datetime, read: ReturneeReport) -> ReturneeReport:
     """`read` with the fields `evidence.to_ask` finds unsafe made questions: the one
     place that decides whether a value read is given or asked."""
-    values = Values(read.count, read.origin, read.via, read.arrival, read.address, read.phone)
-    return _asked(read, to_ask(said, unread, now, values, set(read.questions)))
+    return _asked(read, to_ask(said, unread, now, _values(read), set(read.questions)))
+
+
+def _values(read: ReturneeReport) -> Values:
+    return Values(read.count, read.origin, read.via, read.arrival, read.address, read.phone)
 
 
 def _asked(report: ReturneeReport, fields: set[str]) -> ReturneeReport:
