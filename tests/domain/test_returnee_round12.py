@@ -132,7 +132,9 @@ def test_yiwu_is_never_an_origin_or_a_stop(template: str, place: str, count: int
     assert not any(str(stop).startswith("义乌") for stop in data["via"])  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("text", ["", "义乌", "从义乌回义乌", "半夜回来的", "16:00 前", "一户", "两户"])
+@pytest.mark.parametrize(
+    "text", ["", "义乌", "从义乌回义乌", "半夜回来的", "16:00 前", "一户", "两户"]
+)
 def test_bad_inputs_give_nothing_they_do_not_say(text: str) -> None:
     """Empty, local-only or fragment messages are read without an error; no count and
     no origin and no arrival is given, and all three are asked."""
