@@ -195,6 +195,9 @@ def _apart(first: str, second: str) -> bool:
     return not contains(first, second) and not contains(second, first)
 
 
+apart = _apart  # round 12: `insufficient` tells two places apart the same way
+
+
 def count_asked(text: str) -> bool:
     """Whether the count read must be asked: the reporter's own seat is unclear, several
     each bring some, the message reports no one, a second household, a running total,

@@ -34,8 +34,8 @@ from datetime import date, datetime
 from itertools import pairwise
 
 from cascade.returnee.arrival import arrival_days, clock_spans
-from cascade.returnee.asks import NOT_PLACE_START
-from cascade.returnee.evidence import Values
+from cascade.returnee.asks import NOT_PLACE_START, apart
+from cascade.returnee.evidence import Values, clause_around
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import NUM, to_int
 from cascade.returnee.where import place_roles
@@ -43,7 +43,6 @@ from cascade.returnee.where import place_roles
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Where reports come to: a place here is not where anyone came from, nor a stop.
 _LOCAL = ("义乌",)
-_CLAUSE_STOP = ",.;!?，。；！？\n"
 
 # --- origin and route --------------------------------------------------------------
 # After a place name, a travel word: what stands between them is a name of its own
@@ -196,15 +195,12 @@ def _each_a_place(work: str, origin: str) -> bool:
             said.append((person.group(1), hit.text))
     for i, (who, where) in enumerate(said):
         for other_who, other_where in said[i + 1 :]:
-            if who != other_who and _apart(where, other_where):
+            if who != other_who and apart(where, other_where):
                 return not any(
-                    _PLURAL.search(_clause(work, hit.start)) for hit in find_places(work)
+                    _PLURAL.search(clause_around(work, hit.start, hit.start))
+                    for hit in find_places(work)
                 )
     return False
-
-
-def _apart(first: str, second: str) -> bool:
-    return not contains(first, second) and not contains(second, first)
 
 
 def _stop_unplaced(work: str, via: list[str]) -> bool:
@@ -217,7 +213,7 @@ def _stop_unplaced(work: str, via: list[str]) -> bool:
     return any(
         role == "destination"
         and not _local(text)
-        and not any(not _apart(text, stop) for stop in via)
+        and not any(not apart(text, stop) for stop in via)
         and _BOARDS.match(work, end)
         for text, role, _start, end in roles
     )
@@ -251,26 +247,19 @@ def _unanchored(work: str, now: datetime, arrival: date | datetime) -> bool:
     """A night said as past with no day ("半夜回来的"): which night?"""
     if arrival_days(work, now) or _DAY_SAID.search(work):
         return False
-    return any(_PAST.search(_clause(work, match.start())) for match in _NIGHT.finditer(work))
+    return any(
+        _PAST.search(clause_around(work, match.start(), match.start()))
+        for match in _NIGHT.finditer(work)
+    )
 
 
 def _other_step(work: str, now: datetime, arrival: date | datetime) -> bool:
     """The arrival's day said in the clause of another step ("明天开始派件")."""
     for start, _day in arrival_days(work, now):
-        clause = _clause(work, start)
+        clause = clause_around(work, start, start)
         if _OTHER_STEP.search(clause) and not _ARRIVES.search(clause):
             return True
     return False
-
-
-def _clause(work: str, at: int) -> str:
-    left = at
-    while left > 0 and work[left - 1] not in _CLAUSE_STOP:
-        left -= 1
-    right = at
-    while right < len(work) and work[right] not in _CLAUSE_STOP:
-        right += 1
-    return work[left:right]
 
 
 def _address_unsure(work: str, address: str) -> bool:
@@ -344,6 +333,10 @@ def _open_companion(work: str, count: int) -> bool:
     helper, so only a number above two is open."""
     for match in _OPEN_COMPANION.finditer(work):
         number = to_int(match.group(1))
-        if number is not None and number >= 3 and not _PLURAL.search(_clause(work, match.start())):
+        if (
+            number is not None
+            and number >= 3
+            and not _PLURAL.search(clause_around(work, match.start(), match.start()))
+        ):
             return True
     return False
