@@ -136,7 +136,8 @@ def insufficient(work: str, now: datetime, values: Values) -> set[str]:
 
 
 def _local(place: str) -> bool:
-    return place.startswith(_LOCAL)
+    """Whether `place` names 义乌 ("义乌", "浙江义乌", "义乌本地")."""
+    return any(local in place for local in _LOCAL)
 
 
 def _origin_unsure(work: str, origin: str) -> bool:

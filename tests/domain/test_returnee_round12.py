@@ -37,6 +37,8 @@ from tests.support.returnee_parse import NOW, assert_asked, parse
         # 义乌 is where they are: not an origin, not a stop
         ("员工老陈说他2月15日就到的义乌，一个人，住厂里宿舍", "origin"),
         ("我是义乌本地人，在江苏无锡上班，昨天开车带老婆回来的", "origin"),
+        ("租客从浙江义乌回来，一个人，今天到", "origin"),
+        ("两人从湖南经浙江义乌回来，今天到", "via"),
         ("从成都坐高铁到义乌 中途在武汉转车，2个人", "via"),
         # a name that goes on past the value
         ("租客从东阳巍山回义乌，两个人，今天到", "origin"),
