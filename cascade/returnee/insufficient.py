@@ -24,7 +24,8 @@ the readers were sure of on evidence that could not carry them:
 
 None of the checks reads a value; each only says the evidence does not pin one
 down, so the bot asks the reporter one question. `insufficient` is called once,
-on the whole message, after the readers and the earlier guards.
+on the whole message, after the readers and the earlier guards; it adds round 13's
+checks (`unpinned`), written the same way for the next part's misses.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from cascade.returnee.asks import NOT_PLACE_START, apart
 from cascade.returnee.evidence import Values, clause_around
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import NUM, to_int
+from cascade.returnee.unpinned import unpinned
 from cascade.returnee.where import place_roles
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -132,7 +134,7 @@ def insufficient(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("address")
     if values.count is not None and _count_unsure(work, values.count):
         asked.add("count")
-    return asked
+    return asked | unpinned(work, now, values)  # round 13
 
 
 def _local(place: str) -> bool:
