@@ -113,6 +113,7 @@ _SINGLE_KIN = (
     "小囡|囡囡|囡|伢儿|"
     "弟|哥|姐|妹"
 )
+SINGLE_KIN = _SINGLE_KIN  # round 13: `unpinned` asks a count of one said with one of them
 _PAIR_KIN = "父母|爸妈|公婆|岳父母|爷爷奶奶|外公外婆|姥姥姥爷|老人家两个"
 _OPEN_KIN = (
     "孩子们|孩子|小孩子|小孩|娃|家人|家属|家里人|一家人|全家|老小|亲戚|朋友|老乡|同事|工人|员工|"

@@ -30,7 +30,7 @@ from datetime import datetime
 
 from cascade.returnee.asks import apart
 from cascade.returnee.evidence import Values
-from cascade.returnee.people import MARKED_TOTAL
+from cascade.returnee.people import MARKED_TOTAL, SINGLE_KIN
 from cascade.returnee.text import NUM, to_int
 from cascade.returnee.where import place_roles
 
@@ -45,11 +45,15 @@ _GOT_OFF = re.compile(r"\s*(?:[东南西北]?站)?\s*(?:下车|下的车|下飞�
 _FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
 _FROM_AFTER = re.compile(r"\s*(?:来的|过来|回来|返回|出发)")
 # A county's or a district's suffix the origin stopped before: "青海化隆县的".
-_SUFFIX_AFTER = re.compile(r"[县旗]")
+_SUFFIX_AFTER = re.compile(r"[县旗区市](?!场|区|民|里|内|中心|政府)")
 # What people did there, read into the origin: "海南三亚旅游".
-_ACTIVITY_END = re.compile(r"(?:旅游|旅行|游玩|度假|打工|务工|上班|工作|出差|探亲|过年|读书|上学)$")
+_ACTIVITY_END = re.compile(
+    r"(?:旅游|旅行|游玩|度假|打工|务工|上班|工作|出差|探亲|过年|读书|上学|做生意|看病|治病)$"
+)
 # A value said wrong and put right ("不对，是从湖南回来的"): the reader keeps the second.
-_PUT_RIGHT = re.compile(r"不对(?!劲)|说错|写错|打错|搞错|弄错|听错|更正|纠正|改成|改为|不是")
+_PUT_RIGHT = re.compile(
+    rf"不对(?!劲)|说错|写错|打错|搞错|弄错|听错|更正|纠正|改成|改为|不是\s*(?:从|在|{NUM})"
+)
 
 # --- arrival -----------------------------------------------------------------------
 # The time said as still open: "时间可能还要变", "日期还没定".
@@ -74,7 +78,8 @@ _PRONOUN_FRONT = re.compile(r"^(?:我们|咱们|我家|他们|她们|这个|那�
 _BUILDING_END = re.compile(r"(?:幢|栋|号楼|单元)$")
 # A room number said on its own: "楼道501新搬来", "501的租客".
 _ROOM_APART = re.compile(
-    r"(?<![\d.:：/\s-])([1-9]\d{2,3})(?![\d.:：/-]|\s*(?:\d|号|幢|栋|楼|单元|年|元|人|个))"
+    r"(?<![\dA-Za-z.:：/\s-])([1-9]\d{2,3})"
+    r"(?![\d.:：/-]|\s*(?:\d|号|幢|栋|楼|单元|年|元|块|人|个|次|米|公里|斤|岁|度|分))"
 )
 
 # --- count -------------------------------------------------------------------------
@@ -87,7 +92,7 @@ _PART_OF = re.compile(r"其中|之中|里面|里头|中有|有的")
 # One person with a companion said after a joining word: "与其丈夫", "我和室友".
 _WITH_COMPANION = re.compile(
     r"(?:与|和|跟|同|及|带着?)\s*(?:其|他的?|她的?|我的?)?\s*"
-    r"(?:丈夫|老公|妻子|老婆|爱人|媳妇|室友|舍友|同事|朋友|同学|老乡|男朋友|女朋友|对象|孩子|儿子|女儿)"
+    rf"(?:{SINGLE_KIN}|室友|舍友|同事|朋友|同学|老乡|孩子|小孩|娃)"
 )
 # A leader who brings N: "班组长周立平 带工人6名" (N, or N and the leader?).
 _BRINGS = re.compile(

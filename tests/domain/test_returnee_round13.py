@@ -47,6 +47,7 @@ from tests.support.returnee_parse import NOW, assert_asked
         # two places, each said as where they came from
         ("员工老马说是从安徽回来的，后来又说是从江苏过来的", "origin"),
         ("我们是杭州来的，两个人，其实是从江苏南通开车过来的", "origin"),
+        ("员工说是从河南回来的，后来又说是从山东过来的，不是本地人", "origin"),
         # a day still open, a range of days, a day that settles something later
         ("租客说后天回来，河南的，两个人，时间还可能会改", "arrival"),
         ("租客两个2月22日到24日之间回来，安徽的", "arrival"),
@@ -79,6 +80,7 @@ def test_what_the_message_does_not_pin_down_is_asked(text: str, field: str) -> N
         ("租客从江西上饶坐车回来，在金华站下车，一个人", "origin", "江西上饶"),
         # the county read with its suffix
         ("租客两个，四川苍溪县的，昨天回来", "origin", "四川苍溪县"),
+        ("租客两个从广东深圳宝安区回来", "origin", "广东深圳宝安区"),
         ("一家三口从云南大理回来，今天到", "origin", "云南大理"),
         # a place denied, then the right one
         ("员工老马不是从安徽回来的，是从江苏回来的，一个人", "origin", "江苏"),
@@ -94,6 +96,7 @@ def test_what_the_message_does_not_pin_down_is_asked(text: str, field: str) -> N
         ),
         ("我们住的是青口小区8幢，租客一个人今天从湖南回来", "address", "青口小区8幢"),
         ("302和502两户租客今天从江西回来，都住凌云七区5幢", "address", "凌云七区5幢"),
+        ("租客一个人坐G1371次从湖北回来，住青口小区8幢", "address", "青口小区8幢"),
         (
             "租客一个人今天从湖南回来，住青口小区8幢，电话139 6890 2217",
             "address",
@@ -101,6 +104,7 @@ def test_what_the_message_does_not_pin_down_is_asked(text: str, field: str) -> N
         ),
         # counts the words do fix
         ("租客王芳与其丈夫昨天从湖南回来，两个人", "count", 2),
+        ("租客小陈和她妹妹昨天从江西南昌回来了", "count", 2),
         ("老曹带工人5名，共6人，从四川达州到", "count", 6),
         ("老周一家昨天从江西回来，他和老婆还有一个女儿", "count", 3),
         ("租客回来了，河南的，一个人", "count", 1),
