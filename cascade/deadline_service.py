@@ -15,21 +15,19 @@ from datetime import timedelta
 from cascade.clock import Clock
 from cascade.deadlines import (
     ClockPolicy,
+    EscalationWalk,
     Timer,
     TimerKind,
-    escalation_groups,
-    needs_next_round,
     own_missing,
     reminder_key,
     unit_reminder_key,
 )
-from cascade.loop_report import send_report
+from cascade.loop_report import read_rows, send_report
 from cascade.orders import OrderKind
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
-from cascade.report import ReportFlavour
-from cascade.report import build as build_report
+from cascade.report import ReportFlavour, ReportTally
 from cascade.targeting import answering_refs
 
 TimersListener = Callable[[list[Timer]], None]
@@ -124,18 +122,22 @@ class DeadlineService:
     async def _escalate(self, tx: UnitOfWork, timer: Timer) -> list[Timer]:
         order = await tx.orders.get(timer.order_id)
         assert order is not None
-        states = await tx.orders.targets(order.id)
+        # One pass over the order's pages: the groups to tell and, at the deadline,
+        # the interim report's tally.
+        walk = EscalationWalk(timer.round)
+        tally = ReportTally(order, order.issuer_unit) if timer.round == 0 else None
+        await read_rows(tx, order, walk.add, *([tally.add] if tally is not None else []))
         if timer.round == 0:
             # A reminder still queued would announce time left after the deadline.
             await tx.outbox.discard(reminder_key(order.id))
-        groups = escalation_groups(states, timer.round)
-        codes = list(groups) + [s.unit_code for pending in groups.values() for s in pending]
+        groups = walk.groups()
+        codes = list(groups) + [code for pending in groups.values() for code in pending]
         refs = await answering_refs(tx, order.id, await tx.tower.refs(codes))
         for code, pending in groups.items():
             group = refs.get(code)
             if group is None or group.chat_id is None:
                 continue
-            names = [refs[s.unit_code] for s in pending if s.unit_code in refs]
+            names = [refs[unit] for unit in pending if unit in refs]
             overdue = max(self.clock.now() - order.deadline_at, timedelta(0))
             rendered = self.presenter.escalation(
                 order, group, names, timer.round, overdue, timer.late
@@ -144,14 +146,13 @@ class DeadlineService:
             await tx.outbox.add(
                 OutgoingMessage.of(group.chat_id, rendered, Priority.ESCALATION, ref)
             )
-        if timer.round == 0:
+        if tally is not None:
             issuer = await tx.tower.ref(order.issuer_unit)
             if issuer is not None:
-                now = self.clock.now()
-                built = build_report(order, states, order.issuer_unit, now)
+                built = tally.result(self.clock.now())
                 await send_report(tx, self.presenter, order, issuer, built, ReportFlavour.INTERIM)
-            await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
-        if not needs_next_round(states, timer.round):
+            await tx.timers.mark_dirty(order.id, walk.branches)
+        if not walk.needs_next_round():
             return []
         following = Timer(
             order_id=order.id,

@@ -55,42 +55,57 @@ def first_timers(order: Order, policy: ClockPolicy) -> list[Timer]:
     ]
 
 
-def depth_below_root(state: TargetState, by_code: dict[str, TargetState]) -> int:
-    depth = 0
-    current = state
-    while current.parent_code is not None and current.parent_code in by_code:
-        depth += 1
-        current = by_code[current.parent_code]
-    return depth
+class EscalationWalk:
+    """Round r's groups and whether a round follows, from the order's rows taken a page
+    at a time: it keeps each unit's parent code and the codes pending, never the rows
+    (a city order is 37,074 rows; read whole as models they were the deadline's peak).
 
-
-def escalation_groups(states: list[TargetState], round_: int) -> dict[str, list[TargetState]]:
-    """Round r: unit code of the group to tell → the pending units to name there.
-
-    A pending unit is named in its ancestor r+1 levels up; once that would be
-    above the issuer's unit it has already been named there and is left out.
+    A pending unit is named in its ancestor r+1 levels up; once that would be above
+    the issuer's unit it has already been named there and is left out.
     """
-    by_code = {s.unit_code: s for s in states}
-    groups: dict[str, list[TargetState]] = defaultdict(list)
-    for state in states:
-        if state.is_root or state.is_done:
-            continue
-        target: TargetState | None = state
-        for _ in range(round_ + 1):
-            parent = by_code.get(target.parent_code or "") if target else None
-            target = parent
-        if target is not None:
-            groups[target.unit_code].append(state)
-    return dict(groups)
 
+    def __init__(self, round_: int) -> None:
+        self.round = round_
+        self.parents: dict[str, str | None] = {}
+        self.pending: list[str] = []  # in the order the rows came (path order)
+        self.branches: list[str] = []  # units with sub-units: their boards change
 
-def needs_next_round(states: list[TargetState], round_: int) -> bool:
-    """Whether some pending unit still has a level to climb after this round."""
-    by_code = {s.unit_code: s for s in states}
-    return any(
-        not s.is_root and not s.is_done and depth_below_root(s, by_code) >= round_ + 2
-        for s in states
-    )
+    def add(self, states: list[TargetState]) -> None:
+        for state in states:
+            self.parents[state.unit_code] = state.parent_code
+            if not state.is_bottom:
+                self.branches.append(state.unit_code)
+            if not state.is_root and not state.is_done:
+                self.pending.append(state.unit_code)
+
+    def _parent(self, code: str) -> str | None:
+        """`code`'s parent when it is one of the order's units, else None."""
+        parent = self.parents.get(code)
+        return parent if parent is not None and parent in self.parents else None
+
+    def groups(self) -> dict[str, list[str]]:
+        """Unit code of the group to tell → the pending units to name there."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for code in self.pending:
+            target: str | None = code
+            for _ in range(self.round + 1):
+                target = self._parent(target) if target is not None else None
+            if target is not None:
+                groups[target].append(code)
+        return dict(groups)
+
+    def needs_next_round(self) -> bool:
+        """Whether some pending unit still has a level to climb after this round."""
+        return any(self._depth(code) >= self.round + 2 for code in self.pending)
+
+    def _depth(self, code: str) -> int:
+        """How many of the order's units are above `code`."""
+        depth = 0
+        current = self._parent(code)
+        while current is not None:
+            depth += 1
+            current = self._parent(current)
+        return depth
 
 
 def reminder_key(order_id: int) -> str:

@@ -12,16 +12,18 @@ report, as one merged notice (or a few, if long) listing each unit with its
 total. In a city the whole first level finishes in the last minute; queued one by
 one at the group's 20 messages a minute they kept the report waiting for minutes.
 
-The final report reads the order's rows a page at a time (`read_report`): read whole,
-a city order's 37,074 rows as models were the bot's peak memory.
+Every report, final, interim or at cancel, reads the order's rows a page at a time
+into one tally (`read_report`): read whole, a city order's 37,074 rows as models were
+the bot's peak memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from cascade import report as reports
-from cascade.orders import Order, OrderKind
+from cascade.orders import Order, OrderKind, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import PersonRef, UnitOfWork
 from cascade.presenter import Presenter
@@ -38,13 +40,27 @@ FINISHED = (ReportFlavour.FINAL, ReportFlavour.CORRECTED)
 PAGE_ROWS = 2_000  # order rows read at once for a report
 
 
-async def read_report(tx: UnitOfWork, order: Order, now: datetime) -> reports.OrderReport:
-    """The whole order's report (the issuer's scope), its rows read a page at a time."""
-    tally = reports.ReportTally(order, order.issuer_unit)
+RowsSink = Callable[[list[TargetState]], None]
+
+
+async def read_rows(tx: UnitOfWork, order: Order, *sinks: RowsSink) -> None:
+    """Every row of the order (the issuer's subtree), a page at a time in path order,
+    each page given to each of `sinks`; no caller holds the whole order."""
     cursor: str | None = ""
     while cursor is not None:
         states, cursor = await tx.orders.target_page(order.id, order.issuer_unit, cursor, PAGE_ROWS)
-        tally.add(states)
+        for sink in sinks:
+            sink(states)
+
+
+async def read_report(
+    tx: UnitOfWork, order: Order, now: datetime, *also: RowsSink
+) -> reports.OrderReport:
+    """The whole order's report (the issuer's scope), its rows read a page at a time;
+    `also` are given the same pages, for what else a caller needs from the rows (the
+    cancel's boards to refresh), in the same one pass."""
+    tally = reports.ReportTally(order, order.issuer_unit)
+    await read_rows(tx, order, tally.add, *also)
     return tally.result(now)
 
 

@@ -27,7 +27,6 @@ from cascade.ports import AnswerKey, PersonRef, UnitOfWork, UnitOfWorkFactory, U
 from cascade.presenter import Presenter
 from cascade.progress import board_message, draw_boards
 from cascade.report import ReportFlavour
-from cascade.report import build as build_report
 from cascade.targeting import OrderFilter, role_holders, select, target_states
 from cascade.tower import ANSWERING, UnitRef
 
@@ -350,8 +349,15 @@ class OrderService:
             order.status = OrderStatus.CANCELLED
             order.finished_at = now
             await tx.orders.save(order)
-            states = await tx.orders.targets(order.id)
-            pending = [s.unit_code for s in states if not s.is_done and not s.is_root]
+            # The report's pages also give the boards to refresh (units with sub-units).
+            branches: list[str] = []
+            built = await read_report(
+                tx,
+                order,
+                now,
+                lambda page: branches.extend(s.unit_code for s in page if not s.is_bottom),
+            )
+            pending = built.pending_units
             refs = await tx.tower.refs(pending)
             for code in pending:
                 unit = refs.get(code)
@@ -362,7 +368,7 @@ class OrderService:
                     await tx.outbox.add(
                         OutgoingMessage.of(unit.chat_id, rendered, Priority.ORDER, ref)
                     )
-            await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
+            await tx.timers.mark_dirty(order.id, branches)
             by = PersonRef(
                 name=await tx.tower.person_name(user_id) or user_name or str(user_id),
                 telegram_id=user_id,
@@ -373,7 +379,7 @@ class OrderService:
                 self.presenter,
                 order,
                 issuer,
-                build_report(order, states, order.issuer_unit, self.clock.now()),
+                built,
                 ReportFlavour.CANCELLED,
                 by=by,
                 reply_to=reply_to if here else None,

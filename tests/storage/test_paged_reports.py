@@ -1,0 +1,166 @@
+"""The interim report (at the deadline), the escalation rounds and the cancel report
+read the order a page of rows at a time, like the final report; what they say must be
+what the whole order read at once says.
+
+The tower (Tashan, 237 rows) is read 7 rows a page, so every report spans dozens of
+pages; the report each service hands the presenter is compared with `build` over every
+row read in one go at the same moment, and each escalation round's groups with the
+pending units counted up the chain from the same rows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from cascade.clock import FakeClock
+from cascade.deadline_service import DeadlineService
+from cascade.deadlines import TimerKind
+from cascade.order_service import OrderService
+from cascade.orders import Order, OrderKind, TargetState
+from cascade.outgoing import Rendered
+from cascade.ports import PersonRef
+from cascade.report import OrderReport, ReportFlavour, build
+from cascade.tower import Unit, UnitRef
+from storage.db import Database
+from storage.importer import import_units
+from storage.order_repo import SqliteOrderRepository
+from tests.support.plain_words import PlainWords
+
+HQ_CHAT = -1002000000001
+HQ_COMMANDER = 6000000001
+PAGE = 7
+
+
+class Recording(PlainWords):
+    """Plain words that keep the reports and escalations the services built."""
+
+    def __init__(self) -> None:
+        self.reports: list[tuple[ReportFlavour, OrderReport]] = []
+        self.escalations: dict[int, dict[str, list[str]]] = {}
+
+    def final_report(
+        self,
+        issuer: UnitRef,
+        report: OrderReport,
+        names: dict[str, UnitRef],
+        flavour: ReportFlavour,
+        by: PersonRef | None = None,
+    ) -> Rendered:
+        self.reports.append((flavour, report))
+        return Rendered(text="final_report")
+
+    def escalation(
+        self,
+        order: Order,
+        group: UnitRef,
+        pending: list[UnitRef],
+        round_: int,
+        overdue: timedelta,
+        late: bool,
+    ) -> Rendered:
+        self.escalations.setdefault(round_, {})[group.code] = [u.code for u in pending]
+        return Rendered(text="escalation")
+
+
+@pytest.fixture
+def counted_pages(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Pages of `PAGE` rows; the list grows by one per page read."""
+    pages: list[int] = []
+    real = SqliteOrderRepository.target_page
+
+    async def target_page(
+        self: SqliteOrderRepository, order_id: int, under: str, after: str, limit: int
+    ) -> tuple[list[TargetState], str | None]:
+        pages.append(limit)
+        return await real(self, order_id, under, after, limit)
+
+    monkeypatch.setattr("cascade.loop_report.PAGE_ROWS", PAGE)
+    monkeypatch.setattr(SqliteOrderRepository, "target_page", target_page)
+    return pages
+
+
+def expected_groups(rows: list[TargetState], round_: int) -> dict[str, list[str]]:
+    """Each pending unit under its ancestor `round_` + 1 levels up, if in the order."""
+    parent = {s.unit_code: s.parent_code for s in rows}
+    groups: dict[str, list[str]] = {}
+    for state in rows:
+        if state.is_root or state.is_done:
+            continue
+        up: str | None = state.unit_code
+        for _ in range(round_ + 1):
+            up = parent.get(up) if up is not None else None
+            up = up if up in parent else None
+        if up is not None:
+            groups.setdefault(up, []).append(state.unit_code)
+    return groups
+
+
+async def answer(orders: OrderService, order: Order, units: list[Unit], kids: set[str]) -> None:
+    """Commanders of units with sub-units say 收到; the bottom ones answer (a number, a
+    line of a list, or 收到 to a notice)."""
+    rng = random.Random(order.id)
+    for unit in units:
+        assert unit.chat_id is not None and unit.commander is not None
+        who = unit.commander.telegram_id or 0
+        if unit.code in kids or order.kind is OrderKind.NOTICE:
+            await orders.acknowledge(order.id, unit.chat_id, who)
+        else:
+            value = (
+                str(rng.randint(0, 9))
+                if order.kind is OrderKind.COUNT
+                else f"甲{rng.randint(0, 3)}"
+            )
+            await orders.report(order.id, unit.chat_id, who, value, None)
+
+
+@pytest.mark.parametrize("kind", [OrderKind.COUNT, OrderKind.LIST, OrderKind.NOTICE])
+async def test_interim_escalations_and_cancel_read_pages_and_match_the_whole_order(
+    db: Database, tashan: list[Unit], counted_pages: list[int], kind: OrderKind
+) -> None:
+    await import_units(db, tashan)
+    clock = FakeClock()
+    words = Recording()
+    orders = OrderService(db.transaction, clock, words)
+    deadlines = DeadlineService(db.transaction, clock, words)
+    order = await orders.issue(HQ_CHAT, HQ_COMMANDER, kind, "数一下", timedelta(minutes=10))
+    kids = {u.parent for u in tashan if u.parent is not None}
+    units = [u for u in tashan if u.parent is not None]
+    random.Random(3).shuffle(units)
+
+    async def whole() -> list[TargetState]:
+        async with db.transaction() as tx:
+            return await tx.orders.targets(order.id)
+
+    async def check(
+        step: Callable[[], Awaitable[Any]], flavour: ReportFlavour | None, round_: int | None
+    ) -> None:
+        rows_before = await whole()
+        counted_pages.clear()
+        await step()
+        assert len(counted_pages) == -(-len(rows_before) // PAGE) > 30  # one pass, paged
+        rows = await whole()
+        if round_ is not None:
+            assert words.escalations[round_] == expected_groups(rows, round_)
+            assert words.escalations[round_]  # some unit is named somewhere
+        if flavour is not None:
+            got_flavour, got = words.reports[-1]
+            assert got_flavour is flavour
+            assert got == build(got.order, rows, order.issuer_unit, clock.now())
+            assert got.pending_units and got.total == len(rows) - 1
+
+    await answer(orders, order, units[:80], kids)
+    clock.advance(minutes=11)
+    await check(lambda: deadlines.fire(order.id, TimerKind.ESCALATION, 0), ReportFlavour.INTERIM, 0)
+    assert words.reports[-1][1].late_units  # past the deadline: the units not done
+    await answer(orders, order, units[80:120], kids)  # late answers
+    clock.advance(minutes=5)
+    await check(lambda: deadlines.fire(order.id, TimerKind.ESCALATION, 1), None, 1)
+    clock.advance(minutes=1)
+    await check(
+        lambda: orders.cancel(order.id, HQ_CHAT, HQ_COMMANDER), ReportFlavour.CANCELLED, None
+    )
