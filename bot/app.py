@@ -19,7 +19,7 @@ from aiogram.types import BotCommand, BotCommandScopeDefault
 from bot import errors, once
 from bot.access import QueryAccess, is_query
 from bot.colour_presenter import ColourWords
-from bot.context import ContextMiddleware
+from bot.context import ContextMiddleware, chat_locale
 from bot.daily_job import DailyReport, install_daily
 from bot.daily_presenter import DailyWords
 from bot.dispatch import UpdatePoller
@@ -57,6 +57,7 @@ from storage import processed
 from storage.db import Database
 from storage.inbox import Inbox
 from storage.lease import RunLease
+from storage.tower_repo import SqliteTowerRepository
 from storage.update_reads import UpdateReader
 
 log = logging.getLogger(__name__)
@@ -196,9 +197,15 @@ class TowerBot:
         )
         self._tasks: list[asyncio.Task[None]] = []
 
-    def _set_aside_notice(self, chat_id: int, reply_to: int | None) -> OutgoingMessage:
-        """The line for a chat whose update could not be handled and was set aside."""
-        text = self.texts.get(None, "update-set-aside")
+    async def _set_aside_notice(
+        self, chat_id: int, reply_to: int | None, language: str | None
+    ) -> OutgoingMessage:
+        """The line for a chat whose update could not be handled and was set aside, in
+        the language any other reply there would use (the update's own handling, which
+        would have found it, is what failed)."""
+        async with self.db.lookup() as conn:  # a read, beside the writers
+            unit = await SqliteTowerRepository(conn).by_chat(chat_id)
+        text = self.texts.get(chat_locale(self.texts, unit, language), "update-set-aside")
         return OutgoingMessage(
             chat_id=chat_id, text=text, reply_to_message_id=reply_to, priority=Priority.INTERACTIVE
         )

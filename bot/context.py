@@ -29,6 +29,12 @@ class ChatContext(BaseModel):
     message_id: int | None = None
 
 
+def chat_locale(texts: Texts, unit: UnitRef | None, language_code: str | None) -> str:
+    """The language of a reply: a unit's group speaks its unit's language; any other
+    chat (a private chat, a group not bound) the person's own."""
+    return texts.pick(unit.locale if unit is not None else language_code)
+
+
 class ContextMiddleware(BaseMiddleware):
     def __init__(self, uow: UnitOfWorkFactory, texts: Texts) -> None:
         self.uow = uow
@@ -51,12 +57,11 @@ class ContextMiddleware(BaseMiddleware):
         if not known:
             async with self.uow() as tx:
                 unit = await tx.tower.by_chat(message.chat.id)
-        locale = unit.locale if unit is not None else self.texts.pick(user.language_code)
         data["ctx"] = ChatContext(
             chat_id=message.chat.id,
             user_id=user.id,
             unit=unit,
-            locale=self.texts.pick(locale),
+            locale=chat_locale(self.texts, unit, user.language_code),
             message_id=message.message_id if isinstance(inner, Message) else None,
         )
         return await handler(event, data)

@@ -69,8 +69,9 @@ log = logging.getLogger(__name__)
 
 Handle = Callable[[Update], Awaitable[object]]
 Quick = Callable[[Update], bool]
-# What to tell the chat of an update set aside (chat id, the message to reply to).
-Notice = Callable[[int, int | None], OutgoingMessage]
+# What to tell the chat of an update set aside (chat id, the message to reply to, the
+# person's language tag: the reply is in the chat's language).
+Notice = Callable[[int, int | None, str | None], Awaitable[OutgoingMessage]]
 MAX_CONCURRENT = 64
 MAX_ATTEMPTS = 3  # replays that may begin an update before it is set aside
 BATCH = 100  # the most updates getUpdates returns at once
@@ -241,8 +242,8 @@ class UpdatePoller:
         notice: Notice | None = None,
         max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
-        """`notice(chat, message id)` is the line queued for the chat of an update
-        set aside after `max_attempts` replays began it."""
+        """`notice(chat, message id, language tag)` is the line queued for the chat of
+        an update set aside after `max_attempts` replays began it."""
         self.bot = bot
         self.dispatcher = dispatcher
         self.inbox = inbox
@@ -316,13 +317,15 @@ class UpdatePoller:
         )
         told = None
         message = update.message or update.edited_message
-        # A person's message or press is asked again; a membership change or the
-        # like has nobody to ask.
+        query = update.callback_query
+        # A person's message or press is asked again, in the chat's language; a
+        # membership change or the like has nobody to ask.
         if chat is not None and self.notice is not None:
             if message is not None:
-                told = self.notice(chat, message.message_id)
-            elif update.callback_query is not None:
-                told = self.notice(chat, None)
+                language = message.from_user.language_code if message.from_user else None
+                told = await self.notice(chat, message.message_id, language)
+            elif query is not None:
+                told = await self.notice(chat, None, query.from_user.language_code)
         await self.inbox.set_aside(row.update_id, told)
 
     async def catch_up(self) -> None:

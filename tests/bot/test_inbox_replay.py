@@ -10,7 +10,8 @@ on both engines.
 
 from __future__ import annotations
 
-from aiogram.types import CallbackQuery, Update
+import pytest
+from aiogram.types import CallbackQuery, Chat, Update
 
 from bot.dispatch import UpdatePoller, payload
 from storage.inbox import Inbox
@@ -87,3 +88,72 @@ async def test_an_update_set_aside_tells_its_chat_to_send_it_again(issued: Harne
     assert told.reply_parameters is not None
     assert told.reply_parameters.message_id == poison.message.message_id
     assert await inbox.waiting() == [] and await inbox.aside() == [710]
+
+
+ZH = "⚠️ 抱歉，刚才的消息或按键未能处理，请重新发送或再按一次。"
+EN = (
+    "⚠️ Sorry, your last message or button press could not be processed; "
+    "please send it again or press once more."
+)
+
+
+@pytest.mark.parametrize(
+    ("where", "unit_locale", "language", "press", "said"),
+    [
+        ("group", "zh-Hans", "en", False, ZH),  # a unit's group speaks its unit's language
+        ("group", "en", "zh-hans", False, EN),
+        ("group", "en", None, True, EN),  # a press: nothing to reply to, same language
+        ("private", None, "en-GB", False, EN),  # a private chat: the person's own
+        ("private", None, "en", True, EN),
+        ("private", None, "zh-hans", False, ZH),
+        ("private", None, None, False, ZH),  # no tag: the default, Chinese
+    ],
+    ids=["zh-group", "en-group", "en-group-press", "en-gb", "en-press", "zh", "no-tag"],
+)
+async def test_the_set_aside_line_is_in_the_chats_language(
+    issued: Harness,
+    where: str,
+    unit_locale: str | None,
+    language: str | None,
+    press: bool,
+    said: str,
+) -> None:
+    """The line asking to send again uses the language any other reply in that chat
+    would: the unit's in a unit's group, else the person's language tag."""
+    h = issued
+    chat = TS0101_CHAT if where == "group" else TS0101_COMMANDER
+    if unit_locale is not None:
+        async with h.app.db.transaction() as tx:
+            sql = "UPDATE units SET locale = ? WHERE code = ?"
+            await tx.conn.execute(sql, (unit_locale, "ts-01-01"))
+    message = h.message(TS0101_CHAT, TS0101_COMMANDER, "5", language=language)
+    message = message.model_copy(
+        update={"chat": Chat(id=chat, type="supergroup" if chat < 0 else "private")}
+    )
+    if press:
+        poison = Update(
+            update_id=720,
+            callback_query=CallbackQuery(
+                id="cq-aside",
+                from_user=h.user(TS0101_COMMANDER, language),
+                chat_instance="ci",
+                message=message,
+                data="ack:1",
+            ),
+        )
+    else:
+        poison = Update(update_id=720, message=message)
+    inbox = Inbox(h.app.db, h.app.bot.id)
+    await inbox.keep([(poison.update_id, payload(poison))])
+    for _ in range(3):
+        await inbox.attempt([poison.update_id])
+    h.session.clear()
+
+    await h.app.poller.catch_up()
+    await h.drain()
+
+    (told,) = h.session.sends(chat)
+    assert told.text == said
+    replied = told.reply_parameters.message_id if told.reply_parameters else None
+    assert replied == (None if press else message.message_id)
+    assert await inbox.aside() == [720]

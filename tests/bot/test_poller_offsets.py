@@ -383,7 +383,7 @@ async def test_an_update_that_kills_the_process_is_set_aside_after_three_replays
             await asyncio.Event().wait()  # the process dies while this is handled
         handled.append(u.update_id)
 
-    def notice(chat: int, reply_to: int | None) -> OutgoingMessage:
+    async def notice(chat: int, reply_to: int | None, language: str | None) -> OutgoingMessage:
         return OutgoingMessage(chat_id=chat, text="请重新发送", reply_to_message_id=reply_to)
 
     server = OffsetServer([update(i, -i) for i in range(1, 6)])
