@@ -11,6 +11,9 @@ last answer comes are folded: they are taken from the outbox and sent, after the
 report, as one merged notice (or a few, if long) listing each unit with its
 total. In a city the whole first level finishes in the last minute; queued one by
 one at the group's 20 messages a minute they kept the report waiting for minutes.
+Every group's "done" notices fold the same way as they are queued
+(`queue_child_done`): a notice still queued in the group is merged with the next
+(a community of dozens of sub-units finishing together gets one message).
 
 Every report, final, interim or at cancel, reads the order's rows a page at a time
 into one tally (`read_report`): read whole, a city order's 37,074 rows as models were
@@ -19,7 +22,7 @@ the bot's peak memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from cascade import report as reports
@@ -38,6 +41,9 @@ REPORT_PURPOSE = {
 }
 FINISHED = (ReportFlavour.FINAL, ReportFlavour.CORRECTED)
 PAGE_ROWS = 2_000  # order rows read at once for a report
+# Units in one merged "done" notice: its dedupe key lists them, and stays well inside
+# PostgreSQL's index entry (32-character codes: ~1 KB).
+FOLD_UNITS = 30
 
 
 RowsSink = Callable[[list[TargetState]], None]
@@ -69,9 +75,22 @@ def child_done_prefix(order_id: int, parent_code: str) -> str:
     return f"child-done:{order_id}:{parent_code}:"
 
 
-def child_done_key(order_id: int, parent_code: str, unit_code: str) -> str:
-    """The dedupe key of `unit_code`'s "done" notice (codes never contain ':')."""
-    return f"{child_done_prefix(order_id, parent_code)}{unit_code}:"
+def child_done_key(order_id: int, parent_code: str, codes: Sequence[str], part: int = 0) -> str:
+    """The dedupe key of a "done" notice listing `codes` (one unit's notice, or a merged
+    one's): what a queued notice lists is read back from its key when it is folded
+    (`listed_codes`). Unit codes are letters, digits, '-', '_' and '.' (cascade/tower.py),
+    so ',' and ':' separate them; `part` tells apart the messages of one long list."""
+    return f"{child_done_prefix(order_id, parent_code)}{','.join(codes)}:" + (
+        f"#{part}" if part else ""
+    )
+
+
+def listed_codes(message: OutgoingMessage, prefix: str) -> list[str]:
+    """The units a queued "done" notice lists, from its key (`child_done_key`)."""
+    key = message.dedupe_key or ""
+    if not key.startswith(prefix):
+        return []
+    return [code for code in key[len(prefix) :].split(":", 1)[0].split(",") if code]
 
 
 async def send_report(
@@ -111,29 +130,71 @@ async def send_report(
             message.filename = f"order-{order.id}-list.csv"
         await tx.outbox.add(message)
     if folded:
-        await _send_folded(tx, presenter, order, issuer, issuer.chat_id, folded)
+        await _fold(tx, presenter, order, issuer, issuer.chat_id, folded)
 
 
-async def _send_folded(
+async def queue_child_done(
     tx: UnitOfWork,
     presenter: Presenter,
     order: Order,
-    issuer: UnitRef,
-    chat_id: int,
-    folded: list[OutgoingMessage],
+    parent: UnitRef,
+    child: UnitRef,
+    state: TargetState,
 ) -> None:
-    """The queued "done" notices taken from the issuer's group, as one merged notice
-    (a notice whose unit is no longer known goes again as it was)."""
-    codes = [m.ref.unit_code for m in folded if m.ref is not None and m.ref.unit_code]
-    by_code = await tx.orders.states(order.id, codes)
-    names = await tx.tower.refs(codes)
-    done = []
-    for message in folded:
-        code = message.ref.unit_code if message.ref is not None else None
-        if code is not None and code in names and code in by_code:
-            done.append((names[code], by_code[code]))
+    """`child`'s "done" notice to its parent's group. With others still queued there,
+    they and it become one merged notice (each unit with its total): a burst of
+    sub-units finishing is one message in the group, not one per unit at its 20
+    messages a minute."""
+    if parent.chat_id is None:
+        return
+    taken = await tx.outbox.take(child_done_prefix(order.id, parent.code))
+    await _fold(tx, presenter, order, parent, parent.chat_id, taken, (child, state))
+
+
+async def _fold(
+    tx: UnitOfWork,
+    presenter: Presenter,
+    order: Order,
+    parent: UnitRef,
+    chat_id: int,
+    taken: list[OutgoingMessage],
+    new: tuple[UnitRef, TargetState] | None = None,
+) -> None:
+    """The "done" notices `taken` from `parent`'s group (and `new`'s) queued again as
+    one: a single unit's own notice, or merged notices of up to `FOLD_UNITS` units each.
+    Each unit is listed once, with its total now; a notice listing a unit no longer
+    known goes again as it was."""
+    prefix = child_done_prefix(order.id, parent.code)
+    codes = list(dict.fromkeys(code for m in taken for code in listed_codes(m, prefix)))
+    by_code = await tx.orders.states(order.id, codes) if codes else {}
+    names = await tx.tower.refs(codes) if codes else {}
+    done: dict[str, tuple[UnitRef, TargetState]] = {}
+    for message in taken:
+        listed = listed_codes(message, prefix)
+        if listed and all(code in names and code in by_code for code in listed):
+            for code in listed:
+                done.setdefault(code, (names[code], by_code[code]))
         else:
             await tx.outbox.add(message)
-    ref = MessageRef(purpose="children_done", order_id=order.id, unit_code=issuer.code)
-    for rendered in presenter.children_done(order, issuer, done):
-        await tx.outbox.add(OutgoingMessage.of(chat_id, rendered, Priority.REPORT, ref))
+    if new is not None:
+        done[new[0].code] = new
+    units = list(done.values())
+    if len(units) == 1:
+        child, state = units[0]
+        ref = MessageRef(purpose="child_done", order_id=order.id, unit_code=child.code)
+        notice = OutgoingMessage.of(
+            chat_id, presenter.child_done(order, parent, child, state), Priority.REPORT, ref
+        )
+        notice.dedupe_key = child_done_key(order.id, parent.code, [child.code])
+        await tx.outbox.add(notice)
+        return
+    ref = MessageRef(purpose="children_done", order_id=order.id, unit_code=parent.code)
+    for start in range(0, len(units), FOLD_UNITS):
+        chunk = units[start : start + FOLD_UNITS]
+        listed = [child.code for child, _ in chunk]
+        for part, rendered in enumerate(presenter.children_done(order, parent, chunk)):
+            notice = OutgoingMessage.of(chat_id, rendered, Priority.REPORT, ref)
+            # Queued, it is folded again with the next one (a part that went out while
+            # another is queued has its units repeated, never dropped).
+            notice.dedupe_key = child_done_key(order.id, parent.code, listed, part)
+            await tx.outbox.add(notice)

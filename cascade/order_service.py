@@ -19,7 +19,7 @@ from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
 from cascade.lookup import resolve_order, unit_of_chat
-from cascade.loop_report import child_done_key, read_report, send_report
+from cascade.loop_report import queue_child_done, read_report, send_report
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
@@ -452,13 +452,8 @@ class OrderService:
                     OutgoingMessage.of(unit.chat_id, rendered, Priority.REPORT, ref)
                 )
             parent = refs.get(state.parent_code or "")
-            if parent is not None and parent.chat_id is not None:
-                ref = MessageRef(purpose="child_done", order_id=order.id, unit_code=code)
-                rendered = self.presenter.child_done(order, parent, unit, state)
-                notice = OutgoingMessage.of(parent.chat_id, rendered, Priority.REPORT, ref)
-                # Keyed so that the final report can fold the ones still queued.
-                notice.dedupe_key = child_done_key(order.id, parent.code, code)
-                await tx.outbox.add(notice)
+            if parent is not None:
+                await queue_child_done(tx, self.presenter, order, parent, unit, state)
         if result.newly_done:
             await tx.orders.add_done(order.id, rollup.done_by_level(chain, result.newly_done))
         if root.unit_code in result.newly_done:

@@ -109,8 +109,10 @@ async def test_the_final_report_is_first_in_the_hq_group_and_no_done_notice_is_l
     for n in range(3):
         i = index[code(n)]
         await orders.acknowledge(order.id, chat(i), commander(i))
+    # Queued together, their three notices are one merged notice (every group's are).
     early = await due_in_hq(db)
-    assert len(early) == 3
+    assert len(early) == 1
+    assert all(f"「第{n}街道」合计 <b>{2 * n + 3}</b>。" in early[0].message.text for n in range(3))
     async with db.transaction() as tx:
         for row in early:
             await tx.outbox.mark_sent(row, 2)
