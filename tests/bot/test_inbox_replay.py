@@ -65,6 +65,26 @@ async def test_what_a_crash_left_in_the_inbox_takes_effect_once(issued: Harness)
     assert await inbox.waiting() == []
 
 
+ZH = "⚠️ 抱歉，刚才的消息或按键未能处理，请重新发送或再按一次。"
+EN = (
+    "⚠️ Sorry, your last message or button press could not be processed; "
+    "please send it again or press once more."
+)
+
+
+async def replayed_three_times(h: Harness, poison: Update) -> Inbox:
+    """`poison` in the inbox as three replays left it (each began it, none finished),
+    then the bot's start handles the inbox; its inbox."""
+    inbox = Inbox(h.app.db, h.app.bot.id)
+    await inbox.keep([(poison.update_id, payload(poison))])
+    for _ in range(3):
+        await inbox.attempt([poison.update_id])
+    h.session.clear()
+    await h.app.poller.catch_up()
+    await h.drain()
+    return inbox
+
+
 async def test_an_update_set_aside_tells_its_chat_to_send_it_again(issued: Harness) -> None:
     """The real bot's poller: a row three replays began without finishing is not
     handled again; the person's group gets one line, replying to the message."""
@@ -73,28 +93,14 @@ async def test_an_update_set_aside_tells_its_chat_to_send_it_again(issued: Harne
         update_id=710,
         message=h.message(TS0101_CHAT, TS0101_COMMANDER, "5", reply_to=h.copy_in(TS0101_CHAT)),
     )
-    inbox = Inbox(h.app.db, h.app.bot.id)
-    await inbox.keep([(poison.update_id, payload(poison))])
-    for _ in range(3):
-        await inbox.attempt([poison.update_id])
-    h.session.clear()
-
-    await h.app.poller.catch_up()
-    await h.drain()
+    inbox = await replayed_three_times(h, poison)
 
     assert (await h.row_status("ts-01-01"))["value"] is None  # not handled
     (told,) = h.session.sends(TS0101_CHAT)
-    assert told.text == "⚠️ 抱歉，刚才的消息或按键未能处理，请重新发送或再按一次。"
+    assert told.text == ZH
     assert told.reply_parameters is not None
     assert told.reply_parameters.message_id == poison.message.message_id
     assert await inbox.waiting() == [] and await inbox.aside() == [710]
-
-
-ZH = "⚠️ 抱歉，刚才的消息或按键未能处理，请重新发送或再按一次。"
-EN = (
-    "⚠️ Sorry, your last message or button press could not be processed; "
-    "please send it again or press once more."
-)
 
 
 @pytest.mark.parametrize(
@@ -143,14 +149,7 @@ async def test_the_set_aside_line_is_in_the_chats_language(
         )
     else:
         poison = Update(update_id=720, message=message)
-    inbox = Inbox(h.app.db, h.app.bot.id)
-    await inbox.keep([(poison.update_id, payload(poison))])
-    for _ in range(3):
-        await inbox.attempt([poison.update_id])
-    h.session.clear()
-
-    await h.app.poller.catch_up()
-    await h.drain()
+    inbox = await replayed_three_times(h, poison)
 
     (told,) = h.session.sends(chat)
     assert told.text == said
