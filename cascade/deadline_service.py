@@ -22,8 +22,8 @@ from cascade.deadlines import (
     reminder_key,
     unit_reminder_key,
 )
-from cascade.loop_report import read_rows, send_report
-from cascade.orders import OrderKind
+from cascade.loop_report import branches_into, read_rows, send_report
+from cascade.orders import OrderKind, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
@@ -90,34 +90,40 @@ class DeadlineService:
     async def _remind(self, tx: UnitOfWork, timer: Timer) -> None:
         order = await tx.orders.get(timer.order_id)
         assert order is not None
-        states = await tx.orders.targets(order.id)
         remaining = order.deadline_at - self.clock.now()
         if remaining <= timedelta(0):
             return  # fired late, past the deadline: the escalation says it now
         # Only where an answer is missing: a commander whose own 收到 is in is not
-        # nagged for his sub-units (they get their own reminders).
-        pending = [s for s in states if not s.is_root and not s.is_done and own_missing(s)]
-        refs = await answering_refs(
-            tx, order.id, await tx.tower.refs([s.unit_code for s in pending])
-        )
-        for state in pending:
-            unit = refs.get(state.unit_code)
+        # nagged for his sub-units (they get their own reminders). Read a page at a
+        # time: each pending unit's code and whether it pressed 收到 but sent no value
+        # yet (told exactly that, not "not done", issue 12).
+        pending: list[tuple[str, bool]] = []
+        branches: list[str] = []
+
+        def note(page: list[TargetState]) -> None:
+            for s in page:
+                if not s.is_root and not s.is_done and own_missing(s):
+                    acked = (
+                        order.kind is not OrderKind.NOTICE
+                        and s.is_bottom
+                        and s.acked_at is not None
+                        and s.answered_at is None
+                    )
+                    pending.append((s.unit_code, acked))
+
+        await read_rows(tx, order, note, branches_into(branches))
+        refs = await answering_refs(tx, order.id, await tx.tower.refs([c for c, _ in pending]))
+        for code, acked in pending:
+            unit = refs.get(code)
             if unit is None or unit.chat_id is None:
                 continue
-            # Pressed 收到 but no value yet: told exactly that, not "not done" (issue 12).
-            acked = (
-                order.kind is not OrderKind.NOTICE
-                and state.is_bottom
-                and state.acked_at is not None
-                and state.answered_at is None
-            )
             remind = self.presenter.reminder_acked if acked else self.presenter.reminder
             rendered = remind(order, unit, remaining, timer.late)
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
             message = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
             message.dedupe_key = unit_reminder_key(order.id, unit.code)
             await tx.outbox.add(message)
-        await tx.timers.mark_dirty(order.id, [s.unit_code for s in states if not s.is_bottom])
+        await tx.timers.mark_dirty(order.id, branches)
 
     async def _escalate(self, tx: UnitOfWork, timer: Timer) -> list[Timer]:
         order = await tx.orders.get(timer.order_id)
@@ -126,7 +132,9 @@ class DeadlineService:
         # the interim report's tally.
         walk = EscalationWalk(timer.round)
         tally = ReportTally(order, order.issuer_unit) if timer.round == 0 else None
-        await read_rows(tx, order, walk.add, *([tally.add] if tally is not None else []))
+        branches: list[str] = []
+        sinks = [walk.add, branches_into(branches), *([tally.add] if tally is not None else [])]
+        await read_rows(tx, order, *sinks)
         if timer.round == 0:
             # A reminder still queued would announce time left after the deadline.
             await tx.outbox.discard(reminder_key(order.id))
@@ -151,7 +159,7 @@ class DeadlineService:
             if issuer is not None:
                 built = tally.result(self.clock.now())
                 await send_report(tx, self.presenter, order, issuer, built, ReportFlavour.INTERIM)
-            await tx.timers.mark_dirty(order.id, walk.branches)
+            await tx.timers.mark_dirty(order.id, branches)
         if not walk.needs_next_round():
             return []
         following = Timer(

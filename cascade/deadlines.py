@@ -68,13 +68,10 @@ class EscalationWalk:
         self.round = round_
         self.parents: dict[str, str | None] = {}
         self.pending: list[str] = []  # in the order the rows came (path order)
-        self.branches: list[str] = []  # units with sub-units: their boards change
 
     def add(self, states: list[TargetState]) -> None:
         for state in states:
             self.parents[state.unit_code] = state.parent_code
-            if not state.is_bottom:
-                self.branches.append(state.unit_code)
             if not state.is_root and not state.is_done:
                 self.pending.append(state.unit_code)
 

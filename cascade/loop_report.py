@@ -59,6 +59,12 @@ async def read_rows(tx: UnitOfWork, order: Order, *sinks: RowsSink) -> None:
             sink(states)
 
 
+def branches_into(codes: list[str]) -> RowsSink:
+    """A sink that keeps, in `codes`, the units with sub-units: their boards are the
+    ones a reminder, an escalation or a cancel marks for a refresh."""
+    return lambda page: codes.extend(s.unit_code for s in page if not s.is_bottom)
+
+
 async def read_report(
     tx: UnitOfWork, order: Order, now: datetime, *also: RowsSink
 ) -> reports.OrderReport:

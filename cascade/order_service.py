@@ -19,7 +19,7 @@ from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
 from cascade.lookup import resolve_order, unit_of_chat
-from cascade.loop_report import queue_child_done, read_report, send_report
+from cascade.loop_report import branches_into, queue_child_done, read_report, send_report
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
@@ -351,12 +351,7 @@ class OrderService:
             await tx.orders.save(order)
             # The report's pages also give the boards to refresh (units with sub-units).
             branches: list[str] = []
-            built = await read_report(
-                tx,
-                order,
-                now,
-                lambda page: branches.extend(s.unit_code for s in page if not s.is_bottom),
-            )
+            built = await read_report(tx, order, now, branches_into(branches))
             pending = built.pending_units
             refs = await tx.tower.refs(pending)
             for code in pending:

@@ -1,11 +1,12 @@
-"""The interim report (at the deadline), the escalation rounds and the cancel report
-read the order a page of rows at a time, like the final report; what they say must be
-what the whole order read at once says.
+"""The reminders, the interim report (at the deadline), the escalation rounds and the
+cancel report read the order a page of rows at a time, like the final report; what
+they say must be what the whole order read at once says.
 
 The tower (Tashan, 237 rows) is read 7 rows a page, so every report spans dozens of
 pages; the report each service hands the presenter is compared with `build` over every
-row read in one go at the same moment, and each escalation round's groups with the
-pending units counted up the chain from the same rows.
+row read in one go at the same moment, each escalation round's groups with the
+pending units counted up the chain from the same rows, and the units reminded with
+those whose own answer is missing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 
 from cascade.clock import FakeClock
 from cascade.deadline_service import DeadlineService
-from cascade.deadlines import TimerKind
+from cascade.deadlines import TimerKind, own_missing
 from cascade.order_service import OrderService
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.outgoing import Rendered
@@ -42,6 +43,17 @@ class Recording(PlainWords):
     def __init__(self) -> None:
         self.reports: list[tuple[ReportFlavour, OrderReport]] = []
         self.escalations: dict[int, dict[str, list[str]]] = {}
+        self.reminded: dict[str, bool] = {}  # unit → pressed 收到, value missing
+
+    def reminder(self, order: Order, unit: UnitRef, remaining: timedelta, late: bool) -> Rendered:
+        self.reminded[unit.code] = False
+        return Rendered(text="reminder")
+
+    def reminder_acked(
+        self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
+    ) -> Rendered:
+        self.reminded[unit.code] = True
+        return Rendered(text="reminder_acked")
 
     def final_report(
         self,
@@ -82,6 +94,15 @@ def counted_pages(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.setattr("cascade.loop_report.PAGE_ROWS", PAGE)
     monkeypatch.setattr(SqliteOrderRepository, "target_page", target_page)
     return pages
+
+
+def expected_reminders(rows: list[TargetState], kind: OrderKind) -> dict[str, bool]:
+    """Each unit whose own answer is missing → whether it pressed 收到 without a value."""
+    return {
+        s.unit_code: kind is not OrderKind.NOTICE and s.is_bottom and s.acked_at is not None
+        for s in rows
+        if not s.is_root and not s.is_done and own_missing(s)
+    }
 
 
 def expected_groups(rows: list[TargetState], round_: int) -> dict[str, list[str]]:
@@ -137,7 +158,9 @@ async def test_interim_escalations_and_cancel_read_pages_and_match_the_whole_ord
             return await tx.orders.targets(order.id)
 
     async def check(
-        step: Callable[[], Awaitable[Any]], flavour: ReportFlavour | None, round_: int | None
+        step: Callable[[], Awaitable[Any]],
+        flavour: ReportFlavour | None = None,
+        round_: int | None = None,
     ) -> None:
         rows_before = await whole()
         counted_pages.clear()
@@ -154,13 +177,18 @@ async def test_interim_escalations_and_cancel_read_pages_and_match_the_whole_ord
             assert got.pending_units and got.total == len(rows) - 1
 
     await answer(orders, order, units[:80], kids)
-    clock.advance(minutes=11)
+    for unit in units[80:90]:  # 收到 only: a bottom one is reminded of its value
+        assert unit.chat_id is not None and unit.commander is not None
+        await orders.acknowledge(order.id, unit.chat_id, unit.commander.telegram_id or 0)
+    clock.advance(minutes=7)
+    await check(lambda: deadlines.fire(order.id, TimerKind.REMINDER, 0))
+    assert words.reminded == expected_reminders(await whole(), kind)
+    assert any(words.reminded.values()) == (kind is not OrderKind.NOTICE)
+    clock.advance(minutes=4)
     await check(lambda: deadlines.fire(order.id, TimerKind.ESCALATION, 0), ReportFlavour.INTERIM, 0)
     assert words.reports[-1][1].late_units  # past the deadline: the units not done
     await answer(orders, order, units[80:120], kids)  # late answers
     clock.advance(minutes=5)
-    await check(lambda: deadlines.fire(order.id, TimerKind.ESCALATION, 1), None, 1)
+    await check(lambda: deadlines.fire(order.id, TimerKind.ESCALATION, 1), round_=1)
     clock.advance(minutes=1)
-    await check(
-        lambda: orders.cancel(order.id, HQ_CHAT, HQ_COMMANDER), ReportFlavour.CANCELLED, None
-    )
+    await check(lambda: orders.cancel(order.id, HQ_CHAT, HQ_COMMANDER), ReportFlavour.CANCELLED)
