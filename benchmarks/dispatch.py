@@ -40,9 +40,16 @@ network round trip, as a real server is some way off. Without `--polling` the
 updates are handed straight to the chat-ordered runner, bypassing the poller. Not measured here: HTTP to a Bot
 API server (aiohttp's session).
 
+With `--bot-process` (and `--polling`) the bot runs alone in a process of its own,
+as in production (benchmarks/dispatch_bot.py): its calls go to this process's
+stand-in over a Unix socket as JSON, and `bot_peak_rss_mb` is the bot process's
+own peak (VmHWM), the figure of issue 9's memory goal; `peak_rss_mb` is then the
+stand-in's.
+
     python -m benchmarks.dispatch                       # Yiwu, 37,074 targets
     python -m benchmarks.dispatch --size 3600 --concurrency 64
     python -m benchmarks.dispatch --size 3600 --polling  # through getUpdates and the inbox
+    python -m benchmarks.dispatch --polling --overlap --bot-process   # the bot's own peak RSS
 
 Towers are the engine benchmark's (imported once into `--workdir`). Not part of
 the test run; tests/bot/test_dispatch_bench_smoke.py runs it on Tashan.
@@ -50,15 +57,23 @@ the test run; tests/bot/test_dispatch_bench_smoke.py runs it on Tashan.
 
 from __future__ import annotations
 
+# The bot first, as its own process imports it: aiogram's types are then built on
+# first use (bot/lazy_schemas.py), not all at once by aiogram's import.
+from bot import lazy_schemas  # noqa: F401
+
+# isort: split
+
 import argparse
 import asyncio
 import contextlib
 import cProfile
 import itertools
 import json
+import os
 import random
 import resource
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -68,7 +83,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from aiogram import Bot
+from aiogram import Bot, methods
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -88,14 +103,17 @@ from aiogram.types import (
     Update,
     User,
 )
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
+from benchmarks.dispatch_bot import LINE_LIMIT, status_mb
 from benchmarks.engine import machine, prepare
 from bot.dispatch import MAX_CONCURRENT
 
 TOKEN = "7000000099:benchmark-dispatch-token"
 BOT_USER = User(id=7000000099, is_bot=True, first_name="towerbot", username="towerbot_bench")
 ORDER_TEXT = "统计外地返回人数"
+# The bot process runs this checkout's code, not an installed copy.
+CHECKOUT = str(Path(__file__).resolve().parents[1])
 
 
 class InstantTelegram(BaseSession):
@@ -284,26 +302,18 @@ class Updates:
         return Pending(update_id, 0, build)
 
 
-def rss_mb() -> float:
-    """The process's resident memory now (VmRSS; Linux), in MB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 class Memory:
-    """The process's resident memory through the run, its peak within each phase
-    (sampled every `every` seconds; `peak_rss_mb` is the kernel's exact peak)."""
+    """A process's resident memory through the run, its peak within each phase
+    (sampled every `every` seconds; the exact peak is the kernel's, at the end)."""
 
-    def __init__(self, every: float = 0.2) -> None:
+    def __init__(self, pid: int | str = "self", every: float = 0.2) -> None:
+        self.pid = pid
         self.every = every
         self.phase = "started"
         self.peaks: dict[str, float] = {}
 
     def sample(self) -> float:
-        now = rss_mb()
+        now = status_mb("VmRSS", self.pid)
         if now > self.peaks.get(self.phase, 0.0):
             self.peaks[self.phase] = now
         return now
@@ -312,6 +322,200 @@ class Memory:
         while True:
             self.sample()
             await asyncio.sleep(self.every)
+
+
+class InProcessBot:
+    """The bot in the benchmark's own process (its peak is the bot's and the stand-in's)."""
+
+    pid: int | str = "self"
+
+    def __init__(
+        self,
+        session: InstantTelegram,
+        db_path: str,
+        concurrency: int,
+        paid: bool,
+        polling: bool,
+        settle: bool,
+        handled: Callable[[int, float], None],
+    ) -> None:
+        from bot.access import is_query
+        from bot.app import TowerBot
+        from bot.dispatch import ChatOrderedRunner, UpdatePoller
+        from bot.settings import SenderLimits, Settings
+        from storage.inbox import Inbox
+
+        self.session = session
+        self.polling = polling
+        self.settle = settle
+        settings = Settings(
+            bot_token=SecretStr(TOKEN), db=db_path, limits=SenderLimits(paid_broadcast=paid)
+        )
+        self.tower = tower = TowerBot(settings, session)
+
+        async def handle(update: Update) -> None:
+            try:
+                await tower.dispatcher.feed_update(tower.bot, update)
+            finally:
+                handled(update.update_id, time.perf_counter())
+
+        if polling:  # the bot's own poller and inbox, timing each update as it is handled
+            inbox = Inbox(tower.db, tower.bot.id)
+            tower.poller = UpdatePoller(
+                tower.bot, tower.dispatcher, inbox, max_concurrent=concurrency, quick=is_query
+            )
+            self.runner = tower.poller.runner
+            self.runner.handle = handle
+        else:
+            self.runner = ChatOrderedRunner(handle, concurrency, quick=is_query)  # as bot/app.py
+
+    async def start(self) -> None:
+        from bot import heap
+
+        await self.tower.start(polling=self.polling)
+        if self.settle:  # as `towerbot run` does once its bots are built (not in a test's process)
+            heap.settle()
+
+    def hand(self, update: Pending) -> None:
+        if self.polling:
+            self.session.deliver(update)
+        else:
+            self.runner.submit(update.build())
+
+    async def idle(self) -> None:
+        await self.runner.wait_idle()
+
+    async def stop(self) -> float | None:
+        """Stop the bot; the bot's own peak RSS in MB (None: not measured apart)."""
+        await self.runner.cancel()
+        await self.tower.stop()
+        return None
+
+
+class ChildBot:
+    """The bot alone in a process of its own (benchmarks/dispatch_bot.py), taking its
+    updates by polling, its calls relayed to this process's stand-in over a Unix socket."""
+
+    def __init__(
+        self,
+        session: InstantTelegram,
+        db_path: str,
+        concurrency: int,
+        paid: bool,
+        handled: Callable[[int, float], None],
+    ) -> None:
+        self.session = session
+        self.db_path = db_path
+        self.concurrency = concurrency
+        self.paid = paid
+        self.handled = handled
+        self.bot = Bot(TOKEN, session=session)  # binds the stand-in's answers, as aiogram does
+        self.started = asyncio.Event()
+        self.stopped = asyncio.Event()
+        self.vmhwm_mb: float | None = None
+        self.calls: set[asyncio.Task[None]] = set()
+        self.writer: asyncio.StreamWriter | None = None
+        self.pid: int | str = "self"
+
+    async def start(self) -> None:
+        self.dir = tempfile.mkdtemp(prefix="dispatch-bot-")
+        path = str(Path(self.dir) / "bot.sock")
+        self.server = await asyncio.start_unix_server(self._serve, path, limit=LINE_LIMIT)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([CHECKOUT, os.environ.get("PYTHONPATH", "")]),
+        }
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "benchmarks.dispatch_bot",
+            path,
+            self.db_path,
+            TOKEN,
+            str(self.concurrency),
+            "paid" if self.paid else "telegram",
+            env=env,
+        )
+        self.pid = self.process.pid
+        await self._until(self.started, 300)
+
+    async def _until(self, event: asyncio.Event, limit: float) -> None:
+        """Until `event`, or an error if the bot's process ends first or `limit` passes."""
+        waiting = asyncio.create_task(event.wait())
+        ended = asyncio.create_task(self.process.wait())
+        done, _ = await asyncio.wait({waiting, ended}, timeout=limit, return_when="FIRST_COMPLETED")
+        waiting.cancel()
+        ended.cancel()
+        if waiting not in done:
+            raise RuntimeError(
+                f"the bot's process ended or did not answer (rc {self.process.returncode})"
+            )
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+        while line := await reader.readline():
+            message = json.loads(line)
+            if "call" in message:
+                task = asyncio.create_task(self._call(message))
+                self.calls.add(task)
+                task.add_done_callback(self.calls.discard)
+            elif "handled" in message:
+                self.handled(message["handled"], message["at"])
+            elif message.get("started"):
+                self.started.set()
+            elif message.get("stopped"):
+                self.vmhwm_mb = message["vmhwm_mb"]
+                self.stopped.set()
+
+    async def _call(self, message: dict[str, Any]) -> None:
+        method = getattr(methods, message["method"]).model_validate(message["data"])
+        result = await self.session.make_request(self.bot, method)
+        answer = {"reply": message["call"], "result": _jsonable(result)}
+        assert self.writer is not None
+        self.writer.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
+
+    def hand(self, update: Pending) -> None:
+        self.session.deliver(update)
+
+    async def idle(self) -> None:
+        return None  # every update handed over was reported handled
+
+    async def stop(self) -> float | None:
+        """Stop the bot's process; its peak RSS (VmHWM) in MB."""
+        try:
+            if self.writer is not None and self.process.returncode is None:
+                self.writer.write(b'{"stop": true}\n')
+                await self._until(self.stopped, 120)
+            await asyncio.wait_for(self.process.wait(), 60)
+        finally:
+            if self.process.returncode is None:
+                self.process.kill()
+                await self.process.wait()
+            for task in list(self.calls):
+                task.cancel()
+            self.server.close()
+            shutil.rmtree(self.dir, ignore_errors=True)
+        return self.vmhwm_mb
+
+
+def _jsonable(result: Any) -> Any:
+    """A Bot API result as the JSON a server answers (models by their field aliases)."""
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json", exclude_none=True, by_alias=True)
+    if isinstance(result, list):
+        return [_jsonable(item) for item in result]
+    return result
+
+
+def root_total(db_path: str, order_id: int) -> int:
+    """The order's root total, read from the file once the bot has stopped."""
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        row = conn.execute(
+            "SELECT subtotal FROM order_units WHERE order_id = ? AND is_root = 1", (order_id,)
+        ).fetchone()
+    if row is None:
+        raise RuntimeError(f"order {order_id} has no root row")
+    return int(row[0])
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -363,61 +567,43 @@ async def run(
     polling: bool = False,
     poll_rtt: float = 0.0,
     settle: bool = False,
+    bot_process: bool = False,
 ) -> dict[str, Any]:
-    from bot import heap
-    from bot.access import is_query
-    from bot.app import TowerBot
-    from bot.dispatch import ChatOrderedRunner, UpdatePoller
-    from bot.settings import SenderLimits, Settings
-    from storage.inbox import Inbox
-
+    """One run; `bot_process`: the bot alone in a process of its own (by polling)."""
+    if bot_process and not polling:
+        raise ValueError("the bot in its own process takes its updates by polling")
     units = await _units(db_path)
     root_chat, root_commander = next((c, u) for c, u, is_root, _ in units if is_root)
     targets = [(c, u, bottom) for c, u, is_root, bottom in units if not is_root]
     session = InstantTelegram(poll_rtt)
-    settings = Settings(
-        bot_token=SecretStr(TOKEN), db=db_path, limits=SenderLimits(paid_broadcast=paid)
-    )
-    tower = TowerBot(settings, session)
     handled_at: dict[int, float] = {}
     progressed = asyncio.Event()
 
-    async def handle(update: Update) -> None:
-        try:
-            await tower.dispatcher.feed_update(tower.bot, update)
-        finally:
-            handled_at[update.update_id] = time.perf_counter()
-            progressed.set()
+    def handled(update_id: int, at: float) -> None:
+        handled_at[update_id] = at
+        progressed.set()
 
-    if polling:  # the bot's own poller and inbox, timing each update as it is handled
-        inbox = Inbox(tower.db, tower.bot.id)
-        tower.poller = UpdatePoller(
-            tower.bot, tower.dispatcher, inbox, max_concurrent=concurrency, quick=is_query
-        )
-        runner = tower.poller.runner
-        runner.handle = handle
+    side: InProcessBot | ChildBot
+    if bot_process:
+        side = ChildBot(session, db_path, concurrency, paid, handled)
     else:
-        runner = ChatOrderedRunner(handle, concurrency, quick=is_query)  # as bot/app.py
-    await tower.start(polling=polling)
-    if settle:  # as `towerbot run` does once its bots are built (not in a test's process)
-        heap.settle()
-    memory = Memory()
+        side = InProcessBot(session, db_path, concurrency, paid, polling, settle, handled)
+    await side.start()
+    memory = Memory(side.pid)
     watching = asyncio.create_task(memory.watch())
     handed: list[int] = []  # every update id handed over, by either way
+    bot_peak: float | None = None
 
     def hand(update: Pending) -> None:
         handed.append(update.update_id)
-        if polling:
-            session.deliver(update)
-        else:
-            runner.submit(update.build())
+        side.hand(update)
 
     async def settled() -> None:
         """Until every update handed over has been handled."""
         while len(handled_at) < len(handed):  # each id is handed over once
             progressed.clear()
             await progressed.wait()
-        await runner.wait_idle()
+        await side.idle()
 
     make = Updates()
     try:
@@ -517,24 +703,15 @@ async def run(
         reply_waits = [(confirmed(k) or 0.0) - submitted[u] for k, u in replies.items()]
         status_handled = [handled_at[u] - submitted[u] for u in asked.values()]
         status_sent = [session.replies[k] - submitted[u] for k, u in asked.items()]
-
-        # 3. The numbers must be exact.
-        async with tower.db.snapshot() as tx:
-            async with tx.conn.execute(
-                "SELECT subtotal FROM order_units WHERE order_id = ? AND is_root = 1", (order_id,)
-            ) as cur:
-                row = await cur.fetchone()
-        if row is None:
-            raise RuntimeError(f"order {order_id} has no root row")
-        root_total = int(row[0])
-        expected = sum(values.values())
-        if root_total != expected:
-            raise RuntimeError(f"root total {root_total} != {expected} replied")
     finally:
         memory.sample()
         watching.cancel()
-        await runner.cancel()
-        await tower.stop()
+        bot_peak = await side.stop()
+    # 3. The numbers must be exact.
+    total = root_total(db_path, order_id)
+    expected = sum(values.values())
+    if total != expected:
+        raise RuntimeError(f"root total {total} != {expected} replied")
     return {
         "targets": len(targets),
         "concurrency": concurrency,
@@ -558,9 +735,15 @@ async def run(
         "status_handled_p50_s": _pct(status_handled, 50),
         "status_handled_max_s": max(status_handled),
         "status_sent_max_s": max(status_sent),
-        "root_total": root_total,
+        "root_total": total,
         "bot_calls": session.calls,
+        "bot_process": bot_process,
+        # This process's peak: the bot's and the stand-in's, or with `bot_process`
+        # the stand-in's alone.
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # The bot process's own peak (VmHWM), when it ran apart.
+        "bot_peak_rss_mb": bot_peak,
+        # The bot's process, sampled (with `bot_process`), else this one.
         "rss_peak_by_phase_mb": {phase: round(mb, 1) for phase, mb in memory.peaks.items()},
     }
 
@@ -590,6 +773,11 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="with --polling: seconds each getUpdates takes on the network (0: none)",
     )
+    parser.add_argument(
+        "--bot-process",
+        action="store_true",
+        help="with --polling: the bot alone in a process of its own; its own peak RSS",
+    )
     parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
     parser.add_argument("--tower", type=Path, help="an imported tower file to copy (not Yiwu)")
@@ -614,6 +802,7 @@ def main(argv: list[str] | None = None) -> int:
             args.polling,
             args.poll_rtt,
             settle=True,
+            bot_process=args.bot_process,
         )
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:
