@@ -821,7 +821,7 @@ async def current_report(app: TowerBot, order_id: int, root: Unit) -> str:
     assert root.chat_id is not None
     issuer, report = await app.queries.status(order_id, root.chat_id)
     async with app.db.transaction() as tx:
-        names = await tx.tower.refs(report.late_units + report.pending_units)
+        names = await tx.tower.refs(report.named())
     rendered = app.presenter.final_report(issuer, report, names, ReportFlavour.INTERIM)
     return html.unescape(re.sub(r"<[^>]+>", "", rendered.text))
 

@@ -18,10 +18,10 @@ from cascade.order_service import AckOutcome
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import Button, Rendered
 from cascade.ports import PersonRef
-from cascade.report import OrderReport, ReportFlavour
+from cascade.report import NAMES_SHOWN, OrderReport, ReportFlavour
 from cascade.tower import Role, UnitRef
 
-MAX_NAMES = 20
+MAX_NAMES = NAMES_SHOWN  # the domain reads a report's names for no more units than this
 MAX_MERGED_LINES = 40
 MAX_MERGED_CHARS = 3500
 MAX_LINES = 40
@@ -216,9 +216,7 @@ class BotPresenter:
         if report.pending_units:
             pending = self.names(loc, report.pending_units, names)
             tail.append(self.t.get(loc, "report-pending", units=pending))
-        # A unit still pending is listed once, as pending, not again as late.
-        waiting = set(report.pending_units)
-        answered_late = [code for code in report.late_units if code not in waiting]
+        answered_late = report.late_answered
         if answered_late:
             late = self.names(loc, answered_late, names)
             tail.append(self.t.get(loc, "report-late", units=late))

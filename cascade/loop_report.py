@@ -113,7 +113,7 @@ async def send_report(
     issuer's group."""
     if issuer.chat_id is None:
         return
-    names = await tx.tower.refs(built.late_units + built.pending_units)
+    names = await tx.tower.refs(built.named())
     rendered = presenter.final_report(issuer, built, names, flavour, by)
     ref = MessageRef(purpose=REPORT_PURPOSE[flavour], order_id=order.id, unit_code=issuer.code)
     # Taken before the report is queued, so nothing of this order waits ahead of it.

@@ -16,6 +16,10 @@ from pydantic import BaseModel
 
 from cascade.orders import Order, OrderKind, TargetState
 
+# A report names this many units of each list (pending, late) and counts the rest, so
+# it reads no more names than that, however many units a city order leaves pending.
+NAMES_SHOWN = 20
+
 
 class ReportFlavour(StrEnum):
     """Why a loop report is sent: the end, a correction, the deadline, a cancel."""
@@ -60,6 +64,18 @@ class OrderReport(BaseModel):
     @property
     def percent(self) -> int:
         return 100 if self.total == 0 else math.floor(100 * self.done / self.total)
+
+    @property
+    def late_answered(self) -> list[str]:
+        """The late units that have answered: a unit still pending is listed once, as
+        pending, not again as late."""
+        waiting = set(self.pending_units)
+        return [code for code in self.late_units if code not in waiting]
+
+    def named(self) -> list[str]:
+        """The units the report names (the first `NAMES_SHOWN` of each list): the only
+        ones whose names are read for it."""
+        return self.pending_units[:NAMES_SHOWN] + self.late_answered[:NAMES_SHOWN]
 
 
 def answered_at(state: TargetState, kind: OrderKind) -> datetime | None:

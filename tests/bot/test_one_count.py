@@ -73,8 +73,17 @@ async def test_status_board_and_tree_agree_for_a_village(issued: Harness) -> Non
 NOW = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)
 
 
-def test_the_interim_report_lists_a_pending_unit_once_and_remainders_as_such() -> None:
-    p = BotPresenter(TEXTS, FMT)
+HQ = UnitRef(
+    code="hq", name="指挥部", level=0, kind="hq", parent=None, chat_id=-2, locale="zh-Hans"
+)
+
+
+def interim_report(
+    units: int, answered_late: int
+) -> tuple[reports.OrderReport, dict[str, UnitRef]]:
+    """A notice's report 21 minutes in (6 past the deadline) over `units` bottom units
+    under HQ, the first `answered_late` answered at minute 20, the rest pending; and
+    every unit's name."""
     order = Order(
         id=1,
         issuer_unit="hq",
@@ -87,9 +96,9 @@ def test_the_interim_report_lists_a_pending_unit_once_and_remainders_as_such() -
     late_at = NOW + timedelta(minutes=20)
     states = [TargetState(order_id=1, unit_code="hq", parent_code=None, level=0, is_root=True)]
     names = {}
-    for index in range(30):
+    for index in range(units):
         code = f"u{index:02d}"
-        done = index == 0
+        done = late_at if index < answered_late else None
         states.append(
             TargetState(
                 order_id=1,
@@ -97,9 +106,9 @@ def test_the_interim_report_lists_a_pending_unit_once_and_remainders_as_such() -
                 parent_code="hq",
                 level=3,
                 is_bottom=True,
-                acked_at=late_at if done else None,
-                done_at=late_at if done else None,
-                late=done,
+                acked_at=done,
+                done_at=done,
+                late=done is not None,
             )
         )
         names[code] = UnitRef(
@@ -111,16 +120,32 @@ def test_the_interim_report_lists_a_pending_unit_once_and_remainders_as_such() -
             chat_id=-1,
             locale="zh-Hans",
         )
-    hq = UnitRef(
-        code="hq", name="指挥部", level=0, kind="hq", parent=None, chat_id=-2, locale="zh-Hans"
-    )
-    built = reports.build(order, states, "hq", NOW + timedelta(minutes=21))
-    text = p.final_report(hq, built, names, ReportFlavour.INTERIM).text
+    return reports.build(order, states, "hq", NOW + timedelta(minutes=21)), names
+
+
+def test_the_interim_report_lists_a_pending_unit_once_and_remainders_as_such() -> None:
+    p = BotPresenter(TEXTS, FMT)
+    built, names = interim_report(units=30, answered_late=1)
+    text = p.final_report(HQ, built, names, ReportFlavour.INTERIM).text
     pending = next(line for line in text.splitlines() if line.startswith("未完成单元"))
     late = next(line for line in text.splitlines() if line.startswith("迟报单元"))
     assert pending.endswith("……另有 9 个")  # 29 pending: 20 named, 9 more
     assert "等" not in pending
     assert late == "迟报单元：单元00"  # answered late; the pending ones are not repeated
+
+
+def test_a_report_reads_only_the_names_it_shows() -> None:
+    """A city's interim report has thousands pending; it is given the names of the
+    units it names (20 a list), and says the same as with every name."""
+    p = BotPresenter(TEXTS, FMT)
+    built, every = interim_report(units=60, answered_late=25)
+    named = built.named()
+    assert len(named) == 2 * reports.NAMES_SHOWN
+    shown = {code: every[code] for code in named}
+    text = p.final_report(HQ, built, shown, ReportFlavour.INTERIM).text
+    assert text == p.final_report(HQ, built, every, ReportFlavour.INTERIM).text
+    assert "……另有 15 个" in text and "……另有 5 个" in text
+    assert "单元44" in text and "单元45" not in text and "u" not in text
 
 
 async def answer_list_order(h: Harness, lines_for: dict[int, str]) -> None:

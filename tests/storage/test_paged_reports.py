@@ -25,7 +25,7 @@ from cascade.order_service import OrderService
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.outgoing import Rendered
 from cascade.ports import PersonRef
-from cascade.report import OrderReport, ReportFlavour, build
+from cascade.report import NAMES_SHOWN, OrderReport, ReportFlavour, build
 from cascade.tower import Unit, UnitRef
 from storage.db import Database
 from storage.importer import import_units
@@ -44,6 +44,7 @@ class Recording(PlainWords):
         self.reports: list[tuple[ReportFlavour, OrderReport]] = []
         self.escalations: dict[int, dict[str, list[str]]] = {}
         self.reminded: dict[str, bool] = {}  # unit → pressed 收到, value missing
+        self.names: list[str] = []  # the units whose names the last report was given
 
     def reminder(self, order: Order, unit: UnitRef, remaining: timedelta, late: bool) -> Rendered:
         self.reminded[unit.code] = False
@@ -64,6 +65,7 @@ class Recording(PlainWords):
         by: PersonRef | None = None,
     ) -> Rendered:
         self.reports.append((flavour, report))
+        self.names = sorted(names)
         return Rendered(text="final_report")
 
     def escalation(
@@ -175,6 +177,9 @@ async def test_interim_escalations_and_cancel_read_pages_and_match_the_whole_ord
             assert got_flavour is flavour
             assert got == build(got.order, rows, order.issuer_unit, clock.now())
             assert got.pending_units and got.total == len(rows) - 1
+            # Names are read only for the units the report names, not the pending city.
+            assert len(got.pending_units) > NAMES_SHOWN
+            assert words.names == sorted(got.named()) and len(words.names) <= 2 * NAMES_SHOWN
 
     await answer(orders, order, units[:80], kids)
     for unit in units[80:90]:  # 收到 only: a bottom one is reminded of its value
