@@ -53,7 +53,25 @@ def status_mb(field: str, pid: int | str = "self") -> float:
     return 0.0
 
 
-class RelaySession(BaseSession):
+class BenchSession(BaseSession):
+    """A session of the dispatcher benchmark: it downloads no files and holds no connection."""
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 (aiogram's signature)
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        raise RuntimeError("the dispatcher benchmark downloads no files")
+        yield b""  # pragma: no cover (makes this an async generator, as aiogram's is)
+
+    async def close(self) -> None:
+        return None
+
+
+class RelaySession(BenchSession):
     """Sends each call's fields to the benchmark and parses its JSON answer."""
 
     def __init__(self, writer: asyncio.StreamWriter) -> None:
@@ -97,20 +115,6 @@ class RelaySession(BaseSession):
             elif message.get("stop"):
                 self.stopping.set()
         self.stopping.set()  # the benchmark went away
-
-    async def stream_content(
-        self,
-        url: str,
-        headers: dict[str, Any] | None = None,
-        timeout: int = 30,  # noqa: ASYNC109 (aiogram's signature)
-        chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:
-        raise RuntimeError("the dispatcher benchmark downloads no files")
-        yield b""  # pragma: no cover (makes this an async generator, as aiogram's is)
-
-    async def close(self) -> None:
-        return None
 
 
 async def serve(socket: str, db: str, token: str, concurrency: int, paid: bool) -> None:
