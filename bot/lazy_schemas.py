@@ -114,10 +114,17 @@ def _import_annotation_names(cls: type[BaseModel], names: dict[str, Any]) -> Non
     """Put into `cls`'s module the names its annotations use that the module imports
     only for type checkers (aiogram's `if TYPE_CHECKING:` imports), as aiogram's
     rebuild would have resolved them: so the type's fields resolve when it is built,
-    whichever model's validator is being built at the time."""
-    module = vars(sys.modules[cls.__module__])
-    for annotation in vars(cls).get("__annotations__", {}).values():
-        if isinstance(annotation, str):
-            for name in IDENTIFIER.findall(annotation):
-                if name not in module and name in names:
-                    module[name] = names[name]
+    whichever model's validator is being built at the time. Inherited fields count
+    too (`MenuButtonCommands` gets `web_app: WebAppInfo` from `MenuButton`, and is
+    built in its own module's names): each base's annotations go to the class's
+    module and to the base's."""
+    for base in cls.__mro__:
+        if base is BaseModel or not issubclass(base, BaseModel):
+            continue
+        modules = [vars(sys.modules[cls.__module__]), vars(sys.modules[base.__module__])]
+        for annotation in vars(base).get("__annotations__", {}).values():
+            if isinstance(annotation, str):
+                for name in IDENTIFIER.findall(annotation):
+                    for module in modules:
+                        if name not in module and name in names:
+                            module[name] = names[name]
