@@ -45,6 +45,8 @@ from cascade.report import OrderReport, ReportFlavour
 from cascade.stats import Completion, completion
 from cascade.tower import Tower, Unit
 from fixtures import fixture_path
+from sandbox.entities import mentioned_users
+from sandbox.markup import callback_data_of
 
 log = logging.getLogger(__name__)
 
@@ -254,9 +256,11 @@ class SimulatedPeople:
                 if not view:
                     continue
                 bottom = not tower.children[unit.code]
-                if data not in _callback_data(view):
+                if data not in callback_data_of(view.get("reply_markup")):
                     commander = unit.commander.telegram_id if unit.commander else None
-                    sooner = self.reminded(unit.code, at) if commander in _mentioned(view) else None
+                    entities = [*view.get("entities", []), *view.get("caption_entities", [])]
+                    named = commander in mentioned_users(entities)
+                    sooner = self.reminded(unit.code, at) if named else None
                     if sooner is not None:
                         serial += 1
                         item = (sooner, serial, unit, bottom, copy_of[unit.code])
@@ -835,19 +839,3 @@ async def _report_text(world: SandboxWorld, order_id: int, purpose: str) -> str:
             return str(view["text"]) if view else ""
         await asyncio.sleep(0.1)
     return "(the report was not delivered in time)"
-
-
-def _mentioned(view: dict[str, Any]) -> set[int]:
-    """The users a message names with a text_mention (a reminder names the commander)."""
-    entities = [*view.get("entities", []), *view.get("caption_entities", [])]
-    return {e["user"]["id"] for e in entities if e.get("type") == "text_mention" and "user" in e}
-
-
-def _callback_data(view: dict[str, Any]) -> set[str]:
-    markup = view.get("reply_markup") or {}
-    return {
-        str(button.get("callback_data"))
-        for row in markup.get("inline_keyboard", [])
-        for button in row
-        if button.get("callback_data") is not None
-    }

@@ -442,6 +442,15 @@ def parse_html(html: str, resolve_user: UserResolver | None = None) -> tuple[str
     return "".join(p.out), sort_entities(p.entities)
 
 
+def mentioned_users(entities: Iterable[Entity]) -> list[int]:
+    """The ids of the users a message's text_mention entities name (whom a reminder names)."""
+    return [
+        e["user"]["id"]
+        for e in entities
+        if e.get("type") == "text_mention" and isinstance(e.get("user"), dict)
+    ]
+
+
 def link_user_id(url: str) -> int | None:
     """The user id of a `tg://user?id=123` link, else None."""
     match = re.fullmatch(r"(?i)tg:(?://)?user\?id=(\d{1,20})", url.strip())

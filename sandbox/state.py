@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from sandbox.entities import detect_entities, entities_to_html, utf16_len
+from sandbox.entities import detect_entities, entities_to_html, mentioned_users, utf16_len
 from sandbox.errors import ApiError, ControlError
 from sandbox.faults import FaultInjector
 from sandbox.limits import RateLimiter, SandboxLimits
@@ -562,11 +562,7 @@ class SandboxState:
     def _log_sent(self, record: MessageRecord, bot_id: int, reply_markup: Any) -> None:
         self._sent_seq += 1
         data = sorted(callback_data_of(reply_markup)) if is_inline(reply_markup) else []
-        mentions = [
-            e["user"]["id"]
-            for e in (*record.entities, *record.caption_entities)
-            if e.get("type") == "text_mention" and isinstance(e.get("user"), dict)
-        ]
+        mentions = mentioned_users((*record.entities, *record.caption_entities))
         self._sent_log.append(
             (
                 self._sent_seq,
