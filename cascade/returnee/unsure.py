@@ -409,6 +409,9 @@ def _said_before(text: str, address: str) -> tuple[str, bool]:
         if bracketed is not None:
             return bracketed.group(1) + address, False
         town = _TOWN_RIGHT_BEFORE.search(text, 0, at)
+        signed = re.match(r"[\u4e00-\u9fff]{2,4}?村", address)
+        if signed is not None and _SIGNS_REPORT.match(text, at + signed.end()):
+            town = None  # round 14: "佛堂镇蜀墅塘村报告：…住蜀墅塘村二组88号"
         if town is not None and not _ADMIN_IN.search(address):
             return town.group(1).lstrip(_FRONT_CHARS) + address, False  # "稠城街道的前成小区12幢"
     village = re.match(r"[\u4e00-\u9fff]{2,4}村", address)
@@ -419,6 +422,7 @@ def _said_before(text: str, address: str) -> tuple[str, bool]:
                 rf"([\u4e00-\u9fff]{{2,4}}?(?:街道|镇|乡)){re.escape(village.group(0))}", text
             )
             if not re.search(r"(?:我|本人)是?\s*$", text[: match.start() + 2])  # the reporter's own
+            and not _SIGNS_REPORT.match(text, match.end())  # round 14: "…村村委报告：", "…村 报："
         }
         if len(towns) == 1:
             return towns.pop() + address, False  # "赤岸镇乔亭村…住乔亭村5号"
@@ -426,11 +430,17 @@ def _said_before(text: str, address: str) -> tuple[str, bool]:
 
 
 _ADMIN_IN = re.compile(r"街道|镇|乡")
+# Round 14: after a town and village, words that sign the report as that village's own
+# ("后宅街道枫塘村村委报告：…住枫塘村5组38号"): the town heads the report, not the address.
+_SIGNS_REPORT = re.compile(r"(?:\s*(?:村委会?|两委|党支部|委员会|报告|报备|上报|报))+\s*[:：]")
 # A dormitory of the workplace, and the workplace's address said apart.
-_WORKPLACE_DORM = re.compile(r"(?:厂|店|公司|工厂)?(?:内|里|区)?(?:员工)?宿舍")
+_WORKPLACE_DORM = re.compile(r"(?:厂|店|公司|工厂|我司|本司|工地)?(?:内|里|区)?(?:员工|职工)?宿舍")
 _WORKPLACE_AT = re.compile(
-    r"(?:厂|店|公司)(?:子)?(?:在|地址\s*[是为:：]?)\s*"
-    r"([\u4e00-\u9fff\d]{2,16}?(?:工业区|园区|\d+号|街道|镇|村))(?=$|[，,。；;\s])"
+    r"(?:(?:厂|店|公司)(?:子)?(?:在|地址\s*[是为:：]?)"
+    # round 14: "住我司宿舍，在大陈镇工业区", "厂址 福田街道…", "宿舍，地址是义乌市…工地"
+    r"|宿舍\s*[，,]\s*(?:在|地址\s*[是为:：]?)|厂址\s*[是为:：]?)\s*"
+    r"([\u4e00-\u9fff\dA-Za-z ]{2,20}?(?:工业区|园区|\d+号|街道|镇|村|工地|[一二三四五六七八九十\d]期))"
+    r"(?=$|[，,。；;\s])"
 )
 
 
@@ -448,7 +458,7 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
         address = estate.group(1) + address  # "小区名是国际花园，3幢1单元601"
     workplace = _WORKPLACE_AT.search(text)
     if workplace is not None and _WORKPLACE_DORM.fullmatch(address):
-        address = workplace.group(1)  # round 11: "住厂宿舍，厂在佛堂镇工业区"
+        address = re.sub(r"\s+", "", workplace.group(1))  # round 11: "住厂宿舍，厂在佛堂镇工业区"
     address, unsure = _said_before(text, address)
     if unsure:
         return None, True

@@ -122,7 +122,8 @@ _LEAD_WORDS = (
     "地址为", "住址为", "发现",  # round 11: "出租房地址为…", "走访发现新塘村22号住进…"
 )  # fmt: skip
 LEAD_WORDS = _LEAD_WORDS  # round 10: `evidence` counts them as taken by this reader
-_LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她给")  # "今早给东朱村12号的测体温"
+# "今早给东朱村12号的测体温"; round 14: 址 ends a label ("园址江东街道…", "厂址…")
+_LEAD_CHARS = set("住在到于是的我从了和跟说去往搬租经带向他她给址")
 # Words that point at the reporter's place or label a stall, said in front of the
 # address itself: "住我这边丹溪路203号", "这里荷花街17号", "我家后周村6号", "商位三区8街42号".
 # They are not part of it; with nothing after them ("住这边") there is no address.
@@ -133,6 +134,10 @@ _POINTER = re.compile(
 _BARE_ANCHOR = ("住在", "住", "回到", "到", "地址", "住址", "在")
 _LIVE_ANCHOR = ("住在", "住", "住到", "住于", "地址", "住址", "地址:", "住址:", "地址：", "住址：")
 _ADMIN = re.compile(r"[镇乡]|街道")
+_ADMIN_END = re.compile(r"(?:[镇乡]|街道)$")
+_NAME_START = set("和经")  # joining words that also start names: 和平小区, 经发大道
+# Round 14: a live word in front of a town typed apart is not part of it: "住稠城街道 城中西路".
+_LIVE_FRONT = re.compile(_LIVE)
 _FORMAL_DIGITS = str.maketrans("壹贰叁肆伍陆柒捌玖", "123456789")
 _TOWN_BEFORE = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{1,4}}(?:镇|乡|街道)\s+$")
 _NOT_AFTER_BARE = set("里民委口干书支部长内外人")
@@ -430,10 +435,13 @@ def _address_start(text: str, head: int) -> int | None:
             town = _TOWN_BEFORE.search(text, max(0, start - 12), start)
             if town is None or head - town.start() >= 20:
                 break
-            start = town.start()
+            live = _LIVE_FRONT.match(town.group())  # round 14: "住稠城街道 城中西路" from 稠城
+            start = town.start() + (live.end() if live else 0)
             break
-        if not "\u4e00" <= ch <= "\u9fff" or ch in _LEAD_CHARS:
+        if not "\u4e00" <= ch <= "\u9fff":
             break
+        if ch in _LEAD_CHARS and not (ch in _NAME_START and _ADMIN_END.search(text, 0, start - 1)):
+            break  # round 14: after a town, 和/经 start a name ("街道和平小区", "街道经发大道")
         if any(text.startswith(word, start - len(word)) for word in _LEAD_WORDS):
             break
         start -= 1

@@ -57,7 +57,8 @@ def _values(**given_values: object) -> Values:
         # address: a label's tail, words between 住 and the value, what the address goes on
         # with, a second building said elsewhere
         ("租客小王从河南回来，今天到，住溪东村8号", "address", "溪东村8号", "租客小王从河南回来，今天到，目的地溪东村8号"),
-        ("租客小王从河南回来，今天到，住溪东村8号", "address", "溪东村8号", "租客小王从河南回来，今天到，院址溪东村8号"),
+        # (院址溪东村8号 was here: since round 14 the reader takes X址 as a label and reads 溪东村8号)
+        ("租客小王从河南回来，今天到，住溪东村8号", "address", "溪东村8号", "租客小王从河南回来，今天到，下车地点溪东村8号"),
         ("租客小王从河南回来，今天到，住溪东村8号", "address", "溪东村8号", "租客小王从河南回来，今天到，住楼下溪东村8号"),
         ("租客小王从河南回来，今天到，住溪东村8号", "address", "溪东村8号", "租客小王从河南回来，今天到，住溪东村8号宿舍楼"),
         ("租客小王从河南回来，今天到，住溪东村8号", "address", "溪东村8号", "租客小王从河南回来，今天到，住溪东村8号旁边"),
