@@ -25,7 +25,8 @@ the readers were sure of on evidence that could not carry them:
 None of the checks reads a value; each only says the evidence does not pin one
 down, so the bot asks the reporter one question. `insufficient` is called once,
 on the whole message, after the readers and the earlier guards; it adds round 13's
-checks (`unpinned`), written the same way for the next part's misses.
+checks (`unpinned`) and round 14's (`unsettled`), written the same way for the next
+parts' misses.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from cascade.returnee.evidence import Values, clause_around
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import NUM, to_int
 from cascade.returnee.unpinned import unpinned
+from cascade.returnee.unsettled import unsettled
 from cascade.returnee.where import place_roles
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -134,7 +136,7 @@ def insufficient(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("address")
     if values.count is not None and _count_unsure(work, values.count):
         asked.add("count")
-    return asked | unpinned(work, now, values)  # round 13
+    return asked | unpinned(work, now, values) | unsettled(work, now, values)  # rounds 13, 14
 
 
 def _local(place: str) -> bool:
