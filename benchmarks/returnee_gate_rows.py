@@ -8,7 +8,7 @@ corpus README names, run on that part while it was still unseen. This module
 checks those commits out as git worktrees under /tmp, runs each one's
 `parse_report` in a subprocess (PYTHONPATH at the worktree) and writes one row
 per (message, field): the value given, whether it was asked, whether it equals
-today's label. The held-out part (corpus_heldout13.yaml) is never read here.
+today's label. Only spent parts are read here: never the held-out part nor a reserve.
 
     python -m benchmarks.returnee_gate_rows      # per part: values given unasked, wrong
 
@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from benchmarks.returnee_corpus import CORPORA, FIELDS, expected
+from benchmarks.returnee_corpus import CORPORA, FIELDS, PARTS, expected
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each spent part and the commit at which the corpus README says it was scored
@@ -63,8 +63,8 @@ json.dump(out, sys.stdout, ensure_ascii=False)
 def load(part: str) -> list[dict[str, Any]]:
     """The messages and today's labels of a spent part (never the held-out part)."""
     name = "corpus.yaml" if part == "tuned" else f"corpus_{part}.yaml"
-    if name == "corpus_heldout13.yaml":
-        raise ValueError("the held-out part is not read here")
+    if name not in {path.name for key, path in PARTS.items() if key != "heldout"}:
+        raise ValueError("only spent parts are read here (not the held-out part or a reserve)")
     cases: list[dict[str, Any]] = yaml.safe_load((CORPORA / name).read_text(encoding="utf-8"))
     return cases
 
