@@ -61,7 +61,11 @@ _PERSON_IS = re.compile(
 )
 _PLURAL = re.compile(r"们|都|一起|全家|大家")
 # Right after a leg's end, a boarding word: the place is where they changed ("在郑州坐高铁").
-_BOARDS = re.compile(r"\s*(?:再|又|后|然后)?\s*(?:坐|乘|搭|转|换|飞)")
+# Round 14: also after a station's side ("再到金华南，然后打车") and a hired car.
+_BOARDS = re.compile(
+    r"\s*(?:[东南西北]站?|站)?\s*[，,]?\s*(?:再|又|后|然后|之后)?\s*"
+    r"(?:坐|乘|搭|转|换|飞|打车|打的|包车|叫车)"
+)
 
 # --- arrival -----------------------------------------------------------------------
 # An hour said as a bound: "16:00 前", "10点以前" (a rough hour, 8点多, is that hour).
