@@ -335,7 +335,10 @@ def find_address(text: str) -> tuple[Address, str]:
             )
             if not (anchored or (pattern is _BARE_HEAD and _ADMIN.search(name))):
                 continue  # "在高速路上堵了": a road, not where anyone lives
-            bare.append((start, match.end()))
+            end = match.end()
+            if pattern is _ANCHORED_HEAD and _ADMIN_END.search(work, 0, end):
+                end = _town_end(work, end)  # round 14: "住城西街道夏演工业区"
+            bare.append((start, end))
     # "住在后宅街道方塘村": the 街道 alone is part of the village's name, not a second place.
     bare = [span for span in bare if not any(_inside(span, other) for other in bare)]
     for span in bare:
@@ -369,6 +372,23 @@ def _tail_end(text: str, end: int) -> int:
             room = _TAIL_ROOM.match(text, end)
             if room is not None:
                 end = room.end()
+
+
+# Round 14: what a town said after 住/地址 goes on with, up to the clause's end: an
+# industrial zone, a block, a site's dormitory ("城西街道工业园区宏达项目工地宿舍",
+# "福田街道东方大厦1502", "北苑街道丹晨四区"), a token at a time.
+_TOWN_ON = re.compile(
+    rf"(?:(?![的是在住从到回来去了人个有和及与同这那每各该])[{_HAN}A-Za-z]){{0,8}}?"
+    r"(?:工业园区|工业区|园区|开发区|大厦|工地宿舍|宿舍|工地|[一二三四五六七八九十]区)"
+    r"(?:\d{2,5}(?![\d人个名位号]))?"
+)
+
+
+def _town_end(text: str, end: int) -> int:
+    """Where an address read as a town alone ends: over the place names right after it."""
+    while (token := _TOWN_ON.match(text, end)) is not None and token.end() > end:
+        end = token.end()
+    return end
 
 
 def _tidy(address: str) -> str:

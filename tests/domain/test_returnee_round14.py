@@ -19,7 +19,8 @@ And the readers: 和/经 after a town start a name (和平小区, 经发大道);
 front of a town typed apart is not the address's (住稠城街道 城中西路); X址 is a
 label (园址, 厂址); a town and village that head the report as its signature (…村
 村委报告：) are not joined to the address; a workplace's address said after its
-dormitory (住公司宿舍，地址…; 住厂宿舍 厂址 …) is the address.
+dormitory (住公司宿舍，地址…; 住厂宿舍 厂址 …) is the address; a town read alone after
+住 goes on with its zone, block or site (住城西街道杨村工业区, …大厦1206).
 
 The sentences are written for these tests, not taken from any corpus.
 """
@@ -110,6 +111,19 @@ def test_what_the_message_leaves_unsettled_is_asked(text: str, field: str) -> No
             "稠江街道物流园区C区8号",
         ),
         ("员工五个从四川回来，今天到，住我司宿舍，在大陈镇工业区", "address", "大陈镇工业区"),
+        # a town read alone goes on with its zone, block or site up to the clause's end
+        (
+            "员工4人今天从云南回来，住城西街道杨村工业区，电话13900001111",
+            "address",
+            "城西街道杨村工业区",
+        ),
+        (
+            "工人六名明天从安徽到，住佛堂镇工业园区华川项目工地宿舍",
+            "address",
+            "佛堂镇工业园区华川项目工地宿舍",
+        ),
+        ("客人一位今天从广州来，住稠城街道银海大厦1206", "address", "稠城街道银海大厦1206"),
+        ("租客一个今天从湖南回来，住北苑街道，工业区那边", "address", "北苑街道"),
     ],
 )
 def test_what_the_message_settles_is_read(text: str, field: str, value: object) -> None:
