@@ -20,12 +20,15 @@ front of a town typed apart is not the address's (住稠城街道 城中西路);
 label (园址, 厂址); a town and village that head the report as its signature (…村
 村委报告：) are not joined to the address; a workplace's address said after its
 dormitory (住公司宿舍，地址…; 住厂宿舍 厂址 …) is the address; a town read alone after
-住 goes on with its zone, block or site (住城西街道杨村工业区, …大厦1206).
+住 goes on with its zone, block or site (住城西街道杨村工业区, …大厦1206); a clock time
+written with a colon is on the 24-hour clock (9:40 is 09:40) unless a part of day rules.
 
 The sentences are written for these tests, not taken from any corpus.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pytest
 from hypothesis import given, settings
@@ -163,3 +166,29 @@ def test_n_people_and_a_relative_are_not_read_as_n(number: str, kin: str, joiner
     data = to_json(parse_report(text, NOW))
     said = to_int(number)
     assert data["count"] != said, text
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    hour=st.integers(min_value=0, max_value=23),
+    minute=st.integers(min_value=0, max_value=59),
+    shape=st.sampled_from(["今天{t}到", "到达时间：今天 {t}", "今日{t}到店，1人"]),
+)
+def test_a_colon_time_is_on_the_24_hour_clock(hour: int, minute: int, shape: str) -> None:
+    """ "9:40", "10:20到店": written with a colon and no part of day, the hour is read on
+    the 24-hour clock (as every corpus labels it), never asked as 3点 is."""
+    text = "租客从湖南回来，" + shape.format(t=f"{hour}:{minute:02d}")
+    arrival = to_json(parse_report(text, NOW))["arrival"]
+    assert arrival == datetime(2020, 2, 20, hour, minute, tzinfo=NOW.tzinfo).isoformat(), text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("租客从湖南回来，今天下午3:30到", "2020-02-20T15:30:00+08:00"),
+        ("租客从湖南回来，今晚9:15到", "2020-02-20T21:15:00+08:00"),
+        ("租客从湖南回来，今天3点到", "2020-02-20"),  # 3点 alone: 03:00 or 15:00? the date only
+    ],
+)
+def test_a_part_of_day_still_rules_a_colon_time(text: str, value: object) -> None:
+    assert to_json(parse_report(text, NOW))["arrival"] == value
