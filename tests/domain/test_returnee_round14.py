@@ -192,3 +192,27 @@ def test_a_colon_time_is_on_the_24_hour_clock(hour: int, minute: int, shape: str
 )
 def test_a_part_of_day_still_rules_a_colon_time(text: str, value: object) -> None:
     assert to_json(parse_report(text, NOW))["arrival"] == value
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    number=st.sampled_from([("3", 3), ("四", 4), ("12", 12), ("两", 2)]),
+    noun=st.sampled_from(["员工", "商户", "外地教师", "工人"]),
+    classifier=st.sampled_from(["名", "位"]),
+    rest=st.sampled_from(
+        [
+            "自云南昆明回来",
+            "于2月19日从江西南丰返义",
+            "（河南籍）从郑州返义",
+            "乘高铁从湖南长沙返义",
+        ]
+    ),
+)
+def test_a_count_said_before_where_from_is_read(
+    number: tuple[str, int], noun: str, classifier: str, rest: str
+) -> None:
+    """ "员工3名自云南…", "商户4名于2月20日…", "教师3名（河南籍）…": the number of people
+    is read whatever word of the trip follows it (自, 于, a bracket, 乘), as after 从."""
+    said, value = number
+    text = f"{noun}{said}{classifier}{rest}"
+    assert to_json(parse_report(text, NOW))["count"] == value, text
