@@ -317,6 +317,9 @@ def find_address(text: str) -> tuple[Address, str]:
         values = {_tidy(text[s:e]) for s, e in full}
         if len(values) == 1:
             return Address(values.pop(), all(complete)), work
+        said = _dwelling_then_place(text, full, complete)
+        if said is not None:
+            return said, work
         return Address(None, False), work  # two addresses: whose is whose?
     bare: list[tuple[int, int]] = []
     for pattern in (_BARE_HEAD, _ANCHORED_HEAD):
@@ -372,6 +375,36 @@ def _tail_end(text: str, end: int) -> int:
             room = _TAIL_ROOM.match(text, end)
             if room is not None:
                 end = room.end()
+
+
+# Round 14: a dwelling named only by whose it is ("厂宿舍", "公司宿舍", "店后面宿舍"),
+# then its place said right after it: in brackets, or in the next clause, possibly
+# labelled ("住公司宿舍（上溪镇溪华路18号）", "住厂宿舍，大陈镇大陈路236号",
+# "住公司宿舍，宿舍地址：廿三里街道…", "住厂区宿舍，厂址苏溪镇…").
+_OWNED_DWELLING = re.compile(
+    r"(?:厂里|厂区|厂内|厂|公司|我司|本司|单位|店里|店后面|店|学校|工地)?的?"
+    r"(?:员工|职工|教师|教工)?(?:宿舍|公寓|宿舍楼)"
+)
+_PLACE_OF_IT = re.compile(
+    r"\s*(?:[（(]|[，,]\s*(?:(?:宿舍|厂|公司|店)?(?:地址|址|在)\s*[:：是为]?\s*)?"
+    r"|\s*(?:宿舍|厂|公司|店)?(?:地址|厂址)\s*[:：是为]?)\s*$"
+)
+
+
+def _dwelling_then_place(
+    text: str, spans: list[tuple[int, int]], complete: list[bool]
+) -> Address | None:
+    """Of two addresses, a dwelling named only by whose it is and the place said right
+    after it: the place."""
+    if len(spans) != 2:
+        return None
+    (first, first_end), (second, second_end) = sorted(spans)
+    if not _OWNED_DWELLING.fullmatch(_tidy(text[first:first_end])):
+        return None
+    if not _PLACE_OF_IT.match(text[first_end:second]):
+        return None
+    index = spans.index((second, second_end))
+    return Address(_tidy(text[second:second_end]), complete[index])
 
 
 # Round 14: what a town said after 住/地址 goes on with, up to the clause's end: an

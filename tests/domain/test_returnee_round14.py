@@ -21,7 +21,9 @@ label (园址, 厂址); a town and village that head the report as its signature
 村委报告：) are not joined to the address; a workplace's address said after its
 dormitory (住公司宿舍，地址…; 住厂宿舍 厂址 …) is the address; a town read alone after
 住 goes on with its zone, block or site (住城西街道杨村工业区, …大厦1206); a clock time
-written with a colon is on the 24-hour clock (9:40 is 09:40) unless a part of day rules.
+written with a colon is on the 24-hour clock (9:40 is 09:40) unless a part of day rules;
+a dwelling named only by whose it is (厂宿舍, 公司宿舍) takes the place said right after
+it; a count of people followed by 自/于/a bracket is read.
 
 The sentences are written for these tests, not taken from any corpus.
 """
@@ -216,3 +218,30 @@ def test_a_count_said_before_where_from_is_read(
     said, value = number
     text = f"{noun}{said}{classifier}{rest}"
     assert to_json(parse_report(text, NOW))["count"] == value, text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("员工两个今天从河南回来，住公司宿舍（佛堂镇朝阳路8号）", "佛堂镇朝阳路8号"),
+        ("员工一个明天从江西回来，住厂宿舍，苏溪镇苏福路66号", "苏溪镇苏福路66号"),
+        (
+            "员工一个明天从江西回来，住公司宿舍，宿舍地址：廿三里街道开元北街36号",
+            "廿三里街道开元北街36号",
+        ),
+        ("员工三个今天从贵州回来，住厂宿舍（义亭镇工业区）", "义亭镇工业区"),
+        # two places, the second someone else's: whose is whose? asked
+        ("员工一个今天从河南回来，住厂宿舍，他老婆住丹溪小区5幢201", None),
+        ("员工一个今天从河南回来，住丹溪小区5幢201，厂宿舍苏溪镇苏福路66号", None),
+    ],
+)
+def test_a_dwelling_named_by_whose_it_is_takes_the_place_said_after_it(
+    text: str, value: str | None
+) -> None:
+    """ "住公司宿舍（上溪镇溪华路18号）": the dormitory is named only by whose it is; the
+    place said right after it (in brackets, the next clause, or after 地址/厂址) is the
+    address, not a second address that makes it asked."""
+    data = to_json(parse_report(text, NOW))
+    assert data["address"] == value, text
+    if value is None:
+        assert "address" in data["questions"]  # type: ignore[operator]
