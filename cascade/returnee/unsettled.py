@@ -13,7 +13,7 @@ had unasked wrong values of kinds they did not weigh:
   relative after them (两个小人跟渠拉娘) counted as fewer than they are;
 - an origin with the batch it came in (贵州毕节分两批), or a city read bare while
   the message also names it with its province (安徽阜阳 … 阜阳回义乌);
-- an address going on past its end with a name and a room (如家酒店国际商贸城店8312房),
+- an address going on past its end with a name and a room (福田宾馆东楼308房),
   a dwelling (…工地活动板房) or, after a space, another place (福田街道 福田工业区三期);
 - a leg's end that is not here, with the arrival here said after it (转机到上海浦东，
   2月22日回到小区): a stop, not where they ended up (a leg's end followed by another

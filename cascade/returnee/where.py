@@ -89,7 +89,9 @@ _LODGING = "板房|工棚|彩钢房|集装箱房|民宿|宾馆|酒店|旅馆"
 # A dormitory or a building site: "住厂区宿舍", "住在城建集团工地", "都住工地".
 _DORM = re.compile(
     rf"{_LIVE}\s*((?![的是])(?:[{_HAN}]|\d+号){{0,8}}?(?:宿舍楼|宿舍|工地|{_LODGING})(?:宿舍楼|宿舍)?"
-    rf"(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*(?:(?<=[幢栋])\d{{2,4}})?)"
+    rf"(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*(?:(?<=[幢栋])\d{{2,4}})?"
+    # round 14: a hotel's branch and room, "如家酒店国际商贸城店8312房", "银都酒店508房"
+    rf"(?:(?<=酒店|宾馆|旅馆)(?:[{_HAN}]{{2,8}}?店)?\d{{3,5}}(?![\d号])(?:房间|房|室)?)?)"
 )
 _BESIDE = re.compile(r"\s*(?:旁边|边上|附近|对面|隔壁|外面|后面|前面)")
 # A dormitory or site said alone between separators in a terse report: "十二人 贵州 周六 工地".

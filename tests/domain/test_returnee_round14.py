@@ -63,7 +63,7 @@ from tests.support.returnee_parse import NOW, assert_asked
         # a city read bare while the message names it with its province
         ("顺风车：义乌到河南周口的车今晚走，周口回义乌的车后天到，车上3人", "origin"),
         # an address going on past its end
-        ("今天住进一位从湖北来的客人，住维也纳酒店商城店1208房，1人", "address"),
+        ("今天住进一位从湖北来的客人，住福田宾馆东楼308房，1人", "address"),
         ("工人八个今天从安徽来，住后宅街道遗安村工地活动板房", "address"),
         # a leg's end other than here, then another leg or the arrival here
         ("租客一人，湖南衡阳出发，在长沙转车，再到杭州东，然后包车回来，今晚到", "via"),
@@ -245,3 +245,16 @@ def test_a_dwelling_named_by_whose_it_is_takes_the_place_said_after_it(
     assert data["address"] == value, text
     if value is None:
         assert "address" in data["questions"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("客人一位今天从湖北来，住义乌国贸酒店1206房，电话13900001111", "义乌国贸酒店1206房"),
+        ("客人两位从江西来，住如家酒店宾王店512房间", "如家酒店宾王店512房间"),
+        ("客人一位今天从湖北来，住福田宾馆，电话13900001111", "福田宾馆"),
+    ],
+)
+def test_a_hotel_keeps_its_branch_and_room(text: str, value: str) -> None:
+    """ "住如家酒店国际商贸城店8312房": the branch and the room are part of the address."""
+    assert to_json(parse_report(text, NOW))["address"] == value
