@@ -28,6 +28,7 @@ import aiosqlite
 import asyncpg
 
 from storage import pg, pgschema, processed
+from storage.checkpointer import FALLBACK_PAGES, Checkpointer
 from storage.conn import Connection
 from storage.migrations import MIGRATIONS
 from storage.pg import PgConnection
@@ -132,6 +133,7 @@ class Database:
         self._look_lock = asyncio.Lock()
         self._pager: Connection | None = None
         self._page_lock = asyncio.Lock()
+        self._checkpoints: Checkpointer | None = None
         self.committed = asyncio.Event()
         # One more event per sender: several bots share a database, and a sender that
         # clears the shared event must not hide a commit from the others.
@@ -175,6 +177,10 @@ class Database:
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
+            # Checkpoints run beside the writers (storage/checkpointer.py); the
+            # writers' own only if that falls behind.
+            await conn.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")
+            self._checkpoints = Checkpointer(self.path)
             self._conn = conn
             version = await self.migrate()
             # A store that opens but cannot be written fails here, at start, rather
@@ -182,6 +188,7 @@ class Database:
             await conn.execute(f"PRAGMA user_version = {version}")
         except BaseException as exc:
             self._conn = None
+            self._checkpoints = None
             await conn.close()
             line = explain_sqlite(self.path, exc) if isinstance(exc, sqlite3.Error) else None
             if line is not None:
@@ -208,6 +215,9 @@ class Database:
         return self
 
     async def close(self) -> None:
+        if self._checkpoints is not None:
+            await self._checkpoints.close()
+            self._checkpoints = None
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
@@ -352,6 +362,8 @@ class Database:
                 if marks:
                     await processed.record(conn, marks)
                 await run_to_end(conn.execute("COMMIT"))
+                if self._checkpoints is not None:
+                    self._checkpoints.committed(conn.total_changes - changes)
             except BaseException:
                 # SQLite has already rolled back after some errors (a full disk):
                 # a second ROLLBACK would hide the real error behind its own. A
