@@ -17,7 +17,8 @@ own presenter (Fluent texts):
   committed, answers per second; and the engine's own limit for the same
   durability in the same run (raw `sqlite3`, same file, same pragmas -- or raw
   asyncpg on PostgreSQL -- one transaction per answer that writes the unit's
-  row and adds the value to every ancestor's subtotal), and the ratio of the two;
+  row and adds the value to every ancestor's subtotal), and the ratio of the two
+  (the heap is settled first, `bot/heap.py`, as `towerbot run` does once started);
 - `/status` latency p50/p99 at HQ and at a level-2 unit, asked every 20 ms
   while the answers come in;
 - `/export` and `/chart` at HQ of each order (they read every row): seconds, and
@@ -421,6 +422,7 @@ async def measure_answers(
 ) -> dict[str, float]:
     """Issue a city order, then answer it while `/status` is asked at HQ and level 2;
     answers are batched as the bot does, on SQLite (`alone`: one transaction each)."""
+    from bot import heap
     from cascade.errors import Refused
     from cascade.order_service import OrderService
     from cascade.orders import OrderKind
@@ -439,6 +441,7 @@ async def measure_answers(
             updates=processed.CARRIER,  # as the bot builds it
         )
         queries = QueryService(db.snapshot, clock)  # as the bot builds it
+        heap.settle()  # as `towerbot run` does once its bots are built (bot/heap.py)
         order = await service.issue(
             chat, commander, OrderKind.COUNT, "统计外地返回人数", timedelta(minutes=15)
         )
