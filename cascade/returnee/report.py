@@ -92,9 +92,13 @@ _PHONE_WORD = re.compile(r"电话|手机|联系方式|号码|tel|Tel|TEL|☎")
 # A mobile read out by voice input in Chinese digits: "电话一三八五七九零一二三四".
 _VOICED_PHONE = re.compile(
     r"(?:电话|手机|号码|联系方式)\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
-    r"([幺一][三四五六七八九](?:[零〇幺一二三四五六七八九]){9})(?![零〇幺一二两三四五六七八九十百千万])"
+    # round 14: also in 大写 digits, as forms write them ("电话壹叁捌陆柒玖叁贰肆伍陆")
+    r"([幺一壹][三四五六七八九叁肆伍陆柒捌玖](?:[零〇幺一二三四五六七八九壹贰叁肆伍陆柒捌玖]){9})"
+    r"(?![零〇幺一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟])"
 )
-_VOICED_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")
+_VOICED_DIGITS = str.maketrans(
+    "零〇幺一二三四五六七八九壹贰叁肆伍陆柒捌玖", "001123456789123456789"
+)
 _LONG_DIGITS = re.compile(r"\d[\d\s-]{7,}\d", re.ASCII)
 
 

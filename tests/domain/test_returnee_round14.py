@@ -258,3 +258,21 @@ def test_a_dwelling_named_by_whose_it_is_takes_the_place_said_after_it(
 def test_a_hotel_keeps_its_branch_and_room(text: str, value: str) -> None:
     """ "住如家酒店国际商贸城店8312房": the branch and the room are part of the address."""
     assert to_json(parse_report(text, NOW))["address"] == value
+
+
+_FORMAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    second=st.sampled_from("3456789"),
+    rest=st.text(alphabet="0123456789", min_size=9, max_size=9),
+    label=st.sampled_from(["电话", "手机", "联系方式："]),
+)
+def test_a_mobile_in_formal_digits_is_read(second: str, rest: str, label: str) -> None:
+    """ "电话壹叁捌陆柒玖叁贰肆伍陆": a mobile written in 大写 digits, as forms do, is
+    read like one said digit by digit (一五八…)."""
+    mobile = "1" + second + rest
+    written = "".join(_FORMAL_DIGITS[int(digit)] for digit in mobile)
+    text = f"租客一人今天从湖南回来，住青口村5号，{label}{written}"
+    assert to_json(parse_report(text, NOW))["phone"] == mobile, text
