@@ -351,8 +351,18 @@ def find_address(text: str) -> tuple[Address, str]:
     bare = [span for span in bare if not _not_theirs(text, *span)]
     values = {_tidy(text[s:e]) for s, e in bare}
     if len(values) == 1:
-        return Address(values.pop(), False), work
+        value = values.pop()
+        plate = _DOOR_PLATE.match(text, max(end for _start, end in bare))
+        if plate is not None and _BARE_HEAD.search(value):
+            return Address(value + _tidy(plate.group(1)), True), work  # round 14: "…村，门牌47号"
+        return Address(value, False), work
     return Address(None, False), work
+
+
+# Round 14: a village's house number said in the next clause: "住下车门村，门牌47号".
+_DOOR_PLATE = re.compile(
+    r"\s*[，,]?\s*门牌(?:号)?\s*(?:是|为|[:：])?\s*(\d{1,4}\s*号)(?![\d楼幢栋])"
+)
 
 
 # Round 11: what goes on after a house number up to the clause's end is still the

@@ -276,3 +276,19 @@ def test_a_mobile_in_formal_digits_is_read(second: str, rest: str, label: str) -
     written = "".join(_FORMAL_DIGITS[int(digit)] for digit in mobile)
     text = f"租客一人今天从湖南回来，住青口村5号，{label}{written}"
     assert to_json(parse_report(text, NOW))["phone"] == mobile, text
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "asked"),
+    [
+        ("租客三人昨天从河南回来，住稠城街道青口村，门牌47号", "稠城街道青口村47号", False),
+        ("租客一人今天从湖南回来，住青口村，门牌号是12号", "青口村12号", False),
+        ("租客一人今天从湖南回来，住青口村", "青口村", True),  # no house number: asked
+    ],
+)
+def test_a_house_number_said_in_the_next_clause_joins_the_village(
+    text: str, value: str, asked: bool
+) -> None:
+    data = to_json(parse_report(text, NOW))
+    assert data["address"] == value
+    assert ("address" in data["questions"]) is asked  # type: ignore[operator]
