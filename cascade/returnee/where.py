@@ -614,7 +614,23 @@ def _roled_runs(text: str) -> list[_Run]:
         if run.role == "bare" and following.role in ("home", "travel", "part"):
             if following.start > run.tail and _LIST_SEP.fullmatch(text[run.tail : following.start]):
                 run.role = following.role  # "分别是湖南、江西、安徽的": all three are homes
+    for run, following in pairwise(runs):
+        # round 14: a leg's end said again as the next leg's start is a stop on the way
+        # ("坐火车到兰州，兰州坐飞机到义乌", "飞上海，上海坐高铁回义乌")
+        if (
+            run.role == "destination"
+            and following.text == run.text
+            and following.role in ("travel", "bare")
+            and _LEG_AGAIN.fullmatch(text[run.tail or run.end : following.start])
+            and _LEG_ON.match(text, following.tail or following.end)
+        ):
+            run.role = "via"
+            following.role = "again"
     return runs
+
+
+_LEG_AGAIN = re.compile(r"\s*[，,]\s*(?:再从|再|然后从|然后|从)?\s*")
+_LEG_ON = re.compile(r"\s*(?:再|又)?\s*(?:坐|乘|搭|转|换|飞|打车|打的|包车|叫车|开车|自驾)")
 
 
 def find_route(text: str) -> Route:

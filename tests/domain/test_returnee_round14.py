@@ -292,3 +292,28 @@ def test_a_house_number_said_in_the_next_clause_joins_the_village(
     data = to_json(parse_report(text, NOW))
     assert data["address"] == value
     assert ("address" in data["questions"]) is asked  # type: ignore[operator]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    origin=st.sampled_from(["甘肃天水", "日本东京", "云南", "四川达州"]),
+    stop=st.sampled_from(["兰州", "上海", "杭州", "长沙"]),
+    first=st.sampled_from(["坐火车到", "飞", "坐飞机到"]),
+    then=st.sampled_from(["坐飞机到义乌", "坐高铁回义乌", "打车到义乌"]),
+)
+def test_a_legs_end_said_again_as_the_next_start_is_a_stop(
+    origin: str, stop: str, first: str, then: str
+) -> None:
+    """ "坐火车到兰州，兰州坐飞机到义乌": the place is where they changed, a stop; the
+    trip's start stays the origin."""
+    data = to_json(
+        parse_report(f"老乡两个从{origin}回来，{first}{stop}，{stop}{then}，今天到", NOW)
+    )
+    assert data["origin"] == origin
+    assert data["via"] == [stop]
+
+
+def test_a_legs_end_said_again_without_a_next_leg_is_no_stop() -> None:
+    """ "到了上海，上海那边的亲戚…": the place said again starts no leg."""
+    data = to_json(parse_report("老乡两个从日本东京回来，飞上海，上海那边有亲戚，今天到", NOW))
+    assert data["via"] == []
