@@ -317,3 +317,15 @@ def test_a_legs_end_said_again_without_a_next_leg_is_no_stop() -> None:
     """ "到了上海，上海那边的亲戚…": the place said again starts no leg."""
     data = to_json(parse_report("老乡两个从日本东京回来，飞上海，上海那边有亲戚，今天到", NOW))
     assert data["via"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("客服两名从黑龙江回来，昨天到杭州，在杭州隔了一夜，今天到义乌", ["杭州"]),
+        ("员工一个从四川回来，在西安隔了两天，今天到", ["西安"]),
+        ("员工一个从四川回来，西安隔壁的人也回来了，今天到", []),  # 隔壁 is no night
+    ],
+)
+def test_a_night_spent_on_the_way_makes_a_stop(text: str, via: list[str]) -> None:
+    assert to_json(parse_report(text, NOW))["via"] == via
