@@ -69,6 +69,9 @@ _REL_DAYS = {
 }  # fmt: skip
 _REL_DAY = re.compile("|".join(sorted(_REL_DAYS, key=len, reverse=True)))
 _JUST = re.compile(r"刚(?:刚|才)?(?=从|回|到|返|来|抵)")
+# Round 14: a gate or a driver seeing them come in just now ("刚才进来一辆车", "刚才在义乌站
+# 接了一个乘客"): today, when no other day is said.
+_JUST_SEEN = re.compile(r"刚才(?=进|在\S{1,6}?接|拉|送)")
 _DAYS_AFTER = re.compile(rf"({NUM})天(以后|之后|后|以前|之前|前)")
 _FULL_DATE = re.compile(rf"(?:(\d{{4}})年)?({NUM})月({NUM})[日号]?")
 _ISO_DATE = re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
@@ -359,6 +362,9 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
         if not _DAY_ONLY_NEXT.match(text, match.end()):
             continue  # "3号店铺", "5号楼": a number, not a day
         take(match, _day_of_month(today, to_int(match.group(1)), text, match.end()))
+    if not found:
+        for match in _JUST_SEEN.finditer(work):
+            take(match, today)
     return found, vague
 
 

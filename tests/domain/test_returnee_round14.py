@@ -329,3 +329,16 @@ def test_a_legs_end_said_again_without_a_next_leg_is_no_stop() -> None:
 )
 def test_a_night_spent_on_the_way_makes_a_stop(text: str, via: list[str]) -> None:
     assert to_json(parse_report(text, NOW))["via"] == via
+
+
+@pytest.mark.parametrize(
+    ("text", "arrival"),
+    [
+        ("门卫：刚才进来一辆车，车上两个人，说从杭州回来的，去16幢", "2020-02-20"),
+        ("出租车司机：刚才在义乌站接了一个乘客，说从湖北孝感回来的", "2020-02-20"),
+        # another day said: that day, not the moment the gate saw them
+        ("保安：刚才进来的外卖员说他昨天从湖南回来的", "2020-02-19"),
+    ],
+)
+def test_seen_coming_in_just_now_is_today_when_no_day_is_said(text: str, arrival: str) -> None:
+    assert to_json(parse_report(text, NOW))["arrival"] == arrival
