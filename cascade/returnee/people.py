@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cascade.returnee.parts import parts_said, parts_total
 from cascade.returnee.places import lookup
 from cascade.returnee.roster import roster_count, table_count
 from cascade.returnee.text import CN_NUM_CHARS, NUM, PERSON_UNIT, blank, to_int
@@ -358,6 +359,16 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if totals:
         if companions is not None or pairs or _MANY_GROUPS.search(work):
             return None  # "三个人带两个孩子": is the total with or without them?
+        # round 14: "湖南的3个，江西的2个" (and "湖南的1个，江西的1个", not one person
+        # said twice) add up when each number is its own labelled group's
+        # round 14: "湖南的3个，江西的2个" (and "湖南的1个，江西的1个", not one person
+        # said twice) add up when each number is its own labelled group's
+        if len(totals) > 1:
+            parts = parts_total(text)
+            if parts is not None:
+                return _bounded(parts)
+            if parts_said(text) > 1:
+                return None  # "回来1个人，湖南的1个，江西的1个": 1, or 2?
         return _single(set(totals))
     if companions is not None:
         if companions.unknown:

@@ -342,3 +342,41 @@ def test_a_night_spent_on_the_way_makes_a_stop(text: str, via: list[str]) -> Non
 )
 def test_seen_coming_in_just_now_is_today_when_no_day_is_said(text: str, arrival: str) -> None:
     assert to_json(parse_report(text, NOW))["arrival"] == arrival
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("我们厂有员工回来，湖南常德的3个，江西萍乡的2个，都是昨天到的", 5),
+        ("楼长：601从江西赣州3人，602从江西赣州2人，都是昨天", 5),
+        # a number said for no group: the total, or one more group? not added up
+        ("今天回来5个人，湖南的3个，江西的2个", None),
+        # a part of a whole, or one group named twice: not added up
+        ("今天回来的，其中湖南的3个，江西的2个", None),
+        ("湖南的3个，湖南的2个，都是昨天到的", None),
+    ],
+)
+def test_people_counted_in_labelled_parts_add_up(text: str, count: int | None) -> None:
+    assert to_json(parse_report(text, NOW))["count"] == count, text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.integers(min_value=1, max_value=9),
+    second=st.integers(min_value=1, max_value=9),
+    places=st.sampled_from([("湖南常德", "江西萍乡"), ("四川广元", "四川巴中"), ("河南", "安徽")]),
+    total=st.one_of(st.none(), st.integers(min_value=1, max_value=20)),
+)
+def test_labelled_parts_never_give_a_count_the_message_does_not_say(
+    first: int, second: int, places: tuple[str, str], total: int | None
+) -> None:
+    """The count read from parts is their sum, or the total said (and it adds up), or
+    it is asked: never another number."""
+    lead = f"今天回来{total}个人，" if total is not None else "今天回来了，"
+    text = f"{lead}{places[0]}的{first}个，{places[1]}的{second}个，住青口村5号"
+    data = to_json(parse_report(text, NOW))
+    count = data["count"]
+    if count is None:
+        assert "count" in data["questions"]  # type: ignore[operator]
+    else:
+        assert count == first + second and total in (None, count), text

@@ -110,7 +110,6 @@ def test_a_run_on_doubt_does_not_reach_the_people_said_before_it() -> None:
         "我车上带了3个老乡，从安徽回来",
         "张老板和王老板都回来了，各带2个店员，昨天到",
         "今日无新增",
-        "楼长：3幢的回来1个，7幢的回来2个，都是江西的",
         "另外新增一户，河南商丘，3人，今天到",
         "今天回来2个，还有3个下礼拜到，广西",
     ],
@@ -127,6 +126,8 @@ def test_the_count_is_asked(text: str) -> None:
         ("回来的有老刘老陈和老孙，河北沧州，昨天", 3),
         ("我哥和嫂子还有他们家俩孩子今天从湖南回来", 4),
         ("老公老婆还有两个小孩从江西回来", 4),
+        # round 14: people counted per building add up (heldout7 labels 2幢…2个，5幢…1个 as 3)
+        ("楼长：3幢的回来1个，7幢的回来2个，都是江西的", 3),
     ],
 )
 def test_the_count_is_read(text: str, count: int) -> None:
