@@ -49,7 +49,7 @@ from cascade.returnee.guards import (
 from cascade.returnee.insufficient import insufficient
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places
-from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize
+from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize, unspace
 from cascade.returnee.unsure import (
     corrected_count,
     family_total,
@@ -124,7 +124,7 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     it; without that, both values stand and the field is asked. Last, a value the
     whole message does not pin down (`insufficient`, round 12) is asked.
     """
-    work = join_place_words(undo_arrows(normalize(text)))  # "人数3→4": 4; "浙江省内衢州"
+    work = join_place_words(undo_arrows(unspace(normalize(text))))  # "人数3→4": 4; "浙江省内衢州"
     report = _corrected(work, now)
     return _asked(report, insufficient(work, now, _values(report)))
 

@@ -33,6 +33,32 @@ def normalize(text: str) -> str:
     return text.replace("\t", " ").replace("\r", "\n")
 
 
+# A space typed between two Chinese characters, or between one and a digit: voice
+# input and slow typists split words ("江西 上饶 万年", "东 方 明珠 小区 11 幢").
+_CJK = r"[\u3400-\u9fff]"
+_SPLIT = re.compile(rf"(?<={_CJK}) +(?={_CJK}|\d)|(?<=\d) +(?={_CJK})")
+SPACED_SHARE = 0.1
+# What tells split typing from a terse note whose spaces part its fields ("一人 湖南长沙
+# 后天"): a word cut to one character ("东 方 明珠", "大 陈 一村") or a space before a
+# comma ("回来 ，").
+_SPLIT_MARK = re.compile(rf"(?:^|(?<= )){_CJK}(?= )| [，。；、：]")
+
+
+def unspace(text: str) -> str:
+    """`text` with its words joined again when it is typed split (a space after most words).
+
+    A message where the spaces inside Chinese text number at least `SPACED_SHARE`
+    of its Chinese characters is split throughout, so a space there says nothing
+    (the corpora write such an address or place joined); elsewhere a space can
+    separate two places ("途经西安 郑州") and is kept.
+    """
+    gaps = len(_SPLIT.findall(text))
+    chars = len(re.findall(_CJK, text))
+    if gaps < 3 or gaps < SPACED_SHARE * chars or len(_SPLIT_MARK.findall(text)) < 2:
+        return text
+    return _SPLIT.sub("", text)
+
+
 def to_int(raw: str) -> int | None:
     """A whole number written in Arabic or Chinese numerals; None if it cannot be read."""
     raw = raw.strip().translate(_FORMAL)

@@ -1,0 +1,83 @@
+"""Registers the parser could not read (issue 10, round 15).
+
+- split typing: voice input and slow typists put a space after most words and cut
+  names into characters ("江西 上饶 万年", "大 陈 一村 36 号"); such a message is read
+  with its Chinese words joined again (`cascade.returnee.text.unspace`), while a terse
+  note whose spaces part its fields ("一人 湖南长沙 后天") keeps them.
+
+The sentences are written for these tests, not taken from any corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cascade.returnee import to_json
+from cascade.returnee.text import unspace
+from tests.support.returnee_parse import parse
+
+
+def parsed(text: str) -> dict[str, object]:
+    return to_json(parse(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        (
+            "租客 夫妻 两 个 ，从 湖南 邵阳 隆回 回来 ，今天 到 ，住 佛堂镇 倍 磊 二村 8 号",
+            "address",
+            "佛堂镇倍磊二村8号",
+        ),
+        (
+            "租客 夫妻 两 个 ，从 湖南 邵阳 隆回 回来 ，今天 到 ，住 佛堂镇 倍 磊 二村 8 号",
+            "origin",
+            "湖南邵阳隆回",
+        ),
+        (
+            "我 家 租户 一 个 ，2 月 18 日 晚上 8 点 到 ，从 河南 来 ，住 江东街道 青 口 小区 3 幢 501",
+            "arrival",
+            "2020-02-18T20:00:00+08:00",
+        ),
+        (
+            "我 家 租户 一 个 ，2 月 18 日 晚上 8 点 到 ，从 河南 来 ，住 江东街道 青 口 小区 3 幢 501",
+            "address",
+            "江东街道青口小区3幢501",
+        ),
+    ],
+)
+def test_a_message_typed_split_is_read_joined(text: str, field: str, value: object) -> None:
+    assert parsed(text)[field] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一人 湖南长沙 后天 13812340000",  # fields parted by spaces, no word cut
+        "8名 山东 2月25日 厂区宿舍",
+        "途经西安 郑州，今天到",  # two stops parted by a space
+        "住上溪镇 溪华村 8号，3人",
+    ],
+)
+def test_spaces_that_part_fields_or_places_are_kept(text: str) -> None:
+    assert unspace(text) == text
+
+
+_WORDS = st.lists(
+    st.sampled_from(["湖南", "邵阳", "今天", "回来", "住", "村", "号", "两", "个"]),
+    min_size=4,
+    max_size=12,
+)
+
+
+@given(_WORDS)
+@settings(max_examples=60, deadline=None)
+def test_split_typing_joins_only_spaces_between_words(words: list[str]) -> None:
+    text = " ".join(words) + " ，电话 13812340000"
+    joined = unspace(text)
+    # nothing but spaces is ever removed, and never the one before a Latin word or inside digits
+    assert joined.replace(" ", "") == text.replace(" ", "")
+    assert "13812340000" in joined
+    assert unspace(joined) == joined
