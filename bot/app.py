@@ -31,6 +31,8 @@ from bot.incident_presenter import BotIncidentPresenter
 from bot.people_presenter import PeoplePresenter
 from bot.people_settings import PeopleSettings
 from bot.presenter import BotPresenter
+from bot.press_replies import PressReplies
+from bot.press_watch import PressWatch
 from bot.presses import PressAnswerGuard
 from bot.replier import Replier
 from bot.routers import all_routers
@@ -120,9 +122,15 @@ class TowerBot:
         self.runs_timers = runs_timers
         self.daily_at = settings.daily_at
         self.bot = Bot(token, session=session)
-        session.middleware(PressAnswerGuard())
         self.clock = clock or SystemClock()
         self.texts = Texts()
+        # Every press answered within `press_ack_after`, once (bot/press_watch.py).
+        replies = PressReplies(
+            self.bot.id, self.texts, UpdateReader(self.db.lookup), self.db.transaction
+        )
+        self.presses = PressWatch(settings.press_ack_after, replies.toast, replies.tell)
+        session.middleware(PressAnswerGuard())
+        session.middleware(self.presses)
         self.fmt = Formatter(self.texts, settings.timezone)
         self.presenter = BotPresenter(self.texts, self.fmt)
         self.policy = policy or ClockPolicy()
@@ -194,6 +202,7 @@ class TowerBot:
             timeout=10,
             quick=is_query,
             notice=self._set_aside_notice,
+            presses=self.presses,
         )
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -314,6 +323,7 @@ class TowerBot:
         self._tasks.clear()
         self.orders.on_boards = None
         await self.poller.stop()
+        await self.presses.close()
         await self.bot.session.close()
         if self.owns_db:
             await self.db.close()

@@ -44,6 +44,10 @@ An update waiting for its turn is kept as its JSON (the inbox's payload), not as
 aiogram's models, and parsed again only once it has a slot: a parsed update is
 14-19 KB of pydantic objects against its ~0.5 KB of JSON, so the 2,000 a Yiwu storm
 keeps waiting held ~35 MB (benchmarks/RESULTS.md, "memory").
+
+A press waiting its turn is still answered within a second: the poller hands each
+one it takes in to bot/press_watch.py, which answers it with a neutral toast if its
+handler has not by then (only the press's ids and names are kept, not its update).
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
+from bot.press_watch import PressWatch
 from cascade.outgoing import OutgoingMessage
 from storage.conn import DatabaseError
 from storage.inbox import Inbox, InboxRow
@@ -241,9 +246,11 @@ class UpdatePoller:
         forget_every: float = 0.5,
         notice: Notice | None = None,
         max_attempts: int = MAX_ATTEMPTS,
+        presses: PressWatch | None = None,
     ) -> None:
         """`notice(chat, message id, language tag)` is the line queued for the chat of
-        an update set aside after `max_attempts` replays began it."""
+        an update set aside after `max_attempts` replays began it; `presses` times each
+        press from its take-in (bot/press_watch.py)."""
         self.bot = bot
         self.dispatcher = dispatcher
         self.inbox = inbox
@@ -252,14 +259,20 @@ class UpdatePoller:
         self.forget_every = forget_every
         self.notice = notice
         self.max_attempts = max_attempts
+        self.presses = presses
         self._handled: list[int] = []  # handled updates whose inbox rows are still there
         self._polling: asyncio.Task[object] | None = None
         self.runner = ChatOrderedRunner(
-            self._feed, max_concurrent, quick, on_handled=self._handled.append, parse=self._parse
+            self._feed, max_concurrent, quick, on_handled=self._done, parse=self._parse
         )
 
     async def _feed(self, update: Update) -> None:
         await self.dispatcher.feed_update(self.bot, update)
+
+    def _done(self, update_id: int) -> None:
+        self._handled.append(update_id)
+        if self.presses is not None:
+            self.presses.finished(update_id)
 
     def _parse(self, text: str) -> Update:
         """An update from its inbox JSON, bound to this bot (as getUpdates gives it)."""
@@ -376,6 +389,9 @@ class UpdatePoller:
         JSON (the parsed batch is let go on return); one past the newest taken in."""
         updates = await self.bot(request, request_timeout=self.timeout + 10)
         fresh = [u for u in updates if taken is None or u.update_id >= taken]
+        if self.presses is not None:  # a press is timed from here, not from its turn
+            for update in fresh:
+                self.presses.watch(self.bot, update)
         rows = await self._store(fresh)
         for update, (_, text) in zip(fresh, rows, strict=True):
             self.runner.keep(update, text)

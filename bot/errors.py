@@ -23,6 +23,7 @@ from aiogram.types import ErrorEvent
 
 from bot.context import ChatContext
 from bot.html import plain
+from bot.press_watch import Told, answer_press
 from bot.replier import Replier
 from cascade.errors import Refused
 from storage import processed
@@ -36,7 +37,7 @@ async def _tell(event: ErrorEvent, replier: Replier, ctx: ChatContext | None, te
     query = event.update.callback_query
     try:
         if query is not None:
-            await query.answer(plain(text)[:200], show_alert=True)
+            await answer_press(query, Told(plain(text), alert=True))
         elif ctx is not None:
             await replier.text(ctx, text)
     except Exception:
@@ -97,7 +98,7 @@ async def cannot_save(
     message = event.update.message or event.update.edited_message
     try:
         if query is not None:
-            await query.answer(text[:200], show_alert=True)
+            await answer_press(query, Told(text, alert=True))
         elif message is not None:
             await bot.send_message(
                 message.chat.id, text, reply_to_message_id=message.message_id, parse_mode=None

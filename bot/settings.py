@@ -131,6 +131,15 @@ class Settings(StoreSettings):
         alias="TOWERBOT_DAILY_AT",
         description="when HQ's group gets the day's tally (HH:MM, Beijing time)",
     )
+    # A press still waiting for its handler this long is answered by the bot itself
+    # with a neutral toast (bot/press_watch.py): a phone never spins through a storm.
+    press_ack_after: float = Field(
+        0.8,
+        ge=0,
+        alias="TOWERBOT_PRESS_ACK_AFTER",
+        description="seconds a button press may wait for its handler before the bot "
+        'answers it itself with "⏳ 已收到点击，正在处理…" (0: never)',
+    )
     # More bots for big towers: "TOKEN@code1,code2;TOKEN2@code3" — each serves the
     # groups of those units' subtrees; BOT_TOKEN serves HQ and everything else.
     bot_tokens: SecretStr = Field(

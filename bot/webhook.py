@@ -21,6 +21,8 @@ server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
   polling) keeps arrival order should two come together; different chats are
   handled side by side. With several workers behind a load balancer (PostgreSQL),
   the chat's turn is also held across workers (storage/chatlock.py).
+- A press waiting for its chat's turn (here, or behind another worker) is still
+  answered within a second: it is handed to bot/press_watch.py as it arrives.
 - Nothing a polling run left is stranded: before it listens, each bot handles the
   rows of its inbox (updates a killed or stopped polling run had confirmed to
   Telegram but not handled) by the poller's own replay, poisoned ones set aside.
@@ -46,6 +48,7 @@ from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from bot.dispatch import chat_key
+from bot.press_watch import PressWatch
 from bot.startup import StartRefused
 from storage.chatlock import chat_turn
 from storage.db import Database
@@ -111,13 +114,19 @@ class TowerRequestHandler(SimpleRequestHandler):
     """aiogram's webhook handler for one bot: secret checked, update handled, then 200."""
 
     def __init__(
-        self, dispatcher: Dispatcher, bot: Bot, secret: SecretStr, db: Database | None = None
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        secret: SecretStr,
+        db: Database | None = None,
+        presses: PressWatch | None = None,
     ) -> None:
         super().__init__(
             dispatcher, bot, handle_in_background=False, secret_token=secret.get_secret_value()
         )
         self.chats = ChatLocks()
         self.db = db
+        self.presses = presses
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER)
@@ -146,12 +155,18 @@ class TowerRequestHandler(SimpleRequestHandler):
             log.warning("webhook: a request from %s is not an update: refused", _sender(request))
             return web.Response(status=400, text="Bad Request: not an update")
         chat = chat_key(update)
-        async with self.chats.hold(chat):
-            if self.db is None:
-                result: Any = await self.dispatcher.feed_update(bot, update, **self.data)
-            else:
-                async with chat_turn(self.db, chat):
-                    result = await self.dispatcher.feed_update(bot, update, **self.data)
+        if self.presses is not None:  # timed from its arrival, not from its chat's turn
+            self.presses.watch(bot, update)
+        try:
+            async with self.chats.hold(chat):
+                if self.db is None:
+                    result: Any = await self.dispatcher.feed_update(bot, update, **self.data)
+                else:
+                    async with chat_turn(self.db, chat):
+                        result = await self.dispatcher.feed_update(bot, update, **self.data)
+        finally:
+            if self.presses is not None:
+                self.presses.finished(update.update_id)
         method = result if isinstance(result, TelegramMethod) else None
         return web.Response(body=self._build_response_writer(bot=bot, result=method))
 
@@ -172,7 +187,9 @@ def build_app(bots: Sequence[TowerBot], plan: WebhookPlan) -> tuple[web.Applicat
     urls = []
     for index, tower in enumerate(bots):
         url = plan.url_for(tower.bot.id, primary=index == 0)
-        handler = TowerRequestHandler(tower.dispatcher, tower.bot, plan.secret, tower.db)
+        handler = TowerRequestHandler(
+            tower.dispatcher, tower.bot, plan.secret, tower.db, tower.presses
+        )
         handler.register(app, path=urlsplit(url).path or "/")
         urls.append(url)
     return app, urls

@@ -16,6 +16,7 @@ from bot.context import ChatContext
 from bot.filters import RepliesTo
 from bot.parsing import split_report_args
 from bot.presenter import BotPresenter
+from bot.press_watch import Shown, Told, answer_press
 from cascade.order_service import OrderService
 from cascade.outgoing import MessageRef
 
@@ -33,7 +34,10 @@ async def ack_pressed(
     outcome = await orders.acknowledge(
         callback_data.order_id, ctx.chat_id, ctx.user_id, query.from_user.full_name
     )
-    await query.answer(presenter.ack_toast(ctx.locale, outcome))
+    toast = presenter.ack_toast(ctx.locale, outcome)
+    # The copy's button line shows who confirmed, when; "reply with the value" shows
+    # nowhere else.
+    await answer_press(query, Told(toast) if outcome.needs_value else Shown(toast))
 
 
 async def report_command(

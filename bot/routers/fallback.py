@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.context import ChatContext
 from bot.forms import DatabaseFormStorage
 from bot.i18n import Texts
+from bot.press_watch import Told, answer_press
 from bot.replier import Replier
 
 
@@ -39,7 +40,7 @@ async def stale_form_reply(
 
 async def unknown_press(query: CallbackQuery, texts: Texts, ctx: ChatContext | None = None) -> None:
     locale = ctx.locale if ctx is not None else texts.pick(query.from_user.language_code)
-    await query.answer(texts.plain(locale, "press-stale"))
+    await answer_press(query, Told(texts.plain(locale, "press-stale")))
 
 
 def build() -> Router:

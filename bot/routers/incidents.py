@@ -22,6 +22,7 @@ from bot.filters import RepliesTo
 from bot.formatting import Formatter
 from bot.incident_presenter import form_question, incidents_text
 from bot.parsing import parse_incidents_which
+from bot.press_watch import Shown, Told, answer_press
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.incident_service import IncidentService
@@ -135,11 +136,10 @@ async def form_skip(
 ) -> None:
     current = (await state.get_state() or "").split(":")[-1]
     if current != callback_data.step:
-        await query.answer(
-            replier.texts.plain(ctx.locale, "returnee-form-expired"), show_alert=True
-        )
+        expired = replier.texts.plain(ctx.locale, "returnee-form-expired")
+        await answer_press(query, Told(expired, alert=True))
         return
-    await query.answer()
+    await answer_press(query, Shown())  # the next step's prompt follows
     await _next(ctx, state, replier, incidents, callback_data.step, None)
 
 
@@ -163,16 +163,16 @@ async def pressed(
     t = replier.texts
     if action == "confirm":
         await incidents.confirm(incident_id, ctx.chat_id, ctx.user_id)
-        await query.answer(t.plain(ctx.locale, "returnee-confirmed"))
+        await answer_press(query, Shown(t.plain(ctx.locale, "returnee-confirmed")))
     elif action == "discard":
         await incidents.discard(incident_id, ctx.user_id)
-        await query.answer(t.plain(ctx.locale, "returnee-discarded"))
+        await answer_press(query, Told(t.plain(ctx.locale, "returnee-discarded")))
     elif action == "done":
         await incidents.done(incident_id, ctx.chat_id, ctx.user_id)
-        await query.answer(t.plain(ctx.locale, "returnee-done"))
+        await answer_press(query, Shown(t.plain(ctx.locale, "returnee-done")))
     elif action in {d.value for d in Disposition}:
         await incidents.dispose(incident_id, ctx.chat_id, ctx.user_id, Disposition(action))
-        await query.answer(t.plain(ctx.locale, f"disposition-{action}"))
+        await answer_press(query, Shown(t.plain(ctx.locale, f"disposition-{action}")))
     else:
         raise Refused("form-expired")
 

@@ -19,6 +19,7 @@ from bot.callbacks import MoveCallback
 from bot.context import ChatContext
 from bot.formatting import Formatter
 from bot.joining_presenter import bound_text, claimed_text, invite_file, invite_none, move_question
+from bot.press_watch import Shown, Told, answer_press
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.joining import BindResult, JoiningService
@@ -91,11 +92,11 @@ async def move_pressed(
     t = replier.texts
     if not callback_data.go:
         await joining.decline_move(callback_data.code, ctx.user_id)
-        await query.answer(t.plain(ctx.locale, "move-cancelled"))
+        await answer_press(query, Told(t.plain(ctx.locale, "move-cancelled")))
         return
     title = query.message.chat.title if query.message is not None else None
     unit = await joining.confirm_move(callback_data.code, ctx.chat_id, title or "", ctx.user_id)
-    await query.answer(t.plain(ctx.locale, "move-done", unit=unit.name))
+    await answer_press(query, Shown(t.plain(ctx.locale, "move-done", unit=unit.name)))
     await replier.text(ctx, bound_text(t, fmt, ctx.locale, unit))
 
 

@@ -22,6 +22,7 @@ from bot.context import ChatContext
 from bot.formatting import Formatter
 from bot.order_form_presenter import ask_text, duration_question, kind_question, preview
 from bot.parsing import read_filter
+from bot.press_watch import Shown, Told, answer_press
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.numerals import parse_duration
@@ -80,7 +81,7 @@ async def form_kind(
     await state.update_data(kind=OrderKind(callback_data.value).value)
     await state.set_state(OrderForm.duration)
     asked = duration_question(replier.texts, fmt, ctx.locale)
-    await query.answer()
+    await answer_press(query, Shown())
     await replier.text(ctx, asked.text, buttons=asked.buttons)
 
 
@@ -110,7 +111,7 @@ async def form_duration(
         by_level,
         holders,
     )
-    await query.answer()
+    await answer_press(query, Shown())
     await replier.text(ctx, shown.text, buttons=shown.buttons)
 
 
@@ -127,18 +128,18 @@ async def form_confirm(
         timedelta(seconds=data["duration"]),
         flt=OrderFilter.model_validate_json(data.get("filter") or "{}"),
     )
-    await query.answer()
+    await answer_press(query, Shown())  # the issuer's group gets the order's confirmation
 
 
 async def form_cancel(
     query: CallbackQuery, ctx: ChatContext, state: FSMContext, replier: Replier
 ) -> None:
     await state.clear()
-    await query.answer(replier.texts.plain(ctx.locale, "form-cancelled"))
+    await answer_press(query, Told(replier.texts.plain(ctx.locale, "form-cancelled")))
 
 
 async def form_expired(query: CallbackQuery, ctx: ChatContext, replier: Replier) -> None:
-    await query.answer(replier.texts.plain(ctx.locale, "form-expired"), show_alert=True)
+    await answer_press(query, Told(replier.texts.plain(ctx.locale, "form-expired"), alert=True))
 
 
 def build() -> Router:

@@ -20,6 +20,7 @@ from bot import chain_map
 from bot.context import ChatContext
 from bot.html import esc
 from bot.people_presenter import PeoplePresenter
+from bot.press_watch import Shown, answer_press
 from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.member_service import MemberAction, MemberRequest, MemberService
@@ -209,12 +210,12 @@ async def member_pressed(
 ) -> None:
     if callback_data.answer == "no":
         members.cancel(callback_data.token, ctx.user_id)
-        await query.answer(replier.texts.get(ctx.locale, "member-cancelled"))
+        await answer_press(query, Shown(replier.texts.plain(ctx.locale, "member-cancelled")))
         await replier.say(ctx, "member-cancelled")
         return
     plan = await members.apply(callback_data.token, ctx.user_id)
     text = people_words.done(ctx.locale, plan)
-    await query.answer()
+    await answer_press(query, Shown())
     await replier.text(ctx, text)
 
 

@@ -26,6 +26,7 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
     GetMe,
+    GetUpdates,
     SendDocument,
     SendMessage,
     SendPhoto,
@@ -84,6 +85,9 @@ class FakeSession(BaseSession):
         self.closed = False
         self.delivered = asyncio.Event()  # set on every message sent
         self._ids = itertools.count(1000)
+        # What getUpdates serves, as Telegram does: forgotten below the offset (not
+        # recorded in `calls`: a running poller asks again and again).
+        self.inbound: list[Update] = []
 
     def fail_next(self, chat_id: int, *errors: ErrorFactory) -> None:
         self.failures.setdefault(chat_id, []).extend(errors)
@@ -94,6 +98,8 @@ class FakeSession(BaseSession):
         method: TelegramMethod[Any],
         timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> Any:
+        if isinstance(method, GetUpdates):
+            return await self._updates(method)
         self.calls.append(method)
         chat_id = getattr(method, "chat_id", None)
         queued = self.failures.get(chat_id) if isinstance(chat_id, int) else None
@@ -129,6 +135,13 @@ class FakeSession(BaseSession):
         if isinstance(method, AnswerCallbackQuery):
             return True
         return True
+
+    async def _updates(self, method: GetUpdates) -> list[Update]:
+        if method.offset is not None:
+            self.inbound = [u for u in self.inbound if u.update_id >= method.offset]
+        if not self.inbound:
+            await asyncio.sleep(0.01)  # a long poll with nothing new
+        return self.inbound[: min(100, method.limit or 100)]
 
     async def stream_content(
         self,

@@ -30,3 +30,9 @@ error-commanders-only = Only the commander or a deputy of "{ $unit }" or a unit 
 # The database cannot be written (disk full, read-only): said directly, not queued.
 error-storage = Cannot save right now; please try again later.
 error-storage-order = The order was NOT issued: cannot save right now; please try again later.
+
+# A press still waiting for its turn after a moment is answered by the bot itself
+# (bot/press_watch.py); its handler's later answer, where it is the only sign of
+# the outcome, comes as a message naming the person who pressed.
+press-early = ⏳ Got your press; working on it…
+press-late = { $who }: { $text }

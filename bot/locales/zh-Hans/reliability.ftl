@@ -30,3 +30,9 @@ error-commanders-only = 只有「{ $unit }」或上级单元的指挥长、副�
 # The database cannot be written (disk full, read-only): said directly, not queued.
 error-storage = 暂时无法保存，请稍后再试。
 error-storage-order = 指令未下达：暂时无法保存，请稍后再试。
+
+# A press still waiting for its turn after a moment is answered by the bot itself
+# (bot/press_watch.py); its handler's later answer, where it is the only sign of
+# the outcome, comes as a message naming the person who pressed.
+press-early = ⏳ 已收到点击，正在处理…
+press-late = { $who }：{ $text }

@@ -1,0 +1,71 @@
+"""What the bot says for a press it answered early, in the chat's language.
+
+Why a module of its own: bot/press_watch.py decides when a press is answered and
+by whom; this is the wording and the delivery. The early toast is neutral and
+true ("⏳ 已收到点击，正在处理…": nothing is claimed about the outcome). A
+handler's later answer that is the only sign of its outcome (a refusal, an alert)
+is queued in the outbox like every other message (the one sender delivers it),
+replying to the pressed message and naming the person, since in a group anyone
+could have pressed.
+
+The chat's language is its unit's (bot/context.py's rule), read for the presses
+due together in one batch beside the writers (storage/update_reads.py): a storm
+can make thousands of presses due within a second.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import chat_locale
+from bot.html import mention
+from bot.i18n import Texts
+from bot.press_watch import Press
+from cascade.outgoing import OutgoingMessage, Priority
+from cascade.ports import UnitOfWorkFactory
+from storage.conn import DatabaseError
+from storage.update_reads import UpdateQuestion, UpdateReader
+
+log = logging.getLogger(__name__)
+
+
+class PressReplies:
+    def __init__(
+        self, bot_id: int, texts: Texts, reader: UpdateReader, uow: UnitOfWorkFactory
+    ) -> None:
+        self.bot_id = bot_id
+        self.texts = texts
+        self.reader = reader
+        self.uow = uow
+
+    async def locale(self, press: Press) -> str:
+        """The chat's language (the person's where its unit cannot be read now)."""
+        if press.chat_id is None:
+            return self.texts.pick(press.language)
+        question = UpdateQuestion(self.bot_id, press.update_id, None, chat_id=press.chat_id)
+        try:
+            reads = await self.reader.read(question)
+        except DatabaseError as exc:
+            log.warning("press %s: its chat's language not read (%s)", press.query_id, exc)
+            return self.texts.pick(press.language)
+        return chat_locale(self.texts, reads.unit, press.language)
+
+    async def toast(self, press: Press) -> str:
+        """The early answer: the press arrived and is being handled."""
+        return self.texts.plain(await self.locale(press), "press-early")
+
+    async def tell(self, press: Press, text: str) -> None:
+        """A late answer `text` (plain) as a chat message naming the person."""
+        if press.chat_id is None:  # a press with no message has no chat to tell
+            log.warning("press %s: late answer with no chat to tell: %s", press.query_id, text)
+            return
+        locale = await self.locale(press)
+        who = mention(press.name, press.user_id)
+        message = OutgoingMessage(
+            chat_id=press.chat_id,
+            text=self.texts.get(locale, "press-late", who=who, text=text),
+            reply_to_message_id=press.message_id,
+            priority=Priority.INTERACTIVE,
+        )
+        async with self.uow() as tx:
+            await tx.outbox.add(message)

@@ -1,0 +1,298 @@
+"""Issue 9 item 3: a press is answered within a second, once, and nothing it said is lost.
+
+Through the bot's own poller, inbox and dispatcher on the fake session (both
+engines): a press handled in time gets only its handler's answer; a press stuck
+behind a slow update in its chat gets the neutral toast when its timer fires, and
+its handler's later answer is dropped when the chat already shows the outcome (the
+copy's "✅ 已收到" line) or becomes a chat message naming the person, through the
+outbox, when it is the only sign of the outcome (a refusal). Every press gets one
+answerCallbackQuery. The press timers are fired by the test (`Timers`), so nothing
+here depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import CallbackQuery, Update
+
+from bot.press_watch import Press, PressWatch
+from tests.bot.test_poller_offsets import until
+from tests.support.tgfake import (
+    TS01_CHAT,
+    TS01_COMMANDER,
+    TS0101_CHAT,
+    TS0101_COMMANDER,
+    FakeSession,
+    Harness,
+)
+
+EARLY = "⏳ 已收到点击，正在处理…"
+
+
+class _Timer:
+    def __init__(self, callback: Callable[[], None]) -> None:
+        self.callback = callback
+        self.cancelled = False
+        self.fired = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Timers:
+    """The press watch's timers, fired when the test says (not by the wall clock)."""
+
+    def __init__(self) -> None:
+        self.made: list[_Timer] = []
+
+    def later(self, delay: float, callback: Callable[[], None]) -> _Timer:
+        timer = _Timer(callback)
+        self.made.append(timer)
+        return timer
+
+    def fire(self) -> None:
+        """Every timer not cancelled and not fired yet runs out now."""
+        for timer in self.made:
+            if not (timer.cancelled or timer.fired):
+                timer.fired = True
+                timer.callback()
+
+
+@contextlib.asynccontextmanager
+async def polling(h: Harness) -> AsyncIterator[Timers]:
+    """The bot's own poller running against the fake session's getUpdates."""
+    timers = Timers()
+    h.app.presses.later = timers.later
+    h.session.clear()
+    task = asyncio.create_task(h.app.poller.run(), name="polling")
+    try:
+        yield timers
+    finally:
+        await asyncio.sleep(0)  # run() has marked itself as the polling task
+        await h.app.poller.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def pressed(h: Harness, update_id: int, chat_id: int, user_id: int, data: str) -> Update:
+    query = CallbackQuery(
+        id=f"q{update_id}",
+        from_user=h.user(user_id),
+        chat_instance="ci",
+        message=h.copy_in(chat_id),
+        data=data,
+    )
+    return Update(update_id=update_id, callback_query=query)
+
+
+def hold_text(h: Harness, text: str) -> asyncio.Event:
+    """A message `text` is handled only once the returned event is set (a slow update)."""
+    release = asyncio.Event()
+
+    async def slow(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        if getattr(event, "text", None) == text:
+            await release.wait()
+        return await handler(event, data)
+
+    h.app.dispatcher.message.outer_middleware(slow)
+    return release
+
+
+def answers_to(session: FakeSession, query_id: str) -> list[tuple[str | None, bool | None]]:
+    return [(a.text, a.show_alert) for a in session.answers() if a.callback_query_id == query_id]
+
+
+async def test_a_press_handled_in_time_gets_only_its_handlers_answer(issued: Harness) -> None:
+    h = issued
+    async with polling(h) as timers:
+        h.session.inbound.append(pressed(h, 50_001, TS01_CHAT, TS01_COMMANDER, "ack:1"))
+        await until(lambda: h.app.poller.runner.handled == 1)
+        timers.fire()  # its timer, had the handler's answer not stopped it
+        await asyncio.sleep(0)
+    assert answers_to(h.session, "q50001") == [("已收到，谢谢！", None)]
+    counts = h.app.presses.counts
+    assert (counts.early, counts.by_handler, counts.late_told) == (0, 1, 0)
+    assert h.app.presses.waiting == 0
+
+
+async def test_an_answer_just_before_the_timer_leaves_no_early_toast(issued: Harness) -> None:
+    """The handler answers, its update is still running when the timer runs out."""
+    h = issued
+    answered = asyncio.Event()
+    finish = asyncio.Event()
+
+    async def lingering(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        result = await handler(event, data)
+        answered.set()
+        await finish.wait()
+        return result
+
+    h.app.dispatcher.callback_query.outer_middleware(lingering)
+    async with polling(h) as timers:
+        h.session.inbound.append(pressed(h, 50_011, TS01_CHAT, TS01_COMMANDER, "ack:1"))
+        await asyncio.wait_for(answered.wait(), 10)
+        timers.fire()
+        finish.set()
+        await until(lambda: h.app.poller.runner.handled == 1)
+    assert answers_to(h.session, "q50011") == [("已收到，谢谢！", None)]
+    assert h.app.presses.counts.early == 0
+
+
+async def test_a_stuck_press_gets_the_toast_and_its_later_ack_is_not_sent_again(
+    issued: Harness,
+) -> None:
+    h = issued
+    release = hold_text(h, "slow")
+    async with polling(h) as timers:
+        h.session.inbound.append(
+            Update(update_id=50_020, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
+        )
+        h.session.inbound.append(pressed(h, 50_021, TS01_CHAT, TS01_COMMANDER, "ack:1"))
+        await until(lambda: h.app.presses.waiting == 1)  # taken in, behind "slow"
+        timers.fire()
+        await until(lambda: bool(answers_to(h.session, "q50021")))
+        assert answers_to(h.session, "q50021") == [(EARLY, None)]
+        assert (await h.row_status("ts-01"))["acked_at"] is None  # not handled yet
+        release.set()
+        await until(lambda: h.app.poller.runner.handled == 2)
+    assert (await h.row_status("ts-01"))["acked_at"] is not None
+    await h.drain()
+    # One answer for the press; the "received" toast is not sent again in any form.
+    assert answers_to(h.session, "q50021") == [(EARLY, None)]
+    assert not [t for t in h.session.texts(TS01_CHAT) if "已收到，谢谢" in t]
+    counts = h.app.presses.counts
+    assert (counts.early, counts.by_handler, counts.late_dropped, counts.late_told) == (1, 0, 1, 0)
+
+
+async def test_a_stuck_press_refused_later_is_told_in_the_chat_naming_the_person(
+    issued: Harness,
+) -> None:
+    h = issued
+    release = hold_text(h, "slow")
+    async with polling(h) as timers:
+        h.session.inbound.append(
+            Update(update_id=50_030, message=h.message(TS0101_CHAT, TS0101_COMMANDER, "slow"))
+        )
+        h.session.inbound.append(pressed(h, 50_031, TS0101_CHAT, TS0101_COMMANDER, "ack:424242"))
+        await until(lambda: h.app.presses.waiting == 1)
+        timers.fire()
+        await until(lambda: bool(answers_to(h.session, "q50031")))
+        release.set()
+        await until(lambda: h.app.poller.runner.handled == 2)
+    await h.drain()
+    assert answers_to(h.session, "q50031") == [(EARLY, None)]
+    (told,) = [s for s in h.session.sends(TS0101_CHAT) if "424242" in s.text]
+    who = f'<a href="tg://user?id={TS0101_COMMANDER}">u{TS0101_COMMANDER}</a>'
+    assert told.text.startswith(f"{who}：")
+    assert told.reply_parameters is not None
+    assert told.reply_parameters.message_id == h.copy_in(TS0101_CHAT).message_id
+    assert h.app.presses.counts.late_told == 1
+
+
+async def test_a_reply_with_the_value_asked_only_in_the_toast_is_told_in_the_chat(
+    issued: Harness,
+) -> None:
+    """A bottom unit's "收到" toast asks for the value: nothing else in the chat does."""
+    h = issued
+    release = hold_text(h, "slow")
+    async with polling(h) as timers:
+        h.session.inbound.append(
+            Update(update_id=50_040, message=h.message(TS0101_CHAT, TS0101_COMMANDER, "slow"))
+        )
+        h.session.inbound.append(pressed(h, 50_041, TS0101_CHAT, TS0101_COMMANDER, "ack:1"))
+        await until(lambda: h.app.presses.waiting == 1)
+        timers.fire()
+        await until(lambda: bool(answers_to(h.session, "q50041")))
+        release.set()
+        await until(lambda: h.app.poller.runner.handled == 2)
+    await h.drain()
+    assert answers_to(h.session, "q50041") == [(EARLY, None)]
+    assert [t for t in h.session.texts(TS0101_CHAT) if "请回复指令消息上报" in t]
+
+
+class _Recorded:
+    """A stand-in for the bot: the watch's early answers, and what it was told."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[str, str]] = []
+
+    async def toast(self, press: Press) -> str:
+        return "early"
+
+    async def tell(self, press: Press, text: str) -> None:
+        self.told.append((press.query_id, text))
+
+
+async def test_an_unmarked_late_answer_is_told_and_an_empty_one_dropped() -> None:
+    """A handler's answer without a marker is never silently lost."""
+    from aiogram.methods import AnswerCallbackQuery
+
+    recorded = _Recorded()
+    timers = Timers()
+    watch = PressWatch(1.0, recorded.toast, recorded.tell, later=timers.later)
+    sent: list[AnswerCallbackQuery] = []
+
+    async def request(bot: Any, method: Any) -> Any:
+        sent.append(method)
+        return True
+
+    class Bot:
+        async def __call__(self, method: Any) -> Any:
+            return await watch(request, self, method)  # type: ignore[arg-type]
+
+    bot = Bot()
+    h_update = Update.model_validate(
+        {
+            "update_id": 7,
+            "callback_query": {
+                "id": "q7",
+                "from": {"id": 5, "is_bot": False, "first_name": "u5"},
+                "chat_instance": "ci",
+                "data": "x",
+            },
+        }
+    )
+    watch.watch(bot, h_update)  # type: ignore[arg-type]
+    timers.fire()
+    await until(lambda: watch.counts.early == 1)
+    await watch(request, bot, AnswerCallbackQuery(callback_query_id="q7", text="no"))  # type: ignore[arg-type]
+    await watch(request, bot, AnswerCallbackQuery(callback_query_id="q7"))  # type: ignore[arg-type]
+    assert [(m.callback_query_id, m.text) for m in sent] == [("q7", "early")]
+    assert recorded.told == [("q7", "no")]
+    assert watch.counts.late_dropped == 1
+    watch.finished(7)
+    assert watch.waiting == 0
+
+
+def test_every_press_answer_in_the_bot_says_what_becomes_of_it_late() -> None:
+    """No handler answers a press directly: each goes through `answer_press` with a
+    `Shown` or `Told` marker, so each falls into a defined case."""
+    root = Path(__file__).resolve().parents[2] / "bot"
+    raw: list[str] = []
+    marked = 0
+    for path in [*root.glob("routers/*.py"), root / "errors.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "answer":
+                target = func.value
+                if isinstance(target, ast.Name) and target.id == "query":
+                    raw.append(f"{path.name}:{node.lineno}")
+            if isinstance(func, ast.Name) and func.id == "answer_press":
+                marker = node.args[1]
+                options = (
+                    [marker.body, marker.orelse] if isinstance(marker, ast.IfExp) else [marker]
+                )
+                for option in options:
+                    assert isinstance(option, ast.Call) and isinstance(option.func, ast.Name)
+                    assert option.func.id in {"Shown", "Told"}, f"{path.name}:{node.lineno}"
+                marked += 1
+    assert raw == []
+    assert marked >= 19  # the answer sites of bot/routers and bot/errors.py were read
