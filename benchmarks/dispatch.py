@@ -17,8 +17,10 @@ not a server, is the ceiling:
 2. every unit's commander presses 收到 on the copy in his group, and every bottom
    unit also replies a number to it (as the drill's people do), all submitted at
    once: answers handled per second (from the first submitted to the last
-   handled), how long each press waited for its answerCallbackQuery, and how
-   long each reply waited for its confirmation (the reaction) to be sent;
+   handled), how long each press waited for its first answerCallbackQuery (the
+   bot's early toast counts: bot/press_watch.py), how many presses were answered
+   early or by their handler, and how many late answers became chat messages, and
+   how long each reply waited for its confirmation (the reaction) to be sent;
 3. `/status` in the HQ group every `--status-every` (5) seconds during the storm:
    seconds until the handler was done and until its reply was sent;
 4. the root total is checked against the sum of the values replied (a wrong
@@ -67,6 +69,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import dataclasses
 import itertools
 import json
 import os
@@ -126,7 +129,8 @@ class InstantTelegram(BenchSession):
         self.arrived: list[tuple[int, float]] = []  # (chat, when) of each copy, in order
         self.first_sent: dict[int, float] = {}  # chat → when its first message was sent
         self.replies: dict[tuple[int, int], float] = {}  # (chat, replied message) → when
-        self.pressed: dict[str, float] = {}  # callback query id → when it was answered
+        self.pressed: dict[str, float] = {}  # callback query id → when first answered
+        self.press_answers: dict[str, int] = {}  # callback query id → answers it got
         self.reacted: dict[tuple[int, int], float] = {}  # (chat, message) → when
         self.calls = 0
         self.changed = asyncio.Event()
@@ -175,7 +179,9 @@ class InstantTelegram(BenchSession):
         if isinstance(method, SendMessage):
             return self._sent(bot, method, now)
         if isinstance(method, AnswerCallbackQuery):
-            self.pressed[method.callback_query_id] = now
+            self.pressed.setdefault(method.callback_query_id, now)
+            answers = self.press_answers.get(method.callback_query_id, 0) + 1
+            self.press_answers[method.callback_query_id] = answers
         elif isinstance(method, SetMessageReaction):
             assert isinstance(method.chat_id, int)
             self.reacted[(method.chat_id, method.message_id)] = now
@@ -347,12 +353,19 @@ class InProcessBot:
         if polling:  # the bot's own poller and inbox, timing each update as it is handled
             inbox = Inbox(tower.db, tower.bot.id)
             tower.poller = UpdatePoller(
-                tower.bot, tower.dispatcher, inbox, max_concurrent=concurrency, quick=is_query
+                tower.bot,
+                tower.dispatcher,
+                inbox,
+                max_concurrent=concurrency,
+                quick=is_query,
+                presses=tower.presses,
             )
             self.runner = tower.poller.runner
             self.runner.handle = handle
-        else:
-            self.runner = ChatOrderedRunner(handle, concurrency, quick=is_query)  # as bot/app.py
+        else:  # as bot/app.py's poller, presses timed from their hand-over
+            self.runner = ChatOrderedRunner(
+                handle, concurrency, quick=is_query, on_handled=tower.presses.finished
+            )
 
     async def start(self) -> None:
         from bot import heap
@@ -365,10 +378,16 @@ class InProcessBot:
         if self.polling:
             self.session.deliver(update)
         else:
-            self.runner.submit(update.build())
+            built = update.build()
+            self.tower.presses.watch(self.tower.bot, built)
+            self.runner.submit(built)
 
     async def idle(self) -> None:
         await self.runner.wait_idle()
+
+    def press_counts(self) -> dict[str, int] | None:
+        """How the bot's presses were answered (bot/press_watch.py)."""
+        return dataclasses.asdict(self.tower.presses.counts)
 
     async def stop(self) -> float | None:
         """Stop the bot; the bot's own peak RSS in MB (None: not measured apart)."""
@@ -461,6 +480,9 @@ class ChildBot:
 
     def hand(self, update: Pending) -> None:
         self.session.deliver(update)
+
+    def press_counts(self) -> dict[str, int] | None:
+        return None  # in the bot's process; the stand-in counts answers per press
 
     async def idle(self) -> None:
         return None  # every update handed over was reported handled
@@ -685,6 +707,7 @@ async def run(
             600,
         )
         press_waits = [session.pressed[q] - submitted[u] for q, u in presses.items()]
+        press_counts = side.press_counts()
         reply_waits = [(confirmed(k) or 0.0) - submitted[u] for k, u in replies.items()]
         status_handled = [handled_at[u] - submitted[u] for u in asked.values()]
         status_sent = [session.replies[k] - submitted[u] for k, u in asked.items()]
@@ -714,6 +737,13 @@ async def run(
         "press_answered_p50_s": _pct(press_waits, 50),
         "press_answered_p99_s": _pct(press_waits, 99),
         "press_answered_max_s": max(press_waits),
+        # Every press got one answerCallbackQuery: the bot's early toast (bot/press_watch.py)
+        # or its handler's; a handler's answer after the toast is told in the chat or dropped.
+        "press_answers_most_for_one_press": max(session.press_answers.values()),
+        "presses_answered_early": press_counts["early"] if press_counts else None,
+        "presses_answered_by_handler": press_counts["by_handler"] if press_counts else None,
+        "late_answers_told_in_chat": press_counts["late_told"] if press_counts else None,
+        "late_answers_dropped": press_counts["late_dropped"] if press_counts else None,
         "reply_confirmed_p50_s": _pct(reply_waits, 50),
         "reply_confirmed_max_s": max(reply_waits, default=float("nan")),
         "status_asked": len(asked),

@@ -136,6 +136,7 @@ async def serve(socket: str, db: str, token: str, concurrency: int, paid: bool) 
         Inbox(tower.db, tower.bot.id),
         max_concurrent=concurrency,
         quick=is_query,
+        presses=tower.presses,
     )
     runner = tower.poller.runner
 

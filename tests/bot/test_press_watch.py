@@ -15,13 +15,18 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiogram.types import CallbackQuery, Update
+from aiohttp import web
+from pydantic import SecretStr
 
 from bot.press_watch import Press, PressWatch
+from bot.webhook import SECRET_HEADER, TowerRequestHandler
 from tests.bot.test_poller_offsets import until
 from tests.support.tgfake import (
     TS01_CHAT,
@@ -91,17 +96,29 @@ def pressed(h: Harness, update_id: int, chat_id: int, user_id: int, data: str) -
     return Update(update_id=update_id, callback_query=query)
 
 
-def hold_text(h: Harness, text: str) -> asyncio.Event:
-    """A message `text` is handled only once the returned event is set (a slow update)."""
-    release = asyncio.Event()
+class Held:
+    """A slow update: `entered` once it is being handled, it goes on at `release`."""
+
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+
+    def set(self) -> None:
+        self.release.set()
+
+
+def hold_text(h: Harness, text: str) -> Held:
+    """A message `text` is handled only once the returned hold is set."""
+    held = Held()
 
     async def slow(handler: Any, event: Any, data: dict[str, Any]) -> Any:
         if getattr(event, "text", None) == text:
-            await release.wait()
+            held.entered.set()
+            await held.release.wait()
         return await handler(event, data)
 
     h.app.dispatcher.message.outer_middleware(slow)
-    return release
+    return held
 
 
 def answers_to(session: FakeSession, query_id: str) -> list[tuple[str | None, bool | None]]:
@@ -296,3 +313,50 @@ def test_every_press_answer_in_the_bot_says_what_becomes_of_it_late() -> None:
                 marked += 1
     assert raw == []
     assert marked >= 19  # the answer sites of bot/routers and bot/errors.py were read
+
+
+async def test_a_press_posted_to_the_webhook_behind_a_slow_update_gets_the_toast(
+    issued: Harness,
+) -> None:
+    """`run --webhook`: the press is timed from its request, not from its chat's turn."""
+    h = issued
+    release = hold_text(h, "slow")
+    timers = Timers()
+    h.app.presses.later = timers.later
+    h.session.clear()
+    secret = "press_SECRET"
+    app = web.Application()
+    handler = TowerRequestHandler(
+        h.app.dispatcher, h.app.bot, SecretStr(secret), presses=h.app.presses
+    )
+    handler.register(app, path="/hook")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    slow = Update(update_id=50_050, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
+    press = pressed(h, 50_051, TS01_CHAT, TS01_COMMANDER, "ack:1")
+    url = f"http://127.0.0.1:{port}/hook"
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def post(update: Update) -> int:
+                body = update.model_dump(mode="json", exclude_none=True, by_alias=True)
+                async with http.post(url, json=body, headers={SECRET_HEADER: secret}) as got:
+                    return got.status
+
+            first = asyncio.create_task(post(slow))
+            await asyncio.wait_for(release.entered.wait(), 10)  # "slow" holds its chat
+            second = asyncio.create_task(post(press))
+            await until(lambda: h.app.presses.waiting == 1)
+            timers.fire()
+            await until(lambda: bool(answers_to(h.session, "q50051")))
+            release.set()
+            assert await asyncio.gather(first, second) == [200, 200]
+    finally:
+        await runner.cleanup()
+    assert answers_to(h.session, "q50051") == [(EARLY, None)]
+    assert (await h.row_status("ts-01"))["acked_at"] is not None
+    assert h.app.presses.waiting == 0
