@@ -131,6 +131,7 @@ class InstantTelegram(BenchSession):
         self.replies: dict[tuple[int, int], float] = {}  # (chat, replied message) → when
         self.pressed: dict[str, float] = {}  # callback query id → when first answered
         self.press_answers: dict[str, int] = {}  # callback query id → answers it got
+        self.fetched: dict[int, float] = {}  # update id → when getUpdates first gave it
         self.reacted: dict[tuple[int, int], float] = {}  # (chat, message) → when
         self.calls = 0
         self.changed = asyncio.Event()
@@ -161,6 +162,9 @@ class InstantTelegram(BenchSession):
         # As aiogram's session makes them from the server's JSON answer.
         batch = [u.build() for u in itertools.islice(self.inbound, min(100, method.limit or 100))]
         await asyncio.sleep(self.poll_rtt / 2)  # the answer on its way
+        now = time.perf_counter()
+        for update in batch:
+            self.fetched.setdefault(update.update_id, now)
         return batch
 
     async def make_request(
@@ -708,6 +712,11 @@ async def run(
         )
         press_waits = [session.pressed[q] - submitted[u] for q, u in presses.items()]
         press_counts = side.press_counts()
+        # How long a press waited at the server (the poller takes no batch while
+        # `max_pending` updates wait in the bot), and from its fetch to its answer.
+        fetched = session.fetched if polling else submitted
+        press_at_server = [fetched[u] - submitted[u] for u in presses.values()]
+        press_in_bot = [session.pressed[q] - fetched[u] for q, u in presses.items()]
         reply_waits = [(confirmed(k) or 0.0) - submitted[u] for k, u in replies.items()]
         status_handled = [handled_at[u] - submitted[u] for u in asked.values()]
         status_sent = [session.replies[k] - submitted[u] for k, u in asked.items()]
@@ -740,6 +749,11 @@ async def run(
         # Every press got one answerCallbackQuery: the bot's early toast (bot/press_watch.py)
         # or its handler's; a handler's answer after the toast is told in the chat or dropped.
         "press_answers_most_for_one_press": max(session.press_answers.values()),
+        "press_at_server_p50_s": _pct(press_at_server, 50) if polling else None,
+        "press_at_server_max_s": max(press_at_server) if polling else None,
+        "press_fetched_to_answered_p50_s": _pct(press_in_bot, 50) if polling else None,
+        "press_fetched_to_answered_p99_s": _pct(press_in_bot, 99) if polling else None,
+        "press_fetched_to_answered_max_s": max(press_in_bot) if polling else None,
         "presses_answered_early": press_counts["early"] if press_counts else None,
         "presses_answered_by_handler": press_counts["by_handler"] if press_counts else None,
         "late_answers_told_in_chat": press_counts["late_told"] if press_counts else None,

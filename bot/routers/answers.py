@@ -16,7 +16,7 @@ from bot.context import ChatContext
 from bot.filters import RepliesTo
 from bot.parsing import split_report_args
 from bot.presenter import BotPresenter
-from bot.press_watch import Shown, Told, answer_press
+from bot.press_watch import Shown, answer_press
 from cascade.order_service import OrderService
 from cascade.outgoing import MessageRef
 
@@ -34,10 +34,9 @@ async def ack_pressed(
     outcome = await orders.acknowledge(
         callback_data.order_id, ctx.chat_id, ctx.user_id, query.from_user.full_name
     )
-    toast = presenter.ack_toast(ctx.locale, outcome)
-    # The copy's button line shows who confirmed, when; "reply with the value" shows
-    # nowhere else.
-    await answer_press(query, Told(toast) if outcome.needs_value else Shown(toast))
+    # The copy's button line then shows who confirmed, when, and the copy itself asks
+    # for the value (how-count, how-list): after an early toast, nothing to add.
+    await answer_press(query, Shown(presenter.ack_toast(ctx.locale, outcome)))
 
 
 async def report_command(

@@ -212,27 +212,6 @@ async def test_a_stuck_press_refused_later_is_told_in_the_chat_naming_the_person
     assert h.app.presses.counts.late_told == 1
 
 
-async def test_a_reply_with_the_value_asked_only_in_the_toast_is_told_in_the_chat(
-    issued: Harness,
-) -> None:
-    """A bottom unit's "收到" toast asks for the value: nothing else in the chat does."""
-    h = issued
-    release = hold_text(h, "slow")
-    async with polling(h) as timers:
-        h.session.inbound.append(
-            Update(update_id=50_040, message=h.message(TS0101_CHAT, TS0101_COMMANDER, "slow"))
-        )
-        h.session.inbound.append(pressed(h, 50_041, TS0101_CHAT, TS0101_COMMANDER, "ack:1"))
-        await until(lambda: h.app.presses.waiting == 1)
-        timers.fire()
-        await until(lambda: bool(answers_to(h.session, "q50041")))
-        release.set()
-        await until(lambda: h.app.poller.runner.handled == 2)
-    await h.drain()
-    assert answers_to(h.session, "q50041") == [(EARLY, None)]
-    assert [t for t in h.session.texts(TS0101_CHAT) if "请回复指令消息上报" in t]
-
-
 class _Recorded:
     """A stand-in for the bot: the watch's early answers, and what it was told."""
 
