@@ -189,7 +189,8 @@ class PressWatch(BaseRequestMiddleware):
 
     @property
     def waiting(self) -> int:
-        """Presses watched and not yet answered by their handler or handled."""
+        """Presses watched whose update is not handled yet and whose handler has not
+        answered them first."""
         return len(self._watched)
 
     def _due(self, query_id: str) -> None:
