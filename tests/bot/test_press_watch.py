@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from pydantic import SecretStr
 from bot.press_watch import Press, PressWatch
 from bot.webhook import SECRET_HEADER, TowerRequestHandler
 from tests.bot.test_poller_offsets import until
+from tests.support.pgserver import free_port
 from tests.support.tgfake import (
     TS01_CHAT,
     TS01_COMMANDER,
@@ -161,25 +161,31 @@ async def test_an_answer_just_before_the_timer_leaves_no_early_toast(issued: Har
     assert h.app.presses.counts.early == 0
 
 
+async def stuck_press(h: Harness, update_id: int, chat: int, user: int, data: str) -> None:
+    """A press taken in behind a slow update of its chat: its timer runs out (the early
+    toast is checked to be its only answer so far), then the slow update goes on and
+    both are handled."""
+    held = hold_text(h, "slow")
+    async with polling(h) as timers:
+        h.session.inbound.append(Update(update_id=update_id, message=h.message(chat, user, "slow")))
+        h.session.inbound.append(pressed(h, update_id + 1, chat, user, data))
+        await until(lambda: h.app.presses.waiting == 1)  # taken in, behind "slow"
+        timers.fire()
+        query_id = f"q{update_id + 1}"
+        await until(lambda: bool(answers_to(h.session, query_id)))
+        assert answers_to(h.session, query_id) == [(EARLY, None)]
+        assert h.app.poller.runner.handled == 0  # neither handled yet
+        held.set()
+        await until(lambda: h.app.poller.runner.handled == 2)
+    await h.drain()
+
+
 async def test_a_stuck_press_gets_the_toast_and_its_later_ack_is_not_sent_again(
     issued: Harness,
 ) -> None:
     h = issued
-    release = hold_text(h, "slow")
-    async with polling(h) as timers:
-        h.session.inbound.append(
-            Update(update_id=50_020, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
-        )
-        h.session.inbound.append(pressed(h, 50_021, TS01_CHAT, TS01_COMMANDER, "ack:1"))
-        await until(lambda: h.app.presses.waiting == 1)  # taken in, behind "slow"
-        timers.fire()
-        await until(lambda: bool(answers_to(h.session, "q50021")))
-        assert answers_to(h.session, "q50021") == [(EARLY, None)]
-        assert (await h.row_status("ts-01"))["acked_at"] is None  # not handled yet
-        release.set()
-        await until(lambda: h.app.poller.runner.handled == 2)
+    await stuck_press(h, 50_020, TS01_CHAT, TS01_COMMANDER, "ack:1")
     assert (await h.row_status("ts-01"))["acked_at"] is not None
-    await h.drain()
     # One answer for the press; the "received" toast is not sent again in any form.
     assert answers_to(h.session, "q50021") == [(EARLY, None)]
     assert not [t for t in h.session.texts(TS01_CHAT) if "已收到，谢谢" in t]
@@ -191,18 +197,7 @@ async def test_a_stuck_press_refused_later_is_told_in_the_chat_naming_the_person
     issued: Harness,
 ) -> None:
     h = issued
-    release = hold_text(h, "slow")
-    async with polling(h) as timers:
-        h.session.inbound.append(
-            Update(update_id=50_030, message=h.message(TS0101_CHAT, TS0101_COMMANDER, "slow"))
-        )
-        h.session.inbound.append(pressed(h, 50_031, TS0101_CHAT, TS0101_COMMANDER, "ack:424242"))
-        await until(lambda: h.app.presses.waiting == 1)
-        timers.fire()
-        await until(lambda: bool(answers_to(h.session, "q50031")))
-        release.set()
-        await until(lambda: h.app.poller.runner.handled == 2)
-    await h.drain()
+    await stuck_press(h, 50_030, TS0101_CHAT, TS0101_COMMANDER, "ack:424242")
     assert answers_to(h.session, "q50031") == [(EARLY, None)]
     (told,) = [s for s in h.session.sends(TS0101_CHAT) if "424242" in s.text]
     who = f'<a href="tg://user?id={TS0101_COMMANDER}">u{TS0101_COMMANDER}</a>'
@@ -309,9 +304,7 @@ async def test_a_press_posted_to_the_webhook_behind_a_slow_update_gets_the_toast
         h.app.dispatcher, h.app.bot, SecretStr(secret), presses=h.app.presses
     )
     handler.register(app, path="/hook")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
