@@ -70,6 +70,7 @@ import asyncio
 import contextlib
 import cProfile
 import dataclasses
+import inspect
 import itertools
 import json
 import os
@@ -109,13 +110,16 @@ from pydantic import BaseModel, SecretStr
 
 from benchmarks.dispatch_bot import LINE_LIMIT, BenchSession, status_mb
 from benchmarks.engine import machine, prepare
-from bot.dispatch import MAX_CONCURRENT
+from bot.dispatch import MAX_CONCURRENT, UpdatePoller
 
 TOKEN = "7000000099:benchmark-dispatch-token"
 BOT_USER = User(id=7000000099, is_bot=True, first_name="towerbot", username="towerbot_bench")
 ORDER_TEXT = "统计外地返回人数"
 # The bot process runs this checkout's code, not an installed copy.
 CHECKOUT = str(Path(__file__).resolve().parents[1])
+
+# The bot's own poller lets this many updates wait before it stops fetching.
+MAX_PENDING: int = inspect.signature(UpdatePoller).parameters["max_pending"].default
 
 
 class InstantTelegram(BenchSession):
@@ -333,6 +337,7 @@ class InProcessBot:
         polling: bool,
         settle: bool,
         handled: Callable[[int, float], None],
+        max_pending: int,
     ) -> None:
         from bot.access import is_query
         from bot.app import TowerBot
@@ -361,6 +366,7 @@ class InProcessBot:
                 tower.dispatcher,
                 inbox,
                 max_concurrent=concurrency,
+                max_pending=max_pending,
                 quick=is_query,
                 presses=tower.presses,
             )
@@ -579,10 +585,14 @@ async def run(
     poll_rtt: float = 0.0,
     settle: bool = False,
     bot_process: bool = False,
+    max_pending: int = MAX_PENDING,
 ) -> dict[str, Any]:
-    """One run; `bot_process`: the bot alone in a process of its own (by polling)."""
+    """One run; `bot_process`: the bot alone in a process of its own (by polling);
+    `max_pending`: updates the poller lets wait in the bot before it stops fetching."""
     if bot_process and not polling:
         raise ValueError("the bot in its own process takes its updates by polling")
+    if bot_process and max_pending != MAX_PENDING:
+        raise ValueError("--max-pending is for the bot in this process")
     units = await _units(db_path)
     root_chat, root_commander = next((c, u) for c, u, is_root, _ in units if is_root)
     targets = [(c, u, bottom) for c, u, is_root, bottom in units if not is_root]
@@ -598,7 +608,9 @@ async def run(
     if bot_process:
         side = ChildBot(session, db_path, concurrency, paid, handled)
     else:
-        side = InProcessBot(session, db_path, concurrency, paid, polling, settle, handled)
+        side = InProcessBot(
+            session, db_path, concurrency, paid, polling, settle, handled, max_pending
+        )
     await side.start()
     memory = Memory(side.pid)
     watching = asyncio.create_task(memory.watch())
@@ -732,6 +744,7 @@ async def run(
     return {
         "targets": len(targets),
         "concurrency": concurrency,
+        "max_pending": max_pending,
         "overlap": overlap,
         "polling": polling,
         "get_updates_calls": session.polls,
@@ -807,6 +820,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --polling: the bot alone in a process of its own; its own peak RSS",
     )
+    parser.add_argument(
+        "--max-pending",
+        type=int,
+        default=MAX_PENDING,
+        help="with --polling: updates waiting in the bot before its poller stops fetching",
+    )
     parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
     parser.add_argument("--tower", type=Path, help="an imported tower file to copy (not Yiwu)")
@@ -832,6 +851,7 @@ def main(argv: list[str] | None = None) -> int:
             args.poll_rtt,
             settle=True,
             bot_process=args.bot_process,
+            max_pending=args.max_pending,
         )
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:
