@@ -41,6 +41,7 @@ from cascade.returnee.evidence import Values, clause_around
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import NUM, to_int
 from cascade.returnee.unpinned import unpinned
+from cascade.returnee.unread import unread
 from cascade.returnee.unsettled import unsettled
 from cascade.returnee.where import place_roles
 
@@ -140,7 +141,8 @@ def insufficient(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("address")
     if values.count is not None and _count_unsure(work, values.count):
         asked.add("count")
-    return asked | unpinned(work, now, values) | unsettled(work, now, values)  # rounds 13, 14
+    # rounds 13, 14 and 15
+    return asked | unpinned(work, now, values) | unsettled(work, now, values) | unread(work, values)
 
 
 def _local(place: str) -> bool:

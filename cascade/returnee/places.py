@@ -68,6 +68,8 @@ _COUNTRIES = (
     " 埃塞俄比亚 哈萨克斯坦"
 )
 _COUNTRY_ALIASES = {"迪拜": "阿联酋", "印尼": "印度尼西亚"}
+# Every country as written or read (迪拜 is read as itself and stands for 阿联酋).
+COUNTRIES = frozenset(_COUNTRIES.split()) | frozenset(_COUNTRY_ALIASES.values())
 
 # Short forms that are ordinary words or name two places: only the full form counts.
 _AMBIGUOUS_SHORT = frozenset(

@@ -3,7 +3,12 @@
 - split typing: voice input and slow typists put a space after most words and cut
   names into characters ("江西 上饶 万年", "大 陈 一村 36 号"); such a message is read
   with its Chinese words joined again (`cascade.returnee.text.unspace`), while a terse
-  note whose spaces part its fields ("一人 湖南长沙 后天") keeps them.
+  note whose spaces part its fields ("一人 湖南长沙 后天") keeps them;
+- Wu 转来 ("come back") is not a transfer: 从江西转来 has no stop;
+- asked (`cascade.returnee.unread`): a message mostly in Latin letters; a country read
+  as the origin where the message does not say they came from it (我是日本人…,
+  国籍 俄罗斯); an address typed apart after more of its place (廿三里 街道 华溪村3号)
+  or stopping before its hotel or building (…15号锦都宾馆).
 
 The sentences are written for these tests, not taken from any corpus.
 """
@@ -16,7 +21,7 @@ from hypothesis import strategies as st
 
 from cascade.returnee import to_json
 from cascade.returnee.text import unspace
-from tests.support.returnee_parse import parse
+from tests.support.returnee_parse import assert_asked, parse
 
 
 def parsed(text: str) -> dict[str, object]:
@@ -81,3 +86,50 @@ def test_split_typing_joins_only_spaces_between_words(words: list[str]) -> None:
     assert joined.replace(" ", "") == text.replace(" ", "")
     assert "13812340000" in joined
     assert unspace(joined) == joined
+
+
+def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
+    assert parsed("渠拉两个人昨日夜里从江西转来，住阿拉屋里")["via"] == []
+    assert parsed("渠拉两个人昨日夜里从江西转来，住阿拉屋里")["origin"] == "江西"
+    assert parsed("两个人昨天从武汉出发在长沙转车回来")["via"] == ["长沙"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("我是日本人 山田，我从大阪回来，一个人，住稠城街道绣湖小区3幢", "origin"),
+        ("国籍 俄罗斯，从 莫斯科 飞 义乌，1人，今天到", "origin"),
+        ("外籍 1人，日本 大阪，经 上海，今天入住", "origin"),
+        (
+            "Landlord notice: my tenant Mr Park come back tomorrow from Seoul via Shanghai,"
+            " 1 person, address 绣湖小区6幢",
+            "address",
+        ),
+        ("房东报：租客一人从安徽回来，今天到，住廿三里 街道 华溪村3号", "address"),
+        ("租客一人从安徽回来，今天到，住北苑街道 陇头 朱村7号", "address"),
+        ("客人一人从安徽来，今天入住，地址稠城街道工人西路15号锦都宾馆", "address"),
+        ("铺长报：二区18街 H2-4521商位 店主夫妇今天到，浙江台州来的", "address"),
+    ],
+)
+def test_a_register_the_readers_cannot_trust_is_asked(text: str, field: str) -> None:
+    assert_asked(text, field)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("家里回来一位亲戚，从韩国回来的，住绣湖小区6幢", "origin", "韩国"),
+        (
+            "客人一人从安徽来，今天入住，地址稠城街道工人西路15号，电话13812345678",
+            "address",
+            "稠城街道工人西路15号",
+        ),
+        (
+            "HR: 3 workers from 江西赣州, arrived 2/19 evening, dorm 华丰路厂宿舍",
+            "origin",
+            "江西赣州",
+        ),
+    ],
+)
+def test_the_same_fields_said_plainly_are_read(text: str, field: str, value: object) -> None:
+    assert parsed(text)[field] == value

@@ -1,0 +1,90 @@
+"""Round 15: registers the readers cannot read reliably are asked, not guessed.
+
+The fourteenth part brought writers the earlier parts never had: foreign traders
+writing Chinese as a second language or English, hotel desks and police logs
+naming a nationality beside a city, and addresses typed apart with the reporter's
+own words around them. The readers, tuned on native Chinese reports, then gave a
+value with nothing wrong in its shape but taken from the wrong words. Like rounds
+12 to 14, none of these checks reads a value; each says the message is written in
+a way the value cannot be trusted from, so the bot asks one question:
+
+- a message mostly in Latin letters ("From: Lahore → Bangkok", "I come back
+  tomorrow"): every field but the phone is asked;
+- an origin that is a country read where the message does not say they came from
+  it (我是韩国人…从首尔回来, 国籍 尼日利亚, 日本 大阪): the city is the origin, and a
+  city abroad is not known to the readers;
+- an address right after another word typed apart (廿三里 街道 后畈村3号, 北苑街道 陇头
+  朱村7号 read as its last piece), or followed by a building, hotel or stall the
+  readers stop before (…88号海洋酒店, …1号商务楼805, …109号商铺, …18街 H2-4521商位).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cascade.returnee.evidence import Values
+from cascade.returnee.places import COUNTRIES
+
+_HAN = "\u4e00-\u9fff"
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Before an address, typed apart from it, more of the place: a town, estate or village
+# ("江东街道 五爱 小区 3幢", "廿三里 街道 后畈村3号") or a town and a name ("北苑街道 陇头 朱村7号").
+_PLACE_BEFORE = re.compile(
+    rf"(?:街道|镇|乡|小区|社区|新村|花园)\s+$|(?:街道|镇|乡)\s+[{_HAN}]{{1,4}}\s+$"
+)
+# Right after an address, a building, hotel, flat or stall it belongs to.
+_BUILDING_AFTER = re.compile(
+    rf"\s*(?:[{_HAN}]{{0,6}}(?:宾馆|酒店|旅馆|饭店|大厦|商务楼|写字楼|公寓|华府|花园|大楼)"
+    r"|(?:馆|商铺|商位|摊位|店面|铺位)|[A-Za-z]{0,2}\d*-\d+)"
+)
+
+
+def unread(work: str, values: Values) -> set[str]:
+    """The fields whose value `work`'s register does not let the readers trust."""
+    asked: set[str] = set()
+    if _mostly_latin(work):
+        asked |= {
+            name
+            for name in ("count", "origin", "via", "arrival", "address")
+            if getattr(values, name) not in (None, [])
+        }
+    if values.origin is not None and _country_not_left(work, values.origin):
+        asked.add("origin")
+    if values.address is not None and _address_cut(work, values.address):
+        asked.add("address")
+    return asked
+
+
+def _mostly_latin(work: str) -> bool:
+    """Whether the message's Latin words outnumber its Chinese characters' words
+    (a word against a character: the Chinese left is only names and addresses)."""
+    latin = len(_LATIN_WORD.findall(work))
+    han = len(re.findall(f"[{_HAN}]", work))
+    return latin >= 4 and latin >= han
+
+
+def _country_not_left(work: str, origin: str) -> bool:
+    """Whether `origin` is a country the message does not say they came from
+    (从/自 right before it) or that a name goes on after (日本 大阪)."""
+    if origin not in COUNTRIES:
+        return False
+    for found in re.finditer(re.escape(origin), work):
+        left = re.search(r"(?:从|自)\s*$", work[: found.start()])
+        goes_on = re.match(
+            rf"\s*(?!回|来|飞|到|坐|乘|经|转|的|人)[{_HAN}]{{2}}", work[found.end() :]
+        )
+        if left and not goes_on:
+            return False
+    return True
+
+
+def _address_cut(work: str, address: str) -> bool:
+    """Whether the address, found in the message, follows another word typed apart
+    or stops before the building or stall it belongs to."""
+    pattern = r"\s*".join(re.escape(ch) for ch in address)
+    found = re.search(pattern, work)
+    if found is None:
+        return False
+    if _PLACE_BEFORE.search(work, 0, found.start()):
+        return True
+    return _BUILDING_AFTER.match(work, found.end()) is not None
