@@ -91,7 +91,7 @@ _COUNT_FIXED = re.compile(
     rf"|是\s*(?P<before>{NUM}){_UNIT}\s*[,，]?\s*不是\s*(?:{NUM})"
 )
 _COUNT_CHOICE = re.compile(
-    rf"{NUM}{_UNIT}\s*(?:还是|或者|或是|要么)\s*{NUM}\s*{PERSON_UNIT}"
+    rf"{NUM}{_UNIT}\s*(?:还是|或者|或是|或|要么)\s*{NUM}\s*{PERSON_UNIT}"
     rf"|不是\s*{NUM}{_UNIT}\s*就是\s*{NUM}"  # "不是3个就是4个": one or the other
 )
 # Two neighbouring Chinese digits before a unit: "四五个人", "七八个" (a range).
