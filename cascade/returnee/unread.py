@@ -34,9 +34,13 @@ _PLACE_BEFORE = re.compile(
 )
 # Right after an address, a building, hotel, flat or stall it belongs to.
 _BUILDING_AFTER = re.compile(
-    rf"\s*(?:[{_HAN}]{{0,6}}(?:宾馆|酒店|旅馆|饭店|大厦|商务楼|写字楼|公寓|华府|花园|大楼)"
+    rf"\s*(?:[{_HAN} ]{{0,8}}?(?:宾馆|酒店|旅馆|饭店|大厦|商务楼|写字楼|公寓|华府|花园|大楼)"
     r"|(?:馆|商铺|商位|摊位|店面|铺位)|[A-Za-z]{0,2}\d*-\d+)"
 )
+
+# A town inside an address, and what may come before it: a city or county ("义乌市稠城街道").
+_TOWN_WORD = re.compile(r"街道|镇")
+_HEAD_OK = re.compile(rf"^(?:[{_HAN}]{{2,3}}省)?(?:[{_HAN}]{{2,3}}市)?[{_HAN}]{{2,4}}(?:街道|镇)$")
 
 
 def unread(work: str, values: Values) -> set[str]:
@@ -87,4 +91,7 @@ def _address_cut(work: str, address: str) -> bool:
         return False
     if _PLACE_BEFORE.search(work, 0, found.start()):
         return True
+    town = _TOWN_WORD.search(address)
+    if town and not _HEAD_OK.match(address[: town.end()]):
+        return True  # "公司宿舍北苑街道…", "送至福田街道…": the reporter's words in front
     return _BUILDING_AFTER.match(work, found.end()) is not None

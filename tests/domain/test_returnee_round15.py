@@ -5,10 +5,12 @@
   with its Chinese words joined again (`cascade.returnee.text.unspace`), while a terse
   note whose spaces part its fields ("一人 湖南长沙 后天") keeps them;
 - Wu 转来 ("come back") is not a transfer: 从江西转来 has no stop;
+- a count said as a choice with 或 (两个或三个) is asked, like 还是;
 - asked (`cascade.returnee.unread`): a message mostly in Latin letters; a country read
   as the origin where the message does not say they came from it (我是日本人…,
   国籍 俄罗斯); an address typed apart after more of its place (廿三里 街道 华溪村3号)
-  or stopping before its hotel or building (…15号锦都宾馆).
+  or stopping before its hotel or building (…15号锦都宾馆), or with the reporter's words
+  before its town (公司宿舍北苑街道…; a province and city there are the address's).
 
 The sentences are written for these tests, not taken from any corpus.
 """
@@ -109,6 +111,12 @@ def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
         ("租客一人从安徽回来，今天到，住北苑街道 陇头 朱村7号", "address"),
         ("客人一人从安徽来，今天入住，地址稠城街道工人西路15号锦都宾馆", "address"),
         ("铺长报：二区18街 H2-4521商位 店主夫妇今天到，浙江台州来的", "address"),
+        ("前台：今日入住 1 人 ，来自 广西 桂林 ，地址 稠城街道 工人西路 15号 锦都 宾馆", "address"),
+        # the reporter's words in front of the town (公司宿舍北苑街道…, 下车地点福田街道…)
+        ("司机 2 名从广东回来，住公司宿舍北苑街道物流园C区", "address"),
+        ("网约车司机：昨晚接了一个人，成都来的，下车地点福田街道银海小区", "address"),
+        # a count said as a choice with 或
+        ("新来的租户说是从河南郑州回来的，人数有两个或三个，住绣湖小区", "count"),
     ],
 )
 def test_a_register_the_readers_cannot_trust_is_asked(text: str, field: str) -> None:
