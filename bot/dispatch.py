@@ -43,7 +43,11 @@ the updates taken in finish; those cut short stay in the inbox for the next star
 An update waiting for its turn is kept as its JSON (the inbox's payload), not as
 aiogram's models, and parsed again only once it has a slot: a parsed update is
 14-19 KB of pydantic objects against its ~0.5 KB of JSON, so the 2,000 a Yiwu storm
-keeps waiting held ~35 MB (benchmarks/RESULTS.md, "memory").
+kept waiting held ~35 MB (benchmarks/RESULTS.md, "memory"). As JSON, up to 8,000
+wait (+14 MB at 3,600 targets): a press is answered from when it enters the process
+(bot/press_watch.py), so a press the bound keeps at the server waits unanswered, and
+at 2,000 the presses of an answer storm waited there 2–7 s; the batch's write goes
+ahead of the other transactions for the same reason (storage/writers_lock.py).
 
 A press waiting its turn is still answered within a second: the poller hands each
 one it takes in to bot/press_watch.py, which answers it with a neutral toast if its
@@ -241,7 +245,7 @@ class UpdatePoller:
         inbox: Inbox,
         timeout: int = 10,
         max_concurrent: int = MAX_CONCURRENT,
-        max_pending: int = 2000,
+        max_pending: int = 8000,
         quick: Quick = never_quick,
         forget_every: float = 0.5,
         notice: Notice | None = None,

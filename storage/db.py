@@ -33,6 +33,7 @@ from storage.conn import Connection
 from storage.migrations import MIGRATIONS
 from storage.pg import PgConnection
 from storage.uow import SqliteUnitOfWork
+from storage.writers_lock import WritersLock
 
 # Any fixed number: the advisory lock that serialises migrations across processes.
 MIGRATION_LOCK = 7_014_201
@@ -126,7 +127,7 @@ class Database:
         self.path = str(path)
         self.engine = "postgresql" if pg.is_url(self.path) else "sqlite"
         self._conn: Connection | None = None
-        self._lock = asyncio.Lock()
+        self._lock = WritersLock()
         self._reader: Connection | None = None
         self._read_lock = asyncio.Lock()
         self._looker: Connection | None = None
@@ -253,7 +254,7 @@ class Database:
         """Run the migrations this database has not seen yet; returns the new version."""
         if isinstance(self.conn, PgConnection):
             return await self._migrate_pg(self.conn)
-        async with self._lock:
+        async with self._lock.hold():
             version = await self.schema_version()
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 await self.conn.execute("BEGIN IMMEDIATE")
@@ -270,7 +271,7 @@ class Database:
     async def _migrate_pg(self, conn: PgConnection) -> int:
         """Each migration in its own transaction, under an advisory lock, so several
         processes starting on one new database run each script once."""
-        async with self._lock:
+        async with self._lock.hold():
             while True:
                 async with conn.raw.transaction():
                     await conn.raw.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
@@ -340,15 +341,17 @@ class Database:
             yield SqliteUnitOfWork(self._pager)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
+    async def transaction(self, urgent: bool = False) -> AsyncIterator[SqliteUnitOfWork]:
         """One unit of work: commits when the block ends, rolls back if it raises.
+        `urgent` puts it ahead of the other transactions waiting for the writers' lock
+        (storage/writers_lock.py): only for the poller's short inbox writes.
 
         The first transaction of an incoming update that changes anything also
         records the update (storage/processed.py), before the same COMMIT; every
         such transaction writes what rides on the update (a form's step); so does a
         batch's transaction for the answers it decided.
         """
-        async with self._lock:
+        async with self._lock.hold(urgent):
             conn = self.conn
             uow = SqliteUnitOfWork(conn)
             changes = conn.total_changes

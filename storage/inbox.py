@@ -57,10 +57,13 @@ class Inbox:
 
     async def keep(self, updates: Sequence[tuple[int, str]], handled: Sequence[int] = ()) -> None:
         """Store `updates` (update id, JSON) and delete the `handled` ids, in one
-        transaction. An id already stored keeps its row (a batch delivered twice)."""
+        transaction. An id already stored keeps its row (a batch delivered twice).
+        A batch to store goes ahead of the transactions waiting (storage/writers_lock.py):
+        until it is written the poller fetches nothing, and the presses in the next
+        batch wait at the server, where the bot cannot answer them."""
         if not updates and not handled:
             return
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(urgent=bool(updates)) as tx:
             if updates:
                 await tx.conn.executemany(
                     STORE, [(self.bot_id, update_id, payload) for update_id, payload in updates]
