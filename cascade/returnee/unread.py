@@ -13,6 +13,8 @@ a way the value cannot be trusted from, so the bot asks one question:
 - an origin that is a country read where the message does not say they came from
   it (我是韩国人…从首尔回来, 国籍 尼日利亚, 日本 大阪): the city is the origin, and a
   city abroad is not known to the readers;
+- an origin with a county of its province typed apart right after it (江苏 常州 武进
+  read as 江苏常州);
 - an address right after another word typed apart (廿三里 街道 后畈村3号, 北苑街道 陇头
   朱村7号 read as its last piece), or followed by a building, hotel or stall the
   readers stop before (…88号海洋酒店, …1号商务楼805, …109号商铺, …18街 H2-4521商位).
@@ -23,7 +25,7 @@ from __future__ import annotations
 import re
 
 from cascade.returnee.evidence import Values
-from cascade.returnee.places import COUNTRIES
+from cascade.returnee.places import COUNTRIES, county_at, find_places
 
 _HAN = "\u4e00-\u9fff"
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -54,6 +56,8 @@ def unread(work: str, values: Values) -> set[str]:
         }
     if values.origin is not None and _country_not_left(work, values.origin):
         asked.add("origin")
+    if values.origin is not None and _county_after(work, values.origin):
+        asked.add("origin")
     if values.address is not None and _address_cut(work, values.address):
         asked.add("address")
     return asked
@@ -80,6 +84,21 @@ def _country_not_left(work: str, origin: str) -> bool:
         if left and not goes_on:
             return False
     return True
+
+
+def _county_after(work: str, origin: str) -> bool:
+    """Whether a county of the origin's province is typed apart right after it
+    ("江苏 常州 武进", "湖南 岳阳 华容" read as its city alone)."""
+    places = find_places(origin)
+    if not places or places[-1].place.province is None:
+        return False
+    province = places[-1].place.province
+    pattern = r"\s*".join(re.escape(ch) for ch in origin)
+    for found in re.finditer(pattern, work):
+        gap = re.match(r"\s+", work[found.end() :])
+        if gap and county_at(work, found.end() + gap.end(), province):
+            return True
+    return False
 
 
 def _address_cut(work: str, address: str) -> bool:

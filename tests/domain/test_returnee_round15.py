@@ -6,7 +6,8 @@
   note whose spaces part its fields ("一人 湖南长沙 后天") keeps them;
 - Wu 转来 ("come back") is not a transfer: 从江西转来 has no stop;
 - a count said as a choice with 或 (两个或三个) is asked, like 还是;
-- asked (`cascade.returnee.unread`): a message mostly in Latin letters; a country read
+- asked (`cascade.returnee.unread`): a message mostly in Latin letters; an origin
+  with a county of its province typed apart after it (江苏 常州 武进); a country read
   as the origin where the message does not say they came from it (我是日本人…,
   国籍 俄罗斯); an address typed apart after more of its place (廿三里 街道 华溪村3号)
   or stopping before its hotel or building (…15号锦都宾馆), or with the reporter's words
@@ -115,6 +116,9 @@ def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
         # the reporter's words in front of the town (公司宿舍北苑街道…, 下车地点福田街道…)
         ("司机 2 名从广东回来，住公司宿舍北苑街道物流园C区", "address"),
         ("网约车司机：昨晚接了一个人，成都来的，下车地点福田街道银海小区", "address"),
+        # a county of the origin's province typed apart after it
+        ("快递员 1人 ：湖南 岳阳 华容 ，2.17 到 ，住 稠城街道 朝阳东路 14号", "origin"),
+        ("从：江苏 常州 武进；时间：2.19号；人数：3", "origin"),
         # a count said as a choice with 或
         ("新来的租户说是从河南郑州回来的，人数有两个或三个，住绣湖小区", "count"),
     ],
