@@ -6,7 +6,9 @@ true ("⏳ 已收到点击，正在处理…": nothing is claimed about the outc
 handler's later answer that is the only sign of its outcome (a refusal, an alert)
 is queued in the outbox like every other message (the one sender delivers it),
 replying to the pressed message and naming the person, since in a group anyone
-could have pressed.
+could have pressed. When the database refuses writes (the answer is then the
+"暂时无法保存" alert of bot/errors.py), the outbox cannot take it either: like that
+alert for a message, it is sent straight through the Bot API, never only logged.
 
 The chat's language is its unit's (bot/context.py's rule), read for the presses
 due together in one batch beside the writers (storage/update_reads.py): a storm
@@ -17,7 +19,11 @@ from __future__ import annotations
 
 import logging
 
+from aiogram import Bot
+from aiogram.types import ReplyParameters
+
 from bot.context import chat_locale
+from bot.errors import cannot_write
 from bot.html import mention
 from bot.i18n import Texts
 from bot.press_watch import Press
@@ -54,7 +60,7 @@ class PressReplies:
         """The early answer: the press arrived and is being handled."""
         return self.texts.plain(await self.locale(press), "press-early")
 
-    async def tell(self, press: Press, text: str) -> None:
+    async def tell(self, bot: Bot, press: Press, text: str) -> None:
         """A late answer `text` (plain) as a chat message naming the person."""
         if press.chat_id is None:  # a press with no message has no chat to tell
             log.warning("press %s: late answer with no chat to tell: %s", press.query_id, text)
@@ -67,5 +73,18 @@ class PressReplies:
             reply_to_message_id=press.message_id,
             priority=Priority.INTERACTIVE,
         )
-        async with self.uow() as tx:
-            await tx.outbox.add(message)
+        try:
+            async with self.uow() as tx:
+                await tx.outbox.add(message)
+        except DatabaseError as exc:
+            if not cannot_write(exc):
+                raise
+            log.warning("press %s: outbox refused its late answer (%s); sent", press.query_id, exc)
+            reply = None
+            if press.message_id is not None:
+                reply = ReplyParameters(
+                    message_id=press.message_id, allow_sending_without_reply=True
+                )
+            await bot.send_message(
+                press.chat_id, message.text, parse_mode="HTML", reply_parameters=reply
+            )

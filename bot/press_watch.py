@@ -121,7 +121,7 @@ def press_of(update: Update) -> Press | None:
 
 # The early toast's text for a press; a late answer's text delivered to its chat.
 Toast = Callable[[Press], Awaitable[str]]
-Tell = Callable[[Press, str], Awaitable[None]]
+Tell = Callable[[Bot, Press, str], Awaitable[None]]
 
 
 class Timer(Protocol):
@@ -230,12 +230,12 @@ class PressWatch(BaseRequestMiddleware):
             del self._watched[method.callback_query_id]
             self.counts.by_handler += 1
             return await make_request(bot, method)
-        await self._late(watched.press, method, marker)
+        await self._late(bot, watched.press, method, marker)
         # The session hands the middleware chain's value back as the result.
         return True  # type: ignore[return-value]
 
     async def _late(
-        self, press: Press, method: AnswerCallbackQuery, marker: PressAnswer | None
+        self, bot: Bot, press: Press, method: AnswerCallbackQuery, marker: PressAnswer | None
     ) -> None:
         """A handler's answer to a press already answered early: told in the chat or
         dropped, as its marker says."""
@@ -244,7 +244,7 @@ class PressWatch(BaseRequestMiddleware):
         if isinstance(marker, Shown) or not marker.text:
             self.counts.late_dropped += 1
             return
-        await self.tell(press, marker.text)
+        await self.tell(bot, press, marker.text)
         self.counts.late_told += 1
 
     async def close(self) -> None:

@@ -27,6 +27,7 @@ from pydantic import SecretStr
 from bot.press_watch import Press, PressWatch
 from bot.webhook import SECRET_HEADER, TowerRequestHandler
 from tests.bot.test_poller_offsets import until
+from tests.bot.test_storage_failures import _read_only
 from tests.support.pgserver import free_port
 from tests.support.tgfake import (
     TS01_CHAT,
@@ -207,6 +208,34 @@ async def test_a_stuck_press_refused_later_is_told_in_the_chat_naming_the_person
     assert h.app.presses.counts.late_told == 1
 
 
+async def test_a_stuck_press_whose_database_turned_read_only_is_told_straight(
+    issued: Harness,
+) -> None:
+    """The press is taken in and answered early; then the store refuses writes, so its
+    handler's "cannot save" alert cannot go through the outbox: it is sent directly
+    (as bot/errors.py sends that line for a message), not only logged."""
+    h = issued
+    held = hold_text(h, "slow")
+    async with polling(h) as timers:
+        h.session.inbound.append(
+            Update(update_id=50_040, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
+        )
+        h.session.inbound.append(pressed(h, 50_041, TS01_CHAT, TS01_COMMANDER, "ack:1"))
+        await until(lambda: h.app.presses.waiting == 1)
+        timers.fire()
+        await until(lambda: bool(answers_to(h.session, "q50041")))
+        await _read_only(h)
+        held.set()
+        await until(lambda: h.app.poller.runner.handled == 2)
+    assert answers_to(h.session, "q50041") == [(EARLY, None)]
+    who = f'<a href="tg://user?id={TS01_COMMANDER}">u{TS01_COMMANDER}</a>'
+    told = [s for s in h.session.sends(TS01_CHAT) if s.text.startswith(f"{who}：")]
+    assert [s.text for s in told] == [f"{who}：暂时无法保存，请稍后再试。"]
+    assert told[0].reply_parameters is not None
+    assert told[0].reply_parameters.message_id == h.copy_in(TS01_CHAT).message_id
+    assert h.app.presses.counts.late_told == 1
+
+
 class _Recorded:
     """A stand-in for the bot: the watch's early answers, and what it was told."""
 
@@ -216,7 +245,7 @@ class _Recorded:
     async def toast(self, press: Press) -> str:
         return "early"
 
-    async def tell(self, press: Press, text: str) -> None:
+    async def tell(self, bot: Any, press: Press, text: str) -> None:
         self.told.append((press.query_id, text))
 
 
