@@ -99,6 +99,9 @@ _BATCH_WORD = re.compile(
     rf"|(?:{_LATER})\S{{0,3}}?再(?:来|回|过来|回来|到)|(?:新|又)?(?:回来|过来|到|来|回)了?一批|陆续"
     # "还有两个江西的下周回": others come on a later day
     rf"|还有[^,，。；;]{{0,10}}?(?:{_LATER}|明天|明日|后天|大后天|月底)\s*(?:再)?(?:回来|回|到|来|返)"
+    # round 15: "分三批回", "后面还有一批木工", "另有1人今天…", "其余2名未定"
+    rf"|分[两二三四五六几\d]批|(?:后面|后边|后头)还有|还有[一1]?批|另有\s*{NUM}\s*{PERSON_UNIT}"
+    rf"|其余\s*(?:{NUM})?\s*{PERSON_UNIT}?\s*(?:未定|未到|没到|没回|未回|在路上|还没)"
 )
 # Days said as alternatives ("明天或者后天") are one unsure day, not two batches.
 _PIECE_END = re.compile(rf"[{re.escape(CLAUSE_END)};；\s]")

@@ -5,6 +5,8 @@
   with its Chinese words joined again (`cascade.returnee.text.unspace`), while a terse
   note whose spaces part its fields ("一人 湖南长沙 后天") keeps them;
 - Wu 转来 ("come back") is not a transfer: 从江西转来 has no stop;
+- batches and people still to come (分三批回, 后面还有一批, 另有1人今天…, 其余2名未定) ask
+  the count and the arrival, like 第二批 and 还有几个在路上;
 - a count said as a choice with 或 (两个或三个) is asked, like 还是;
 - asked (`cascade.returnee.unread`): a message mostly in Latin letters; an origin
   with a county of its province typed apart after it (江苏 常州 武进); a country read
@@ -119,6 +121,12 @@ def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
         # a county of the origin's province typed apart after it
         ("快递员 1人 ：湖南 岳阳 华容 ，2.17 到 ，住 稠城街道 朝阳东路 14号", "origin"),
         ("从：江苏 常州 武进；时间：2.19号；人数：3", "origin"),
+        # batches and people still to come said in other words
+        ("房东报：我家租户分三批回，第一批今天2人，后面还有，全部是河南洛阳的", "arrival"),
+        ("工地报：今天到了钢筋工一批，9人，贵州遵义，后面还有一批木工，人数未定", "count"),
+        ("工地报：今天到了钢筋工一批，9人，贵州遵义，后面还有一批木工，人数未定", "arrival"),
+        ("3人昨天从湖北荆州到义乌，另有1人今天从湖北荆州直接到，都住后宅三村5号", "arrival"),
+        ("火锅店报备：服务员5名中已到3名，其余2名未定，重庆綦江", "count"),
         # a count said as a choice with 或
         ("新来的租户说是从河南郑州回来的，人数有两个或三个，住绣湖小区", "count"),
     ],
