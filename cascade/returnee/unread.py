@@ -17,12 +17,18 @@ a way the value cannot be trusted from, so the bot asks one question:
   read as 江苏常州);
 - an address right after another word typed apart (廿三里 街道 后畈村3号, 北苑街道 陇头
   朱村7号 read as its last piece), or followed by a building, hotel or stall the
-  readers stop before (…88号海洋酒店, …1号商务楼805, …109号商铺, …18街 H2-4521商位).
+  readers stop before (…88号海洋酒店, …1号商务楼805, …109号商铺, …18街 H2-4521商位);
+  an address that names no place (宾王路某酒店) or starts with the reporter's title;
+- an arrival said only as some days ago (来了有几天了) or read from the day the report
+  found them (今天查到), or said as 当日 after another day (2月19日…于当日22时抵达);
+- another household said not to be asked yet (另一户是601的，我还没问): its count, origin
+  and arrival are not the first one's.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from cascade.returnee.evidence import Values
 from cascade.returnee.places import COUNTRIES, county_at, find_places
@@ -44,6 +50,20 @@ _BUILDING_AFTER = re.compile(
 _TOWN_WORD = re.compile(r"街道|镇")
 _HEAD_OK = re.compile(rf"^(?:[{_HAN}]{{2,3}}省)?(?:[{_HAN}]{{2,3}}市)?[{_HAN}]{{2,4}}(?:街道|镇)$")
 
+# The arrival said only as some days ago ("来了有几天了"), or the day the report found them.
+_DAYS_AGO = re.compile(
+    r"来了?\s*有?\s*(?:几|好几|些)\s*天了|(?:今天|今日)\s*(?:查到|排查到|走访到|发现)"
+)
+# "于当日22时抵达": the day said before, not today.
+_SAME_DAY = re.compile(r"当日|当天")
+_DATE_SAID = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+# "另一户是601的，我还没问": another household whose fields are not known yet.
+_OTHER_UNASKED = re.compile(
+    r"另\s*(?:外)?\s*一\s*户[^。；;]{0,16}?(?:没问|未问|不清楚|不知道|不详)"
+)
+# An address that names no place (宾王路某酒店) or is the reporter's title (铺长统计三区2街).
+_ADDRESS_UNNAMED = re.compile(r"某|^(?:铺长|楼长|房东|网格员|物业|门卫|单元长)")
+
 
 def unread(work: str, values: Values) -> set[str]:
     """The fields whose value `work`'s register does not let the readers trust."""
@@ -58,9 +78,29 @@ def unread(work: str, values: Values) -> set[str]:
         asked.add("origin")
     if values.origin is not None and _county_after(work, values.origin):
         asked.add("origin")
-    if values.address is not None and _address_cut(work, values.address):
+    if values.address is not None and (
+        _address_cut(work, values.address) or _ADDRESS_UNNAMED.search(values.address)
+    ):
         asked.add("address")
+    if values.arrival is not None and (
+        _DAYS_AGO.search(work) or _same_day_elsewhere(work, values.arrival)
+    ):
+        asked.add("arrival")
+    if _OTHER_UNASKED.search(work):
+        asked |= {
+            name for name in ("count", "origin", "arrival") if getattr(values, name) is not None
+        }
     return asked
+
+
+def _same_day_elsewhere(work: str, arrival: date | datetime) -> bool:
+    """Whether the arrival is said as 当日 and the day said before it is another one."""
+    same = _SAME_DAY.search(work)
+    if same is None:
+        return False
+    day = arrival.date() if isinstance(arrival, datetime) else arrival
+    said = [(int(m), int(d)) for m, d in _DATE_SAID.findall(work, 0, same.start())]
+    return bool(said) and said[-1] != (day.month, day.day)
 
 
 def _mostly_latin(work: str) -> bool:

@@ -127,6 +127,20 @@ def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
         ("工地报：今天到了钢筋工一批，9人，贵州遵义，后面还有一批木工，人数未定", "arrival"),
         ("3人昨天从湖北荆州到义乌，另有1人今天从湖北荆州直接到，都住后宅三村5号", "arrival"),
         ("火锅店报备：服务员5名中已到3名，其余2名未定，重庆綦江", "count"),
+        # an address naming no place, or starting with the reporter's title
+        ("本人及同事共三人，上海嘉定，今日十时驾车抵义，住宾王路某酒店", "address"),
+        # an arrival said only as some days ago, or as 当日 after another day
+        ("网格员：今天查到1户5人，从安徽来，住上溪镇余车村，来了有几天了", "arrival"),
+        ("我们一行2人于2月19日从湖南怀化出发，于当日22时抵达义乌", "arrival"),
+        # another household not asked yet
+        (
+            "楼长：回来了两户，一户是502的，两个人，从重庆来，上周五到；另一户是601的，我还没问",
+            "count",
+        ),
+        (
+            "楼长：回来了两户，一户是502的，两个人，从重庆来，上周五到；另一户是601的，我还没问",
+            "origin",
+        ),
         # a count said as a choice with 或
         ("新来的租户说是从河南郑州回来的，人数有两个或三个，住绣湖小区", "count"),
     ],
