@@ -18,7 +18,7 @@ a way the value cannot be trusted from, so the bot asks one question:
 - an address right after another word typed apart (廿三里 街道 后畈村3号, 北苑街道 陇头
   朱村7号 read as its last piece), or followed by a building, hotel or stall the
   readers stop before (…88号海洋酒店, …1号商务楼805, …109号商铺, …18街 H2-4521商位);
-  an address that names no place (宾王路某酒店) or starts with the reporter's title;
+  an address that names no place (宾王路某酒店) or starts with the reporter's title or a driver's verb (送至福田街道…);
 - an arrival said only as some days ago (来了有几天了) or read from the day the report
   found them (今天查到), or said as 当日 after another day (2月19日…于当日22时抵达);
 - another household said not to be asked yet (另一户是601的，我还没问): its count, origin
@@ -62,7 +62,9 @@ _OTHER_UNASKED = re.compile(
     r"另\s*(?:外)?\s*一\s*户[^。；;]{0,16}?(?:没问|未问|不清楚|不知道|不详)"
 )
 # An address that names no place (宾王路某酒店) or is the reporter's title (铺长统计三区2街).
-_ADDRESS_UNNAMED = re.compile(r"某|^(?:铺长|楼长|房东|网格员|物业|门卫|单元长)")
+_ADDRESS_UNNAMED = re.compile(
+    r"某|^(?:铺长|楼长|房东|网格员|物业|门卫|单元长)|^(?:送至|送到|拉到|载到|开到|前往|去往)"
+)
 
 
 def unread(work: str, values: Values) -> set[str]:

@@ -129,6 +129,7 @@ def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
         ("火锅店报备：服务员5名中已到3名，其余2名未定，重庆綦江", "count"),
         # an address naming no place, or starting with the reporter's title
         ("本人及同事共三人，上海嘉定，今日十时驾车抵义，住宾王路某酒店", "address"),
+        ("滴滴司机：接到客人两位，自称从广西南宁来，送至福田街道诚信大道118号", "address"),
         # an arrival said only as some days ago, or as 当日 after another day
         ("网格员：今天查到1户5人，从安徽来，住上溪镇余车村，来了有几天了", "arrival"),
         ("我们一行2人于2月19日从湖南怀化出发，于当日22时抵达义乌", "arrival"),
