@@ -21,6 +21,9 @@ a way the value cannot be trusted from, so the bot asks one question:
   an address that names no place (宾王路某酒店) or starts with the reporter's title or a driver's verb (送至福田街道…);
 - an arrival said only as some days ago (来了有几天了) or read from the day the report
   found them (今天查到), or said as 当日 after another day (2月19日…于当日22时抵达);
+- several flats or stalls each with its people (45号 2人…，47号 1人…): the address; a
+  person named in Latin letters with others (Ali 和 他 太太) or a digit said as 一位
+  (电话少打了一位): the count;
 - another household said not to be asked yet (另一户是601的，我还没问): its count, origin
   and arrival are not the first one's.
 """
@@ -66,6 +69,17 @@ _ADDRESS_UNNAMED = re.compile(
     r"某|^(?:铺长|楼长|房东|网格员|物业|门卫|单元长)|^(?:送至|送到|拉到|载到|开到|前往|去往)"
 )
 
+# Several flats or stalls, each with its people ("45号 2人 广东汕头，47号 1人…",
+# "302 张 2人…405 林 1人"): several addresses, so the address is asked (one house said
+# twice, "16号 湖南 3人…16号 湖南 2人", is one).
+_UNIT_PEOPLE = re.compile(
+    rf"(?<![\d.])(?<!\d[:/-])(\d{{2,4}})(?![\d.:/-])\s*(?:号|室)?\s*[{_HAN}]{{0,2}}\s*\d+\s*(?:人|名|口)"
+)
+# A person named in Latin letters with others ("Ali 和 他 太太"): the readers count no such name.
+_LATIN_WITH = re.compile(r"[A-Za-z]{2,}\s*(?:和|跟|与|及|带着?)")
+# A digit of a number, not a person: "电话少打了一位".
+_DIGIT_PLACE = re.compile(r"(?:打|写|输|填|少|多)了?\s*(?:一|1|两|2)\s*位")
+
 
 def unread(work: str, values: Values) -> set[str]:
     """The fields whose value `work`'s register does not let the readers trust."""
@@ -88,6 +102,14 @@ def unread(work: str, values: Values) -> set[str]:
         _DAYS_AGO.search(work) or _same_day_elsewhere(work, values.arrival)
     ):
         asked.add("arrival")
+    if (
+        values.address is not None
+        and len(set(_UNIT_PEOPLE.findall(work))) >= 2
+        and not re.search(r"都\s*(?:在|住)", work)  # "201…305…都在丹溪北路56号": one address
+    ):
+        asked.add("address")
+    if values.count is not None and (_LATIN_WITH.search(work) or _DIGIT_PLACE.search(work)):
+        asked.add("count")
     if _OTHER_UNASKED.search(work):
         asked |= {
             name for name in ("count", "origin", "arrival") if getattr(values, name) is not None

@@ -142,6 +142,21 @@ def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
             "楼长：回来了两户，一户是502的，两个人，从重庆来，上周五到；另一户是601的，我还没问",
             "origin",
         ),
+        # several flats or stalls, each with its people
+        (
+            "我是铺长，五区3街的商户有两家回来了：45号 2人 广东汕头，47号 1人 广东汕头，都是昨天回来的",
+            "address",
+        ),
+        (
+            "接龙\n1. 302 张 2人 湖南 2.19\n2. 405 林 1人 湖南 2.19\n楼：稠江街道江南一区8幢",
+            "address",
+        ),
+        # a person named in Latin letters with others; a digit said as 一位
+        (
+            "Hi 我是 Ali 的翻译，Ali 和他太太今天下午从上海坐高铁到义乌，住鸡鸣山社区3区17栋",
+            "count",
+        ),
+        ("纠正：刚才报的电话少打了一位，正确的是 15967938820", "count"),
         # a count said as a choice with 或
         ("新来的租户说是从河南郑州回来的，人数有两个或三个，住绣湖小区", "count"),
     ],
