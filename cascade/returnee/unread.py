@@ -15,6 +15,7 @@ a way the value cannot be trusted from, so the bot asks one question:
   city abroad is not known to the readers;
 - an origin with a county of its province typed apart right after it (江苏 常州 武进
   read as 江苏常州);
+- a place passed on the way (过了韶关，在赣州住了一晚) that is not among the stops read;
 - an address right after another word typed apart (廿三里 街道 后畈村3号, 北苑街道 陇头
   朱村7号 read as its last piece), or followed by a building, hotel or stall the
   readers stop before (…88号海洋酒店, …1号商务楼805, …109号商铺, …18街 H2-4521商位);
@@ -45,7 +46,7 @@ _PLACE_BEFORE = re.compile(
 )
 # Right after an address, a building, hotel, flat or stall it belongs to.
 _BUILDING_AFTER = re.compile(
-    rf"\s*(?:[{_HAN} ]{{0,8}}?(?:宾馆|酒店|旅馆|饭店|大厦|商务楼|写字楼|公寓|华府|花园|大楼)"
+    rf"\s*(?:楼下|楼上|底楼|[{_HAN} ]{{0,8}}?(?:宾馆|酒店|旅馆|饭店|大厦|商务楼|写字楼|公寓|华府|花园|大楼)"
     r"|(?:馆|商铺|商位|摊位|店面|铺位)|[A-Za-z]{0,2}\d*-\d+)"
 )
 
@@ -94,6 +95,8 @@ def unread(work: str, values: Values) -> set[str]:
         asked.add("origin")
     if values.origin is not None and _county_after(work, values.origin):
         asked.add("origin")
+    if values.via and _passed_unread(work, values.via, values.origin):
+        asked.add("via")
     if values.address is not None and (
         _address_cut(work, values.address) or _ADDRESS_UNNAMED.search(values.address)
     ):
@@ -152,7 +155,8 @@ def _country_not_left(work: str, origin: str) -> bool:
 
 def _county_after(work: str, origin: str) -> bool:
     """Whether a county of the origin's province is typed apart right after it
-    ("江苏 常州 武进", "湖南 岳阳 华容" read as its city alone)."""
+    ("江苏 常州 武进", "湖南 岳阳 华容" read as its city alone), or ends the clause
+    without its 市/县 ("浙江衢州江山")."""
     places = find_places(origin)
     if not places or places[-1].place.province is None:
         return False
@@ -162,14 +166,40 @@ def _county_after(work: str, origin: str) -> bool:
         gap = re.match(r"\s+", work[found.end() :])
         if gap and county_at(work, found.end() + gap.end(), province):
             return True
+        # a county said without its 市/县 and ending the clause ("来自:浙江衢州江山")
+        bare = re.match(rf"\s*([{_HAN}]{{2}})(?:$|[^{_HAN}])", work[found.end() :])
+        if bare and any(county_at(bare[1] + end, 0, province) for end in "市县"):
+            return True
+    return False
+
+
+def _as_typed(address: str) -> str:
+    """A pattern for `address` as the message may type it: spaces between its
+    characters, its house numbers in Chinese digits (3幢 typed 三幢)."""
+    parts = re.split(r"(\d+)", address)
+    return r"\s*".join(
+        r"[\d零〇一二两三四五六七八九十百]+"
+        if part.isdigit()
+        else r"\s*".join(map(re.escape, part))
+        for part in parts
+        if part
+    )
+
+
+def _passed_unread(work: str, via: list[str], origin: str | None) -> bool:
+    """Whether a place passed on the way (过了韶关) is neither a stop read nor the origin."""
+    for hit in find_places(work):
+        if not re.search(r"(?<![经路通])过了\s*$", work[max(0, hit.start - 4) : hit.start]):
+            continue
+        if hit.text not in (origin or "") and not any(hit.text in stop for stop in via):
+            return True
     return False
 
 
 def _address_cut(work: str, address: str) -> bool:
     """Whether the address, found in the message, follows another word typed apart
     or stops before the building or stall it belongs to."""
-    pattern = r"\s*".join(re.escape(ch) for ch in address)
-    found = re.search(pattern, work)
+    found = re.search(_as_typed(address), work)
     if found is None:
         return False
     if _PLACE_BEFORE.search(work, 0, found.start()):

@@ -157,6 +157,11 @@ def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
             "count",
         ),
         ("纠正：刚才报的电话少打了一位，正确的是 15967938820", "count"),
+        # a county said without its 市 ending the clause; an address going on (楼下)
+        ("电话：13588617204；人数：两人；来自：浙江 衢州 江山", "origin"),
+        ("超市在福田街道福田五区三幢楼下，两个人今天从江西抚州回来", "address"),
+        # a place passed on the way, not among the stops read
+        ("表哥一家四口从广州回来，过了韶关在赣州住了一晚，今天中午到", "via"),
         # a count said as a choice with 或
         ("新来的租户说是从河南郑州回来的，人数有两个或三个，住绣湖小区", "count"),
     ],
