@@ -131,6 +131,7 @@ def _load(name: str) -> list[dict[str, Any]]:
         "corpus_heldout11.yaml",
         "corpus_heldout12.yaml",
         "corpus_heldout13.yaml",
+        "corpus_heldout14.yaml",
     ],
 )
 def test_no_wrong_value_goes_unasked_on_the_spent_parts(name: str) -> None:
@@ -167,8 +168,12 @@ def test_no_wrong_value_goes_unasked_on_the_spent_parts(name: str) -> None:
     people arriving at different times, people listed one by one, N and a relative,
     the batch in the origin, a city whose province is said elsewhere, an address going
     on, a leg's end before another leg, 和/经 starting a name after a town, X址, the
-    village that signs the report, a workplace's address after its dormitory): a value
-    that comes out wrong there must at least be asked about.
+    village that signs the report, a workplace's address after its dormitory);
+    heldout14, through round 15's joining of split typing and its checks of registers
+    the readers cannot trust (Latin letters, a country for the origin, an address cut
+    or typed apart, a county typed apart, batches in other words, 当日, 某, several
+    flats each with its people): a value that comes out wrong there must at least be
+    asked about.
     """
     silent = []
     for case in _load(name):
@@ -203,9 +208,9 @@ HELDOUT_PARTS = (
 def test_heldout_parts_are_apart_and_well_formed(name: str) -> None:
     """The held-out parts (see README.md) are big, separate and well formed.
 
-    corpus_heldout14.yaml (the held-out part of round 14, scored by the lead) and
-    corpus_heldout15.yaml (a reserve) were written by engineers who do not change the
-    parser; corpus_heldout8.yaml to corpus_heldout13.yaml, written the same way, have
+    corpus_heldout15.yaml (the held-out part of round 15, scored by the lead) was
+    written by an engineer who does not change the parser; corpus_heldout8.yaml to
+    corpus_heldout14.yaml, written the same way, have
     been scored and their misses read. Their scores are not checked
     here: a test run would then score them at every change, and a failing
     threshold is a hint to tune against them. A held-out part is scored once

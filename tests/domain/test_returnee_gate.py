@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from benchmarks.returnee_gate import Example, Tally, as_value, threshold_for, train
 from benchmarks.returnee_gate_features import GATED, features, score
+from benchmarks.returnee_gate_rows import load
 
 PLAIN = "租客老李带5位家人从湖南回来，途经武汉，住溪西村12号"
 HEDGED = "好像是湖南的吧，也可能是江西，听说明天到，不确定"
@@ -70,3 +73,11 @@ def test_the_threshold_keeps_the_cost_and_the_tally_counts_it() -> None:
     assert (tally.wrong, tally.caught, tally.right, tally.asked_right) == (2, 2, 4, 1)
     nothing = threshold_for(scored, cost=0.0)
     assert all(risk < nothing for risk, wrong in scored if not wrong)
+
+
+def test_gate_rows_refuse_the_held_out_part() -> None:
+    """Only spent parts feed the gate: the held-out part (heldout15 since round 15) is
+    refused before it is read, a spent one (heldout14) is read."""
+    with pytest.raises(ValueError, match="only spent parts"):
+        load("heldout15")
+    assert load("heldout14")
