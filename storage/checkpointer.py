@@ -45,14 +45,18 @@ class Checkpointer:
         self._conn: aiosqlite.Connection | None = None
 
     def committed(self, rows: int) -> None:
-        """The writers committed `rows` changed rows; checkpoint when enough have."""
+        """The writers committed `rows` changed rows; checkpoint when enough have.
+        A database may outlive an event loop (one `asyncio.run` after another): a task
+        of a loop that is gone is left behind and a new one starts in this loop."""
         self.pending += rows
         if self.pending < self.every_rows:
             return
         self.pending = 0
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._due = asyncio.Event()
+            self._task = loop.create_task(self._run(), name="wal-checkpoints")
         self._due.set()
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="wal-checkpoints")
 
     async def _run(self) -> None:
         while True:
@@ -70,11 +74,11 @@ class Checkpointer:
                 log.warning("a WAL checkpoint failed", exc_info=True)
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        task, self._task = self._task, None
+        if task is not None and task.get_loop() is asyncio.get_running_loop():
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
         if self._conn is not None:
             await self._conn.close()
             self._conn = None

@@ -365,8 +365,6 @@ class Database:
                 if marks:
                     await processed.record(conn, marks)
                 await run_to_end(conn.execute("COMMIT"))
-                if self._checkpoints is not None:
-                    self._checkpoints.committed(conn.total_changes - changes)
             except BaseException:
                 # SQLite has already rolled back after some errors (a full disk):
                 # a second ROLLBACK would hide the real error behind its own. A
@@ -375,6 +373,8 @@ class Database:
                     await run_to_end(conn.execute("ROLLBACK"))
                 raise
             processed.committed(marks)
+            if self._checkpoints is not None:
+                self._checkpoints.committed(conn.total_changes - changes)
         if uow.outbox.added:
             self.committed.set()
             for listener in self._listeners:

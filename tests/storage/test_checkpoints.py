@@ -13,6 +13,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+from storage.checkpointer import EVERY_ROWS as EVERY
 from storage.checkpointer import FALLBACK_PAGES, Checkpointer
 from storage.db import Database
 
@@ -74,3 +75,34 @@ async def test_closing_stops_a_checkpoint_that_waits(tmp_path: Path) -> None:
     await db.close()
     assert task.done()
     assert checkpoints._conn is None
+
+
+def test_a_database_that_outlives_its_event_loop_checkpoints_in_the_next(tmp_path: Path) -> None:
+    """A database opened under one `asyncio.run` and used under the next: the task of
+    the loop that is gone is left behind, commits never fail because of it, and the
+    next loop gets checkpoints of its own."""
+    db = Database(tmp_path / "loops.db")
+
+    async def first() -> None:
+        await db.open()
+        async with db.transaction() as tx:
+            await tx.conn.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)")
+        checkpoints = db._checkpoints
+        assert checkpoints is not None
+        await _write_rows(db, 0, checkpoints.every_rows, 50)
+        await _settled(checkpoints, 1)
+
+    async def second() -> int:
+        checkpoints = db._checkpoints
+        assert checkpoints is not None
+        before = checkpoints.runs
+        every = checkpoints.every_rows
+        await _write_rows(db, every, every, 50)
+        await _settled(checkpoints, before + 1)
+        await db.close()
+        return before
+
+    asyncio.run(first())
+    assert asyncio.run(second()) >= 1
+    with sqlite3.connect(tmp_path / "loops.db") as raw:
+        assert raw.execute("SELECT COUNT(*) FROM kv").fetchone()[0] == 2 * EVERY
