@@ -22,9 +22,8 @@ import re
 from itertools import pairwise
 
 from cascade.returnee.places import contains, find_places
-from cascade.returnee.text import NUM, PERSON_UNIT
+from cascade.returnee.text import HAN, NUM, PERSON_UNIT
 
-_HAN = "\u4e00-\u9fff"
 # Between a province and one of its cities: "省内", "的那个叫什么", "那个", "哦".
 _FILLER = re.compile(
     r"(?:省)?(?:内|本省|的?\s*(?:那个|那)\s*(?:叫什么|叫啥|什么)?\s*的?|[哦啊呀呢嘛]\s*那个)\s*"
@@ -35,7 +34,7 @@ _FILLER = re.compile(
 # 但他人是从宁波过来的" is 宁波 in the tuning parts).
 _DOCUMENT = re.compile(
     rf"(?:车牌|牌照|车票|行程码|行程卡)(?:号码|号|上|上面)?(?:是|为|显示)?(?:从)?"
-    rf"([{_HAN}]{{2,10}}?)(?=的|人|[,，。；;、\s]|$|出发)"
+    rf"([{HAN}]{{2,10}}?)(?=的|人|[,，。；;、\s]|$|出发)"
 )
 # Places said as alternatives or as several: the gap between two of them.
 _SEVERAL_GAP = re.compile(
@@ -144,7 +143,7 @@ def unread_subplace(text: str, origin: str) -> bool:
     return False
 
 
-_HAN_CHAR = re.compile(f"[{_HAN}]")
+_HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 def join_place_words(text: str) -> str:

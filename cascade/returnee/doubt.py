@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from cascade.returnee.people import MARKED_TOTAL
-from cascade.returnee.text import CLAUSE_END, NUM, PERSON_UNIT, blank, to_int
+from cascade.returnee.text import CLAUSE_END, NUM, PERSON_UNIT, blank, clause_start, to_int
 
 # A hedge makes what follows it, to the end of its clause, a guess: "好像是前天到的",
 # "可能是江西的吧", "听说是昨天回来的", "据了解大约于2月17日返回".
@@ -53,7 +53,6 @@ _DOUBT_AFTER = re.compile(
 # The same said by the reporter inside a run-on clause (voice input with no commas):
 # "他本来说是前天回来后来又说是大前天我也搞不清楚了反正就一个人" doubts what came before.
 _DOUBT_RUNON = re.compile(rf"(?:我|我们)\s*(?:也|还|都|实在)?\s*{_DOUBT_WORDS}")
-_CLAUSE_STOP = ",.;!?，。；！？\n"  # a list's 、 does not end the clause a hedge looks back on
 # A number of people said before such a doubt is not what it doubts: "一个小伙子说是安徽的
 # 但是又好像是江苏的我也没听清楚" doubts the places, not the one young man.
 _PEOPLE_SAID = re.compile(
@@ -165,10 +164,7 @@ def hedged_spans(text: str) -> list[tuple[int, int]]:
                 start = _clauses_back(text, match.start(), clauses)
             spans.append((start, match.end()))
     for match in _HEDGE_BACK.finditer(text):
-        start = match.start()
-        while start > 0 and text[start - 1] not in _CLAUSE_STOP:
-            start -= 1
-        spans.append((start, match.end()))
+        spans.append((clause_start(text, match.start()), match.end()))
     return spans
 
 
@@ -180,8 +176,7 @@ def _clauses_back(text: str, end: int, clauses: int) -> int:
             if start == 0:
                 break
             start -= 1  # over the stop, into the clause before
-        while start > 0 and text[start - 1] not in _CLAUSE_STOP:
-            start -= 1
+        start = clause_start(text, start)
     return start
 
 

@@ -48,7 +48,7 @@ from cascade.returnee.guards import latin_before, latin_day, without_document_pl
 from cascade.returnee.people import kin_positions
 from cascade.returnee.places import contains
 from cascade.returnee.roster import table_count
-from cascade.returnee.text import CN_NUM_CHARS, blank, to_int
+from cascade.returnee.text import CLAUSE_STOP, CN_NUM_CHARS, blank, clause_start, to_int
 from cascade.returnee.unsure import arrival_unsure, count_unsure, origin_unsure
 from cascade.returnee.where import LEAD_WORDS, find_address, place_roles
 
@@ -161,7 +161,6 @@ _OTHER_HOME = re.compile(
 # Digits that could be a phone number: 7 or more in a run (spaces and dashes inside).
 _DIGIT_RUN = re.compile(r"\d[\d\s-]{5,}\d", re.ASCII)
 # A clause ends here; a list's 、 does not end it ("在石家庄、济南、南京都没下车").
-_CLAUSE_STOP = ",.;!?，。；！？\n"
 # A date typed with dashes or dots is no phone number.
 _DATE_RUN = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 # Where the returnees are now: a place said as where they came to is no second origin.
@@ -361,11 +360,9 @@ def _agrees(place: str, origin: str, via: list[str]) -> bool:
 
 def _clause_around(text: str, start: int, end: int) -> str:
     """The clause that holds [start, end)."""
-    left = start
-    while left > 0 and text[left - 1] not in _CLAUSE_STOP:
-        left -= 1
+    left = clause_start(text, start)
     right = end
-    while right < len(text) and text[right] not in _CLAUSE_STOP:
+    while right < len(text) and text[right] not in CLAUSE_STOP:
         right += 1
     return text[left:right]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from cascade.returnee.parts import parts_said, parts_total
 from cascade.returnee.places import lookup
 from cascade.returnee.roster import roster_count, table_count
-from cascade.returnee.text import CN_NUM_CHARS, NUM, PERSON_UNIT, blank, to_int
+from cascade.returnee.text import CN_NUM_CHARS, NUM, PERSON_UNIT, blank, clause_start, to_int
 
 MAX_COUNT = 10_000
 
@@ -161,7 +161,6 @@ _NUMBER = re.compile(rf"({NUM})")
 # So many of each: "湖南和江西的各一个", "小张、小李各有两个人".
 _EACH = re.compile(rf"各\s*(?:有|是|回来|来了|到了)?\s*({NUM})\s*(?:个人|个|名|位|口人|口|人)")
 _EACH_SEP = re.compile(r"、|和|及|与|跟|/|还有|以及")
-_CLAUSE_STOP = ",.;!?，。；！？\n"  # a list's 、 does not end the clause
 _UNITS_OF = {"户": "户|家", "家": "户|家", "车": "车|辆车|辆", "辆车": "车|辆车|辆", "批": "批"}
 # 仨 and 俩 said without a classifier: "租客仨明天到".
 _BARE_SMALL = re.compile(
@@ -449,9 +448,7 @@ def _kin_list(work: str) -> int | None:
 def _each_total(work: str, each: re.Match[str]) -> int | None:
     """ "湖南、江西的各两个": the number times the members of the list before 各 in its
     clause; None (asked) when no list is said or the number is not exact."""
-    start = each.start()
-    while start > 0 and work[start - 1] not in _CLAUSE_STOP:
-        start -= 1
+    start = clause_start(work, each.start())
     members = len(_EACH_SEP.findall(work, start, each.start())) + 1
     number = _NUMBER.match(work, each.start(1))
     value = _plain_number(work, number) if number else None

@@ -12,20 +12,19 @@ import re
 from collections.abc import Callable
 
 from cascade.returnee.places import lookup
-from cascade.returnee.text import NUM, to_int
+from cascade.returnee.text import HAN, NUM, to_int
 
-_HAN = "\u4e00-\u9fff"
 # An item with a note in brackets: "老郑(河南)", "小樊【山东】" (full-width brackets are
 # normalised to ASCII before this runs).
-_NOTED = rf"(?<![{_HAN}\d])[{_HAN}]{{2,4}}\s*[(\[【][^()\[\]【】]{{1,8}}[)\]】]"
+_NOTED = rf"(?<![{HAN}\d])[{HAN}]{{2,4}}\s*[(\[【][^()\[\]【】]{{1,8}}[)\]】]"
 _NOTED_LIST = re.compile(rf"{_NOTED}(?:\s*(?:、|,|;|\s)\s*{_NOTED})+")
 _NOTED_ITEM = re.compile(_NOTED)
 # Numbered items: "1.吴丽 2.吴强", "(1)周磊 (2)郑敏", "1、张三，2、李四".
 _NUMBERED = re.compile(
-    rf"(?:(?<![\d./])(\d{{1,2}})\s*[.、)]|\((\d{{1,2}})\))\s*(?=[{_HAN}]{{2,4}}(?![{_HAN}]))"
+    rf"(?:(?<![\d./])(\d{{1,2}})\s*[.、)]|\((\d{{1,2}})\))\s*(?=[{HAN}]{{2,4}}(?![{HAN}]))"
 )
 # A list inside brackets: "(杨某、何某、曾某)", "【徐平、徐安】".
-_BRACKETED = re.compile(rf"[(\[【]\s*([{_HAN}]{{2,4}}(?:\s*[、,]\s*[{_HAN}]{{2,4}})+)\s*[)\]】]")
+_BRACKETED = re.compile(rf"[(\[【]\s*([{HAN}]{{2,4}}(?:\s*[、,]\s*[{HAN}]{{2,4}})+)\s*[)\]】]")
 # A number of people said outright: "5名", "三个人", "共4人".
 _SAID = re.compile(rf"(?<![\d第])({NUM})\s*(?:个人|名|位|人)(?!员)")
 

@@ -22,8 +22,19 @@ PERSON_UNIT = r"(?:个人|个|名|位|人)"
 HEAD_UNIT = r"(?:个人|个|名|位|口人|口|人)"
 # Characters that end a clause: a fact said in one clause rarely spills into the next.
 CLAUSE_END = ",.;!?，。；！？\n、"
+# The same without the list's 、, for a look back over the clause a word stands in.
+CLAUSE_STOP = ",.;!?，。；！？\n"
+# The range of the common Chinese characters, for character classes.
+HAN = "\u4e00-\u9fff"
 _COMMAND = re.compile(r"^\s*/[A-Za-z_]+(?:@\w+)?\s*")
 _SMALL = {"俩": 2, "两": 2, "仨": 3}
+
+
+def clause_start(text: str, index: int) -> int:
+    """Where the clause holding `index` begins: just after the last `CLAUSE_STOP` before it."""
+    while index > 0 and text[index - 1] not in CLAUSE_STOP:
+        index -= 1
+    return index
 
 
 def normalize(text: str) -> str:

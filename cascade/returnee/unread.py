@@ -36,23 +36,23 @@ from datetime import date, datetime
 
 from cascade.returnee.evidence import Values
 from cascade.returnee.places import COUNTRIES, county_at, find_places
+from cascade.returnee.text import HAN
 
-_HAN = "\u4e00-\u9fff"
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Before an address, typed apart from it, more of the place: a town, estate or village
 # ("江东街道 五爱 小区 3幢", "廿三里 街道 后畈村3号") or a town and a name ("北苑街道 陇头 朱村7号").
 _PLACE_BEFORE = re.compile(
-    rf"(?:街道|镇|乡|小区|社区|新村|花园)\s+$|(?:街道|镇|乡)\s+[{_HAN}]{{1,4}}\s+$"
+    rf"(?:街道|镇|乡|小区|社区|新村|花园)\s+$|(?:街道|镇|乡)\s+[{HAN}]{{1,4}}\s+$"
 )
 # Right after an address, a building, hotel, flat or stall it belongs to.
 _BUILDING_AFTER = re.compile(
-    rf"\s*(?:楼下|楼上|底楼|[{_HAN} ]{{0,8}}?(?:宾馆|酒店|旅馆|饭店|大厦|商务楼|写字楼|公寓|华府|花园|大楼)"
+    rf"\s*(?:楼下|楼上|底楼|[{HAN} ]{{0,8}}?(?:宾馆|酒店|旅馆|饭店|大厦|商务楼|写字楼|公寓|华府|花园|大楼)"
     r"|(?:馆|商铺|商位|摊位|店面|铺位)|[A-Za-z]{0,2}\d*-\d+)"
 )
 
 # A town inside an address, and what may come before it: a city or county ("义乌市稠城街道").
 _TOWN_WORD = re.compile(r"街道|镇")
-_HEAD_OK = re.compile(rf"^(?:[{_HAN}]{{2,3}}省)?(?:[{_HAN}]{{2,3}}市)?[{_HAN}]{{2,4}}(?:街道|镇)$")
+_HEAD_OK = re.compile(rf"^(?:[{HAN}]{{2,3}}省)?(?:[{HAN}]{{2,3}}市)?[{HAN}]{{2,4}}(?:街道|镇)$")
 
 # The arrival said only as some days ago ("来了有几天了"), or the day the report found them.
 _DAYS_AGO = re.compile(
@@ -74,7 +74,7 @@ _ADDRESS_UNNAMED = re.compile(
 # "302 张 2人…405 林 1人"): several addresses, so the address is asked (one house said
 # twice, "16号 湖南 3人…16号 湖南 2人", is one).
 _UNIT_PEOPLE = re.compile(
-    rf"(?<![\d.])(?<!\d[:/-])(\d{{2,4}})(?![\d.:/-])\s*(?:号|室)?\s*[{_HAN}]{{0,2}}\s*\d+\s*(?:人|名|口)"
+    rf"(?<![\d.])(?<!\d[:/-])(\d{{2,4}})(?![\d.:/-])\s*(?:号|室)?\s*[{HAN}]{{0,2}}\s*\d+\s*(?:人|名|口)"
 )
 # A person named in Latin letters with others ("Ali 和 他 太太"): the readers count no such name.
 _LATIN_WITH = re.compile(r"[A-Za-z]{2,}\s*(?:和|跟|与|及|带着?)")
@@ -134,7 +134,7 @@ def _mostly_latin(work: str) -> bool:
     """Whether the message's Latin words outnumber its Chinese characters' words
     (a word against a character: the Chinese left is only names and addresses)."""
     latin = len(_LATIN_WORD.findall(work))
-    han = len(re.findall(f"[{_HAN}]", work))
+    han = len(re.findall(f"[{HAN}]", work))
     return latin >= 4 and latin >= han
 
 
@@ -146,7 +146,7 @@ def _country_not_left(work: str, origin: str) -> bool:
     for found in re.finditer(re.escape(origin), work):
         left = re.search(r"(?:从|自)\s*$", work[: found.start()])
         goes_on = re.match(
-            rf"\s*(?!回|来|飞|到|坐|乘|经|转|的|人)[{_HAN}]{{2}}", work[found.end() :]
+            rf"\s*(?!回|来|飞|到|坐|乘|经|转|的|人)[{HAN}]{{2}}", work[found.end() :]
         )
         if left and not goes_on:
             return False
@@ -167,7 +167,7 @@ def _county_after(work: str, origin: str) -> bool:
         if gap and county_at(work, found.end() + gap.end(), province):
             return True
         # a county said without its 市/县 and ending the clause ("来自:浙江衢州江山")
-        bare = re.match(rf"\s*([{_HAN}]{{2}})(?:$|[^{_HAN}])", work[found.end() :])
+        bare = re.match(rf"\s*([{HAN}]{{2}})(?:$|[^{HAN}])", work[found.end() :])
         if bare and any(county_at(bare[1] + end, 0, province) for end in "市县"):
             return True
     return False
