@@ -51,7 +51,9 @@ ahead of the other transactions for the same reason (storage/writers_lock.py).
 
 A press waiting its turn is still answered within a second: the poller hands each
 one it takes in to bot/press_watch.py, which answers it with a neutral toast if its
-handler has not by then (only the press's ids and names are kept, not its update).
+handler has not by then (only the press's ids and names are kept, not its update),
+or at once when the runner says several rounds of handling go before it
+(`rounds_ahead`: in a burst, every press taken in behind the first slots).
 """
 
 from __future__ import annotations
@@ -150,6 +152,7 @@ class ChatOrderedRunner:
         self.quick = quick
         self.on_handled = on_handled
         self.parse = parse
+        self.max_concurrent = max_concurrent
         self._slots = asyncio.Semaphore(max_concurrent)
         self._quick_slots = asyncio.Semaphore(quick_concurrent)
         self._queues: dict[int, deque[Update | Kept]] = {}
@@ -171,6 +174,15 @@ class ChatOrderedRunner:
         assert self.parse is not None, "keeping updates as JSON needs a parse"
         kept = Kept(update.update_id, chat_key(update), self.quick(update), payload)
         self._queue(kept.chat, kept)
+
+    def rounds_ahead(self, update: Update, before: int = 0) -> int:
+        """Rounds of handling before `update` would start if queued now (with `before`
+        more queued ahead of it first): its chat's updates waiting go one a round, the
+        others `max_concurrent` a round, those beyond the slots only (bot/press_watch.py
+        answers a press at once from a few rounds on)."""
+        queue = self._queues.get(chat_key(update))
+        beyond = self.pending + before - self.max_concurrent
+        return (len(queue) if queue else 0) + max(0, beyond) // self.max_concurrent
 
     def _queue(self, key: int, update: Update | Kept) -> None:
         self.pending += 1
@@ -394,8 +406,8 @@ class UpdatePoller:
         updates = await self.bot(request, request_timeout=self.timeout + 10)
         fresh = [u for u in updates if taken is None or u.update_id >= taken]
         if self.presses is not None:  # a press is timed from here, not from its turn
-            for update in fresh:
-                self.presses.watch(self.bot, update)
+            for before, update in enumerate(fresh):
+                self.presses.watch(self.bot, update, self.runner.rounds_ahead(update, before))
         rows = await self._store(fresh)
         for update, (_, text) in zip(fresh, rows, strict=True):
             self.runner.keep(update, text)

@@ -22,7 +22,9 @@ server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
   handled side by side. With several workers behind a load balancer (PostgreSQL),
   the chat's turn is also held across workers (storage/chatlock.py).
 - A press waiting for its chat's turn (here, or behind another worker) is still
-  answered within a second: it is handed to bot/press_watch.py as it arrives.
+  answered within a second: it is handed to bot/press_watch.py as it arrives,
+  with the chat's updates ahead of it (each one round: at a few the press is
+  answered at once).
 - Nothing a polling run left is stranded: before it listens, each bot handles the
   rows of its inbox (updates a killed or stopped polling run had confirmed to
   Telegram but not handled) by the poller's own replay, poisoned ones set aside.
@@ -92,6 +94,10 @@ class ChatLocks:
     def __init__(self) -> None:
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
+    def ahead(self, chat_id: int | None) -> int:
+        """The chat's updates holding or waiting for its lock now."""
+        return self._locks.get(chat_id, (None, 0))[1] if chat_id is not None else 0
+
     @contextlib.asynccontextmanager
     async def hold(self, chat_id: int | None) -> AsyncIterator[None]:
         if chat_id is None:
@@ -156,7 +162,7 @@ class TowerRequestHandler(SimpleRequestHandler):
             return web.Response(status=400, text="Bad Request: not an update")
         chat = chat_key(update)
         if self.presses is not None:  # timed from its arrival, not from its chat's turn
-            self.presses.watch(bot, update)
+            self.presses.watch(bot, update, self.chats.ahead(chat))
         try:
             async with self.chats.hold(chat):
                 if self.db is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +208,91 @@ async def test_a_stuck_press_refused_later_is_told_in_the_chat_naming_the_person
     assert h.app.presses.counts.late_told == 1
 
 
+async def test_a_press_taken_in_with_its_chat_busy_is_answered_at_once(issued: Harness) -> None:
+    """Rounds of handling ahead of a press at take-in (here its chat's slow update, one
+    round, with `busy` at 1): the toast goes at once, no timer is waited for, and its
+    handler's later 收到 is still not sent again."""
+    h = issued
+    h.app.presses.busy = 1
+    held = hold_text(h, "slow")
+    async with polling(h) as timers:
+        h.session.inbound.append(
+            Update(update_id=50_060, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
+        )
+        await asyncio.wait_for(held.entered.wait(), 10)  # "slow" holds its chat
+        h.session.inbound.append(pressed(h, 50_061, TS01_CHAT, TS01_COMMANDER, "ack:1"))
+        await until(lambda: bool(answers_to(h.session, "q50061")))
+        assert answers_to(h.session, "q50061") == [(EARLY, None)]
+        assert timers.made == []  # answered without a timer running out
+        assert h.app.poller.runner.handled == 0
+        held.set()
+        await until(lambda: h.app.poller.runner.handled == 2)
+    assert answers_to(h.session, "q50061") == [(EARLY, None)]
+    assert (await h.row_status("ts-01"))["acked_at"] is not None
+    counts = h.app.presses.counts
+    assert (counts.early, counts.by_handler, counts.late_dropped, counts.late_told) == (1, 0, 1, 0)
+    assert h.app.presses.waiting == 0
+
+
+async def test_a_press_with_fewer_rounds_ahead_than_busy_waits_for_its_handler(
+    issued: Harness,
+) -> None:
+    """The same press with one round ahead and `busy` at 2: its timer is started, and
+    the handler, let go before it runs out, answers it (no toast)."""
+    h = issued
+    h.app.presses.busy = 2
+    held = hold_text(h, "slow")
+    async with polling(h) as timers:
+        h.session.inbound.append(
+            Update(update_id=50_070, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
+        )
+        await asyncio.wait_for(held.entered.wait(), 10)
+        h.session.inbound.append(pressed(h, 50_071, TS01_CHAT, TS01_COMMANDER, "ack:1"))
+        await until(lambda: len(timers.made) == 1)
+        held.set()
+        await until(lambda: h.app.poller.runner.handled == 2)
+    assert timers.made[0].cancelled and not timers.made[0].fired
+    assert answers_to(h.session, "q50071") == [("已收到，谢谢！", None)]
+    assert h.app.presses.counts.early == 0
+
+
+async def test_rounds_ahead_count_the_chats_queue_and_the_backlog_beyond_the_slots() -> None:
+    """Its chat's waiting updates are a round each; the others a round per
+    `max_concurrent` beyond the slots; `before` counts a batch's earlier updates."""
+    from bot.dispatch import ChatOrderedRunner
+
+    release = asyncio.Event()
+
+    async def handle(update: Update) -> None:
+        await release.wait()
+
+    def in_chat(update_id: int, chat: int) -> Update:
+        return Update.model_validate(
+            {
+                "update_id": update_id,
+                "message": {
+                    "message_id": update_id,
+                    "date": 0,
+                    "chat": {"id": chat, "type": "group"},
+                    "text": "x",
+                },
+            }
+        )
+
+    runner = ChatOrderedRunner(handle, max_concurrent=2)
+    assert runner.rounds_ahead(in_chat(1, -1)) == 0
+    for update_id, chat in [(1, -1), (2, -1), (3, -2), (4, -3), (5, -4), (6, -5)]:
+        runner.submit(in_chat(update_id, chat))
+    await asyncio.sleep(0)  # two are handled, four wait
+    # chat -1: two of its own (one round each), six pending: four beyond two slots
+    assert runner.rounds_ahead(in_chat(7, -1)) == 2 + 2
+    assert runner.rounds_ahead(in_chat(7, -9)) == 2  # a chat with nothing waiting
+    assert runner.rounds_ahead(in_chat(7, -9), before=2) == 3
+    release.set()
+    await runner.wait_idle()
+    assert runner.rounds_ahead(in_chat(7, -1)) == 0
+
+
 async def test_a_stuck_press_whose_database_turned_read_only_is_told_straight(
     issued: Harness,
 ) -> None:
@@ -318,15 +403,10 @@ def test_every_press_answer_in_the_bot_says_what_becomes_of_it_late() -> None:
     assert marked >= 19  # the answer sites of bot/routers and bot/errors.py were read
 
 
-async def test_a_press_posted_to_the_webhook_behind_a_slow_update_gets_the_toast(
-    issued: Harness,
-) -> None:
-    """`run --webhook`: the press is timed from its request, not from its chat's turn."""
-    h = issued
-    release = hold_text(h, "slow")
-    timers = Timers()
-    h.app.presses.later = timers.later
-    h.session.clear()
+@contextlib.asynccontextmanager
+async def webhook(h: Harness) -> AsyncIterator[Callable[[Update], Awaitable[int]]]:
+    """The bot's webhook handler on a free port of 127.0.0.1: yields a function that
+    posts an update to it (with the secret) and returns the HTTP status."""
     secret = "press_SECRET"
     app = web.Application()
     handler = TowerRequestHandler(
@@ -337,8 +417,6 @@ async def test_a_press_posted_to_the_webhook_behind_a_slow_update_gets_the_toast
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    slow = Update(update_id=50_050, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
-    press = pressed(h, 50_051, TS01_CHAT, TS01_COMMANDER, "ack:1")
     url = f"http://127.0.0.1:{port}/hook"
     try:
         async with aiohttp.ClientSession() as http:
@@ -348,16 +426,57 @@ async def test_a_press_posted_to_the_webhook_behind_a_slow_update_gets_the_toast
                 async with http.post(url, json=body, headers={SECRET_HEADER: secret}) as got:
                     return got.status
 
-            first = asyncio.create_task(post(slow))
-            await asyncio.wait_for(release.entered.wait(), 10)  # "slow" holds its chat
-            second = asyncio.create_task(post(press))
-            await until(lambda: h.app.presses.waiting == 1)
-            timers.fire()
-            await until(lambda: bool(answers_to(h.session, "q50051")))
-            release.set()
-            assert await asyncio.gather(first, second) == [200, 200]
+            yield post
     finally:
         await runner.cleanup()
+
+
+async def test_a_press_posted_to_the_webhook_behind_a_slow_update_gets_the_toast(
+    issued: Harness,
+) -> None:
+    """`run --webhook`: the press is timed from its request, not from its chat's turn."""
+    h = issued
+    release = hold_text(h, "slow")
+    timers = Timers()
+    h.app.presses.later = timers.later
+    h.session.clear()
+    slow = Update(update_id=50_050, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
+    press = pressed(h, 50_051, TS01_CHAT, TS01_COMMANDER, "ack:1")
+    async with webhook(h) as post:
+        first = asyncio.create_task(post(slow))
+        await asyncio.wait_for(release.entered.wait(), 10)  # "slow" holds its chat
+        second = asyncio.create_task(post(press))
+        await until(lambda: h.app.presses.waiting == 1)
+        timers.fire()
+        await until(lambda: bool(answers_to(h.session, "q50051")))
+        release.set()
+        assert await asyncio.gather(first, second) == [200, 200]
     assert answers_to(h.session, "q50051") == [(EARLY, None)]
+    assert (await h.row_status("ts-01"))["acked_at"] is not None
+    assert h.app.presses.waiting == 0
+
+
+async def test_a_press_posted_to_the_webhook_with_its_chat_busy_is_answered_at_once(
+    issued: Harness,
+) -> None:
+    """`run --webhook`: the chat's updates holding or waiting for its turn are the
+    rounds ahead of the press; at `busy` it is answered as it arrives."""
+    h = issued
+    h.app.presses.busy = 1
+    release = hold_text(h, "slow")
+    timers = Timers()
+    h.app.presses.later = timers.later
+    h.session.clear()
+    slow = Update(update_id=50_080, message=h.message(TS01_CHAT, TS01_COMMANDER, "slow"))
+    press = pressed(h, 50_081, TS01_CHAT, TS01_COMMANDER, "ack:1")
+    async with webhook(h) as post:
+        first = asyncio.create_task(post(slow))
+        await asyncio.wait_for(release.entered.wait(), 10)
+        second = asyncio.create_task(post(press))
+        await until(lambda: bool(answers_to(h.session, "q50081")))
+        assert timers.made == []  # answered without a timer running out
+        release.set()
+        assert await asyncio.gather(first, second) == [200, 200]
+    assert answers_to(h.session, "q50081") == [(EARLY, None)]
     assert (await h.row_status("ts-01"))["acked_at"] is not None
     assert h.app.presses.waiting == 0
