@@ -30,7 +30,8 @@ not a server, is the ceiling:
    them (as aiogram's session parses a real server's answer). So with `--polling`,
    the way the drill's bot takes its updates, the peak is the bot's plus a few tens
    of MB (the copies' JSON and the bench's timings); handed straight to the runner,
-   the whole storm waits in the runner's queues, which polling bounds at 2,000.
+   the whole storm waits in the runner's queues, which polling bounds by the bytes
+   of the JSON waiting (bot/dispatch.py, `max_pending_bytes`).
    Where the memory goes: `memray run --trace-python-allocators -o FILE -m
    benchmarks.dispatch ...`, then `memray tree FILE` (at the peak).
 
@@ -118,8 +119,8 @@ ORDER_TEXT = "统计外地返回人数"
 # The bot process runs this checkout's code, not an installed copy.
 CHECKOUT = str(Path(__file__).resolve().parents[1])
 
-# The bot's own poller lets this many updates wait before it stops fetching.
-MAX_PENDING: int = inspect.signature(UpdatePoller).parameters["max_pending"].default
+# The bot's own poller lets updates holding this many bytes wait before it stops fetching.
+MAX_PENDING_BYTES: int = inspect.signature(UpdatePoller).parameters["max_pending_bytes"].default
 
 
 class InstantTelegram(BenchSession):
@@ -337,7 +338,7 @@ class InProcessBot:
         polling: bool,
         settle: bool,
         handled: Callable[[int, float], None],
-        max_pending: int,
+        max_pending_bytes: int,
     ) -> None:
         from bot.access import is_query
         from bot.app import TowerBot
@@ -366,7 +367,7 @@ class InProcessBot:
                 tower.dispatcher,
                 inbox,
                 max_concurrent=concurrency,
-                max_pending=max_pending,
+                max_pending_bytes=max_pending_bytes,
                 quick=is_query,
                 presses=tower.presses,
             )
@@ -585,14 +586,15 @@ async def run(
     poll_rtt: float = 0.0,
     settle: bool = False,
     bot_process: bool = False,
-    max_pending: int = MAX_PENDING,
+    max_pending_bytes: int = MAX_PENDING_BYTES,
 ) -> dict[str, Any]:
     """One run; `bot_process`: the bot alone in a process of its own (by polling);
-    `max_pending`: updates the poller lets wait in the bot before it stops fetching."""
+    `max_pending_bytes`: the bytes of updates the poller lets wait in the bot before it
+    stops fetching."""
     if bot_process and not polling:
         raise ValueError("the bot in its own process takes its updates by polling")
-    if bot_process and max_pending != MAX_PENDING:
-        raise ValueError("--max-pending is for the bot in this process")
+    if bot_process and max_pending_bytes != MAX_PENDING_BYTES:
+        raise ValueError("--max-pending-bytes is for the bot in this process")
     units = await _units(db_path)
     root_chat, root_commander = next((c, u) for c, u, is_root, _ in units if is_root)
     targets = [(c, u, bottom) for c, u, is_root, bottom in units if not is_root]
@@ -609,7 +611,7 @@ async def run(
         side = ChildBot(session, db_path, concurrency, paid, handled)
     else:
         side = InProcessBot(
-            session, db_path, concurrency, paid, polling, settle, handled, max_pending
+            session, db_path, concurrency, paid, polling, settle, handled, max_pending_bytes
         )
     await side.start()
     memory = Memory(side.pid)
@@ -725,7 +727,7 @@ async def run(
         press_waits = [session.pressed[q] - submitted[u] for q, u in presses.items()]
         press_counts = side.press_counts()
         # How long a press waited at the server (the poller takes no batch while
-        # `max_pending` updates wait in the bot), and from its fetch to its answer.
+        # updates holding `max_pending_bytes` wait in the bot), and from its fetch to its answer.
         fetched = session.fetched if polling else submitted
         press_at_server = [fetched[u] - submitted[u] for u in presses.values()]
         press_in_bot = [session.pressed[q] - fetched[u] for q, u in presses.items()]
@@ -744,7 +746,7 @@ async def run(
     return {
         "targets": len(targets),
         "concurrency": concurrency,
-        "max_pending": max_pending,
+        "max_pending_bytes": max_pending_bytes,
         "overlap": overlap,
         "polling": polling,
         "get_updates_calls": session.polls,
@@ -821,10 +823,11 @@ def main(argv: list[str] | None = None) -> int:
         help="with --polling: the bot alone in a process of its own; its own peak RSS",
     )
     parser.add_argument(
-        "--max-pending",
+        "--max-pending-bytes",
         type=int,
-        default=MAX_PENDING,
-        help="with --polling: updates waiting in the bot before its poller stops fetching",
+        default=MAX_PENDING_BYTES,
+        help="with --polling: bytes of updates waiting in the bot before its poller stops"
+        " fetching (their JSON and a fixed cost each)",
     )
     parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
@@ -851,7 +854,7 @@ def main(argv: list[str] | None = None) -> int:
             args.poll_rtt,
             settle=True,
             bot_process=args.bot_process,
-            max_pending=args.max_pending,
+            max_pending_bytes=args.max_pending_bytes,
         )
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:

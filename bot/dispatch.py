@@ -36,18 +36,24 @@ would come back at every start: rows a replay began before are handed back one a
 a time, each attempt counted before it starts (so only the update that kills the
 process again has its count raised), and after `max_attempts` one is set aside
 (kept, logged with its id and chat, its chat told to send it again). Polling
-pauses until a whole batch fits below `max_pending` updates waiting or being
-handled, and asks for no more, so memory stays bounded. On stop the poller lets
+pauses until a whole batch fits below `max_pending_bytes` of updates waiting or
+being handled, and asks for no more, so memory stays bounded. On stop the poller lets
 the updates taken in finish; those cut short stay in the inbox for the next start.
 
 An update waiting for its turn is kept as its JSON (the inbox's payload), not as
 aiogram's models, and parsed again only once it has a slot: a parsed update is
 14-19 KB of pydantic objects against its ~0.5 KB of JSON, so the 2,000 a Yiwu storm
-kept waiting held ~35 MB (benchmarks/RESULTS.md, "memory"). As JSON, up to 8,000
-wait (+14 MB at 3,600 targets): a press is answered from when it enters the process
-(bot/press_watch.py), so a press the bound keeps at the server waits unanswered, and
-at 2,000 the presses of an answer storm waited there 2–7 s; the batch's write goes
-ahead of the other transactions for the same reason (storage/writers_lock.py).
+kept waiting held ~35 MB (benchmarks/RESULTS.md, "memory"). The bound is in bytes,
+not updates, since updates differ in size (a press carries the pressed copy, a
+message may carry 4,096 characters and the message it replies to): each counts its
+JSON's UTF-8 bytes plus `PER_UPDATE` for its place in the queues, and 16 MiB let
+~8,700 of a storm's updates wait (1.9 KB each on average at 3,600 targets, about
+what the process holds for each). It is large because a press is answered from
+when it enters the process (bot/press_watch.py): a press the bound keeps at the
+server waits unanswered, and at 2,000 updates the presses of an answer storm waited
+there 2–7 s; the batch's write goes ahead of the other transactions for the same
+reason (storage/writers_lock.py). Once a batch's sizes are known, each getUpdates
+asks for as many updates as fit at the mean size of those taken in so far.
 
 A press waiting its turn is still answered within a second: the poller hands each
 one it takes in to bot/press_watch.py, which answers it with a neutral toast if its
@@ -86,6 +92,11 @@ Notice = Callable[[int, int | None, str | None], Awaitable[OutgoingMessage]]
 MAX_CONCURRENT = 64
 MAX_ATTEMPTS = 3  # replays that may begin an update before it is set aside
 BATCH = 100  # the most updates getUpdates returns at once
+# What an update kept waiting holds besides its JSON text: its Kept tuple, its place
+# in its chat's queue and, in a storm where each chat has one, its chat's worker
+# task (~1.2 KB measured with tracemalloc, one chat each).
+PER_UPDATE = 1200
+MAX_PENDING_BYTES = 16 << 20  # the poller's default bound on what waits (16 MiB)
 RETRIED = (TelegramNetworkError, TelegramServerError, OSError, TimeoutError)
 
 
@@ -98,6 +109,12 @@ def never_quick(update: Update) -> bool:
     return False
 
 
+def held_bytes(text: str) -> int:
+    """What an update kept waiting as its JSON `text` counts against the bound: the
+    text's UTF-8 bytes (its size as Telegram sent it) and `PER_UPDATE`."""
+    return len(text.encode()) + PER_UPDATE
+
+
 class Kept(NamedTuple):
     """An update waiting its turn, kept as its JSON: what the runner needs before
     handling it (its id, its chat, its lane) and the text to parse it from."""
@@ -106,6 +123,7 @@ class Kept(NamedTuple):
     chat: int
     quick: bool
     payload: str
+    held: int  # bytes counted against the poller's bound (`held_bytes`)
 
 
 def chat_of(update: Update) -> int | None:
@@ -161,6 +179,7 @@ class ChatOrderedRunner:
         self._idle.set()
         self._changed = asyncio.Event()
         self.pending = 0
+        self.held = 0  # bytes the updates kept as JSON hold while waiting or handled
         self.handled = 0
         self.failed = 0
 
@@ -168,12 +187,16 @@ class ChatOrderedRunner:
         """Queue `update` behind its chat's earlier updates (never awaits)."""
         self._queue(chat_key(update), update)
 
-    def keep(self, update: Update, payload: str) -> None:
+    def keep(self, update: Update, payload: str) -> int:
         """Queue `update` as `submit` does, but hold only its JSON `payload` (needs
-        `parse`) until its turn: the parsed `update` can be let go at once."""
+        `parse`) until its turn: the parsed `update` can be let go at once. The bytes
+        it holds meanwhile (counted in `held`)."""
         assert self.parse is not None, "keeping updates as JSON needs a parse"
-        kept = Kept(update.update_id, chat_key(update), self.quick(update), payload)
+        held = held_bytes(payload)
+        kept = Kept(update.update_id, chat_key(update), self.quick(update), payload, held)
+        self.held += held
         self._queue(kept.chat, kept)
+        return held
 
     def rounds_ahead(self, update: Update, before: int = 0) -> int:
         """Rounds of handling before `update` would start if queued now (with `before`
@@ -209,6 +232,7 @@ class ChatOrderedRunner:
                         self.failed += 1
                         log.exception("update %s in chat %s failed", update.update_id, key)
                 queue.popleft()
+                self._let_go(update)
                 if self.on_handled is not None:
                     self.on_handled(update.update_id)
                 self.handled += 1
@@ -217,10 +241,16 @@ class ChatOrderedRunner:
         finally:
             # A cancelled worker drops what its chat still had queued (shutdown only).
             self.pending -= len(queue)
+            for update in queue:
+                self._let_go(update)
             del self._queues[key]
             if not self._queues:
                 self._idle.set()
             self._changed.set()
+
+    def _let_go(self, update: Update | Kept) -> None:
+        if isinstance(update, Kept):
+            self.held -= update.held
 
     def _parsed(self, update: Update | Kept) -> Update:
         if isinstance(update, Update):
@@ -232,9 +262,9 @@ class ChatOrderedRunner:
         """Until every update submitted so far has been handled."""
         await self._idle.wait()
 
-    async def wait_below(self, count: int) -> None:
-        """Until fewer than `count` updates are waiting or being handled."""
-        while self.pending >= count:
+    async def wait_room(self, held: int) -> None:
+        """Until the updates kept as JSON hold at most `held` bytes (or none is kept)."""
+        while self.held and self.held > held:
             self._changed.clear()
             await self._changed.wait()
 
@@ -257,7 +287,7 @@ class UpdatePoller:
         inbox: Inbox,
         timeout: int = 10,
         max_concurrent: int = MAX_CONCURRENT,
-        max_pending: int = 8000,
+        max_pending_bytes: int = MAX_PENDING_BYTES,
         quick: Quick = never_quick,
         forget_every: float = 0.5,
         notice: Notice | None = None,
@@ -271,7 +301,8 @@ class UpdatePoller:
         self.dispatcher = dispatcher
         self.inbox = inbox
         self.timeout = timeout
-        self.max_pending = max_pending
+        self.max_pending_bytes = max_pending_bytes
+        self._taken = (0, 0)  # updates taken in by polling so far, and their held bytes
         self.forget_every = forget_every
         self.notice = notice
         self.max_attempts = max_attempts
@@ -377,8 +408,8 @@ class UpdatePoller:
             while True:
                 # Only when a whole batch fits: polling for the one or two places each
                 # handled update frees would cost a call and a transaction apiece.
-                batch = min(BATCH, self.max_pending)
-                await self.runner.wait_below(self.max_pending - batch + 1)
+                batch, room = self._batch()
+                await self.runner.wait_room(self.max_pending_bytes - room)
                 request = GetUpdates(
                     offset=taken, limit=batch, timeout=self.timeout, allowed_updates=allowed
                 )
@@ -400,6 +431,17 @@ class UpdatePoller:
             with contextlib.suppress(asyncio.CancelledError):
                 await forgetting
 
+    def _batch(self) -> tuple[int, int]:
+        """How many updates to ask for and the bytes to make room for first: a whole
+        batch at the mean size of the updates taken in so far (a first batch of 100,
+        sizes unknown, is asked for at once)."""
+        count, held = self._taken
+        if not count:
+            return BATCH, 0
+        mean = max(1, held // count)
+        batch = max(1, min(BATCH, self.max_pending_bytes // mean))
+        return batch, batch * mean
+
     async def _take(self, request: GetUpdates, taken: int | None) -> int | None:
         """One getUpdates: its new updates stored, then handed to the runner as their
         JSON (the parsed batch is let go on return); one past the newest taken in."""
@@ -409,8 +451,10 @@ class UpdatePoller:
             for before, update in enumerate(fresh):
                 self.presses.watch(self.bot, update, self.runner.rounds_ahead(update, before))
         rows = await self._store(fresh)
+        count, held = self._taken
         for update, (_, text) in zip(fresh, rows, strict=True):
-            self.runner.keep(update, text)
+            held += self.runner.keep(update, text)
+        self._taken = (count + len(rows), held)
         return max(u.update_id for u in fresh) + 1 if fresh else taken
 
     async def _store(self, fresh: list[Update]) -> list[tuple[int, str]]:

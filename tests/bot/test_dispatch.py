@@ -14,7 +14,7 @@ from typing import Any
 from aiogram.types import CallbackQuery, Update, User
 
 from bot.access import is_query
-from bot.dispatch import ChatOrderedRunner, chat_key, payload
+from bot.dispatch import PER_UPDATE, ChatOrderedRunner, chat_key, held_bytes, payload
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
@@ -98,21 +98,28 @@ async def test_at_most_max_concurrent_run_at_once() -> None:
     assert peak == 4 and runner.handled == 40
 
 
-async def test_wait_below_returns_once_the_backlog_shrinks() -> None:
+async def test_wait_room_returns_once_the_json_held_shrinks() -> None:
+    """The runner counts the bytes of the updates it keeps as JSON (their text and
+    `PER_UPDATE` each), until each is handled."""
     gate = asyncio.Event()
 
     async def handle(u: Update) -> None:
         await gate.wait()
 
-    runner = ChatOrderedRunner(handle)
+    runner = ChatOrderedRunner(handle, parse=Update.model_validate_json)
+    texts = []
     for i in range(5):
-        runner.submit(update(i, -i - 1))
-    waiter = asyncio.create_task(runner.wait_below(5))
+        u = update(i, -i - 1, "x" * (100 * i))
+        texts.append(payload(u))
+        assert runner.keep(u, texts[-1]) == held_bytes(texts[-1])
+    assert runner.held == sum(len(t.encode()) + PER_UPDATE for t in texts)
+    waiter = asyncio.create_task(runner.wait_room(runner.held - 1))
     await asyncio.sleep(0)
     assert not waiter.done()
     gate.set()
     await asyncio.wait_for(waiter, 1.0)
     await runner.wait_idle()
+    assert runner.held == 0
 
 
 def _feed(h: Harness) -> ChatOrderedRunner:

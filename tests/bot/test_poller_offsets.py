@@ -24,7 +24,7 @@ from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
 from bot import once
-from bot.dispatch import UpdatePoller, chat_key
+from bot.dispatch import UpdatePoller, chat_key, held_bytes, payload
 from cascade.outgoing import OutgoingMessage
 from storage.db import Database
 from storage.inbox import Inbox
@@ -245,29 +245,47 @@ async def test_a_batch_stored_but_not_yet_confirmed_is_handled_once(db: Database
     assert server.offsets[1] == 6  # its first call confirms what the inbox handed back
 
 
-async def test_polling_stops_while_too_many_are_waiting(db: Database) -> None:
+def weight(u: Update) -> int:
+    """The bytes `u` holds while it waits in the poller's runner."""
+    return held_bytes(payload(u))
+
+
+async def test_polling_stops_while_the_updates_waiting_hold_the_byte_bound(
+    db: Database,
+) -> None:
+    """The bound is the bytes of the JSON waiting, not a count: with room for two
+    large updates (2,000 characters each) the poller, once it has seen their size,
+    asks for two at a time and no more while they wait; small ones come many a call."""
     release = asyncio.Event()
     handled: list[int] = []
 
     async def handle(u: Update) -> None:
-        await release.wait()
+        if u.update_id >= 20:
+            await release.wait()
         handled.append(u.update_id)
 
-    server = OffsetServer([update(i, -i) for i in range(1, 31)])
-    p = poller(server, handle, db, max_pending=5)
+    large = [update(i, -i, "长" * 2000) for i in range(10, 30)]
+    each = weight(large[0])
+    assert {weight(u) for u in large} == {each}
+    server = OffsetServer(large[:2])  # the first batch: sizes unknown, 100 asked for
+    p = poller(server, handle, db, max_pending_bytes=2 * each)
     task = asyncio.create_task(p.run())
-    await until(lambda: p.runner.pending == 5)
-    await asyncio.sleep(0.1)  # time for more polls, if the poller made them
-    assert p.runner.pending == 5
-    assert await kept(db) == [1, 2, 3, 4, 5]
-    assert len(server.offsets) == 1  # no call since: the rest wait at the server
-    assert all(limit is not None and limit <= 5 for limit in server.limits)
+    await until(lambda: len(handled) == 2)
+    server.queue.extend(large[2:])
+    await until(lambda: p.runner.pending == 2 and len(handled) == 10)  # 20, 21 wait
+    await asyncio.sleep(0.1)  # time for more calls, if the poller made them
+    assert p.runner.pending == 2 and p.runner.held == 2 * each
+    assert server.limits[0] == 100 and set(server.limits[1:]) == {2}
+    assert [u.update_id for u in server.queue][:1] == [20]  # 22 on wait at the server
+    calls = len(server.offsets)
+    await asyncio.sleep(0.1)
+    assert len(server.offsets) == calls
     release.set()
-    await until(lambda: len(handled) == 30)
+    await until(lambda: len(handled) == 20)
     task.cancel()
     await p.stop(grace=1)
-    assert sorted(handled) == list(range(1, 31))
-    assert max(limit or 0 for limit in server.limits) == 5
+    assert sorted(handled) == list(range(10, 30))
+    assert await kept(db) == []
 
 
 async def test_polling_resumes_when_a_whole_batch_fits(db: Database) -> None:
@@ -278,8 +296,12 @@ async def test_polling_resumes_when_a_whole_batch_fits(db: Database) -> None:
     async def handle(u: Update) -> None:
         await allowed.acquire()
 
-    server = OffsetServer([update(i, -i) for i in range(1, 401)])
-    p = poller(server, handle, db, max_pending=150)
+    # Ids and chats of three digits each: every update weighs the same.
+    updates = [update(i, -i) for i in range(100, 500)]
+    each = weight(updates[0])
+    assert {weight(u) for u in updates} == {each}
+    server = OffsetServer(updates)
+    p = poller(server, handle, db, max_pending_bytes=150 * each)
     task = asyncio.create_task(p.run())
     await until(lambda: p.runner.pending == 100)
     for _ in range(49):
@@ -290,11 +312,13 @@ async def test_polling_resumes_when_a_whole_batch_fits(db: Database) -> None:
     allowed.release()  # 50 waiting: a batch of 100 fits
     await until(lambda: p.runner.pending == 150)
     assert len(server.offsets) == 2 and server.limits == [100, 100]
+    assert p.runner.held == 150 * each
     for _ in range(400):
         allowed.release()
     await until(lambda: p.runner.handled == 400)
     task.cancel()
     await p.stop(grace=1)
+    assert p.runner.held == 0
 
 
 async def test_a_stop_keeps_what_did_not_finish_for_the_next_start(db: Database) -> None:
