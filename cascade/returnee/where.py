@@ -46,11 +46,19 @@ _N = (
     r"(?:[\d一二三四五六七八九十零〇壹贰叁肆伍陆柒捌玖]+|(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
     r"|(?<![A-Za-z])[A-Za-z]\d+)"
 )  # "C区", "B栋", round 8: "E15号"
-_UNIT = r"号楼|号院|单元|商位|号|幢|栋|室|楼|层|组|弄|排|区|街|座|户|门"
+# Round 16: 号 before 码 is a phone word ("302 号码1825…"), 户 before a number of
+# people is a household ("倍磊村二区 一户5人").
+_UNIT = (
+    r"号楼|号院|单元|商位|号(?!码)|幢|栋|室|楼|层|组|弄|排|区|街|座"
+    r"|户(?!\s*[\d一二两三四五六七八九十]*\s*[人口个名位])|门"
+)
+# Round 16: a market street named by its side or gate ("一区东17街", "四区东门12街", "二区东扩15街").
+_SIDE_STREET = r"(?:[东西南北新]|[东西南北]门|东扩)\s*\d+\s*街"
 # A room said digit by digit after its building, as voice input writes it: "八幢五零二".
 _SAID_ROOM = r"(?<=[幢栋元])[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九十百号室])"
 _ADDRESS = re.compile(
-    rf"({_HEAD})\s*((?:{_N}\s*(?:{_UNIT})\s*)+(?:\d+(?:-\d+)*|{_SAID_ROOM})?|\d+(?:-\d+)+(?:{_UNIT})?"
+    rf"({_HEAD})\s*((?:(?:{_N}\s*(?:{_UNIT})|{_SIDE_STREET})\s*)+(?:\d+(?:-\d+)*|{_SAID_ROOM})?"
+    rf"|\d+(?:-\d+)+(?:{_UNIT})?"
     rf"|(?<=村)[{_HAN}]{{1,3}}?{_N}\s*号)"  # "三溪村下塘16号": a hamlet inside the village
     r"(?:商位|店面|店铺|门面)?"  # "5街32号商位": the stall is part of the address
 )
@@ -122,6 +130,7 @@ _LEAD_WORDS = (
     "现在", "目前", "住所为", "住所是", "住所", "居住地", "现居", "自己家里", "自己家", "家里",
     "举报", "反映",  # round 8: "有人举报西城路120号"
     "地址为", "住址为", "发现",  # round 11: "出租房地址为…", "走访发现新塘村22号住进…"
+    "报一下", "报备", "上报", "汇报",  # round 16: "报一下三区21街的商户", "铺长报备一区14街"
 )  # fmt: skip
 LEAD_WORDS = _LEAD_WORDS  # round 10: `evidence` counts them as taken by this reader
 # "今早给东朱村12号的测体温"; round 14: 址 ends a label ("园址江东街道…", "厂址…")
@@ -441,7 +450,12 @@ def _tidy(address: str) -> str:
     house numbers in Chinese digits written in Arabic ones ("柒号" 7号, "二十六号" 26号,
     "八幢五零二" 8幢502), as voice input and forms give them."""
     address = re.sub(r"\s+", "", address).translate(_FORMAL_DIGITS)
+    address = _OURS_INSIDE.sub("", address)  # round 16: "新世纪花园2幢 我们3单元601"
     return _CN_NUMBER.sub(_arabic, address)
+
+
+# Round 16: the reporter's word between two parts of an address is not part of it.
+_OURS_INSIDE = re.compile(r"(?<=[幢栋楼号区街\d])(?:我们|咱们|我家)(?=\d)")
 
 
 _CN_NUMBER = re.compile(
