@@ -37,6 +37,7 @@ from itertools import pairwise
 
 from cascade.returnee.arrival import arrival_days, clock_spans
 from cascade.returnee.asks import NOT_PLACE_START, apart
+from cascade.returnee.confirm import unsure
 from cascade.returnee.evidence import Values, clause_around
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import NUM, to_int
@@ -142,7 +143,8 @@ def insufficient(work: str, now: datetime, values: Values) -> set[str]:
     if values.count is not None and _count_unsure(work, values.count):
         asked.add("count")
     # rounds 13, 14 and 15
-    return asked | unpinned(work, now, values) | unsettled(work, now, values) | unread(work, values)
+    checks = unpinned(work, now, values) | unsettled(work, now, values) | unread(work, values)
+    return asked | checks | unsure(work, values)
 
 
 def _local(place: str) -> bool:

@@ -28,6 +28,7 @@ from cascade.returnee.asks import (
     join_place_words,
     without_absent_places,
 )
+from cascade.returnee.confirm import to_confirm
 from cascade.returnee.doubt import (
     arrival_hedged,
     batch_total,
@@ -126,7 +127,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     """
     work = join_place_words(undo_arrows(unspace(normalize(text))))  # "人数3→4": 4; "浙江省内衢州"
     report = _corrected(work, now)
-    return _asked(report, insufficient(work, now, _values(report)))
+    report = _asked(report, insufficient(work, now, _values(report)))
+    return _kept_and_asked(report, to_confirm(work, _values(report)))
 
 
 def _corrected(work: str, now: datetime) -> ReturneeReport:
@@ -287,6 +289,15 @@ def _guarded(said: str, unread: str, now: datetime, read: ReturneeReport) -> Ret
 
 def _values(read: ReturneeReport) -> Values:
     return Values(read.count, read.origin, read.via, read.arrival, read.address, read.phone)
+
+
+def _kept_and_asked(report: ReturneeReport, fields: set[str]) -> ReturneeReport:
+    """`report` with `fields` asked and their values kept for the reporter to confirm
+    (round 16, `confirm.to_confirm`)."""
+    questions = set(report.questions) | fields
+    return report.model_copy(
+        update={"questions": [key for key in QUESTION_ORDER if key in questions]}
+    )
 
 
 def _asked(report: ReturneeReport, fields: set[str]) -> ReturneeReport:

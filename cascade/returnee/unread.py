@@ -47,7 +47,9 @@ _PLACE_BEFORE = re.compile(
 # Right after an address, a building, hotel, flat or stall it belongs to.
 _BUILDING_AFTER = re.compile(
     rf"\s*(?:楼下|楼上|底楼|[{HAN} ]{{0,8}}?(?:宾馆|酒店|旅馆|饭店|大厦|商务楼|写字楼|公寓|华府|花园|大楼)"
-    r"|(?:馆|商铺|商位|摊位|店面|铺位)|[A-Za-z]{0,2}\d*-\d+)"
+    r"|(?:馆|商铺|商位|摊位|店面|铺位)|[A-Za-z]{0,2}\d*-\d+"
+    # round 16: a hall, or inside a works ("五区2楼进口馆", "…东洲路90号厂内")
+    rf"|[{HAN}]{{1,3}}馆|厂内|厂区内|院内)"
 )
 
 # A town inside an address, and what may come before it: a city or county ("义乌市稠城街道").

@@ -98,6 +98,11 @@ _HERE_LATER = re.compile(r"回到(?:小区|村|家|义乌|这里|这边)|回义�
 # Right before a leg's end, a word of reaching it: "转机到上海浦东" (not "没有进湖北").
 _REACHED = re.compile(r"(?<![没不未])(?:到|抵达|抵|至|飞)\s*$")
 _LOCAL = "义乌"
+# Round 16: right before a leg's end, the vehicle or the stop it left ("坐飞机到杭州",
+# "经停兰州 到杭州"): another leg of a route whose stops were read.
+_LEG_TO = re.compile(
+    r"(?:飞机|航班|高铁|动车|火车|大巴|汽车|班车|经停\s*[\u4e00-\u9fff]{2,4})\s*(?:到|至|飞到)\s*$"
+)
 
 
 def unsettled(work: str, now: datetime, values: Values) -> set[str]:
@@ -112,7 +117,7 @@ def unsettled(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("origin")
     if values.address is not None and _address_unsettled(work, values.address):
         asked.add("address")
-    if values.via and _stop_missed(work, values.via):
+    if values.via and _stop_missed(work, values.via, values.origin):
         asked.add("via")
     return asked
 
@@ -156,12 +161,19 @@ def _address_unsettled(work: str, address: str) -> bool:
     return at >= 0 and _ADDRESS_GOES_ON.match(work, at + len(address)) is not None
 
 
-def _stop_missed(work: str, via: list[str]) -> bool:
+def _stop_missed(work: str, via: list[str], origin: str | None) -> bool:
     """Whether a leg, reached by 到/抵/飞, ends at a place other than here that is not
-    among the stops, and the arrival here is said after it."""
+    among the stops, and the arrival here is said after it or other stops were read
+    (round 16: "飞机经停兰州 到杭州", "经珠海 深圳 坐飞机到杭州")."""
     for text, role, start, end in place_roles(work):
         if role != "destination" or _LOCAL in text or any(text in stop for stop in via):
             continue
-        if _REACHED.search(work, max(0, start - 3), start) and _HERE_LATER.search(work, end):
+        if not _REACHED.search(work, max(0, start - 3), start):
+            continue
+        if _HERE_LATER.search(work, end) or (  # round 16: a route with stops goes on
+            _LEG_TO.search(work, max(0, start - 8), start)
+            and not (origin and (text in origin or origin in text))
+            and not any(text in stop or stop in text for stop in via)
+        ):
             return True  # another leg right after it is `insufficient`'s (_stop_unplaced)
     return False

@@ -444,6 +444,17 @@ _WORKPLACE_AT = re.compile(
 )
 
 
+# Round 16: a market stall's number said apart from its street ("三区13街商户…，商位31820").
+_STALL_APART = re.compile(r"(?:商位|摊位|铺位)\s*号?\s*[:：]?\s*(\d{4,6})(?!\d)")
+
+
+def _stall_right_after(text: str, address: str) -> bool:
+    """Whether the stall word follows the street itself ("五区二楼 商位52233"): said so, it
+    is part of the address as typed, which the reader keeps."""
+    typed = r"\s*".join(map(re.escape, address))
+    return re.search(typed + r"\s*(?:商位|摊位|铺位)", text) is not None
+
+
 def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     """The address without words said in front of it, and whether it must be asked."""
     front = _ADDRESS_FRONT.match(address)
@@ -459,6 +470,9 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     workplace = _WORKPLACE_AT.search(text)
     if workplace is not None and _WORKPLACE_DORM.fullmatch(address):
         address = re.sub(r"\s+", "", workplace.group(1))  # round 11: "住厂宿舍，厂在佛堂镇工业区"
+    stall = _STALL_APART.search(text)
+    if stall is not None and re.search(r"\d街$", address) and not _stall_right_after(text, address):
+        address += stall.group(1)  # round 16: "三区13街商户1人…，商位31820"
     address, unsure = _said_before(text, address)
     if unsure:
         return None, True

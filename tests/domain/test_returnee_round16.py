@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cascade.returnee import to_json
-from tests.support.returnee_parse import parse
+from tests.support.returnee_parse import assert_asked, parse
 
 
 def parsed(text: str) -> dict[str, object]:
@@ -62,3 +62,98 @@ def test_reporters_words_and_phone_words_are_not_the_address(
     text: str, field: str, value: object
 ) -> None:
     assert parsed(text)[field] == value
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(number: int) -> str:
+    """1..99 in Chinese numerals, as voice input writes a house number (十二, 二十六)."""
+    tens, ones = divmod(number, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "") if number >= 10 else _DIGITS[ones]
+
+
+@given(number=st.integers(min_value=1, max_value=99), unit=st.sampled_from(["号", "幢"]))
+@settings(max_examples=60, deadline=None)
+def test_a_house_number_said_in_words_is_written_in_digits_and_confirmed(
+    number: int, unit: str
+) -> None:
+    """The parser writes 二十六号 as 26号 and keeps it, but asks the reporter to confirm
+    it; the same address typed in digits is not asked."""
+    said = f"租客1人 湖南岳阳 明天到 住江北村七区{_chinese(number)}{unit} 电话13957350846"
+    data = parsed(said)
+    assert data["address"] == f"江北村七区{number}{unit}", said
+    assert "address" in data["questions"], said
+    typed = parsed(f"租客1人 湖南岳阳 明天到 住江北村七区{number}{unit} 电话13957350846")
+    assert typed["address"] == f"江北村七区{number}{unit}"
+    assert "address" not in typed["questions"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("租户一个 江西九江 明天到 住春风小区8幢601 住12幢2单元301", None),  # two places: asked
+        (
+            "网格员 走访春风小区 返义1人 江西九江 昨天到 住12幢2单元301 电话13957350846",
+            "12幢2单元301",
+        ),
+        ("厂里HR 明天回来两个工人 河南南阳 住公司宿舍 电话13957350846", "公司宿舍"),
+    ],
+)
+def test_an_address_without_its_place_is_kept_and_asked(text: str, value: str | None) -> None:
+    data = parsed(text)
+    assert data["address"] == value
+    assert "address" in data["questions"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("租客1个 安徽六安 明天到 东塘村5号 电话可能是13575801000 我也记不清了", "phone"),
+        ("租客1个 安徽六安 明天到 东塘村5号 电话好像是13575801000", "phone"),
+        ("租客1个 安徽六安 东塘村5号 现在在路上 估计晚上九点到 电话13575801000", "arrival"),
+        ("租客1个 安徽六安 东塘村5号 可能下午3点半到 电话13575801000", "arrival"),
+        ("铺长报备 三区8街商户 江西吉安 今天上午已回 1人 另外他媳妇孩子过几天回来", "count"),
+        ("村委：本村有一批租户要回来，大多来自安徽，时间在下周", "origin"),
+        ("我家租客他是从湖南那个邵阳的隆回县回来的 一个人 今天到 住东塘村5号", "origin"),
+        ("房东 租客两户 一户在我家202 安徽2个 一户在我家302 安徽1个 今天到 东塘村5号", "address"),
+        ("商户 1人 新疆喀什 飞机经停西安 到杭州 今晚9点 电话13899852000", "via"),
+        ("租客 1人 广东广州 经深圳 东莞 坐飞机到杭州 明天到 电话13899852000", "via"),
+        ("铺长 四区3楼工艺馆 有个商户 从广州过来 明天到 一个人", "address"),
+        ("厂长：工人5名今天从湖南回，住稠江街道杨村路8号厂内", "address"),
+    ],
+)
+def test_what_the_message_leaves_open_is_asked(text: str, field: str) -> None:
+    assert_asked(text, field)
+
+
+@given(
+    first=st.sampled_from("一二三四五六"),
+    second=st.sampled_from("一二三四五六日"),
+)
+@settings(max_examples=30, deadline=None)
+def test_two_weekdays_run_together_ask_the_arrival(first: str, second: str) -> None:
+    """下周一二 is Monday or Tuesday; a weekday followed by a count (下周二四个人) is not."""
+    text = f"员工1人 河南周口 说下周{first}{second}回来 住稠江街道杨村路8号宿舍"
+    if first != second:
+        assert_asked(text, "arrival")
+    counted = parsed(f"下周{first}{second}个人回来 河南周口 住东塘村5号")
+    assert counted["arrival"] is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("一区9街商户1人，从江西吉安过来，今天已到，商位10931，电话13857108000", "一区9街10931"),
+        ("五区16街商户2人 广东汕头 明天到 电话13829600000 商位：52013", "五区16街52013"),
+    ],
+)
+def test_a_stall_number_said_apart_joins_its_street(text: str, value: str) -> None:
+    assert parsed(text)["address"] == value
+
+
+def test_a_rough_hour_stays() -> None:
+    """大概 / 大约 before a clock time give a rough hour, which the corpora keep."""
+    data = parsed("租客1个 安徽六安 东塘村5号 大概晚上9点到 电话13575801000")
+    assert data["arrival"] == "2020-02-20T21:00:00+08:00"
