@@ -43,6 +43,15 @@ network round trip, as a real server is some way off. Without `--polling` the
 updates are handed straight to the chat-ordered runner, bypassing the poller. Not measured here: HTTP to a Bot
 API server (aiohttp's session).
 
+With `--webhook` the updates go the other way the bot takes them: the bot's own
+webhook handler (bot/webhook.py, `TowerRequestHandler`, as `towerbot run --webhook`
+serves it) listens on a free port of 127.0.0.1, and the stand-in POSTs each update
+to it over real HTTP, as Telegram does: at most `--webhook-connections` (40,
+Telegram's default `max_connections`) requests at once, in the order the updates
+came, the next one on a connection only once the bot answered the last (the bot
+answers once the update is handled). A press is timed at the server until its
+request is sent, then in the bot until its first answer.
+
 With `--bot-process` (and `--polling`) the bot runs alone in a process of its own,
 as in production (benchmarks/dispatch_bot.py): its calls go to this process's
 stand-in over a Unix socket as JSON, and `bot_peak_rss_mb` is the bot process's
@@ -52,6 +61,7 @@ stand-in's.
     python -m benchmarks.dispatch                       # Yiwu, 37,074 targets
     python -m benchmarks.dispatch --size 3600 --concurrency 64
     python -m benchmarks.dispatch --size 3600 --polling  # through getUpdates and the inbox
+    python -m benchmarks.dispatch --size 3600 --webhook  # POSTed to the webhook handler
     python -m benchmarks.dispatch --polling --overlap --bot-process   # the bot's own peak RSS
 
 Towers are the engine benchmark's (imported once into `--workdir`). Not part of
@@ -78,6 +88,7 @@ import os
 import random
 import resource
 import shutil
+import socket
 import sqlite3
 import sys
 import tempfile
@@ -116,6 +127,8 @@ from bot.dispatch import MAX_CONCURRENT, UpdatePoller
 TOKEN = "7000000099:benchmark-dispatch-token"
 BOT_USER = User(id=7000000099, is_bot=True, first_name="towerbot", username="towerbot_bench")
 ORDER_TEXT = "统计外地返回人数"
+WEBHOOK_SECRET = "benchmark_webhook_secret"
+WEBHOOK_CONNECTIONS = 40  # Telegram's default max_connections for a webhook
 # The bot process runs this checkout's code, not an installed copy.
 CHECKOUT = str(Path(__file__).resolve().parents[1])
 
@@ -407,6 +420,95 @@ class InProcessBot:
         return None
 
 
+class WebhookBot(InProcessBot):
+    """The bot in this process taking its updates through its own webhook handler,
+    POSTed by the stand-in over HTTP on 127.0.0.1 (`--webhook`), as Telegram does:
+    `connections` requests at once at most, each update in the order it came."""
+
+    def __init__(
+        self,
+        session: InstantTelegram,
+        db_path: str,
+        concurrency: int,
+        paid: bool,
+        settle: bool,
+        handled: Callable[[int, float], None],
+        connections: int,
+    ) -> None:
+        super().__init__(
+            session, db_path, concurrency, paid, False, settle, handled, MAX_PENDING_BYTES
+        )
+        self.handled = handled
+        self.connections = connections
+        self.waiting: deque[Pending] = deque()  # at the server, not yet POSTed
+        self.arrived = asyncio.Event()
+        self.refused = 0  # requests the bot did not answer 200 (sent again, as Telegram does)
+        self.workers: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        from aiohttp import ClientSession, TCPConnector, web
+
+        from bot.webhook import TowerRequestHandler
+
+        await super().start()
+        app = web.Application()
+        handler = TowerRequestHandler(
+            self.tower.dispatcher,
+            self.tower.bot,
+            SecretStr(WEBHOOK_SECRET),
+            self.tower.db,
+            self.tower.presses,
+        )
+        handler.register(app, path="/hook")
+        self.server = web.AppRunner(app, access_log=None)
+        await self.server.setup()
+        listening = socket.socket()
+        listening.bind(("127.0.0.1", 0))  # a free port, this machine only
+        await web.SockSite(self.server, listening).start()
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}/hook"
+        self.http = ClientSession(connector=TCPConnector(limit=self.connections))
+        self.workers = [asyncio.create_task(self._deliver(url)) for _ in range(self.connections)]
+
+    async def _deliver(self, url: str) -> None:
+        """One connection of the server's: the next update waiting, POSTed until the
+        bot answers 200 (then it is handled)."""
+        from bot.webhook import SECRET_HEADER
+
+        headers = {SECRET_HEADER: WEBHOOK_SECRET, "Content-Type": "application/json"}
+        while True:
+            while not self.waiting:
+                self.arrived.clear()
+                await self.arrived.wait()
+            pending = self.waiting.popleft()
+            body = pending.build().model_dump_json(exclude_none=True, by_alias=True)
+            self.session.fetched.setdefault(pending.update_id, time.perf_counter())
+            while True:
+                async with self.http.post(url, data=body, headers=headers) as answer:
+                    await answer.read()
+                if answer.status == 200:
+                    break
+                self.refused += 1
+                await asyncio.sleep(0.1)
+            self.handled(pending.update_id, time.perf_counter())
+
+    def hand(self, update: Pending) -> None:
+        self.waiting.append(update)
+        self.arrived.set()
+
+    async def idle(self) -> None:
+        return None  # every update handed over was answered 200: handled
+
+    async def stop(self) -> float | None:
+        for worker in self.workers:
+            worker.cancel()
+        for worker in self.workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+        await self.http.close()
+        await self.server.cleanup()
+        return await super().stop()
+
+
 class ChildBot:
     """The bot alone in a process of its own (benchmarks/dispatch_bot.py), taking its
     updates by polling, its calls relayed to this process's stand-in over a Unix socket."""
@@ -587,12 +689,16 @@ async def run(
     settle: bool = False,
     bot_process: bool = False,
     max_pending_bytes: int = MAX_PENDING_BYTES,
+    webhook: bool = False,
+    webhook_connections: int = WEBHOOK_CONNECTIONS,
 ) -> dict[str, Any]:
     """One run; `bot_process`: the bot alone in a process of its own (by polling);
     `max_pending_bytes`: the bytes of updates the poller lets wait in the bot before it
     stops fetching."""
     if bot_process and not polling:
         raise ValueError("the bot in its own process takes its updates by polling")
+    if webhook and polling:
+        raise ValueError("updates come by polling or by the webhook, not both")
     if bot_process and max_pending_bytes != MAX_PENDING_BYTES:
         raise ValueError("--max-pending-bytes is for the bot in this process")
     units = await _units(db_path)
@@ -607,8 +713,11 @@ async def run(
         progressed.set()
 
     side: InProcessBot | ChildBot
+    apart = polling or webhook  # a press waits at the server before the bot has it
     if bot_process:
         side = ChildBot(session, db_path, concurrency, paid, handled)
+    elif webhook:
+        side = WebhookBot(session, db_path, concurrency, paid, settle, handled, webhook_connections)
     else:
         side = InProcessBot(
             session, db_path, concurrency, paid, polling, settle, handled, max_pending_bytes
@@ -728,7 +837,7 @@ async def run(
         press_counts = side.press_counts()
         # How long a press waited at the server (the poller takes no batch while
         # updates holding `max_pending_bytes` wait in the bot), and from its fetch to its answer.
-        fetched = session.fetched if polling else submitted
+        fetched = session.fetched if apart else submitted
         press_at_server = [fetched[u] - submitted[u] for u in presses.values()]
         press_in_bot = [session.pressed[q] - fetched[u] for q, u in presses.items()]
         reply_waits = [(confirmed(k) or 0.0) - submitted[u] for k, u in replies.items()]
@@ -749,6 +858,9 @@ async def run(
         "max_pending_bytes": max_pending_bytes,
         "overlap": overlap,
         "polling": polling,
+        "webhook": webhook,
+        "webhook_connections": webhook_connections if webhook else None,
+        "webhook_requests_refused": side.refused if isinstance(side, WebhookBot) else None,
         "get_updates_calls": session.polls,
         "poll_rtt_s": poll_rtt,
         "paid_broadcast": paid,
@@ -764,11 +876,11 @@ async def run(
         # Every press got one answerCallbackQuery: the bot's early toast (bot/press_watch.py)
         # or its handler's; a handler's answer after the toast is told in the chat or dropped.
         "press_answers_most_for_one_press": max(session.press_answers.values()),
-        "press_at_server_p50_s": _pct(press_at_server, 50) if polling else None,
-        "press_at_server_max_s": max(press_at_server) if polling else None,
-        "press_fetched_to_answered_p50_s": _pct(press_in_bot, 50) if polling else None,
-        "press_fetched_to_answered_p99_s": _pct(press_in_bot, 99) if polling else None,
-        "press_fetched_to_answered_max_s": max(press_in_bot) if polling else None,
+        "press_at_server_p50_s": _pct(press_at_server, 50) if apart else None,
+        "press_at_server_max_s": max(press_at_server) if apart else None,
+        "press_fetched_to_answered_p50_s": _pct(press_in_bot, 50) if apart else None,
+        "press_fetched_to_answered_p99_s": _pct(press_in_bot, 99) if apart else None,
+        "press_fetched_to_answered_max_s": max(press_in_bot) if apart else None,
         "presses_answered_early": press_counts["early"] if press_counts else None,
         "presses_answered_by_handler": press_counts["by_handler"] if press_counts else None,
         "late_answers_told_in_chat": press_counts["late_told"] if press_counts else None,
@@ -810,6 +922,17 @@ def main(argv: list[str] | None = None) -> int:
         "--polling",
         action="store_true",
         help="take the updates by getUpdates through the bot's poller and inbox",
+    )
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="POST the updates to the bot's own webhook handler over HTTP on 127.0.0.1",
+    )
+    parser.add_argument(
+        "--webhook-connections",
+        type=int,
+        default=WEBHOOK_CONNECTIONS,
+        help="with --webhook: requests at once at most (Telegram's max_connections)",
     )
     parser.add_argument(
         "--poll-rtt",
@@ -855,6 +978,8 @@ def main(argv: list[str] | None = None) -> int:
             settle=True,
             bot_process=args.bot_process,
             max_pending_bytes=args.max_pending_bytes,
+            webhook=args.webhook,
+            webhook_connections=args.webhook_connections,
         )
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:

@@ -1,6 +1,7 @@
 """The dispatcher benchmark runs end to end on Tashan, with updates handed to the runner,
-taken by polling through the inbox, or by a bot alone in a process of its own (its figures
-are not checked: speed goals live in benchmarks/RESULTS.md, never in timed assertions)."""
+taken by polling through the inbox, POSTed to the webhook handler over HTTP, or by a bot
+alone in a process of its own (its figures are not checked: speed goals live in
+benchmarks/RESULTS.md, never in timed assertions)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,18 @@ from storage.importer import import_units
 
 
 @pytest.mark.parametrize(
-    ("overlap", "polling", "bot_process"),
-    [(False, False, False), (True, False, False), (False, True, False), (True, True, True)],
-    ids=["after-copies", "as-copies-arrive", "by-polling", "bot-in-its-own-process"],
+    ("overlap", "polling", "bot_process", "webhook"),
+    [
+        (False, False, False, False),
+        (True, False, False, False),
+        (False, True, False, False),
+        (True, True, True, False),
+        (False, False, False, True),
+    ],
+    ids=["after-copies", "as-copies-arrive", "by-polling", "bot-in-its-own-process", "webhook"],
 )
 async def test_dispatch_benchmark_runs_an_order_and_its_storm(
-    tmp_path: Path, overlap: bool, polling: bool, bot_process: bool
+    tmp_path: Path, overlap: bool, polling: bool, bot_process: bool, webhook: bool
 ) -> None:
     db_path = str(tmp_path / "tashan.db")
     async with Database(db_path) as db:
@@ -37,6 +44,8 @@ async def test_dispatch_benchmark_runs_an_order_and_its_storm(
         polling=polling,
         poll_rtt=0.005 if polling else 0.0,  # a getUpdates' round trip, when polling
         bot_process=bot_process,
+        webhook=webhook,
+        webhook_connections=4,
     )
 
     assert result["targets"] == 236  # every unit below HQ: the seeds' 236
@@ -50,5 +59,9 @@ async def test_dispatch_benchmark_runs_an_order_and_its_storm(
     assert result["answers_per_second"] > 0 and result["peak_rss_mb"] > 0
     # By polling, the answers came in batches of getUpdates (at most 100 a call).
     assert (result["get_updates_calls"] > result["answers"] / 100) == polling
+    # Through the webhook, every update was one request answered 200, none refused;
+    # a press waited at the server until its request was sent.
+    assert (result["webhook_requests_refused"] == 0) == webhook
+    assert (result["press_at_server_p50_s"] is not None) == (polling or webhook)
     # The bot's own peak is measured apart only when it ran in a process of its own.
     assert (result["bot_peak_rss_mb"] is not None) == bot_process
