@@ -202,6 +202,12 @@ _LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我�
 _DESTINATION_BEFORE = re.compile(
     r"(?:到了?|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞的|飞|回|返|进|直达|达|在|住)$"
 )
+# Round 16: a leg's end reached by air, and the arrival here said later in the message
+# ("坐飞机到杭州 明天下午两点到村", "坐飞机到杭州 打车回来").
+_FLOWN_TO = re.compile(r"(?:飞机|航班|飞)\s*(?:到了?|至|飞到|飞往)?\s*$")
+_HERE_AFTER = re.compile(
+    r"到义乌|回义乌|到义(?!务)|返义|回到义乌|到村|回村|到小区|回小区|打车回来|打的回来|打车回"
+)
 _ONWARD = re.compile(
     r"^[^到回返]{0,8}?(?:再|然后|转|换乘)"
     r"|^\s*(?:以后|之后|后)\s*(?:打车|打的|坐|乘|搭|换|开车)"  # round 9: "到杭州后打车回来"
@@ -643,7 +649,8 @@ def _roled_runs(text: str) -> list[_Run]:
     return runs
 
 
-_LEG_AGAIN = re.compile(r"\s*[，,]\s*(?:再从|再|然后从|然后|从)?\s*")
+# (round 16: or typed apart, "沈阳飞上海 上海坐动车到义乌")
+_LEG_AGAIN = re.compile(r"\s*[，,]\s*(?:再从|再|然后从|然后|从)?\s*|\s+")
 _LEG_ON = re.compile(r"\s*(?:再|又)?\s*(?:坐|乘|搭|转|换|飞|打车|打的|包车|叫车|开车|自驾)")
 
 
@@ -722,6 +729,12 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
     if _DESTINATION_BEFORE.search(before):
         if _ONWARD.search(clause_after(text, after_end)) or _ONWARD_NEXT.match(text, after_end):
             return "via"  # "飞到杭州萧山机场再坐大巴": a leg's end is a stop on the way
+        if (
+            _FLOWN_TO.search(before)
+            and not run.text.startswith("义乌")
+            and _HERE_AFTER.search(text, after_end)
+        ):
+            return "via"  # round 16: "坐飞机到杭州 明天下午两点到村": the flight was a leg
         return "destination"
     if _LOCAL_AFTER.match(text, after_end) or _LOCAL_BEFORE.search(before):
         return "local"  # "义乌这边要隔离吗": where the reporter is
@@ -754,16 +767,23 @@ def _county_tail(name: str) -> str:
     return name[hits[-1].end :].rstrip("县区市旗") if hits else ""
 
 
+_UNKNOWN_STOP = re.compile(rf"\s*[{_HAN}]{{2,8}}?\s*(?:飞|转|坐|乘)")
+
+
 def _via_unread(text: str, runs: list[_Run]) -> bool:
     """A route word with no place after it that could be read ("途经好几个服务区")."""
     for mark in _VIA_MARK.finditer(text):
+        near = [run for run in runs if mark.end() <= run.start <= mark.end() + 3]
         if len(mark.group()) < 2:
-            continue  # a lone 经 is only a route word next to a place
+            # a lone 经 is only a route word next to a place, unless a leg goes on right
+            # after a name no place table holds (round 16: "从 拉各斯 经 亚的斯亚贝巴 飞 广州")
+            if not near and _UNKNOWN_STOP.match(text, mark.end()):
+                return True
+            continue
         if _NEGATION.search(text[max(0, mark.start() - 4) : mark.start()]):
             continue
         if _NONE_AFTER.match(text, mark.end()):
             continue
-        near = [run for run in runs if mark.end() <= run.start <= mark.end() + 3]
         behind = [run for run in runs if run.end <= mark.start() <= run.end + 2]
         if not near and not behind:
             return True

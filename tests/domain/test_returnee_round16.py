@@ -157,3 +157,26 @@ def test_a_rough_hour_stays() -> None:
     """大概 / 大约 before a clock time give a rough hour, which the corpora keep."""
     data = parsed("租客1个 安徽六安 东塘村5号 大概晚上9点到 电话13575801000")
     assert data["arrival"] == "2020-02-20T21:00:00+08:00"
+
+
+@given(
+    city=st.sampled_from(["杭州", "上海", "宁波", "南京"]),
+    flown=st.sampled_from(["坐飞机到", "飞到", "坐的飞机到"]),
+    here=st.sampled_from(["明天下午两点到村", "打车回来", "今晚到义乌"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_flights_end_before_the_arrival_here_is_a_stop(city: str, flown: str, here: str) -> None:
+    """Typed apart, with no 再 or 然后: the arrival here said later makes the flight a leg."""
+    text = f"租客从广东中山回来 1人 {flown}{city} {here} 住宗宅村四区9号 电话13925353806"
+    assert parsed(text)["via"] == [city], text
+
+
+def test_a_leg_started_again_typed_apart_is_a_stop() -> None:
+    assert parsed("商户两个人 长春飞上海 上海坐动车到义乌 昨晚到的")["via"] == ["上海"]
+
+
+def test_a_stop_no_place_table_holds_asks_the_route() -> None:
+    """A lone 经 before a name the tables do not know, then another leg: the route is
+    asked (the stop read is kept for the reporter to complete)."""
+    data = parsed("外籍人员1名 从 拉各斯 经 亚的斯亚贝巴 飞 广州 2月18日到义")
+    assert "via" in data["questions"]
