@@ -131,6 +131,7 @@ _LEAD_WORDS = (
     "举报", "反映",  # round 8: "有人举报西城路120号"
     "地址为", "住址为", "发现",  # round 11: "出租房地址为…", "走访发现新塘村22号住进…"
     "报一下", "报备", "上报", "汇报",  # round 16: "报一下三区21街的商户", "铺长报备一区14街"
+    "住宿",  # round 16: "住宿廿三里街道华川路28号"
 )  # fmt: skip
 LEAD_WORDS = _LEAD_WORDS  # round 10: `evidence` counts them as taken by this reader
 # "今早给东朱村12号的测体温"; round 14: 址 ends a label ("园址江东街道…", "厂址…")
@@ -328,6 +329,9 @@ def find_address(text: str) -> tuple[Address, str]:
     kept = [i for i, span in enumerate(full) if not _not_theirs(text, *span)]
     full, complete = [full[i] for i in kept], [complete[i] for i in kept]
     full = [(start, _tail_end(text, end)) for start, end in full]
+    # round 16: a dormitory the tail took in ("好派路35号宿舍") is not a second address
+    kept = [i for i, span in enumerate(full) if not any(_inside(span, other) for other in full)]
+    full, complete = [full[i] for i in kept], [complete[i] for i in kept]
     for span in full:
         work = blank(work, *span)
     if full:

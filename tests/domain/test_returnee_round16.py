@@ -180,3 +180,18 @@ def test_a_stop_no_place_table_holds_asks_the_route() -> None:
     asked (the stop read is kept for the reporter to complete)."""
     data = parsed("外籍人员1名 从 拉各斯 经 亚的斯亚贝巴 飞 广州 2月18日到义")
     assert "via" in data["questions"]
+
+
+@given(
+    road=st.sampled_from(["苏溪镇好派路", "北苑街道春晗路", "工人西路", "稠江街道龙海路"]),
+    number=st.integers(min_value=1, max_value=400),
+    dorm=st.sampled_from(["宿舍", "员工宿舍", "公司宿舍", "厂区宿舍", "宿舍楼"]),
+    live=st.sampled_from(["住", "住宿", "统一住"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_dormitory_after_its_house_number_is_one_address(
+    road: str, number: int, dorm: str, live: str
+) -> None:
+    """The dormitory the house number's tail takes in is not read again as a second place."""
+    text = f"厂办：员工3人明天从河南周口回来，{live}{road}{number}号{dorm}，电话13757983605"
+    assert parsed(text)["address"] == f"{road}{number}号{dorm}", text
