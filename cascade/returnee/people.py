@@ -94,7 +94,7 @@ _TELLS_OF_OTHERS = re.compile(
 # Just before a number: the first half of a range ("3到5人", "三至五个") or a 几
 # that NUM cannot hold ("几十个" would otherwise read as 十个).
 _RANGE_BEFORE = re.compile(
-    r"(?:[\d一二两三四五六七八九十]\s*(?:-|~|～|—|到|至|或|、)|[几多好上成]|(?<!人)数)\s*$"
+    r"(?:[\d一二两三四五六七八九十]\s*(?:-|~|～|—|到|至|或|、)|[几多好成]|(?<![加带])上|(?<!人)数)\s*$"
 )
 _APPROX_NUMBER = re.compile(r"[几多来余]")
 # A count of people that is not exact, anywhere in the message: "十来个人", "二十多人",
@@ -132,9 +132,9 @@ _KIN = re.compile(
 )
 _KIN_WORD = re.compile(rf"\s*{_KIN_DESCRIPTION}(?:{_PAIR_KIN}|{_SINGLE_KIN}|{_OPEN_KIN})")
 _COMPANION = re.compile(
-    r"同行(?:人员|人)?\s*[:：]|带着|带了|带上|带领|携带|携|带|及其|以及|加上|还有|连同|和|跟|与|及|同"
+    r"同行(?:人员|人)?\s*[:：]|带着|带了|带上|带领|携带|携|带|及其|以及|加上|外加|加(?=[一两二三四五六七八九十\d])|还有|连同|和|跟|与|及|同"
 )
-_KIN_SEP = re.compile(r"\s*(?:、|和|及|与|跟|还有|以及|加上)\s*")
+_KIN_SEP = re.compile(r"\s*(?:、|和|及|与|跟|还有|以及|加上|加(?![班油钱])|外加)\s*")
 _PLURAL = re.compile(
     r"(?<![我咱])们|一批|一车|一帮|一些|几个|几位|等人|一家(?![\d一二三四五六七八九十两]+口)|全家|"
     r"一户|[两几多]户|老小|家人|多人|几人|大家"

@@ -195,3 +195,19 @@ def test_a_dormitory_after_its_house_number_is_one_address(
     """The dormitory the house number's tail takes in is not read again as a second place."""
     text = f"厂办：员工3人明天从河南周口回来，{live}{road}{number}号{dorm}，电话13757983605"
     assert parsed(text)["address"] == f"{road}{number}号{dorm}", text
+
+
+@given(
+    pair=st.sampled_from(["夫妻俩", "夫妻两个", "夫妇", "两口子"]),
+    number=st.sampled_from([("一个", 1), ("两个", 2), ("3个", 3)]),
+    kin=st.sampled_from(["小孩", "孩子", "女儿"]),
+    join=st.sampled_from(["加", "加上", "外加"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_couple_plus_their_children_add_up(
+    pair: str, number: tuple[str, int], kin: str, join: str
+) -> None:
+    """加 joins relatives as 和 and 加上 do: 夫妻俩加一个小孩 is three."""
+    said, value = number
+    text = f"租户小牛{pair}{join}{said}{kin}，从河南开封回来，今天晚上到"
+    assert parsed(text)["count"] == 2 + value, text
