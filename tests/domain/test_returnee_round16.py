@@ -209,5 +209,5 @@ def test_a_couple_plus_their_children_add_up(
 ) -> None:
     """加 joins relatives as 和 and 加上 do: 夫妻俩加一个小孩 is three."""
     said, value = number
-    text = f"租户小牛{pair}{join}{said}{kin}，从河南开封回来，今天晚上到"
+    text = f"商户老牛{pair}{join}{said}{kin}，从河南开封回来，今天晚上到"
     assert parsed(text)["count"] == 2 + value, text
