@@ -61,6 +61,7 @@ _ADDRESS = re.compile(
     rf"|\d+(?:-\d+)+(?:{_UNIT})?"
     rf"|(?<=村)[{_HAN}]{{1,3}}?{_N}\s*号)"  # "三溪村下塘16号": a hamlet inside the village
     r"(?:商位|店面|店铺|门面)?"  # "5街32号商位": the stall is part of the address
+    r"(?:(?<=商位)\s*\d{4,6}(?!\d))?"  # round 16: and its number ("一区5街商位10523")
 )
 _FROM_ADDRESS = re.compile(r"(?:从|来自|老家在?|户籍地?|户口在?)\s*:?\s*$")
 _BARE_HEAD = re.compile(r"小区|社区|新村|花园|公寓|家园|苑|村")
@@ -336,6 +337,9 @@ def find_address(text: str) -> tuple[Address, str]:
         work = blank(work, *span)
     if full:
         values = {_tidy(text[s:e]) for s, e in full}
+        fuller = _said_again_fuller(values)
+        if fuller is not None:  # round 16: "五区16街商户…，商位五区16街52013"
+            values = {fuller}
         if len(values) == 1:
             return Address(values.pop(), all(complete)), work
         said = _dwelling_then_place(text, full, complete)
@@ -509,6 +513,20 @@ def _named_site(text: str, before: int) -> tuple[int, int] | None:
         if not any(ch in _PRONOUNS or ch in _NOT_IN_SITE_NAME for ch in match.group(1)[:-2])
     }
     return sites.pop() if len(sites) == 1 else None
+
+
+def _said_again_fuller(values: set[str]) -> str | None:
+    """Of two addresses, the longer when it is a market street said again with its stall
+    number (五区16街, 五区16街52013): one place, said fully once."""
+    if len(values) != 2:
+        return None
+    short, long = sorted(values, key=len)
+    if short.endswith("街") and long.startswith(short) and _STALL.fullmatch(long[len(short) :]):
+        return long
+    return None
+
+
+_STALL = re.compile(r"\d{4,6}")
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:

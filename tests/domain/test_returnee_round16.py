@@ -211,3 +211,21 @@ def test_a_couple_plus_their_children_add_up(
     said, value = number
     text = f"商户老牛{pair}{join}{said}{kin}，从河南开封回来，今天晚上到"
     assert parsed(text)["count"] == 2 + value, text
+
+
+@given(
+    zone=st.sampled_from("一二三四五"),
+    street=st.integers(min_value=1, max_value=39),
+    stall=st.integers(min_value=1000, max_value=99999),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_stall_number_is_part_of_its_street(zone: str, street: int, stall: int) -> None:
+    """Said after 商位 (…街商位10523), or with the street said again in full
+    (…街商户…，商位…街52013): one stall, read whole."""
+    joined = parsed(f"{zone}区{street}街商位{stall} 店员二名 四川达州 2月24日 电话13548283610")
+    assert joined["address"] == f"{zone}区{street}街商位{stall}"
+    again = parsed(
+        f"铺长：{zone}区{street}街商户2人，来自广东汕头，明天上午到，电话13829600417，"
+        f"商位{zone}区{street}街{stall}"
+    )
+    assert again["address"] == f"{zone}区{street}街{stall}"
