@@ -151,6 +151,7 @@ class InstantTelegram(BenchSession):
         self.press_answers: dict[str, int] = {}  # callback query id → answers it got
         self.fetched: dict[int, float] = {}  # update id → when getUpdates first gave it
         self.reacted: dict[tuple[int, int], float] = {}  # (chat, message) → when
+        self.edited: dict[tuple[int, int], float] = {}  # (chat, message) → first edit
         self.calls = 0
         self.changed = asyncio.Event()
         # Not yet confirmed, each as what builds it: the storm waiting here is the
@@ -208,6 +209,7 @@ class InstantTelegram(BenchSession):
             assert isinstance(method.chat_id, int)
             self.reacted[(method.chat_id, method.message_id)] = now
         elif isinstance(method, EditMessageText) and isinstance(method.chat_id, int):
+            self.edited.setdefault((method.chat_id, method.message_id or 0), now)
             return Message(
                 message_id=method.message_id or 0,
                 date=datetime.now(UTC),
@@ -753,6 +755,7 @@ async def run(
         rng = random.Random(seed)
         pending = {chat: (user, bottom) for chat, user, bottom in targets}
         presses: dict[str, int] = {}  # callback query id → update id
+        marks: dict[tuple[int, int], int] = {}  # (chat, pressed copy) → the press's update id
         replies: dict[tuple[int, int], int] = {}  # (chat, message) → update id
         values: dict[int, int] = {}
         submitted: dict[int, float] = {}
@@ -765,6 +768,7 @@ async def run(
             copy = session.copies[chat]
             press = make.press(user, chat, copy)
             presses[f"q{press.update_id}"] = press.update_id
+            marks[(chat, json.loads(copy.json)["message_id"])] = press.update_id
             updates = [press]
             if bottom:
                 values[chat] = rng.randint(0, 12)
@@ -830,6 +834,7 @@ async def run(
                 all(q in session.pressed for q in presses)
                 and all(confirmed(k) is not None for k in replies)
                 and all(k in session.replies for k in asked)
+                and all(k in session.edited for k in marks)
             ),
             600,
         )
@@ -841,6 +846,12 @@ async def run(
         press_at_server = [fetched[u] - submitted[u] for u in presses.values()]
         press_in_bot = [session.pressed[q] - fetched[u] for q, u in presses.items()]
         reply_waits = [(confirmed(k) or 0.0) - submitted[u] for k, u in replies.items()]
+        # From the reply handled (its confirmation queued) to the confirmation sent: the
+        # sender's part of the wait.
+        reply_queued = [(confirmed(k) or 0.0) - handled_at[u] for k, u in replies.items()]
+        copies_sent = len(session.copies)
+        # From the press handled to its copy edited to "✅ 已收到 · name".
+        mark_queued = [session.edited[k] - handled_at[u] for k, u in marks.items()]
         status_handled = [handled_at[u] - submitted[u] for u in asked.values()]
         status_sent = [session.replies[k] - submitted[u] for k, u in asked.items()]
     finally:
@@ -887,6 +898,11 @@ async def run(
         "late_answers_dropped": press_counts["late_dropped"] if press_counts else None,
         "reply_confirmed_p50_s": _pct(reply_waits, 50),
         "reply_confirmed_max_s": max(reply_waits, default=float("nan")),
+        "reply_queued_to_confirmed_p50_s": _pct(reply_queued, 50),
+        "reply_queued_to_confirmed_max_s": max(reply_queued, default=float("nan")),
+        "mark_queued_to_edited_p50_s": _pct(mark_queued, 50),
+        "mark_queued_to_edited_max_s": max(mark_queued, default=float("nan")),
+        "copies_sent": copies_sent,
         "status_asked": len(asked),
         "status_handled_p50_s": _pct(status_handled, 50),
         "status_handled_max_s": max(status_handled),

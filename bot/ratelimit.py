@@ -125,3 +125,29 @@ class RateLimiter:
 
     def hold_all(self, until: float) -> None:
         self._hold_all_until = max(self._hold_all_until, until)
+
+
+class AnswerShare:
+    """Which class takes a send slot that both could use: an answer to a person or bulk.
+
+    The answers go first, but each slot both classes could fill adds `share` of a
+    turn to the answers' credit, and an answer spends a whole turn. Of any n such
+    slots the answers take at most share·n + 1 and the bulk at least (1 − share)·n − 1,
+    so a copy waits at most 1/(1 − share) times as long as with no answers at all
+    (starvation is bounded). A slot only one class can use goes to it and counts
+    for nothing, so the answers take the whole budget when no bulk waits.
+    """
+
+    def __init__(self, share: float) -> None:
+        if not 0 < share < 1:
+            raise ValueError("the answers' share is between 0 and 1")
+        self.share = share
+        self._credit = 1.0  # the first contested slot goes to the answer
+
+    def answer_first(self) -> bool:
+        """A slot both could use: True if the answer takes it (then it is spent)."""
+        self._credit += self.share
+        if self._credit >= 1.0 + self.share - 1e-9:
+            self._credit -= 1.0
+            return True
+        return False

@@ -60,9 +60,9 @@ from aiogram.types import (
 )
 from pydantic import BaseModel
 
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import AnswerShare, RateLimiter
 from bot.settings import SenderLimits
-from cascade.outgoing import Lane, OutboxRow, OutgoingMessage, PendingRow, Priority
+from cascade.outgoing import Lane, OutboxRow, OutgoingMessage, PendingRow, Priority, answers_person
 from cascade.ports import UnitOfWorkFactory
 from cascade.reachability import ReachabilityService
 
@@ -128,6 +128,7 @@ class Sender:
         self.reads = reads or uow
         self.wakeup = wakeup
         self.limiter = RateLimiter(limits)
+        self.share = AnswerShare(limits.reply_share)
         self.monotonic = monotonic
         self.wall = wall
         self.stats = SenderStats()
@@ -300,35 +301,55 @@ class Sender:
     ) -> tuple[list[tuple[PendingRow, float]], float]:
         """The rows of `rows` the limits allow within `ahead` seconds, each with its
         paced slot (monotonic time), taken off the page; and the wait until the next
-        one could go. One row per chat, none for a chat with a request in flight."""
+        one could go. One row per chat, none for a chat with a request in flight.
+
+        The answers to people and the bulk are two queues, each in its page order; a
+        slot goes to the first row of either that its chat allows, and when both have
+        one the answers take their share (`AnswerShare`). A chat's bulk waits while an
+        answer to its people is on the page, so each chat keeps (priority, id) order."""
+        answers = [row for row in rows if answers_person(row.priority)]
+        bulk = [row for row in rows if not answers_person(row.priority)]
+        answered = {row.chat_id for row in answers}
         blocked: set[int] = set()
+        to_people, to_many = _Queue(answers), _Queue(bulk, answered)
         wait = IDLE_WAIT
         batch: list[tuple[PendingRow, float]] = []
         room = self.max_scheduled - len(self._in_flight)
         now = self.monotonic()
-        for row in rows:
-            if len(batch) >= room:
-                break
+        while len(batch) < room:
             overall = self.limiter.overall_wait(now)
             if overall > ahead:
                 wait = min(wait, overall - ahead)
                 break
             slot = now + overall
-            chat_id = row.chat_id
-            if chat_id in blocked or chat_id in self._in_flight:
-                continue
-            blocked.add(chat_id)  # one row per chat at a time keeps each chat's order
-            background = row.priority >= Priority.PROGRESS
-            delay = self.limiter.wait_for(chat_id, slot, background)
-            if delay > 0:
-                wait = min(wait, delay)
-                continue
-            self.limiter.record(chat_id, slot)
+            allowed = functools.partial(self._allowed, slot=slot, blocked=blocked)
+            answer, answer_wait = to_people.head(allowed)
+            fan_out, fan_out_wait = to_many.head(allowed)
+            wait = min(wait, answer_wait, fan_out_wait)
+            if answer is not None and (fan_out is None or self.share.answer_first()):
+                row = to_people.pop()
+            elif fan_out is not None:
+                row = to_many.pop()
+            else:
+                break
+            blocked.add(row.chat_id)
+            self.limiter.record(row.chat_id, slot)
             batch.append((row, slot))
         if batch:
             taken = {row.id for row, _ in batch}
             rows[:] = [row for row in rows if row.id not in taken]
         return batch, wait
+
+    def _allowed(self, row: PendingRow, slot: float, blocked: set[int]) -> float:
+        """0 when `row` may take `slot`, else how long its chat must still wait (a chat
+        met once and refused is blocked for the rest of the page: its later rows wait)."""
+        chat_id = row.chat_id
+        if chat_id in blocked or chat_id in self._in_flight:
+            return IDLE_WAIT
+        delay = self.limiter.wait_for(chat_id, slot, row.priority >= Priority.PROGRESS)
+        if delay > 0:
+            blocked.add(chat_id)  # one row per chat at a time keeps each chat's order
+        return delay
 
     async def _start(self, batch: list[tuple[PendingRow, float]]) -> None:
         async with self.uow() as tx:
@@ -610,6 +631,36 @@ class Sender:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
             allow_paid_broadcast=self.paid or None,
         )
+
+
+class _Queue:
+    """One class of a page's rows (answers to people, or bulk) in page order, read
+    from the front as slots are given out. Rows of the chats in `after` are passed
+    over: those chats' answers are on the page and go first."""
+
+    def __init__(self, rows: list[PendingRow], after: frozenset[int] | set[int] = frozenset()):
+        self.rows = rows
+        self.after = after
+        self.at = 0
+
+    def head(self, allowed: Callable[[PendingRow], float]) -> tuple[PendingRow | None, float]:
+        """The first row `allowed` lets go (0), or None; and the least wait it gave."""
+        wait = IDLE_WAIT
+        while self.at < len(self.rows):
+            row = self.rows[self.at]
+            if row.chat_id not in self.after:
+                delay = allowed(row)
+                if delay <= 0:
+                    return row, wait
+                wait = min(wait, delay)
+            self.at += 1
+        return None, wait
+
+    def pop(self) -> PendingRow:
+        """The head just found, taken."""
+        row = self.rows[self.at]
+        self.at += 1
+        return row
 
 
 def _markup(message: OutgoingMessage) -> InlineKeyboardMarkup:

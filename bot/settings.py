@@ -80,6 +80,16 @@ class SenderLimits(BaseSettings):
         alias="TOWERBOT_GROUP_PER_MINUTE",
         description="messages a minute to one group",
     )
+    # While bulk rows (copies, reminders, boards) wait, the answers to people go first
+    # but take at most this share of the sends; the bulk keeps the rest (bot/sender.py).
+    reply_share: float = Field(
+        0.25,
+        gt=0,
+        lt=1,
+        allow_inf_nan=False,
+        alias="TOWERBOT_REPLY_SHARE",
+        description="share of the sends answers to people may take while bulk waits",
+    )
     # Paid broadcasts (allow_paid_broadcast, charged in Stars) lift the bot's overall
     # rate to up to 1,000 messages a second; per-chat and per-group limits still hold.
     paid_broadcast: bool = Field(

@@ -481,7 +481,7 @@ class OrderService:
         rendered = self.presenter.order_acked(
             order, unit, issuer, own.is_bottom, who, own.acked_at or self.clock.now()
         )
-        message = OutgoingMessage.of(unit.chat_id, rendered, Priority.PROGRESS)
+        message = OutgoingMessage.of(unit.chat_id, rendered, Priority.ACKNOWLEDGED)
         message.edit_of = MessageRef(purpose="order_copy", order_id=order.id, unit_code=unit.code)
         message.dedupe_key = f"acked:{order.id}:{unit.code}"
         await tx.outbox.add(message)

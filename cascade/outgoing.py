@@ -14,16 +14,33 @@ from pydantic import BaseModel
 
 
 class Priority(IntEnum):
-    """Lower goes first: answers to people, orders, escalations, reminders,
-    confirmations by reaction, edits."""
+    """Lower goes first. Below `ORDER`, the answers to a person: a reply, a refusal or
+    a prompt (`INTERACTIVE`), a number confirmed by a reaction (`CONFIRMATION`), the
+    "✅ 已收到 · name" line on a pressed copy (`ACKNOWLEDGED`). From `ORDER` on, the
+    bulk a decision fans out: orders' copies, escalations, reports, reminders, boards.
+
+    The sender sends the answers to people ahead of the bulk, but while bulk rows
+    wait the answers take at most a share of the budget (`answers_person`,
+    bot/sender.py), so a flood of confirmations cannot hold an order's copies back.
+    """
 
     INTERACTIVE = 0
+    CONFIRMATION = 4
+    ACKNOWLEDGED = 6
     ORDER = 10
     ESCALATION = 20
     REPORT = 30
     REMINDER = 40
-    CONFIRMATION = 45
     PROGRESS = 50
+
+
+# Rows from this priority on are bulk fan-out; below it, answers to people.
+BULK = Priority.ORDER
+
+
+def answers_person(priority: int) -> bool:
+    """Whether a row of this priority answers a person (not bulk fan-out)."""
+    return priority < BULK
 
 
 class Button(BaseModel):
@@ -86,15 +103,15 @@ class OutgoingMessage(BaseModel):
         ref: MessageRef | None = None,
         reply_to: int | None = None,
     ) -> OutgoingMessage:
-        """A confirmation by reaction never goes before orders and reminders: it takes
-        `Priority.CONFIRMATION` (and is plain text where there is nothing to react to)."""
+        """A confirmation by reaction takes `Priority.CONFIRMATION`, after replies and
+        refusals (and is plain text where there is nothing to react to)."""
         reaction = rendered.reaction if reply_to is not None else None
         return cls(
             chat_id=chat_id,
             text=rendered.text,
             buttons=rendered.buttons,
             force_reply=rendered.force_reply,
-            priority=max(priority, Priority.CONFIRMATION) if reaction else priority,
+            priority=Priority.CONFIRMATION if reaction else priority,
             ref=ref,
             reply_to_message_id=reply_to,
             reaction=reaction,

@@ -408,3 +408,20 @@ MIGRATIONS.append(
     ALTER TABLE inbox ADD COLUMN set_aside INTEGER NOT NULL DEFAULT 0;
     """
 )
+
+MIGRATIONS.append(
+    # 16: the answers to people go ahead of the bulk (cascade/outgoing.py, `Priority`):
+    # a confirmation by reaction is 4 (was 45, after every copy and reminder) and the
+    # "✅ 已收到" line on a pressed copy is 6 (was a board's 50). Rows queued before
+    # carry the old number in their column and in their payload's JSON (which the
+    # sender parses back into a `Priority`): both are moved.
+    """
+    UPDATE outbox SET priority = 4,
+        payload = REPLACE(payload, '"priority":45', '"priority":4')
+    WHERE priority = 45;
+    UPDATE outbox SET priority = 6,
+        payload = REPLACE(payload, '"priority":50', '"priority":6')
+    WHERE priority = 50 AND dedupe_key LIKE 'acked:%'
+        AND status IN ('draft', 'pending', 'held', 'sending')
+    """
+)

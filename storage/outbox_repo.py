@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from cascade.orders import TargetStep
-from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage, PendingRow
+from cascade.outgoing import BULK, Lane, MessageRef, OutboxRow, OutgoingMessage, PendingRow
 from storage import lanes
 from storage.conn import Connection, Row
 from storage.lanes import LANE_OF_CHAT, lane_filter
@@ -145,18 +145,29 @@ class SqliteOutboxRepository:
 
     async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[PendingRow]:
         """Rows ready to send, most urgent first; with a lane, only that bot's rows.
-        Only what pacing needs is read: the message is read when a row is claimed."""
+
+        Two parts of up to `limit` rows each, in (priority, id) order: the answers to
+        people (`answers_person`), then the bulk. One list by priority alone would
+        hold only copies while a city order is pending, and the sender could never
+        give the answers their share. Only what pacing needs is read: the message is
+        read when a row is claimed."""
         where, args = lane_filter(lane)
-        sql = (
-            "SELECT id, attempts, chat_id, priority FROM outbox "
-            # `+not_before`: walk outbox_due (outbox_lane_due with a lane) in priority
-            # order; the planner would otherwise pick outbox_pending_due for the range
-            # and sort every due row to take 200.
-            f"WHERE status = 'pending' {where} AND +not_before <= ? ORDER BY priority, id LIMIT ?"
-        )
-        async with self.conn.execute(sql, (*args, now, limit)) as cur:
-            rows = await cur.fetchall()
-        return [PendingRow(id=r[0], attempts=r[1], chat_id=r[2], priority=r[3]) for r in rows]
+        rows: list[PendingRow] = []
+        for part in ("priority < ?", "priority >= ?"):
+            sql = (
+                "SELECT id, attempts, chat_id, priority FROM outbox "
+                # `+not_before`: walk outbox_due (outbox_lane_due with a lane) in priority
+                # order; the planner would otherwise pick outbox_pending_due for the range
+                # and sort every due row to take 200.
+                f"WHERE status = 'pending' {where} AND {part} AND +not_before <= ? "
+                "ORDER BY priority, id LIMIT ?"
+            )
+            async with self.conn.execute(sql, (*args, int(BULK), now, limit)) as cur:
+                rows.extend(
+                    PendingRow(id=r[0], attempts=r[1], chat_id=r[2], priority=r[3])
+                    for r in await cur.fetchall()
+                )
+        return rows
 
     async def read(self, rows: Sequence[PendingRow]) -> list[OutboxRow]:
         """The messages of `rows`, in their order, without claiming them (what a check or
