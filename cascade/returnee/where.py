@@ -179,9 +179,12 @@ _TRAVEL_BEFORE = re.compile(
     r"(?:从|自|由|来自|返自|出发地|来源地|始发地|从哪来|来自哪里)\s*:?\s*(?:老家)?\s*$"
 )
 _TRAVEL_AFTER = re.compile(
-    r"\s*(?:老家)?\s*(?:回来|返回|回|过来|来|出发|开车|坐|飞|返|动身|赶回|包车|乘)"
+    r"\s*(?:老家)?\s*(?:回来|返回|回|过来|来|出发(?!地)|开车|坐|飞|返|动身|赶回|包车|乘)"
 )
-_HOME_BEFORE = re.compile(r"老家\s*(?:是|在)?\s*(?:是在)?\s*$")
+# (round 16: also 家在 and a 籍贯 label: "家在江西赣州", "籍贯：湖北")
+_HOME_BEFORE = re.compile(
+    r"(?:老家|(?<![回到])家(?=在))\s*(?:是|在)?\s*(?:是在)?\s*$|籍贯\s*[:：]?\s*$"
+)
 # Said of one place among several: "四川的居多", "河南人为主".
 _MOSTLY_AFTER = re.compile(
     r"\s*(?:籍|人|的)?\s*(?:居多|为主|占多数|占大多数|比较多|偏多|多一些|都有"
@@ -660,7 +663,7 @@ def _roled_runs(text: str) -> list[_Run]:
         # round 14: a leg's end said again as the next leg's start is a stop on the way
         # ("坐火车到兰州，兰州坐飞机到义乌", "飞上海，上海坐高铁回义乌")
         if (
-            run.role == "destination"
+            run.role in ("destination", "via")  # round 16: "飞上海 上海坐动车", read as a stop
             and following.text == run.text
             and following.role in ("travel", "bare")
             and _LEG_AGAIN.fullmatch(text[run.tail or run.end : following.start])

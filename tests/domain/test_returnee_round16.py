@@ -229,3 +229,18 @@ def test_a_stall_number_is_part_of_its_street(zone: str, street: int, stall: int
         f"商位{zone}区{street}街{stall}"
     )
     assert again["address"] == f"{zone}区{street}街{stall}"
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("铺长 二区7街商户 家在湖南衡阳 今天到了 两个人", "湖南衡阳"),
+        ("员工返义登记 籍贯：河南 出发地：江苏苏州 人数：1 到义时间：今天", "江苏苏州"),
+        ("商户两个人 吉林长春的 长春飞上海 上海坐动车到义乌 昨晚到的", "吉林长春"),
+        ("两个人从四川绵阳飞到南京，再从南京坐高铁到义乌，后天到", "四川绵阳"),
+    ],
+)
+def test_where_the_journey_began(text: str, origin: str) -> None:
+    """家在 names home; 籍贯 is not where they left from, 出发地 is; a leg's end said again
+    as the next leg's start (飞上海 上海坐动车) is a stop, not a second origin."""
+    assert parsed(text)["origin"] == origin
