@@ -422,24 +422,20 @@ class InProcessBot:
         return None
 
 
-class WebhookBot(InProcessBot):
-    """The bot in this process taking its updates through its own webhook handler,
-    POSTed by the stand-in over HTTP on 127.0.0.1 (`--webhook`), as Telegram does:
-    `connections` requests at once at most, each update in the order it came."""
+class WebhookBot:
+    """The bot in this process (`bot`, built to take no updates by polling) taking its
+    updates through its own webhook handler, POSTed by the stand-in over HTTP on
+    127.0.0.1 (`--webhook`), as Telegram does: `connections` requests at once at most,
+    each update in the order it came."""
+
+    pid: int | str = "self"
 
     def __init__(
-        self,
-        session: InstantTelegram,
-        db_path: str,
-        concurrency: int,
-        paid: bool,
-        settle: bool,
-        handled: Callable[[int, float], None],
-        connections: int,
+        self, bot: InProcessBot, handled: Callable[[int, float], None], connections: int
     ) -> None:
-        super().__init__(
-            session, db_path, concurrency, paid, False, settle, handled, MAX_PENDING_BYTES
-        )
+        self.bot = bot
+        self.session = bot.session
+        self.tower = bot.tower
         self.handled = handled
         self.connections = connections
         self.waiting: deque[Pending] = deque()  # at the server, not yet POSTed
@@ -452,7 +448,7 @@ class WebhookBot(InProcessBot):
 
         from bot.webhook import TowerRequestHandler
 
-        await super().start()
+        await self.bot.start()
         app = web.Application()
         handler = TowerRequestHandler(
             self.tower.dispatcher,
@@ -500,6 +496,9 @@ class WebhookBot(InProcessBot):
     async def idle(self) -> None:
         return None  # every update handed over was answered 200: handled
 
+    def press_counts(self) -> dict[str, int] | None:
+        return self.bot.press_counts()
+
     async def stop(self) -> float | None:
         for worker in self.workers:
             worker.cancel()
@@ -508,7 +507,7 @@ class WebhookBot(InProcessBot):
                 await worker
         await self.http.close()
         await self.server.cleanup()
-        return await super().stop()
+        return await self.bot.stop()
 
 
 class ChildBot:
@@ -714,12 +713,15 @@ async def run(
         handled_at[update_id] = at
         progressed.set()
 
-    side: InProcessBot | ChildBot
+    side: InProcessBot | ChildBot | WebhookBot
     apart = polling or webhook  # a press waits at the server before the bot has it
     if bot_process:
         side = ChildBot(session, db_path, concurrency, paid, handled)
     elif webhook:
-        side = WebhookBot(session, db_path, concurrency, paid, settle, handled, webhook_connections)
+        bot = InProcessBot(
+            session, db_path, concurrency, paid, False, settle, handled, max_pending_bytes
+        )
+        side = WebhookBot(bot, handled, webhook_connections)
     else:
         side = InProcessBot(
             session, db_path, concurrency, paid, polling, settle, handled, max_pending_bytes
