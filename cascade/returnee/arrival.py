@@ -89,6 +89,12 @@ _WEEKDAY = re.compile(r"(下下|下个|下|这个|这|本|上个|上)?(?:周|星
 _LUNAR = re.compile(
     r"(?:农历)?正月(初[一二三四五六七八九十]|十[一二三四五六七八九]?|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)"
 )
+# Round 16: a day of the second lunar month ("农历二月初二", "二月初二"; the tables give
+# 正月's length, so 二月 starts the day after it ends).
+_LUNAR_SECOND = re.compile(
+    r"(?:农历二月(初[一二三四五六七八九十]|十[一二三四五六七八九]?|二十[一二三四五六七八九]?"
+    r"|廿[一二三四五六七八九]|三十)|(?<![\d一二三四五六七八九十])二月(初[一二三四五六七八九十]))"
+)
 _LANTERN = re.compile(r"元宵节?")
 _NEW_YEAR_DAY = re.compile(
     r"(?<![月年当起最])初([一二三四五六七八九十])(?![中级班年(（]|学生)"  # "初二(1)班": a grade
@@ -310,6 +316,9 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
             return  # "今天上午接到村民反映": the day of the report
         found.append(_Day(start, end, value))
 
+    # before the Gregorian dates: 农历二月十五 is not 2月15日
+    for match in _LUNAR_SECOND.finditer(work):
+        take(match, _lunar(today, _lunar_day(match.group(1) or match.group(2)), month=2))
     for match in _FULL_DATE.finditer(work):
         year, month, day = (to_int(g) if g else None for g in match.groups())
         take(match, _month_day(today, month, day, year))
@@ -437,8 +446,8 @@ def _lunar_day(word: str) -> int:
     return to_int(word) or 0
 
 
-def _lunar(today: date, day: int, *, strict: bool = False) -> date | None:
-    """Day `day` of the first lunar month nearest to `today`.
+def _lunar(today: date, day: int, *, strict: bool = False, month: int = 1) -> date | None:
+    """Day `day` of the first (or, with `month=2`, the second) lunar month nearest to `today`.
 
     `strict` (a bare "初八"): only while the first month is near, since 初八 is
     the eighth of every lunar month.
@@ -449,10 +458,11 @@ def _lunar(today: date, day: int, *, strict: bool = False) -> date | None:
     for year in (today.year - 1, today.year, today.year + 1):
         if year not in _LUNAR_NEW_YEAR:
             continue
-        month, first, length = _LUNAR_NEW_YEAR[year]
-        if day > length:
+        new_month, first, length = _LUNAR_NEW_YEAR[year]
+        if month == 1 and day > length:
             continue
-        options.append(date(year, month, first) + timedelta(days=day - 1))
+        later = length if month == 2 else 0
+        options.append(date(year, new_month, first) + timedelta(days=later + day - 1))
     if not options:
         return None
     best = min(options, key=lambda d: abs((d - today).days))

@@ -13,6 +13,8 @@ The sentences are written for these tests, not taken from any corpus.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -244,3 +246,14 @@ def test_where_the_journey_began(text: str, origin: str) -> None:
     """家在 names home; 籍贯 is not where they left from, 出发地 is; a leg's end said again
     as the next leg's start (飞上海 上海坐动车) is a stop, not a second origin."""
     assert parsed(text)["origin"] == origin
+
+
+@given(day=st.integers(min_value=1, max_value=10), lunar=st.booleans())
+@settings(max_examples=20, deadline=None)
+def test_a_day_of_the_second_lunar_month(day: int, lunar: bool) -> None:
+    """二月初N (and 农历二月N) count from the day after 正月 ends: 2020's 正月 has 29 days
+    from 25 January, so 二月初一 is 23 February; 农历二月十五 is not 2月15日."""
+    said = "初" + "一二三四五六七八九十"[day - 1]
+    text = f"租客1人 云南红河 {'农历' if lunar else ''}二月{said}到 住殿山村2区8号"
+    assert parsed(text)["arrival"] == (date(2020, 2, 22) + timedelta(days=day)).isoformat()
+    assert parsed("租客1人 农历二月十五到 住殿山村2区8号")["arrival"] == "2020-03-08"
