@@ -25,8 +25,8 @@ the readers were sure of on evidence that could not carry them:
 None of the checks reads a value; each only says the evidence does not pin one
 down, so the bot asks the reporter one question. `insufficient` is called once,
 on the whole message, after the readers and the earlier guards; it adds round 13's
-checks (`unpinned`) and round 14's (`unsettled`), written the same way for the next
-parts' misses.
+checks (`unpinned`), round 14's (`unsettled`), round 15's (`unread`) and round 16's
+(`confirm.unsure`), written the same way for the next parts' misses.
 """
 
 from __future__ import annotations
