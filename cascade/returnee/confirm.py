@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import re
 
+from cascade.returnee.doubt import LATER
 from cascade.returnee.evidence import Values
 from cascade.returnee.places import contains, county_at, find_places
-from cascade.returnee.text import CLAUSE_STOP, NUM, PERSON_UNIT
+from cascade.returnee.text import CLAUSE_STOP, NUM, PERSON_UNIT, as_typed
+from cascade.returnee.where import OWNED_DWELLING
 
 # --- phone -------------------------------------------------------------------------
 _PHONE_HEDGE_BEFORE = re.compile(
@@ -58,10 +60,7 @@ _GUESSED_CLOCK = re.compile(
 )
 
 # --- count -------------------------------------------------------------------------
-_LATER_DAY = (
-    r"过[一两几二三]?[天日]|过些天|过段时间|过阵子|晚[几两]天|以后|下周|下个?礼拜|下个?星期"
-    r"|明天|明日|后天|大后天|月底"
-)
+_LATER_DAY = rf"{LATER}|晚[几两]天|明天|明日|后天|大后天|月底"
 # Others of theirs coming on a later day: "另外他老婆孩子过两天回来".
 _OTHERS_LATER = re.compile(
     rf"另外\s*(?:他|她|他们|她们)?\s*(?:的|家)?\s*[\u4e00-\u9fff]{{0,6}}?"
@@ -90,10 +89,6 @@ _CHINESE_HOUSE_NUMBER = re.compile(
 # of his own compound.)
 _BUILDING_ONLY = re.compile(r"^\d+\s*(?:号楼|幢|栋)")
 _ESTATE_APART = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:花园|小区|华庭|新村|公寓|家园|苑|大厦|社区)")
-# Only a dormitory named by whose it is: "厂里宿舍", "公司宿舍", "宿舍".
-_WHOSE_DORMITORY = re.compile(
-    r"(?:厂里|厂区|厂|公司|单位|店里|店|工地)?的?(?:员工|职工)?(?:宿舍|宿舍楼|公寓)"
-)
 
 
 def unsure(work: str, values: Values) -> set[str]:
@@ -123,7 +118,7 @@ def to_confirm(work: str, values: Values) -> set[str]:
         return set()
     if (
         (_BUILDING_ONLY.match(address) and _ESTATE_APART.search(work) is not None)
-        or _WHOSE_DORMITORY.fullmatch(address)
+        or OWNED_DWELLING.fullmatch(address)
         or (_CHINESE_HOUSE_NUMBER.search(work) and _said_in_words(work, address))
     ):
         return {"address"}
@@ -171,13 +166,7 @@ def _county_after_filler(work: str, origin: str) -> bool:
 
 def _said_in_words(work: str, address: str) -> bool:
     """Whether a number of `address` stands in the message in Chinese numerals."""
-    parts = re.split(r"(\d+)", address)
-    pattern = r"\s*".join(
-        r"([\d零〇一二两三四五六七八九十百]+)" if part.isdigit() else re.escape(part)
-        for part in parts
-        if part
-    )
-    found = re.search(pattern, re.sub(r"\s+", "", work))
+    found = re.search(as_typed(address, capture=True), work)
     return found is not None and any(
         group is not None and not group.isdigit() for group in found.groups()
     )

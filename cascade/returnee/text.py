@@ -96,6 +96,19 @@ def to_int(raw: str) -> int | None:
         return None
 
 
+def as_typed(address: str, *, capture: bool = False) -> str:
+    """A pattern for `address` as the message may type it: spaces between its
+    characters, its house numbers in Chinese digits (3幢 typed 三幢); with `capture`,
+    each house number is a group, to tell how the message wrote it."""
+    number = r"[\d零〇一二两三四五六七八九十百]+"
+    if capture:
+        number = f"({number})"
+    parts = re.split(r"(\d+)", address)
+    return r"\s*".join(
+        number if part.isdigit() else r"\s*".join(map(re.escape, part)) for part in parts if part
+    )
+
+
 def blank(text: str, start: int, end: int) -> str:
     """`text` with [start, end) replaced by spaces, so offsets stay put."""
     return text[:start] + " " * (end - start) + text[end:]

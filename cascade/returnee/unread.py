@@ -36,7 +36,7 @@ from datetime import date, datetime
 
 from cascade.returnee.evidence import Values
 from cascade.returnee.places import COUNTRIES, county_at, find_places
-from cascade.returnee.text import HAN
+from cascade.returnee.text import HAN, as_typed
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Before an address, typed apart from it, more of the place: a town, estate or village
@@ -175,19 +175,6 @@ def _county_after(work: str, origin: str) -> bool:
     return False
 
 
-def _as_typed(address: str) -> str:
-    """A pattern for `address` as the message may type it: spaces between its
-    characters, its house numbers in Chinese digits (3幢 typed 三幢)."""
-    parts = re.split(r"(\d+)", address)
-    return r"\s*".join(
-        r"[\d零〇一二两三四五六七八九十百]+"
-        if part.isdigit()
-        else r"\s*".join(map(re.escape, part))
-        for part in parts
-        if part
-    )
-
-
 def _passed_unread(work: str, via: list[str], origin: str | None) -> bool:
     """Whether a place passed on the way (过了韶关) is neither a stop read nor the origin."""
     for hit in find_places(work):
@@ -201,7 +188,7 @@ def _passed_unread(work: str, via: list[str], origin: str | None) -> bool:
 def _address_cut(work: str, address: str) -> bool:
     """Whether the address, found in the message, follows another word typed apart
     or stops before the building or stall it belongs to."""
-    found = re.search(_as_typed(address), work)
+    found = re.search(as_typed(address), work)
     if found is None:
         return False
     if _PLACE_BEFORE.search(work, 0, found.start()):

@@ -32,7 +32,7 @@ from cascade.returnee.evidence import Values
 from cascade.returnee.people import MARKED_TOTAL, SINGLE_KIN
 from cascade.returnee.places import find_places
 from cascade.returnee.text import NUM, to_int
-from cascade.returnee.where import place_roles
+from cascade.returnee.where import HERE_LATER, place_roles
 
 _CLAUSE = r"[^。；;，,\n]"
 
@@ -93,8 +93,7 @@ _ADDRESS_GOES_ON = re.compile(
 )
 
 # --- route -------------------------------------------------------------------------
-# Later in the message, the arrival here: "2月22日回到小区", "到义乌".
-_HERE_LATER = re.compile(r"回到(?:小区|村|家|义乌|这里|这边)|回义乌|到义乌|返义|回村|到村")
+# Later in the message, the arrival here ("2月22日回到小区", "到义乌") is `where.HERE_LATER`.
 # Right before a leg's end, a word of reaching it: "转机到上海浦东" (not "没有进湖北").
 _REACHED = re.compile(r"(?<![没不未])(?:到|抵达|抵|至|飞)\s*$")
 _LOCAL = "义乌"
@@ -170,7 +169,7 @@ def _stop_missed(work: str, via: list[str], origin: str | None) -> bool:
             continue
         if not _REACHED.search(work, max(0, start - 3), start):
             continue
-        if _HERE_LATER.search(work, end) or (  # round 16: a route with stops goes on
+        if HERE_LATER.search(work, end) or (  # round 16: a route with stops goes on
             _LEG_TO.search(work, max(0, start - 8), start)
             and not (origin and (text in origin or origin in text))
             and not any(text in stop or stop in text for stop in via)

@@ -210,8 +210,10 @@ _DESTINATION_BEFORE = re.compile(
 # Round 16: a leg's end reached by air, and the arrival here said later in the message
 # ("坐飞机到杭州 明天下午两点到村", "坐飞机到杭州 打车回来").
 _FLOWN_TO = re.compile(r"(?:飞机|航班|飞)\s*(?:到了?|至|飞到|飞往)?\s*$")
-_HERE_AFTER = re.compile(
-    r"到义乌|回义乌|到义(?!务)|返义|回到义乌|到村|回村|到小区|回小区|打车回来|打的回来|打车回"
+# The arrival here said later in a message (also `unsettled`'s): "2月22日回到小区", "到义乌".
+HERE_LATER = re.compile(
+    r"回到(?:小区|村|家|义乌|这里|这边)|到义乌|回义乌|到义(?!务)|返义|到村|回村|到小区|回小区"
+    r"|打车回来|打的回来|打车回"
 )
 _ONWARD = re.compile(
     r"^[^到回返]{0,8}?(?:再|然后|转|换乘)"
@@ -419,7 +421,7 @@ def _tail_end(text: str, end: int) -> int:
 # then its place said right after it: in brackets, or in the next clause, possibly
 # labelled ("住公司宿舍（上溪镇溪华路18号）", "住厂宿舍，大陈镇大陈路236号",
 # "住公司宿舍，宿舍地址：廿三里街道…", "住厂区宿舍，厂址苏溪镇…").
-_OWNED_DWELLING = re.compile(
+OWNED_DWELLING = re.compile(
     r"(?:厂里|厂区|厂内|厂|公司|我司|本司|单位|店里|店后面|店|学校|工地)?的?"
     r"(?:员工|职工|教师|教工)?(?:宿舍|公寓|宿舍楼)"
 )
@@ -437,7 +439,7 @@ def _dwelling_then_place(
     if len(spans) != 2:
         return None
     (first, first_end), (second, second_end) = sorted(spans)
-    if not _OWNED_DWELLING.fullmatch(_tidy(text[first:first_end])):
+    if not OWNED_DWELLING.fullmatch(_tidy(text[first:first_end])):
         return None
     if not _PLACE_OF_IT.match(text[first_end:second]):
         return None
@@ -757,7 +759,7 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         if (
             _FLOWN_TO.search(before)
             and not run.text.startswith("义乌")
-            and _HERE_AFTER.search(text, after_end)
+            and HERE_LATER.search(text, after_end)
         ):
             return "via"  # round 16: "坐飞机到杭州 明天下午两点到村": the flight was a leg
         return "destination"
