@@ -32,6 +32,7 @@ import re
 
 from cascade.returnee.doubt import LATER
 from cascade.returnee.evidence import Values
+from cascade.returnee.people import SINGLE_KIN
 from cascade.returnee.places import contains, county_at, find_places
 from cascade.returnee.text import CLAUSE_STOP, NUM, PERSON_UNIT, as_typed
 from cascade.returnee.where import OWNED_DWELLING
@@ -64,7 +65,7 @@ _LATER_DAY = rf"{LATER}|晚[几两]天|明天|明日|后天|大后天|月底"
 # Others of theirs coming on a later day: "另外他老婆孩子过两天回来".
 _OTHERS_LATER = re.compile(
     rf"另外\s*(?:他|她|他们|她们)?\s*(?:的|家)?\s*[\u4e00-\u9fff]{{0,6}}?"
-    rf"(?:老婆|老公|媳妇|丈夫|妻子|孩子|小孩|儿子|女儿|家人|家属|父母|爸妈|{NUM}\s*{PERSON_UNIT})"
+    rf"(?:{SINGLE_KIN}|孩子|小孩|家人|家属|父母|爸妈|{NUM}\s*{PERSON_UNIT})"
     rf"[^{CLAUSE_STOP}]{{0,6}}?(?:{_LATER_DAY})\s*(?:再)?\s*(?:回来|回|到|来|过来)"
 )
 
