@@ -389,7 +389,7 @@ class _Orders(_Passing):
         if key not in view.chain_codes:
             await view.flush()
             view._remember_chain(order_id, unit_code, await view.tx.orders.chain(*key))
-        return [view.state(order_id, code).model_copy() for code in view.chain_codes[key]]
+        return [view.state(order_id, code).copy() for code in view.chain_codes[key]]
 
     async def save_states(self, states: list[TargetState]) -> None:
         for state in states:

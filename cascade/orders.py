@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -45,7 +46,8 @@ class Order(BaseModel):
         return self.status is OrderStatus.OPEN
 
 
-class TargetState(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class TargetState:
     """One unit's state within one order (the issuer's unit is the root row).
 
     `subtotal` is the sum over the unit's subtree of the latest bottom-unit
@@ -53,6 +55,13 @@ class TargetState(BaseModel):
     `sub_total` and `sub_done`, the targets of the subtree and how many of them
     are done (the unit itself counted unless it is the root), so a status or a
     board reads a handful of rows instead of the whole order.
+
+    A plain slotted record, not a pydantic model: it is only ever built by the
+    domain (`targeting.target_states`) and by storage from rows it wrote, never
+    from outside input, and every answer sets ~25 of its fields and copies its
+    chain; pydantic's `__setattr__` (~0.8 us a field) and `model_copy` (~4 us a
+    row) were a third of deciding an answer in a city's storm (issue 9 item 2,
+    benchmarks/RESULTS.md).
     """
 
     order_id: int
@@ -79,6 +88,32 @@ class TargetState(BaseModel):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    def copy(self) -> TargetState:
+        """An independent copy (its `items` list too: the roll-up replaces it whole,
+        but a caller may not)."""
+        return TargetState(
+            order_id=self.order_id,
+            unit_code=self.unit_code,
+            parent_code=self.parent_code,
+            level=self.level,
+            is_root=self.is_root,
+            is_bottom=self.is_bottom,
+            children_total=self.children_total,
+            children_done=self.children_done,
+            acked_at=self.acked_at,
+            acked_by=self.acked_by,
+            answered_at=self.answered_at,
+            updated_at=self.updated_at,
+            answered_by=self.answered_by,
+            value=self.value,
+            items=list(self.items) if self.items is not None else None,
+            subtotal=self.subtotal,
+            done_at=self.done_at,
+            late=self.late,
+            sub_total=self.sub_total,
+            sub_done=self.sub_done,
+        )
 
 
 class TargetStep(BaseModel):

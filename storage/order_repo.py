@@ -10,7 +10,6 @@ from cascade.orders import Order, OrderKind, OrderStatus, TargetState, TargetSte
 from storage.conn import Connection, Row
 from storage.locking import order_lock
 from storage.paths import codes_of, subtree_range
-from storage.trusted import trusted
 
 STATE_COLUMNS = (
     "order_id, unit_code, parent_code, path, level, is_root, is_bottom, children_total, "
@@ -72,31 +71,28 @@ def state_of(row: Row) -> TargetState:
         sub_total,
         sub_done,
     ) = row
-    # Every column converted to its field's type here: built without validation.
-    return trusted(
-        TargetState,
-        {
-            "order_id": order_id,
-            "unit_code": unit_code,
-            "parent_code": parent_code,
-            "level": level,
-            "is_root": bool(is_root),
-            "is_bottom": bool(is_bottom),
-            "children_total": children_total,
-            "children_done": children_done,
-            "acked_at": _dt(acked_at),
-            "acked_by": acked_by,
-            "answered_at": _dt(answered_at),
-            "updated_at": _dt(updated_at),
-            "answered_by": answered_by,
-            "value": value,
-            "items": json.loads(items) if items is not None else None,
-            "subtotal": subtotal,
-            "done_at": _dt(done_at),
-            "late": bool(late),
-            "sub_total": sub_total,
-            "sub_done": sub_done,
-        },
+    # Every column converted to its field's type here (a plain record: no validation).
+    return TargetState(
+        order_id=order_id,
+        unit_code=unit_code,
+        parent_code=parent_code,
+        level=level,
+        is_root=bool(is_root),
+        is_bottom=bool(is_bottom),
+        children_total=children_total,
+        children_done=children_done,
+        acked_at=_dt(acked_at),
+        acked_by=acked_by,
+        answered_at=_dt(answered_at),
+        updated_at=_dt(updated_at),
+        answered_by=answered_by,
+        value=value,
+        items=json.loads(items) if items is not None else None,
+        subtotal=subtotal,
+        done_at=_dt(done_at),
+        late=bool(late),
+        sub_total=sub_total,
+        sub_done=sub_done,
     )
 
 

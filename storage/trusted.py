@@ -1,7 +1,8 @@
 """Domain models built from rows this program wrote, without pydantic's validation.
 
-Why: an answer batch at city scale reads ~170 order rows and ~170 unit rows per
-transaction on the database thread, and boards and reports read thousands; each
+Why: an answer batch at city scale reads ~170 unit rows per transaction on the
+database thread (its ~170 order rows are plain records, `TargetState`), and
+boards and reports read thousands; each
 validation costs ~3 µs on a quiet machine and several times that while the
 event loop competes for the interpreter, which made the batch's read a third of
 an answer's time (benchmarks/RESULTS.md, issue 9 item 2). The columns hold what

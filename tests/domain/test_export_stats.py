@@ -13,6 +13,7 @@ import csv
 import io
 import math
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -57,10 +58,8 @@ def order(
     return Order.model_validate(fields)
 
 
-def state(code: str, parent: str | None, level: int, **extra: object) -> TargetState:
-    return TargetState.model_validate(
-        {"order_id": 1, "unit_code": code, "parent_code": parent, "level": level, **extra}
-    )
+def state(code: str, parent: str | None, level: int, **extra: Any) -> TargetState:
+    return TargetState(order_id=1, unit_code=code, parent_code=parent, level=level, **extra)
 
 
 def tower_rows(

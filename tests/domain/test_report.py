@@ -42,10 +42,8 @@ def order(kind: OrderKind = OrderKind.COUNT, **extra: object) -> Order:
     return Order.model_validate(fields)
 
 
-def state(code: str, parent: str | None, level: int, **extra: object) -> TargetState:
-    return TargetState.model_validate(
-        {"order_id": 1, "unit_code": code, "parent_code": parent, "level": level, **extra}
-    )
+def state(code: str, parent: str | None, level: int, **extra: Any) -> TargetState:
+    return TargetState(order_id=1, unit_code=code, parent_code=parent, level=level, **extra)
 
 
 def finished_states() -> list[TargetState]:

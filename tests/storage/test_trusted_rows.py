@@ -1,16 +1,21 @@
-"""Rows read back without validation (storage/trusted.py) are the models validation gives.
+"""Rows read back without validation are what validation would give.
 
-The order's rows and the units' refs are built without pydantic's validation, on
-both engines; a model so built must be indistinguishable from a validated one
-(equal, same dump, same fields set, copies independent), and building one from
-anything but every field must fail loudly.
+The units' refs are pydantic models built without validation (storage/trusted.py);
+the order's rows are plain records (`TargetState`, a slotted dataclass) that storage
+fills itself. On both engines a ref so built must be indistinguishable from a
+validated one (equal, same dump, same fields set), an order row must hold every
+field as its declared type (strict validation gives it back unchanged), copies are
+independent, and building a ref from anything but every field fails loudly.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
+from typing import get_type_hints
 
 import pytest
+from pydantic import TypeAdapter
 
 from cascade.orders import OrderKind, TargetState
 from cascade.tower import Unit, UnitRef
@@ -19,8 +24,22 @@ from storage.importer import import_units
 from storage.trusted import trusted
 from tests.storage.test_orders_storage import HQ_CHAT, HQ_COMMANDER, service
 
+# An order row's fields as declared: each value read back must pass strict
+# validation as its field's type unchanged (a timestamp no string, a flag no 0/1).
+FIELD_TYPES = get_type_hints(TargetState)
 
-def _same(built: TargetState | UnitRef) -> None:
+
+def _typed(state: TargetState) -> None:
+    values = asdict(state)
+    assert values.keys() == FIELD_TYPES.keys()
+    for name, value in values.items():
+        kind = TypeAdapter(FIELD_TYPES[name])
+        assert kind.validate_python(value, strict=True) == value, name
+        if FIELD_TYPES[name] in (bool, int, str):  # strict still takes True for an int
+            assert type(value) is FIELD_TYPES[name], name
+
+
+def _same(built: UnitRef) -> None:
     validated = type(built).model_validate(built.model_dump())
     assert built == validated
     assert built.model_dump() == validated.model_dump()
@@ -39,9 +58,12 @@ async def test_rows_read_back_equal_validated_models(db: Database, tashan: list[
         refs = await tx.tower.refs(s.unit_code for s in rows)
     assert chain[0].value == 5 and chain[0].answered_at is not None
     assert len(refs) == len(rows) == order.total_targets + 1
-    for built in [*chain, *rows, *refs.values()]:
-        _same(built)
-    copy = chain[0].model_copy()
+    for state in [*chain, *rows]:
+        _typed(state)
+    for ref in refs.values():
+        _same(ref)
+    copy = chain[0].copy()
+    assert copy == chain[0]
     copy.value = 9
     assert chain[0].value == 5
 
