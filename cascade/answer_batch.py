@@ -32,7 +32,7 @@ from typing import Any, TypeVar, cast
 
 from cascade.errors import Refused
 from cascade.orders import Order, TargetState
-from cascade.outgoing import OutgoingMessage
+from cascade.outgoing import Note, OutgoingMessage
 from cascade.ports import (
     AnswerKey,
     AnswerWrites,
@@ -186,7 +186,7 @@ class _Writes:
     done: dict[int, Counter[int]] = field(default_factory=dict)
     dirty: dict[int, dict[str, None]] = field(default_factory=dict)
     discards: list[str] = field(default_factory=list)
-    outbox: list[OutgoingMessage] = field(default_factory=list)
+    outbox: list[OutgoingMessage | Note] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -407,7 +407,7 @@ class _Outbox(_Passing):
         super().__init__(view, view.tx.outbox)
         self.view = view
 
-    async def add(self, message: OutgoingMessage, draft_of: int | None = None) -> int:
+    async def add(self, message: OutgoingMessage | Note, draft_of: int | None = None) -> int:
         """Kept until the batch is written, so the row's id is not known (0): the
         answer path never uses it. A draft goes straight to the table."""
         if draft_of is not None:

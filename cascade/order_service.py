@@ -22,7 +22,7 @@ from cascade.lookup import resolve_order, unit_of_chat
 from cascade.loop_report import branches_into, queue_child_done, read_report, send_report
 from cascade.numerals import ApproximateCount, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
-from cascade.outgoing import MessageRef, OutgoingMessage, Priority
+from cascade.outgoing import MessageRef, Note, OutgoingMessage, Priority
 from cascade.ports import AnswerKey, PersonRef, UnitOfWork, UnitOfWorkFactory, UpdateCarrier
 from cascade.presenter import Presenter
 from cascade.progress import board_message, draw_boards
@@ -319,10 +319,18 @@ class OrderService:
             value, items = _parse_value(order, raw)
             result = rollup.answer(chain, order.kind, user_id, now, order.deadline_at, value, items)
         await self._settle(tx, order, chain, result)
+        # One per answer: a note, written from its shape's template (cascade/outgoing.py).
         rendered = self.presenter.answer_recorded(order, unit, own, replaced)
-        ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
         await tx.outbox.add(
-            OutgoingMessage.of(chat_id, rendered, Priority.INTERACTIVE, ref, reply_to)
+            Note.of(
+                chat_id,
+                rendered,
+                Priority.INTERACTIVE,
+                "answer_recorded",
+                order.id,
+                unit.code,
+                reply_to,
+            )
         )
         return order
 

@@ -18,7 +18,7 @@ from cascade.deadlines import Timer, TimerKind
 from cascade.incidents import Incident, UnitColour
 from cascade.invites import Invite, Slot
 from cascade.orders import Order, OrderKind, TargetState, TargetStep
-from cascade.outgoing import Lane, MessageRef, OutboxRow, OutgoingMessage, PendingRow
+from cascade.outgoing import Lane, MessageRef, Note, OutboxRow, OutgoingMessage, PendingRow
 from cascade.scoring import ScoreEntry
 from cascade.tower import Position, Role, Unit, UnitRef
 
@@ -115,7 +115,11 @@ class OrderRepository(Protocol):
 class OutboxRepository(Protocol):
     """Appended to by decisions; drained by the one sender."""
 
-    async def add(self, message: OutgoingMessage, draft_of: int | None = None) -> int: ...
+    async def add(self, message: OutgoingMessage | Note, draft_of: int | None = None) -> int:
+        """Queue a message (a `Note` is one of text alone, written from a template);
+        with `draft_of`, as a draft of that order being written."""
+        ...
+
     async def release(self, order_id: int, limit: int) -> int: ...
     async def drop_drafts(self, order_id: int) -> None: ...
     async def drafts_of(self) -> list[int]: ...
@@ -254,7 +258,7 @@ class AnswerWrites:
     done: dict[int, dict[int, int]] = field(default_factory=dict)
     dirty: dict[int, list[str]] = field(default_factory=dict)
     discards: list[str] = field(default_factory=list)
-    messages: list[OutgoingMessage] = field(default_factory=list)
+    messages: list[OutgoingMessage | Note] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

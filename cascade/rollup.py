@@ -8,17 +8,18 @@ count/list order, when its value has arrived — and all its sub-units are done.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
-
-from pydantic import BaseModel
 
 from cascade.orders import OrderKind, TargetState
 
 
-class RollupResult(BaseModel):
-    """What one answer changed: units newly done (bottom first) and the delta."""
+@dataclass(slots=True)
+class RollupResult:
+    """What one answer changed: units newly done (bottom first) and the delta.
+    A plain record made by the roll-up alone, once per answer: no validation."""
 
-    newly_done: list[str] = []
+    newly_done: list[str] = field(default_factory=list)
     delta: int = 0
     changed: bool = False
     first_answer: bool = False

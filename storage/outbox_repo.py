@@ -7,11 +7,12 @@ reschedules or fails rows on errors. Nothing leaves this table unsent silently.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from cascade.orders import TargetStep
-from cascade.outgoing import BULK, Lane, MessageRef, OutboxRow, OutgoingMessage, PendingRow
+from cascade.outgoing import BULK, Lane, MessageRef, Note, OutboxRow, OutgoingMessage, PendingRow
 from storage import lanes
 from storage.conn import Connection, Row
 from storage.lanes import LANE_OF_CHAT, lane_filter
@@ -38,13 +39,17 @@ DISCARD = (
 )
 
 
-def insert_row(message: OutgoingMessage, draft_of: int | None) -> tuple[object, ...]:
+def insert_row(message: OutgoingMessage | Note, draft_of: int | None) -> tuple[object, ...]:
+    if isinstance(message, Note):
+        payload, document = note_payload(message), None
+    else:
+        payload, document = message.model_dump_json(exclude={"document"}), message.document
     return (
         datetime.now(UTC).isoformat(),
         int(message.priority),
         message.chat_id,
-        message.model_dump_json(exclude={"document"}),
-        message.document,
+        payload,
+        document,
         message.dedupe_key,
         draft_of,
         draft_of,
@@ -58,7 +63,7 @@ class SqliteOutboxRepository:
         self.conn = conn
         self.added = 0
 
-    async def add(self, message: OutgoingMessage, draft_of: int | None = None) -> int:
+    async def add(self, message: OutgoingMessage | Note, draft_of: int | None = None) -> int:
         """Queue a message; with `draft_of`, as a draft of that order being written."""
         if message.dedupe_key is not None:
             await self.conn.execute(DEDUPE, (message.dedupe_key,))
@@ -354,18 +359,75 @@ def _template(message: OutgoingMessage) -> tuple[str, str, str]:
         }
     )
     payload = marked.model_dump_json(exclude={"document"})
-    chat = str(CHAT_MARK)
     code = OutgoingMessage.model_validate({"chat_id": 0, "text": CODE_MARK}).model_dump_json()
     code = code.split('"text":"', 1)[1].split('"', 1)[0]  # the mark as JSON writes it
-    if (
-        payload.count(chat) != 1
-        or payload.count(code) != 1
-        or payload.index(chat) > payload.index(code)
-    ):
+    pieces, names = _cut(payload, {"chat": str(CHAT_MARK), "code": code})
+    if names != ["chat", "code"]:
         raise ValueError("a copy's payload can't be templated")
-    head, rest = payload.split(chat)
-    middle, tail = rest.split(code)
+    head, middle, tail = pieces
     return head, middle, tail
+
+
+def _cut(payload: str, marks: dict[str, str]) -> tuple[list[str], list[str]]:
+    """`payload` cut around each of `marks` (name: the mark as JSON writes it, found
+    exactly once): the pieces around them, and the marks' names in payload order."""
+    if any(payload.count(mark) != 1 for mark in marks.values()):
+        raise ValueError("a payload can't be templated around its marks")
+    names = sorted(marks, key=lambda name: payload.index(marks[name]))
+    pieces, rest = [], payload
+    for name in names:
+        head, rest = rest.split(marks[name])
+        pieces.append(head)
+    pieces.append(rest)
+    return pieces, names
+
+
+# A note's fields that vary within a shape (its template marks each one).
+_NOTE_FIELDS = ("chat_id", "text", "order_id", "unit_code", "reply_to")
+_note_shapes: dict[tuple[int, str | None, str], tuple[list[str], list[str]]] = {}
+
+
+def note_payload(note: Note) -> str:
+    """The outbox payload of `note.message()`, written without building it.
+
+    Per shape (priority, reaction, purpose) pydantic writes one message with every
+    variable field marked; the payload of a note is that JSON with each mark
+    replaced by the note's value as JSON (a number, null, or a quoted string). The
+    sender parses it back to the same message (tested: tests/storage/test_notes.py)."""
+    shape = (int(note.priority), note.reaction, note.purpose)
+    if shape not in _note_shapes:
+        _note_shapes[shape] = _note_template(note)
+    pieces, names = _note_shapes[shape]
+    out = [pieces[0]]
+    for name, piece in zip(names, pieces[1:], strict=True):
+        out.append(_json_value(getattr(note, name)))
+        out.append(piece)
+    return "".join(out)
+
+
+def _json_value(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _note_template(note: Note) -> tuple[list[str], list[str]]:
+    """A shape's JSON cut around its marks: the pieces between, the fields in order."""
+    # Marks no real message holds: ids far below any Telegram id, control characters.
+    marked = Note(
+        chat_id=-9_191_919_191_919_101,
+        text="\x1ftext\x1f",
+        priority=note.priority,
+        purpose=note.purpose,
+        order_id=-9_191_919_191_919_103,
+        unit_code="\x1funit\x1f",
+        reply_to=-9_191_919_191_919_104,
+        reaction=note.reaction,
+    )
+    payload = marked.message().model_dump_json(exclude={"document"})
+    return _cut(payload, {name: _json_value(getattr(marked, name)) for name in _NOTE_FIELDS})
 
 
 MESSAGE_COLUMNS = "id, attempts, chat_id, payload, document"
