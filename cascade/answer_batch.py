@@ -335,10 +335,15 @@ class _Tower(_Passing):
         return self.view.position_of[key]
 
     async def refs(self, codes: Iterable[str]) -> dict[str, UnitRef]:
+        """The first decision of a batch that names a unit not read ahead (a unit
+        done, a report) reads those of every chain of the batch with it: at most one
+        hand-off a batch for them, and none in most batches. Units are not written
+        by answers, so nothing kept needs sending first."""
         wanted = list(dict.fromkeys(codes))
         known = self.view.unit_refs
-        missing = [c for c in wanted if c not in known]
-        if missing:
+        if any(c not in known for c in wanted):
+            chains = (c for chain in self.view.chain_codes.values() for c in chain)
+            missing = [c for c in dict.fromkeys([*wanted, *chains]) if c not in known]
             known.update(await self.view.tx.tower.refs(missing))
         return {c: known[c] for c in wanted if c in known}
 

@@ -277,8 +277,9 @@ class AnswerKey:
 class AnswerReads:
     """What the answers of a batch will read, read at once: the chats' units, the
     orders with their filters, each answering unit's chain (unit first; a row that
-    several chains share is one object), the chains' units, the answerers'
-    positions in their units and the names of who pressed 收到."""
+    several chains share is one object), the orders' issuing units, the answerers'
+    positions in their units and the names of who pressed 收到. The chains' other
+    units are read only if a decision names them (most answers name none)."""
 
     units: dict[int, UnitRef | None] = field(default_factory=dict)
     orders: dict[int, Order | None] = field(default_factory=dict)

@@ -69,7 +69,10 @@ def _read(db: sqlite3.Connection, keys: list[AnswerKey]) -> AnswerReads:
         row = db.execute(sql, (order_id,)).fetchone()
         out.filters[order_id] = OrderFilter.model_validate_json(row[0]) if row else None
         _chains(db, order_id, list(dict.fromkeys(codes)), out)
-    missing = list({s.unit_code for chain in out.chains.values() for s in chain} - out.refs.keys())
+    # The issuers (an acknowledgement names its order's issuer); the chains' other
+    # units only when a decision names them (cascade/answer_batch.py `_Tower.refs`).
+    issuers = {o.issuer_unit for o in out.orders.values() if o is not None}
+    missing = list(issuers - out.refs.keys())
     for part, marks in _chunks(missing):
         for row in db.execute(f"SELECT {REF_COLUMNS} FROM units WHERE code IN ({marks})", part):
             out.refs[row["code"]] = ref_of(row)

@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import json
 import tempfile
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,12 @@ from cascade.order_service import OrderService
 from cascade.orders import OrderKind
 from cascade.outgoing import Rendered
 from cascade.ports import AnswerWrites
-from cascade.tower import Person, Unit
+from cascade.tower import Person, Unit, UnitRef
 from storage import processed
 from storage.answer_repo import SqliteAnswerRepository
 from storage.db import Database
 from storage.importer import import_units
+from storage.tower_repo import SqliteTowerRepository
 from tests.support.plain_words import PlainWords
 
 # hq → a, b; a → a1, a2, a3; b → b1, b2; b1 → b11, b12 (bottoms at levels 2 and 3)
@@ -404,3 +406,38 @@ async def test_a_form_step_riding_on_an_answer_is_written_with_it(db: Database) 
     assert await delivered(202, "a2", "1") == "ok"
     rows = await db.conn.execute_fetchall("SELECT COUNT(*) FROM form_states")
     assert rows[0][0] == 3
+
+
+async def test_units_named_by_a_batch_are_read_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch reads ahead only the answering units and the issuer; the units above,
+    named when a unit becomes done, are read at the first need, all in one call."""
+    needs_batches(db)
+    await import_units(db, tower())
+    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=True)
+    order = await orders.issue(
+        chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
+    )
+    named: list[list[str]] = []
+    real = SqliteTowerRepository.refs
+
+    async def refs(self: SqliteTowerRepository, codes: Iterable[str]) -> dict[str, UnitRef]:
+        named.append(list(codes))
+        return await real(self, named[-1])
+
+    monkeypatch.setattr(SqliteTowerRepository, "refs", refs)
+    # b1's own 收到 and its two bottoms' values: b1 is done, its group and b's hear it,
+    # and b (no answering unit, not the issuer) was not read ahead.
+    await asyncio.gather(
+        orders.acknowledge(order.id, chat("b1"), commander("b1")),
+        *(orders.report(order.id, chat(c), commander(c), "2", None) for c in ("b11", "b12")),
+    )
+    assert orders.batcher is not None and orders.batcher.batches == 1
+    assert len(named) == 1 and "b" in named[0]
+    async with db.transaction() as tx:
+        b1, b, hq = await tx.orders.chain(order.id, "b1")
+        due = await tx.outbox.read(await tx.outbox.due(now=1e12, limit=1_000))
+    assert b1.is_done and not b.is_done and hq.subtotal == 4
+    told = {(m.message.chat_id, m.message.ref.purpose) for m in due if m.message.ref}
+    assert {(chat("b1"), "unit_done"), (chat("b"), "child_done")} <= told
