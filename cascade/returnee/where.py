@@ -164,7 +164,9 @@ _TRANSFER_AFTER = re.compile(
     r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|转[大高火汽飞动]|转(?!来)|停)"
     r"|\s*(?:换|转)(?:了|的)\s*(?:车|火车|高铁|飞机|机)"  # round 9: "在徐州换的车"
     # round 8: a night or a few days on the way ("在九江住了一晚", "在武汉待了一天")
-    r"|\s*(?:住|待|呆|歇|停留|过|隔)(?:了|过)?\s*(?:(?:[一两几二三\d])?\s*(?:个)?\s*(?:晚上?|夜|天|宿)|一周)"
+    # round 16: a rest or a quarantine on the way ("在南京休息了一晚", "在杭州隔离了一个礼拜")
+    r"|\s*(?:住|待|呆|歇|停留|过|隔|休息|隔离)(?:了|过)?\s*"
+    r"(?:(?:[一两几二三\d]{1,2})?\s*(?:个)?\s*(?:晚上?|夜|天|宿|礼拜|星期)|一周)"
 )
 _MARK_GAP = re.compile(r"\s*:?\s*(?:了|过|的是|的)?\s*")
 _NEGATION = re.compile(r"(?:没有|没|未|不|无|别|并未|并没有)\s*(?:再|曾)?\s*$")
@@ -677,6 +679,10 @@ def _roled_runs(text: str) -> list[_Run]:
 
 
 # (round 16: or typed apart, "沈阳飞上海 上海坐动车到义乌")
+# Round 16: boarding at a place ("在凯里坐的高铁", "在昆明上车", "在成都坐飞机到杭州").
+_BOARDED_AT = re.compile(
+    r"\s*(?:站)?\s*(?:坐|乘|搭|上)(?:的|了)?\s*(?:飞机|航班|高铁|动车|火车|大巴|汽车|班车|车)"
+)
 _LEG_AGAIN = re.compile(r"\s*[，,]\s*(?:再从|再|然后从|然后|从)?\s*|\s+")
 _LEG_ON = re.compile(r"\s*(?:再|又)?\s*(?:坐|乘|搭|转|换|飞|打车|打的|包车|叫车|开车|自驾)")
 
@@ -749,6 +755,15 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         return "via"  # "在武汉转车", "从武汉中转", "中途贵阳站停"
     if re.match(r"\s*经停", text[after_end:]) and re.search(r"(?:在|中途|途中)\s*$", before):
         return "via"  # "中途在西安经停" ("从武汉经停南昌": 武汉 is where they left)
+    if (
+        _BOARDED_AT.match(text, after_end)
+        and re.search(r"(?:在|中途在|途中在)\s*$", before)
+        and previous is not None
+        and previous.role == "travel"
+        and run.text not in previous.text
+        and previous.text not in run.text
+    ):
+        return "via"  # round 16: "从贵州铜仁出发，在凯里坐的高铁": where they boarded on the way
     if _TRAVEL_BEFORE.search(before):
         return "travel"
     if _HOME_BEFORE.search(before):

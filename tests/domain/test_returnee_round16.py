@@ -257,3 +257,20 @@ def test_a_day_of_the_second_lunar_month(day: int, lunar: bool) -> None:
     text = f"租客1人 云南红河 {'农历' if lunar else ''}二月{said}到 住殿山村2区8号"
     assert parsed(text)["arrival"] == (date(2020, 2, 22) + timedelta(days=day)).isoformat()
     assert parsed("租客1人 农历二月十五到 住殿山村2区8号")["arrival"] == "2020-03-08"
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("租客夫妻俩，从贵州铜仁出发，在凯里坐的高铁，星期六晚上7点到义乌站", ["凯里"]),
+        ("员工3人从四川巴中回来 在成都坐飞机到杭州 再坐高铁到义乌 今天晚上到", ["成都", "杭州"]),
+        ("一家五口从河南许昌开车回来，在南京休息了一晚，今天中午到", ["南京"]),
+        ("租客从老家湖南邵阳出来，路上在杭州隔离了一个礼拜，前天到义乌", ["杭州"]),
+    ],
+)
+def test_where_they_boarded_or_stayed_on_the_way_is_a_stop(text: str, via: list[str]) -> None:
+    assert parsed(text)["via"] == via
+
+
+def test_boarding_where_they_came_from_is_no_stop() -> None:
+    assert parsed("租客从湖北武汉回来，在武汉坐的高铁，今天到")["via"] == []
