@@ -1,6 +1,10 @@
 """The one sender: drains the outbox into Telegram within Telegram's limits.
 
-It is the only code that calls send methods. Rows go in priority order, each
+It is the only code that calls send methods. Answers to people (a reply, a
+confirmation, the 已收到 line on a pressed copy) go ahead of bulk fan-out (copies,
+reminders, boards), but while bulk waits they take at most `TOWERBOT_REPLY_SHARE`
+of the sends (`AnswerShare`), so copies are slowed by a bounded factor and never
+starved; otherwise rows go in priority order, each
 chat's rows in their own order (one request per chat in flight), several chats'
 requests in flight at once, each started at its paced slot; `sending` is written
 per batch before requests leave and `sent` per batch as they come back; a 429 holds the chat for `retry_after` and the

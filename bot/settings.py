@@ -83,7 +83,7 @@ class SenderLimits(BaseSettings):
     # While bulk rows (copies, reminders, boards) wait, the answers to people go first
     # but take at most this share of the sends; the bulk keeps the rest (bot/sender.py).
     reply_share: float = Field(
-        0.25,
+        0.1,
         gt=0,
         lt=1,
         allow_inf_nan=False,

@@ -79,10 +79,10 @@ async def test_the_copies_keep_their_share_while_answers_flood(
     harness: Harness, time: ManualTime
 ) -> None:
     """300 confirmations and 300 copies, all due: while both wait, one send in four
-    is an answer (the default share), so the copies are never starved; once the
+    is an answer (a share of 0.25), so the copies are never starved; once the
     copies are out the answers take every slot."""
     h = harness
-    sender = make_sender(h, time)
+    sender = make_sender(h, time, reply_share=0.25)
     assert sender.share.share == 0.25
     async with h.app.db.transaction() as tx:
         for n in range(300):
