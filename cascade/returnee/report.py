@@ -101,6 +101,9 @@ _VOICED_DIGITS = str.maketrans(
     "零〇幺一二三四五六七八九壹贰叁肆伍陆柒捌玖", "001123456789123456789"
 )
 _LONG_DIGITS = re.compile(r"\d[\d\s-]{7,}\d", re.ASCII)
+_ISO_DATE = re.compile(
+    r"(?<![\d-])(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?(?![\d-])", re.ASCII
+)
 
 
 class ReturneeReport(BaseModel):
@@ -415,9 +418,11 @@ def _phone(text: str) -> tuple[str | None, bool, str]:
         if match.group(1) not in numbers:
             numbers.append(match.group(1))
         text = blank(text, *match.span(1))
-    long_runs = [m for m in _LONG_DIGITS.finditer(text) if sum(c.isdigit() for c in m.group()) >= 9]
+    # round 16: a date written with dashes and its time ("2020-02-21 12:30") is no phone
+    scan = _ISO_DATE.sub(lambda date: "x" * len(date.group()), text)
+    long_runs = [m for m in _LONG_DIGITS.finditer(scan) if sum(c.isdigit() for c in m.group()) >= 9]
     mistyped = bool(long_runs) and bool(_PHONE_WORD.search(text))
-    for match in _LONG_DIGITS.finditer(text):
+    for match in _LONG_DIGITS.finditer(scan):
         if sum(ch.isdigit() for ch in match.group()) >= 9:
             text = blank(text, *match.span())  # a broken phone number is no count or date
     if len(numbers) == 1:

@@ -274,3 +274,17 @@ def test_where_they_boarded_or_stayed_on_the_way_is_a_stop(text: str, via: list[
 
 def test_boarding_where_they_came_from_is_no_stop() -> None:
     assert parsed("租客从湖北武汉回来，在武汉坐的高铁，今天到")["via"] == []
+
+
+@given(
+    day=st.integers(min_value=17, max_value=23),
+    hour=st.integers(min_value=0, max_value=23),
+    minute=st.integers(min_value=0, max_value=59),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_date_with_dashes_and_its_time_is_no_phone(day: int, hour: int, minute: int) -> None:
+    """ "2020-02-21 12:30" has nine digits in a run: it is the arrival, not a mistyped phone."""
+    text = f"铺长 三区15街商户 江苏连云港 人数1 到义 2020-02-{day} {hour:02d}:{minute:02d} 电话13770463158"
+    data = parsed(text)
+    assert data["arrival"] == f"2020-02-{day}T{hour:02d}:{minute:02d}:00+08:00", text
+    assert data["phone"] == "13770463158", text
