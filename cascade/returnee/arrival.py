@@ -68,10 +68,11 @@ _REL_DAYS = {
     "夜儿个": (-1, None), "夜个": (-1, None), "琴晚": (-1, "evening"), "寻晚": (-1, "evening"),
 }  # fmt: skip
 _REL_DAY = re.compile("|".join(sorted(_REL_DAYS, key=len, reverse=True)))
-_JUST = re.compile(r"刚(?:刚|才)?(?=从|回|到|返|来|抵)")
+# (round 16: also off a train or plane, "刚下火车", "刚落地")
+_JUST = re.compile(r"刚(?:刚|才)?(?=从|回|到|返|来|抵|下(?:火车|高铁|动车|飞机|大巴)|落地)")
 # Round 14: a gate or a driver seeing them come in just now ("刚才进来一辆车", "刚才在义乌站
 # 接了一个乘客"): today, when no other day is said.
-_JUST_SEEN = re.compile(r"刚才(?=进|在\S{1,6}?接|拉|送)")
+_JUST_SEEN = re.compile(r"(?:刚才|刚刚)(?=进|在\S{1,6}?接|拉|送)")  # round 16: 刚刚进来
 _DAYS_AFTER = re.compile(rf"({NUM})天(以后|之后|后|以前|之前|前)")
 _FULL_DATE = re.compile(rf"(?:(\d{{4}})年)?({NUM})月({NUM})[日号]?")
 _ISO_DATE = re.compile(r"(?<!\d)(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")

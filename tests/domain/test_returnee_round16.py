@@ -288,3 +288,16 @@ def test_a_date_with_dashes_and_its_time_is_no_phone(day: int, hour: int, minute
     data = parsed(text)
     assert data["arrival"] == f"2020-02-{day}T{hour:02d}:{minute:02d}:00+08:00", text
     assert data["phone"] == "13770463158", text
+
+
+@pytest.mark.parametrize(
+    ("text", "arrival"),
+    [
+        ("房东 租客刚下火车 从江西九江来 一个人 住夏演村二区13号", "2020-02-20"),
+        ("房东 租客刚落地 从广东深圳来 一个人 住夏演村二区13号", "2020-02-20"),
+        ("门卫：刚刚进来一辆车，湖南牌照，车上三个人，说是回小区里的", "2020-02-20"),
+    ],
+)
+def test_just_off_a_train_or_seen_coming_in_is_today(text: str, arrival: str) -> None:
+    """As 刚到 and 刚才进来 already are; a bare 刚下车 (a bus stop's passenger going on) is not."""
+    assert parsed(text)["arrival"] == arrival
