@@ -142,18 +142,39 @@ async def form_expired(query: CallbackQuery, ctx: ChatContext, replier: Replier)
     await answer_press(query, Told(replier.texts.plain(ctx.locale, "form-expired"), alert=True))
 
 
+KINDS = frozenset(kind.value for kind in OrderKind)
+
+
+def is_duration(value: str) -> bool:
+    """A button's value the form can turn into a time allowed (forged data cannot)."""
+    try:
+        parse_duration(value)
+    except ValueError:
+        return False
+    return True
+
+
 def build() -> Router:
-    """A fresh router (a router attaches to one dispatcher only)."""
+    """A fresh router (a router attaches to one dispatcher only).
+
+    A kind or duration button whose value the form does not offer (forged or
+    from an old version) is not the step's: it falls to `form_expired`, one
+    alert, instead of failing in the handler.
+    """
     router = Router(name="order_form")
     router.message.register(
         start_form, Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) == 1)
     )
     router.message.register(form_text, StateFilter(OrderForm.text), F.text, ~F.text.startswith("/"))
     router.callback_query.register(
-        form_kind, FormCallback.filter(F.step == "kind"), StateFilter(OrderForm.kind)
+        form_kind,
+        FormCallback.filter((F.step == "kind") & F.value.in_(KINDS)),
+        StateFilter(OrderForm.kind),
     )
     router.callback_query.register(
-        form_duration, FormCallback.filter(F.step == "duration"), StateFilter(OrderForm.duration)
+        form_duration,
+        FormCallback.filter((F.step == "duration") & F.value.func(is_duration)),
+        StateFilter(OrderForm.duration),
     )
     router.callback_query.register(
         form_confirm, FormCallback.filter(F.step == "confirm"), StateFilter(OrderForm.confirm)

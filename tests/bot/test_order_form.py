@@ -149,6 +149,31 @@ async def test_cancel_button_drops_the_form(harness: Harness) -> None:
     assert h.session.copies() == []
 
 
+async def test_a_forged_kind_or_duration_gets_one_alert_and_keeps_the_step(
+    harness: Harness,
+) -> None:
+    h = harness
+    prompt = await open_form(h)
+    await h.send(HQ_CHAT, HQ_COMMANDER, "开会", reply_to=prompt)
+    await h.drain()
+    kind_step = h.prompt_in(HQ_CHAT)
+    await h.press(kind_step, HQ_COMMANDER, data("kind", "nonsense"))
+    await h.drain()
+    answer = h.session.answers()[-1]
+    assert answer.show_alert is True
+    assert answer.text == "此表单已失效或不是您发起的，请发送 /order 重新开始。"
+    assert h.prompt_in(HQ_CHAT).message_id == kind_step.message_id
+
+    await h.press(kind_step, HQ_COMMANDER, data("kind", "count"))
+    await h.drain()
+    duration_step = h.prompt_in(HQ_CHAT)
+    await h.press(duration_step, HQ_COMMANDER, data("duration", "99x"))
+    await h.drain()
+    assert h.session.answers()[-1].show_alert is True
+    assert h.prompt_in(HQ_CHAT).message_id == duration_step.message_id
+    assert await order_rows(h) == 0
+
+
 async def test_an_empty_or_command_text_is_refused(harness: Harness) -> None:
     h = harness
     prompt = await open_form(h)
