@@ -13,13 +13,18 @@ from __future__ import annotations
 import dataclasses
 import typing
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from cascade.orders import TargetState
 
-BASE = {"order_id": 7, "unit_code": "TS01", "parent_code": "HQ", "level": 2}
-OTHER: dict[type, object] = {
+
+def _base(items: list[str] | None = None) -> TargetState:
+    return TargetState(order_id=7, unit_code="TS01", parent_code="HQ", level=2, items=items)
+
+
+OTHER: dict[type, Any] = {
     bool: True,
     int: 41,
     str: "TS02",
@@ -28,8 +33,8 @@ OTHER: dict[type, object] = {
 }
 
 
-def _other_value(name: str) -> object:
-    """A value for field `name` unlike its default (and unlike BASE's)."""
+def _other_value(name: str) -> Any:
+    """A value for field `name` unlike its default (and unlike `_base()`'s)."""
     hint = typing.get_type_hints(TargetState)[name]
     kinds = {typing.get_origin(arg) or arg for arg in (typing.get_args(hint) or (hint,))}
     for kind, value in OTHER.items():
@@ -40,7 +45,7 @@ def _other_value(name: str) -> object:
 
 @pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(TargetState)])
 def test_a_copy_keeps_each_field(name: str) -> None:
-    state = TargetState(**{**BASE, name: _other_value(name)})
+    state = dataclasses.replace(_base(), **{name: _other_value(name)})
     copied = state.copy()
     assert copied == state
     assert getattr(copied, name) == getattr(state, name)
@@ -48,7 +53,7 @@ def test_a_copy_keeps_each_field(name: str) -> None:
 
 
 def test_a_copy_has_its_own_items_list() -> None:
-    state = TargetState(**BASE, items=["塔山路3号"])
+    state = _base(items=["塔山路3号"])
     copied = state.copy()
     assert copied.items is not state.items
     copied.items.append("湖南")  # type: ignore[union-attr]
