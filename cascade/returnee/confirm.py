@@ -33,7 +33,7 @@ import re
 from cascade.returnee.doubt import LATER
 from cascade.returnee.evidence import Values
 from cascade.returnee.people import SINGLE_KIN
-from cascade.returnee.places import contains, county_at, find_places
+from cascade.returnee.places import contains, county_follows, find_places
 from cascade.returnee.text import CLAUSE_STOP, NUM, PERSON_UNIT, as_typed
 from cascade.returnee.where import OWNED_DWELLING
 
@@ -75,7 +75,7 @@ _MOSTLY_FROM = re.compile(
     r"(?:大多|大多数|大部分|多数|主要|多半)\s*(?:都)?\s*(?:是)?\s*(?:来自|从|是从)\s*$"
 )
 # Filler words that part a place from its county: "信阳的光山县", "信阳那个光山县".
-_FILLER = re.compile(r"\s*(?:的|那个|这个)\s*(?:那个)?\s*")
+_FILLER = r"\s*(?:的|那个|这个)\s*(?:那个)?\s*"
 
 # --- address -----------------------------------------------------------------------
 # Households each with a flat of their own: "一户在我家201 … 一户在我家301".
@@ -104,7 +104,7 @@ def unsure(work: str, values: Values) -> set[str]:
     if values.count is not None and _OTHERS_LATER.search(work):
         asked.add("count")
     if values.origin is not None and (
-        _mostly_from(work, values.origin) or _county_after_filler(work, values.origin)
+        _mostly_from(work, values.origin) or county_follows(work, values.origin, _FILLER)
     ):
         asked.add("origin")
     if values.address is not None and len(set(_HOUSEHOLD_FLAT.findall(work))) >= 2:
@@ -145,22 +145,6 @@ def _mostly_from(work: str, origin: str) -> bool:
     """Whether the origin's place is said as where most of them came from."""
     for hit in find_places(work):
         if contains(origin, hit.text) and _MOSTLY_FROM.search(work, 0, hit.start):
-            return True
-    return False
-
-
-def _county_after_filler(work: str, origin: str) -> bool:
-    """Whether a county of the origin's province follows its last place after a filler
-    (河南那个信阳的光山县 read as 河南信阳)."""
-    places = find_places(origin)
-    if not places or places[-1].place.province is None:
-        return False
-    last = places[-1]
-    for found in re.finditer(re.escape(last.text), work):
-        filler = _FILLER.match(work, found.end())
-        if filler is None or filler.end() == found.end():
-            continue
-        if county_at(work, filler.end(), last.place.province):
             return True
     return False
 

@@ -13,6 +13,7 @@ are indexed only in their full form ("东方市").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -216,6 +217,22 @@ def county_at(text: str, start: int, province: str | None) -> str | None:
         if len(piece) == length and province in names.get(piece, ()):
             return piece
     return None
+
+
+def county_follows(work: str, origin: str, between: str) -> bool:
+    """Whether a county of the origin's province follows the origin's last place in
+    `work`, parted from it by `between` (a pattern that takes at least one character:
+    a space in "江苏 常州 武进", a filler in "河南那个信阳的光山县"), so the origin read
+    stops short of the county the message names."""
+    places = find_places(origin)
+    if not places or places[-1].place.province is None:
+        return False
+    last = places[-1]
+    typed = r"\s*".join(re.escape(ch) for ch in last.text)
+    for found in re.finditer(rf"{typed}(?:{between})", work):
+        if county_at(work, found.end(), last.place.province):
+            return True
+    return False
 
 
 def lookup(name: str) -> Place | None:

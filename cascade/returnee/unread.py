@@ -35,7 +35,7 @@ import re
 from datetime import date, datetime
 
 from cascade.returnee.evidence import Values
-from cascade.returnee.places import COUNTRIES, county_at, find_places
+from cascade.returnee.places import COUNTRIES, county_at, county_follows, find_places
 from cascade.returnee.text import HAN, as_typed
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -159,15 +159,14 @@ def _county_after(work: str, origin: str) -> bool:
     """Whether a county of the origin's province is typed apart right after it
     ("江苏 常州 武进", "湖南 岳阳 华容" read as its city alone), or ends the clause
     without its 市/县 ("浙江衢州江山")."""
+    if county_follows(work, origin, r"\s+"):
+        return True
     places = find_places(origin)
     if not places or places[-1].place.province is None:
         return False
     province = places[-1].place.province
     pattern = r"\s*".join(re.escape(ch) for ch in origin)
     for found in re.finditer(pattern, work):
-        gap = re.match(r"\s+", work[found.end() :])
-        if gap and county_at(work, found.end() + gap.end(), province):
-            return True
         # a county said without its 市/县 and ending the clause ("来自:浙江衢州江山")
         bare = re.match(rf"\s*([{HAN}]{{2}})(?:$|[^{HAN}])", work[found.end() :])
         if bare and any(county_at(bare[1] + end, 0, province) for end in "市县"):
