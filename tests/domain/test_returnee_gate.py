@@ -76,8 +76,8 @@ def test_the_threshold_keeps_the_cost_and_the_tally_counts_it() -> None:
 
 
 def test_gate_rows_refuse_the_held_out_part() -> None:
-    """Only spent parts feed the gate: the held-out part (heldout16 since round 16) is
-    refused before it is read, a spent one (heldout15) is read."""
+    """Only spent parts feed the gate: the held-out part (heldout17 since round 17) is
+    refused before it is read, a spent one (heldout16) is read."""
     with pytest.raises(ValueError, match="only spent parts"):
-        load("heldout16")
-    assert load("heldout15")
+        load("heldout17")
+    assert load("heldout16")
