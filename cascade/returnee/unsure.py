@@ -391,8 +391,10 @@ _BRACKETED_BEFORE = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,12}?[村社区])\s*
 
 
 def _said_before(text: str, address: str) -> tuple[str, bool]:
-    """The address with the place said for it before ("下车门小区" + "8幢201", "赤岸镇" +
-    "乔亭村5号", "（佛堂镇倍磊村）后街9号"), and whether several candidates make it unsure."""
+    """The address with the place said for it before ("下车门小区" + "8幢201", "稠城街道的"
+    + "前成小区12幢", "（佛堂镇倍磊村）后街9号"), and whether several candidates make it
+    unsure. A village's address said whole ("住乔亭村5号") is not prefixed with a town
+    named elsewhere ("赤岸镇乔亭村报送：…"): the parts write it as said (round 17)."""
     if re.match(r"\d+\s*(?:幢|栋|号楼)", address):
         estates = list(_ESTATE_SAID.finditer(text))
         if len({match.group(1) for match in estates}) > 1:
@@ -414,18 +416,6 @@ def _said_before(text: str, address: str) -> tuple[str, bool]:
             town = None  # round 14: "佛堂镇蜀墅塘村报告：…住蜀墅塘村二组88号"
         if town is not None and not _ADMIN_IN.search(address):
             return town.group(1).lstrip(_FRONT_CHARS) + address, False  # "稠城街道的前成小区12幢"
-    village = re.match(r"[\u4e00-\u9fff]{2,4}村", address)
-    if village is not None and not _ADMIN_IN.search(address):
-        towns = {
-            match.group(1).lstrip(_FRONT_CHARS)
-            for match in re.finditer(
-                rf"([\u4e00-\u9fff]{{2,4}}?(?:街道|镇|乡)){re.escape(village.group(0))}", text
-            )
-            if not re.search(r"(?:我|本人)是?\s*$", text[: match.start() + 2])  # the reporter's own
-            and not _SIGNS_REPORT.match(text, match.end())  # round 14: "…村村委报告：", "…村 报："
-        }
-        if len(towns) == 1:
-            return towns.pop() + address, False  # "赤岸镇乔亭村…住乔亭村5号"
     return address, False
 
 
