@@ -41,6 +41,7 @@ from cascade.returnee.confirm import unsure
 from cascade.returnee.evidence import Values, clause_around
 from cascade.returnee.places import contains, find_places
 from cascade.returnee.text import NUM, to_int
+from cascade.returnee.unfixed import unfixed
 from cascade.returnee.unpinned import unpinned
 from cascade.returnee.unread import unread
 from cascade.returnee.unsettled import unsettled
@@ -144,7 +145,7 @@ def insufficient(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("count")
     # rounds 13, 14 and 15
     checks = unpinned(work, now, values) | unsettled(work, now, values) | unread(work, values)
-    return asked | checks | unsure(work, values)
+    return asked | checks | unsure(work, values) | unfixed(work, values)
 
 
 def _local(place: str) -> bool:
