@@ -405,7 +405,9 @@ def _said_before(text: str, address: str) -> tuple[str, bool]:
         ):
             return estates[0].group(1) + address, False
         return address, False
-    at = text.find(address[:4])
+    at = text.find(address)  # round 17: where it is said, not an earlier mention of its start
+    if at < 0:
+        at = text.find(address[:4])
     if at > 0:
         bracketed = _BRACKETED_BEFORE.search(text, 0, at)
         if bracketed is not None:
@@ -420,6 +422,19 @@ def _said_before(text: str, address: str) -> tuple[str, bool]:
 
 
 _ADMIN_IN = re.compile(r"街道|镇|乡")
+# Round 17: a building project named as its own clause ("工地报：中天建设宾王路项目部，…"),
+# and its people living in the site's dwelling without its name ("住项目部宿舍", "住工地板房").
+_PROJECT_NAMED = re.compile(
+    r"(?:^|(?<=[:：，,。；;\s]))([\u4e00-\u9fffA-Za-z\d]{2,16}?项目部?)(?=\s*[，,。；;\n])"
+)
+_SITE_DWELLING = re.compile(r"(?:项目部|工地)((?:宿舍|板房|活动板房|工棚|彩钢房)?)")
+
+
+def _project_dwelling(project: str, dwelling: str) -> str:
+    """The named project's dwelling: "…项目部" + 宿舍, "…项目" + 工地板房."""
+    if project.endswith("项目部"):
+        return project + dwelling
+    return project + "工地" + dwelling
 # Round 14: after a town and village, words that sign the report as that village's own
 # ("后宅街道枫塘村村委报告：…住枫塘村5组38号"): the town heads the report, not the address.
 _SIGNS_REPORT = re.compile(r"(?:\s*(?:村委会?|两委|党支部|委员会|报告|报备|上报|报))+\s*[:：]")
@@ -460,6 +475,10 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     workplace = _WORKPLACE_AT.search(text)
     if workplace is not None and _WORKPLACE_DORM.fullmatch(address):
         address = re.sub(r"\s+", "", workplace.group(1))  # round 11: "住厂宿舍，厂在佛堂镇工业区"
+    project = _PROJECT_NAMED.search(text)
+    site = _SITE_DWELLING.fullmatch(address)
+    if project is not None and site is not None and "某" not in project.group(1):
+        address = _project_dwelling(project.group(1), site.group(1))  # round 17
     stall = _STALL_APART.search(text)
     if stall is not None and re.search(r"\d街$", address) and not _stall_right_after(text, address):
         address += stall.group(1)  # round 16: "三区13街商户1人…，商位31820"

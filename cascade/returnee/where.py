@@ -97,7 +97,7 @@ _FLOOR = re.compile(
 _LODGING = "板房|工棚|彩钢房|集装箱房|民宿|宾馆|酒店|旅馆"
 # A dormitory or a building site: "住厂区宿舍", "住在城建集团工地", "都住工地".
 _DORM = re.compile(
-    rf"{_LIVE}\s*((?![的是])(?:[{_HAN}]|\d+号){{0,8}}?(?:宿舍楼|宿舍|工地|{_LODGING})(?:宿舍楼|宿舍)?"
+    rf"{_LIVE}\s*((?![的是])(?:[{_HAN}]|\d+号){{0,8}}?(?:宿舍楼|宿舍|工地|{_LODGING})(?:宿舍楼|宿舍|活动板房|板房|工棚)?"
     rf"(?:\s*{_N}\s*(?:号楼|幢|栋|楼|层|室|号))*(?:(?<=[幢栋])\d{{2,4}})?"
     # round 14: a hotel's branch and room, "如家酒店国际商贸城店8312房", "银都酒店508房"
     rf"(?:(?<=酒店|宾馆|旅馆)(?:[{_HAN}]{{2,8}}?店)?\d{{3,5}}(?![\d号])(?:房间|房|室)?)?)"
@@ -105,6 +105,9 @@ _DORM = re.compile(
 _BESIDE = re.compile(r"\s*(?:旁边|边上|附近|对面|隔壁|外面|后面|前面)")
 # A dormitory or site said alone between separators in a terse report: "十二人 贵州 周六 工地".
 _DORM_TOKEN = re.compile(rf"(?:^|(?<=[\s,，]))([{_HAN}]{{0,4}}(?:宿舍|工地))(?=$|[\s,，。])")
+# Round 17: a lodging or site of no name in a village or town ("赤岸镇尚阳村的民宿",
+# "福田街道的工地"): the place is said, the house is not.
+_PLACE_OF_LODGING = re.compile(rf"([{_HAN}]{{2,12}}?(?:村|街道|镇|乡|社区))的(?:{_LODGING}|工地|宿舍)")
 # The site named where the message starts ("中建三局工地今天回来了…"), lived in as bare 工地.
 _NAMED_SITE = re.compile(rf"(?:^|(?<=[:：,，。\s]))([{_HAN}]{{2,8}}?工地)")
 # An address the reporter signs with, not where anyone lives: "国际商贸城四区铺长：".
@@ -326,6 +329,11 @@ def find_address(text: str) -> tuple[Address, str]:
                 continue  # "住我家民宿，地址佛堂老街36号": the address is said apart
             if pattern is _DORM and match.group(1) in ("工地", "宿舍"):
                 span = _named_site(work, match.start()) or span
+            owner = _PLACE_OF_LODGING.fullmatch(match.group(1)) if pattern is _DORM else None
+            if owner is not None:  # round 17: "住赤岸镇尚阳村的民宿": the village, no more
+                full.append((span[0], span[0] + owner.end(1)))
+                complete.append(False)
+                continue
             full.append(span)
             complete.append(span[1] - span[0] > 2 and not work[span[0] : span[1]].endswith("楼"))
     if not full:
