@@ -6,8 +6,9 @@ were values the words around them leave open, in shapes the earlier checks did n
 know. As in rounds 12 to 16, no check here reads a value: each says what the message
 leaves open, and the field is emptied and asked.
 
-- arrival: two days run together (明后天到, 今明两天) or a day of the month said
-  roughly (初十几, 二十几号);
+- arrival: two days run together (明后天到, 今明两天), a day of the month said
+  roughly (初十几, 二十几号), or a month's 廿 day without 号 or 农历 (二月廿八: lunar
+  or solar?);
 - count: the number said to wait on someone (人数等他确定, 人数未定), or one of the
   people said not able to come yet (湖北那个还回不来);
 - origin: a place said twice in what was read, as voice input confirms it
@@ -29,6 +30,11 @@ from cascade.returnee.places import find_places
 _TWO_DAYS = re.compile(r"明后(?:两)?天|今明(?:两)?天|今明两日|明后两日")
 # A day of the month said roughly: "初十几", "二十几号", "20几号".
 _ROUGH_DAY = re.compile(r"初十几|(?:[一二]?十|廿|\d{1,2})几\s*[号日]")
+# A month's 廿 day without 号 or 日 and without 农历: "二月廿八" is the lunar 2nd month's
+# 28th (2020-03-21) or the solar 2月28日 (二月廿二号 is solar, 二月初一 lunar).
+_LUNAR_OR_SOLAR = re.compile(
+    r"(?<![正腊历])(?:十[一二]|[一二三四五六七八九十])月\s*廿[一二三四五六七八九]?+(?![\d号日])"
+)
 
 # --- count -------------------------------------------------------------------------
 # The number waits on someone or is not settled: "人数等他确定", "人数未定".
@@ -59,7 +65,9 @@ _WHERE_UNKNOWN = re.compile(
 def unfixed(work: str, values: Values) -> set[str]:
     """The fields whose value `work` does not fix (see the module's list), to be asked."""
     asked: set[str] = set()
-    if values.arrival is not None and (_TWO_DAYS.search(work) or _ROUGH_DAY.search(work)):
+    if values.arrival is not None and any(
+        pattern.search(work) for pattern in (_TWO_DAYS, _ROUGH_DAY, _LUNAR_OR_SOLAR)
+    ):
         asked.add("arrival")
     if values.count is not None and (_COUNT_PENDING.search(work) or _ONE_NOT_COMING.search(work)):
         asked.add("count")

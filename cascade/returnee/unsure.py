@@ -422,6 +422,12 @@ def _said_before(text: str, address: str) -> tuple[str, bool]:
 
 
 _ADMIN_IN = re.compile(r"街道|镇|乡")
+# Round 17: a floor of the reporter's own building ("本楼5楼新回来一户"), joined to that
+# building when it is said apart with no flat number anywhere in the message.
+_OWN_BUILDING_FLOOR = re.compile(
+    r"(?:本楼|我们楼|我们这栋楼?|这栋楼|本幢)\s*(?:的)?\s*(\d{1,2})\s*楼(?!道)"
+)
+_ROOM_SAID = re.compile(r"(?<!\d)\d{3,4}(?!\d)")
 # Round 17: a building project named as its own clause ("工地报：中天建设宾王路项目部，…"),
 # and its people living in the site's dwelling without its name ("住项目部宿舍", "住工地板房").
 _PROJECT_NAMED = re.compile(
@@ -435,6 +441,8 @@ def _project_dwelling(project: str, dwelling: str) -> str:
     if project.endswith("项目部"):
         return project + dwelling
     return project + "工地" + dwelling
+
+
 # Round 14: after a town and village, words that sign the report as that village's own
 # ("后宅街道枫塘村村委报告：…住枫塘村5组38号"): the town heads the report, not the address.
 _SIGNS_REPORT = re.compile(r"(?:\s*(?:村委会?|两委|党支部|委员会|报告|报备|上报|报))+\s*[:：]")
@@ -475,6 +483,9 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     workplace = _WORKPLACE_AT.search(text)
     if workplace is not None and _WORKPLACE_DORM.fullmatch(address):
         address = re.sub(r"\s+", "", workplace.group(1))  # round 11: "住厂宿舍，厂在佛堂镇工业区"
+    floor = _OWN_BUILDING_FLOOR.search(text)
+    if floor is not None and re.search(r"(?:幢|栋|号楼)$", address) and not _ROOM_SAID.search(text):
+        address += f"{floor.group(1)}楼"  # round 17: "本楼5楼新回来一户…楼是…20幢"
     project = _PROJECT_NAMED.search(text)
     site = _SITE_DWELLING.fullmatch(address)
     if project is not None and site is not None and "某" not in project.group(1):

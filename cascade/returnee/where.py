@@ -107,7 +107,9 @@ _BESIDE = re.compile(r"\s*(?:旁边|边上|附近|对面|隔壁|外面|后面|�
 _DORM_TOKEN = re.compile(rf"(?:^|(?<=[\s,，]))([{_HAN}]{{0,4}}(?:宿舍|工地))(?=$|[\s,，。])")
 # Round 17: a lodging or site of no name in a village or town ("赤岸镇尚阳村的民宿",
 # "福田街道的工地"): the place is said, the house is not.
-_PLACE_OF_LODGING = re.compile(rf"([{_HAN}]{{2,12}}?(?:村|街道|镇|乡|社区))的(?:{_LODGING}|工地|宿舍)")
+_PLACE_OF_LODGING = re.compile(
+    rf"([{_HAN}]{{2,12}}?(?:村|街道|镇|乡|社区))的(?:{_LODGING}|工地|宿舍)"
+)
 # The site named where the message starts ("中建三局工地今天回来了…"), lived in as bare 工地.
 _NAMED_SITE = re.compile(rf"(?:^|(?<=[:：,，。\s]))([{_HAN}]{{2,8}}?工地)")
 # An address the reporter signs with, not where anyone lives: "国际商贸城四区铺长：".
@@ -757,8 +759,17 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         return "denied"
     if _MOSTLY_BEFORE.search(before) or _MOSTLY_AFTER.match(text, after_end):
         return "part"  # "其中湖北籍2人", "四川的居多": only some of them
-    if _TRANSFER_AFTER.match(text, after_end) and re.search(
-        r"(?:在|到|从|经|中途|途中)\s*$", before
+    if (
+        _TRANSFER_AFTER.match(text, after_end)
+        and (
+            re.search(r"(?:在|到|从|经|中途|途中)\s*$", before)
+            # round 17: a clause of its own after an earlier place ("在贵阳上的火车，长沙转车")
+            or (
+                previous is not None
+                and re.search(r"[，,；;]\s*$", before)
+                and re.match(r"\s*(?:中转|转车|转机|换乘|转乘|换车)", text[after_end:])
+            )
+        )
     ):
         return "via"  # "在武汉转车", "从武汉中转", "中途贵阳站停"
     if re.match(r"\s*经停", text[after_end:]) and re.search(r"(?:在|中途|途中)\s*$", before):

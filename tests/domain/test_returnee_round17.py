@@ -29,6 +29,7 @@ from tests.support.returnee_parse import assert_asked, parse
             "网格员报：走访发现返义人员1名，从江苏回来，回来的日子说是初十几，住下王村12号",
             "arrival",
         ),
+        ("房东报备 租户 河南周口 1人 二月廿六 后宅街道塘李村3号 13903940011", "arrival"),
         ("报备 租客 明天回来 四川广安 人数等他确定 住江东街道下王村9号", "count"),
         ("两个租户，江西那个暂时回不来，湖南那个今天到，湖南衡阳，住佛堂镇新市街8号", "count"),
         ("租户2人明天回来，从那个河南的叫什么信阳对信阳回来，住苏溪镇西山下村6号", "origin"),
@@ -62,6 +63,7 @@ def test_what_the_message_leaves_open_is_asked(text: str, field: str) -> None:
             "后宅街道毛店村12号",
         ),
         ("租客明天到，一个人，住江东街道宗泽村17号，湖南邵阳", "arrival", date(2020, 2, 21)),
+        ("报备 租客1人 河南周口 二月廿六号 后宅街道塘李村3号", "arrival", date(2020, 2, 26)),
     ],
 )
 def test_what_the_message_fixes_stands(text: str, field: str, value: object) -> None:
@@ -94,3 +96,31 @@ def test_a_project_of_no_name_does_not_name_the_dwelling() -> None:
 def test_a_village_lodging_of_no_name_is_the_village_and_asked() -> None:
     report = parse("民宿报：今天入住两人，从上海来，住佛堂镇田心村的民宿，电话13858990011")
     assert report.address == "佛堂镇田心村" and "address" in report.questions
+
+
+def test_a_transfer_said_as_its_own_clause_is_a_stop() -> None:
+    text = "租户今天到了，从云南曲靖，在昆明上的火车，贵阳转车，1人，住后宅街道柳青二区3幢"
+    assert parse(text).via == ["昆明", "贵阳"]
+
+
+def test_a_stay_said_as_its_own_clause_is_not_read_as_a_transfer() -> None:
+    text = "女儿从日本东京回来，在上海浦东入境，上海隔离14天结束，今天下午从上海坐高铁回义乌"
+    assert parse(text).via == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "楼长：本楼6楼新回来一户，从江西来的，两个人，今天到，楼是北苑街道凌云三区12幢",
+            "北苑街道凌云三区12幢6楼",
+        ),
+        # flats said: the floor is not the only thing said about the building
+        (
+            "楼长：我们楼6楼两户都回来了，601三人，602两人，江西的，昨天到，稠江街道和平小区2幢",
+            "稠江街道和平小区2幢",
+        ),
+    ],
+)
+def test_a_floor_of_the_reporters_building_joins_it(text: str, address: str) -> None:
+    assert parse(text).address == address
