@@ -64,7 +64,6 @@ from tests.support.returnee_parse import NOW, assert_asked
         ("顺风车：义乌到河南周口的车今晚走，周口回义乌的车后天到，车上3人", "origin"),
         # an address going on past its end
         ("今天住进一位从湖北来的客人，住福田宾馆东楼308房，1人", "address"),
-        ("工人八个今天从安徽来，住后宅街道遗安村工地活动板房", "address"),
         # a leg's end other than here, then another leg or the arrival here
         ("租客一人，湖南衡阳出发，在长沙转车，再到杭州东，然后包车回来，今晚到", "via"),
         ("业主儿子从美国纽约回来，经广州转机到北京，后天回到小区，1人", "via"),
