@@ -766,7 +766,8 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
             # round 17: a clause of its own after an earlier place ("在贵阳上的火车，长沙转车")
             or (
                 previous is not None
-                and re.search(r"[，,；;]\s*$", before)
+                and run.tail <= run.end  # a station's city or the station? ("上海虹桥转车")
+                and re.search(r"[，,；;\s]$", before)
                 and re.match(r"\s*(?:中转|转车|转机|换乘|转乘|换车)", text[after_end:])
             )
         )
@@ -797,6 +798,8 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         ):
             return "via"  # round 16: "坐飞机到杭州 明天下午两点到村": the flight was a leg
         return "destination"
+    if run.text.startswith("义乌") and _STATION.match(text, run.end):
+        return "local"  # round 17: "今早七点 义乌站": the station they arrived at here
     if _LOCAL_AFTER.match(text, after_end) or _LOCAL_BEFORE.search(before):
         return "local"  # "义乌这边要隔离吗": where the reporter is
     if _TRAVEL_AFTER.match(text, after_end):

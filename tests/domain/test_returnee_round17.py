@@ -88,6 +88,13 @@ def test_a_named_projects_dwelling_is_the_address(text: str, address: str) -> No
     assert parse(text).address == address
 
 
+def test_a_sites_board_houses_are_read_with_it() -> None:
+    """Round 14 asked this address because it was read only up to 工地; it is read whole."""
+    assert parse("工人八个今天从安徽来，住后宅街道遗安村工地活动板房").address == (
+        "后宅街道遗安村工地活动板房"
+    )
+
+
 def test_a_project_of_no_name_does_not_name_the_dwelling() -> None:
     report = parse("工地报：福田街道某项目，今天到工人5个，四川南充，住工地宿舍")
     assert report.address != "福田街道某项目部宿舍" and "address" in report.questions
@@ -124,3 +131,25 @@ def test_a_stay_said_as_its_own_clause_is_not_read_as_a_transfer() -> None:
 )
 def test_a_floor_of_the_reporters_building_joins_it(text: str, address: str) -> None:
     assert parse(text).address == address
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报 租户 三人 贵州凯里 今早七点 义乌站 北苑街道春华一区2幢 13885522810",
+        "报备 租客1人 贵州凯里 今日下午四点半 义乌汽车站 住后宅街道后宅村4区11号",
+        "房东报备：租户1人，贵州凯里，2月22日上午10点，义乌高铁站，住稠江街道龙回三区5号",
+    ],
+)
+def test_the_station_here_is_not_a_second_origin(text: str) -> None:
+    assert parse(text).origin == "贵州凯里"
+
+
+def test_a_transfer_typed_apart_is_a_stop() -> None:
+    report = parse("报备 2人 吉林长春 北京转车 今天15:30到义乌站 住稠江街道端头村8号 13065791820")
+    assert (report.origin, report.via) == ("吉林长春", ["北京"])
+
+
+def test_a_transfer_at_a_station_typed_apart_is_not_read_as_its_city() -> None:
+    report = parse("员工小蒋 江苏泰州 明天早上7点到 坐的动车 上海虹桥转车")
+    assert report.via != ["上海"]
