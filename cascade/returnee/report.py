@@ -86,15 +86,18 @@ _LANDLINE = re.compile(
     re.ASCII,
 )  # round 8: "0579 8512 3456", the number said in two groups
 _LANDLINE_WORD = re.compile(
-    r"(?:座机|固话|电话|联系电话|联系方式|号码|tel|Tel|TEL|☎)\s*(?:号码|号)?\s*[:：]?\s*"
+    r"(?:座机|固话|电话|联系电话|联系方式|号码|tel|Tel|TEL|☎"
+    # round 17: an office's desk said as the phone ("前台85228888", "厂办85769021")
+    r"|前台|厂办|村委会|村委|居委会|办公室|值班室)\s*(?:号码|号)?\s*[:：]?\s*"
     r"([2-8]\d{6,7})(?!\d)"
 )
 _PHONE_WORD = re.compile(r"电话|手机|联系方式|号码|tel|Tel|TEL|☎")
 # A mobile read out by voice input in Chinese digits: "电话一三八五七九零一二三四".
 _VOICED_PHONE = re.compile(
-    r"(?:电话|手机|号码|联系方式)\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
-    # round 14: also in 大写 digits, as forms write them ("电话壹叁捌陆柒玖叁贰肆伍陆")
-    r"([幺一壹][三四五六七八九叁肆伍陆柒捌玖](?:[零〇幺一二三四五六七八九壹贰叁肆伍陆柒捌玖]){9})"
+    r"(?:电话|手机|号码|联系方式)\s*(?:啊|呀|嘛)?\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
+    # round 14: also in 大写 digits, as forms write them ("电话壹叁捌陆柒玖叁贰肆伍陆");
+    # round 17: after a filler (电话啊…) or in groups read apart ("一八九 三四 九零 二一 六五")
+    r"([幺一壹][三四五六七八九叁肆伍陆柒捌玖](?:[ ]?[零〇幺一二三四五六七八九壹贰叁肆伍陆柒捌玖]){9})"
     r"(?![零〇幺一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟])"
 )
 _VOICED_DIGITS = str.maketrans(

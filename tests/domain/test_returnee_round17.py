@@ -153,3 +153,23 @@ def test_a_transfer_typed_apart_is_a_stop() -> None:
 def test_a_transfer_at_a_station_typed_apart_is_not_read_as_its_city() -> None:
     report = parse("员工小蒋 江苏泰州 明天早上7点到 坐的动车 上海虹桥转车")
     assert report.via != ["上海"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        (
+            "酒店报：入住客人一名，从内蒙古包头来，今天中午到，住义乌海洋酒店，前台85220011",
+            "85220011",
+        ),
+        ("门卫：两个人从江西景德镇过来，住我们厂宿舍，厂办85760011", "85760011"),
+        ("村委报：租户从外省回来，人数正在核实，村委85730011", "85730011"),
+        ("租户两个人明天回来住在江东街道大塘下村21号电话啊一三五八六七九零零一一", "13586790011"),
+        (
+            "报备 租户二人 甘肃庆阳 明天 稠江街道杨村五区12号 电话：一八九 三四 九零 零零 一一",
+            "18934900011",
+        ),
+    ],
+)
+def test_a_desks_landline_and_a_phone_read_out_in_groups_are_read(text: str, phone: str) -> None:
+    assert parse(text).phone == phone
