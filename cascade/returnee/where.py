@@ -241,9 +241,12 @@ _ONWARD_NEXT = re.compile(
 _COUNTY = re.compile(rf"([{_HAN}]{{1,3}}?[县区])")
 # An unknown district between a known place and a travel word: "温州瓯海过来", "河南固始人".
 _SUBPLACE = re.compile(rf"([{_HAN}]{{2,3}}?)(?=回来|过来|返回|出发|来的|人|的|籍|再)")
+# Round 17: a place said as where they did not come from: "湖北以外", "义乌外的浦江县".
+_OUTSIDE_AFTER = re.compile(r"\s*(?:以外|之外|外的|外面的)")
 # Words that follow a place but name none: "到杭州然后再转车", "到长沙以后".
 _NOT_A_DISTRICT = re.compile(
     r"然后|以后|之后|以前|之前|后来|直接|已经|现在|马上|一起|那里|这里|今天|明天|后天|昨天"
+    r"|以外|之外"  # round 17: "湖北以外的河南": outside the place, not a district of it
     # what people did there, or the reporter's own province: "湖北黄石拉货", "浙江本省的"
     r"|拉货|送货|运货|[卸装]完?货|打工|务工|上班|出差|探亲|做生意|本省|省内|本市|市内"
     # round 7: a number of people or the start of a trip ("河南信阳两个人", "武汉出发的")
@@ -755,6 +758,8 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         return "via"
     if _NOT_BEEN_BEFORE.search(before):
         return "negated"
+    if _OUTSIDE_AFTER.match(text, after_end):
+        return "negated"  # round 17: "湖北以外，河南新乡", "武汉以外的湖北黄冈"
     if _DENIED_BEFORE.search(before):
         return "denied"
     if _MOSTLY_BEFORE.search(before) or _MOSTLY_AFTER.match(text, after_end):

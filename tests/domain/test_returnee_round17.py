@@ -173,3 +173,15 @@ def test_a_transfer_at_a_station_typed_apart_is_not_read_as_its_city() -> None:
 )
 def test_a_desks_landline_and_a_phone_read_out_in_groups_are_read(text: str, phone: str) -> None:
     assert parse(text).phone == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("报备，租客2人，湖北以外，湖南益阳，2月16号到的，住后宅街道后宅小区5幢", "湖南益阳"),
+        ("我们家女儿从武汉以外的湖北荆州回来了，前天到的，一个人", "湖北荆州"),
+        ("房东：租客一个人，从湖北之外的安徽回来，明天到，住廿三里街道里西村", "安徽"),
+    ],
+)
+def test_a_place_said_as_outside_is_not_the_origin(text: str, origin: str) -> None:
+    assert parse(text).origin == origin
