@@ -50,6 +50,13 @@ _NEVER_LEFT = re.compile(
     r"未离开|没离开过?|没有离开|没回过老家|没回老家|没有回老家"
     r"|(?:好几年|几年|多年|很久)\s*(?:都)?\s*没(?:有)?回去"  # round 8: "他好几年没回去了，一直在义乌"
 )
+# Round 17: an alternative said to be wrong beside the one said right.
+_ALTERNATIVE = r"[^，,。；;\s是]{1,6}"
+_DENIED_ALTERNATIVE = re.compile(
+    rf"不是\s*{_ALTERNATIVE}?\s*[，,]?\s*(?=(?:而)?是)"  # "不是明天是后天", "不是湖北 是江西九江"
+    rf"|(?<=[^，,。；;\s]{{2}})[，,]\s*不是\s*{_ALTERNATIVE}(?=$|[，,。；;\s])"  # "…，不是昨天"
+    rf"|{_ALTERNATIVE}?的不是(?=\s*[，,]?\s*是)"  # "湖北的不是 是湖南娄底的"
+)
 # Two house numbers for one place: "大塘下村18号和20号" (two households).
 _TWO_NUMBERS = re.compile(r"\d+\s*号\s*(?:和|、|及|与|跟|,|，)\s*\d+\s*号")
 
@@ -73,6 +80,17 @@ def without_two_house_numbers(text: str) -> str:
     """`text` with house numbers said together blanked, so "20号" is not read as the 20th."""
     for match in _TWO_NUMBERS.finditer(text):
         text = blank(text, *match.span())
+    return text
+
+
+def undo_denied(text: str) -> str:
+    """`text` with an alternative said to be wrong blanked, so only the one said right is
+    read (round 17): "不是明天是后天到", "是前天到的，不是昨天", "湖北的不是 是湖南娄底的"."""
+    for match in reversed(list(_DENIED_ALTERNATIVE.finditer(text))):
+        said = re.sub(r"不是|的|[，,\s]", "", match.group())
+        elsewhere = text[: match.start()] + text[match.end() :]
+        if said and said not in elsewhere:  # "经停武汉？…不是经停武汉": both mentions denied
+            text = blank(text, *match.span())
     return text
 
 

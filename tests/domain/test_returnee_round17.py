@@ -185,3 +185,15 @@ def test_a_desks_landline_and_a_phone_read_out_in_groups_are_read(text: str, pho
 )
 def test_a_place_said_as_outside_is_not_the_origin(text: str, origin: str) -> None:
     assert parse(text).origin == origin
+
+
+def test_an_alternative_said_wrong_is_not_read() -> None:
+    later = parse("我家租客是前天到的，不是昨天，从广东东莞开车回来，两个人，住义亭镇缸窑村23号")
+    assert later.arrival == date(2020, 2, 18)
+    first = parse("他说他明天回来 湖北的不是 是湖南娄底的 一个人 住廿三里街道华溪村")
+    assert first.origin == "湖南娄底"
+
+
+def test_an_alternative_also_said_before_is_left_to_the_denial() -> None:
+    report = parse("旅客两名，从广东深圳来，经停武汉？我问了，他们说不是经停武汉，是经停长沙")
+    assert report.via == []  # asked, not 武汉
