@@ -132,7 +132,9 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     it; without that, both values stand and the field is asked. Last, a value the
     whole message does not pin down (`insufficient`, round 12) is asked.
     """
-    work = join_place_words(undo_arrows(undo_denied(unspace(normalize(text)))))  # "人数3→4": 4; "浙江省内衢州"
+    work = join_place_words(
+        undo_arrows(undo_denied(unspace(normalize(text))))
+    )  # "人数3→4": 4; "浙江省内衢州"
     report = _corrected(work, now)
     report = _asked(report, insufficient(work, now, _values(report)))
     return _kept_and_asked(report, to_confirm(work, _values(report)))
