@@ -149,7 +149,8 @@ _GENERIC_HEADS = ("小区", "村里", "厂里", "宿舍", "公司")
 # What an address continues with: a unit, a room, a dormitory or a shed said right after it.
 # (round 16: 号码 is a phone word, "宾王小区5幢302 号码1825…")
 _ADDRESS_GOES_ON = re.compile(
-    r"\s*(?:\d|[零〇一二三四五六七八九十]+\s*(?:号|幢|栋|楼|单元|室|层)|号楼|号(?!码)|幢|栋|单元|室|层|楼"
+    # round 17: not a phone typed after it ("…1单元502 13655531209")
+    r"\s*(?:\d(?!(?:[\s-]?\d){6})|[零〇一二三四五六七八九十]+\s*(?:号|幢|栋|楼|单元|室|层)|号楼|号(?!码)|幢|栋|单元|室|层|楼"
     r"|宿舍|公寓|板房|工棚|期|[零〇一二三四五六七八九]{2}|旁边|附近|对面|隔壁|后面|前面|边上)"
 )
 # A second building, unit or room said elsewhere in the message.

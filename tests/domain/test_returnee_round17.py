@@ -197,3 +197,20 @@ def test_an_alternative_said_wrong_is_not_read() -> None:
 def test_an_alternative_also_said_before_is_left_to_the_denial() -> None:
     report = parse("旅客两名，从广东深圳来，经停武汉？我问了，他们说不是经停武汉，是经停长沙")
     assert report.via == []  # asked, not 武汉
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "报备 安徽芜湖 1人 2月22日下午 稠城街道通惠门小区9幢1单元502 13655530011",
+            "稠城街道通惠门小区9幢1单元502",
+        ),
+        (
+            "报：1户3人 浙江衢州龙游 2月19日 后宅街道后宅小区3幢 13567040011",
+            "后宅街道后宅小区3幢",
+        ),
+    ],
+)
+def test_a_phone_typed_after_the_address_does_not_make_it_go_on(text: str, address: str) -> None:
+    assert parse(text).address == address
