@@ -50,7 +50,7 @@ from cascade.returnee.places import contains
 from cascade.returnee.roster import table_count
 from cascade.returnee.text import CLAUSE_STOP, CN_NUM_CHARS, blank, clause_start, to_int
 from cascade.returnee.unsure import arrival_unsure, count_unsure, origin_unsure
-from cascade.returnee.where import LEAD_WORDS, find_address, place_roles
+from cascade.returnee.where import DWELLING_OF, LEAD_WORDS, find_address, place_roles
 
 # A number said with a unit that counts people: "3人", "两名", "五位", "俩人", "4口人".
 _HEADCOUNT = re.compile(
@@ -405,6 +405,7 @@ def _address_left(work: str, address: str) -> bool:
         and _UNTAKEN_LEAD.fullmatch(lead.group(1))
         and not lead.group(1).endswith(("的", *LEAD_WORDS))
         and lead.group(1) not in _GENERIC_HEADS
+        and not DWELLING_OF.fullmatch(lead.group(1))  # round 17: "住公司宿舍北苑街道…"
     ):
         return True  # "住楼下洪村11号" read as "洪村11号": words between 住 and the value
     if _ADDRESS_GOES_ON.match(work, end):

@@ -30,6 +30,7 @@ from cascade.returnee.asks import NOT_PLACE_START as _NOT_PLACE_START
 from cascade.returnee.people import KNOWN_KIN, VAGUE_COUNT
 from cascade.returnee.places import find_places
 from cascade.returnee.text import HEAD_UNIT, NUM, PERSON_UNIT, to_int
+from cascade.returnee.where import DWELLING_OF
 
 # Kin words as a class: the common ones, dialect ones, in-laws and cousins.
 # A child's parent is one person ("伢儿他爸", "孩子她妈"); the count reader reads it so.
@@ -447,11 +448,20 @@ def _project_dwelling(project: str, dwelling: str) -> str:
 # ("后宅街道枫塘村村委报告：…住枫塘村5组38号"): the town heads the report, not the address.
 _SIGNS_REPORT = re.compile(r"(?:\s*(?:村委会?|两委|党支部|委员会|报告|报备|上报|报))+\s*[:：]")
 # A dormitory of the workplace, and the workplace's address said apart.
-_WORKPLACE_DORM = re.compile(r"(?:厂|店|公司|工厂|我司|本司|工地)?(?:内|里|区)?(?:员工|职工)?宿舍")
+_WORKPLACE_DORM = re.compile(
+    r"(?:厂|店|公司|工厂|我司|本司|工地|网点)?(?:内|里|区)?(?:员工|职工)?宿舍"  # round 17: 网点
+)
+# Round 17: a dwelling named by whose it is, typed right before the address it is at,
+# led by its town ("公司宿舍北苑街道龙海路199号", "网点楼上稠城街道城中中路88号").
+_DWELLING_FRONT = re.compile(
+    rf"(?:{DWELLING_OF.pattern})(?=[\u4e00-\u9fff]{{2,4}}(?:街道|镇|乡)[\u4e00-\u9fff]{{2,12}}?\d)"
+)
 _WORKPLACE_AT = re.compile(
     r"(?:(?:厂|店|公司)(?:子)?(?:在|地址\s*[是为:：]?)"
     # round 14: "住我司宿舍，在大陈镇工业区", "厂址 福田街道…", "宿舍，地址是义乌市…工地"
-    r"|宿舍\s*[，,]\s*(?:在|地址\s*[是为:：]?)|宿舍\s*[（(]|厂址\s*[是为:：]?)\s*"
+    r"|宿舍\s*[，,]\s*(?:在|地址\s*[是为:：]?)|宿舍\s*[（(]|厂址\s*[是为:：]?"
+    # round 17: the place said right after, led by its town ("住厂宿舍，苏溪镇大西阳工业区")
+    r"|宿舍\s*[，,]\s*(?=(?![厂店司在])[\u4e00-\u9fff]{2,4}(?:街道|镇|乡)))\s*"
     r"([\u4e00-\u9fff\dA-Za-z ]{2,20}?(?:工业区|园区|\d+号|街道|镇|村|工地|[一二三四五六七八九十\d]期))"
     r"(?=$|[，,。；;\s）)])"
 )
@@ -480,6 +490,9 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     estate = _ESTATE_NAMED.search(text)
     if estate is not None and address[:1].isdigit():
         address = estate.group(1) + address  # "小区名是国际花园，3幢1单元601"
+    front = _DWELLING_FRONT.match(address)
+    if front is not None:
+        address = address[front.end() :]  # round 17: "住公司宿舍北苑街道龙海路199号"
     workplace = _WORKPLACE_AT.search(text)
     if workplace is not None and _WORKPLACE_DORM.fullmatch(address):
         address = re.sub(r"\s+", "", workplace.group(1))  # round 11: "住厂宿舍，厂在佛堂镇工业区"

@@ -214,3 +214,33 @@ def test_an_alternative_also_said_before_is_left_to_the_denial() -> None:
 )
 def test_a_phone_typed_after_the_address_does_not_make_it_go_on(text: str, address: str) -> None:
     assert parse(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "人事：返岗员工1人，湖南娄底，今天到厂，住公司宿舍北苑街道龙海路19号，手机13973820011",
+            "北苑街道龙海路19号",
+        ),
+        (
+            "快递网点报：员工2人，河南周口，今天到，住网点楼上稠城街道城中中路8号",
+            "稠城街道城中中路8号",
+        ),
+        (
+            "饭店报备 员工三个 重庆万州回来 下周一到 住店后面宿舍 稠城街道工人西路5号",
+            "稠城街道工人西路5号",
+        ),
+        (
+            "快递：网点员工6人明天返岗，河南商丘的，住网点宿舍（义亭镇义南工业区）",
+            "义亭镇义南工业区",
+        ),
+        ("厂里报：今天回来员工12个，云南的，住厂宿舍，苏溪镇大西阳工业区", "苏溪镇大西阳工业区"),
+        # the workplace said with 厂在 stays the workplace's place
+        ("门卫：工人4个从江西宁都回来，住厂宿舍，厂在佛堂镇工业区", "佛堂镇工业区"),
+    ],
+)
+def test_a_dwelling_named_by_whose_it_is_gives_way_to_the_place_said_with_it(
+    text: str, address: str
+) -> None:
+    assert parse(text).address == address
