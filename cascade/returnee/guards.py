@@ -51,7 +51,7 @@ _NEVER_LEFT = re.compile(
     r"|(?:好几年|几年|多年|很久)\s*(?:都)?\s*没(?:有)?回去"  # round 8: "他好几年没回去了，一直在义乌"
 )
 # Round 17: an alternative said to be wrong beside the one said right.
-_ALTERNATIVE = r"[^，,。；;\s是]{1,6}"
+_ALTERNATIVE = r"[^，,。；;\s是就或也还]{1,6}"  # not "不是3个就是4个" (either)
 _DENIED_ALTERNATIVE = re.compile(
     rf"不是\s*{_ALTERNATIVE}?\s*[，,]?\s*(?=(?:而)?是)"  # "不是明天是后天", "不是湖北 是江西九江"
     rf"|(?<=[^，,。；;\s]{{2}})[，,]\s*不是\s*{_ALTERNATIVE}(?=$|[，,。；;\s])"  # "…，不是昨天"
