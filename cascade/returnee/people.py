@@ -362,6 +362,8 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
         # said twice) add up when each number is its own labelled group's
         # round 14: "湖南的3个，江西的2个" (and "湖南的1个，江西的1个", not one person
         # said twice) add up when each number is its own labelled group's
+        if _one_by_one_of(totals, work):
+            return totals[0]  # round 17: "两个租客，一个今天到一个明天到" is 2
         if len(totals) > 1:
             parts = parts_total(text)
             if parts is not None:
@@ -391,6 +393,17 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     return _kin_alone(work)
 
 
+def _one_by_one_of(totals: list[int | None], work: str) -> bool:
+    """Whether a total said first is then told one person at a time, each once ("两个租客，
+    一个今天到一个明天到"): the ones are the total's. Not with 另外/另 said ("两个人今天到，
+    另外一个明天到" is three)."""
+    first, rest = totals[0], totals[1:]
+    if first is None or first < 2 or len(rest) != first or any(n != 1 for n in rest):
+        return False
+    return _ANOTHER.search(work) is None
+
+
+_ANOTHER = re.compile(r"另外|另一|另有|还有一")
 _BEFORE_KIN = set("的和我他她及与跟是个位名俩有了还带小大")  # "小孙子", "大女儿"
 
 

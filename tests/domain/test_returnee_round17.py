@@ -15,6 +15,7 @@ from datetime import date
 
 import pytest
 
+from cascade.returnee.people import read_people
 from tests.support.returnee_parse import assert_asked, parse
 
 
@@ -244,3 +245,19 @@ def test_a_dwelling_named_by_whose_it_is_gives_way_to_the_place_said_with_it(
     text: str, address: str
 ) -> None:
     assert parse(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("房东报备：两个租客，一个今天到一个明天到，都是江西抚州的，住江东街道塔山村10号", 2),
+        ("酒店报：今天入住两位，一位从温州来，一位从台州来，住锦都酒店", 2),
+        ("租客三个人今天回来，一个从江西，一个从湖南，一个从安徽，住北苑街道凌云五区3幢", 3),
+    ],
+)
+def test_a_total_told_one_person_at_a_time_is_the_total(text: str, count: int) -> None:
+    assert parse(text).count == count
+
+
+def test_a_total_and_one_more_is_not_read_as_the_total() -> None:
+    assert read_people("租客两个人今天到，另外一个明天到，江西抚州的").count is None
