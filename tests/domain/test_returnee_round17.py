@@ -261,3 +261,7 @@ def test_a_total_told_one_person_at_a_time_is_the_total(text: str, count: int) -
 
 def test_a_total_and_one_more_is_not_read_as_the_total() -> None:
     assert read_people("租客两个人今天到，另外一个明天到，江西抚州的").count is None
+
+
+def test_a_change_of_train_is_a_stop() -> None:
+    assert parse("租客礼拜天回来，从甘肃天水坐火车，在郑州换车，一家三口").via == ["郑州"]
