@@ -210,6 +210,7 @@ _HOME_AFTER = re.compile(
 )
 # "义乌这边": the reporter's own town; "湖北口音": an accent says nothing of the trip.
 _LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区|口音|话)")
+_WE_ARE = re.compile(r"我们是\s*$")
 _LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我们这|本地|我在)\s*$")
 _DESTINATION_BEFORE = re.compile(
     r"(?:到了?|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞的|飞|回|返|进|直达|达|在|住)$"
@@ -811,13 +812,24 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         return "destination"
     if run.text.startswith("义乌") and _STATION.match(text, run.end):
         return "local"  # round 17: "今早七点 义乌站": the station they arrived at here
-    if _LOCAL_AFTER.match(text, after_end) or _LOCAL_BEFORE.search(before):
+    if _LOCAL_AFTER.match(text, after_end) or (
+        _LOCAL_BEFORE.search(before)
+        # round 17: "我们是四川南充的" is the reporters' home, not here
+        and not (
+            _WE_ARE.search(before) and _HOME_AFTER.match(text, after_end) and not _is_here(run)
+        )
+    ):
         return "local"  # "义乌这边要隔离吗": where the reporter is
     if _TRAVEL_AFTER.match(text, after_end):
         return "travel"
     if _HOME_AFTER.match(text, after_end) or text[after_end:].strip() == "的":
         return "home"
     return "bare"
+
+
+def _is_here(run: _Run) -> bool:
+    """Whether the place is this town or its city or province (义乌, 金华, 浙江)."""
+    return run.text.startswith(("义乌", "金华", "浙江"))
 
 
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

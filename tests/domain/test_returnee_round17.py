@@ -265,3 +265,9 @@ def test_a_total_and_one_more_is_not_read_as_the_total() -> None:
 
 def test_a_change_of_train_is_a_stop() -> None:
     assert parse("租客礼拜天回来，从甘肃天水坐火车，在郑州换车，一家三口").via == ["郑州"]
+
+
+def test_we_are_from_a_place_other_than_here_is_home() -> None:
+    report = parse("房东你好 我们是四川广安的 一共3个人 后天坐火车到义乌 还住原来那间")
+    assert report.origin == "四川广安"
+    assert parse("我们是义乌的，租客从四川广安回来，3个人").origin == "四川广安"
