@@ -12,7 +12,8 @@ leaves open, and the field is emptied and asked.
 - count: the number said to wait on someone (人数等他确定, 人数未定), or one of the
   people said not able to come yet (湖北那个还回不来);
 - origin: a place said twice in what was read, as voice input confirms it
-  (阜阳对阜阳);
+  (阜阳对阜阳), or households told one by one with different places (一户是贵州毕节的…
+  另一户…从广西玉林回来);
 - address: the people said to live in different places (住哪的都有), the reporter's
   own compound said without its name (住本小区11幢), or the place they live said not
   to be known (住商城附近，说不清楚哪里).
@@ -23,7 +24,8 @@ from __future__ import annotations
 import re
 
 from cascade.returnee.evidence import Values
-from cascade.returnee.places import find_places
+from cascade.returnee.places import contains, find_places
+from cascade.returnee.where import place_roles
 
 # --- arrival -----------------------------------------------------------------------
 # Two days run together: "明后天到" (tomorrow or the day after), "今明两天".
@@ -48,6 +50,10 @@ _ONE_NOT_COMING = re.compile(
     r"(?:还|暂时|暂|现在)?\s*(?:回不来|来不了|出不来|回不了|过不来)"
 )
 
+# Households told one by one: "一户是贵州毕节的小两口…另一户是一个人从广西玉林回来".
+_EACH_HOUSEHOLD = re.compile(r"(?:另外|另)?一户")
+_FROM_ROLES = ("travel", "home", "bare")
+
 # --- address -----------------------------------------------------------------------
 # People said to live in different places: "住哪的都有", "住的地方都不一样".
 _LIVE_APART = re.compile(
@@ -71,7 +77,7 @@ def unfixed(work: str, values: Values) -> set[str]:
         asked.add("arrival")
     if values.count is not None and (_COUNT_PENDING.search(work) or _ONE_NOT_COMING.search(work)):
         asked.add("count")
-    if values.origin is not None and _place_twice(values.origin):
+    if values.origin is not None and (_place_twice(values.origin) or _households_apart(work)):
         asked.add("origin")
     if values.address is not None and (
         _LIVE_APART.search(work)
@@ -80,6 +86,20 @@ def unfixed(work: str, values: Values) -> set[str]:
     ):
         asked.add("address")
     return asked
+
+
+def _households_apart(work: str) -> bool:
+    """Whether households are told one by one and two different places are said as
+    where people are from: each household's origin may be its own."""
+    if len(_EACH_HOUSEHOLD.findall(work)) < 2:
+        return False
+    places = {text for text, role, _start, _end in place_roles(work) if role in _FROM_ROLES}
+    return any(
+        not contains(one, other) and not contains(other, one)
+        for one in places
+        for other in places
+        if one != other
+    )
 
 
 def _place_twice(origin: str) -> bool:

@@ -71,7 +71,10 @@ _SETTLED_LATER = re.compile(r"以[^。，,；;\n]{0,10}?(?:[天日号]|到)[^。
 
 # --- address -----------------------------------------------------------------------
 # Right after an address: a side and digits ("一区东15街") or a bracket saying more.
-_ADDRESS_GOES_ON = re.compile(r"[东西南北]\s*\d|\s*[（(]")
+_ADDRESS_GOES_ON = re.compile(
+    # round 17: not a note of where it lies ("4幢（西城路上）", "（菜场旁边）")
+    r"[东西南北]\s*\d|\s*[（(](?![^（()）]{1,10}?(?:路上|街上|旁边|边上|附近|对面|那边|后面)[）)])"
+)
 # A pronoun in front of an address: "我们小区5号楼" names no compound.
 _PRONOUN_FRONT = re.compile(r"^(?:我们|咱们|我家|他们|她们|这个|那个|这|那)")
 # An address that ends at a building, with no room: "秀禾小区5幢".

@@ -211,6 +211,8 @@ _HOME_AFTER = re.compile(
 # "义乌这边": the reporter's own town; "湖北口音": an accent says nothing of the trip.
 _LOCAL_AFTER = re.compile(r"\s*(?:这边|这里|本地|当地|市区|城区|口音|话)")
 _WE_ARE = re.compile(r"我们是\s*$")
+# Round 17: a place that begins a village's name ("黄山五村", "黄山村").
+_VILLAGE_AFTER = re.compile(r"[一二三四五六七八九十东西南北上下前后]?村")
 _LOCAL_BEFORE = re.compile(r"(?:这里是|这边是|我们是|我们这里|我们这|本地|我在)\s*$")
 _DESTINATION_BEFORE = re.compile(
     r"(?:到了?|去|往|至|抵达|前往|回到|返回|飞到|飞往|飞的|飞|回|返|进|直达|达|在|住)$"
@@ -810,6 +812,8 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         ):
             return "via"  # round 16: "坐飞机到杭州 明天下午两点到村": the flight was a leg
         return "destination"
+    if _VILLAGE_AFTER.match(text, run.end):
+        return "name"  # round 17: "黄山五村" is a village, not the city 黄山
     if run.text.startswith("义乌") and _STATION.match(text, run.end):
         return "local"  # round 17: "今早七点 义乌站": the station they arrived at here
     if _LOCAL_AFTER.match(text, after_end) or (

@@ -271,3 +271,18 @@ def test_we_are_from_a_place_other_than_here_is_home() -> None:
     report = parse("房东你好 我们是四川广安的 一共3个人 后天坐火车到义乌 还住原来那间")
     assert report.origin == "四川广安"
     assert parse("我们是义乌的，租客从四川广安回来，3个人").origin == "四川广安"
+
+
+def test_a_place_that_begins_a_village_name_is_no_origin() -> None:
+    text = "村里报：上溪镇黄山五村有户人家三个人，浙江温州苍南回来，昨天到的，住黄山五村6号"
+    assert parse(text).origin == "浙江温州苍南"
+
+
+def test_households_told_one_by_one_with_two_places_ask_the_origin() -> None:
+    text = "我是黄山村的房东，回来两户，一户是贵州毕节的小两口，另一户是一个人从广西玉林回来"
+    assert_asked(text, "origin")
+
+
+def test_a_note_of_where_the_building_lies_is_not_more_address() -> None:
+    text = "房东报备，租客明天回来，湖南的，两个人，住北苑街道丹晨三区4幢（西城路上）"
+    assert parse(text).address == "北苑街道丹晨三区4幢"
