@@ -119,7 +119,7 @@ SINGLE_KIN = _SINGLE_KIN  # round 13: `unpinned` asks a count of one said with o
 _PAIR_KIN = "父母|爸妈|公婆|岳父母|爷爷奶奶|外公外婆|姥姥姥爷|老人家两个"
 _OPEN_KIN = (
     "孩子们|孩子|小孩子|小孩|娃|家人|家属|家里人|一家人|全家|老小|亲戚|朋友|老乡|同事|工人|员工|"
-    "伙计|同乡|小工|店员|帮工|学徒|徒弟|工友|婴儿|小宝宝|宝宝|幼儿|人"
+    "伙计|同乡|小工|店员|帮工|学徒|徒弟|工友|婴儿|小宝宝|宝宝|幼儿|老人家|老人|人"
 )
 # "他刚上小学的儿子", "三岁的女儿": a few words describing the relative.
 _KIN_DESCRIPTION = r"(?:[\u4e00-\u9fff\d]{1,6}?的)?"

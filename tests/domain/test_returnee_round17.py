@@ -286,3 +286,8 @@ def test_households_told_one_by_one_with_two_places_ask_the_origin() -> None:
 def test_a_note_of_where_the_building_lies_is_not_more_address() -> None:
     text = "房东报备，租客明天回来，湖南的，两个人，住北苑街道丹晨三区4幢（西城路上）"
     assert parse(text).address == "北苑街道丹晨三区4幢"
+
+
+def test_an_old_person_joined_by_jia_counts() -> None:
+    assert read_people("夫妻俩加1个老人，从山东日照").count == 3
+    assert read_people("他们两个人带一个老人").count is None  # with or without?
