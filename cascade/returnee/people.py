@@ -356,6 +356,8 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
             return None
         return _bounded(owned.known)
     if totals:
+        if companions is not None and _companions_make(totals, companions, text, subjects):
+            return totals[0]  # round 17: "小何跟他舅舅从江西上饶回来，两个人" is 2
         if companions is not None or pairs or _MANY_GROUPS.search(work):
             return None  # "三个人带两个孩子": is the total with or without them?
         # round 14: "湖南的3个，江西的2个" (and "湖南的1个，江西的1个", not one person
@@ -391,6 +393,19 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if subjects or _SINGULAR.search(work):
         return 1
     return _kin_alone(work)
+
+
+def _companions_make(
+    totals: list[int | None], companions: _Companions, text: str, subjects: list[tuple[int, int]]
+) -> bool:
+    """Whether one total said is the subject and the companions named, counted (小何跟他舅舅
+    …，两个人: 1 + 1): then the total agrees with them."""
+    if len(totals) != 1 or totals[0] is None or companions.unknown or companions.subject:
+        return False
+    if not subjects:  # "三个人带两个孩子": the total may be the subject itself
+        return False
+    subject = max(1, _joined_names(text, subjects))
+    return subject + companions.known == totals[0]
 
 
 def _one_by_one_of(totals: list[int | None], work: str) -> bool:

@@ -291,3 +291,8 @@ def test_a_note_of_where_the_building_lies_is_not_more_address() -> None:
 def test_an_old_person_joined_by_jia_counts() -> None:
     assert read_people("夫妻俩加1个老人，从山东日照").count == 3
     assert read_people("他们两个人带一个老人").count is None  # with or without?
+
+
+def test_a_named_person_and_a_companion_agree_with_the_total_said_after() -> None:
+    assert read_people("小何今天跟他舅舅从江西上饶回来，两个人").count == 2
+    assert read_people("三个人带两个孩子").count is None  # with or without them?
