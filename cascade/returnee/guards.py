@@ -40,9 +40,12 @@ _STAYED = re.compile(
 )
 
 
-# The count said not to be known: "人数没问", "不知道几个", "人数待统计".
+# The count said not to be known: "人数没问", "不知道几个", "人数待统计", "人数等他确定".
 _COUNT_UNKNOWN = re.compile(
-    r"人数\s*(?:还)?\s*(?:没问|没有问|不清楚|不详|不明|未知|待定|待统计|待查|没登记|未登记)"
+    r"人数\s*(?:还)?\s*(?:没问|没有问|不清楚|不详|不明|未知|待定|待统计|待查|没登记|未登记"
+    # round 17: the number waits on someone or is not settled ("人数等他确定", "人数未定")
+    r"|(?:要|得)?\s*等[\u4e00-\u9fff]{0,4}?(?:确定|定|统计|核实|通知|问)"
+    r"|未定|不定|未确定|没定|没确定|不确定|正在核实|核实中)"
     r"|不知道(?:有)?几个|几个人?不(?:清楚|知道)"
 )
 # People who never left: "湖北籍人员一名，但春节期间一直在义乌，未离开".

@@ -9,8 +9,8 @@ leaves open, and the field is emptied and asked.
 - arrival: two days run together (明后天到, 今明两天), a day of the month said
   roughly (初十几, 二十几号), or a month's 廿 day without 号 or 农历 (二月廿八: lunar
   or solar?);
-- count: the number said to wait on someone (人数等他确定, 人数未定), or one of the
-  people said not able to come yet (湖北那个还回不来);
+- count: one of the people said not able to come yet (湖北那个还回不来); a number said
+  to wait on someone (人数等他确定) is `guards.count_unknown`'s;
 - origin: a place said twice in what was read, as voice input confirms it
   (阜阳对阜阳), or households told one by one with different places (一户是贵州毕节的…
   另一户…从广西玉林回来);
@@ -39,11 +39,6 @@ _LUNAR_OR_SOLAR = re.compile(
 )
 
 # --- count -------------------------------------------------------------------------
-# The number waits on someone or is not settled: "人数等他确定", "人数未定".
-_COUNT_PENDING = re.compile(
-    r"人数\s*(?:还)?\s*(?:要|得)?\s*(?:等[\u4e00-\u9fff]{0,4}?(?:确定|定|统计|核实|通知|问)"
-    r"|未定|不定|未确定|没定|没确定|不确定|正在核实|核实中)"
-)
 # One of them said not able to come yet: "湖北那个还回不来", "另一个暂时来不了".
 _ONE_NOT_COMING = re.compile(
     r"(?:那个|一个|另一个|另外一个|还有一个|其中[\u4e00-\u9fff]{0,3})\s*(?:人)?\s*"
@@ -75,7 +70,7 @@ def unfixed(work: str, values: Values) -> set[str]:
         pattern.search(work) for pattern in (_TWO_DAYS, _ROUGH_DAY, _LUNAR_OR_SOLAR)
     ):
         asked.add("arrival")
-    if values.count is not None and (_COUNT_PENDING.search(work) or _ONE_NOT_COMING.search(work)):
+    if values.count is not None and _ONE_NOT_COMING.search(work):
         asked.add("count")
     if values.origin is not None and (_place_twice(values.origin) or _households_apart(work)):
         asked.add("origin")
