@@ -94,6 +94,42 @@ def roster_count(text: str, count: int | None) -> int | None:
     tabled, total = table_count(text)
     if tabled:
         return total  # the column was read cell by cell, or the count is asked
+    items = numbered_lines_total(text)
+    if items is not None:
+        return items
+    return _roster_weighed(text, count)
+
+
+_ITEM_LINE = re.compile(r"\s*(?:#\s*)?(\d{1,2})\s*[.、)]\s*(?!\d)")
+_TOTAL_WORD = re.compile(r"共|总共|一共|合计|总计")
+
+
+def numbered_lines_total(text: str) -> int | None:
+    """Round 17: a list typed one household a line, numbered from 1, each line with one
+    number of people ("1. …楼西塘村 26号 2人 河南商丘…\n2. …40号 1人…" is 3), and no total
+    said besides; None otherwise."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    numbered = [(line, _ITEM_LINE.match(line)) for line in lines]
+    items = [(line, match) for line, match in numbered if match is not None]
+    if len(items) < 2 or [int(match.group(1)) for _line, match in items] != list(
+        range(1, len(items) + 1)
+    ):
+        return None
+    if any(_SAID.search(line) for line, match in numbered if match is None):
+        return None  # a number of people said outside the items
+    if _TOTAL_WORD.search(text):
+        return None
+    total = 0
+    for line, match in items:
+        said = [to_int(found.group(1)) for found in _SAID.finditer(line, match.end())]
+        if len(said) != 1 or said[0] is None:
+            return None
+        total += said[0]
+    return total
+
+
+def _roster_weighed(text: str, count: int | None) -> int | None:
+    """The roster's size as the count, unless a number said disagrees (None)."""
     size = roster_size(text)
     if size is None:
         return count

@@ -57,7 +57,9 @@ _SIDE_STREET = r"(?:[东西南北新]|[东西南北]门|东扩)\s*\d+\s*街"
 # A room said digit by digit after its building, as voice input writes it: "八幢五零二".
 _SAID_ROOM = r"(?<=[幢栋元])[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九十百号室])"
 _ADDRESS = re.compile(
-    rf"({_HEAD})\s*((?:(?:{_N}\s*(?:{_UNIT})|{_SIDE_STREET})\s*)+(?:\d+(?:-\d+)*|{_SAID_ROOM})?"
+    # round 17: a room's digits are not a number of people after a space ("26号 2人")
+    rf"({_HEAD})\s*((?:(?:{_N}\s*(?:{_UNIT})|{_SIDE_STREET})\s*)+"
+    rf"(?:\d+(?:-\d+)*(?!\d)(?!\s*(?:人|个|名|位|口))|{_SAID_ROOM})?"
     rf"|\d+(?:-\d+)+(?:{_UNIT})?"
     rf"|(?<=村)[{_HAN}]{{1,3}}?{_N}\s*号)"  # "三溪村下塘16号": a hamlet inside the village
     r"(?:商位|店面|店铺|门面)?"  # "5街32号商位": the stall is part of the address

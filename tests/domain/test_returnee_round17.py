@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 
 from cascade.returnee.people import read_people
+from cascade.returnee.roster import numbered_lines_total
 from tests.support.returnee_parse import assert_asked, parse
 
 
@@ -296,3 +297,29 @@ def test_an_old_person_joined_by_jia_counts() -> None:
 def test_a_named_person_and_a_companion_agree_with_the_total_said_after() -> None:
     assert read_people("小何今天跟他舅舅从江西上饶回来，两个人").count == 2
     assert read_people("三个人带两个孩子").count is None  # with or without them?
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (
+            "接龙登记\n1. 江东街道 楼西塘村 26号 2人 河南商丘 2月19日\n2. 江东街道 楼西塘村 40号 1人 河南商丘 2月19日",
+            3,
+        ),
+        ("登记\n1、东河村3号 租客2人 江西上饶\n2、东河村5号 租客3人 江西上饶", 5),
+    ],
+)
+def test_a_numbered_list_of_households_adds_up(text: str, count: int) -> None:
+    assert read_people(text).count == count
+    assert parse(text).count == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "登记 共4人\n1、东河村3号 租客2人 江西上饶\n2、东河村5号 租客3人 江西上饶",  # 4 or 5?
+        "登记\n1、东河村3号 租客2人 江西上饶\n2、东河村5号 租客 江西上饶",  # how many there?
+    ],
+)
+def test_a_numbered_list_that_does_not_add_up_is_not_summed(text: str) -> None:
+    assert numbered_lines_total(text) is None
