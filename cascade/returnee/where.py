@@ -404,9 +404,21 @@ def find_address(text: str) -> tuple[Address, str]:
         if plate is not None and _BARE_HEAD.search(value):
             return Address(value + _tidy(plate.group(1)), True), work  # round 14: "…村，门牌47号"
         return Address(value, False), work
+    towns = {
+        match.group(1)
+        for match in _TOWN_TOKEN.finditer(work)
+        if not any(hit.end == len(match.group(1)) for hit in find_places(match.group(1)))
+    }  # not a city that ends in 乡 ("河南新乡")
+    if not bare and len(towns) == 1:  # round 17: "报备 河北沧州 1人 明天 稠江街道 电话…"
+        return Address(towns.pop(), False), work
     return Address(None, False), work
 
 
+# Round 17: a town or 街道 said alone between spaces in a terse report, as its address.
+# Not when more of the address may follow it ("佛堂镇 田心 四村"): a phone or the end does.
+_TOWN_TOKEN = re.compile(
+    rf"(?:^|(?<=\s))([{_HAN}]{{2,4}}(?:街道|镇|乡))(?=\s*(?:$|\d|电话|手机|联系|号码))"
+)
 # Round 14: a village's house number said in the next clause: "住下车门村，门牌47号".
 _DOOR_PLATE = re.compile(
     r"\s*[，,]?\s*门牌(?:号)?\s*(?:是|为|[:：])?\s*(\d{1,4}\s*号)(?![\d楼幢栋])"

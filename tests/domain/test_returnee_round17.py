@@ -323,3 +323,19 @@ def test_a_numbered_list_of_households_adds_up(text: str, count: int) -> None:
 )
 def test_a_numbered_list_that_does_not_add_up_is_not_summed(text: str) -> None:
     assert numbered_lines_total(text) is None
+
+
+def test_a_town_said_alone_in_a_terse_report_is_the_address_and_asked() -> None:
+    report = parse("报备 河北沧州 1人 明天 稠江街道 电话13315760011")
+    assert report.address == "稠江街道" and "address" in report.questions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "十一个员工 后天 河南新乡",  # a city that ends in 乡
+        "卡口：载 6 人 ，始发 江西 上饶 ，目的地 佛堂镇 田心 四村",  # more may follow
+    ],
+)
+def test_a_town_token_is_not_read_where_it_is_no_address(text: str) -> None:
+    assert parse(text).address not in ("河南新乡", "新乡", "佛堂镇")
