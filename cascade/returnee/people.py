@@ -188,8 +188,12 @@ _HOUSEHOLDS_SAID = re.compile(
 )
 _SINGULAR = re.compile(r"[他她](?![们俩])|本人|独自|单独|自己一个")
 # One household's own count: "A户1人", "我姐家三口", "一户3口人". Several of them add up.
+# Round 17: what may follow a household's "N个": a separator, the end, the next household.
+_HOUSEHOLD_ENDS = re.compile(r"\s*(?:$|[,，。;；、\s]|一家|一户|另一家|另一户)")
 _HOUSEHOLD_BEFORE = re.compile(
-    r"(?:[A-Za-z甲乙丙丁一二三四五六七八九十\d]户(?:[\u4e00-\u9fff]{2,4}的)?|[\u4e00-\u9fff]{1,3}家)"
+    # round 17: a place without 的 ("一户湖南衡阳2人")
+    r"(?:[A-Za-z甲乙丙丁一二三四五六七八九十\d]户(?:[\u4e00-\u9fff]{2,4}的|[\u4e00-\u9fff]{2,6})?"
+    r"|[\u4e00-\u9fff]{1,3}家)"
     r"\s*(?:有|是|共)?\s*$"  # round 8: "一户安徽的两人"
 )
 # The pieces of a message split at its separators, for a kin list typed with commas.
@@ -318,7 +322,15 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     explicit = 0
     runs = _name_runs(text, subjects)
     for match in _EXPLICIT.finditer(work):
-        if not _AFTER_CLASSIFIER.match(work, match.end()) and match.group(2) in ("个", "名", "位"):
+        if (
+            not _AFTER_CLASSIFIER.match(work, match.end())
+            and match.group(2) in ("个", "名", "位")
+            # round 17: "一家3个一家2个": so many of a household are people
+            and not (
+                _HOUSEHOLD_BEFORE.search(text, max(0, match.start() - 9), match.start())
+                and _HOUSEHOLD_ENDS.match(work, match.end())
+            )
+        ):
             continue  # "三个月", "两个地方"
         listed = [n for n, end in runs if n > 1 and _GROUP_GAP.fullmatch(work, end, match.start())]
         if listed and _plain_number(work, match) != listed[0]:

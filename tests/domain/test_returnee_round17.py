@@ -339,3 +339,18 @@ def test_a_town_said_alone_in_a_terse_report_is_the_address_and_asked() -> None:
 )
 def test_a_town_token_is_not_read_where_it_is_no_address(text: str) -> None:
     assert parse(text).address not in ("河南新乡", "新乡", "佛堂镇")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("两户租客 一户湖南衡阳2人 一户湖南衡阳3人 都是后天到", 5),
+        ("两家亲戚从诸暨过来，一家3个一家2个，周六到", 5),
+    ],
+)
+def test_households_each_with_their_number_add_up(text: str, count: int) -> None:
+    assert read_people(text).count == count
+
+
+def test_a_household_word_before_a_month_is_no_count() -> None:
+    assert read_people("他家三个月没回").count != 3
