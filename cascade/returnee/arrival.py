@@ -145,6 +145,8 @@ _REPORTED_DAY = re.compile(
     r"(?:新增|上报|报送|登记|排查|摸排|核查|接到|收到|通报|报告|报备|发现"
     # round 7: a visit or a jab on that day is not the arrival ("今日上门测温", "明天来打针")
     r"|(?:来|去)?(?:测温|测体温|量体温|打针|打疫苗|体检)|走访|入户|随访|复测"
+    # round 17: a visit to a clinic on that day ("今天上午来看病的一个病人", "今天接诊一人")
+    r"|(?:来|去)?(?:看病|就诊|看过病)|接诊"
     # round 8: the end of a quarantine is not the arrival ("明天隔离期满")
     r"|隔离期满|隔离结束|解除隔离|观察期满|解除观察|满14天|满十四天|(?:做了?|去做)?核酸)"
 )

@@ -354,3 +354,14 @@ def test_households_each_with_their_number_add_up(text: str, count: int) -> None
 
 def test_a_household_word_before_a_month_is_no_count() -> None:
     assert read_people("他家三个月没回").count != 3
+
+
+@pytest.mark.parametrize(
+    ("text", "arrival"),
+    [
+        ("诊所报：今天上午来看病的一个病人说是前天从江苏南京回来的，一个人", date(2020, 2, 18)),
+        ("医院边上的诊所：今天接诊一人，称上周日从河南洛阳返回义乌", date(2020, 2, 16)),
+    ],
+)
+def test_the_day_of_a_clinic_visit_is_not_the_arrival(text: str, arrival: date) -> None:
+    assert parse(text).arrival == arrival
