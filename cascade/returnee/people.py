@@ -395,8 +395,9 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
         else:
             subject = 2 if pairs else max(1, _joined_names(text, subjects))
         return _bounded(subject + companions.known)
-    if pairs:
-        return 2 if len(pairs) == 1 and not _PLURAL.search(work) else None
+    if pairs:  # round 17: 他们 after a pair is the pair ("一对夫妻入住，他们从四川成都过来")
+        plural = _PLURAL.search(re.sub(r"[他她]们", "", work))
+        return 2 if len(pairs) == 1 and not plural else None
     if _PLURAL.search(work):
         return None
     joined = _joined_names(text, subjects)

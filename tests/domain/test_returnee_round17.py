@@ -365,3 +365,18 @@ def test_a_household_word_before_a_month_is_no_count() -> None:
 )
 def test_the_day_of_a_clinic_visit_is_not_the_arrival(text: str, arrival: date) -> None:
     assert parse(text).arrival == arrival
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是民宿老板，今天有一对夫妻入住，他们从四川成都过来",
+        "我那个房子里面住的那个小两口他们今天晚上七点多到义乌",
+    ],
+)
+def test_they_said_after_a_pair_is_the_pair(text: str) -> None:
+    assert read_people(text).count == 2
+
+
+def test_a_pair_among_others_is_not_read_as_two() -> None:
+    assert read_people("他们一家，夫妻俩和几个老乡今天到").count != 2
