@@ -423,12 +423,17 @@ def _companions_make(
 
 def _one_by_one_of(totals: list[int | None], work: str) -> bool:
     """Whether a total said first is then told one person at a time, each once ("两个租客，
-    一个今天到一个明天到"): the ones are the total's. Not with 另外/另 said ("两个人今天到，
+    一个今天到一个明天到"), or in parts that add up to it ("员工4人，其中3人来自广西柳州，
+    1人来自广西南宁"): the parts are the total's. Not with 另外/另 said ("两个人今天到，
     另外一个明天到" is three)."""
     first, rest = totals[0], totals[1:]
-    if first is None or first < 2 or len(rest) != first or any(n != 1 for n in rest):
+    if first is None or first < 2 or len(rest) < 2 or None in rest:
         return False
-    return _ANOTHER.search(work) is None
+    if _ANOTHER.search(work) is not None:
+        return False
+    # told one at a time, or in parts that make up the total ("4人，其中3人…，1人…",
+    # "员工4人（湖南2人，江西2人）")
+    return sum(n for n in rest if n is not None) == first
 
 
 _ANOTHER = re.compile(r"另外|另一|另有|还有一")

@@ -380,3 +380,18 @@ def test_they_said_after_a_pair_is_the_pair(text: str) -> None:
 
 def test_a_pair_among_others_is_not_read_as_two() -> None:
     assert read_people("他们一家，夫妻俩和几个老乡今天到").count != 2
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("HR：公司员工4人2月22日返岗，其中3人来自广西柳州，1人来自广西南宁", 4),
+        ("餐馆报备：员工5人（湖南2人，江西3人），明天一起坐老板的车回来", 5),
+    ],
+)
+def test_a_total_and_its_parts_that_add_up_is_the_total(text: str, count: int) -> None:
+    assert read_people(text).count == count
+
+
+def test_a_total_and_parts_that_do_not_add_up_stay_asked() -> None:
+    assert read_people("员工4人，其中3人来自广西柳州，2人来自广西南宁").count is None
