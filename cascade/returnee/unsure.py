@@ -437,6 +437,16 @@ _PROJECT_NAMED = re.compile(
 _SITE_DWELLING = re.compile(r"(?:项目部|工地)((?:宿舍|板房|活动板房|工棚|彩钢房)?)")
 
 
+# Round 17: a factory named by its name ("华鸿针织厂员工5名", "厂名永康五金厂"), and its
+# people living in "the factory's" dormitory ("住厂里宿舍", "住我们厂宿舍").
+_FACTORY_NAME = r"((?:(?![我们这那本该某的在住从到回返已全])[\u4e00-\u9fff]){2,8}?厂)"
+_FACTORY_NAMED = re.compile(
+    rf"厂名\s*(?:是|为|[:：])?\s*{_FACTORY_NAME}(?=[，,。；;\s]|$)"
+    rf"|(?:^|(?<=[:：，,。；;\s])){_FACTORY_NAME}(?=员工|职工|工人)"
+)
+_FACTORY_DORM = re.compile(r"(?:我们|我)?(?:厂里|厂区|厂内|厂)的?宿舍")
+
+
 def _project_dwelling(project: str, dwelling: str) -> str:
     """The named project's dwelling: "…项目部" + 宿舍, "…项目" + 工地板房."""
     if project.endswith("项目部"):
@@ -503,6 +513,9 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     site = _SITE_DWELLING.fullmatch(address)
     if project is not None and site is not None and "某" not in project.group(1):
         address = _project_dwelling(project.group(1), site.group(1))  # round 17
+    factories = {match.group(1) or match.group(2) for match in _FACTORY_NAMED.finditer(text)}
+    if len(factories) == 1 and _FACTORY_DORM.fullmatch(address):
+        address = factories.pop() + "宿舍"  # round 17: "华鸿针织厂员工…住厂里宿舍"
     stall = _STALL_APART.search(text)
     if stall is not None and re.search(r"\d街$", address) and not _stall_right_after(text, address):
         address += stall.group(1)  # round 16: "三区13街商户1人…，商位31820"

@@ -395,3 +395,16 @@ def test_a_total_and_its_parts_that_add_up_is_the_total(text: str, count: int) -
 
 def test_a_total_and_parts_that_do_not_add_up_stay_asked() -> None:
     assert read_people("员工4人，其中3人来自广西柳州，2人来自广西南宁").count is None
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("厂办：华鸿针织厂员工5名从江西上饶返厂，2/21到厂，住厂里宿舍", "华鸿针织厂宿舍"),
+        ("门卫：车里两个人说是从江西景德镇过来的，住我们厂宿舍，厂名永康五金厂", "永康五金厂宿舍"),
+        # not a factory's name: "已全部到厂"
+        ("厂人事：我厂员工返岗共22人，湖南的，已全部到厂，住厂区宿舍", "厂区宿舍"),
+    ],
+)
+def test_a_factorys_dormitory_takes_the_factorys_name(text: str, address: str) -> None:
+    assert parse(text).address == address
