@@ -288,7 +288,25 @@ class Route:
 
 
 def find_address(text: str) -> tuple[Address, str]:
-    """The address, and `text` with every address found blanked out."""
+    """The address, and `text` with every address found blanked out.
+
+    Round 17: a landmark said beside where they live ("住篁园路边上的丹溪小区") is blanked
+    first; the address is then the place right after it, or it is asked."""
+    landmarks = list(_LANDMARK.finditer(text))
+    if not landmarks:
+        return _find_address(text)
+    for landmark in landmarks:
+        text = blank(text, *landmark.span(1))
+    address, work = _find_address(text)
+    after = {text.find(address.text, landmark.end(1)) for landmark in landmarks if address.text}
+    if address.text and not any(
+        landmark.end(1) == found for landmark in landmarks for found in after
+    ):
+        return Address(None, False), work  # the landmark's place, or the shop's: asked
+    return address, work
+
+
+def _find_address(text: str) -> tuple[Address, str]:
     full: list[tuple[int, int]] = []
     reporters: list[tuple[int, int]] = []
     for match in _ADDRESS.finditer(text):
@@ -414,6 +432,13 @@ def find_address(text: str) -> tuple[Address, str]:
     return Address(None, False), work
 
 
+# Round 17: a place said to be beside where they live ("住篁园路边上的丹溪小区", "住商城一区
+# 边上的福田三区"): a landmark, not the address, which is what follows it.
+_LANDMARK = re.compile(
+    rf"(?<=住)(?:在)?((?![我你他她这那本])[^，,。；;\s]{{2,12}}?"
+    rf"(?:边上|旁边|附近|对面|隔壁|(?<![这那])边)的)"
+    rf"(?=[{_HAN}]{{2,8}}?(?:小区|花园|新村|村|[一二三四五六七八九十\d]区|公寓|大厦))"
+)
 # Round 17: a town or 街道 said alone between spaces in a terse report, as its address.
 # Not when more of the address may follow it ("佛堂镇 田心 四村"): a phone or the end does.
 _TOWN_TOKEN = re.compile(

@@ -408,3 +408,13 @@ def test_a_total_and_parts_that_do_not_add_up_stay_asked() -> None:
 )
 def test_a_factorys_dormitory_takes_the_factorys_name(text: str, address: str) -> None:
     assert parse(text).address == address
+
+
+def test_a_landmark_beside_where_they_live_is_not_the_address() -> None:
+    text = "铺长报：有个店主明天从广州坐高铁回来，1个人，住篁园路边上的丹溪小区，电话13625790011"
+    assert parse(text).address == "丹溪小区"
+
+
+def test_a_landmark_whose_place_is_not_read_leaves_the_address_asked() -> None:
+    text = "铺长报：国际商贸城一区15街商户夫妻俩，浙江台州人，今天回义乌，住商城一区边上的福田三区"
+    assert_asked(text, "address")
