@@ -35,7 +35,13 @@ query), answered again. An update that kills the process while it is handled
 would come back at every start: rows a replay began before are handed back one at
 a time, each attempt counted before it starts (so only the update that kills the
 process again has its count raised), and after `max_attempts` one is set aside
-(kept, logged with its id and chat, its chat told to send it again). Polling
+(kept, logged with its id and chat, its chat told to send it again). An update
+whose handling raises out of the dispatcher (the handlers' own failures are answered
+by bot/errors.py; this is a middleware's, or the database gone for a moment) is not
+dropped either: its row stays, it stays at its chat's head (a later update of the
+chat never overtakes it), and it is tried again after a short `backoff`, its slot
+free meanwhile; after `max_attempts` failures it is set aside as a replay sets one
+aside, and the chat's next updates go on. Polling
 pauses until a whole batch fits below `max_pending_bytes` of updates waiting or
 being handled, and asks for no more, so memory stays bounded. On stop the poller lets
 the updates taken in finish; those cut short stay in the inbox for the next start.
@@ -89,8 +95,12 @@ Quick = Callable[[Update], bool]
 # What to tell the chat of an update set aside (chat id, the message to reply to, the
 # person's language tag: the reply is in the chat's language).
 Notice = Callable[[int, int | None, str | None], Awaitable[OutgoingMessage]]
+# What takes an update whose handling failed `max_attempts` times (and how many).
+SetAside = Callable[[Update, int], Awaitable[None]]
 MAX_CONCURRENT = 64
-MAX_ATTEMPTS = 3  # replays that may begin an update before it is set aside
+# Replays that may begin an update before it is set aside, and, within one run,
+# handlings that may fail before it is.
+MAX_ATTEMPTS = 3
 BATCH = 100  # the most updates getUpdates returns at once
 # What an update kept waiting holds besides its JSON text: its Kept tuple, its place
 # in its chat's queue and, in a storm where each chat has one, its chat's worker
@@ -107,6 +117,13 @@ def payload(update: Update) -> str:
 
 def never_quick(update: Update) -> bool:
     return False
+
+
+def backoff(failures: int) -> float:
+    """Seconds before an update whose handling failed `failures` times is tried again:
+    0.25, 0.5, 1 ... up to 5 s, long enough for a database that went away for a moment
+    and short enough that its chat, waiting behind it, hardly notices."""
+    return min(5.0, 0.25 * 2 ** (failures - 1))
 
 
 def held_bytes(text: str) -> int:
@@ -160,13 +177,23 @@ class ChatOrderedRunner:
         quick_concurrent: int = 2,
         on_handled: Callable[[int], object] | None = None,
         parse: Callable[[str], Update] | None = None,
+        set_aside: SetAside | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
+        backoff: Callable[[int], float] = backoff,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         """`quick(update)` says which updates take the quick lane's slots
         (`quick_concurrent` of them) instead of waiting in the answers' queue;
-        `on_handled(update_id)` is told of each update handled (or failed), never of
-        one cut short by cancellation; `parse` makes an update `keep`-ed as JSON
-        again once it has a slot."""
+        `on_handled(update_id)` is told of each update handled (or given up without
+        `set_aside`), never of one set aside or cut short by cancellation; `parse`
+        makes an update `keep`-ed as JSON again once it has a slot. An update whose
+        handling raises is tried again after `sleep(backoff(failures so far))`, and
+        after `max_attempts` failures handed to `set_aside(update, failures)`."""
         self.handle = handle
+        self.set_aside = set_aside
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.sleep = sleep
         self.quick = quick
         self.on_handled = on_handled
         self.parse = parse
@@ -180,8 +207,9 @@ class ChatOrderedRunner:
         self._changed = asyncio.Event()
         self.pending = 0
         self.held = 0  # bytes the updates kept as JSON hold while waiting or handled
-        self.handled = 0
-        self.failed = 0
+        self.handled = 0  # updates done with: handled, set aside or given up
+        self.failed = 0  # of which set aside or given up
+        self.retried = 0  # handlings tried again after a failure
 
     def submit(self, update: Update) -> None:
         """Queue `update` behind its chat's earlier updates (never awaits)."""
@@ -224,16 +252,10 @@ class ChatOrderedRunner:
         try:
             while queue:
                 update = queue[0]
-                quick = update.quick if isinstance(update, Kept) else self.quick(update)
-                async with self._quick_slots if quick else self._slots:
-                    try:
-                        await self.handle(self._parsed(update))
-                    except Exception:  # one bad update must not stop its chat
-                        self.failed += 1
-                        log.exception("update %s in chat %s failed", update.update_id, key)
+                handled = await self._through(update, key)
                 queue.popleft()
                 self._let_go(update)
-                if self.on_handled is not None:
+                if handled and self.on_handled is not None:
                     self.on_handled(update.update_id)
                 self.handled += 1
                 self.pending -= 1
@@ -247,6 +269,50 @@ class ChatOrderedRunner:
             if not self._queues:
                 self._idle.set()
             self._changed.set()
+
+    async def _through(self, update: Update | Kept, key: int) -> bool:
+        """Handle `update` until it is handled (True) or set aside (False), trying again
+        after `backoff` each time its handling fails; its chat's later updates wait
+        meanwhile, and the slot is free while it waits. After `max_attempts` failures it
+        is handed to `set_aside`; one that cannot be set aside either (the database
+        down) is tried on. Without `set_aside` it is given up (logged) and counts as
+        handled, and so does one whose JSON cannot be read: trying again cannot help."""
+        quick = update.quick if isinstance(update, Kept) else self.quick(update)
+        failures = 0
+        while True:
+            async with self._quick_slots if quick else self._slots:
+                try:
+                    parsed = self._parsed(update)
+                except ValueError:
+                    self.failed += 1
+                    log.exception("update %s in chat %s is unreadable", update.update_id, key)
+                    return True
+                try:
+                    await self.handle(parsed)
+                    return True
+                except Exception:  # kept at its chat's head and tried again
+                    failures += 1
+                    log.exception(
+                        "update %s in chat %s failed (attempt %d of %d)",
+                        update.update_id,
+                        key,
+                        failures,
+                        self.max_attempts,
+                    )
+            if failures >= self.max_attempts:
+                if self.set_aside is None:
+                    self.failed += 1
+                    log.error("update %s in chat %s given up", update.update_id, key)
+                    return True
+                try:
+                    await self.set_aside(parsed, failures)
+                except Exception:
+                    log.exception("update %s could not be set aside: tried on", update.update_id)
+                else:
+                    self.failed += 1
+                    return False
+            self.retried += 1
+            await self.sleep(self.backoff(failures))
 
     def _let_go(self, update: Update | Kept) -> None:
         if isinstance(update, Kept):
@@ -310,7 +376,13 @@ class UpdatePoller:
         self._handled: list[int] = []  # handled updates whose inbox rows are still there
         self._polling: asyncio.Task[object] | None = None
         self.runner = ChatOrderedRunner(
-            self._feed, max_concurrent, quick, on_handled=self._done, parse=self._parse
+            self._feed,
+            max_concurrent,
+            quick,
+            on_handled=self._done,
+            parse=self._parse,
+            set_aside=self._failed,
+            max_attempts=max_attempts,
         )
 
     async def _feed(self, update: Update) -> None:
@@ -340,7 +412,7 @@ class UpdatePoller:
         rows = await self.inbox.replayable()
         for row in rows:
             if row.attempts >= self.max_attempts and (update := self._read(row)) is not None:
-                await self._set_aside(row, update)
+                await self._set_aside(update, f"{row.attempts} replays began it and none finished")
         for row in rows:
             if 0 < row.attempts < self.max_attempts and (update := self._read(row)) is not None:
                 await self.inbox.attempt([row.update_id])
@@ -365,16 +437,18 @@ class UpdatePoller:
             self._handled.append(row.update_id)
             return None
 
-    async def _set_aside(self, row: InboxRow, update: Update) -> None:
-        """Stop handing back an update that began `attempts` replays without ending;
-        its chat (if it has one) is told to send it again."""
+    async def _failed(self, update: Update, failures: int) -> None:
+        """The runner's `set_aside`: an update whose handling failed `failures` times."""
+        await self._set_aside(update, f"its handling failed {failures} times")
+        if self.presses is not None:
+            self.presses.finished(update.update_id)
+
+    async def _set_aside(self, update: Update, why: str) -> None:
+        """Stop handing back an update (`why`: replays began it and none ended, or its
+        handling kept failing): its row stays, marked, and its chat (if it has one) is
+        told to send it again, in the same transaction."""
         chat = chat_of(update)
-        log.error(
-            "inbox update %s (chat %s) set aside: %d replays began it and none finished",
-            row.update_id,
-            chat,
-            row.attempts,
-        )
+        log.error("inbox update %s (chat %s) set aside: %s", update.update_id, chat, why)
         told = None
         message = update.message or update.edited_message
         query = update.callback_query
@@ -386,7 +460,7 @@ class UpdatePoller:
                 told = await self.notice(chat, message.message_id, language)
             elif query is not None:
                 told = await self.notice(chat, None, query.from_user.language_code)
-        await self.inbox.set_aside(row.update_id, told)
+        await self.inbox.set_aside(update.update_id, told)
 
     async def catch_up(self) -> None:
         """Handle what the inbox holds (a polling run's rows, for a webhook start),

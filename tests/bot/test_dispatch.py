@@ -65,7 +65,11 @@ async def test_a_slow_update_holds_its_own_chat_only() -> None:
     assert runner.pending == 0 and runner.handled == 7
 
 
-async def test_a_failing_update_does_not_stop_its_chat() -> None:
+async def no_wait(seconds: float) -> None:
+    """A backoff that lets the retry go at once (the delays are tested elsewhere)."""
+
+
+async def test_a_failing_update_is_tried_again_then_does_not_stop_its_chat() -> None:
     seen: list[int] = []
 
     async def handle(u: Update) -> None:
@@ -73,11 +77,39 @@ async def test_a_failing_update_does_not_stop_its_chat() -> None:
         if u.update_id == 1:
             raise RuntimeError("boom")
 
-    runner = ChatOrderedRunner(handle)
+    runner = ChatOrderedRunner(handle, max_attempts=3, sleep=no_wait)
     runner.submit(update(1, -1))
     runner.submit(update(2, -1))
     await runner.wait_idle()
-    assert seen == [1, 2] and runner.failed == 1
+    assert seen == [1, 1, 1, 2] and runner.failed == 1 and runner.retried == 2
+
+
+async def test_an_update_waiting_for_its_retry_holds_its_chat_not_its_slot() -> None:
+    """With one slot: while update 1 waits out its backoff, chat -1's update 2 waits
+    behind it and chat -2's update 3 takes the slot."""
+    retry = asyncio.Event()
+    waiting = asyncio.Event()
+    seen: list[int] = []
+
+    async def handle(u: Update) -> None:
+        seen.append(u.update_id)
+        if seen == [1]:
+            raise ConnectionError("away for a moment")
+
+    async def held(seconds: float) -> None:
+        waiting.set()
+        await retry.wait()
+
+    runner = ChatOrderedRunner(handle, max_concurrent=1, sleep=held)
+    for i, chat in ((1, -1), (2, -1), (3, -2)):
+        runner.submit(update(i, chat))
+    await asyncio.wait_for(waiting.wait(), 1.0)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert seen == [1, 3] and runner.pending == 2
+    retry.set()
+    await runner.wait_idle()
+    assert seen == [1, 3, 1, 2] and runner.failed == 0 and runner.handled == 3
 
 
 async def test_at_most_max_concurrent_run_at_once() -> None:
