@@ -49,7 +49,8 @@ serves it) listens on a free port of 127.0.0.1, and the stand-in POSTs each upda
 to it over real HTTP, as Telegram does: at most `--webhook-connections` (40,
 Telegram's default `max_connections`) requests at once, in the order the updates
 came, the next one on a connection only once the bot answered the last (the bot
-answers once the update is handled). A press is timed at the server until its
+answers once the update is stored in its inbox; it is handled from there, as a
+polled update is). A press is timed at the server until its
 request is sent, then in the bot until its first answer.
 
 With `--bot-process` (and `--polling`) the bot runs alone in a process of its own,
@@ -354,7 +355,10 @@ class InProcessBot:
         settle: bool,
         handled: Callable[[int, float], None],
         max_pending_bytes: int,
+        inbox: bool = False,
     ) -> None:
+        """`inbox`: updates go through the bot's poller and inbox (`polling`, or the
+        webhook's requests with `inbox` alone); otherwise straight to a runner."""
         from bot.access import is_query
         from bot.app import TowerBot
         from bot.dispatch import ChatOrderedRunner, UpdatePoller
@@ -375,7 +379,7 @@ class InProcessBot:
             finally:
                 handled(update.update_id, time.perf_counter())
 
-        if polling:  # the bot's own poller and inbox, timing each update as it is handled
+        if polling or inbox:  # the bot's own poller and inbox, each update timed as handled
             inbox = Inbox(tower.db, tower.bot.id)
             tower.poller = UpdatePoller(
                 tower.bot,
@@ -430,13 +434,10 @@ class WebhookBot:
 
     pid: int | str = "self"
 
-    def __init__(
-        self, bot: InProcessBot, handled: Callable[[int, float], None], connections: int
-    ) -> None:
+    def __init__(self, bot: InProcessBot, connections: int) -> None:
         self.bot = bot
         self.session = bot.session
         self.tower = bot.tower
-        self.handled = handled
         self.connections = connections
         self.waiting: deque[Pending] = deque()  # at the server, not yet POSTed
         self.arrived = asyncio.Event()
@@ -456,6 +457,7 @@ class WebhookBot:
             SecretStr(WEBHOOK_SECRET),
             self.tower.db,
             self.tower.presses,
+            self.tower.poller,
         )
         handler.register(app, path="/hook")
         self.server = web.AppRunner(app, access_log=None)
@@ -469,7 +471,7 @@ class WebhookBot:
 
     async def _deliver(self, url: str) -> None:
         """One connection of the server's: the next update waiting, POSTed until the
-        bot answers 200 (then it is handled)."""
+        bot answers 200 (then it is in the bot's inbox; its runner says when handled)."""
         from bot.webhook import SECRET_HEADER
 
         headers = {SECRET_HEADER: WEBHOOK_SECRET, "Content-Type": "application/json"}
@@ -487,14 +489,13 @@ class WebhookBot:
                     break
                 self.refused += 1
                 await asyncio.sleep(0.1)
-            self.handled(pending.update_id, time.perf_counter())
 
     def hand(self, update: Pending) -> None:
         self.waiting.append(update)
         self.arrived.set()
 
     async def idle(self) -> None:
-        return None  # every update handed over was answered 200: handled
+        await self.bot.idle()
 
     def press_counts(self) -> dict[str, int] | None:
         return self.bot.press_counts()
@@ -719,9 +720,9 @@ async def run(
         side = ChildBot(session, db_path, concurrency, paid, handled)
     elif webhook:
         bot = InProcessBot(
-            session, db_path, concurrency, paid, False, settle, handled, max_pending_bytes
+            session, db_path, concurrency, paid, False, settle, handled, max_pending_bytes, True
         )
-        side = WebhookBot(bot, handled, webhook_connections)
+        side = WebhookBot(bot, webhook_connections)
     else:
         side = InProcessBot(
             session, db_path, concurrency, paid, polling, settle, handled, max_pending_bytes

@@ -303,6 +303,10 @@ class TowerBot:
             # Chats side by side, each chat's updates in order: a slow /order never holds
             # the city's presses, and a correction never overtakes the value it corrects.
             self._tasks.append(asyncio.create_task(self.poller.run(), name="polling"))
+        else:  # a webhook's updates go through the inbox too (bot/webhook.py)
+            self._tasks.append(
+                asyncio.create_task(self.poller.forget_handled(), name="inbox forget")
+            )
 
     async def run_sending(self) -> None:
         """Only the sender (`towerbot send`): no updates, no timers, until stopped."""

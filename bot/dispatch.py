@@ -75,7 +75,7 @@ import contextlib
 import logging
 import random
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import NamedTuple
 
 from aiogram import Bot, Dispatcher
@@ -374,6 +374,12 @@ class UpdatePoller:
         self.max_attempts = max_attempts
         self.presses = presses
         self._handled: list[int] = []  # handled updates whose inbox rows are still there
+        # Updates whose inbox rows this process wrote or handed back and has not deleted:
+        # one delivered again meanwhile (a webhook's retry) is not taken in twice.
+        self._kept: set[int] = set()
+        # Webhook updates waiting for the next inbox write, and the task writing them.
+        self._arriving: dict[int, tuple[Update, asyncio.Future[None]]] = {}
+        self._writing: asyncio.Task[None] | None = None
         self._polling: asyncio.Task[object] | None = None
         self.runner = ChatOrderedRunner(
             self._feed,
@@ -410,6 +416,7 @@ class UpdatePoller:
         then go together, their attempt counted all at once. Each chat's order holds:
         a chat's rows begun before are older than its rows never begun."""
         rows = await self.inbox.replayable()
+        self._kept.update(row.update_id for row in rows)
         for row in rows:
             if row.attempts >= self.max_attempts and (update := self._read(row)) is not None:
                 await self._set_aside(update, f"{row.attempts} replays began it and none finished")
@@ -476,7 +483,7 @@ class UpdatePoller:
         self._polling = asyncio.current_task()
         allowed = self.dispatcher.resolve_used_update_types()
         taken = await self.replay()  # one past the newest update taken in
-        forgetting = asyncio.create_task(self._forget_handled(), name="inbox forget")
+        forgetting = asyncio.create_task(self.forget_handled(), name="inbox forget")
         failures = 0
         try:
             while True:
@@ -517,19 +524,33 @@ class UpdatePoller:
         return batch, batch * mean
 
     async def _take(self, request: GetUpdates, taken: int | None) -> int | None:
-        """One getUpdates: its new updates stored, then handed to the runner as their
-        JSON (the parsed batch is let go on return); one past the newest taken in."""
+        """One getUpdates: its new updates taken in (`_take_in`); one past the newest."""
         updates = await self.bot(request, request_timeout=self.timeout + 10)
         fresh = [u for u in updates if taken is None or u.update_id >= taken]
-        if self.presses is not None:  # a press is timed from here, not from its turn
-            for before, update in enumerate(fresh):
-                self.presses.watch(self.bot, update, self.runner.rounds_ahead(update, before))
+        for before, update in enumerate(fresh):
+            self._watch(update, before)
+        await self._take_in(fresh)
+        return max(u.update_id for u in fresh) + 1 if fresh else taken
+
+    def _watch(self, update: Update, before: int) -> None:
+        """Time a press from its take-in, not from its turn (`before`: updates taken in
+        with it and queued ahead of it)."""
+        if self.presses is not None:
+            self.presses.watch(self.bot, update, self.runner.rounds_ahead(update, before))
+
+    async def _take_in(self, updates: Sequence[Update]) -> None:
+        """The one way updates come in, polled or posted to the webhook: the batch
+        written to the inbox in one transaction (raises if the database refuses it:
+        then nothing is handed on, and it must be delivered again), then handed to the
+        runner as its JSON (the parsed batch is let go on return). An update whose row
+        this process already keeps (delivered twice) is taken in once."""
+        fresh = list({u.update_id: u for u in updates if u.update_id not in self._kept}.values())
         rows = await self._store(fresh)
+        self._kept.update(update_id for update_id, _ in rows)
         count, held = self._taken
         for update, (_, text) in zip(fresh, rows, strict=True):
             held += self.runner.keep(update, text)
         self._taken = (count + len(rows), held)
-        return max(u.update_id for u in fresh) + 1 if fresh else taken
 
     async def _store(self, fresh: list[Update]) -> list[tuple[int, str]]:
         """Write a batch to the inbox (with the deletions due), before it is confirmed;
@@ -541,10 +562,50 @@ class UpdatePoller:
         except BaseException:
             self._handled.extend(handled)
             raise
+        self._kept.difference_update(handled)
         return rows
 
-    async def _forget_handled(self) -> None:
-        """Every `forget_every` seconds, delete the rows of the updates handled since."""
+    async def arrive(self, update: Update) -> None:
+        """Take in one update that came by itself (a webhook's request): timed from
+        now if a press, written with those arriving while the inbox is being written
+        (one transaction for them all), handed to the runner; returns once it is
+        durable, raises (`DatabaseError`) if the inbox refused it. Waits first while
+        the updates kept hold `max_pending_bytes` (the sender then waits to send more)."""
+        await self.runner.wait_room(self.max_pending_bytes)
+        waiting = self._arriving.get(update.update_id)  # the same update twice at once
+        if waiting is not None:
+            stored = waiting[1]
+        else:
+            if update.update_id not in self._kept:
+                self._watch(update, len(self._arriving))
+            stored = asyncio.get_running_loop().create_future()
+            # Retrieved even when its request was cut off (the client went away).
+            stored.add_done_callback(lambda done: done.cancelled() or done.exception())
+            self._arriving[update.update_id] = (update, stored)
+            if self._writing is None or self._writing.done():
+                self._writing = asyncio.create_task(self._write_arrivals(), name="inbox write")
+        await asyncio.shield(stored)
+
+    async def _write_arrivals(self) -> None:
+        """Write what arrived, batch after batch, until nothing waits (group commit)."""
+        while self._arriving:
+            batch, self._arriving = self._arriving, {}
+            try:
+                await self._take_in([update for update, _ in batch.values()])
+            except Exception as exc:
+                for _, done in batch.values():
+                    done.set_exception(exc)
+            except BaseException:
+                for _, done in batch.values():
+                    done.cancel()
+                raise
+            else:
+                for _, done in batch.values():
+                    done.set_result(None)
+
+    async def forget_handled(self) -> None:
+        """Every `forget_every` seconds, delete the rows of the updates handled since
+        (polling's `run` does it beside; a webhook's run as a task of its own)."""
         while True:
             await asyncio.sleep(self.forget_every)
             await self.forget()
@@ -563,6 +624,7 @@ class UpdatePoller:
                 log.warning("inbox rows of %d handled updates not deleted (%s)", len(handled), exc)
                 return
             raise
+        self._kept.difference_update(handled)
 
     async def stop(self, grace: float = 10.0) -> None:
         """Let the updates taken in finish (up to `grace` seconds), then stop their
@@ -572,6 +634,9 @@ class UpdatePoller:
             polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await polling
+        if self._writing is not None:  # a webhook's write under way ends (its 200 or error)
+            with contextlib.suppress(Exception):
+                await self._writing
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(grace):  # a cancelled stop is not swallowed
                 await self.runner.wait_idle()

@@ -9,13 +9,29 @@ server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
   setWebhook in the `X-Telegram-Bot-Api-Secret-Token` header (compared in
   constant time). One without it or with a wrong one is refused with 401 and
   logged with its sender's address -- never with the header's value.
-- An update answered 200 is never lost: it is handled first (decided and
-  committed with its outbox rows, its id recorded by bot/once.py through the
-  same dispatcher path as polling), and only then answered. aiogram's stock
-  handler answers after 55 s even if handling goes on, and in background mode at
-  once, so neither is used as is. A failure answers 500 and Telegram sends the
-  update again; one already handled is then skipped. Handling is one short
-  transaction -- the sending happens later, in the sender -- so answers are fast.
+- An update answered 200 is never lost: it is first written to the bot's durable
+  inbox, as a polled batch is (storage/inbox.py), and answered once that write
+  committed; it is then handled from the inbox by the poller's runner
+  (bot/dispatch.py, `UpdatePoller.arrive`), exactly as a polled update. Answering
+  only once it was handled held at most `max_connections` (40) updates in the bot
+  at once, and under a burst a press waited 10-12 s at Telegram before it was
+  even sent (benchmarks/RESULTS.md). Requests arriving while the inbox is written
+  share the next write. If the database refuses the write the answer is 503 and
+  Telegram sends the update again; one sent again while its row is kept is taken
+  in once, and one handled already is skipped by bot/once.py. One whose handling
+  then fails is not lost: the runner keeps its row and its place at its chat's
+  head, tries it again after a short backoff, and after `max_attempts` failures
+  sets it aside with a line to its chat, as a replay does. aiogram's stock
+  handler answers after 55 s even if handling goes on, and in background mode
+  before anything is stored, so neither is used as is.
+- On PostgreSQL several workers may share the database, and stored first is not
+  safe there: a starting worker hands back every row of the bot's inbox, live
+  workers' rows included (handled twice at once), and a chat's next update,
+  posted once the first is answered, may reach another worker and be handled
+  before it (the chat's turn across workers excludes, it does not order). Giving
+  rows a worker needs both an owner's liveness and a chat order across workers;
+  until then an update is handled first and answered after (a failure answers
+  500 and Telegram sends it again), one chat's updates one at a time as below.
 - One chat's updates are handled in order: Telegram sends them one after
   another, and a per-chat lock (chats keyed as bot/dispatch.py keys them for
   polling) keeps arrival order should two come together; different chats are
@@ -49,10 +65,11 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
-from bot.dispatch import chat_key
+from bot.dispatch import UpdatePoller, chat_key
 from bot.press_watch import PressWatch
 from bot.startup import StartRefused
 from storage.chatlock import chat_turn
+from storage.conn import DatabaseError
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -117,7 +134,8 @@ class ChatLocks:
 
 
 class TowerRequestHandler(SimpleRequestHandler):
-    """aiogram's webhook handler for one bot: secret checked, update handled, then 200."""
+    """aiogram's webhook handler for one bot: secret checked, then the update stored
+    in the inbox and 200 (with `inbox`), or handled and then 200 (without)."""
 
     def __init__(
         self,
@@ -126,13 +144,17 @@ class TowerRequestHandler(SimpleRequestHandler):
         secret: SecretStr,
         db: Database | None = None,
         presses: PressWatch | None = None,
+        inbox: UpdatePoller | None = None,
     ) -> None:
+        """`inbox`: the bot's poller, whose inbox and runner take each update as they
+        take a polled batch (`UpdatePoller.arrive`); its press watch times presses."""
         super().__init__(
             dispatcher, bot, handle_in_background=False, secret_token=secret.get_secret_value()
         )
         self.chats = ChatLocks()
         self.db = db
         self.presses = presses
+        self.inbox = inbox
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER)
@@ -160,6 +182,13 @@ class TowerRequestHandler(SimpleRequestHandler):
         except (ValueError, ValidationError):
             log.warning("webhook: a request from %s is not an update: refused", _sender(request))
             return web.Response(status=400, text="Bad Request: not an update")
+        if self.inbox is not None:
+            try:
+                await self.inbox.arrive(update)
+            except DatabaseError as exc:  # not durable: Telegram sends it again
+                log.warning("webhook: update %s not stored (%s): 503", update.update_id, exc)
+                return web.Response(status=503, text="Service Unavailable: not stored")
+            return web.Response(body=self._build_response_writer(bot=bot, result=None))
         chat = chat_key(update)
         if self.presses is not None:  # timed from its arrival, not from its chat's turn
             self.presses.watch(bot, update, self.chats.ahead(chat))
@@ -193,8 +222,11 @@ def build_app(bots: Sequence[TowerBot], plan: WebhookPlan) -> tuple[web.Applicat
     urls = []
     for index, tower in enumerate(bots):
         url = plan.url_for(tower.bot.id, primary=index == 0)
+        # Several workers may share a PostgreSQL database, and a starting worker hands
+        # back every row of the bot's inbox: there each update is still handled first.
+        inbox = None if tower.db.is_postgres else tower.poller
         handler = TowerRequestHandler(
-            tower.dispatcher, tower.bot, plan.secret, tower.db, tower.presses
+            tower.dispatcher, tower.bot, plan.secret, tower.db, tower.presses, inbox
         )
         handler.register(app, path=urlsplit(url).path or "/")
         urls.append(url)
