@@ -19,6 +19,7 @@ import asyncio
 import pytest
 from aiogram.types import Update
 
+from bot.dispatch import Notice, UpdatePoller
 from cascade.outgoing import OutgoingMessage
 from storage.db import Database
 from storage.inbox import Inbox
@@ -78,27 +79,35 @@ async def test_a_feed_that_fails_once_is_handled_on_the_retry_in_its_chats_order
     assert await Inbox(db, BOT_ID).aside() == []
 
 
-async def test_a_feed_that_always_fails_is_set_aside_with_its_notice_and_its_chat_goes_on(
-    db: Database, caplog: pytest.LogCaptureFixture
-) -> None:
+async def update_1_always_fails(
+    db: Database, told: Notice, max_attempts: int
+) -> tuple[list[int], UpdatePoller, Sleeps]:
+    """Updates 1 and 2 of chat -1 polled, 1's feeding failing every time, until 2 is
+    handled and the inbox holds nothing waiting: the updates begun, in order, the
+    poller (stopped) and its backoff's sleeps (let through)."""
     started: list[int] = []
-    handled: list[int] = []
 
     async def handle(u: Update) -> None:
         started.append(u.update_id)
         if u.update_id == 1:
-            raise RuntimeError("a middleware's bug")
-        handled.append(u.update_id)
+            raise ConnectionError("the database went away and stays away")
 
     server = OffsetServer([update(1, -1), update(2, -1)])
-    p = poller(server, handle, db, notice=notice, max_attempts=3)
+    p = poller(server, handle, db, notice=told, max_attempts=max_attempts)
     sleeps = Sleeps(held=False)
     p.runner.sleep = sleeps
     task = asyncio.create_task(p.run())
-    await until(lambda: handled == [2])
+    await until(lambda: started[-1:] == [2] and p.runner.pending == 0)
     await until(async_equal(lambda: kept(db), []))
     task.cancel()
     await p.stop(grace=1)
+    return started, p, sleeps
+
+
+async def test_a_feed_that_always_fails_is_set_aside_with_its_notice_and_its_chat_goes_on(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    started, p, sleeps = await update_1_always_fails(db, notice, max_attempts=3)
 
     assert started == [1, 1, 1, 2]  # three attempts, then its chat's next update
     assert sleeps.delays == [0.25, 0.5]  # between attempts only
@@ -115,15 +124,7 @@ async def test_an_update_that_cannot_be_set_aside_yet_is_tried_on_not_dropped(
 ) -> None:
     """The set-aside's own write fails once (the database still away): the update stays
     at its chat's head and is tried again, and set aside at the next failure."""
-    started: list[int] = []
-    handled: list[int] = []
     told: list[int] = []
-
-    async def handle(u: Update) -> None:
-        started.append(u.update_id)
-        if u.update_id == 1:
-            raise ConnectionError("still away")
-        handled.append(u.update_id)
 
     async def flaky_notice(
         chat: int, reply_to: int | None, language: str | None
@@ -133,14 +134,7 @@ async def test_an_update_that_cannot_be_set_aside_yet_is_tried_on_not_dropped(
             raise ConnectionError("the notice could not be written either")
         return await notice(chat, reply_to, language)
 
-    server = OffsetServer([update(1, -1), update(2, -1)])
-    p = poller(server, handle, db, notice=flaky_notice, max_attempts=2)
-    p.runner.sleep = Sleeps(held=False)
-    task = asyncio.create_task(p.run())
-    await until(lambda: handled == [2])
-    await until(async_equal(lambda: kept(db), []))
-    task.cancel()
-    await p.stop(grace=1)
+    started, _, _ = await update_1_always_fails(db, flaky_notice, max_attempts=2)
 
     assert started == [1, 1, 1, 2] and told == [-1, -1]
     assert await Inbox(db, BOT_ID).aside() == [1]

@@ -25,6 +25,7 @@ from aiogram.types import CallbackQuery, Update
 from aiohttp import web
 from pydantic import SecretStr
 
+from bot.dispatch import UpdatePoller
 from bot.press_watch import Press, PressWatch
 from bot.webhook import SECRET_HEADER, TowerRequestHandler
 from tests.bot.test_poller_offsets import until
@@ -397,13 +398,16 @@ def test_every_press_answer_in_the_bot_says_what_becomes_of_it_late() -> None:
 
 
 @contextlib.asynccontextmanager
-async def webhook(h: Harness) -> AsyncIterator[Callable[[Update], Awaitable[int]]]:
-    """The bot's webhook handler on a free port of 127.0.0.1: yields a function that
-    posts an update to it (with the secret) and returns the HTTP status."""
+async def webhook(
+    h: Harness, inbox: UpdatePoller | None = None
+) -> AsyncIterator[Callable[[Update], Awaitable[int]]]:
+    """The bot's webhook handler on a free port of 127.0.0.1 (with `inbox`, the bot's
+    poller, stored first as `towerbot run --webhook` builds it on SQLite): yields a
+    function that posts an update to it (with the secret) and returns the HTTP status."""
     secret = "press_SECRET"
     app = web.Application()
     handler = TowerRequestHandler(
-        h.app.dispatcher, h.app.bot, SecretStr(secret), presses=h.app.presses
+        h.app.dispatcher, h.app.bot, SecretStr(secret), presses=h.app.presses, inbox=inbox
     )
     handler.register(app, path="/hook")
     port = free_port()

@@ -14,52 +14,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiohttp
 from aiogram.types import Update
-from aiohttp import web
-from pydantic import SecretStr
 
-from bot.webhook import SECRET_HEADER, TowerRequestHandler
 from storage.inbox import Inbox
 from tests.bot.test_poller_offsets import until
 from tests.bot.test_press_watch import answers_to, hold_text, pressed
+from tests.bot.test_press_watch import webhook as posted
 from tests.bot.test_storage_failures import _read_only
-from tests.support.pgserver import free_port
 from tests.support.tgfake import TS01_CHAT, TS01_COMMANDER, Harness
 
-SECRET = "inbox_SECRET"
 Post = Callable[[Update], Awaitable[int]]
 
 
-@contextlib.asynccontextmanager
-async def webhook(h: Harness) -> AsyncIterator[Post]:
+def webhook(h: Harness) -> contextlib.AbstractAsyncContextManager[Post]:
     """The handler as `towerbot run --webhook` builds it on SQLite (the bot's poller as
-    its inbox), on a free port of 127.0.0.1: yields a function that posts an update
-    (with the secret) and returns the HTTP status."""
-    app = web.Application()
-    handler = TowerRequestHandler(
-        h.app.dispatcher, h.app.bot, SecretStr(SECRET), h.app.db, h.app.presses, h.app.poller
-    )
-    handler.register(app, path="/hook")
-    port = free_port()
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    url = f"http://127.0.0.1:{port}/hook"
-    try:
-        async with aiohttp.ClientSession() as http:
-
-            async def post(update: Update) -> int:
-                body = update.model_dump(mode="json", exclude_none=True, by_alias=True)
-                async with http.post(url, json=body, headers={SECRET_HEADER: SECRET}) as got:
-                    return got.status
-
-            yield post
-    finally:
-        await runner.cleanup()
+    its inbox), posted to over HTTP (tests/bot/test_press_watch.py)."""
+    return posted(h, h.app.poller)
 
 
 def count_messages(h: Harness) -> list[int]:
