@@ -418,3 +418,8 @@ def test_a_landmark_beside_where_they_live_is_not_the_address() -> None:
 def test_a_landmark_whose_place_is_not_read_leaves_the_address_asked() -> None:
     text = "铺长报：国际商贸城一区15街商户夫妻俩，浙江台州人，今天回义乌，住商城一区边上的福田三区"
     assert_asked(text, "address")
+
+
+def test_picking_people_up_on_the_way_is_a_stop() -> None:
+    text = "厂里报：明天上午返岗员工7人，四川达州，坐大巴过来，中途在重庆接人，住厂宿舍"
+    assert parse(text).via == ["重庆"]
