@@ -217,6 +217,7 @@ HELDOUT_PARTS = (
     "corpus_heldout16.yaml",
     "corpus_heldout17.yaml",  # the held-out part of round 17 (writer9), scored by the lead
     "corpus_heldout18.yaml",  # a reserve (writer10), not scored: only this check reads it
+    "corpus_heldout19.yaml",  # a reserve (writer11), not scored: only this check reads it
 )
 
 
