@@ -45,6 +45,7 @@ from cascade.returnee.unfixed import unfixed
 from cascade.returnee.unpinned import unpinned
 from cascade.returnee.unread import unread
 from cascade.returnee.unsettled import unsettled
+from cascade.returnee.untold import untold
 from cascade.returnee.where import place_roles
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -145,7 +146,8 @@ def insufficient(work: str, now: datetime, values: Values) -> set[str]:
         asked.add("count")
     # rounds 13, 14 and 15
     checks = unpinned(work, now, values) | unsettled(work, now, values) | unread(work, values)
-    return asked | checks | unsure(work, values) | unfixed(work, values)
+    rounds = unsure(work, values) | unfixed(work, values) | untold(work, values)  # 16, 17, 18
+    return asked | checks | rounds
 
 
 def _local(place: str) -> bool:

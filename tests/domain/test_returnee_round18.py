@@ -1,0 +1,67 @@
+"""What round 18 of the returnee parser asks (issue 10, heldout17's misses).
+
+Asked (`cascade/returnee/untold.py`): a day said as a bound, a span of clock times,
+one of the people not back yet, a clock time said while only the day was read or
+corrected after, more people said besides those here, people who never left, a
+place the reporter does not know or a place read after characters that are none,
+households told pair by pair, a flight's landing or end city left out of the stops,
+and where they live not settled or a nameless place after 住. Each shape's near
+neighbour that the message does pin down is still read.
+
+The sentences are written for these tests, not taken from any corpus.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from tests.support.returnee_parse import TZ, assert_asked, parse
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("房东报 老乡七个都是安徽的 最早的后天到 住塘李村6号", "arrival"),
+        ("报备：明天晚上 大概 8点到9点 之间 到 三个人 从 南昌 回来 住下王村2号", "arrival"),
+        ("房东：租客4个，3个是昨天到，1个还没回，都是四川的，住柳青一区5号", "arrival"),
+        (
+            "租客2人，原定2月18日到，火车晚点，改为今天上午到，实际到达时间10:25，河南商丘",
+            "arrival",
+        ),
+        ("水果店报一个 安徽六安 明天上午九点到 不对 是九点半 住杨村8号", "arrival"),
+        ("袜厂人事报 昨天 到了 4 个 贵州 的 明天 还有 3 个 到 住 厂 宿舍", "count"),
+        ("摊主 两个 都 是 本地 的 没 出去 过 小工 一个 江西 抚州 今天 到 住 杨村 3号", "count"),
+        ("我的店员明天到 从那个 湖南 什么地方 我不记得了 住我家 稠城街道 丹溪 小区 2幢", "origin"),
+        ("房东报被 租户一人从合肥回来 说是巢湖还是六安我没听清 今天到 住后宅村9号", "origin"),
+        ("房东报 组客两人从湖贝襄阳回来 明天到 住在塘李村 十二号", "origin"),
+        (
+            "租客两对夫妻，一对是河南开封的，一对是河南开封的，不对，另外一对是山东的，"
+            "明天回来，住下王村5号",
+            "origin",
+        ),
+        ("租客一家三口 从海口坐飞机 在南宁经停 落地宁波 再坐大巴回来 明天到", "via"),
+        ("租客坐的 从成都到南京的飞机 中间在武汉经停 然后从南京坐车回来 明天到", "via"),
+        ("五金城 二区 12号 商户 店员今天到 一个人 江西上饶 住哪里还没定", "address"),
+        ("干货市场 B区 8号 摊主 报 员工 2 位 安徽 阜阳 今天 到 住 摊位 后面 的 仓库", "address"),
+    ],
+)
+def test_open_values_are_asked(text: str, field: str) -> None:
+    assert_asked(text, field)
+
+
+def test_near_neighbours_are_still_read() -> None:
+    # a clock time that bounds, spans or dates the report is not the arrival's hour
+    assert parse("租客今日上午10点前到了，湖南株洲，一人").arrival == date(2020, 2, 20)
+    assert parse("上报时间今天上午九点半，租客今天从江苏泰州回来").arrival == date(2020, 2, 20)
+    # a clock time read with its day stands
+    assert parse("租客1人 今天 下午三点半到 湖北襄阳").arrival == datetime(
+        2020, 2, 20, 15, 30, tzinfo=TZ
+    )
+    # a stop whose city the landing repeats stands; 义乌's airport is the destination
+    assert parse("租客从兰州坐飞机回来，中途在西安经停，今天晚上九点到义乌机场").via == ["西安"]
+    # 从隔壁东阳: 隔壁 is no place
+    assert (
+        parse("村口卡点：下午来了一个骑电瓶车的，说是从隔壁东阳回来的，人就一个").origin == "东阳"
+    )
