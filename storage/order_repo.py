@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState, TargetStep
 from storage.conn import Connection, Row
@@ -20,8 +20,25 @@ STATE_COLUMNS = (
 SQL_HIGH = "SUBSTR({0}, 1, LENGTH({0}) - 1) || '0'"
 
 
+# Timestamps as written, by instant and offset: a batch of answers writes each answer's
+# time into every row of its chain, and rows read back carry times written before, so
+# most repeat; `isoformat` was a twentieth of recording an answer. Bounded: cleared
+# when full. The offset is in the key because equal instants at different offsets
+# are equal datetimes but different texts.
+_WRITTEN: dict[tuple[datetime, timedelta | None], str] = {}
+_WRITTEN_KEEP = 4096
+
+
 def _ts(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    if value is None:
+        return None
+    key = (value, value.utcoffset())
+    text = _WRITTEN.get(key)
+    if text is None:
+        if len(_WRITTEN) >= _WRITTEN_KEEP:
+            _WRITTEN.clear()
+        text = _WRITTEN[key] = value.isoformat()
+    return text
 
 
 def _dt(value: str | None) -> datetime | None:
