@@ -54,7 +54,12 @@ def parse_count(raw: str) -> int:
     Raises `ApproximateCount` (a ValueError) for a range or an estimate, so the
     caller can ask for the exact number instead of saying "not a number".
     """
-    text = raw.strip().translate(_FULLWIDTH).replace(" ", "")
+    plain = raw.strip()
+    if plain.isascii() and plain.isdigit():
+        # The usual answer ("7"), read once per answer of a city's storm: plain digits
+        # are exact, and none of the rewrites or checks below changes them.
+        return _at_most_max(int(plain), raw)
+    text = plain.translate(_FULLWIDTH).replace(" ", "")
     if is_approximate(text):
         raise ApproximateCount(f"an estimate, not an exact count: {raw!r}")
     for prefix in _PREFIXES:
@@ -76,6 +81,10 @@ def parse_count(raw: str) -> int:
             raise ValueError(f"not a number: {raw!r}") from exc
     else:
         raise ValueError(f"not a number: {raw!r}")
+    return _at_most_max(value, raw)
+
+
+def _at_most_max(value: int, raw: str) -> int:
     if value > MAX_COUNT:
         raise ValueError(f"number too large: {raw!r}")
     return value
