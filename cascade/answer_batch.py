@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -51,6 +50,9 @@ T = TypeVar("T")
 WINDOW = 0.002
 # Answers decided in one transaction at most.
 LIMIT = 256
+# Answers decided between two turns of the loop given to other work (a turn after
+# every answer cost ~0.4 ms a batch of 64, a tenth of deciding them).
+YIELD_EVERY = 16
 
 
 class _Alone:
@@ -121,7 +123,7 @@ class AnswerBatcher:
                 async with self.uow() as tx:
                     view = BatchView(tx)
                     await view.read_ahead([r.key for r in batch])
-                    for request in batch:
+                    for number, request in enumerate(batch, 1):
                         view.begin()
                         try:
                             outcome = await request.decide(cast(UnitOfWork, view))
@@ -133,9 +135,10 @@ class AnswerBatcher:
                         if request.update is not None:
                             carried.append(request.update)
                         outcomes.append((True, outcome))
-                        # Deciding from memory never yields: let a /status or a press
-                        # in between, rather than hold the loop for the whole batch.
-                        await asyncio.sleep(0)
+                        if number % YIELD_EVERY == 0:
+                            # Deciding from memory never yields: let a /status or a press
+                            # in between, rather than hold the loop for the whole batch.
+                            await asyncio.sleep(0)
                     await view.flush()
         except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
             for request in batch:
@@ -183,7 +186,7 @@ class _Writes:
 
     states: dict[tuple[int, str], TargetState] = field(default_factory=dict)
     orders: dict[int, Order] = field(default_factory=dict)
-    done: dict[int, Counter[int]] = field(default_factory=dict)
+    done: dict[int, dict[int, int]] = field(default_factory=dict)
     dirty: dict[int, dict[str, None]] = field(default_factory=dict)
     discards: list[str] = field(default_factory=list)
     outbox: list[OutgoingMessage | Note] = field(default_factory=list)
@@ -198,11 +201,18 @@ class _Writes:
         self.states.update(later.states)
         self.orders.update(later.orders)
         for order_id, counts in later.done.items():
-            self.done.setdefault(order_id, Counter()).update(counts)
+            _add_counts(self.done, order_id, counts)
         for order_id, codes in later.dirty.items():
             self.dirty.setdefault(order_id, {}).update(codes)
         self.discards += later.discards
         self.outbox += later.outbox
+
+
+def _add_counts(into: dict[int, dict[int, int]], order_id: int, counts: dict[int, int]) -> None:
+    """Per-level counts added (plain dicts: `Counter.update` cost more than the sums)."""
+    mine = into.setdefault(order_id, {})
+    for level, count in counts.items():
+        mine[level] = mine.get(level, 0) + count
 
 
 class BatchView:
@@ -404,7 +414,7 @@ class _Orders(_Passing):
         self.view.journal.orders[order.id] = order
 
     async def add_done(self, order_id: int, by_level: dict[int, int]) -> None:
-        self.view.journal.done.setdefault(order_id, Counter()).update(by_level)
+        _add_counts(self.view.journal.done, order_id, by_level)
 
 
 class _Outbox(_Passing):
