@@ -405,12 +405,17 @@ def note_payload(note: Note) -> str:
     return "".join(out)
 
 
+# `json.dumps(value, ensure_ascii=False)` with the encoder built once: dumps builds one
+# per call for any non-default argument (~1.5 us of ~1.6 for a note's text).
+_TO_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _json_value(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, int):
         return str(value)
-    return json.dumps(value, ensure_ascii=False)
+    return _TO_JSON(value)
 
 
 def _note_template(note: Note) -> tuple[list[str], list[str]]:
