@@ -293,3 +293,17 @@ def contains(region: str, place: str) -> bool:
         ):
             return True
     return False
+
+
+def origin_city(origin: str | None, stop: str) -> bool:
+    """Whether `stop` is the city the journey began in ("山西运城" and "运城"): a leg
+    from there or a stay there before leaving (已在咸宁隔离14天) is no stop on the way."""
+    if origin is None:
+        return False
+    start, stops = places_in(origin), places_in(stop)
+    return (
+        bool(start)
+        and len(stops) == 1
+        and start[-1].kind != "province"
+        and stops[0].canonical == start[-1].canonical
+    )

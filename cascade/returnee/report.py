@@ -50,7 +50,7 @@ from cascade.returnee.guards import (
 )
 from cascade.returnee.insufficient import insufficient
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
-from cascade.returnee.places import contains, find_places
+from cascade.returnee.places import contains, find_places, origin_city
 from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize, unspace
 from cascade.returnee.unsure import (
     corrected_count,
@@ -136,6 +136,10 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
         undo_arrows(undo_denied(unspace(normalize(text))))
     )  # "人数3→4": 4; "浙江省内衢州"
     report = _corrected(work, now)
+    if any(origin_city(report.origin, stop) for stop in report.via):  # round 18: 从运城到杭州
+        report = report.model_copy(
+            update={"via": [stop for stop in report.via if not origin_city(report.origin, stop)]}
+        )
     report = _asked(report, insufficient(work, now, _values(report)))
     return _kept_and_asked(report, to_confirm(work, _values(report)))
 

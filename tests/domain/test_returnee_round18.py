@@ -65,3 +65,12 @@ def test_near_neighbours_are_still_read() -> None:
     assert (
         parse("村口卡点：下午来了一个骑电瓶车的，说是从隔壁东阳回来的，人就一个").origin == "东阳"
     )
+
+
+def test_the_origin_city_is_no_stop() -> None:
+    # a flight's leg from the city they came from, or a stay there before leaving
+    report = parse("租户 2人 甘肃 天水 坐飞机 从 天水 到 杭州 再 坐 高铁 到 义乌 明天到")
+    assert report.via == ["杭州"]
+    assert parse("店员 1人 江西 九江 已 在 九江 隔离 14天 今天 中午 到").via == []
+    # a city of the origin's province that is not the origin stays a stop
+    assert parse("租客从湖北荆门回来，在武汉转车的，今天早上到").via == ["武汉"]
