@@ -488,6 +488,11 @@ def _stall_right_after(text: str, address: str) -> bool:
     return re.search(typed + r"\s*(?:商位|摊位|铺位)", text) is not None
 
 
+# Round 18: a phone's label run into the address's last part ("兴中小区2幢电话座", the 座
+# of 座机 read as a block's): the address ends before it.
+_PHONE_WORDS_AFTER = re.compile(r"(?<=[\d幢栋楼号室元])(?:电话|手机|联系)[\u4e00-\u9fff]{0,2}$")
+
+
 def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     """The address without words said in front of it, and whether it must be asked."""
     front = _ADDRESS_FRONT.match(address)
@@ -519,6 +524,7 @@ def tidy_address(text: str, address: str) -> tuple[str | None, bool]:
     stall = _STALL_APART.search(text)
     if stall is not None and re.search(r"\d街$", address) and not _stall_right_after(text, address):
         address += stall.group(1)  # round 16: "三区13街商户1人…，商位31820"
+    address = _PHONE_WORDS_AFTER.sub("", address)  # round 18: "2幢 电话 座机 0579-…"
     address, unsure = _said_before(text, address)
     if unsure:
         return None, True

@@ -156,6 +156,7 @@ _LIVE_ANCHOR = ("住在", "住", "住到", "住于", "地址", "住址", "地址
 _ADMIN = re.compile(r"[镇乡]|街道")
 _ADMIN_END = re.compile(r"(?:[镇乡]|街道)$")
 _NAME_START = set("和经")  # joining words that also start names: 和平小区, 经发大道
+_NAME_AFTER_LIVE = set("向和经")  # round 18: right after 住 they start the name (住向阳村7号)
 # Round 14: a live word in front of a town typed apart is not part of it: "住稠城街道 城中西路".
 _LIVE_FRONT = re.compile(_LIVE)
 _FORMAL_DIGITS = str.maketrans("壹贰叁肆伍陆柒捌玖", "123456789")
@@ -541,7 +542,7 @@ _OURS_INSIDE = re.compile(r"(?<=[幢栋楼号区街\d])(?:我们|咱们|我家)(
 
 
 _CN_NUMBER = re.compile(
-    rf"(?<=[{_HAN}])(?<![一二三四五六七八九十])([零〇一二两三四五六七八九十百]+)"
+    rf"(?<=[{_HAN}])(?<![一二三四五六七八九十])([零〇一二两三四五六七八九十百廿]+)"
     r"(?=号|幢|栋|单元|室|$)"
 )
 _SAID_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
@@ -553,7 +554,7 @@ def _arabic(match: re.Match[str]) -> str:
     before = match.string[match.start() - 1]
     if before not in "村路街巷弄区苑园幢栋楼元场庄组":
         return raw  # "三溪村", "十里铺": part of a name
-    if "十" not in raw and "百" not in raw and "两" not in raw:
+    if not any(ch in raw for ch in "十百两廿"):  # round 18: 廿五号 is 25号
         return raw.translate(_SAID_DIGITS)
     value = to_int(raw)
     return raw if value is None else str(value)
@@ -615,7 +616,10 @@ def _address_start(text: str, head: int) -> int | None:
             break
         if not "\u4e00" <= ch <= "\u9fff":
             break
-        if ch in _LEAD_CHARS and not (ch in _NAME_START and _ADMIN_END.search(text, 0, start - 1)):
+        if ch in _LEAD_CHARS and not (
+            (ch in _NAME_START and _ADMIN_END.search(text, 0, start - 1))
+            or (ch in _NAME_AFTER_LIVE and text[: start - 1].rstrip().endswith("住"))
+        ):
             break  # round 14: after a town, 和/经 start a name ("街道和平小区", "街道经发大道")
         if any(text.startswith(word, start - len(word)) for word in _LEAD_WORDS):
             break

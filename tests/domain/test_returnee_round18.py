@@ -74,3 +74,14 @@ def test_the_origin_city_is_no_stop() -> None:
     assert parse("店员 1人 江西 九江 已 在 九江 隔离 14天 今天 中午 到").via == []
     # a city of the origin's province that is not the origin stays a stop
     assert parse("租客从湖北荆门回来，在武汉转车的，今天早上到").via == ["武汉"]
+
+
+def test_addresses_read_whole() -> None:
+    # right after 住, 向/和/经 start the village's name, typed apart or not
+    assert parse("房东 租客 两个 今天 回来 了 住 向阳村 9号").address == "向阳村9号"
+    assert parse("租客今天回来了住向阳村9号").address == "向阳村9号"
+    # 廿 in a house number is twenty
+    assert parse("渠屋里两个人今朝转来 江西上饶 住后店村廿三号").address == "后店村23号"
+    # a phone's label typed after the building is not part of it (座 of 座机)
+    report = parse("租客 1 人 住 福田街道 兴中 小区 5幢 电话 座机 0579-85331702")
+    assert report.address == "福田街道兴中小区5幢"
