@@ -110,6 +110,11 @@ _ISO_DATE = re.compile(
 )
 
 
+# Round 18: voice input's fillers inside a place said ("湖南 那个 湘西 嗯 吉首") are no part
+# of it; no place name holds these characters.
+_FILLERS = re.compile(r"[嗯呃唔]")
+
+
 class ReturneeReport(BaseModel):
     """What the bot understood from one report; `questions` lists what it still must ask."""
 
@@ -140,6 +145,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
         report = report.model_copy(
             update={"via": [stop for stop in report.via if not origin_city(report.origin, stop)]}
         )
+    if report.origin is not None and _FILLERS.search(report.origin):  # round 18: 湘西 嗯 吉首
+        report = report.model_copy(update={"origin": _FILLERS.sub("", report.origin)})
     report = _asked(report, insufficient(work, now, _values(report)))
     return _kept_and_asked(report, to_confirm(work, _values(report)))
 

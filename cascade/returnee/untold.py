@@ -10,7 +10,8 @@ what the message leaves open, and the field is emptied and asked.
   was read (今天下午三点半 … 登记, 实际到达时间10:05), or a time corrected (两点到
   不对 是两点半): the hour is said but was not read, so it is asked, not dropped;
 - count: more said to come besides a number already here (昨天到了3个 … 今天还有2个);
-  people said never to have left (没出去过) beside those who came;
+  people said never to have left (没出去过) beside those who came; another party told
+  after the first (…；另外，蒋家女儿从上海回来);
 - origin: the reporter not remembering or not hearing where (江西什么地方我不记得了,
   温州还是台州我没听清); households told pair by pair (一对是…，另外一对是…);
   a place read after characters that are no place (河楠信阳: 河楠 misheard);
@@ -53,6 +54,8 @@ _CORRECTED = re.compile(r"(?:不对|更正|改成|改为|说错了)")
 
 # --- count -------------------------------------------------------------------------
 _MORE_BESIDES = re.compile(rf"还有{_S}(?:\d+|[两二三四五六七八九十]){_S}(?:个|位|名|人)")
+# Another party told after the first, on its own way: "…；另外，蒋家女儿从上海回来".
+_ANOTHER_PARTY = re.compile(r"[；;，,。]\s*(?:另外|另|还有)\s*[，,]?\s*[\u4e00-\u9fff]{1,6}?从")
 _NEVER_LEFT = re.compile(r"没\s*(?:有)?\s*出去\s*过|没\s*(?:有)?\s*离开\s*过")
 _NUMBER_OF_PEOPLE = re.compile(r"(?:\d+|[一两二三四五六七八九十])\s*(?:个|位|名|人)")
 
@@ -91,6 +94,7 @@ def untold(work: str, values: Values) -> set[str]:
     if values.count is not None and (
         (_MORE_BESIDES.search(work) and len(_NUMBER_OF_PEOPLE.findall(work)) >= 2)
         or _NEVER_LEFT.search(work)
+        or _ANOTHER_PARTY.search(work)
     ):
         asked.add("count")
     if values.origin is not None and _origin_open(work, values.origin):

@@ -434,10 +434,11 @@ def _find_address(text: str) -> tuple[Address, str]:
 
 
 # Round 17: a place said to be beside where they live ("住篁园路边上的丹溪小区", "住商城一区
-# 边上的福田三区"): a landmark, not the address, which is what follows it.
+# 边上的福田三区"): a landmark, not the address, which is what follows it. Round 18: also
+# typed apart and without 的 ("住 农贸城 后面 幸福 村 9号").
 _LANDMARK = re.compile(
-    rf"(?<=住)(?:在)?((?![我你他她这那本])[^，,。；;\s]{{2,12}}?"
-    rf"(?:边上|旁边|附近|对面|隔壁|(?<![这那])边)的)"
+    rf"(?<=住)\s*(?:在)?((?![我你他她这那本])[^，,。；;\s]{{2,12}}?"
+    rf"(?:(?:边上|旁边|附近|对面|隔壁|(?<![这那])边)的|\s*(?:后面|前面|对面|旁边)\s*的?\s*))"
     rf"(?=[{_HAN}]{{2,8}}?(?:小区|花园|新村|村|[一二三四五六七八九十\d]区|公寓|大厦))"
 )
 # Round 17: a town or 街道 said alone between spaces in a terse report, as its address.

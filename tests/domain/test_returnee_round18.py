@@ -85,3 +85,16 @@ def test_addresses_read_whole() -> None:
     # a phone's label typed after the building is not part of it (座 of 座机)
     report = parse("租客 1 人 住 福田街道 兴中 小区 5幢 电话 座机 0579-85331702")
     assert report.address == "福田街道兴中小区5幢"
+
+
+def test_voice_fillers_landmarks_and_parties() -> None:
+    # a filler inside a place said is no part of it
+    assert parse("嗯 租户 两个 从 湖南 那个 湘西 嗯 吉首 回来的 今天 到").origin == "湖南湘西吉首"
+    # a landmark typed apart, without 的, is not the address: asked rather than run in
+    assert_asked("帮工 一个 四川 遂宁 昨天 到 住 农贸城 后面 幸福 村 9号", "address")
+    assert parse("住商城后面的幸福村3号 租客1人").address == "幸福村3号"
+    # another party told after the first: the count is asked
+    assert_asked(
+        "我村今日返回：王家两口子从江苏苏州回来，今天到，住下王村4号；另外，李家儿子从北京回来，昨天到",
+        "count",
+    )
