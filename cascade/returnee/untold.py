@@ -5,7 +5,8 @@ values were, as in rounds 12 to 17, values the words around them leave open in
 shapes the earlier checks did not know. No check here reads a value: each says
 what the message leaves open, and the field is emptied and asked.
 
-- arrival: a bound, not the day (最早的明天到); a span of clock times (9点到10点之间);
+- arrival: a bound, not the day (最早的明天到); the day someone came to tell it
+  (今天下午有个小伙子说他是…回来的); a span of clock times (9点到10点之间);
   one of the people not back yet (1个还没回); a clock time said while only the day
   was read (今天下午三点半 … 登记, 实际到达时间10:05), or a time corrected (两点到
   不对 是两点半): the hour is said but was not read, so it is asked, not dropped;
@@ -18,7 +19,8 @@ what the message leaves open, and the field is emptied and asked.
 - via: a flight's landing said after its stop (经停长沙 落地杭州, 经停长沙到达杭州萧山机场)
   or a flight's end city left for a bus (从昆明到上海的飞机 … 从上海坐车), which the
   stops read may leave out;
-- address: where they live said not settled yet (住哪里还没定), or 住 followed by a
+- address: going on past what was read (物流园9号 仓库2楼); where they live said not
+  settled yet (住哪里还没定), or 住 followed by a
   place of no name (住摊位后面的仓库) while the address read is another.
 """
 
@@ -50,6 +52,13 @@ _CLOCK = re.compile(
 _CLOCK_AFTER_NOT = re.compile(r"\s*(?:至|到|-|~|前|以前|之前)")
 _CLOCK_BEFORE_NOT = re.compile(r"(?:(?:上报|报告|填报)时间[\u4e00-\u9fff]{0,4}|至|到|-|~)\s*$")
 _ANY_CLOCK = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s*点")
+# The day someone turned up to tell it, not said to be the day they came: "今天下午 有 个
+# 小伙子 说 他 是 从 外地 打工 回来 的" (是…的: back some time before; a checkpoint's
+# "今天上午有个骑电瓶车的说从东阳回来" is today's arrival).
+_DAY_OF_TELLING = re.compile(
+    r"(?:今天|昨天|前天|今日|昨日)\s*(?:上午|下午|晚上|早上|中午)?\s*有\s*(?:一)?\s*个"
+    r"[\u4e00-\u9fff\s]{1,8}?说\s*(?:他|她)?\s*是\s*从[\u4e00-\u9fff\s]{1,12}?回来\s*的"
+)
 _CORRECTED = re.compile(r"(?:不对|更正|改成|改为|说错了)")
 
 # --- count -------------------------------------------------------------------------
@@ -78,6 +87,8 @@ _LEG_END_THEN = re.compile(
 )
 
 # --- address -----------------------------------------------------------------------
+# Right after the address read, more of it: a building part and its floor or room.
+_GOING_ON = r"\s*[\u4e00-\u9fff]{1,3}\s*\d+\s*(?:楼|层|室)"
 _WHERE_UNSETTLED = re.compile(
     r"住\s*(?:哪里|哪儿|哪|在哪里?)\s*(?:还)?\s*(?:没|未|不)\s*(?:定|确定|落实)"
 )
@@ -109,12 +120,17 @@ def untold(work: str, values: Values) -> set[str]:
 def _address_open(work: str, address: str) -> bool:
     if _WHERE_UNSETTLED.search(work):
         return True
+    typed = r"\s*".join(re.escape(ch) for ch in address)
+    if re.search(typed + _GOING_ON, work):
+        return True  # "物流园 9号仓库 2楼": the address goes on past what was read
     unnamed = _LIVE_UNNAMED.search(work)
     return unnamed is not None and address not in work[unnamed.start() :]
 
 
 def _arrival_open(work: str, values: Values) -> bool:
-    if any(pattern.search(work) for pattern in (_BOUND, _CLOCK_SPAN, _NOT_BACK_YET)):
+    if any(
+        pattern.search(work) for pattern in (_BOUND, _CLOCK_SPAN, _NOT_BACK_YET, _DAY_OF_TELLING)
+    ):
         return True
     if not isinstance(values.arrival, datetime) and any(
         not _CLOCK_AFTER_NOT.match(work, said.end())

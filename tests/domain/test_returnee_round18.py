@@ -98,3 +98,14 @@ def test_voice_fillers_landmarks_and_parties() -> None:
         "我村今日返回：王家两口子从江苏苏州回来，今天到，住下王村4号；另外，李家儿子从北京回来，昨天到",
         "count",
     )
+
+
+def test_the_day_of_telling_and_an_address_going_on() -> None:
+    assert_asked(
+        "志愿者：今天上午 有 个 小伙子 说 他 是 从 外地 打工 回来 的 说 是 宁波 住 下王村 5号",
+        "arrival",
+    )
+    # at a checkpoint, the one who turns up today and says where from arrives today
+    report = parse("村口卡点：今天上午有个骑电瓶车的说从金华回来，一个人，住方塘村12号")
+    assert report.arrival == date(2020, 2, 20)
+    assert_asked("司机 2人 从 广东广州 回来 今天 到 住 稠江街道 物流园 7号仓库 3楼", "address")
