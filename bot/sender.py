@@ -66,7 +66,16 @@ from pydantic import BaseModel
 
 from bot.ratelimit import AnswerShare, RateLimiter
 from bot.settings import SenderLimits
-from cascade.outgoing import Lane, OutboxRow, OutgoingMessage, PendingRow, Priority, answers_person
+from cascade.outgoing import (
+    Lane,
+    OutboxRow,
+    OutgoingMessage,
+    PendingRow,
+    Priority,
+    RefKey,
+    answers_person,
+    ref_key,
+)
 from cascade.ports import UnitOfWorkFactory
 from cascade.reachability import ReachabilityService
 
@@ -85,6 +94,10 @@ FINISH_SECONDS = 5.0
 # Rows are taken (and marked `sending`) up to this far ahead of their paced slots, so
 # the transaction that marks them never leaves a slot empty.
 LOOK_AHEAD = 0.1
+# An edit's message as (chat id, message id), when already found; a claimed batch: its
+# rows by id, and the messages its edits edit by ref.
+Target = tuple[int, int] | None
+Claimed = tuple[dict[int, OutboxRow], dict[RefKey, tuple[int, int]]]
 MAX_IN_FLIGHT = 256
 # aiogram parses every answer with pydantic's `Response[...]` generics, which pydantic
 # caches only weakly: each garbage collection dropped them and the next answer paid
@@ -355,19 +368,29 @@ class Sender:
             blocked.add(chat_id)  # one row per chat at a time keeps each chat's order
         return delay
 
-    async def _start(self, batch: list[tuple[PendingRow, float]]) -> None:
+    async def _claim(self, batch: list[tuple[PendingRow, float]]) -> Claimed:
+        """Claim the rows of `batch` (pending to sending) and, in the same transaction,
+        find the messages its edits edit: one statement for the batch, not a
+        transaction under the writers' lock per edit (a city's presses each edit
+        their copy)."""
         async with self.uow() as tx:
             claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
+            edited = [r.message.edit_of for r in claimed.values() if r.message.edit_of]
+            targets = await tx.refs.find_many(edited) if edited else {}
+        return claimed, targets
+
+    async def _start(self, batch: list[tuple[PendingRow, float]]) -> None:
+        claimed, targets = await self._claim(batch)
         for pending, slot in batch:
             row = claimed.get(pending.id)
             if row is None:
                 continue  # another sender took it (a lease hand-over): it goes from there
             chat_id = row.message.chat_id
-            task = asyncio.create_task(self._at_slot(row, slot))
+            task = asyncio.create_task(self._at_slot(row, slot, _target(row, targets)))
             self._in_flight[chat_id] = task
             task.add_done_callback(functools.partial(self._landed, chat_id))
 
-    async def _at_slot(self, row: OutboxRow, slot: float) -> bool:
+    async def _at_slot(self, row: OutboxRow, slot: float, target: Target = None) -> bool:
         """Send `row` at its paced slot, unless a 429 since then holds its chat."""
         delay = slot - self.monotonic()
         if delay > 0:
@@ -384,7 +407,7 @@ class Sender:
                 async with self.uow() as tx:
                     await tx.outbox.reschedule(row, self.wall() + held, "held after a 429")
                 return False
-            return await self.deliver(row, marked=True)
+            return await self.deliver(row, marked=True, target=target)
 
     def _landed(self, chat_id: int, task: asyncio.Task[bool]) -> None:
         self._in_flight.pop(chat_id, None)
@@ -442,23 +465,27 @@ class Sender:
         batch, wait = self._take(rows)
         if not batch:
             return False, wait
-        async with self.uow() as tx:
-            claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
+        claimed, targets = await self._claim(batch)
         results = await asyncio.gather(  # in the page's order, not the claim's
-            *(self.deliver(claimed[row.id], marked=True) for row, _ in batch if row.id in claimed)
+            *(
+                self.deliver(claimed[row.id], marked=True, target=_target(claimed[row.id], targets))
+                for row, _ in batch
+                if row.id in claimed
+            )
         )
         await self.flush()
         return any(results), wait
 
-    async def deliver(self, row: OutboxRow, marked: bool = False) -> bool:
-        """Try one row; True when it left the queue (sent or failed for good)."""
+    async def deliver(self, row: OutboxRow, marked: bool = False, target: Target = None) -> bool:
+        """Try one row; True when it left the queue (sent or failed for good). An edit's
+        `target` is its message found at the claim; None: looked up now."""
         chat_id = row.message.chat_id
         if not marked:
             async with self.uow() as tx:
                 await tx.outbox.mark_sending(row)
         try:
             if row.message.edit_of is not None:
-                return await self._edit(row)
+                return await self._edit(row, target)
             if row.message.reaction is not None and row.message.reply_to_message_id is not None:
                 return await self._react(row)
             sent = await self._send(row.message)
@@ -529,12 +556,14 @@ class Sender:
         self._sent.append((row, sent.message_id))
         return True
 
-    async def _edit(self, row: OutboxRow) -> bool:
-        """Edit the message sent for `edit_of`; wait while that one is not sent yet."""
+    async def _edit(self, row: OutboxRow, target: Target = None) -> bool:
+        """Edit the message sent for `edit_of` (`target`, when found at the claim); wait
+        while that one is not sent yet."""
         message = row.message
         assert message.edit_of is not None
-        async with self.uow() as tx:
-            target = await tx.refs.find(message.edit_of)
+        if target is None:  # not known at the claim (or no claim): it may be recorded since
+            async with self.uow() as tx:
+                target = await tx.refs.find(message.edit_of)
         if target is None:
             async with self.uow() as tx:
                 if row.attempts >= MAX_EDIT_WAITS:
@@ -674,3 +703,9 @@ def _markup(message: OutgoingMessage) -> InlineKeyboardMarkup:
             for row in message.buttons
         ]
     )
+
+
+def _target(row: OutboxRow, targets: dict[RefKey, tuple[int, int]]) -> Target:
+    """The message an edit row edits, as found at its claim (None: not found then)."""
+    edit_of = row.message.edit_of
+    return targets.get(ref_key(edit_of)) if edit_of is not None else None

@@ -58,6 +58,14 @@ class MessageRef(BaseModel):
     incident_id: int | None = None
 
 
+# A `MessageRef` as a dictionary key: purpose, order, unit, incident.
+RefKey = tuple[str, int | None, str | None, int | None]
+
+
+def ref_key(ref: MessageRef) -> RefKey:
+    return (ref.purpose, ref.order_id, ref.unit_code, ref.incident_id)
+
+
 class Rendered(BaseModel):
     """Text (Telegram HTML) and inline buttons made by the presenter.
 

@@ -18,7 +18,15 @@ from cascade.deadlines import Timer, TimerKind
 from cascade.incidents import Incident, UnitColour
 from cascade.invites import Invite, Slot
 from cascade.orders import Order, OrderKind, TargetState, TargetStep
-from cascade.outgoing import Lane, MessageRef, Note, OutboxRow, OutgoingMessage, PendingRow
+from cascade.outgoing import (
+    Lane,
+    MessageRef,
+    Note,
+    OutboxRow,
+    OutgoingMessage,
+    PendingRow,
+    RefKey,
+)
 from cascade.scoring import ScoreEntry
 from cascade.tower import Position, Role, Unit, UnitRef
 
@@ -157,6 +165,9 @@ class RefRepository(Protocol):
     async def lookup(self, chat_id: int, message_id: int) -> MessageRef | None: ...
     async def sent(self, order_id: int, purpose: str) -> list[tuple[int, int]]: ...
     async def find(self, ref: MessageRef) -> tuple[int, int] | None: ...
+    async def find_many(self, refs: Sequence[MessageRef]) -> dict[RefKey, tuple[int, int]]:
+        """`find` for each of `refs`, keyed by `ref_key`; those never sent left out."""
+        ...
 
 
 class TimerRepository(Protocol):

@@ -12,7 +12,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from cascade.orders import TargetStep
-from cascade.outgoing import BULK, Lane, MessageRef, Note, OutboxRow, OutgoingMessage, PendingRow
+from cascade.outgoing import (
+    BULK,
+    Lane,
+    MessageRef,
+    Note,
+    OutboxRow,
+    OutgoingMessage,
+    PendingRow,
+    RefKey,
+)
 from storage import lanes
 from storage.conn import Connection, Row
 from storage.lanes import LANE_OF_CHAT, lane_filter
@@ -447,6 +456,9 @@ def outbox_row(row: Row) -> OutboxRow:
 
 
 MESSAGE_REF_COLUMNS = "purpose, order_id, unit_code, incident_id"
+# Units per statement of `find_many`: well inside SQLite's 32,766 and PostgreSQL's
+# 65,535 parameters.
+FIND_CHUNK = 500
 
 
 def message_ref_of(row: Row) -> MessageRef:
@@ -482,6 +494,39 @@ class SqliteRefRepository:
         self, order_id: int, purpose: str, unit_code: str
     ) -> tuple[int, int] | None:
         return await self.find(MessageRef(purpose=purpose, order_id=order_id, unit_code=unit_code))
+
+    async def find_many(self, refs: Sequence[MessageRef]) -> dict[RefKey, tuple[int, int]]:
+        """`find` for many refs at once (the edits of a sender's batch), by `ref_key`:
+        one statement per purpose, order and incident, the units in a list; a ref
+        never sent is left out."""
+        groups: dict[tuple[str, int | None, int | None], set[str | None]] = {}
+        for ref in refs:
+            groups.setdefault((ref.purpose, ref.order_id, ref.incident_id), set()).add(
+                ref.unit_code
+            )
+        found: dict[RefKey, tuple[int, int]] = {}
+        for (purpose, order_id, incident_id), units in groups.items():
+            given = {"purpose": purpose, "order_id": order_id, "incident_id": incident_id}
+            where = " AND ".join(
+                f"{c} = ?" if v is not None else f"{c} IS NULL" for c, v in given.items()
+            )
+            args = tuple(v for v in given.values() if v is not None)
+            codes = sorted(code for code in units if code is not None)
+            parts: list[tuple[str, tuple[object, ...]]] = [
+                (f"unit_code IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+                for chunk in (codes[i : i + FIND_CHUNK] for i in range(0, len(codes), FIND_CHUNK))
+            ]
+            if None in units:
+                parts.append(("unit_code IS NULL", ()))
+            for unit_where, unit_args in parts:
+                # Ascending, so the newest message of each ref is the one kept.
+                sql = (
+                    "SELECT unit_code, chat_id, message_id FROM message_refs "
+                    f"WHERE {where} AND {unit_where} ORDER BY message_id"
+                )
+                for row in await self.conn.execute_fetchall(sql, args + unit_args):
+                    found[(purpose, order_id, row[0], incident_id)] = (row[1], row[2])
+        return found
 
     async def find(self, ref: MessageRef) -> tuple[int, int] | None:
         """(chat id, message id) of the newest sent message made for `ref`."""

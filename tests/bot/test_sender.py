@@ -21,11 +21,12 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
 )
-from aiogram.methods import TelegramMethod
+from aiogram.methods import EditMessageText, TelegramMethod
 
 from bot.sender import Sender
 from bot.settings import SenderLimits
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
+from storage.outbox_repo import SqliteRefRepository
 from tests.support.tgfake import TS01_CHAT, TS0101_CHAT, TS0102_CHAT, Harness
 
 
@@ -309,3 +310,46 @@ async def test_a_sender_cancelled_as_it_wakes_stops(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert done, "the sender did not stop"
+
+
+async def test_edits_find_their_messages_once_per_batch(
+    harness: Harness, time: ManualTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The messages a batch's edits edit are found with the batch's claim, not in a
+    transaction each; an edit of a message not sent yet still waits for it."""
+    sender = make_sender(harness, time)
+    await queue(harness, TS0101_CHAT, "A")
+    await queue(harness, TS0102_CHAT, "B")
+    await drain_all(sender)
+    originals = {m.chat.id: m.message_id for m in harness.session.messages}
+    alone: list[MessageRef] = []
+    find = SqliteRefRepository.find
+
+    async def counted(self: SqliteRefRepository, ref: MessageRef) -> tuple[int, int] | None:
+        alone.append(ref)
+        return await find(self, ref)
+
+    monkeypatch.setattr(SqliteRefRepository, "find", counted)
+    async with harness.app.db.transaction() as tx:
+        for chat, unit in ((TS0101_CHAT, "A"), (TS0102_CHAT, "B"), (TS01_CHAT, "never")):
+            await tx.outbox.add(
+                OutgoingMessage(
+                    chat_id=chat,
+                    text=f"{unit} edited",
+                    priority=Priority.PROGRESS,
+                    edit_of=MessageRef(purpose="test", unit_code=unit),
+                )
+            )
+    harness.session.calls.clear()
+    await sender.drain_once()
+    edits = [c for c in harness.session.calls if isinstance(c, EditMessageText)]
+    assert sorted((e.chat_id, e.message_id, e.text) for e in edits) == sorted(
+        [
+            (TS0101_CHAT, originals[TS0101_CHAT], "A edited"),
+            (TS0102_CHAT, originals[TS0102_CHAT], "B edited"),
+        ]
+    )
+    # Only the edit whose message was not found at the claim looked again, alone.
+    assert alone == [MessageRef(purpose="test", unit_code="never")]
+    waiting = [r for r in await rows(harness) if r["chat_id"] == TS01_CHAT]
+    assert [(r["status"], r["error"]) for r in waiting] == [("pending", "waiting for the original")]
