@@ -107,10 +107,15 @@ async def cannot_save(
         log.exception("update %s: could not say the database is failing", event.update.update_id)
 
 
+async def _storage_failed(event: ErrorEvent) -> bool:
+    """A coroutine, so aiogram checks it in place, not in a worker thread (bot/filters.py)."""
+    return cannot_write(event.exception)
+
+
 def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="errors")
     router.errors.register(refused, ExceptionTypeFilter(Refused))
-    router.errors.register(cannot_save, lambda event: cannot_write(event.exception))
+    router.errors.register(cannot_save, _storage_failed)
     router.errors.register(crashed)
     return router

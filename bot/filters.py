@@ -1,5 +1,13 @@
 """Filters shared by feature routers.
 
+`Inline` checks a magic filter (`F.text`, `~F.text.startswith("/")`) in the event's
+own turn of the loop. aiogram runs a filter that is not a coroutine function through
+`asyncio.to_thread` (aiogram/dispatcher/event/handler.py, `CallableObject.call`), magic
+filters included: a hand-off to a worker thread and back for an attribute lookup,
+four of them for every reply to an order copy. A `Filter` subclass is awaited in place.
+Every filter the routers register is one of aiogram's own `Filter`s or wrapped so
+(tests/bot/test_filters_inline.py).
+
 `RepliesTo` matches a reply to one of the bot's own messages made for one of the
 given purposes (an order copy, an incident draft, ...) and hands the handler the
 message's `ref`, so each feature only sees the replies meant for it. A bot
@@ -13,12 +21,27 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import Message, TelegramObject
+from magic_filter import MagicFilter
 
 from bot.callbacks import MAX_ID, AckCallback
 from cascade.outgoing import MessageRef
 from cascade.ports import UnitOfWorkFactory
 from storage import update_reads
+
+
+class Inline(Filter):
+    """A magic filter resolved as aiogram resolves it (its value, a dict of data or a
+    false value), awaited in place instead of in a worker thread."""
+
+    def __init__(self, magic: MagicFilter) -> None:
+        self.magic = magic
+
+    async def __call__(self, event: TelegramObject) -> Any:
+        return self.magic.resolve(event)
+
+    def __str__(self) -> str:
+        return f"Inline({self.magic!r})"
 
 
 class RepliesTo(Filter):

@@ -31,6 +31,9 @@ MAX_LINES = 40
 UNITS_LENGTH = 2000
 
 
+# Copy texts kept at once: each order has a few (languages, bottom or not).
+COPY_SHAPES = 256
+
 RECORDED_REACTION = "👌"  # one of the emoji a bot may react with
 
 
@@ -38,11 +41,42 @@ class BotPresenter:
     def __init__(self, texts: Texts, fmt: Formatter) -> None:
         self.t = texts
         self.fmt = fmt
+        # Copies' texts by shape (`_copy_text`); cleared when full, never stale: the
+        # key holds everything the text is made of.
+        self._copies: dict[tuple[object, ...], str] = {}
 
     def kind(self, locale: str, kind: OrderKind) -> str:
         return self.t.get(locale, f"kind-{kind.value}")
 
     def order_copy(self, order: Order, unit: UnitRef, issuer: UnitRef, is_bottom: bool) -> Rendered:
+        ack = Button(
+            text=self.t.get(unit.locale, "button-ack"),
+            callback_data=AckCallback(order_id=order.id).pack(),
+        )
+        return Rendered(text=self._copy_text(order, unit, issuer, is_bottom), buttons=[[ack]])
+
+    def _copy_text(self, order: Order, unit: UnitRef, issuer: UnitRef, is_bottom: bool) -> str:
+        """A copy's text, made once per shape: it depends only on the order, its issuer's
+        name, the language and whether the unit is at the bottom, and each of a city's
+        presses re-renders its copy for the "acknowledged" edit (`order_acked`)."""
+        shape = (
+            order.id,
+            order.kind,
+            order.text,
+            order.deadline_at,
+            order.created_at,
+            issuer.name,
+            unit.locale,
+            is_bottom,
+        )
+        text = self._copies.get(shape)
+        if text is None:
+            if len(self._copies) >= COPY_SHAPES:
+                self._copies.clear()
+            text = self._copies[shape] = self._render_copy(order, unit, issuer, is_bottom)
+        return text
+
+    def _render_copy(self, order: Order, unit: UnitRef, issuer: UnitRef, is_bottom: bool) -> str:
         loc = unit.locale
         # Bottom units of count/list orders answer with a value; the others only confirm.
         how_key = "how-notice"
@@ -50,7 +84,7 @@ class BotPresenter:
             how_key = "how-count" if is_bottom else "how-value-below"
         elif order.kind is OrderKind.LIST:
             how_key = "how-list" if is_bottom else "how-value-below"
-        text = self.t.get(
+        return self.t.get(
             loc,
             "order-copy",
             order=str(order.id),
@@ -61,11 +95,6 @@ class BotPresenter:
             duration=self.fmt.duration(loc, order.deadline_at - order.created_at),
             how=self.t.get(loc, how_key, order=str(order.id)),
         )
-        ack = Button(
-            text=self.t.get(loc, "button-ack"),
-            callback_data=AckCallback(order_id=order.id).pack(),
-        )
-        return Rendered(text=text, buttons=[[ack]])
 
     def order_acked(
         self,
@@ -77,10 +106,9 @@ class BotPresenter:
         at: datetime,
     ) -> Rendered:
         """The copy as sent, its button line now saying who acknowledged and when."""
-        copy = self.order_copy(order, unit, issuer, is_bottom)
         label = self.t.plain(unit.locale, "button-acked", who=who.name, clock=self.fmt.clock(at))
         ack = Button(text=label, callback_data=AckCallback(order_id=order.id).pack())
-        return Rendered(text=copy.text, buttons=[[ack]])
+        return Rendered(text=self._copy_text(order, unit, issuer, is_bottom), buttons=[[ack]])
 
     def ack_toast(self, locale: str, outcome: AckOutcome) -> str:
         """The toast a "收到" press shows: thanks, already confirmed, or "reply with the value"."""

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import AckCallback
 from bot.context import ChatContext
-from bot.filters import RepliesTo
+from bot.filters import Inline, RepliesTo
 from bot.parsing import split_report_args
 from bot.presenter import BotPresenter
 from bot.press_watch import Shown, answer_press
@@ -66,10 +66,12 @@ def build() -> Router:
     router = Router(name="answers")
     router.callback_query.register(ack_pressed, AckCallback.filter())
     router.message.register(report_command, Command("report"))
-    router.message.register(reply_to_bot, F.text, ~F.text.startswith("/"), RepliesTo(*ANSWERABLE))
+    router.message.register(
+        reply_to_bot, Inline(F.text), Inline(~F.text.startswith("/")), RepliesTo(*ANSWERABLE)
+    )
     # An edited answer replaces the value like a re-report (and the reply says so).
     router.edited_message.register(edited_report_command, Command("report"))
     router.edited_message.register(
-        reply_to_bot, F.text, ~F.text.startswith("/"), RepliesTo(*ANSWERABLE)
+        reply_to_bot, Inline(F.text), Inline(~F.text.startswith("/")), RepliesTo(*ANSWERABLE)
     )
     return router

@@ -13,6 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import ChatContext
+from bot.filters import Inline
 from bot.forms import DatabaseFormStorage
 from bot.i18n import Texts
 from bot.press_watch import Told, answer_press
@@ -46,7 +47,7 @@ async def unknown_press(query: CallbackQuery, texts: Texts, ctx: ChatContext | N
 def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="fallback")
-    router.message.register(unknown_command, F.text.startswith("/"))
-    router.message.register(stale_form_reply, F.text, F.reply_to_message)
+    router.message.register(unknown_command, Inline(F.text.startswith("/")))
+    router.message.register(stale_form_reply, Inline(F.text), Inline(F.reply_to_message))
     router.callback_query.register(unknown_press)
     return router

@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import IncidentCallback, ReturneeFormCallback
 from bot.context import ChatContext
-from bot.filters import RepliesTo
+from bot.filters import Inline, RepliesTo
 from bot.formatting import Formatter
 from bot.incident_presenter import form_question, incidents_text
 from bot.parsing import parse_incidents_which
@@ -195,11 +195,14 @@ def build() -> Router:
     router = Router(name="incidents")
     router.message.register(returnee, Command("returnee"))
     router.message.register(
-        form_answer, StateFilter(*ReturneeForm.__all_states__), F.text, ~F.text.startswith("/")
+        form_answer,
+        StateFilter(*ReturneeForm.__all_states__),
+        Inline(F.text),
+        Inline(~F.text.startswith("/")),
     )
     router.callback_query.register(form_skip, ReturneeFormCallback.filter())
     router.message.register(
-        correction, F.text, ~F.text.startswith("/"), RepliesTo("incident_draft")
+        correction, Inline(F.text), Inline(~F.text.startswith("/")), RepliesTo("incident_draft")
     )
     router.callback_query.register(pressed, IncidentCallback.filter())
     router.message.register(incidents_command, Command("incidents"))

@@ -17,6 +17,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MoveCallback
 from bot.context import ChatContext
+from bot.filters import Inline
 from bot.formatting import Formatter
 from bot.joining_presenter import bound_text, claimed_text, invite_file, invite_none, move_question
 from bot.press_watch import Shown, Told, answer_press
@@ -131,11 +132,13 @@ def build() -> Router:
     router = Router(name="joining")
     router.message.register(invite, Command("invite"))
     router.callback_query.register(
-        move_pressed, MoveCallback.filter(), F.message.chat.type.in_(GROUPS)
+        move_pressed, MoveCallback.filter(), Inline(F.message.chat.type.in_(GROUPS))
     )
-    router.message.register(bind, Command("bind"), F.chat.type.in_(GROUPS))
-    router.message.register(start_in_group, CommandStart(deep_link=True), F.chat.type.in_(GROUPS))
+    router.message.register(bind, Command("bind"), Inline(F.chat.type.in_(GROUPS)))
     router.message.register(
-        start_in_private, CommandStart(deep_link=True), F.chat.type == "private"
+        start_in_group, CommandStart(deep_link=True), Inline(F.chat.type.in_(GROUPS))
+    )
+    router.message.register(
+        start_in_private, CommandStart(deep_link=True), Inline(F.chat.type == "private")
     )
     return router

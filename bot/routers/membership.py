@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import ChatMemberUpdated, Message
 
+from bot.filters import Inline
 from cascade.reachability import ReachabilityService
 
 GONE = ("left", "kicked")
@@ -38,6 +39,6 @@ def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="membership")
     router.my_chat_member.register(bot_membership)
-    router.message.register(migrated_to, F.migrate_to_chat_id)
-    router.message.register(migrated_from, F.migrate_from_chat_id)
+    router.message.register(migrated_to, Inline(F.migrate_to_chat_id))
+    router.message.register(migrated_from, Inline(F.migrate_from_chat_id))
     return router

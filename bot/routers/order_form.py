@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import FormCallback
 from bot.context import ChatContext
+from bot.filters import Inline
 from bot.formatting import Formatter
 from bot.order_form_presenter import ask_text, duration_question, kind_question, preview
 from bot.parsing import read_filter
@@ -163,9 +164,11 @@ def build() -> Router:
     """
     router = Router(name="order_form")
     router.message.register(
-        start_form, Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) == 1)
+        start_form, Command("order"), Inline(F.text.func(lambda t: len(t.split(maxsplit=1)) == 1))
     )
-    router.message.register(form_text, StateFilter(OrderForm.text), F.text, ~F.text.startswith("/"))
+    router.message.register(
+        form_text, StateFilter(OrderForm.text), Inline(F.text), Inline(~F.text.startswith("/"))
+    )
     router.callback_query.register(
         form_kind,
         FormCallback.filter((F.step == "kind") & F.value.in_(KINDS)),

@@ -7,6 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.context import ChatContext
+from bot.filters import Inline
 from bot.parsing import optional_order_id, parse_order_args
 from cascade.order_service import OrderService
 
@@ -43,7 +44,7 @@ def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="orders")
     router.message.register(
-        order_command, Command("order"), F.text.func(lambda t: len(t.split(maxsplit=1)) > 1)
+        order_command, Command("order"), Inline(F.text.func(lambda t: len(t.split(maxsplit=1)) > 1))
     )
     router.message.register(cancel_command, Command("cancel"))
     return router
