@@ -73,7 +73,7 @@ _PERSON_NOUN = (
     "商户|店员|职工|民工|小工|租房户|住户|"
     # round 8: trades named in the reports ("一个保安", "4名分拣员", "3个木工")
     "保安|厨师|骑手|分拣员|快递员|快递小哥|木工|泥工|瓦工|电工|司机|乘客|保姆|护工|装修工|搬运工|"
-    "服务员|营业员|操作工|普工|学徒"
+    "服务员|营业员|操作工|普工|学徒|帮工"  # round 18: "两个帮工明天回来"
 )
 _AFTER_CLASSIFIER = re.compile(
     r"(?!\s*(?:月|小时|星期|礼拜|钟头|地方|城市|省|市|县|村|单元|号|点|天))"
@@ -325,6 +325,8 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
         if (
             not _AFTER_CLASSIFIER.match(work, match.end())
             and match.group(2) in ("个", "名", "位")
+            # round 18: 位 counts people whatever follows ("租客2位吉林长春"), but 位数
+            and not (match.group(2) == "位" and not work.startswith("数", match.end()))
             # round 17: "一家3个一家2个": so many of a household are people
             and not (
                 _HOUSEHOLD_BEFORE.search(text, max(0, match.start() - 9), match.start())

@@ -109,3 +109,10 @@ def test_the_day_of_telling_and_an_address_going_on() -> None:
     report = parse("村口卡点：今天上午有个骑电瓶车的说从金华回来，一个人，住方塘村12号")
     assert report.arrival == date(2020, 2, 20)
     assert_asked("司机 2人 从 广东广州 回来 今天 到 住 稠江街道 物流园 7号仓库 3楼", "address")
+
+
+def test_counts_by_classifier_and_trade() -> None:
+    # 位 counts people whatever follows it
+    assert parse("房东：租客 3 位 吉林四平 明天 到 住 稠城街道 城中北路 12号").count == 3
+    # 帮工 are people
+    assert parse("摊位老板娘报 我们家两个帮工明天回来 贵州遵义的").count == 2
