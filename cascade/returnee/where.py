@@ -171,6 +171,9 @@ _VIA_MARK = re.compile(
 _TRANSFER_AFTER = re.compile(
     r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|换车|转[大高火汽飞动]|转(?!来)|停|接人|接上人)"
     r"|\s*(?:换|转)(?:了|的)\s*(?:车|火车|高铁|飞机|机)"  # round 9: "在徐州换的车"
+    # round 18: where they got off to go on ("在金华下的车又打车", "在杭州站下车后",
+    # "中途在衢州下来换车")
+    r"|\s*(?:[东南西北]?站)?\s*下(?:了|的)?\s*车|\s*下来\s*(?:换|转)"
     # round 8: a night or a few days on the way ("在九江住了一晚", "在武汉待了一天")
     # round 16: a rest or a quarantine on the way ("在南京休息了一晚", "在杭州隔离了一个礼拜")
     r"|\s*(?:住|待|呆|歇|停留|过|隔|休息|隔离)(?:了|过)?\s*"

@@ -116,3 +116,9 @@ def test_counts_by_classifier_and_trade() -> None:
     assert parse("房东：租客 3 位 吉林四平 明天 到 住 稠城街道 城中北路 12号").count == 3
     # 帮工 are people
     assert parse("摊位老板娘报 我们家两个帮工明天回来 贵州遵义的").count == 2
+
+
+def test_where_they_got_off_or_rested_is_a_stop() -> None:
+    assert parse("租客一家 重庆万州的 坐的火车 在上饶下的车又打车过来 今天到").via == ["上饶"]
+    assert parse("租户1人 2月18日从河南郑州返回，乘坐火车，在杭州站下车后乘大巴").via == ["杭州"]
+    assert parse("店员1人，广东东莞回来，中途在鹰潭下来换车，昨天到").via == ["鹰潭"]
