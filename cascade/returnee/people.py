@@ -94,7 +94,7 @@ _TELLS_OF_OTHERS = re.compile(
 # Just before a number: the first half of a range ("3到5人", "三至五个") or a 几
 # that NUM cannot hold ("几十个" would otherwise read as 十个).
 _RANGE_BEFORE = re.compile(
-    r"(?:[\d一二两三四五六七八九十]\s*(?:-|~|～|—|到|至|或|、)|[几多好成]|(?<![加带])上|(?<!人)数)\s*$"
+    r"(?:[\d一二两三四五六七八九十]\s*(?:-|~|～|—|到|至|或|、)|[几多好成]|(?<![加带车])上|(?<!人)数)\s*$"
 )
 _APPROX_NUMBER = re.compile(r"[几多来余]")
 # A count of people that is not exact, anywhere in the message: "十来个人", "二十多人",

@@ -122,3 +122,9 @@ def test_where_they_got_off_or_rested_is_a_stop() -> None:
     assert parse("租客一家 重庆万州的 坐的火车 在上饶下的车又打车过来 今天到").via == ["上饶"]
     assert parse("租户1人 2月18日从河南郑州返回，乘坐火车，在杭州站下车后乘大巴").via == ["杭州"]
     assert parse("店员1人，广东东莞回来，中途在鹰潭下来换车，昨天到").via == ["鹰潭"]
+
+
+def test_people_in_the_car() -> None:
+    # 车上3人 is three people in the car, not 上3 (upwards of three)
+    assert parse("卡口登记 今天上午 一辆车 浙G牌照 车上3人 从江苏徐州回").count == 3
+    assert_asked("村里 上百人 从外地回来", "count")
