@@ -171,14 +171,15 @@ _VIA_MARK = re.compile(
 _TRANSFER_AFTER = re.compile(
     r"\s*(?:再)?(?:中转|转车|转机|换乘|转乘|换车|转[大高火汽飞动]|转(?!来)|停|接人|接上人)"
     r"|\s*(?:换|转)(?:了|的)\s*(?:车|火车|高铁|飞机|机)"  # round 9: "在徐州换的车"
-    # round 18: where they got off to go on ("在金华下的车又打车", "在杭州站下车后",
-    # "中途在衢州下来换车")
-    r"|\s*(?:[东南西北]?站)?\s*下(?:了|的)?\s*车|\s*下来\s*(?:换|转)"
     # round 8: a night or a few days on the way ("在九江住了一晚", "在武汉待了一天")
     # round 16: a rest or a quarantine on the way ("在南京休息了一晚", "在杭州隔离了一个礼拜")
     r"|\s*(?:住|待|呆|歇|停留|过|隔|休息|隔离)(?:了|过)?\s*"
     r"(?:(?:[一两几二三\d]{1,2})?\s*(?:个)?\s*(?:晚上?|夜|天|宿|礼拜|星期)|一周)"
 )
+# Round 18: where they got off to go on, after 在 ("在金华下的车又打车", "在杭州站下车后",
+# "中途在衢州下来换车"); after 从 ("从金华站下车") it may be where they came from (round 13).
+_GOT_OFF = re.compile(r"\s*(?:[东南西北]?站)?\s*下(?:了|的)?\s*车|\s*下来\s*(?:换|转)")
+_GOT_OFF_BEFORE = re.compile(r"(?:在|中途在?|途中在?)\s*$")
 _MARK_GAP = re.compile(r"\s*:?\s*(?:了|过|的是|的)?\s*")
 _NEGATION = re.compile(r"(?:没有|没|未|不|无|别|并未|并没有)\s*(?:再|曾)?\s*$")
 # A place someone did not go to or come from: "都没有去过湖北", "不是从湖北回来的".
@@ -820,6 +821,8 @@ def _role(text: str, run: _Run, previous: _Run | None) -> str:
         return "denied"
     if _MOSTLY_BEFORE.search(before) or _MOSTLY_AFTER.match(text, after_end):
         return "part"  # "其中湖北籍2人", "四川的居多": only some of them
+    if _GOT_OFF.match(text, after_end) and _GOT_OFF_BEFORE.search(before):
+        return "via"
     if (
         _TRANSFER_AFTER.match(text, after_end)
         and (
