@@ -48,7 +48,7 @@ from cascade.returnee.guards import latin_before, latin_day, without_document_pl
 from cascade.returnee.people import kin_positions
 from cascade.returnee.places import contains
 from cascade.returnee.roster import table_count
-from cascade.returnee.text import CLAUSE_STOP, CN_NUM_CHARS, blank, clause_start, to_int
+from cascade.returnee.text import CLAUSE_STOP, CN_NUM_CHARS, blank, clause_start, spaced, to_int
 from cascade.returnee.unsure import arrival_unsure, count_unsure, origin_unsure
 from cascade.returnee.where import DWELLING_OF, LEAD_WORDS, find_address, place_roles
 
@@ -430,6 +430,5 @@ def _locate(work: str, value: str) -> tuple[int, int] | None:
     found = work.find(value)
     if found >= 0:
         return found, found + len(value)
-    pattern = r"\s*".join(re.escape(ch) for ch in value)
-    match = re.search(pattern, work)
+    match = re.search(spaced(value), work)
     return match.span() if match else None

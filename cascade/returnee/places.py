@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from cascade.returnee.text import spaced
+
 # Every county-level division (2,800 names), read only to finish a place already
 # begun: "湖南邵阳隆回" is 湖南邵阳 and its county, "湖北襄阳卸完货" is not.
 _COUNTIES = Path(__file__).with_name("counties.txt")
@@ -228,8 +230,7 @@ def county_follows(work: str, origin: str, between: str) -> bool:
     if not places or places[-1].place.province is None:
         return False
     last = places[-1]
-    typed = r"\s*".join(re.escape(ch) for ch in last.text)
-    for found in re.finditer(rf"{typed}(?:{between})", work):
+    for found in re.finditer(rf"{spaced(last.text)}(?:{between})", work):
         if county_at(work, found.end(), last.place.province):
             return True
     return False

@@ -96,6 +96,11 @@ def to_int(raw: str) -> int | None:
         return None
 
 
+def spaced(value: str) -> str:
+    """A pattern for `value` typed with spaces between its characters, or without."""
+    return r"\s*".join(map(re.escape, value))
+
+
 def as_typed(address: str, *, capture: bool = False) -> str:
     """A pattern for `address` as the message may type it: spaces between its
     characters, its house numbers in Chinese digits (3幢 typed 三幢); with `capture`,
@@ -104,9 +109,7 @@ def as_typed(address: str, *, capture: bool = False) -> str:
     if capture:
         number = f"({number})"
     parts = re.split(r"(\d+)", address)
-    return r"\s*".join(
-        number if part.isdigit() else r"\s*".join(map(re.escape, part)) for part in parts if part
-    )
+    return r"\s*".join(number if part.isdigit() else spaced(part) for part in parts if part)
 
 
 def blank(text: str, start: int, end: int) -> str:

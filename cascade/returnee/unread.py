@@ -36,7 +36,7 @@ from datetime import date, datetime
 
 from cascade.returnee.evidence import Values
 from cascade.returnee.places import COUNTRIES, county_at, county_follows, find_places
-from cascade.returnee.text import HAN, as_typed
+from cascade.returnee.text import HAN, as_typed, spaced
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Before an address, typed apart from it, more of the place: a town, estate or village
@@ -165,8 +165,7 @@ def _county_after(work: str, origin: str) -> bool:
     if not places or places[-1].place.province is None:
         return False
     province = places[-1].place.province
-    pattern = r"\s*".join(re.escape(ch) for ch in origin)
-    for found in re.finditer(pattern, work):
+    for found in re.finditer(spaced(origin), work):
         # a county said without its 市/县 and ending the clause ("来自:浙江衢州江山")
         bare = re.match(rf"\s*([{HAN}]{{2}})(?:$|[^{HAN}])", work[found.end() :])
         if bare and any(county_at(bare[1] + end, 0, province) for end in "市县"):

@@ -29,7 +29,7 @@ import re
 from cascade.returnee.asks import NOT_PLACE_START as _NOT_PLACE_START
 from cascade.returnee.people import KNOWN_KIN, VAGUE_COUNT
 from cascade.returnee.places import find_places
-from cascade.returnee.text import HEAD_UNIT, NUM, PERSON_UNIT, to_int
+from cascade.returnee.text import HEAD_UNIT, NUM, PERSON_UNIT, spaced, to_int
 from cascade.returnee.where import DWELLING_OF
 
 # Kin words as a class: the common ones, dialect ones, in-laws and cousins.
@@ -484,8 +484,7 @@ _STALL_APART = re.compile(r"(?:商位|摊位|铺位)\s*号?\s*[:：]?\s*(\d{4,6}
 def _stall_right_after(text: str, address: str) -> bool:
     """Whether the stall word follows the street itself ("五区二楼 商位52233"): said so, it
     is part of the address as typed, which the reader keeps."""
-    typed = r"\s*".join(map(re.escape, address))
-    return re.search(typed + r"\s*(?:商位|摊位|铺位)", text) is not None
+    return re.search(spaced(address) + r"\s*(?:商位|摊位|铺位)", text) is not None
 
 
 # Round 18: a phone's label run into the address's last part ("兴中小区2幢电话座", the 座

@@ -30,6 +30,7 @@ import re
 from datetime import datetime
 
 from cascade.returnee.evidence import Values
+from cascade.returnee.text import spaced
 
 _S = r"\s*"
 
@@ -120,8 +121,7 @@ def untold(work: str, values: Values) -> set[str]:
 def _address_open(work: str, address: str) -> bool:
     if _WHERE_UNSETTLED.search(work):
         return True
-    typed = r"\s*".join(re.escape(ch) for ch in address)
-    if re.search(typed + _GOING_ON, work):
+    if re.search(spaced(address) + _GOING_ON, work):
         return True  # "物流园 9号仓库 2楼": the address goes on past what was read
     unnamed = _LIVE_UNNAMED.search(work)
     return unnamed is not None and address not in work[unnamed.start() :]
