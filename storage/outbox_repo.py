@@ -461,6 +461,13 @@ MESSAGE_REF_COLUMNS = "purpose, order_id, unit_code, incident_id"
 FIND_CHUNK = 500
 
 
+def _equal_or_null(given: dict[str, object]) -> tuple[str, tuple[object, ...]]:
+    """A WHERE clause matching each column to its value, and its arguments: `= ?`, or
+    `IS NULL` for None -- not `IS ?`, so both engines use their indexes."""
+    where = " AND ".join(f"{c} = ?" if v is not None else f"{c} IS NULL" for c, v in given.items())
+    return where, tuple(v for v in given.values() if v is not None)
+
+
 def message_ref_of(row: Row) -> MessageRef:
     """What a sent message was made for, from a row of `MESSAGE_REF_COLUMNS`."""
     return MessageRef(
@@ -506,11 +513,9 @@ class SqliteRefRepository:
             )
         found: dict[RefKey, tuple[int, int]] = {}
         for (purpose, order_id, incident_id), units in groups.items():
-            given = {"purpose": purpose, "order_id": order_id, "incident_id": incident_id}
-            where = " AND ".join(
-                f"{c} = ?" if v is not None else f"{c} IS NULL" for c, v in given.items()
+            where, args = _equal_or_null(
+                {"purpose": purpose, "order_id": order_id, "incident_id": incident_id}
             )
-            args = tuple(v for v in given.values() if v is not None)
             codes = sorted(code for code in units if code is not None)
             parts: list[tuple[str, tuple[object, ...]]] = [
                 (f"unit_code IN ({', '.join('?' * len(chunk))})", tuple(chunk))
@@ -530,21 +535,18 @@ class SqliteRefRepository:
 
     async def find(self, ref: MessageRef) -> tuple[int, int] | None:
         """(chat id, message id) of the newest sent message made for `ref`."""
-        # `= ?` or `IS NULL` per column, not `IS ?`: an equality both engines index.
-        given = {
-            "order_id": ref.order_id,
-            "purpose": ref.purpose,
-            "unit_code": ref.unit_code,
-            "incident_id": ref.incident_id,
-        }
-        where = " AND ".join(
-            f"{c} = ?" if v is not None else f"{c} IS NULL" for c, v in given.items()
+        where, args = _equal_or_null(
+            {
+                "order_id": ref.order_id,
+                "purpose": ref.purpose,
+                "unit_code": ref.unit_code,
+                "incident_id": ref.incident_id,
+            }
         )
         sql = (
             f"SELECT chat_id, message_id FROM message_refs WHERE {where} "
             "ORDER BY message_id DESC LIMIT 1"
         )
-        args = tuple(v for v in given.values() if v is not None)
         async with self.conn.execute(sql, args) as cur:
             row = await cur.fetchone()
         return (row[0], row[1]) if row else None
