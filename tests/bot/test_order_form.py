@@ -45,6 +45,16 @@ async def open_form(h: Harness, chat_id: int = HQ_CHAT, user: int = HQ_COMMANDER
     return h.prompt_in(chat_id)
 
 
+async def kind_step_for(
+    h: Harness, text: str, chat_id: int = HQ_CHAT, user: int = HQ_COMMANDER
+) -> Message:
+    """Open the form, give it its text, and return the step that asks for the kind."""
+    prompt = await open_form(h, chat_id, user)
+    await h.send(chat_id, user, text, reply_to=prompt)
+    await h.drain()
+    return h.prompt_in(chat_id)
+
+
 async def test_the_whole_form_issues_the_order(harness: Harness) -> None:
     h = harness
     await h.send(HQ_CHAT, HQ_COMMANDER, "/order")
@@ -115,10 +125,7 @@ async def test_a_member_may_not_open_the_form(harness: Harness) -> None:
 
 async def test_the_form_belongs_to_the_person_who_opened_it(harness: Harness) -> None:
     h = harness
-    prompt = await open_form(h)
-    await h.send(HQ_CHAT, HQ_COMMANDER, "开会", reply_to=prompt)
-    await h.drain()
-    kind_step = h.prompt_in(HQ_CHAT)
+    kind_step = await kind_step_for(h, "开会")
     await h.press(kind_step, HQ_MEMBER, data("kind", "notice"))
     await h.drain()
     assert h.session.answers()[-1].show_alert is True
@@ -127,10 +134,7 @@ async def test_the_form_belongs_to_the_person_who_opened_it(harness: Harness) ->
 
 async def test_cancel_button_drops_the_form(harness: Harness) -> None:
     h = harness
-    prompt = await open_form(h, TS01_CHAT, TS01_COMMANDER)
-    await h.send(TS01_CHAT, TS01_COMMANDER, "村里开会", reply_to=prompt)
-    await h.drain()
-    kind_step = h.prompt_in(TS01_CHAT)
+    kind_step = await kind_step_for(h, "村里开会", TS01_CHAT, TS01_COMMANDER)
     await h.press(kind_step, TS01_COMMANDER, data("kind", "notice"))
     await h.drain()
     duration_step = h.prompt_in(TS01_CHAT)
@@ -153,10 +157,7 @@ async def test_a_forged_kind_or_duration_gets_one_alert_and_keeps_the_step(
     harness: Harness,
 ) -> None:
     h = harness
-    prompt = await open_form(h)
-    await h.send(HQ_CHAT, HQ_COMMANDER, "开会", reply_to=prompt)
-    await h.drain()
-    kind_step = h.prompt_in(HQ_CHAT)
+    kind_step = await kind_step_for(h, "开会")
     await h.press(kind_step, HQ_COMMANDER, data("kind", "nonsense"))
     await h.drain()
     answer = h.session.answers()[-1]
