@@ -14,6 +14,7 @@ from bot.callbacks import AckCallback
 from bot.formatting import Formatter
 from bot.html import Markup, join, mention
 from bot.i18n import Texts
+from cascade.memo import Memo
 from cascade.order_service import AckOutcome
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import Button, Rendered
@@ -43,7 +44,7 @@ class BotPresenter:
         self.fmt = fmt
         # Copies' texts by shape (`_copy_text`); cleared when full, never stale: the
         # key holds everything the text is made of.
-        self._copies: dict[tuple[object, ...], str] = {}
+        self._copies: Memo[tuple[object, ...], str] = Memo(COPY_SHAPES)
 
     def kind(self, locale: str, kind: OrderKind) -> str:
         return self.t.get(locale, f"kind-{kind.value}")
@@ -71,9 +72,7 @@ class BotPresenter:
         )
         text = self._copies.get(shape)
         if text is None:
-            if len(self._copies) >= COPY_SHAPES:
-                self._copies.clear()
-            text = self._copies[shape] = self._render_copy(order, unit, issuer, is_bottom)
+            text = self._copies.keep(shape, self._render_copy(order, unit, issuer, is_bottom))
         return text
 
     def _render_copy(self, order: Order, unit: UnitRef, issuer: UnitRef, is_bottom: bool) -> str:

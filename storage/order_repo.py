@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from cascade.memo import Memo
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState, TargetStep
 from storage.conn import Connection, Row
 from storage.locking import order_lock
@@ -25,8 +26,7 @@ SQL_HIGH = "SUBSTR({0}, 1, LENGTH({0}) - 1) || '0'"
 # most repeat; `isoformat` was a twentieth of recording an answer. Bounded: cleared
 # when full. The offset is in the key because equal instants at different offsets
 # are equal datetimes but different texts.
-_WRITTEN: dict[tuple[datetime, timedelta | None], str] = {}
-_WRITTEN_KEEP = 4096
+_WRITTEN: Memo[tuple[datetime, timedelta | None], str] = Memo(4096)
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -34,11 +34,7 @@ def _ts(value: datetime | None) -> str | None:
         return None
     key = (value, value.utcoffset())
     text = _WRITTEN.get(key)
-    if text is None:
-        if len(_WRITTEN) >= _WRITTEN_KEEP:
-            _WRITTEN.clear()
-        text = _WRITTEN[key] = value.isoformat()
-    return text
+    return _WRITTEN.keep(key, value.isoformat()) if text is None else text
 
 
 def _dt(value: str | None) -> datetime | None:
