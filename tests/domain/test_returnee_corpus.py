@@ -225,6 +225,7 @@ HELDOUT_PARTS = (
     "corpus_heldout18.yaml",  # the held-out part of round 18 (writer10), scored by the lead
     "corpus_heldout19.yaml",  # a reserve (writer11), not scored: only this check reads it
     "corpus_heldout20.yaml",  # a reserve (writer12), not scored: only this check reads it
+    "corpus_heldout21.yaml",  # a reserve (writer13), not scored: only this check reads it
 )
 
 
