@@ -10,7 +10,7 @@ the other inside one call on that thread.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 import aiosqlite
@@ -51,10 +51,12 @@ def _read(db: sqlite3.Connection, keys: list[AnswerKey]) -> AnswerReads:
     """Everything the answers of `keys` will read (runs on the database thread)."""
     out = AnswerReads()
     chats = list(dict.fromkeys(k.chat_id for k in keys))
+    tower_paths: dict[str, str] = {}
     for chat_part, marks in _chunks(chats):
-        sql = f"SELECT {REF_COLUMNS} FROM units WHERE chat_id IN ({marks})"
+        sql = f"SELECT {REF_COLUMNS}, path FROM units WHERE chat_id IN ({marks})"
         for row in db.execute(sql, chat_part):
             out.units[row["chat_id"]] = out.refs[row["code"]] = ref_of(row)
+            tower_paths[row["code"]] = row["path"]
     for chat in chats:
         out.units.setdefault(chat, None)
     wanted: dict[int, list[str]] = {}
@@ -68,7 +70,9 @@ def _read(db: sqlite3.Connection, keys: list[AnswerKey]) -> AnswerReads:
         sql = "SELECT filter FROM order_filters WHERE order_id = ?"
         row = db.execute(sql, (order_id,)).fetchone()
         out.filters[order_id] = OrderFilter.model_validate_json(row[0]) if row else None
-        _chains(db, order_id, list(dict.fromkeys(codes)), out)
+        order = out.orders[order_id]
+        issuer = order.issuer_unit if order is not None else None
+        _chains(db, order_id, list(dict.fromkeys(codes)), out, tower_paths, issuer)
     # The issuers (an acknowledgement names its order's issuer); the chains' other
     # units only when a decision names them (cascade/answer_batch.py `_Tower.refs`).
     issuers = {o.issuer_unit for o in out.orders.values() if o is not None}
@@ -83,25 +87,72 @@ def _read(db: sqlite3.Connection, keys: list[AnswerKey]) -> AnswerReads:
     return out
 
 
-def _chains(db: sqlite3.Connection, order_id: int, codes: list[str], out: AnswerReads) -> None:
-    """`OrderRepository.chain` of many units; a row that chains share is one object."""
+def _chains(
+    db: sqlite3.Connection,
+    order_id: int,
+    codes: list[str],
+    out: AnswerReads,
+    tower_paths: dict[str, str],
+    issuer: str | None,
+) -> None:
+    """`OrderRepository.chain` of many units; a row that chains share is one object.
+
+    A unit's path in the order is its path in the tower from the issuer down, as
+    the order's targets were written (`OrderRepository.write_targets`), so it is taken
+    from the tower's row already read rather than read again: one query for the
+    chains' rows instead of two. The tower may have changed since the order was
+    written and a targeted order skips the units not picked, so each such path is
+    checked against the unit's own row in the order, which holds its real path;
+    where they differ (or the unit is no target) the path is read and its chain
+    read again. The chains are those `OrderRepository.chain` reads, whatever the guess."""
+    guessed = {c: p for c in codes if (p := _below(tower_paths.get(c), issuer)) is not None}
+    paths = {**guessed, **_paths(db, order_id, [c for c in codes if c not in guessed])}
+    rows: dict[str, tuple[str, TargetState]] = {}
+    _rows(db, order_id, paths.values(), rows)
+    wrong = [c for c, path in guessed.items() if c not in rows or rows[c][0] != path]
+    if wrong:
+        for code in wrong:
+            del paths[code]
+        paths.update(_paths(db, order_id, wrong))
+        _rows(db, order_id, paths.values(), rows)
+    for code in codes:
+        path = paths.get(code)
+        chain = [rows[c][1] for c in reversed(codes_of(path))] if path is not None else []
+        out.chains[(order_id, code)] = chain
+
+
+def _below(tower_path: str | None, issuer: str | None) -> str | None:
+    """The part of a tower path from `issuer` down (None: not under it)."""
+    if tower_path is None or issuer is None:
+        return None
+    start = tower_path.find(f"/{issuer}/")
+    return tower_path[start:] if start >= 0 else None
+
+
+def _paths(db: sqlite3.Connection, order_id: int, codes: list[str]) -> dict[str, str]:
+    """The paths of those of `codes` that are targets of the order."""
     paths: dict[str, str] = {}
     for part, marks in _chunks(codes):
         sql = (
             f"SELECT unit_code, path FROM order_units WHERE order_id = ? AND unit_code IN ({marks})"
         )
         paths.update((r[0], r[1]) for r in db.execute(sql, (order_id, *part)))
-    every = list(dict.fromkeys(c for path in paths.values() for c in codes_of(path)))
-    rows: dict[str, TargetState] = {}
+    return paths
+
+
+def _rows(
+    db: sqlite3.Connection,
+    order_id: int,
+    paths: Iterable[str],
+    rows: dict[str, tuple[str, TargetState]],
+) -> None:
+    """Adds to `rows` (path, row) of every unit on `paths` it lacks."""
+    every = [c for c in dict.fromkeys(c for path in paths for c in codes_of(path)) if c not in rows]
     for part, marks in _chunks(every):
         sql = (
             f"SELECT {STATE_COLUMNS} FROM order_units WHERE order_id = ? AND unit_code IN ({marks})"
         )
-        rows.update((r[1], state_of(r)) for r in db.execute(sql, (order_id, *part)))
-    for code in codes:
-        path = paths.get(code)
-        chain = [rows[c] for c in reversed(codes_of(path))] if path is not None else []
-        out.chains[(order_id, code)] = chain
+        rows.update((r[1], (r[3], state_of(r))) for r in db.execute(sql, (order_id, *part)))
 
 
 def _positions(
