@@ -36,6 +36,12 @@ from storage.timer_repo import MARK_DIRTY
 from storage.tower_repo import REF_COLUMNS, ref_of
 
 K = TypeVar("K")
+# (order id, unit code) -> the row's rowid in `order_units`, as a batch read it.
+RowIds = dict[tuple[int, str], int]
+# A chain's row saved where the batch read it: found by its rowid, not through the
+# primary key's index (a descent less for each of ~175 rows a batch); the key is
+# still matched, and a row not matched fails the batch (`_save_states`).
+SAVE_READ_STATE = SAVE_STATE + " AND rowid = ?"
 # Bound parameters per query, well under SQLite's limit.
 CHUNK = 250
 
@@ -47,8 +53,9 @@ def _chunks(items: list[K]) -> Iterator[tuple[list[K], str]]:
         yield part, ",".join("?" * len(part))
 
 
-def _read(db: sqlite3.Connection, keys: list[AnswerKey]) -> AnswerReads:
-    """Everything the answers of `keys` will read (runs on the database thread)."""
+def _read(db: sqlite3.Connection, keys: list[AnswerKey], rowids: RowIds) -> AnswerReads:
+    """Everything the answers of `keys` will read (runs on the database thread); the
+    chains' rows' rowids into `rowids`."""
     out = AnswerReads()
     chats = list(dict.fromkeys(k.chat_id for k in keys))
     tower_paths: dict[str, str] = {}
@@ -72,7 +79,7 @@ def _read(db: sqlite3.Connection, keys: list[AnswerKey]) -> AnswerReads:
         out.filters[order_id] = OrderFilter.model_validate_json(row[0]) if row else None
         order = out.orders[order_id]
         issuer = order.issuer_unit if order is not None else None
-        _chains(db, order_id, list(dict.fromkeys(codes)), out, tower_paths, issuer)
+        _chains(db, order_id, list(dict.fromkeys(codes)), out, tower_paths, issuer, rowids)
     # The issuers (an acknowledgement names its order's issuer); the chains' other
     # units only when a decision names them (cascade/answer_batch.py `_Tower.refs`).
     issuers = {o.issuer_unit for o in out.orders.values() if o is not None}
@@ -94,6 +101,7 @@ def _chains(
     out: AnswerReads,
     tower_paths: dict[str, str],
     issuer: str | None,
+    rowids: RowIds,
 ) -> None:
     """`OrderRepository.chain` of many units; a row that chains share is one object.
 
@@ -107,7 +115,7 @@ def _chains(
     read again. The chains are those `OrderRepository.chain` reads, whatever the guess."""
     guessed = {c: p for c in codes if (p := _below(tower_paths.get(c), issuer)) is not None}
     paths = {**guessed, **_paths(db, order_id, [c for c in codes if c not in guessed])}
-    rows: dict[str, tuple[str, TargetState]] = {}
+    rows: dict[str, tuple[str, TargetState, int]] = {}
     _rows(db, order_id, paths.values(), rows)
     wrong = [c for c, path in guessed.items() if c not in rows or rows[c][0] != path]
     if wrong:
@@ -119,6 +127,7 @@ def _chains(
         path = paths.get(code)
         chain = [rows[c][1] for c in reversed(codes_of(path))] if path is not None else []
         out.chains[(order_id, code)] = chain
+    rowids.update(((order_id, c), rowid) for c, (_, _, rowid) in rows.items())
 
 
 def _below(tower_path: str | None, issuer: str | None) -> str | None:
@@ -144,15 +153,18 @@ def _rows(
     db: sqlite3.Connection,
     order_id: int,
     paths: Iterable[str],
-    rows: dict[str, tuple[str, TargetState]],
+    rows: dict[str, tuple[str, TargetState, int]],
 ) -> None:
-    """Adds to `rows` (path, row) of every unit on `paths` it lacks."""
+    """Adds to `rows` (path, row, rowid) of every unit on `paths` it lacks."""
     every = [c for c in dict.fromkeys(c for path in paths for c in codes_of(path)) if c not in rows]
     for part, marks in _chunks(every):
         sql = (
-            f"SELECT {STATE_COLUMNS} FROM order_units WHERE order_id = ? AND unit_code IN ({marks})"
+            f"SELECT {STATE_COLUMNS}, rowid FROM order_units "
+            f"WHERE order_id = ? AND unit_code IN ({marks})"
         )
-        rows.update((r[1], (r[3], state_of(r))) for r in db.execute(sql, (order_id, *part)))
+        rows.update(
+            (r[1], (r[3], state_of(r[:-1]), r[-1])) for r in db.execute(sql, (order_id, *part))
+        )
 
 
 def _positions(
@@ -210,6 +222,13 @@ def _names(db: sqlite3.Connection, people: list[int], out: dict[int, str | None]
             out.setdefault(person, None)
 
 
+def _save_states(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    """`SAVE_READ_STATE` for each row; every row must be matched (a row found at its
+    rowid under another key would be a write lost: the batch fails instead)."""
+    if rows and db.executemany(SAVE_READ_STATE, rows).rowcount != len(rows):
+        raise RuntimeError("a chain's row was not where the batch read it")
+
+
 class SqliteAnswerRepository:
     """SQLite only (`Database.batches_answers`): on PostgreSQL nothing batches answers,
     and a call here is refused rather than run some other way."""
@@ -217,6 +236,7 @@ class SqliteAnswerRepository:
     def __init__(self, conn: Connection, outbox: SqliteOutboxRepository) -> None:
         self.conn = conn
         self.outbox = outbox
+        self.rowids: RowIds = {}
 
     def _sqlite(self) -> aiosqlite.Connection:
         if not isinstance(self.conn, aiosqlite.Connection):
@@ -224,7 +244,7 @@ class SqliteAnswerRepository:
         return self.conn
 
     async def read(self, keys: list[AnswerKey]) -> AnswerReads:
-        return await self._in_thread(_read, keys)
+        return await self._in_thread(_read, keys, self.rowids)
 
     async def _in_thread(self, work: Any, *args: Any) -> Any:
         """Run `work(sqlite3 connection, *args)` on the database thread, in one hand-off.
@@ -241,8 +261,17 @@ class SqliteAnswerRepository:
             if m.dedupe_key is None or last[m.dedupe_key] == i
         ]
         # Parameters are built here, on the event loop's side; the thread only runs SQL.
+        rowids = self.rowids
+        read: list[tuple[object, ...]] = []
+        unread: list[TargetState] = []
+        for s in writes.states:
+            rowid = rowids.get((s.order_id, s.unit_code))
+            if rowid is None:
+                unread.append(s)
+            else:
+                read.append((*state_row(s), rowid))
         steps: list[tuple[str, list[tuple[object, ...]]]] = [
-            (SAVE_STATE, [state_row(s) for s in writes.states]),
+            (SAVE_STATE, [state_row(s) for s in unread]),
             (SAVE_ORDER, [order_row(o) for o in writes.orders]),
             (ADD_DONE, [(n, o, lvl) for o, by in writes.done.items() for lvl, n in by.items()]),
             (MARK_DIRTY, [(o, code) for o, codes in writes.dirty.items() for code in codes]),
@@ -252,6 +281,7 @@ class SqliteAnswerRepository:
         ]
 
         def run(db: sqlite3.Connection) -> None:
+            _save_states(db, read)
             for sql, rows in steps:
                 if rows:
                     db.executemany(sql, rows)

@@ -1,21 +1,25 @@
-"""A batch reads its chains in one query, their paths taken from the tower, never wrong.
+"""A batch's chains: read in one query, saved by rowid, never a wrong row.
 
 A batch of answers (storage/answer_repo.py) reads each answering unit's chain. The
 unit's path in the order is guessed from its path in the tower (read with the
 unit), so only the chains' rows are read; the guess is checked against the unit's
 own row in the order. Where the tower changed after the order was written, or a
 targeted order skipped units, the chain is still exactly `OrderRepository.chain`.
-Batches run on SQLite only (`Database.batches_answers`).
+The rows are saved at the rowids they were read from, their keys still matched: a
+row not matched fails the batch rather than lose its write. Batches run on SQLite
+only (`Database.batches_answers`).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from cascade.clock import FakeClock
 from cascade.order_service import OrderService
 from cascade.orders import OrderKind
-from cascade.ports import AnswerKey, AnswerReads
+from cascade.ports import AnswerKey, AnswerReads, AnswerWrites
 from storage.db import Database
 from storage.importer import import_units
 from tests.storage.test_answer_batches import (
@@ -118,3 +122,40 @@ async def test_a_unit_that_is_no_target_has_no_chain(db: Database) -> None:
         )
     reads, _ = await read(db, order_id)
     assert chains(reads)["a1"] == [] == (await alone(db, order_id))["a1"]
+
+
+async def test_a_batch_saves_its_chains_at_the_rows_it_read(db: Database) -> None:
+    order_id = await issued(db)
+    keys = [AnswerKey(order_id, chat(c), commander(c)) for c in ANSWERING]
+    async with db.transaction() as tx:
+        reads = await tx.answers.read(keys)
+        b11, b1, b, hq = reads.chains[(order_id, "b11")]
+        b11.value = b11.subtotal = 5
+        b1.subtotal = b.subtotal = hq.subtotal = 5
+        await tx.answers.write(AnswerWrites(states=[b11, b1, b, hq]))
+    async with db.transaction() as tx:
+        saved = await tx.orders.chain(order_id, "b11")
+    assert [(s.unit_code, s.subtotal) for s in saved] == [
+        ("b11", 5),
+        ("b1", 5),
+        ("b", 5),
+        ("hq", 5),
+    ]
+    assert saved[0].value == 5
+
+
+async def test_a_row_not_where_the_batch_read_it_fails_the_batch(db: Database) -> None:
+    order_id = await issued(db)
+    keys = [AnswerKey(order_id, chat(c), commander(c)) for c in ANSWERING]
+    with pytest.raises(RuntimeError, match="not where the batch read it"):
+        async with db.transaction() as tx:
+            reads = await tx.answers.read(keys)
+            a1 = reads.chains[(order_id, "a1")][0]
+            # As if a1's row had moved since the read: its rowid now b11's.
+            tx.answers.rowids[(order_id, "a1")] = tx.answers.rowids[(order_id, "b11")]
+            a1.value = a1.subtotal = 3
+            await tx.answers.write(AnswerWrites(states=[a1]))
+    async with db.transaction() as tx:
+        a1_row = (await tx.orders.chain(order_id, "a1"))[0]
+        b11_row = (await tx.orders.chain(order_id, "b11"))[0]
+    assert a1_row.value is None and b11_row.value is None
