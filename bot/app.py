@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -39,6 +40,7 @@ from bot.routers import all_routers
 from bot.sender import LEASE_TTL, Sender
 from bot.settings import Settings
 from bot.timers import TimerRunner
+from bot.worker_order import WorkerOrder
 from cascade.clock import Clock, SystemClock
 from cascade.colours import ColourService
 from cascade.daily_service import DailyService
@@ -56,13 +58,16 @@ from cascade.queries import QueryService
 from cascade.reachability import ReachabilityService
 from cascade.score_service import ScoreService
 from storage import processed
+from storage.conn import DatabaseError
 from storage.db import Database
-from storage.inbox import Inbox
+from storage.inbox import Inbox, lease_name
 from storage.lease import RunLease
 from storage.tower_repo import SqliteTowerRepository
 from storage.update_reads import UpdateReader
 
 log = logging.getLogger(__name__)
+# How often a webhook worker on PostgreSQL takes the inbox rows of workers gone.
+ADOPT_SECONDS = 5.0
 COMMANDS = (
     "order",
     "report",
@@ -195,15 +200,24 @@ class TowerBot:
             reads=self.db.pages,
         )
         self.dispatcher = self._dispatcher()
+        # Several workers may share a PostgreSQL inbox: this one's rows carry its id,
+        # held alive by its `inbox:ID` lease (storage/inbox.py).
+        owner = uuid.uuid4().hex if self.db.is_postgres else None
+        self.inbox_lease = (
+            RunLease(self.db, name=lease_name(owner), holder=owner) if owner is not None else None
+        )
+        inbox = Inbox(self.db, self.bot.id, owner)
         self.poller = UpdatePoller(
             self.bot,
             self.dispatcher,
-            Inbox(self.db, self.bot.id),
+            inbox,
             timeout=10,
             quick=is_query,
             notice=self._set_aside_notice,
             presses=self.presses,
         )
+        # A webhook's worker on PostgreSQL: each chat in order across workers.
+        self.worker_order = WorkerOrder(self.db, inbox, self.poller.runner.handle)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def _set_aside_notice(
@@ -282,6 +296,11 @@ class TowerBot:
     async def start(self, polling: bool = True) -> None:
         """Open the database, register commands, start the sender (and polling)."""
         await self.open()
+        if self.inbox_lease is not None:  # before any row is stored or replayed
+            await self.inbox_lease.take()
+            self._tasks.append(
+                asyncio.create_task(self.inbox_lease.keep(patient=True), name="inbox lease")
+            )
         await self.register_commands()
         self.orders.on_boards = self.first_boards.due
         if self.runs_timers:
@@ -307,6 +326,11 @@ class TowerBot:
             self._tasks.append(
                 asyncio.create_task(self.poller.forget_handled(), name="inbox forget")
             )
+            if self.inbox_lease is not None:  # other workers may share the inbox
+                self.poller.runner.handle = self.worker_order
+                self._tasks.append(
+                    asyncio.create_task(self.poller.adopt_every(ADOPT_SECONDS), name="adopt")
+                )
 
     async def run_sending(self) -> None:
         """Only the sender (`towerbot send`): no updates, no timers, until stopped."""
@@ -327,6 +351,10 @@ class TowerBot:
         self._tasks.clear()
         self.orders.on_boards = None
         await self.poller.stop()
+        if self.inbox_lease is not None and self.inbox_lease.taken:
+            # What this worker did not handle is at once the other workers' to take.
+            with contextlib.suppress(*DatabaseError):
+                await self.inbox_lease.release()
         await self.presses.close()
         await self.bot.session.close()
         if self.owns_db:

@@ -415,25 +415,53 @@ class UpdatePoller:
         go first, one at a time, each attempt counted before it starts; the others
         then go together, their attempt counted all at once. Each chat's order holds:
         a chat's rows begun before are older than its rows never begun."""
-        rows = await self.inbox.replayable()
-        self._kept.update(row.update_id for row in rows)
-        for row in rows:
-            if row.attempts >= self.max_attempts and (update := self._read(row)) is not None:
-                await self._set_aside(update, f"{row.attempts} replays began it and none finished")
+        rows = await self._claim()
         for row in rows:
             if 0 < row.attempts < self.max_attempts and (update := self._read(row)) is not None:
                 await self.inbox.attempt([row.update_id])
                 self.runner.keep(update, row.payload)
                 await self.runner.wait_idle()
                 await self.forget()  # handled: not counted again if the next one kills us
-        fresh = [row for row in rows if not row.attempts]
-        await self.inbox.attempt([row.update_id for row in fresh])
-        for row in fresh:
-            if (update := self._read(row)) is not None:
-                self.runner.keep(update, row.payload)  # the parsed update is let go
+        await self._hand([row for row in rows if not row.attempts])
         if rows:
             log.info("%d updates from the inbox handed back", len(rows))
         return rows[-1].update_id + 1 if rows else None
+
+    async def adopt(self) -> int:
+        """Take the rows of workers gone (several workers on PostgreSQL: one died, or
+        stopped before it handled them) while this one runs, as a replay takes them
+        at a start but all together, their attempt counted at once; how many."""
+        rows = await self._claim()
+        await self._hand([row for row in rows if row.attempts < self.max_attempts])
+        if rows:
+            log.info("%d updates of workers gone taken from the inbox", len(rows))
+        return len(rows)
+
+    async def adopt_every(self, seconds: float) -> None:
+        """`adopt` every `seconds` until cancelled (a failing database: next time)."""
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await self.adopt()
+            except DatabaseError as exc:
+                log.warning("inbox rows of workers gone not taken (%s)", exc)
+
+    async def _claim(self) -> list[InboxRow]:
+        """The inbox's rows this process is to handle (storage/inbox.py, `claim`),
+        those replays began `max_attempts` times set aside."""
+        rows = await self.inbox.claim()
+        self._kept.update(row.update_id for row in rows)
+        for row in rows:
+            if row.attempts >= self.max_attempts and (update := self._read(row)) is not None:
+                await self._set_aside(update, f"{row.attempts} replays began it and none finished")
+        return rows
+
+    async def _hand(self, rows: Sequence[InboxRow]) -> None:
+        """Count one attempt of each of `rows`, at once, then hand them to the runner."""
+        await self.inbox.attempt([row.update_id for row in rows])
+        for row in rows:
+            if (update := self._read(row)) is not None:
+                self.runner.keep(update, row.payload)  # the parsed update is let go
 
     def _read(self, row: InboxRow) -> Update | None:
         """The row's update; None (and its row dropped) if this aiogram cannot read it."""
@@ -558,7 +586,7 @@ class UpdatePoller:
         handled = self._take_handled()
         rows = [(u.update_id, payload(u)) for u in fresh]
         try:
-            await self.inbox.keep(rows, handled)
+            await self.inbox.keep(rows, handled, [chat_key(u) for u in fresh])
         except BaseException:
             self._handled.extend(handled)
             raise

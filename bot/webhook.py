@@ -24,14 +24,13 @@ server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
   sets it aside with a line to its chat, as a replay does. aiogram's stock
   handler answers after 55 s even if handling goes on, and in background mode
   before anything is stored, so neither is used as is.
-- On PostgreSQL several workers may share the database, and stored first is not
-  safe there: a starting worker hands back every row of the bot's inbox, live
-  workers' rows included (handled twice at once), and a chat's next update,
-  posted once the first is answered, may reach another worker and be handled
-  before it (the chat's turn across workers excludes, it does not order). Giving
-  rows a worker needs both an owner's liveness and a chat order across workers;
-  until then an update is handled first and answered after (a failure answers
-  500 and Telegram sends it again), one chat's updates one at a time as below.
+- On PostgreSQL several workers may share the database, each answering once it
+  stored: a worker's rows carry its id and it holds a lease of its own, so a
+  starting worker, and a live one now and then, takes only the rows of workers
+  gone (storage/inbox.py); and a chat's update waits, under the chat's turn, for
+  the chat's earlier rows another live worker holds (bot/worker_order.py), since
+  a chat's next update, posted once the first is answered, may reach another
+  worker.
 - One chat's updates are handled in order: Telegram sends them one after
   another, and a per-chat lock (chats keyed as bot/dispatch.py keys them for
   polling) keeps arrival order should two come together; different chats are
@@ -222,11 +221,8 @@ def build_app(bots: Sequence[TowerBot], plan: WebhookPlan) -> tuple[web.Applicat
     urls = []
     for index, tower in enumerate(bots):
         url = plan.url_for(tower.bot.id, primary=index == 0)
-        # Several workers may share a PostgreSQL database, and a starting worker hands
-        # back every row of the bot's inbox: there each update is still handled first.
-        inbox = None if tower.db.is_postgres else tower.poller
         handler = TowerRequestHandler(
-            tower.dispatcher, tower.bot, plan.secret, tower.db, tower.presses, inbox
+            tower.dispatcher, tower.bot, plan.secret, tower.db, tower.presses, tower.poller
         )
         handler.register(app, path=urlsplit(url).path or "/")
         urls.append(url)

@@ -22,20 +22,40 @@ An update whose handling kills the process would come back at every start and
 kill it again. So a replay counts an attempt (`attempts`, committed before the
 handling starts), and after a few the row is set aside: kept for a look, never
 handed back again, and its chat told in the same transaction to send it again.
+
+Several webhook workers may share one PostgreSQL inbox, each answering Telegram
+once an update is stored. A worker's rows carry its id (`owner`) and it holds a
+lease named after it (`inbox:OWNER`, storage/lease.py), renewed while it runs. A
+start's replay, and a live worker now and then, take (`claim`) only the rows of
+no owner or of one gone (its lease expired, released or its process dead), each
+by a compare-and-swap on the owner it read, so two workers never take one row;
+a live worker's rows are its own to handle. Each row also carries its chat, so a
+chat's update can wait for the chat's earlier rows still held by another live
+worker (`ahead_elsewhere`, bot/worker_order.py). An inbox without an owner (one
+process: SQLite) hands back every row, as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from cascade.outgoing import OutgoingMessage
+from storage.conn import Row
 from storage.db import Database
+from storage.lease import Holder, gone
 
 STORE = (
-    "INSERT INTO inbox (bot_id, update_id, payload) VALUES (?, ?, ?) "
+    "INSERT INTO inbox (bot_id, update_id, payload, owner, chat_id) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (bot_id, update_id) DO NOTHING"
 )
+# Each row with its owner's lease (named `inbox:OWNER`), if it has one.
+WITH_LEASE = (
+    "SELECT i.update_id, i.payload, i.attempts, i.owner, l.holder, l.pid, l.host, "
+    "l.expires_at FROM inbox i LEFT JOIN leases l ON l.name = 'inbox:' || i.owner "
+)
+CLAIM = "UPDATE inbox SET owner = ? WHERE bot_id = ? AND update_id = ? AND COALESCE(owner, '') = ?"
 FORGET = "DELETE FROM inbox WHERE bot_id = ? AND update_id = ?"
 ATTEMPT = "UPDATE inbox SET attempts = attempts + 1 WHERE bot_id = ? AND update_id = ?"
 
@@ -51,13 +71,29 @@ class InboxRow(NamedTuple):
 class Inbox:
     """One bot's inbox rows on `db`."""
 
-    def __init__(self, db: Database, bot_id: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bot_id: int,
+        owner: str | None = None,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        """`owner`: the id of this worker's `inbox:OWNER` lease, when several workers
+        share the inbox (PostgreSQL); `now` reads the leases' clock."""
         self.db = db
         self.bot_id = bot_id
+        self.owner = owner
+        self.now = now
 
-    async def keep(self, updates: Sequence[tuple[int, str]], handled: Sequence[int] = ()) -> None:
-        """Store `updates` (update id, JSON) and delete the `handled` ids, in one
-        transaction. An id already stored keeps its row (a batch delivered twice).
+    async def keep(
+        self,
+        updates: Sequence[tuple[int, str]],
+        handled: Sequence[int] = (),
+        chats: Sequence[int] = (),
+    ) -> None:
+        """Store `updates` (update id, JSON; `chats`: each one's chat, if known) as
+        this worker's and delete the `handled` ids, in one transaction. An id
+        already stored keeps its row (a batch delivered twice).
         A batch to store goes ahead of the transactions waiting (storage/writers_lock.py):
         until it is written the poller fetches nothing, and the presses in the next
         batch wait at the server, where the bot cannot answer them."""
@@ -65,8 +101,13 @@ class Inbox:
             return
         async with self.db.transaction(urgent=bool(updates)) as tx:
             if updates:
+                chat_ids: list[int | None] = list(chats) or [None] * len(updates)
                 await tx.conn.executemany(
-                    STORE, [(self.bot_id, update_id, payload) for update_id, payload in updates]
+                    STORE,
+                    [
+                        (self.bot_id, update_id, payload, self.owner, chat)
+                        for (update_id, payload), chat in zip(updates, chat_ids, strict=True)
+                    ],
                 )
             if handled:
                 await tx.conn.executemany(FORGET, [(self.bot_id, i) for i in handled])
@@ -87,6 +128,43 @@ class Inbox:
         )
         async with self.db.transaction() as tx, tx.conn.execute(sql, (self.bot_id,)) as cur:
             return [InboxRow(int(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
+
+    async def claim(self) -> list[InboxRow]:
+        """The rows this worker is to hand to its runner (all but those set aside),
+        oldest first: with an owner, only rows of no owner or of an owner gone, each
+        made this worker's by a compare-and-swap on the owner read (a row another
+        worker took meanwhile is left to it); without, every row."""
+        if self.owner is None:
+            return await self.replayable()
+        sql = WITH_LEASE + "WHERE i.bot_id = ? AND i.set_aside = 0 ORDER BY i.update_id"
+        claimed = []
+        async with self.db.transaction() as tx:
+            now = self.now()
+            async with tx.conn.execute(sql, (self.bot_id,)) as cur:
+                rows = list(await cur.fetchall())
+            for row in rows:
+                owner = row[3]
+                if owner is None or (owner != self.owner and _gone(row, now)):
+                    cur = await tx.conn.execute(
+                        CLAIM, (self.owner, self.bot_id, row[0], owner or "")
+                    )
+                    if cur.rowcount > 0:
+                        claimed.append(InboxRow(int(row[0]), str(row[1]), int(row[2])))
+        return claimed
+
+    async def ahead_elsewhere(self, chat: int, update_id: int) -> int | None:
+        """The oldest row of `chat` before `update_id`, not set aside, that another
+        live worker holds (it stores its handled rows' deletion before it lets the
+        chat go: a row still here is not handled yet); None if there is none."""
+        sql = WITH_LEASE + (
+            "WHERE i.bot_id = ? AND i.chat_id = ? AND i.update_id < ? AND i.set_aside = 0 "
+            "AND i.owner IS NOT NULL AND i.owner <> ? ORDER BY i.update_id"
+        )
+        args = (self.bot_id, chat, update_id, self.owner or "")
+        async with self.db.transaction() as tx, tx.conn.execute(sql, args) as cur:
+            rows = list(await cur.fetchall())
+        now = self.now()
+        return next((int(row[0]) for row in rows if not _gone(row, now)), None)
 
     async def attempt(self, update_ids: Sequence[int]) -> None:
         """Count one more replay of each of `update_ids`, before it is handled."""
@@ -111,3 +189,15 @@ class Inbox:
         sql = "SELECT update_id FROM inbox WHERE bot_id = ? AND set_aside = 1 ORDER BY update_id"
         async with self.db.transaction() as tx, tx.conn.execute(sql, (self.bot_id,)) as cur:
             return [int(r[0]) for r in await cur.fetchall()]
+
+
+def lease_name(owner: str) -> str:
+    """The name of the lease an inbox `owner` holds while it runs."""
+    return f"inbox:{owner}"
+
+
+def _gone(row: Row, now: float) -> bool:
+    """Whether a `WITH_LEASE` row's owner is gone: no lease, or one that is `gone`."""
+    if row[4] is None:
+        return True
+    return gone(Holder(str(row[4]), int(row[5]), str(row[6]), float(row[7])), now)

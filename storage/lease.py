@@ -11,14 +11,18 @@ taken over stops (`LeaseLost`) instead of running next to the new one.
 
 The same row, under another name, makes one sender per bot token across a
 deployment (`send:BOT_ID`, bot/sender.py): several workers may want it, one
-holds it. Taking is a compare-and-swap (an upsert that only overwrites the
-holder that was read), so two processes that both find a lease free cannot
-both take it, on SQLite or on PostgreSQL.
+holds it. And each worker on PostgreSQL holds one named after itself
+(`inbox:ID`, storage/inbox.py): while it is renewed the worker's inbox rows
+are its own, once it is `gone` the other workers take them. Taking is a
+compare-and-swap (an upsert that only overwrites the holder that was read), so
+two processes that both find a lease free cannot both take it, on SQLite or on
+PostgreSQL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import time
@@ -26,7 +30,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from storage.conn import DatabaseError
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 NAME = "run"
 TTL_SECONDS = 30.0
@@ -54,6 +61,12 @@ class LeaseLost(Exception):
     """Another process took the lease over: this one must stop."""
 
 
+def gone(holder: Holder, now: float) -> bool:
+    """Whether the lease's holder is gone: its lease expired, or its process no longer
+    exists on this host."""
+    return holder.expires_at <= now or not _alive(holder)
+
+
 def _alive(holder: Holder) -> bool:
     if holder.host != socket.gethostname():
         return True  # can't look at another machine's processes: trust the expiry
@@ -73,12 +86,15 @@ class RunLease:
         ttl: float = TTL_SECONDS,
         now: Callable[[], float] = time.time,
         name: str = NAME,
+        holder: str | None = None,
     ) -> None:
+        """`holder`: this holder's id (a fresh one if not given), for a lease named
+        after its holder (`inbox:HOLDER`, storage/inbox.py)."""
         self.db = db
         self.ttl = ttl
         self.now = now
         self.name = name
-        self.me = Holder(uuid.uuid4().hex, os.getpid(), socket.gethostname(), 0.0)
+        self.me = Holder(holder or uuid.uuid4().hex, os.getpid(), socket.gethostname(), 0.0)
         self.taken = False  # held as of the last take or renewal
 
     async def _current(self) -> Holder | None:
@@ -111,12 +127,7 @@ class RunLease:
         async with self.db.transaction():
             now = self.now()
             current = await self._current()
-            if (
-                current is not None
-                and current.holder != self.me.holder
-                and current.expires_at > now
-                and _alive(current)
-            ):
+            if current is not None and current.holder != self.me.holder and not gone(current, now):
                 return current
             if await self._swap(current):
                 self.taken = True
@@ -142,11 +153,20 @@ class RunLease:
                 current = await self._current()
                 raise LeaseLost(f"the database's {self.name} lease was taken over by {current}")
 
-    async def keep(self) -> None:
-        """Renew until cancelled; raises `LeaseLost` if another process took over."""
+    async def keep(self, patient: bool = False) -> None:
+        """Renew until cancelled; raises `LeaseLost` if another process took over, and
+        a database error unless `patient` (then it is logged and tried again next time:
+        only a lease unrenewed for its whole life lets others take what it holds)."""
         while True:
             await asyncio.sleep(self.ttl / 3)
-            await self.renew()
+            try:
+                await self.renew()
+            except DatabaseError as exc:
+                if not patient:
+                    raise
+                log.warning(
+                    "the %s lease not renewed (%s): again in %.0f s", self.name, exc, self.ttl / 3
+                )
 
     async def release(self) -> None:
         self.taken = False

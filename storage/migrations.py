@@ -425,3 +425,17 @@ MIGRATIONS.append(
         AND status IN ('draft', 'pending', 'held', 'sending')
     """
 )
+
+MIGRATIONS.append(
+    # 17: several webhook workers share one PostgreSQL inbox (storage/inbox.py). Each
+    # row carries the worker that stored or took it (`owner`, the id of its
+    # `inbox:OWNER` lease; NULL: one process, SQLite) and its chat (`chat_id`, keyed
+    # as bot/dispatch.py keys chats), so a start or a live worker takes only the rows
+    # of workers gone, and a chat's update waits for the chat's earlier rows held by
+    # another live worker (bot/worker_order.py).
+    """
+    ALTER TABLE inbox ADD COLUMN owner TEXT;
+    ALTER TABLE inbox ADD COLUMN chat_id INTEGER;
+    CREATE INDEX inbox_chat ON inbox(bot_id, chat_id, update_id)
+    """
+)

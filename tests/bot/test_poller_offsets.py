@@ -344,11 +344,16 @@ class FailingOnce(Inbox):
         super().__init__(db, BOT_ID)
         self.failed = False
 
-    async def keep(self, updates: Sequence[tuple[int, str]], handled: Sequence[int] = ()) -> None:
+    async def keep(
+        self,
+        updates: Sequence[tuple[int, str]],
+        handled: Sequence[int] = (),
+        chats: Sequence[int] = (),
+    ) -> None:
         if updates and not self.failed:
             self.failed = True
             raise sqlite3.OperationalError("database or disk is full")
-        await super().keep(updates, handled)
+        await super().keep(updates, handled, chats)
 
 
 async def test_a_batch_that_cannot_be_stored_is_not_confirmed(db: Database) -> None:

@@ -1,0 +1,170 @@
+"""A chat's updates in order across webhook workers on one PostgreSQL inbox.
+
+Two pollers on two database handles stand for two workers behind one webhook
+address, each taking updates in by `arrive` (answered once stored) and handling
+them through `WorkerOrder` (bot/worker_order.py), as `towerbot run --webhook`
+does on PostgreSQL. The chat's first update is stored at worker A and held there
+before its handling begins; its next one, stored at worker B, waits for it and is
+handled after it. An earlier row that never ends holds the chat up only for the
+bound. A live worker takes the rows a dead worker left. Nothing waits on the
+clock for an outcome: the test releases the held update once B has looked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.types import Message, Update
+
+from bot.dispatch import Handle, UpdatePoller
+from bot.worker_order import WorkerOrder
+from bot.world import DRILL_TOKEN
+from storage.db import Database
+from storage.inbox import Inbox, lease_name
+from storage.lease import RunLease
+from tests.support.pgserver import Engine
+from tests.support.updates import update
+
+CHAT = -1_002_000_000_002
+
+
+def message(update_id: int, text: str) -> Update:
+    return update(update_id, CHAT, text)
+
+
+class Worker:
+    """One worker: its database handle, its live lease, its poller; what it handled
+    goes to the shared `seen`."""
+
+    def __init__(self, db: Database, name: str, seen: list[str]) -> None:
+        self.db = db
+        self.name = name
+        self.lease = RunLease(db, name=lease_name(name), holder=name)
+        dispatcher = Dispatcher()
+
+        async def record(event: Message) -> None:
+            seen.append(event.text or "")
+
+        dispatcher.message.register(record)
+        self.poller = UpdatePoller(Bot(DRILL_TOKEN), dispatcher, Inbox(db, BOT_ID, name))
+
+    def ordered(self, **options: float) -> WorkerOrder:
+        """Its runner's handling, ordered across workers as on PostgreSQL."""
+        order = WorkerOrder(self.db, self.poller.inbox, self.poller.runner.handle, **options)
+        self.poller.runner.handle = order
+        return order
+
+    def gated(self, handle: Handle) -> asyncio.Event:
+        """Hold each update before its handling begins, until the event is set."""
+        gate = asyncio.Event()
+
+        async def held(update: Update) -> None:
+            await gate.wait()
+            await handle(update)
+
+        self.poller.runner.handle = held
+        return gate
+
+
+BOT_ID = Bot(DRILL_TOKEN).id
+
+
+@pytest.fixture
+async def pair(engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
+    if not engine.is_postgres:
+        pytest.skip("SQLite runs one process: its runner alone orders a chat")
+    target = await engine.new_target(tmp_path)
+    async with Database(target) as one, Database(target) as two:
+        yield one, two
+
+
+async def started(db: Database, name: str, seen: list[str]) -> Worker:
+    worker = Worker(db, name, seen)
+    await worker.lease.take()
+    return worker
+
+
+def looking() -> tuple[asyncio.Event, Callable[[float], Awaitable[None]]]:
+    """A sleep that says when it was first called (the update let its chat go)."""
+    looked = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        looked.set()
+        await asyncio.sleep(seconds)
+
+    return looked, sleep
+
+
+async def test_a_chats_next_update_at_another_worker_waits_for_its_first(
+    pair: tuple[Database, Database],
+) -> None:
+    seen: list[str] = []
+    a, b = await started(pair[0], "a", seen), await started(pair[1], "b", seen)
+    release = a.gated(a.ordered())
+    looked, sleep = looking()
+    b.ordered(sleep=sleep)
+    try:
+        await a.poller.arrive(message(101, "first"))  # answered 200: stored at A
+        await b.poller.arrive(message(102, "second"))  # the chat's next, at B
+        await looked.wait()  # B found the first held at A and let the chat go
+        assert seen == []
+        release.set()
+        await b.poller.runner.wait_idle()
+        await a.poller.runner.wait_idle()
+        assert seen == ["first", "second"]
+        assert await Inbox(pair[0], BOT_ID).waiting() == []  # deleted under the turn
+    finally:
+        await a.poller.stop(grace=0)
+        await b.poller.stop(grace=0)
+
+
+async def test_an_earlier_row_that_never_ends_holds_its_chat_up_only_for_a_while(
+    pair: tuple[Database, Database], caplog: pytest.LogCaptureFixture
+) -> None:
+    seen: list[str] = []
+    a, b = await started(pair[0], "a", seen), await started(pair[1], "b", seen)
+    a.gated(a.ordered())  # never released: A's row stays, A stays live
+    b.ordered(wait=0.3)
+    try:
+        await a.poller.arrive(message(201, "stuck"))
+        await b.poller.arrive(message(202, "after it"))
+        with caplog.at_level(logging.WARNING, logger="bot.worker_order"):
+            await b.poller.runner.wait_idle()
+        assert seen == ["after it"]
+        assert "update 202 in chat" in caplog.text and "before update 201" in caplog.text
+        assert [i for i, _ in await Inbox(pair[1], BOT_ID).waiting()] == [201]
+    finally:
+        await a.poller.stop(grace=0)
+        await b.poller.stop(grace=0)
+
+
+async def test_a_live_worker_takes_what_a_dead_one_left_in_order(
+    pair: tuple[Database, Database],
+) -> None:
+    seen: list[str] = []
+    dead = Worker(pair[0], "dead", seen)
+    await RunLease(pair[0], name=lease_name("dead"), holder="dead", now=lambda: 0.0).take()
+    await dead.poller.inbox.keep(
+        [
+            (301, message(301, "one").model_dump_json()),
+            (302, message(302, "two").model_dump_json()),
+        ],
+        chats=[CHAT, CHAT],
+    )
+    running = await started(pair[0], "other", seen)  # live: its row stays its own
+    await running.poller.inbox.keep([(303, message(303, "three").model_dump_json())], chats=[CHAT])
+    b = await started(pair[1], "b", seen)
+    b.ordered()
+    try:
+        assert await b.poller.adopt() == 2
+        await b.poller.runner.wait_idle()
+        assert seen == ["one", "two"]
+        assert await b.poller.adopt() == 0  # taken once
+        assert [i for i, _ in await Inbox(pair[1], BOT_ID).waiting()] == [303]
+    finally:
+        await b.poller.stop(grace=0)
