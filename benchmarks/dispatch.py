@@ -452,12 +452,7 @@ class WebhookBot:
         await self.bot.start()
         app = web.Application()
         handler = TowerRequestHandler(
-            self.tower.dispatcher,
-            self.tower.bot,
-            SecretStr(WEBHOOK_SECRET),
-            self.tower.db,
-            self.tower.presses,
-            self.tower.poller,
+            self.tower.dispatcher, self.tower.bot, SecretStr(WEBHOOK_SECRET), self.tower.poller
         )
         handler.register(app, path="/hook")
         self.server = web.AppRunner(app, access_log=None)

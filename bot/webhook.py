@@ -31,15 +31,14 @@ server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
   the chat's earlier rows another live worker holds (bot/worker_order.py), since
   a chat's next update, posted once the first is answered, may reach another
   worker.
-- One chat's updates are handled in order: Telegram sends them one after
-  another, and a per-chat lock (chats keyed as bot/dispatch.py keys them for
-  polling) keeps arrival order should two come together; different chats are
-  handled side by side. With several workers behind a load balancer (PostgreSQL),
-  the chat's turn is also held across workers (storage/chatlock.py).
+- One chat's updates are handled in order: the runner handles a chat's updates
+  one at a time in the order they were stored, different chats side by side.
+  With several workers behind a load balancer (PostgreSQL), the chat's turn is
+  also held across workers (storage/chatlock.py).
 - A press waiting for its chat's turn (here, or behind another worker) is still
   answered within a second: it is handed to bot/press_watch.py as it arrives,
-  with the chat's updates ahead of it (each one round: at a few the press is
-  answered at once).
+  with the rounds of handling ahead of it (at a few the press is answered at
+  once).
 - Nothing a polling run left is stranded: before it listens, each bot handles the
   rows of its inbox (updates a killed or stopped polling run had confirmed to
   Telegram but not handled) by the poller's own replay, poisoned ones set aside.
@@ -48,28 +47,23 @@ server started here, on TOWERBOT_WEBHOOK_LISTEN. What this server promises:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
-from bot.dispatch import UpdatePoller, chat_key
-from bot.press_watch import PressWatch
+from bot.dispatch import UpdatePoller
 from bot.startup import StartRefused
-from storage.chatlock import chat_turn
 from storage.conn import DatabaseError
-from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.app import TowerBot
@@ -104,55 +98,18 @@ class WebhookPlan:
         return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{bot_id}"))
 
 
-class ChatLocks:
-    """One lock per chat, forgotten when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    def ahead(self, chat_id: int | None) -> int:
-        """The chat's updates holding or waiting for its lock now."""
-        return self._locks.get(chat_id, (None, 0))[1] if chat_id is not None else 0
-
-    @contextlib.asynccontextmanager
-    async def hold(self, chat_id: int | None) -> AsyncIterator[None]:
-        if chat_id is None:
-            yield
-            return
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
-
-
 class TowerRequestHandler(SimpleRequestHandler):
     """aiogram's webhook handler for one bot: secret checked, then the update stored
-    in the inbox and 200 (with `inbox`), or handled and then 200 (without)."""
+    in the inbox and 200."""
 
     def __init__(
-        self,
-        dispatcher: Dispatcher,
-        bot: Bot,
-        secret: SecretStr,
-        db: Database | None = None,
-        presses: PressWatch | None = None,
-        inbox: UpdatePoller | None = None,
+        self, dispatcher: Dispatcher, bot: Bot, secret: SecretStr, inbox: UpdatePoller
     ) -> None:
         """`inbox`: the bot's poller, whose inbox and runner take each update as they
         take a polled batch (`UpdatePoller.arrive`); its press watch times presses."""
         super().__init__(
             dispatcher, bot, handle_in_background=False, secret_token=secret.get_secret_value()
         )
-        self.chats = ChatLocks()
-        self.db = db
-        self.presses = presses
         self.inbox = inbox
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -181,28 +138,12 @@ class TowerRequestHandler(SimpleRequestHandler):
         except (ValueError, ValidationError):
             log.warning("webhook: a request from %s is not an update: refused", _sender(request))
             return web.Response(status=400, text="Bad Request: not an update")
-        if self.inbox is not None:
-            try:
-                await self.inbox.arrive(update)
-            except DatabaseError as exc:  # not durable: Telegram sends it again
-                log.warning("webhook: update %s not stored (%s): 503", update.update_id, exc)
-                return web.Response(status=503, text="Service Unavailable: not stored")
-            return web.Response(body=self._build_response_writer(bot=bot, result=None))
-        chat = chat_key(update)
-        if self.presses is not None:  # timed from its arrival, not from its chat's turn
-            self.presses.watch(bot, update, self.chats.ahead(chat))
         try:
-            async with self.chats.hold(chat):
-                if self.db is None:
-                    result: Any = await self.dispatcher.feed_update(bot, update, **self.data)
-                else:
-                    async with chat_turn(self.db, chat):
-                        result = await self.dispatcher.feed_update(bot, update, **self.data)
-        finally:
-            if self.presses is not None:
-                self.presses.finished(update.update_id)
-        method = result if isinstance(result, TelegramMethod) else None
-        return web.Response(body=self._build_response_writer(bot=bot, result=method))
+            await self.inbox.arrive(update)
+        except DatabaseError as exc:  # not durable: Telegram sends it again
+            log.warning("webhook: update %s not stored (%s): 503", update.update_id, exc)
+            return web.Response(status=503, text="Service Unavailable: not stored")
+        return web.Response(body=self._build_response_writer(bot=bot, result=None))
 
     async def close(self) -> None:
         """The bot's session belongs to TowerBot, which closes it when it stops."""
@@ -221,9 +162,7 @@ def build_app(bots: Sequence[TowerBot], plan: WebhookPlan) -> tuple[web.Applicat
     urls = []
     for index, tower in enumerate(bots):
         url = plan.url_for(tower.bot.id, primary=index == 0)
-        handler = TowerRequestHandler(
-            tower.dispatcher, tower.bot, plan.secret, tower.db, tower.presses, tower.poller
-        )
+        handler = TowerRequestHandler(tower.dispatcher, tower.bot, plan.secret, tower.poller)
         handler.register(app, path=urlsplit(url).path or "/")
         urls.append(url)
     return app, urls

@@ -13,7 +13,6 @@ are held and released by the test, so nothing depends on the machine's speed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,18 +20,11 @@ from aiogram.types import Update
 
 from storage.inbox import Inbox
 from tests.bot.test_poller_offsets import until
-from tests.bot.test_press_watch import answers_to, hold_text, pressed
-from tests.bot.test_press_watch import webhook as posted
+from tests.bot.test_press_watch import answers_to, hold_text, pressed, webhook
 from tests.bot.test_storage_failures import _read_only
 from tests.support.tgfake import TS01_CHAT, TS01_COMMANDER, Harness
 
 Post = Callable[[Update], Awaitable[int]]
-
-
-def webhook(h: Harness) -> contextlib.AbstractAsyncContextManager[Post]:
-    """The handler as `towerbot run --webhook` builds it on SQLite (the bot's poller as
-    its inbox), posted to over HTTP (tests/bot/test_press_watch.py)."""
-    return posted(h, h.app.poller)
 
 
 def count_messages(h: Harness) -> list[int]:
