@@ -50,12 +50,22 @@ STORE = (
     "INSERT INTO inbox (bot_id, update_id, payload, owner, chat_id) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (bot_id, update_id) DO NOTHING"
 )
-# Each row with its owner's lease (named `inbox:OWNER`), if it has one.
+# Rows with their owner's lease (named `inbox:OWNER`), if it has one.
 WITH_LEASE = (
-    "SELECT i.update_id, i.payload, i.attempts, i.owner, l.holder, l.pid, l.host, "
-    "l.expires_at FROM inbox i LEFT JOIN leases l ON l.name = 'inbox:' || i.owner "
+    "SELECT i.update_id, i.owner, l.holder, l.pid, l.host, l.expires_at "
+    "FROM inbox i LEFT JOIN leases l ON l.name = 'inbox:' || i.owner "
 )
-CLAIM = "UPDATE inbox SET owner = ? WHERE bot_id = ? AND update_id = ? AND COALESCE(owner, '') = ?"
+# The owners of a bot's rows to hand back, with their leases.
+OWNERS = (
+    "SELECT i.owner, l.holder, l.pid, l.host, l.expires_at FROM (SELECT DISTINCT owner "
+    "FROM inbox WHERE bot_id = ? AND set_aside = 0) i LEFT JOIN leases l "
+    "ON l.name = 'inbox:' || i.owner"
+)
+# Every row of a bot held by one owner (the owner as read: a compare-and-swap).
+CLAIM = (
+    "UPDATE inbox SET owner = ? WHERE bot_id = ? AND set_aside = 0 AND COALESCE(owner, '') = ? "
+    "RETURNING update_id, payload, attempts"
+)
 FORGET = "DELETE FROM inbox WHERE bot_id = ? AND update_id = ?"
 ATTEMPT = "UPDATE inbox SET attempts = attempts + 1 WHERE bot_id = ? AND update_id = ?"
 
@@ -131,26 +141,23 @@ class Inbox:
 
     async def claim(self) -> list[InboxRow]:
         """The rows this worker is to hand to its runner (all but those set aside),
-        oldest first: with an owner, only rows of no owner or of an owner gone, each
-        made this worker's by a compare-and-swap on the owner read (a row another
-        worker took meanwhile is left to it); without, every row."""
+        oldest first: with an owner, only rows of no owner or of an owner gone, made
+        this worker's by one compare-and-swap per owner gone, on the owner read (a
+        row another worker took meanwhile is left to it: only the owners are read
+        first, not every row's JSON); without, every row."""
         if self.owner is None:
             return await self.replayable()
-        sql = WITH_LEASE + "WHERE i.bot_id = ? AND i.set_aside = 0 ORDER BY i.update_id"
         claimed = []
         async with self.db.transaction() as tx:
             now = self.now()
-            async with tx.conn.execute(sql, (self.bot_id,)) as cur:
-                rows = list(await cur.fetchall())
-            for row in rows:
-                owner = row[3]
-                if owner is None or (owner != self.owner and _gone(row, now)):
-                    cur = await tx.conn.execute(
-                        CLAIM, (self.owner, self.bot_id, row[0], owner or "")
+            for row in await tx.conn.execute_fetchall(OWNERS, (self.bot_id,)):
+                owner = row[0]
+                if owner is None or (owner != self.owner and _gone(row[1:], now)):
+                    taken = await tx.conn.execute_fetchall(
+                        CLAIM, (self.owner, self.bot_id, owner or "")
                     )
-                    if cur.rowcount > 0:
-                        claimed.append(InboxRow(int(row[0]), str(row[1]), int(row[2])))
-        return claimed
+                    claimed += [InboxRow(int(r[0]), str(r[1]), int(r[2])) for r in taken]
+        return sorted(claimed)
 
     async def ahead_elsewhere(self, chat: int, update_id: int) -> int | None:
         """The oldest row of `chat` before `update_id`, not set aside, that another
@@ -164,7 +171,7 @@ class Inbox:
         async with self.db.transaction() as tx, tx.conn.execute(sql, args) as cur:
             rows = list(await cur.fetchall())
         now = self.now()
-        return next((int(row[0]) for row in rows if not _gone(row, now)), None)
+        return next((int(row[0]) for row in rows if not _gone(row[2:], now)), None)
 
     async def attempt(self, update_ids: Sequence[int]) -> None:
         """Count one more replay of each of `update_ids`, before it is handled."""
@@ -196,8 +203,9 @@ def lease_name(owner: str) -> str:
     return f"inbox:{owner}"
 
 
-def _gone(row: Row, now: float) -> bool:
-    """Whether a `WITH_LEASE` row's owner is gone: no lease, or one that is `gone`."""
-    if row[4] is None:
+def _gone(lease: Row, now: float) -> bool:
+    """Whether an owner whose lease reads `lease` (holder, pid, host, expiry: all None
+    without one) is gone: no lease, or one that is `gone`."""
+    if lease[0] is None:
         return True
-    return gone(Holder(str(row[4]), int(row[5]), str(row[6]), float(row[7])), now)
+    return gone(Holder(str(lease[0]), int(lease[1]), str(lease[2]), float(lease[3])), now)
