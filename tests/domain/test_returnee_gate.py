@@ -76,8 +76,8 @@ def test_the_threshold_keeps_the_cost_and_the_tally_counts_it() -> None:
 
 
 def test_gate_rows_refuse_the_held_out_part() -> None:
-    """Only spent parts feed the gate: the held-out part (heldout18 since round 18) is
-    refused before it is read, a spent one (heldout17) is read."""
+    """Only spent parts feed the gate: the held-out part (heldout19 since round 19) is
+    refused before it is read, a spent one (heldout18) is read."""
     with pytest.raises(ValueError, match="only spent parts"):
-        load("heldout18")
-    assert load("heldout17")
+        load("heldout19")
+    assert load("heldout18")
