@@ -51,7 +51,7 @@ from cascade.returnee.guards import (
 from cascade.returnee.insufficient import insufficient
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places, origin_city
-from cascade.returnee.text import CLAUSE_END, NUM, blank, normalize, unspace
+from cascade.returnee.text import CLAUSE_END, NUM, SAID_WRONG, blank, normalize, unspace
 from cascade.returnee.unsure import (
     corrected_count,
     family_total,
@@ -66,8 +66,10 @@ QUESTION_ORDER = ("count", "origin", "via", "arrival", "address", "phone")
 HEDGEABLE = ("count", "origin", "via", "arrival", "address")
 # Fields a later correction may replace.
 CORRECTABLE = ("count", "origin", "arrival", "address", "phone")
+# Besides a value said wrong, one changed (改到) or checked (核实) since: the value after it
+# stands for the one before.
 _CORRECTION = re.compile(
-    r"不对(?!劲)|说错了|写错了|打错了|搞错了|弄错了|更正|纠正|改为|改成|改到|后来又说"
+    rf"{SAID_WRONG}|改到|后来又说"
     r"|核实了一下|核实过了|经核实|核实后"  # round 9: "说有湖北来的，我核实了一下，是个安徽的"
 )
 _NUMERAL = re.compile(r"[\d零〇一二两三四五六七八九十]")

@@ -20,6 +20,10 @@ NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|[{CN_NUM_CHARS}]+)"  # 1,200 is one numbe
 # a household's mouths too ("3口人", "四口").
 PERSON_UNIT = r"(?:个人|个|名|位|人)"
 HEAD_UNIT = r"(?:个人|个|名|位|口人|口|人)"
+# Words that say a value was said wrong and is put right after them ("不对，是后天",
+# "说错了，是6幢"): one list for the readers that weigh a correction (report, unpinned).
+# A trailing 了 is part of the mark, so what follows it is the value put right.
+SAID_WRONG = r"不对(?!劲)|说错了?|写错了?|打错了?|搞错了?|弄错了?|更正|纠正|改成|改为"
 # Characters that end a clause: a fact said in one clause rarely spills into the next.
 CLAUSE_END = ",.;!?，。；！？\n、"
 # The same without the list's 、, for a look back over the clause a word stands in.

@@ -31,7 +31,7 @@ from datetime import datetime
 from cascade.returnee.asks import apart
 from cascade.returnee.evidence import Values
 from cascade.returnee.people import MARKED_TOTAL, SINGLE_KIN
-from cascade.returnee.text import NUM, to_int
+from cascade.returnee.text import NUM, SAID_WRONG, to_int
 from cascade.returnee.where import place_roles
 
 # --- route -------------------------------------------------------------------------
@@ -51,9 +51,9 @@ _ACTIVITY_END = re.compile(
     r"(?:旅游|旅行|游玩|度假|打工|务工|上班|工作|出差|探亲|过年|读书|上学|做生意|看病|治病)$"
 )
 # A value said wrong and put right ("不对，是从湖南回来的"): the reader keeps the second.
-_PUT_RIGHT = re.compile(
-    rf"不对(?!劲)|说错|写错|打错|搞错|弄错|听错|更正|纠正|改成|改为|不是\s*(?:从|在|{NUM})"
-)
+# 听错 (misheard) marks one too, but is said after the value put right (是湖南宜章我听错了),
+# so it is not in text.SAID_WRONG, whose marks report.py reads the value after.
+_PUT_RIGHT = re.compile(rf"{SAID_WRONG}|听错|不是\s*(?:从|在|{NUM})")
 
 # --- arrival -----------------------------------------------------------------------
 # The time said as still open: "时间可能还要变", "日期还没定".

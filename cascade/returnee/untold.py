@@ -60,6 +60,10 @@ _DAY_OF_TELLING = re.compile(
     r"(?:今天|昨天|前天|今日|昨日)\s*(?:上午|下午|晚上|早上|中午)?\s*有\s*(?:一)?\s*个"
     r"[\u4e00-\u9fff\s]{1,8}?说\s*(?:他|她)?\s*是\s*从[\u4e00-\u9fff\s]{1,12}?回来\s*的"
 )
+# A clock time put right after it ("两点到 不对 是两点半"). Narrower than text.SAID_WRONG on
+# purpose: 写错/打错 put right what was typed (a phone, a house number), 听错 a place
+# misheard, 搞错/弄错 mostly who came; none of them says the hour was wrong, and the
+# arrival would be asked for a phone typed twice.
 _CORRECTED = re.compile(r"(?:不对|更正|改成|改为|说错了)")
 
 # --- count -------------------------------------------------------------------------
