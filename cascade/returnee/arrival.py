@@ -236,7 +236,11 @@ _OTHER_DAYS = re.compile(
     rf"|(?:{_DAY_WORD}\s*(?:{_PART})?|{_PART})\s*(?:要|去|来|再|统一)?\s*(?:给|对|为|帮)"
     r"[^,，。；;]{0,12}?(?:测温|测体温|量体温|打针|体检|登记|检测|核酸)"
     rf"|{_DAY_WORD}\s*(?:测温|测体温|量体温|体温|体检|复测)"  # "2.20测温36.8"
-    rf"|(?:截至|截止)\s*(?:到)?\s*{_DAY_WORD}"  # "截至2月20日共计15人": a running total's day
+    # "截至2月20日共计15人": a running total's day; round 19: with its hour (截至2月20日10时)
+    rf"|(?:截至|截止)\s*(?:到)?\s*{_DAY_WORD}(?:\s*\d{{1,2}}\s*[时点](?:\s*\d{{1,2}}\s*分)?)?"
+    # round 19: the date of a daily or weekly report, in brackets after its name (日报（2.20）)
+    r"|(?:日报|周报|报告|通报|情况|汇总)\s*[（(]\s*"
+    rf"{_DAY_WORD}\s*[）)]"
     rf"|{_DAY_WORD}\s*(?:再|统一|会|一起|才)?\s*(?:上报|报送|报)(?![到道])"
     rf"|(?:跟|和|比|同|与|较)\s*{_DAY_WORD}\s*(?:相比|比)?\s*(?:差不多|一样|相同|持平|多|少)"
 )
