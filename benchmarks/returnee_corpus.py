@@ -8,7 +8,9 @@ who does not change the parser, and never used to tune. A field is one of count,
 phone of one message. A missed field is either an abstention (empty, and the bot
 asks) or a wrong value (something else than what the message says): the first
 costs the reporter one answer, the second can send the wrong people to
-isolation, so they are counted apart.
+isolation, so they are counted apart. A right value given with a question (kept
+for the reporter to confirm, round 16 and 19) is right, and counted apart too:
+its price is one confirmation.
 
     python -m benchmarks.returnee_corpus              # the eighteen tuning parts
     python -m benchmarks.returnee_corpus --heldout    # the held-out part
@@ -62,6 +64,7 @@ class Score:
     abstained: int = 0
     wrong: int = 0
     wrong_unasked: int = 0
+    confirmed: int = 0  # right values given with a question: the reporter confirms them
     by_field: dict[str, list[int]] = field(default_factory=dict)  # name: [right, total]
     misses: list[str] = field(default_factory=list)
 
@@ -93,6 +96,7 @@ def score(cases: list[dict[str, Any]]) -> Score:
             if got == want:
                 result.right += 1
                 tally[0] += 1
+                result.confirmed += got not in (None, []) and name in questions
                 continue
             if got in (None, []):
                 result.abstained += 1
@@ -111,7 +115,8 @@ def report(part: str, result: Score, misses: bool) -> str:
     lines = [
         f"{part}: {result.messages} messages, {result.right}/{result.fields} fields right "
         f"= {result.accuracy:.1%}; abstained {result.abstained}, wrong {result.wrong} "
-        f"(of which not asked {result.wrong_unasked})",
+        f"(of which not asked {result.wrong_unasked}); right but asked to confirm "
+        f"{result.confirmed}",
         "  by field: " + ", ".join(f"{name} {r}/{t}" for name, (r, t) in result.by_field.items()),
     ]
     if misses:

@@ -10,8 +10,9 @@ numbered lists of people and `doubt` finding what makes a read value unsafe
 (hedges, abandoned plans, arrivals in batches); `evidence` is the one place
 that turns a value into a question: the readers' own doubts (the predicates of
 `asks`, `unsure`, `guards`) and any evidence for a field the value did not
-use; `insufficient` (round 12, with `unpinned` of round 13) asks, last, what
-the whole message cannot pin down; `form` reads the guided form's answers one
+use; `insufficient` (round 12, with `unpinned` of round 13) asks what the
+whole message cannot pin down; `provenance` (round 19) asks, last, a value read
+by a weak path (kept for the reporter to confirm where it can be); `form` reads the guided form's answers one
 field at a time.
 """
 

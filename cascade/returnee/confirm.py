@@ -21,9 +21,9 @@ knows to be incomplete already is: the reporter sees what was read and completes
   (殿山村十二幢一单元302 read as …12幢1单元302). The parser writes them in Arabic
   digits, as most corpora do; two of them keep the words as said. So the reporter
   confirms the number the parser wrote;
-- an address that is only a building's numbers (住12幢1单元502) while an estate is
-  named elsewhere in the message, or only a dormitory named by whose it is (住厂里宿舍):
-  the estate or the place is not in it.
+- an address that is only a dormitory named by whose it is (住厂里宿舍): the place is
+  not in it. (Only a building's numbers while an estate is named elsewhere, 住12幢1单元502,
+  was asked here too; since round 19 `provenance` asks any building without its estate.)
 """
 
 from __future__ import annotations
@@ -85,11 +85,6 @@ _CHINESE_HOUSE_NUMBER = re.compile(
     r"[零〇一二两三四五六七八九十百]+\s*(?:号(?!码)|幢|栋|单元|室)"
     r"|(?<=[幢栋元])\s*[零〇一二三四五六七八九]{3,4}(?![零〇一二三四五六七八九十百])"
 )
-# Only a building's numbers ("12幢1单元502"), with an estate named elsewhere in the
-# message ("走访徐江花园…住12幢1单元502"): which estate's? (A guard's "去了15幢702" is
-# of his own compound.)
-_BUILDING_ONLY = re.compile(r"^\d+\s*(?:号楼|幢|栋)")
-_ESTATE_APART = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:花园|小区|华庭|新村|公寓|家园|苑|大厦|社区)")
 
 
 def unsure(work: str, values: Values) -> set[str]:
@@ -117,10 +112,8 @@ def to_confirm(work: str, values: Values) -> set[str]:
     address = values.address
     if address is None:
         return set()
-    if (
-        (_BUILDING_ONLY.match(address) and _ESTATE_APART.search(work) is not None)
-        or OWNED_DWELLING.fullmatch(address)
-        or (_CHINESE_HOUSE_NUMBER.search(work) and _said_in_words(work, address))
+    if OWNED_DWELLING.fullmatch(address) or (
+        _CHINESE_HOUSE_NUMBER.search(work) and _said_in_words(work, address)
     ):
         return {"address"}
     return set()

@@ -51,6 +51,7 @@ from cascade.returnee.guards import (
 from cascade.returnee.insufficient import insufficient
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places, origin_city
+from cascade.returnee.provenance import weak_paths
 from cascade.returnee.text import CLAUSE_END, NUM, SAID_WRONG, blank, normalize, unspace
 from cascade.returnee.unsure import (
     corrected_count,
@@ -139,6 +140,18 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     it; without that, both values stand and the field is asked. Last, a value the
     whole message does not pin down (`insufficient`, round 12) is asked.
     """
+    work, report = read_unweighed(text, now)
+    # round 19: a value read by a weak path is asked, emptied or kept to be confirmed
+    weak = weak_paths(work, _values(report))
+    report = _asked(report, {path.field for path in weak if not path.keep})
+    confirm = to_confirm(work, _values(report)) | {path.field for path in weak if path.keep}
+    return _kept_and_asked(report, confirm)
+
+
+def read_unweighed(text: str, now: datetime) -> tuple[str, ReturneeReport]:
+    """The message as the readers see it, and what they read from it before the paths
+    they read it by are weighed (`provenance.weak_paths`, which the benchmark
+    benchmarks/returnee_paths.py measures on the values as read here)."""
     work = join_place_words(
         undo_arrows(undo_denied(unspace(normalize(text))))
     )  # "人数3→4": 4; "浙江省内衢州"
@@ -149,8 +162,7 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
         )
     if report.origin is not None and _FILLERS.search(report.origin):  # round 18: 湘西 嗯 吉首
         report = report.model_copy(update={"origin": _FILLERS.sub("", report.origin)})
-    report = _asked(report, insufficient(work, now, _values(report)))
-    return _kept_and_asked(report, to_confirm(work, _values(report)))
+    return work, _asked(report, insufficient(work, now, _values(report)))
 
 
 def _corrected(work: str, now: datetime) -> ReturneeReport:
