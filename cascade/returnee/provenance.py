@@ -62,11 +62,12 @@ def _stop_twice(via: list[str]) -> bool:
 
 # --- origin ------------------------------------------------------------------------
 # The origin read only from who people are ("山西运城人", "安徽阜阳籍", "4个江西人"),
-# never from where the journey began (从…, of that place or one inside it): the native
-# place is often the origin, but a trip from elsewhere is as often left unsaid, so the
-# reporter confirms it.
+# never from where the journey began (从… or …返乡/回来, of that place or one it lies in
+# or holds): the native place is often the origin, but a trip from elsewhere is as often
+# left unsaid, so the reporter confirms it.
 _NATIVE_AFTER = re.compile(r"\s*(?:省|市|县)?\s*(?:人(?!员)|籍)")
 _JOURNEY_BEFORE = re.compile(r"(?:从|自)\s*$")
+_JOURNEY_AFTER = re.compile(r"\s*(?:省|市)?\s*(?:返乡|返义|返回|回来|过来|来的)")
 
 
 def _native_only(work: str, origin: str) -> bool:
@@ -74,9 +75,12 @@ def _native_only(work: str, origin: str) -> bool:
     return (
         bool(said)
         and all(_NATIVE_AFTER.match(work, found.end()) is not None for found in said)
-        and not any(  # "湖南益阳人，从益阳坐大巴": the journey began in that place
-            contains(origin, hit.text)
-            and _JOURNEY_BEFORE.search(work, max(0, hit.start - 3), hit.start) is not None
+        and not any(  # "湖南益阳人，从益阳坐大巴", "湖南返乡人员…系湖南岳阳人": a journey from there
+            (contains(origin, hit.text) or contains(hit.text, origin))
+            and (
+                _JOURNEY_BEFORE.search(work, max(0, hit.start - 3), hit.start) is not None
+                or _JOURNEY_AFTER.match(work, hit.end) is not None
+            )
             for hit in find_places(work)
         )
     )
