@@ -111,11 +111,9 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import (
-    CallbackQuery,
     Chat,
     InlineKeyboardMarkup,
     Message,
-    MessageEntity,
     Update,
     User,
 )
@@ -166,9 +164,10 @@ class InstantTelegram(BenchSession):
         self.inbound.append(update)
         self.arrived_update.set()
 
-    async def _get_updates(self, method: GetUpdates) -> list[Update]:
+    async def _get_updates(self, bot: Bot, method: GetUpdates) -> Any:
         """As Telegram: forget below the offset, then up to `limit` (100), waiting up
-        to `timeout` seconds for one; the answer takes `poll_rtt` more to arrive."""
+        to `timeout` seconds for one; the answer takes `poll_rtt` more to arrive, as
+        its JSON, read by the bot's session as aiogram's HTTP session reads it."""
         self.polls += 1
         await asyncio.sleep(self.poll_rtt / 2)  # the request on its way
         while method.offset is not None and self.inbound:
@@ -179,13 +178,13 @@ class InstantTelegram(BenchSession):
             self.arrived_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.arrived_update.wait(), method.timeout or 0)
-        # As aiogram's session makes them from the server's JSON answer.
-        batch = [u.build() for u in itertools.islice(self.inbound, min(100, method.limit or 100))]
+        batch = list(itertools.islice(self.inbound, min(100, method.limit or 100)))
+        content = json.dumps({"ok": True, "result": [u.build() for u in batch]}, ensure_ascii=False)
         await asyncio.sleep(self.poll_rtt / 2)  # the answer on its way
         now = time.perf_counter()
         for update in batch:
             self.fetched.setdefault(update.update_id, now)
-        return batch
+        return self.check_response(bot, method, 200, content).result
 
     async def make_request(
         self,
@@ -194,7 +193,7 @@ class InstantTelegram(BenchSession):
         timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> Any:
         if isinstance(method, GetUpdates):
-            return await self._get_updates(method)
+            return await self._get_updates(bot, method)
         now = time.perf_counter()
         self.calls += 1
         self.changed.set()
@@ -240,7 +239,9 @@ class InstantTelegram(BenchSession):
             self.replies.setdefault((chat, replied), now)
         data = self.ack_data(message)
         if data and chat not in self.copies:  # kept as JSON: 37,074 models would dwarf the bot
-            self.copies[chat] = Copy(message.model_dump_json(exclude_none=True), data)
+            self.copies[chat] = Copy(
+                message.model_dump_json(exclude_none=True, by_alias=True), data
+            )
             self.arrived.append((chat, now))
         return message
 
@@ -260,16 +261,19 @@ class Copy(NamedTuple):
     json: str
     data: str
 
-    def message(self) -> Message:
-        return Message.model_validate_json(self.json)
+    def message(self) -> dict[str, Any]:
+        """The copy as the Bot API sends a message (a reply's, a press's)."""
+        message: dict[str, Any] = json.loads(self.json)
+        return message
 
 
 class Pending(NamedTuple):
-    """An update not yet built: its ids, and how to build it (when it is handed over)."""
+    """An update not yet built: its ids, and how to build its Bot API JSON object
+    (when it is handed over)."""
 
     update_id: int
     message_id: int  # the message's, or the pressed copy's
-    build: Callable[[], Update]
+    build: Callable[[], dict[str, Any]]
 
 
 class Updates:
@@ -283,39 +287,42 @@ class Updates:
         update_id, message_id = next(self._update_ids), next(self._message_ids)
         date = datetime.now(UTC)
 
-        def build() -> Update:
-            entities = None
+        def build() -> dict[str, Any]:
+            message: dict[str, Any] = {
+                "message_id": message_id,
+                "date": int(date.timestamp()),
+                "chat": {"id": chat, "type": "supergroup"},
+                "from": person(user),
+                "text": text,
+            }
             if text.startswith("/"):
                 length = len(text.split(" ", 1)[0])
-                entities = [MessageEntity(type="bot_command", offset=0, length=length)]
-            message = Message(
-                message_id=message_id,
-                date=date,
-                chat=Chat(id=chat, type="supergroup"),
-                from_user=User(id=user, is_bot=False, first_name=f"u{user}"),
-                text=text,
-                entities=entities,
-                reply_to_message=reply_to.message() if reply_to is not None else None,
-            )
-            return Update(update_id=update_id, message=message)
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            if reply_to is not None:
+                message["reply_to_message"] = reply_to.message()
+            return {"update_id": update_id, "message": message}
 
         return Pending(update_id, message_id, build)
 
     def press(self, user: int, chat: int, copy: Copy) -> Pending:
         update_id = next(self._update_ids)
 
-        def build() -> Update:
-            message = copy.message()
-            query = CallbackQuery(
-                id=f"q{update_id}",
-                from_user=User(id=user, is_bot=False, first_name=f"u{user}"),
-                chat_instance=str(chat),
-                message=message,
-                data=copy.data,
-            )
-            return Update(update_id=update_id, callback_query=query)
+        def build() -> dict[str, Any]:
+            query = {
+                "id": f"q{update_id}",
+                "from": person(user),
+                "chat_instance": str(chat),
+                "message": copy.message(),
+                "data": copy.data,
+            }
+            return {"update_id": update_id, "callback_query": query}
 
         return Pending(update_id, 0, build)
+
+
+def person(user: int) -> dict[str, Any]:
+    """A person of the tower as the Bot API sends one."""
+    return {"id": user, "is_bot": False, "first_name": f"u{user}"}
 
 
 class Memory:
@@ -408,7 +415,7 @@ class InProcessBot:
         if self.polling:
             self.session.deliver(update)
         else:
-            built = update.build()
+            built = Update.model_validate(update.build(), context={"bot": self.tower.bot})
             self.tower.presses.watch(self.tower.bot, built)
             self.runner.submit(built)
 
@@ -475,7 +482,7 @@ class WebhookBot:
                 self.arrived.clear()
                 await self.arrived.wait()
             pending = self.waiting.popleft()
-            body = pending.build().model_dump_json(exclude_none=True, by_alias=True)
+            body = json.dumps(pending.build(), ensure_ascii=False)
             self.session.fetched.setdefault(pending.update_id, time.perf_counter())
             while True:
                 async with self.http.post(url, data=body, headers=headers) as answer:
