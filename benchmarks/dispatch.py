@@ -105,7 +105,6 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
     GetMe,
-    GetUpdates,
     SendMessage,
     SetMessageReaction,
     TelegramMethod,
@@ -121,7 +120,9 @@ from pydantic import BaseModel, SecretStr
 
 from benchmarks.dispatch_bot import LINE_LIMIT, BenchSession, status_mb
 from benchmarks.engine import machine, prepare
-from bot.dispatch import MAX_CONCURRENT, UpdatePoller
+from bot.dispatch import MAX_CONCURRENT, UpdatePoller, payload
+from bot.press_watch import press_of
+from bot.raw_updates import GetRawUpdates
 
 TOKEN = "7000000099:benchmark-dispatch-token"
 BOT_USER = User(id=7000000099, is_bot=True, first_name="towerbot", username="towerbot_bench")
@@ -164,7 +165,7 @@ class InstantTelegram(BenchSession):
         self.inbound.append(update)
         self.arrived_update.set()
 
-    async def _get_updates(self, bot: Bot, method: GetUpdates) -> Any:
+    async def _get_updates(self, bot: Bot, method: GetRawUpdates) -> Any:
         """As Telegram: forget below the offset, then up to `limit` (100), waiting up
         to `timeout` seconds for one; the answer takes `poll_rtt` more to arrive, as
         its JSON, read by the bot's session as aiogram's HTTP session reads it."""
@@ -192,7 +193,7 @@ class InstantTelegram(BenchSession):
         method: TelegramMethod[Any],
         timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> Any:
-        if isinstance(method, GetUpdates):
+        if isinstance(method, GetRawUpdates):
             return await self._get_updates(bot, method)
         now = time.perf_counter()
         self.calls += 1
@@ -415,9 +416,9 @@ class InProcessBot:
         if self.polling:
             self.session.deliver(update)
         else:
-            built = Update.model_validate(update.build(), context={"bot": self.tower.bot})
-            self.tower.presses.watch(self.tower.bot, built)
-            self.runner.submit(built)
+            raw = update.build()
+            self.tower.presses.watch(self.tower.bot, press_of(raw))
+            self.runner.keep(update.update_id, raw, payload(raw))
 
     async def idle(self) -> None:
         await self.runner.wait_idle()
@@ -589,7 +590,12 @@ class ChildBot:
                 self.stopped.set()
 
     async def _call(self, message: dict[str, Any]) -> None:
-        method = getattr(methods, message["method"]).model_validate(message["data"])
+        kind = (
+            GetRawUpdates
+            if message["method"] == "GetRawUpdates"
+            else getattr(methods, message["method"])
+        )
+        method = kind.model_validate(message["data"])
         result = await self.session.make_request(self.bot, method)
         answer = {"reply": message["call"], "result": _jsonable(result)}
         assert self.writer is not None

@@ -15,9 +15,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import Message, TelegramObject, Update
+from aiogram.types import Message, TelegramObject
 
 from bot.context import ChatContext
+from bot.raw_updates import RawUpdate, field, object_field
 from cascade.errors import Refused
 from cascade.ports import UnitOfWorkFactory
 from cascade.tower import ANSWERING
@@ -30,17 +31,22 @@ COMMANDERS_ONLY = frozenset({"export"})
 
 def command_of(message: Message) -> str | None:
     """`/status@bot 12` → "status"; None for anything that is not a command."""
-    text = message.text or ""
-    if not text.startswith("/"):
+    return command_in(message.text)
+
+
+def command_in(text: str | None) -> str | None:
+    """The command a message's text starts with (see `command_of`)."""
+    if not text or not text.startswith("/"):
         return None
     return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else None
 
 
-def is_query(update: Update) -> bool:
+def is_query(raw: RawUpdate) -> bool:
     """A read-only question (`/status`, `/pending`, …): bot/dispatch.py lets it by
-    the answers queued for the dispatcher's slots."""
-    message = update.message
-    return message is not None and command_of(message) in MEMBERS_ONLY
+    the answers queued for the dispatcher's slots. Read from the update's JSON, as
+    the poller takes it in (bot/raw_updates.py)."""
+    text = field(object_field(raw, "message"), "text")
+    return isinstance(text, str) and command_in(text) in MEMBERS_ONLY
 
 
 class QueryAccess(BaseMiddleware):

@@ -47,9 +47,16 @@ being handled, and asks for no more, so memory stays bounded. On stop the poller
 the updates taken in finish; those cut short stay in the inbox for the next start.
 
 An update waiting for its turn is kept as its JSON (the inbox's payload), not as
-aiogram's models, and parsed again only once it has a slot: a parsed update is
-14-19 KB of pydantic objects against its ~0.5 KB of JSON, so the 2,000 a Yiwu storm
-kept waiting held ~35 MB (benchmarks/RESULTS.md, "memory"). The bound is in bytes,
+aiogram's models, and parsed only once it has a slot: a parsed update is 14-19 KB of
+pydantic objects against its ~0.5 KB of JSON, so the 2,000 a Yiwu storm kept waiting
+held ~35 MB (benchmarks/RESULTS.md, "memory"). Nor is it parsed before: getUpdates
+answers the poller with each update as the server's JSON object (bot/raw_updates.py),
+the take-in reads the few fields it needs from it (its id, its chat, its lane, a
+press to time), and the inbox keeps it written back as JSON; a webhook's update is
+kept as the text it was posted as. Parsed at the take-in too, each update cost
+aiogram's parse twice (~0.3 ms apiece). An item of getUpdates without an update id
+is dropped with a line (it can be neither stored nor confirmed); one aiogram cannot
+read is dropped with a line at its turn. The bound is in bytes,
 not updates, since updates differ in size (a press carries the pressed copy, a
 message may carry 4,096 characters and the message it replies to): each counts its
 JSON's UTF-8 bytes plus `PER_UPDATE` for its place in the queues, and 16 MiB let
@@ -72,6 +79,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 from collections import deque
@@ -80,10 +88,20 @@ from typing import NamedTuple
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
-from bot.press_watch import PressWatch
+from bot.press_watch import PressWatch, press_of
+from bot.raw_updates import (
+    GetRawUpdates,
+    RawUpdate,
+    chat_key,
+    chat_of,
+    integer,
+    language_of,
+    message_of,
+    object_field,
+    update_id_of,
+)
 from cascade.outgoing import OutgoingMessage
 from storage.conn import DatabaseError
 from storage.inbox import Inbox, InboxRow
@@ -91,12 +109,12 @@ from storage.inbox import Inbox, InboxRow
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Update], Awaitable[object]]
-Quick = Callable[[Update], bool]
+Quick = Callable[[RawUpdate], bool]
 # What to tell the chat of an update set aside (chat id, the message to reply to, the
 # person's language tag: the reply is in the chat's language).
 Notice = Callable[[int, int | None, str | None], Awaitable[OutgoingMessage]]
 # What takes an update whose handling failed `max_attempts` times (and how many).
-SetAside = Callable[[Update, int], Awaitable[None]]
+SetAside = Callable[["Kept", int], Awaitable[None]]
 MAX_CONCURRENT = 64
 # Replays that may begin an update before it is set aside, and, within one run,
 # handlings that may fail before it is.
@@ -110,12 +128,13 @@ MAX_PENDING_BYTES = 16 << 20  # the poller's default bound on what waits (16 MiB
 RETRIED = (TelegramNetworkError, TelegramServerError, OSError, TimeoutError)
 
 
-def payload(update: Update) -> str:
-    """The update as the inbox keeps it: its Bot API JSON."""
-    return update.model_dump_json(exclude_none=True, by_alias=True)
+def payload(raw: RawUpdate) -> str:
+    """An update taken in by polling as the inbox keeps it: its Bot API JSON, written
+    back from the object the server's answer was decoded into."""
+    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
 
-def never_quick(update: Update) -> bool:
+def never_quick(raw: RawUpdate) -> bool:
     return False
 
 
@@ -143,27 +162,13 @@ class Kept(NamedTuple):
     held: int  # bytes counted against the poller's bound (`held_bytes`)
 
 
-def chat_of(update: Update) -> int | None:
-    """The chat the update happened in (a callback query's: its message's), if any."""
-    event = update.event
-    chat = getattr(event, "chat", None)
-    if chat is not None:
-        return int(chat.id)
-    message = getattr(event, "message", None)  # a callback query's message
-    if message is not None and getattr(message, "chat", None) is not None:
-        return int(message.chat.id)
-    return None
+class Taken(NamedTuple):
+    """An update coming in (polled or posted): its id, its JSON object as decoded and
+    the text the inbox keeps."""
 
-
-def chat_key(update: Update) -> int:
-    """The chat whose updates must stay in order (the sender's id where there is none)."""
-    chat = chat_of(update)
-    if chat is not None:
-        return chat
-    user = getattr(update.event, "from_user", None) or getattr(update.event, "user", None)
-    if user is not None:
-        return int(user.id)
-    return 0
+    update_id: int
+    raw: RawUpdate
+    text: str
 
 
 class ChatOrderedRunner:
@@ -176,19 +181,20 @@ class ChatOrderedRunner:
         quick: Quick = never_quick,
         quick_concurrent: int = 2,
         on_handled: Callable[[int], object] | None = None,
-        parse: Callable[[str], Update] | None = None,
+        parse: Callable[[str], Update] = Update.model_validate_json,
         set_aside: SetAside | None = None,
         max_attempts: int = MAX_ATTEMPTS,
         backoff: Callable[[int], float] = backoff,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
-        """`quick(update)` says which updates take the quick lane's slots
+        """`quick(raw)` says which updates take the quick lane's slots
         (`quick_concurrent` of them) instead of waiting in the answers' queue;
         `on_handled(update_id)` is told of each update handled (or given up without
         `set_aside`), never of one set aside or cut short by cancellation; `parse`
-        makes an update `keep`-ed as JSON again once it has a slot. An update whose
-        handling raises is tried again after `sleep(backoff(failures so far))`, and
-        after `max_attempts` failures handed to `set_aside(update, failures)`."""
+        makes an update kept as JSON into aiogram's models once it has a slot. An
+        update whose handling raises is tried again after `sleep(backoff(failures so
+        far))`, and after `max_attempts` failures handed to `set_aside(kept,
+        failures)`."""
         self.handle = handle
         self.set_aside = set_aside
         self.max_attempts = max_attempts
@@ -200,7 +206,7 @@ class ChatOrderedRunner:
         self.max_concurrent = max_concurrent
         self._slots = asyncio.Semaphore(max_concurrent)
         self._quick_slots = asyncio.Semaphore(quick_concurrent)
-        self._queues: dict[int, deque[Update | Kept]] = {}
+        self._queues: dict[int, deque[Kept]] = {}
         self._workers: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -211,31 +217,27 @@ class ChatOrderedRunner:
         self.failed = 0  # of which set aside or given up
         self.retried = 0  # handlings tried again after a failure
 
-    def submit(self, update: Update) -> None:
-        """Queue `update` behind its chat's earlier updates (never awaits)."""
-        self._queue(chat_key(update), update)
-
-    def keep(self, update: Update, payload: str) -> int:
-        """Queue `update` as `submit` does, but hold only its JSON `payload` (needs
-        `parse`) until its turn: the parsed `update` can be let go at once. The bytes
-        it holds meanwhile (counted in `held`)."""
-        assert self.parse is not None, "keeping updates as JSON needs a parse"
-        held = held_bytes(payload)
-        kept = Kept(update.update_id, chat_key(update), self.quick(update), payload, held)
+    def keep(self, update_id: int, raw: RawUpdate, text: str) -> int:
+        """Queue an update behind its chat's earlier updates (never awaits), holding only
+        its JSON `text` until its turn: its decoded object `raw` is read for its chat
+        and lane and can be let go at once. The bytes it holds meanwhile (counted in
+        `held`)."""
+        held = held_bytes(text)
+        kept = Kept(update_id, chat_key(raw), self.quick(raw), text, held)
         self.held += held
         self._queue(kept.chat, kept)
         return held
 
-    def rounds_ahead(self, update: Update, before: int = 0) -> int:
-        """Rounds of handling before `update` would start if queued now (with `before`
-        more queued ahead of it first): its chat's updates waiting go one a round, the
-        others `max_concurrent` a round, those beyond the slots only (bot/press_watch.py
-        answers a press at once from a few rounds on)."""
-        queue = self._queues.get(chat_key(update))
+    def rounds_ahead(self, chat: int, before: int = 0) -> int:
+        """Rounds of handling before an update of `chat` (its `chat_key`) would start if
+        queued now (with `before` more queued ahead of it first): its chat's updates
+        waiting go one a round, the others `max_concurrent` a round, those beyond the
+        slots only (bot/press_watch.py answers a press at once from a few rounds on)."""
+        queue = self._queues.get(chat)
         beyond = self.pending + before - self.max_concurrent
         return (len(queue) if queue else 0) + max(0, beyond) // self.max_concurrent
 
-    def _queue(self, key: int, update: Update | Kept) -> None:
+    def _queue(self, key: int, update: Kept) -> None:
         self.pending += 1
         self._idle.clear()
         queue = self._queues.get(key)
@@ -270,19 +272,18 @@ class ChatOrderedRunner:
                 self._idle.set()
             self._changed.set()
 
-    async def _through(self, update: Update | Kept, key: int) -> bool:
+    async def _through(self, update: Kept, key: int) -> bool:
         """Handle `update` until it is handled (True) or set aside (False), trying again
         after `backoff` each time its handling fails; its chat's later updates wait
         meanwhile, and the slot is free while it waits. After `max_attempts` failures it
         is handed to `set_aside`; one that cannot be set aside either (the database
         down) is tried on. Without `set_aside` it is given up (logged) and counts as
         handled, and so does one whose JSON cannot be read: trying again cannot help."""
-        quick = update.quick if isinstance(update, Kept) else self.quick(update)
         failures = 0
         while True:
-            async with self._quick_slots if quick else self._slots:
+            async with self._quick_slots if update.quick else self._slots:
                 try:
-                    parsed = self._parsed(update)
+                    parsed = self.parse(update.payload)
                 except ValueError:
                     self.failed += 1
                     log.exception("update %s in chat %s is unreadable", update.update_id, key)
@@ -305,7 +306,7 @@ class ChatOrderedRunner:
                     log.error("update %s in chat %s given up", update.update_id, key)
                     return True
                 try:
-                    await self.set_aside(parsed, failures)
+                    await self.set_aside(update, failures)
                 except Exception:
                     log.exception("update %s could not be set aside: tried on", update.update_id)
                 else:
@@ -314,15 +315,8 @@ class ChatOrderedRunner:
             self.retried += 1
             await self.sleep(self.backoff(failures))
 
-    def _let_go(self, update: Update | Kept) -> None:
-        if isinstance(update, Kept):
-            self.held -= update.held
-
-    def _parsed(self, update: Update | Kept) -> Update:
-        if isinstance(update, Update):
-            return update
-        assert self.parse is not None
-        return self.parse(update.payload)
+    def _let_go(self, update: Kept) -> None:
+        self.held -= update.held
 
     async def wait_idle(self) -> None:
         """Until every update submitted so far has been handled."""
@@ -378,7 +372,7 @@ class UpdatePoller:
         # one delivered again meanwhile (a webhook's retry) is not taken in twice.
         self._kept: set[int] = set()
         # Webhook updates waiting for the next inbox write, and the task writing them.
-        self._arriving: dict[int, tuple[Update, asyncio.Future[None]]] = {}
+        self._arriving: dict[int, tuple[Taken, asyncio.Future[None]]] = {}
         self._writing: asyncio.Task[None] | None = None
         self._polling: asyncio.Task[object] | None = None
         self.runner = ChatOrderedRunner(
@@ -400,7 +394,7 @@ class UpdatePoller:
             self.presses.finished(update_id)
 
     def _parse(self, text: str) -> Update:
-        """An update from its inbox JSON, bound to this bot (as getUpdates gives it)."""
+        """An update from its JSON, bound to this bot (as aiogram's getUpdates gives it)."""
         return Update.model_validate_json(text, context={"bot": self.bot})
 
     def _take_handled(self) -> list[int]:
@@ -417,9 +411,9 @@ class UpdatePoller:
         a chat's rows begun before are older than its rows never begun."""
         rows = await self._claim()
         for row in rows:
-            if 0 < row.attempts < self.max_attempts and (update := self._read(row)) is not None:
+            if 0 < row.attempts < self.max_attempts and (raw := self._read(row)) is not None:
                 await self.inbox.attempt([row.update_id])
-                self.runner.keep(update, row.payload)
+                self.runner.keep(row.update_id, raw, row.payload)
                 await self.runner.wait_idle()
                 await self.forget()  # handled: not counted again if the next one kills us
         await self._hand([row for row in rows if not row.attempts])
@@ -452,50 +446,56 @@ class UpdatePoller:
         rows = await self.inbox.claim()
         self._kept.update(row.update_id for row in rows)
         for row in rows:
-            if row.attempts >= self.max_attempts and (update := self._read(row)) is not None:
-                await self._set_aside(update, f"{row.attempts} replays began it and none finished")
+            if row.attempts >= self.max_attempts and (raw := self._read(row)) is not None:
+                why = f"{row.attempts} replays began it and none finished"
+                await self._set_aside(row.update_id, raw, why)
         return rows
 
     async def _hand(self, rows: Sequence[InboxRow]) -> None:
         """Count one attempt of each of `rows`, at once, then hand them to the runner."""
         await self.inbox.attempt([row.update_id for row in rows])
         for row in rows:
-            if (update := self._read(row)) is not None:
-                self.runner.keep(update, row.payload)  # the parsed update is let go
+            if (raw := self._read(row)) is not None:
+                self.runner.keep(row.update_id, raw, row.payload)  # `raw` is let go
 
-    def _read(self, row: InboxRow) -> Update | None:
-        """The row's update; None (and its row dropped) if this aiogram cannot read it."""
+    def _read(self, row: InboxRow) -> RawUpdate | None:
+        """The row's update as its JSON object, for the runner to keep (aiogram reads it
+        at its turn); None (and its row dropped) if it is not one."""
         try:
-            return self._parse(row.payload)
-        except ValueError:  # not an update this aiogram reads: kept from nobody
-            log.exception("inbox row %s is not a readable update: dropped", row.update_id)
-            self._handled.append(row.update_id)
-            return None
+            raw = json.loads(row.payload)
+        except ValueError:
+            raw = None
+        if isinstance(raw, dict):
+            return raw
+        log.error("inbox row %s is not a JSON object: dropped", row.update_id)
+        self._handled.append(row.update_id)
+        return None
 
-    async def _failed(self, update: Update, failures: int) -> None:
+    async def _failed(self, kept: Kept, failures: int) -> None:
         """The runner's `set_aside`: an update whose handling failed `failures` times."""
-        await self._set_aside(update, f"its handling failed {failures} times")
+        why = f"its handling failed {failures} times"
+        await self._set_aside(kept.update_id, json.loads(kept.payload), why)
         if self.presses is not None:
-            self.presses.finished(update.update_id)
+            self.presses.finished(kept.update_id)
 
-    async def _set_aside(self, update: Update, why: str) -> None:
+    async def _set_aside(self, update_id: int, raw: RawUpdate, why: str) -> None:
         """Stop handing back an update (`why`: replays began it and none ended, or its
         handling kept failing): its row stays, marked, and its chat (if it has one) is
         told to send it again, in the same transaction."""
-        chat = chat_of(update)
-        log.error("inbox update %s (chat %s) set aside: %s", update.update_id, chat, why)
+        chat = chat_of(raw)
+        log.error("inbox update %s (chat %s) set aside: %s", update_id, chat, why)
         told = None
-        message = update.message or update.edited_message
-        query = update.callback_query
+        message = message_of(raw)
+        query = object_field(raw, "callback_query")
         # A person's message or press is asked again, in the chat's language; a
         # membership change or the like has nobody to ask.
         if chat is not None and self.notice is not None:
             if message is not None:
-                language = message.from_user.language_code if message.from_user else None
-                told = await self.notice(chat, message.message_id, language)
+                reply_to = integer(message.get("message_id"))
+                told = await self.notice(chat, reply_to, language_of(message))
             elif query is not None:
-                told = await self.notice(chat, None, query.from_user.language_code)
-        await self.inbox.set_aside(update.update_id, told)
+                told = await self.notice(chat, None, language_of(query))
+        await self.inbox.set_aside(update_id, told)
 
     async def catch_up(self) -> None:
         """Handle what the inbox holds (a polling run's rows, for a webhook start),
@@ -519,7 +519,7 @@ class UpdatePoller:
                 # handled update frees would cost a call and a transaction apiece.
                 batch, room = self._batch()
                 await self.runner.wait_room(self.max_pending_bytes - room)
-                request = GetUpdates(
+                request = GetRawUpdates(
                     offset=taken, limit=batch, timeout=self.timeout, allowed_updates=allowed
                 )
                 try:
@@ -551,50 +551,58 @@ class UpdatePoller:
         batch = max(1, min(BATCH, self.max_pending_bytes // mean))
         return batch, batch * mean
 
-    async def _take(self, request: GetUpdates, taken: int | None) -> int | None:
-        """One getUpdates: its new updates taken in (`_take_in`); one past the newest."""
-        updates = await self.bot(request, request_timeout=self.timeout + 10)
-        fresh = [u for u in updates if taken is None or u.update_id >= taken]
+    async def _take(self, request: GetRawUpdates, taken: int | None) -> int | None:
+        """One getUpdates: its new updates taken in (`_take_in`) as the server sent
+        them; one past the newest. An item without an integer `update_id` cannot be
+        stored nor confirmed: it is dropped with a line, and the others go on."""
+        items = await self.bot(request, request_timeout=self.timeout + 10)
+        fresh = []
+        for raw in items:
+            update_id = update_id_of(raw)
+            if update_id is None:
+                log.error("getUpdates gave an item without an update id: dropped: %.300r", raw)
+            elif taken is None or update_id >= taken:
+                fresh.append(Taken(update_id, raw, payload(raw)))
         for before, update in enumerate(fresh):
             self._watch(update, before)
         await self._take_in(fresh)
-        return max(u.update_id for u in fresh) + 1 if fresh else taken
+        return max(update.update_id for update in fresh) + 1 if fresh else taken
 
-    def _watch(self, update: Update, before: int) -> None:
+    def _watch(self, update: Taken, before: int) -> None:
         """Time a press from its take-in, not from its turn (`before`: updates taken in
         with it and queued ahead of it)."""
-        if self.presses is not None:
-            self.presses.watch(self.bot, update, self.runner.rounds_ahead(update, before))
+        if self.presses is not None and (press := press_of(update.raw)) is not None:
+            ahead = self.runner.rounds_ahead(chat_key(update.raw), before)
+            self.presses.watch(self.bot, press, ahead)
 
-    async def _take_in(self, updates: Sequence[Update]) -> None:
+    async def _take_in(self, updates: Sequence[Taken]) -> None:
         """The one way updates come in, polled or posted to the webhook: the batch
         written to the inbox in one transaction (raises if the database refuses it:
         then nothing is handed on, and it must be delivered again), then handed to the
-        runner as its JSON (the parsed batch is let go on return). An update whose row
-        this process already keeps (delivered twice) is taken in once."""
+        runner as its JSON (the decoded objects are let go on return). An update whose
+        row this process already keeps (delivered twice) is taken in once."""
         fresh = list({u.update_id: u for u in updates if u.update_id not in self._kept}.values())
-        rows = await self._store(fresh)
-        self._kept.update(update_id for update_id, _ in rows)
+        await self._store(fresh)
+        self._kept.update(update.update_id for update in fresh)
         count, held = self._taken
-        for update, (_, text) in zip(fresh, rows, strict=True):
-            held += self.runner.keep(update, text)
-        self._taken = (count + len(rows), held)
+        for update in fresh:
+            held += self.runner.keep(*update)
+        self._taken = (count + len(fresh), held)
 
-    async def _store(self, fresh: list[Update]) -> list[tuple[int, str]]:
-        """Write a batch to the inbox (with the deletions due), before it is confirmed;
-        the rows written (update id, JSON)."""
+    async def _store(self, fresh: list[Taken]) -> None:
+        """Write a batch to the inbox (with the deletions due), before it is confirmed."""
         handled = self._take_handled()
-        rows = [(u.update_id, payload(u)) for u in fresh]
+        rows = [(update.update_id, update.text) for update in fresh]
         try:
-            await self.inbox.keep(rows, handled, [chat_key(u) for u in fresh])
+            await self.inbox.keep(rows, handled, [chat_key(u.raw) for u in fresh])
         except BaseException:
             self._handled.extend(handled)
             raise
         self._kept.difference_update(handled)
-        return rows
 
-    async def arrive(self, update: Update) -> None:
-        """Take in one update that came by itself (a webhook's request): timed from
+    async def arrive(self, update: Taken) -> None:
+        """Take in one update that came by itself (a webhook's request, kept as the
+        text it was posted as): timed from
         now if a press, written with those arriving while the inbox is being written
         (one transaction for them all), handed to the runner; returns once it is
         durable, raises (`DatabaseError`) if the inbox refused it. Waits first while

@@ -50,7 +50,9 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.methods.base import Response
-from aiogram.types import CallbackQuery, Update
+from aiogram.types import CallbackQuery
+
+from bot.raw_updates import RawUpdate, field, integer, language_of, object_field, update_id_of
 
 log = logging.getLogger(__name__)
 
@@ -110,21 +112,26 @@ class Press(NamedTuple):
     language: str | None
 
 
-def press_of(update: Update) -> Press | None:
-    """The press an update carries, if it is one."""
-    query = update.callback_query
-    if query is None:
+def press_of(raw: RawUpdate) -> Press | None:
+    """The press an update carries, if it is one (read from its JSON: a press is timed
+    as it is taken in, before aiogram makes the update into its models)."""
+    query = object_field(raw, "callback_query")
+    query_id, update_id = field(query, "id"), update_id_of(raw)
+    person = object_field(query, "from")
+    user_id, first = integer(field(person, "id")), field(person, "first_name")
+    if not isinstance(query_id, str) or update_id is None or user_id is None:
         return None
-    message = query.message
-    person = query.from_user
+    last = field(person, "last_name")
+    names = [name for name in (first, last) if isinstance(name, str) and name]
+    message = object_field(query, "message")
     return Press(
-        query.id,
-        update.update_id,
-        message.chat.id if message is not None else None,
-        message.message_id if message is not None else None,
-        person.id,
-        person.full_name,
-        person.language_code,
+        query_id,
+        update_id,
+        integer(field(object_field(message, "chat"), "id")),
+        integer(field(message, "message_id")),
+        user_id,
+        " ".join(names),  # as aiogram's `User.full_name`
+        language_of(query),
     )
 
 
@@ -194,11 +201,11 @@ class PressWatch(BaseRequestMiddleware):
         self._of_update: dict[int, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def watch(self, bot: Bot, update: Update, ahead: int = 0) -> None:
-        """Start the press's timer (if `update` is a press) as it enters the process,
-        with `ahead` rounds of handling before its turn: from `busy` on, the timer is
-        not waited for and the press is answered at once."""
-        press = press_of(update)
+    def watch(self, bot: Bot, press: Press | None, ahead: int = 0) -> None:
+        """Start the press's timer (`press_of` the update taken in: None if it is no
+        press) as it enters the process, with `ahead` rounds of handling before its
+        turn: from `busy` on, the timer is not waited for and the press is answered at
+        once."""
         if press is None or self.after <= 0 or press.query_id in self._watched:
             return
         now = ahead >= self.busy

@@ -61,7 +61,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
-from bot.dispatch import UpdatePoller
+from bot.dispatch import Taken, UpdatePoller
 from bot.startup import StartRefused
 from storage.conn import DatabaseError
 
@@ -133,13 +133,14 @@ class TowerRequestHandler(SimpleRequestHandler):
 
     async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
         try:
-            data = await request.json(loads=bot.session.json_loads)
+            body = await request.text()
+            data = bot.session.json_loads(body)
             update = Update.model_validate(data, context={"bot": bot})
         except (ValueError, ValidationError):
             log.warning("webhook: a request from %s is not an update: refused", _sender(request))
             return web.Response(status=400, text="Bad Request: not an update")
         try:
-            await self.inbox.arrive(update)
+            await self.inbox.arrive(Taken(update.update_id, data, body))  # kept as posted
         except DatabaseError as exc:  # not durable: Telegram sends it again
             log.warning("webhook: update %s not stored (%s): 503", update.update_id, exc)
             return web.Response(status=503, text="Service Unavailable: not stored")

@@ -27,7 +27,8 @@ from collections.abc import Awaitable, Callable
 
 from aiogram.types import Update
 
-from bot.dispatch import Handle, chat_key
+from bot.dispatch import Handle
+from bot.raw_updates import chat_key
 from storage.chatlock import chat_turn
 from storage.db import Database
 from storage.inbox import Inbox
@@ -63,7 +64,8 @@ class WorkerOrder:
         """Handle `update` under its chat's turn once no earlier row of its chat is
         held by another live worker (or `wait` seconds have passed), and delete its
         row before the turn is let go. A handling that raises keeps its row."""
-        chat = chat_key(update)
+        # The key its row was stored under, read from its JSON as the take-in read it.
+        chat = chat_key(update.model_dump(mode="json", by_alias=True, exclude_none=True))
         until = self.clock() + self.wait
         while True:
             async with chat_turn(self.db, chat):

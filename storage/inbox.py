@@ -16,7 +16,9 @@ bot confirmed is lost.
 An update handled but not yet deleted when the process dies is handed back once
 more: the record of processed updates (storage/processed.py) skips it, or a
 read-only query is answered again. Rows are keyed by bot, as several bots may
-share one database; `payload` is the update's Bot API JSON.
+share one database; `payload` is the update's Bot API JSON as the server sent it
+(getUpdates' object written back as JSON, or a webhook's body as posted), parsed
+only when the update is handled.
 
 An update whose handling kills the process would come back at every start and
 kill it again. So a replay counts an attempt (`attempts`, committed before the

@@ -14,7 +14,8 @@ from typing import Any
 from aiogram.types import CallbackQuery, Update, User
 
 from bot.access import is_query
-from bot.dispatch import PER_UPDATE, ChatOrderedRunner, chat_key, held_bytes, payload
+from bot.dispatch import PER_UPDATE, ChatOrderedRunner, held_bytes
+from bot.raw_updates import chat_key
 from tests.support.tgfake import (
     HQ_CHAT,
     HQ_COMMANDER,
@@ -24,7 +25,7 @@ from tests.support.tgfake import (
     TS0102_COMMANDER,
     Harness,
 )
-from tests.support.updates import update
+from tests.support.updates import as_json, submit, text_of, update
 
 
 def test_a_press_is_keyed_by_the_chat_of_its_message() -> None:
@@ -33,11 +34,11 @@ def test_a_press_is_keyed_by_the_chat_of_its_message() -> None:
     query = CallbackQuery(
         id="q", from_user=User(id=5, is_bot=False, first_name="u"), chat_instance="c", message=on
     )
-    assert chat_key(Update(update_id=2, callback_query=query)) == -77
+    assert chat_key(as_json(Update(update_id=2, callback_query=query))) == -77
     inline = CallbackQuery(
         id="q", from_user=User(id=5, is_bot=False, first_name="u"), chat_instance="c"
     )
-    assert chat_key(Update(update_id=3, callback_query=inline)) == 5
+    assert chat_key(as_json(Update(update_id=3, callback_query=inline))) == 5
 
 
 async def test_a_slow_update_holds_its_own_chat_only() -> None:
@@ -51,10 +52,10 @@ async def test_a_slow_update_holds_its_own_chat_only() -> None:
         done.append((u.message.chat.id, u.update_id))
 
     runner = ChatOrderedRunner(handle)
-    runner.submit(update(1, -1, "slow"))
-    runner.submit(update(2, -1))
+    submit(runner, update(1, -1, "slow"))
+    submit(runner, update(2, -1))
     for i in range(3, 8):
-        runner.submit(update(i, -2))
+        submit(runner, update(i, -2))
     for _ in range(20):
         await asyncio.sleep(0)
     assert done == [(-2, i) for i in range(3, 8)]  # the other chat went on
@@ -78,8 +79,8 @@ async def test_a_failing_update_is_tried_again_then_does_not_stop_its_chat() -> 
             raise RuntimeError("boom")
 
     runner = ChatOrderedRunner(handle, max_attempts=3, sleep=no_wait)
-    runner.submit(update(1, -1))
-    runner.submit(update(2, -1))
+    submit(runner, update(1, -1))
+    submit(runner, update(2, -1))
     await runner.wait_idle()
     assert seen == [1, 1, 1, 2] and runner.failed == 1 and runner.retried == 2
 
@@ -102,7 +103,7 @@ async def test_an_update_waiting_for_its_retry_holds_its_chat_not_its_slot() -> 
 
     runner = ChatOrderedRunner(handle, max_concurrent=1, sleep=held)
     for i, chat in ((1, -1), (2, -1), (3, -2)):
-        runner.submit(update(i, chat))
+        submit(runner, update(i, chat))
     await asyncio.wait_for(waiting.wait(), 1.0)
     for _ in range(20):
         await asyncio.sleep(0)
@@ -125,7 +126,7 @@ async def test_at_most_max_concurrent_run_at_once() -> None:
 
     runner = ChatOrderedRunner(handle, max_concurrent=4)
     for i in range(40):
-        runner.submit(update(i, -i - 1))
+        submit(runner, update(i, -i - 1))
     await runner.wait_idle()
     assert peak == 4 and runner.handled == 40
 
@@ -138,12 +139,12 @@ async def test_wait_room_returns_once_the_json_held_shrinks() -> None:
     async def handle(u: Update) -> None:
         await gate.wait()
 
-    runner = ChatOrderedRunner(handle, parse=Update.model_validate_json)
+    runner = ChatOrderedRunner(handle)
     texts = []
     for i in range(5):
         u = update(i, -i - 1, "x" * (100 * i))
-        texts.append(payload(u))
-        assert runner.keep(u, texts[-1]) == held_bytes(texts[-1])
+        texts.append(text_of(u))
+        assert submit(runner, u) == held_bytes(texts[-1])
     assert runner.held == sum(len(t.encode()) + PER_UPDATE for t in texts)
     waiter = asyncio.create_task(runner.wait_room(runner.held - 1))
     await asyncio.sleep(0)
@@ -168,11 +169,11 @@ async def test_a_correction_never_overtakes_the_value_it_corrects(issued: Harnes
     values = ["3", "4", "5", "6", "7"]
     for i, text in enumerate(values):
         message = h.message(TS0101_CHAT, TS0101_COMMANDER, text, reply_to=copy)
-        runner.submit(Update(update_id=10_000 + i, message=message))
+        submit(runner, Update(update_id=10_000 + i, message=message))
     # Another chat's answer, submitted in between, runs alongside.
     other = h.copy_in(TS0102_CHAT)
     message = h.message(TS0102_CHAT, TS0102_COMMANDER, "12", reply_to=other)
-    runner.submit(Update(update_id=20_000, message=message))
+    submit(runner, Update(update_id=20_000, message=message))
     await runner.wait_idle()
     assert runner.failed == 0
     assert (await h.row_status("ts-01-01"))["value"] == 7
@@ -195,7 +196,7 @@ async def test_a_press_is_answered_while_a_slow_update_in_another_chat_runs(
     h.app.dispatcher.message.outer_middleware(slow_status)
     runner = _feed(h)
     hq = h.message(HQ_CHAT, HQ_COMMANDER, "/status")
-    runner.submit(Update(update_id=30_000, message=hq))
+    submit(runner, Update(update_id=30_000, message=hq))
     copy = h.copy_in(TS0101_CHAT)
     query = CallbackQuery(
         id="press-1",
@@ -204,7 +205,7 @@ async def test_a_press_is_answered_while_a_slow_update_in_another_chat_runs(
         message=copy,
         data=copy.reply_markup.inline_keyboard[0][0].callback_data,  # type: ignore[union-attr]
     )
-    runner.submit(Update(update_id=30_001, callback_query=query))
+    submit(runner, Update(update_id=30_001, callback_query=query))
     await asyncio.wait_for(slow_started.wait(), 5.0)
     for _ in range(200):
         if h.session.answers():
@@ -231,11 +232,11 @@ async def test_a_query_is_not_queued_behind_the_answers_waiting_for_slots() -> N
     runner = ChatOrderedRunner(
         handle,
         max_concurrent=2,
-        quick=lambda u: u.message is not None and u.message.text == "/status",
+        quick=lambda raw: raw.get("message", {}).get("text") == "/status",
     )
     for i in range(300):
-        runner.submit(update(i, -i - 1, "7"))
-    runner.submit(update(999, HQ_CHAT, "/status"))
+        submit(runner, update(i, -i - 1, "7"))
+    submit(runner, update(999, HQ_CHAT, "/status"))
     for _ in range(20):
         await asyncio.sleep(0)
     assert done == [999]  # answered while all 300 answers still wait
@@ -245,10 +246,11 @@ async def test_a_query_is_not_queued_behind_the_answers_waiting_for_slots() -> N
 
 
 def test_the_read_only_queries_take_the_quick_lane() -> None:
-    assert is_query(update(1, HQ_CHAT, "/status"))
-    assert is_query(update(2, HQ_CHAT, "/pending@towerbot 3"))
-    assert not is_query(update(3, HQ_CHAT, "/order 15m count 统计"))
-    assert not is_query(update(4, HQ_CHAT, "12"))
+    assert is_query(as_json(update(1, HQ_CHAT, "/status")))
+    assert is_query(as_json(update(2, HQ_CHAT, "/pending@towerbot 3")))
+    assert not is_query(as_json(update(3, HQ_CHAT, "/order 15m count 统计")))
+    assert not is_query(as_json(update(4, HQ_CHAT, "12")))
+    assert not is_query({"update_id": 5, "message": {"text": 12}})  # not a text at all
 
 
 async def test_updates_kept_as_json_are_parsed_only_at_their_turn_in_order() -> None:
@@ -270,12 +272,11 @@ async def test_updates_kept_as_json_are_parsed_only_at_their_turn_in_order() -> 
 
     runner = ChatOrderedRunner(handle, max_concurrent=1, on_handled=handled.append, parse=parse)
     first = update(1, -1, "slow")
-    runner.keep(first, payload(first))
+    submit(runner, first)
     for i in range(2, 6):  # four more: two behind it in its chat, two in another chat
-        later = update(i, -1 if i < 4 else -2, str(i))
-        runner.keep(later, payload(later))
-    runner.keep(update(6, -2, "{"), "{")  # a payload that cannot be read
-    runner.keep(update(7, -2, "7"), payload(update(7, -2, "7")))
+        submit(runner, update(i, -1 if i < 4 else -2, str(i)))
+    runner.keep(6, as_json(update(6, -2, "{")), "{")  # a payload that cannot be read
+    submit(runner, update(7, -2, "7"))
     await asyncio.sleep(0.05)
     # Only the update in the one slot was made into aiogram's models; the rest wait as JSON.
     assert parsed == [1] and runner.pending == 7

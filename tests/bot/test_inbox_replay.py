@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from aiogram.types import CallbackQuery, Chat, Update
 
-from bot.dispatch import UpdatePoller, payload
+from bot.dispatch import UpdatePoller
 from storage.inbox import Inbox
 from tests.support.tgfake import (
     TS0101_CHAT,
@@ -22,6 +22,7 @@ from tests.support.tgfake import (
     TS0102_COMMANDER,
     Harness,
 )
+from tests.support.updates import text_of
 
 
 async def test_what_a_crash_left_in_the_inbox_takes_effect_once(issued: Harness) -> None:
@@ -50,7 +51,7 @@ async def test_what_a_crash_left_in_the_inbox_takes_effect_once(issued: Harness)
     h.session.clear()
     inbox = Inbox(h.app.db, h.app.bot.id)
     # Left by the crash: the row of "5" (handled, not yet deleted) and the press.
-    await inbox.keep([(u.update_id, payload(u)) for u in (five, press)])
+    await inbox.keep([(u.update_id, text_of(u)) for u in (five, press)])
 
     poller = UpdatePoller(h.app.bot, h.app.dispatcher, inbox)
     assert await poller.replay() == 703
@@ -76,7 +77,7 @@ async def replayed_three_times(h: Harness, poison: Update) -> Inbox:
     """`poison` in the inbox as three replays left it (each began it, none finished),
     then the bot's start handles the inbox; its inbox."""
     inbox = Inbox(h.app.db, h.app.bot.id)
-    await inbox.keep([(poison.update_id, payload(poison))])
+    await inbox.keep([(poison.update_id, text_of(poison))])
     for _ in range(3):
         await inbox.attempt([poison.update_id])
     h.session.clear()

@@ -25,7 +25,7 @@ from aiogram.types import CallbackQuery, Update
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.press_watch import Press, PressWatch
+from bot.press_watch import Press, PressWatch, press_of
 from bot.webhook import SECRET_HEADER, TowerRequestHandler
 from tests.bot.test_poller_offsets import until
 from tests.bot.test_storage_failures import _read_only
@@ -38,6 +38,7 @@ from tests.support.tgfake import (
     FakeSession,
     Harness,
 )
+from tests.support.updates import submit
 
 EARLY = "⏳ 已收到点击，正在处理…"
 
@@ -273,17 +274,17 @@ async def test_rounds_ahead_count_the_chats_queue_and_the_backlog_beyond_the_slo
         )
 
     runner = ChatOrderedRunner(handle, max_concurrent=2)
-    assert runner.rounds_ahead(in_chat(1, -1)) == 0
+    assert runner.rounds_ahead(-1) == 0
     for update_id, chat in [(1, -1), (2, -1), (3, -2), (4, -3), (5, -4), (6, -5)]:
-        runner.submit(in_chat(update_id, chat))
+        submit(runner, in_chat(update_id, chat))
     await asyncio.sleep(0)  # two are handled, four wait
     # chat -1: two of its own (one round each), six pending: four beyond two slots
-    assert runner.rounds_ahead(in_chat(7, -1)) == 2 + 2
-    assert runner.rounds_ahead(in_chat(7, -9)) == 2  # a chat with nothing waiting
-    assert runner.rounds_ahead(in_chat(7, -9), before=2) == 3
+    assert runner.rounds_ahead(-1) == 2 + 2
+    assert runner.rounds_ahead(-9) == 2  # a chat with nothing waiting
+    assert runner.rounds_ahead(-9, before=2) == 3
     release.set()
     await runner.wait_idle()
-    assert runner.rounds_ahead(in_chat(7, -1)) == 0
+    assert runner.rounds_ahead(-1) == 0
 
 
 async def test_a_stuck_press_whose_database_turned_read_only_is_told_straight(
@@ -345,18 +346,16 @@ async def test_an_unmarked_late_answer_is_told_and_an_empty_one_dropped() -> Non
             return await watch(request, self, method)  # type: ignore[arg-type]
 
     bot = Bot()
-    h_update = Update.model_validate(
-        {
-            "update_id": 7,
-            "callback_query": {
-                "id": "q7",
-                "from": {"id": 5, "is_bot": False, "first_name": "u5"},
-                "chat_instance": "ci",
-                "data": "x",
-            },
-        }
-    )
-    watch.watch(bot, h_update)  # type: ignore[arg-type]
+    raw = {
+        "update_id": 7,
+        "callback_query": {
+            "id": "q7",
+            "from": {"id": 5, "is_bot": False, "first_name": "u5"},
+            "chat_instance": "ci",
+            "data": "x",
+        },
+    }
+    watch.watch(bot, press_of(raw))  # type: ignore[arg-type]
     timers.fire()
     await until(lambda: watch.counts.early == 1)
     await watch(request, bot, AnswerCallbackQuery(callback_query_id="q7", text="no"))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ are held and released by the test, so nothing depends on the machine's speed.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.bot.test_poller_offsets import until
 from tests.bot.test_press_watch import answers_to, hold_text, pressed, webhook
 from tests.bot.test_storage_failures import _read_only
 from tests.support.tgfake import TS01_CHAT, TS01_COMMANDER, Harness
+from tests.support.updates import as_json
 
 Post = Callable[[Update], Awaitable[int]]
 
@@ -53,6 +55,9 @@ async def test_a_webhook_update_is_answered_once_stored_and_handled_once_after(
     async with webhook(h) as post:
         assert await post(slow) == 200
         assert await kept(h) == [60_001]  # durable before the 200
+        # ...as the body it was posted with (aiohttp's `json=`), not parsed and dumped
+        stored = await Inbox(h.app.db, h.app.bot.id).waiting()
+        assert stored == [(60_001, json.dumps(as_json(slow)))]
         await asyncio.wait_for(held.entered.wait(), 10)
         assert h.app.poller.runner.handled == 0  # answered while its handler still runs
         held.set()

@@ -28,7 +28,7 @@ from storage.db import Database
 from storage.inbox import Inbox, lease_name
 from storage.lease import RunLease
 from tests.support.pgserver import Engine
-from tests.support.updates import update
+from tests.support.updates import taken, update
 
 CHAT = -1_002_000_000_002
 
@@ -109,8 +109,8 @@ async def test_a_chats_next_update_at_another_worker_waits_for_its_first(
     looked, sleep = looking()
     b.ordered(sleep=sleep)
     try:
-        await a.poller.arrive(message(101, "first"))  # answered 200: stored at A
-        await b.poller.arrive(message(102, "second"))  # the chat's next, at B
+        await a.poller.arrive(taken(message(101, "first")))  # answered 200: stored at A
+        await b.poller.arrive(taken(message(102, "second")))  # the chat's next, at B
         await looked.wait()  # B found the first held at A and let the chat go
         assert seen == []
         release.set()
@@ -131,8 +131,8 @@ async def test_an_earlier_row_that_never_ends_holds_its_chat_up_only_for_a_while
     a.gated(a.ordered())  # never released: A's row stays, A stays live
     b.ordered(wait=0.3)
     try:
-        await a.poller.arrive(message(201, "stuck"))
-        await b.poller.arrive(message(202, "after it"))
+        await a.poller.arrive(taken(message(201, "stuck")))
+        await b.poller.arrive(taken(message(202, "after it")))
         with caplog.at_level(logging.WARNING, logger="bot.worker_order"):
             await b.poller.runner.wait_idle()
         assert seen == ["after it"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
+import json
 import tempfile
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from aiogram.types import (
 from pydantic import SecretStr
 
 from bot.app import TowerBot
+from bot.raw_updates import GetRawUpdates, update_id_of
 from bot.settings import SenderLimits, Settings
 from cascade.clock import FakeClock
 from cascade.tower import Unit
@@ -54,6 +56,7 @@ from fixtures import fixture_path
 from storage.db import Database
 from storage.importer import import_units
 from tests.support.pgserver import Engine
+from tests.support.updates import as_json
 
 TOKEN = "123456:" + "A" * 30
 BOT_ID = 123456
@@ -86,8 +89,9 @@ class FakeSession(BaseSession):
         self.delivered = asyncio.Event()  # set on every message sent
         self._ids = itertools.count(1000)
         # What getUpdates serves, as Telegram does: forgotten below the offset (not
-        # recorded in `calls`: a running poller asks again and again).
-        self.inbound: list[Update] = []
+        # recorded in `calls`: a running poller asks again and again). An update may
+        # be queued as its JSON object, malformed ones too (served once).
+        self.inbound: list[Update | dict[str, Any]] = []
 
     def fail_next(self, chat_id: int, *errors: ErrorFactory) -> None:
         self.failures.setdefault(chat_id, []).extend(errors)
@@ -98,8 +102,8 @@ class FakeSession(BaseSession):
         method: TelegramMethod[Any],
         timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> Any:
-        if isinstance(method, GetUpdates):
-            return await self._updates(method)
+        if method.__api_method__ == "getUpdates":  # aiogram's or the poller's own
+            return await self._updates(bot, method)
         self.calls.append(method)
         chat_id = getattr(method, "chat_id", None)
         queued = self.failures.get(chat_id) if isinstance(chat_id, int) else None
@@ -136,12 +140,20 @@ class FakeSession(BaseSession):
             return True
         return True
 
-    async def _updates(self, method: GetUpdates) -> list[Update]:
+    async def _updates(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        """The server's JSON answer, read by the session as aiogram's HTTP session
+        reads it (`check_response`), into whatever the method returns."""
+        assert isinstance(method, GetUpdates | GetRawUpdates)
         if method.offset is not None:
-            self.inbound = [u for u in self.inbound if u.update_id >= method.offset]
+            self.inbound = [u for u in self.inbound if not below(u, method.offset)]
         if not self.inbound:
             await asyncio.sleep(0.01)  # a long poll with nothing new
-        return self.inbound[: min(100, method.limit or 100)]
+        batch = self.inbound[: min(100, method.limit or 100)]
+        # An item without an update id can never be confirmed: served once.
+        self.inbound = [u for u in self.inbound if served_id(u) is not None or u not in batch]
+        result = [u if isinstance(u, dict) else as_json(u) for u in batch]
+        content = json.dumps({"ok": True, "result": result}, ensure_ascii=False)
+        return self.check_response(bot, method, 200, content).result
 
     async def stream_content(
         self,
@@ -194,6 +206,19 @@ class FakeSession(BaseSession):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def served_id(update: Update | dict[str, Any]) -> int | None:
+    """The id of an update queued for getUpdates (None: a malformed one without it)."""
+    if isinstance(update, Update):
+        return update.update_id
+    return update_id_of(update)
+
+
+def below(update: Update | dict[str, Any], offset: int) -> bool:
+    """Whether getUpdates at `offset` has forgotten `update`."""
+    update_id = served_id(update)
+    return update_id is not None and update_id < offset
 
 
 def ack_button_data(markup: object) -> str | None:
