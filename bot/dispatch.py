@@ -108,7 +108,8 @@ from storage.inbox import Inbox, InboxRow
 
 log = logging.getLogger(__name__)
 
-Handle = Callable[[Update], Awaitable[object]]
+# An update's handling, told the chat key it was queued under (`chat_key` of its JSON).
+Handle = Callable[[Update, int], Awaitable[object]]
 Quick = Callable[[RawUpdate], bool]
 # What to tell the chat of an update set aside (chat id, the message to reply to, the
 # person's language tag: the reply is in the chat's language).
@@ -289,7 +290,7 @@ class ChatOrderedRunner:
                     log.exception("update %s in chat %s is unreadable", update.update_id, key)
                     return True
                 try:
-                    await self.handle(parsed)
+                    await self.handle(parsed, key)
                     return True
                 except Exception:  # kept at its chat's head and tried again
                     failures += 1
@@ -385,7 +386,7 @@ class UpdatePoller:
             max_attempts=max_attempts,
         )
 
-    async def _feed(self, update: Update) -> None:
+    async def _feed(self, update: Update, chat: int) -> None:
         await self.dispatcher.feed_update(self.bot, update)
 
     def _done(self, update_id: int) -> None:

@@ -28,7 +28,6 @@ from collections.abc import Awaitable, Callable
 from aiogram.types import Update
 
 from bot.dispatch import Handle
-from bot.raw_updates import chat_key
 from storage.chatlock import chat_turn
 from storage.db import Database
 from storage.inbox import Inbox
@@ -60,12 +59,11 @@ class WorkerOrder:
         self.clock = clock
         self.sleep = sleep
 
-    async def __call__(self, update: Update) -> None:
-        """Handle `update` under its chat's turn once no earlier row of its chat is
+    async def __call__(self, update: Update, chat: int) -> None:
+        """Handle `update` of `chat` (the key the take-in read from its JSON, under which
+        its row was stored) under the chat's turn once no earlier row of the chat is
         held by another live worker (or `wait` seconds have passed), and delete its
         row before the turn is let go. A handling that raises keeps its row."""
-        # The key its row was stored under, read from its JSON as the take-in read it.
-        chat = chat_key(update.model_dump(mode="json", by_alias=True, exclude_none=True))
         until = self.clock() + self.wait
         while True:
             async with chat_turn(self.db, chat):
@@ -80,7 +78,7 @@ class WorkerOrder:
                             ahead,
                             self.wait,
                         )
-                    await self.handle(update)
+                    await self.handle(update, chat)
                     await self.inbox.forget([update.update_id])
                     return
             await self.sleep(self.retry)

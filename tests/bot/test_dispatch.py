@@ -45,8 +45,9 @@ async def test_a_slow_update_holds_its_own_chat_only() -> None:
     release = asyncio.Event()
     done: list[tuple[int, int]] = []
 
-    async def handle(u: Update) -> None:
+    async def handle(u: Update, chat: int) -> None:
         assert u.message is not None
+        assert chat == u.message.chat.id  # handed the key it was queued under
         if u.message.text == "slow":
             await release.wait()
         done.append((u.message.chat.id, u.update_id))
@@ -73,7 +74,7 @@ async def no_wait(seconds: float) -> None:
 async def test_a_failing_update_is_tried_again_then_does_not_stop_its_chat() -> None:
     seen: list[int] = []
 
-    async def handle(u: Update) -> None:
+    async def handle(u: Update, chat: int) -> None:
         seen.append(u.update_id)
         if u.update_id == 1:
             raise RuntimeError("boom")
@@ -92,7 +93,7 @@ async def test_an_update_waiting_for_its_retry_holds_its_chat_not_its_slot() -> 
     waiting = asyncio.Event()
     seen: list[int] = []
 
-    async def handle(u: Update) -> None:
+    async def handle(u: Update, chat: int) -> None:
         seen.append(u.update_id)
         if seen == [1]:
             raise ConnectionError("away for a moment")
@@ -117,7 +118,7 @@ async def test_at_most_max_concurrent_run_at_once() -> None:
     running = 0
     peak = 0
 
-    async def handle(u: Update) -> None:
+    async def handle(u: Update, chat: int) -> None:
         nonlocal running, peak
         running += 1
         peak = max(peak, running)
@@ -136,7 +137,7 @@ async def test_wait_room_returns_once_the_json_held_shrinks() -> None:
     `PER_UPDATE` each), until each is handled."""
     gate = asyncio.Event()
 
-    async def handle(u: Update) -> None:
+    async def handle(u: Update, chat: int) -> None:
         await gate.wait()
 
     runner = ChatOrderedRunner(handle)
@@ -156,7 +157,7 @@ async def test_wait_room_returns_once_the_json_held_shrinks() -> None:
 
 
 def _feed(h: Harness) -> ChatOrderedRunner:
-    async def handle(u: Update) -> Any:
+    async def handle(u: Update, chat: int) -> Any:
         return await h.app.dispatcher.feed_update(h.app.bot, u)
 
     return ChatOrderedRunner(handle)
@@ -223,7 +224,7 @@ async def test_a_query_is_not_queued_behind_the_answers_waiting_for_slots() -> N
     gate = asyncio.Event()
     done: list[int] = []
 
-    async def handle(u: Update) -> None:
+    async def handle(u: Update, chat: int) -> None:
         assert u.message is not None
         if u.message.text != "/status":
             await gate.wait()
@@ -264,7 +265,7 @@ async def test_updates_kept_as_json_are_parsed_only_at_their_turn_in_order() -> 
         parsed.append(result.update_id)
         return result
 
-    async def handle(u: Update) -> None:
+    async def handle(u: Update, chat: int) -> None:
         assert u.message is not None and u.message.text is not None
         if u.message.text == "slow":
             await release.wait()

@@ -257,7 +257,7 @@ async def test_rounds_ahead_count_the_chats_queue_and_the_backlog_beyond_the_slo
 
     release = asyncio.Event()
 
-    async def handle(update: Update) -> None:
+    async def handle(update: Update, chat: int) -> None:
         await release.wait()
 
     def in_chat(update_id: int, chat: int) -> Update:

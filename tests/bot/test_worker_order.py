@@ -63,9 +63,9 @@ class Worker:
         """Hold each update before its handling begins, until the event is set."""
         gate = asyncio.Event()
 
-        async def held(update: Update) -> None:
+        async def held(update: Update, chat: int) -> None:
             await gate.wait()
-            await handle(update)
+            await handle(update, chat)
 
         self.poller.runner.handle = held
         return gate
