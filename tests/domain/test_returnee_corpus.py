@@ -228,6 +228,7 @@ HELDOUT_PARTS = (
     "corpus_heldout21.yaml",  # a reserve (writer13), not scored: only this check reads it
     "corpus_heldout22.yaml",  # a reserve (writer14), not scored: only this check reads it
     "corpus_heldout23.yaml",  # a reserve (writer15), not scored: only this check reads it
+    "corpus_heldout24.yaml",  # a reserve (writer16), not scored: only this check reads it
 )
 
 
