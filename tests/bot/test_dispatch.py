@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from aiogram.types import CallbackQuery, Update, User
+from aiogram.types import Update, User
 
 from bot.access import is_query
 from bot.dispatch import PER_UPDATE, ChatOrderedRunner, held_bytes
@@ -25,20 +25,15 @@ from tests.support.tgfake import (
     TS0102_COMMANDER,
     Harness,
 )
-from tests.support.updates import as_json, submit, text_of, update
+from tests.support.updates import as_json, press, submit, text_of, update
 
 
 def test_a_press_is_keyed_by_the_chat_of_its_message() -> None:
     on = update(1, -77).message
     assert on is not None
-    query = CallbackQuery(
-        id="q", from_user=User(id=5, is_bot=False, first_name="u"), chat_instance="c", message=on
-    )
-    assert chat_key(as_json(Update(update_id=2, callback_query=query))) == -77
-    inline = CallbackQuery(
-        id="q", from_user=User(id=5, is_bot=False, first_name="u"), chat_instance="c"
-    )
-    assert chat_key(as_json(Update(update_id=3, callback_query=inline))) == 5
+    person = User(id=5, is_bot=False, first_name="u")
+    assert chat_key(as_json(press(2, person, message=on))) == -77
+    assert chat_key(as_json(press(3, person, inline_message_id="i"))) == 5
 
 
 async def test_a_slow_update_holds_its_own_chat_only() -> None:
@@ -199,20 +194,14 @@ async def test_a_press_is_answered_while_a_slow_update_in_another_chat_runs(
     hq = h.message(HQ_CHAT, HQ_COMMANDER, "/status")
     submit(runner, Update(update_id=30_000, message=hq))
     copy = h.copy_in(TS0101_CHAT)
-    query = CallbackQuery(
-        id="press-1",
-        from_user=h.user(TS0101_COMMANDER),
-        chat_instance="ci",
-        message=copy,
-        data=copy.reply_markup.inline_keyboard[0][0].callback_data,  # type: ignore[union-attr]
-    )
-    submit(runner, Update(update_id=30_001, callback_query=query))
+    data = copy.reply_markup.inline_keyboard[0][0].callback_data  # type: ignore[union-attr]
+    submit(runner, press(30_001, h.user(TS0101_COMMANDER), data, copy))
     await asyncio.wait_for(slow_started.wait(), 5.0)
     for _ in range(200):
         if h.session.answers():
             break
         await asyncio.sleep(0.01)
-    assert [a.callback_query_id for a in h.session.answers()] == ["press-1"]
+    assert [a.callback_query_id for a in h.session.answers()] == ["press-30001"]
     assert runner.pending == 1  # the /status is still running
     release.set()
     await runner.wait_idle()

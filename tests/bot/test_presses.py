@@ -14,9 +14,10 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
-from aiogram.types import CallbackQuery, Chat, InaccessibleMessage, Update
+from aiogram.types import Chat, InaccessibleMessage
 
 from tests.support.tgfake import TS01_CHAT, TS01_COMMANDER, TS0101_CHAT, TS0101_COMMANDER, Harness
+from tests.support.updates import press
 
 
 def _crashes(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -99,16 +100,8 @@ async def test_a_press_on_a_message_telegram_no_longer_includes_is_handled(
         chat=Chat(id=TS0101_CHAT, type="supergroup"),
         message_id=issued.copy_in(TS0101_CHAT).message_id,
     )
-    query = CallbackQuery(
-        id="old-press",
-        from_user=issued.user(TS0101_COMMANDER),
-        chat_instance="ci",
-        message=gone,
-        data="ack:1",
-    )
-    await issued.app.dispatcher.feed_update(
-        issued.app.bot, Update(update_id=900_001, callback_query=query)
-    )
+    pressed = press(900_001, issued.user(TS0101_COMMANDER), "ack:1", gone)
+    await issued.app.dispatcher.feed_update(issued.app.bot, pressed)
     (answer,) = issued.session.answers()
     assert answer.text and answer.text.startswith("已收到")
     assert _crashes(caplog) == []
@@ -118,14 +111,6 @@ async def test_a_press_without_a_message_is_answered(
     issued: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     issued.session.clear()
-    query = CallbackQuery(
-        id="inline-press",
-        from_user=issued.user(TS0101_COMMANDER),
-        chat_instance="ci",
-        inline_message_id="abc",
-        data="ack:1",
-    )
-    await issued.app.dispatcher.feed_update(
-        issued.app.bot, Update(update_id=900_002, callback_query=query)
-    )
+    pressed = press(900_002, issued.user(TS0101_COMMANDER), "ack:1", inline_message_id="abc")
+    await issued.app.dispatcher.feed_update(issued.app.bot, pressed)
     assert len(issued.session.answers()) == 1

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from aiogram.types import CallbackQuery, Update
+from aiogram.types import Update
 
 from bot.access import is_query
 from bot.press_watch import Press, press_of
@@ -31,7 +31,7 @@ from tests.support.tgfake import (
     TS0101_COMMANDER,
     Harness,
 )
-from tests.support.updates import as_json
+from tests.support.updates import as_json, press
 
 
 class Recording(Inbox):
@@ -62,14 +62,7 @@ async def test_each_update_is_stored_as_sent_and_parsed_only_when_handled(
     inbox = Recording(h)
     h.app.poller.inbox = inbox
     copy = h.copy_in(TS01_CHAT)
-    query = CallbackQuery(
-        id="q70001",
-        from_user=h.user(TS01_COMMANDER),
-        chat_instance="ci",
-        message=copy,
-        data="ack:1",
-    )
-    press = as_json(Update(update_id=70_001, callback_query=query))
+    pressed = as_json(press(70_001, h.user(TS01_COMMANDER), "ack:1", copy))
     answer = h.message(TS0101_CHAT, TS0101_COMMANDER, "7", reply_to=h.copy_in(TS0101_CHAT))
     reply = as_json(Update(update_id=70_002, message=answer))
     service = {
@@ -85,8 +78,8 @@ async def test_each_update_is_stored_as_sent_and_parsed_only_when_handled(
     unknown = {"update_id": 70_004, "future_event": {"chat": {"id": TS01_CHAT}, "x": 1}}
     unreadable = {"update_id": 70_005, "message": {"text": "no chat, no date"}}
     without_id = {"message": {"message_id": 1, "text": "no update id"}}
-    sent = [press, reply, service, unknown, unreadable]
-    h.session.inbound.extend([press, reply, service, without_id, unknown, unreadable])
+    sent = [pressed, reply, service, unknown, unreadable]
+    h.session.inbound.extend([pressed, reply, service, without_id, unknown, unreadable])
 
     runner = h.app.poller.runner
     async with polling(h):
@@ -97,7 +90,7 @@ async def test_each_update_is_stored_as_sent_and_parsed_only_when_handled(
     # Each under its chat, read from the JSON (an update of an unknown type too).
     assert [chat for _, chat in inbox.stored] == [TS01_CHAT, TS0101_CHAT, TS01_CHAT, TS01_CHAT, 0]
     # Handled: the press by its handler, the answer counted, the others let through.
-    assert answers_to(h.session, "q70001")
+    assert answers_to(h.session, "press-70001")
     assert (await h.row_status("ts-01-01"))["value"] == 7
     assert runner.failed == 1  # the update aiogram cannot read, alone
     assert "update 70005 in chat 0 is unreadable" in caplog.text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.types import Chat, Message, Update, User
+from aiogram.types import CallbackQuery, Chat, MaybeInaccessibleMessage, Message, Update, User
 
 from bot.dispatch import ChatOrderedRunner, Taken, payload
 
@@ -20,6 +20,26 @@ def update(update_id: int, chat_id: int, text: str = "x") -> Update:
         text=text,
     )
     return Update(update_id=update_id, message=message)
+
+
+def press(
+    update_id: int,
+    user: User,
+    data: str | None = None,
+    message: MaybeInaccessibleMessage | None = None,
+    inline_message_id: str | None = None,
+) -> Update:
+    """A button pressed, as an update in hand (`Harness.press` sends one at once; these
+    tests need it unsent): on `message`, or on an inline message, or on neither."""
+    query = CallbackQuery(
+        id=f"press-{update_id}",
+        from_user=user,
+        chat_instance="ci",
+        message=message,
+        inline_message_id=inline_message_id,
+        data=data,
+    )
+    return Update(update_id=update_id, callback_query=query)
 
 
 def as_json(update: Update) -> dict[str, Any]:
