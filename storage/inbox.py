@@ -68,6 +68,11 @@ CLAIM = (
     "UPDATE inbox SET owner = ? WHERE bot_id = ? AND set_aside = 0 AND COALESCE(owner, '') = ? "
     "RETURNING update_id, payload, attempts"
 )
+# Other workers' `inbox:` leases, and one deleted if it is still as read (not renewed).
+LEASES = (
+    "SELECT holder, pid, host, expires_at, name FROM leases WHERE name LIKE 'inbox:%' AND name <> ?"
+)
+DROP_LEASE = "DELETE FROM leases WHERE name = ? AND holder = ? AND expires_at = ?"
 FORGET = "DELETE FROM inbox WHERE bot_id = ? AND update_id = ?"
 ATTEMPT = "UPDATE inbox SET attempts = attempts + 1 WHERE bot_id = ? AND update_id = ?"
 
@@ -146,7 +151,11 @@ class Inbox:
         oldest first: with an owner, only rows of no owner or of an owner gone, made
         this worker's by one compare-and-swap per owner gone, on the owner read (a
         row another worker took meanwhile is left to it: only the owners are read
-        first, not every row's JSON); without, every row."""
+        first, not every row's JSON); without, every row. The leases of the workers
+        gone are deleted in the same transaction (each if not renewed since read):
+        their rows are now this worker's, and a worker killed outright never deletes
+        its own; one merely stalled past its lease learns it lost it at its next renewal
+        (storage/lease.py, `LeaseLost`) rather than go on beside the rows taken from it."""
         if self.owner is None:
             return await self.replayable()
         claimed = []
@@ -159,6 +168,9 @@ class Inbox:
                         CLAIM, (self.owner, self.bot_id, owner or "")
                     )
                     claimed += [InboxRow(int(r[0]), str(r[1]), int(r[2])) for r in taken]
+            for lease in await tx.conn.execute_fetchall(LEASES, (lease_name(self.owner),)):
+                if _gone(lease[:4], now):
+                    await tx.conn.execute(DROP_LEASE, (lease[4], lease[0], lease[3]))
         return sorted(claimed)
 
     async def ahead_elsewhere(self, chat: int, update_id: int) -> int | None:

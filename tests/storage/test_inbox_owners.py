@@ -5,7 +5,8 @@ Each worker's rows carry its id and it holds the `inbox:ID` lease while it runs
 the rows of no owner and of owners gone (lease expired or released), never a live
 worker's; two workers claiming at once never take the same row; a chat's earlier
 row held by another live worker is found, one set aside or held by a worker gone
-is not. Database handles stand for workers; on SQLite (one process, no owners)
+is not; the leases of workers gone are deleted by the next claim. Database handles
+stand for workers; on SQLite (one process, no owners)
 these are skipped.
 """
 
@@ -19,7 +20,7 @@ import pytest
 
 from storage.db import Database
 from storage.inbox import Inbox, lease_name
-from storage.lease import RunLease
+from storage.lease import LeaseLost, RunLease
 from tests.support.pgserver import Engine
 
 BOT_ID = 7_000_000_001
@@ -75,6 +76,32 @@ async def test_a_start_takes_the_rows_of_workers_gone_and_leaves_a_live_ones(
         (4, "kept before owners"),
     ]
     assert [i for i, _ in await running.waiting()] == [1, 2, 3, 4, 5]
+
+
+async def leases(db: Database) -> list[str]:
+    async with db.transaction() as tx:
+        rows = await tx.conn.execute_fetchall("SELECT name FROM leases ORDER BY name")
+    return [str(row[0]) for row in rows]
+
+
+async def test_a_claim_deletes_the_leases_of_workers_gone_and_leaves_the_live_ones(
+    db: Database,
+) -> None:
+    """A worker killed outright never deletes its lease: the next claim does, whether
+    the worker left rows or none, and a worker stalled past its lease finds it lost."""
+    running = await live(db, "running")
+    died = await expired(db, "died")
+    await died.keep([(1, "died's")])
+    await expired(db, "died empty")  # every row of it handled before it died
+    stalled = RunLease(db, name=lease_name("stalled"), holder="stalled", now=lambda: 0.0)
+    await stalled.take()
+    starting = await live(db, "starting")
+    assert [row.update_id for row in await starting.claim()] == [1]
+    assert await leases(db) == [lease_name("running"), lease_name("starting")]
+    with pytest.raises(LeaseLost):
+        await stalled.renew()
+    assert await running.claim() == []  # nothing gone left to take or delete
+    assert await leases(db) == [lease_name("running"), lease_name("starting")]
 
 
 async def test_a_row_set_aside_is_not_claimed(db: Database) -> None:
