@@ -11,7 +11,9 @@ own presenter (Fluent texts):
 - `create N`: one count order from the root to every unit below it, on towers
   of 236 (Tashan), ~3,600, ~12,000 and 37,074 targets (prefixes of Yiwu), and
   the longest any other transaction waited behind it (a probe opens a tiny
-  transaction every 5 ms while the order is written);
+  transaction every 5 ms while the order is written); on SQLite also raw
+  `sqlite3`'s time to write the same order rows and outbox rows again in one
+  transaction on the same file (`sqlite_create_limit`);
 - `answers`: N answers (bottom units report numbers, chiefs press 收到) from
   `--concurrency` concurrent callers, each awaited until its transaction
   committed, answers per second; and the engine's own limit for the same
@@ -539,6 +541,34 @@ async def _done_with(target: str) -> None:
         await _pg_drop(target)
 
 
+def sqlite_create_limit(path: Path) -> float:
+    """Seconds raw sqlite3 takes to write the newest order's rows (`order_units`) and
+    every outbox row (its copies, first boards and confirmation: the `outbox_rows`
+    counted) again, in one transaction, on the same file with the same indexes and
+    pragmas: the physical limit for writing a city order. Measured after the run's
+    reads, on its file, which is not used again."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    (order_id,) = conn.execute("SELECT MAX(id) FROM orders").fetchone()
+    units = conn.execute("SELECT * FROM order_units WHERE order_id = ?", (order_id,)).fetchall()
+    outbox = conn.execute("SELECT * FROM outbox").fetchall()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DELETE FROM order_units WHERE order_id = ?", (order_id,))
+    conn.execute("DELETE FROM outbox")
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    started = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    for table, rows in (("order_units", units), ("outbox", outbox)):
+        marks = ",".join("?" * len(rows[0]))
+        conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    conn.close()
+    return seconds
+
+
 async def one_run(
     towers: Towers,
     sizes: list[int],
@@ -551,7 +581,10 @@ async def one_run(
     result: dict[str, Any] = {"create": {}}
     for size in sizes:
         target = await _fresh(towers.dbs[size], tmp)
-        result["create"][str(size)] = await measure_create(target)
+        created = await measure_create(target)
+        if not is_url(target):
+            created["sqlite_limit_seconds"] = sqlite_create_limit(Path(target))
+        result["create"][str(size)] = created
         await _done_with(target)
     biggest = max(sizes)
     if answers:
@@ -595,7 +628,14 @@ def summarise(runs: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
             "max_wait_issuing_ms": _median(runs, "create", key, "max_wait_issuing_ms"),
             **{
                 k: _median(runs, "create", key, k)
-                for k in ("export_seconds", "export_peak_rss", "chart_seconds", "chart_peak_rss")
+                for k in (
+                    "export_seconds",
+                    "export_peak_rss",
+                    "chart_seconds",
+                    "chart_peak_rss",
+                    "sqlite_limit_seconds",
+                )
+                if k in runs[0]["create"][key]
             },
         }
     if "answers" in runs[0]:
@@ -618,6 +658,11 @@ def table(summary: dict[str, Any]) -> str:
             f"transaction {c['max_wait_issuing_ms']:.0f} ms while issuing, "
             f"{c['max_wait_ms']:.0f} ms in all) |"
         )
+        if "sqlite_limit_seconds" in c:
+            lines.append(
+                f"| raw sqlite3 writing the same order's rows and outbox rows in one "
+                f"transaction, {c['targets']:,} targets (s) | {c['sqlite_limit_seconds']:.3f} |"
+            )
         lines.append(
             f"| /export and /chart at HQ, {c['targets']:,} targets: seconds; process peak RSS "
             f"after each (MB) | {c['export_seconds']:.2f} / {c['chart_seconds']:.2f}; "

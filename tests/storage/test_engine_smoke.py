@@ -3,6 +3,7 @@ speed goals live in benchmarks/RESULTS.md, never in timed assertions)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,8 @@ async def test_engine_benchmark_measures_a_small_tower(engine_kind: Engine, tmp_
     assert created["outbox_rows"] > 236  # every copy, the confirmation and the boards
     assert 0 < created["copies_seconds"] <= created["seconds"]
     assert created["export_seconds"] > 0 and created["chart_peak_rss"] > 0
+    if not engine_kind.is_postgres:
+        assert created["sqlite_limit_seconds"] > 0
     answers = run["answers"]
     assert answers["answers"] == 60
     assert answers["per_second"] > 0
@@ -46,3 +49,21 @@ async def test_engine_benchmark_measures_a_small_tower(engine_kind: Engine, tmp_
 
     summary = engine.summarise([{**run, "import": {"seconds": 1.0, "peak_rss": 1}}], [236])
     assert "create order, 236 targets" in engine.table(summary)
+
+
+def rows_of(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        units = conn.execute("SELECT * FROM order_units ORDER BY order_id, unit_code")
+        return [*units.fetchall(), *conn.execute("SELECT * FROM outbox ORDER BY id")]
+
+
+async def test_sqlites_create_limit_writes_the_same_rows_again(tmp_path: Path) -> None:
+    """The limit the city order is compared with writes exactly the rows it wrote."""
+    path = tmp_path / "tashan.db"
+    async with Database(str(path)) as db:
+        await import_units(db, load_path(fixture_path("tashan")))
+    created = await engine.measure_create(str(path))
+    before = rows_of(path)
+    assert len(before) == created["targets"] + 1 + created["outbox_rows"]
+    assert engine.sqlite_create_limit(path) > 0
+    assert rows_of(path) == before
