@@ -381,7 +381,7 @@ class InProcessBot:
         )
         self.tower = tower = TowerBot(settings, session)
 
-        async def handle(update: Update) -> None:
+        async def handle(update: Update, chat: int) -> None:
             try:
                 await tower.dispatcher.feed_update(tower.bot, update)
             finally:

@@ -140,7 +140,7 @@ async def serve(socket: str, db: str, token: str, concurrency: int, paid: bool) 
     )
     runner = tower.poller.runner
 
-    async def handle(update: Update) -> None:
+    async def handle(update: Update, chat: int) -> None:
         try:
             await tower.dispatcher.feed_update(tower.bot, update)
         finally:
