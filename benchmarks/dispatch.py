@@ -388,11 +388,10 @@ class InProcessBot:
                 handled(update.update_id, time.perf_counter())
 
         if polling or inbox:  # the bot's own poller and inbox, each update timed as handled
-            inbox = Inbox(tower.db, tower.bot.id)
             tower.poller = UpdatePoller(
                 tower.bot,
                 tower.dispatcher,
-                inbox,
+                Inbox(tower.db, tower.bot.id),
                 max_concurrent=concurrency,
                 max_pending_bytes=max_pending_bytes,
                 quick=is_query,
