@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -55,6 +55,24 @@ async def run_to_end(statement: Awaitable[object]) -> None:
     except asyncio.CancelledError:
         with contextlib.suppress(Exception):
             await running
+        raise
+
+
+# Statements a transaction runs, each with its rows of parameters (`Database.write_at_once`).
+Steps = Sequence[tuple[str, Sequence[tuple[object, ...]]]]
+
+
+def _write_steps(db: sqlite3.Connection, steps: Steps) -> None:
+    """Run `steps` as one transaction on the database thread (`Database.write_at_once`)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, rows in steps:
+            if rows:
+                db.executemany(sql, rows)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:  # as `Database.transaction`: SQLite may have rolled back
+            db.execute("ROLLBACK")
         raise
 
 
@@ -339,6 +357,30 @@ class Database:
             if self._pager is None:
                 self._pager = await self._connect_reader()
             yield SqliteUnitOfWork(self._pager)
+
+    async def write_at_once(self, steps: Steps, urgent: bool = False) -> None:
+        """`steps` (statements, each with its rows) as one transaction that decides
+        nothing: no update's record nor its riders go with it. On SQLite it runs in one
+        hand-off to the database thread (BEGIN IMMEDIATE to COMMIT), so the writers'
+        lock is held for one trip there and back instead of one a statement: during an
+        answer storm each trip waits behind the handlers' turns on the event loop, and
+        the poller's inbox write took ~5 of them (benchmarks/RESULTS.md, "take-in").
+        On PostgreSQL it is an ordinary `transaction`. `urgent` as there."""
+        conn = self.conn
+        if not isinstance(conn, aiosqlite.Connection):
+            async with self.transaction(urgent) as tx:
+                for sql, rows in steps:
+                    if rows:
+                        await tx.conn.executemany(sql, rows)
+            return
+        async with self._lock.hold(urgent):
+            changes = conn.total_changes
+            # aiosqlite has no public call for one hand-off; `_execute` is what its own
+            # methods use and `_conn` its sqlite3 handle (as storage/answer_repo.py).
+            # Let to end if cancelled (as BEGIN and COMMIT are): the thread runs it anyway.
+            await run_to_end(conn._execute(_write_steps, conn._conn, steps))
+            if self._checkpoints is not None:
+                self._checkpoints.committed(conn.total_changes - changes)
 
     @asynccontextmanager
     async def transaction(self, urgent: bool = False) -> AsyncIterator[SqliteUnitOfWork]:

@@ -113,21 +113,17 @@ class Inbox:
         already stored keeps its row (a batch delivered twice).
         A batch to store goes ahead of the transactions waiting (storage/writers_lock.py):
         until it is written the poller fetches nothing, and the presses in the next
-        batch wait at the server, where the bot cannot answer them."""
+        batch wait at the server, where the bot cannot answer them; for the same reason
+        it is written in one hand-off to SQLite's thread (`Database.write_at_once`)."""
         if not updates and not handled:
             return
-        async with self.db.transaction(urgent=bool(updates)) as tx:
-            if updates:
-                chat_ids: list[int | None] = list(chats) or [None] * len(updates)
-                await tx.conn.executemany(
-                    STORE,
-                    [
-                        (self.bot_id, update_id, payload, self.owner, chat)
-                        for (update_id, payload), chat in zip(updates, chat_ids, strict=True)
-                    ],
-                )
-            if handled:
-                await tx.conn.executemany(FORGET, [(self.bot_id, i) for i in handled])
+        chat_ids: list[int | None] = list(chats) or [None] * len(updates)
+        stored = [
+            (self.bot_id, update_id, payload, self.owner, chat)
+            for (update_id, payload), chat in zip(updates, chat_ids, strict=True)
+        ]
+        forgotten = [(self.bot_id, i) for i in handled]
+        await self.db.write_at_once([(STORE, stored), (FORGET, forgotten)], urgent=bool(updates))
 
     async def forget(self, handled: Sequence[int]) -> None:
         """Delete the rows of `handled` updates, in one transaction."""

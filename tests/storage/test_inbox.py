@@ -7,6 +7,8 @@ Telegram only after `keep` committed, and `waiting` is what a restart replays.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from cascade.outgoing import OutgoingMessage
@@ -50,6 +52,35 @@ async def test_a_failed_batch_stores_nothing_and_deletes_nothing(db: Database) -
     with pytest.raises(IntegrityError):
         await inbox.keep(bad, handled=[1])
     assert await inbox.waiting() == [(1, "one")]
+
+
+async def test_after_a_failed_batch_the_next_one_is_stored(db: Database) -> None:
+    """The batch is one transaction on the database thread (`write_at_once`): one that
+    fails there is rolled back there, and leaves no transaction open behind it."""
+    inbox = Inbox(db, 1)
+    bad: list[tuple[int, str]] = [(1, "one"), (2, None)]  # type: ignore[list-item]  # NOT NULL
+    with pytest.raises(IntegrityError):
+        await inbox.keep(bad)
+    await inbox.keep([(3, "three")])
+    async with db.transaction() as tx:  # and an ordinary transaction still opens
+        await tx.conn.execute("SELECT 1")
+    assert await inbox.waiting() == [(3, "three")]
+
+
+async def test_a_batch_whose_writer_is_cancelled_is_written_to_its_end(db: Database) -> None:
+    """A poller stopped while its batch is being written: on SQLite the write handed to
+    the database thread still runs whole, on PostgreSQL the transaction is rolled back;
+    never half a batch. The cancellation goes on, and the next write works."""
+    inbox = Inbox(db, 1)
+    writing = asyncio.create_task(inbox.keep([(1, "one"), (2, "two")]))
+    await asyncio.sleep(0)  # its first step runs up to the database's answer
+    assert db._lock.locked()  # the write under way, holding the writers' lock
+    writing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await writing
+    await inbox.keep([(3, "three")], handled=[2])
+    whole = [] if db.is_postgres else [(1, "one")]
+    assert await inbox.waiting() == [*whole, (3, "three")]
 
 
 async def test_nothing_to_do_opens_no_transaction(db: Database) -> None:
