@@ -236,8 +236,13 @@ _OTHER_DAYS = re.compile(
     rf"|(?:{_DAY_WORD}\s*(?:{_PART})?|{_PART})\s*(?:要|去|来|再|统一)?\s*(?:给|对|为|帮)"
     r"[^,，。；;]{0,12}?(?:测温|测体温|量体温|打针|体检|登记|检测|核酸)"
     rf"|{_DAY_WORD}\s*(?:测温|测体温|量体温|体温|体检|复测)"  # "2.20测温36.8"
-    # "截至2月20日共计15人": a running total's day; round 19: with its hour (截至2月20日10时)
-    rf"|(?:截至|截止)\s*(?:到)?\s*{_DAY_WORD}(?:\s*\d{{1,2}}\s*[时点](?:\s*\d{{1,2}}\s*分)?)?"
+    # "截至2月20日共计15人": a running total's day; round 19: with its hour (截至2月20日10时);
+    # round 20: and its part of day (截至2月20日中午12时)
+    rf"|(?:截至|截止)\s*(?:到)?\s*{_DAY_WORD}"
+    rf"(?:\s*(?:{_PART})?\s*\d{{1,2}}\s*[时点](?:\s*\d{{1,2}}\s*分)?)?"
+    # round 20: those come back up to today, counted ("到今天回来的商户一共是…九家")
+    # (not 到 after a place blanked before: "1幢到12幢今天一共回来了六户")
+    r"|(?<![回来返飞开坐\s])到今天(?:为止)?\s*(?=回来的|返回的|到的|一共|共|累计)"
     # round 19: the date of a daily or weekly report, in brackets after its name (日报（2.20）)
     r"|(?:日报|周报|报告|通报|情况|汇总)\s*[（(]\s*"
     rf"{_DAY_WORD}\s*[）)]"

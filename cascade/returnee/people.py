@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from cascade.returnee.parts import parts_said, parts_total
-from cascade.returnee.places import lookup
+from cascade.returnee.places import find_places, lookup
 from cascade.returnee.roster import roster_count, table_count
 from cascade.returnee.text import CN_NUM_CHARS, NUM, PERSON_UNIT, blank, clause_start, to_int
 
@@ -731,6 +731,8 @@ def _names(text: str) -> tuple[list[str], list[tuple[int, int]]]:
         name = text[start:end]
         if any(taken[start:end]) or lookup(name) is not None or len(name) < 2 or name in _NOT_NAMES:
             return
+        if _cuts_a_place(text, start, end):
+            return
         for i in range(start, end):
             taken[i] = True
         found[(start, end)] = name
@@ -765,6 +767,12 @@ def _names(text: str) -> tuple[list[str], list[tuple[int, int]]]:
                     changed = changed or len(found) > before
     spans = sorted(found)
     return [found[span] for span in spans], spans
+
+
+def _cuts_a_place(text: str, start: int, end: int) -> bool:
+    """Round 20: whether a name read at [start, end) ends inside a place ("江苏连" of
+    "江苏连云港人"): it is a place's beginning, not a person."""
+    return any(hit.start < end - start < hit.end for hit in find_places(text[start : start + 12]))
 
 
 def _given_name_end(text: str, pos: int) -> int:

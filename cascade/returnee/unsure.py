@@ -339,7 +339,9 @@ def origin_unsure(text: str, origin: str) -> bool:
 # 31号", "今天二区32街", "店楼上宾王路212号"; a bare 小区 whose name is said apart.
 _ADDRESS_FRONT = re.compile(
     r"^(?:门牌号?|门牌号码|地址是|这个|那个|我们这个|我们那个|"
-    r"今天|今日|昨天|明天|前天|后天|店楼上|店里|楼上|楼下|店楼下|楼里)+"
+    r"今天|今日|昨天|明天|前天|后天|店楼上|店里|楼上|楼下|店楼下|楼里"
+    # round 20: the reporter's house before its place ("我房子稠江街道…", "我出租房廿三里街道…")
+    r"|(?:房子|出租房|房)(?=[\u4e00-\u9fff]{1,4}(?:街道|镇|乡)))+"
 )
 _ESTATE_NAMED = re.compile(
     r"小区(?:的)?(?:名字?|名称)\s*(?:是|叫|为)\s*([\u4e00-\u9fff]{2,8}?)(?=[,，。\s]|$)"
@@ -489,7 +491,12 @@ def _stall_right_after(text: str, address: str) -> bool:
 
 # Round 18: a phone's label run into the address's last part ("兴中小区2幢电话座", the 座
 # of 座机 read as a block's): the address ends before it.
-_PHONE_WORDS_AFTER = re.compile(r"(?<=[\d幢栋楼号室元])(?:电话|手机|联系)[\u4e00-\u9fff]{0,2}$")
+_PHONE_WORDS_AFTER = re.compile(
+    r"(?<=[\d幢栋楼号室元])(?:电话|手机|联系)[\u4e00-\u9fff]{0,2}$"
+    # round 20: a landline or mobile typed after the house number with no label
+    # ("前店村64号 85279036"): no house or room has seven digits
+    r"|(?<=[号室])\d{7,}$"
+)
 
 
 def tidy_address(text: str, address: str) -> tuple[str | None, bool]:

@@ -156,7 +156,9 @@ _LIVE_ANCHOR = ("住在", "住", "住到", "住于", "地址", "住址", "地址
 _ADMIN = re.compile(r"[镇乡]|街道")
 _ADMIN_END = re.compile(r"(?:[镇乡]|街道)$")
 _NAME_START = set("和经")  # joining words that also start names: 和平小区, 经发大道
-_NAME_AFTER_LIVE = set("向和经")  # round 18: right after 住 they start the name (住向阳村7号)
+_NAME_AFTER_LIVE = set(
+    "向和经"
+)  # round 18: right after 住 (or 地址) they start the name (住向阳村7号)
 # Round 14: a live word in front of a town typed apart is not part of it: "住稠城街道 城中西路".
 _LIVE_FRONT = re.compile(_LIVE)
 _FORMAL_DIGITS = str.maketrans("壹贰叁肆伍陆柒捌玖", "123456789")
@@ -263,6 +265,8 @@ _NOT_A_DISTRICT = re.compile(
     r"|[一二两三四五六七八九十俩仨\d][个名位口]|出发"
     # round 9: a line or a direction named after a place ("跑西安专线的司机")
     r"|专线|线路|路线|方向|班车"
+    # round 20: the kind of returnee after the place ("重庆万州返义人员", "返岗的员工")
+    r"|返[义乡岗工厂城]"
 )
 # A station or airport after a city is not part of the place: "长沙南站", "从长沙南上的车",
 # "成都双流机场", "郑州汽车站出发".
@@ -537,9 +541,22 @@ def _tidy(address: str) -> str:
     """An address as one string: spaces typed between its parts ("前畈村 21号") dropped,
     house numbers in Chinese digits written in Arabic ones ("柒号" 7号, "二十六号" 26号,
     "八幢五零二" 8幢502), as voice input and forms give them."""
-    address = re.sub(r"\s+", "", address).translate(_FORMAL_DIGITS)
+    address = _FORMAL_NUMBER.sub(_formal, re.sub(r"\s+", "", address))
     address = _OURS_INSIDE.sub("", address)  # round 16: "新世纪花园2幢 我们3单元601"
     return _CN_NUMBER.sub(_arabic, address)
+
+
+# 大写 numerals in an address: digit by digit ("柒号" 7号), or with 拾/佰 as a number
+# (round 20: "肆拾伍号" 45号, not 4拾5号).
+_FORMAL_NUMBER = re.compile(r"[壹贰叁肆伍陆柒捌玖拾佰]+")
+
+
+def _formal(match: re.Match[str]) -> str:
+    raw = match.group()
+    if "拾" in raw or "佰" in raw:
+        value = to_int(raw)
+        return raw if value is None else str(value)
+    return raw.translate(_FORMAL_DIGITS)
 
 
 # Round 16: the reporter's word between two parts of an address is not part of it.
@@ -623,9 +640,10 @@ def _address_start(text: str, head: int) -> int | None:
             break
         if ch in _LEAD_CHARS and not (
             (ch in _NAME_START and _ADMIN_END.search(text, 0, start - 1))
-            or (ch in _NAME_AFTER_LIVE and text[: start - 1].rstrip().endswith("住"))
+            or (ch in _NAME_AFTER_LIVE and text[: start - 1].rstrip().endswith(("住", "地址")))
         ):
-            break  # round 14: after a town, 和/经 start a name ("街道和平小区", "街道经发大道")
+            break  # round 14: after a town, 和/经 start a name ("街道和平小区", "街道经发大道");
+            # round 20: after 地址 too ("公司地址经济开发区…")
         if any(text.startswith(word, start - len(word)) for word in _LEAD_WORDS):
             break
         start -= 1
