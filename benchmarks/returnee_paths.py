@@ -26,6 +26,7 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any
 
 from benchmarks.returnee_corpus import FIELDS, NOW, PARTS, expected, load
@@ -60,9 +61,15 @@ def unseen() -> Iterator[tuple[dict[str, Any], str, dict[str, Any], set[str]]]:
                 yield case, read_unweighed(case["text"], NOW)[0], data, set(data["questions"])
 
 
+def _day(arrival: str) -> date | datetime:
+    return date.fromisoformat(arrival) if len(arrival) == 10 else datetime.fromisoformat(arrival)
+
+
 def _values(data: dict[str, Any]) -> Values:
-    # the paths weigh count, origin, via and address; the arrival and phone are not read
-    return Values(data["count"], data["origin"], data["via"], None, data["address"], None)
+    # the paths weigh every field (round 20: the arrival and the phone too)
+    arrival = data["arrival"]
+    day = None if arrival is None else _day(arrival)
+    return Values(data["count"], data["origin"], data["via"], day, data["address"], data["phone"])
 
 
 def tally(

@@ -41,7 +41,8 @@ def test_a_stop_read_by_a_weak_path_is_asked(via: list[str], path: str) -> None:
     assert [(found.field, found.path, found.keep) for found in weak] == [("via", path, False)]
 
 
-@pytest.mark.parametrize("via", [["湖北宜昌"], ["郑州", "武汉"], ["杭州萧山"]])
+# 湖北宜昌 and 杭州萧山 (a stop with more than its city) are kept and asked since round 20.
+@pytest.mark.parametrize("via", [["宜昌"], ["郑州", "武汉"], ["杭州"]])
 def test_a_stop_read_soundly_is_given(via: list[str]) -> None:
     assert weak_paths("途经", _values(via=via)) == []
 
@@ -62,9 +63,11 @@ def test_an_origin_read_only_from_a_native_place_is_kept_and_asked() -> None:
     assert "origin" in report.questions
 
 
+# "河南信阳人，从信阳坐车回来" (a native place, the journey from inside it) is kept and
+# asked since round 20: the parts label it 河南信阳 or 信阳.
 @pytest.mark.parametrize(
     "text",
-    ["租客两个从河南信阳回来，明天到，住岩口村5号", "租客两个，河南信阳人，从信阳坐车回来"],
+    ["租客两个从河南信阳回来，明天到，住岩口村5号", "租客两个，河南信阳人，从河南信阳坐车回来"],
 )
 def test_an_origin_said_as_where_the_journey_began_is_given(text: str) -> None:
     report = parse(text)
