@@ -13,10 +13,16 @@ a third more answers than 8 on a 3,600-unit tower, with the copies still going
 out barely slower (benchmarks/RESULTS.md, `dispatch`).
 
 A chat worker takes a slot for each update, first come first served, so during an
-answer storm thousands of chats are queued for the slots. A question (`/status`
-and the other read-only queries) must not wait behind all of them: it reads a
-snapshot, not the writers' lock, so it takes a slot of its own lane (`quick`),
-and is answered while the storm goes on.
+answer storm thousands of chats are queued for the slots. While getUpdates keeps
+returning full batches (the server has more) only `backlog_concurrent` (16) of them
+are handed on (bot/slots.py; those in use finish), and all again after a short
+batch: the take-in shares the event loop with the handlers, each of its steps waits
+behind their turns, and until it has fetched them the presses wait at the server,
+where the bot cannot answer them; at 16 a press waited there p50 1.7 -> 1.4 s, and
+answers per second did not move beyond the noise (benchmarks/RESULTS.md, "take-in").
+A question (`/status` and the other read-only queries) must not wait behind all of
+them: it reads a snapshot, not the writers' lock, so it takes a slot of its own lane
+(`quick`), and is answered while the storm goes on.
 
 `UpdatePoller` is the long-polling loop feeding it, through a durable inbox
 (storage/inbox.py). Telegram forgets every update below the `offset` of the next
@@ -102,6 +108,7 @@ from bot.raw_updates import (
     object_field,
     update_id_of,
 )
+from bot.slots import Slots
 from cascade.outgoing import OutgoingMessage
 from storage.conn import DatabaseError
 from storage.inbox import Inbox, InboxRow
@@ -117,6 +124,8 @@ Notice = Callable[[int, int | None, str | None], Awaitable[OutgoingMessage]]
 # What takes an update whose handling failed `max_attempts` times (and how many).
 SetAside = Callable[["Kept", int], Awaitable[None]]
 MAX_CONCURRENT = 64
+# Handling slots while getUpdates keeps returning full batches (the server has more).
+BACKLOG_CONCURRENT = 16
 # Replays that may begin an update before it is set aside, and, within one run,
 # handlings that may fail before it is.
 MAX_ATTEMPTS = 3
@@ -205,7 +214,7 @@ class ChatOrderedRunner:
         self.on_handled = on_handled
         self.parse = parse
         self.max_concurrent = max_concurrent
-        self._slots = asyncio.Semaphore(max_concurrent)
+        self._slots = Slots(max_concurrent)
         self._quick_slots = asyncio.Semaphore(quick_concurrent)
         self._queues: dict[int, deque[Kept]] = {}
         self._workers: set[asyncio.Task[None]] = set()
@@ -282,7 +291,7 @@ class ChatOrderedRunner:
         handled, and so does one whose JSON cannot be read: trying again cannot help."""
         failures = 0
         while True:
-            async with self._quick_slots if update.quick else self._slots:
+            async with self._quick_slots if update.quick else self._slots.hold():
                 try:
                     parsed = self.parse(update.payload)
                 except ValueError:
@@ -315,6 +324,11 @@ class ChatOrderedRunner:
                     return False
             self.retried += 1
             await self.sleep(self.backoff(failures))
+
+    def behind(self, backlog: bool, slots: int) -> None:
+        """While the updates' source has a `backlog`, hand on at most `slots` of the
+        answers' slots (those in use finish); otherwise all `max_concurrent`."""
+        self._slots.resize(slots if backlog else self.max_concurrent)
 
     def _let_go(self, update: Kept) -> None:
         self.held -= update.held
@@ -349,6 +363,7 @@ class UpdatePoller:
         timeout: int = 10,
         max_concurrent: int = MAX_CONCURRENT,
         max_pending_bytes: int = MAX_PENDING_BYTES,
+        backlog_concurrent: int = BACKLOG_CONCURRENT,
         quick: Quick = never_quick,
         forget_every: float = 0.5,
         notice: Notice | None = None,
@@ -363,6 +378,7 @@ class UpdatePoller:
         self.inbox = inbox
         self.timeout = timeout
         self.max_pending_bytes = max_pending_bytes
+        self.backlog_concurrent = backlog_concurrent
         self._taken = (0, 0)  # updates taken in by polling so far, and their held bytes
         self.forget_every = forget_every
         self.notice = notice
@@ -557,6 +573,7 @@ class UpdatePoller:
         them; one past the newest. An item without an integer `update_id` cannot be
         stored nor confirmed: it is dropped with a line, and the others go on."""
         items = await self.bot(request, request_timeout=self.timeout + 10)
+        self.runner.behind(len(items) >= (request.limit or BATCH), self.backlog_concurrent)
         fresh = []
         for raw in items:
             update_id = update_id_of(raw)

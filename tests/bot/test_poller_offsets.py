@@ -442,3 +442,30 @@ async def test_an_update_that_kills_the_process_is_set_aside_after_three_replays
         queued = await tx.outbox.read(await tx.outbox.due(now=10**12))
     assert [(r.message.chat_id, r.message.reply_to_message_id) for r in queued] == [(-3, 3)]
     assert "inbox update 3 (chat -3) set aside" in caplog.text
+
+
+async def test_fewer_updates_are_handled_at_once_while_the_server_has_more(db: Database) -> None:
+    """A full batch says the server has more: the poller lowers the answers' slots to
+    `backlog_concurrent` (the take-in then shares the event loop with fewer handlers),
+    and a short batch raises them again; every update is still handled once."""
+    handled: list[int] = []
+
+    async def handle(u: Update) -> None:
+        handled.append(u.update_id)
+
+    server = OffsetServer([update(i, -i) for i in range(1, 151)])
+    p = poller(server, handle, db, max_concurrent=8, backlog_concurrent=2)
+    seen: list[int] = []
+    answer = server.__call__
+
+    async def call(method: GetRawUpdates, request_timeout: int | None = None) -> Any:
+        seen.append(p.runner._slots.capacity)  # as the poller left them before this call
+        return await answer(method, request_timeout)
+
+    p.bot = call  # type: ignore[assignment]
+    task = asyncio.create_task(p.run())
+    await until(lambda: len(handled) == 150 and len(seen) >= 3)
+    task.cancel()
+    await p.stop(grace=1)
+    assert seen[:3] == [8, 2, 8]  # at first all; after 100 (a full batch) 2; after 50 all
+    assert sorted(handled) == list(range(1, 151))
