@@ -348,6 +348,10 @@ def _asked(report: ReturneeReport, fields: set[str]) -> ReturneeReport:
 _SAID_TOTAL = re.compile(rf"{NUM}\s*(?:个人|人|名|位|口)")
 
 
+# The reporter's own kin ("我老婆", "我爸妈"): listed with a total one more, the reporter is in it.
+_OWN_KIN = re.compile(r"我(?:的)?(?:老婆|老公|妻子|丈夫|爱人|媳妇|爸|妈|父母|儿子|女儿|孩子|小孩)")
+
+
 def _listed_against(work: str, end: int, count: int) -> bool:
     """Whether the people listed right before a total (its clause and the one before) come to
     another number: "夫妻俩和两个孩子，共5人". A single name ("户主老钱，共3口人") heads
@@ -364,6 +368,8 @@ def _listed_against(work: str, end: int, count: int) -> bool:
     people = read_people(before)
     if people.names:  # names are counted with their list by the reader itself
         return False
+    if people.count is not None and people.count + 1 == count and _OWN_KIN.search(before):
+        return False  # round 20: "同车有我老婆和两个小孩，一共四个人": the reporter and them
     return people.count is not None and people.count > 1 and people.count != count
 
 

@@ -226,3 +226,19 @@ def test_a_name_that_begins_a_place_is_no_person() -> None:
 )
 def test_an_address_read_after_a_word_apart_or_with_words_inside_is_asked(text: str) -> None:
     assert "address" in parse(text).questions
+
+
+def test_a_house_number_in_hundreds_is_read_and_no_day() -> None:
+    report = parse("房东：租客二月初一到，广东东莞来，一个人，住稠城街道城北路五百五十号")
+    assert report.arrival == date(2020, 2, 23)
+    assert report.address == "稠城街道城北路550号"
+
+
+def test_the_reporters_kin_and_a_total_one_more_count_the_reporter() -> None:
+    report = parse("本人王军，从福建泉州开车回来，同车有我老婆和两个小孩，一共四个人，今天到")
+    assert report.count == 4
+    assert "count" not in report.questions
+
+
+def test_kin_and_a_total_one_more_without_the_reporter_are_asked() -> None:
+    assert_asked("夫妻俩和两个孩子，共5人，从湖南回来，今天到", "count")
