@@ -15,14 +15,15 @@ out barely slower (benchmarks/RESULTS.md, `dispatch`).
 A chat worker takes a slot for each update, first come first served, so during an
 answer storm thousands of chats are queued for the slots. While getUpdates keeps
 returning full batches (the server has more) only `backlog_concurrent` (16) of them
-are handed on (bot/slots.py; those in use finish), and all again after a short
-batch: the take-in shares the event loop with the handlers, each of its steps waits
-behind their turns, and until it has fetched them the presses wait at the server,
-where the bot cannot answer them; at 16 a press waited there p50 1.7 -> 1.4 s, and
-answers per second did not move beyond the noise (benchmarks/RESULTS.md, "take-in").
-A question (`/status` and the other read-only queries) must not wait behind all of
-them: it reads a snapshot, not the writers' lock, so it takes a slot of its own lane
-(`quick`), and is answered while the storm goes on.
+are handed on (bot/slots.py; those in use finish), and all again after a short batch
+or while polling waits for room below the byte bound (below): the take-in shares the
+event loop with the handlers, each of its steps waits behind their turns, and until
+it has fetched them the presses wait at the server, where the bot cannot answer
+them; at 16 a press waited there p50 1.7 -> 1.4 s, and answers per second did not
+move beyond the noise (benchmarks/RESULTS.md, "take-in"). A question (`/status` and
+the other read-only queries) must not wait behind all of them: it reads a snapshot,
+not the writers' lock, so it takes a slot of its own lane (`quick`), and is answered
+while the storm goes on.
 
 `UpdatePoller` is the long-polling loop feeding it, through a durable inbox
 (storage/inbox.py). Telegram forgets every update below the `offset` of the next
@@ -338,8 +339,11 @@ class ChatOrderedRunner:
         await self._idle.wait()
 
     async def wait_room(self, held: int) -> None:
-        """Until the updates kept as JSON hold at most `held` bytes (or none is kept)."""
+        """Until the updates kept as JSON hold at most `held` bytes (or none is kept).
+        Meanwhile nothing is taken in, so every slot is handed on (`behind`): a storm
+        larger than the bound (Yiwu's) is not handled with the backlog's few slots."""
         while self.held and self.held > held:
+            self._slots.resize(self.max_concurrent)
             self._changed.clear()
             await self._changed.wait()
 

@@ -23,7 +23,7 @@ import pytest
 from aiogram.types import Update
 
 from bot import once
-from bot.dispatch import UpdatePoller, held_bytes
+from bot.dispatch import UpdatePoller, held_bytes, payload
 from bot.raw_updates import GetRawUpdates
 from cascade.outgoing import OutgoingMessage
 from storage.db import Database
@@ -469,3 +469,27 @@ async def test_fewer_updates_are_handled_at_once_while_the_server_has_more(db: D
     await p.stop(grace=1)
     assert seen[:3] == [8, 2, 8]  # at first all; after 100 (a full batch) 2; after 50 all
     assert sorted(handled) == list(range(1, 151))
+
+
+async def test_every_slot_is_handed_on_while_polling_waits_for_room(db: Database) -> None:
+    """A storm larger than the byte bound: after a full batch the poller waits for room
+    before it asks again, takes nothing in meanwhile, and the handlers get every slot."""
+    release = asyncio.Event()
+    started: list[int] = []
+
+    async def handle(u: Update) -> None:
+        started.append(u.update_id)
+        await release.wait()
+
+    updates = [update(i, -i) for i in range(1, 201)]
+    bound = sum(held_bytes(payload(as_json(u))) for u in updates[:100])  # one batch fills it
+    server = OffsetServer(updates)
+    p = poller(server, handle, db, max_concurrent=8, backlog_concurrent=2, max_pending_bytes=bound)
+    task = asyncio.create_task(p.run())
+    await until(lambda: len(started) == 8)  # all 8 slots, not the backlog's 2
+    assert server.offsets == [None] and p.runner._slots.capacity == 8  # one call so far
+    release.set()
+    await until(lambda: len(started) == 200)
+    task.cancel()
+    await p.stop(grace=1)
+    assert sorted(started) == list(range(1, 201))
