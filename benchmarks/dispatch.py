@@ -65,8 +65,18 @@ stand-in's.
     python -m benchmarks.dispatch --size 3600 --webhook  # POSTed to the webhook handler
     python -m benchmarks.dispatch --polling --overlap --bot-process   # the bot's own peak RSS
 
+With `--db URL` the bot's database is on that PostgreSQL server instead of a SQLite
+file: the tower is imported once into database `towerbot_bench_<size>` there and each
+run works on a fresh `CREATE DATABASE ... TEMPLATE` copy, dropped afterwards (the
+engine benchmark's helpers, benchmarks/engine.py); the root total is read back from it
+and checked as on SQLite. With `--webhook` the bot is then a webhook worker as on
+PostgreSQL in production: its own inbox lease, each chat in order across workers
+(bot/worker_order.py).
+
+    python -m benchmarks.dispatch --size 3600 --webhook --db postgresql://u@127.0.0.1:PORT/postgres
+
 Towers are the engine benchmark's (imported once into `--workdir`). Not part of
-the test run; tests/bot/test_dispatch_bench_smoke.py runs it on Tashan.
+the test run; tests/bot/test_dispatch_bench_smoke.py runs it on Tashan (both engines).
 """
 
 from __future__ import annotations
@@ -90,7 +100,6 @@ import random
 import resource
 import shutil
 import socket
-import sqlite3
 import sys
 import tempfile
 import time
@@ -119,10 +128,11 @@ from aiogram.types import (
 from pydantic import BaseModel, SecretStr
 
 from benchmarks.dispatch_bot import LINE_LIMIT, BenchSession, status_mb
-from benchmarks.engine import machine, prepare
+from benchmarks.engine import done_with, fresh, machine, prepare
 from bot.dispatch import MAX_CONCURRENT, UpdatePoller, payload
 from bot.press_watch import press_of
 from bot.raw_updates import GetRawUpdates
+from storage.pg import is_url
 
 TOKEN = "7000000099:benchmark-dispatch-token"
 BOT_USER = User(id=7000000099, is_bot=True, first_name="towerbot", username="towerbot_bench")
@@ -371,7 +381,6 @@ class InProcessBot:
         from bot.app import TowerBot
         from bot.dispatch import ChatOrderedRunner, UpdatePoller
         from bot.settings import SenderLimits, Settings
-        from storage.inbox import Inbox
 
         self.session = session
         self.polling = polling
@@ -391,7 +400,7 @@ class InProcessBot:
             tower.poller = UpdatePoller(
                 tower.bot,
                 tower.dispatcher,
-                Inbox(tower.db, tower.bot.id),
+                tower.poller.inbox,  # on PostgreSQL this worker's own rows (its lease)
                 max_concurrent=concurrency,
                 max_pending_bytes=max_pending_bytes,
                 quick=is_query,
@@ -399,6 +408,9 @@ class InProcessBot:
             )
             self.runner = tower.poller.runner
             self.runner.handle = handle
+            # A webhook worker on PostgreSQL handles under its chat's order across
+            # workers (bot/worker_order.py), which `start` puts before `handle`.
+            tower.worker_order.handle = handle
         else:  # as bot/app.py's poller, presses timed from their hand-over
             self.runner = ChatOrderedRunner(
                 handle, concurrency, quick=is_query, on_handled=tower.presses.finished
@@ -636,12 +648,14 @@ def _jsonable(result: Any) -> Any:
     return result
 
 
-def root_total(db_path: str, order_id: int) -> int:
-    """The order's root total, read from the file once the bot has stopped."""
-    with contextlib.closing(sqlite3.connect(db_path)) as conn:
-        row = conn.execute(
-            "SELECT subtotal FROM order_units WHERE order_id = ? AND is_root = 1", (order_id,)
-        ).fetchone()
+async def root_total(db_path: str, order_id: int) -> int:
+    """The order's root total, read from the file or the database once the bot has stopped."""
+    from storage.db import Database
+
+    async with Database(db_path) as db:
+        sql = "SELECT subtotal FROM order_units WHERE order_id = ? AND is_root = 1"
+        async with db.conn.execute(sql, (order_id,)) as cur:
+            row = await cur.fetchone()
     if row is None:
         raise RuntimeError(f"order {order_id} has no root row")
     return int(row[0])
@@ -883,7 +897,7 @@ async def run(
         watching.cancel()
         bot_peak = await side.stop()
     # 3. The numbers must be exact.
-    total = root_total(db_path, order_id)
+    total = await root_total(db_path, order_id)
     expected = sum(values.values())
     if total != expected:
         raise RuntimeError(f"root total {total} != {expected} replied")
@@ -999,18 +1013,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--csv", type=Path, help="the Yiwu CSV (default: generated, seed 1)")
     parser.add_argument("--workdir", type=Path, help="where towers are kept between runs")
-    parser.add_argument("--tower", type=Path, help="an imported tower file to copy (not Yiwu)")
+    parser.add_argument(
+        "--tower", help="an imported tower to copy (not Yiwu): a file, or with --db a database URL"
+    )
+    parser.add_argument(
+        "--db", help="a postgresql:// URL: the bot's database on that server, not a SQLite file"
+    )
     parser.add_argument("--json", type=Path, help="also write the result here")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the storm here")
     args = parser.parse_args(argv)
+    if args.db is not None and not is_url(args.db):
+        parser.error("--db takes a postgresql:// URL (SQLite runs need no --db)")
     if args.tower is not None:
         template = str(args.tower)
     else:
         workdir = args.workdir or Path(tempfile.gettempdir()) / "towerbot-engine-bench"
-        template = prepare(workdir, [args.size], args.csv).dbs[args.size]
+        template = prepare(workdir, [args.size], args.csv, args.db).dbs[args.size]
     with tempfile.TemporaryDirectory() as tmp:
-        db_path = str(Path(tmp) / "tower.db")
-        shutil.copy(template, db_path)
+        db_path = asyncio.run(fresh(template, Path(tmp)))
         profiler = cProfile.Profile() if args.profile else None
         job = run(
             db_path,
@@ -1028,7 +1048,10 @@ def main(argv: list[str] | None = None) -> int:
             webhook_connections=args.webhook_connections,
             profiler=profiler,
         )
-        result = asyncio.run(job)
+        try:
+            result = asyncio.run(job)
+        finally:
+            asyncio.run(done_with(db_path))
         if profiler is not None:
             profiler.dump_stats(str(args.profile))
     result["machine"] = machine()

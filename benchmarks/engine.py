@@ -527,7 +527,7 @@ async def measure_answers(
     }
 
 
-async def _fresh(template: str, into: Path) -> str:
+async def fresh(template: str, into: Path) -> str:
     """A copy of a template tower to run on: a file copy, or a database copy."""
     if is_url(template):
         return await _pg_copy(template)
@@ -536,7 +536,7 @@ async def _fresh(template: str, into: Path) -> str:
     return str(target)
 
 
-async def _done_with(target: str) -> None:
+async def done_with(target: str) -> None:
     if is_url(target):
         await _pg_drop(target)
 
@@ -580,17 +580,17 @@ async def one_run(
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"create": {}}
     for size in sizes:
-        target = await _fresh(towers.dbs[size], tmp)
+        target = await fresh(towers.dbs[size], tmp)
         created = await measure_create(target)
         if not is_url(target):
             created["sqlite_limit_seconds"] = sqlite_create_limit(Path(target))
         result["create"][str(size)] = created
-        await _done_with(target)
+        await done_with(target)
     biggest = max(sizes)
     if answers:
-        target = await _fresh(towers.dbs[biggest], tmp)
+        target = await fresh(towers.dbs[biggest], tmp)
         result["answers"] = await measure_answers(target, answers, concurrency, seed, alone)
-        await _done_with(target)
+        await done_with(target)
     result["engine_peak_rss"] = _peak_rss()
     return result
 
@@ -796,7 +796,7 @@ def main(argv: list[str] | None = None) -> int:
 def _profile(which: str, towers: Towers, size: int, answers: int, concurrency: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "profile.out"
-        db = asyncio.run(_fresh(towers.dbs[size], Path(tmp)))
+        db = asyncio.run(fresh(towers.dbs[size], Path(tmp)))
         if which == "create":
             asyncio.run(measure_create(db, profile=out))
         else:
@@ -808,7 +808,7 @@ def _profile(which: str, towers: Towers, size: int, answers: int, concurrency: i
         pstats.Stats(str(out)).sort_stats("cumulative").print_stats(
             r"cascade|storage|aiosqlite|asyncpg|bot/", 45
         )
-        asyncio.run(_done_with(db))
+        asyncio.run(done_with(db))
     return 0
 
 

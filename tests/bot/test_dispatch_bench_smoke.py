@@ -1,6 +1,6 @@
 """The dispatcher benchmark runs end to end on Tashan, with updates handed to the runner,
 taken by polling through the inbox, POSTed to the webhook handler over HTTP, or by a bot
-alone in a process of its own (its figures are not checked: speed goals live in
+alone in a process of its own; handed over and by the webhook also on PostgreSQL (its figures are not checked: speed goals live in
 benchmarks/RESULTS.md, never in timed assertions)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from cascade.towerfile import load_path
 from fixtures import fixture_path
 from storage.db import Database
 from storage.importer import import_units
+from tests.support.pgserver import PgServer
 
 
 @pytest.mark.parametrize(
@@ -65,3 +66,29 @@ async def test_dispatch_benchmark_runs_an_order_and_its_storm(
     assert (result["press_at_server_p50_s"] is not None) == (polling or webhook)
     # The bot's own peak is measured apart only when it ran in a process of its own.
     assert (result["bot_peak_rss_mb"] is not None) == bot_process
+
+
+@pytest.mark.parametrize("webhook", [False, True], ids=["handed-over", "webhook"])
+async def test_dispatch_benchmark_runs_on_postgresql(pg_server: PgServer, webhook: bool) -> None:
+    url = await pg_server.create_database()
+    try:
+        async with Database(url) as db:
+            await import_units(db, load_path(fixture_path("tashan")))
+
+        result = await dispatch.run(
+            url,
+            concurrency=8,
+            paid=True,
+            status_every=0.2,
+            seed=1,
+            webhook=webhook,
+            webhook_connections=4,
+        )
+    finally:
+        await pg_server.drop_database(url)
+
+    assert result["targets"] == 236
+    assert result["targets"] < result["answers"] < 2 * result["targets"]
+    # The root total equals the numbers replied (read from PostgreSQL inside the run).
+    assert result["root_total"] > 0
+    assert (result["webhook_requests_refused"] == 0) == webhook
