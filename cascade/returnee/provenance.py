@@ -170,8 +170,9 @@ _NOT_ON_THE_WAY = re.compile(
 
 # Round 20: a region around the place ("从江西那边回来的"): which part of it is not said.
 _AROUND = re.compile(r"\s*(?:省|市)?\s*(?:那边|那块|那一块|一带|那里|那头)")
-# Round 20: a native place said whole and the journey's start said as a place inside it
-# ("江苏连云港人，今天从连云港出发"): the parts label it either way, so it is confirmed.
+# Round 20: a native place said whole and the journey's start said as a place inside it or
+# holding it ("江苏连云港人，今天从连云港出发", "重庆涪陵人，从重庆坐飞机"): the parts label it
+# either way, so it is confirmed.
 _FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
 
 
@@ -179,9 +180,11 @@ def _native_and_journey(work: str, origin: str) -> bool:
     native = any(
         _NATIVE_AFTER.match(work, said.end()) for said in re.finditer(spaced(origin), work)
     )
+    if re.search(rf"(?:从|自)\s*{spaced(origin)}", work):
+        return False  # "河南信阳人，从河南信阳坐车回来": the journey from the place itself
     return native and any(
         hit.text != origin
-        and contains(origin, hit.text)
+        and (contains(origin, hit.text) or contains(hit.text, origin))
         and _FROM_BEFORE.search(work, max(0, hit.start - 2), hit.start) is not None
         for hit in find_places(work)
     )
@@ -276,6 +279,9 @@ _OWN_BEFORE = re.compile(r"本\s*$")
 # Round 20: a word typed apart right before it after 住, or a landmark ("住 稠江 新屋村 7号",
 # "菜市场对面 宾王新村20幢"): the reader began the address after it, which may be part of it.
 _APART_BEFORE = re.compile(rf"(?:住\s*[{HAN}]{{2,4}}|对面|旁边|后面|附近|边上)\s+$")
+# Round 20: a pointer word right before it that may begin its name ("住楼下朱村40号": 楼下朱村
+# is a village; "住楼下302" is not): the reader dropped it, the reporter confirms.
+_POINTER_BEFORE = re.compile(r"(?:楼下|楼上|门口|对面|隔壁)$")
 # Round 20: a dwelling named by generic words only ("项目部宿舍", "工地板房", "网点楼上
 # 宿舍", "本酒店502"): which site, works or hotel is not said in it.
 _GENERIC_PLACE = re.compile(
@@ -338,7 +344,9 @@ def weak_paths(work: str, values: Values) -> list[Weak]:
     ):
         found.append(Weak("origin", "a region around the place", keep=True))
     if values.origin is not None and _native_and_journey(work, values.origin):
-        found.append(Weak("origin", "a native place, the journey from inside it", keep=True))
+        found.append(
+            Weak("origin", "a native place, the journey from a place it shares", keep=True)
+        )
     if values.origin is not None and _WHERE_UNKNOWN.search(work):
         found.append(Weak("origin", "where in it said not known", keep=True))
     if values.arrival is None and _NOT_ON_THE_WAY.search(work):
@@ -365,6 +373,8 @@ def weak_paths(work: str, values: Values) -> list[Weak]:
             found.append(Weak("address", "a shop's place, 住 said after", keep=True))
         if _before(work, address, _APART_BEFORE, reach=8):
             found.append(Weak("address", "a word typed apart before it", keep=True))
+        if _before(work, address, _POINTER_BEFORE, reach=2):
+            found.append(Weak("address", "a pointer word before it", keep=True))
         if _before(work, address, _OWN_BEFORE):
             found.append(Weak("address", "the reporter's own place before", keep=True))
         if not _GENERIC_PLACE.sub("", _TOWN_OR_LANDMARK.sub("", address)):

@@ -242,3 +242,13 @@ def test_the_reporters_kin_and_a_total_one_more_count_the_reporter() -> None:
 
 def test_kin_and_a_total_one_more_without_the_reporter_are_asked() -> None:
     assert_asked("夫妻俩和两个孩子，共5人，从湖南回来，今天到", "count")
+
+
+def test_a_native_place_beside_a_journey_from_the_place_holding_it_is_kept_and_asked() -> None:
+    text = "外甥（四川宜宾人），从四川坐飞机到杭州，再坐大巴回义乌，今天到，住岩口村5号"
+    _kept_and_asked(text, "origin", "四川宜宾")
+
+
+def test_an_address_after_a_pointer_word_is_kept_and_asked() -> None:
+    text = "租客1人从安徽来，今天到，地址楼下朱村40号"
+    _kept_and_asked(text, "address", "朱村40号")
