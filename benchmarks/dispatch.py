@@ -75,6 +75,11 @@ PostgreSQL in production: its own inbox lease, each chat in order across workers
 
     python -m benchmarks.dispatch --size 3600 --webhook --db postgresql://u@127.0.0.1:PORT/postgres
 
+With `--workers N` (and `--webhook`) the bot is N webhook workers, each a process of
+its own on its own port, the stand-in POSTing the updates to them in turn
+(benchmarks/dispatch_workers.py); two or more share a PostgreSQL database (`--db`).
+A reply handled before its chat's press fails the run, as a wrong root total does.
+
 Towers are the engine benchmark's (imported once into `--workdir`). Not part of
 the test run; tests/bot/test_dispatch_bench_smoke.py runs it on Tashan (both engines).
 """
@@ -445,26 +450,78 @@ class InProcessBot:
         return None
 
 
-class WebhookBot:
-    """The bot in this process (`bot`, built to take no updates by polling) taking its
-    updates through its own webhook handler, POSTed by the stand-in over HTTP on
-    127.0.0.1 (`--webhook`), as Telegram does: `connections` requests at once at most,
-    each update in the order it came."""
+class WebhookPoster:
+    """Telegram's side of a webhook (`--webhook`): each update POSTed over HTTP on
+    127.0.0.1, `connections` requests at once at most, in the order the updates came,
+    to the given URLs in turn (round robin: Telegram POSTs to one URL, and a balancer
+    in front of several workers, reading no body, spreads the requests)."""
 
-    pid: int | str = "self"
-
-    def __init__(self, bot: InProcessBot, connections: int) -> None:
-        self.bot = bot
-        self.session = bot.session
-        self.tower = bot.tower
+    def __init__(self, session: InstantTelegram, connections: int) -> None:
+        self.session = session
         self.connections = connections
         self.waiting: deque[Pending] = deque()  # at the server, not yet POSTed
         self.arrived = asyncio.Event()
         self.refused = 0  # requests the bot did not answer 200 (sent again, as Telegram does)
         self.workers: list[asyncio.Task[None]] = []
 
+    async def open(self, urls: list[str]) -> None:
+        from aiohttp import ClientSession, TCPConnector
+
+        self.urls = itertools.cycle(urls)
+        self.http = ClientSession(connector=TCPConnector(limit=self.connections))
+        self.workers = [asyncio.create_task(self._deliver()) for _ in range(self.connections)]
+
+    async def _deliver(self) -> None:
+        """One connection of the server's: the next update waiting, POSTed until the
+        bot answers 200 (then it is in the bot's inbox; its runner says when handled)."""
+        from bot.webhook import SECRET_HEADER
+
+        headers = {SECRET_HEADER: WEBHOOK_SECRET, "Content-Type": "application/json"}
+        while True:
+            while not self.waiting:
+                self.arrived.clear()
+                await self.arrived.wait()
+            pending = self.waiting.popleft()
+            body = json.dumps(pending.build(), ensure_ascii=False)
+            self.session.fetched.setdefault(pending.update_id, time.perf_counter())
+            while True:
+                async with self.http.post(next(self.urls), data=body, headers=headers) as answer:
+                    await answer.read()
+                if answer.status == 200:
+                    break
+                self.refused += 1
+                await asyncio.sleep(0.1)
+
+    def hand(self, update: Pending) -> None:
+        self.waiting.append(update)
+        self.arrived.set()
+
+    async def close(self) -> None:
+        for worker in self.workers:
+            worker.cancel()
+        for worker in self.workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+        await self.http.close()
+
+
+class WebhookBot:
+    """The bot in this process (`bot`, built to take no updates by polling) taking its
+    updates through its own webhook handler on 127.0.0.1, POSTed by the stand-in."""
+
+    pid: int | str = "self"
+
+    def __init__(self, bot: InProcessBot, connections: int) -> None:
+        self.bot = bot
+        self.tower = bot.tower
+        self.poster = WebhookPoster(bot.session, connections)
+
+    @property
+    def refused(self) -> int:
+        return self.poster.refused
+
     async def start(self) -> None:
-        from aiohttp import ClientSession, TCPConnector, web
+        from aiohttp import web
 
         from bot.webhook import TowerRequestHandler
 
@@ -479,34 +536,10 @@ class WebhookBot:
         listening = socket.socket()
         listening.bind(("127.0.0.1", 0))  # a free port, this machine only
         await web.SockSite(self.server, listening).start()
-        url = f"http://127.0.0.1:{listening.getsockname()[1]}/hook"
-        self.http = ClientSession(connector=TCPConnector(limit=self.connections))
-        self.workers = [asyncio.create_task(self._deliver(url)) for _ in range(self.connections)]
-
-    async def _deliver(self, url: str) -> None:
-        """One connection of the server's: the next update waiting, POSTed until the
-        bot answers 200 (then it is in the bot's inbox; its runner says when handled)."""
-        from bot.webhook import SECRET_HEADER
-
-        headers = {SECRET_HEADER: WEBHOOK_SECRET, "Content-Type": "application/json"}
-        while True:
-            while not self.waiting:
-                self.arrived.clear()
-                await self.arrived.wait()
-            pending = self.waiting.popleft()
-            body = json.dumps(pending.build(), ensure_ascii=False)
-            self.session.fetched.setdefault(pending.update_id, time.perf_counter())
-            while True:
-                async with self.http.post(url, data=body, headers=headers) as answer:
-                    await answer.read()
-                if answer.status == 200:
-                    break
-                self.refused += 1
-                await asyncio.sleep(0.1)
+        await self.poster.open([f"http://127.0.0.1:{listening.getsockname()[1]}/hook"])
 
     def hand(self, update: Pending) -> None:
-        self.waiting.append(update)
-        self.arrived.set()
+        self.poster.hand(update)
 
     async def idle(self) -> None:
         await self.bot.idle()
@@ -515,12 +548,7 @@ class WebhookBot:
         return self.bot.press_counts()
 
     async def stop(self) -> float | None:
-        for worker in self.workers:
-            worker.cancel()
-        for worker in self.workers:
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
-        await self.http.close()
+        await self.poster.close()
         await self.server.cleanup()
         return await self.bot.stop()
 
@@ -536,8 +564,12 @@ class ChildBot:
         concurrency: int,
         paid: bool,
         handled: Callable[[int, float], None],
+        secret: str | None = None,
     ) -> None:
+        """`secret`: a webhook worker (on `self.port` once started), not polling."""
         self.session = session
+        self.secret = secret
+        self.port = 0
         self.db_path = db_path
         self.concurrency = concurrency
         self.paid = paid
@@ -567,6 +599,7 @@ class ChildBot:
             TOKEN,
             str(self.concurrency),
             "paid" if self.paid else "telegram",
+            *([self.secret] if self.secret is not None else []),
             env=env,
         )
         self.pid = self.process.pid
@@ -595,6 +628,7 @@ class ChildBot:
             elif "handled" in message:
                 self.handled(message["handled"], message["at"])
             elif message.get("started"):
+                self.port = message.get("port", 0)
                 self.started.set()
             elif message.get("stopped"):
                 self.vmhwm_mb = message["vmhwm_mb"]
@@ -715,17 +749,24 @@ async def run(
     webhook: bool = False,
     webhook_connections: int = WEBHOOK_CONNECTIONS,
     profiler: cProfile.Profile | None = None,
+    workers: int = 0,
 ) -> dict[str, Any]:
     """One run; `bot_process`: the bot alone in a process of its own (by polling);
     `max_pending_bytes`: the bytes of updates the poller lets wait in the bot before it
     stops fetching; `profiler` runs during the storm only (its first answer submitted
-    to its last handled), the part `answers_per_second` measures."""
+    to its last handled), the part `answers_per_second` measures; `workers` (with
+    `webhook`): that many webhook workers, each a process of its own
+    (benchmarks/dispatch_workers.py), 0: the bot in this process."""
     if bot_process and not polling:
         raise ValueError("the bot in its own process takes its updates by polling")
+    if workers and not webhook:
+        raise ValueError("--workers are webhook workers: give --webhook")
     if webhook and polling:
         raise ValueError("updates come by polling or by the webhook, not both")
     if bot_process and max_pending_bytes != MAX_PENDING_BYTES:
         raise ValueError("--max-pending-bytes is for the bot in this process")
+    from benchmarks.dispatch_workers import WebhookWorkers  # which builds on this module
+
     units = await _units(db_path)
     root_chat, root_commander = next((c, u) for c, u, is_root, _ in units if is_root)
     targets = [(c, u, bottom) for c, u, is_root, bottom in units if not is_root]
@@ -737,9 +778,13 @@ async def run(
         handled_at[update_id] = at
         progressed.set()
 
-    side: InProcessBot | ChildBot | WebhookBot
+    side: InProcessBot | ChildBot | WebhookBot | WebhookWorkers
     apart = polling or webhook  # a press waits at the server before the bot has it
-    if bot_process:
+    if workers:
+        side = WebhookWorkers(
+            session, db_path, workers, concurrency, paid, handled, webhook_connections
+        )
+    elif bot_process:
         side = ChildBot(session, db_path, concurrency, paid, handled)
     elif webhook:
         bot = InProcessBot(
@@ -892,6 +937,9 @@ async def run(
         mark_queued = [session.edited[k] - handled_at[u] for k, u in marks.items()]
         status_handled = [handled_at[u] - submitted[u] for u in asked.values()]
         status_sent = [session.replies[k] - submitted[u] for k, u in asked.items()]
+        # A chat's reply handled before its press (sent first) would be its order lost.
+        pressed_in = {chat: u for (chat, _), u in marks.items()}
+        overtaken = sum(handled_at[u] < handled_at[pressed_in[c]] for (c, _), u in replies.items())
     finally:
         memory.sample()
         watching.cancel()
@@ -901,6 +949,8 @@ async def run(
     expected = sum(values.values())
     if total != expected:
         raise RuntimeError(f"root total {total} != {expected} replied")
+    if overtaken:
+        raise RuntimeError(f"{overtaken} replies handled before their chat's press")
     return {
         "targets": len(targets),
         "concurrency": concurrency,
@@ -909,7 +959,10 @@ async def run(
         "polling": polling,
         "webhook": webhook,
         "webhook_connections": webhook_connections if webhook else None,
-        "webhook_requests_refused": side.refused if isinstance(side, WebhookBot) else None,
+        "webhook_workers": workers or None,
+        "webhook_requests_refused": side.refused
+        if isinstance(side, WebhookBot | WebhookWorkers)
+        else None,
         "get_updates_calls": session.polls,
         "poll_rtt_s": poll_rtt,
         "paid_broadcast": paid,
@@ -956,7 +1009,7 @@ async def run(
         # This process's peak: the bot's and the stand-in's, or with `bot_process`
         # the stand-in's alone.
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        # The bot process's own peak (VmHWM), when it ran apart.
+        # The bot process's own peak (VmHWM), when it ran apart (the largest worker's).
         "bot_peak_rss_mb": bot_peak,
         # The bot's process, sampled (with `bot_process`), else this one.
         "rss_peak_by_phase_mb": {phase: round(mb, 1) for phase, mb in memory.peaks.items()},
@@ -992,6 +1045,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=WEBHOOK_CONNECTIONS,
         help="with --webhook: requests at once at most (Telegram's max_connections)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="with --webhook: that many webhook worker processes (2 or more: with --db)",
     )
     parser.add_argument(
         "--poll-rtt",
@@ -1047,6 +1106,7 @@ def main(argv: list[str] | None = None) -> int:
             webhook=args.webhook,
             webhook_connections=args.webhook_connections,
             profiler=profiler,
+            workers=args.workers,
         )
         try:
             result = asyncio.run(job)

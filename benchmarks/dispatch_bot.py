@@ -18,6 +18,12 @@ Linux), `{"started": true}`, `{"stopped": true, "vmhwm_mb": ...}`. Lines to it:
 `{"reply": n, "result": ...}` and `{"stop": true}`.
 
     python -m benchmarks.dispatch_bot SOCKET DB TOKEN CONCURRENCY PAID   # started by dispatch.py
+    python -m benchmarks.dispatch_bot SOCKET DB TOKEN CONCURRENCY PAID SECRET  # a webhook worker
+
+With SECRET the bot is a webhook worker as `towerbot run --webhook` serves it (its
+`TowerRequestHandler`, on a free port of 127.0.0.1 given in its `started` line), its
+updates POSTed by benchmarks/dispatch_workers.py; on PostgreSQL with its own inbox
+lease and each chat kept in order across workers (bot/worker_order.py).
 """
 
 # The bot first, as in its own process: aiogram's types are then built on first use
@@ -29,6 +35,7 @@ from bot import lazy_schemas  # noqa: F401
 import asyncio
 import itertools
 import json
+import socket as sock
 import sys
 import time
 from collections.abc import AsyncGenerator
@@ -117,23 +124,30 @@ class RelaySession(BenchSession):
         self.stopping.set()  # the benchmark went away
 
 
-async def serve(socket: str, db: str, token: str, concurrency: int, paid: bool) -> None:
+async def serve(
+    socket: str, db: str, token: str, concurrency: int, paid: bool, secret: str | None = None
+) -> None:
+    """The bot by polling; or, given the webhook's `secret`, a webhook worker
+    listening on a free port of 127.0.0.1 (told in its `started` line)."""
+    from aiohttp import web
+
     from bot import heap
     from bot.access import is_query
     from bot.app import TowerBot
     from bot.dispatch import UpdatePoller
     from bot.settings import SenderLimits, Settings
-    from storage.inbox import Inbox
+    from bot.webhook import TowerRequestHandler
 
     reader, writer = await asyncio.open_unix_connection(socket, limit=LINE_LIMIT)
     session = RelaySession(writer)
     reading = asyncio.create_task(session.read(reader))
     settings = Settings(bot_token=SecretStr(token), db=db, limits=SenderLimits(paid_broadcast=paid))
-    tower = TowerBot(settings, session)
+    # As `towerbot run` builds it: its sender sends only while it holds the token's lease.
+    tower = TowerBot(settings, session, sender_lease=True)
     tower.poller = UpdatePoller(
         tower.bot,
         tower.dispatcher,
-        Inbox(tower.db, tower.bot.id),
+        tower.poller.inbox,  # on PostgreSQL this worker's own rows (its lease)
         max_concurrent=concurrency,
         quick=is_query,
         presses=tower.presses,
@@ -147,12 +161,28 @@ async def serve(socket: str, db: str, token: str, concurrency: int, paid: bool) 
             session.send({"handled": update.update_id, "at": time.perf_counter()})
 
     runner.handle = handle
-    await tower.start(polling=True)
+    # A webhook worker on PostgreSQL: `start` puts the chat's order across workers
+    # (bot/worker_order.py) before `handle`.
+    tower.worker_order.handle = handle
+    site = web.AppRunner(web.Application(), access_log=None)
+    await tower.start(polling=secret is None)
+    started: dict[str, Any] = {"started": True}
+    if secret is not None:  # as bot/webhook.py's serve_webhook, on a port of its own
+        await tower.poller.catch_up()
+        TowerRequestHandler(tower.dispatcher, tower.bot, SecretStr(secret), tower.poller).register(
+            site.app, path="/hook"
+        )
+        await site.setup()
+        listening = sock.socket()
+        listening.bind(("127.0.0.1", 0))  # a free port, this machine only
+        await web.SockSite(site, listening).start()
+        started["port"] = listening.getsockname()[1]
     heap.settle()  # as `towerbot run` does once its bots are built
-    session.send({"started": True})
+    session.send(started)
     try:
         await session.stopping.wait()
     finally:
+        await site.cleanup()
         await runner.cancel()
         await tower.stop()
         session.send({"stopped": True, "vmhwm_mb": status_mb("VmHWM")})
@@ -162,8 +192,8 @@ async def serve(socket: str, db: str, token: str, concurrency: int, paid: bool) 
 
 
 def main(argv: list[str]) -> int:
-    socket, db, token, concurrency, paid = argv
-    asyncio.run(serve(socket, db, token, int(concurrency), paid == "paid"))
+    socket, db, token, concurrency, paid, *secret = argv
+    asyncio.run(serve(socket, db, token, int(concurrency), paid == "paid", *secret))
     return 0
 
 

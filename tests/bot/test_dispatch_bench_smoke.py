@@ -68,8 +68,14 @@ async def test_dispatch_benchmark_runs_an_order_and_its_storm(
     assert (result["bot_peak_rss_mb"] is not None) == bot_process
 
 
-@pytest.mark.parametrize("webhook", [False, True], ids=["handed-over", "webhook"])
-async def test_dispatch_benchmark_runs_on_postgresql(pg_server: PgServer, webhook: bool) -> None:
+@pytest.mark.parametrize(
+    ("webhook", "workers"),
+    [(False, 0), (True, 0), (True, 2)],
+    ids=["handed-over", "webhook", "two-webhook-workers"],
+)
+async def test_dispatch_benchmark_runs_on_postgresql(
+    pg_server: PgServer, webhook: bool, workers: int
+) -> None:
     url = await pg_server.create_database()
     try:
         async with Database(url) as db:
@@ -83,12 +89,16 @@ async def test_dispatch_benchmark_runs_on_postgresql(pg_server: PgServer, webhoo
             seed=1,
             webhook=webhook,
             webhook_connections=4,
+            workers=workers,
         )
     finally:
         await pg_server.drop_database(url)
 
     assert result["targets"] == 236
     assert result["targets"] < result["answers"] < 2 * result["targets"]
-    # The root total equals the numbers replied (read from PostgreSQL inside the run).
+    # The root total equals the numbers replied (read from PostgreSQL inside the run),
+    # and no reply was handled before its chat's press, on any worker (checked there too).
     assert result["root_total"] > 0
     assert (result["webhook_requests_refused"] == 0) == webhook
+    # Two workers: each its own process, its peak measured apart.
+    assert (result["bot_peak_rss_mb"] is not None) == (workers > 0)
