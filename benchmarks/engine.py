@@ -350,12 +350,21 @@ async def _answerers(db: Any, order_id: int) -> tuple[list[tuple[str, int, int, 
     return out, level2[0]
 
 
+def raw_sqlite(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection to `path` with the durability and checks the bot's own
+    connection has (storage/db.py: WAL, synchronous NORMAL, foreign keys), in autocommit
+    so each measurement writes its own BEGIN and COMMIT: the physical limits are measured
+    at the bot's settings, not cheaper ones."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
 def sqlite_limit(path: Path, order_id: int, answers: list[tuple[str, int]]) -> float:
     """Answers/s of raw sqlite3 for the same writes and durability: per answer one
     transaction updating the unit's row and every ancestor's subtotal."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn = raw_sqlite(path)
     paths = dict(
         conn.execute("SELECT unit_code, path FROM order_units WHERE order_id = ?", (order_id,))
     )
@@ -547,9 +556,7 @@ def sqlite_create_limit(path: Path) -> float:
     counted) again, in one transaction, on the same file with the same indexes and
     pragmas: the physical limit for writing a city order. Measured after the run's
     reads, on its file, which is not used again."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
-        conn.execute(f"PRAGMA {pragma}")
+    conn = raw_sqlite(path)
     (order_id,) = conn.execute("SELECT MAX(id) FROM orders").fetchone()
     units = conn.execute("SELECT * FROM order_units WHERE order_id = ?", (order_id,)).fetchall()
     outbox = conn.execute("SELECT * FROM outbox").fetchall()
