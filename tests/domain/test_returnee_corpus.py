@@ -238,6 +238,7 @@ HELDOUT_PARTS = (
     "corpus_heldout23.yaml",  # a reserve (writer15), not scored: only this check reads it
     "corpus_heldout24.yaml",  # a reserve (writer16), not scored: only this check reads it
     "corpus_heldout25.yaml",  # a reserve (writer17), not scored: only this check reads it
+    "corpus_heldout26.yaml",  # a reserve (writer18), not scored: only this check reads it
 )
 
 
