@@ -450,6 +450,7 @@ async def measure_answers(
             presenter,
             batch_answers=not alone and db.batches_answers,
             updates=processed.CARRIER,  # as the bot builds it
+            batch_uow=db.answer_batch,
         )
         queries = QueryService(db.snapshot, clock)  # as the bot builds it
         heap.settle()  # as `towerbot run` does once its bots are built (bot/heap.py)

@@ -155,6 +155,7 @@ class TowerBot:
             # each update is recorded with its answer.
             batch_answers=self.db.batches_answers,
             updates=processed.CARRIER,
+            batch_uow=self.db.answer_batch,
         )
         # A city order's ~3,600 first boards are written after its confirmation, by a
         # task of `start` (a bot driven without it writes them inside the /order).

@@ -79,8 +79,14 @@ class AnswerBatcher:
         updates: UpdateCarrier | None = None,
         window: float = WINDOW,
         limit: int = LIMIT,
+        batches: UnitOfWorkFactory | None = None,
     ) -> None:
+        """`batches` opens a batch's transaction (`uow` if not given), whose first call
+        is always the answers' read and last the answers' write: an engine may begin
+        the transaction with that read (storage/db.py `answer_batch`). An answer
+        decided alone uses `uow`."""
         self.uow = uow
+        self.batch_uow = batches or uow
         self.updates = updates
         self.window = window
         self.limit = limit
@@ -120,7 +126,7 @@ class AnswerBatcher:
         outcomes: list[tuple[bool, Any]] = []
         try:
             with self.updates.carrying(carried) if self.updates is not None else _nothing():
-                async with self.uow() as tx:
+                async with self.batch_uow() as tx:
                     view = BatchView(tx)
                     await view.read_ahead([r.key for r in batch])
                     for number, request in enumerate(batch, 1):

@@ -64,6 +64,7 @@ class OrderService:
         on_boards: Callable[[int], None] | None = None,
         batch_answers: bool = False,
         updates: UpdateCarrier | None = None,
+        batch_uow: UnitOfWorkFactory | None = None,
     ) -> None:
         """`on_boards`, when given, takes an order whose first progress boards are due
         and writes them in the background (`write_boards`): a city order has ~3,600,
@@ -72,7 +73,8 @@ class OrderService:
 
         With `batch_answers`, concurrent answers share transactions (group commit,
         cascade/answer_batch.py); `updates` then carries each caller's incoming update
-        into the batch's transaction, so it is recorded with the answer."""
+        into the batch's transaction, so it is recorded with the answer, and
+        `batch_uow` opens the batches' transactions (`AnswerBatcher`; `uow` if not given)."""
         self.uow = uow
         self.clock = clock
         self.presenter = presenter
@@ -81,7 +83,7 @@ class OrderService:
         self.on_timers = on_timers
         self.step_rows = step_rows
         self.on_boards = on_boards
-        self.batcher = AnswerBatcher(uow, updates) if batch_answers else None
+        self.batcher = AnswerBatcher(uow, updates, batches=batch_uow) if batch_answers else None
 
     async def issue(
         self,

@@ -10,7 +10,7 @@ the other inside one call on that thread.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import aiosqlite
@@ -20,6 +20,7 @@ from cascade.ports import AnswerKey, AnswerReads, AnswerWrites
 from cascade.targeting import OrderFilter
 from cascade.tower import Position
 from storage.conn import Connection
+from storage.handoff import in_thread, run_to_end
 from storage.order_repo import (
     ADD_DONE,
     SAVE_ORDER,
@@ -36,6 +37,7 @@ from storage.timer_repo import MARK_DIRTY
 from storage.tower_repo import REF_COLUMNS, ref_of
 
 K = TypeVar("K")
+T = TypeVar("T")
 # (order id, unit code) -> the row's rowid in `order_units`, as a batch read it.
 RowIds = dict[tuple[int, str], int]
 # A chain's row saved where the batch read it: found by its rowid, not through the
@@ -229,6 +231,12 @@ def _save_states(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None
         raise RuntimeError("a chain's row was not where the batch read it")
 
 
+def _begun(db: sqlite3.Connection, work: Callable[..., T], *args: Any) -> T:
+    """BEGIN IMMEDIATE, then `work` (`SqliteAnswerRepository.begins`)."""
+    db.execute("BEGIN IMMEDIATE")
+    return work(db, *args)
+
+
 class SqliteAnswerRepository:
     """SQLite only (`Database.batches_answers`): on PostgreSQL nothing batches answers,
     and a call here is refused rather than run some other way."""
@@ -237,6 +245,9 @@ class SqliteAnswerRepository:
         self.conn = conn
         self.outbox = outbox
         self.rowids: RowIds = {}
+        # Set by `Database.answer_batch`: the transaction's BEGIN IMMEDIATE goes with
+        # this repository's first hand-off (the batch's read), not before it.
+        self.begins = False
 
     def _sqlite(self) -> aiosqlite.Connection:
         if not isinstance(self.conn, aiosqlite.Connection):
@@ -246,12 +257,15 @@ class SqliteAnswerRepository:
     async def read(self, keys: list[AnswerKey]) -> AnswerReads:
         return await self._in_thread(_read, keys, self.rowids)
 
-    async def _in_thread(self, work: Any, *args: Any) -> Any:
-        """Run `work(sqlite3 connection, *args)` on the database thread, in one hand-off.
-        aiosqlite has no public call for this; `_execute` is what its own methods use
-        (aiosqlite 0.17-0.22) and `_conn` its sqlite3 handle."""
+    async def _in_thread(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(sqlite3 connection, *args)` on the database thread, in one hand-off;
+        the transaction's BEGIN with it if it is the first (let to end if cancelled
+        then, as BEGIN is: an orphan BEGIN would break the next transaction)."""
         conn = self._sqlite()
-        return await conn._execute(work, conn._conn, *args)
+        if not self.begins:
+            return await in_thread(conn, work, *args)
+        self.begins = False
+        return await run_to_end(in_thread(conn, _begun, work, *args))
 
     async def write(self, writes: AnswerWrites) -> None:
         last = {m.dedupe_key: i for i, m in enumerate(writes.messages) if m.dedupe_key}

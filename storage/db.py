@@ -17,10 +17,9 @@ A PostgreSQL server that cannot be reached or refuses the login is one line too.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,6 +29,7 @@ import asyncpg
 from storage import pg, pgschema, processed
 from storage.checkpointer import FALLBACK_PAGES, Checkpointer
 from storage.conn import Connection
+from storage.handoff import in_thread, run_to_end
 from storage.migrations import MIGRATIONS
 from storage.pg import PgConnection
 from storage.uow import SqliteUnitOfWork
@@ -38,24 +38,6 @@ from storage.writers_lock import WritersLock
 # Any fixed number: the advisory lock that serialises migrations across processes.
 MIGRATION_LOCK = 7_014_201
 CONNECT_SECONDS = 10.0
-
-
-async def run_to_end(statement: Awaitable[object]) -> None:
-    """Await a statement that the database thread will run whatever happens to the caller.
-
-    A task cancelled while its BEGIN or COMMIT waits in aiosqlite's queue gives up the
-    wait, not the statement: it still runs afterwards. Left alone, an orphan BEGIN
-    makes the next transaction fail ("cannot start a transaction within a
-    transaction"). So a cancelled caller first lets the statement finish, then the
-    cancellation goes on, and the caller's clean-up sees the connection as it is.
-    """
-    running = asyncio.ensure_future(statement)
-    try:
-        await asyncio.shield(running)
-    except asyncio.CancelledError:
-        with contextlib.suppress(Exception):
-            await running
-        raise
 
 
 # Statements a transaction runs, each with its rows of parameters (`Database.write_at_once`).
@@ -74,6 +56,16 @@ def _write_steps(db: sqlite3.Connection, steps: Steps) -> None:
         if db.in_transaction:  # as `Database.transaction`: SQLite may have rolled back
             db.execute("ROLLBACK")
         raise
+
+
+def _commit_steps(db: sqlite3.Connection, begin: bool, marks: list[processed.UpdateMark]) -> None:
+    """A transaction's end on the database thread (`Database.transaction`): the updates
+    it records, then COMMIT; its BEGIN IMMEDIATE first if nothing began it yet."""
+    if begin:
+        db.execute("BEGIN IMMEDIATE")
+    if marks:
+        processed.record_here(db, marks)
+    db.execute("COMMIT")
 
 
 class DatabaseUnavailable(Exception):
@@ -375,38 +367,48 @@ class Database:
             return
         async with self._lock.hold(urgent):
             changes = conn.total_changes
-            # aiosqlite has no public call for one hand-off; `_execute` is what its own
-            # methods use and `_conn` its sqlite3 handle (as storage/answer_repo.py).
             # Let to end if cancelled (as BEGIN and COMMIT are): the thread runs it anyway.
-            await run_to_end(conn._execute(_write_steps, conn._conn, steps))
+            await run_to_end(in_thread(conn, _write_steps, steps))
             if self._checkpoints is not None:
                 self._checkpoints.committed(conn.total_changes - changes)
 
+    def answer_batch(self) -> AbstractAsyncContextManager[SqliteUnitOfWork]:
+        """The transaction of a batch of answers (cascade/answer_batch.py): on SQLite its
+        BEGIN IMMEDIATE goes to the database thread with the batch's read, its first
+        statement (`SqliteAnswerRepository.read`), in one hand-off, rather than a trip
+        of its own while the writers' lock is held; otherwise a `transaction`."""
+        return self.transaction(begin_with_answers=True)
+
     @asynccontextmanager
-    async def transaction(self, urgent: bool = False) -> AsyncIterator[SqliteUnitOfWork]:
+    async def transaction(
+        self, urgent: bool = False, begin_with_answers: bool = False
+    ) -> AsyncIterator[SqliteUnitOfWork]:
         """One unit of work: commits when the block ends, rolls back if it raises.
         `urgent` puts it ahead of the other transactions waiting for the writers' lock
         (storage/writers_lock.py): only for the poller's short inbox writes.
+        `begin_with_answers`: see `answer_batch`.
 
         The first transaction of an incoming update that changes anything also
         records the update (storage/processed.py), before the same COMMIT; every
         such transaction writes what rides on the update (a form's step); so does a
-        batch's transaction for the answers it decided.
+        batch's transaction for the answers it decided. On SQLite those records go
+        to the database thread with the COMMIT, in one hand-off.
         """
         async with self._lock.hold(urgent):
             conn = self.conn
             uow = SqliteUnitOfWork(conn)
             changes = conn.total_changes
             try:
-                await run_to_end(conn.execute("BEGIN IMMEDIATE"))
+                if begin_with_answers and isinstance(conn, aiosqlite.Connection):
+                    uow.answers.begins = True
+                else:
+                    await run_to_end(conn.execute("BEGIN IMMEDIATE"))
                 yield uow
                 if conn.total_changes != changes:  # a decision: the form step rides with it
                     await processed.write_riders(conn)
                 # The incoming update that caused this decision is recorded with it.
                 marks = processed.pending_marks(conn.total_changes != changes)
-                if marks:
-                    await processed.record(conn, marks)
-                await run_to_end(conn.execute("COMMIT"))
+                await self._commit(conn, marks, uow.answers.begins)
             except BaseException:
                 # SQLite has already rolled back after some errors (a full disk):
                 # a second ROLLBACK would hide the real error behind its own. A
@@ -421,3 +423,14 @@ class Database:
             self.committed.set()
             for listener in self._listeners:
                 listener.set()
+
+    @staticmethod
+    async def _commit(conn: Connection, marks: list[processed.UpdateMark], begin: bool) -> None:
+        """Record `marks` and COMMIT (BEGIN first if `begin`: a batch that read nothing);
+        let to end if cancelled, as BEGIN is."""
+        if isinstance(conn, aiosqlite.Connection):
+            await run_to_end(in_thread(conn, _commit_steps, begin, marks))
+            return
+        if marks:
+            await processed.record(conn, marks)
+        await run_to_end(conn.execute("COMMIT"))

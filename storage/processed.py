@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -188,23 +189,43 @@ def pending_mark(changed: bool) -> UpdateMark | None:
     return mark
 
 
+RECORD = "INSERT INTO processed_updates (bot_id, update_id, key) VALUES (?, ?, ?)"
+PRUNE = "DELETE FROM processed_updates WHERE bot_id = ? AND update_id < ?"
+
+
+def _rows(marks: list[UpdateMark]) -> list[tuple[int, int, str | None]]:
+    return [(mark.bot_id, mark.update_id, mark.key) for mark in marks]
+
+
+def _prunes(marks: list[UpdateMark]) -> list[tuple[int, int]]:
+    """Now and then an update prunes the ids that can never come back."""
+    return [(m.bot_id, m.update_id - KEEP_IDS) for m in marks if m.update_id % PRUNE_EVERY == 0]
+
+
+def _handled_before(marks: list[UpdateMark]) -> AlreadyHandled:
+    ids = ", ".join(f"{mark.update_id} ({mark.key})" for mark in marks)
+    return AlreadyHandled(f"update {ids} was handled before")
+
+
 async def record(conn: Connection, marks: list[UpdateMark]) -> None:
     """Write the updates' rows inside the open transaction (raises AlreadyHandled if
     one was recorded before: the whole transaction is then rolled back)."""
     try:
-        await conn.executemany(
-            "INSERT INTO processed_updates (bot_id, update_id, key) VALUES (?, ?, ?)",
-            [(mark.bot_id, mark.update_id, mark.key) for mark in marks],
-        )
+        await conn.executemany(RECORD, _rows(marks))
     except IntegrityError as exc:
-        ids = ", ".join(f"{mark.update_id} ({mark.key})" for mark in marks)
-        raise AlreadyHandled(f"update {ids} was handled before") from exc
-    for mark in marks:
-        if mark.update_id % PRUNE_EVERY == 0:
-            await conn.execute(
-                "DELETE FROM processed_updates WHERE bot_id = ? AND update_id < ?",
-                (mark.bot_id, mark.update_id - KEEP_IDS),
-            )
+        raise _handled_before(marks) from exc
+    for row in _prunes(marks):
+        await conn.execute(PRUNE, row)
+
+
+def record_here(db: sqlite3.Connection, marks: list[UpdateMark]) -> None:
+    """`record` on SQLite's own thread (storage/handoff.py), where a transaction's
+    records go with its COMMIT in one hand-off (storage/db.py)."""
+    try:
+        db.executemany(RECORD, _rows(marks))
+    except sqlite3.IntegrityError as exc:
+        raise _handled_before(marks) from exc
+    db.executemany(PRUNE, _prunes(marks))
 
 
 async def already_handled(conn: Connection, bot_id: int, update_id: int, key: str | None) -> bool:

@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -121,7 +122,9 @@ async def run(
     try:
         await import_units(db, tower())
         clock = FakeClock()
-        orders = OrderService(db.transaction, clock, Presenter(), batch_answers=batch)
+        orders = OrderService(
+            db.transaction, clock, Presenter(), batch_answers=batch, batch_uow=db.answer_batch
+        )
         order = await orders.issue(chat("hq"), commander("hq"), kind, "统计", timedelta(hours=1))
         outcomes: list[str] = []
         bounds = [0, *sorted(set(cuts)), len(items)]
@@ -232,7 +235,9 @@ def check_counters(rows: list[tuple[Any, ...]], kind: OrderKind) -> None:
 async def test_a_refused_answer_fails_alone_in_its_batch(db: Database) -> None:
     needs_batches(db)
     await import_units(db, tower())
-    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=True)
+    orders = OrderService(
+        db.transaction, FakeClock(), Presenter(), batch_answers=True, batch_uow=db.answer_batch
+    )
     order = await orders.issue(
         chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
     )
@@ -267,6 +272,7 @@ async def test_an_update_delivered_twice_into_one_batch_takes_effect_once(db: Da
         FakeClock(),
         Presenter(),
         batch_answers=db.batches_answers,
+        batch_uow=db.answer_batch,
         updates=processed.CARRIER,
     )
     order = await orders.issue(
@@ -305,7 +311,9 @@ async def test_counters_equal_a_recount_after_concurrent_answers(db: Database, b
     if batch:
         needs_batches(db)
     await import_units(db, tower())
-    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=batch)
+    orders = OrderService(
+        db.transaction, FakeClock(), Presenter(), batch_answers=batch, batch_uow=db.answer_batch
+    )
     order = await orders.issue(
         chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
     )
@@ -332,7 +340,9 @@ async def test_a_batch_sends_its_writes_in_one_hand_off(
     not send the answers before it one by one: the batch still writes once."""
     needs_batches(db)
     await import_units(db, tower())
-    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=True)
+    orders = OrderService(
+        db.transaction, FakeClock(), Presenter(), batch_answers=True, batch_uow=db.answer_batch
+    )
     order = await orders.issue(
         chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
     )
@@ -353,6 +363,54 @@ async def test_a_batch_sends_its_writes_in_one_hand_off(
     async with db.transaction() as tx:
         hq = (await tx.orders.chain(order.id, "hq"))[0]
     assert hq.subtotal == len(bottoms)
+
+
+async def test_a_batch_goes_to_the_database_thread_three_times(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's transaction holds the writers' lock for three trips to SQLite's thread
+    (`Database.answer_batch`): BEGIN with its read, its writes, its updates' records
+    with COMMIT; each trip waits behind the handlers' turns on the event loop."""
+    needs_batches(db)
+    await import_units(db, tower())
+    orders = OrderService(
+        db.transaction,
+        FakeClock(),
+        Presenter(),
+        batch_answers=True,
+        batch_uow=db.answer_batch,
+        updates=processed.CARRIER,
+    )
+    order = await orders.issue(
+        chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
+    )
+    trips: list[object] = []
+    real = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is db.conn:
+            trips.append(fn)
+        return await real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+
+    async def delivered(update_id: int, code: str) -> None:
+        with processed.handling(1, update_id, f"msg:{chat(code)}:{update_id}:0"):
+            await orders.report(order.id, chat(code), commander(code), "1", None)
+
+    # No unit is done by these (a3 and b12 do not answer): none is read by name.
+    await asyncio.gather(delivered(200, "a1"), delivered(201, "a2"), delivered(202, "b11"))
+    assert orders.batcher is not None and orders.batcher.batches == 1
+    assert len(trips) == 3
+    monkeypatch.undo()
+    assert not db.conn.in_transaction
+    rows = await db.conn.execute_fetchall(
+        "SELECT update_id FROM processed_updates ORDER BY update_id"
+    )
+    assert [r[0] for r in rows] == [200, 201, 202]
+    async with db.transaction() as tx:
+        hq = (await tx.orders.chain(order.id, "hq"))[0]
+    assert hq.subtotal == 3
 
 
 class _Step:
@@ -380,6 +438,7 @@ async def test_a_form_step_riding_on_an_answer_is_written_with_it(db: Database) 
         FakeClock(),
         Presenter(),
         batch_answers=db.batches_answers,
+        batch_uow=db.answer_batch,
         updates=processed.CARRIER,
     )
     order = await orders.issue(
@@ -415,7 +474,9 @@ async def test_units_named_by_a_batch_are_read_once(
     named when a unit becomes done, are read at the first need, all in one call."""
     needs_batches(db)
     await import_units(db, tower())
-    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=True)
+    orders = OrderService(
+        db.transaction, FakeClock(), Presenter(), batch_answers=True, batch_uow=db.answer_batch
+    )
     order = await orders.issue(
         chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
     )

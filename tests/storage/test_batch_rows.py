@@ -36,7 +36,9 @@ ANSWERING = ["a1", "b11", "b12", "b1", "hq"]
 async def issued(db: Database) -> int:
     needs_batches(db)
     await import_units(db, tower())
-    orders = OrderService(db.transaction, FakeClock(), Presenter(), batch_answers=True)
+    orders = OrderService(
+        db.transaction, FakeClock(), Presenter(), batch_answers=True, batch_uow=db.answer_batch
+    )
     order = await orders.issue(
         chat("hq"), commander("hq"), OrderKind.COUNT, "统计", timedelta(hours=1)
     )
