@@ -48,7 +48,10 @@ by bot/errors.py; this is a middleware's, or the database gone for a moment) is 
 dropped either: its row stays, it stays at its chat's head (a later update of the
 chat never overtakes it), and it is tried again after a short `backoff`, its slot
 free meanwhile; after `max_attempts` failures it is set aside as a replay sets one
-aside, and the chat's next updates go on. Polling
+aside, and the chat's next updates go on. A handling may also say its update cannot
+run yet (`NotYet`: an earlier update of its chat is at another webhook worker,
+bot/worker_order.py): it stays at its chat's head, uncounted, its slot goes to other
+chats, and it is tried again once the other worker is done, as often as it takes. Polling
 pauses until a whole batch fits below `max_pending_bytes` of updates waiting or
 being handled, and asks for no more, so memory stays bounded. On stop the poller lets
 the updates taken in finish; those cut short stay in the inbox for the next start.
@@ -160,6 +163,17 @@ def held_bytes(text: str) -> int:
     """What an update kept waiting as its JSON `text` counts against the bound: the
     text's UTF-8 bytes (its size as Telegram sent it) and `PER_UPDATE`."""
     return len(text.encode()) + PER_UPDATE
+
+
+class NotYet(Exception):
+    """Raised by a handling whose update may not run yet (an earlier update of its chat
+    is still being handled elsewhere: bot/worker_order.py). Not a failure: the update
+    stays at its chat's head, uncounted toward `max_attempts`, its slot goes to other
+    chats, and it is tried again once `ready()` has returned."""
+
+    def __init__(self, ready: Callable[[], Awaitable[object]]) -> None:
+        super().__init__()
+        self.ready = ready
 
 
 class Kept(NamedTuple):
@@ -289,12 +303,17 @@ class ChatOrderedRunner:
         meanwhile, and the slot is free while it waits. After `max_attempts` failures it
         is handed to `set_aside`; one that cannot be set aside either (the database
         down) is tried on. Without `set_aside` it is given up (logged) and counts as
-        handled, and so does one whose JSON cannot be read: trying again cannot help."""
+        handled, and so does one whose JSON cannot be read: trying again cannot help.
+        A handling that raises `NotYet` is no failure: the update is tried again once
+        it is ready, its slot free meanwhile, as often as it takes."""
         failures = 0
+        parsed: Update | None = None  # kept while it waits with `NotYet`, parsed once
         while True:
+            ready = None
             async with self._quick_slots if update.quick else self._slots.hold():
                 try:
-                    parsed = self.parse(update.payload)
+                    if parsed is None:
+                        parsed = self.parse(update.payload)
                 except ValueError:
                     self.failed += 1
                     log.exception("update %s in chat %s is unreadable", update.update_id, key)
@@ -302,6 +321,8 @@ class ChatOrderedRunner:
                 try:
                     await self.handle(parsed, key)
                     return True
+                except NotYet as not_yet:  # not a failure: its slot is let go meanwhile
+                    ready = not_yet.ready
                 except Exception:  # kept at its chat's head and tried again
                     failures += 1
                     log.exception(
@@ -311,6 +332,9 @@ class ChatOrderedRunner:
                         failures,
                         self.max_attempts,
                     )
+            if ready is not None:
+                await ready()
+                continue
             if failures >= self.max_attempts:
                 if self.set_aside is None:
                     self.failed += 1

@@ -5,13 +5,29 @@ inbox (bot/webhook.py), so Telegram sends the chat's next update at once, and a
 load balancer may hand it to another worker, which could handle it before the
 first: a correction overtaking the value it corrects. The chat's turn across
 workers (storage/chatlock.py) keeps two of a chat's updates from running at once,
-it does not order them. So under the chat's turn an update first looks for an
-earlier row of its chat that another live worker holds and has not handled
-(storage/inbox.py, `ahead_elsewhere`); if there is one, it lets the turn go and
-tries again shortly. A handled update's row is deleted before its chat's turn is
-let go, so a row still there is one not handled yet. The wait is bounded: a row
-that never ends (its worker stuck) holds the chat up for `WAIT_SECONDS` at most,
-then the update goes on, with a log line naming both.
+it does not order them. So an update first looks for an earlier row of its chat
+that another live worker holds and has not handled (storage/inbox.py,
+`ahead_elsewhere`); if there is one, it tells the runner `NotYet` (bot/dispatch.py)
+and is tried again once that row is gone. A handled update's row is deleted once
+its handling has committed, before its chat's turn is let go, so a row still there
+is one not handled yet, and one gone was handled: the look needs no turn.
+
+A waiting update holds no runner slot: when it held one while it slept, two
+workers fed round robin filled every slot with updates waiting for rows queued
+behind the other's full slots, and stood still (benchmarks/RESULTS.md, 1 Dec).
+Nor does the wait end on a clock: an update let go first after a bound (it was 5 s)
+overtook the update it waited for, which is what this is here to prevent. A worker
+that dies or hangs loses its `inbox:` lease, and then its rows hold nobody up
+(they are taken over: storage/inbox.py, `claim`); a live worker's row is handled,
+or set aside after its failures, as the head of a chat's queue is in one process.
+A wait past `WARN_SECONDS` is logged, naming the row waited for, and again every
+`WARN_SECONDS` while it lasts.
+
+During a storm thousands of updates may wait at once, so they do not each look
+again: one watcher per worker asks for every row waited for in one query
+(`held_elsewhere`) every `RETRY_SECONDS` while any is, and wakes the updates
+waiting for those gone. A look is cheap for the database; what a reply waits for
+its press beyond the press's own handling is up to one `RETRY_SECONDS`.
 
 Within one worker the runner (bot/dispatch.py, `ChatOrderedRunner`) already keeps
 each chat's order; this wraps its handling. SQLite runs one process and needs none
@@ -27,15 +43,27 @@ from collections.abc import Awaitable, Callable
 
 from aiogram.types import Update
 
-from bot.dispatch import Handle
+from bot.dispatch import Handle, NotYet
 from storage.chatlock import chat_turn
+from storage.conn import DatabaseError
 from storage.db import Database
 from storage.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
-WAIT_SECONDS = 5.0  # the longest an earlier row held elsewhere holds its chat up
-RETRY_SECONDS = 0.05  # between looks for it
+RETRY_SECONDS = 0.05  # between two looks for the rows waited for
+WARN_SECONDS = 10.0  # a wait this long is logged (and again after as long)
+LOOK_AT_MOST = 500  # rows waited for asked about in one query (the oldest first)
+
+
+class Awaited:
+    """A row waited for: the event set once it is gone, how many wait, since when."""
+
+    def __init__(self, since: float) -> None:
+        self.gone = asyncio.Event()
+        self.waiting = 0
+        self.since = since
+        self.logged = since
 
 
 class WorkerOrder:
@@ -46,39 +74,75 @@ class WorkerOrder:
         db: Database,
         inbox: Inbox,
         handle: Handle,
-        wait: float = WAIT_SECONDS,
         retry: float = RETRY_SECONDS,
+        warn: float = WARN_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.db = db
         self.inbox = inbox
         self.handle = handle
-        self.wait = wait
         self.retry = retry
+        self.warn = warn
         self.clock = clock
         self.sleep = sleep
+        self._awaited: dict[int, Awaited] = {}  # by the update id of the row waited for
+        self._watcher: asyncio.Task[None] | None = None
 
     async def __call__(self, update: Update, chat: int) -> None:
         """Handle `update` of `chat` (the key the take-in read from its JSON, under which
-        its row was stored) under the chat's turn once no earlier row of the chat is
-        held by another live worker (or `wait` seconds have passed), and delete its
-        row before the turn is let go. A handling that raises keeps its row."""
-        until = self.clock() + self.wait
-        while True:
-            async with chat_turn(self.db, chat):
-                ahead = await self.inbox.ahead_elsewhere(chat, update.update_id)
-                if ahead is None or self.clock() >= until:
-                    if ahead is not None:
-                        log.warning(
-                            "update %s in chat %s handled before update %s, held by another "
-                            "worker for over %.0f s",
-                            update.update_id,
-                            chat,
-                            ahead,
-                            self.wait,
-                        )
-                    await self.handle(update, chat)
-                    await self.inbox.forget([update.update_id])
-                    return
+        its row was stored) under the chat's turn if no earlier row of the chat is held
+        by another live worker, and delete its row before the turn is let go; else
+        raise `NotYet`, ready once that row is gone. A handling that raises keeps its
+        row."""
+        ahead = await self.inbox.ahead_elsewhere(chat, update.update_id)
+        if ahead is not None:
+            raise NotYet(lambda: self._until_gone(ahead))
+        async with chat_turn(self.db, chat):
+            await self.handle(update, chat)
+            await self.inbox.forget([update.update_id])
+
+    async def _until_gone(self, update_id: int) -> None:
+        """Until the row of `update_id` is no longer held by another live worker."""
+        awaited = self._awaited.get(update_id)
+        if awaited is None:
+            awaited = self._awaited[update_id] = Awaited(self.clock())
+        awaited.waiting += 1
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.create_task(self._watch(), name="worker order")
+        try:
+            await awaited.gone.wait()
+        finally:
+            awaited.waiting -= 1
+            if not awaited.waiting and self._awaited.get(update_id) is awaited:
+                del self._awaited[update_id]
+            if not self._awaited and self._watcher is not None:
+                self._watcher.cancel()  # nobody waits (those waiting were cut short)
+                self._watcher = None
+
+    async def _watch(self) -> None:
+        """While rows are waited for: every `retry` seconds, wake those waiting for the
+        rows gone (a failing database: next time)."""
+        while self._awaited:
             await self.sleep(self.retry)
+            asked = sorted(self._awaited)[:LOOK_AT_MOST]
+            try:
+                held = await self.inbox.held_elsewhere(asked)
+            except DatabaseError as exc:
+                log.warning("rows waited for at other workers not looked at (%s)", exc)
+                continue
+            now = self.clock()
+            for update_id in asked:
+                awaited = self._awaited.get(update_id)
+                if awaited is None:
+                    continue
+                if update_id not in held:
+                    del self._awaited[update_id]
+                    awaited.gone.set()
+                elif now - awaited.logged >= self.warn:
+                    awaited.logged = now
+                    log.warning(
+                        "updates have waited %.0f s for update %s, held by another live worker",
+                        now - awaited.since,
+                        update_id,
+                    )

@@ -178,10 +178,27 @@ class Inbox:
             "AND i.owner IS NOT NULL AND i.owner <> ? ORDER BY i.update_id"
         )
         args = (self.bot_id, chat, update_id, self.owner or "")
+        return next(iter(await self._held_elsewhere(sql, args)), None)
+
+    async def held_elsewhere(self, update_ids: Sequence[int]) -> set[int]:
+        """Those of `update_ids` whose rows are still there, not set aside, held by
+        another live worker: each of the others was handled, set aside or its worker
+        is gone (one query for them all: bot/worker_order.py asks for every row its
+        updates wait for at once)."""
+        if not update_ids:
+            return set()
+        sql = WITH_LEASE + (
+            f"WHERE i.bot_id = ? AND i.update_id IN ({','.join('?' * len(update_ids))}) "
+            "AND i.set_aside = 0 AND i.owner IS NOT NULL AND i.owner <> ?"
+        )
+        return set(await self._held_elsewhere(sql, (self.bot_id, *update_ids, self.owner or "")))
+
+    async def _held_elsewhere(self, sql: str, args: tuple[object, ...]) -> list[int]:
+        """The update ids `sql` (on `WITH_LEASE`) reads whose owners are live, in order."""
         async with self.db.transaction() as tx, tx.conn.execute(sql, args) as cur:
             rows = list(await cur.fetchall())
         now = self.now()
-        return next((int(row[0]) for row in rows if not _gone(row[2:], now)), None)
+        return [int(row[0]) for row in rows if not _gone(row[2:], now)]
 
     async def attempt(self, update_ids: Sequence[int]) -> None:
         """Count one more replay of each of `update_ids`, before it is handled."""

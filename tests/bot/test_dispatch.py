@@ -14,7 +14,7 @@ from typing import Any
 from aiogram.types import Update, User
 
 from bot.access import is_query
-from bot.dispatch import PER_UPDATE, ChatOrderedRunner, held_bytes
+from bot.dispatch import PER_UPDATE, ChatOrderedRunner, Kept, NotYet, held_bytes
 from bot.raw_updates import chat_key
 from tests.support.tgfake import (
     HQ_CHAT,
@@ -107,6 +107,51 @@ async def test_an_update_waiting_for_its_retry_holds_its_chat_not_its_slot() -> 
     retry.set()
     await runner.wait_idle()
     assert seen == [1, 3, 1, 2] and runner.failed == 0 and runner.handled == 3
+
+
+async def test_an_update_not_yet_ready_frees_its_slot_and_is_no_failure() -> None:
+    """With one slot and `max_attempts` 1: update 1 says "not yet" twice (an earlier
+    update of its chat is at another worker); meanwhile chat -1's update 2 waits behind
+    it, chat -2's update 3 takes the slot, and update 1 is neither counted as failed
+    nor set aside; once ready it goes, then update 2."""
+    ready = asyncio.Event()
+    waiting = asyncio.Event()
+    seen: list[int] = []
+    parsed: list[int] = []
+    set_aside: list[int] = []
+
+    async def until_ready() -> None:
+        waiting.set()
+        await ready.wait()
+
+    async def handle(u: Update, chat: int) -> None:
+        seen.append(u.update_id)
+        if u.update_id == 1 and seen.count(1) < 3:
+            raise NotYet(until_ready)
+
+    def parse(text: str) -> Update:
+        parsed.append(Update.model_validate_json(text).update_id)
+        return Update.model_validate_json(text)
+
+    async def aside(kept: Kept, failures: int) -> None:
+        set_aside.append(kept.update_id)
+
+    runner = ChatOrderedRunner(
+        handle, max_concurrent=1, max_attempts=1, parse=parse, set_aside=aside
+    )
+    for i, chat in ((1, -1), (2, -1), (3, -2)):
+        submit(runner, update(i, chat))
+    await asyncio.wait_for(waiting.wait(), 1.0)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert seen == [1, 3] and runner.pending == 2  # its slot went to chat -2
+    waiting.clear()
+    ready.set()
+    await runner.wait_idle()
+    assert seen == [1, 3, 1, 1, 2]
+    assert parsed == [1, 3, 2]  # parsed once, however often it waits
+    assert runner.failed == 0 and runner.retried == 0 and set_aside == []
+    assert runner.handled == 3
 
 
 async def test_at_most_max_concurrent_run_at_once() -> None:

@@ -5,15 +5,19 @@ address, each taking updates in by `arrive` (answered once stored) and handling
 them through `WorkerOrder` (bot/worker_order.py), as `towerbot run --webhook`
 does on PostgreSQL. The chat's first update is stored at worker A and held there
 before its handling begins; its next one, stored at worker B, waits for it and is
-handled after it. An earlier row that never ends holds the chat up only for the
-bound. A live worker takes the rows a dead worker left. Nothing waits on the
-clock for an outcome: the test releases the held update once B has looked.
+handled after it. An earlier row that never ends at a live
+worker lets the chat wait until that worker is gone, never for a bound only. Two
+workers with one slot each and crossed chats all finish, each chat in order: a
+waiting update holds no slot. A live worker takes the rows a dead worker left.
+Nothing waits on the clock for an outcome: the test releases the held update once
+B has looked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -31,6 +35,8 @@ from tests.support.pgserver import Engine
 from tests.support.updates import taken, update
 
 CHAT = -1_002_000_000_002
+OTHER = -1_002_000_000_003
+THIRD = -1_002_000_000_004
 
 
 def message(update_id: int, text: str) -> Update:
@@ -41,17 +47,20 @@ class Worker:
     """One worker: its database handle, its live lease, its poller; what it handled
     goes to the shared `seen`."""
 
-    def __init__(self, db: Database, name: str, seen: list[str]) -> None:
+    def __init__(self, db: Database, name: str, seen: list[str], slots: int = 64) -> None:
         self.db = db
         self.name = name
         self.lease = RunLease(db, name=lease_name(name), holder=name)
+        self.saw: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
         dispatcher = Dispatcher()
 
         async def record(event: Message) -> None:
             seen.append(event.text or "")
+            self.saw[event.text or ""].set()
 
         dispatcher.message.register(record)
-        self.poller = UpdatePoller(Bot(DRILL_TOKEN), dispatcher, Inbox(db, BOT_ID, name))
+        inbox = Inbox(db, BOT_ID, name)
+        self.poller = UpdatePoller(Bot(DRILL_TOKEN), dispatcher, inbox, max_concurrent=slots)
 
     def ordered(self, **options: float) -> WorkerOrder:
         """Its runner's handling, ordered across workers as on PostgreSQL."""
@@ -83,8 +92,8 @@ async def pair(engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[Database, 
         yield one, two
 
 
-async def started(db: Database, name: str, seen: list[str]) -> Worker:
-    worker = Worker(db, name, seen)
+async def started(db: Database, name: str, seen: list[str], slots: int = 64) -> Worker:
+    worker = Worker(db, name, seen, slots)
     await worker.lease.take()
     return worker
 
@@ -123,21 +132,60 @@ async def test_a_chats_next_update_at_another_worker_waits_for_its_first(
         await b.poller.stop(grace=0)
 
 
-async def test_an_earlier_row_that_never_ends_holds_its_chat_up_only_for_a_while(
+async def test_an_earlier_row_at_a_live_worker_holds_its_chat_until_that_worker_is_gone(
     pair: tuple[Database, Database], caplog: pytest.LogCaptureFixture
 ) -> None:
+    """No clock lets the later update go first: it waits while A lives (the wait is
+    logged), and goes once A's lease is gone (A's row is then for a live worker to
+    take over)."""
     seen: list[str] = []
     a, b = await started(pair[0], "a", seen), await started(pair[1], "b", seen)
-    a.gated(a.ordered())  # never released: A's row stays, A stays live
-    b.ordered(wait=0.3)
+    a.gated(a.ordered())  # never released: A's row stays while A is live
+    looked, sleep = looking()
+    b.ordered(warn=0.0, sleep=sleep)
     try:
         await a.poller.arrive(taken(message(201, "stuck")))
         await b.poller.arrive(taken(message(202, "after it")))
         with caplog.at_level(logging.WARNING, logger="bot.worker_order"):
-            await b.poller.runner.wait_idle()
+            await looked.wait()  # B's update waits
+            looked.clear()
+            await looked.wait()  # and B has looked once more: still held by live A
+        assert seen == []
+        assert "for update 201, held by another live worker" in caplog.text
+        await a.lease.release()  # A gone
+        await b.poller.runner.wait_idle()
         assert seen == ["after it"]
-        assert "update 202 in chat" in caplog.text and "before update 201" in caplog.text
         assert [i for i, _ in await Inbox(pair[1], BOT_ID).waiting()] == [201]
+    finally:
+        await a.poller.stop(grace=0)
+        await b.poller.stop(grace=0)
+
+
+async def test_crossed_chats_at_two_workers_with_one_slot_each_all_finish_in_order(
+    pair: tuple[Database, Database],
+) -> None:
+    """A holds chat 1's first update, B chat 2's; each then gets the other's second.
+    A's second waits for B's first without its one slot: A handles another chat's
+    update meanwhile, while B's first is still held. Then every chat ends in order."""
+    seen: list[str] = []
+    a, b = await started(pair[0], "a", seen, 1), await started(pair[1], "b", seen, 1)
+    gate_a, gate_b = a.gated(a.ordered()), b.gated(b.ordered())
+    try:
+        await a.poller.arrive(taken(update(401, CHAT, "one-1")))
+        await b.poller.arrive(taken(update(402, OTHER, "two-1")))
+        await a.poller.arrive(taken(update(403, OTHER, "two-2")))
+        await b.poller.arrive(taken(update(404, CHAT, "one-2")))
+        gate_a.set()  # A: chat 1's first, then chat 2's second (waits for B's "two-1")
+        await a.poller.arrive(taken(update(405, THIRD, "three")))
+        await a.saw["three"].wait()  # A's one slot was free while "two-2" waited
+        assert seen == ["one-1", "three"]
+        gate_b.set()
+        await b.poller.runner.wait_idle()
+        await a.poller.runner.wait_idle()
+        assert [s for s in seen if s.startswith("one")] == ["one-1", "one-2"]
+        assert [s for s in seen if s.startswith("two")] == ["two-1", "two-2"]
+        assert len(seen) == 5
+        assert await Inbox(pair[0], BOT_ID).waiting() == []
     finally:
         await a.poller.stop(grace=0)
         await b.poller.stop(grace=0)

@@ -140,7 +140,11 @@ async def test_a_chats_earlier_row_at_another_live_worker_is_found(db: Database)
     assert await here.ahead_elsewhere(CHAT, 2) is None  # a dead worker's row waits for none
     assert await here.ahead_elsewhere(OTHER, 4) == 3
     assert await there.ahead_elsewhere(CHAT, 6) == 4
+    # Of the rows waited for, those still held by another live worker, in one query.
+    assert await here.held_elsewhere([1, 2, 3, 4, 5]) == {2, 3}
+    assert await here.held_elsewhere([]) == set()
     await there.set_aside(2, None)
+    assert await here.held_elsewhere([2, 3]) == {3}
     assert await here.ahead_elsewhere(CHAT, 6) is None
     await there.forget([3])
     assert await here.ahead_elsewhere(OTHER, 4) is None
