@@ -6,8 +6,9 @@ every value read that way. This prints, per path, the values read that way: righ
 or wrong, and whether another rule asked them already. A path is worth keeping when
 it catches wrong values given without a question ("wrong, given") for few right
 values it turns into questions ("right, given"). Paths that keep the value beside
-the question cost the reporter a confirmation, not the value. The held-out part is
-never read here.
+the question cost the reporter a confirmation, not the value. Round 21's checks
+(`cascade.returnee.second`: a second, independent reading of a field that disagrees with
+the first) are weighed here the same way. The held-out part is never read here.
 
 Two readings. By default, today's parser on the tuning parts, before the paths are
 weighed (`report.read_unweighed`; round 16's `to_confirm` counts as asked): the
@@ -36,6 +37,7 @@ from cascade.returnee.confirm import to_confirm
 from cascade.returnee.evidence import Values
 from cascade.returnee.provenance import weak_paths
 from cascade.returnee.report import read_unweighed, to_json
+from cascade.returnee.second import disagreements
 
 KINDS = ("right, given", "wrong, given", "right, asked", "wrong, asked")
 
@@ -78,7 +80,7 @@ def tally(
     """Per (field, path, kept), how many values read that way fall in each of KINDS."""
     paths: dict[tuple[str, str, bool], Counter[str]] = {}
     for case, work, data, asked in read:
-        for weak in weak_paths(work, _values(data)):
+        for weak in weak_paths(work, _values(data)) + disagreements(work, _values(data)):
             right = data[weak.field] == expected(case, weak.field)
             kind = KINDS[(0 if right else 1) + (2 if weak.field in asked else 0)]
             paths.setdefault((weak.field, weak.path, weak.keep), Counter())[kind] += 1

@@ -33,6 +33,7 @@ _SURNAMES = (
     "诸焦岑卜阎柯伍蔺戚赖晏樊涂庞聂纪殷褚冉闵艾喻饶祁匡仇尤"  # round 8
 )
 _SURNAME = f"[{_SURNAMES}]"
+SURNAMES = _SURNAMES  # round 21: `second` reads names listed one after another
 _TITLES = (
     "先生|女士|小姐|师傅|阿姨|大姐|大哥|大叔|大爷|大妈|大婶|老板娘|老板|老师|经理|某某|某|"
     "姐|哥|叔|婶|伯|总"
@@ -60,8 +61,10 @@ _MARKED = re.compile(
     rf"(?:一共|共计|合计|总共|总计|共)\s*(?:有)?\s*({NUM})\s*(个人|个|名|位|人|口)"
 )
 MARKED_TOTAL = _MARKED  # for the batch check in `doubt`: one way to say a total
+# Round 21: not the digits of an ID or a phone ("身份证后四位", "尾号4位").
 _EXPLICIT = re.compile(
-    rf"(?<!第)(?<!\d,)(?<!\d)({NUM})\s*(个人|个|名|位|口人|人|口(?![\u4e00-\u9fff]))"
+    rf"(?<!第)(?<!\d,)(?<!\d)(?!(?:(?<=证后)|(?<=码后)|(?<=号后)|(?<=尾号)|(?<=证前))\s*[四六八468]\s*位)"
+    rf"({NUM})\s*(个人|个|名|位|口人|人|口(?![\u4e00-\u9fff]))"
 )
 _SOME_ONE = re.compile(
     r"(?:有|来了|回来|到了)个(?=[^\s,，。]{0,8}?(?:租客|租户|房客|人|小伙|姑娘|亲戚|老乡|员工|工人|"

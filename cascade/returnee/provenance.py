@@ -160,11 +160,12 @@ _WHERE_UNKNOWN = re.compile(
     r"(?:哪里|哪个地方|哪儿|什么地方)\s*(?:的)?\s*(?:他|她|我|渠)?\s*(?:也)?\s*"
     r"(?:讲不清|说不清|不清楚|不知道|没说|没讲|没问|搞不清)"
 )
-# Round 20: no one on the way yet ("他们还没出来，等通知", "我还在老家…走不了，这个月不回来"):
-# the people and the place may be of someone who does not come now; they are kept for the
-# reporter to confirm (emptying them cost as many right values as it caught).
+# Round 20: no one on the way yet ("他们还没出来，等通知", "我还在老家…走不了，这个月不回来";
+# round 21: "还没回来" with no day): the people and the place may be of someone who does not
+# come now; they are kept for the reporter to confirm (emptying them cost as many right
+# values as it caught).
 _NOT_ON_THE_WAY = re.compile(
-    r"还没(?:有)?出来|还没(?:有)?动身|还没(?:有)?出发|走不了|出不来"
+    r"还没(?:有)?出来|还没(?:有)?动身|还没(?:有)?出发|还没(?:有)?回来|走不了|出不来"
     r"|(?:这个月|这周|暂时|目前|近期)\s*(?:都)?\s*(?:不回来|不回|不来|回不来)"
 )
 

@@ -52,6 +52,7 @@ from cascade.returnee.insufficient import insufficient
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places, origin_city
 from cascade.returnee.provenance import weak_paths
+from cascade.returnee.second import disagreements
 from cascade.returnee.text import CLAUSE_END, NUM, SAID_WRONG, blank, normalize, unspace
 from cascade.returnee.unsure import (
     corrected_count,
@@ -142,7 +143,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     """
     work, report = read_unweighed(text, now)
     # round 19: a value read by a weak path is asked, emptied or kept to be confirmed
-    weak = weak_paths(work, _values(report))
+    # round 21: and a value a second, independent reading disagrees with
+    weak = weak_paths(work, _values(report)) + disagreements(work, _values(report))
     report = _asked(report, {path.field for path in weak if not path.keep})
     confirm = to_confirm(work, _values(report)) | {path.field for path in weak if path.keep}
     return _kept_and_asked(report, confirm)
