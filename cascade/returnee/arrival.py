@@ -173,6 +173,8 @@ _ROUGHLY = re.compile(r"\s*(?:大概|大约|差不多|约莫|约|估计)\s*(?:�
 # A clock time of the train or the flight taken is when it left (round 8: "下午三点的高铁，五点到").
 _VEHICLE_AFTER = re.compile(
     r"\s*(?:多|左右)?\s*的\s*(?:高铁|火车|动车|列车|车|飞机|航班|大巴|汽车|班车|票)"
+    # round 21: "十点十五的火车到", "…的动车到义乌": the hour the train arrives
+    r"(?!\s*(?:到|抵达|进站)\s*(?:义乌|了|站|[，,。；;\s]|$))"
 )
 
 

@@ -10,7 +10,8 @@ the route changes at left out of the stops, a stop holding the origin, a provinc
 without stopping; a floor or word going on after the address, a time or verb glued
 before it, a market stall beside a home or among several shops, a numbered place said
 elsewhere, a building of several households. Each check's near neighbour, where both
-readings agree, is still given without a question. Reader fix: 身份证后四位 is no count.
+readings agree, is still given without a question. Reader fixes: 身份证后四位 is no count;
+十点十五的火车到 is the hour the train arrives, not the hour it left.
 
 The sentences are written for these tests, not taken from any corpus.
 """
@@ -73,7 +74,7 @@ def test_the_digits_of_an_id_are_no_count() -> None:
     "text",
     [
         "房东：租客2人，江西赣州，约2.18到的，住岩口村5号",
-        "房东：租客2人，江西赣州，明天下午三点二十的动车到，住岩口村5号",
+        "房东：租客2人，江西赣州，明天三点二十到，住岩口村5号",
         "房东：租客2人从江西赣州开车来，明天出发，路上要开两天，住岩口村5号",
         "房东：租客2人从江西赣州坐飞机到杭州萧山，今晚八点落地，住岩口村5号",
     ],
@@ -138,3 +139,13 @@ def test_an_address_with_clean_ends_is_given() -> None:
         "address",
         "义亭镇岩口村二区5号",
     )
+
+
+def test_the_hour_of_the_train_that_arrives_is_the_arrival() -> None:
+    text = "房东：租客2人，江西赣州，今天晚上十点十五的火车到，住岩口村5号"
+    _given(text, "arrival", parse("今天晚上10点15分到").arrival)
+
+
+def test_the_hour_of_the_train_taken_to_another_city_is_no_arrival() -> None:
+    report = parse("房东：租客2人，江西赣州，今天下午三点的高铁到杭州，晚上到义乌，住岩口村5号")
+    assert report.arrival != parse("今天下午3点到").arrival
