@@ -290,6 +290,7 @@ class Pending(NamedTuple):
     update_id: int
     message_id: int  # the message's, or the pressed copy's
     build: Callable[[], dict[str, Any]]
+    chat: int  # where it happened: the webhook sends a chat's updates one at a time
 
 
 class Updates:
@@ -318,7 +319,7 @@ class Updates:
                 message["reply_to_message"] = reply_to.message()
             return {"update_id": update_id, "message": message}
 
-        return Pending(update_id, message_id, build)
+        return Pending(update_id, message_id, build, chat)
 
     def press(self, user: int, chat: int, copy: Copy) -> Pending:
         update_id = next(self._update_ids)
@@ -333,7 +334,7 @@ class Updates:
             }
             return {"update_id": update_id, "callback_query": query}
 
-        return Pending(update_id, 0, build)
+        return Pending(update_id, 0, build, chat)
 
 
 def person(user: int) -> dict[str, Any]:
@@ -454,12 +455,16 @@ class WebhookPoster:
     """Telegram's side of a webhook (`--webhook`): each update POSTed over HTTP on
     127.0.0.1, `connections` requests at once at most, in the order the updates came,
     to the given URLs in turn (round robin: Telegram POSTs to one URL, and a balancer
-    in front of several workers, reading no body, spreads the requests)."""
+    in front of several workers, reading no body, spreads the requests). A chat's
+    next update waits until its previous one was answered 200, as Telegram sends
+    them (docs/webhook.md): posted at once, a reply could be stored at one worker
+    before its press at another, and be handled first."""
 
     def __init__(self, session: InstantTelegram, connections: int) -> None:
         self.session = session
         self.connections = connections
         self.waiting: deque[Pending] = deque()  # at the server, not yet POSTed
+        self.posting: set[int] = set()  # chats with a request under way
         self.arrived = asyncio.Event()
         self.refused = 0  # requests the bot did not answer 200 (sent again, as Telegram does)
         self.workers: list[asyncio.Task[None]] = []
@@ -478,19 +483,33 @@ class WebhookPoster:
 
         headers = {SECRET_HEADER: WEBHOOK_SECRET, "Content-Type": "application/json"}
         while True:
-            while not self.waiting:
+            while (pending := self._next()) is None:
                 self.arrived.clear()
                 await self.arrived.wait()
-            pending = self.waiting.popleft()
             body = json.dumps(pending.build(), ensure_ascii=False)
             self.session.fetched.setdefault(pending.update_id, time.perf_counter())
-            while True:
-                async with self.http.post(next(self.urls), data=body, headers=headers) as answer:
-                    await answer.read()
-                if answer.status == 200:
-                    break
-                self.refused += 1
-                await asyncio.sleep(0.1)
+            self.posting.add(pending.chat)
+            try:
+                while True:
+                    async with self.http.post(
+                        next(self.urls), data=body, headers=headers
+                    ) as answer:
+                        await answer.read()
+                    if answer.status == 200:
+                        break
+                    self.refused += 1
+                    await asyncio.sleep(0.1)
+            finally:
+                self.posting.discard(pending.chat)
+                self.arrived.set()  # its chat's next update may go
+
+    def _next(self) -> Pending | None:
+        """The oldest update waiting whose chat has no request under way (taken off)."""
+        for index, pending in enumerate(self.waiting):
+            if pending.chat not in self.posting:
+                del self.waiting[index]
+                return pending
+        return None
 
     def hand(self, update: Pending) -> None:
         self.waiting.append(update)
@@ -673,6 +692,15 @@ class ChildBot:
         return self.vmhwm_mb
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds the processes `pids` have used so far (/proc)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _jsonable(result: Any) -> Any:
     """A Bot API result as the JSON a server answers (models by their field aliases)."""
     if isinstance(result, BaseModel):
@@ -797,6 +825,15 @@ async def run(
         )
     await side.start()
     memory = Memory(side.pid)
+
+    def bot_cpu() -> float | None:
+        """CPU seconds the bot's own processes have used so far (None: it runs here)."""
+        if isinstance(side, WebhookWorkers):
+            return cpu_seconds([int(child.pid) for child in side.children])
+        if isinstance(side, ChildBot):
+            return cpu_seconds([int(side.pid)])
+        return None
+
     watching = asyncio.create_task(memory.watch())
     handed: list[int] = []  # every update id handed over, by either way
     bot_peak: float | None = None
@@ -866,6 +903,7 @@ async def run(
         # copies still going out, as when people are quick).
         if overlap:
             storm_started, storm_cpu = time.perf_counter(), time.process_time()
+            bot_storm_cpu = bot_cpu()
             if profiler is not None:
                 profiler.enable()
             seen = 0
@@ -882,6 +920,7 @@ async def run(
             chats = list(pending)
             rng.shuffle(chats)
             storm_started, storm_cpu = time.perf_counter(), time.process_time()
+            bot_storm_cpu = bot_cpu()
             if profiler is not None:
                 profiler.enable()
             for chat in chats:
@@ -895,6 +934,9 @@ async def run(
         await settled()
         storm = time.perf_counter() - storm_started
         storm_cpu = time.process_time() - storm_cpu
+        bot_cpu_after = bot_cpu()
+        if bot_cpu_after is not None and bot_storm_cpu is not None:
+            bot_storm_cpu = bot_cpu_after - bot_storm_cpu
         if profiler is not None:
             profiler.disable()
         memory.sample()
@@ -977,6 +1019,12 @@ async def run(
         # stand-in's only).
         "storm_cpu_s": storm_cpu,
         "storm_cpu_ms_per_answer": 1000 * storm_cpu / (len(presses) + len(replies)),
+        # The same for the bot's own processes when it runs apart (every webhook
+        # worker's, summed; the bot's with --bot-process), read from /proc.
+        "bot_storm_cpu_s": bot_storm_cpu,
+        "bot_storm_cpu_ms_per_answer": None
+        if bot_storm_cpu is None
+        else 1000 * bot_storm_cpu / (len(presses) + len(replies)),
         "press_answered_p50_s": _pct(press_waits, 50),
         "press_answered_p99_s": _pct(press_waits, 99),
         "press_answered_max_s": max(press_waits),
