@@ -5,7 +5,9 @@ nothing to install), a `postgresql://` URL is PostgreSQL (asyncpg, through the
 aiosqlite-shaped adapter of storage/pg.py). Either way an asyncio lock makes
 sure one transaction of this process finishes (commit or rollback) before the
 next one starts, so a decision never sees another decision half-written; and
-`snapshot()` reads the last committed state on a connection of its own.
+`snapshot()` reads the last committed state on a connection of its own. A commit
+that queued outgoing messages wakes the senders (`committed`, `commit_event`): on
+PostgreSQL another process's too (storage/notices.py).
 
 Opening checks the file first: a directory, a missing folder, a file that is
 not SQLite or a store that cannot be written each become one
@@ -17,6 +19,7 @@ A PostgreSQL server that cannot be reached or refuses the login is one line too.
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -31,6 +34,7 @@ from storage.checkpointer import FALLBACK_PAGES, Checkpointer
 from storage.conn import Connection
 from storage.handoff import in_thread, run_to_end
 from storage.migrations import MIGRATIONS
+from storage.notices import OtherCommits
 from storage.pg import PgConnection
 from storage.uow import SqliteUnitOfWork
 from storage.writers_lock import WritersLock
@@ -149,6 +153,8 @@ class Database:
         # One more event per sender: several bots share a database, and a sender that
         # clears the shared event must not hide a commit from the others.
         self._listeners: list[asyncio.Event] = []
+        # PostgreSQL: other processes' commits that queued messages set the same events.
+        self._others: OtherCommits | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -214,6 +220,9 @@ class Database:
             await self.migrate()
             # As on SQLite: a login that cannot write fails at start, not at the first answer.
             await conn.execute("UPDATE schema_version SET version = version")
+            others = OtherCommits(functools.partial(connect_pg, self.path), self._wake)
+            await others.start()
+            self._others = others
         except BaseException as exc:
             self._conn = None
             await conn.close()
@@ -226,6 +235,9 @@ class Database:
         return self
 
     async def close(self) -> None:
+        if self._others is not None:
+            await self._others.close()
+            self._others = None
         if self._checkpoints is not None:
             await self._checkpoints.close()
             self._checkpoints = None
@@ -406,6 +418,8 @@ class Database:
                 yield uow
                 if conn.total_changes != changes:  # a decision: the form step rides with it
                     await processed.write_riders(conn)
+                if uow.outbox.added and self._others is not None:  # heard at COMMIT
+                    await conn.execute(*self._others.notice())
                 # The incoming update that caused this decision is recorded with it.
                 marks = processed.pending_marks(conn.total_changes != changes)
                 await self._commit(conn, marks, uow.answers.begins)
@@ -420,9 +434,13 @@ class Database:
             if self._checkpoints is not None:
                 self._checkpoints.committed(conn.total_changes - changes)
         if uow.outbox.added:
-            self.committed.set()
-            for listener in self._listeners:
-                listener.set()
+            self._wake()
+
+    def _wake(self) -> None:
+        """Messages were queued, here or (PostgreSQL) by another process: wake the senders."""
+        self.committed.set()
+        for listener in self._listeners:
+            listener.set()
 
     @staticmethod
     async def _commit(conn: Connection, marks: list[processed.UpdateMark], begin: bool) -> None:
