@@ -50,8 +50,10 @@ chat never overtakes it), and it is tried again after a short `backoff`, its slo
 free meanwhile; after `max_attempts` failures it is set aside as a replay sets one
 aside, and the chat's next updates go on. A handling may also say its update cannot
 run yet (`NotYet`: an earlier update of its chat is at another webhook worker,
-bot/worker_order.py): it stays at its chat's head, uncounted, its slot goes to other
-chats, and it is tried again once the other worker is done, as often as it takes. Polling
+bot/worker_order.py): it stays in its chat's queue, uncounted, its slot goes to other
+chats, and once the other worker is done the chat's head is taken again, as often as
+it takes: a chat's queue is kept in update id order, so an earlier update of the chat
+this process took over from a dead worker meanwhile goes ahead of it. Polling
 pauses until a whole batch fits below `max_pending_bytes` of updates waiting or
 being handled, and asks for no more, so memory stays bounded. On stop the poller lets
 the updates taken in finish; those cut short stay in the inbox for the next start.
@@ -92,8 +94,10 @@ import contextlib
 import json
 import logging
 import random
+from bisect import insort
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from operator import attrgetter
 from typing import NamedTuple
 
 from aiogram import Bot, Dispatcher
@@ -169,7 +173,8 @@ class NotYet(Exception):
     """Raised by a handling whose update may not run yet (an earlier update of its chat
     is still being handled elsewhere: bot/worker_order.py). Not a failure: the update
     stays at its chat's head, uncounted toward `max_attempts`, its slot goes to other
-    chats, and it is tried again once `ready()` has returned."""
+    chats, and it is tried again once `ready()` has returned (after the chat's earlier
+    updates queued meanwhile)."""
 
     def __init__(self, ready: Callable[[], Awaitable[object]]) -> None:
         super().__init__()
@@ -243,7 +248,7 @@ class ChatOrderedRunner:
         self.retried = 0  # handlings tried again after a failure
 
     def keep(self, update_id: int, raw: RawUpdate, text: str) -> int:
-        """Queue an update behind its chat's earlier updates (never awaits), holding only
+        """Queue an update among its chat's updates by id (never awaits), holding only
         its JSON `text` until its turn: its decoded object `raw` is read for its chat
         and lane and can be let go at once. The bytes it holds meanwhile (counted in
         `held`)."""
@@ -267,7 +272,7 @@ class ChatOrderedRunner:
         self._idle.clear()
         queue = self._queues.get(key)
         if queue is not None:  # that chat's worker is running and will take it
-            queue.append(update)
+            insort(queue, update, key=attrgetter("update_id"))  # by id: an adopted one too
             return
         self._queues[key] = deque([update])
         worker = asyncio.create_task(self._work(key), name=f"chat {key}")
@@ -280,7 +285,9 @@ class ChatOrderedRunner:
             while queue:
                 update = queue[0]
                 handled = await self._through(update, key)
-                queue.popleft()
+                if handled is None:
+                    continue  # an earlier update came in while it waited: the head again
+                queue.remove(update)  # one queued ahead during its handling stays
                 self._let_go(update)
                 if handled and self.on_handled is not None:
                     self.on_handled(update.update_id)
@@ -297,7 +304,7 @@ class ChatOrderedRunner:
                 self._idle.set()
             self._changed.set()
 
-    async def _through(self, update: Kept, key: int) -> bool:
+    async def _through(self, update: Kept, key: int) -> bool | None:
         """Handle `update` until it is handled (True) or set aside (False), trying again
         after `backoff` each time its handling fails; its chat's later updates wait
         meanwhile, and the slot is free while it waits. After `max_attempts` failures it
@@ -305,7 +312,9 @@ class ChatOrderedRunner:
         down) is tried on. Without `set_aside` it is given up (logged) and counts as
         handled, and so does one whose JSON cannot be read: trying again cannot help.
         A handling that raises `NotYet` is no failure: the update is tried again once
-        it is ready, its slot free meanwhile, as often as it takes."""
+        it is ready, its slot free meanwhile, as often as it takes, unless an earlier
+        update of its chat was queued ahead of it meanwhile (None: the chat's head is
+        taken again)."""
         failures = 0
         parsed: Update | None = None  # kept while it waits with `NotYet`, parsed once
         while True:
@@ -334,6 +343,8 @@ class ChatOrderedRunner:
                     )
             if ready is not None:
                 await ready()
+                if self._queues[key][0] is not update:
+                    return None
                 continue
             if failures >= self.max_attempts:
                 if self.set_aside is None:

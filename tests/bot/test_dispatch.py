@@ -154,6 +154,57 @@ async def test_an_update_not_yet_ready_frees_its_slot_and_is_no_failure() -> Non
     assert runner.handled == 3
 
 
+async def test_an_earlier_update_queued_while_the_head_waits_goes_first() -> None:
+    """Update 5 says "not yet" (an earlier update of its chat, 4, is at a dead worker);
+    meanwhile this process takes 4 over and 7 comes: each is queued by id, and once 5
+    is ready the chat's head is taken again, so 4 goes before 5, and 7 last."""
+    ready = asyncio.Event()
+    waiting = asyncio.Event()
+    seen: list[int] = []
+
+    async def until_ready() -> None:
+        waiting.set()
+        await ready.wait()
+
+    async def handle(u: Update, chat: int) -> None:
+        seen.append(u.update_id)
+        if u.update_id == 5 and seen.count(5) == 1:
+            raise NotYet(until_ready)
+
+    runner = ChatOrderedRunner(handle, max_concurrent=1, max_attempts=1)
+    submit(runner, update(5, -1))
+    await asyncio.wait_for(waiting.wait(), 1.0)
+    submit(runner, update(7, -1))
+    submit(runner, update(4, -1))
+    assert seen == [5]
+    ready.set()
+    await runner.wait_idle()
+    assert seen == [5, 4, 5, 7]
+    assert runner.handled == 3 and runner.pending == 0 and runner.failed == 0
+
+
+async def test_an_earlier_update_queued_during_a_handling_is_handled_after_it() -> None:
+    """A handling under way is not cut short by an earlier update of its chat queued
+    meanwhile (one process: nothing made it wait), and neither is lost."""
+    release = asyncio.Event()
+    started = asyncio.Event()
+    seen: list[int] = []
+
+    async def handle(u: Update, chat: int) -> None:
+        if u.update_id == 2:
+            started.set()
+            await release.wait()
+        seen.append(u.update_id)
+
+    runner = ChatOrderedRunner(handle)
+    submit(runner, update(2, -1))
+    await asyncio.wait_for(started.wait(), 1.0)
+    submit(runner, update(1, -1))
+    release.set()
+    await runner.wait_idle()
+    assert seen == [2, 1] and runner.handled == 2 and runner.pending == 0
+
+
 async def test_at_most_max_concurrent_run_at_once() -> None:
     running = 0
     peak = 0
