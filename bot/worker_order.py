@@ -6,26 +6,34 @@ load balancer may hand it to another worker, which could handle it before the
 first: a correction overtaking the value it corrects. The chat's turn across
 workers (storage/chatlock.py) keeps two of a chat's updates from running at once,
 it does not order them. So an update first looks for an earlier row of its chat
-that another live worker holds and has not handled (storage/inbox.py,
-`ahead_elsewhere`); if there is one, it tells the runner `NotYet` (bot/dispatch.py)
-and is tried again once that row is gone. A handled update's row is deleted once
-its handling has committed, before its chat's turn is let go, so a row still there
-is one not handled yet, and one gone was handled: the look needs no turn.
+not handled yet and not set aside, whoever holds it (storage/inbox.py, `ahead`);
+if there is one, it tells the runner `NotYet` (bot/dispatch.py) and is tried again
+once that row is gone or is this worker's: the runner then keeps it in the chat's
+queue ahead of the update, by id, and takes the chat's head again, so an update
+never waits for a row queued behind it. A row of this worker not in its runner's
+queue yet (claimed a moment ago and being handed on, or unreadable and about to be
+deleted) only makes the update look again a `RETRY_SECONDS` later. A handled
+update's row is deleted once its handling has committed, before its chat's turn is
+let go, so a row still there is one not handled yet, and one gone was handled: the
+look needs no turn.
 
 A waiting update holds no runner slot: when it held one while it slept, two
 workers fed round robin filled every slot with updates waiting for rows queued
 behind the other's full slots, and stood still (benchmarks/RESULTS.md, 1 Dec).
 Nor does the wait end on a clock: an update let go first after a bound (it was 5 s)
 overtook the update it waited for, which is what this is here to prevent. A worker
-that dies or hangs loses its `inbox:` lease, and then its rows hold nobody up
-(they are taken over: storage/inbox.py, `claim`); a live worker's row is handled,
-or set aside after its failures, as the head of a chat's queue is in one process.
+that dies or hangs loses its `inbox:` lease, and its rows still hold their chats'
+later updates until a live worker has taken them over (storage/inbox.py, `claim`,
+every few seconds) and handled them: a dead worker's "5" is not overtaken by the
+"改为6" sent after it. So the wait is bounded by the lease's expiry plus the claim's
+interval, then by the row's own handling; a live worker's row is handled, or set
+aside after its failures, as the head of a chat's queue is in one process.
 A wait past `WARN_SECONDS` is logged, naming the row waited for, and again every
 `WARN_SECONDS` while it lasts.
 
 During a storm thousands of updates may wait at once, so they do not each look
 again: one watcher per worker asks for every row waited for in one query
-(`held_elsewhere`) every `RETRY_SECONDS` while any is, and wakes the updates
+(`not_here`) every `RETRY_SECONDS` while any is, and wakes the updates
 waiting for those gone. A look is cheap for the database; what a reply waits for
 its press beyond the press's own handling is up to one `RETRY_SECONDS`.
 
@@ -67,7 +75,7 @@ class Awaited:
 
 
 class WorkerOrder:
-    """`handle` wrapped: the chat's earlier rows at other live workers go first."""
+    """`handle` wrapped: the chat's earlier rows not handled yet go first."""
 
     def __init__(
         self,
@@ -91,11 +99,11 @@ class WorkerOrder:
 
     async def __call__(self, update: Update, chat: int) -> None:
         """Handle `update` of `chat` (the key the take-in read from its JSON, under which
-        its row was stored) under the chat's turn if no earlier row of the chat is held
-        by another live worker, and delete its row before the turn is let go; else
-        raise `NotYet`, ready once that row is gone. A handling that raises keeps its
-        row."""
-        ahead = await self.inbox.ahead_elsewhere(chat, update.update_id)
+        its row was stored) under the chat's turn if no earlier row of the chat waits
+        (not handled, not set aside), and delete its row before the turn is let go;
+        else raise `NotYet`, ready once that row is gone or this worker's (its runner
+        then puts it ahead). A handling that raises keeps its row."""
+        ahead = await self.inbox.ahead(chat, update.update_id)
         if ahead is not None:
             raise NotYet(lambda: self._until_gone(ahead))
         async with chat_turn(self.db, chat):
@@ -103,7 +111,7 @@ class WorkerOrder:
             await self.inbox.forget([update.update_id])
 
     async def _until_gone(self, update_id: int) -> None:
-        """Until the row of `update_id` is no longer held by another live worker."""
+        """Until the row of `update_id` is gone (handled or set aside) or this worker's."""
         awaited = self._awaited.get(update_id)
         if awaited is None:
             awaited = self._awaited[update_id] = Awaited(self.clock())
@@ -127,9 +135,9 @@ class WorkerOrder:
             await self.sleep(self.retry)
             asked = sorted(self._awaited)[:LOOK_AT_MOST]
             try:
-                held = await self.inbox.held_elsewhere(asked)
+                held = await self.inbox.not_here(asked)
             except DatabaseError as exc:
-                log.warning("rows waited for at other workers not looked at (%s)", exc)
+                log.warning("inbox rows waited for not looked at (%s)", exc)
                 continue
             now = self.clock()
             for update_id in asked:
@@ -142,7 +150,7 @@ class WorkerOrder:
                 elif now - awaited.logged >= self.warn:
                     awaited.logged = now
                     log.warning(
-                        "updates have waited %.0f s for update %s, held by another live worker",
+                        "updates have waited %.0f s for update %s, not handled at another worker",
                         now - awaited.since,
                         update_id,
                     )

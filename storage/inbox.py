@@ -32,8 +32,9 @@ start's replay, and a live worker now and then, take (`claim`) only the rows of
 no owner or of one gone (its lease expired, released or its process dead), each
 by a compare-and-swap on the owner it read, so two workers never take one row;
 a live worker's rows are its own to handle. Each row also carries its chat, so a
-chat's update can wait for the chat's earlier rows still held by another live
-worker (`ahead_elsewhere`, bot/worker_order.py). An inbox without an owner (one
+chat's update can wait for the chat's earlier rows not handled yet, wherever they
+are (`ahead`, bot/worker_order.py): at another live worker, at one gone until a
+live worker claims and handles them, or stored by none. An inbox without an owner (one
 process: SQLite) hands back every row, as before.
 """
 
@@ -51,11 +52,6 @@ from storage.lease import Holder, gone
 STORE = (
     "INSERT INTO inbox (bot_id, update_id, payload, owner, chat_id) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (bot_id, update_id) DO NOTHING"
-)
-# Rows with their owner's lease (named `inbox:OWNER`), if it has one.
-WITH_LEASE = (
-    "SELECT i.update_id, i.owner, l.holder, l.pid, l.host, l.expires_at "
-    "FROM inbox i LEFT JOIN leases l ON l.name = 'inbox:' || i.owner "
 )
 # The owners of a bot's rows to hand back, with their leases.
 OWNERS = (
@@ -169,36 +165,38 @@ class Inbox:
                     await tx.conn.execute(DROP_LEASE, (lease[4], lease[0], lease[3]))
         return sorted(claimed)
 
-    async def ahead_elsewhere(self, chat: int, update_id: int) -> int | None:
-        """The oldest row of `chat` before `update_id`, not set aside, that another
-        live worker holds (it stores its handled rows' deletion before it lets the
-        chat go: a row still here is not handled yet); None if there is none."""
-        sql = WITH_LEASE + (
-            "WHERE i.bot_id = ? AND i.chat_id = ? AND i.update_id < ? AND i.set_aside = 0 "
-            "AND i.owner IS NOT NULL AND i.owner <> ? ORDER BY i.update_id"
+    async def ahead(self, chat: int, update_id: int) -> int | None:
+        """The oldest row of `chat` before `update_id` not handled yet (a handled row is
+        deleted before its chat is let go) and not set aside, whoever holds it: a
+        live worker, one gone (its rows wait to be claimed), none, or this worker;
+        None if there is none."""
+        sql = (
+            "SELECT MIN(update_id) FROM inbox WHERE bot_id = ? AND chat_id = ? "
+            "AND update_id < ? AND set_aside = 0"
         )
-        args = (self.bot_id, chat, update_id, self.owner or "")
-        return next(iter(await self._held_elsewhere(sql, args)), None)
+        async with (
+            self.db.transaction() as tx,
+            tx.conn.execute(sql, (self.bot_id, chat, update_id)) as cur,
+        ):
+            row = await cur.fetchone()
+        return None if row is None or row[0] is None else int(row[0])
 
-    async def held_elsewhere(self, update_ids: Sequence[int]) -> set[int]:
-        """Those of `update_ids` whose rows are still there, not set aside, held by
-        another live worker: each of the others was handled, set aside or its worker
-        is gone (one query for them all: bot/worker_order.py asks for every row its
-        updates wait for at once)."""
+    async def not_here(self, update_ids: Sequence[int]) -> set[int]:
+        """Those of `update_ids` whose rows are still there, not set aside, and not
+        this worker's (another worker's, live or gone, or no worker's yet): each of
+        the others was handled, set aside or claimed by this worker (one query for
+        them all: bot/worker_order.py asks for every row its updates wait for at
+        once)."""
         if not update_ids:
             return set()
-        sql = WITH_LEASE + (
-            f"WHERE i.bot_id = ? AND i.update_id IN ({','.join('?' * len(update_ids))}) "
-            "AND i.set_aside = 0 AND i.owner IS NOT NULL AND i.owner <> ?"
+        sql = (
+            "SELECT update_id FROM inbox "
+            f"WHERE bot_id = ? AND update_id IN ({','.join('?' * len(update_ids))}) "
+            "AND set_aside = 0 AND (owner IS NULL OR owner <> ?)"
         )
-        return set(await self._held_elsewhere(sql, (self.bot_id, *update_ids, self.owner or "")))
-
-    async def _held_elsewhere(self, sql: str, args: tuple[object, ...]) -> list[int]:
-        """The update ids `sql` (on `WITH_LEASE`) reads whose owners are live, in order."""
+        args = (self.bot_id, *update_ids, self.owner or "")
         async with self.db.transaction() as tx, tx.conn.execute(sql, args) as cur:
-            rows = list(await cur.fetchall())
-        now = self.now()
-        return [int(row[0]) for row in rows if not _gone(row[2:], now)]
+            return {int(row[0]) for row in await cur.fetchall()}
 
     async def attempt(self, update_ids: Sequence[int]) -> None:
         """Count one more replay of each of `update_ids`, before it is handled."""

@@ -6,9 +6,12 @@ them through `WorkerOrder` (bot/worker_order.py), as `towerbot run --webhook`
 does on PostgreSQL. The chat's first update is stored at worker A and held there
 before its handling begins; its next one, stored at worker B, waits for it and is
 handled after it. An earlier row that never ends at a live
-worker lets the chat wait until that worker is gone, never for a bound only. Two
-workers with one slot each and crossed chats all finish, each chat in order: a
-waiting update holds no slot. A live worker takes the rows a dead worker left.
+worker lets the chat wait while that worker lives, never for a bound only; once it
+is gone (its lease expired on an injected clock, or released), the chat waits on
+until a live worker has taken the row over and handled it, and so it does for a
+row of no worker. Two workers with one slot each and crossed chats all finish, each
+chat in order: a waiting update holds no slot. A live worker takes the rows a dead
+worker left.
 Nothing waits on the clock for an outcome: the test releases the held update once
 B has looked.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -109,6 +113,17 @@ def looking() -> tuple[asyncio.Event, Callable[[float], Awaitable[None]]]:
     return looked, sleep
 
 
+async def looks_or_sees(looked: asyncio.Event, saw: asyncio.Event, looks: int = 1) -> None:
+    """Until the worker has begun `looks` more looks for the rows waited for, or has
+    handled what must still wait (then the test's next check fails instead of hanging)."""
+    for _ in range(looks):
+        looked.clear()
+        waits = [asyncio.create_task(looked.wait()), asyncio.create_task(saw.wait())]
+        _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for wait in pending:
+            wait.cancel()
+
+
 async def test_a_chats_next_update_at_another_worker_waits_for_its_first(
     pair: tuple[Database, Database],
 ) -> None:
@@ -132,12 +147,11 @@ async def test_a_chats_next_update_at_another_worker_waits_for_its_first(
         await b.poller.stop(grace=0)
 
 
-async def test_an_earlier_row_at_a_live_worker_holds_its_chat_until_that_worker_is_gone(
+async def test_an_earlier_row_at_a_live_worker_holds_its_chat_while_that_worker_lives(
     pair: tuple[Database, Database], caplog: pytest.LogCaptureFixture
 ) -> None:
     """No clock lets the later update go first: it waits while A lives (the wait is
-    logged), and goes once A's lease is gone (A's row is then for a live worker to
-    take over)."""
+    logged), and still once A is gone, until B has taken A's row over and handled it."""
     seen: list[str] = []
     a, b = await started(pair[0], "a", seen), await started(pair[1], "b", seen)
     a.gated(a.ordered())  # never released: A's row stays while A is live
@@ -151,13 +165,66 @@ async def test_an_earlier_row_at_a_live_worker_holds_its_chat_until_that_worker_
             looked.clear()
             await looked.wait()  # and B has looked once more: still held by live A
         assert seen == []
-        assert "for update 201, held by another live worker" in caplog.text
+        assert "for update 201, not handled at another worker" in caplog.text
         await a.lease.release()  # A gone
+        await looks_or_sees(looked, b.saw["after it"], 2)  # B has looked since A went
+        assert seen == []
+        assert await b.poller.adopt() == 1
         await b.poller.runner.wait_idle()
-        assert seen == ["after it"]
-        assert [i for i, _ in await Inbox(pair[1], BOT_ID).waiting()] == [201]
+        assert seen == ["stuck", "after it"]
+        assert await Inbox(pair[1], BOT_ID).waiting() == []
     finally:
         await a.poller.stop(grace=0)
+        await b.poller.stop(grace=0)
+
+
+async def test_a_dead_workers_update_is_not_overtaken_by_its_chats_next(
+    pair: tuple[Database, Database],
+) -> None:
+    """Worker A stores "5" and dies before handling it (its lease expires on B's
+    clock); "改为6", sent after it, reaches B: B handles "5" first, once it has taken
+    A's row over, then "改为6"."""
+    seen: list[str] = []
+    a, b = await started(pair[0], "a", seen), await started(pair[1], "b", seen)
+    now = [time.time()]
+    b.poller.inbox.now = lambda: now[0]
+    a.gated(a.ordered())  # A dies before it handles its update
+    looked, sleep = looking()
+    b.ordered(sleep=sleep)
+    try:
+        await a.poller.arrive(taken(message(501, "5")))
+        await b.poller.arrive(taken(message(502, "改为6")))
+        await looked.wait()  # B's update waits for A's
+        now[0] += 3600  # A renewed nothing since: its lease expired
+        await looks_or_sees(looked, b.saw["改为6"], 2)  # B has looked with A gone
+        assert seen == []
+        assert await b.poller.adopt() == 1
+        await b.poller.runner.wait_idle()
+        assert seen == ["5", "改为6"]
+        assert await Inbox(pair[1], BOT_ID).waiting() == []
+    finally:
+        await a.poller.stop(grace=0)
+        await b.poller.stop(grace=0)
+
+
+async def test_a_row_of_no_worker_holds_its_chats_next_update_until_handled(
+    pair: tuple[Database, Database],
+) -> None:
+    """A row stored by no worker (a polling run's, left for a webhook start) is the
+    chat's earlier update: a worker's next update of the chat waits for it."""
+    seen: list[str] = []
+    b = await started(pair[1], "b", seen)
+    looked, sleep = looking()
+    b.ordered(sleep=sleep)
+    await Inbox(pair[0], BOT_ID).keep([(601, message(601, "5").model_dump_json())], chats=[CHAT])
+    try:
+        await b.poller.arrive(taken(message(602, "改为6")))
+        await looks_or_sees(looked, b.saw["改为6"])
+        assert seen == []
+        assert await b.poller.adopt() == 1
+        await b.poller.runner.wait_idle()
+        assert seen == ["5", "改为6"]
+    finally:
         await b.poller.stop(grace=0)
 
 

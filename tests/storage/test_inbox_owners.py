@@ -4,10 +4,9 @@ Each worker's rows carry its id and it holds the `inbox:ID` lease while it runs
 (storage/inbox.py). A start's replay, and a live worker's periodic adoption, take
 the rows of no owner and of owners gone (lease expired or released), never a live
 worker's; two workers claiming at once never take the same row; a chat's earlier
-row held by another live worker is found, one set aside or held by a worker gone
-is not; the leases of workers gone are deleted by the next claim. Database handles
-stand for workers; on SQLite (one process, no owners)
-these are skipped.
+row not handled is found whoever holds it, one set aside is not; the leases of
+workers gone are deleted by the next claim. Database handles stand for workers; on
+SQLite (one process, no owners) these are skipped.
 """
 
 from __future__ import annotations
@@ -130,21 +129,30 @@ async def test_workers_claiming_at_once_never_take_the_same_row(target: str) -> 
             assert [int(r[0]) for r in owned] == rows
 
 
-async def test_a_chats_earlier_row_at_another_live_worker_is_found(db: Database) -> None:
+async def test_a_chats_earlier_row_not_handled_is_found_whoever_holds_it(db: Database) -> None:
+    """A row still there and not set aside holds its chat's later updates, whether a
+    live worker, a dead one, no worker or this one holds it; of the rows waited for,
+    those not this worker's are found in one query (this worker's are its runner's)."""
     here, there = await live(db, "here"), await live(db, "there")
     died = await expired(db, "died")
+    nobody = Inbox(db, BOT_ID)
     await died.keep([(1, "died's, earlier")], chats=[CHAT])
     await there.keep([(2, "there's"), (3, "there's, other chat")], chats=[CHAT, OTHER])
     await here.keep([(4, "here's"), (6, "here's, later")], chats=[CHAT, CHAT])
-    assert await here.ahead_elsewhere(CHAT, 6) == 2  # its own row 4 is its runner's
-    assert await here.ahead_elsewhere(CHAT, 2) is None  # a dead worker's row waits for none
-    assert await here.ahead_elsewhere(OTHER, 4) == 3
-    assert await there.ahead_elsewhere(CHAT, 6) == 4
-    # Of the rows waited for, those still held by another live worker, in one query.
-    assert await here.held_elsewhere([1, 2, 3, 4, 5]) == {2, 3}
-    assert await here.held_elsewhere([]) == set()
+    await nobody.keep([(5, "nobody's")], chats=[OTHER])
+    assert await here.ahead(CHAT, 6) == 1  # the dead worker's row waits to be claimed
+    assert await here.ahead(CHAT, 1) is None
+    assert await here.ahead(OTHER, 4) == 3
+    assert await here.ahead(OTHER, 6) == 3
+    assert await there.ahead(CHAT, 2) == 1
+    assert await here.not_here([1, 2, 3, 4, 5, 6]) == {1, 2, 3, 5}
+    assert await here.not_here([]) == set()
     await there.set_aside(2, None)
-    assert await here.held_elsewhere([2, 3]) == {3}
-    assert await here.ahead_elsewhere(CHAT, 6) is None
+    assert await here.not_here([2, 3]) == {3}
+    assert [row.update_id for row in await here.claim()] == [1, 5]  # died's and nobody's
+    assert await here.not_here([1, 5]) == set()  # now this worker's
+    assert await here.ahead(CHAT, 6) == 1  # still not handled
+    await here.forget([1, 4])
+    assert await here.ahead(CHAT, 6) is None  # 2 is set aside
     await there.forget([3])
-    assert await here.ahead_elsewhere(OTHER, 4) is None
+    assert await here.ahead(OTHER, 6) == 5
