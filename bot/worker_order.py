@@ -29,7 +29,10 @@ every few seconds) and handled them: a dead worker's "5" is not overtaken by the
 interval, then by the row's own handling; a live worker's row is handled, or set
 aside after its failures, as the head of a chat's queue is in one process.
 A wait past `WARN_SECONDS` is logged, naming the row waited for, and again every
-`WARN_SECONDS` while it lasts.
+`WARN_SECONDS` while it lasts: a row held at another worker by the watcher below, and
+an update that keeps finding an earlier row of this worker not queued by its own
+tries (a row whose hand-over to the runner failed after its claim waits for a
+restart, and holds its chat's later updates meanwhile: never silently).
 
 During a storm thousands of updates may wait at once, so they do not each look
 again: one watcher per worker asks for every row waited for in one query
@@ -96,6 +99,8 @@ class WorkerOrder:
         self.sleep = sleep
         self._awaited: dict[int, Awaited] = {}  # by the update id of the row waited for
         self._watcher: asyncio.Task[None] | None = None
+        # By the id of an update told `NotYet`: since when, last logged (until handled).
+        self._waiting: dict[int, tuple[float, float]] = {}
 
     async def __call__(self, update: Update, chat: int) -> None:
         """Handle `update` of `chat` (the key the take-in read from its JSON, under which
@@ -105,10 +110,27 @@ class WorkerOrder:
         then puts it ahead). A handling that raises keeps its row."""
         ahead = await self.inbox.ahead(chat, update.update_id)
         if ahead is not None:
+            self._note_wait(update.update_id, chat, ahead)
             raise NotYet(lambda: self._until_gone(ahead))
+        self._waiting.pop(update.update_id, None)
         async with chat_turn(self.db, chat):
             await self.handle(update, chat)
             await self.inbox.forget([update.update_id])
+
+    def _note_wait(self, update_id: int, chat: int, ahead: int) -> None:
+        """Remember since when `update_id` waits; log it once `warn` seconds have passed
+        since it began (or was last logged) and it is still told to wait."""
+        now = self.clock()
+        since, logged = self._waiting.setdefault(update_id, (now, now))
+        if now - logged >= self.warn:
+            self._waiting[update_id] = (since, now)
+            log.warning(
+                "update %s in chat %s has waited %.0f s for update %s, not handled yet",
+                update_id,
+                chat,
+                now - since,
+                ahead,
+            )
 
     async def _until_gone(self, update_id: int) -> None:
         """Until the row of `update_id` is gone (handled or set aside) or this worker's."""

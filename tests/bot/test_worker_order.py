@@ -228,6 +228,30 @@ async def test_a_row_of_no_worker_holds_its_chats_next_update_until_handled(
         await b.poller.stop(grace=0)
 
 
+async def test_a_row_of_this_worker_never_queued_holds_its_chat_and_says_so(
+    pair: tuple[Database, Database], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row this worker holds but its runner never got (its hand-over failed after the
+    claim) still goes before the chat's next update, which waits for a restart: the
+    wait is logged, not silent."""
+    seen: list[str] = []
+    b = await started(pair[1], "b", seen)
+    looked, sleep = looking()
+    b.ordered(warn=0.0, sleep=sleep)
+    await Inbox(pair[1], BOT_ID, "b").keep(
+        [(701, message(701, "5").model_dump_json())], chats=[CHAT]
+    )
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.worker_order"):
+            await b.poller.arrive(taken(message(702, "改为6")))
+            await looks_or_sees(looked, b.saw["改为6"], 2)
+        assert seen == []
+        assert f"update 702 in chat {CHAT} has waited" in caplog.text
+        assert "for update 701, not handled yet" in caplog.text
+    finally:
+        await b.poller.stop(grace=0)
+
+
 async def test_crossed_chats_at_two_workers_with_one_slot_each_all_finish_in_order(
     pair: tuple[Database, Database],
 ) -> None:
