@@ -52,6 +52,7 @@ from cascade.returnee.insufficient import insufficient
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places, origin_city
 from cascade.returnee.provenance import weak_paths
+from cascade.returnee.roster import named_rows
 from cascade.returnee.second import disagreements
 from cascade.returnee.text import CLAUSE_END, NUM, SAID_WRONG, blank, normalize, unspace
 from cascade.returnee.unsure import (
@@ -257,6 +258,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         route = find_route(drop_abandoned(documents))
     arrival = parse_arrival(work, now)
     count = people.count
+    if count is None:  # round 22: "序号 姓名 电话…\n1 王建军 …": one person a row
+        count = named_rows(said_in)
     total = MARKED_TOTAL.search(work)
     if count is not None and total is not None and _listed_against(work, total.start(), count):
         count = None  # "夫妻俩和两个孩子，共5人": 4 or 5?

@@ -128,6 +128,42 @@ def numbered_lines_total(text: str) -> int | None:
     return total
 
 
+_NAME_HEADER = ("姓名", "名字")
+_NAME_CELL = re.compile(rf"[{HAN}]{{2,4}}")
+
+
+def named_rows(text: str) -> int | None:
+    """Round 22: a table pasted one person a row ("序号 姓名 电话 籍贯\n1 王建军 136… 河南周口\n2
+    刘秀梅 …"), with a 姓名 column and no 人数 column: its rows are its people. Read only
+    when every row under the header has as many cells as the header and a name (2-4
+    characters, not a place) in the 姓名 column, no line after them looks like a row cut
+    or run over, and no number of people is said elsewhere; None otherwise. `text` is the message before phones are blanked: a phone
+    is a cell."""
+    lines = [line.split() for line in text.split("\n")]
+    for i, header in enumerate(lines):
+        if len(header) < 3 or any(_COUNT_HEADER.search(cell) for cell in header):
+            continue
+        column = next((k for k, cell in enumerate(header) if cell in _NAME_HEADER), None)
+        if column is None:
+            continue
+        rows = 0
+        for cells in lines[i + 1 :]:
+            if len(cells) != len(header):
+                break
+            name = cells[column]
+            if not _NAME_CELL.fullmatch(name) or lookup(name) is not None:
+                return None
+            rows += 1
+        after = lines[i + 1 + rows :]
+        if any(len(cells) >= max(3, len(header) - 1) for cells in after):
+            return None  # a row cut or run over ("2/20 上午"): which rows are people?
+        outside = " ".join(" ".join(cells) for cells in lines[:i] + after)
+        if not rows or _SAID.search(outside):
+            return None
+        return rows
+    return None
+
+
 def _roster_weighed(text: str, count: int | None) -> int | None:
     """The roster's size as the count, unless a number said disagrees (None)."""
     size = roster_size(text)

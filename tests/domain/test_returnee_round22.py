@@ -1,0 +1,35 @@
+"""What round 22 of the returnee parser reads: fields a careful reader reads exactly,
+where the parser abstained.
+
+A table pasted one person a row under a 姓名 column (an HR roster from Excel, tabs
+between the cells) is read as one person a row, and not when a row is cut, a name cell
+holds a place or a number of people is said besides.
+
+The sentences are written for these tests, not taken from any corpus.
+"""
+
+from __future__ import annotations
+
+from tests.support.returnee_parse import parse
+
+
+def test_a_roster_pasted_one_person_a_row_counts_its_rows() -> None:
+    report = parse(
+        "工号\t姓名\t手机\t出发地\n"
+        "2011\t钱大海\t13957912345\t江西赣州\n"
+        "2012\t钱小海\t13957912346\t江西赣州\n"
+        "住厂宿舍"
+    )
+    assert report.count == 2
+    assert "count" not in report.questions
+    one = parse("姓名\t到岗\t出发地\n孙小红\t2.21\t安徽阜阳\n住岩口村5号")
+    assert one.count == 1
+
+
+def test_a_roster_with_a_row_cut_or_a_number_said_besides_is_not_counted_by_rows() -> None:
+    cut = parse("姓名\t到岗\t出发地\n钱大海\t2.21\t江西赣州\n钱小海\t2.21 上午\t江西赣州")
+    assert cut.count is None
+    besides = parse("姓名\t到岗\t出发地\n钱大海\t2.21\t江西赣州\n另有3人明天到")
+    assert besides.count != 1
+    place = parse("姓名\t到岗\t人\n赣州\t2.21\t钱大海")
+    assert place.count is None
