@@ -49,6 +49,7 @@ from cascade.returnee.guards import (
     without_two_house_numbers,
 )
 from cascade.returnee.insufficient import insufficient
+from cascade.returnee.members import agreed_total
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.places import contains, find_places, origin_city
 from cascade.returnee.provenance import weak_paths
@@ -285,6 +286,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         count = listed
     elif count is None and people.count is None and not (batches or left_unsaid):
         count = None if count_unknown(work) else family_total(work)  # "两口子带个娃儿，三个人"
+    if count is None and not (batches or left_unsaid or count_unknown(work)):
+        count = agreed_total(work)  # round 22: "夫妻俩 加 老汉儿 3个": the members make 3
     questions: set[str] = set()
     if batches:
         questions.add("arrival")

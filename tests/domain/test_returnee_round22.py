@@ -3,12 +3,16 @@ where the parser abstained.
 
 A table pasted one person a row under a 姓名 column (an HR roster from Excel, tabs
 between the cells) is read as one person a row, and not when a row is cut, a name cell
-holds a place or a number of people is said besides.
+holds a place or a number of people is said besides. A number of people said beside the
+members it sums ("夫妻俩 加 老汉儿 3个", "租客4人（夫妻+2孩）") is read when the members add
+up to it exactly, and left to ask when they do not or two totals are said.
 
 The sentences are written for these tests, not taken from any corpus.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from tests.support.returnee_parse import parse
 
@@ -33,3 +37,28 @@ def test_a_roster_with_a_row_cut_or_a_number_said_besides_is_not_counted_by_rows
     assert besides.count != 1
     place = parse("姓名\t到岗\t人\n赣州\t2.21\t钱大海")
     assert place.count is None
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("房东：租客 江西赣州 两口子 加 他丈母娘 3个 明天到 住岩口村5号", 3),
+        ("网格入户 租客5人（夫妻+3孩）江西赣州返 昨天到 住岩口村5号", 5),
+        ("房东：租客 江西赣州 老汉 跟他 婆娘 跟 一个娃 3个人 明天到 住岩口村5号", 3),
+        ("租客一家四口，老公，我，儿子，女儿，从江西赣州回来，明天到", 4),
+    ],
+)
+def test_a_total_the_members_said_beside_it_add_up_to_is_read(text: str, count: int) -> None:
+    report = parse(text)
+    assert report.count == count, report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "房东：租客 江西赣州 两口子 加 两个娃 3个 明天到 住岩口村5号",
+        "网格入户 租客5人（夫妻+2孩）江西赣州返 昨天到 住岩口村5号",
+    ],
+)
+def test_a_total_the_members_do_not_add_up_to_is_not_read(text: str) -> None:
+    assert parse(text).count is None
