@@ -51,6 +51,7 @@ from cascade.returnee.guards import (
 from cascade.returnee.insufficient import insufficient
 from cascade.returnee.members import agreed_total
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
+from cascade.returnee.pieces import joined
 from cascade.returnee.places import contains, find_places, origin_city
 from cascade.returnee.provenance import weak_paths
 from cascade.returnee.roster import named_rows
@@ -305,6 +306,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     address_asked = False
     if address_text is not None:  # round 9: "门牌尚阳村41号", "小区12栋", "二区十五街"
         address_text, address_asked = tidy_address(said, address_text)
+        if address_text is not None:  # round 22: "稠江街道 下车门 二区 5号" read whole
+            address_text = joined(said, address_text)
     if address_text is None or not address.complete or address_asked:
         questions.add("address")
     if phone is None or phone_unclear:

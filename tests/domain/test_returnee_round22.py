@@ -5,7 +5,9 @@ A table pasted one person a row under a 姓名 column (an HR roster from Excel, 
 between the cells) is read as one person a row, and not when a row is cut, a name cell
 holds a place or a number of people is said besides. A number of people said beside the
 members it sums ("夫妻俩 加 老汉儿 3个", "租客4人（夫妻+2孩）") is read when the members add
-up to it exactly, and left to ask when they do not or two totals are said.
+up to it exactly, and left to ask when they do not or two totals are said. An address
+typed in pieces after its town ("住 稠江街道 下车门 二区 5号") is read whole, and not across
+a day, a verb or a phone.
 
 The sentences are written for these tests, not taken from any corpus.
 """
@@ -62,3 +64,24 @@ def test_a_total_the_members_said_beside_it_add_up_to_is_read(text: str, count: 
 )
 def test_a_total_the_members_do_not_add_up_to_is_not_read(text: str) -> None:
     assert parse(text).count is None
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("房东：租客 江西赣州 1个 今天到 住 稠江街道 岩口 二区 5号", "稠江街道岩口二区5号"),
+        (
+            "房东报：租客一个人，江西赣州，今天到，住福田街道银桂花园7幢2单元301",
+            "福田街道银桂花园7幢2单元301",
+        ),
+    ],
+)
+def test_an_address_typed_in_pieces_after_its_town_is_read_whole(text: str, address: str) -> None:
+    assert parse(text).address == address
+
+
+def test_pieces_across_a_verb_are_not_joined() -> None:
+    from cascade.returnee.pieces import joined
+
+    assert joined("稠江街道 走访 岩口二区5号", "岩口二区5号") == "岩口二区5号"
+    assert joined("住 稠江街道 岩口 二区 5号 二楼", "二区5号二楼") == "二区5号二楼"
