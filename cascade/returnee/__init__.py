@@ -6,7 +6,9 @@ message and delegates to the readers `people` (count, names), `where`
 (address, origin, route), `arrival` (arrival day and time) and `places` (the
 province/city table behind origin, route and `high_risk`), with `text` holding
 the normalising and number helpers they share, `roster` counting bracketed or
-numbered lists of people and `doubt` finding what makes a read value unsafe
+numbered lists and pasted tables of people, `members` (round 22) reading a total the
+members spelled out beside it add up to, `pieces` (round 22) joining an address typed
+in pieces back to its town, and `doubt` finding what makes a read value unsafe
 (hedges, abandoned plans, arrivals in batches); `evidence` is the one place
 that turns a value into a question: the readers' own doubts (the predicates of
 `asks`, `unsure`, `guards`) and any evidence for a field the value did not
