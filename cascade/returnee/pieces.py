@@ -30,6 +30,8 @@ def joined(said: str, address: str) -> str:
     """`address` with the town and pieces typed apart before it in `said`, if any."""
     if re.search(r"街道|镇", address) or re.search(r"[一二三四五六七八九十]\s*楼$", address):
         return address  # "二十八号 二楼": a floor left in words is read by no label's rule
+    if re.match(rf"[{HAN}](?:村|路|街)", address):
+        return address  # "陇头 朱村7号": one name split in two, or two places? (asked)
     found = re.search(
         rf"(?:(?<![{HAN}])|(?<=住)|(?<=在))({_TOWN})((?:\s+{_PIECE}){{0,2}})\s*{as_typed(address)}",
         said,
