@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import re
 
+from cascade.returnee.second import YIWU_TOWN
 from cascade.returnee.text import HAN, as_typed
 
-_TOWN = (
-    r"(?:稠城|北苑|稠江|江东|后宅|城西|廿三里|福田|佛堂|赤岸|义亭|上溪|苏溪|大陈)(?:街道|镇)"
-    rf"[{HAN}]{{0,6}}?(?:社区)?"
-)
+_TOWN = rf"{YIWU_TOWN}(?:(?<=街道)|(?<=镇))[{HAN}]{{0,6}}?(?:社区)?"
 _PIECE = rf"[{HAN}]{{2,5}}"
 _NOT_A_PIECE = re.compile(
     r"今天|明天|昨天|后天|前天|电话|手机|住|到了|回来|过来|那个|这个|房东|租客|租户|走访|入户|报"

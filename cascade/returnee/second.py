@@ -267,6 +267,7 @@ _CUT_AFTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]|[机楼层室号]")  # matched 
 _YIWU_TOWN = (
     r"(?:稠城|北苑|稠江|江东|后宅|城西|廿三里|福田|佛堂|赤岸|义亭|上溪|苏溪|大陈)(?:镇|街道)?"
 )
+YIWU_TOWN = _YIWU_TOWN  # round 22: `pieces` joins an address typed apart after one
 _YIWU_TOWN_AT = re.compile(_YIWU_TOWN)
 _TOWN_TYPED_APART = re.compile(rf"(?<![{HAN}]){_YIWU_TOWN}\s+$")
 _HEAD_WORD = re.compile(r"\D{2,6}?(?:村|社区|小区|花园|新村)")
