@@ -314,7 +314,7 @@ class TowerBot:
             # once its sender has the token's lease.
             async with self.db.transaction() as tx:
                 await tx.outbox.resolve_lanes(lane)
-        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        await self._start_sender()
         self._tasks.append(asyncio.create_task(self.first_boards.run(), name="first boards"))
         if polling:
             # A webhook left on the token (an earlier `run --webhook`) makes getUpdates
@@ -336,11 +336,17 @@ class TowerBot:
     async def run_sending(self) -> None:
         """Only the sender (`towerbot send`): no updates, no timers, until stopped."""
         await self.open()
-        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        await self._start_sender()
         try:
             await self.wait()
         finally:
             await self.stop()
+
+    async def _start_sender(self) -> None:
+        """Start the sender, hearing first (PostgreSQL) the messages other workers queue,
+        so they wake it as this process's own do (storage/notices.py)."""
+        await self.db.hear_others()
+        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
 
     async def stop(self) -> None:
         self.timers.stop()

@@ -51,6 +51,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiogram.types import Update
 
@@ -68,13 +69,22 @@ LOOK_AT_MOST = 500  # rows waited for asked about in one query (the oldest first
 
 
 class Awaited:
-    """A row waited for: the event set once it is gone, how many wait, since when."""
+    """A row waited for: the event set once it is gone, and how many wait for it."""
 
-    def __init__(self, since: float) -> None:
+    def __init__(self) -> None:
         self.gone = asyncio.Event()
         self.waiting = 0
-        self.since = since
-        self.logged = since
+
+
+@dataclass
+class Wait:
+    """An update told `NotYet`, until it is handled: its chat, the row it waits for,
+    since when it waits and when that was last logged (one record, whichever looks)."""
+
+    chat: int
+    ahead: int
+    since: float
+    logged: float
 
 
 class WorkerOrder:
@@ -99,8 +109,8 @@ class WorkerOrder:
         self.sleep = sleep
         self._awaited: dict[int, Awaited] = {}  # by the update id of the row waited for
         self._watcher: asyncio.Task[None] | None = None
-        # By the id of an update told `NotYet`: since when, last logged (until handled).
-        self._waiting: dict[int, tuple[float, float]] = {}
+        self._waits: dict[int, Wait] = {}  # by the id of the update told `NotYet`
+        self._looked_long = 0.0  # when the watcher last looked for long waits
 
     async def __call__(self, update: Update, chat: int) -> None:
         """Handle `update` of `chat` (the key the take-in read from its JSON, under which
@@ -111,37 +121,47 @@ class WorkerOrder:
         ahead = await self.inbox.ahead(chat, update.update_id)
         if ahead is not None:
             self._note_wait(update.update_id, chat, ahead)
-            raise NotYet(lambda: self._until_gone(ahead))
-        self._waiting.pop(update.update_id, None)
+            raise NotYet(lambda: self._until_gone(ahead, update.update_id))
+        self._waits.pop(update.update_id, None)
         async with chat_turn(self.db, chat):
             await self.handle(update, chat)
             await self.inbox.forget([update.update_id])
 
     def _note_wait(self, update_id: int, chat: int, ahead: int) -> None:
-        """Remember since when `update_id` waits; log it once `warn` seconds have passed
-        since it began (or was last logged) and it is still told to wait."""
+        """Remember since when `update_id` waits, and for which row now."""
         now = self.clock()
-        since, logged = self._waiting.setdefault(update_id, (now, now))
-        if now - logged >= self.warn:
-            self._waiting[update_id] = (since, now)
+        wait = self._waits.setdefault(update_id, Wait(chat, ahead, now, now))
+        wait.ahead = ahead
+        self._log_if_long(update_id, wait, now)
+
+    def _log_if_long(self, update_id: int, wait: Wait, now: float) -> None:
+        """Log the wait once `warn` seconds have passed since it began or was last
+        logged: by the update's own tries (a row of this worker not queued) or by the
+        watcher (a row held elsewhere), never both within `warn`."""
+        if now - wait.logged >= self.warn:
+            wait.logged = now
             log.warning(
                 "update %s in chat %s has waited %.0f s for update %s, not handled yet",
                 update_id,
-                chat,
-                now - since,
-                ahead,
+                wait.chat,
+                now - wait.since,
+                wait.ahead,
             )
 
-    async def _until_gone(self, update_id: int) -> None:
-        """Until the row of `update_id` is gone (handled or set aside) or this worker's."""
+    async def _until_gone(self, update_id: int, waiter: int) -> None:
+        """Until the row of `update_id` is gone (handled or set aside) or this worker's;
+        `waiter`'s wait is forgotten if it is cut short (it will not be tried again)."""
         awaited = self._awaited.get(update_id)
         if awaited is None:
-            awaited = self._awaited[update_id] = Awaited(self.clock())
+            awaited = self._awaited[update_id] = Awaited()
         awaited.waiting += 1
         if self._watcher is None or self._watcher.done():
             self._watcher = asyncio.create_task(self._watch(), name="worker order")
         try:
             await awaited.gone.wait()
+        except asyncio.CancelledError:
+            self._waits.pop(waiter, None)
+            raise
         finally:
             awaited.waiting -= 1
             if not awaited.waiting and self._awaited.get(update_id) is awaited:
@@ -161,18 +181,20 @@ class WorkerOrder:
             except DatabaseError as exc:
                 log.warning("inbox rows waited for not looked at (%s)", exc)
                 continue
-            now = self.clock()
             for update_id in asked:
                 awaited = self._awaited.get(update_id)
-                if awaited is None:
-                    continue
-                if update_id not in held:
+                if awaited is not None and update_id not in held:
                     del self._awaited[update_id]
                     awaited.gone.set()
-                elif now - awaited.logged >= self.warn:
-                    awaited.logged = now
-                    log.warning(
-                        "updates have waited %.0f s for update %s, not handled at another worker",
-                        now - awaited.since,
-                        update_id,
-                    )
+            self._log_long_waits(held)
+
+    def _log_long_waits(self, held: set[int]) -> None:
+        """Log the waits for rows still held elsewhere that have lasted `warn` seconds,
+        looking through them at most once a second (thousands may wait in a storm)."""
+        now = self.clock()
+        if now - self._looked_long < min(1.0, self.warn):
+            return
+        self._looked_long = now
+        for update_id, wait in self._waits.items():
+            if wait.ahead in held:
+                self._log_if_long(update_id, wait, now)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -34,7 +35,7 @@ from storage.checkpointer import FALLBACK_PAGES, Checkpointer
 from storage.conn import Connection
 from storage.handoff import in_thread, run_to_end
 from storage.migrations import MIGRATIONS
-from storage.notices import OtherCommits
+from storage.notices import OtherCommits, notice
 from storage.pg import PgConnection
 from storage.uow import SqliteUnitOfWork
 from storage.writers_lock import WritersLock
@@ -153,7 +154,10 @@ class Database:
         # One more event per sender: several bots share a database, and a sender that
         # clears the shared event must not hide a commit from the others.
         self._listeners: list[asyncio.Event] = []
-        # PostgreSQL: other processes' commits that queued messages set the same events.
+        # PostgreSQL: this handle's commits that queue messages tell other processes
+        # (their payload: `me`), and, once `hear_others` has run, other processes'
+        # commits set the same events.
+        self.me = uuid.uuid4().hex
         self._others: OtherCommits | None = None
 
     @property
@@ -220,9 +224,6 @@ class Database:
             await self.migrate()
             # As on SQLite: a login that cannot write fails at start, not at the first answer.
             await conn.execute("UPDATE schema_version SET version = version")
-            others = OtherCommits(functools.partial(connect_pg, self.path), self._wake)
-            await others.start()
-            self._others = others
         except BaseException as exc:
             self._conn = None
             await conn.close()
@@ -233,6 +234,19 @@ class Database:
                 raise DatabaseUnavailable(f"{_safe_url(self.path)}: cannot write ({line})") from exc
             raise
         return self
+
+    async def hear_others(self) -> None:
+        """On PostgreSQL, listen for other processes' commits that queued messages (a
+        process that runs a sender calls this where the sender starts), so they wake
+        this process's senders as its own commits do; a listener that cannot connect is
+        logged and tried again, never what stops a start (storage/notices.py). SQLite:
+        nothing (one process)."""
+        self.conn  # noqa: B018 -- raises when the database is not open
+        if self.is_postgres and self._others is None:
+            self._others = OtherCommits(
+                functools.partial(connect_pg, self.path), self._wake, self.me
+            )
+            await self._others.start()
 
     async def close(self) -> None:
         if self._others is not None:
@@ -418,8 +432,8 @@ class Database:
                 yield uow
                 if conn.total_changes != changes:  # a decision: the form step rides with it
                     await processed.write_riders(conn)
-                if uow.outbox.added and self._others is not None:  # heard at COMMIT
-                    await conn.execute(*self._others.notice())
+                if uow.outbox.added and self.is_postgres:  # heard at COMMIT
+                    await conn.execute(*notice(self.me))
                 # The incoming update that caused this decision is recorded with it.
                 marks = processed.pending_marks(conn.total_changes != changes)
                 await self._commit(conn, marks, uow.answers.begins)

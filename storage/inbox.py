@@ -34,8 +34,10 @@ by a compare-and-swap on the owner it read, so two workers never take one row;
 a live worker's rows are its own to handle. Each row also carries its chat, so a
 chat's update can wait for the chat's earlier rows not handled yet, wherever they
 are (`ahead`, bot/worker_order.py): at another live worker, at one gone until a
-live worker claims and handles them, or stored by none. An inbox without an owner (one
-process: SQLite) hands back every row, as before.
+live worker claims and handles them, or stored by none. These two questions are asked
+every 50 ms while an update waits, so they read on the lookup connection, beside the
+writers (one statement each, the last committed state: a handled row is deleted, and
+committed, before its chat is let go), never under the writers' lock they would hold up. An inbox without an owner (one process: SQLite) hands back every row, as before.
 """
 
 from __future__ import annotations
@@ -175,8 +177,8 @@ class Inbox:
             "AND update_id < ? AND set_aside = 0"
         )
         async with (
-            self.db.transaction() as tx,
-            tx.conn.execute(sql, (self.bot_id, chat, update_id)) as cur,
+            self.db.lookup() as conn,
+            conn.execute(sql, (self.bot_id, chat, update_id)) as cur,
         ):
             row = await cur.fetchone()
         return None if row is None or row[0] is None else int(row[0])
@@ -195,7 +197,7 @@ class Inbox:
             "AND set_aside = 0 AND (owner IS NULL OR owner <> ?)"
         )
         args = (self.bot_id, *update_ids, self.owner or "")
-        async with self.db.transaction() as tx, tx.conn.execute(sql, args) as cur:
+        async with self.db.lookup() as conn, conn.execute(sql, args) as cur:
             return {int(row[0]) for row in await cur.fetchall()}
 
     async def attempt(self, update_ids: Sequence[int]) -> None:

@@ -8,16 +8,20 @@ seconds (benchmarks/RESULTS.md, "two webhook workers round robin, mended").
 
 So a transaction that queues outgoing messages also sends a notice on `CHANNEL`
 (`notice()`, run before its COMMIT: PostgreSQL delivers it at the commit, never for a
-rollback), and every process listens on a connection of its own and sets the same
-events its own commits set. One channel for all lanes: a process's own commits wake
-all of its senders too, and each then reads only its own lane. The payload is the
-listening handle's id, so a process does not wake itself twice for its own commits.
+rollback), in every process, and a process that runs a sender listens on a connection
+of its own and sets the same events its own commits set. Only such a process listens
+(it starts `OtherCommits` where its sender starts): a command that only reads or
+writes, or a test, holds no connection it does not need. One channel for all lanes:
+a process's own commits wake all of its senders too, and each then reads only its own
+lane. The payload is the process's handle's id, so a process does not wake itself
+twice for its own commits.
 
-The database stays the source of truth: a notice only wakes a sender early. If the
-listening connection drops, that is logged once, the senders go on polling as they
-always did, and the connection is made again every `RETRY_SECONDS`; once it is back
-the senders are woken, so what was committed meanwhile is read at once. SQLite has one
-process and needs none of this.
+The database stays the source of truth: a notice only wakes a sender early. So the
+listening is never what stops a start: if its first connection cannot be made, or if
+it drops later, that is logged once, the senders go on polling as they always did,
+and the connection is tried again every `RETRY_SECONDS`; once it is there the senders
+are woken, so what was committed meanwhile is read at once. SQLite has one process and
+needs none of this.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 
 from storage.pg import PgConnection
@@ -35,28 +38,36 @@ CHANNEL = "towerbot_outbox"
 RETRY_SECONDS = 2.0
 
 
+def notice(me: str) -> tuple[str, tuple[str, str]]:
+    """The statement (with its parameters) a transaction of the handle `me` runs before
+    its COMMIT when it queued outgoing messages."""
+    return "SELECT pg_notify(?, ?)", (CHANNEL, me)
+
+
 class OtherCommits:
-    """A connection listening for other processes' commits that queued messages;
-    calls `wake` for each (see the module)."""
+    """A connection listening for other processes' commits that queued messages (those
+    of another handle than `me`); calls `wake` for each (see the module)."""
 
     def __init__(
-        self, connect: Callable[[], Awaitable[PgConnection]], wake: Callable[[], None]
+        self, connect: Callable[[], Awaitable[PgConnection]], wake: Callable[[], None], me: str
     ) -> None:
         self._connect = connect
         self._wake = wake
-        self.me = uuid.uuid4().hex
+        self.me = me
         self._conn: PgConnection | None = None
         self._lost = asyncio.Event()
         self._keeper: asyncio.Task[None] | None = None
 
-    def notice(self) -> tuple[str, tuple[str, str]]:
-        """The statement (with its parameters) a transaction runs before its COMMIT
-        when it queued outgoing messages."""
-        return "SELECT pg_notify(?, ?)", (CHANNEL, self.me)
-
     async def start(self) -> None:
-        """Listen (raises if the first connection cannot be made), and keep listening."""
-        await self._listen()
+        """Listen, and keep listening; a first connection that cannot be made is logged
+        and tried again, as a lost one is."""
+        try:
+            await self._listen()
+        except Exception as exc:
+            log.warning(
+                "cannot listen for other workers' messages (%s); the senders poll until it can",
+                " ".join(str(exc).split()) or type(exc).__name__,
+            )
         self._keeper = asyncio.create_task(self._keep(), name="listen for other commits")
 
     async def close(self) -> None:
@@ -91,19 +102,20 @@ class OtherCommits:
             self._lost.set()
 
     async def _keep(self) -> None:
-        """Make the connection again whenever it is lost."""
+        """Make the connection again whenever it is lost (or was never made)."""
         while True:
-            await self._lost.wait()
-            lost, self._conn = self._conn, None
-            if lost is not None:
-                lost.raw.terminate()
-            log.warning(
-                "lost the PostgreSQL connection that hears other workers' messages; "
-                "the senders poll until it is back"
-            )
+            if self._conn is not None:
+                await self._lost.wait()
+                lost, self._conn = self._conn, None
+                if lost is not None:
+                    lost.raw.terminate()
+                log.warning(
+                    "lost the PostgreSQL connection that hears other workers' messages; "
+                    "the senders poll until it is back"
+                )
             while self._conn is None:
                 await asyncio.sleep(RETRY_SECONDS)
                 with contextlib.suppress(Exception):
                     await self._listen()
-            log.warning("hearing other workers' messages again")
+            log.warning("hearing other workers' messages now")
             self._wake()

@@ -165,7 +165,8 @@ async def test_an_earlier_row_at_a_live_worker_holds_its_chat_while_that_worker_
             looked.clear()
             await looked.wait()  # and B has looked once more: still held by live A
         assert seen == []
-        assert "for update 201, not handled at another worker" in caplog.text
+        assert f"update 202 in chat {CHAT} has waited" in caplog.text
+        assert "for update 201, not handled yet" in caplog.text
         await a.lease.release()  # A gone
         await looks_or_sees(looked, b.saw["after it"], 2)  # B has looked since A went
         assert seen == []

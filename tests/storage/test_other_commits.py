@@ -14,14 +14,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
-from storage.db import Database
+from storage import notices
+from storage.db import Database, connect_pg
 from storage.notices import CHANNEL
+from storage.pg import PgConnection
 from tests.support.pgserver import Engine
 
 CHAT = -1_002_000_000_002
@@ -41,8 +44,34 @@ async def target(engine: Engine, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def workers(target: str) -> AsyncIterator[tuple[Database, Database]]:
+    """Two workers' handles, each hearing the other as a process running a sender does."""
     async with Database(target) as first, Database(target) as second:
+        await first.hear_others()
+        await second.hear_others()
         yield first, second
+
+
+@dataclass
+class Observer:
+    """Every notice on the channel, heard on a plain connection of the test's own."""
+
+    notices: list[str] = field(default_factory=list)
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def note(self, conn: object, pid: int, channel: str, payload: str) -> None:
+        self.notices.append(payload)
+        self.arrived.set()
+
+
+@pytest.fixture
+async def observer(target: str) -> AsyncIterator[Observer]:
+    seen = Observer()
+    conn = await asyncpg.connect(target)
+    try:
+        await conn.add_listener(CHANNEL, seen.note)
+        yield seen
+    finally:
+        await conn.close()
 
 
 async def queue(db: Database, text: str) -> None:
@@ -80,62 +109,87 @@ async def test_a_commit_that_queues_messages_wakes_the_other_workers_sender(
 
 
 async def test_a_rolled_back_transaction_sends_no_notice(
-    workers: tuple[Database, Database], target: str
+    workers: tuple[Database, Database], observer: Observer
 ) -> None:
     first, second = workers
     heard = second.commit_event()
-    notices: list[str] = []
-    arrived = asyncio.Event()
-    observer = await asyncpg.connect(target)
-    try:
-
-        def note(conn: object, pid: int, channel: str, payload: str) -> None:
-            notices.append(payload)
-            arrived.set()
-
-        await observer.add_listener(CHANNEL, note)
-        with pytest.raises(Refused):
-            async with first.transaction() as tx:
-                await tx.outbox.add(
-                    OutgoingMessage(
-                        chat_id=CHAT,
-                        text="never sent",
-                        priority=Priority.ORDER,
-                        ref=MessageRef(purpose="test"),
-                    )
+    with pytest.raises(Refused):
+        async with first.transaction() as tx:
+            await tx.outbox.add(
+                OutgoingMessage(
+                    chat_id=CHAT,
+                    text="never sent",
+                    priority=Priority.ORDER,
+                    ref=MessageRef(purpose="test"),
                 )
-                raise Refused
-        assert not heard.is_set()
-        # Notices arrive in commit order: had the rollback sent one, it would come first.
-        await queue(first, "sent")
-        await arrives(arrived)
-        assert len(notices) == 1
-        await arrives(heard)
-    finally:
-        await observer.close()
+            )
+            raise Refused
+    assert not heard.is_set()
+    # Notices arrive in commit order: had the rollback sent one, it would come first.
+    await queue(first, "sent")
+    await arrives(observer.arrived)
+    assert len(observer.notices) == 1
+    await arrives(heard)
 
 
 async def test_a_transaction_that_queues_nothing_sends_no_notice(
-    workers: tuple[Database, Database], target: str
+    workers: tuple[Database, Database], observer: Observer
 ) -> None:
     first, _ = workers
-    notices: list[str] = []
-    arrived = asyncio.Event()
-    observer = await asyncpg.connect(target)
+    async with first.transaction() as tx:
+        await tx.conn.execute("UPDATE schema_version SET version = version")
+    await queue(first, "sent")
+    await arrives(observer.arrived)
+    assert len(observer.notices) == 1
+
+
+async def test_a_handle_that_runs_no_sender_tells_others_and_listens_to_none(
+    target: str, observer: Observer
+) -> None:
+    """A command or a test opens a handle without hearing others: it holds no listening
+    connection, and its commits still wake the workers that listen."""
+    async with Database(target) as worker, Database(target) as command:
+        await worker.hear_others()
+        admin = await asyncpg.connect(target)
+        try:
+            assert len(await listening_backends(admin)) == 2  # the worker's and the observer's
+        finally:
+            await admin.close()
+        heard = worker.commit_event()
+        await queue(command, "from a command")
+        await arrives(heard)
+        await arrives(observer.arrived)
+        assert observer.notices == [command.me]
+
+
+async def test_a_listener_that_cannot_connect_at_start_is_logged_and_tried_again(
+    target: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The listening never stops a start: a first connection refused is logged, the
+    start goes on, and once a connection is made the senders are woken."""
+    monkeypatch.setattr(notices, "RETRY_SECONDS", 0.05)
+    caplog.set_level(logging.WARNING, logger="storage.notices")
+    refusals = [2]
+
+    async def connect() -> PgConnection:
+        if refusals[0]:
+            refusals[0] -= 1
+            raise OSError("connection refused")
+        return await connect_pg(target)
+
+    woken = asyncio.Event()
+    listener = notices.OtherCommits(connect, woken.set, "me")
+    await listener.start()  # does not raise
     try:
-
-        def note(conn: object, pid: int, channel: str, payload: str) -> None:
-            notices.append(payload)
-            arrived.set()
-
-        await observer.add_listener(CHANNEL, note)
-        async with first.transaction() as tx:
-            await tx.conn.execute("UPDATE schema_version SET version = version")
-        await queue(first, "sent")
-        await arrives(arrived)
-        assert len(notices) == 1
+        assert "cannot listen for other workers' messages (connection refused)" in caplog.text
+        await arrives(woken)
+        assert "hearing other workers' messages now" in caplog.text
+        async with Database(target) as other:
+            woken.clear()
+            await queue(other, "heard at last")
+            await arrives(woken)
     finally:
-        await observer.close()
+        await listener.close()
 
 
 async def test_a_terminated_listener_listens_again_and_hears_the_next_commit(
