@@ -243,8 +243,8 @@ HELDOUT_PARTS = (
     "corpus_heldout22.yaml",  # spent in round 20 (writer14): its misses were read
     "corpus_heldout23.yaml",  # spent in round 21 (writer15): its misses were read
     "corpus_heldout24.yaml",  # spent in round 21 (writer16): its misses were read
-    "corpus_heldout25.yaml",  # a reserve (writer17), not scored: only this check reads it
-    "corpus_heldout26.yaml",  # a reserve (writer18), not scored: only this check reads it
+    "corpus_heldout25.yaml",  # spent in round 23 (writer17): its misses were read
+    "corpus_heldout26.yaml",  # spent in round 23 (writer18): its misses were read
 )
 
 
