@@ -25,7 +25,7 @@ from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, Target
 from cascade.outgoing import MessageRef, Note, OutgoingMessage, Priority
 from cascade.ports import AnswerKey, PersonRef, UnitOfWork, UnitOfWorkFactory, UpdateCarrier
 from cascade.presenter import Presenter
-from cascade.progress import board_message, draw_boards
+from cascade.progress import BOARDS_PER_STEP, board_message, draw_boards
 from cascade.report import ReportFlavour
 from cascade.targeting import OrderFilter, role_holders, select, target_states
 from cascade.tower import ANSWERING, UnitRef
@@ -36,7 +36,6 @@ MAX_LIST_LINES = 500
 ACK_WORDS = frozenset(
     {"收到", "已收到", "收", "好", "好的", "明白", "知道了", "已阅", "ok", "okay", "👌", "received"}
 )
-BOARDS_PER_STEP = 10
 # Targets written per transaction: ~25 ms here, so no other update waits long.
 STEP_ROWS = 1_000
 

@@ -45,6 +45,7 @@ async def test_engine_benchmark_measures_a_small_tower(engine_kind: Engine, tmp_
     assert answers["ratio"] == answers["per_second"] / answers["limit_per_second"]
     assert answers["root_total"] >= 0  # checked against the leaf values inside the run
     assert answers["status_hq_p50_ms"] > 0 and answers["status_l2_p50_ms"] > 0
+    assert answers["boards_redrawn"] > 0 and answers["boards_max_wait_ms"] > 0
     assert run["engine_peak_rss"] > 0
 
     summary = engine.summarise([{**run, "import": {"seconds": 1.0, "peak_rss": 1}}], [236])
