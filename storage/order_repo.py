@@ -352,26 +352,27 @@ class SqliteOrderRepository:
     async def children(self, order_id: int, codes: list[str]) -> dict[str, list[TargetState]]:
         """The rows of these units' children in the order, in path order."""
         out: dict[str, list[TargetState]] = {c: [] for c in codes}
-        for state in await self._rows_of(order_id, "parent_code", codes, " ORDER BY path"):
+        for state in await self._rows_of(order_id, "parent_code", codes, by_path=True):
             if state.parent_code is not None:  # always: it matched one of `codes`
                 out[state.parent_code].append(state)
         return out
 
     async def _rows_of(
-        self, order_id: int, column: str, codes: list[str], order: str = ""
+        self, order_id: int, column: str, codes: list[str], by_path: bool = False
     ) -> list[TargetState]:
         """The order's rows whose `column` is one of `codes`, read 500 codes a query
-        (SQLite's bound-parameter limit); `order` sorts within each query."""
-        rows: list[TargetState] = []
+        (SQLite's bound-parameter limit), sorted by path here when `by_path`: with
+        ORDER BY path, SQLite walked the whole order by its path index (37,000 rows at
+        Yiwu, ~20 ms) instead of looking the few codes up by theirs."""
+        raw: list[Row] = []
         for start in range(0, len(codes), 500):
             chunk = codes[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            sql = (
-                f"SELECT {STATE_COLUMNS} FROM order_units "
-                f"WHERE order_id = ? AND {column} IN ({marks}){order}"
-            )
-            rows += [state_of(r) for r in await self.conn.execute_fetchall(sql, (order_id, *chunk))]
-        return rows
+            sql = f"SELECT {STATE_COLUMNS} FROM order_units WHERE order_id = ? AND {column} IN ({marks})"
+            raw += await self.conn.execute_fetchall(sql, (order_id, *chunk))
+        if by_path:
+            raw.sort(key=lambda row: str(row[3]))
+        return [state_of(row) for row in raw]
 
     async def levels(self, order_id: int, under: str | None = None) -> dict[int, tuple[int, int]]:
         """level → (done, total) of the order's targets, or of one unit's subtree."""
