@@ -20,8 +20,11 @@ The database stays the source of truth: a notice only wakes a sender early. So t
 listening is never what stops a start: if its first connection cannot be made, or if
 it drops later, that is logged once, the senders go on polling as they always did,
 and the connection is tried again every `RETRY_SECONDS`; once it is there the senders
-are woken, so what was committed meanwhile is read at once. SQLite has one process and
-needs none of this.
+are woken, so what was committed meanwhile is read at once. A connection can also hang
+without closing (a peer gone without a word, a network that drops packets): nothing
+then tells the process, and notices stop arriving with no error. So every
+`PROBE_SECONDS` the listening connection is asked `SELECT 1`; no answer within
+`PROBE_TIMEOUT` counts as lost. SQLite has one process and needs none of this.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from storage.pg import PgConnection
 log = logging.getLogger(__name__)
 CHANNEL = "towerbot_outbox"
 RETRY_SECONDS = 2.0
+PROBE_SECONDS = 30.0  # how often the listening connection is asked whether it answers
+PROBE_TIMEOUT = 10.0  # no answer within this: the connection hangs, make another
 
 
 def notice(me: str) -> tuple[str, tuple[str, str]]:
@@ -105,13 +110,13 @@ class OtherCommits:
         """Make the connection again whenever it is lost (or was never made)."""
         while True:
             if self._conn is not None:
-                await self._lost.wait()
+                how = await self._until_lost(self._conn)
                 lost, self._conn = self._conn, None
-                if lost is not None:
-                    lost.raw.terminate()
+                lost.raw.terminate()
                 log.warning(
-                    "lost the PostgreSQL connection that hears other workers' messages; "
-                    "the senders poll until it is back"
+                    "%s the PostgreSQL connection that hears other workers' messages; "
+                    "the senders poll until it is back",
+                    how,
                 )
             while self._conn is None:
                 await asyncio.sleep(RETRY_SECONDS)
@@ -119,3 +124,16 @@ class OtherCommits:
                     await self._listen()
             log.warning("hearing other workers' messages now")
             self._wake()
+
+    async def _until_lost(self, conn: PgConnection) -> str:
+        """Wait until `conn` is lost, or found hanging by a probe; says which."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(PROBE_SECONDS):
+                    await self._lost.wait()
+                    return "lost"
+            try:
+                async with asyncio.timeout(PROBE_TIMEOUT):
+                    await conn.raw.fetchval("SELECT 1")
+            except Exception:  # no answer in time, or the connection broke meanwhile
+                return "lost" if self._lost.is_set() else "no answer on"

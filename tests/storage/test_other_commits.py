@@ -4,7 +4,8 @@ A transaction that queues outgoing messages sends a notice with its COMMIT, and 
 `Database` listens on a connection of its own and sets the events its own commits set
 (storage/notices.py). Two Database handles on one database stand for two workers: a
 commit at one wakes the other; a rollback sends nothing; a listening connection that
-is terminated is made again, logged once, and hears the next commit. On SQLite (one
+is terminated, or hangs without closing, is made again, logged once, and hears the
+next commit. On SQLite (one
 process) these are skipped. The waits are generous bounds for a loaded machine, not
 claims about speed.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,3 +221,35 @@ async def test_a_terminated_listener_listens_again_and_hears_the_next_commit(
         await arrives(heard)
     finally:
         await admin.close()
+
+
+async def test_a_listener_that_hangs_without_closing_is_found_and_made_again(
+    target: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A listening connection whose server side stops answering (its backend stopped:
+    no close, no error, as a peer gone silent) is found by the probe and made again."""
+    monkeypatch.setattr(notices, "PROBE_SECONDS", 0.2)
+    monkeypatch.setattr(notices, "PROBE_TIMEOUT", 0.5)
+    caplog.set_level(logging.WARNING, logger="storage.notices")
+    made: list[PgConnection] = []
+
+    async def connect() -> PgConnection:
+        made.append(await connect_pg(target))
+        return made[-1]
+
+    woken = asyncio.Event()
+    listener = notices.OtherCommits(connect, woken.set, "me")
+    await listener.start()
+    hung = made[0].raw.get_server_pid()
+    os.kill(hung, signal.SIGSTOP)
+    try:
+        await arrives(woken)  # woken once listening again
+        assert len(made) == 2
+        assert "no answer on the PostgreSQL connection that hears" in caplog.text
+        async with Database(target) as other:
+            woken.clear()
+            await queue(other, "heard on the new connection")
+            await arrives(woken)
+    finally:
+        os.kill(hung, signal.SIGCONT)
+        await listener.close()
