@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from cascade.returnee.evidence import Values
 from cascade.returnee.people import SURNAMES
-from cascade.returnee.places import contains, find_places, lookup
+from cascade.returnee.places import PlaceHit, contains, find_places, lookup
 from cascade.returnee.provenance import Weak
 from cascade.returnee.text import HAN, HEAD_UNIT, NUM, as_typed, spaced, to_int
 
@@ -124,7 +124,10 @@ _DAYS_ON_ROAD = re.compile(
     r"路上\s*(?:要|得|需要)?\s*(?:走|开)?\s*[两二三四几\d]\s*天|开\s*[两二三几]\s*天"
 )
 # People arriving one by one ("一个昨天到，一个说还要等几天").
-_ONE_BY_ONE = re.compile(r"一个[^，,。；;]{0,10}[到回][^，,。；;]{0,4}[，,；;\s]\s*(?:另)?一个")
+# Round 23: or by car or batch ("一辆已经到了，一辆还在路上").
+_ONE_BY_ONE = re.compile(
+    r"一(个|辆|批)[^，,。；;]{0,10}[到回][^，,。；;]{0,4}[，,；;\s]\s*(?:另)?一\1"
+)
 # A landing at another city ("到杭州萧山，今天晚上九点落地"): the rest of the way not timed.
 _LANDS = re.compile(r"落地|下飞机|降落")
 
@@ -214,12 +217,27 @@ _CHANGE_AT = re.compile(
 )
 
 _PLANNED_BEFORE = re.compile(r"(?:原计划|原定|原本|本来|原来)[^，,。；;]{0,6}$")
-_NO_STOP_AFTER = re.compile(r"\s*(?:没有?停|没下车|不停)")
+_NO_STOP_AFTER = re.compile(r"\s*(?:没有?停|[没未]下车|不停)")
+# Round 23: every stop passed without stopping ("经过十堰、武汉、合肥、杭州，每个地方都没下车").
+_NONE_STOPPED = re.compile(r"(?:都|均|全)\s*(?:没有?|未)\s*(?:下车|下过车|停)")
+
+
+def _province_before(hits: list[PlaceHit], index: int) -> int:
+    """Where the place `hits[index]` starts, with its province typed right before it."""
+    previous = hits[index - 1] if index else None
+    if (
+        previous is not None
+        and previous.place.kind == "province"
+        and previous.end == hits[index].start
+    ):
+        return previous.start
+    return hits[index].start
 
 
 def _route_cities(work: str, origin: str | None) -> list[str]:
     found = []
-    for hit in find_places(work):
+    hits = find_places(work)
+    for index, hit in enumerate(hits):
         if hit.place.canonical in ("义乌", "金华") or hit.place.kind == "province":
             continue
         if origin is not None and (contains(origin, hit.text) or contains(hit.text, origin)):
@@ -228,9 +246,8 @@ def _route_cities(work: str, origin: str | None) -> list[str]:
             continue  # "原计划从南昌中转，现在改为在杭州中转": the plan given up
         if _NO_STOP_AFTER.match(work, hit.end):
             continue  # "路上在武汉没有停"
-        if _FLOWN_TO.search(work[max(0, hit.start - 3) : hit.start]) or _CHANGE_AT.match(
-            work, hit.end
-        ):
+        before = _province_before(hits, index)  # round 23: "在安徽合肥又住一晚"
+        if _FLOWN_TO.search(work[max(0, before - 3) : before]) or _CHANGE_AT.match(work, hit.end):
             found.append(hit.text)
     return found
 
@@ -249,10 +266,12 @@ def _via_checks(work: str, via: list[str], origin: str | None) -> list[Weak]:
     if any(
         (place := lookup(stop)) is not None
         and place.kind == "province"
-        and re.search(spaced(stop) + r"\s*(?:没下车|没停|不停|没下)", work)
+        and re.search(spaced(stop) + r"\s*(?:[没未]下车|[没未]停|不停|没下)", work)
         for stop in via
     ):
         found.append(Weak("via", "a province passed without stopping", keep=True))
+    if _NONE_STOPPED.search(work):
+        found.append(Weak("via", "every stop passed without stopping", keep=True))
     return found
 
 
@@ -273,9 +292,11 @@ _TOWN_TYPED_APART = re.compile(rf"(?<![{HAN}]){_YIWU_TOWN}\s+$")
 _HEAD_WORD = re.compile(r"\D{2,6}?(?:村|社区|小区|花园|新村)")
 _STRAY_HEAD = re.compile(r"^(?:晚|早|今|明|昨|店在|在|住|是|到)")
 # A zone, street or stall of the market where several shops or a home above it are said.
-_MARKET = re.compile(r"商贸城|商位|市场|[\d一二三四五六七八九十]区\s*\d+\s*街")
+# Round 23: a street on one side of the zone too ("二区东5街").
+_MARKET = re.compile(r"商贸城|商位|市场|[\d一二三四五六七八九十]区\s*[东西南北]?\s*\d+\s*街")
 _SEVERAL_OR_ABOVE = re.compile(
-    r"[两二三四五六七八九几\d]\s*家|[两二三四五六七八九几]{2}家|住\s*(?:商位|店)?\s*(?:上面|楼上|后面)"
+    r"[两二三四五六七八九几\d]\s*[家户]|[两二三四五六七八九几]{2}[家户]|住\s*(?:商位|店)?\s*(?:上面|楼上|后面)"
+    r"|住处各自|各自家里"
     r"|住\s*(?:在)?\s*(?:店里|商位里|铺子里)"
 )
 # A dwelling with no number while a numbered place is said elsewhere ("都住园区宿舍，园区在
@@ -283,6 +304,8 @@ _SEVERAL_OR_ABOVE = re.compile(
 _NUMBERED = re.compile(rf"[{HAN}]{{2,}}(?:路|街|村|区|园|道)\s*\d+\s*号")
 # A building where several households are said ("绣湖新村4幢 两户").
 _HOUSEHOLDS = re.compile(r"[两二三四五六七八九几]\s*户|另一户")
+# Round 23: a village group where several households are said ("六都村 5组 王某家 租户 2户").
+_GROUP_HOUSEHOLDS = re.compile(r"(?<!\d)[2-9]\s*户|[两二三四五六七八九几]\s*户|另一户")
 
 
 def _town_apart(work: str, address: str, said: re.Match[str]) -> bool:
@@ -315,6 +338,8 @@ def _address_checks(work: str, address: str) -> list[Weak]:
         found.append(Weak("address", "a numbered place said elsewhere", keep=True))
     if re.search(r"[幢栋]$", address) and _HOUSEHOLDS.search(work):
         found.append(Weak("address", "a building of several households", keep=True))
+    if address.endswith("组") and _GROUP_HOUSEHOLDS.search(work):
+        found.append(Weak("address", "a village group of several households", keep=True))
     return found
 
 
