@@ -8,7 +8,7 @@ it catches wrong values given without a question ("wrong, given") for few right
 values it turns into questions ("right, given"). Paths that keep the value beside
 the question cost the reporter a confirmation, not the value. Round 21's checks
 (`cascade.returnee.second`: a second, independent reading of a field that disagrees with
-the first) are weighed here the same way. The held-out part is never read here.
+the first) and round 23's (`cascade.returnee.recheck`) are weighed here the same way. The held-out part is never read here.
 
 Two readings. By default, today's parser on the tuning parts, before the paths are
 weighed (`report.read_unweighed`; round 16's `to_confirm` counts as asked): the
@@ -36,6 +36,7 @@ from benchmarks.returnee_gate_rows import load as load_spent
 from cascade.returnee.confirm import to_confirm
 from cascade.returnee.evidence import Values
 from cascade.returnee.provenance import weak_paths
+from cascade.returnee.recheck import disagreements as rechecked
 from cascade.returnee.report import read_unweighed, to_json
 from cascade.returnee.second import disagreements
 
@@ -80,7 +81,9 @@ def tally(
     """Per (field, path, kept), how many values read that way fall in each of KINDS."""
     paths: dict[tuple[str, str, bool], Counter[str]] = {}
     for case, work, data, asked in read:
-        for weak in weak_paths(work, _values(data)) + disagreements(work, _values(data)):
+        values = _values(data)
+        found = weak_paths(work, values) + disagreements(work, values)
+        for weak in found + rechecked(work, values, NOW):
             right = data[weak.field] == expected(case, weak.field)
             kind = KINDS[(0 if right else 1) + (2 if weak.field in asked else 0)]
             paths.setdefault((weak.field, weak.path, weak.keep), Counter())[kind] += 1

@@ -54,6 +54,7 @@ from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read
 from cascade.returnee.pieces import joined
 from cascade.returnee.places import contains, find_places, origin_city
 from cascade.returnee.provenance import weak_paths
+from cascade.returnee.recheck import disagreements as rechecked
 from cascade.returnee.roster import named_rows
 from cascade.returnee.second import disagreements
 from cascade.returnee.text import CLAUSE_END, NUM, SAID_WRONG, blank, normalize, unspace
@@ -148,6 +149,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     # round 19: a value read by a weak path is asked, emptied or kept to be confirmed
     # round 21: and a value a second, independent reading disagrees with
     weak = weak_paths(work, _values(report)) + disagreements(work, _values(report))
+    # round 23: and the second readings written from tuned25 and tuned26
+    weak += rechecked(work, _values(report), now)
     report = _asked(report, {path.field for path in weak if not path.keep})
     confirm = to_confirm(work, _values(report)) | {path.field for path in weak if path.keep}
     return _kept_and_asked(report, confirm)
