@@ -49,6 +49,7 @@ from cascade.returnee.guards import (
     without_two_house_numbers,
 )
 from cascade.returnee.insufficient import insufficient
+from cascade.returnee.legs import leg_stop
 from cascade.returnee.members import agreed_total
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.pieces import joined
@@ -300,6 +301,9 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     origin = None if left_unsaid else route.origin  # "一直在义乌，未离开"
     if origin is None:
         questions.add("origin")
+    via = route.via
+    if not via and not route.via_unclear and (stop := leg_stop(work, origin)) is not None:
+        via = [stop]  # round 23: "坐火车到杭州东 又坐动车到义乌": the legs' one stop
     if route.via_unclear:
         questions.add("via")
     arrival_value = None if batches else arrival.value
@@ -318,7 +322,7 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     read = ReturneeReport(
         count=count,
         origin=origin,
-        via=route.via,
+        via=via,
         arrival=arrival_value,
         address=address_text,
         phone=phone,
