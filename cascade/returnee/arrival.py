@@ -86,7 +86,8 @@ _DAY_ONLY_NEXT = re.compile(
     r"\s*(?:回|到|返|抵|来|从|出发|凌晨|早|上午|中午|下午|傍晚|晚|夜|左右|前后|之前|以前|"
     r"之后|以后|前|后|的|[,.;!?，。；！？\s]|$)"
 )
-_WEEKDAY = re.compile(r"(下下|下个|下|这个|这|本|上个|上)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
+# round 23: 落个礼拜三 is Wu for 下个礼拜三
+_WEEKDAY = re.compile(r"(下下|下个|落个|下|这个|这|本|上个|上)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
 _LUNAR = re.compile(
     r"(?:农历)?正月(初[一二三四五六七八九十]|十[一二三四五六七八九]?|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)"
 )
@@ -313,6 +314,7 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
     )
     found: list[_Day] = []
     work = text
+    alone: tuple[int, date | None] | None = None  # a past weekday said without 的/了
 
     def take(match: re.Match[str], value: date | None) -> None:
         nonlocal work, vague
@@ -380,6 +382,8 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
         value = _weekday(today, match.group(1), match.group(2))
         if value is None and _said_past(text, match.start(), match.end()):
             value = _weekday(today, "这", match.group(2))  # "礼拜三下午到的": this week's
+        elif value is None:
+            alone = (match.start(), _weekday(today, "这", match.group(2)))
         take(match, value)
     for match in _DAY_ONLY.finditer(work):
         if not _DAY_ONLY_NEXT.match(text, match.end()):
@@ -388,6 +392,10 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
     if not found:
         for match in _JUST_SEEN.finditer(work):
             take(match, today)
+    if alone is not None and len(found) == 1 and found[0].start == alone[0] and not vague:
+        # round 23: "租客 两个人 周一 回来", the only day said, on a Thursday: this week's,
+        # as every reporter of a return means it; beside another day it stays unsettled
+        found = [_Day(found[0].start, found[0].end, alone[1])]
     return found, vague
 
 
@@ -443,7 +451,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 def _weekday(today: date, prefix: str | None, name: str) -> date | None:
     target = _WEEKDAY_INDEX.get(name, int(name) - 1 if name.isdigit() else 0)
     monday = today - timedelta(days=today.weekday())
-    if prefix in ("下", "下个"):
+    if prefix in ("下", "下个", "落个"):
         return monday + timedelta(days=7 + target)
     if prefix == "下下":
         return monday + timedelta(days=14 + target)
