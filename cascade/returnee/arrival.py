@@ -314,7 +314,6 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
     )
     found: list[_Day] = []
     work = text
-    alone: tuple[int, date | None] | None = None  # a past weekday said without 的/了
 
     def take(match: re.Match[str], value: date | None) -> None:
         nonlocal work, vague
@@ -382,8 +381,6 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
         value = _weekday(today, match.group(1), match.group(2))
         if value is None and _said_past(text, match.start(), match.end()):
             value = _weekday(today, "这", match.group(2))  # "礼拜三下午到的": this week's
-        elif value is None:
-            alone = (match.start(), _weekday(today, "这", match.group(2)))
         take(match, value)
     for match in _DAY_ONLY.finditer(work):
         if not _DAY_ONLY_NEXT.match(text, match.end()):
@@ -392,10 +389,6 @@ def _days(text: str, today: date) -> tuple[list[_Day], bool]:
     if not found:
         for match in _JUST_SEEN.finditer(work):
             take(match, today)
-    if alone is not None and len(found) == 1 and found[0].start == alone[0] and not vague:
-        # round 23: "租客 两个人 周一 回来", the only day said, on a Thursday: this week's,
-        # as every reporter of a return means it; beside another day it stays unsettled
-        found = [_Day(found[0].start, found[0].end, alone[1])]
     return found, vague
 
 
