@@ -69,15 +69,21 @@ class Steps:
         return self._uow()
 
 
-async def test_each_dirty_board_is_queued_once_a_few_a_transaction(
-    issued: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    h = issued
+@pytest.fixture
+async def dirty(issued: Harness) -> set[str]:
+    """Every internal unit's board of the issued order marked dirty; returns the units
+    among them that have a board (their group is bound)."""
     codes = parents()
-    expected = await boarded(h, codes)
-    assert len(expected) > 6
-    async with h.app.db.transaction() as tx:
+    async with issued.app.db.transaction() as tx:
         await tx.timers.mark_dirty(ORDER, codes)
+    return await boarded(issued, codes)
+
+
+async def test_each_dirty_board_is_queued_once_a_few_a_transaction(
+    issued: Harness, dirty: set[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h, codes, expected = issued, parents(), dirty
+    assert len(expected) > 6
     drawn, steps = Drawn(h), Steps(h)
     monkeypatch.setattr(h.app.progress.presenter, "progress", drawn)
     monkeypatch.setattr(h.app.progress, "uow", steps)
@@ -91,25 +97,19 @@ async def test_each_dirty_board_is_queued_once_a_few_a_transaction(
     assert await queued_edits(h) == expected
 
 
-async def test_a_flush_stops_at_its_limit_and_leaves_the_rest_dirty(issued: Harness) -> None:
-    h = issued
-    codes = parents()
-    async with h.app.db.transaction() as tx:
-        await tx.timers.mark_dirty(ORDER, codes)
-
+async def test_a_flush_stops_at_its_limit_and_leaves_the_rest_dirty(
+    issued: Harness, dirty: set[str]
+) -> None:
+    h, codes = issued, parents()
     await h.app.progress.flush(limit=4, per_step=3)
 
     assert len(await still_dirty(h)) == len(codes) - 4
 
 
 async def test_a_failed_step_loses_no_board_and_queues_none_twice(
-    issued: Harness, monkeypatch: pytest.MonkeyPatch
+    issued: Harness, dirty: set[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    h = issued
-    codes = parents()
-    expected = await boarded(h, codes)
-    async with h.app.db.transaction() as tx:
-        await tx.timers.mark_dirty(ORDER, codes)
+    h, expected = issued, dirty
     drawn = Drawn(h, fail_at=5)  # in the second step of three boards
     monkeypatch.setattr(h.app.progress.presenter, "progress", drawn)
 

@@ -91,6 +91,14 @@ async def arrives(event: asyncio.Event) -> None:
         await event.wait()
 
 
+async def hears_a_commit(target: str, woken: asyncio.Event) -> None:
+    """Another process's commit that queues a message sets `woken`."""
+    async with Database(target) as other:
+        woken.clear()
+        await queue(other, "from another process")
+        await arrives(woken)
+
+
 async def listening_backends(admin: asyncpg.Connection) -> set[int]:
     rows = await admin.fetch(
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
@@ -187,10 +195,7 @@ async def test_a_listener_that_cannot_connect_at_start_is_logged_and_tried_again
         assert "cannot listen for other workers' messages (connection refused)" in caplog.text
         await arrives(woken)
         assert "hearing other workers' messages now" in caplog.text
-        async with Database(target) as other:
-            woken.clear()
-            await queue(other, "heard at last")
-            await arrives(woken)
+        await hears_a_commit(target, woken)
     finally:
         await listener.close()
 
@@ -246,10 +251,7 @@ async def test_a_listener_that_hangs_without_closing_is_found_and_made_again(
         await arrives(woken)  # woken once listening again
         assert len(made) == 2
         assert "no answer on the PostgreSQL connection that hears" in caplog.text
-        async with Database(target) as other:
-            woken.clear()
-            await queue(other, "heard on the new connection")
-            await arrives(woken)
+        await hears_a_commit(target, woken)
     finally:
         os.kill(hung, signal.SIGCONT)
         await listener.close()
