@@ -10,7 +10,9 @@ on the way in a province's city, stops all passed without stopping, a market str
 one side of its zone, a word of the workplace or the neighbourhood glued into the
 address, a town said after a correction, a logistics site's dormitory, a house number in
 words. Each is asked (kept beside the question, or emptied where nothing backs it), and
-the same shape with the evidence agreeing is given as read.
+the same shape with the evidence agreeing is given as read. Two readers: a route typed as
+legs ("坐火车到杭州东 又坐动车到义乌") gives the one city between the legs as the stop, and
+落个礼拜三 is next week's; a bare weekday before today stays asked (round 8).
 
 The sentences are written for these tests, not taken from any corpus.
 """
