@@ -51,6 +51,7 @@ from cascade.returnee.guards import (
 from cascade.returnee.insufficient import insufficient
 from cascade.returnee.legs import leg_stop
 from cascade.returnee.members import agreed_total
+from cascade.returnee.named_one import named_one
 from cascade.returnee.people import MARKED_TOTAL, kin_floor, kin_positions, read_people
 from cascade.returnee.pieces import joined
 from cascade.returnee.places import contains, find_places, origin_city
@@ -293,6 +294,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         count = None if count_unknown(work) else family_total(work)  # "两口子带个娃儿，三个人"
     if count is None and not (batches or left_unsaid or count_unknown(work)):
         count = agreed_total(work)  # round 22: "夫妻俩 加 老汉儿 3个": the members make 3
+    if count is None and not (batches or left_unsaid or count_unknown(work)):
+        count = named_one(said_in)  # round 23: "快递员黄伟今天从江西吉安回来": one named
     questions: set[str] = set()
     if batches:
         questions.add("arrival")

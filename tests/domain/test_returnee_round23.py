@@ -10,8 +10,9 @@ on the way in a province's city, stops all passed without stopping, a market str
 one side of its zone, a word of the workplace or the neighbourhood glued into the
 address, a town said after a correction, a logistics site's dormitory, a house number in
 words. Each is asked (kept beside the question, or emptied where nothing backs it), and
-the same shape with the evidence agreeing is given as read. Two readers: a route typed as
-legs ("坐火车到杭州东 又坐动车到义乌") gives the one city between the legs as the stop, and
+the same shape with the evidence agreeing is given as read. Three readers: a route typed as
+legs ("坐火车到杭州东 又坐动车到义乌") gives the one city between the legs as the stop, one
+person named by role and name and no one else ("快递员钱勇…回来") is a count of one, and
 落个礼拜三 is next week's; a bare weekday before today stays asked (round 8).
 
 The sentences are written for these tests, not taken from any corpus.
@@ -258,3 +259,32 @@ def test_a_past_weekday_said_alone_stays_asked() -> None:
     report = parse("房东：租客 两个人 安徽 宿州 周一 回来 住岩口村5号")
     assert report.arrival is None
     assert "arrival" in report.questions
+
+
+# --- one person named by role and name (a reader) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "韵达网点报备：快递员钱勇今天从安徽宿州回来，住稠江街道岩口路15号",
+        "铺长报：国际商贸城四区 18街 商位 40123 商户 孙丽 从安徽宿州回来 明天到",
+    ],
+)
+def test_one_person_named_by_role_and_name_is_a_count_of_one(text: str) -> None:
+    report = parse(text)
+    assert report.count == 1, report
+    assert "count" not in report.questions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "韵达网点报备：快递员钱勇和孙强今天从安徽宿州回来",
+        "韵达网点报备：快递员钱勇带着老婆今天从安徽宿州回来",
+        "韵达网点报备：快递员钱勇他们今天从安徽宿州回来",
+        "房东：租客周日回来，不对，改成周六了，安徽宿州",
+    ],
+)
+def test_a_named_one_with_anyone_else_said_is_no_count_of_one(text: str) -> None:
+    assert parse(text).count != 1
