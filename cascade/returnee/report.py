@@ -59,6 +59,7 @@ from cascade.returnee.provenance import weak_paths
 from cascade.returnee.recheck import disagreements as rechecked
 from cascade.returnee.roster import named_rows
 from cascade.returnee.second import disagreements
+from cascade.returnee.stays import stay_stop
 from cascade.returnee.text import CLAUSE_END, NUM, SAID_WRONG, blank, normalize, unspace
 from cascade.returnee.unsure import (
     corrected_count,
@@ -305,8 +306,10 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
     if origin is None:
         questions.add("origin")
     via = route.via
-    if not via and not route.via_unclear and (stop := leg_stop(work, origin)) is not None:
-        via = [stop]  # round 23: "坐火车到杭州东 又坐动车到义乌": the legs' one stop
+    if not via and not route.via_unclear:
+        # round 23: "坐火车到杭州东 又坐动车到义乌": the legs' one stop; "在福州接了他表哥"
+        stop = leg_stop(work, origin) or stay_stop(work, origin)
+        via = [] if stop is None else [stop]
     if route.via_unclear:
         questions.add("via")
     arrival_value = None if batches else arrival.value

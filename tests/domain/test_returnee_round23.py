@@ -10,10 +10,11 @@ on the way in a province's city, stops all passed without stopping, a market str
 one side of its zone, a word of the workplace or the neighbourhood glued into the
 address, a town said after a correction, a logistics site's dormitory, a house number in
 words. Each is asked (kept beside the question, or emptied where nothing backs it), and
-the same shape with the evidence agreeing is given as read. Three readers: a route typed as
+the same shape with the evidence agreeing is given as read. Four readers: a route typed as
 legs ("坐火车到杭州东 又坐动车到义乌") gives the one city between the legs as the stop, one
-person named by role and name and no one else ("快递员钱勇…回来") is a count of one, and
-落个礼拜三 is next week's; a bare weekday before today stays asked (round 8).
+person named by role and name and no one else ("快递员钱勇…回来") is a count of one,
+落个礼拜三 is next week's, and the one place they stayed on the way is the stop; a bare
+weekday before today stays asked (round 8).
 
 The sentences are written for these tests, not taken from any corpus.
 """
@@ -288,3 +289,30 @@ def test_one_person_named_by_role_and_name_is_a_count_of_one(text: str) -> None:
 )
 def test_a_named_one_with_anyone_else_said_is_no_count_of_one(text: str) -> None:
     assert parse(text).count != 1
+
+
+# --- a stay on the way (a reader) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ("租客一家三口从安徽宿州开车回来，路上在江苏南京亲戚家住了一晚，今天到", ["江苏南京"]),
+        ("我老公从安徽宿州开车回来，在合肥接了他弟弟，两个人今天到", ["合肥"]),
+    ],
+)
+def test_the_one_place_they_stayed_on_the_way_is_the_stop(text: str, via: list[str]) -> None:
+    assert parse(text).via == via
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "租客从安徽宿州开车回来，路上在江苏南京和山东济南各住了一晚，今天到",
+        "租客从安徽宿州回来的，不过在江苏南京待了一个月才过来，今天到",
+        "租客从安徽宿州过来的，在宿州已经隔离了14天，今天到",
+        "租客在杭州读书，今天从杭州回来，一个人",
+    ],
+)
+def test_stays_that_do_not_pin_one_stop_down_read_none(text: str) -> None:
+    assert parse(text).via == []
