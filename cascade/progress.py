@@ -5,9 +5,11 @@ each dirty board once, from the unit's row and its children's counters (a handfu
 of rows, whatever the size of the order), and queues one edit that replaces any
 edit still queued for it, so a burst of 200 answers becomes a handful of edits, within Telegram's
 per-group budget, while the board shows the latest state within seconds. Boards are
-drawn and queued a few a transaction (`BOARDS_PER_STEP`): a flush of hundreds of dirty
-boards in one transaction held the writers' lock 255-412 ms during a Yiwu answer storm,
-and every press, reply and inbox write waited behind it.
+redrawn `REFRESH_PER_STEP` a transaction: a flush of hundreds of dirty boards in one
+transaction held the writers' lock 255-883 ms during an answer storm, and every press,
+reply and inbox write waited behind it; ten a transaction cost three times as much lock
+time in all, each transaction's trips to the database paced by the storm's busy event
+loop (benchmarks/RESULTS.md, 2 Dec).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
 from cascade.tower import UnitRef
 
-BOARDS_PER_STEP = 10  # boards drawn and queued a transaction: a few ms under the lock
+BOARDS_PER_STEP = 10  # a new order's first boards a transaction (OrderService.write_boards)
+REFRESH_PER_STEP = 50  # boards redrawn a transaction: under ~100 ms of lock in a storm
 
 
 async def draw_boards(
@@ -64,7 +67,7 @@ class ProgressService:
         self.clock = clock
         self.presenter = presenter
 
-    async def flush(self, limit: int = 500, per_step: int = BOARDS_PER_STEP) -> int:
+    async def flush(self, limit: int = 500, per_step: int = REFRESH_PER_STEP) -> int:
         """Queue one edit for every dirty board (at most `limit`), `per_step` boards a
         transaction, each taking its boards off the dirty list as it queues their edits;
         returns how many were queued."""
@@ -83,12 +86,12 @@ class ProgressService:
         by_order: dict[int, list[str]] = defaultdict(list)
         for order_id, code in dirty:
             by_order[order_id].append(code)
-        queued = 0
+        edits = []
         for order_id, codes in by_order.items():
             order = await tx.orders.get(order_id)
             if order is None:
                 continue
             for unit, rendered in await draw_boards(tx, self.presenter, order, codes, self.clock):
-                await tx.outbox.add(board_message(order, unit, rendered, first=False))
-                queued += 1
-        return queued
+                edits.append(board_message(order, unit, rendered, first=False))
+        await tx.outbox.add_many(edits)
+        return len(edits)

@@ -31,7 +31,7 @@ from storage.order_repo import (
     state_of,
     state_row,
 )
-from storage.outbox_repo import DEDUPE, DISCARD, INSERT, SqliteOutboxRepository, insert_row
+from storage.outbox_repo import DEDUPE, DISCARD, INSERT, SqliteOutboxRepository, queued_rows
 from storage.paths import codes_of
 from storage.timer_repo import MARK_DIRTY
 from storage.tower_repo import REF_COLUMNS, ref_of
@@ -268,12 +268,7 @@ class SqliteAnswerRepository:
         return await run_to_end(in_thread(conn, _begun, work, *args))
 
     async def write(self, writes: AnswerWrites) -> None:
-        last = {m.dedupe_key: i for i, m in enumerate(writes.messages) if m.dedupe_key}
-        kept = [
-            m
-            for i, m in enumerate(writes.messages)
-            if m.dedupe_key is None or last[m.dedupe_key] == i
-        ]
+        dedupes, inserts = queued_rows(writes.messages)
         # Parameters are built here, on the event loop's side; the thread only runs SQL.
         rowids = self.rowids
         read: list[tuple[object, ...]] = []
@@ -290,8 +285,8 @@ class SqliteAnswerRepository:
             (ADD_DONE, [(n, o, lvl) for o, by in writes.done.items() for lvl, n in by.items()]),
             (MARK_DIRTY, [(o, code) for o, codes in writes.dirty.items() for code in codes]),
             (DISCARD, [(prefix, prefix + "\uffff") for prefix in writes.discards]),
-            (DEDUPE, [(key,) for key in last if key is not None]),
-            (INSERT, [insert_row(m, None) for m in kept]),
+            (DEDUPE, dedupes),
+            (INSERT, inserts),
         ]
 
         def run(db: sqlite3.Connection) -> None:
@@ -301,4 +296,4 @@ class SqliteAnswerRepository:
                     db.executemany(sql, rows)
 
         await self._in_thread(run)
-        self.outbox.added += len(kept)
+        self.outbox.added += len(inserts)

@@ -67,6 +67,16 @@ def insert_row(message: OutgoingMessage | Note, draft_of: int | None) -> tuple[o
     )
 
 
+def queued_rows(
+    messages: Sequence[OutgoingMessage | Note],
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The `DEDUPE` and `INSERT` parameters that queue `messages` in two statements; of
+    messages sharing a dedupe key only the last is inserted, as `add` one by one leaves."""
+    last = {m.dedupe_key: i for i, m in enumerate(messages) if m.dedupe_key}
+    kept = [m for i, m in enumerate(messages) if m.dedupe_key is None or last[m.dedupe_key] == i]
+    return [(key,) for key in last], [insert_row(m, None) for m in kept]
+
+
 class SqliteOutboxRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -82,6 +92,16 @@ class SqliteOutboxRepository:
         self.added += 1
         (row,) = rows
         return int(row[0])
+
+    async def add_many(self, messages: Sequence[OutgoingMessage | Note]) -> None:
+        """Queue several messages in two statements, their ids not returned: a progress
+        refresh queues fifty board edits a transaction, two trips each one by one."""
+        dedupes, inserts = queued_rows(messages)
+        if dedupes:
+            await self.conn.executemany(DEDUPE, dedupes)
+        if inserts:
+            await self.conn.executemany(INSERT, inserts)
+        self.added += len(inserts)
 
     async def add_copies(
         self, step: TargetStep, copies: list[tuple[str, bool, OutgoingMessage]]
