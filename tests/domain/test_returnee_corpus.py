@@ -256,6 +256,8 @@ HELDOUT_PARTS = (
     "corpus_heldout26.yaml",  # spent in round 23 (writer18): its misses were read
     "corpus_heldout27.yaml",  # a reserve (writer21), not scored: only this check reads it
     "corpus_heldout28.yaml",  # a reserve (writer22), not scored: only this check reads it
+    "corpus_heldout29.yaml",  # a reserve (writer23), not scored: only this check reads it
+    "corpus_heldout30.yaml",  # a reserve (writer24), not scored: only this check reads it
 )
 
 
