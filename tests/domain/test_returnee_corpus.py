@@ -254,9 +254,9 @@ HELDOUT_PARTS = (
     "corpus_heldout24.yaml",  # spent in round 21 (writer16): its misses were read
     "corpus_heldout25.yaml",  # spent in round 23 (writer17): its misses were read
     "corpus_heldout26.yaml",  # spent in round 23 (writer18): its misses were read
-    "corpus_heldout27.yaml",  # a reserve (writer21), not scored: only this check reads it
+    "corpus_heldout27.yaml",  # spent in round 24 (writer21): its misses were read
     "corpus_heldout28.yaml",  # a reserve (writer22), not scored: only this check reads it
-    "corpus_heldout29.yaml",  # a reserve (writer23), not scored: only this check reads it
+    "corpus_heldout29.yaml",  # spent in round 24 (writer23): its misses were read
     "corpus_heldout30.yaml",  # a reserve (writer24), not scored: only this check reads it
 )
 
