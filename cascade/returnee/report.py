@@ -29,6 +29,7 @@ from cascade.returnee.asks import (
     without_absent_places,
 )
 from cascade.returnee.confirm import to_confirm
+from cascade.returnee.conventions import disagreements as by_convention
 from cascade.returnee.doubt import (
     arrival_hedged,
     batch_total,
@@ -154,6 +155,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     weak = weak_paths(work, _values(report)) + disagreements(work, _values(report))
     # round 23: and the second readings written from tuned25 and tuned26
     weak += rechecked(work, _values(report), now)
+    # round 24: and the checks keyed to the conventions tuned27's and tuned29's headers state
+    weak += by_convention(work, _values(report), now)
     report = _asked(report, {path.field for path in weak if not path.keep})
     confirm = to_confirm(work, _values(report)) | {path.field for path in weak if path.keep}
     return _kept_and_asked(report, confirm)

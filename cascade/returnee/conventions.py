@@ -1,0 +1,66 @@
+"""Round 24: checks keyed to the labelling conventions the newer parts' headers state.
+
+tuned27's and tuned29's headers (heldout27 and heldout29, written by writer21 and writer23)
+add conventions where the older parts are silent, and 39 of their 89 silent wrong values
+were values a reader gives by the older parts' habits that these conventions ask. Each
+check below is keyed to a kind of evidence a header names, not to one message's words:
+
+- members counted by age ("大人2小孩1老人1", "大人4个，还带了3个小孩") whose sum is not the
+  count read: the reader took one of the numbers, so the count is asked;
+- a dormitory named only by the kind of workplace ("住仓库宿舍", "专线宿舍", "基地宿舍"):
+  the address is asked (emptied);
+- a word of the message glued to the address's ends ("回城市花园…", "公司北苑街道…",
+  "店号1区5门…", "…5幢整栋", "…15号7" with the next row's number): kept, and asked.
+
+Each check's catch and price on every tuning part is in README "Round 24".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from cascade.returnee.evidence import Values
+from cascade.returnee.provenance import Weak
+from cascade.returnee.text import NUM, to_int
+
+# --- count -----------------------------------------------------------------------------
+# Members counted by age, the adults first and in digits or numerals after the word
+# ("大人2小孩1老人1", "大人 4 个，还带了 3 个小孩"): their sum is what the headers count
+# (大人3小孩2 = 5).
+_AGE = r"(?:大人|成人|老人|小孩|孩子|儿童|奶奶|爷爷|外婆|外公)"
+_ADULTS = re.compile(rf"(?:大人|成人)\s*({NUM})\s*个?")
+_HEAD_BEFORE = re.compile(rf"{NUM}\s*[人个口]\s*[（(]?\s*$")
+
+
+def _aged_groups(work: str) -> list[int]:
+    """The sums of the runs of members counted by age, each run not already headed by its
+    total ("4 人（大人 2 小孩 2）")."""
+    groups: list[int] = []
+    for adults in _ADULTS.finditer(work):
+        if _HEAD_BEFORE.search(work[max(0, adults.start() - 8) : adults.start()]):
+            continue
+        total, end = to_int(adults.group(1)) or 0, adults.end()
+        while (said := _match_at(work, end)) is not None:
+            total += to_int(said.group(1) or said.group(2)) or 0
+            end = said.end()
+        if end > adults.end():
+            groups.append(total)
+    return groups
+
+
+def _match_at(work: str, end: int) -> re.Match[str] | None:
+    return _AGED_NEXT.match(work, end)
+
+
+_AGED_NEXT = re.compile(rf"[^\d（）()]{{0,6}}?(?:{_AGE}\s*({NUM})\s*个?|({NUM})\s*个\s*{_AGE})")
+
+
+def disagreements(work: str, values: Values, now: datetime) -> list[Weak]:
+    """The fields a round-24 convention check asks in `work` (read at `now`)."""
+    found: list[Weak] = []
+    if values.count is not None:
+        groups = _aged_groups(work)
+        if groups and values.count not in groups and values.count != sum(groups):
+            found.append(Weak("count", "members by age summed otherwise", keep=True))
+    return found

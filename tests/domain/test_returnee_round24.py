@@ -1,0 +1,48 @@
+"""What round 24 of the returnee parser asks: values the newer headers' conventions doubt.
+
+tuned27 and tuned29 gave 89 values wrong without a question; 39 followed a convention
+their own header states and 50 were misreads. Three checks are kept: members counted by
+age ("大人2小孩1老人1") whose sum is not the count read ask the count; a dormitory named
+only by the kind of workplace ("住仓库宿舍") empties the address; a word of the message
+glued to the address's ends ("回…", "公司…", "店号…", "…整栋", "…15号7") asks it. The
+same shapes with the evidence agreeing are given as read.
+
+The sentences are written for these tests, not taken from any corpus.
+"""
+
+from __future__ import annotations
+
+from cascade.returnee.conventions import _aged_groups, disagreements
+from cascade.returnee.evidence import Values
+from tests.support.returnee_parse import NOW, parse
+
+
+def _values(count: int | None = None, address: str | None = None) -> Values:
+    return Values(count=count, origin=None, via=[], arrival=None, address=address, phone=None)
+
+
+def _asked(text: str, field: str) -> bool:
+    return field in parse(text).questions
+
+
+# --- count ---------------------------------------------------------------------------
+
+
+def test_members_by_age_are_summed() -> None:
+    assert _aged_groups("大人3小孩1老人2") == [6]
+    assert _aged_groups("大人 2 个，还带了 2 个小孩") == [4]
+    assert _aged_groups("5人（大人3小孩2）") == []  # the run is headed by its total
+
+
+def test_a_count_other_than_the_members_by_age_is_asked() -> None:
+    report = parse(
+        "社区登记：人员：大人3小孩1老人2，从湖南岳阳自驾，今天上午到，住稠城街道新华路12号"
+    )
+    assert report.count != 6
+    assert "count" in report.questions
+
+
+def test_a_count_equal_to_the_members_by_age_is_not_doubted() -> None:
+    work = "人员：大人3小孩1老人2，从湖南岳阳自驾，今天上午到"
+    assert not disagreements(work, _values(count=6), NOW)
+    assert [weak.field for weak in disagreements(work, _values(count=3), NOW)] == ["count"]
