@@ -56,6 +56,13 @@ def _match_at(work: str, end: int) -> re.Match[str] | None:
 _AGED_NEXT = re.compile(rf"[^\d（）()]{{0,6}}?(?:{_AGE}\s*({NUM})\s*个?|({NUM})\s*个\s*{_AGE})")
 
 
+# --- address ---------------------------------------------------------------------------
+# A dormitory named only by the kind of workplace ("住仓库宿舍", "专线宿舍", "基地宿舍",
+# "工厂宿舍", "学生宿舍"): the headers ask it. (Not 厂里宿舍, 公司宿舍, 员工宿舍 nor a hotel
+# with no street number: the older parts keep those, README "Round 24".)
+_UNNAMED_DORM = re.compile(r"^(?:住)?(?:仓库|专线|工厂|基地|学生|园区)宿舍$")
+
+
 def disagreements(work: str, values: Values, now: datetime) -> list[Weak]:
     """The fields a round-24 convention check asks in `work` (read at `now`)."""
     found: list[Weak] = []
@@ -63,4 +70,7 @@ def disagreements(work: str, values: Values, now: datetime) -> list[Weak]:
         groups = _aged_groups(work)
         if groups and values.count not in groups and values.count != sum(groups):
             found.append(Weak("count", "members by age summed otherwise", keep=True))
+    if values.address is not None:
+        if _UNNAMED_DORM.match(values.address):
+            found.append(Weak("address", "a dormitory of a place not named", keep=False))
     return found

@@ -46,3 +46,18 @@ def test_a_count_equal_to_the_members_by_age_is_not_doubted() -> None:
     work = "人员：大人3小孩1老人2，从湖南岳阳自驾，今天上午到"
     assert not disagreements(work, _values(count=6), NOW)
     assert [weak.field for weak in disagreements(work, _values(count=3), NOW)] == ["count"]
+
+
+# --- address -------------------------------------------------------------------------
+
+
+def test_a_dormitory_named_only_by_the_kind_of_workplace_is_asked() -> None:
+    report = parse("打包工王建林，从河南信阳坐火车回来，昨天到，住仓库宿舍")
+    assert report.address is None
+    assert "address" in report.questions
+
+
+def test_a_workplace_dormitory_with_its_address_is_not_doubted() -> None:
+    work = "住仓库宿舍，仓库在苏溪镇兴业路18号"
+    assert not disagreements(work, _values(address="苏溪镇兴业路18号"), NOW)
+    assert not disagreements(work, _values(address="苏溪镇兴业路18号仓库宿舍"), NOW)
