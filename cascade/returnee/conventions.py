@@ -62,6 +62,13 @@ _AGED_NEXT = re.compile(rf"[^\d（）()]{{0,6}}?(?:{_AGE}\s*({NUM})\s*个?|({NUM
 # with no street number: the older parts keep those, README "Round 24".)
 _UNNAMED_DORM = re.compile(r"^(?:住)?(?:仓库|专线|工厂|基地|学生|园区)宿舍$")
 
+# A word of the message glued to the address's ends: a verb or the workplace's name before
+# it ("回城市花园13幢", "公司北苑街道…", "店号1区5门…"), a word for the whole building after
+# it ("5幢整栋"), or a bare number after its house number, from the next line ("15号7").
+_GLUED_ENDS = re.compile(
+    r"^(?:回|去|到|公司(?!宿舍|员工|安排)|店号|厂址|仓库在|在)(?=[\u4e00-\u9fff\d])|(?:整栋|整幢)$|号\d{1,2}$"
+)
+
 
 def disagreements(work: str, values: Values, now: datetime) -> list[Weak]:
     """The fields a round-24 convention check asks in `work` (read at `now`)."""
@@ -73,4 +80,6 @@ def disagreements(work: str, values: Values, now: datetime) -> list[Weak]:
     if values.address is not None:
         if _UNNAMED_DORM.match(values.address):
             found.append(Weak("address", "a dormitory of a place not named", keep=False))
+        if _GLUED_ENDS.search(values.address):
+            found.append(Weak("address", "a word glued to its ends", keep=True))
     return found

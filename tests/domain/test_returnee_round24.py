@@ -61,3 +61,24 @@ def test_a_workplace_dormitory_with_its_address_is_not_doubted() -> None:
     work = "住仓库宿舍，仓库在苏溪镇兴业路18号"
     assert not disagreements(work, _values(address="苏溪镇兴业路18号"), NOW)
     assert not disagreements(work, _values(address="苏溪镇兴业路18号仓库宿舍"), NOW)
+
+
+def test_a_verb_glued_before_the_address_is_asked() -> None:
+    assert _asked(
+        "门岗：今天上午，业主一家3口从江西南昌开车回来，回绣湖小区8幢2单元301，电话13857912345",
+        "address",
+    )
+
+
+def test_a_word_for_the_whole_building_after_the_address_is_asked() -> None:
+    assert _asked(
+        "二房东报：稠江街道 杨村 路 新村 7幢 整 栋 租 出\n2F 河南 南阳 3 人 2月18日", "address"
+    )
+
+
+def test_an_address_with_nothing_glued_is_given_unasked() -> None:
+    report = parse(
+        "业主一家3口从江西南昌开车回来，今天上午到，住绣湖小区8幢2单元301，电话13857912345"
+    )
+    assert report.address == "绣湖小区8幢2单元301"
+    assert "address" not in report.questions
