@@ -10,7 +10,9 @@ check below is keyed to a kind of evidence a header names, not to one message's 
 - a dormitory named only by the kind of workplace ("住仓库宿舍", "专线宿舍", "基地宿舍"):
   the address is asked (emptied);
 - a word of the message glued to the address's ends ("回城市花园…", "公司北苑街道…",
-  "店号1区5门…", "…5幢整栋", "…15号7" with the next row's number): kept, and asked.
+  "店号1区5门…", "…5幢整栋", "…15号7" with the next row's number): kept, and asked;
+- a day said of counting, checking or reporting ("名单明天汇总", "今天问清楚了", "今天退房走了")
+  read as the arrival: kept, and asked.
 
 Each check's catch and price on every tuning part is in README "Round 24".
 """
@@ -18,7 +20,7 @@ Each check's catch and price on every tuning part is in README "Round 24".
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from cascade.returnee.evidence import Values
 from cascade.returnee.provenance import Weak
@@ -70,6 +72,23 @@ _GLUED_ENDS = re.compile(
 )
 
 
+# --- arrival ---------------------------------------------------------------------------
+# The day said is the day of counting, checking or reporting, not of arriving ("名单明天汇总",
+# "明天再细分", "今天统计到的", "今天问清楚了", "今天退房走了"), with no word of arriving in
+# its clause: the day read is not their arrival.
+_DAY_WORDS = {"今天": 0, "今日": 0, "明天": 1, "昨天": -1}
+_DAY_OF_COUNTING = re.compile(
+    r"(今天|今日|明天|昨天)[^，,。；;!！?？\n到回来抵]{0,6}?(?:汇总|统计|细分|再报|问清楚|核实|退房|看了)"
+)
+
+
+def _counting_day(work: str, arrival: date, today: date) -> bool:
+    return any(
+        today + timedelta(days=_DAY_WORDS[said.group(1)]) == arrival
+        for said in _DAY_OF_COUNTING.finditer(work)
+    )
+
+
 def disagreements(work: str, values: Values, now: datetime) -> list[Weak]:
     """The fields a round-24 convention check asks in `work` (read at `now`)."""
     found: list[Weak] = []
@@ -77,6 +96,9 @@ def disagreements(work: str, values: Values, now: datetime) -> list[Weak]:
         groups = _aged_groups(work)
         if groups and values.count not in groups and values.count != sum(groups):
             found.append(Weak("count", "members by age summed otherwise", keep=True))
+    if values.arrival is not None and not isinstance(values.arrival, datetime):
+        if _counting_day(work, values.arrival, now.date()):
+            found.append(Weak("arrival", "the day of counting or checking", keep=True))
     if values.address is not None:
         if _UNNAMED_DORM.match(values.address):
             found.append(Weak("address", "a dormitory of a place not named", keep=False))

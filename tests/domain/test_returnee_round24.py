@@ -1,16 +1,19 @@
 """What round 24 of the returnee parser asks: values the newer headers' conventions doubt.
 
 tuned27 and tuned29 gave 89 values wrong without a question; 39 followed a convention
-their own header states and 50 were misreads. Three checks are kept: members counted by
+their own header states and 50 were misreads. Four checks are kept: members counted by
 age ("大人2小孩1老人1") whose sum is not the count read ask the count; a dormitory named
 only by the kind of workplace ("住仓库宿舍") empties the address; a word of the message
-glued to the address's ends ("回…", "公司…", "店号…", "…整栋", "…15号7") asks it. The
-same shapes with the evidence agreeing are given as read.
+glued to the address's ends ("回…", "公司…", "店号…", "…整栋", "…15号7") asks it; a day
+said of counting or checking ("名单明天汇总") read as the arrival asks it. The same shapes
+with the evidence agreeing are given as read.
 
 The sentences are written for these tests, not taken from any corpus.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from cascade.returnee.conventions import _aged_groups, disagreements
 from cascade.returnee.evidence import Values
@@ -82,3 +85,22 @@ def test_an_address_with_nothing_glued_is_given_unasked() -> None:
     )
     assert report.address == "绣湖小区8幢2单元301"
     assert "address" not in report.questions
+
+
+# --- arrival -------------------------------------------------------------------------
+
+
+def test_the_day_of_counting_read_as_the_arrival_is_asked() -> None:
+    work = "三区问了一圈，回来十几个人，名单明天汇总"
+    values = Values(
+        count=None, origin=None, via=[], arrival=date(2020, 2, 21), address=None, phone=None
+    )
+    assert [weak.field for weak in disagreements(work, values, NOW)] == ["arrival"]
+
+
+def test_a_day_of_arriving_is_not_doubted() -> None:
+    work = "名单明天汇总，他们是昨天到的"
+    values = Values(
+        count=None, origin=None, via=[], arrival=date(2020, 2, 19), address=None, phone=None
+    )
+    assert not disagreements(work, values, NOW)
