@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from cascade.returnee.places import contains, find_places
+from cascade.returnee.places import apart, find_places
 from cascade.returnee.text import HAN, NUM, PERSON_UNIT
 
 # Between a province and one of its cities: "省内", "的那个叫什么", "那个", "哦".
@@ -169,32 +169,24 @@ def origin_asked(text: str, origin: str, via: list[str]) -> bool:
     """Whether the origin read must be asked: a document's place against it, several places
     said as alternatives or each for some, some of them local, or a second account."""
     for match in _DOCUMENT.finditer(text):
-        if any(_apart(hit.text, origin) for hit in find_places(match.group(1))):
+        if any(apart(hit.text, origin) for hit in find_places(match.group(1))):
             return True  # "说是四川的，不过身份证是重庆的"
     hits = find_places(text)
     for first, second in pairwise(hits):
         gap = text[first.end : second.start]
-        if _SEVERAL_GAP.fullmatch(gap) and _apart(first.text, second.text):
+        if _SEVERAL_GAP.fullmatch(gap) and apart(first.text, second.text):
             return True  # "河北的还是河南的", "有河南的有山东的"
     if _PART_LOCAL.search(text):
         return True
     for match in _LONG_STAY.finditer(text):
-        if any(_apart(hit.text, origin) for hit in find_places(match.group(1))):
+        if any(apart(hit.text, origin) for hit in find_places(match.group(1))):
             return True  # "从武汉出来后在孝感待了两周"
     contrast = _CONTRAST_SAID.search(text)
     if contrast is not None:
         later = find_places(text[contrast.end() :])
-        if any(_apart(hit.text, origin) and hit.text not in via for hit in later):
+        if any(apart(hit.text, origin) and hit.text not in via for hit in later):
             return True  # "他说从上海来，可是他又说刚从湖北出来"
     return False
-
-
-def _apart(first: str, second: str) -> bool:
-    """Whether two place names name different places (neither lies in the other)."""
-    return not contains(first, second) and not contains(second, first)
-
-
-apart = _apart  # round 12: `insufficient` tells two places apart the same way
 
 
 def count_asked(text: str) -> bool:

@@ -46,7 +46,7 @@ from cascade.returnee.asks import (
 from cascade.returnee.doubt import drop_abandoned, return_unlikely
 from cascade.returnee.guards import latin_before, latin_day, without_document_places
 from cascade.returnee.people import kin_positions
-from cascade.returnee.places import contains
+from cascade.returnee.places import apart, contains
 from cascade.returnee.roster import table_count
 from cascade.returnee.text import CLAUSE_STOP, CN_NUM_CHARS, blank, clause_start, spaced, to_int
 from cascade.returnee.unsure import arrival_unsure, count_unsure, origin_unsure
@@ -246,9 +246,7 @@ def _doubted_after(work: str, now: datetime, values: Values) -> set[str]:
                 ends["count"].append(match.end())
     if values.origin is not None:
         ends["origin"] = [
-            end
-            for text, _role, _start, end in place_roles(rest)
-            if contains(text, values.origin) or contains(values.origin, text)
+            end for text, _role, _start, end in place_roles(rest) if not apart(text, values.origin)
         ]
     if values.arrival is not None:
         day = values.arrival.date() if isinstance(values.arrival, datetime) else values.arrival
@@ -333,9 +331,9 @@ def _places_left(work: str, origin: str, via: list[str]) -> bool:
             return True  # "江西上饶…上饶下面的玉山县" read as 上饶: the fuller mention left
         if role != "bare":
             continue
-        if contains(text, origin) or contains(origin, text):
+        if not apart(text, origin):
             continue
-        if any(contains(text, stop) or contains(stop, text) for stop in via):
+        if any(not apart(text, stop) for stop in via):
             continue
         if any(contains(local, text) for local in _LOCAL):
             continue
@@ -353,9 +351,8 @@ def _places_left(work: str, origin: str, via: list[str]) -> bool:
 def _agrees(place: str, origin: str, via: list[str]) -> bool:
     """Whether `place` is the origin, a stop, or where the returnees now are."""
     return (
-        contains(place, origin)
-        or contains(origin, place)
-        or any(contains(place, stop) or contains(stop, place) for stop in via)
+        not apart(place, origin)
+        or any(not apart(place, stop) for stop in via)
         or any(contains(local, place) for local in _LOCAL)
     )
 

@@ -36,10 +36,10 @@ from datetime import date, datetime
 from itertools import pairwise
 
 from cascade.returnee.arrival import arrival_days, clock_spans
-from cascade.returnee.asks import NOT_PLACE_START, apart
+from cascade.returnee.asks import NOT_PLACE_START
 from cascade.returnee.confirm import unsure
 from cascade.returnee.evidence import Values, clause_around
-from cascade.returnee.places import contains, find_places
+from cascade.returnee.places import apart, contains, find_places
 from cascade.returnee.text import NUM, to_int
 from cascade.returnee.unfixed import unfixed
 from cascade.returnee.unpinned import unpinned

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from cascade.returnee.places import PlaceHit, contains, find_places
+from cascade.returnee.places import PlaceHit, apart, find_places
 
 # After the city: its station or airport ("杭州东", "金华站", "杭州萧山机场").
 _STATION = re.compile(r"(?:[东南西北]站?|站|火车站|高铁站)?(?:萧山|浦东|虹桥)?(?:机场)?")
@@ -74,8 +74,6 @@ def leg_stop(work: str, origin: str | None) -> str | None:
     if len(set(stops)) != 1:
         return None
     stop = stops[0]
-    if "义乌" in stop or (
-        origin is not None and (contains(origin, stop) or contains(stop, origin))
-    ):
+    if "义乌" in stop or (origin is not None and not apart(origin, stop)):
         return None
     return stop

@@ -296,6 +296,11 @@ def contains(region: str, place: str) -> bool:
     return False
 
 
+def apart(first: str, second: str) -> bool:
+    """Whether two place names name different places (neither lies in the other)."""
+    return not contains(first, second) and not contains(second, first)
+
+
 def origin_city(origin: str | None, stop: str) -> bool:
     """Whether `stop` is the city the journey began in ("山西运城" and "运城"): a leg
     from there or a stay there before leaving (已在咸宁隔离14天) is no stop on the way."""

@@ -24,7 +24,7 @@ from datetime import datetime
 
 from cascade.returnee.evidence import Values
 from cascade.returnee.people import KNOWN_KIN
-from cascade.returnee.places import contains, find_places, places_in
+from cascade.returnee.places import apart, contains, find_places, places_in
 from cascade.returnee.text import (
     CLAUSE_STOP,
     CN_NUM_CHARS,
@@ -106,8 +106,7 @@ _STATION_AFTER = re.compile(r"[东南西北](?:站)?(?=\s|[、，,]|$)|(?:火车
 
 def _station_left_out(work: str, via: list[str]) -> bool:
     return any(
-        _STATION_AFTER.match(work, hit.end)
-        and not any(contains(stop, hit.text) or contains(hit.text, stop) for stop in via)
+        _STATION_AFTER.match(work, hit.end) and all(apart(stop, hit.text) for stop in via)
         for hit in find_places(work)
     )
 
@@ -118,9 +117,7 @@ def _leg_end_left_out(work: str, via: list[str]) -> bool:
         if (
             hits
             and hits[0].place.canonical not in ("义乌", "金华")
-            and not any(
-                contains(stop, hits[0].text) or contains(hits[0].text, stop) for stop in via
-            )
+            and all(apart(stop, hits[0].text) for stop in via)
         ):
             return True
     return False
@@ -142,7 +139,7 @@ def _native_only(work: str, origin: str) -> bool:
         bool(said)
         and all(_NATIVE_AFTER.match(work, found.end()) is not None for found in said)
         and not any(  # "湖南益阳人，从益阳坐大巴", "湖南返乡人员…系湖南岳阳人": a journey from there
-            (contains(origin, hit.text) or contains(hit.text, origin))
+            not apart(origin, hit.text)
             and (
                 _JOURNEY_BEFORE.search(work, max(0, hit.start - 3), hit.start) is not None
                 or _JOURNEY_AFTER.match(work, hit.end) is not None
@@ -185,7 +182,7 @@ def _native_and_journey(work: str, origin: str) -> bool:
         return False  # "河南信阳人，从河南信阳坐车回来": the journey from the place itself
     return native and any(
         hit.text != origin
-        and (contains(origin, hit.text) or contains(hit.text, origin))
+        and not apart(origin, hit.text)
         and _FROM_BEFORE.search(work, max(0, hit.start - 2), hit.start) is not None
         for hit in find_places(work)
     )

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from cascade.returnee.arrival import SHANGHAI
 from cascade.returnee.evidence import Values
 from cascade.returnee.people import SINGLE_KIN, SURNAMES
-from cascade.returnee.places import contains, find_places
+from cascade.returnee.places import apart, find_places
 from cascade.returnee.provenance import Weak
 from cascade.returnee.second import YIWU_TOWN
 from cascade.returnee.text import HAN, HEAD_UNIT, NUM, SAID_WRONG, as_typed, to_int
@@ -150,13 +150,12 @@ def _origin_checks(work: str, origin: str) -> list[Weak]:
         return found
     others = _OTHERS_FROM.search(work)
     if others is not None and not any(
-        contains(hit.text, origin) or contains(origin, hit.text)
-        for hit in find_places(others.group(1))
+        not apart(hit.text, origin) for hit in find_places(others.group(1))
     ):
         found.append(Weak("origin", "the others' place said apart", keep=True))
     groups = {group.group(0) for group in _GROUP_SAID.finditer(work)}
     if len(groups) >= 2 and any(
-        not contains(hit.text, origin) and not contains(origin, hit.text)
+        apart(hit.text, origin)
         for hit in find_places(work)
         if hit.place.canonical not in ("义乌", "金华")
     ):

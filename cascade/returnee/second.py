@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from cascade.returnee.evidence import Values
 from cascade.returnee.people import SURNAMES
-from cascade.returnee.places import PlaceHit, contains, find_places, lookup
+from cascade.returnee.places import PlaceHit, apart, contains, find_places, lookup
 from cascade.returnee.provenance import Weak
 from cascade.returnee.text import HAN, HEAD_UNIT, NUM, as_typed, spaced, to_int
 
@@ -195,7 +195,7 @@ def _origin_checks(work: str, origin: str) -> list[Weak]:
     ):
         found.append(Weak("origin", "a journey said to start inside it", keep=True))
     if re.search(rf"(?:先|一直|之前)\s*在\s*{as_typed(origin)}{_STAY}", work) and any(
-        hit.text != origin and not contains(hit.text, origin) and not contains(origin, hit.text)
+        hit.text != origin and apart(hit.text, origin)
         for hit in find_places(work)
         if _BELONGS.match(work, hit.end)
     ):
@@ -240,7 +240,7 @@ def _route_cities(work: str, origin: str | None) -> list[str]:
     for index, hit in enumerate(hits):
         if hit.place.canonical in ("义乌", "金华") or hit.place.kind == "province":
             continue
-        if origin is not None and (contains(origin, hit.text) or contains(hit.text, origin)):
+        if origin is not None and not apart(origin, hit.text):
             continue
         if _PLANNED_BEFORE.search(work, max(0, hit.start - 10), hit.start):
             continue  # "原计划从南昌中转，现在改为在杭州中转": the plan given up
@@ -255,9 +255,7 @@ def _route_cities(work: str, origin: str | None) -> list[str]:
 def _via_checks(work: str, via: list[str], origin: str | None) -> list[Weak]:
     found: list[Weak] = []
     left_out = [
-        city
-        for city in _route_cities(work, origin)
-        if not any(contains(stop, city) or contains(city, stop) for stop in via)
+        city for city in _route_cities(work, origin) if all(apart(stop, city) for stop in via)
     ]
     if left_out and ("飞" in work or via):
         found.append(Weak("via", "a city the route changes at, not a stop", keep=True))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from cascade.returnee.places import contains, find_places
+from cascade.returnee.places import apart, find_places
 
 _AT = re.compile(r"在\s*")
 # What they did there, in the same clause: slept, stayed, were quarantined, picked up.
@@ -56,9 +56,7 @@ def stay_stop(work: str, origin: str | None) -> str | None:
     if len(stops) != 1:
         return None
     stop = stops[0]
-    if "义乌" in stop or (
-        origin is not None and (contains(origin, stop) or contains(stop, origin))
-    ):
+    if "义乌" in stop or (origin is not None and not apart(origin, stop)):
         return None
     if re.search(rf"从[^，,。；;\n]{{0,4}}{re.escape(stop[-2:])}", work):
         return None  # "从湖北荆州过来…在荆州已经隔离了14天": the start, not a stop

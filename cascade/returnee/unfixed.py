@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from cascade.returnee.evidence import Values
-from cascade.returnee.places import contains, find_places
+from cascade.returnee.places import apart, find_places
 from cascade.returnee.where import place_roles
 
 # --- arrival -----------------------------------------------------------------------
@@ -89,12 +89,7 @@ def _households_apart(work: str) -> bool:
     if len(_EACH_HOUSEHOLD.findall(work)) < 2:
         return False
     places = {text for text, role, _start, _end in place_roles(work) if role in _FROM_ROLES}
-    return any(
-        not contains(one, other) and not contains(other, one)
-        for one in places
-        for other in places
-        if one != other
-    )
+    return any(apart(one, other) for one in places for other in places if one != other)
 
 
 def _place_twice(origin: str) -> bool:

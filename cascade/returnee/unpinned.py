@@ -28,9 +28,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from cascade.returnee.asks import apart
 from cascade.returnee.evidence import Values
 from cascade.returnee.people import MARKED_TOTAL, SINGLE_KIN
+from cascade.returnee.places import apart
 from cascade.returnee.text import NUM, SAID_WRONG, to_int
 from cascade.returnee.where import place_roles
 
