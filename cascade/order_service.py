@@ -25,7 +25,7 @@ from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, Target
 from cascade.outgoing import MessageRef, Note, OutgoingMessage, Priority
 from cascade.ports import AnswerKey, PersonRef, UnitOfWork, UnitOfWorkFactory, UpdateCarrier
 from cascade.presenter import Presenter
-from cascade.progress import BOARDS_PER_STEP, board_message, draw_boards
+from cascade.progress import BOARDS_PER_STEP, queue_boards
 from cascade.report import ReportFlavour
 from cascade.targeting import OrderFilter, role_holders, select, target_states
 from cascade.tower import ANSWERING, UnitRef
@@ -214,11 +214,7 @@ class OrderService:
                 codes = await tx.orders.board_step(order_id, per_step)
                 if not codes:
                     return queued
-                for unit, rendered in await draw_boards(
-                    tx, self.presenter, order, codes, self.clock
-                ):
-                    await tx.outbox.add(board_message(order, unit, rendered, first=True))
-                    queued += 1
+                queued += await queue_boards(tx, self.presenter, order, codes, self.clock, True)
 
     async def resume_writing(self) -> list[int]:
         """Finish the orders a restart caught half-written; returns their ids."""

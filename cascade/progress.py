@@ -49,6 +49,18 @@ async def draw_boards(
     return out
 
 
+async def queue_boards(
+    tx: UnitOfWork, presenter: Presenter, order: Order, codes: list[str], clock: Clock, first: bool
+) -> int:
+    """Draw these units' boards and queue them in two statements (`add_many`), as first
+    boards or as edits of them; returns how many were queued."""
+    drawn = await draw_boards(tx, presenter, order, codes, clock)
+    await tx.outbox.add_many(
+        [board_message(order, unit, rendered, first) for unit, rendered in drawn]
+    )
+    return len(drawn)
+
+
 def board_message(order: Order, unit: UnitRef, rendered: Rendered, first: bool) -> OutgoingMessage:
     """The first board is a new message; later ones edit it (latest edit wins)."""
     assert unit.chat_id is not None
@@ -86,12 +98,9 @@ class ProgressService:
         by_order: dict[int, list[str]] = defaultdict(list)
         for order_id, code in dirty:
             by_order[order_id].append(code)
-        edits = []
+        queued = 0
         for order_id, codes in by_order.items():
             order = await tx.orders.get(order_id)
-            if order is None:
-                continue
-            for unit, rendered in await draw_boards(tx, self.presenter, order, codes, self.clock):
-                edits.append(board_message(order, unit, rendered, first=False))
-        await tx.outbox.add_many(edits)
-        return len(edits)
+            if order is not None:
+                queued += await queue_boards(tx, self.presenter, order, codes, self.clock, False)
+        return queued
