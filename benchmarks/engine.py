@@ -69,6 +69,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -239,15 +240,30 @@ async def _root(db: Any) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-async def _probe(db: Any, stop: asyncio.Event, waits: list[tuple[float, float]]) -> None:
-    """Another update: a tiny transaction every few ms; when each ended, how long it waited."""
-    while not stop.is_set():
-        started = time.perf_counter()
-        async with db.transaction() as tx:
-            await tx.tower.root()
-        ended = time.perf_counter()
-        waits.append((ended, ended - started))
-        await asyncio.sleep(PROBE_SECONDS)
+@contextlib.asynccontextmanager
+async def probing(db: Any) -> AsyncIterator[list[tuple[float, float]]]:
+    """Another update beside the work in the block: a tiny transaction every few ms.
+    Yields the list of (when each ended, how long it waited), complete once the block
+    has left."""
+    stop = asyncio.Event()
+    waits: list[tuple[float, float]] = []
+
+    async def probe() -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            async with db.transaction() as tx:
+                await tx.tower.root()
+            ended = time.perf_counter()
+            waits.append((ended, ended - started))
+            await asyncio.sleep(PROBE_SECONDS)
+
+    task = asyncio.create_task(probe())
+    await asyncio.sleep(0.02)
+    try:
+        yield waits
+    finally:
+        stop.set()
+        await task
 
 
 async def measure_create(path: Path | str, profile: Path | None = None) -> dict[str, float]:
@@ -265,29 +281,24 @@ async def measure_create(path: Path | str, profile: Path | None = None) -> dict[
         boards = FirstBoards(service)
         service.on_boards = boards.due
         writer = asyncio.create_task(boards.run())
-        stop = asyncio.Event()
-        waits: list[tuple[float, float]] = []
-        probe = asyncio.create_task(_probe(db, stop, waits))
-        await asyncio.sleep(0.02)
-        profiler = cProfile.Profile() if profile else None
-        started = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        order = await service.issue(
-            chat, commander, OrderKind.COUNT, "统计外地返回人数", timedelta(minutes=15)
-        )
-        confirmed = time.perf_counter()
-        if profiler and profile:
-            profiler.disable()
-            profiler.dump_stats(str(profile))
-        while True:  # the first boards, written in the background
-            async with db.snapshot() as tx:
-                if order.id not in await tx.orders.being_written():
-                    break
-            await asyncio.sleep(0.05)
-        seconds = time.perf_counter() - started
-        stop.set()
-        await probe
+        async with probing(db) as waits:
+            profiler = cProfile.Profile() if profile else None
+            started = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            order = await service.issue(
+                chat, commander, OrderKind.COUNT, "统计外地返回人数", timedelta(minutes=15)
+            )
+            confirmed = time.perf_counter()
+            if profiler and profile:
+                profiler.disable()
+                profiler.dump_stats(str(profile))
+            while True:  # the first boards, written in the background
+                async with db.snapshot() as tx:
+                    if order.id not in await tx.orders.being_written():
+                        break
+                await asyncio.sleep(0.05)
+            seconds = time.perf_counter() - started
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await writer
@@ -545,17 +556,12 @@ async def _refresh_boards(db: Any, presenter: Any, clock: Any) -> dict[str, floa
     from cascade.progress import ProgressService
 
     progress = ProgressService(db.transaction, clock, presenter)
-    stop = asyncio.Event()
-    waits: list[tuple[float, float]] = []
-    probe = asyncio.create_task(_probe(db, stop, waits))
-    await asyncio.sleep(0.02)
-    started = time.perf_counter()
-    boards = 0
-    while queued := await progress.flush():
-        boards += queued
-    seconds = time.perf_counter() - started
-    stop.set()
-    await probe
+    async with probing(db) as waits:
+        started = time.perf_counter()
+        boards = 0
+        while queued := await progress.flush():
+            boards += queued
+        seconds = time.perf_counter() - started
     return {
         "boards_redrawn": boards,
         "boards_seconds": seconds,
