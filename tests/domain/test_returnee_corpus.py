@@ -258,6 +258,7 @@ HELDOUT_PARTS = (
     "corpus_heldout28.yaml",  # a reserve (writer22), not scored: only this check reads it
     "corpus_heldout29.yaml",  # spent in round 24 (writer23): its misses were read
     "corpus_heldout30.yaml",  # a reserve (writer24), not scored: only this check reads it
+    "corpus_heldout31.yaml",  # a reserve (writer25), not scored: only this check reads it
 )
 
 
