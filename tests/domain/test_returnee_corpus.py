@@ -259,6 +259,7 @@ HELDOUT_PARTS = (
     "corpus_heldout29.yaml",  # spent in round 24 (writer23): its misses were read
     "corpus_heldout30.yaml",  # a reserve (writer24), not scored: only this check reads it
     "corpus_heldout31.yaml",  # a reserve (writer25), not scored: only this check reads it
+    "corpus_heldout32.yaml",  # a reserve (writer26), not scored: only this check reads it
 )
 
 
