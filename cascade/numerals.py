@@ -1,7 +1,10 @@
 """Numbers and durations as officials type them on a phone.
 
 Counts arrive as "5", "1,024", "５", "五", "十二", "两百零三" or "共12人"; a
-wrong number is worse than a refusal, so anything ambiguous is rejected.
+wrong number is worse than a refusal, so anything ambiguous is rejected. Two
+numerals apart ("8 9", "十 二") are two numbers, not one joined: dropping the
+space made "/report 1 8 9" a count of 89. A 零 with nothing after it
+("一百零") is a number cut short, not 100.
 
 Estimates are the dangerous case: cn2an's "normal" mode joins adjacent digits,
 so 两三 (two or three) would become 23 and 七八 (seven or eight) 78. A count is
@@ -29,8 +32,16 @@ MAX_COUNT = 10_000_000
 _CN_DIGITS = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _CN_UNITS = "十百千万亿拾佰仟"
 _ADJACENT_DIGITS = re.compile(f"[{_CN_DIGITS}]{{2}}")
-# 零 stands only after a unit ("两百零三"); "一零二四" spells digits, not a number.
-_LOOSE_ZERO = re.compile(f"(?<![{_CN_UNITS}])[零〇](?=.)|(?<=.)(?<![{_CN_UNITS}])[零〇]")
+# 零 stands only after a unit and before a digit ("两百零三"); "一零二四" spells
+# digits, and "一百零" is cut short.
+_LOOSE_ZERO = re.compile(
+    f"(?<![{_CN_UNITS}])[零〇](?=.)|(?<=.)(?<![{_CN_UNITS}])[零〇]|(?<=.)[零〇]$"
+)
+# Numerals on both sides of a space are two numbers ("8 9"), unless the space groups
+# thousands as a comma does ("1 024").
+_NUMERAL = f"[\\d{_CN_DIGITS}零〇{_CN_UNITS}]"
+_SPLIT_NUMERALS = re.compile(f"{_NUMERAL}\\s+{_NUMERAL}")
+_SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+$")
 _APPROX_WORDS = re.compile(
     r"几|多|余|(?<=[十百千万\d])来|左右|上下|出头|大概|大约|约|差不多|估计|将近|接近|"
     r"可能|至少|最多|不到|不足|超过|以上|以下|上百|上千|成百|数十|数百|好些"
@@ -59,7 +70,10 @@ def parse_count(raw: str) -> int:
         # The usual answer ("7"), read once per answer of a city's storm: plain digits
         # are exact, and none of the rewrites or checks below changes them.
         return _at_most_max(int(plain), raw)
-    text = plain.translate(_FULLWIDTH).replace(" ", "")
+    text = plain.translate(_FULLWIDTH)
+    if _SPLIT_NUMERALS.search(text) and not _SPACE_GROUPED.match(text):
+        raise ValueError(f"two numbers, not one: {raw!r}")
+    text = re.sub(r"\s+", "", text)
     if is_approximate(text):
         raise ApproximateCount(f"an estimate, not an exact count: {raw!r}")
     for prefix in _PREFIXES:

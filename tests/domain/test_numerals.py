@@ -38,6 +38,9 @@ from cascade.numerals import format_duration, looks_like_duration, parse_count, 
         ("１２", 12),
         ("５", 5),
         ("１，０２４", 1024),
+        ("1 024", 1024),
+        ("5 人", 5),
+        ("共 12 人", 12),
     ],
 )
 def test_parse_count_reads_what_people_type(raw: str, value: int) -> None:
@@ -60,6 +63,12 @@ def test_parse_count_reads_what_people_type(raw: str, value: int) -> None:
         "共",
         "12ab",
         "+3",
+        "8 9",  # "/report 1 8 9" once summed 89
+        "十 二",
+        "３ ４",
+        "12 34",
+        "一百零",  # cut short: not 100
+        "两千零",
     ],
 )
 def test_parse_count_refuses_anything_ambiguous(raw: str) -> None:
