@@ -208,7 +208,9 @@ class IncidentService:
                 target_index = incident.escalations + 1
                 assert incident.next_escalation_at is not None
                 if target_index < len(chain):
-                    overdue = self.clock.now() - (incident.reported_at or incident.created_at)
+                    # The rule's time (20 minutes a level), as `_refresh_alerts` redraws it:
+                    # a timer fired late must not make the alert and its edit disagree.
+                    overdue = self.policy.escalate_every * incident.escalations
                     await self._alert(tx, incident, unit, chain[target_index], overdue)
                     escalated.append(incident)
                 more = target_index + 1 < len(chain)

@@ -110,6 +110,24 @@ async def test_a_handled_incident_updates_every_alert_it_raised(harness: Harness
     assert last[TS01_CHAT].text.startswith("🚨")
 
 
+async def test_an_escalated_alert_keeps_its_heading_word_for_word(harness: Harness) -> None:
+    """The escalation ran a minute late (a busy scheduler, a restart): the alert said
+    "已21分钟未落实" and its edit after the disposition "已20分钟" for the same moment."""
+    h = harness
+    incident = await report_returnees(h)
+    h.clock.advance(minutes=21)
+    await h.app.incidents.fire_due()
+    await h.drain()
+    (escalated,) = alerts(h, HQ_CHAT)
+    await h.press(h.session.sent_messages(HQ_CHAT)[-1], HQ_COMMANDER, f"inc:{incident}:home")
+    await h.drain()
+    (edit,) = [
+        c for c in h.session.calls if isinstance(c, EditMessageText) and c.chat_id == HQ_CHAT
+    ]
+    assert edit.text.splitlines()[0] == escalated.text.splitlines()[0]
+    assert "已20分钟未落实" in escalated.text  # the rule's 20 minutes, not the timer's lateness
+
+
 async def test_the_reporter_is_named_in_the_commanders_details(harness: Harness) -> None:
     h = harness
     await report_returnees(h)
