@@ -151,7 +151,9 @@ class PeoplePresenter:
                     incident=incident.id,
                     when=when.astimezone(self.fmt.tz).strftime("%m-%d %H:%M"),
                     unit=esc(unit.name if unit else incident.unit_code),
-                    people=incident.people,
+                    people=t.get(locale, "card-people", count=incident.report.count)
+                    if incident.report.count is not None
+                    else t.get(locale, "card-people-unknown"),
                     stage=t.get(locale, f"incident-stage-{incident.stage.value}"),
                 )
             )

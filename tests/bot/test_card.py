@@ -73,3 +73,18 @@ async def test_a_card_shows_answers_and_observation_from_an_incident(cc: Harness
     card = await cc.last(TEAM1_COMMANDER)
     assert f"状态：🟡 居家观察至 03-05（上报 #{incident.id}）" in card
     assert f"#{incident.id} 02-20 16:00 25幢1号租客群 1人 处置中" in card
+
+
+async def test_a_report_without_a_count_shows_it_unknown_not_0(cc: Harness) -> None:
+    """ "还缺：人数" confirmed as it was: the card said "0人", a number nobody gave."""
+    app = cc.app
+    incident = await app.incidents.draft(
+        HOUSE_CHAT, LANDLORD, "租客刘美凤带几个家人明天从湖南回来", None
+    )
+    assert incident.report.count is None
+    await app.incidents.confirm(incident.id, HOUSE_CHAT, LANDLORD)
+    await cc.private(TEAM1_COMMANDER, "/card 刘美凤")
+    await cc.drain()
+    card = await cc.last(TEAM1_COMMANDER)
+    assert f"#{incident.id} 02-20 16:00 25幢1号租客群 人数待核实 " in card
+    assert " 0人 " not in card
