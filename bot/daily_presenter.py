@@ -24,6 +24,7 @@ def _counts(counts: DayCounts) -> dict[str, int]:
     return {
         "returnees": counts.returnees,
         "incidents": counts.incidents,
+        "unknown": counts.unknown,
         "central": counts.central,
         "home": counts.home,
         "registered": counts.registered,
@@ -88,7 +89,11 @@ def report_text(texts: Texts, locale: str, tally: Tally) -> str:
     lines: list[str] = [
         texts.get(locale, "daily-report-head", day=today.day.isoformat(), unit=tally.scope.name),
         texts.get(
-            locale, "daily-report-today", returnees=today.returnees, incidents=today.incidents
+            locale,
+            "daily-report-today",
+            returnees=today.returnees,
+            incidents=today.incidents,
+            unknown=today.unknown,
         ),
         texts.get(
             locale,

@@ -7,7 +7,9 @@ as a trend, per level-1 unit, so the tally is:
 - per calendar day **in the tower's time zone** (Asia/Shanghai): a report at
   23:59 belongs to that day, one at 00:00 to the next, whatever UTC says;
 - new returnees: the people of the incidents reported that day
-  (`Incident.people`), and the number of incidents reported;
+  (`Incident.people`), and the number of incidents reported, of which
+  `unknown` were confirmed without a count ("还缺：人数"): their people are in
+  no sum, and saying so keeps "返回 0 人" from reading as nobody;
 - isolations by kind: the people placed that day (`disposed_at`) under central
   isolation, home observation or registration at the service station (a "no
   action" disposition counts for none);
@@ -51,6 +53,7 @@ class DayCounts(BaseModel):
     day: date
     returnees: int = 0
     incidents: int = 0
+    unknown: int = 0  # of `incidents`, those whose number of people is not known
     central: int = 0
     home: int = 0
     registered: int = 0
@@ -74,6 +77,7 @@ class DayCounts(BaseModel):
             day=self.day,
             returnees=self.returnees + other.returnees,
             incidents=self.incidents + other.incidents,
+            unknown=self.unknown + other.unknown,
             central=self.central + other.central,
             home=self.home + other.home,
             registered=self.registered + other.registered,
@@ -157,6 +161,7 @@ def tally(
         if n is not None:
             row[n].returnees += incident.people
             row[n].incidents += 1
+            row[n].unknown += incident.report.count is None
         field = FIELDS.get(incident.disposition) if incident.disposition else None
         if field is not None and incident.disposed_at is not None:
             n = index.get(local_day(incident.disposed_at, tz))

@@ -300,6 +300,16 @@ async def test_daily_gives_numbers_per_shanghai_day_and_a_chart(harness: Harness
     assert "· 塔山村（本级）：返回 2 人 · 集中隔离 0 · 居家观察 0 · 登记 0" in text
 
 
+async def test_daily_says_a_report_without_a_count_is_not_in_the_sum(harness: Harness) -> None:
+    """A report confirmed with "还缺：人数" put "返回 0 人（1 起）" on screen: a number
+    nobody gave, read as no one."""
+    h = harness
+    await insert(h, incident("ts-02-01", datetime(2020, 2, 20, 2, 0, tzinfo=UTC), None))
+    text = await ask(h, HQ_CHAT, HQ_COMMANDER, "/daily 1")
+    assert "02-20：返回 0 人（1 起，其中 1 起人数待核实）" in text
+    assert "· 塔下洲村：返回 0 人（另有 1 起人数待核实） · 集中隔离 0" in text
+
+
 async def test_daily_refuses_bad_days(harness: Harness) -> None:
     for args in ["0", "31", "abc", "7 days please", "<i>"]:
         answer = await ask(harness, HQ_CHAT, HQ_COMMANDER, f"/daily {args}")

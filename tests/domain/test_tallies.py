@@ -103,10 +103,10 @@ def test_tally_by_day_and_level1_unit() -> None:
     assert result.days == [
         counts(FEB18, returnees=2, incidents=1, central=4, registered=2),
         counts(FEB19, returnees=6, incidents=1),
-        counts(FEB20, returnees=4, incidents=3, central=6, home=3),
+        counts(FEB20, returnees=4, incidents=3, unknown=1, central=6, home=3),
     ]
     assert result.total == counts(
-        FEB20, returnees=12, incidents=5, central=10, home=3, registered=2
+        FEB20, returnees=12, incidents=5, unknown=1, central=10, home=3, registered=2
     )
     assert result.last.day == FEB20
     rows = {row.unit.code: row for row in result.units}
@@ -119,7 +119,7 @@ def test_tally_by_day_and_level1_unit() -> None:
     assert rows["c2"].days == [
         counts(FEB18),
         counts(FEB19),
-        counts(FEB20, returnees=3, incidents=2, home=3),
+        counts(FEB20, returnees=3, incidents=2, unknown=1, home=3),
     ]
     assert rows["hq"].total == counts(FEB20, returnees=1, incidents=1)
     assert rows["c1"].unit.name == "一社区"

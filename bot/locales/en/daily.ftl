@@ -3,16 +3,28 @@
 cmd-daily = Daily tallies: /daily [DAYS]
 
 daily-head = 📊 <b>Daily tallies of "{ $unit }"</b> (last { $days } days)
-daily-day = { $day }: { $returnees } returnees ({ $incidents } reports) · central isolation { $central } · home observation { $home } · registered { $registered }
-daily-total = <b>Total</b>: { $returnees } returnees ({ $incidents } reports) · central isolation { $central } · home observation { $home } · registered { $registered }
+daily-day = { $day }: { $returnees } returnees ({ $incidents } reports{ $unknown ->
+        [0] {""}
+       *[other] , { $unknown } without a count yet
+    }) · central isolation { $central } · home observation { $home } · registered { $registered }
+daily-total = <b>Total</b>: { $returnees } returnees ({ $incidents } reports{ $unknown ->
+        [0] {""}
+       *[other] , { $unknown } without a count yet
+    }) · central isolation { $central } · home observation { $home } · registered { $registered }
 daily-units-head = By unit ({ $first } to { $last }):
-daily-unit = · { $unit }: { $returnees } returnees · central isolation { $central } · home observation { $home } · registered { $registered }
+daily-unit = · { $unit }: { $returnees } returnees{ $unknown ->
+        [0] {""}
+       *[other] { " " }({ $unknown } reports without a count yet)
+    } · central isolation { $central } · home observation { $home } · registered { $registered }
 daily-unit-own = { $unit } (itself)
 daily-units-none = No unit has anything new.
 daily-units-more = … and { $count } more units with numbers
 daily-caption = 📈 Daily returnees and isolations of "{ $unit }", last { $days } days
 daily-report-head = 📊 <b>Daily tally for { $day }</b> ({ $unit })
-daily-report-today = New returnees today: <b>{ $returnees }</b> ({ $incidents } reports)
+daily-report-today = New returnees today: <b>{ $returnees }</b> ({ $incidents } reports{ $unknown ->
+        [0] {""}
+       *[other] , { $unknown } without a count yet
+    })
 daily-report-isolation = Today: central isolation { $central } · home observation { $home } · registered at the service station { $registered }
 daily-report-change = Since yesterday: returnees { $returnees }, central isolation { $central }
 daily-report-trend = Returnees, last { $days } days: { $trend }
