@@ -311,7 +311,9 @@ class OrderService:
             if result.first_answer:
                 await self._show_ack(tx, order, unit, own, user_id, None)
         elif not own.is_bottom:
-            raise Refused("values-from-below", unit=unit.name, order=order.id)
+            raise Refused(
+                "values-from-below", unit=unit.name, order=order.id, kind=order.kind.value
+            )
         else:
             value, items = _parse_value(order, raw)
             result = rollup.answer(chain, order.kind, user_id, now, order.deadline_at, value, items)
@@ -512,7 +514,9 @@ class OrderService:
         if not chain or chain[0].is_root:
             raise Refused("not-a-target", order=newest.id, unit=unit.name)
         if not chain[0].is_bottom:
-            raise Refused("values-from-below", unit=unit.name, order=newest.id)
+            raise Refused(
+                "values-from-below", unit=unit.name, order=newest.id, kind=newest.kind.value
+            )
         raise Refused("nothing-to-report", unit=unit.name, order=newest.id)
 
     async def _resolve(

@@ -165,3 +165,15 @@ async def test_cancel_from_a_lower_group_answers_there(issued: Harness) -> None:
     )
     report = await h.last(HQ_CHAT)
     assert "撤销人：" in report and "王嘉峰" in report
+
+
+async def test_a_list_from_a_unit_with_sub_units_is_told_lists_not_numbers(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m list 上报返乡人员名单")
+    await h.drain()
+    line = await say(h, TS01_CHAT, TS01_COMMANDER, "/report 张三")
+    assert line == (
+        "「塔山村」有下级单元：指令 #1 的清单由下级上报后自动汇总，本单元只需点「收到」。"
+    )

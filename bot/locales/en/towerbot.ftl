@@ -154,7 +154,10 @@ error-order-closed = Order #{ $order } has ended and cannot be cancelled.
 error-no-order = "{ $unit }" has not received or issued any order yet.
 error-no-open-order = "{ $unit }" has no open order.
 error-not-a-target = "{ $unit }" is not among the units of order #{ $order }.
-error-values-from-below = "{ $unit }" has sub-units: for order #{ $order } their numbers are summed automatically; your unit only presses "Received".
+error-values-from-below = "{ $unit }" has sub-units: for order #{ $order } their { $kind ->
+        [list] lists are merged
+       *[other] numbers are summed
+    } automatically; your unit only presses "Received".
 error-bad-count = Order #{ $order } needs a number: "{ $value }" is not one. Please reply with a whole number, e.g. 5, 十二, 1,024.
 error-bad-list = Order #{ $order } needs a list: this one is empty. Please write one item per line.
 error-approx-count = "{ $value }" is an estimate; the total needs an exact number. Reply to order #{ $order } with one exact whole number, e.g. 8.

@@ -154,7 +154,10 @@ error-order-closed = 指令 #{ $order } 已结束，无法撤销。
 error-no-order = 「{ $unit }」还没有收到或发出过指令。
 error-no-open-order = 「{ $unit }」没有进行中的指令。
 error-not-a-target = 「{ $unit }」不在指令 #{ $order } 的下达范围内。
-error-values-from-below = 「{ $unit }」有下级单元：指令 #{ $order } 的数字由下级上报后自动汇总，本单元只需点「收到」。
+error-values-from-below = 「{ $unit }」有下级单元：指令 #{ $order } 的{ $kind ->
+        [list] 清单
+       *[other] 数字
+    }由下级上报后自动汇总，本单元只需点「收到」。
 error-bad-count = 指令 #{ $order } 要上报一个数字：「{ $value }」不是有效的数字。请回复一个整数，例如 5、十二、1,024。
 error-bad-list = 指令 #{ $order } 要上报清单：内容是空的，请每行写一条。
 error-approx-count = 「{ $value }」是估计数，汇总需要确切数字。请为指令 #{ $order } 回复一个确切的整数，例如 8。
