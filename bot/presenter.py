@@ -82,7 +82,7 @@ class BotPresenter:
         if order.kind is OrderKind.COUNT:
             how_key = "how-count" if is_bottom else "how-value-below"
         elif order.kind is OrderKind.LIST:
-            how_key = "how-list" if is_bottom else "how-value-below"
+            how_key = "how-list" if is_bottom else "how-list-below"
         return self.t.get(
             loc,
             "order-copy",

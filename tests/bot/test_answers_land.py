@@ -173,6 +173,8 @@ async def test_a_list_from_a_unit_with_sub_units_is_told_lists_not_numbers(
     h = harness
     await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m list 上报返乡人员名单")
     await h.drain()
+    assert h.copy_in(TS01_CHAT).text is not None
+    assert "清单由下级单元上报后自动合并" in h.copy_in(TS01_CHAT).text  # not 数字
     line = await say(h, TS01_CHAT, TS01_COMMANDER, "/report 张三")
     assert line == (
         "「塔山村」有下级单元：指令 #1 的清单由下级上报后自动汇总，本单元只需点「收到」。"

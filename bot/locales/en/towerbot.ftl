@@ -21,6 +21,7 @@ order-copy =
     { $how }
 how-notice = The unit's commander presses "Received".
 how-value-below = The unit's commander presses "Received"; numbers come from the units below and are summed automatically.
+how-list-below = The unit's commander presses "Received"; lists come from the units below and are merged automatically.
 how-count = Commander: <b>reply to this message</b> with a number, or send /report { $order } NUMBER.
 how-list = Commander: <b>reply to this message</b> with the list, one item per line, or send /report { $order } LIST.
 button-ack = ✅ Received

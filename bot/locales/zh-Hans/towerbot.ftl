@@ -21,6 +21,7 @@ order-copy =
     { $how }
 how-notice = 请本单元指挥长点「收到」。
 how-value-below = 请本单元指挥长点「收到」；数字由下级单元上报后自动汇总。
+how-list-below = 请本单元指挥长点「收到」；清单由下级单元上报后自动合并。
 how-count = 请指挥长<b>回复本消息</b>上报数字（如 5、十二），或发送 /report { $order } 数字。
 how-list = 请指挥长<b>回复本消息</b>上报清单，每行一条（如地址），或发送 /report { $order } 清单。
 button-ack = ✅ 收到
