@@ -2,9 +2,10 @@
 
 Every command that acts "here" asks the same two questions, and refuses in the
 same words when there is no answer: a chat that is no unit's group gets
-"chat-unbound" whatever the command, and an order number that is not this
-unit's gets "order-not-here". One home for both keeps the services from
-drifting apart on who is refused and how.
+"chat-unbound" whatever the command (a private chat "chat-private": telling a
+person there that "this group" is unbound sent him to HQ for nothing), and an
+order number that is not this unit's gets "order-not-here". One home for both
+keeps the services from drifting apart on who is refused and how.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ async def unit_of_chat(tx: UnitOfWork, chat_id: int) -> UnitRef:
     """The unit whose group `chat_id` is; refused in a chat bound to no unit."""
     unit = await tx.tower.by_chat(chat_id)
     if unit is None:
+        if chat_id > 0:  # Telegram: a private chat's id is the person's, always positive
+            raise Refused("chat-private")
         raise Refused("chat-unbound")
     return unit
 

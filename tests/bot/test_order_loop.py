@@ -318,6 +318,16 @@ async def test_command_in_an_unbound_chat_gets_one_line(harness: Harness, text: 
     ]
 
 
+@pytest.mark.parametrize("text", ["/status", "/report 4", "/pending", "/cancel", "/tree"])
+async def test_a_group_command_in_a_private_chat_says_where_it_works(
+    harness: Harness, text: str
+) -> None:
+    """Not "本群尚未绑定" (this group is not bound): there is no group to bind."""
+    await harness.private(TS0101_COMMANDER, text)
+    await harness.drain()
+    assert await harness.said(TS0101_COMMANDER) == ["这个命令要在单元的群里发送，私聊中无法使用。"]
+
+
 async def test_command_for_another_bot_is_left_alone(harness: Harness) -> None:
     await harness.send(HQ_CHAT, HQ_MEMBER, "/foo@some_other_bot")
     await harness.drain()

@@ -139,6 +139,7 @@ form-cancel = ✖ Cancel
 form-cancelled = Cancelled; nothing was issued.
 form-expired = This form has expired or is not yours; send /order to start again.
 
+error-chat-private = This command works in a unit's group, not in a private chat.
 error-chat-unbound = This group is not bound to any unit, so this command cannot be used here. Ask HQ to bind it.
 error-not-allowed-order = Only the commander or a deputy of "{ $unit }", or an HQ admin, may issue orders.
 error-not-allowed-cancel = Only the commander or a deputy of the issuing unit "{ $unit }", or an HQ admin, may cancel.

@@ -139,6 +139,7 @@ form-cancel = ✖ 取消
 form-cancelled = 已取消，未下达。
 form-expired = 此表单已失效或不是您发起的，请发送 /order 重新开始。
 
+error-chat-private = 这个命令要在单元的群里发送，私聊中无法使用。
 error-chat-unbound = 本群尚未绑定到任何单元，无法使用此命令。请联系指挥部绑定。
 error-not-allowed-order = 只有「{ $unit }」的指挥长、副指挥长或指挥部管理员可以下达指令。
 error-not-allowed-cancel = 只有发令单元「{ $unit }」的指挥长、副指挥长或指挥部管理员可以撤销。
