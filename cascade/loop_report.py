@@ -40,6 +40,8 @@ REPORT_PURPOSE = {
     ReportFlavour.CANCELLED: "cancel_report",
 }
 FINISHED = (ReportFlavour.FINAL, ReportFlavour.CORRECTED)
+# The reports that end an order's loop for the issuer, and so carry a list order's list.
+HANDS_OVER_LIST = (*FINISHED, ReportFlavour.CANCELLED)
 PAGE_ROWS = 2_000  # order rows read at once for a report
 # Units in one merged "done" notice: its dedupe key lists them, and stays well inside
 # PostgreSQL's index entry (32-character codes: ~1 KB).
@@ -125,8 +127,9 @@ async def send_report(
     await tx.outbox.add(
         OutgoingMessage.of(issuer.chat_id, rendered, Priority.REPORT, ref, reply_to)
     )
-    if order.kind is OrderKind.LIST and flavour in FINISHED and built.items:
-        # The merged list itself, labelled by unit: a message when short, else a file.
+    if order.kind is OrderKind.LIST and flavour in HANDS_OVER_LIST and built.items:
+        # The merged list itself, labelled by unit: a message when short, else a file
+        # (at a cancel too: the lines already sent are the issuer's to use).
         codes = sorted({code for item in built.items for code in item.units})
         merged, document = presenter.merged_list(issuer, built, await tx.tower.refs(codes))
         ref = MessageRef(purpose="merged_list", order_id=order.id, unit_code=issuer.code)

@@ -177,6 +177,32 @@ async def test_a_short_merged_list_reaches_the_issuer_with_the_final_report(
     assert merged.count("塔山路3号") == 1  # de-duplicated
 
 
+async def test_a_cancelled_list_order_still_hands_the_issuer_its_list(
+    harness: Harness,
+) -> None:
+    """Cancelling is the issuer's last word on the order: the lines already sent
+    were only in /export, though the cancel report counted them."""
+    h = harness
+    from tests.support.tgfake import tower_units
+
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/order 1h list 列出空房")
+    await h.drain()
+    first, second = [u for u in tower_units("tashan") if u.parent == "ts-01"][:2]
+    for unit, text in ((first, "溪西村12号\n塔山路3号"), (second, "塔山路3号")):
+        assert unit.chat_id is not None and unit.commander is not None
+        await h.send(
+            unit.chat_id, unit.commander.telegram_id or 0, text, reply_to=h.copy_in(unit.chat_id)
+        )
+    await h.drain()
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/cancel 1")
+    await h.drain()
+    said = await h.said(TS01_CHAT)
+    report = next(t for t in said if "总结报告（已撤销）" in t)
+    merged = said[said.index(report) + 1]
+    assert merged.startswith("📋 指令 #1 合并清单（去重后")
+    assert "· 塔山路3号（塔山村第一村民小组、塔山村第二村民小组）" in merged
+
+
 async def test_a_long_merged_list_comes_as_a_file(harness: Harness) -> None:
     h = harness
     many = "\n".join(f"商城{n}号" for n in range(60))
