@@ -49,6 +49,14 @@ def test_both_locales_have_the_same_message_keys() -> None:
     assert len(texts.keys("en")) > 50
 
 
+def test_pending_marks_stand_apart_from_the_commanders_name_in_english() -> None:
+    """/pending appends a mark to "· unit (commander)": "(赵一)(not seen)" ran together."""
+    texts = Texts()
+    line = texts.get("en", "pending-unit", unit="甲村", commander="赵一")
+    for mark in ("pending-unseen", "pending-seen", "pending-seen-below"):
+        assert (line + texts.get("en", mark)).startswith("· 甲村 (赵一) ("), mark
+
+
 def test_each_feature_file_exists_in_every_locale_and_defines_its_own_ids() -> None:
     """Texts are split by feature (colours.ftl, daily.ftl, ...): the same files in
     every locale, and no id in two files (a bundle would keep only one of them)."""

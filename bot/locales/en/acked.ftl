@@ -4,6 +4,6 @@ reminder-acked = ⏰ Order #{ $order } "{ $text }", { $remaining } left: "{ $uni
     [list] list
    *[other] number
 } yet; { $commander }, please reply to the order with it.{ $late }
-pending-unseen = (not seen)
-pending-seen = (seen, no value)
-pending-seen-below = (seen, waiting for units below)
+pending-unseen = { " " }(not seen)
+pending-seen = { " " }(seen, no value)
+pending-seen-below = { " " }(seen, waiting for units below)
