@@ -28,6 +28,7 @@ from cascade.returnee.asks import (
     join_place_words,
     without_absent_places,
 )
+from cascade.returnee.clauses import disagreements as by_clauses
 from cascade.returnee.confirm import to_confirm
 from cascade.returnee.conventions import disagreements as by_convention
 from cascade.returnee.doubt import (
@@ -157,6 +158,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     weak += rechecked(work, _values(report), now)
     # round 24: and the checks keyed to the conventions tuned27's and tuned29's headers state
     weak += by_convention(work, _values(report), now)
+    # round 25: and a value the message's clauses, each read alone, cannot account for
+    weak += by_clauses(work, _values(report), lambda piece: _values(read_unweighed(piece, now)[1]))
     report = _asked(report, {path.field for path in weak if not path.keep})
     confirm = to_confirm(work, _values(report)) | {path.field for path in weak if path.keep}
     return _kept_and_asked(report, confirm)
@@ -166,9 +169,7 @@ def read_unweighed(text: str, now: datetime) -> tuple[str, ReturneeReport]:
     """The message as the readers see it, and what they read from it before the paths
     they read it by are weighed (`provenance.weak_paths`, which the benchmark
     benchmarks/returnee_paths.py measures on the values as read here)."""
-    work = join_place_words(
-        undo_arrows(undo_denied(unspace(normalize(text))))
-    )  # "人数3→4": 4; "浙江省内衢州"
+    work = working_text(text)
     report = _corrected(work, now)
     if any(origin_city(report.origin, stop) for stop in report.via):  # round 18: 从运城到杭州
         report = report.model_copy(
@@ -177,6 +178,12 @@ def read_unweighed(text: str, now: datetime) -> tuple[str, ReturneeReport]:
     if report.origin is not None and _FILLERS.search(report.origin):  # round 18: 湘西 嗯 吉首
         report = report.model_copy(update={"origin": _FILLERS.sub("", report.origin)})
     return work, _asked(report, insufficient(work, now, _values(report)))
+
+
+def working_text(text: str) -> str:
+    """`text` as the readers see it: normalised, unspaced, arrows and denials undone
+    ("人数3→4": 4) and place words joined ("浙江省内衢州")."""
+    return join_place_words(undo_arrows(undo_denied(unspace(normalize(text)))))
 
 
 def _corrected(work: str, now: datetime) -> ReturneeReport:
