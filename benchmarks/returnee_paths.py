@@ -12,13 +12,15 @@ the first) and round 23's (`cascade.returnee.recheck`) are weighed here the same
 
 Two readings. By default, today's parser on the tuning parts, before the paths are
 weighed (`report.read_unweighed`; round 16's `to_confirm` counts as asked): the
-parts the paths were chosen on. With `--unseen`, each spent part heldout2 to
-heldout12 as read by the parser at the commit where it was scored before its round
+parts the paths were chosen on. With `--unseen`, each spent part (heldout2 to heldout29
+since round 25) as read by the parser at the commit where it was scored before its round
 (the parser had never seen it; `returnee_gate_rows` checks those commits out under
-/tmp): the paths weighed on values a parser gave on text it never saw.
+/tmp): the paths weighed on values a parser gave on text it never saw. Round 25's clause
+checks are weighed on those outputs by `returnee_transfer`, with each old parser reading
+the clauses too.
 
     python -m benchmarks.returnee_paths            # about 1.5 min
-    python -m benchmarks.returnee_paths --unseen   # about 5 min, git worktrees under /tmp
+    python -m benchmarks.returnee_paths --unseen   # git worktrees and outputs under /tmp
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def tuned() -> Iterator[tuple[dict[str, Any], str, dict[str, Any], set[str]]]:
 
 
 def unseen() -> Iterator[tuple[dict[str, Any], str, dict[str, Any], set[str]]]:
-    """Each message of heldout2 … heldout12 as read by a parser that had never seen it."""
+    """Each spent part's message as read by a parser that had never seen it."""
     for part, commit in BEFORE.items():
         cases = load_spent(part)
         for case, data in zip(cases, outputs(commit, [c["text"] for c in cases]), strict=True):
