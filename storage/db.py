@@ -5,7 +5,9 @@ nothing to install), a `postgresql://` URL is PostgreSQL (asyncpg, through the
 aiosqlite-shaped adapter of storage/pg.py). Either way an asyncio lock makes
 sure one transaction of this process finishes (commit or rollback) before the
 next one starts, so a decision never sees another decision half-written; and
-`snapshot()` reads the last committed state on a connection of its own. A commit
+`snapshot()` reads the last committed state on a connection of its own. On
+SQLite the inbox of long polling is a second handle of this class on a file of its
+own (`inbox()`, storage/inbox_file.py), with its own lock. A commit
 that queued outgoing messages wakes the senders (`committed`, `commit_event`): on
 PostgreSQL another process's too (storage/notices.py).
 
@@ -30,7 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiosqlite
 import asyncpg
 
-from storage import pg, pgschema, processed
+from storage import inbox_file, pg, pgschema, processed
 from storage.checkpointer import FALLBACK_PAGES, Checkpointer
 from storage.conn import Connection
 from storage.handoff import in_thread, run_to_end
@@ -138,9 +140,14 @@ async def connect_pg(url: str) -> PgConnection:
 
 
 class Database:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, inbox_only: bool = False) -> None:
+        """`inbox_only`: this handle is a database's inbox file (storage/inbox_file.py),
+        with the inbox's schema only; otherwise a tower's database."""
         self.path = str(path)
         self.engine = "postgresql" if pg.is_url(self.path) else "sqlite"
+        self.is_inbox_file = inbox_only
+        self._inbox: Database | None = None
+        self._inbox_lock = asyncio.Lock()
         self._conn: Connection | None = None
         self._lock = WritersLock()
         self._reader: Connection | None = None
@@ -248,7 +255,28 @@ class Database:
             )
             await self._others.start()
 
+    async def inbox(self) -> Database:
+        """The database the inbox of long polling lives in: on SQLite a file of its own
+        beside this one, opened at the first call (storage/inbox_file.py); on PostgreSQL
+        this one."""
+        self.conn  # noqa: B018 -- raises when the database is not open
+        if self.is_postgres or self.is_inbox_file:
+            return self
+        async with self._inbox_lock:
+            if self._inbox is None:
+                store = await Database(inbox_file.beside(self.path), inbox_only=True).open()
+                try:
+                    await inbox_file.take_over(self, store)
+                except BaseException:
+                    await store.close()
+                    raise
+                self._inbox = store
+            return self._inbox
+
     async def close(self) -> None:
+        if self._inbox is not None:
+            await self._inbox.close()
+            self._inbox = None
         if self._others is not None:
             await self._others.close()
             self._others = None
@@ -290,9 +318,10 @@ class Database:
         """Run the migrations this database has not seen yet; returns the new version."""
         if isinstance(self.conn, PgConnection):
             return await self._migrate_pg(self.conn)
+        scripts = inbox_file.SCHEMA if self.is_inbox_file else MIGRATIONS
         async with self._lock.hold():
             version = await self.schema_version()
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for number, script in enumerate(scripts[version:], start=version + 1):
                 await self.conn.execute("BEGIN IMMEDIATE")
                 try:
                     for statement in filter(str.strip, script.split(";")):

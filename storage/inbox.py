@@ -8,7 +8,9 @@ them: in the Yiwu drill the bot was never more than 91 updates behind while it
 could have handled several times more (benchmarks/RESULTS.md). Now each batch is
 written here in one transaction first, and only then confirmed to Telegram, all at
 once; the database, not the server's window, is what keeps an update until it is
-handled. A row is deleted once its update is handled, many rows per transaction
+handled. On SQLite "here" is a file of its own beside the database, with its own
+connection and writers' lock (storage/inbox_file.py, `Database.inbox`), so that
+write never waits behind the database's writers; on PostgreSQL it is the database. A row is deleted once its update is handled, many rows per transaction
 (the writers' lock is the bottleneck, not the rows). On start the rows left by a
 crash are handed back in update id order, so nothing Telegram delivered and the
 bot confirmed is lost.
@@ -23,7 +25,7 @@ only when the update is handled.
 An update whose handling kills the process would come back at every start and
 kill it again. So a replay counts an attempt (`attempts`, committed before the
 handling starts), and after a few the row is set aside: kept for a look, never
-handed back again, and its chat told in the same transaction to send it again.
+handed back again, and its chat told exactly once to send it again (`set_aside`).
 
 Several webhook workers may share one PostgreSQL inbox, each answering Telegram
 once an update is stored. A worker's rows carry its id (`owner`) and it holds a
@@ -73,6 +75,12 @@ LEASES = (
 DROP_LEASE = "DELETE FROM leases WHERE name = ? AND holder = ? AND expires_at = ?"
 FORGET = "DELETE FROM inbox WHERE bot_id = ? AND update_id = ?"
 ATTEMPT = "UPDATE inbox SET attempts = attempts + 1 WHERE bot_id = ? AND update_id = ?"
+ASIDE = "UPDATE inbox SET set_aside = 1 WHERE bot_id = ? AND update_id = ?"
+# An update set aside counts as processed: its notice is queued by whoever records it.
+SETTLED = (
+    "INSERT INTO processed_updates (bot_id, update_id, key) VALUES (?, ?, NULL) "
+    "ON CONFLICT DO NOTHING RETURNING update_id"
+)
 
 
 class InboxRow(NamedTuple):
@@ -109,10 +117,11 @@ class Inbox:
         """Store `updates` (update id, JSON; `chats`: each one's chat, if known) as
         this worker's and delete the `handled` ids, in one transaction. An id
         already stored keeps its row (a batch delivered twice).
-        A batch to store goes ahead of the transactions waiting (storage/writers_lock.py):
-        until it is written the poller fetches nothing, and the presses in the next
-        batch wait at the server, where the bot cannot answer them; for the same reason
-        it is written in one hand-off to SQLite's thread (`Database.write_at_once`)."""
+        A batch to store goes ahead of the inbox's other writes waiting (deletions,
+        attempts; storage/writers_lock.py): until it is written the poller fetches
+        nothing, and the presses in the next batch wait at the server, where the bot
+        cannot answer them; for the same reason it is written in one hand-off to
+        SQLite's thread (`Database.write_at_once`), in the inbox's own file."""
         if not updates and not handled:
             return
         chat_ids: list[int | None] = list(chats) or [None] * len(updates)
@@ -121,7 +130,8 @@ class Inbox:
             for (update_id, payload), chat in zip(updates, chat_ids, strict=True)
         ]
         forgotten = [(self.bot_id, i) for i in handled]
-        await self.db.write_at_once([(STORE, stored), (FORGET, forgotten)], urgent=bool(updates))
+        store = await self.db.inbox()
+        await store.write_at_once([(STORE, stored), (FORGET, forgotten)], urgent=bool(updates))
 
     async def forget(self, handled: Sequence[int]) -> None:
         """Delete the rows of `handled` updates, in one transaction."""
@@ -137,7 +147,8 @@ class Inbox:
             "SELECT update_id, payload, attempts FROM inbox WHERE bot_id = ? AND set_aside = 0 "
             "ORDER BY update_id"
         )
-        async with self.db.transaction() as tx, tx.conn.execute(sql, (self.bot_id,)) as cur:
+        store = await self.db.inbox()
+        async with store.transaction() as tx, tx.conn.execute(sql, (self.bot_id,)) as cur:
             return [InboxRow(int(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
 
     async def claim(self) -> list[InboxRow]:
@@ -153,7 +164,7 @@ class Inbox:
         if self.owner is None:
             return await self.replayable()
         claimed = []
-        async with self.db.transaction() as tx:
+        async with self.db.transaction() as tx:  # PostgreSQL: the inbox is in the database
             now = self.now()
             for row in await tx.conn.execute_fetchall(OWNERS, (self.bot_id,)):
                 owner = row[0]
@@ -176,8 +187,9 @@ class Inbox:
             "SELECT MIN(update_id) FROM inbox WHERE bot_id = ? AND chat_id = ? "
             "AND update_id < ? AND set_aside = 0"
         )
+        store = await self.db.inbox()
         async with (
-            self.db.lookup() as conn,
+            store.lookup() as conn,
             conn.execute(sql, (self.bot_id, chat, update_id)) as cur,
         ):
             row = await cur.fetchone()
@@ -197,31 +209,49 @@ class Inbox:
             "AND set_aside = 0 AND (owner IS NULL OR owner <> ?)"
         )
         args = (self.bot_id, *update_ids, self.owner or "")
-        async with self.db.lookup() as conn, conn.execute(sql, args) as cur:
+        store = await self.db.inbox()
+        async with store.lookup() as conn, conn.execute(sql, args) as cur:
             return {int(row[0]) for row in await cur.fetchall()}
 
     async def attempt(self, update_ids: Sequence[int]) -> None:
         """Count one more replay of each of `update_ids`, before it is handled."""
         if not update_ids:
             return
-        async with self.db.transaction() as tx:
-            await tx.conn.executemany(ATTEMPT, [(self.bot_id, i) for i in update_ids])
+        store = await self.db.inbox()
+        await store.write_at_once([(ATTEMPT, [(self.bot_id, i) for i in update_ids])])
 
     async def set_aside(self, update_id: int, notice: OutgoingMessage | None) -> None:
         """Never hand `update_id` back again (its row stays), and queue `notice`, if
-        any, in the same transaction: the person is told exactly when it is dropped."""
+        any: the person is told exactly once that it is dropped.
+
+        On PostgreSQL both are one transaction. On SQLite the row is in the inbox file
+        and the notice in the database (storage/inbox_file.py), so they are written in
+        this order: first, in the database, the update recorded as processed
+        (storage/processed.py) and, only if that record is new, the notice; then the
+        row marked here. The other order would lose the notice to a crash between the
+        two (the row never comes back to tell it). In this order a crash between them
+        leaves the row unmarked: at the next start it comes back once more and is set
+        aside again, and its record, already there, keeps the notice from being
+        queued twice; or, handed back as a replay, it is skipped as handled, as an
+        update whose decision committed is, and its row deleted."""
+        store = await self.db.inbox()
+        if store is self.db:
+            async with self.db.transaction() as tx:
+                await tx.conn.execute(ASIDE, (self.bot_id, update_id))
+                if notice is not None:
+                    await tx.outbox.add(notice)
+            return
         async with self.db.transaction() as tx:
-            await tx.conn.execute(
-                "UPDATE inbox SET set_aside = 1 WHERE bot_id = ? AND update_id = ?",
-                (self.bot_id, update_id),
-            )
-            if notice is not None:
+            first = await tx.conn.execute_fetchall(SETTLED, (self.bot_id, update_id))
+            if first and notice is not None:
                 await tx.outbox.add(notice)
+        await store.write_at_once([(ASIDE, [(self.bot_id, update_id)])])
 
     async def aside(self) -> list[int]:
         """The ids of the rows set aside, oldest first."""
         sql = "SELECT update_id FROM inbox WHERE bot_id = ? AND set_aside = 1 ORDER BY update_id"
-        async with self.db.transaction() as tx, tx.conn.execute(sql, (self.bot_id,)) as cur:
+        store = await self.db.inbox()
+        async with store.transaction() as tx, tx.conn.execute(sql, (self.bot_id,)) as cur:
             return [int(r[0]) for r in await cur.fetchall()]
 
 

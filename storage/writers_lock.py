@@ -10,7 +10,9 @@ enters the process). An urgent waiter is therefore handed the lock before every
 ordinary one, in order among urgent waiters; ordinary waiters keep their order.
 Only short writes that bring work in may be urgent (the inbox's batch): they are
 bounded by the polling loop, so ordinary writers are delayed by at most one of them
-at a time and never starved.
+at a time and never starved. On SQLite the inbox has since had a file, a connection
+and so a lock of its own (storage/inbox_file.py): there the batch goes ahead of the
+inbox's deletions and attempts; on PostgreSQL, ahead of every writer of the process.
 """
 
 from __future__ import annotations

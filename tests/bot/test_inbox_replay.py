@@ -5,16 +5,21 @@ dispatcher; here the stored JSON is read back by the real bot: a press (whose
 update carries the whole copy it was pressed on) is answered and counted, and a
 reply handled before the crash (its decision committed, its row not yet deleted)
 is skipped by the record of processed updates instead of taking effect twice --
-on both engines.
+on both engines. A row set aside tells its chat once, also when (SQLite: the line in
+the database, the mark in the inbox's own file) the process dies between the two.
 """
 
 from __future__ import annotations
+
+import sqlite3
+from typing import Any
 
 import pytest
 from aiogram.types import CallbackQuery, Chat, Update
 
 from bot.dispatch import UpdatePoller
-from storage.inbox import Inbox
+from storage.inbox import ASIDE, Inbox
+from tests.support.restarts import restart
 from tests.support.tgfake import (
     TS0101_CHAT,
     TS0101_COMMANDER,
@@ -157,3 +162,42 @@ async def test_the_set_aside_line_is_in_the_chats_language(
     replied = told.reply_parameters.message_id if told.reply_parameters else None
     assert replied == (None if press else message.message_id)
     assert await inbox.aside() == [720]
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+async def test_a_crash_between_the_line_and_the_mark_tells_the_chat_once(
+    issued: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the line is queued in the database and the row marked in the inbox's
+    own file (storage/inbox_file.py): the process dies between the two; the next
+    start sets the row aside again and the chat gets no second line."""
+    h = issued
+    poison = Update(
+        update_id=730,
+        message=h.message(TS0101_CHAT, TS0101_COMMANDER, "5", reply_to=h.copy_in(TS0101_CHAT)),
+    )
+    store = await h.app.db.inbox()
+    write = store.write_at_once
+
+    async def dies_at_the_mark(steps: Any, urgent: bool = False) -> None:
+        if steps[0][0] == ASIDE:
+            raise sqlite3.OperationalError("the process died here")
+        await write(steps, urgent)
+
+    monkeypatch.setattr(store, "write_at_once", dies_at_the_mark)
+    with pytest.raises(sqlite3.OperationalError):
+        await replayed_three_times(h, poison)
+    await h.drain()
+    (told,) = h.session.sends(TS0101_CHAT)
+    assert told.text == ZH
+
+    again = await restart(h)  # a new handle on the same files: the mark was never written
+    try:
+        await again.app.poller.catch_up()
+        await again.drain()
+        assert again.session.sends(TS0101_CHAT) == []  # not told twice
+        inbox = Inbox(again.app.db, again.app.bot.id)
+        assert await inbox.waiting() == [] and await inbox.aside() == [730]
+        assert (await again.row_status("ts-01-01"))["value"] is None  # never handled
+    finally:
+        await again.app.stop()

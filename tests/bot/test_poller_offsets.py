@@ -493,3 +493,36 @@ async def test_every_slot_is_handed_on_while_polling_waits_for_room(db: Database
     task.cancel()
     await p.stop(grace=1)
     assert sorted(started) == list(range(1, 201))
+
+
+async def test_a_restart_on_a_new_handle_hands_back_what_a_crash_left(db: Database) -> None:
+    """Stored, confirmed, not handled, then the process dies: a new database handle on
+    the same database (SQLite: the same two files, storage/inbox_file.py) hands each
+    row back once and the server is asked from past them."""
+    stuck = asyncio.Event()
+    begun: list[int] = []
+
+    async def never_finishes(u: Update) -> None:
+        begun.append(u.update_id)
+        await stuck.wait()
+
+    server = OffsetServer([update(i, -i) for i in range(1, 4)])
+    p = poller(server, never_finishes, db)
+    task = asyncio.create_task(p.run())
+    await until(lambda: len(begun) == 3 and 4 in server.offsets)
+    await crash(task, p)
+    await db.close()
+
+    handled: list[int] = []
+
+    async def handle(u: Update) -> None:
+        handled.append(u.update_id)
+
+    async with Database(db.path) as again:
+        p = poller(server, handle, again)
+        task = asyncio.create_task(p.run())
+        await until(lambda: sorted(handled) == [1, 2, 3])
+        await until(async_equal(lambda: kept(again), []))
+        task.cancel()
+        await p.stop(grace=1)
+    assert sorted(handled) == [1, 2, 3] and server.offsets[-1] == 4

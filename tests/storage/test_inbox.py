@@ -72,9 +72,10 @@ async def test_a_batch_whose_writer_is_cancelled_is_written_to_its_end(db: Datab
     the database thread still runs whole, on PostgreSQL the transaction is rolled back;
     never half a batch. The cancellation goes on, and the next write works."""
     inbox = Inbox(db, 1)
+    store = await db.inbox()  # on SQLite the inbox's own file (storage/inbox_file.py)
     writing = asyncio.create_task(inbox.keep([(1, "one"), (2, "two")]))
     await asyncio.sleep(0)  # its first step runs up to the database's answer
-    assert db._lock.locked()  # the write under way, holding the writers' lock
+    assert store._lock.locked()  # the write under way, holding the inbox's writers' lock
     writing.cancel()
     with pytest.raises(asyncio.CancelledError):
         await writing
