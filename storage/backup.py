@@ -6,9 +6,18 @@ is never blocked for long). The copy is written beside PATH and renamed into
 place only after `PRAGMA integrity_check` passed on it, so PATH is either a
 complete, checked database or not there at all.
 
+The inbox of long polling is in a file of its own beside the database
+(storage/inbox_file.py): its rows go into the copy's own `inbox` table, where a
+start moves them into a new inbox file. They are read before the database is
+copied, so every update that came in before the backup began is in the copy, as a
+row or as the decision it led to (a row is deleted only after its decision
+committed); one handled in between is both, and skipped as handled
+(storage/processed.py) when the row is handed back.
+
 Restoring (see the README's "Reliability" section): stop the bot, copy the
 backup over the database file, remove the old file's `-wal` and `-shm`
-companions, start the bot. It runs the migrations the copy lacks, if any.
+companions and its inbox file (`NAME.inbox.db` and its own two), start the bot.
+It runs the migrations the copy lacks, if any.
 
 On PostgreSQL the proven tool does it: `pg_dump` (one consistent snapshot while
 the workers go on writing) in its custom format, written beside PATH and renamed
@@ -25,6 +34,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from storage import inbox_file
 from storage.pg import is_url
 
 PAGES_PER_STEP = 1024  # copy in steps so writers get the database in between
@@ -50,11 +60,14 @@ def backup(source: str | Path, target: str | Path) -> int:
         raise BackupFailed(f"no directory {target.parent}")
     partial = target.with_name(target.name + ".partial")
     try:
+        inbox = inbox_file.left_beside(str(source))  # first: see the docstring
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
         try:
             dst = sqlite3.connect(partial)
             try:
                 src.backup(dst, pages=PAGES_PER_STEP)
+                with dst:
+                    dst.executemany(inbox_file.COPY, inbox)
                 (verdict,) = dst.execute("PRAGMA integrity_check").fetchone()
                 if verdict != "ok":
                     raise BackupFailed(f"the copy failed its integrity check: {verdict}")

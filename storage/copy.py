@@ -8,15 +8,19 @@ transaction (a failed copy leaves it empty), parents before the tables that
 refer to them, then moves each identity column's sequence past the copied ids.
 The target must be empty: copying over a live tower would mix two histories.
 The `leases` table is not copied: a lease belongs to a process of the old
-engine, not to the tower.
+engine, not to the tower. The inbox's rows, in a file of their own beside the SQLite
+database (storage/inbox_file.py), go into PostgreSQL's `inbox` table, read before the
+database for the reason storage/backup.py gives.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import aiosqlite
 
+from storage import inbox_file
 from storage.conn import Connection
 from storage.db import Database
 
@@ -64,6 +68,7 @@ async def copy_tower(source: Database, target: Database) -> Copied:
     """Copy every table of the SQLite `source` into the empty PostgreSQL `target`."""
     if source.is_postgres or not target.is_postgres:
         raise ValueError("copies from a SQLite file into a PostgreSQL database")
+    inbox = await asyncio.to_thread(inbox_file.left_beside, source.path)
     tables = await _tables(source)
     copied = Copied()
     async with target.transaction() as out:
@@ -86,6 +91,9 @@ async def copy_tower(source: Database, target: Database) -> Copied:
                         await out.conn.executemany(insert, batch)
                         count += len(batch)
                 copied.rows[table] = count
+        if inbox:
+            await out.conn.executemany(inbox_file.COPY, inbox)
+            copied.rows["inbox"] += len(inbox)
         for table, column in await _identities(out.conn):
             await out.conn.execute_fetchall(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "

@@ -28,6 +28,7 @@ database first (storage/inbox.py, `set_aside`, says why that order).
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,3 +76,16 @@ async def take_over(db: Database, store: Database) -> int:
     await db.write_at_once([(MOVED, [(r[0], r[1]) for r in rows])])
     return len(rows)
 
+
+def left_beside(path: str) -> list[tuple[object, ...]]:
+    """Every row of the inbox file beside the database at `path` (none if it has none),
+    read in one statement, read-only: for a copy of the database made by another
+    process (storage/backup.py, storage/copy.py) while the bot may run."""
+    file = Path(beside(path))
+    if not file.is_file():
+        return []
+    conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, timeout=30)
+    try:
+        return [tuple(row) for row in conn.execute(LEFT)]
+    finally:
+        conn.close()

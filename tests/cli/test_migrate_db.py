@@ -3,7 +3,8 @@
 A Tashan tower with an order issued and answered is copied from its SQLite
 file into an empty PostgreSQL database: every table holds the same rows, the
 copied ids go on from where they were (sequences moved), the bot's queries
-read the same numbers; a second copy into the now non-empty database is
+read the same numbers, the rows of the inbox's own file (storage/inbox_file.py) are in
+PostgreSQL's `inbox` table; a second copy into the now non-empty database is
 refused in one line, and so are a missing file and a target that is not
 PostgreSQL.
 """
@@ -18,6 +19,8 @@ import pytest
 from bot.cli import main
 from cascade.outgoing import OutgoingMessage
 from storage.db import Database
+from storage.inbox import Inbox
+from storage.inbox_file import left_beside
 from tests.support.pgserver import PgServer
 from tests.support.tgfake import DEFAULT_ORDER, TS0101_CHAT, TS0101_COMMANDER, make_harness
 
@@ -27,7 +30,10 @@ async def _tower(tmp_path: Path) -> Path:
     await h.send(TS0101_CHAT, TS0101_COMMANDER, "7", reply_to=h.copy_in(TS0101_CHAT))
     await h.drain()
     await h.app.stop()
-    return tmp_path / "tashan.db"
+    path = tmp_path / "tashan.db"
+    async with Database(path) as db:  # a row a stopped bot left in its inbox file
+        await Inbox(db, h.app.bot.id).keep([(900, '{"update_id": 900}')], chats=[TS0101_CHAT])
+    return path
 
 
 async def _contents(target: str) -> dict[str, list[tuple[object, ...]]]:
@@ -60,6 +66,9 @@ def test_a_tower_is_copied_whole_and_a_second_copy_is_refused(
         said = capsys.readouterr()
         assert "copied" in said.out and said.err == ""
         before, after = asyncio.run(_contents(str(source))), asyncio.run(_contents(url))
+        assert before["inbox"] == []  # on SQLite the rows are in the inbox's own file
+        before["inbox"] = left_beside(str(source))
+        assert [r[1] for r in before["inbox"]] == [900]
         assert set(before) == set(after)
         assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
         assert after == before
