@@ -54,6 +54,7 @@ async def test_the_landlords_answers_all_reach_the_draft(harness: Harness) -> No
     assert "住址：一区*幢*单元***" in text  # masked in the group, but there
     assert "联系电话：139" in text
     assert "还缺" not in text
+    assert "\n\n" not in text  # no blank line where the questions would be
     assert "13900001111" not in text and "301" not in text  # personal data masked
 
 

@@ -11,10 +11,9 @@ returnee-normal = 🟡 Ordinary region
 returnee-draft =
     📝 Returnee report #{ $id } ({ $unit }); the bot understood:
     { $fields }
-    { $risk }
-    { $questions }
+    { $risk }{ $questions }
     Check it and press "Confirm"; if something is wrong, <b>reply to this message</b> with the whole report again.
-returnee-questions = ❓ Still missing: { $items } (reply to add)
+returnee-questions = {"\u000A"}❓ Still missing: { $items } (reply to add)
 returnee-ask-count = how many people
 returnee-ask-origin = where from
 returnee-ask-via = through where
