@@ -19,7 +19,11 @@ from cascade.orders import DEFAULT_DURATION, OrderKind
 from cascade.targeting import FilterWordError, OrderFilter, read_filter_word
 
 _ORDER_ID = re.compile(r"^#?(\d{1,12})$")
-_DURATION_LIKE = re.compile(r"^\d+[A-Za-z]{1,4}$")
+# A time allowed the bot cannot read ("99x", "1.5h", "1h30m", "1小时30分"): refused,
+# never taken as the order's text (that made a 15-minute notice of a count order).
+_UNIT = r"(?:[A-Za-z]{1,4}|分钟?|小时|天)"
+_DURATION_LIKE = re.compile(rf"^\d+(?:[.．]\d+)?{_UNIT}(?:\d+{_UNIT}?)?$")
+_KINDS = {k.value for k in OrderKind}
 _DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?|天)?$", re.IGNORECASE)
 
 # `/incidents [all|open|today]`, in the words people type.
@@ -72,7 +76,7 @@ def parse_order_args(raw: str) -> OrderArgs:
     while rest:
         token, _, tail = rest.partition(" ")
         lowered = token.lower()
-        if not seen_kind and lowered in {k.value for k in OrderKind}:
+        if not seen_kind and lowered in _KINDS:
             kind, seen_kind = OrderKind(lowered), True
         elif not seen_duration and looks_like_duration(token):
             try:
@@ -80,7 +84,10 @@ def parse_order_args(raw: str) -> OrderArgs:
             except ValueError as exc:
                 raise Refused("bad-duration", value=token) from exc
             seen_duration = True
-        elif not seen_duration and _DURATION_LIKE.match(token):
+        elif not seen_duration and (
+            _DURATION_LIKE.match(token)
+            or (token.isdigit() and tail.partition(" ")[0].lower() in _KINDS)  # "15 count"
+        ):
             raise Refused("bad-duration", value=token)
         elif not _filter_word(token, flt):
             break

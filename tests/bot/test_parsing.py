@@ -1,13 +1,15 @@
-"""Command arguments parsed in one module (bot/parsing.py): `/colour` and `/incidents`.
+"""Command arguments parsed in one module (bot/parsing.py): `/order`, `/colour`, `/incidents`.
 
 A bad argument is one `Refused` whose key names the command's usage line, so the
 person reads the right form; a good one reaches the service as it was meant."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from bot.parsing import parse_colour_args, parse_incidents_which
+from bot.parsing import parse_colour_args, parse_incidents_which, parse_order_args
 from cascade.errors import Refused
 
 
@@ -53,3 +55,36 @@ def test_incidents_with_another_word_shows_the_usage(args: str) -> None:
     with pytest.raises(Refused) as refused:
         parse_incidents_which(args)
     assert refused.value.key == "inclist-usage"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "1.5h count 统计",
+        "1h30m count 统计",
+        "1小时30分 count 统计",
+        "15 count 统计",
+        "２.５h list 名单",
+    ],
+)
+def test_a_time_allowed_the_bot_cannot_read_is_refused_not_taken_as_text(args: str) -> None:
+    """ "/order 1.5h count 统计" went out as a 15-minute *notice* reading "1.5h count 统计":
+    no number was ever asked for, and nobody was told."""
+    with pytest.raises(Refused) as refused:
+        parse_order_args(args)
+    assert refused.value.key == "bad-duration"
+
+
+@pytest.mark.parametrize(
+    ("args", "duration", "text"),
+    [
+        ("3号楼今晚停水", timedelta(minutes=15), "3号楼今晚停水"),
+        ("20m 3 个小区今晚停水", timedelta(minutes=20), "3 个小区今晚停水"),
+        ("１５m count 全角", timedelta(minutes=15), "全角"),
+    ],
+)
+def test_an_order_text_that_starts_with_a_number_stays_text(
+    args: str, duration: timedelta, text: str
+) -> None:
+    parsed = parse_order_args(args)
+    assert (parsed.duration, parsed.text) == (duration, text)
