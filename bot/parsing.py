@@ -23,7 +23,15 @@ _ORDER_ID = re.compile(r"^#?(\d{1,12})$")
 # never taken as the order's text (that made a 15-minute notice of a count order).
 _UNIT = r"(?:[A-Za-z]{1,4}|分钟?|小时|天)"
 _DURATION_LIKE = re.compile(rf"^\d+(?:[.．]\d+)?{_UNIT}(?:\d+{_UNIT}?)?$")
-_KINDS = {k.value for k in OrderKind}
+# The kinds in the words the bot itself shows them (/help's "count 数字", the form's
+# buttons): "/order 15m 数字 统计人数" was a notice reading "数字 统计人数".
+_KINDS = {
+    **{k.value: k for k in OrderKind},
+    "通知": OrderKind.NOTICE,
+    "数字": OrderKind.COUNT,
+    "统计数字": OrderKind.COUNT,
+    "清单": OrderKind.LIST,
+}
 _DAYS = re.compile(r"^(\d{1,6})\s*(?:d|days?|天)?$", re.IGNORECASE)
 
 # `/incidents [all|open|today]`, in the words people type.
@@ -77,7 +85,7 @@ def parse_order_args(raw: str) -> OrderArgs:
         token, _, tail = rest.partition(" ")
         lowered = token.lower()
         if not seen_kind and lowered in _KINDS:
-            kind, seen_kind = OrderKind(lowered), True
+            kind, seen_kind = _KINDS[lowered], True
         elif not seen_duration and looks_like_duration(token):
             try:
                 duration = parse_duration(token)

@@ -88,3 +88,19 @@ def test_an_order_text_that_starts_with_a_number_stays_text(
 ) -> None:
     parsed = parse_order_args(args)
     assert (parsed.duration, parsed.text) == (duration, text)
+
+
+@pytest.mark.parametrize(
+    ("args", "kind"),
+    [
+        ("15m 数字 统计人数", "count"),
+        ("统计数字 统计人数", "count"),
+        ("清单 20m 名单", "list"),
+        ("通知 今晚开会", "notice"),
+        ("LIST 名单", "list"),
+    ],
+)
+def test_the_kind_in_the_words_the_bot_shows_it(args: str, kind: str) -> None:
+    parsed = parse_order_args(args)
+    assert parsed.kind.value == kind
+    assert parsed.text in ("统计人数", "名单", "今晚开会")
