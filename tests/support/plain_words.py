@@ -22,6 +22,10 @@ class PlainWords:
         """A merged notice is a list of messages (one here)."""
         return [Rendered(text="children_done")]
 
+    def merged_list(self, *args: object) -> tuple[Rendered, None]:
+        """A list order's merged list: the message, and no file."""
+        return Rendered(text="merged_list"), None
+
 
 async def sent(db: Database) -> list[tuple[int, str]]:
     """Every queued message as (chat, presenter method), sorted."""
