@@ -389,6 +389,24 @@ class BotPresenter:
         """A unit pressed 收到 but sent no value: its own reminder (已收到但未上报数字)."""
         return self._reminder("reminder-acked", order, unit, remaining, late, kind=order.kind.value)
 
+    def reminder_ungrouped(
+        self, order: Order, unit: UnitRef, group: UnitRef, remaining: timedelta, late: bool
+    ) -> Rendered:
+        """A unit without a group is still pending: the group above it is asked to chase it."""
+        loc = group.locale
+        return Rendered(
+            text=self.t.get(
+                loc,
+                "reminder-ungrouped",
+                order=str(order.id),
+                text=_short(order.text),
+                unit=unit.name,
+                commander=mention(unit.commander_name, unit.commander_id),
+                remaining=self.fmt.duration(loc, remaining),
+                late=self.t.get(loc, "sent-late") if late else "",
+            )
+        )
+
     def escalation(
         self,
         order: Order,

@@ -115,12 +115,24 @@ class DeadlineService:
         refs = await answering_refs(tx, order.id, await tx.tower.refs([c for c, _ in pending]))
         for code, acked in pending:
             unit = refs.get(code)
-            if unit is None or unit.chat_id is None:
+            if unit is None:
                 continue
-            remind = self.presenter.reminder_acked if acked else self.presenter.reminder
-            rendered = remind(order, unit, remaining, timer.late)
+            chat_id = unit.chat_id
+            if chat_id is None:
+                # No group to remind it in: the nearest group above hears it instead, or the
+                # reminder was lost and a parent whose own 收到 is in was never told.
+                above = next((u for u in (await tx.tower.chain(code))[1:] if u.chat_id), None)
+                if above is None or above.chat_id is None:
+                    continue
+                chat_id = above.chat_id
+                rendered = self.presenter.reminder_ungrouped(
+                    order, unit, above, remaining, timer.late
+                )
+            else:
+                remind = self.presenter.reminder_acked if acked else self.presenter.reminder
+                rendered = remind(order, unit, remaining, timer.late)
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
-            message = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
+            message = OutgoingMessage.of(chat_id, rendered, Priority.REMINDER, ref)
             message.dedupe_key = unit_reminder_key(order.id, unit.code)
             await tx.outbox.add(message)
         await tx.timers.mark_dirty(order.id, branches)

@@ -69,6 +69,12 @@ class Presenter(Protocol):
     def reminder_acked(
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered: ...
+    def reminder_ungrouped(
+        self, order: Order, unit: UnitRef, group: UnitRef, remaining: timedelta, late: bool
+    ) -> Rendered:
+        """A reminder for `unit`, which has no group, to `group`, the nearest one above it."""
+        ...
+
     def escalation(
         self,
         order: Order,

@@ -45,6 +45,27 @@ async def test_a_reminder_goes_where_the_answer_is_missing(issued: Harness) -> N
     assert "还剩5分钟" in text or "还剩4分" in text
 
 
+async def test_a_unit_without_a_group_is_reminded_through_the_group_above(
+    harness: Harness,
+) -> None:
+    """Its reminder had nowhere to go and was dropped: the parent, whose own 收到 was
+    in, was never told which of its units was still missing before the deadline."""
+    h = harness
+    async with h.app.db.transaction() as tx:  # its group not bound yet
+        await tx.tower.conn.execute("UPDATE units SET chat_id = NULL WHERE code = 'ts-01-02'")
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m count 统计外地人数")
+    await h.drain()
+    await h.press(h.copy_in(TS01_CHAT), TS01_COMMANDER, "ack:1")
+    await h.drain()
+    h.session.clear()
+    h.clock.advance(minutes=10, seconds=1)
+    await h.app.deadlines.fire_due()
+    await h.drain()
+    (told,) = [c.text for c in reminders(h) if c.chat_id == TS01_CHAT]
+    assert "下级单元「塔山村第二村民小组」尚未完成，它没有绑定群" in told
+    assert TS0101_CHAT in {c.chat_id for c in reminders(h)}  # the others as before
+
+
 async def test_no_reminder_fires_after_the_deadline(issued: Harness) -> None:
     h = issued
     h.session.clear()

@@ -179,6 +179,7 @@ report-title-cancelled = final report (cancelled)
 report-level = { $level } median { $median } / 90% { $p90 }
 
 reminder = ⏰ Order #{ $order } "{ $text }": { $remaining } left and "{ $unit }" is not done; { $commander }, please answer.{ $late }
+reminder-ungrouped = ⏰ Order #{ $order } "{ $text }": { $remaining } left and "{ $unit }" below is not done; it has no group the bot can remind it in, please contact { $commander }.{ $late }
 sent-late = (sent late, after a restart)
 escalation =
     ⚠️ Order #{ $order } "{ $text }" reached its deadline; these { $count } units below are not done, please chase them:{ $late }
