@@ -1,7 +1,10 @@
 """Commands and presses nobody handles get one line, never silence.
 
 Commands addressed to another bot (`/start@otherbot`) are left alone. A reply
-to the bot's prompt after its form timed out is told so. A press
+to the bot's prompt after its form timed out is told so. A text in a private chat
+that no form waits for (a phone typed after the form had closed) is told what to
+send instead: in a group, chatter stays unanswered; in a private chat, silence
+reads as a lost answer. A press
 whose data no handler matches — an old button, forged or malformed data such
 as ``ACK:1`` or ``ack:1:2``, an id out of range — is answered "no longer valid".
 """
@@ -39,6 +42,11 @@ async def stale_form_reply(
         await replier.say(ctx, "form-timed-out")
 
 
+async def private_text(message: Message, ctx: ChatContext, replier: Replier) -> None:
+    """A text in a private chat that nothing waits for."""
+    await replier.say(ctx, "private-nothing-open")
+
+
 async def unknown_press(query: CallbackQuery, texts: Texts, ctx: ChatContext | None = None) -> None:
     locale = ctx.locale if ctx is not None else texts.pick(query.from_user.language_code)
     await answer_press(query, Told(texts.plain(locale, "press-stale")))
@@ -49,5 +57,6 @@ def build() -> Router:
     router = Router(name="fallback")
     router.message.register(unknown_command, Inline(F.text.startswith("/")))
     router.message.register(stale_form_reply, Inline(F.text), Inline(F.reply_to_message))
+    router.message.register(private_text, Inline(F.text), Inline(F.chat.type == "private"))
     router.callback_query.register(unknown_press)
     return router

@@ -65,3 +65,15 @@ async def test_a_form_answered_in_time_goes_on(issued: Harness) -> None:
     await issued.send(TS01_CHAT, TS01_COMMANDER, "全员到岗", reply_to=prompt)
     await issued.drain()
     assert "指令类型" in await issued.last(TS01_CHAT)
+
+
+async def test_a_text_in_a_private_chat_with_no_form_open_is_answered(harness: Harness) -> None:
+    """A phone number typed after the returnee form had closed got no answer at all."""
+    await harness.private(TS0101_COMMANDER, "0579-85512345")
+    await harness.drain()
+    assert await harness.said(TS0101_COMMANDER) == [
+        "这里没有等待回答的表单。上报返回人员请发送 /returnee，其他命令见 /help。"
+    ]
+    await harness.send(TS0101_CHAT, TS0101_COMMANDER, "大家好")  # chatter in a group: nothing
+    await harness.drain()
+    assert await harness.said(TS0101_CHAT) == []

@@ -36,3 +36,4 @@ error-storage-order = The order was NOT issued: cannot save right now; please tr
 # the outcome, comes as a message naming the person who pressed.
 press-early = ⏳ Got your press; working on it…
 press-late = { $who }: { $text }
+private-nothing-open = No form is waiting for an answer here. To report returnees send /returnee; /help lists the commands.

@@ -36,3 +36,4 @@ error-storage-order = 指令未下达：暂时无法保存，请稍后再试。
 # the outcome, comes as a message naming the person who pressed.
 press-early = ⏳ 已收到点击，正在处理…
 press-late = { $who }：{ $text }
+private-nothing-open = 这里没有等待回答的表单。上报返回人员请发送 /returnee，其他命令见 /help。
