@@ -19,6 +19,8 @@ from cascade.orders import DEFAULT_DURATION, OrderKind
 from cascade.targeting import FilterWordError, OrderFilter, read_filter_word
 
 _ORDER_ID = re.compile(r"^#?(\d{1,12})$")
+# After an order number: digits in groups of three, the first with a leading 0 ("024").
+_GROUPED_TAIL = re.compile(r"^0\d{2}( \d{3})*$")
 # A time allowed the bot cannot read ("99x", "1.5h", "1h30m", "1小时30分"): refused,
 # never taken as the order's text (that made a 15-minute notice of a count order).
 _UNIT = r"(?:[A-Za-z]{1,4}|分钟?|小时|天)"
@@ -117,13 +119,27 @@ def optional_order_id(args: str | None) -> int | None:
 
 
 def split_report_args(args: str | None) -> tuple[int | None, str]:
-    """`/report 12 5` → (12, "5"); `/report 5` → (None, "5")."""
+    """`/report 12 5` → (12, "5"); `/report 5` → (None, "5").
+
+    `/report 1 024` is refused: a count never starts with 0, so the digits after the
+    order number are more likely the thousands of "1 024" (1024) typed with a space,
+    and reading them as order #1's 24 would be a wrong number said without a word."""
     text = (args or "").strip()
     if not text:
         raise Refused("report-usage")
     head, _, tail = text.partition(" ") if " " in text.split("\n")[0] else (text, "", "")
-    if tail.strip() and _ORDER_ID.match(head):
-        return parse_order_id(head), tail.strip()
+    tail = tail.strip()
+    if tail and _ORDER_ID.match(head):
+        if head.isdigit() and _GROUPED_TAIL.match(tail):
+            digits = tail.replace(" ", "")
+            raise Refused(
+                "report-split",
+                value=text[:30],
+                order=head,
+                tail=str(int(digits)),
+                joined=head + digits,
+            )
+        return parse_order_id(head), tail
     return None, text
 
 

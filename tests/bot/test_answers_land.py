@@ -179,3 +179,19 @@ async def test_a_list_from_a_unit_with_sub_units_is_told_lists_not_numbers(
     assert line == (
         "「塔山村」有下级单元：指令 #1 的清单由下级上报后自动汇总，本单元只需点「收到」。"
     )
+
+
+@pytest.mark.parametrize("text", ["/report 1 024", "/report 1 000 500"])
+async def test_digits_after_an_order_number_that_start_with_0_are_asked_not_summed(
+    issued: Harness, text: str
+) -> None:
+    """Digits "1 024" may be 1024 typed with a space: order #1's 24 is not recorded."""
+    line = await say(issued, TS0101_CHAT, TS0101_COMMANDER, text)
+    shown, _ = parse_html(line)
+    assert shown.startswith(f"「{text[8:]}」有两种读法：指令 #1 上报 "), shown
+    assert (await issued.row_status("ts-01-01", 1))["value"] is None
+
+
+async def test_an_order_number_with_its_hash_keeps_a_leading_0(issued: Harness) -> None:
+    await confirmed(issued, TS0101_CHAT, TS0101_COMMANDER, "/report #1 024")
+    assert (await issued.row_status("ts-01-01", 1))["value"] == 24

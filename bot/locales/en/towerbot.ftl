@@ -169,6 +169,7 @@ error-notice-no-value = Order #{ $order } is a notice and needs no value: please
 error-nothing-to-report = "{ $unit }" has already reported every value its open orders ask for. To correct one, name the order, e.g. /report { $order } VALUE.
 answer-ack = ✅ Recorded: "{ $unit }" received order #{ $order }{ $late }
 error-report-usage = Form: /report [ORDER] VALUE, e.g. /report 12 5
+error-report-split = "{ $value }" reads two ways: { $tail } for order #{ $order }, or { $joined }. Write /report #{ $order } { $tail } or /report { $joined }.
 error-unknown-command = There is no command { $command }. Send /help for the list.
 error-internal = Sorry, something went wrong; it has been logged. Please try again.
 

@@ -169,6 +169,7 @@ error-notice-no-value = 指令 #{ $order } 是通知，不需要上报数值：�
 error-nothing-to-report = 「{ $unit }」已上报了所有进行中指令要的数值。如需更正，请写上指令号，例如 /report { $order } 数值。
 answer-ack = ✅ 已记录「{ $unit }」收到指令 #{ $order }{ $late }
 error-report-usage = 格式：/report [指令号] 数值，例如 /report 12 5
+error-report-split = 「{ $value }」有两种读法：指令 #{ $order } 上报 { $tail }，或上报 { $joined }。请写 /report #{ $order } { $tail } 或 /report { $joined }。
 error-unknown-command = 没有这个命令：{ $command }。发送 /help 查看可用命令。
 error-internal = 抱歉，处理时出错，已记录。请稍后再试。
 
