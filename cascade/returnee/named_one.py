@@ -27,7 +27,7 @@ _NAMED = re.compile(
 # Anything that could be more than the one named: a number of people, kin or companions,
 # a plural, a list, a batch.
 _MORE = re.compile(
-    rf"{NUM}\s*{HEAD_UNIT}|{SINGLE_KIN}|父母|爸妈|孩子|小孩|家人|家属|一家|全家|夫妻|两口|俩|仨|"
+    rf"{NUM}\s*{HEAD_UNIT}|{SINGLE_KIN}|父母|爸妈|孩子|小孩|家人|家里人|家里的人|家眷|家小|老小|家属|一家|全家|夫妻|两口|俩|仨|"
     r"们|都|均|大家|一起|一批|几个|等|名单|同行|同事|老乡|朋友|亲戚|还有|另外|另有|以及|和|跟|与|及|、"
 )
 

@@ -285,6 +285,10 @@ def test_one_person_named_by_role_and_name_is_a_count_of_one(text: str) -> None:
         "韵达网点报备：快递员钱勇带着老婆今天从安徽宿州回来",
         "韵达网点报备：快递员钱勇他们今天从安徽宿州回来",
         "房东：租客周日回来，不对，改成周六了，安徽宿州",
+        # qa's pass (2 Dec): her family, however many, said with no word between
+        "房东：租客钱美凤家里人明天从安徽宿州回来",
+        "房东：租客钱美凤家里的人明天从安徽宿州回来",
+        "房东：租客钱美凤家眷明天从安徽宿州回来",
     ],
 )
 def test_a_named_one_with_anyone_else_said_is_no_count_of_one(text: str) -> None:
