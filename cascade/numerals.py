@@ -59,6 +59,11 @@ class ApproximateCount(ValueError):
     """The text gives a range or an estimate (七八, 十几, 3-5, 约5), not one exact count."""
 
 
+class CountTooLarge(ValueError):
+    """A number above `MAX_COUNT` ("两千万"): read, but no count of people is that big,
+    so it is refused as a slip, with the limit said (not as "not a number")."""
+
+
 def parse_count(raw: str) -> int:
     """A non-negative whole count; raises ValueError with the reason otherwise.
 
@@ -100,7 +105,7 @@ def parse_count(raw: str) -> int:
 
 def _at_most_max(value: int, raw: str) -> int:
     if value > MAX_COUNT:
-        raise ValueError(f"number too large: {raw!r}")
+        raise CountTooLarge(f"number too large: {raw!r}")
     return value
 
 

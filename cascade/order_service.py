@@ -20,7 +20,7 @@ from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, uni
 from cascade.errors import Refused
 from cascade.lookup import resolve_order, unit_of_chat
 from cascade.loop_report import branches_into, queue_child_done, read_report, send_report
-from cascade.numerals import ApproximateCount, parse_count
+from cascade.numerals import MAX_COUNT, ApproximateCount, CountTooLarge, parse_count
 from cascade.orders import MAX_ORDER_TEXT, Order, OrderKind, OrderStatus, TargetState
 from cascade.outgoing import MessageRef, Note, OutgoingMessage, Priority
 from cascade.ports import AnswerKey, PersonRef, UnitOfWork, UnitOfWorkFactory, UpdateCarrier
@@ -558,6 +558,10 @@ def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:
             return parse_count(raw), None
         except ApproximateCount as exc:  # 七八, 十几, 3-5: never summed as 78 or 3
             raise Refused("approx-count", order=order.id, value=raw.strip()[:40]) from exc
+        except CountTooLarge as exc:
+            raise Refused(
+                "count-too-large", order=order.id, value=raw.strip()[:40], max=f"{MAX_COUNT:,}"
+            ) from exc
         except ValueError as exc:
             raise Refused("bad-count", order=order.id, value=raw.strip()[:40]) from exc
     lines = [

@@ -195,3 +195,11 @@ async def test_digits_after_an_order_number_that_start_with_0_are_asked_not_summ
 async def test_an_order_number_with_its_hash_keeps_a_leading_0(issued: Harness) -> None:
     await confirmed(issued, TS0101_CHAT, TS0101_COMMANDER, "/report #1 024")
     assert (await issued.row_status("ts-01-01", 1))["value"] == 24
+
+
+async def test_a_number_above_the_limit_is_refused_as_too_large(issued: Harness) -> None:
+    line = await say(issued, TS0101_CHAT, TS0101_COMMANDER, "/report 1 两千万")
+    shown, _ = parse_html(line)
+    assert shown.startswith("「两千万」超过了上限 "), shown
+    assert "10,000,000" in shown and "#1" in shown, shown
+    assert (await issued.row_status("ts-01-01", 1))["value"] is None

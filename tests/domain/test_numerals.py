@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cascade.numerals import format_duration, looks_like_duration, parse_count, parse_duration
+from cascade.numerals import (
+    CountTooLarge,
+    format_duration,
+    looks_like_duration,
+    parse_count,
+    parse_duration,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,9 +82,10 @@ def test_parse_count_refuses_anything_ambiguous(raw: str) -> None:
         parse_count(raw)
 
 
-def test_parse_count_refuses_absurdly_large_numbers() -> None:
-    with pytest.raises(ValueError, match="too large"):
-        parse_count("99999999999")
+@pytest.mark.parametrize("raw", ["99999999999", "两千万", "10000001"])
+def test_parse_count_refuses_absurdly_large_numbers_as_too_large(raw: str) -> None:
+    with pytest.raises(CountTooLarge, match="too large"):
+        parse_count(raw)
 
 
 @given(st.integers(min_value=0, max_value=10_000_000))

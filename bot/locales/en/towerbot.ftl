@@ -163,6 +163,7 @@ error-values-from-below = "{ $unit }" has sub-units: for order #{ $order } their
 error-bad-count = Order #{ $order } needs a number: "{ $value }" is not one. Please reply with a whole number, e.g. 5, 十二, 1,024.
 error-bad-list = Order #{ $order } needs a list: this one is empty. Please write one item per line.
 error-approx-count = "{ $value }" is an estimate; the total needs an exact number. Reply to order #{ $order } with one exact whole number, e.g. 8.
+error-count-too-large = "{ $value }" is above the limit of { $max }: please check it and reply to order #{ $order } with the exact whole number.
 error-list-too-long = The list is too long (at most { $max } items).
 error-bad-order-id = "{ $value }" is not an order number; it should be a number, e.g. /status 12.
 error-notice-no-value = Order #{ $order } is a notice and needs no value: please press "Received" on the order message.

@@ -163,6 +163,7 @@ error-values-from-below = 「{ $unit }」有下级单元：指令 #{ $order } �
 error-bad-count = 指令 #{ $order } 要上报一个数字：「{ $value }」不是有效的数字。请回复一个整数，例如 5、十二、1,024。
 error-bad-list = 指令 #{ $order } 要上报清单：内容是空的，请每行写一条。
 error-approx-count = 「{ $value }」是估计数，汇总需要确切数字。请为指令 #{ $order } 回复一个确切的整数，例如 8。
+error-count-too-large = 「{ $value }」超过了上限 { $max }：请核对后为指令 #{ $order } 回复确切的整数。
 error-list-too-long = 清单太长（最多 { $max } 条）。
 error-bad-order-id = 指令号「{ $value }」不对，应为数字，例如 /status 12。
 error-notice-no-value = 指令 #{ $order } 是通知，不需要上报数值：请点指令消息上的「收到」。
