@@ -27,6 +27,7 @@ from bot.replier import Replier
 from cascade.errors import Refused
 from cascade.incident_service import IncidentService
 from cascade.incidents import Disposition
+from cascade.numerals import is_approximate
 from cascade.outgoing import MessageRef
 from cascade.ports import UnitOfWorkFactory
 from cascade.queries import QueryService
@@ -123,6 +124,14 @@ async def form_answer(
     if step not in STEPS:
         return
     answer = (message.text or "").strip()
+    if step == "count" and is_approximate(answer) and not is_skip(answer):
+        data = await state.get_data()
+        if not data.get("count_again"):  # an estimate is asked again once, not moved past
+            await state.update_data(count_again=True)
+            again = replier.texts.get(ctx.locale, "returnee-form-count-again", value=answer[:40])
+            asked = form_question(replier.texts, ctx.locale, "count")
+            await replier.text(ctx, again + "\n" + asked.text, force_reply=asked.force_reply)
+            return
     await _next(ctx, state, replier, incidents, step, None if is_skip(answer) else answer)
 
 

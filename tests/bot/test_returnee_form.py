@@ -73,14 +73,27 @@ async def test_skip_buttons_leave_exactly_those_fields_open(harness: Harness) ->
     assert "🔴" in text or "🟡" in text
 
 
-async def test_an_estimate_is_asked_for_not_counted(harness: Harness) -> None:
+async def test_an_estimate_is_asked_again_once_then_left_to_the_draft(harness: Harness) -> None:
     h = harness
     await start(h)
-    for answer in ("两三个", "湖南", "无", "明天", "溪西村12号", "13600001111"):
+    await say_privately(h, TS0101_MEMBER, "两三个")
+    again = last_prompt(h, TS0101_MEMBER)
+    assert (again.text or "").startswith("「两三个」是估计数"), again.text
+    assert "几个人回来" in (again.text or "")  # the count asked again, not the origin
+    for answer in ("七八个", "湖南", "无", "明天", "溪西村12号", "13600001111"):
         await say_privately(h, TS0101_MEMBER, answer)
     text = await draft(h)
     assert "人数：未知" in text and "❓ 还缺：人数" in text
-    assert "23" not in text
+    assert "23" not in text and "78" not in text
+
+
+async def test_the_exact_number_after_an_estimate_is_the_count(harness: Harness) -> None:
+    h = harness
+    await start(h)
+    for answer in ("七八个", "8", "湖南", "无", "明天", "溪西村12号", "13600001111"):
+        await say_privately(h, TS0101_MEMBER, answer)
+    text = await draft(h)
+    assert "人数：8" in text and "来自：湖南" in text
 
 
 async def test_a_skipped_answer_from_a_stale_button_is_refused(harness: Harness) -> None:

@@ -50,6 +50,7 @@ returnee-stage-open = 📨 #{ $id } reported to "{ $handler }", waiting for a de
 returnee-stage-disposed = ➡️ #{ $id }: "{ $handler }" decided: { $disposition }.
 returnee-stage-done = ✅ #{ $id } done: { $minutes } minutes from report to done.
 returnee-form-count = 👥 How many people are back? <b>Reply to this message</b> (e.g. 3 people, with 5 family members).
+returnee-form-count-again = "{ $value }" is an estimate; the totals need the exact number: please reply once more with it, or reply "skip" if nobody knows yet (the draft will ask for it).
 returnee-form-origin = 🧭 Where from? (province or city)
 returnee-form-via = 🛣 Through where? (press "Skip" if nowhere)
 returnee-form-arrival = 🕒 When do they arrive? (e.g. tonight, tomorrow afternoon, 3月17日)

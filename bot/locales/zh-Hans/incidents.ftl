@@ -50,6 +50,7 @@ returnee-stage-open = 📨 #{ $id } 已上报「{ $handler }」，等待处置�
 returnee-stage-disposed = ➡️ #{ $id }「{ $handler }」已安排：{ $disposition }。
 returnee-stage-done = ✅ #{ $id } 已落实，从上报到落实用时 { $minutes } 分钟。
 returnee-form-count = 👥 几个人回来？请<b>回复本消息</b>（如：带5位家人、一家三口、3人）。
+returnee-form-count-again = 「{ $value }」是估计数，汇总需要确切人数：请再回复一次确切的人数；确实不清楚就回复「跳过」，草稿里会标为待核实。
 returnee-form-origin = 🧭 从哪里回来？（省或市）
 returnee-form-via = 🛣 途经哪里？（没有就点「跳过」）
 returnee-form-arrival = 🕒 什么时候到？（如：今晚、明天下午、3月17日）
