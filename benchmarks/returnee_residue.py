@@ -37,12 +37,12 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime
 
-from benchmarks.returnee_corpus import expected
+from benchmarks.returnee_corpus import NOW, expected
 from benchmarks.returnee_gate_rows import BEFORE, outputs
 from benchmarks.returnee_gate_rows import load as load_spent
-from benchmarks.returnee_transfer import LEVELS, as_values
+from benchmarks.returnee_transfer import CHECKED, LEVELS, as_values, day_of, passes
 from cascade.returnee.arrival import arrival_days, clock_spans
 from cascade.returnee.clauses import disagreements as by_clauses
 from cascade.returnee.confirm import to_confirm
@@ -55,8 +55,6 @@ from cascade.returnee.report import working_text
 from cascade.returnee.second import disagreements
 from cascade.returnee.text import HEAD_UNIT, NUM, to_int
 
-NOW = datetime(2020, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=8)))
-CHECKED = ("count", "origin", "via", "arrival", "address")
 NEWEST = {"heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26"}
 NEWEST |= {"heldout27", "heldout29"}
 COLUMNS = ("A", "B", "new")
@@ -127,13 +125,9 @@ def _via_route_place_left(work: str, values: Values) -> bool:
     )
 
 
-def _day(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
 def _arrival_other_day(work: str, values: Values) -> bool:
     assert values.arrival is not None
-    return any(day != _day(values.arrival) for _start, day in arrival_days(work, NOW))
+    return any(day != day_of(values.arrival) for _start, day in arrival_days(work, NOW))
 
 
 def _arrival_no_day(work: str, values: Values) -> bool:
@@ -252,7 +246,7 @@ def _distinct(attribute: str) -> Pieces:
 
 
 def _arrival_days_differ(values: Values, readings: list[Values]) -> bool:
-    return len({_day(r.arrival) for r in readings if r.arrival is not None}) >= 2
+    return len({day_of(r.arrival) for r in readings if r.arrival is not None}) >= 2
 
 
 HOUSEHOLDS: dict[str, tuple[str, Pieces]] = {
@@ -346,16 +340,12 @@ def tally() -> tuple[Tallies, dict[str, str], Tallies, dict[str, int]]:
     return found, fields, silent, cuts
 
 
-def _passes(caught: int, right: int) -> bool:
-    return caught >= 1 and 3 * caught >= right
-
-
 def _best(found: Tallies, fields: dict[str, str], name: str, column: str) -> str | None:
     fits = [
         (caught - right / 3, variant)
         for variant, t in found.items()
         for caught, right in [t[column]]
-        if fields[variant] == name and _passes(caught, right)
+        if fields[variant] == name and passes(caught, right)
     ]
     return max(fits)[1] if fits else None
 
@@ -389,7 +379,7 @@ def main() -> int:
             held[0] += caught
             held[1] += right
             print(f"{name}: chosen on {chosen_on}: {best} -> on {weighed_on}: {caught} / {right}")
-        verdict = "passes" if _passes(held[0], held[1]) else "does not pass"
+        verdict = "passes" if passes(held[0], held[1]) else "does not pass"
         print(f"{name}: held out {held[0]} caught, {held[1]} confirmed -> {verdict}")
     return 0
 

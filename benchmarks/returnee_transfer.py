@@ -57,7 +57,7 @@ LEVELS: dict[str, Callable[[str], list[str]]] = {
 }
 
 
-def _day(value: date | datetime) -> date:
+def day_of(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
@@ -66,7 +66,7 @@ def _counts(readings: list[Values]) -> list[int]:
 
 
 def _days(readings: list[Values]) -> set[date]:
-    return {_day(r.arrival) for r in readings if r.arrival is not None}
+    return {day_of(r.arrival) for r in readings if r.arrival is not None}
 
 
 def _origins(readings: list[Values]) -> list[str]:
@@ -84,7 +84,7 @@ def _stops(readings: list[Values]) -> list[str]:
 def _other_hour(values: Values, pieces: list[str], readings: list[Values]) -> bool:
     arrival = values.arrival
     assert arrival is not None
-    same_day = {r.arrival for r in readings if r.arrival and _day(r.arrival) == _day(arrival)}
+    same_day = {r.arrival for r in readings if r.arrival and day_of(r.arrival) == day_of(arrival)}
     return bool(same_day - {arrival})
 
 
@@ -113,7 +113,7 @@ VARIANTS: dict[str, tuple[str, Check]] = {
     "arrival: a day no piece reads": (
         "arrival",
         lambda v, ps, rs: (
-            bool(d := _days(rs)) and v.arrival is not None and _day(v.arrival) not in d
+            bool(d := _days(rs)) and v.arrival is not None and day_of(v.arrival) not in d
         ),
     ),
     "arrival: two days": ("arrival", lambda v, ps, rs: len(_days(rs)) >= 2),
@@ -122,7 +122,7 @@ VARIANTS: dict[str, tuple[str, Check]] = {
         lambda v, ps, rs: (
             bool(d := _days(rs))
             and v.arrival is not None
-            and (len(d) >= 2 or _day(v.arrival) not in d)
+            and (len(d) >= 2 or day_of(v.arrival) not in d)
         ),
     ),
     "arrival: the same day at another hour": ("arrival", _other_hour),
@@ -224,7 +224,9 @@ def tally() -> tuple[dict[tuple[str, str], Tally], dict[str, list[int]]]:
     return found, silent
 
 
-def _passes(caught: int, right: int) -> bool:
+def passes(caught: int, right: int) -> bool:
+    """The bar a check must pass on unseen outputs: one silent wrong value caught for
+    every three right values confirmed, and at least one."""
     return caught >= 1 and 3 * caught >= right
 
 
@@ -235,7 +237,7 @@ def _best(found: dict[tuple[str, str], Tally], name: str, half: str) -> tuple[st
         (caught - right / 3, key)
         for key, t in found.items()
         for caught, right in [t.on(half) if half else t.all()]
-        if VARIANTS[key[0]][0] == name and _passes(caught, right)
+        if VARIANTS[key[0]][0] == name and passes(caught, right)
     ]
     return max(fits)[1] if fits else None
 
@@ -264,9 +266,9 @@ def main() -> int:
                 f"{caught} caught, {right} confirmed"
             )
         final = _best(found, name, "")
-        verdict = f"kept: {final[0]} ({final[1]})" if _passes(*held) and final else "not kept"
+        verdict = f"kept: {final[0]} ({final[1]})" if passes(*held) and final else "not kept"
         print(f"{name}: held out {held[0]} caught, {held[1]} confirmed -> {verdict}")
-        if _passes(*held) and final:
+        if passes(*held) and final:
             caught, right = found[final].all()
             together["held out"] = [
                 together["held out"][0] + held[0],
