@@ -355,10 +355,12 @@ class BotPresenter:
         unit: UnitRef,
         remaining: timedelta,
         late: bool,
+        locale: str | None = None,
         **extra: object,
     ) -> Rendered:
-        """A reminder to a unit's commander (mentioned) of an order, with the time left."""
-        loc = unit.locale
+        """A reminder to a unit's commander (mentioned) of an order, with the time left,
+        in the unit's language or, sent to another group, in that group's (`locale`)."""
+        loc = locale or unit.locale
         return Rendered(
             text=self.t.get(
                 loc,
@@ -393,18 +395,8 @@ class BotPresenter:
         self, order: Order, unit: UnitRef, group: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered:
         """A unit without a group is still pending: the group above it is asked to chase it."""
-        loc = group.locale
-        return Rendered(
-            text=self.t.get(
-                loc,
-                "reminder-ungrouped",
-                order=str(order.id),
-                text=_short(order.text),
-                unit=unit.name,
-                commander=mention(unit.commander_name, unit.commander_id),
-                remaining=self.fmt.duration(loc, remaining),
-                late=self.t.get(loc, "sent-late") if late else "",
-            )
+        return self._reminder(
+            "reminder-ungrouped", order, unit, remaining, late, locale=group.locale
         )
 
     def escalation(
