@@ -27,9 +27,11 @@ async def unit_of_chat(tx: UnitOfWork, chat_id: int) -> UnitRef:
 
 
 async def resolve_order(
-    tx: UnitOfWork, order_id: int | None, unit: UnitRef, open_only: bool
+    tx: UnitOfWork, order_id: int | None, unit: UnitRef, open_only: bool, anywhere: bool = False
 ) -> Order:
-    """The order a command means: the one named, or the chat unit's newest."""
+    """The order a command means: the one named, or the chat unit's newest. With
+    `anywhere`, the one named may be any order of the tower, not only one this unit is in
+    (an admin's `/cancel N`, docs/commands.md)."""
     if order_id is None:
         order = await tx.orders.latest_for_unit(unit.code, open_only=open_only)
         if order is None:
@@ -38,6 +40,6 @@ async def resolve_order(
     order = await tx.orders.get(order_id)
     if order is None:
         raise Refused("order-unknown", order=order_id)
-    if not await tx.orders.chain(order.id, unit.code):
+    if not anywhere and not await tx.orders.chain(order.id, unit.code):
         raise Refused("order-not-here", order=order_id, unit=unit.name)
     return order

@@ -344,7 +344,11 @@ class OrderService:
         """Stop an open order: pending units are told, the issuer gets the report
         naming who cancelled, and the person who asked is answered where they asked."""
         async with self.uow() as tx:
-            order = await self._order_to_cancel(tx, order_id, chat_id, user_id)
+            # An admin may cancel any order by its number from any unit's group, also one
+            # issued below it: an HQ admin in the HQ group was told 与「HQ」无关.
+            asker = await unit_of_chat(tx, chat_id)
+            anywhere = user_id in self.admins
+            order = await resolve_order(tx, order_id, asker, open_only=True, anywhere=anywhere)
             issuer = await tx.tower.ref(order.issuer_unit)
             assert issuer is not None
             await self._require_answering(
@@ -387,7 +391,6 @@ class OrderService:
                 reply_to=reply_to if here else None,
             )
             if not here:
-                asker = await unit_of_chat(tx, chat_id)
                 rendered = self.presenter.cancel_done(order, asker, issuer, len(pending))
                 ref = MessageRef(purpose="cancel_done", order_id=order.id, unit_code=asker.code)
                 await tx.outbox.add(
@@ -518,28 +521,6 @@ class OrderService:
                 "values-from-below", unit=unit.name, order=newest.id, kind=newest.kind.value
             )
         raise Refused("nothing-to-report", unit=unit.name, order=newest.id)
-
-    async def _resolve(
-        self, tx: UnitOfWork, order_id: int | None, chat_id: int, open_only: bool
-    ) -> Order:
-        unit = await unit_of_chat(tx, chat_id)
-        return await resolve_order(tx, order_id, unit, open_only)
-
-    async def _order_to_cancel(
-        self, tx: UnitOfWork, order_id: int | None, chat_id: int, user_id: int
-    ) -> Order:
-        """The order `/cancel` means. An admin may cancel any order named by its number
-        from any unit's group (docs/commands.md), also one issued below that group's unit
-        and so not "its" order: an HQ admin in the HQ group was told 与「HQ」无关."""
-        try:
-            return await self._resolve(tx, order_id, chat_id, open_only=True)
-        except Refused as refused:
-            if refused.key != "order-not-here" or order_id is None or user_id not in self.admins:
-                raise
-            order = await tx.orders.get(order_id)
-            if order is None:
-                raise
-            return order
 
     async def _require_answering(
         self, tx: UnitOfWork, unit: UnitRef, user_id: int, admin_ok: bool, key: str
