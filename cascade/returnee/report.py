@@ -151,15 +151,16 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     whole message does not pin down (`insufficient`, round 12) is asked.
     """
     work, report = read_unweighed(text, now)
+    read = _values(report)
     # round 19: a value read by a weak path is asked, emptied or kept to be confirmed
     # round 21: and a value a second, independent reading disagrees with
-    weak = weak_paths(work, _values(report)) + disagreements(work, _values(report))
+    weak = weak_paths(work, read) + disagreements(work, read)
     # round 23: and the second readings written from tuned25 and tuned26
-    weak += rechecked(work, _values(report), now)
+    weak += rechecked(work, read, now)
     # round 24: and the checks keyed to the conventions tuned27's and tuned29's headers state
-    weak += by_convention(work, _values(report), now)
+    weak += by_convention(work, read, now)
     # round 25: and a value the message's clauses, each read alone, cannot account for
-    weak += by_clauses(work, _values(report), lambda piece: _values(read_unweighed(piece, now)[1]))
+    weak += by_clauses(work, read, lambda piece: _values(read_unweighed(piece, now)[1]))
     report = _asked(report, {path.field for path in weak if not path.keep})
     confirm = to_confirm(work, _values(report)) | {path.field for path in weak if path.keep}
     return _kept_and_asked(report, confirm)
