@@ -205,12 +205,17 @@ async def test_a_number_above_the_limit_is_refused_as_too_large(issued: Harness)
     assert (await issued.row_status("ts-01-01", 1))["value"] is None
 
 
+async def village_notice(h: Harness) -> None:
+    """Order #1, a notice issued by the village (level 2), not by HQ."""
+    await h.send(TS01_CHAT, TS01_COMMANDER, "/order 15m notice 今晚开会")
+    await h.drain()
+
+
 async def test_an_hq_admin_cancels_an_order_issued_below_from_the_hq_group(
     harness: Harness,
 ) -> None:
     h = harness
-    await h.send(TS01_CHAT, TS01_COMMANDER, "/order 15m notice 今晚开会")
-    await h.drain()
+    await village_notice(h)
     line = await say(h, HQ_CHAT, HQ_ADMIN, "/cancel 1")
     assert line.startswith("⛔ 指令 #1 已撤销，已通知 "), line
     assert line.endswith("总结报告已发到「塔山村」群。"), line
@@ -219,7 +224,6 @@ async def test_an_hq_admin_cancels_an_order_issued_below_from_the_hq_group(
 
 async def test_a_commander_above_who_is_no_admin_cannot_cancel_it(harness: Harness) -> None:
     h = harness
-    await h.send(TS01_CHAT, TS01_COMMANDER, "/order 15m notice 今晚开会")
-    await h.drain()
+    await village_notice(h)
     line = await say(h, HQ_CHAT, HQ_COMMANDER, "/cancel 1")
     assert line == "指令 #1 与「塔山区块指挥部」无关。"
