@@ -392,12 +392,54 @@ class BotPresenter:
         return self._reminder("reminder-acked", order, unit, remaining, late, kind=order.kind.value)
 
     def reminder_ungrouped(
-        self, order: Order, unit: UnitRef, group: UnitRef, remaining: timedelta, late: bool
+        self,
+        order: Order,
+        units: list[UnitRef],
+        group: UnitRef,
+        remaining: timedelta,
+        late: bool,
     ) -> Rendered:
-        """A unit without a group is still pending: the group above it is asked to chase it."""
-        return self._reminder(
-            "reminder-ungrouped", order, unit, remaining, late, locale=group.locale
+        """Units without a group are still pending: the group above them is asked, in one
+        message, to chase them (one alone is named in a sentence of its own)."""
+        loc = group.locale
+        if len(units) == 1:
+            return self._reminder(
+                "reminder-ungrouped", order, units[0], remaining, late, locale=loc
+            )
+        return Rendered(
+            text=self.t.get(
+                loc,
+                "reminder-ungrouped-many",
+                order=str(order.id),
+                text=_short(order.text),
+                count=len(units),
+                units=self._unit_lines(loc, units),
+                remaining=self.fmt.duration(loc, remaining),
+                late=self.t.get(loc, "sent-late") if late else "",
+            )
         )
+
+    def _unit_lines(self, loc: str, units: list[UnitRef]) -> Markup:
+        """Units, one a line with their commanders mentioned: at most MAX_LINES, and no
+        more than fit one placeable (a city's escalation to HQ once listed 40 units with
+        their commanders' mentions in 2,522 characters, Fluent refused the text, and the
+        escalation was retried every 30 s without ever being sent); 另有 N 个 after."""
+        lines: list[Markup] = []
+        length = 0
+        for u in units[:MAX_LINES]:
+            line = self.t.get(
+                loc,
+                "escalation-unit",
+                unit=u.name,
+                commander=mention(u.commander_name, u.commander_id),
+            )
+            if length + len(line) + 1 > UNITS_LENGTH:
+                break
+            lines.append(line)
+            length += len(line) + 1
+        if len(units) > len(lines):
+            lines.append(self.t.get(loc, "pending-more", count=len(units) - len(lines)))
+        return join("\n", lines)
 
     def escalation(
         self,
@@ -409,25 +451,6 @@ class BotPresenter:
         late: bool,
     ) -> Rendered:
         loc = group.locale
-        # At most MAX_LINES units, and no more than fit one placeable: a city's
-        # escalation to HQ once listed 40 units with their commanders' mentions in
-        # 2,522 characters, Fluent refused the text, and the escalation was retried
-        # every 30 s without ever being sent.
-        lines: list[Markup] = []
-        length = 0
-        for u in pending[:MAX_LINES]:
-            line = self.t.get(
-                loc,
-                "escalation-unit",
-                unit=u.name,
-                commander=mention(u.commander_name, u.commander_id),
-            )
-            if length + len(line) + 1 > UNITS_LENGTH:
-                break
-            lines.append(line)
-            length += len(line) + 1
-        if len(pending) > len(lines):
-            lines.append(self.t.get(loc, "pending-more", count=len(pending) - len(lines)))
         return Rendered(
             text=self.t.get(
                 loc,
@@ -435,7 +458,7 @@ class BotPresenter:
                 order=str(order.id),
                 text=_short(order.text),
                 count=len(pending),
-                units=join("\n", lines),
+                units=self._unit_lines(loc, pending),
                 overdue=self.fmt.duration(loc, overdue),
                 late=self.t.get(loc, "sent-late") if late else "",
             )

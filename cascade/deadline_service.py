@@ -18,6 +18,7 @@ from cascade.deadlines import (
     EscalationWalk,
     Timer,
     TimerKind,
+    group_reminder_key,
     own_missing,
     reminder_key,
     unit_reminder_key,
@@ -29,6 +30,7 @@ from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
 from cascade.report import ReportFlavour, ReportTally
 from cascade.targeting import answering_refs
+from cascade.tower import UnitRef
 
 TimersListener = Callable[[list[Timer]], None]
 
@@ -113,27 +115,30 @@ class DeadlineService:
 
         await read_rows(tx, order, note, branches_into(branches))
         refs = await answering_refs(tx, order.id, await tx.tower.refs([c for c, _ in pending]))
+        # Units without a group of their own, by the nearest group above them: one
+        # reminder there names them all, where one each spent the group's ~20 messages
+        # a minute on a single list.
+        ungrouped: dict[int, tuple[UnitRef, list[UnitRef]]] = {}
         for code, acked in pending:
             unit = refs.get(code)
             if unit is None:
                 continue
-            chat_id = unit.chat_id
-            if chat_id is None:
-                # No group to remind it in: the nearest group above hears it instead, or the
-                # reminder was lost and a parent whose own 收到 is in was never told.
+            if unit.chat_id is None:
                 above = next((u for u in (await tx.tower.chain(code))[1:] if u.chat_id), None)
-                if above is None or above.chat_id is None:
-                    continue
-                chat_id = above.chat_id
-                rendered = self.presenter.reminder_ungrouped(
-                    order, unit, above, remaining, timer.late
-                )
-            else:
-                remind = self.presenter.reminder_acked if acked else self.presenter.reminder
-                rendered = remind(order, unit, remaining, timer.late)
+                if above is not None and above.chat_id is not None:
+                    ungrouped.setdefault(above.chat_id, (above, []))[1].append(unit)
+                continue
+            remind = self.presenter.reminder_acked if acked else self.presenter.reminder
+            rendered = remind(order, unit, remaining, timer.late)
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
-            message = OutgoingMessage.of(chat_id, rendered, Priority.REMINDER, ref)
+            message = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
             message.dedupe_key = unit_reminder_key(order.id, unit.code)
+            await tx.outbox.add(message)
+        for chat_id, (group, units) in ungrouped.items():
+            rendered = self.presenter.reminder_ungrouped(order, units, group, remaining, timer.late)
+            ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=group.code)
+            message = OutgoingMessage.of(chat_id, rendered, Priority.REMINDER, ref)
+            message.dedupe_key = group_reminder_key(order.id, group.code)
             await tx.outbox.add(message)
         await tx.timers.mark_dirty(order.id, branches)
 

@@ -116,6 +116,13 @@ def unit_reminder_key(order_id: int, unit_code: str) -> str:
     return f"{reminder_key(order_id)}{unit_code}:"
 
 
+def group_reminder_key(order_id: int, group_code: str) -> str:
+    """The dedupe key of the one reminder naming every unit without a group that is
+    chased in `group_code`'s group; the empty unit field ("::") keeps any unit's own
+    key, and so the discard when that unit answers, from matching it."""
+    return f"{reminder_key(order_id)}:{group_code}:"
+
+
 def own_missing(state: TargetState) -> bool:
     """The unit's own part is not in: its 收到 (units with sub-units, notices) or,
     for a bottom unit, its value (acknowledged or not)."""

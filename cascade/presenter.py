@@ -70,9 +70,15 @@ class Presenter(Protocol):
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered: ...
     def reminder_ungrouped(
-        self, order: Order, unit: UnitRef, group: UnitRef, remaining: timedelta, late: bool
+        self,
+        order: Order,
+        units: list[UnitRef],
+        group: UnitRef,
+        remaining: timedelta,
+        late: bool,
     ) -> Rendered:
-        """A reminder for `unit`, which has no group, to `group`, the nearest one above it."""
+        """One reminder for `units`, which have no group, to `group`, the nearest one
+        above them."""
         ...
 
     def escalation(

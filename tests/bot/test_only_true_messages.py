@@ -66,6 +66,31 @@ async def test_a_unit_without_a_group_is_reminded_through_the_group_above(
     assert TS0101_CHAT in {c.chat_id for c in reminders(h)}  # the others as before
 
 
+async def test_units_without_a_group_are_named_in_one_reminder_to_the_group_above(
+    harness: Harness,
+) -> None:
+    """One reminder each spent the group's ~20 messages a minute on a single list."""
+    h = harness
+    ungrouped = ("ts-01-02", "ts-01-03", "ts-01-04")
+    async with h.app.db.transaction() as tx:
+        for code in ungrouped:
+            await tx.tower.conn.execute("UPDATE units SET chat_id = NULL WHERE code = ?", (code,))
+        names = [u.name for u in (await tx.tower.refs(list(ungrouped))).values()]
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m count 统计外地人数")
+    await h.drain()
+    await h.press(h.copy_in(TS01_CHAT), TS01_COMMANDER, "ack:1")
+    await h.drain()
+    h.session.clear()
+    h.clock.advance(minutes=10, seconds=1)
+    await h.app.deadlines.fire_due()
+    await h.drain()
+    (told,) = [c.text for c in reminders(h) if c.chat_id == TS01_CHAT]
+    assert "以下 3 个下级单元尚未完成，它们没有绑定群" in told
+    assert all(name in told for name in names)
+    assert told.count("tg://user?id=") == 3  # each one's commander mentioned
+    assert TS0101_CHAT in {c.chat_id for c in reminders(h)}  # the grouped as before
+
+
 async def test_no_reminder_fires_after_the_deadline(issued: Harness) -> None:
     h = issued
     h.session.clear()

@@ -182,6 +182,9 @@ report-level = { $level } median { $median } / 90% { $p90 }
 
 reminder = ⏰ Order #{ $order } "{ $text }": { $remaining } left and "{ $unit }" is not done; { $commander }, please answer.{ $late }
 reminder-ungrouped = ⏰ Order #{ $order } "{ $text }": { $remaining } left and "{ $unit }" below is not done; it has no group the bot can remind it in, please contact { $commander }.{ $late }
+reminder-ungrouped-many =
+    ⏰ Order #{ $order } "{ $text }": { $remaining } left and these { $count } units below are not done; they have no group the bot can remind them in, please contact them:{ $late }
+    { $units }
 sent-late = (sent late, after a restart)
 escalation =
     ⚠️ Order #{ $order } "{ $text }" reached its deadline; these { $count } units below are not done, please chase them:{ $late }

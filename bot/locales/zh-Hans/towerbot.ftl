@@ -182,6 +182,9 @@ report-level = { $level } 中位 { $median } / 90% { $p90 }
 
 reminder = ⏰ 指令 #{ $order }「{ $text }」还剩{ $remaining }：「{ $unit }」尚未完成，请 { $commander } 抓紧回复。{ $late }
 reminder-ungrouped = ⏰ 指令 #{ $order }「{ $text }」还剩{ $remaining }：下级单元「{ $unit }」尚未完成，它没有绑定群，机器人无法在群里提醒，请联系 { $commander }。{ $late }
+reminder-ungrouped-many =
+    ⏰ 指令 #{ $order }「{ $text }」还剩{ $remaining }：以下 { $count } 个下级单元尚未完成，它们没有绑定群，机器人无法在群里提醒，请联系：{ $late }
+    { $units }
 sent-late = （机器人重启后补发）
 escalation =
     ⚠️ 指令 #{ $order }「{ $text }」已到截止时间，以下 { $count } 个下级单元尚未完成，请督促：{ $late }
