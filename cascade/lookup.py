@@ -6,6 +6,11 @@ same words when there is no answer: a chat that is no unit's group gets
 person there that "this group" is unbound sent him to HQ for nothing), and an
 order number that is not this unit's gets "order-not-here". One home for both
 keeps the services from drifting apart on who is refused and how.
+
+Looking at an order (`/status`, `/pending`, `/export`, `/chart`) reaches further than
+acting on it: a unit above the issuer may look at an order issued below it, as the
+whole order, or an HQ asking after a village's order was told it had nothing to do
+with it (docs/commands.md says the rule).
 """
 
 from __future__ import annotations
@@ -43,3 +48,18 @@ async def resolve_order(
     if not anywhere and not await tx.orders.chain(order.id, unit.code):
         raise Refused("order-not-here", order=order_id, unit=unit.name)
     return order
+
+
+async def order_in_view(tx: UnitOfWork, order_id: int | None, unit: UnitRef) -> tuple[Order, str]:
+    """The order a read-only command in `unit`'s group means, and the unit whose subtree
+    it shows: the unit's own part of an order sent to it, the whole order (the issuer's
+    subtree) to the issuer and to every unit above the issuer. Any other unit (a
+    sibling, one left out of a targeted order) is refused naming the order."""
+    order = await resolve_order(tx, order_id, unit, open_only=False, anywhere=True)
+    if unit.code == order.issuer_unit:
+        return order, order.issuer_unit
+    if await tx.orders.chain(order.id, unit.code):
+        return order, unit.code
+    if any(above.code == unit.code for above in await tx.tower.chain(order.issuer_unit)):
+        return order, order.issuer_unit
+    raise Refused("order-not-here", order=order.id, unit=unit.name)

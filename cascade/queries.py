@@ -1,7 +1,9 @@
 """Read-only questions people ask the bot: status, pending units, who am I.
 
 They run in a unit of work of their own (nothing is decided), and return views
-that the bot words; the scope is always the asking chat's unit's subtree.
+that the bot words; the scope is the asking chat's unit's subtree, or for an order
+the whole order when the chat's unit issued it or is above the unit that did
+(`cascade.lookup.order_in_view`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from cascade.colours import ColourView, colour_map, echo, find_unit
 from cascade.errors import Refused
 from cascade.export import ExportRow, OrderExport, export_rows
 from cascade.incidents import Incident
-from cascade.lookup import resolve_order, unit_of_chat
+from cascade.lookup import order_in_view, unit_of_chat
 from cascade.orders import Order
 from cascade.ports import Membership, UnitOfWork, UnitOfWorkFactory
 from cascade.report import OrderReport
@@ -81,28 +83,27 @@ class QueryService:
     async def status(self, order_id: int | None, chat_id: int) -> tuple[UnitRef, OrderReport]:
         async with self.uow() as tx:
             unit = await unit_of_chat(tx, chat_id)
-            order = await resolve_order(tx, order_id, unit, open_only=False)
-            scope = order.issuer_unit if unit.code == order.issuer_unit else unit.code
+            order, scope = await order_in_view(tx, order_id, unit)
             states = await tx.orders.targets(order.id, under=scope)
             return unit, reports.build(order, states, scope, self.clock.now())
 
     async def summary(self, order_id: int | None, chat_id: int) -> tuple[UnitRef, OrderReport]:
-        """What `/status` shows, from the roll-up's counters: done/total of the chat's
-        subtree, per level and the total so far, without reading the order's rows."""
+        """What `/status` shows, from the roll-up's counters: done/total of the subtree in
+        view (the chat's, or the whole order's, `order_in_view`), per level and the total
+        so far, without reading the order's rows."""
         async with self.uow() as tx:
             unit = await unit_of_chat(tx, chat_id)
-            order = await resolve_order(tx, order_id, unit, open_only=False)
-            whole = unit.code == order.issuer_unit
-            scope = order.issuer_unit if whole else unit.code
+            order, scope = await order_in_view(tx, order_id, unit)
+            whole = scope == order.issuer_unit
             state = (await tx.orders.states(order.id, [scope]))[scope]
             levels = await tx.orders.levels(order.id, None if whole else scope)
             return unit, reports.summary(order, state, levels, self.clock.now())
 
-    async def unreachable(self, chat_id: int) -> list[UnitRef]:
-        """Units of the chat's subtree that the bot can't reach, parents first."""
+    async def unreachable(self, code: str) -> list[UnitRef]:
+        """Units of `code`'s subtree (a report's scope) that the bot can't reach, parents
+        first."""
         async with self.uow() as tx:
-            unit = await unit_of_chat(tx, chat_id)
-            return await tx.tower.unreachable_under(unit.code)
+            return await tx.tower.unreachable_under(code)
 
     async def pending(
         self, order_id: int | None, chat_id: int, limit: int = MAX_PENDING
@@ -171,11 +172,12 @@ class QueryService:
     async def _order_scope(
         self, tx: UnitOfWork, order_id: int | None, chat_id: int
     ) -> tuple[UnitRef, Order, str]:
-        """The chat's unit, the order meant, and the unit whose subtree is in scope."""
+        """The unit whose subtree is in view (the chat's, or the issuer's for a unit at or
+        above it: what the caption names), the order meant, and that unit's code."""
         unit = await unit_of_chat(tx, chat_id)
-        order = await resolve_order(tx, order_id, unit, open_only=False)
-        scope = order.issuer_unit if unit.code == order.issuer_unit else unit.code
-        return unit, order, scope
+        order, scope = await order_in_view(tx, order_id, unit)
+        shown = unit if scope == unit.code else await tx.tower.ref(scope)
+        return shown or unit, order, scope
 
     async def export(self, order_id: int | None, chat_id: int) -> tuple[UnitRef, OrderExport]:
         """Every target row of the chat's subtree in one order, with names (`/export`).

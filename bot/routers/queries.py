@@ -34,7 +34,7 @@ async def status(
     presenter: BotPresenter,
 ) -> None:
     _, report = await queries.summary(optional_order_id(command.args), ctx.chat_id)
-    unreachable = await queries.unreachable(ctx.chat_id)
+    unreachable = await queries.unreachable(report.scope)
     text = status_text(replier.texts, fmt, presenter, ctx.locale, report, unreachable)
     await replier.text(ctx, text)
 
