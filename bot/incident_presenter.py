@@ -32,12 +32,21 @@ class BotIncidentPresenter:
         data = IncidentCallback(incident_id=incident.id, action=action).pack()
         return Button(text=self.t.plain(loc, key), callback_data=data)
 
-    def _arrival(self, loc: str, value: date | datetime | None) -> str:
+    def _arrival(self, loc: str, value: date | datetime | None, part: str | None) -> str:
+        """The arrival as the reporter said it: a day, a day and its part of day ("今晚到":
+        2月20日晚上), or a day and a clock time."""
         if value is None:
             return self.t.get(loc, "returnee-unknown")
         if isinstance(value, datetime):
-            return value.astimezone(self.fmt.tz).strftime("%m-%d %H:%M")
-        return value.strftime("%m-%d")
+            local = value.astimezone(self.fmt.tz)
+            day = self.t.get(loc, "returnee-arrival-day", month=local.month, day=str(local.day))
+            return self.t.get(loc, "returnee-arrival-time", day=day, time=local.strftime("%H:%M"))
+        day = self.t.get(loc, "returnee-arrival-day", month=value.month, day=str(value.day))
+        if part is None:
+            return day
+        return self.t.get(
+            loc, "returnee-arrival-part", day=day, part=self.t.get(loc, f"returnee-part-{part}")
+        )
 
     def _fields(self, loc: str, incident: Incident, masked: bool) -> str:
         report = incident.report
@@ -59,7 +68,7 @@ class BotIncidentPresenter:
             count=str(report.count) if report.count is not None else unknown,
             origin=report.origin or unknown,
             via=self.fmt.join(loc, report.via) if report.via else unknown,
-            arrival=self._arrival(loc, report.arrival),
+            arrival=self._arrival(loc, report.arrival, report.arrival_part),
             address=address,
             phone=phone,
             names=names,

@@ -181,12 +181,22 @@ _VEHICLE_AFTER = re.compile(
 )
 
 
+# The parts of day a reporter says in so many words, for the part shown beside a day
+# ("今晚到": 2月20日晚上); the lone 早/晚 of `_PARTS` are left out ("早就到了", "晚了").
+_SAID_PART = re.compile(
+    "|".join(sorted((word for word in _PARTS if len(word) > 1), key=len, reverse=True))
+)
+
+
 @dataclass(frozen=True)
 class Arrival:
-    """The arrival as read: a date, a datetime, or None; `ask` when the bot should ask."""
+    """The arrival as read: a date, a datetime, or None; `ask` when the bot should ask.
+    `part` is the part of day (`_PARTS`' values) said with a date and no clock time:
+    shown beside the day, never part of its value."""
 
     value: date | datetime | None
     ask: bool
+    part: str | None = None
 
 
 @dataclass
@@ -211,15 +221,33 @@ def parse_arrival(text: str, now: datetime) -> Arrival:
             return Arrival(None, True)
         if clock is None:
             part_day = None if clock_unclear else _bare_part_of_day(text, local)
-            return Arrival(part_day, part_day is None)
+            if part_day is None:
+                return Arrival(None, True)
+            return Arrival(part_day, False, _part_said(text, []))
         day = today  # "下午三点到": a clock time alone is today's
     else:
         (only,) = values
         assert only is not None
         day = only
     if clock is None:
-        return Arrival(day, clock_unclear)
+        return Arrival(day, clock_unclear, None if clock_unclear else _part_said(text, days))
     return Arrival(datetime.combine(day, clock, tzinfo=SHANGHAI), False)
+
+
+def _part_said(text: str, days: list[_Day]) -> str | None:
+    """The part of day said of the arrival day: in its word (今晚, 明早) or right after it
+    (明天下午, 2月21日上午, 周三晚上), or alone when no day is said (下午到). None when
+    a part of day said elsewhere differs ("昨晚出发，今天到", "明天上午或下午"): no
+    guess is shown beside a day."""
+    said = {_PARTS[m.group()] for m in _SAID_PART.finditer(text)}
+    if not days:
+        return said.pop() if len(said) == 1 else None
+    beside: set[str] = set()
+    for day in days:
+        inside = _SAID_PART.search(text, day.start, day.end)
+        after = _SAID_PART.match(text, day.end)
+        beside |= {_PARTS[found.group()] for found in (inside, after) if found is not None}
+    return beside.pop() if len(beside) == 1 and said == beside else None
 
 
 def arrival_days(text: str, now: datetime) -> list[tuple[int, date]]:

@@ -67,6 +67,7 @@ def report_from_answers(answers: Mapping[str, str], now: datetime) -> ReturneeRe
     if "arrival" in answers:
         arrival = parse_report(f"{answers['arrival']}到", now)
         found.arrival = arrival.arrival
+        found.arrival_part = arrival.arrival_part
         if "arrival" in arrival.questions:
             questions.add("arrival")
     else:

@@ -135,6 +135,9 @@ class ReturneeReport(BaseModel):
     origin: str | None = None
     via: list[str] = Field(default_factory=list)
     arrival: date | datetime | None = None
+    # The part of day said with an arrival day and no clock time ("今晚到": "evening"),
+    # shown beside the day; the day alone is the value (what is scored and counted from).
+    arrival_part: str | None = None
     address: str | None = None
     phone: str | None = None
     names: list[str] = Field(default_factory=list)
@@ -218,6 +221,8 @@ def _corrected(work: str, now: datetime) -> ReturneeReport:
         questions = set(report.questions) | set(said_before)
     else:  # "后来又说等通知": no new value
         return report
+    if "arrival" in update:  # the part of day goes with the day it was said of
+        update["arrival_part"] = after.arrival_part if update["arrival"] is not None else None
     return report.model_copy(
         update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}
     )
@@ -341,6 +346,7 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         origin=origin,
         via=via,
         arrival=arrival_value,
+        arrival_part=None if arrival_value is None or arrival.ask else arrival.part,
         address=address_text,
         phone=phone,
         names=people.names,
@@ -374,6 +380,8 @@ def _asked(report: ReturneeReport, fields: set[str]) -> ReturneeReport:
     if not fields:
         return report
     update: dict[str, object] = {name: [] if name == "via" else None for name in fields}
+    if "arrival" in fields:
+        update["arrival_part"] = None
     questions = set(report.questions) | fields
     return report.model_copy(
         update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}

@@ -53,6 +53,7 @@ async def test_the_landlords_answers_all_reach_the_draft(harness: Harness) -> No
     assert "人数：3" in text and "来自：温州" in text and "途经：未知" in text
     assert "住址：一区*幢*单元***" in text  # masked in the group, but there
     assert "联系电话：139" in text
+    assert "到达：2月20日晚上" in text  # 今晚: the day and the part of day said
     assert "还缺" not in text
     assert "\n\n" not in text  # no blank line where the questions would be
     assert "13900001111" not in text and "301" not in text  # personal data masked

@@ -232,3 +232,31 @@ def test_a_flight_straight_home_is_no_stop() -> None:
     report = parse("租客从成都飞义乌，明天到")
     assert report.origin == "成都"
     assert report.via == []
+
+
+# The part of day said with an arrival day and no clock time is carried beside the day
+# (shown, never scored): only when it is said of that day and no other part of day is said.
+@pytest.mark.parametrize(
+    ("text", "day", "part"),
+    [
+        ("租客老李今晚从湖南回来", date(2020, 2, 20), "evening"),
+        ("租客老李明早从湖南回来", date(2020, 2, 21), "morning"),
+        ("租客老李明天下午从湖南回来", date(2020, 2, 21), "afternoon"),
+        ("租客老李2月21日上午从湖南回来", date(2020, 2, 21), "morning"),
+        ("租客老李下午从湖南回来", date(2020, 2, 20), "afternoon"),
+        ("租客老李明天从湖南回来", date(2020, 2, 21), None),
+        ("租客老李昨晚从湖南出发，今天到", date(2020, 2, 20), None),
+        ("租客老李明天上午或者下午从湖南回来", date(2020, 2, 21), None),
+        ("租客老李明天晚上从湖南回来，不对，是后天", date(2020, 2, 22), None),
+    ],
+)
+def test_the_part_of_day_said_goes_beside_the_day(text: str, day: date, part: str | None) -> None:
+    report = parse_report(text, NOW)
+    assert report.arrival == day
+    assert report.arrival_part == part
+
+
+def test_no_part_of_day_beside_an_hour_or_an_asked_day() -> None:
+    assert parse_report("租客老李今晚8点从湖南回来", NOW).arrival_part is None
+    asked = parse_report("租客老李今晚或明晚从湖南回来", NOW)
+    assert asked.arrival is None and asked.arrival_part is None

@@ -6,6 +6,29 @@ returnee-fields =
     People: { $count } · from: { $origin } · via: { $via }
     Arrival: { $arrival } · address: { $address }
     Phone: { $phone } · names: { $names }
+returnee-arrival-day = { $day } { $month ->
+        [1] Jan
+        [2] Feb
+        [3] Mar
+        [4] Apr
+        [5] May
+        [6] Jun
+        [7] Jul
+        [8] Aug
+        [9] Sep
+        [10] Oct
+        [11] Nov
+       *[12] Dec
+    }
+returnee-arrival-part = { $day }, { $part }
+returnee-arrival-time = { $day } { $time }
+returnee-part-dawn = small hours
+returnee-part-morning = morning
+returnee-part-noon = noon
+returnee-part-afternoon = afternoon
+returnee-part-dusk = dusk
+returnee-part-evening = evening
+returnee-part-night = late night
 returnee-high-risk = 🔴 From or through a high-risk region: central isolation suggested
 returnee-normal = 🟡 Ordinary region
 returnee-draft =

@@ -6,6 +6,16 @@ returnee-fields =
     人数：{ $count } · 来自：{ $origin } · 途经：{ $via }
     到达：{ $arrival } · 住址：{ $address }
     联系电话：{ $phone } · 姓名：{ $names }
+returnee-arrival-day = { $month }月{ $day }日
+returnee-arrival-part = { $day }{ $part }
+returnee-arrival-time = { $day } { $time }
+returnee-part-dawn = 凌晨
+returnee-part-morning = 上午
+returnee-part-noon = 中午
+returnee-part-afternoon = 下午
+returnee-part-dusk = 傍晚
+returnee-part-evening = 晚上
+returnee-part-night = 深夜
 returnee-high-risk = 🔴 途经或来自高风险地区，建议集中隔离
 returnee-normal = 🟡 一般地区
 returnee-draft =
