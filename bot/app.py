@@ -131,9 +131,15 @@ class TowerBot:
         self.texts = Texts()
         # Every press answered within `press_ack_after`, once (bot/press_watch.py).
         replies = PressReplies(
-            self.bot.id, self.texts, UpdateReader(self.db.lookup), self.db.transaction
+            self.bot.id,
+            self.texts,
+            UpdateReader(self.db.lookup),
+            self.db.transaction,
+            self.db.languages,
         )
-        self.presses = PressWatch(settings.press_ack_after, replies.toast, replies.tell)
+        self.presses = PressWatch(
+            settings.press_ack_after, replies.toast, replies.tell, languages=replies.languages
+        )
         session.middleware(PressAnswerGuard())
         session.middleware(self.presses)
         self.fmt = Formatter(self.texts, settings.timezone)

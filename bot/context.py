@@ -32,7 +32,12 @@ class ChatContext(BaseModel):
 def chat_locale(texts: Texts, unit: UnitRef | None, language_code: str | None) -> str:
     """The language of a reply: a unit's group speaks its unit's language; any other
     chat (a private chat, a group not bound) the person's own."""
-    return texts.pick(unit.locale if unit is not None else language_code)
+    return locale_of(texts, unit.locale if unit is not None else None, language_code)
+
+
+def locale_of(texts: Texts, unit_locale: str | None, language_code: str | None) -> str:
+    """`chat_locale` from the language of the chat's unit alone (None: no unit)."""
+    return texts.pick(unit_locale if unit_locale is not None else language_code)
 
 
 class ContextMiddleware(BaseMiddleware):

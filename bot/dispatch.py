@@ -84,7 +84,10 @@ A press waiting its turn is still answered within a second: the poller hands eac
 one it takes in to bot/press_watch.py, which answers it with a neutral toast if its
 handler has not by then (only the press's ids and names are kept, not its update),
 or at once when the runner says several rounds of handling go before it
-(`rounds_ahead`: in a burst, every press taken in behind the first slots).
+(`rounds_ahead`: in a burst, every press taken in behind the first slots). The
+toast speaks its chat's language, read for all the presses of a polled batch in one
+statement while the batch is written (bot/press_replies.py), so that in a storm the
+toasts do not queue for a read each.
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.types import Update
 
-from bot.press_watch import PressWatch, press_of
+from bot.press_watch import Press, PressWatch, press_of
 from bot.raw_updates import (
     GetRawUpdates,
     RawUpdate,
@@ -620,10 +623,34 @@ class UpdatePoller:
                 log.error("getUpdates gave an item without an update id: dropped: %.300r", raw)
             elif taken is None or update_id >= taken:
                 fresh.append(Taken(update_id, raw, payload(raw)))
-        for before, update in enumerate(fresh):
-            self._watch(update, before)
-        await self._take_in(fresh)
+        pressed = self._pressed(fresh)
+        if not pressed or self.presses is None:
+            await self._take_in(fresh)
+        else:  # the presses' chats read beside the batch's write (bot/press_replies.py)
+            presses = self.presses.languages([p for p, _ in pressed])
+            reading = asyncio.create_task(presses, name="press languages")
+            try:
+                await self._take_in(fresh)
+            except BaseException:
+                reading.cancel()  # the batch is not taken in: its presses come again
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await reading
+                raise
+            for press, (_, ahead) in zip(await reading, pressed, strict=True):
+                self.presses.watch(self.bot, press, ahead)
         return max(update.update_id for update in fresh) + 1 if fresh else taken
+
+    def _pressed(self, fresh: Sequence[Taken]) -> list[tuple[Press, int]]:
+        """The presses of a polled batch, each with the rounds of handling ahead of it
+        (`before` it: the batch's updates queued ahead of it). They are timed once
+        the batch is stored, with their chats' languages read meanwhile."""
+        if self.presses is None:
+            return []
+        return [
+            (press, self.runner.rounds_ahead(chat_key(update.raw), before))
+            for before, update in enumerate(fresh)
+            if (press := press_of(update.raw)) is not None
+        ]
 
     def _watch(self, update: Taken, before: int) -> None:
         """Time a press from its take-in, not from its turn (`before`: updates taken in

@@ -39,7 +39,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
@@ -101,7 +101,10 @@ async def answer_press(query: CallbackQuery, answer: PressAnswer) -> None:
 
 
 class Press(NamedTuple):
-    """What is kept of a watched press: whom to answer, where, in which language."""
+    """What is kept of a watched press: whom to answer, where, in which language.
+    `chat_read`: the language of its chat's unit was read as it was taken in
+    (`unit_locale`, None for a chat no unit is bound to); otherwise its toast reads
+    it (bot/press_replies.py)."""
 
     query_id: str
     update_id: int
@@ -110,6 +113,8 @@ class Press(NamedTuple):
     user_id: int
     name: str
     language: str | None
+    chat_read: bool = False
+    unit_locale: str | None = None
 
 
 def press_of(raw: RawUpdate) -> Press | None:
@@ -135,9 +140,16 @@ def press_of(raw: RawUpdate) -> Press | None:
     )
 
 
-# The early toast's text for a press; a late answer's text delivered to its chat.
+# The early toast's text for a press; a late answer's text delivered to its chat; the
+# presses taken in together, with their chats' languages read (bot/press_replies.py).
 Toast = Callable[[Press], Awaitable[str]]
 Tell = Callable[[Bot, Press, str], Awaitable[None]]
+Languages = Callable[[Sequence[Press]], Coroutine[Any, Any, list[Press]]]
+
+
+async def unread(presses: Sequence[Press]) -> list[Press]:
+    """No languages read ahead: each toast reads its own."""
+    return list(presses)
 
 
 class Timer(Protocol):
@@ -186,16 +198,25 @@ class PressWatch(BaseRequestMiddleware):
     (installed on the bot's session, beside bot/presses.py's guard)."""
 
     def __init__(
-        self, after: float, toast: Toast, tell: Tell, later: Later = call_later, busy: int = BUSY
+        self,
+        after: float,
+        toast: Toast,
+        tell: Tell,
+        later: Later = call_later,
+        busy: int = BUSY,
+        languages: Languages = unread,
     ) -> None:
         """`after` seconds (0: never answer early); `toast` gives the early toast's
         text, `tell` delivers a late answer to the press's chat; a press taken in
-        with `busy` rounds of handling or more ahead of it is answered at once."""
+        with `busy` rounds of handling or more ahead of it is answered at once;
+        `languages` reads the chats' languages of presses taken in together, for
+        their toasts."""
         self.after = after
         self.busy = busy
         self.toast = toast
         self.tell = tell
         self.later = later
+        self.languages = languages
         self.counts = PressCounts()
         self._watched: dict[str, _Watched] = {}
         self._of_update: dict[int, str] = {}

@@ -154,6 +154,8 @@ class Database:
         self._read_lock = asyncio.Lock()
         self._looker: Connection | None = None
         self._look_lock = asyncio.Lock()
+        self._teller: Connection | None = None
+        self._tell_lock = asyncio.Lock()
         self._pager: Connection | None = None
         self._page_lock = asyncio.Lock()
         self._checkpoints: Checkpointer | None = None
@@ -289,6 +291,9 @@ class Database:
         if self._looker is not None:
             await self._looker.close()
             self._looker = None
+        if self._teller is not None:
+            await self._teller.close()
+            self._teller = None
         if self._pager is not None:
             await self._pager.close()
             self._pager = None
@@ -392,6 +397,18 @@ class Database:
             if self._looker is None:
                 self._looker = await self._connect_reader()
             yield self._looker
+
+    @asynccontextmanager
+    async def languages(self) -> AsyncIterator[Connection]:
+        """A connection of its own for the languages of the presses each polled batch
+        brings (bot/press_replies.py, `languages`), read while the batch is stored:
+        on `lookup()`'s connection that read would wait for the handlers' reads, and
+        the next getUpdates with it. In autocommit, as `lookup()`."""
+        self.conn  # noqa: B018 -- raises when the database is not open
+        async with self._tell_lock:
+            if self._teller is None:
+                self._teller = await self._connect_reader()
+            yield self._teller
 
     @asynccontextmanager
     async def pages(self) -> AsyncIterator[SqliteUnitOfWork]:

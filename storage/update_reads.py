@@ -156,6 +156,17 @@ async def read_updates(conn: Connection, questions: list[UpdateQuestion]) -> lis
     return out
 
 
+async def unit_locales(conn: Connection, chats: Sequence[int]) -> dict[int, str]:
+    """The language of the unit bound to each of `chats` (a chat with none is left
+    out), one statement per CHUNK: the early toasts of a polled batch's presses
+    (bot/press_replies.py, `languages`)."""
+    out: dict[int, str] = {}
+    for part, marks in _chunks(list(dict.fromkeys(chats))):
+        sql = f"SELECT chat_id, locale FROM units WHERE chat_id IN ({marks})"
+        out.update((int(row[0]), str(row[1])) for row in await _rows(conn, sql, part))
+    return out
+
+
 _current: contextvars.ContextVar[UpdateReads | None] = contextvars.ContextVar(
     "towerbot_update_reads", default=None
 )
