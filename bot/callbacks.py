@@ -49,3 +49,12 @@ class MoveCallback(CallbackData, prefix="mv"):
 
     code: Word
     go: bool
+
+
+class ListSplitCallback(CallbackData, prefix="ls"):
+    """Under a list answer whose entry `index` has 、 between whole entries: `count` is
+    how many entries to record it as (its pieces, or 1 to keep it whole)."""
+
+    order_id: RowId
+    index: Annotated[int, Field(ge=0, le=10_000)]
+    count: Annotated[int, Field(ge=1, le=10_000)]

@@ -10,10 +10,12 @@ import csv
 import io
 from datetime import datetime, timedelta
 
-from bot.callbacks import AckCallback
+from bot.callbacks import AckCallback, ListSplitCallback
 from bot.formatting import Formatter
 from bot.html import Markup, join, mention
 from bot.i18n import Texts
+from cascade import masking
+from cascade.list_entries import first_split
 from cascade.memo import Memo
 from cascade.order_service import AckOutcome
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
@@ -26,6 +28,7 @@ MAX_NAMES = NAMES_SHOWN  # the domain reads a report's names for no more units t
 MAX_MERGED_LINES = 40
 MAX_MERGED_CHARS = 3500
 MAX_LINES = 40
+MAX_LIST_SHOWN = 20  # a list answer's entries shown in its line; the count covers all
 # The characters of one listed placeable (units with their commanders' mentions): below
 # what Fluent accepts in one placeable (2,500) and, shown without the links' HTML, well
 # inside Telegram's 4,096 per message.
@@ -142,15 +145,48 @@ class BotPresenter:
         if order.kind is OrderKind.NOTICE:
             text = self.t.get(loc, "answer-ack", unit=unit.name, order=str(order.id), late=late)
         elif order.kind is OrderKind.LIST:
-            text = self.t.get(
-                loc, "answer-list", unit=unit.name, count=len(state.items or []), late=late
-            )
+            return self._list_recorded(order, unit, state.items or [], late)
         else:
             text = self.t.get(loc, "answer-count", unit=unit.name, value=state.value, late=late)
         # A plain answer on time is confirmed by a reaction on the person's message: no
         # new message in the group, and none of the city's budget taken from orders and
         # reminders. A correction or a late answer still gets its line, which says so.
         return Rendered(text=text, reaction=None if late else RECORDED_REACTION)
+
+    def _list_recorded(self, order: Order, unit: UnitRef, items: list[str], late: str) -> Rendered:
+        """A list answer's line, always a message (never a reaction alone): how many
+        entries were recorded and which, as the merged list and the reports count them;
+        where an entry's 、 may separate entries of their own, one line asks with two
+        buttons (the count is wrong either way if the bot guesses)."""
+        loc = unit.locale
+        # Masked as every group message is (cascade/masking.py): the count and the
+        # entries' shapes are what the person checks.
+        shown = [masking.list_entry(item) for item in items[:MAX_LIST_SHOWN]]
+        listed = join("；" if self.t.pick(loc) != "en" else "; ", shown)
+        if len(items) > len(shown):
+            listed = join("", [listed, self.t.get(loc, "answer-list-more", count=len(items))])
+        text = self.t.get(
+            loc, "answer-list", unit=unit.name, count=len(items), items=listed, late=late
+        )
+        split = first_split(items)
+        if split is None:
+            return Rendered(text=text)
+        index, pieces = split
+        ask = self.t.get(
+            loc, "answer-list-ask", entry=masking.list_entry(items[index]), count=len(pieces)
+        )
+        data = ListSplitCallback(order_id=order.id, index=index, count=len(pieces))
+        buttons = [
+            Button(
+                text=self.t.plain(loc, "button-list-split", count=len(pieces)),
+                callback_data=data.pack(),
+            ),
+            Button(
+                text=self.t.plain(loc, "button-list-keep"),
+                callback_data=data.model_copy(update={"count": 1}).pack(),
+            ),
+        ]
+        return Rendered(text=f"{text}\n{ask}", buttons=[buttons])
 
     def _total(self, locale: str, order: Order, value: int) -> str:
         if order.kind is OrderKind.NOTICE:

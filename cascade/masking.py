@@ -45,6 +45,19 @@ def address(value: str) -> str:
     return _DIGITS.sub(lambda m: "*" * len(m.group(0)), masked)
 
 
+_NAME_LIKE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+def list_entry(value: str) -> str:
+    """A list answer's entry as its group is shown it: each piece between 、 that reads
+    like a name by its surname (张*), every number hidden (house numbers, phones, ID
+    numbers: 溪西村**号). The 、 stay, so what was one entry or several still shows."""
+    return "、".join(
+        name(piece) if _NAME_LIKE.fullmatch(piece) else address(piece)
+        for piece in value.split("、")
+    )
+
+
 def personal_values(report: ReturneeReport) -> list[str]:
     """Every piece of the report that must never appear in a group message."""
     values = [*report.names, *report.id_numbers]

@@ -18,6 +18,7 @@ from cascade.answer_batch import AnswerBatcher
 from cascade.clock import Clock
 from cascade.deadlines import ClockPolicy, Timer, first_timers, own_missing, unit_reminder_key
 from cascade.errors import Refused
+from cascade.list_entries import pieces
 from cascade.lookup import resolve_order, unit_of_chat
 from cascade.loop_report import branches_into, queue_child_done, read_report, send_report
 from cascade.numerals import MAX_COUNT, ApproximateCount, CountTooLarge, parse_count
@@ -318,8 +319,15 @@ class OrderService:
             value, items = _parse_value(order, raw)
             result = rollup.answer(chain, order.kind, user_id, now, order.deadline_at, value, items)
         await self._settle(tx, order, chain, result)
-        # One per answer: a note, written from its shape's template (cascade/outgoing.py).
+        # One per answer: a note, written from its shape's template (cascade/outgoing.py),
+        # or a message when it asks with buttons (a list entry that may be several).
         rendered = self.presenter.answer_recorded(order, unit, own, replaced)
+        if rendered.buttons:
+            ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
+            await tx.outbox.add(
+                OutgoingMessage.of(chat_id, rendered, Priority.INTERACTIVE, ref, reply_to)
+            )
+            return order
         await tx.outbox.add(
             Note.of(
                 chat_id,
@@ -332,6 +340,27 @@ class OrderService:
             )
         )
         return order
+
+    async def split_entry(
+        self, order_id: int, chat_id: int, user_id: int, index: int, count: int
+    ) -> int:
+        """A button under a list answer: entry `index` recorded as its `count` pieces
+        between 、 (a re-report, answered like one), or kept as one entry (count 1,
+        nothing changes). Returns how many entries it stands for; refused when the
+        answer changed since and the entry no longer splits so."""
+
+        async def decide(tx: UnitOfWork) -> int:
+            _order, _unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
+            items = chain[0].items or []
+            found = pieces(items[index]) if index < len(items) else None
+            if found is None or count not in (1, len(found)):
+                raise Refused("list-split-stale")
+            if count > 1:
+                raw = "\n".join(items[:index] + found + items[index + 1 :])
+                await self._report(tx, order_id, chat_id, user_id, raw, None, False)
+            return count
+
+        return await self._answer(AnswerKey(order_id, chat_id, user_id), decide)
 
     async def cancel(
         self,

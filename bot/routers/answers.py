@@ -11,12 +11,12 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import AckCallback
+from bot.callbacks import AckCallback, ListSplitCallback
 from bot.context import ChatContext
 from bot.filters import Inline, RepliesTo
 from bot.parsing import split_report_args
 from bot.presenter import BotPresenter
-from bot.press_watch import Shown, answer_press
+from bot.press_watch import Shown, Told, answer_press
 from cascade.order_service import OrderService
 from cascade.outgoing import MessageRef
 
@@ -37,6 +37,26 @@ async def ack_pressed(
     # The copy's button line then shows who confirmed, when, and the copy itself asks
     # for the value (how-count, how-list): after an early toast, nothing to add.
     await answer_press(query, Shown(presenter.ack_toast(ctx.locale, outcome)))
+
+
+async def list_split_pressed(
+    query: CallbackQuery,
+    callback_data: ListSplitCallback,
+    ctx: ChatContext,
+    orders: OrderService,
+    presenter: BotPresenter,
+) -> None:
+    """分成 N 条 / 算作 1 条 under a list answer: a split is recorded as a re-report
+    (its own line says the new count); keeping it whole changes nothing."""
+    count = await orders.split_entry(
+        callback_data.order_id,
+        ctx.chat_id,
+        ctx.user_id,
+        callback_data.index,
+        callback_data.count,
+    )
+    toast = presenter.t.plain(ctx.locale, "list-split-done", count=count)
+    await answer_press(query, Shown(toast) if count > 1 else Told(toast))
 
 
 async def report_command(
@@ -65,6 +85,7 @@ def build() -> Router:
     """A fresh router (a router attaches to one dispatcher only)."""
     router = Router(name="answers")
     router.callback_query.register(ack_pressed, AckCallback.filter())
+    router.callback_query.register(list_split_pressed, ListSplitCallback.filter())
     router.message.register(report_command, Command("report"))
     router.message.register(
         reply_to_bot, Inline(F.text), Inline(~F.text.startswith("/")), RepliesTo(*ANSWERABLE)

@@ -42,7 +42,13 @@ ack-again = Your unit has already confirmed.
 ack-needs-value = Received. Please reply to the order message with the { $kind }.
 
 answer-count = ✅ Recorded for "{ $unit }": { $value }{ $late }
-answer-list = ✅ Recorded list of { $count } items for "{ $unit }"{ $late }
+answer-list = ✅ Recorded list of { $count } items for "{ $unit }": { $items }{ $late }
+answer-list-more = … { $count } in all
+answer-list-ask = ❓ The 、 in "{ $entry }" separates { $count } parts: { $count } items, or 1?
+button-list-split = Split into { $count }
+button-list-keep = Count as 1
+list-split-done = Recorded as { $count }
+error-list-split-stale = This list has changed since; the button no longer applies. Report again to correct it.
 answer-replaced = (corrected; this value replaces the earlier one)
 answer-late = (after the deadline: counted and marked late)
 

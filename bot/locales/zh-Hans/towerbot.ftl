@@ -42,7 +42,13 @@ ack-again = 本单元已确认收到。
 ack-needs-value = 已收到。请回复指令消息上报{ $kind }。
 
 answer-count = ✅ 已记录「{ $unit }」上报：{ $value }{ $late }
-answer-list = ✅ 已记录「{ $unit }」清单 { $count } 条{ $late }
+answer-list = ✅ 已记录「{ $unit }」清单 { $count } 条：{ $items }{ $late }
+answer-list-more = ……共 { $count } 条
+answer-list-ask = ❓「{ $entry }」中的「、」隔开了 { $count } 项，是 { $count } 条还是 1 条？
+button-list-split = 分成 { $count } 条
+button-list-keep = 算作 1 条
+list-split-done = 已按 { $count } 条记录
+error-list-split-stale = 这条清单已改过，按钮已失效；如需更正请重新上报。
 answer-replaced = （已更正，以本次为准）
 answer-late = （超时上报，已计入并标记迟报）
 
