@@ -275,6 +275,7 @@ class TowerBot:
             people_words=self.people_words,
             members=self.members,
             scores=self.scores,
+            presses=self.presses,
         )
         once.install(dp, self.db, UpdateReader(self.db.lookup), lambda: self.sender.lane)
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))

@@ -243,6 +243,18 @@ class PressWatch(BaseRequestMiddleware):
         if watched is not None:
             watched.timer.cancel()
 
+    def shown_late(self, query_id: str) -> bool:
+        """Whether a handler's `Shown` answer to this press would come after its early
+        toast, and so be dropped at the gate: counted as dropped here, so the handler
+        neither renders nor sends it (a 收到 press's toast was rendered, built as a
+        method and passed through the session's middlewares for every press of a storm,
+        nearly all already answered early)."""
+        watched = self._watched.get(query_id)
+        if watched is None or not watched.early:
+            return False
+        self.counts.late_dropped += 1
+        return True
+
     @property
     def waiting(self) -> int:
         """Presses watched whose update is not handled yet and whose handler has not

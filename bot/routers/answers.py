@@ -16,7 +16,7 @@ from bot.context import ChatContext
 from bot.filters import Inline, RepliesTo
 from bot.parsing import split_report_args
 from bot.presenter import BotPresenter
-from bot.press_watch import Shown, Told, answer_press
+from bot.press_watch import PressWatch, Shown, Told, answer_press
 from cascade.order_service import OrderService
 from cascade.outgoing import MessageRef
 
@@ -30,12 +30,15 @@ async def ack_pressed(
     ctx: ChatContext,
     orders: OrderService,
     presenter: BotPresenter,
+    presses: PressWatch | None = None,
 ) -> None:
     outcome = await orders.acknowledge(
         callback_data.order_id, ctx.chat_id, ctx.user_id, query.from_user.full_name
     )
     # The copy's button line then shows who confirmed, when, and the copy itself asks
     # for the value (how-count, how-list): after an early toast, nothing to add.
+    if presses is not None and presses.shown_late(query.id):
+        return
     await answer_press(query, Shown(presenter.ack_toast(ctx.locale, outcome)))
 
 

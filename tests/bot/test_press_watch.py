@@ -367,6 +367,42 @@ async def test_an_unmarked_late_answer_is_told_and_an_empty_one_dropped() -> Non
     assert watch.waiting == 0
 
 
+async def test_a_shown_answer_is_dropped_unsent_only_after_an_early_toast() -> None:
+    """`shown_late`: a press not watched or not yet answered early is the handler's to
+    answer (nothing counted); once its toast went, a `Shown` answer is counted as
+    dropped without reaching the gate."""
+    recorded = _Recorded()
+    timers = Timers()
+    watch = PressWatch(1.0, recorded.toast, recorded.tell, later=timers.later)
+    sent: list[Any] = []
+
+    async def request(bot: Any, method: Any) -> Any:
+        sent.append(method)
+        return True
+
+    class Bot:
+        async def __call__(self, method: Any) -> Any:
+            return await watch(request, self, method)  # type: ignore[arg-type]
+
+    raw = {
+        "update_id": 8,
+        "callback_query": {
+            "id": "q8",
+            "from": {"id": 5, "is_bot": False, "first_name": "u5"},
+            "chat_instance": "ci",
+            "data": "x",
+        },
+    }
+    assert not watch.shown_late("q8")  # not watched
+    watch.watch(Bot(), press_of(raw))  # type: ignore[arg-type]
+    assert not watch.shown_late("q8")  # its timer has not run out
+    timers.fire()
+    await until(lambda: watch.counts.early == 1)
+    assert watch.shown_late("q8")
+    assert [m.callback_query_id for m in sent] == ["q8"]  # the early toast alone
+    assert (watch.counts.late_dropped, watch.counts.by_handler) == (1, 0)
+
+
 def test_every_press_answer_in_the_bot_says_what_becomes_of_it_late() -> None:
     """No handler answers a press directly: each goes through `answer_press` with a
     `Shown` or `Told` marker, so each falls into a defined case."""
