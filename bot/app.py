@@ -280,9 +280,12 @@ class TowerBot:
         once.install(dp, self.db, UpdateReader(self.db.lookup), lambda: self.sender.lane)
         dp.update.outer_middleware(ContextMiddleware(self.db.transaction, self.texts))
         dp.message.outer_middleware(QueryAccess(self.db.transaction, self.orders.admins))
-        dp.include_router(errors.build())
         for router in all_routers():
             dp.include_router(router)
+        # Last: it takes only errors, which visit every router before it, while each
+        # update visits the routers in turn up to its handler's (a press or a reply
+        # went through this one first, its empty observer and all).
+        dp.include_router(errors.build())
         return dp
 
     async def open(self) -> None:

@@ -18,6 +18,7 @@ from aiogram.types import Chat, Message, User
 from bot import errors
 from bot.filters import Inline
 from bot.routers import all_routers
+from tests.support.tgfake import Harness
 
 
 def test_no_filter_or_handler_goes_to_a_thread() -> None:
@@ -76,3 +77,12 @@ async def test_inline_decides_as_the_magic_filter() -> None:
                 got = type(exc)
             assert got == expected
     assert await Inline(F.text.as_("said"))(message("12")) == {"said": "12"}
+
+
+def test_the_errors_router_comes_last_and_alone_takes_errors(issued: Harness) -> None:
+    """Updates visit the routers in turn, so the errors router goes last (a press no
+    longer passes its empty observers first); an error still reaches it, as no router
+    before it takes errors."""
+    routers = issued.app.dispatcher.sub_routers
+    assert routers[-1].name == "errors"
+    assert [r.name for r in routers[:-1] if r.observers["error"].handlers] == []
