@@ -37,6 +37,8 @@ UNITS_LENGTH = 2000
 
 # Copy texts kept at once: each order has a few (languages, bottom or not).
 COPY_SHAPES = 256
+# A board's child lines kept as drawn (`_child_line`): ~350 bytes each, ~3 MB at most.
+CHILD_LINES = 8192
 
 RECORDED_REACTION = "👌"  # one of the emoji a bot may react with
 
@@ -48,6 +50,7 @@ class BotPresenter:
         # Copies' texts by shape (`_copy_text`); cleared when full, never stale: the
         # key holds everything the text is made of.
         self._copies: Memo[tuple[object, ...], str] = Memo(COPY_SHAPES)
+        self._lines: Memo[tuple[str, str, int, int], Markup] = Memo(CHILD_LINES)
 
     def kind(self, locale: str, kind: OrderKind) -> str:
         return self.t.get(locale, f"kind-{kind.value}")
@@ -516,8 +519,7 @@ class BotPresenter:
         percent = 100 if total == 0 else done * 100 // total
         lines = []
         for child, child_done, child_total in children[:MAX_LINES]:
-            key = "progress-child-done" if child_done == child_total else "progress-child"
-            lines.append(self.t.get(loc, key, unit=child.name, done=child_done, total=child_total))
+            lines.append(self._child_line(loc, child.name, child_done, child_total))
         if len(children) > MAX_LINES:
             lines.append(self.t.get(loc, "pending-more", count=len(children) - MAX_LINES))
         if order.status is OrderStatus.CANCELLED:
@@ -555,6 +557,17 @@ class BotPresenter:
                 updated=self.fmt.clock(now),
             )
         )
+
+    def _child_line(self, loc: str, name: str, done: int, total: int) -> Markup:
+        """A child's line on a board, drawn once per name and count: an answer storm
+        redraws each board many times, and all but a few of its lines are as before
+        (their Fluent fill and escaping were a third of a board's drawing)."""
+        shape = (loc, name, done, total)
+        line = self._lines.get(shape)
+        if line is None:
+            key = "progress-child-done" if done == total else "progress-child"
+            line = self._lines.keep(shape, self.t.get(loc, key, unit=name, done=done, total=total))
+        return line
 
     def unreachable(self, unit: UnitRef, parent: UnitRef, reason: str) -> Rendered:
         return Rendered(

@@ -229,6 +229,27 @@ def test_every_order_message_survives_hostile_names_and_texts(locale: str, kind:
 
 
 @pytest.mark.parametrize("locale", SUPPORTED)
+def test_a_boards_child_lines_kept_as_drawn_are_the_lines_drawn_anew(locale: str) -> None:
+    """A board's child lines are kept once drawn (`_child_line`): a redraw with the same
+    counts is the same text a presenter drawing it anew makes, escaped once, and a
+    changed count or language draws its line anew."""
+    kept = BotPresenter(TEXTS, FMT)
+    village, g1 = unit("v", 2, locale, "hq"), unit("g1", 3, locale, "v")
+    o, rows = order(OrderKind.COUNT), states(OrderKind.COUNT)
+
+    def board(p: BotPresenter, done: int, where: UnitRef = village) -> str:
+        return p.progress(o, where, [(g1, done, 2)], rows[1], [], NOW).text
+
+    first = board(kept, 1)
+    assert board(kept, 1) == first == board(BotPresenter(TEXTS, FMT), 1)
+    assert valid(first).count(HOSTILE) >= 1 and "&amp;amp;" not in first
+    assert board(kept, 2) == board(BotPresenter(TEXTS, FMT), 2) != first
+    other = "en" if locale != "en" else "zh-Hans"
+    elsewhere = unit("v", 2, other, "hq")
+    assert board(kept, 1, elsewhere) == board(BotPresenter(TEXTS, FMT), 1, elsewhere)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED)
 def test_every_incident_message_survives_hostile_reports(locale: str) -> None:
     p = BotIncidentPresenter(TEXTS, FMT)
     landlord, village = unit("l", 3, locale, "v"), unit("v", 2, locale, "hq")
