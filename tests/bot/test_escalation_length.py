@@ -63,3 +63,30 @@ def test_an_escalation_of_hundreds_of_units_lists_what_fits_and_counts_the_rest(
     assert 10 <= listed < MAX_LINES
     assert str(300 - listed) in text.splitlines()[-1]  # "……另有 N 个未列出"
     assert "300" in text.splitlines()[0]
+
+
+@pytest.mark.parametrize("locale", SUPPORTED)
+def test_one_reminder_for_hundreds_of_ungrouped_units_lists_what_fits(locale: str) -> None:
+    """The reminder naming every pending unit without a group (to the group above
+    them) stops where the escalation's list stops, and counts the rest."""
+    group = unit(0, locale)
+    order = Order(
+        id=1,
+        issuer_unit="yiwu",
+        issuer_user=6001000001,
+        kind=OrderKind.COUNT,
+        text="统计本单元外地返回人数",
+        created_at=NOW,
+        deadline_at=NOW + timedelta(minutes=15),
+        status=OrderStatus.OPEN,
+    )
+    ungrouped = [unit(n, locale).model_copy(update={"chat_id": None}) for n in range(1, 301)]
+    rendered = BotPresenter(TEXTS, Formatter(TEXTS)).reminder_ungrouped(
+        order, ungrouped, group, timedelta(minutes=5), late=False
+    )
+    text, _ = parse_html(rendered.text)
+    assert len(text) <= 4096
+    listed = sum(1 for n in range(1, 301) if f"第{n}班组" in text)
+    assert 10 <= listed < MAX_LINES
+    assert str(300 - listed) in text.splitlines()[-1]
+    assert "300" in text.splitlines()[0]
