@@ -260,6 +260,7 @@ HELDOUT_PARTS = (
     "corpus_heldout30.yaml",  # a reserve (writer24), not scored: only this check reads it
     "corpus_heldout31.yaml",  # a reserve (writer25), not scored: only this check reads it
     "corpus_heldout32.yaml",  # a reserve (writer26), not scored: only this check reads it
+    "corpus_heldout33.yaml",  # a reserve (writer27), not scored: only this check reads it
 )
 
 
