@@ -1,7 +1,7 @@
 """The trained ask gate's features and training (`benchmarks/returnee_gate*.py`).
 
 The gate is not wired into the parser (cross-validation showed no clear gain;
-tests/domain/returnee_corpus/README.md, "A trained ask gate"), but its figures
+tests/domain/returnee_corpus/README.md, "A trained ask gate" and "Round 27"), but its figures
 are only worth reporting if they can be reproduced: the features read what
 they claim on crafted messages, training is deterministic, and a model trained
 on a tiny fixture ranks a risky value above a safe one. No corpus part is read
@@ -14,9 +14,22 @@ from datetime import date, datetime
 
 import pytest
 
-from benchmarks.returnee_gate import Example, Tally, as_value, threshold_for, train
+from benchmarks.returnee_corpus import NOW
+from benchmarks.returnee_gate import (
+    Example,
+    Held,
+    Tally,
+    as_value,
+    best_threshold,
+    threshold_for,
+    train,
+)
 from benchmarks.returnee_gate_features import GATED, features, score
+from benchmarks.returnee_gate_readings import readings
 from benchmarks.returnee_gate_rows import load
+from benchmarks.returnee_transfer import LEVELS, as_values
+from cascade.returnee import parse_report, to_json
+from cascade.returnee.report import working_text
 
 PLAIN = "租客老李带5位家人从湖南回来，途经武汉，住溪西村12号"
 HEDGED = "好像是湖南的吧，也可能是江西，听说明天到，不确定"
@@ -81,3 +94,53 @@ def test_gate_rows_refuse_the_held_out_part() -> None:
     with pytest.raises(ValueError, match="only spent parts"):
         load("heldout19")
     assert load("heldout18")
+
+
+# --- round 27: the value against other readings -----------------------------------------
+CORRECTED = "不对，刚才说错了，是4个人，从江西上饶来的，2月18号到，住稠城街道宗泽路8号"
+
+
+def _readings_of(text: str, field: str) -> list[str]:
+    """`field`'s features in `text` as today's parser reads it and its pieces."""
+    work = working_text(text)
+    values = as_values(to_json(parse_report(text, NOW)))
+    cut = {level: split(work) for level, split in LEVELS.items()}
+    read = {p: as_values(to_json(parse_report(p, NOW))) for ps in cut.values() for p in ps}
+    return readings(work, field, values, cut, read)
+
+
+def test_readings_weigh_the_value_against_its_evidence() -> None:
+    count = _readings_of(PLAIN, "count")  # 6: the five said and 老李, a number said nowhere
+    assert {"bias", "field=count", "count:count_beside_unit=False"} <= set(count)
+    assert {"count:count_among_people=absent", "count:people_said=1"} <= set(count)
+    origin = _readings_of(PLAIN, "origin")
+    assert {"origin:origin_after_from=True", "origin:second_start=same"} <= set(origin)
+    via = _readings_of(PLAIN, "via")
+    assert "via:stop_said=True" in via
+    address = _readings_of(PLAIN, "address")
+    assert {"address:address_said=True", "address:address_ends_unit=True"} <= set(address)
+
+
+def test_readings_place_the_value_after_a_correction() -> None:
+    count = _readings_of(CORRECTED, "count")
+    assert {"count:value_after_correction=True", "count:other_after_correction=False"} <= set(count)
+    assert "arrival:day_among_days=only" in _readings_of(CORRECTED, "arrival")
+    origin = _readings_of(CORRECTED, "origin")  # 江西上饶, a journey said to start at 江西
+    assert {"origin:second_start=overlaps", "origin:other_after_correction=False"} <= set(origin)
+    assert origin == _readings_of(CORRECTED, "origin")
+
+
+def test_the_threshold_is_chosen_by_the_transfer_bar() -> None:
+    held = [
+        Held("p", "count", 0.9, True),
+        Held("p", "count", 0.8, False),
+        Held("p", "count", 0.7, True),
+        Held("p", "count", 0.6, False),
+        Held("p", "count", 0.5, False),
+        Held("p", "count", 0.4, False),
+        Held("p", "count", 0.3, False),
+        Held("p", "count", 0.2, False),
+    ]
+    # 0.9: 1 - 0/3; 0.7: 2 - 1/3 (best); 0.3: 2 - 5/3; 0.2 asks 6 right for 2: fails
+    assert best_threshold(held) == 0.7
+    assert best_threshold([Held("p", "count", 0.5, False)]) is None
