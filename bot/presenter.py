@@ -28,6 +28,7 @@ MAX_NAMES = NAMES_SHOWN  # the domain reads a report's names for no more units t
 MAX_MERGED_LINES = 40
 MAX_MERGED_CHARS = 3500
 MAX_LINES = 40
+UNGROUPED_NAMED = 5  # units without a group named in an escalation's note; the count covers all
 MAX_LIST_SHOWN = 20  # a list answer's entries shown in its line; the count covers all
 # The characters of one listed placeable (units with their commanders' mentions): below
 # what Fluent accepts in one placeable (2,500) and, shown without the links' HTML, well
@@ -488,19 +489,49 @@ class BotPresenter:
         round_: int,
         overdue: timedelta,
         late: bool,
+        ungrouped: list[UnitRef] | None = None,
     ) -> Rendered:
         loc = group.locale
-        return Rendered(
-            text=self.t.get(
+        text = self.t.get(
+            loc,
+            "escalation" if round_ == 0 else "escalation-again",
+            order=str(order.id),
+            text=_short(order.text),
+            count=len(pending),
+            units=self._unit_lines(loc, pending),
+            overdue=self.fmt.duration(loc, overdue),
+            late=self.t.get(loc, "sent-late") if late else "",
+        )
+        if ungrouped:
+            text = join("\n", [text, self._ungrouped_note(loc, ungrouped)])
+        return Rendered(text=text)
+
+    def _ungrouped_note(self, loc: str, units: list[UnitRef]) -> Markup:
+        """Why units below another unit are named here: that unit has no group of its own
+        (its commander mentioned, the person to ask); a few named, the count of all."""
+        if len(units) == 1:
+            (u,) = units
+            return self.t.get(
                 loc,
-                "escalation" if round_ == 0 else "escalation-again",
-                order=str(order.id),
-                text=_short(order.text),
-                count=len(pending),
-                units=self._unit_lines(loc, pending),
-                overdue=self.fmt.duration(loc, overdue),
-                late=self.t.get(loc, "sent-late") if late else "",
+                "escalation-ungrouped",
+                unit=u.name,
+                commander=mention(u.commander_name, u.commander_id),
             )
+        named = [
+            self.t.get(
+                loc,
+                "unit-commander",
+                unit=u.name,
+                commander=mention(u.commander_name, u.commander_id),
+            )
+            for u in units[:UNGROUPED_NAMED]
+        ]
+        return self.t.get(
+            loc,
+            "escalation-ungrouped-many",
+            count=len(units),
+            units=join(self.t.get(loc, "list-separator"), named),
+            more="" if len(units) <= UNGROUPED_NAMED else self.t.get(loc, "list-and-more"),
         )
 
     def progress(

@@ -10,6 +10,7 @@ worker that dies mid-fire leaves it to the next one (its transaction rolls back)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from cascade.clock import Clock
@@ -156,21 +157,17 @@ class DeadlineService:
             # A reminder still queued would announce time left after the deadline.
             await tx.outbox.discard(reminder_key(order.id))
         groups = walk.groups()
-        codes = list(groups) + [code for pending in groups.values() for code in pending]
-        refs = await answering_refs(tx, order.id, await tx.tower.refs(codes))
-        for code, pending in groups.items():
-            group = refs.get(code)
-            if group is None or group.chat_id is None:
-                continue
-            names = [refs[unit] for unit in pending if unit in refs]
-            overdue = max(self.clock.now() - order.deadline_at, timedelta(0))
+        above = {code: walk.above(code) for code in groups}
+        codes = {*groups, *(c for pending in groups.values() for c in pending)}
+        codes.update(c for chain in above.values() for c in chain)
+        refs = await answering_refs(tx, order.id, await tx.tower.refs(list(codes)))
+        overdue = max(self.clock.now() - order.deadline_at, timedelta(0))
+        for chat_id, told in _by_chat(groups, above, refs, walk.pending).items():
             rendered = self.presenter.escalation(
-                order, group, names, timer.round, overdue, timer.late
+                order, told.group, told.pending, timer.round, overdue, timer.late, told.ungrouped
             )
-            ref = MessageRef(purpose="escalation", order_id=order.id, unit_code=code)
-            await tx.outbox.add(
-                OutgoingMessage.of(group.chat_id, rendered, Priority.ESCALATION, ref)
-            )
+            ref = MessageRef(purpose="escalation", order_id=order.id, unit_code=told.group.code)
+            await tx.outbox.add(OutgoingMessage.of(chat_id, rendered, Priority.ESCALATION, ref))
         if tally is not None:
             issuer = await tx.tower.ref(order.issuer_unit)
             if issuer is not None:
@@ -187,3 +184,46 @@ class DeadlineService:
         )
         await tx.timers.add([following])
         return [following]
+
+
+@dataclass
+class _Told:
+    """One group's escalation in a round: the pending units it names, and the units
+    without a group whose pending units it names in their stead."""
+
+    group: UnitRef
+    pending: list[UnitRef] = field(default_factory=list)
+    ungrouped: list[UnitRef] = field(default_factory=list)
+
+
+def _by_chat(
+    groups: dict[str, list[str]],
+    above: dict[str, list[str]],
+    refs: dict[str, UnitRef],
+    order: list[str],
+) -> dict[int, _Told]:
+    """A round's messages by chat: a unit to tell that has no group of its own is told
+    through the nearest group above it (within the order), merged with what that group
+    gets anyway, because its pending units were otherwise named only a round later one
+    level higher, and nowhere in this round. The units are named in the rows' order."""
+    told: dict[int, _Told] = {}
+    for code, pending in groups.items():
+        target = refs.get(code)
+        if target is None:
+            continue
+        ungrouped = None
+        if target.chat_id is None:
+            ungrouped = target
+            target = next((refs[c] for c in above[code] if c in refs and refs[c].chat_id), None)
+            if target is None or target.chat_id is None:
+                continue
+        entry = told.setdefault(target.chat_id, _Told(target))
+        entry.pending.extend(refs[unit] for unit in pending if unit in refs)
+        if ungrouped is not None:
+            entry.ungrouped.append(ungrouped)
+    merged = [entry for entry in told.values() if entry.ungrouped]
+    if merged:
+        position = {code: n for n, code in enumerate(order)}
+        for entry in merged:
+            entry.pending.sort(key=lambda u: position.get(u.code, len(position)))
+    return told

@@ -91,6 +91,15 @@ class EscalationWalk:
                 groups[target].append(code)
         return dict(groups)
 
+    def above(self, code: str) -> list[str]:
+        """The order's units above `code`, nearest first (up to the issuer's unit)."""
+        chain: list[str] = []
+        current = self._parent(code)
+        while current is not None:
+            chain.append(current)
+            current = self._parent(current)
+        return chain
+
     def needs_next_round(self) -> bool:
         """Whether some pending unit still has a level to climb after this round."""
         return any(self._depth(code) >= self.round + 2 for code in self.pending)

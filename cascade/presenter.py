@@ -89,7 +89,12 @@ class Presenter(Protocol):
         round_: int,
         overdue: timedelta,
         late: bool,
-    ) -> Rendered: ...
+        ungrouped: list[UnitRef] | None = None,
+    ) -> Rendered:
+        """The pending units below `group` at the deadline or a later round; `ungrouped`
+        are the units without a group whose pending units are named here in their stead."""
+        ...
+
     def progress(
         self,
         order: Order,

@@ -209,6 +209,8 @@ def test_every_order_message_survives_hostile_names_and_texts(locale: str, kind:
         p.reminder(o, g2, timedelta(minutes=5), late=True),
         p.escalation(o, village, [g2], 0, timedelta(0), late=False),
         p.escalation(o, hq, [g2, village], 1, timedelta(minutes=20), late=True),
+        p.escalation(o, hq, [g1, g2], 0, timedelta(0), False, [village]),
+        p.escalation(o, hq, [g1, g2], 1, timedelta(0), False, [village, village]),
         p.progress(o, village, [(g1, 1, 1), (g2, 0, 1)], rows[1], [g1], NOW),
         p.unreachable(g2, village, "kicked"),
         p.reachable_again(g2, village),

@@ -76,6 +76,7 @@ class Recording(PlainWords):
         round_: int,
         overdue: timedelta,
         late: bool,
+        ungrouped: list[UnitRef] | None = None,
     ) -> Rendered:
         self.escalations.setdefault(round_, {})[group.code] = [u.code for u in pending]
         return Rendered(text="escalation")

@@ -199,6 +199,11 @@ escalation-again =
     ⚠️ Order #{ $order } "{ $text }" is { $overdue } overdue; these { $count } units are still not done (escalated):{ $late }
     { $units }
 escalation-unit = · { $unit } ({ $commander })
+escalation-ungrouped = ("{ $unit }" has no group of its own, so its pending units are listed above too; its commander is { $commander }.)
+escalation-ungrouped-many = (These { $count } units have no group of their own, so their pending units are listed above too; contact: { $units }{ $more }.)
+unit-commander = { $unit } ({ $commander })
+list-separator = {", "}
+list-and-more = {", "}and others
 
 progress =
     📊 Order #{ $order } progress "{ $text }"

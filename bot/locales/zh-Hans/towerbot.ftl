@@ -199,6 +199,11 @@ escalation-again =
     ⚠️ 指令 #{ $order }「{ $text }」已超时{ $overdue }，以下 { $count } 个单元仍未完成（逐级上报）：{ $late }
     { $units }
 escalation-unit = · { $unit }（{ $commander }）
+escalation-ungrouped = （「{ $unit }」没有绑定群，它的未完成下级单元也列在上面，可联系 { $commander }。）
+escalation-ungrouped-many = （以下 { $count } 个单元没有绑定群，它们的未完成下级单元也列在上面，可联系：{ $units }{ $more }）
+unit-commander = { $unit }（{ $commander }）
+list-separator = 、
+list-and-more = 等
 
 progress =
     📊 指令 #{ $order } 进度「{ $text }」
