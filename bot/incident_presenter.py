@@ -79,7 +79,19 @@ class BotIncidentPresenter:
 
     def draft(self, incident: Incident, unit: UnitRef) -> Rendered:
         loc = unit.locale
-        questions = [self.t.get(loc, f"returnee-ask-{q}") for q in incident.report.questions]
+        # A field asked but read ("人数：4" with 人数 asked) is to be checked, not missing.
+        report = incident.report
+        missing = [q for q in report.questions if not getattr(report, q)]
+        check = [q for q in report.questions if getattr(report, q)]
+        questions = [
+            self.t.get(
+                loc,
+                key,
+                items=self.fmt.join(loc, [self.t.get(loc, f"returnee-ask-{q}") for q in asked]),
+            )
+            for key, asked in (("returnee-questions", missing), ("returnee-check", check))
+            if asked
+        ]
         text = self.t.get(
             loc,
             "returnee-draft",
@@ -87,9 +99,7 @@ class BotIncidentPresenter:
             unit=unit.name,
             fields=self._fields(loc, incident, masked=True),
             risk=self._risk(loc, incident),
-            questions=self.t.get(loc, "returnee-questions", items=self.fmt.join(loc, questions))
-            if questions
-            else "",
+            questions=join("", questions),
         )
         buttons = [
             [

@@ -28,6 +28,7 @@ from cascade.returnee import (
     parse_report,
     report_from_answers,
 )
+from cascade.returnee.amend import amended
 from cascade.tower import ANSWERING, UnitRef
 
 MAX_REPORT = 1000
@@ -113,7 +114,8 @@ class IncidentService:
     async def correct(
         self, incident_id: int, chat_id: int, user_id: int, text: str, reply_to: int | None
     ) -> Incident:
-        """A reply to the preview corrects the draft: the new text is parsed again."""
+        """A reply to the preview amends the draft: what the reply says replaces, the rest
+        stays (`amended`), and the reply joins the text the commander is shown."""
         async with self.uow() as tx:
             incident = await self._incident(tx, incident_id)
             if incident.stage is not Stage.DRAFT:
@@ -121,8 +123,9 @@ class IncidentService:
             if incident.reporter_id != user_id:
                 raise Refused("not-the-reporter")
             unit = await self._unit(tx, incident.unit_code)
-            incident.text = text.strip()[:MAX_REPORT]
-            incident.report = parse_report(incident.text, self.clock.now())
+            reply = text.strip()[:MAX_REPORT]
+            incident.report = amended(incident.report, incident.text, reply, self.clock.now())
+            incident.text = f"{incident.text}\n{reply}"[-MAX_REPORT:]
             incident.high_risk = high_risk(incident.report, self.policy.high_risk_regions)
             await tx.incidents.save(incident)
             await self._show_draft(tx, incident, unit, chat_id, reply_to)

@@ -77,10 +77,11 @@ class SqliteIncidentRepository:
 
     async def save(self, incident: Incident) -> None:
         await self.conn.execute(
-            "UPDATE incidents SET report = ?, high_risk = ?, stage = ?, disposition = ?, "
+            "UPDATE incidents SET text = ?, report = ?, high_risk = ?, stage = ?, disposition = ?, "
             "reported_at = ?, disposed_at = ?, disposed_by = ?, done_at = ?, done_by = ?, "
             "escalations = ?, next_escalation_at = ? WHERE id = ?",
             (
+                incident.text,
                 incident.report.model_dump_json(),
                 int(incident.high_risk),
                 incident.stage.value,

@@ -35,8 +35,9 @@ returnee-draft =
     📝 Returnee report #{ $id } ({ $unit }); the bot understood:
     { $fields }
     { $risk }{ $questions }
-    Check it and press "Confirm"; if something is wrong, <b>reply to this message</b> with the whole report again.
+    Check it and press "Confirm"; to fix or add something, <b>reply to this message</b> with just that.
 returnee-questions = {"\u000A"}❓ Still missing: { $items } (reply to add)
+returnee-check = {"\u000A"}❓ Please check: { $items } (reply to fix)
 returnee-ask-count = how many people
 returnee-ask-origin = where from
 returnee-ask-via = through where

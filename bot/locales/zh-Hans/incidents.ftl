@@ -22,8 +22,9 @@ returnee-draft =
     📝 返回人员上报 #{ $id }（{ $unit }），机器人理解如下：
     { $fields }
     { $risk }{ $questions }
-    请核对后点「确认上报」；有误请<b>回复本消息</b>重写一遍。
+    请核对后点「确认上报」；有误或要补充，请<b>回复本消息</b>，只写要改的内容即可。
 returnee-questions = {"\u000A"}❓ 还缺：{ $items }（可回复补充）
+returnee-check = {"\u000A"}❓ 请核实：{ $items }（有误可回复改正）
 returnee-ask-count = 人数
 returnee-ask-origin = 从哪里来
 returnee-ask-via = 途经哪里

@@ -1,0 +1,67 @@
+"""A reply to the returnee draft amends it, and the draft says what is missing or to check.
+
+The draft said "❓ 还缺：住址（可回复补充）"; the reporter replied with the address alone
+and the new draft had lost the count, the origin, the arrival and the phone (the
+reply was read as a whole new report). A field read but asked ("人数：4" with 人数
+still asked) was listed as missing beside its own value.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.tgfake import TS01_COMMANDER, TS0101_CHAT, TS0101_MEMBER, Harness
+
+REPORT = "/returnee 租客老王带老婆孩子一共3人从湖北孝感经停武汉回来，明天下午到，住3幢2单元501，电话13912345678"
+
+
+async def reply_to_draft(h: Harness, text: str) -> str:
+    await h.send(TS0101_CHAT, TS0101_MEMBER, text, reply_to=h.prompt_in(TS0101_CHAT))
+    await h.drain()
+    return await h.last(TS0101_CHAT)
+
+
+async def test_a_reply_with_the_missing_piece_keeps_the_rest(harness: Harness) -> None:
+    h = harness
+    await h.send(TS0101_CHAT, TS0101_MEMBER, REPORT)
+    await h.drain()
+    first = await h.last(TS0101_CHAT)
+    assert "❓ 请核实：住址" in first and "还缺" not in first  # read, to be checked
+    text = await reply_to_draft(h, "住址是宾王小区3幢2单元501")
+    assert text.startswith("📝 返回人员上报 #1")
+    assert "人数：3" in text and "来自：湖北孝感" in text and "途经：武汉" in text
+    assert "到达：2月21日下午" in text and "联系电话：139****5678" in text
+    assert "❓" not in text  # nothing left to ask
+    assert "501" not in text  # still masked in the group
+    text = await reply_to_draft(h, "人数改成4人")
+    assert "人数：4" in text and "来自：湖北孝感" in text
+    draft = h.prompt_in(TS0101_CHAT)
+    assert draft.reply_markup is not None
+    confirm = draft.reply_markup.inline_keyboard[0][0].callback_data or ""
+    await h.press(draft, TS0101_MEMBER, confirm)
+    await h.drain()
+    details = await h.last(TS01_COMMANDER)  # the parent commander
+    assert "宾王小区3幢2单元501" in details and "人数改成4人" in details  # the whole text
+
+
+@pytest.mark.parametrize(
+    ("locale", "missing", "check"),
+    [
+        ("zh-Hans", "❓ 还缺：联系电话", "❓ 请核实：住址"),
+        ("en", "Still missing: phone", "Please check: address"),
+    ],
+)
+async def test_missing_and_to_check_are_told_apart(
+    harness: Harness, locale: str, missing: str, check: str
+) -> None:
+    h = harness
+    async with h.app.db.transaction() as tx:
+        await tx.tower.conn.execute(
+            "UPDATE units SET locale = ? WHERE chat_id = ?", (locale, TS0101_CHAT)
+        )
+    await h.send(
+        TS0101_CHAT, TS0101_MEMBER, "/returnee 租客老王3人从湖北孝感回来，明天下午到，住3幢2单元501"
+    )
+    await h.drain()
+    text = await h.last(TS0101_CHAT)
+    assert missing in text and check in text
