@@ -37,11 +37,9 @@ from typing import Any
 from benchmarks.returnee_corpus import expected
 from benchmarks.returnee_gate_features import GATED, features, score
 from benchmarks.returnee_gate_readings import readings
-from benchmarks.returnee_gate_rows import BEFORE, outputs
-from benchmarks.returnee_gate_rows import load as load_spent
+from benchmarks.returnee_gate_rows import BEFORE
 from benchmarks.returnee_residue import NEWEST, asked_today
-from benchmarks.returnee_transfer import LEVELS, as_values, passes
-from cascade.returnee.report import working_text
+from benchmarks.returnee_transfer import LEVELS, as_values, passes, read_spent
 
 
 @dataclass(frozen=True)
@@ -67,17 +65,9 @@ def examples(kind: str) -> list[Example]:
     value against other readings, round 27) or "both"."""
     out = []
     for part, commit in BEFORE.items():
-        cases = load_spent(part)
-        whole = outputs(commit, [case["text"] for case in cases])
-        works = [working_text(case["text"]) for case in cases]
-        split = {level: [cut(work) for work in works] for level, cut in LEVELS.items()}
-        pieces = sorted({p for level in split.values() for ps in level if len(ps) > 1 for p in ps})
-        read = {
-            piece: as_values(data)
-            for piece, data in zip(pieces, outputs(commit, pieces), strict=True)
-            if "error" not in data
-        }
-        for index, (case, data) in enumerate(zip(cases, whole, strict=True)):
+        spent = read_spent(part, commit)
+        works, split, read = spent.works, spent.split, spent.readings()
+        for index, (case, data) in enumerate(zip(spent.cases, spent.whole, strict=True)):
             if "error" in data:
                 continue
             work, values = works[index], as_values(data)

@@ -41,8 +41,7 @@ from datetime import datetime
 
 from benchmarks.returnee_corpus import NOW, expected
 from benchmarks.returnee_gate_rows import BEFORE, outputs
-from benchmarks.returnee_gate_rows import load as load_spent
-from benchmarks.returnee_transfer import CHECKED, LEVELS, as_values, day_of, passes
+from benchmarks.returnee_transfer import CHECKED, as_values, day_of, passes, read_spent
 from cascade.returnee.arrival import arrival_days, clock_spans
 from cascade.returnee.clauses import disagreements as by_clauses
 from cascade.returnee.confirm import to_confirm
@@ -51,7 +50,6 @@ from cascade.returnee.evidence import Values, doubted, unconsumed
 from cascade.returnee.places import apart, contains, find_places
 from cascade.returnee.provenance import weak_paths
 from cascade.returnee.recheck import disagreements as rechecked
-from cascade.returnee.report import working_text
 from cascade.returnee.second import disagreements
 from cascade.returnee.text import HEAD_UNIT, NUM, to_int
 
@@ -279,19 +277,8 @@ def tally() -> tuple[Tallies, dict[str, str], Tallies, dict[str, int]]:
     silent: Tallies = {"all": {c: [0, 0] for c in COLUMNS}}
     cuts = dict.fromkeys(COLUMNS, 0)
     for part, commit in BEFORE.items():
-        cases = load_spent(part)
-        whole = outputs(commit, [case["text"] for case in cases])
-        works = [working_text(case["text"]) for case in cases]
-        # the clauses' readings as returnee_transfer asks for them (the same cache entry)
-        split = {level: [cut(work) for work in works] for level, cut in LEVELS.items()}
-        by_level = sorted(
-            {p for level in split.values() for ps in level if len(ps) > 1 for p in ps}
-        )
-        read = {
-            piece: as_values(data)
-            for piece, data in zip(by_level, outputs(commit, by_level), strict=True)
-            if "error" not in data
-        }
+        spent = read_spent(part, commit)  # the clauses' readings, as returnee_transfer's
+        cases, whole, works, read = spent.cases, spent.whole, spent.works, spent.readings()
         cut = [households(work) for work in works]
         pieces = sorted({p for ps in cut if len(ps) > 1 for p in ps})
         homes = dict(zip(pieces, outputs(commit, pieces), strict=True))

@@ -57,6 +57,34 @@ LEVELS: dict[str, Callable[[str], list[str]]] = {
 }
 
 
+@dataclass(frozen=True)
+class SpentPart:
+    """A spent part as its old parser read it: the cases, each message's output, its
+    working text, its pieces at each of `LEVELS`, and each piece's output (the same
+    commit's `parse_report`, cached by `outputs`). The benches of rounds 25-27 start here."""
+
+    cases: list[dict[str, Any]]
+    whole: list[dict[str, Any]]
+    works: list[str]
+    split: dict[str, list[list[str]]]
+    pieces: dict[str, dict[str, Any]]
+
+    def readings(self) -> dict[str, Values]:
+        """Each piece's reading, pieces the old parser failed on left out."""
+        return {p: as_values(data) for p, data in self.pieces.items() if "error" not in data}
+
+
+def read_spent(part: str, commit: str) -> SpentPart:
+    """`part` read whole and piece by piece by the parser of `commit`."""
+    cases = load_spent(part)
+    whole = outputs(commit, [case["text"] for case in cases])
+    works = [working_text(case["text"]) for case in cases]
+    split = {level: [cut(work) for work in works] for level, cut in LEVELS.items()}
+    pieces = sorted({p for level in split.values() for ps in level if len(ps) > 1 for p in ps})
+    read = dict(zip(pieces, outputs(commit, pieces), strict=True))
+    return SpentPart(cases, whole, works, split, read)
+
+
 def day_of(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
@@ -194,13 +222,9 @@ def tally() -> tuple[dict[tuple[str, str], Tally], dict[str, list[int]]]:
     found: dict[tuple[str, str], Tally] = {}
     silent = {"A": [0, 0], "B": [0, 0]}
     for part, commit in BEFORE.items():
-        cases = load_spent(part)
-        whole = outputs(commit, [case["text"] for case in cases])
-        works = [working_text(case["text"]) for case in cases]
-        split = {level: [cut(work) for work in works] for level, cut in LEVELS.items()}
-        pieces = sorted({p for level in split.values() for ps in level if len(ps) > 1 for p in ps})
-        read = dict(zip(pieces, outputs(commit, pieces), strict=True))
-        for index, (case, data) in enumerate(zip(cases, whole, strict=True)):
+        spent = read_spent(part, commit)
+        split, read = spent.split, spent.pieces
+        for index, (case, data) in enumerate(zip(spent.cases, spent.whole, strict=True)):
             if "error" in data:
                 continue
             given = {
