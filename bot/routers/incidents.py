@@ -155,6 +155,8 @@ async def form_skip(
 async def correction(
     message: Message, ref: MessageRef, ctx: ChatContext, incidents: IncidentService
 ) -> None:
+    """A reply to the draft amends it; a reply to a later stage's message ("📨 已上报")
+    is answered with the refusal that says how to put it right, never left unanswered."""
     assert ref.incident_id is not None
     await incidents.correct(
         ref.incident_id, ctx.chat_id, ctx.user_id, message.text or "", ctx.message_id
@@ -211,7 +213,10 @@ def build() -> Router:
     )
     router.callback_query.register(form_skip, ReturneeFormCallback.filter())
     router.message.register(
-        correction, Inline(F.text), Inline(~F.text.startswith("/")), RepliesTo("incident_draft")
+        correction,
+        Inline(F.text),
+        Inline(~F.text.startswith("/")),
+        RepliesTo("incident_draft", "incident_stage"),
     )
     router.callback_query.register(pressed, IncidentCallback.filter())
     router.message.register(incidents_command, Command("incidents"))

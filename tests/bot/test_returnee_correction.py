@@ -44,6 +44,23 @@ async def test_a_reply_with_the_missing_piece_keeps_the_rest(harness: Harness) -
     assert "宾王小区3幢2单元501" in details and "人数改成4人" in details  # the whole text
 
 
+async def test_a_reply_to_the_reported_stage_is_answered(harness: Harness) -> None:
+    """Once confirmed, a reply to the "已上报" message in the reporter's group is not
+    left unanswered: it gets the line saying how to correct the report."""
+    h = harness
+    await h.send(TS0101_CHAT, TS0101_MEMBER, REPORT)
+    await h.drain()
+    draft = h.prompt_in(TS0101_CHAT)
+    assert draft.reply_markup is not None
+    confirm = draft.reply_markup.inline_keyboard[0][0].callback_data or ""
+    await h.press(draft, TS0101_MEMBER, confirm)
+    await h.drain()
+    stage = h.prompt_in(TS0101_CHAT)
+    assert "已上报" in (stage.text or "")
+    text = await reply_to_draft(h, "其实是4个人")
+    assert text.startswith("上报 #1 已确认，无法再修改；如有更正")
+
+
 @pytest.mark.parametrize(
     ("locale", "missing", "check"),
     [
