@@ -119,11 +119,7 @@ async def test_a_queued_reminder_is_dropped_at_the_deadline(issued: Harness) -> 
 async def report_returnees(h: Harness) -> int:
     await h.send(TS0101_CHAT, TS0101_MEMBER, "/returnee 租客老李带2位家人从温州回来，住溪西村12号")
     await h.drain()
-    draft = h.prompt_in(TS0101_CHAT)
-    assert draft.reply_markup is not None
-    confirm = draft.reply_markup.inline_keyboard[0][0].callback_data or ""
-    await h.press(draft, TS0101_MEMBER, confirm)
-    await h.drain()
+    confirm = await h.confirm_draft(TS0101_CHAT, TS0101_MEMBER)
     return int(confirm.split(":")[1])
 
 

@@ -35,11 +35,7 @@ async def test_a_reply_with_the_missing_piece_keeps_the_rest(harness: Harness) -
     assert "501" not in text  # still masked in the group
     text = await reply_to_draft(h, "人数改成4人")
     assert "人数：4" in text and "来自：湖北孝感" in text
-    draft = h.prompt_in(TS0101_CHAT)
-    assert draft.reply_markup is not None
-    confirm = draft.reply_markup.inline_keyboard[0][0].callback_data or ""
-    await h.press(draft, TS0101_MEMBER, confirm)
-    await h.drain()
+    await h.confirm_draft(TS0101_CHAT, TS0101_MEMBER)
     details = await h.last(TS01_COMMANDER)  # the parent commander
     assert "宾王小区3幢2单元501" in details and "人数改成4人" in details  # the whole text
 
@@ -50,11 +46,7 @@ async def test_a_reply_to_the_reported_stage_is_answered(harness: Harness) -> No
     h = harness
     await h.send(TS0101_CHAT, TS0101_MEMBER, REPORT)
     await h.drain()
-    draft = h.prompt_in(TS0101_CHAT)
-    assert draft.reply_markup is not None
-    confirm = draft.reply_markup.inline_keyboard[0][0].callback_data or ""
-    await h.press(draft, TS0101_MEMBER, confirm)
-    await h.drain()
+    await h.confirm_draft(TS0101_CHAT, TS0101_MEMBER)
     stage = h.prompt_in(TS0101_CHAT)
     assert "已上报" in (stage.text or "")
     text = await reply_to_draft(h, "其实是4个人")

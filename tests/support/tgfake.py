@@ -308,6 +308,16 @@ class Harness:
             self.app.bot, Update(update_id=next(self._updates), callback_query=query)
         )
 
+    async def confirm_draft(self, chat_id: int, user_id: int) -> str:
+        """Press the first button (确认) of the returnee draft last shown in `chat_id`, as
+        `user_id`, and let what follows be sent; the button's data (``…:INCIDENT_ID:…``)."""
+        draft = self.prompt_in(chat_id)
+        assert draft.reply_markup is not None
+        confirm = draft.reply_markup.inline_keyboard[0][0].callback_data or ""
+        await self.press(draft, user_id, confirm)
+        await self.drain()
+        return confirm
+
     async def drain(self) -> int:
         """Run the sender until the outbox has nothing due; returns rows handled."""
         handled = 0
