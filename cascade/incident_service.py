@@ -207,13 +207,16 @@ class IncidentService:
             for incident in await tx.incidents.due(self.clock.now()):
                 unit = await self._unit(tx, incident.unit_code)
                 chain = await tx.tower.chain(unit.code)
+                before = reached(chain, incident.escalations)[-1]
                 incident.escalations += 1
-                target_index = incident.escalations + 1
+                target_index = reached(chain, incident.escalations)[-1]
                 assert incident.next_escalation_at is not None
                 if target_index < len(chain):
-                    # The rule's time (20 minutes a level), as `_refresh_alerts` redraws it:
+                    # The rule's time (20 minutes a round), as `_refresh_alerts` redraws it:
                     # a timer fired late must not make the alert and its edit disagree.
                     overdue = self.policy.escalate_every * incident.escalations
+                    for skipped in chain[before + 1 : target_index]:
+                        await self._alert(tx, incident, unit, skipped, overdue)
                     await self._alert(tx, incident, unit, chain[target_index], overdue)
                     escalated.append(incident)
                 more = target_index + 1 < len(chain)
@@ -326,10 +329,10 @@ class IncidentService:
 
     async def _alerted(self, tx: UnitOfWork, incident: Incident, unit: UnitRef) -> list[UnitRef]:
         """The units whose groups got the alert: the parent, then one more per escalation
-        (the unit itself at the top). Only there is it decided: a unit higher up gets
-        its say once the incident has climbed to it."""
+        (the unit itself at the top), in the order of the rounds. Only there is it decided:
+        a unit higher up gets its say once the incident has climbed to it."""
         chain = await tx.tower.chain(unit.code)
-        return chain[1 : incident.escalations + 2] or [unit]
+        return [chain[i] for i in reached(chain, incident.escalations) if i < len(chain)] or [unit]
 
     async def _may_decide_draft(
         self, tx: UnitOfWork, incident: Incident, unit: UnitRef, user_id: int
@@ -352,6 +355,20 @@ class IncidentService:
         if unit is None:
             raise Refused("unknown-unit", code=code)
         return unit
+
+
+def reached(chain: list[UnitRef], escalations: int) -> list[int]:
+    """The places in `chain` the alert reached, one a round: the parent first, then each
+    escalation the nearest unit above with a group, since a unit without one can neither
+    see buttons nor dispose (its commander is told privately on the way). With no group
+    left above, the walk goes one level a round, as before; past the top it ends at
+    ``len(chain)``."""
+    places = [1]
+    for _ in range(escalations):
+        last = places[-1]
+        grouped = [i for i in range(last + 1, len(chain)) if chain[i].chat_id is not None]
+        places.append(grouped[0] if grouped else min(last + 1, len(chain)))
+    return places
 
 
 def loop_minutes(incident: Incident, until: datetime | None = None) -> float | None:
