@@ -143,11 +143,14 @@ class IncidentService:
             incident.stage = Stage.OPEN
             incident.reported_at = now
             chain = await tx.tower.chain(unit.code)
-            handler = chain[1] if len(chain) > 1 else unit
+            first = reached(chain, 0)[0]
+            handler = chain[first] if first < len(chain) else unit
             incident.next_escalation_at = (
-                now + self.policy.escalate_every if len(chain) > 2 else None
+                now + self.policy.escalate_every if first + 1 < len(chain) else None
             )
             await tx.incidents.save(incident)
+            for skipped in chain[1:first]:  # no group: their commanders are told privately
+                await self._alert(tx, incident, unit, skipped, overdue=None)
             await self._alert(tx, incident, unit, handler, overdue=None)
             await self._stage(tx, incident, unit, handler)
             for hook in self.on_confirmed:
@@ -328,8 +331,8 @@ class IncidentService:
         return incident, unit, group
 
     async def _alerted(self, tx: UnitOfWork, incident: Incident, unit: UnitRef) -> list[UnitRef]:
-        """The units whose groups got the alert: the parent, then one more per escalation
-        (the unit itself at the top), in the order of the rounds. Only there is it decided:
+        """The units whose groups got the alert: the first (`reached`), then one more per
+        escalation (the unit itself at the top), in the order of the rounds. Only there is it decided:
         a unit higher up gets its say once the incident has climbed to it."""
         chain = await tx.tower.chain(unit.code)
         return [chain[i] for i in reached(chain, incident.escalations) if i < len(chain)] or [unit]
@@ -358,17 +361,21 @@ class IncidentService:
 
 
 def reached(chain: list[UnitRef], escalations: int) -> list[int]:
-    """The places in `chain` the alert reached, one a round: the parent first, then each
-    escalation the nearest unit above with a group, since a unit without one can neither
-    see buttons nor dispose (its commander is told privately on the way). With no group
-    left above, the walk goes one level a round, as before; past the top it ends at
-    ``len(chain)``."""
-    places = [1]
+    """The places in `chain` the alert reached, one a round: at the report and at each
+    escalation the nearest unit above with a group (the parent's, when it has one), since
+    a unit without one can neither see buttons nor dispose (its commander is told
+    privately on the way). With no group left above, the walk goes one level a round, as
+    before; past the top it ends at ``len(chain)``."""
+    places = [_grouped_above(chain, 0)]
     for _ in range(escalations):
-        last = places[-1]
-        grouped = [i for i in range(last + 1, len(chain)) if chain[i].chat_id is not None]
-        places.append(grouped[0] if grouped else min(last + 1, len(chain)))
+        places.append(_grouped_above(chain, places[-1]))
     return places
+
+
+def _grouped_above(chain: list[UnitRef], last: int) -> int:
+    """The first place above `last` whose unit has a group, else the next one up."""
+    grouped = (i for i in range(last + 1, len(chain)) if chain[i].chat_id is not None)
+    return next(grouped, min(last + 1, len(chain)))
 
 
 def loop_minutes(incident: Incident, until: datetime | None = None) -> float | None:

@@ -16,6 +16,8 @@ from tests.support.tgfake import Harness
 HOUSE_CHAT, HOUSE_LANDLORD = -1002000020005, 6000020013  # cc-01-01-01, 田晓强
 PARENT_CHAT = -1002000020004  # cc-01-01, the alert's first group
 CC01_COMMANDER = 6000020007  # 何建军: cc-01, left without a group
+CC01_CHAT = -1002000020003  # cc-01's group, when it keeps it
+CC0101_COMMANDER = 6000020011  # cc-01-01's commander, when it is left without a group
 COMMUNITY_CHAT, COMMUNITY_COMMANDER = -1002000020002, 6000020003  # cc-community
 HQ_CHAT = -1002000020001
 
@@ -74,3 +76,25 @@ async def test_the_next_round_climbs_from_where_the_alert_is(cc: Harness) -> Non
     (escalated,) = alerts(h, HQ_CHAT)
     assert "已40分钟未落实" in escalated.text
     assert not alerts(h, COMMUNITY_CHAT)
+
+
+async def test_the_first_alert_passes_a_parent_without_a_group(cc: Harness) -> None:
+    """At the report, a parent without a group is passed the same way: the alert with its
+    buttons goes to the nearest group above at once (its commander told privately), not
+    only 20 minutes later, and the next round climbs from there."""
+    h = cc
+    async with h.app.db.transaction() as tx:
+        await tx.tower.conn.execute("UPDATE units SET chat_id = NULL WHERE code = 'cc-01-01'")
+    await h.send(HOUSE_CHAT, HOUSE_LANDLORD, "/returnee 租客老李带2位家人从温州回来，住25幢1号")
+    await h.drain()
+    await h.confirm_draft(HOUSE_CHAT, HOUSE_LANDLORD)
+    (first,) = alerts(h, CC01_CHAT)
+    assert first.text.startswith("🚨")
+    assert h.session.sends(CC0101_COMMANDER)  # the passed parent's commander, privately
+    h.session.clear()
+    h.clock.advance(minutes=20, seconds=1)
+    await h.app.incidents.fire_due()
+    await h.drain()
+    (escalated,) = alerts(h, COMMUNITY_CHAT)
+    assert "已20分钟未落实" in escalated.text
+    assert not alerts(h, CC01_CHAT)
