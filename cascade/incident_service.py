@@ -149,9 +149,9 @@ class IncidentService:
                 now + self.policy.escalate_every if first + 1 < len(chain) else None
             )
             await tx.incidents.save(incident)
-            for skipped in chain[1:first]:  # no group: their commanders are told privately
-                await self._alert(tx, incident, unit, skipped, overdue=None)
-            await self._alert(tx, incident, unit, handler, overdue=None)
+            # the units passed (no group: their commanders privately), then the handler
+            for place in [*chain[1:first], handler]:
+                await self._alert(tx, incident, unit, place, overdue=None)
             await self._stage(tx, incident, unit, handler)
             for hook in self.on_confirmed:
                 await hook(tx, incident, unit)
@@ -210,17 +210,16 @@ class IncidentService:
             for incident in await tx.incidents.due(self.clock.now()):
                 unit = await self._unit(tx, incident.unit_code)
                 chain = await tx.tower.chain(unit.code)
-                before = reached(chain, incident.escalations)[-1]
                 incident.escalations += 1
-                target_index = reached(chain, incident.escalations)[-1]
+                *_, before, target_index = reached(chain, incident.escalations)
                 assert incident.next_escalation_at is not None
                 if target_index < len(chain):
                     # The rule's time (20 minutes a round), as `_refresh_alerts` redraws it:
                     # a timer fired late must not make the alert and its edit disagree.
                     overdue = self.policy.escalate_every * incident.escalations
-                    for skipped in chain[before + 1 : target_index]:
-                        await self._alert(tx, incident, unit, skipped, overdue)
-                    await self._alert(tx, incident, unit, chain[target_index], overdue)
+                    # the units passed (no group: their commanders privately), then the target
+                    for place in chain[before + 1 : target_index + 1]:
+                        await self._alert(tx, incident, unit, place, overdue)
                     escalated.append(incident)
                 more = target_index + 1 < len(chain)
                 incident.next_escalation_at = (
