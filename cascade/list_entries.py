@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 SEPARATOR = "、"
-# A name: two to four Chinese characters, none of them a place's last word (一区, 新村).
-_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+# A name's shape: two to four Chinese characters (as masked, cascade/masking.py); a whole
+# entry when none is a place's last word (一区, 新村).
+NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _PLACE_ENDS = set("区村镇乡街路巷弄楼幢栋号室组队苑园庄院厂店")
 # An address with its own number: a number and the word it numbers (12号, 3幢, 2单元).
 _NUMBERED = re.compile(r"[0-9０-９零一二两三四五六七八九十百]+\s*(?:号|幢|栋|楼|单元|室|户|组)")
@@ -41,6 +42,6 @@ def first_split(items: list[str]) -> tuple[int, list[str]] | None:
 def _whole(piece: str) -> bool:
     if not piece or _ENDS_BARE.search(piece):
         return False
-    if _NAME.fullmatch(piece) and piece[-1] not in _PLACE_ENDS:
+    if NAME.fullmatch(piece) and piece[-1] not in _PLACE_ENDS:
         return True
     return _NUMBERED.search(piece) is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from cascade.list_entries import NAME, SEPARATOR
 from cascade.returnee import ReturneeReport
 
 _DIGITS = re.compile(r"\d+")
@@ -45,16 +46,12 @@ def address(value: str) -> str:
     return _DIGITS.sub(lambda m: "*" * len(m.group(0)), masked)
 
 
-_NAME_LIKE = re.compile(r"[\u4e00-\u9fff]{2,4}")
-
-
 def list_entry(value: str) -> str:
     """A list answer's entry as its group is shown it: each piece between 、 that reads
     like a name by its surname (张*), every number hidden (house numbers, phones, ID
     numbers: 溪西村**号). The 、 stay, so what was one entry or several still shows."""
-    return "、".join(
-        name(piece) if _NAME_LIKE.fullmatch(piece) else address(piece)
-        for piece in value.split("、")
+    return SEPARATOR.join(
+        name(piece) if NAME.fullmatch(piece) else address(piece) for piece in value.split(SEPARATOR)
     )
 
 
