@@ -255,9 +255,9 @@ HELDOUT_PARTS = (
     "corpus_heldout25.yaml",  # spent in round 23 (writer17): its misses were read
     "corpus_heldout26.yaml",  # spent in round 23 (writer18): its misses were read
     "corpus_heldout27.yaml",  # spent in round 24 (writer21): its misses were read
-    "corpus_heldout28.yaml",  # a reserve (writer22), not scored: only this check reads it
+    "corpus_heldout28.yaml",  # spent in round 28 (writer22): its misses were read
     "corpus_heldout29.yaml",  # spent in round 24 (writer23): its misses were read
-    "corpus_heldout30.yaml",  # a reserve (writer24), not scored: only this check reads it
+    "corpus_heldout30.yaml",  # spent in round 28 (writer24): its misses were read
     "corpus_heldout31.yaml",  # a reserve (writer25), not scored: only this check reads it
     "corpus_heldout32.yaml",  # a reserve (writer26), not scored: only this check reads it
     "corpus_heldout33.yaml",  # a reserve (writer27), not scored: only this check reads it
