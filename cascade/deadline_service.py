@@ -31,7 +31,7 @@ from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
 from cascade.report import ReportFlavour, ReportTally
 from cascade.targeting import answering_refs
-from cascade.tower import UnitRef
+from cascade.tower import UnitRef, grouped_above
 
 TimersListener = Callable[[list[Timer]], None]
 
@@ -125,7 +125,9 @@ class DeadlineService:
             if unit is None:
                 continue
             if unit.chat_id is None:
-                above = next((u for u in (await tx.tower.chain(code))[1:] if u.chat_id), None)
+                chain = await tx.tower.chain(code)
+                place = grouped_above(chain)
+                above = chain[place] if place is not None else None
                 if above is not None and above.chat_id is not None:
                     ungrouped.setdefault(above.chat_id, (above, []))[1].append(unit)
                 continue
@@ -214,8 +216,10 @@ def _by_chat(
         ungrouped = None
         if target.chat_id is None:
             ungrouped = target
-            target = next((refs[c] for c in above[code] if c in refs and refs[c].chat_id), None)
-            if target is None or target.chat_id is None:
+            chain = [target, *(refs[c] for c in above[code] if c in refs)]
+            place = grouped_above(chain)
+            target = chain[place] if place is not None else target
+            if target.chat_id is None:
                 continue
         entry = told.setdefault(target.chat_id, _Told(target))
         entry.pending.extend(refs[unit] for unit in pending if unit in refs)

@@ -29,7 +29,7 @@ from cascade.returnee import (
     report_from_answers,
 )
 from cascade.returnee.amend import amended
-from cascade.tower import ANSWERING, UnitRef
+from cascade.tower import ANSWERING, UnitRef, grouped_above
 
 MAX_REPORT = 1000
 # Run in the transaction that opens an incident (e.g. the landlord score's automatic points).
@@ -365,16 +365,13 @@ def reached(chain: list[UnitRef], escalations: int) -> list[int]:
     a unit without one can neither see buttons nor dispose (its commander is told
     privately on the way). With no group left above, the walk goes one level a round, as
     before; past the top it ends at ``len(chain)``."""
-    places = [_grouped_above(chain, 0)]
-    for _ in range(escalations):
-        places.append(_grouped_above(chain, places[-1]))
+    places: list[int] = []
+    last = 0
+    for _ in range(escalations + 1):
+        place = grouped_above(chain, last)
+        last = place if place is not None else min(last + 1, len(chain))
+        places.append(last)
     return places
-
-
-def _grouped_above(chain: list[UnitRef], last: int) -> int:
-    """The first place above `last` whose unit has a group, else the next one up."""
-    grouped = (i for i in range(last + 1, len(chain)) if chain[i].chat_id is not None)
-    return next(grouped, min(last + 1, len(chain)))
 
 
 def loop_minutes(incident: Incident, until: datetime | None = None) -> float | None:

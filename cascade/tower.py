@@ -8,7 +8,7 @@ questions are cheap even for a city of 37,000 units.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
@@ -53,6 +53,14 @@ class UnitRef(BaseModel):
     commander_name: str | None = None
     commander_id: int | None = None
     unreachable: bool = False
+
+
+def grouped_above(chain: Sequence[UnitRef], start: int = 0) -> int | None:
+    """The place in `chain` (units nearest first, each the parent of the one before) of
+    the nearest unit above `chain[start]` with a group of its own, or None when none has
+    one. A unit without a group can be told nothing in a group, so its reminders, its
+    escalations and an incident's alert go there instead: one walk for all three."""
+    return next((i for i in range(start + 1, len(chain)) if chain[i].chat_id is not None), None)
 
 
 class Person(BaseModel):
