@@ -15,7 +15,7 @@ from bot.formatting import Formatter
 from bot.html import Markup, join, mention
 from bot.i18n import Texts
 from cascade import masking
-from cascade.list_entries import first_split
+from cascade.list_entries import first_split, marks
 from cascade.memo import Memo
 from cascade.order_service import AckOutcome
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
@@ -160,8 +160,8 @@ class BotPresenter:
     def _list_recorded(self, order: Order, unit: UnitRef, items: list[str], late: str) -> Rendered:
         """A list answer's line, always a message (never a reaction alone): how many
         entries were recorded and which, as the merged list and the reports count them;
-        where an entry's 、 may separate entries of their own, one line asks with two
-        buttons (the count is wrong either way if the bot guesses)."""
+        where an entry's 、 or comma may separate entries of their own, one line asks with
+        two buttons (the count is wrong either way if the bot guesses)."""
         loc = unit.locale
         # Masked as every group message is (cascade/masking.py): the count and the
         # entries' shapes are what the person checks.
@@ -176,8 +176,14 @@ class BotPresenter:
         if split is None:
             return Rendered(text=text)
         index, pieces = split
+        # The marks quoted as typed: 「、」, or 「,」「and」 where both separate the pieces.
+        between = "」「" if self.t.pick(loc) != "en" else '" "'
         ask = self.t.get(
-            loc, "answer-list-ask", entry=masking.list_entry(items[index]), count=len(pieces)
+            loc,
+            "answer-list-ask",
+            entry=masking.list_entry(items[index]),
+            mark=between.join(marks(items[index])),
+            count=len(pieces),
         )
         data = ListSplitCallback(order_id=order.id, index=index, count=len(pieces))
         buttons = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cascade.list_entries import NAME, SEPARATOR
+from cascade.list_entries import MARKS, NAME, is_name
 from cascade.returnee import ReturneeReport
 
 _DIGITS = re.compile(r"\d+")
@@ -47,12 +47,26 @@ def address(value: str) -> str:
 
 
 def list_entry(value: str) -> str:
-    """A list answer's entry as its group is shown it: each piece between 、 that reads
-    like a name by its surname (张*), every number hidden (house numbers, phones, ID
-    numbers: 溪西村**号). The 、 stay, so what was one entry or several still shows."""
-    return SEPARATOR.join(
-        name(piece) if NAME.fullmatch(piece) else address(piece) for piece in value.split(SEPARATOR)
-    )
+    """A list answer's entry as its group is shown it: each piece between its marks (、,
+    a comma, "and") that reads like a name by its surname or initials (张*, Z**** S**),
+    every number hidden (house numbers, phones, ID numbers: 溪西村**号). The marks stay,
+    so what was one entry or several still shows."""
+    shown = []
+    for index, piece in enumerate(re.split(f"({MARKS.pattern})", value)):
+        if index % 2:
+            shown.append(piece)
+        elif NAME.fullmatch(piece):
+            shown.append(name(piece))
+        elif is_name(piece):
+            shown.append(initials(piece))
+        else:
+            shown.append(address(piece))
+    return "".join(shown)
+
+
+def initials(value: str) -> str:
+    """An English name by its words' initials: Zhang San → Z**** S**."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in value.split())
 
 
 def personal_values(report: ReturneeReport) -> list[str]:

@@ -87,3 +87,64 @@ async def test_an_address_with_the_mark_inside_is_one_entry_and_says_so(
     assert line.text is not None and "清单 1 条：*幢*、*单元" in line.text
     assert line.reply_markup is None
     assert await items(h) == ["3幢1、2单元"]
+
+
+async def in_english(h: Harness, code: str) -> None:
+    async with h.app.db.transaction() as tx:
+        await tx.tower.conn.execute("UPDATE units SET locale = 'en' WHERE code = ?", (code,))
+
+
+async def test_english_names_after_a_comma_are_asked_in_english_and_split(
+    harness: Harness,
+) -> None:
+    h = harness
+    await in_english(h, "ts-01-01")
+    await answered(h, "Zhang San, Li Si\nWang Wu")
+    line = h.prompt_in(TS0101_CHAT)
+    assert line.text is not None
+    # Masked by their initials, as a Chinese name by its surname.
+    assert 'Recorded list of 2 items for "' in line.text
+    assert "Z**** S**, L* S*; W*** W*" in line.text
+    assert '❓ The "," in "Z**** S**, L* S*" separates 2 parts: 2 items, or 1?' in line.text
+    assert "Zhang" not in line.text and "Li Si" not in line.text
+    assert line.reply_markup is not None
+    split, keep = line.reply_markup.inline_keyboard[0]
+    assert (split.text, keep.text) == ("Split into 2", "Count as 1")
+    assert await items(h) == ["Zhang San, Li Si", "Wang Wu"]
+    await h.press(line, TS0101_COMMANDER, split.callback_data or "")
+    await h.drain()
+    assert await items(h) == ["Zhang San", "Li Si", "Wang Wu"]
+    assert any(a.text == "Recorded as 2" for a in h.session.answers())
+
+
+async def test_chinese_names_after_the_chinese_comma_are_asked(harness: Harness) -> None:
+    h = harness
+    await answered(h, "张三，李四")
+    line = h.prompt_in(TS0101_CHAT)
+    assert line.text is not None
+    assert "「张*，李*」中的「，」隔开了 2 项，是 2 条还是 1 条？" in line.text
+    assert line.reply_markup is not None
+    split, _keep = line.reply_markup.inline_keyboard[0]
+    await h.press(line, TS0101_COMMANDER, split.callback_data or "")
+    await h.drain()
+    assert await items(h) == ["张三", "李四"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "shown"),
+    [
+        ("Flat 3, 12 Main St", "Flat *, ** Main St"),
+        ("12, 14 Main St", "**, ** Main St"),
+        ("John Smith, 12 Main St", "J*** S****, ** Main St"),
+        ("塔山路5号，3幢2单元", "塔山路*号，*幢*单元"),
+    ],
+)
+async def test_one_address_or_a_person_with_a_comma_is_one_entry_not_asked(
+    harness: Harness, entry: str, shown: str
+) -> None:
+    h = harness
+    await answered(h, entry)
+    line = h.prompt_in(TS0101_CHAT)
+    assert line.text is not None and f"清单 1 条：{shown}" in line.text
+    assert line.reply_markup is None
+    assert await items(h) == [entry]
