@@ -78,7 +78,7 @@ def pending_text(t: Texts, loc: str, view: PendingView) -> str:
     for group in view.groups:
         if shown >= MAX_PENDING_LINES:
             break
-        lines.append(t.get(loc, "pending-group", parent=group.parent.name))
+        lines.append(t.get(loc, "pending-group", parent=" › ".join(group.heading)))
         for unit in group.units:
             if shown >= MAX_PENDING_LINES:
                 break

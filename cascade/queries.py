@@ -18,6 +18,7 @@ from cascade import stats as statistics
 from cascade import tallies
 from cascade.clock import Clock
 from cascade.colours import ColourView, colour_map, echo, find_unit
+from cascade.distinct_names import distinct_paths
 from cascade.errors import Refused
 from cascade.export import ExportRow, OrderExport, export_rows
 from cascade.incidents import Incident
@@ -34,8 +35,12 @@ PAGE_ROWS = 1_000  # order rows read at once for an export or a chart
 
 
 class PendingGroup(BaseModel):
+    """A parent's not-done units; `heading` is the parent's name, after the names of
+    as many units above it as tell it from another heading of the same name."""
+
     parent: UnitRef
     units: list[UnitRef]
+    heading: list[str]
 
 
 class PendingView(BaseModel):
@@ -117,15 +122,19 @@ class QueryService:
                 [s.unit_code for s in pending] + [s.parent_code for s in pending if s.parent_code]
             )
             refs = await answering_refs(tx, report.order.id, refs)
-        groups: dict[str, list[UnitRef]] = {}
-        for state in sorted(pending, key=lambda s: (s.level, s.unit_code)):
-            if state.parent_code in refs and state.unit_code in refs:
-                groups.setdefault(state.parent_code, []).append(refs[state.unit_code])
+            groups: dict[str, list[UnitRef]] = {}
+            for state in sorted(pending, key=lambda s: (s.level, s.unit_code)):
+                if state.parent_code in refs and state.unit_code in refs:
+                    groups.setdefault(state.parent_code, []).append(refs[state.unit_code])
+            headings = await _headings(tx, [refs[code] for code in groups], report.scope)
         return PendingView(
             report=report,
             scope=unit,
             total=report.total - report.done,
-            groups=[PendingGroup(parent=refs[code], units=units) for code, units in groups.items()],
+            groups=[
+                PendingGroup(parent=refs[code], units=units, heading=headings[code])
+                for code, units in groups.items()
+            ],
             seen={s.unit_code for s in pending if s.acked_at is not None and s.is_bottom},
             waiting={s.unit_code for s in pending if s.acked_at is not None and not s.is_bottom},
         )
@@ -308,3 +317,19 @@ class QueryService:
                 limit=1_000_000,
             )
         return tallies.tally(units[0], units, incidents, first, last, tz)
+
+
+async def _headings(tx: UnitOfWork, parents: list[UnitRef], scope: str) -> dict[str, list[str]]:
+    """Each parent's heading: its name, and where another parent shows the same name,
+    the names of the units between `scope` and it that tell them apart."""
+    repeated = {name for name, n in Counter(p.name for p in parents).items() if n > 1}
+    paths: dict[str, list[str]] = {}
+    for parent in parents:
+        if parent.name not in repeated:
+            paths[parent.code] = [parent.name]
+            continue
+        chain = list(reversed(await tx.tower.chain(parent.code)))  # HQ first, the parent last
+        codes = [u.code for u in chain]
+        below = codes.index(scope) + 1 if scope in codes else 0
+        paths[parent.code] = [u.name for u in chain[below:]] or [parent.name]
+    return distinct_paths(paths)
