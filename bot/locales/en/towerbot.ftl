@@ -49,8 +49,8 @@ button-list-split = Split into { $count }
 button-list-keep = Count as 1
 list-split-done = Recorded as { $count }
 error-list-split-stale = This list has changed since; the button no longer applies. Report again to correct it.
-answer-replaced = (corrected; this value replaces the earlier one)
-answer-late = (after the deadline: counted and marked late)
+answer-replaced = { " " }(corrected; this value replaces the earlier one)
+answer-late = { " " }(after the deadline: counted and marked late)
 
 unit-done =
     🎉 Order #{ $order }: this unit and all { $children } sub-units are done. { $total }
@@ -191,7 +191,7 @@ reminder-ungrouped = ⏰ Order #{ $order } "{ $text }": { $remaining } left and 
 reminder-ungrouped-many =
     ⏰ Order #{ $order } "{ $text }": { $remaining } left and these { $count } units below are not done; they have no group the bot can remind them in, please contact them:{ $late }
     { $units }
-sent-late = (sent late, after a restart)
+sent-late = { " " }(sent late, after a restart)
 escalation =
     ⚠️ Order #{ $order } "{ $text }" reached its deadline; these { $count } units below are not done, please chase them:{ $late }
     { $units }
