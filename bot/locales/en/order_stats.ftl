@@ -4,7 +4,10 @@ cmd-export = Export the details (CSV): /export [order]
 cmd-chart = Completion chart (picture): /chart [order]
 cmd-stats = Recent statistics: /stats [days]
 
-export-caption = 📄 Order #{ $order } details ({ $unit } and below): { $count } units
+export-caption = 📄 Order #{ $order } details ({ $unit } and below): { $count ->
+        [one] 1 unit
+       *[other] { $count } units
+    }
 
 chart-caption = 📈 Order #{ $order } completion ({ $unit } and below): { $done }/{ $total } done ({ $percent }%)
 chart-title = Order #{ $order }: units done

@@ -29,7 +29,10 @@ button-acked = ✅ Received · { $who } { $clock }
 
 order-issued =
     ✅ Order #{ $order } issued ({ $kind }, within { $duration }, due { $deadline })
-    Sent to { $targets } units: { $levels }
+    Sent to { $targets ->
+        [one] 1 unit
+       *[other] { $targets } units
+    }: { $levels }
     /status shows progress, /pending the units not done.
 level-count = level { $level }: { $count }
 level-name = { $level ->
@@ -77,7 +80,13 @@ report-pending = Not done: { $units }
 report-more = and { $count } more
 
 report-cancelled-by = Cancelled by { $who }
-cancel-done = ⛔ Order #{ $order } is cancelled; { $count } units not done were told. The report went to the group of "{ $issuer }".
+cancel-done = ⛔ Order #{ $order } is cancelled; { $count ->
+        [one] 1 unit
+       *[other] { $count } units
+    } not done { $count ->
+        [one] was
+       *[other] were
+    } told. The report went to the group of "{ $issuer }".
 merged-head = 📋 Order #{ $order } merged list ({ $count } distinct items; reporting units in brackets):
 merged-line = · { $text } ({ $units })
 merged-file = 📋 Order #{ $order } merged list: { $count } distinct items, attached as a file (each with its reporting units).
@@ -101,7 +110,10 @@ status-total-count = Total so far: <b>{ $value }</b>
 status-total-list = List so far: <b>{ $value }</b> items
 
 pending-none = ✅ Order #{ $order }: everything in this unit's range is done.
-pending-head = ⏳ Order #{ $order }: { $count } units not done:
+pending-head = ⏳ Order #{ $order }: { $count ->
+        [one] 1 unit
+       *[other] { $count } units
+    } not done:
 pending-group = <b>{ $parent }</b>:
 pending-unit = · { $unit } ({ $commander })
 pending-more = … and { $count } more not listed
@@ -139,7 +151,10 @@ form-preview =
     Please confirm the order ({ $kind }, within { $duration }):
     { $text }
 
-    It goes to { $targets } units: { $levels }
+    It goes to { $targets ->
+        [one] 1 unit
+       *[other] { $targets } units
+    }: { $levels }
 form-confirm = ✅ Issue
 form-cancel = ✖ Cancel
 form-cancelled = Cancelled; nothing was issued.
@@ -193,10 +208,16 @@ reminder-ungrouped-many =
     { $units }
 sent-late = { " " }(sent late, after a restart)
 escalation =
-    ⚠️ Order #{ $order } "{ $text }" reached its deadline; these { $count } units below are not done, please chase them:{ $late }
+    ⚠️ Order #{ $order } "{ $text }" reached its deadline; { $count ->
+        [one] this unit below is not done, please chase it:
+       *[other] these { $count } units below are not done, please chase them:
+    }{ $late }
     { $units }
 escalation-again =
-    ⚠️ Order #{ $order } "{ $text }" is { $overdue } overdue; these { $count } units are still not done (escalated):{ $late }
+    ⚠️ Order #{ $order } "{ $text }" is { $overdue } overdue; { $count ->
+        [one] this unit is still not done (escalated):
+       *[other] these { $count } units are still not done (escalated):
+    }{ $late }
     { $units }
 escalation-unit = · { $unit } ({ $commander })
 escalation-ungrouped = ("{ $unit }" has no group of its own, so its pending units are listed above too; its commander is { $commander }.)
