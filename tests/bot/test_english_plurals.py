@@ -45,6 +45,15 @@ def test_one_order_target_is_singular() -> None:
     assert "Sent to 1 unit: level 3: 1" in issued
 
 
+@pytest.mark.parametrize("key", ["daily-day", "daily-total", "daily-report-today"])
+def test_one_returnee_report_is_singular(key: str) -> None:
+    texts = Texts()
+    args = {"day": "02-20", "returnees": 3, "unknown": 0, "central": 3, "home": 0}
+    one = plain(texts.get("en", key, incidents=1, registered=0, **args))
+    assert "(1 report)" in one
+    assert "(2 reports)" in plain(texts.get("en", key, incidents=2, registered=0, **args))
+
+
 async def test_pending_with_one_unit_left_is_singular(harness: Harness) -> None:
     h = harness
     village = [u for u in tower_units("tashan") if u.parent == "ts-01"]

@@ -3,11 +3,17 @@
 cmd-daily = Daily tallies: /daily [DAYS]
 
 daily-head = 📊 <b>Daily tallies of "{ $unit }"</b> (last { $days } days)
-daily-day = { $day }: { $returnees } returnees ({ $incidents } reports{ $unknown ->
+daily-day = { $day }: { $returnees } returnees ({ $incidents ->
+        [one] 1 report
+       *[other] { $incidents } reports
+    }{ $unknown ->
         [0] {""}
        *[other] , { $unknown } without a count yet
     }) · central isolation { $central } · home observation { $home } · registered { $registered }
-daily-total = <b>Total</b>: { $returnees } returnees ({ $incidents } reports{ $unknown ->
+daily-total = <b>Total</b>: { $returnees } returnees ({ $incidents ->
+        [one] 1 report
+       *[other] { $incidents } reports
+    }{ $unknown ->
         [0] {""}
        *[other] , { $unknown } without a count yet
     }) · central isolation { $central } · home observation { $home } · registered { $registered }
@@ -21,7 +27,10 @@ daily-units-none = No unit has anything new.
 daily-units-more = … and { $count } more units with numbers
 daily-caption = 📈 Daily returnees and isolations of "{ $unit }", last { $days } days
 daily-report-head = 📊 <b>Daily tally for { $day }</b> ({ $unit })
-daily-report-today = New returnees today: <b>{ $returnees }</b> ({ $incidents } reports{ $unknown ->
+daily-report-today = New returnees today: <b>{ $returnees }</b> ({ $incidents ->
+        [one] 1 report
+       *[other] { $incidents } reports
+    }{ $unknown ->
         [0] {""}
        *[other] , { $unknown } without a count yet
     })
