@@ -443,7 +443,7 @@ async def measure_answers(
     path: Path | str, count: int, concurrency: int, seed: int, alone: bool = False
 ) -> dict[str, float]:
     """Issue a city order, then answer it while `/status` is asked at HQ and level 2;
-    answers are batched as the bot does, on SQLite (`alone`: one transaction each)."""
+    answers are batched as the bot does (`alone`: one transaction each)."""
     from bot import heap
     from cascade.errors import Refused
     from cascade.order_service import OrderService
@@ -459,7 +459,7 @@ async def measure_answers(
             db.transaction,
             clock,
             presenter,
-            batch_answers=not alone and db.batches_answers,
+            batch_answers=not alone,
             updates=processed.CARRIER,  # as the bot builds it
             batch_uow=db.answer_batch,
         )

@@ -157,9 +157,9 @@ class TowerBot:
             admins,
             policy=self.policy,
             on_timers=self.timers.schedule,
-            # Concurrent answers share transactions where the engine allows it (SQLite);
-            # each update is recorded with its answer.
-            batch_answers=self.db.batches_answers,
+            # Concurrent answers share transactions (cascade/answer_batch.py); each
+            # update is recorded with its answer.
+            batch_answers=True,
             updates=processed.CARRIER,
             batch_uow=self.db.answer_batch,
         )

@@ -264,6 +264,7 @@ class BatchView:
         self.unit_refs.update(reads.refs)
         self.position_of.update(reads.positions)
         self.names.update(reads.names)
+        self.locked.update(reads.locked)
         for (order_id, code), chain in reads.chains.items():
             self._remember_chain(order_id, code, chain)
 
@@ -397,8 +398,9 @@ class _Orders(_Passing):
         return order.model_copy() if order is not None else None
 
     async def lock(self, order_id: int) -> None:
-        """The order's lock (storage/locking.py) once per batch; it reads nothing, so the
-        kept writes stay kept (a flush per answer would undo the batching)."""
+        """The order's lock (storage/locking.py) once per batch, none if the batch's read
+        took it (`AnswerReads.locked`); it reads nothing, so the kept writes stay kept
+        (a flush per answer would undo the batching)."""
         view = self.view
         if order_id not in view.locked:
             await view.tx.orders.lock(order_id)

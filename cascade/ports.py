@@ -303,6 +303,9 @@ class AnswerReads:
     refs: dict[str, UnitRef] = field(default_factory=dict)
     positions: dict[tuple[str, int], Position | None] = field(default_factory=dict)
     names: dict[int, str | None] = field(default_factory=dict)
+    # Orders whose roll-up lock (`OrderRepository.lock`) the read took, before reading
+    # them: the batch's decisions need not take it again.
+    locked: set[int] = field(default_factory=set)
 
 
 class AnswerRepository(Protocol):

@@ -173,14 +173,6 @@ class Database:
     def is_postgres(self) -> bool:
         return self.engine == "postgresql"
 
-    @property
-    def batches_answers(self) -> bool:
-        """Whether concurrent answers may share transactions (cascade/answer_batch.py).
-        SQLite only: storage/answer_repo.py runs a batch's reads and writes in one
-        hand-off to aiosqlite's database thread, which a PostgreSQL connection does not
-        have; there each answer keeps a transaction of its own."""
-        return not self.is_postgres
-
     def __repr__(self) -> str:
         return f"Database({_safe_url(self.path)!r})"
 

@@ -13,7 +13,9 @@ An answer reads its unit's chain (the unit up to the issuer) and writes the new
 counts back. At PostgreSQL's read-committed isolation two workers answering under
 one parent could each miss the other's answer and leave the parent short; so a
 transaction that changes an order's roll-up first takes the order's advisory
-transaction lock (held until COMMIT or ROLLBACK, one lock per order: no deadlock).
+transaction lock (held until COMMIT or ROLLBACK). A transaction of one answer takes
+one; a batch of answers takes its orders' before it reads them, in the orders' order
+(storage/answer_repo.py), so two batches wait for each other rather than deadlock.
 """
 
 from __future__ import annotations
@@ -36,9 +38,15 @@ def int4(key: int) -> int:
     return folded - (1 << 32) if folded >= 1 << 31 else folded
 
 
+# The order's roll-up lock, with `order_lock_params` (PostgreSQL only).
+ORDER_LOCK = "SELECT pg_advisory_xact_lock(?, ?)"
+
+
+def order_lock_params(order_id: int) -> tuple[int, int]:
+    return (ORDER_LOCKS, int4(order_id))
+
+
 async def order_lock(conn: Connection, order_id: int) -> None:
     """Hold the order's roll-up for this transaction (PostgreSQL; SQLite is serial)."""
     if is_postgres(conn):
-        await conn.execute_fetchall(
-            "SELECT pg_advisory_xact_lock(?, ?)", (ORDER_LOCKS, int4(order_id))
-        )
+        await conn.execute_fetchall(ORDER_LOCK, order_lock_params(order_id))

@@ -79,8 +79,6 @@ def line(n: int) -> str:
 
 @pytest.mark.parametrize("together", [False, True], ids=["alone", "together"])
 async def test_a_communitys_queued_done_notices_are_merged(db: Database, together: bool) -> None:
-    if together and not db.batches_answers:
-        pytest.skip("answers share transactions on SQLite only (Database.batches_answers)")
     units = tower()
     await import_units(db, units)
     by_code = {u.code: u for u in units}

@@ -80,8 +80,6 @@ async def due_in_hq(db: Database) -> list[OutboxRow]:
 async def test_the_final_report_is_first_in_the_hq_group_and_no_done_notice_is_lost(
     db: Database, together: bool
 ) -> None:
-    if together and not db.batches_answers:
-        pytest.skip("answers share transactions on SQLite only (Database.batches_answers)")
     units = tower()
     await import_units(db, units)
     index = {u.code: i for i, u in enumerate(units)}

@@ -4,8 +4,7 @@ Group commit must not change a single number: whatever the order of the answers
 and wherever the batches begin and end, every row of the order, every counter
 and every queued message is what one transaction per answer gives; a refusal
 fails only its own answer; an update delivered twice still takes effect once.
-Answers are batched on SQLite only (`Database.batches_answers`): on PostgreSQL
-the tests that need a batch are skipped, the others run one transaction per answer.
+Each test runs on both engines (PostgreSQL's own: tests/storage/test_pg_answer_batches.py).
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from storage.answer_repo import SqliteAnswerRepository
 from storage.db import Database
 from storage.importer import import_units
 from storage.tower_repo import SqliteTowerRepository
+from tests.support.pgserver import PgServer
 from tests.support.plain_words import PlainWords
 
 # hq → a, b; a → a1, a2, a3; b → b1, b2; b1 → b11, b12 (bottoms at levels 2 and 3)
@@ -57,9 +57,9 @@ BOTTOM = {c for c in CODES if c not in PARENTS.values()}
 OUTSIDER = 7_000_000_999
 
 
-def needs_batches(db: Database) -> None:
-    if not db.batches_answers:
-        pytest.skip("answers are batched on SQLite only (Database.batches_answers)")
+def sqlite_only(db: Database) -> None:
+    if db.is_postgres:
+        pytest.skip("aiosqlite's hand-offs to its thread (PostgreSQL: tests below)")
 
 
 def chat(code: str) -> int:
@@ -114,10 +114,11 @@ async def answer(orders: OrderService, order_id: int, item: Answer) -> Any:
 
 
 async def run(
-    path: Path, kind: OrderKind, items: list[Answer], cuts: list[int], batch: bool
+    path: Path | str, kind: OrderKind, items: list[Answer], cuts: list[int], batch: bool
 ) -> dict[str, Any]:
-    """Issue an order on a fresh file and answer it, in batches cut at `cuts` (each
-    batch's answers are in flight together); returns everything the answers wrote."""
+    """Issue an order on a fresh file (or PostgreSQL database) and answer it, in batches
+    cut at `cuts` (each batch's answers are in flight together); returns everything the
+    answers wrote."""
     db = await Database(path).open()
     try:
         await import_units(db, tower())
@@ -193,6 +194,42 @@ def test_batched_answers_in_any_order_and_batches_land_as_alone(
     with tempfile.TemporaryDirectory() as tmp:
         alone = asyncio.run(run(Path(tmp) / "alone.db", kind, items, cuts, batch=False))
         batched = asyncio.run(run(Path(tmp) / "batched.db", kind, items, cuts, batch=True))
+    same_as_alone(alone, batched, kind, cuts)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    kind=st.sampled_from([OrderKind.COUNT, OrderKind.LIST, OrderKind.NOTICE]),
+    items=st.lists(answers(), min_size=1, max_size=30),
+    cuts=st.lists(st.integers(0, 30), max_size=6),
+)
+def test_batched_answers_on_postgresql_land_as_alone(
+    pg_server: PgServer, kind: OrderKind, items: list[Answer], cuts: list[int]
+) -> None:
+    cuts = [c for c in cuts if c < len(items)]
+
+    async def both() -> tuple[dict[str, Any], dict[str, Any]]:
+        urls = [await pg_server.create_database() for _ in range(2)]
+        try:
+            return (
+                await run(urls[0], kind, items, cuts, batch=False),
+                await run(urls[1], kind, items, cuts, batch=True),
+            )
+        finally:
+            for url in urls:
+                await pg_server.drop_database(url)
+
+    alone, batched = asyncio.run(both())
+    same_as_alone(alone, batched, kind, cuts)
+
+
+def same_as_alone(
+    alone: dict[str, Any], batched: dict[str, Any], kind: OrderKind, cuts: list[int]
+) -> None:
     assert batched["outcomes"] == alone["outcomes"]
     for part in ("rows", "levels", "order", "outbox", "dirty"):
         assert batched[part] == alone[part], part
@@ -233,7 +270,6 @@ def check_counters(rows: list[tuple[Any, ...]], kind: OrderKind) -> None:
 
 
 async def test_a_refused_answer_fails_alone_in_its_batch(db: Database) -> None:
-    needs_batches(db)
     await import_units(db, tower())
     orders = OrderService(
         db.transaction, FakeClock(), Presenter(), batch_answers=True, batch_uow=db.answer_batch
@@ -271,7 +307,7 @@ async def test_an_update_delivered_twice_into_one_batch_takes_effect_once(db: Da
         db.transaction,
         FakeClock(),
         Presenter(),
-        batch_answers=db.batches_answers,
+        batch_answers=True,
         batch_uow=db.answer_batch,
         updates=processed.CARRIER,
     )
@@ -308,8 +344,6 @@ async def test_an_update_delivered_twice_into_one_batch_takes_effect_once(db: Da
 
 @pytest.mark.parametrize("batch", [False, True])
 async def test_counters_equal_a_recount_after_concurrent_answers(db: Database, batch: bool) -> None:
-    if batch:
-        needs_batches(db)
     await import_units(db, tower())
     orders = OrderService(
         db.transaction, FakeClock(), Presenter(), batch_answers=batch, batch_uow=db.answer_batch
@@ -338,7 +372,6 @@ async def test_a_batch_sends_its_writes_in_one_hand_off(
 ) -> None:
     """Every answer takes the order's lock (storage/locking.py); in a batch that must
     not send the answers before it one by one: the batch still writes once."""
-    needs_batches(db)
     await import_units(db, tower())
     orders = OrderService(
         db.transaction, FakeClock(), Presenter(), batch_answers=True, batch_uow=db.answer_batch
@@ -371,7 +404,7 @@ async def test_a_batch_goes_to_the_database_thread_three_times(
     """A batch's transaction holds the writers' lock for three trips to SQLite's thread
     (`Database.answer_batch`): BEGIN with its read, its writes, its updates' records
     with COMMIT; each trip waits behind the handlers' turns on the event loop."""
-    needs_batches(db)
+    sqlite_only(db)
     await import_units(db, tower())
     orders = OrderService(
         db.transaction,
@@ -437,7 +470,7 @@ async def test_a_form_step_riding_on_an_answer_is_written_with_it(db: Database) 
         db.transaction,
         FakeClock(),
         Presenter(),
-        batch_answers=db.batches_answers,
+        batch_answers=True,
         batch_uow=db.answer_batch,
         updates=processed.CARRIER,
     )
@@ -472,7 +505,6 @@ async def test_units_named_by_a_batch_are_read_once(
 ) -> None:
     """A batch reads ahead only the answering units and the issuer; the units above,
     named when a unit becomes done, are read at the first need, all in one call."""
-    needs_batches(db)
     await import_units(db, tower())
     orders = OrderService(
         db.transaction, FakeClock(), Presenter(), batch_answers=True, batch_uow=db.answer_batch

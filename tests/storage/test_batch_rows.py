@@ -5,14 +5,16 @@ unit's path in the order is guessed from its path in the tower (read with the
 unit), so only the chains' rows are read; the guess is checked against the unit's
 own row in the order. Where the tower changed after the order was written, or a
 targeted order skipped units, the chain is still exactly `OrderRepository.chain`.
-The rows are saved at the rowids they were read from, their keys still matched: a
-row not matched fails the batch rather than lose its write. Batches run on SQLite
-only (`Database.batches_answers`).
+On SQLite the rows are saved at the rowids they were read from, their keys still
+matched: a row not matched fails the batch rather than lose its write (PostgreSQL
+has no rowid: its rows are saved by their keys).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -22,11 +24,11 @@ from cascade.orders import OrderKind
 from cascade.ports import AnswerKey, AnswerReads, AnswerWrites
 from storage.db import Database
 from storage.importer import import_units
+from storage.pg import PgConnection
 from tests.storage.test_answer_batches import (
     Presenter,
     chat,
     commander,
-    needs_batches,
     tower,
 )
 
@@ -34,7 +36,6 @@ ANSWERING = ["a1", "b11", "b12", "b1", "hq"]
 
 
 async def issued(db: Database) -> int:
-    needs_batches(db)
     await import_units(db, tower())
     orders = OrderService(
         db.transaction, FakeClock(), Presenter(), batch_answers=True, batch_uow=db.answer_batch
@@ -49,7 +50,21 @@ async def read(db: Database, order_id: int) -> tuple[AnswerReads, list[str]]:
     """One batch's read of the answering units' chains, and its SQL statements."""
     keys = [AnswerKey(order_id, chat(c), commander(c)) for c in ANSWERING]
     statements: list[str] = []
-    raw = db.conn._conn  # type: ignore[union-attr]
+    if isinstance(db.conn, PgConnection):
+        conn = db.conn
+        real = conn.execute_fetchall
+
+        async def traced(sql: str, params: Sequence[Any] = ()) -> list[Any]:
+            statements.append(sql)
+            return await real(sql, params)
+
+        async with db.transaction() as tx:
+            conn.execute_fetchall = traced  # type: ignore[method-assign]
+            try:
+                return await tx.answers.read(keys), statements
+            finally:
+                del conn.execute_fetchall
+    raw = db.conn._conn
     async with db.transaction() as tx:
         await db.conn._execute(raw.set_trace_callback, statements.append)  # type: ignore[union-attr]
         try:
@@ -147,6 +162,8 @@ async def test_a_batch_saves_its_chains_at_the_rows_it_read(db: Database) -> Non
 
 
 async def test_a_row_not_where_the_batch_read_it_fails_the_batch(db: Database) -> None:
+    if db.is_postgres:
+        pytest.skip("rowids are SQLite's")
     order_id = await issued(db)
     keys = [AnswerKey(order_id, chat(c), commander(c)) for c in ANSWERING]
     with pytest.raises(RuntimeError, match="not where the batch read it"):

@@ -91,10 +91,8 @@ async def test_the_outbox_gives_a_note_back_as_its_message(db: Database) -> None
 async def test_an_answer_queues_its_recorded_message(
     db: Database, tashan: list[Unit], batched: bool
 ) -> None:
-    """The answer path (alone, and in a batch where the engine batches) queues the
+    """The answer path (alone, and in a batch) queues the
     confirmation `OutgoingMessage.of` would have made."""
-    if batched and not db.batches_answers:
-        pytest.skip("answers are batched on SQLite only (Database.batches_answers)")
     await import_units(db, tashan)
     presenter = PlainPresenter()
     orders = OrderService(db.transaction, FakeClock(), presenter, batch_answers=batched)
