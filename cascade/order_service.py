@@ -299,8 +299,10 @@ class OrderService:
         correction: bool,
     ) -> Order:
         if order_id is None:
-            order_id = (await self._value_order(tx, chat_id, correction, raw)).id
-        order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
+            order_id = (await self._value_order(tx, chat_id, user_id, correction, raw)).id
+        order, unit, chain = await self._answering_chain(
+            tx, order_id, chat_id, user_id, for_below=True
+        )
         own = chain[0]
         now = self.clock.now()
         replaced = own.answered_at is not None
@@ -350,7 +352,9 @@ class OrderService:
         answer changed since and the entry no longer splits so."""
 
         async def decide(tx: UnitOfWork) -> int:
-            _order, _unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
+            _order, _unit, chain = await self._answering_chain(
+                tx, order_id, chat_id, user_id, for_below=True
+            )
             items = chain[0].items or []
             found = pieces(items[index]) if index < len(items) else None
             if found is None or count not in (1, len(found)):
@@ -428,8 +432,10 @@ class OrderService:
             return order
 
     async def _answering_chain(
-        self, tx: UnitOfWork, order_id: int, chat_id: int, user_id: int
+        self, tx: UnitOfWork, order_id: int, chat_id: int, user_id: int, for_below: bool = False
     ) -> tuple[Order, UnitRef, list[TargetState]]:
+        """The order, the unit answering and its chain up to the order's root; with
+        `for_below`, a value may be for a unit below without a group (`_answering_unit`)."""
         await tx.orders.lock(order_id)  # answers under one parent must not miss each other
         order = await tx.orders.get(order_id)
         if order is None:
@@ -437,6 +443,8 @@ class OrderService:
         if order.status is OrderStatus.CANCELLED:
             raise Refused("order-cancelled", order=order.id)
         unit = await unit_of_chat(tx, chat_id)
+        if for_below:
+            unit = await _answering_unit(tx, unit, user_id)
         chain = await tx.orders.chain(order.id, unit.code)
         if not chain or chain[0].is_root:
             raise Refused("not-a-target", order=order.id, unit=unit.name)
@@ -525,11 +533,13 @@ class OrderService:
         message.dedupe_key = f"acked:{order.id}:{unit.code}"
         await tx.outbox.add(message)
 
-    async def _value_order(self, tx: UnitOfWork, chat_id: int, correction: bool, raw: str) -> Order:
+    async def _value_order(
+        self, tx: UnitOfWork, chat_id: int, user_id: int, correction: bool, raw: str
+    ) -> Order:
         """What `/report VALUE` without a number means: the newest open order still
-        waiting for this unit's value (for an edited `/report`, the newest one it
+        waiting for the answering unit's value (for an edited `/report`, the newest one it
         answers, answered or not); otherwise one line saying why there is none."""
-        unit = await unit_of_chat(tx, chat_id)
+        unit = await _answering_unit(tx, await unit_of_chat(tx, chat_id), user_id)
         newest = await tx.orders.latest_for_unit(unit.code, open_only=True)
         if newest is not None and newest.kind is OrderKind.NOTICE and _is_ack(raw):
             return newest  # "/report 收到" acknowledges the newest notice
@@ -558,6 +568,24 @@ class OrderService:
             return
         if await tx.tower.position(unit.code, user_id) not in ANSWERING:
             raise Refused(key, unit=unit.name)
+
+
+async def _answering_unit(tx: UnitOfWork, unit: UnitRef, user_id: int) -> UnitRef:
+    """The unit a value sent in `unit`'s group is for: that unit, or, from a person who
+    answers for no unit there, the one unit right below it without a group of its own
+    that he commands or deputises. Such a unit's commander sits in the group above and
+    the reminders send people to him there; without this his answer was refused and
+    the unit stayed pending until the end."""
+    if await tx.tower.position(unit.code, user_id) in ANSWERING:
+        return unit
+    below = [
+        seat.unit
+        for seat in await tx.tower.memberships(user_id)
+        if seat.position in ANSWERING
+        and seat.unit.parent == unit.code
+        and seat.unit.chat_id is None
+    ]
+    return below[0] if len(below) == 1 else unit
 
 
 async def _plan(tx: UnitOfWork, order_id: int, issuer: UnitRef, flt: OrderFilter) -> int:
