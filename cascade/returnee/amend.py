@@ -13,18 +13,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cascade.returnee.report import QUESTION_ORDER, ReturneeReport, parse_report
+from cascade.returnee.report import (
+    QUESTION_ORDER,
+    ReturneeReport,
+    parse_report,
+    taken,
+    with_companions,
+)
 
-# Each field with the fields that go with it (the part of day goes with its day).
-FIELDS: tuple[tuple[str, ...], ...] = (
-    ("count",),
-    ("origin",),
-    ("via",),
-    ("arrival", "arrival_part"),
-    ("address",),
-    ("phone",),
-    ("names",),
-    ("id_numbers",),
+# Each field with the fields that go with it.
+FIELDS: tuple[tuple[str, ...], ...] = tuple(
+    with_companions(key)
+    for key in ("count", "origin", "via", "arrival", "address", "phone", "names", "id_numbers")
 )
 
 
@@ -44,8 +44,7 @@ def amended(draft: ReturneeReport, text: str, reply: str, now: datetime) -> Retu
             source = together
         else:
             source = None
-        for name in names:
-            update[name] = getattr(source, name) if source is not None else _empty(name)
+        update |= taken(source, [key])
         if source is None or key in source.questions:
             questions.add(key)
     asked = [key for key in QUESTION_ORDER if key in questions]
@@ -55,7 +54,3 @@ def amended(draft: ReturneeReport, text: str, reply: str, now: datetime) -> Retu
 def _said(report: ReturneeReport, key: str) -> bool:
     value = getattr(report, key)
     return bool(value) if isinstance(value, list) else value is not None
-
-
-def _empty(name: str) -> object:
-    return [] if isinstance(getattr(ReturneeReport(), name), list) else None

@@ -145,6 +145,33 @@ class ReturneeReport(BaseModel):
     questions: list[str] = Field(default_factory=list)
 
 
+# A field's companions: set, taken or emptied only with it (the part of day goes with its day).
+_COMPANIONS: dict[str, tuple[str, ...]] = {"arrival": ("arrival_part",)}
+
+
+def with_companions(name: str) -> tuple[str, ...]:
+    """`name` and the fields that go with it: ("arrival", "arrival_part")."""
+    return (name, *_COMPANIONS.get(name, ()))
+
+
+def taken(source: ReturneeReport | None, names: Iterable[str]) -> dict[str, object]:
+    """The values of `names` and their companions in `source`; all empty when it is None."""
+    return {
+        field: getattr(source, field) if source is not None else _empty(field)
+        for name in names
+        for field in with_companions(name)
+    }
+
+
+def emptied(names: Iterable[str]) -> dict[str, object]:
+    """`names` and their companions emptied: an empty list or None."""
+    return taken(None, names)
+
+
+def _empty(field: str) -> object:
+    return ReturneeReport.model_fields[field].get_default(call_default_factory=True)
+
+
 def parse_report(text: str, now: datetime) -> ReturneeReport:
     """Read `text` (with or without the leading /returnee) against `now` (Asia/Shanghai).
 
@@ -206,7 +233,7 @@ def _corrected(work: str, now: datetime) -> ReturneeReport:
     rest = _read(work[marks[-1].end() :], now)
     corrected = [name for name in said_before if getattr(after, name) is not None]
     if any(getattr(after, name) is not None for name in CORRECTABLE):
-        update = {name: getattr(after, name) for name in corrected}
+        update = taken(after, corrected)
         questions = set(report.questions) - set(corrected)
         questions |= {name for name in corrected if name in after.questions}
         doubted = {name for name in corrected if getattr(rest, name) is None}
@@ -214,15 +241,13 @@ def _corrected(work: str, now: datetime) -> ReturneeReport:
         # against the place before it, so the origin is asked, not kept
         if "origin" in said_before and after.origin is None and find_places(clause):
             doubted.add("origin")
-        update |= {name: None for name in doubted}
+        update |= emptied(doubted)
         questions |= doubted
     elif _NUMERAL.search(clause):  # "住5幢，不对，是6幢301": a number not read could fix anything
-        update = {name: None for name in said_before}
+        update = emptied(said_before)
         questions = set(report.questions) | set(said_before)
     else:  # "后来又说等通知": no new value
         return report
-    if "arrival" in update:  # the part of day goes with the day it was said of
-        update["arrival_part"] = after.arrival_part if update["arrival"] is not None else None
     return report.model_copy(
         update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}
     )
@@ -379,9 +404,7 @@ def _asked(report: ReturneeReport, fields: set[str]) -> ReturneeReport:
     """`report` with `fields` emptied and asked."""
     if not fields:
         return report
-    update: dict[str, object] = {name: [] if name == "via" else None for name in fields}
-    if "arrival" in fields:
-        update["arrival_part"] = None
+    update = emptied(fields)
     questions = set(report.questions) | fields
     return report.model_copy(
         update=update | {"questions": [key for key in QUESTION_ORDER if key in questions]}
