@@ -140,21 +140,25 @@ class BotPresenter:
     def answer_recorded(
         self, order: Order, unit: UnitRef, state: TargetState, replaced: bool
     ) -> Rendered:
+        if order.kind is OrderKind.NOTICE:
+            return self.ack_recorded(order, unit, state)
         loc = unit.locale
-        late = ""
-        if replaced and order.kind is not OrderKind.NOTICE:
-            late += self.t.get(loc, "answer-replaced")
+        late = self.t.get(loc, "answer-replaced") if replaced else ""
         if state.late:
             late += self.t.get(loc, "answer-late")
-        if order.kind is OrderKind.NOTICE:
-            text = self.t.get(loc, "answer-ack", unit=unit.name, order=str(order.id), late=late)
-        elif order.kind is OrderKind.LIST:
+        if order.kind is OrderKind.LIST:
             return self._list_recorded(order, unit, state.items or [], late)
-        else:
-            text = self.t.get(loc, "answer-count", unit=unit.name, value=state.value, late=late)
+        text = self.t.get(loc, "answer-count", unit=unit.name, value=state.value, late=late)
         # A plain answer on time is confirmed by a reaction on the person's message: no
         # new message in the group, and none of the city's budget taken from orders and
         # reminders. A correction or a late answer still gets its line, which says so.
+        return Rendered(text=text, reaction=None if late else RECORDED_REACTION)
+
+    def ack_recorded(self, order: Order, unit: UnitRef, state: TargetState) -> Rendered:
+        """A reply that says 收到 (to a notice, or "无" from the middle of a list order):
+        👌 on it as a press's toast thanks, a line when late (which says so)."""
+        late = self.t.get(unit.locale, "answer-late") if state.late else ""
+        text = self.t.get(unit.locale, "answer-ack", unit=unit.name, order=str(order.id), late=late)
         return Rendered(text=text, reaction=None if late else RECORDED_REACTION)
 
     def _list_recorded(self, order: Order, unit: UnitRef, items: list[str], late: str) -> Rendered:

@@ -37,6 +37,8 @@ MAX_LIST_LINES = 500
 ACK_WORDS = frozenset(
     {"收到", "已收到", "收", "好", "好的", "明白", "知道了", "已阅", "ok", "okay", "👌", "received"}
 )
+# "Nothing of our own": from a unit in the middle of a list order, its 收到.
+NONE_WORDS = frozenset({"无", "没有", "暂无", "无人", "none", "nothing", "nil", "no"})
 # Targets written per transaction: ~25 ms here, so no other update waits long.
 STEP_ROWS = 1_000
 
@@ -313,6 +315,12 @@ class OrderService:
             result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
             if result.first_answer:
                 await self._show_ack(tx, order, unit, own, user_id, None)
+        elif not own.is_bottom and _is_received(order, raw):
+            # A list comes from the sub-units: "收到" or "无" from a unit in the middle
+            # is its press of 收到, shown as the press shows it.
+            result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
+            if result.first_answer:
+                await self._show_ack(tx, order, unit, own, user_id, None)
         elif not own.is_bottom:
             raise Refused(
                 "values-from-below", unit=unit.name, order=order.id, kind=order.kind.value
@@ -323,7 +331,10 @@ class OrderService:
         await self._settle(tx, order, chain, result)
         # One per answer: a note, written from its shape's template (cascade/outgoing.py),
         # or a message when it asks with buttons (a list entry that may be several).
-        rendered = self.presenter.answer_recorded(order, unit, own, replaced)
+        if own.is_bottom:
+            rendered = self.presenter.answer_recorded(order, unit, own, replaced)
+        else:  # a 收到 (a notice's, or from the middle of a list order)
+            rendered = self.presenter.ack_recorded(order, unit, own)
         if rendered.buttons:
             ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
             await tx.outbox.add(
@@ -543,6 +554,10 @@ class OrderService:
         newest = await tx.orders.latest_for_unit(unit.code, open_only=True)
         if newest is not None and newest.kind is OrderKind.NOTICE and _is_ack(raw):
             return newest  # "/report 收到" acknowledges the newest notice
+        if newest is not None and _is_received(newest, raw):
+            chain = await tx.orders.chain(newest.id, unit.code)
+            if chain and not chain[0].is_root and not chain[0].is_bottom:
+                return newest  # "/report 无" from the middle acknowledges the newest list
         order = await tx.orders.latest_for_unit(
             unit.code, needs_value=not correction, takes_value=correction
         )
@@ -604,6 +619,13 @@ async def _plan(tx: UnitOfWork, order_id: int, issuer: UnitRef, flt: OrderFilter
 
 def _is_ack(raw: str) -> bool:
     return raw.strip().lower().rstrip("!！。.") in ACK_WORDS
+
+
+def _is_received(order: Order, raw: str) -> bool:
+    """Whether `raw`, from a unit in the middle of a list order's tower, says "received"
+    or "nothing of our own" (its list comes from its sub-units)."""
+    word = raw.strip().lower().rstrip("!！。.")
+    return order.kind is OrderKind.LIST and (word in ACK_WORDS or word in NONE_WORDS)
 
 
 def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:
