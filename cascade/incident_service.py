@@ -177,6 +177,10 @@ class IncidentService:
             incident, unit, group = await self._handling(tx, incident_id, chat_id, user_id)
             if incident.stage not in (Stage.OPEN, Stage.DISPOSED):
                 raise Refused("incident-closed", incident=incident.id)
+            if incident.stage is Stage.DISPOSED and incident.disposition is disposition:
+                # Pressed again: the decision, its time and who took it stand, and the
+                # reporter's group is not told a second time.
+                return incident
             incident.stage = Stage.DISPOSED
             incident.disposition = disposition
             incident.disposed_at = self.clock.now()
