@@ -27,8 +27,8 @@ MIDDLE = [u for u in TASHAN if u.level == 2]
 BOTTOM = [u for u in TASHAN if u.level == 3]
 
 
-async def listed(h: Harness) -> None:
-    await h.send(HQ_CHAT, HQ_COMMANDER, "/order 1h list 上报返乡人员名单")
+async def listed(h: Harness, within: str = "1h") -> None:
+    await h.send(HQ_CHAT, HQ_COMMANDER, f"/order {within} list 上报返乡人员名单")
     await h.drain()
 
 
@@ -141,3 +141,17 @@ async def test_the_middle_saying_无_lets_the_loop_close_with_the_merged_list(
     merged = said[said.index(report) + 1]
     assert merged.startswith("📋 指令 #1 合并清单（去重后 2 条")
     assert merged.count("溪西村12号") == 1 and merged.count("张三") == 1
+
+
+async def test_a_unit_in_the_middle_that_said_无_is_not_reminded(harness: Harness) -> None:
+    """Its own part is in, as after a press: the reminder chases only its sub-units."""
+    h = harness
+    await listed(h, "15m")
+    h.session.clear()
+    h.clock.advance(minutes=10, seconds=1)
+    await h.app.deadlines.fire_due()  # queued for every pending unit, not sent yet
+    await h.send(TS01_CHAT, TS01_COMMANDER, "无", reply_to=h.copy_in(TS01_CHAT))
+    await h.drain()
+    chats = {c.chat_id for c in h.session.sends() if c.text.startswith("⏰ 指令")}
+    assert TS01_CHAT not in chats
+    assert MIDDLE[1].chat_id in chats  # another village's 收到 is still missing
