@@ -177,6 +177,17 @@ class SqliteOutboxRepository:
             taken.append(message)
         return taken
 
+    async def rewrite(self, rows: Sequence[OutboxRow]) -> None:
+        """Claimed rows go with these messages (made current as they were claimed)."""
+        await self.conn.executemany(
+            "UPDATE outbox SET payload = ? WHERE id = ?",
+            [(row.message.model_dump_json(exclude={"document"}), row.id) for row in rows],
+        )
+
+    async def drop(self, ids: Sequence[int]) -> None:
+        """Claimed rows no longer true are deleted unsent."""
+        await self.conn.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
+
     async def due(self, now: float, limit: int = 200, lane: Lane | None = None) -> list[PendingRow]:
         """Rows ready to send, most urgent first; with a lane, only that bot's rows.
 
