@@ -50,6 +50,7 @@ from cascade.incident_service import IncidentPolicy, IncidentService
 from cascade.invites import InviteSigner
 from cascade.joining import JoiningService
 from cascade.member_service import MemberService
+from cascade.naming import CurrentNames
 from cascade.order_service import OrderService
 from cascade.outgoing import Lane, OutgoingMessage, Priority
 from cascade.people_service import PeopleService
@@ -205,6 +206,7 @@ class TowerBot:
             if sender_lease
             else None,
             reads=self.db.pages,
+            current=CurrentNames(self.presenter),
         )
         self.dispatcher = self._dispatcher()
         # Several workers may share a PostgreSQL inbox: this one's rows carry its id,

@@ -89,6 +89,18 @@ class RateLimiter:
         if now >= self._swept_at + SWEEP:
             self.sweep(now)
 
+    def release(self, chat_id: int, slot: float) -> None:
+        """A slot `record`ed but not used (its row was dropped unsent at its claim): the
+        bot's second and the group's minute no longer count it, and the chat may send
+        from that slot on, as before it was given."""
+        if slot in self._recent:
+            self._recent.remove(slot)
+        window = self._group_sends.get(chat_id)
+        if window is not None and slot in window:
+            window.remove(slot)
+        if self._next_chat.get(chat_id) == slot + self.limits.chat_interval:
+            self._next_chat[chat_id] = slot
+
     def sweep(self, now: float) -> None:
         """Forget the chats whose slots, sends and holds are all older than `STALE`."""
         self._swept_at = now

@@ -10,7 +10,10 @@ requests in flight at once, each started at its paced slot; `sending` is written
 per batch before requests leave and `sent` per batch as they come back; a 429 holds the chat for `retry_after` and the
 row waits (never dropped); a group upgraded to a supergroup is re-keyed and the
 row resent; network and server errors back off; a request Telegram will never
-accept is marked failed with its reason and logged.
+accept is marked failed with its reason and logged. A row that names pending units
+(a reminder, an escalation) is made current in the transaction that claims it, through
+a port the domain fills (cascade/naming.py): a unit that answered while it waited is
+no longer named, a row naming no one is dropped unsent and its slot given back.
 
 The page of due rows is read beside the writers (`Database.pages`, autocommit on
 a connection of its own) and holds only what pacing decides on (id, chat,
@@ -76,7 +79,7 @@ from cascade.outgoing import (
     answers_person,
     ref_key,
 )
-from cascade.ports import UnitOfWorkFactory
+from cascade.ports import MakeCurrent, UnitOfWorkFactory
 from cascade.reachability import ReachabilityService
 
 if TYPE_CHECKING:
@@ -95,9 +98,9 @@ FINISH_SECONDS = 5.0
 # the transaction that marks them never leaves a slot empty.
 LOOK_AHEAD = 0.1
 # An edit's message as (chat id, message id), when already found; a claimed batch: its
-# rows by id, and the messages its edits edit by ref.
+# rows by id, the messages its edits edit by ref, and the ids of its rows dropped unsent.
 Target = tuple[int, int] | None
-Claimed = tuple[dict[int, OutboxRow], dict[RefKey, tuple[int, int]]]
+Claimed = tuple[dict[int, OutboxRow], dict[RefKey, tuple[int, int]], set[int]]
 MAX_IN_FLIGHT = 256
 # aiogram parses every answer with pydantic's `Response[...]` generics, which pydantic
 # caches only weakly: each garbage collection dropped them and the next answer paid
@@ -120,6 +123,7 @@ class SenderStats(BaseModel):
     held: int = 0
     possible_duplicates: int = 0
     reacted: int = 0
+    dropped: int = 0
 
 
 class Sender:
@@ -136,13 +140,17 @@ class Sender:
         max_in_flight: int | None = None,
         lease: RunLease | None = None,
         reads: UnitOfWorkFactory | None = None,
+        current: MakeCurrent | None = None,
     ) -> None:
         """`reads` is where pages of due rows are read (`Database.pages`: beside the
-        writers, not behind their lock); by default the unit of work itself."""
+        writers, not behind their lock); by default the unit of work itself. `current`
+        makes the claimed rows that carry a `naming` current (a reminder naming a unit
+        that answered while it waited): without it they go as they were queued."""
         self.bot = bot
         self.lease = lease
         self.uow = uow
         self.reads = reads or uow
+        self.current = current
         self.wakeup = wakeup
         self.limiter = RateLimiter(limits)
         self.share = AnswerShare(limits.reply_share)
@@ -372,15 +380,34 @@ class Sender:
         """Claim the rows of `batch` (pending to sending) and, in the same transaction,
         find the messages its edits edit: one statement for the batch, not a
         transaction under the writers' lock per edit (a city's presses each edit
-        their copy)."""
+        their copy). The rows that name pending units are made current there too
+        (`current`): a row dropped unsent is left out of the claimed rows and named
+        among the dropped, so that its slot is given back."""
         async with self.uow() as tx:
             claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
+            named = [r for r in claimed.values() if r.message.naming is not None]
+            changed = await self.current(tx, named) if named and self.current else {}
             edited = [r.message.edit_of for r in claimed.values() if r.message.edit_of]
             targets = await tx.refs.find_many(edited) if edited else {}
-        return claimed, targets
+        dropped = set()
+        for row_id, message in changed.items():
+            if message is None:
+                dropped.add(row_id)
+                del claimed[row_id]
+            else:
+                claimed[row_id] = claimed[row_id].model_copy(update={"message": message})
+        self.stats.dropped += len(dropped)
+        return claimed, targets, dropped
+
+    def _give_back(self, batch: list[tuple[PendingRow, float]], dropped: set[int]) -> None:
+        """The slots of the rows dropped at their claim: their groups' budget is free."""
+        for row, slot in batch:
+            if row.id in dropped:
+                self.limiter.release(row.chat_id, slot)
 
     async def _start(self, batch: list[tuple[PendingRow, float]]) -> None:
-        claimed, targets = await self._claim(batch)
+        claimed, targets, dropped = await self._claim(batch)
+        self._give_back(batch, dropped)
         for pending, slot in batch:
             row = claimed.get(pending.id)
             if row is None:
@@ -461,11 +488,13 @@ class Sender:
             return await tx.outbox.due(self.wall(), limit=self.page_size, lane=self.lane)
 
     async def drain_page(self, rows: list[PendingRow]) -> tuple[bool, float]:
-        """Send the rows of `rows` the limits allow now and wait for them to come back."""
+        """Send the rows of `rows` the limits allow now and wait for them to come back:
+        whether any left the queue (sent, or dropped unsent) and the seconds to wait."""
         batch, wait = self._take(rows)
         if not batch:
             return False, wait
-        claimed, targets = await self._claim(batch)
+        claimed, targets, dropped = await self._claim(batch)
+        self._give_back(batch, dropped)
         results = await asyncio.gather(  # in the page's order, not the claim's
             *(
                 self.deliver(claimed[row.id], marked=True, target=_target(claimed[row.id], targets))
@@ -474,7 +503,7 @@ class Sender:
             )
         )
         await self.flush()
-        return any(results), wait
+        return any(results) or bool(dropped), wait
 
     async def deliver(self, row: OutboxRow, marked: bool = False, target: Target = None) -> bool:
         """Try one row; True when it left the queue (sent or failed for good). An edit's

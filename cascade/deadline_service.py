@@ -25,8 +25,9 @@ from cascade.deadlines import (
     unit_reminder_key,
 )
 from cascade.loop_report import branches_into, read_rows, send_report
+from cascade.naming import message
 from cascade.orders import OrderKind, TargetState
-from cascade.outgoing import MessageRef, OutgoingMessage, Priority
+from cascade.outgoing import MessageRef, Naming, OutgoingMessage, Priority
 from cascade.ports import UnitOfWork, UnitOfWorkFactory
 from cascade.presenter import Presenter
 from cascade.report import ReportFlavour, ReportTally
@@ -134,15 +135,22 @@ class DeadlineService:
             remind = self.presenter.reminder_acked if acked else self.presenter.reminder
             rendered = remind(order, unit, remaining, timer.late)
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
-            message = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
-            message.dedupe_key = unit_reminder_key(order.id, unit.code)
-            await tx.outbox.add(message)
+            own = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
+            own.dedupe_key = unit_reminder_key(order.id, unit.code)
+            await tx.outbox.add(own)
         for chat_id, (group, units) in ungrouped.items():
-            rendered = self.presenter.reminder_ungrouped(order, units, group, remaining, timer.late)
-            ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=group.code)
-            message = OutgoingMessage.of(chat_id, rendered, Priority.REMINDER, ref)
-            message.dedupe_key = group_reminder_key(order.id, group.code)
-            await tx.outbox.add(message)
+            # It may wait behind the group's budget: made current as it goes (naming.py).
+            naming = Naming(
+                kind="reminder",
+                order_id=order.id,
+                group=group.code,
+                pending=[u.code for u in units],
+                span=remaining,
+                late=timer.late,
+            )
+            named = {group.code: group, **{u.code: u for u in units}}
+            key = group_reminder_key(order.id, group.code)
+            await tx.outbox.add(message(self.presenter, order, naming, named, chat_id, key))
         await tx.timers.mark_dirty(order.id, branches)
 
     async def _escalate(self, tx: UnitOfWork, timer: Timer) -> list[Timer]:
@@ -165,11 +173,17 @@ class DeadlineService:
         refs = await answering_refs(tx, order.id, await tx.tower.refs(list(codes)))
         overdue = max(self.clock.now() - order.deadline_at, timedelta(0))
         for chat_id, told in _by_chat(groups, above, refs, walk.pending).items():
-            rendered = self.presenter.escalation(
-                order, told.group, told.pending, timer.round, overdue, timer.late, told.ungrouped
+            naming = Naming(
+                kind="escalation",
+                order_id=order.id,
+                group=told.group.code,
+                pending=[u.code for u in told.pending],
+                ungrouped={u.code: groups[u.code] for u in told.ungrouped},
+                round=timer.round,
+                span=overdue,
+                late=timer.late,
             )
-            ref = MessageRef(purpose="escalation", order_id=order.id, unit_code=told.group.code)
-            await tx.outbox.add(OutgoingMessage.of(chat_id, rendered, Priority.ESCALATION, ref))
+            await tx.outbox.add(message(self.presenter, order, naming, refs, chat_id))
         if tally is not None:
             issuer = await tx.tower.ref(order.issuer_unit)
             if issuer is not None:

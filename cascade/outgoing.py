@@ -8,8 +8,9 @@ sender turns it into a Telegram call. Text is already rendered HTML.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import IntEnum
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel
 
@@ -78,6 +79,26 @@ class Rendered(BaseModel):
     reaction: str | None = None
 
 
+class Naming(BaseModel):
+    """The pending units a reminder or an escalation names, with what it was rendered
+    from, so that it can be made current when it is sent (cascade/naming.py): it may
+    wait in the outbox behind a group's budget while a unit it names answers.
+
+    `group` is the unit whose group is told; `pending` the units named, in order;
+    `ungrouped` each unit without a group named here in its stead, with the pending
+    units below it named for it; `span` the time left (a reminder) or overdue (an
+    escalation) as it was fired."""
+
+    kind: Literal["reminder", "escalation"]
+    order_id: int
+    group: str
+    pending: list[str]
+    ungrouped: dict[str, list[str]] = {}
+    round: int = 0
+    span: timedelta
+    late: bool = False
+
+
 class OutgoingMessage(BaseModel):
     """One message to send, or with `edit_of` an edit of the message sent for that ref.
 
@@ -86,7 +107,8 @@ class OutgoingMessage(BaseModel):
     same key, so a burst of progress edits collapses into the latest one.
     With `reaction` (and `reply_to_message_id`), the sender puts that emoji on the
     person's message instead of sending `text`, and sends the text only where the
-    chat takes no reaction.
+    chat takes no reaction. With `naming`, the message names pending units and is
+    made current as the sender claims it (a port: cascade/ports.py `MakeCurrent`).
     """
 
     chat_id: int
@@ -102,6 +124,7 @@ class OutgoingMessage(BaseModel):
     photo: bool = False
     dedupe_key: str | None = None
     reaction: str | None = None
+    naming: Naming | None = None
 
     @classmethod
     def of(

@@ -164,6 +164,14 @@ class OutboxRepository(Protocol):
         first (folded by the caller into a message of its own)."""
         ...
 
+    async def rewrite(self, rows: Sequence[OutboxRow]) -> None:
+        """Claimed rows go with these messages (made current as they were claimed)."""
+        ...
+
+    async def drop(self, ids: Sequence[int]) -> None:
+        """Claimed rows no longer true are deleted unsent."""
+        ...
+
 
 class RefRepository(Protocol):
     async def lookup(self, chat_id: int, message_id: int) -> MessageRef | None: ...
@@ -345,6 +353,18 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> AbstractAsyncContextManager[UnitOfWork, bool | None]: ...
+
+
+class MakeCurrent(Protocol):
+    """What the sender asks, in the transaction that claims rows carrying a `naming`,
+    so that they say only what is true when they go (cascade/naming.py)."""
+
+    async def __call__(
+        self, tx: UnitOfWork, rows: list[OutboxRow]
+    ) -> dict[int, OutgoingMessage | None]:
+        """The rows changed, by id: the message to send instead, or None for a row
+        dropped unsent; written in `tx` (the rest go as they are)."""
+        ...
 
 
 class UpdateCarrier(Protocol):
