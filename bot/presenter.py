@@ -167,6 +167,8 @@ class BotPresenter:
         where an entry's 、 or comma may separate entries of their own, one line asks with
         two buttons (the count is wrong either way if the bot guesses)."""
         loc = unit.locale
+        if not items:
+            return Rendered(text=self.t.get(loc, "answer-list-none", unit=unit.name, late=late))
         # Masked as every group message is (cascade/masking.py): the count and the
         # entries' shapes are what the person checks.
         shown = [masking.list_entry(item) for item in items[:MAX_LIST_SHOWN]]

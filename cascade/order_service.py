@@ -37,7 +37,8 @@ MAX_LIST_LINES = 500
 ACK_WORDS = frozenset(
     {"收到", "已收到", "收", "好", "好的", "明白", "知道了", "已阅", "ok", "okay", "👌", "received"}
 )
-# "Nothing of our own": from a unit in the middle of a list order, its 收到.
+# "Nothing of our own": a list answer of no entries, and from a unit in the middle of a
+# list order, its 收到.
 NONE_WORDS = frozenset({"无", "没有", "暂无", "无人", "none", "nothing", "nil", "no"})
 # Targets written per transaction: ~25 ms here, so no other update waits long.
 STEP_ROWS = 1_000
@@ -625,7 +626,11 @@ def _is_received(order: Order, raw: str) -> bool:
     """Whether `raw`, from a unit in the middle of a list order's tower, says "received"
     or "nothing of our own" (its list comes from its sub-units)."""
     word = raw.strip().lower().rstrip("!！。.")
-    return order.kind is OrderKind.LIST and (word in ACK_WORDS or word in NONE_WORDS)
+    return order.kind is OrderKind.LIST and (word in ACK_WORDS or _is_none(raw))
+
+
+def _is_none(raw: str) -> bool:
+    return raw.strip().lower().rstrip("!！。.") in NONE_WORDS
 
 
 def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:
@@ -640,6 +645,8 @@ def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:
             ) from exc
         except ValueError as exc:
             raise Refused("bad-count", order=order.id, value=raw.strip()[:40]) from exc
+    if _is_none(raw):
+        return None, []  # "无": an answer with no entries, never an entry "无"
     lines = [
         line.strip(" \t-•·") for line in raw.replace("；", "\n").replace(";", "\n").splitlines()
     ]

@@ -5,7 +5,7 @@ pressing 收到, and its "/report 无" or a reply 无 / none / 收到 to the cop
 (the list comes from below), then it was named at the deadline. Such a reply now is its
 press of 收到, shown as the press shows it (the copy's button line names who); a reply
 with entries keeps the refusal. The merged, de-duplicated list still reaches the issuer
-with the final report.
+with the final report. A bottom unit's 无 is a list of no entries (it was one entry 无).
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ async def test_the_middle_saying_无_lets_the_loop_close_with_the_merged_list(
         await h.send(unit.chat_id, unit.commander.telegram_id or 0, word, reply_to=reply_to)
     for index, unit in enumerate(BOTTOM):
         assert unit.chat_id is not None and unit.commander is not None
-        text = "张三\n溪西村12号" if index % 2 else "溪西村12号"
+        text = ["无", "张三\n溪西村12号", "溪西村12号"][index % 3]
         await h.send(
             unit.chat_id, unit.commander.telegram_id or 0, text, reply_to=h.copy_in(unit.chat_id)
         )
@@ -141,6 +141,25 @@ async def test_the_middle_saying_无_lets_the_loop_close_with_the_merged_list(
     merged = said[said.index(report) + 1]
     assert merged.startswith("📋 指令 #1 合并清单（去重后 2 条")
     assert merged.count("溪西村12号") == 1 and merged.count("张三") == 1
+    assert "· 无（" not in merged  # a unit's 无 is no entry
+
+
+@pytest.mark.parametrize("word", ["无", "没有", "none", "暂无。"])
+async def test_无_from_a_bottom_unit_is_a_list_of_no_entries(harness: Harness, word: str) -> None:
+    """Not one entry "无", counted in the list and the reports."""
+    h = harness
+    await listed(h)
+    bottom = BOTTOM[0]
+    assert bottom.chat_id is not None and bottom.commander is not None
+    who = bottom.commander.telegram_id or 0
+    await h.send(bottom.chat_id, who, word, reply_to=h.copy_in(bottom.chat_id))
+    await h.drain()
+    row = await h.row_status(bottom.code)
+    assert row["items"] == "[]" and row["answered_at"] is not None
+    assert await h.last(bottom.chat_id) == f"✅ 已记录「{bottom.name}」上报：无（清单 0 条）"
+    await h.send(bottom.chat_id, who, "溪西村12号", reply_to=h.copy_in(bottom.chat_id))
+    await h.drain()
+    assert (await h.row_status(bottom.code))["items"] == '["溪西村12号"]'
 
 
 async def test_a_unit_in_the_middle_that_said_无_is_not_reminded(harness: Harness) -> None:

@@ -46,6 +46,7 @@ ack-needs-value = Received. Please reply to the order message with the { $kind }
 
 answer-count = ✅ Recorded for "{ $unit }": { $value }{ $late }
 answer-list = ✅ Recorded list of { $count } items for "{ $unit }": { $items }{ $late }
+answer-list-none = ✅ Recorded for "{ $unit }": none (a list of 0 items){ $late }
 answer-list-more = … { $count } in all
 answer-list-ask = ❓ The "{ $mark }" in "{ $entry }" separates { $count } parts: { $count } items, or 1?
 button-list-split = Split into { $count }

@@ -43,6 +43,7 @@ ack-needs-value = 已收到。请回复指令消息上报{ $kind }。
 
 answer-count = ✅ 已记录「{ $unit }」上报：{ $value }{ $late }
 answer-list = ✅ 已记录「{ $unit }」清单 { $count } 条：{ $items }{ $late }
+answer-list-none = ✅ 已记录「{ $unit }」上报：无（清单 0 条）{ $late }
 answer-list-more = ……共 { $count } 条
 answer-list-ask = ❓「{ $entry }」中的「{ $mark }」隔开了 { $count } 项，是 { $count } 条还是 1 条？
 button-list-split = 分成 { $count } 条
