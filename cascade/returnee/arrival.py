@@ -122,7 +122,8 @@ _ABOUT_COUNT = re.compile(r"(?:人数|几个人|多少人|几个|多少)\S{0,3}$
 # After a day: "3月1日以后", "元宵节后" — a bound, not a day.
 _BOUND_AFTER = re.compile(r"\s*(?:以后|之后|以前|之前|前后|左右|过后|后(?!天)|前(?!天))")
 _BOUND_BEFORE = re.compile(r"(?:过完|过了|等到|等|之后|以后)\s*$")
-_DEPARTURE = re.compile(r"出发|动身|离开|启程|走的")
+# (not 出发地, 出发点: a form's label for where they came from, "2月19日 出发地：安徽")
+_DEPARTURE = re.compile(r"出发(?![地点])|动身|离开|启程|走的")
 # "今天上午接到村民反映": the day the news came, not the day anyone arrived.
 _REPORTING = re.compile(r"接到|收到|发现|反映|得知|排查|通知|打电话|来电")
 _ARRIVAL_VERB = re.compile(r"到|回来|抵达|返回|返义|回义乌")
@@ -141,6 +142,10 @@ _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
 # The day a report was made, with its part of day and hour: "今天新增一人", "今日上午排查",
 # "2月20日，我村新增…", "2月20日上午10时许接到群众反映". It says when the news came,
 # not when anyone arrived, so it is dropped before the arrival is read.
+_RECORD_TIME = (
+    rf"(?:\d{{4}}年)?{NUM}月{NUM}[日号]\s*(?:{_PART})?\s*"
+    r"(?:\d{1,2}\s*[时点]\s*(?:\d{1,2}\s*分)?|\d{1,2}:\d{2})"
+)
 _REPORTED_DAY = re.compile(
     rf"(?:{_REL_DAY.pattern}|(?:\d{{4}}年)?{NUM}月{NUM}[日号])\s*(?:{_PART})?\s*"
     r"(?:[\d一二三四五六七八九十]{1,3}\s*[时点](?:\d{1,2}分)?\s*许?)?\s*[,，]?\s*"
@@ -152,6 +157,11 @@ _REPORTED_DAY = re.compile(
     r"|(?:来|去)?(?:看病|就诊|看过病)|接诊"
     # round 8: the end of a quarantine is not the arrival ("明天隔离期满")
     r"|隔离期满|隔离结束|解除隔离|观察期满|解除观察|满14天|满十四天|(?:做了?|去做)?核酸)"
+    # round 28: a call's time, at the head of its record ("热线记录 2月20日9时35分", "受理时间:
+    # …") or said with the call ("2月20日8:50来电"): when the call came, not when anyone
+    # arrived (a gate's log, "卡口记录 2月20日 03:20", keeps its hour: README, "Conventions")
+    rf"|(?:热线|来电|受理时间)\S{{0,3}}?\s*[:：]?\s*{_RECORD_TIME}"
+    rf"|{_RECORD_TIME}\s*(?:来电|致电)"
 )
 # A day word the readers do not know, right before a part of day or an hour: "头天晚上",
 # "次日上午", "当天夜里", an unknown dialect word ("X个晚上"). Its root says a day is
@@ -210,7 +220,7 @@ def parse_arrival(text: str, now: datetime) -> Arrival:
     """Read the arrival day (and time of day) from `text` against `now`."""
     local = now.astimezone(SHANGHAI) if now.tzinfo else now.replace(tzinfo=SHANGHAI)
     today = local.date()
-    text = _without_reported_days(text)
+    text = without_reported_days(text)
     days, vague = _days(text, today)
     values = {day.value for day in days}
     if None in values or len(values) > 1 or (values and vague) or _unread_day(text):
@@ -254,7 +264,7 @@ def arrival_days(text: str, now: datetime) -> list[tuple[int, date]]:
     """Each arrival day `text` names, with where it starts (reported-on and departure days,
     and days that cannot be pinned down, left out)."""
     local = now.astimezone(SHANGHAI) if now.tzinfo else now.replace(tzinfo=SHANGHAI)
-    days, _vague = _days(_without_reported_days(text), local.date())
+    days, _vague = _days(without_reported_days(text), local.date())
     return [(day.start, day.value) for day in days if day.value is not None]
 
 
@@ -284,7 +294,8 @@ _OTHER_DAYS = re.compile(
 )
 
 
-def _without_reported_days(text: str) -> str:
+def without_reported_days(text: str) -> str:
+    """`text` with the days (and hours) of reporting and of other events blanked."""
     for pattern in (_OTHER_DAYS, _REPORTED_DAY):  # "2月19日（测温时间2月20日）": the field first
         for match in pattern.finditer(text):
             text = blank(text, *match.span())
@@ -567,7 +578,7 @@ def _clock(text: str) -> tuple[time | None, bool]:
 def clock_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` says a clock time that could be the arrival's (clear or not): the times
     of other events and of departures left out, as `parse_arrival` leaves them out."""
-    text = _without_reported_days(text)
+    text = without_reported_days(text)
     spans = [
         match.span()
         for match in _clock_words(text)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from cascade.returnee.arrival import without_reported_days
 from cascade.returnee.evidence import Values
 from cascade.returnee.text import spaced
 
@@ -139,9 +140,9 @@ def _arrival_open(work: str, values: Values) -> bool:
     if not isinstance(values.arrival, datetime) and any(
         not _CLOCK_AFTER_NOT.match(work, said.end())
         and not _CLOCK_BEFORE_NOT.search(work[: said.start()])
-        for said in _CLOCK.finditer(work)
+        for said in _CLOCK.finditer(without_reported_days(work))
     ):
-        return True  # an hour is said for the arrival, only the day was read
+        return True  # an hour is said for the arrival, only the day was read (not a record's)
     first = _ANY_CLOCK.search(work)
     return first is not None and bool(_CORRECTED.search(work[first.end() :]))
 
