@@ -6,14 +6,17 @@ product promises only what is true, by name. So the message carries what it name
 (`Naming`) and is rendered here from it, when its timer fires and again as the
 sender claims its row, in the claim's transaction (`CurrentNames`, the sender's
 `MakeCurrent` port): the units that answered drop out (the count and 另有 N follow),
-a message naming no one is dropped unsent, an unchanged one goes as it is. Either
-the claim commits with the row rewritten or dropped, or nothing changes.
+a message naming no one is dropped unsent, an unchanged one goes as it is; so is a
+reminder claimed once its deadline has passed (its time left is no longer true,
+and the deadline's escalation names the units). Either the claim commits with the
+row rewritten or dropped, or nothing changes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from cascade.clock import Clock
 from cascade.deadlines import own_missing
 from cascade.orders import Order, TargetState
 from cascade.outgoing import MessageRef, Naming, OutboxRow, OutgoingMessage, Priority, Rendered
@@ -83,8 +86,9 @@ def narrowed(naming: Naming, states: dict[str, TargetState]) -> Naming | None:
 class CurrentNames:
     """The sender's `MakeCurrent` port: claimed reminders and escalations, made current."""
 
-    def __init__(self, presenter: Presenter) -> None:
+    def __init__(self, presenter: Presenter, clock: Clock) -> None:
         self.presenter = presenter
+        self.clock = clock
 
     async def __call__(
         self, tx: UnitOfWork, rows: list[OutboxRow]
@@ -99,9 +103,11 @@ class CurrentNames:
             codes = sorted({c for _, naming in named for c in naming.pending})
             open_ = order is not None and order.is_open
             states = await tx.orders.states(order_id, codes) if open_ else {}
+            over = order is not None and self.clock.now() >= order.deadline_at
             rendered: list[tuple[OutboxRow, Naming]] = []
             for row, naming in named:
-                current = narrowed(naming, states)
+                late = over and naming.kind == "reminder"
+                current = None if late else narrowed(naming, states)
                 if current is None:
                     changed[row.id] = None
                 elif current is not naming:

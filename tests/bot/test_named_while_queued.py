@@ -160,6 +160,20 @@ async def test_a_queued_reminder_names_the_unit_still_pending_alone(harness: Har
     assert f"下级单元「{third}」尚未完成，它没有绑定群" in reminder.text
 
 
+async def test_a_queued_reminder_claimed_after_its_deadline_is_not_sent(
+    harness: Harness,
+) -> None:
+    """Its time left is no longer true, even before the deadline's timer has fired
+    (which drops the reminders still queued, and names the units itself)."""
+    h = harness
+    clocks = await reminder_behind_the_budget(h)
+    h.clock.advance(minutes=5)  # past the deadline, its escalation not fired yet
+    clocks.now += 61
+    await send_what_may_go(h.app.sender, clocks)
+    assert told(h, TS01_CHAT, "⏰") == []
+    assert h.app.sender.stats.dropped == 1
+
+
 async def test_a_dropped_row_gives_its_slot_to_the_groups_next_row(issued: Harness) -> None:
     """Without the slot given back, the group's next row waited a minute more."""
     h = issued
