@@ -141,7 +141,7 @@ class BotPresenter:
         self, order: Order, unit: UnitRef, state: TargetState, replaced: bool
     ) -> Rendered:
         if order.kind is OrderKind.NOTICE:
-            return self.ack_recorded(order, unit, state)
+            return self.ack_recorded(order, unit, state, waiting=False)
         loc = unit.locale
         late = self.t.get(loc, "answer-replaced") if replaced else ""
         if state.late:
@@ -154,9 +154,15 @@ class BotPresenter:
         # reminders. A correction or a late answer still gets its line, which says so.
         return Rendered(text=text, reaction=None if late else RECORDED_REACTION)
 
-    def ack_recorded(self, order: Order, unit: UnitRef, state: TargetState) -> Rendered:
-        """A reply that says 收到 (to a notice, or "无" from the middle of a list order):
-        👌 on it as a press's toast thanks, a line when late (which says so)."""
+    def ack_recorded(
+        self, order: Order, unit: UnitRef, state: TargetState, waiting: bool
+    ) -> Rendered:
+        """A reply that says 收到 (to a notice or a list order, or "无" from the middle of
+        a list order): 👌 on it as a press's toast thanks, a line when late (which says
+        so) or when the unit's own list is still `waiting` (which asks for it)."""
+        if waiting:
+            kind = self.kind(unit.locale, order.kind)
+            return Rendered(text=self.t.get(unit.locale, "ack-needs-value", kind=kind))
         late = self.t.get(unit.locale, "answer-late") if state.late else ""
         text = self.t.get(unit.locale, "answer-ack", unit=unit.name, order=str(order.id), late=late)
         return Rendered(text=text, reaction=None if late else RECORDED_REACTION)

@@ -309,16 +309,13 @@ class OrderService:
         own = chain[0]
         now = self.clock.now()
         replaced = own.answered_at is not None
-        if order.kind is OrderKind.NOTICE:
-            if not _is_ack(raw):
-                raise Refused("notice-no-value", order=order.id)
-            replaced = own.acked_at is not None
-            result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
-            if result.first_answer:
-                await self._show_ack(tx, order, unit, own, user_id, None)
-        elif not own.is_bottom and _is_received(order, raw):
-            # A list comes from the sub-units: "收到" or "无" from a unit in the middle
-            # is its press of 收到, shown as the press shows it.
+        if order.kind is OrderKind.NOTICE and not _is_ack(raw):
+            raise Refused("notice-no-value", order=order.id)
+        acking = order.kind is OrderKind.NOTICE or _is_received(order, raw, own.is_bottom)
+        if acking:
+            # 收到 to a notice; to a list order, 收到 (and from a unit in the middle, whose
+            # list comes from its sub-units, 无) is its press of 收到, shown as the press
+            # shows it, never an entry.
             result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
             if result.first_answer:
                 await self._show_ack(tx, order, unit, own, user_id, None)
@@ -332,10 +329,11 @@ class OrderService:
         await self._settle(tx, order, chain, result)
         # One per answer: a note, written from its shape's template (cascade/outgoing.py),
         # or a message when it asks with buttons (a list entry that may be several).
-        if own.is_bottom:
+        if acking:
+            waiting = order.kind is not OrderKind.NOTICE and own_missing(own)
+            rendered = self.presenter.ack_recorded(order, unit, own, waiting)
+        else:
             rendered = self.presenter.answer_recorded(order, unit, own, replaced)
-        else:  # a 收到 (a notice's, or from the middle of a list order)
-            rendered = self.presenter.ack_recorded(order, unit, own)
         if rendered.buttons:
             ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
             await tx.outbox.add(
@@ -555,7 +553,7 @@ class OrderService:
         newest = await tx.orders.latest_for_unit(unit.code, open_only=True)
         if newest is not None and newest.kind is OrderKind.NOTICE and _is_ack(raw):
             return newest  # "/report 收到" acknowledges the newest notice
-        if newest is not None and _is_received(newest, raw):
+        if newest is not None and _is_received(newest, raw, bottom=False):
             chain = await tx.orders.chain(newest.id, unit.code)
             if chain and not chain[0].is_root and not chain[0].is_bottom:
                 return newest  # "/report 无" from the middle acknowledges the newest list
@@ -622,11 +620,10 @@ def _is_ack(raw: str) -> bool:
     return raw.strip().lower().rstrip("!！。.") in ACK_WORDS
 
 
-def _is_received(order: Order, raw: str) -> bool:
-    """Whether `raw`, from a unit in the middle of a list order's tower, says "received"
-    or "nothing of our own" (its list comes from its sub-units)."""
-    word = raw.strip().lower().rstrip("!！。.")
-    return order.kind is OrderKind.LIST and (word in ACK_WORDS or _is_none(raw))
+def _is_received(order: Order, raw: str, bottom: bool) -> bool:
+    """Whether `raw` to a list order says "received" (收到, ok), or from a unit in the
+    middle of its tower "nothing of our own" (无: its list comes from its sub-units)."""
+    return order.kind is OrderKind.LIST and (_is_ack(raw) or (not bottom and _is_none(raw)))
 
 
 def _is_none(raw: str) -> bool:

@@ -174,3 +174,25 @@ async def test_a_unit_in_the_middle_that_said_无_is_not_reminded(harness: Harne
     chats = {c.chat_id for c in h.session.sends() if c.text.startswith("⏰ 指令")}
     assert TS01_CHAT not in chats
     assert MIDDLE[1].chat_id in chats  # another village's 收到 is still missing
+
+
+async def test_收到_from_a_bottom_unit_is_its_press_and_asks_for_its_list(
+    harness: Harness,
+) -> None:
+    """Not one entry 收到: acknowledged as by the button, whose toast it says."""
+    h = harness
+    await listed(h)
+    bottom = BOTTOM[0]
+    assert bottom.chat_id is not None and bottom.commander is not None
+    who = bottom.commander.telegram_id or 0
+    await h.send(bottom.chat_id, who, "收到", reply_to=h.copy_in(bottom.chat_id))
+    await h.drain()
+    row = await h.row_status(bottom.code)
+    assert row["acked_at"] is not None and row["items"] is None and row["answered_at"] is None
+    assert await h.last(bottom.chat_id) == "已收到。请回复指令消息上报清单。"
+    (edit,) = copy_edits(h, bottom.chat_id)
+    assert edit.reply_markup is not None
+    assert edit.reply_markup.inline_keyboard[0][0].text.startswith("✅ 已收到 · ")
+    await h.send(bottom.chat_id, who, "溪西村12号", reply_to=h.copy_in(bottom.chat_id))
+    await h.drain()
+    assert (await h.row_status(bottom.code))["items"] == '["溪西村12号"]'
