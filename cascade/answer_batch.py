@@ -35,6 +35,7 @@ from cascade.outgoing import Note, OutgoingMessage
 from cascade.ports import (
     AnswerKey,
     AnswerWrites,
+    Membership,
     UnitOfWork,
     UnitOfWorkFactory,
     UnitRef,
@@ -371,6 +372,12 @@ class _Tower(_Passing):
         if telegram_id not in self.view.names:
             self.view.names[telegram_id] = await self.view.tx.tower.person_name(telegram_id)
         return self.view.names[telegram_id]
+
+    async def memberships(self, telegram_id: int) -> list[Membership]:
+        """A person's seats, read when he answers for no unit of the chat (he may answer
+        for a unit below it without a group): members are not written by answers, so
+        nothing kept needs sending first, and a refusal after it drops its writes."""
+        return await self.view.tx.tower.memberships(telegram_id)
 
 
 class _People(_Passing):
