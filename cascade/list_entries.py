@@ -70,7 +70,7 @@ def pieces(entry: str) -> list[str] | None:
     kinds = [_kind(part) for part in parts]
     if None in kinds:
         return None
-    if set(MARKS.findall(entry.strip())) == {SEPARATOR}:
+    if marks(entry) == [SEPARATOR]:
         return parts
     if len(set(kinds)) > 1:
         return None

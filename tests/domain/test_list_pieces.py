@@ -52,6 +52,7 @@ from cascade.list_entries import marks, pieces
         # 、 as before: it only ever lists.
         ("张三、李四", ["张三", "李四"]),
         ("张三、3幢1单元", ["张三", "3幢1单元"]),
+        ("张三 、 3幢1单元", ["张三", "3幢1单元"]),
         ("3幢1、2单元", None),
         ("John Smith", None),
         ("John Smith,", None),
