@@ -9,14 +9,17 @@ a piece is the rest of its neighbour ("3幢1", "Flat 3", "12" of "12, 14 Main St
 
 A comma (, ，) or "and" / "&" also joins the parts of ONE entry ("张三，溪西村12号" is a
 person and where he lives; "塔山路5号，3幢2单元" one address), so across those the
-pieces must all be names or all addresses, and an address must name its own street,
-village or building or be numbered like its neighbours (3幢1单元，3幢2单元); 、 only
-ever lists, so across it the first test alone decides.
+pieces must all be names (a Chinese one by its surname) or all addresses, and an
+address must name its own street, village or building or be numbered like its
+neighbours (3幢1单元，3幢2单元); 、 only ever lists, so across it the first test alone
+decides.
 """
 
 from __future__ import annotations
 
 import re
+
+from cascade.returnee.people import SURNAMES
 
 SEPARATOR = "、"
 # Every mark that may separate pieces of one entry: 、, a comma, "and" or "&" between words.
@@ -49,6 +52,9 @@ _ENDS_BARE = re.compile(r"[0-9０-９]$")  # "3幢1" of "3幢1、2单元": the r
 _PLACED = re.compile(
     r"(?:[路街巷弄道村镇乡苑园庄院]|小区|大厦|大楼|公寓|广场|花园|新村)[^，,]*?" + _NUMBERED.pattern
 )
+# What an address never says and a sentence does: across a comma, a piece that says it
+# is a clause of a report ("一户是江西上饶的3人住东河村5号").
+_CLAUSE = re.compile(r"[住在是的了到回来有]|[个口]人")
 # An English street address: a house number of its own, then the street and its word
 # (12 Main St, 14B Baker Street).
 _STREET = (
@@ -74,7 +80,11 @@ def pieces(entry: str) -> list[str] | None:
         return parts
     if len(set(kinds)) > 1:
         return None
-    if kinds[0] == "name" or all(_placed(p) for p in parts) or _parallel(parts):
+    if kinds[0] == "name":
+        return parts if all(_person(p) for p in parts) else None
+    if any(_CLAUSE.search(p) for p in parts):
+        return None  # a report's clauses (一户两个人，一户三个人), not addresses
+    if all(_placed(p) for p in parts) or _parallel(parts):
         return parts
     return None
 
@@ -117,6 +127,15 @@ def _kind(piece: str) -> str | None:
     if _NUMBERED.search(piece) or _ADDRESS_EN.search(piece):
         return "address"
     return None
+
+
+def _person(piece: str) -> bool:
+    """A name across a comma: a Chinese one by its surname (老李 too: "明天，下午的车" is a
+    day and a bus, not two people), or an English one."""
+    if NAME_EN.fullmatch(piece):
+        return True
+    surname = piece[1] if piece[0] in "老小" else piece[0]
+    return surname in SURNAMES
 
 
 def _parallel(parts: list[str]) -> bool:

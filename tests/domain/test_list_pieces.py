@@ -47,6 +47,11 @@ from cascade.list_entries import marks, pieces
         ("3幢1单元，2单元", None),
         ("张三，溪西村12号", None),
         ("张三，男", None),
+        ("明天，下午的车", None),  # a day and a bus, not two people: no surname
+        ("老李，小王", ["老李", "小王"]),
+        ("还没到，在路上了", None),
+        ("一户两个人，一户三个人", None),  # a report's clauses
+        ("一户住东河村5号，一户住东河村12号", None),
         ("张三，35岁", None),
         ("张三、李四，溪西村12号", None),  # two people at one address
         # 、 as before: it only ever lists.
