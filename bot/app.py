@@ -206,7 +206,8 @@ class TowerBot:
             if sender_lease
             else None,
             reads=self.db.pages,
-            current=CurrentNames(self.presenter, self.clock),
+            current=CurrentNames(self.presenter),
+            clock=self.clock,
         )
         self.dispatcher = self._dispatcher()
         # Several workers may share a PostgreSQL inbox: this one's rows carry its id,

@@ -13,7 +13,9 @@ row resent; network and server errors back off; a request Telegram will never
 accept is marked failed with its reason and logged. A row that names pending units
 (a reminder, an escalation) is made current in the transaction that claims it, through
 a port the domain fills (cascade/naming.py): a unit that answered while it waited is
-no longer named, a row naming no one is dropped unsent and its slot given back.
+no longer named, a row naming no one is dropped unsent and its slot given back. So is
+a row claimed at or after its `expires_at` (on the domain's clock): a reminder never
+goes after its deadline.
 
 The page of due rows is read beside the writers (`Database.pages`, autocommit on
 a connection of its own) and holds only what pacing decides on (id, chat,
@@ -41,6 +43,7 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from aiogram import Bot
@@ -69,6 +72,7 @@ from pydantic import BaseModel
 
 from bot.ratelimit import AnswerShare, RateLimiter
 from bot.settings import SenderLimits
+from cascade.clock import Clock, SystemClock
 from cascade.outgoing import (
     Lane,
     OutboxRow,
@@ -141,16 +145,19 @@ class Sender:
         lease: RunLease | None = None,
         reads: UnitOfWorkFactory | None = None,
         current: MakeCurrent | None = None,
+        clock: Clock | None = None,
     ) -> None:
         """`reads` is where pages of due rows are read (`Database.pages`: beside the
         writers, not behind their lock); by default the unit of work itself. `current`
         makes the claimed rows that carry a `naming` current (a reminder naming a unit
-        that answered while it waited): without it they go as they were queued."""
+        that answered while it waited): without it they go as they were queued. `clock` is the domain's, which a message's
+        `expires_at` is on (the system's by default)."""
         self.bot = bot
         self.lease = lease
         self.uow = uow
         self.reads = reads or uow
         self.current = current
+        self.clock = clock or SystemClock()
         self.wakeup = wakeup
         self.limiter = RateLimiter(limits)
         self.share = AnswerShare(limits.reply_share)
@@ -380,16 +387,21 @@ class Sender:
         """Claim the rows of `batch` (pending to sending) and, in the same transaction,
         find the messages its edits edit: one statement for the batch, not a
         transaction under the writers' lock per edit (a city's presses each edit
-        their copy). The rows that name pending units are made current there too
-        (`current`): a row dropped unsent is left out of the claimed rows and named
-        among the dropped, so that its slot is given back."""
+        their copy). The rows expired by now are dropped there, and those that name
+        pending units made current (`current`): a row dropped unsent is left out of
+        the claimed rows and named among the dropped, so that its slot is given back."""
         async with self.uow() as tx:
             claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
+            now = self.clock.now()
+            expired = {i for i, r in claimed.items() if _expired(r.message, now)}
+            if expired:
+                await tx.outbox.drop(sorted(expired))
+                claimed = {i: r for i, r in claimed.items() if i not in expired}
             named = [r for r in claimed.values() if r.message.naming is not None]
             changed = await self.current(tx, named) if named and self.current else {}
             edited = [r.message.edit_of for r in claimed.values() if r.message.edit_of]
             targets = await tx.refs.find_many(edited) if edited else {}
-        dropped = set()
+        dropped = set(expired)
         for row_id, message in changed.items():
             if message is None:
                 dropped.add(row_id)
@@ -732,6 +744,11 @@ def _markup(message: OutgoingMessage) -> InlineKeyboardMarkup:
             for row in message.buttons
         ]
     )
+
+
+def _expired(message: OutgoingMessage, now: datetime) -> bool:
+    """Whether `message` is no longer to be sent at `now` (its `expires_at` passed)."""
+    return message.expires_at is not None and now >= message.expires_at
 
 
 def _target(row: OutboxRow, targets: dict[RefKey, tuple[int, int]]) -> Target:

@@ -137,6 +137,8 @@ class DeadlineService:
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
             own = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
             own.dedupe_key = unit_reminder_key(order.id, unit.code)
+            # It may wait behind the group's budget: never sent after the deadline.
+            own.expires_at = order.deadline_at
             await tx.outbox.add(own)
         for chat_id, (group, units) in ungrouped.items():
             # It may wait behind the group's budget: made current as it goes (naming.py).

@@ -6,17 +6,16 @@ product promises only what is true, by name. So the message carries what it name
 (`Naming`) and is rendered here from it, when its timer fires and again as the
 sender claims its row, in the claim's transaction (`CurrentNames`, the sender's
 `MakeCurrent` port): the units that answered drop out (the count and 另有 N follow),
-a message naming no one is dropped unsent, an unchanged one goes as it is; so is a
-reminder claimed once its deadline has passed (its time left is no longer true,
-and the deadline's escalation names the units). Either the claim commits with the
-row rewritten or dropped, or nothing changes.
+a message naming no one is dropped unsent, an unchanged one goes as it is. A
+reminder expires at its order's deadline (the sender drops it unsent from then on:
+its time left is no longer true, and the deadline's escalation names the units).
+Either the claim commits with the row rewritten or dropped, or nothing changes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from cascade.clock import Clock
 from cascade.deadlines import own_missing
 from cascade.orders import Order, TargetState
 from cascade.outgoing import MessageRef, Naming, OutboxRow, OutgoingMessage, Priority, Rendered
@@ -56,13 +55,15 @@ def message(
     chat_id: int,
     dedupe_key: str | None = None,
 ) -> OutgoingMessage:
-    """The outbox message of a reminder or an escalation, carrying its `naming`."""
+    """The outbox message of a reminder or an escalation, carrying its `naming`; a
+    reminder expires at the order's deadline."""
     escalation = naming.kind == "escalation"
     priority = Priority.ESCALATION if escalation else Priority.REMINDER
     ref = MessageRef(purpose=naming.kind, order_id=order.id, unit_code=naming.group)
     out = OutgoingMessage.of(chat_id, render(presenter, order, naming, refs), priority, ref)
     out.dedupe_key = dedupe_key
     out.naming = naming
+    out.expires_at = None if escalation else order.deadline_at
     return out
 
 
@@ -86,9 +87,8 @@ def narrowed(naming: Naming, states: dict[str, TargetState]) -> Naming | None:
 class CurrentNames:
     """The sender's `MakeCurrent` port: claimed reminders and escalations, made current."""
 
-    def __init__(self, presenter: Presenter, clock: Clock) -> None:
+    def __init__(self, presenter: Presenter) -> None:
         self.presenter = presenter
-        self.clock = clock
 
     async def __call__(
         self, tx: UnitOfWork, rows: list[OutboxRow]
@@ -103,11 +103,9 @@ class CurrentNames:
             codes = sorted({c for _, naming in named for c in naming.pending})
             open_ = order is not None and order.is_open
             states = await tx.orders.states(order_id, codes) if open_ else {}
-            over = order is not None and self.clock.now() >= order.deadline_at
             rendered: list[tuple[OutboxRow, Naming]] = []
             for row, naming in named:
-                late = over and naming.kind == "reminder"
-                current = None if late else narrowed(naming, states)
+                current = narrowed(naming, states)
                 if current is None:
                     changed[row.id] = None
                 elif current is not naming:

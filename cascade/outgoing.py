@@ -8,7 +8,7 @@ sender turns it into a Telegram call. Text is already rendered HTML.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import ClassVar, Literal
 
@@ -109,6 +109,8 @@ class OutgoingMessage(BaseModel):
     person's message instead of sending `text`, and sends the text only where the
     chat takes no reaction. With `naming`, the message names pending units and is
     made current as the sender claims it (a port: cascade/ports.py `MakeCurrent`).
+    With `expires_at` (on the domain's clock), a message claimed from then on is
+    dropped unsent (a reminder after its deadline).
     """
 
     chat_id: int
@@ -125,6 +127,7 @@ class OutgoingMessage(BaseModel):
     dedupe_key: str | None = None
     reaction: str | None = None
     naming: Naming | None = None
+    expires_at: datetime | None = None
 
     @classmethod
     def of(
