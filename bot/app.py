@@ -206,7 +206,7 @@ class TowerBot:
             if sender_lease
             else None,
             reads=self.db.pages,
-            current=CurrentNames(self.presenter),
+            current=CurrentNames(self.presenter, self.clock),
             clock=self.clock,
         )
         self.dispatcher = self._dispatcher()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.callbacks import AckCallback, ListSplitCallback
@@ -19,7 +20,7 @@ from cascade.list_entries import first_split, marks
 from cascade.memo import Memo
 from cascade.order_service import AckOutcome
 from cascade.orders import Order, OrderKind, OrderStatus, TargetState
-from cascade.outgoing import Button, Rendered
+from cascade.outgoing import Button, Countdown, Rendered
 from cascade.ports import PersonRef
 from cascade.report import NAMES_SHOWN, OrderReport, ReportFlavour
 from cascade.tower import Role, UnitRef
@@ -34,6 +35,9 @@ MAX_LIST_SHOWN = 20  # a list answer's entries shown in its line; the count cove
 # what Fluent accepts in one placeable (2,500) and, shown without the links' HTML, well
 # inside Telegram's 4,096 per message.
 UNITS_LENGTH = 2000
+# A reminder is rendered first with this in the place of its time left (a character
+# no escaped text holds), so that the place is known exactly (its `Countdown`).
+TIME_LEFT_MARK = Markup("\x1f")
 
 
 # Copy texts kept at once: each order has a few (languages, bottom or not).
@@ -419,19 +423,40 @@ class BotPresenter:
         """A reminder to a unit's commander (mentioned) of an order, with the time left,
         in the unit's language or, sent to another group, in that group's (`locale`)."""
         loc = locale or unit.locale
-        return Rendered(
-            text=self.t.get(
+        return self._counting(
+            loc,
+            remaining,
+            lambda left: self.t.get(
                 loc,
                 key,
                 order=str(order.id),
                 text=_short(order.text),
                 unit=unit.name,
                 commander=mention(unit.commander_name, unit.commander_id),
-                remaining=self.fmt.duration(loc, remaining),
+                remaining=left,
                 late=self.t.get(loc, "sent-late") if late else "",
                 **extra,
-            )
+            ),
         )
+
+    def _counting(
+        self, loc: str, remaining: timedelta, render: Callable[[Markup], Markup]
+    ) -> Rendered:
+        """A reminder's text with its time left in words and where they stand, so that
+        the sender writes them anew as it goes (cascade/countdown.py); without a
+        countdown if the mark is not found exactly once (an order's text holding it)."""
+        words = self.time_left(loc, remaining)
+        marked = render(TIME_LEFT_MARK)
+        if marked.count(TIME_LEFT_MARK) != 1:
+            return Rendered(text=render(Markup(words)))
+        at = marked.index(TIME_LEFT_MARK)
+        return Rendered(
+            text=str.replace(marked, TIME_LEFT_MARK, words),
+            countdown=Countdown(at=at, length=len(words), locale=loc),
+        )
+
+    def time_left(self, locale: str, remaining: timedelta) -> str:
+        return str(self.fmt.duration(locale, remaining))
 
     def targeting(self, unit: UnitRef, words: str, roles: list[Role], holders: int | None) -> str:
         """Whom a targeted order is for; role holders answer for their unit (issue 12)."""
@@ -464,17 +489,20 @@ class BotPresenter:
             return self._reminder(
                 "reminder-ungrouped", order, units[0], remaining, late, locale=loc
             )
-        return Rendered(
-            text=self.t.get(
+        lines = self._unit_lines(loc, units)
+        return self._counting(
+            loc,
+            remaining,
+            lambda left: self.t.get(
                 loc,
                 "reminder-ungrouped-many",
                 order=str(order.id),
                 text=_short(order.text),
                 count=len(units),
-                units=self._unit_lines(loc, units),
-                remaining=self.fmt.duration(loc, remaining),
+                units=lines,
+                remaining=left,
                 late=self.t.get(loc, "sent-late") if late else "",
-            )
+            ),
         )
 
     def _unit_lines(self, loc: str, units: list[UnitRef]) -> Markup:

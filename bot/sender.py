@@ -11,11 +11,12 @@ per batch before requests leave and `sent` per batch as they come back; a 429 ho
 row waits (never dropped); a group upgraded to a supergroup is re-keyed and the
 row resent; network and server errors back off; a request Telegram will never
 accept is marked failed with its reason and logged. A row that names pending units
-(a reminder, an escalation) is made current in the transaction that claims it, through
-a port the domain fills (cascade/naming.py): a unit that answered while it waited is
-no longer named, a row naming no one is dropped unsent and its slot given back. So is
-a row claimed at or after its `expires_at` (on the domain's clock): a reminder never
-goes after its deadline.
+(a reminder, an escalation) or shows a time left is made current in the transaction
+that claims it, through a port the domain fills (cascade/naming.py): a unit that
+answered while it waited is no longer named, the time left is as it is then, a row
+naming no one is dropped unsent and its slot given back. So is a row claimed at or
+after its `expires_at` (on the domain's clock): a reminder never goes after its
+deadline.
 
 The page of due rows is read beside the writers (`Database.pages`, autocommit on
 a connection of its own) and holds only what pacing decides on (id, chat,
@@ -149,8 +150,9 @@ class Sender:
     ) -> None:
         """`reads` is where pages of due rows are read (`Database.pages`: beside the
         writers, not behind their lock); by default the unit of work itself. `current`
-        makes the claimed rows that carry a `naming` current (a reminder naming a unit
-        that answered while it waited): without it they go as they were queued. `clock` is the domain's, which a message's
+        makes the claimed rows that carry a `naming` or a `countdown` current (a
+        reminder naming a unit that answered while it waited, its time left): without
+        it they go as they were queued. `clock` is the domain's, which a message's
         `expires_at` is on (the system's by default)."""
         self.bot = bot
         self.lease = lease
@@ -388,8 +390,9 @@ class Sender:
         find the messages its edits edit: one statement for the batch, not a
         transaction under the writers' lock per edit (a city's presses each edit
         their copy). The rows expired by now are dropped there, and those that name
-        pending units made current (`current`): a row dropped unsent is left out of
-        the claimed rows and named among the dropped, so that its slot is given back."""
+        pending units or show a time left made current (`current`): a row dropped
+        unsent is left out of the claimed rows and named among the dropped, so that
+        its slot is given back."""
         async with self.uow() as tx:
             claimed = await tx.outbox.mark_sending_many([row for row, _ in batch])
             now = self.clock.now()
@@ -397,8 +400,8 @@ class Sender:
             if expired:
                 await tx.outbox.drop(sorted(expired))
                 claimed = {i: r for i, r in claimed.items() if i not in expired}
-            named = [r for r in claimed.values() if r.message.naming is not None]
-            changed = await self.current(tx, named) if named and self.current else {}
+            current = [r for r in claimed.values() if r.message.naming or r.message.countdown]
+            changed = await self.current(tx, current) if current and self.current else {}
             edited = [r.message.edit_of for r in claimed.values() if r.message.edit_of]
             targets = await tx.refs.find_many(edited) if edited else {}
         dropped = set(expired)

@@ -137,7 +137,8 @@ class DeadlineService:
             ref = MessageRef(purpose="reminder", order_id=order.id, unit_code=unit.code)
             own = OutgoingMessage.of(unit.chat_id, rendered, Priority.REMINDER, ref)
             own.dedupe_key = unit_reminder_key(order.id, unit.code)
-            # It may wait behind the group's budget: never sent after the deadline.
+            # It may wait behind the group's budget: never sent after the deadline, and
+            # its time left written as it goes (cascade/countdown.py).
             own.expires_at = order.deadline_at
             await tx.outbox.add(own)
         for chat_id, (group, units) in ungrouped.items():

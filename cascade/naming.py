@@ -8,14 +8,18 @@ sender claims its row, in the claim's transaction (`CurrentNames`, the sender's
 `MakeCurrent` port): the units that answered drop out (the count and 另有 N follow),
 a message naming no one is dropped unsent, an unchanged one goes as it is. A
 reminder expires at its order's deadline (the sender drops it unsent from then on:
-its time left is no longer true, and the deadline's escalation names the units).
-Either the claim commits with the row rewritten or dropped, or nothing changes.
+its time left is no longer true, and the deadline's escalation names the units),
+and any claimed row showing a time left has it written as it is then
+(cascade/countdown.py). Either the claim commits with the row rewritten or
+dropped, or nothing changes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from cascade.clock import Clock
+from cascade.countdown import counted
 from cascade.deadlines import own_missing
 from cascade.orders import Order, TargetState
 from cascade.outgoing import MessageRef, Naming, OutboxRow, OutgoingMessage, Priority, Rendered
@@ -85,10 +89,12 @@ def narrowed(naming: Naming, states: dict[str, TargetState]) -> Naming | None:
 
 
 class CurrentNames:
-    """The sender's `MakeCurrent` port: claimed reminders and escalations, made current."""
+    """The sender's `MakeCurrent` port: claimed reminders and escalations, made current
+    (the units named narrowed, the time left written as it is now)."""
 
-    def __init__(self, presenter: Presenter) -> None:
+    def __init__(self, presenter: Presenter, clock: Clock) -> None:
         self.presenter = presenter
+        self.clock = clock
 
     async def __call__(
         self, tx: UnitOfWork, rows: list[OutboxRow]
@@ -115,8 +121,16 @@ class CurrentNames:
             wanted = {code for _, current in rendered for code in _codes(current)}
             refs = await answering_refs(tx, order_id, await tx.tower.refs(sorted(wanted)))
             for row, current in rendered:
-                text = render(self.presenter, order, current, refs).text
-                changed[row.id] = row.message.model_copy(update={"text": text, "naming": current})
+                again = render(self.presenter, order, current, refs)
+                changed[row.id] = row.message.model_copy(
+                    update={"text": again.text, "countdown": again.countdown, "naming": current}
+                )
+        now = self.clock.now()
+        for row in rows:  # a row dropped above stays dropped
+            message = changed[row.id] if row.id in changed else row.message
+            told = counted(message, now, self.presenter.time_left) if message else None
+            if told is not message:
+                changed[row.id] = told
         dropped = [row_id for row_id, out in changed.items() if out is None]
         rewritten = [
             OutboxRow(id=row.id, attempts=row.attempts, message=out)

@@ -67,16 +67,29 @@ def ref_key(ref: MessageRef) -> RefKey:
     return (ref.purpose, ref.order_id, ref.unit_code, ref.incident_id)
 
 
+class Countdown(BaseModel):
+    """Where a text shows a time left in words: `length` characters from `at`, in
+    `locale`'s words. The message counts down to its `expires_at`, and the sender's
+    claim writes the time left as it is then (cascade/countdown.py): a reminder may
+    wait in the outbox minutes after it was rendered."""
+
+    at: int
+    length: int
+    locale: str
+
+
 class Rendered(BaseModel):
     """Text (Telegram HTML) and inline buttons made by the presenter.
 
     With `reaction`, the text is only the fallback: the message is confirmed by that
-    emoji on the person's own message (no new message in the group)."""
+    emoji on the person's own message (no new message in the group). With
+    `countdown`, the text shows a time left there (a reminder's 还剩9分18秒)."""
 
     text: str
     buttons: list[list[Button]] = []
     force_reply: bool = False
     reaction: str | None = None
+    countdown: Countdown | None = None
 
 
 class Naming(BaseModel):
@@ -110,7 +123,8 @@ class OutgoingMessage(BaseModel):
     chat takes no reaction. With `naming`, the message names pending units and is
     made current as the sender claims it (a port: cascade/ports.py `MakeCurrent`).
     With `expires_at` (on the domain's clock), a message claimed from then on is
-    dropped unsent (a reminder after its deadline).
+    dropped unsent (a reminder after its deadline); with `countdown`, its text shows
+    the time left until then, written as the sender claims it.
     """
 
     chat_id: int
@@ -128,6 +142,7 @@ class OutgoingMessage(BaseModel):
     reaction: str | None = None
     naming: Naming | None = None
     expires_at: datetime | None = None
+    countdown: Countdown | None = None
 
     @classmethod
     def of(
@@ -150,6 +165,7 @@ class OutgoingMessage(BaseModel):
             ref=ref,
             reply_to_message_id=reply_to,
             reaction=reaction,
+            countdown=rendered.countdown,
         )
 
 

@@ -356,8 +356,9 @@ class UnitOfWorkFactory(Protocol):
 
 
 class MakeCurrent(Protocol):
-    """What the sender asks, in the transaction that claims rows carrying a `naming`,
-    so that they say only what is true when they go (cascade/naming.py)."""
+    """What the sender asks, in the transaction that claims rows carrying a `naming`
+    or a `countdown`, so that they say only what is true when they go (the units
+    still pending, the time left: cascade/naming.py)."""
 
     async def __call__(
         self, tx: UnitOfWork, rows: list[OutboxRow]

@@ -72,6 +72,11 @@ class Presenter(Protocol):
     def reminder_acked(
         self, order: Order, unit: UnitRef, remaining: timedelta, late: bool
     ) -> Rendered: ...
+    def time_left(self, locale: str, remaining: timedelta) -> str:
+        """A time left in words, as a reminder's `Countdown` shows it (剩余9分18秒's
+        9分18秒): what the sender's claim writes there as the reminder goes."""
+        ...
+
     def reminder_ungrouped(
         self,
         order: Order,
