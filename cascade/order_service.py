@@ -303,9 +303,7 @@ class OrderService:
     ) -> Order:
         if order_id is None:
             order_id = (await self._value_order(tx, chat_id, user_id, correction, raw)).id
-        order, unit, chain = await self._answering_chain(
-            tx, order_id, chat_id, user_id, for_below=True
-        )
+        order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
         own = chain[0]
         now = self.clock.now()
         replaced = own.answered_at is not None
@@ -313,9 +311,9 @@ class OrderService:
             raise Refused("notice-no-value", order=order.id)
         acking = order.kind is OrderKind.NOTICE or _is_received(order, raw, own.is_bottom)
         if acking:
-            # 收到 to a notice; to a list order, 收到 (and from a unit in the middle, whose
-            # list comes from its sub-units, 无) is its press of 收到, shown as the press
-            # shows it, never an entry.
+            # 收到 to a notice, to a list order, or from a unit in the middle (whose values
+            # come from its sub-units; of a list order 无 too) is its press of 收到, shown
+            # as the press shows it, never an entry.
             result = rollup.acknowledge(chain, order.kind, user_id, now, order.deadline_at)
             if result.first_answer:
                 await self._show_ack(tx, order, unit, own, user_id, None)
@@ -362,9 +360,7 @@ class OrderService:
         answer changed since and the entry no longer splits so."""
 
         async def decide(tx: UnitOfWork) -> int:
-            _order, _unit, chain = await self._answering_chain(
-                tx, order_id, chat_id, user_id, for_below=True
-            )
+            _order, _unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
             items = chain[0].items or []
             found = pieces(items[index]) if index < len(items) else None
             if found is None or count not in (1, len(found)):
@@ -442,19 +438,17 @@ class OrderService:
             return order
 
     async def _answering_chain(
-        self, tx: UnitOfWork, order_id: int, chat_id: int, user_id: int, for_below: bool = False
+        self, tx: UnitOfWork, order_id: int, chat_id: int, user_id: int
     ) -> tuple[Order, UnitRef, list[TargetState]]:
-        """The order, the unit answering and its chain up to the order's root; with
-        `for_below`, a value may be for a unit below without a group (`_answering_unit`)."""
+        """The order, the unit answering (the chat's, or one below it without a group,
+        `_answering_unit`) and its chain up to the order's root."""
         await tx.orders.lock(order_id)  # answers under one parent must not miss each other
         order = await tx.orders.get(order_id)
         if order is None:
             raise Refused("order-unknown", order=order_id)
         if order.status is OrderStatus.CANCELLED:
             raise Refused("order-cancelled", order=order.id)
-        unit = await unit_of_chat(tx, chat_id)
-        if for_below:
-            unit = await _answering_unit(tx, unit, user_id)
+        unit = await _answering_unit(tx, await unit_of_chat(tx, chat_id), user_id)
         chain = await tx.orders.chain(order.id, unit.code)
         if not chain or chain[0].is_root:
             raise Refused("not-a-target", order=order.id, unit=unit.name)
@@ -556,7 +550,7 @@ class OrderService:
         if newest is not None and _is_received(newest, raw, bottom=False):
             chain = await tx.orders.chain(newest.id, unit.code)
             if chain and not chain[0].is_root and not chain[0].is_bottom:
-                return newest  # "/report 无" from the middle acknowledges the newest list
+                return newest  # "/report 收到" (a list's 无) from the middle acknowledges it
         order = await tx.orders.latest_for_unit(
             unit.code, needs_value=not correction, takes_value=correction
         )
@@ -585,11 +579,11 @@ class OrderService:
 
 
 async def _answering_unit(tx: UnitOfWork, unit: UnitRef, user_id: int) -> UnitRef:
-    """The unit a value sent in `unit`'s group is for: that unit, or, from a person who
-    answers for no unit there, the one unit right below it without a group of its own
-    that he commands or deputises. Such a unit's commander sits in the group above and
-    the reminders send people to him there; without this his answer was refused and
-    the unit stayed pending until the end."""
+    """The unit an answer (a value, a 收到 press) sent in `unit`'s group is for: that
+    unit, or, from a person who answers for no unit there, the one unit right below it
+    without a group of its own that he commands or deputises. Such a unit's commander
+    sits in the group above and the reminders send people to him there; without this
+    his answer was refused and the unit stayed pending until the end."""
     if await tx.tower.position(unit.code, user_id) in ANSWERING:
         return unit
     below = [
@@ -621,9 +615,13 @@ def _is_ack(raw: str) -> bool:
 
 
 def _is_received(order: Order, raw: str, bottom: bool) -> bool:
-    """Whether `raw` to a list order says "received" (收到, ok), or from a unit in the
-    middle of its tower "nothing of our own" (无: its list comes from its sub-units)."""
-    return order.kind is OrderKind.LIST and (_is_ack(raw) or (not bottom and _is_none(raw)))
+    """Whether `raw` says "received" (收到, ok) to a list order, or from a unit in the
+    middle of any order's tower (its press of 收到: a unit without a group of its own
+    has no copy to press), or from a unit in the middle of a list order "nothing of
+    our own" (无: its list comes from its sub-units)."""
+    if _is_ack(raw):
+        return order.kind is OrderKind.LIST or not bottom
+    return order.kind is OrderKind.LIST and not bottom and _is_none(raw)
 
 
 def _is_none(raw: str) -> bool:

@@ -9,6 +9,8 @@ pending until the end and the order never reached 100 %.
 from __future__ import annotations
 
 from tests.support.tgfake import (
+    HQ_CHAT,
+    HQ_COMMANDER,
     TS01_CHAT,
     TS01_COMMANDER,
     TS0101_COMMANDER,
@@ -42,3 +44,34 @@ async def test_the_parents_own_commander_still_answers_for_the_parent(issued: Ha
     await h.drain()
     assert (await h.last(TS01_CHAT)).startswith("「塔山村」有下级单元")
     assert (await h.row_status("ts-01-01"))["value"] is None
+
+
+async def test_a_middle_unit_without_a_group_says_received_in_the_group_above(
+    harness: Harness,
+) -> None:
+    """塔山村 has no group and sits right below HQ, whose own group has no copy of HQ's
+    order to press: its commander's "/report 收到" there is its 收到, and once its units
+    have answered it is done."""
+    h = harness
+    async with h.app.db.transaction() as tx:
+        await tx.tower.conn.execute("UPDATE units SET chat_id = NULL WHERE code = 'ts-01'")
+        village = (await tx.tower.subtree("ts-01"))[1:]
+    await h.send(HQ_CHAT, HQ_COMMANDER, "/order 15m count 统计外地人数")
+    await h.drain()
+    await h.send(HQ_CHAT, TS01_COMMANDER, "/report 收到")
+    await h.drain()
+    assert (await h.row_status("ts-01"))["acked_at"] is not None
+    for unit in village:
+        assert unit.chat_id is not None and unit.commander_id is not None
+        await h.send(unit.chat_id, unit.commander_id, "1", reply_to=h.copy_in(unit.chat_id))
+    await h.drain()
+    assert (await h.row_status("ts-01"))["done_at"] is not None
+
+
+async def test_his_press_of_the_copy_above_is_his_units_received(issued: Harness) -> None:
+    h = issued
+    await unbind_first_group(h)
+    await h.press(h.copy_in(TS01_CHAT), TS0101_COMMANDER, "ack:1")
+    await h.drain()
+    assert (await h.row_status("ts-01-01"))["acked_at"] is not None
+    assert (await h.row_status("ts-01"))["acked_at"] is None  # the village's own press is due
