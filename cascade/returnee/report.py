@@ -51,6 +51,7 @@ from cascade.returnee.guards import (
     without_two_house_numbers,
 )
 from cascade.returnee.insufficient import insufficient
+from cascade.returnee.journey import disagreements as by_journey
 from cascade.returnee.legs import leg_stop
 from cascade.returnee.members import agreed_total
 from cascade.returnee.named_one import named_one
@@ -191,6 +192,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     weak += by_convention(work, read, now)
     # round 25: and a value the message's clauses, each read alone, cannot account for
     weak += by_clauses(work, read, lambda piece: _values(read_unweighed(piece, now)[1]))
+    # round 28: and what the message says of the journey against the stop and day read
+    weak += by_journey(work, read, now)
     report = _asked(report, {path.field for path in weak if not path.keep})
     confirm = to_confirm(work, _values(report)) | {path.field for path in weak if path.keep}
     return _kept_and_asked(report, confirm)
