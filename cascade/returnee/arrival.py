@@ -123,7 +123,9 @@ _ABOUT_COUNT = re.compile(r"(?:人数|几个人|多少人|几个|多少)\S{0,3}$
 _BOUND_AFTER = re.compile(r"\s*(?:以后|之后|以前|之前|前后|左右|过后|后(?!天)|前(?!天))")
 _BOUND_BEFORE = re.compile(r"(?:过完|过了|等到|等|之后|以后)\s*$")
 # (not 出发地, 出发点: a form's label for where they came from, "2月19日 出发地：安徽")
-_DEPARTURE = re.compile(r"出发(?![地点])|动身|离开|启程|走的")
+# round 28: and a day visitors go back ("明天就回去", "明天看完就回去"; a returnee's own
+# "我明天回去" is going back to work here, so a bare 回去 is not)
+_DEPARTURE = re.compile(r"出发(?![地点])|动身|离开|启程|走的|就回去")
 # "今天上午接到村民反映": the day the news came, not the day anyone arrived.
 _REPORTING = re.compile(r"接到|收到|发现|反映|得知|排查|通知|打电话|来电")
 _ARRIVAL_VERB = re.compile(r"到|回来|抵达|返回|返义|回义乌")
@@ -152,7 +154,7 @@ _REPORTED_DAY = re.compile(
     r"[^\s,，。；;()到回返抵来达\d]{0,4}?"
     r"(?:新增|上报|报送|登记|排查|摸排|核查|接到|收到|通报|报告|报备|发现"
     # round 7: a visit or a jab on that day is not the arrival ("今日上门测温", "明天来打针")
-    r"|(?:来|去)?(?:测温|测体温|量体温|打针|打疫苗|体检)|走访|入户|随访|复测"
+    r"|(?:来|去)?(?:测温|测体温|量体温|打针|打疫苗|体检)|走访|入户|随访|复测|上门"
     # round 17: a visit to a clinic on that day ("今天上午来看病的一个病人", "今天接诊一人")
     r"|(?:来|去)?(?:看病|就诊|看过病)|接诊"
     # round 8: the end of a quarantine is not the arrival ("明天隔离期满")

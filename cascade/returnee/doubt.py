@@ -24,6 +24,7 @@ _HEDGE = re.compile(
     # round 7: "说不准是X还是Y", "不一定是四川", "估摸着是前天" (预计 and 自称 are not
     # hedges by the tuning parts' labels: "预计2月24日到" is that day)
     r"|说不准|说不清|不一定|估摸|我猜|记不清|吃不准"
+    r"|疑似|怀疑"  # round 28: "疑似从河南过来": suspected, not told
 )
 # Doubt said after the words it doubts: "…福建莆田回来，待核实" doubts its own clause;
 # suspicion ("…从温州回来，但我觉得口音不对劲") doubts the clause before it too.
