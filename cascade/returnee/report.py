@@ -39,6 +39,7 @@ from cascade.returnee.doubt import (
     hedged_spans,
     in_batches,
 )
+from cascade.returnee.earlier import disagreements as by_earlier
 from cascade.returnee.evidence import Values, to_ask
 from cascade.returnee.guards import (
     count_unknown,
@@ -194,6 +195,8 @@ def parse_report(text: str, now: datetime) -> ReturneeReport:
     weak += by_clauses(work, read, lambda piece: _values(read_unweighed(piece, now)[1]))
     # round 28: and what the message says of the journey against the stop and day read
     weak += by_journey(work, read, now)
+    # round 28: and a supplement's household pointed at by the origin reported before
+    weak += by_earlier(work, read.origin)
     report = _asked(report, {path.field for path in weak if not path.keep})
     confirm = to_confirm(work, _values(report)) | {path.field for path in weak if path.keep}
     return _kept_and_asked(report, confirm)
