@@ -111,6 +111,8 @@ _PHONE_WORD = re.compile(r"电话|手机|联系方式|号码|tel|Tel|TEL|☎")
 # A mobile read out by voice input in Chinese digits: "电话一三八五七九零一二三四".
 _VOICED_PHONE = re.compile(
     r"(?:电话|手机|号码|联系方式)\s*(?:啊|呀|嘛)?\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
+    # round 28: whose it is said first ("电话是他儿子的一三八…", "电话是我的幺八六…")
+    r"(?:(?:我|他|她)(?:儿子|女儿|老公|老婆|爸爸|妈妈|爸|妈)?的\s*)?"
     # round 14: also in 大写 digits, as forms write them ("电话壹叁捌陆柒玖叁贰肆伍陆");
     # round 17: after a filler (电话啊…) or in groups read apart ("一八九 三四 九零 二一 六五")
     r"([幺一壹][三四五六七八九叁肆伍陆柒捌玖](?:[ ]?[零〇幺一二三四五六七八九壹贰叁肆伍陆柒捌玖]){9})"
