@@ -174,7 +174,9 @@ _MANY_GROUPS = re.compile(r"(?:[两二三四五六七八九十几]|\d+)\s*(?:车
 # Adults and children counted apart: "大人两个小孩一个", "两个大人一个小孩", "成人2人、儿童2人";
 # men and women the same way: "一男一女", "男2名女2名".
 _ADULT = r"(?:大人|成人|成年人)"
-_CHILD = r"(?:小孩|孩子|儿童|小朋友)"
+# round 28: the little ones by their spoken and dialect words ("一个小宝宝", "两个小伢",
+# "两个细娃儿") are children too
+_CHILD = r"(?:小孩|孩子|儿童|小朋友|小宝宝|宝宝|婴儿|小伢儿?|伢儿|细娃儿?|小娃儿?|娃娃|娃儿|娃)"
 _EACH_UNIT = rf"{PERSON_UNIT}?"
 _ADULTS_CHILDREN = re.compile(
     rf"{_ADULT}\s*({NUM})\s*{_EACH_UNIT}\s*[,，、]?\s*(?:和|加|带|还有)?\s*{_CHILD}\s*({NUM})\s*{_EACH_UNIT}"
@@ -714,6 +716,14 @@ def _joined_names(text: str, spans: list[tuple[int, int]]) -> int:
 _TITLE_NAME = re.compile(rf"{_SURNAME}(?:{_TITLES})")
 _OLD_YOUNG = re.compile(rf"[老小阿]{_SURNAME}")
 _ROLE_NAME = re.compile(rf"(?:{_ROLES})\s*:?\s*({_SURNAME})")
+# Round 28: a relative of the reporter named right after the kin word ("我表哥王大锤带…",
+# "我老公李明"): the name is the relative's, the kin word is no part of it. Only after 我:
+# "他们儿子黄子轩" is a relative of people already named, counted with them.
+_KIN_NAME = re.compile(
+    r"我(?:的|家)?(?:表哥|表姐|表弟|表妹|堂哥|堂姐|堂弟|堂妹|哥哥|姐姐|弟弟|妹妹|姐夫|妹夫|嫂子|弟媳|"
+    r"侄子|侄女|外甥女|外甥|舅舅|叔叔|姑姑|小姨|老公|老婆|丈夫|妻子|儿子|女儿)"
+    rf"({_SURNAME})(?=[\u4e00-\u9fff]{{1,2}})"
+)
 # Between two names of one list: "张三、李四", "小何和小罗", "老郑(河南)、老冯(河南)",
 # "1.吴丽 2.吴强", "(1)周磊 (2)郑敏".
 _NOTE = r"(?:\s*[(\[【][^()\[\]【】]{1,8}[)\]】])?"
@@ -742,7 +752,7 @@ def _names(text: str) -> tuple[list[str], list[tuple[int, int]]]:
 
     for match in _TITLE_NAME.finditer(text):
         add(*match.span())
-    for match in _ROLE_NAME.finditer(text):
+    for match in (*_ROLE_NAME.finditer(text), *_KIN_NAME.finditer(text)):
         end = _given_name_end(text, match.end(1))
         if end > match.end(1):
             add(match.start(1), end)
@@ -778,6 +788,9 @@ def _cuts_a_place(text: str, start: int, end: int) -> bool:
     return any(hit.start < end - start < hit.end for hit in find_places(text[start : start + 12]))
 
 
+_COUNTED = re.compile(r"个|位|名|口|人")
+
+
 def _given_name_end(text: str, pos: int) -> int:
     """Where a given name of one or two characters that starts at `pos` ends."""
     end = pos
@@ -786,6 +799,9 @@ def _given_name_end(text: str, pos: int) -> int:
         if not "\u4e00" <= ch <= "\u9fff" or ch in _NAME_STOP:
             break
         if end > pos and text.startswith(_NAME_STOP_WORDS, end):
+            break
+        # round 28: "李四一个人": a numeral before its classifier counts, it ends the name
+        if end > pos and ch in CN_NUM_CHARS and _COUNTED.match(text, end + 1):
             break
         if text.startswith(_NAME_STOP_WORDS, end):
             break
