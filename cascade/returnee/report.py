@@ -40,6 +40,7 @@ from cascade.returnee.doubt import (
     in_batches,
 )
 from cascade.returnee.earlier import disagreements as by_earlier
+from cascade.returnee.english import english_count
 from cascade.returnee.evidence import Values, to_ask
 from cascade.returnee.guards import (
     count_unknown,
@@ -65,6 +66,7 @@ from cascade.returnee.roster import named_rows
 from cascade.returnee.second import disagreements
 from cascade.returnee.stays import stay_stop
 from cascade.returnee.text import CLAUSE_END, NUM, SAID_WRONG, blank, normalize, unspace
+from cascade.returnee.unread import mostly_latin
 from cascade.returnee.unsure import (
     corrected_count,
     family_total,
@@ -346,6 +348,8 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         count = agreed_total(work)  # round 22: "夫妻俩 加 老汉儿 3个": the members make 3
     if count is None and not (batches or left_unsaid or count_unknown(work)):
         count = named_one(said_in)  # round 23: "快递员黄伟今天从江西吉安回来": one named
+    if count is None and mostly_latin(work):
+        count = english_count(work)  # round 28: "Two tenants, …", "1 person", "Alone."
     questions: set[str] = set()
     if batches:
         questions.add("arrival")

@@ -9,7 +9,8 @@ value with nothing wrong in its shape but taken from the wrong words. Like round
 a way the value cannot be trusted from, so the bot asks one question:
 
 - a message mostly in Latin letters ("From: Lahore → Bangkok", "I come back
-  tomorrow"): every field but the phone is asked;
+  tomorrow"): every field but the phone is asked (since round 28, but a count
+  `english.english_count` reads plainly and an address typed in Chinese);
 - an origin that is a country read where the message does not say they came from
   it (我是韩国人…从首尔回来, 国籍 尼日利亚, 日本 大阪): the city is the origin, and a
   city abroad is not known to the readers;
@@ -34,6 +35,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from cascade.returnee.english import english_count
 from cascade.returnee.evidence import Values
 from cascade.returnee.places import COUNTRIES, county_at, county_follows, find_places
 from cascade.returnee.text import HAN, as_typed, spaced
@@ -87,11 +89,14 @@ _DIGIT_PLACE = re.compile(r"(?:打|写|输|填|少|多)了?\s*(?:一|1|两|2)\s*
 def unread(work: str, values: Values) -> set[str]:
     """The fields whose value `work`'s register does not let the readers trust."""
     asked: set[str] = set()
-    if _mostly_latin(work):
+    if mostly_latin(work):
         asked |= {
             name
             for name in ("count", "origin", "via", "arrival", "address")
             if getattr(values, name) not in (None, [])
+            # round 28: a count said plainly in English, an address typed in Chinese
+            and not (name == "count" and values.count == english_count(work))
+            and not (name == "address" and not _LATIN_WORD.search(values.address or ""))
         }
     if values.origin is not None and _country_not_left(work, values.origin):
         asked.add("origin")
@@ -132,7 +137,7 @@ def _same_day_elsewhere(work: str, arrival: date | datetime) -> bool:
     return bool(said) and said[-1] != (day.month, day.day)
 
 
-def _mostly_latin(work: str) -> bool:
+def mostly_latin(work: str) -> bool:
     """Whether the message's Latin words outnumber its Chinese characters' words
     (a word against a character: the Chinese left is only names and addresses)."""
     latin = len(_LATIN_WORD.findall(work))

@@ -105,9 +105,11 @@ def test_wu_zhuanlai_is_coming_back_not_a_transfer() -> None:
         ("我是日本人 山田，我从大阪回来，一个人，住稠城街道绣湖小区3幢", "origin"),
         ("国籍 俄罗斯，从 莫斯科 飞 义乌，1人，今天到", "origin"),
         ("外籍 1人，日本 大阪，经 上海，今天入住", "origin"),
+        # round 28: an address typed in Chinese inside English is read (see round 28's
+        # tests); one in English words is still asked
         (
             "Landlord notice: my tenant Mr Park come back tomorrow from Seoul via Shanghai,"
-            " 1 person, address 绣湖小区6幢",
+            " 1 person, address Xiuhu estate building 6",
             "address",
         ),
         ("房东报：租客一人从安徽回来，今天到，住廿三里 街道 华溪村3号", "address"),
