@@ -22,7 +22,9 @@ knows to be incomplete already is: the reporter sees what was read and completes
   digits, as most corpora do; two of them keep the words as said. So the reporter
   confirms the number the parser wrote;
 - an address that is only a dormitory named by whose it is (住厂里宿舍): the place is
-  not in it. (Only a building's numbers while an estate is named elsewhere, 住12幢1单元502,
+  not in it;
+- (round 28) an address that ends at a building while the message says the room is not
+  known (…8幢，房号不知道): the reporter completes it. (Only a building's numbers while an estate is named elsewhere, 住12幢1单元502,
   was asked here too; since round 19 `provenance` asks any building without its estate.)
 """
 
@@ -107,6 +109,15 @@ def unsure(work: str, values: Values) -> set[str]:
     return asked
 
 
+# Round 28: an address that ends at a building while the room is said not to be known
+# ("房号不知道", "几单元几室没问到"): the building is right, the flat is missing.
+_BUILDING_END = re.compile(r"(?:幢|栋|号楼|单元)$")
+_ROOM_UNKNOWN = re.compile(
+    r"(?:房号|房间号?|门牌号?|几零几|几室|几楼|哪间)[^，,。；;\n]{0,4}?"
+    r"(?:不知道|不清楚|不晓得|不记得|记不清|忘了|忘记了|没问|没说)"
+)
+
+
 def to_confirm(work: str, values: Values) -> set[str]:
     """The fields whose value is kept but asked: the reporter confirms or completes it."""
     address = values.address
@@ -116,6 +127,8 @@ def to_confirm(work: str, values: Values) -> set[str]:
         _CHINESE_HOUSE_NUMBER.search(work) and _said_in_words(work, address)
     ):
         return {"address"}
+    if _BUILDING_END.search(address) and _ROOM_UNKNOWN.search(work):
+        return {"address"}  # round 28: "…春晗一区8幢 乘客具体房号不知道"
     return set()
 
 

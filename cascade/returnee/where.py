@@ -64,6 +64,7 @@ _ADDRESS = re.compile(
     rf"|\d+(?:-\d+)+(?:{_UNIT})?"
     rf"|(?<=村)[{_HAN}]{{1,3}}?{_N}\s*号)"  # "三溪村下塘16号": a hamlet inside the village
     r"(?:商位|店面|店铺|门面)?"  # "5街32号商位": the stall is part of the address
+    r"(?:(?<=号)(?:厂房|仓库|车间))?"  # round 28: and a works' numbered shed ("18号3号厂房")
     r"(?:(?<=商位)\s*\d{4,6}(?!\d))?"  # round 16: and its number ("一区5街商位10523")
 )
 _FROM_ADDRESS = re.compile(r"(?:从|来自|老家在?|户籍地?|户口在?)\s*:?\s*$")
@@ -152,6 +153,9 @@ _POINTER = re.compile(
     r"(?:(?:我们|我|咱们|咱)?(?:这边|这里|这儿|那边|那里)的?|我们家|我家|我们|家|们|"
     r"商位|铺位|摊位|店铺|门面)+"
 )
+# The reporter's verb the message or a line opens with, before the address it reports.
+_REPORTS = re.compile(r"报(?=[\u4e00-\u9fff]{2,}(?:镇|乡|街道))")
+_OPENING = set("\n:：,，。;； ")
 _BARE_ANCHOR = ("住在", "住", "回到", "到", "地址", "住址", "在")
 _LIVE_ANCHOR = ("住在", "住", "住到", "住于", "地址", "住址", "地址:", "住址:", "地址：", "住址：")
 _ADMIN = re.compile(r"[镇乡]|街道")
@@ -651,6 +655,8 @@ def _address_start(text: str, head: int) -> int | None:
     pointer = _POINTER.match(text, start, head)
     if pointer:
         start = pointer.end()
+    elif _REPORTS.match(text, start) and (start == 0 or text[start - 1] in _OPENING):
+        start += 1  # round 28: "报 义亭镇 缸窑村7组25号": the message opens with its verb
     name = text[start:head]
     if not name or (any(ch in _PRONOUNS for ch in name[:2]) and len(name) <= 2):
         return None
