@@ -562,6 +562,8 @@ def _companions(work: str, names: list[tuple[int, int]]) -> tuple[_Companions | 
                 summed = _sum_kin(subject)
                 found.subject, found.subject_unknown = summed.known, summed.unknown
                 work = blank(work, subject[0][2], subject[-1][3])
+                if _SELF_LISTED.search(work, 0, subject[0][2]):
+                    found.subject += 1  # round 28: "车上我、老婆和儿子" is three
         summed = _sum_kin(items)
         found.known += summed.known
         found.unknown = found.unknown or summed.unknown
@@ -570,6 +572,10 @@ def _companions(work: str, names: list[tuple[int, int]]) -> tuple[_Companions | 
             work = blank(work, start, end)
         work = blank(work, trigger.start(), trigger.end())
         pos = items[-1][3]
+
+
+# Round 28: the writer listed first, before relatives, with a list mark: "我、老婆和儿子".
+_SELF_LISTED = re.compile(r"(?<![\u4e00-\u9fff])我\s*、\s*$|(?<=[上里是有:：])我\s*、\s*$")
 
 
 def _kin_before(work: str, end: int) -> list[tuple[int | None, str, int, int]]:

@@ -110,6 +110,13 @@ _FROM_SPOUSE = re.compile(r"(?:^|[，,。；;\s])(?:老婆|妻子|老公|丈夫|
 # The reporter himself with companions listed: "本人胡志强…同行人员妻子和女儿".
 _SELF = re.compile(r"本人|我(?!们|家|的|司)")
 _COMPANIONS_LISTED = re.compile(r"同行(?:人员|的人|的有|的是|者)(?!数)")
+# Round 28: relatives who fetch the returnee ("爸妈来萧山接", "我哥开车去金华接我"): they
+# travelled too, but whether they are counted is the reporter's to say. Not their home,
+# where someone else is fetched ("去我姐家接了我外甥").
+_FETCHES = re.compile(
+    r"(?:爸妈|父母|爸爸|妈妈|老爸|老妈|我爸|我妈|家长|家人|老公|老婆|哥哥|姐姐|我哥|我姐)"
+    r"(?![家那里])(?:开车|开着车|开的车)?\s*(?:来|去|到|从)?[\u4e00-\u9fff]{0,4}?\s*(?:开车)?\s*接(?!到通知|电话|单)"
+)
 # Doubt whether anyone came at all: "好像是回来了", "是不是他本人我不确定".
 _WHETHER = re.compile(
     r"是不是[^。，,；;\n]{0,8}(?:我|也)?\s*(?:不确定|不清楚|不知道|说不准)"
@@ -196,11 +203,14 @@ def _address_unsure(work: str, address: str) -> bool:
 def _count_unsure(work: str, count: int) -> bool:
     """Whether it is doubted that anyone came, or, with no total said, the count is
     below a number of people said, one person is said with a companion, a leader
-    brings N, a family is listed from a spouse, or the reporter lists companions."""
+    brings N, a family is listed from a spouse, or the reporter lists companions; or,
+    for more than one, relatives are said to fetch the returnee."""
     if _WHETHER.search(work):
         return True
     if MARKED_TOTAL.search(work):
         return False
+    if count > 1 and _FETCHES.search(work):
+        return True  # round 28: "爸妈开车从温州接我回来的": do the parents who fetch count?
     return (
         _below_said(work, count)
         or (count == 1 and _WITH_COMPANION.search(work) is not None)

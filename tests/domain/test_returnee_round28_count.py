@@ -43,3 +43,23 @@ def test_another_familys_relative_named_after_the_kin_word_is_not_read_apart() -
     report = parse("租客赵明、钱芳和他们儿子赵子轩三人，从广西桂林回来")
     assert report.names == ["赵明", "钱芳"]
     assert report.count == 3
+
+
+def test_the_writer_listed_first_before_relatives_is_counted() -> None:
+    assert parse("我们今天从江西抚州开车回来，车上我、老公和女儿，住我家老房子").count == 3
+
+
+def test_the_writer_asked_about_relatives_is_not_counted() -> None:
+    # 我 here is whom the landlord asked, not one of a list
+    assert parse("房东问我、老公和女儿哪天回来，我们从江西抚州出发").count != 3
+
+
+def test_parents_who_fetch_the_returnee_are_asked_about() -> None:
+    report = parse("我在宁波读大学，爸妈开车来宁波接我，昨天晚上到家，住稠江街道新屋村8号")
+    assert report.count is None
+    assert "count" in report.questions
+
+
+def test_a_relatives_home_where_someone_is_fetched_is_not_that() -> None:
+    report = parse("我开车从江西鹰潭出发，路上去我哥家接了我侄子，两个人今天下午到")
+    assert report.count == 2
