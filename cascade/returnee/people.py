@@ -355,6 +355,9 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if len(households) > 1:  # "A户1人…B户1人", "我姐家三口，我哥家三口": each its own
         if len(households) != explicit or companions is not None or pairs or None in households:
             return None
+        whole = _whole_of_parts(text)
+        if whole is not None:
+            return whole  # round 28: "3户9人（湖南2户7人，贵州1户2人）" is 9
         return _bounded(sum(n for n in households if n is not None))
     totals.extend(
         1
@@ -413,6 +416,26 @@ def _count(text: str, names: list[tuple[int, int]], subjects: list[tuple[int, in
     if subjects or _SINGULAR.search(work):
         return 1
     return _kin_alone(work)
+
+
+# Households and their people said together: "3户9人", "2户7人".
+_HOUSEHOLDS_PEOPLE = re.compile(rf"({NUM})\s*户\s*({NUM})\s*(?:个人|口人|人|口)")
+
+
+def _whole_of_parts(text: str) -> int | None:
+    """The people of a first "N户M人" that the ones after it break down, households and
+    people both adding up to it ("3户9人（湖南2户7人，贵州1户2人）"); None otherwise, so
+    "一户4人，一户2人，一户2人" stays three households of their own."""
+    said = [
+        (to_int(match.group(1)), to_int(match.group(2)))
+        for match in _HOUSEHOLDS_PEOPLE.finditer(text)
+    ]
+    if len(said) < 3 or any(h is None or p is None for h, p in said):
+        return None
+    (first_h, first_p), rest = said[0], said[1:]
+    if first_h == sum(h or 0 for h, _p in rest) and first_p == sum(p or 0 for _h, p in rest):
+        return _bounded(first_p or 0)
+    return None
 
 
 def _companions_make(

@@ -63,3 +63,12 @@ def test_parents_who_fetch_the_returnee_are_asked_about() -> None:
 def test_a_relatives_home_where_someone_is_fetched_is_not_that() -> None:
     report = parse("我开车从江西鹰潭出发，路上去我哥家接了我侄子，两个人今天下午到")
     assert report.count == 2
+
+
+def test_households_and_people_broken_down_after_their_total_are_the_total() -> None:
+    report = parse("村里报：今天新到4户11人（江西3户8人，安徽1户3人），都在家观察")
+    assert report.count == 11
+
+
+def test_households_each_with_its_people_still_add_up() -> None:
+    assert parse("今天回来的：一户3人，一户2人，一户1人，都是江西上饶的").count == 6
