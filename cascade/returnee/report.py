@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from cascade.returnee.accompanied import accompanied_total
 from cascade.returnee.arrival import SHANGHAI, arrival_days, parse_arrival
 from cascade.returnee.asks import (
     join_place_words,
@@ -348,6 +349,9 @@ def _read_plain(work: str, now: datetime) -> ReturneeReport:
         count = agreed_total(work)  # round 22: "夫妻俩 加 老汉儿 3个": the members make 3
     if count is None and not (batches or left_unsaid or count_unknown(work)):
         count = named_one(said_in)  # round 23: "快递员黄伟今天从江西吉安回来": one named
+    along = accompanied_total(work, len(people.names))
+    if along is not None and count in (None, along - 1):
+        count = along  # round 28: "本人…同行子女2人" is 3
     if count is None and mostly_latin(work):
         count = english_count(work)  # round 28: "Two tenants, …", "1 person", "Alone."
     questions: set[str] = set()

@@ -72,3 +72,15 @@ def test_households_and_people_broken_down_after_their_total_are_the_total() -> 
 
 def test_households_each_with_its_people_still_add_up() -> None:
     assert parse("今天回来的：一户3人，一户2人，一户1人，都是江西上饶的").count == 6
+
+
+def test_companions_said_apart_are_added_to_the_one_who_reports() -> None:
+    report = parse(
+        "市民来电：本人2月18日从安徽蚌埠坐高铁回义乌，同行子女2人，住北苑街道雪峰西路9号"
+    )
+    assert report.count == 3
+
+
+def test_companions_counted_with_the_reporter_are_not_added_again() -> None:
+    assert parse("本人2月18日从安徽蚌埠回义乌，同行3人（含本人），住北苑街道雪峰西路9号").count != 4
+    assert parse("夫妻俩2月18日从安徽蚌埠回义乌，同行子女2人，住北苑街道雪峰西路9号").count != 3
