@@ -16,7 +16,8 @@ use; `insufficient` (round 12, with `unpinned` of round 13) asks what the
 whole message cannot pin down; `provenance` (round 19) asks, last, a value read
 by a weak path (kept for the reporter to confirm where it can be), and `clauses` (round 25)
 one the message's clauses, each read alone, cannot account for; `english` (round 28) reads
-a count an English report says plainly; `form` reads the guided form's answers one
+a count an English report says plainly, `accompanied` (round 28) one person and the
+companions said apart (本人…同行子女2人); `form` reads the guided form's answers one
 field at a time.
 """
 
