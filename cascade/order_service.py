@@ -625,7 +625,16 @@ def _is_received(order: Order, raw: str, bottom: bool) -> bool:
 
 
 def _is_none(raw: str) -> bool:
-    return raw.strip().lower().rstrip("!！。.") in NONE_WORDS
+    """无, none, or a count of nothing alone (0, 零, 0个, 0条): a list of no entries."""
+    return raw.strip().lower().rstrip("!！。.") in NONE_WORDS or _bare_count(raw) == 0
+
+
+def _bare_count(raw: str) -> int | None:
+    """The number a list answer is when it is one number alone (5, 五, 5个), else None."""
+    try:
+        return parse_count(raw.strip().rstrip("!！。."))
+    except ValueError:  # words, an estimate (七八) or a number too large
+        return None
 
 
 def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:
@@ -642,6 +651,8 @@ def _parse_value(order: Order, raw: str) -> tuple[int | None, list[str] | None]:
             raise Refused("bad-count", order=order.id, value=raw.strip()[:40]) from exc
     if _is_none(raw):
         return None, []  # "无": an answer with no entries, never an entry "无"
+    if _bare_count(raw) is not None:  # "5": five of what? A list is its entries
+        raise Refused("list-number", order=order.id, value=raw.strip()[:40])
     lines = [
         line.strip(" \t-•·") for line in raw.replace("；", "\n").replace(";", "\n").splitlines()
     ]

@@ -5,7 +5,8 @@ pressing 收到, and its "/report 无" or a reply 无 / none / 收到 to the cop
 (the list comes from below), then it was named at the deadline. Such a reply now is its
 press of 收到, shown as the press shows it (the copy's button line names who); a reply
 with entries keeps the refusal. The merged, de-duplicated list still reaches the issuer
-with the final report. A bottom unit's 无 is a list of no entries (it was one entry 无).
+with the final report. A bottom unit's 无 (or 0) is a list of no entries (it was one entry
+无 or 0), and a number alone is refused: a list is its entries.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ async def test_the_middle_saying_无_lets_the_loop_close_with_the_merged_list(
     assert "· 无（" not in merged  # a unit's 无 is no entry
 
 
-@pytest.mark.parametrize("word", ["无", "没有", "none", "暂无。"])
+@pytest.mark.parametrize("word", ["无", "没有", "none", "暂无。", "0", "零", "0个", "0条"])
 async def test_无_from_a_bottom_unit_is_a_list_of_no_entries(harness: Harness, word: str) -> None:
     """Not one entry "无", counted in the list and the reports."""
     h = harness
@@ -160,6 +161,22 @@ async def test_无_from_a_bottom_unit_is_a_list_of_no_entries(harness: Harness, 
     await h.send(bottom.chat_id, who, "溪西村12号", reply_to=h.copy_in(bottom.chat_id))
     await h.drain()
     assert (await h.row_status(bottom.code))["items"] == '["溪西村12号"]'
+
+
+@pytest.mark.parametrize("word", ["5", "五", "3个"])
+async def test_a_number_alone_to_a_list_is_refused_in_one_line(harness: Harness, word: str) -> None:
+    """Five of what? Not one entry "5": a list is its entries, one a line."""
+    h = harness
+    await listed(h)
+    bottom = BOTTOM[0]
+    assert bottom.chat_id is not None and bottom.commander is not None
+    who = bottom.commander.telegram_id or 0
+    await h.send(bottom.chat_id, who, word, reply_to=h.copy_in(bottom.chat_id))
+    await h.drain()
+    assert (await h.row_status(bottom.code))["items"] is None
+    assert await h.last(bottom.chat_id) == (
+        f"指令 #1 要上报清单，「{word}」只是一个数字：请写出具体内容，每行一条（没有请回复「无」）。"
+    )
 
 
 async def test_a_unit_in_the_middle_that_said_无_is_not_reminded(harness: Harness) -> None:

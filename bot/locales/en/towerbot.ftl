@@ -184,6 +184,7 @@ error-values-from-below = "{ $unit }" has sub-units: for order #{ $order } their
     } automatically; your unit only presses "Received".
 error-bad-count = Order #{ $order } needs a number: "{ $value }" is not one. Please reply with a whole number, e.g. 5, 十二, 1,024.
 error-bad-list = Order #{ $order } needs a list: this one is empty. Please write one item per line.
+error-list-number = Order #{ $order } needs a list, and "{ $value }" is only a number: please write the entries themselves, one a line (or none if there are none).
 error-approx-count = "{ $value }" is an estimate; the total needs an exact number. Reply to order #{ $order } with one exact whole number, e.g. 8.
 error-count-too-large = "{ $value }" is above the limit of { $max }: please check it and reply to order #{ $order } with the exact whole number.
 error-list-too-long = The list is too long (at most { $max } items).

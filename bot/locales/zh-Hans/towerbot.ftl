@@ -169,6 +169,7 @@ error-values-from-below = 「{ $unit }」有下级单元：指令 #{ $order } �
     }由下级上报后自动汇总，本单元只需点「收到」。
 error-bad-count = 指令 #{ $order } 要上报一个数字：「{ $value }」不是有效的数字。请回复一个整数，例如 5、十二、1,024。
 error-bad-list = 指令 #{ $order } 要上报清单：内容是空的，请每行写一条。
+error-list-number = 指令 #{ $order } 要上报清单，「{ $value }」只是一个数字：请写出具体内容，每行一条（没有请回复「无」）。
 error-approx-count = 「{ $value }」是估计数，汇总需要确切数字。请为指令 #{ $order } 回复一个确切的整数，例如 8。
 error-count-too-large = 「{ $value }」超过了上限 { $max }：请核对后为指令 #{ $order } 回复确切的整数。
 error-list-too-long = 清单太长（最多 { $max } 条）。
