@@ -148,3 +148,14 @@ async def test_one_address_or_a_person_with_a_comma_is_one_entry_not_asked(
     assert line.text is not None and f"清单 1 条：{shown}" in line.text
     assert line.reply_markup is None
     assert await items(h) == [entry]
+
+
+async def test_a_name_with_markup_characters_after_it_is_masked_and_escaped_once(
+    harness: Harness,
+) -> None:
+    """李四<b>&" was shown whole while 张三 was 张*: what trails a name never shows it."""
+    h = harness
+    await answered(h, '张三\n李四<b>&"')
+    said = await h.last(TS0101_CHAT)
+    assert said.endswith('清单 2 条：张*；李*&lt;b&gt;&amp;"')
+    assert "李四" not in said

@@ -86,6 +86,14 @@ def test_masked_in_both_languages() -> None:
     assert masking.list_entry("张三、李四") == "张*、李*"
 
 
+def test_a_name_is_masked_whatever_characters_wrap_it() -> None:
+    assert masking.list_entry('李四<b>&"') == '李*<b>&"'
+    assert masking.list_entry("(张三)") == "(张*)"
+    assert masking.list_entry("<i>欧阳娜娜</i>") == "<i>欧阳**</i>"
+    assert masking.list_entry("王五 13812345678") == "王* ***********"
+    assert masking.list_entry("12 塔山路") == "** 塔山路"  # a place, not a name
+
+
 _word = st.sampled_from(["Zhang", "Li", "Wang", "John", "Mary", "Smith", "Brown", "Chen"])
 _name = st.tuples(_word, _word).map(" ".join)
 _street = st.tuples(
