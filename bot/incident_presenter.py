@@ -213,7 +213,10 @@ def form_question(texts: Texts, locale: str, step: str) -> Rendered:
 
 
 def age(texts: Texts, locale: str, delta: timedelta) -> str:
+    """How long ago, with its 前 / ago: under a minute is 刚刚 / just now, never "0 分钟前"."""
     minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes == 0:
+        return texts.get(locale, "inclist-age-now")
     if minutes < 60:
         return texts.get(locale, "inclist-age-minutes", minutes=minutes)
     hours, minutes = divmod(minutes, 60)

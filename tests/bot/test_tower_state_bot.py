@@ -20,6 +20,8 @@ from aiogram.types import BufferedInputFile
 from PIL import Image
 
 from bot.daily_job import DEFAULT_AT, install_daily
+from bot.i18n import Texts
+from bot.incident_presenter import age
 from bot.maps import FILL
 from cascade.incidents import Colour, Disposition, Incident, Stage
 from cascade.masking import personal_values
@@ -438,6 +440,20 @@ async def test_incidents_lists_the_subtree_newest_first_masked(harness: Harness)
     assert await ask(h, TS0101_CHAT, HQ_COMMANDER, "/incidents open") == (
         "「塔山村第一村民小组」没有未结的返回人员事件。"
     )
+
+
+async def test_an_incident_of_under_a_minute_ago_is_just_now(harness: Harness) -> None:
+    """Not "0 分钟前" / "0m ago"."""
+    h = harness
+    now = h.clock.now()
+    item = await insert(h, incident("ts-01-02", now - timedelta(seconds=40), 2, report=PERSONAL))
+    text = await ask(h, TS0102_CHAT, HQ_COMMANDER, "/incidents")
+    assert text.split("\n")[1].endswith(
+        f"#{item.id} 塔山村第二村民小组 · 2 人 · 湖南（途经 武汉） · 待处置 · 刚刚"
+    )
+    texts = Texts()
+    assert age(texts, "en", timedelta(seconds=59)) == "just now"
+    assert age(texts, "en", timedelta(minutes=1)) == "1m ago"
     assert "格式：/incidents" in await ask(h, HQ_CHAT, HQ_COMMANDER, "/incidents everything")
 
 

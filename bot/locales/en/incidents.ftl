@@ -108,7 +108,7 @@ inclist-none = "{ $unit }" has no { $which ->
     [today] returnee incidents reported today
    *[all] returnee incidents
 }.
-inclist-line = { $mark } #{ $id } { $unit } · { $people } · { $route } · { $state } · { $age } ago{ $escalated }
+inclist-line = { $mark } #{ $id } { $unit } · { $people } · { $route } · { $state } · { $age }{ $escalated }
 inclist-people = { $count } people
 inclist-people-unknown = number to be checked
 inclist-route = { $origin }{ $via }
@@ -123,8 +123,9 @@ inclist-disposition-central = central isolation
 inclist-disposition-none = no action needed
 inclist-escalated = { " " }· ⏫ escalated { $count } level(s)
 inclist-more = … and { $count } more not listed
-inclist-age-minutes = { $minutes }m
-inclist-age-hours = { $hours }h{ $minutes }m
-inclist-age-days = { $days }d{ $hours }h
+inclist-age-now = just now
+inclist-age-minutes = { $minutes }m ago
+inclist-age-hours = { $hours }h{ $minutes }m ago
+inclist-age-days = { $days }d{ $hours }h ago
 
 error-inclist-usage = Usage: /incidents [open|today]: open lists only open ones, today only today's reports; without it, the newest.

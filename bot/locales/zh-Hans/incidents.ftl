@@ -95,7 +95,7 @@ inclist-none = 「{ $unit }」没有{ $which ->
     [today] 今日的
    *[all] 任何
 }返回人员事件。
-inclist-line = { $mark } #{ $id } { $unit } · { $people } · { $route } · { $state } · { $age }前{ $escalated }
+inclist-line = { $mark } #{ $id } { $unit } · { $people } · { $route } · { $state } · { $age }{ $escalated }
 inclist-people = { $count } 人
 inclist-people-unknown = 人数待核实
 inclist-route = { $origin }{ $via }
@@ -110,8 +110,9 @@ inclist-disposition-central = 集中隔离
 inclist-disposition-none = 无需处置
 inclist-escalated = { " " }· ⏫ 已上报 { $count } 级
 inclist-more = ……另有 { $count } 起未列出
-inclist-age-minutes = { $minutes } 分钟
-inclist-age-hours = { $hours } 小时 { $minutes } 分钟
-inclist-age-days = { $days } 天 { $hours } 小时
+inclist-age-now = 刚刚
+inclist-age-minutes = { $minutes } 分钟前
+inclist-age-hours = { $hours } 小时 { $minutes } 分钟前
+inclist-age-days = { $days } 天 { $hours } 小时前
 
 error-inclist-usage = 格式：/incidents [open|today]：open 只看未结的，today 只看今天报告的，不写则看最近的。
