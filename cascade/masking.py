@@ -11,12 +11,14 @@ import re
 
 from cascade.list_entries import MARKS, NAME, is_name
 from cascade.returnee import ReturneeReport
+from cascade.returnee.people import SURNAMES
 
 _DIGITS = re.compile(r"\d+")
 _HOUSE = re.compile(r"(\d+)(号|幢|栋|单元|室|楼|层|户)")
 # A Chinese name with other characters around it, none of them Chinese: 李四<b>, (张三), 王五"
-# (the name masked, its neighbours shown as any text of an address is).
-_WRAPPED_NAME = re.compile(r"([^\u4e00-\u9fff]*?)([\u4e00-\u9fff]{2,4})([^\u4e00-\u9fff]*)")
+# (the name masked, its neighbours shown as any text of an address is). Not a numbered
+# word (2单元, 单元2): no digit before it, none right after it.
+_WRAPPED_NAME = re.compile(r"([^\u4e00-\u9fff\d]*?)([\u4e00-\u9fff]{2,4})((?!\d)[^\u4e00-\u9fff]*)")
 
 
 def phone(value: str) -> str:
@@ -71,7 +73,7 @@ def _wrapped(piece: str) -> str:
     """A piece masked as an address, its name masked too where one is wrapped in other
     characters (李四<b> → 李*<b>): what trails a name never shows it."""
     found = _WRAPPED_NAME.fullmatch(piece)
-    if found is None or not is_name(found.group(2)):
+    if found is None or not is_name(found.group(2)) or found.group(2)[0] not in SURNAMES:
         return address(piece)
     before, core, after = found.groups()
     return address(before) + name(core) + address(after)

@@ -92,6 +92,8 @@ def test_a_name_is_masked_whatever_characters_wrap_it() -> None:
     assert masking.list_entry("<i>欧阳娜娜</i>") == "<i>欧阳**</i>"
     assert masking.list_entry("王五 13812345678") == "王* ***********"
     assert masking.list_entry("12 塔山路") == "** 塔山路"  # a place, not a name
+    assert masking.list_entry("3幢1、2单元") == "*幢*、*单元"  # numbered words
+    assert masking.list_entry("单元2") == "单元*"
 
 
 _word = st.sampled_from(["Zhang", "Li", "Wang", "John", "Mary", "Smith", "Brown", "Chen"])
