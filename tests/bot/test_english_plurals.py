@@ -14,6 +14,10 @@ from tests.support.tgfake import TS01_CHAT, TS01_COMMANDER, Harness, tower_units
 
 ONE_OR_MORE = [
     ("pending-head", {"order": "1"}, "⏳ Order #1: 1 unit not done:", "2 units not done"),
+    ("answer-list", {"unit": "U", "items": "x", "late": ""}, "list of 1 item for", "2 items"),
+    ("children-done", {"order": "1"}, "this unit and all its sub-units are done", "these 2 units"),
+    ("rank-head", {"scope": "S", "period": "P"}, "(P, 1 landlord)", "(P, 2 landlords)"),
+    ("rank-weekly-head", {"scope": "S", "period": "P"}, "(P, 1 landlord)", "(P, 2 landlords)"),
     ("export-caption", {"order": "1", "unit": "U"}, "(U and below): 1 unit", "2 units"),
     (
         "cancel-done",
@@ -29,6 +33,21 @@ ONE_OR_MORE = [
         "these 2 units are still",
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("key", "args"),
+    [
+        ("total-list", {}),
+        ("report-total-list", {"distinct": 1}),
+        ("status-total-list", {}),
+    ],
+)
+def test_a_list_total_of_one_is_one_item(key: str, args: dict[str, object]) -> None:
+    texts = Texts()
+    assert "<b>1</b> item" in texts.get("en", key, value=1, **args)
+    assert "<b>1</b> items" not in texts.get("en", key, value=1, **args)
+    assert "<b>2</b> items" in texts.get("en", key, value=2, **args)
 
 
 @pytest.mark.parametrize(("key", "args", "one", "two"), ONE_OR_MORE)

@@ -98,8 +98,14 @@ score-changed =
 score-reason-early = returnees reported before (or at) arrival, #{ $incident }
 score-reason-late = returnees reported more than { $hours } hours after arrival, #{ $incident }
 score-done = ✅ { $delta } for { $name } ({ $unit }): { $reason }. Now { $total } this period; told privately.
-rank-head = 🏠 <b>{ $scope }</b> landlord ranking ({ $period }, { $count } landlords)
-rank-weekly-head = 📣 <b>This week's landlord ranking</b> · { $scope } ({ $period }, { $count } landlords)
+rank-head = 🏠 <b>{ $scope }</b> landlord ranking ({ $period }, { $count ->
+        [one] 1 landlord
+       *[other] { $count } landlords
+    })
+rank-weekly-head = 📣 <b>This week's landlord ranking</b> · { $scope } ({ $period }, { $count ->
+        [one] 1 landlord
+       *[other] { $count } landlords
+    })
 rank-best-head = 🌟 Five-good landlords:
 rank-worst-head = 🚜 Tractor (laggard) landlords:
 rank-line = { "  " }#{ $place } { $name } ({ $unit }) { $score }

@@ -45,7 +45,10 @@ ack-again = Your unit has already confirmed.
 ack-needs-value = Received. Please reply to the order message with the { $kind }.
 
 answer-count = ✅ Recorded for "{ $unit }": { $value }{ $late }
-answer-list = ✅ Recorded list of { $count } items for "{ $unit }": { $items }{ $late }
+answer-list = ✅ Recorded list of { $count ->
+        [one] 1 item
+       *[other] { $count } items
+    } for "{ $unit }": { $items }{ $late }
 answer-list-none = ✅ Recorded for "{ $unit }": none (a list of 0 items){ $late }
 answer-list-more = … { $count } in all
 answer-list-ask = ❓ The "{ $mark }" in "{ $entry }" separates { $count } parts: { $count } items, or 1?
@@ -59,10 +62,16 @@ answer-late = { " " }(after the deadline: counted and marked late)
 unit-done =
     🎉 Order #{ $order }: this unit and all { $children } sub-units are done. { $total }
 child-done = ☑️ Order #{ $order }: "{ $unit }" and all its sub-units are done. { $total }
-children-done = ☑️ Order #{ $order }: these { $count } units and all their sub-units are done:
+children-done = ☑️ Order #{ $order }: { $count ->
+        [one] this unit and all its sub-units are
+       *[other] these { $count } units and all their sub-units are
+    } done:
 children-done-line = · "{ $unit }" { $total }
 total-count = Total <b>{ $value }</b>.
-total-list = List total <b>{ $value }</b> items.
+total-list = List total <b>{ $value }</b> { $value ->
+        [one] item
+       *[other] items
+    }.
 
 final-report =
     📊 <b>Order #{ $order } { $title }</b>
@@ -72,7 +81,10 @@ final-report =
     Per level: { $levels }
     { $late }
 report-total-count = Total: <b>{ $value }</b> (sums across levels { $consistent })
-report-total-list = List: <b>{ $value }</b> items ({ $distinct } distinct)
+report-total-list = List: <b>{ $value }</b> { $value ->
+        [one] item
+       *[other] items
+    } ({ $distinct } distinct)
 consistent-yes = consistent
 consistent-no = inconsistent, please check
 report-late = Late units: { $units }
@@ -108,7 +120,10 @@ status-cancelled = cancelled
 status-remaining = { $time } left
 status-overdue = past the deadline
 status-total-count = Total so far: <b>{ $value }</b>
-status-total-list = List so far: <b>{ $value }</b> items
+status-total-list = List so far: <b>{ $value }</b> { $value ->
+        [one] item
+       *[other] items
+    }
 
 pending-none = ✅ Order #{ $order }: everything in this unit's range is done.
 pending-head = ⏳ Order #{ $order }: { $count ->
