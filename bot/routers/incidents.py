@@ -31,7 +31,7 @@ from cascade.numerals import is_approximate
 from cascade.outgoing import MessageRef
 from cascade.ports import UnitOfWorkFactory
 from cascade.queries import QueryService
-from cascade.returnee import is_skip
+from cascade.returnee import is_skip, misfit
 
 # The form's steps, in the order it asks.
 STEPS = ("count", "origin", "via", "arrival", "address", "phone")
@@ -132,6 +132,11 @@ async def form_answer(
             asked = form_question(replier.texts, ctx.locale, "count")
             await replier.text(ctx, again + "\n" + asked.text, force_reply=asked.force_reply)
             return
+    if not is_skip(answer) and misfit(step, answer, incidents.clock.now()):
+        again = replier.texts.get(ctx.locale, f"returnee-form-{step}-again", value=answer[:40])
+        asked = form_question(replier.texts, ctx.locale, step)
+        await replier.text(ctx, again, buttons=asked.buttons, force_reply=asked.force_reply)
+        return
     await _next(ctx, state, replier, incidents, step, None if is_skip(answer) else answer)
 
 

@@ -22,7 +22,7 @@ field at a time.
 """
 
 from cascade.returnee.arrival import SHANGHAI
-from cascade.returnee.form import form_text, is_skip, report_from_answers
+from cascade.returnee.form import form_text, is_skip, misfit, report_from_answers
 from cascade.returnee.report import (
     JSON_KEYS,
     QUESTION_ORDER,
@@ -40,6 +40,7 @@ __all__ = [
     "form_text",
     "high_risk",
     "is_skip",
+    "misfit",
     "parse_report",
     "report_from_answers",
     "to_json",

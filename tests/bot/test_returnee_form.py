@@ -138,3 +138,54 @@ def test_each_answer_is_read_as_its_own_field() -> None:
     ]
     assert report_from_answers({"count": "十几"}, now).count is None
     assert is_skip("跳过") and is_skip(" 无。") and not is_skip("无锡")
+
+
+async def test_an_answer_not_of_its_steps_kind_is_asked_again(harness: Harness) -> None:
+    """qa4 answered "3" to 从哪里回来 and got 来自：3; a phone number to 住在哪里."""
+    h = harness
+    await start(h)
+    await say_privately(h, TS0101_MEMBER, "3")
+    steps = (
+        ("3", "「3」不是地名"),  # origin
+        ("湖北孝感", None),
+        ("110", "「110」不是地名"),  # via
+        ("跳过", None),  # 跳过 still skips
+        ("明天", None),
+        ("13900001111", "「13900001111」不是住址"),  # address
+        ("201", "「201」不是住址"),
+        ("5幢101", None),
+        ("5幢101", "「5幢101」不是电话号码"),  # phone
+    )
+    for answer, refused in steps:
+        before = last_prompt(h, TS0101_MEMBER).text or ""
+        await say_privately(h, TS0101_MEMBER, answer)
+        shown = last_prompt(h, TS0101_MEMBER)
+        if refused is not None:
+            assert (shown.text or "").startswith(refused), shown.text
+            assert "\n" not in (shown.text or "")  # one line
+            assert shown.reply_markup is not None  # 跳过 still offered
+            assert before != shown.text
+    await say_privately(h, TS0101_MEMBER, "13900001111")
+    text = await draft(h)
+    assert "来自：湖北孝感" in text and "途经：未知" in text and "住址：*幢***" in text
+    assert "联系电话：139" in text and "来自：3" not in text
+
+
+def test_each_step_knows_its_kind_in_either_language() -> None:
+    from datetime import UTC, datetime
+
+    from bot.i18n import Texts
+    from cascade.returnee import misfit
+
+    now = datetime(2020, 2, 20, 8, 0, tzinfo=UTC)
+    assert misfit("origin", "3", now) and misfit("origin", "13900001111", now)
+    assert not misfit("origin", "湖北孝感", now) and not misfit("origin", "Wenzhou", now)
+    assert misfit("address", "电话13900001111", now) and misfit("address", "201", now)
+    assert not misfit("address", "3幢201", now) and not misfit("address", "12 Main Street", now)
+    assert misfit("phone", "5幢101", now) and not misfit("phone", "0571-88888888", now)
+    assert not misfit("arrival", "3", now)  # the arrival's reader asks about its own doubts
+    texts = Texts()
+    for step in ("origin", "via", "address", "phone"):
+        english = texts.get("en", f"returnee-form-{step}-again", value="3")
+        chinese = texts.get("zh-Hans", f"returnee-form-{step}-again", value="3")
+        assert english.startswith('"3" is not a') and chinese.startswith("「3」不是")
