@@ -327,11 +327,17 @@ class OrderService:
         await self._settle(tx, order, chain, result)
         # One per answer: a note, written from its shape's template (cascade/outgoing.py),
         # or a message when it asks with buttons (a list entry that may be several).
+        # Written in the language of the chat that reads it: a unit without a group
+        # answers in the group above, whose language may not be its own.
+        reader = unit
+        if unit.chat_id != chat_id:
+            chat_locale = (await unit_of_chat(tx, chat_id)).locale
+            reader = unit.model_copy(update={"locale": chat_locale})
         if acking:
             waiting = order.kind is not OrderKind.NOTICE and own_missing(own)
-            rendered = self.presenter.ack_recorded(order, unit, own, waiting)
+            rendered = self.presenter.ack_recorded(order, reader, own, waiting)
         else:
-            rendered = self.presenter.answer_recorded(order, unit, own, replaced)
+            rendered = self.presenter.answer_recorded(order, reader, own, replaced)
         if rendered.buttons:
             ref = MessageRef(purpose="answer_recorded", order_id=order.id, unit_code=unit.code)
             await tx.outbox.add(

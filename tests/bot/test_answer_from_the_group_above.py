@@ -75,3 +75,18 @@ async def test_his_press_of_the_copy_above_is_his_units_received(issued: Harness
     await h.drain()
     assert (await h.row_status("ts-01-01"))["acked_at"] is not None
     assert (await h.row_status("ts-01"))["acked_at"] is None  # the village's own press is due
+
+
+async def test_his_answers_line_is_in_the_language_of_the_group_it_is_said_in(
+    issued: Harness,
+) -> None:
+    """The group above reads the line: its language, not the groupless unit's."""
+    h = issued
+    await unbind_first_group(h)
+    async with h.app.db.transaction() as tx:
+        await tx.tower.conn.execute("UPDATE units SET locale = 'en' WHERE code = 'ts-01-01'")
+    await h.send(TS01_CHAT, TS0101_COMMANDER, "/report 1 3")
+    await h.send(TS01_CHAT, TS0101_COMMANDER, "4", reply_to=h.copy_in(TS01_CHAT))
+    await h.drain()
+    assert (await h.row_status("ts-01-01"))["value"] == 4
+    assert await h.last(TS01_CHAT) == "✅ 已记录「塔山村第一村民小组」上报：4（已更正，以本次为准）"
