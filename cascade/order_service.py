@@ -301,9 +301,13 @@ class OrderService:
         reply_to: int | None,
         correction: bool,
     ) -> Order:
+        here = await unit_of_chat(tx, chat_id)
+        named = await _answering_unit(tx, here, user_id, raw)
+        if named.code != here.code:
+            raw = _after_name(raw, named)  # 「2号房东 5」 from the group above is 5
         if order_id is None:
-            order_id = (await self._value_order(tx, chat_id, user_id, correction, raw)).id
-        order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id)
+            order_id = (await self._value_order(tx, named, correction, raw)).id
+        order, unit, chain = await self._answering_chain(tx, order_id, chat_id, user_id, named)
         own = chain[0]
         now = self.clock.now()
         replaced = own.answered_at is not None
@@ -444,17 +448,23 @@ class OrderService:
             return order
 
     async def _answering_chain(
-        self, tx: UnitOfWork, order_id: int, chat_id: int, user_id: int
+        self,
+        tx: UnitOfWork,
+        order_id: int,
+        chat_id: int,
+        user_id: int,
+        named: UnitRef | None = None,
     ) -> tuple[Order, UnitRef, list[TargetState]]:
-        """The order, the unit answering (the chat's, or one below it without a group,
-        `_answering_unit`) and its chain up to the order's root."""
+        """The order, the unit answering (`named` if the answer named it, else the chat's,
+        or one below it without a group, `_answering_unit`) and its chain up to the
+        order's root."""
         await tx.orders.lock(order_id)  # answers under one parent must not miss each other
         order = await tx.orders.get(order_id)
         if order is None:
             raise Refused("order-unknown", order=order_id)
         if order.status is OrderStatus.CANCELLED:
             raise Refused("order-cancelled", order=order.id)
-        unit = await _answering_unit(tx, await unit_of_chat(tx, chat_id), user_id)
+        unit = named or await _answering_unit(tx, await unit_of_chat(tx, chat_id), user_id)
         chain = await tx.orders.chain(order.id, unit.code)
         if not chain or chain[0].is_root:
             raise Refused("not-a-target", order=order.id, unit=unit.name)
@@ -544,12 +554,11 @@ class OrderService:
         await tx.outbox.add(message)
 
     async def _value_order(
-        self, tx: UnitOfWork, chat_id: int, user_id: int, correction: bool, raw: str
+        self, tx: UnitOfWork, unit: UnitRef, correction: bool, raw: str
     ) -> Order:
         """What `/report VALUE` without a number means: the newest open order still
-        waiting for the answering unit's value (for an edited `/report`, the newest one it
-        answers, answered or not); otherwise one line saying why there is none."""
-        unit = await _answering_unit(tx, await unit_of_chat(tx, chat_id), user_id)
+        waiting for the answering `unit`'s value (for an edited `/report`, the newest one
+        it answers, answered or not); otherwise one line saying why there is none."""
         newest = await tx.orders.latest_for_unit(unit.code, open_only=True)
         if newest is not None and newest.kind is OrderKind.NOTICE and _is_ack(raw):
             return newest  # "/report 收到" acknowledges the newest notice
@@ -584,12 +593,15 @@ class OrderService:
             raise Refused(key, unit=unit.name)
 
 
-async def _answering_unit(tx: UnitOfWork, unit: UnitRef, user_id: int) -> UnitRef:
+async def _answering_unit(tx: UnitOfWork, unit: UnitRef, user_id: int, raw: str = "") -> UnitRef:
     """The unit an answer (a value, a 收到 press) sent in `unit`'s group is for: that
     unit, or, from a person who answers for no unit there, the one unit right below it
     without a group of its own that he commands or deputises. Such a unit's commander
     sits in the group above and the reminders send people to him there; without this
-    his answer was refused and the unit stayed pending until the end."""
+    his answer was refused and the unit stayed pending until the end. A person who
+    answers for several such units names the one an answer `raw` is for before the
+    value (「2号房东 5」); without a name he is told his units and that form, since
+    guessing one would put a number on the wrong unit."""
     if await tx.tower.position(unit.code, user_id) in ANSWERING:
         return unit
     below = [
@@ -599,7 +611,28 @@ async def _answering_unit(tx: UnitOfWork, unit: UnitRef, user_id: int) -> UnitRe
         and seat.unit.parent == unit.code
         and seat.unit.chat_id is None
     ]
-    return below[0] if len(below) == 1 else unit
+    if len(below) == 1:
+        return below[0]
+    named = [one for one in below if _after_name(raw, one) != raw]
+    if len(named) == 1:
+        return named[0]
+    if below:
+        raise Refused(
+            "answers-for-several",
+            units="、".join(one.name for one in below),
+            example=below[0].name,
+        )
+    return unit
+
+
+def _after_name(raw: str, unit: UnitRef) -> str:
+    """`raw` without `unit`'s name written before the value (「2号房东 5」, 「2号房东：5」),
+    or `raw` itself when it does not begin with that name."""
+    text = raw.strip()
+    rest = text.removeprefix(unit.name)
+    if rest == text or not rest or rest[0] not in " \t\n:：":
+        return raw
+    return rest.lstrip(" \t\n:：")
 
 
 async def _plan(tx: UnitOfWork, order_id: int, issuer: UnitRef, flt: OrderFilter) -> int:

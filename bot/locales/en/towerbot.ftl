@@ -193,6 +193,7 @@ error-order-closed = Order #{ $order } has ended and cannot be cancelled.
 error-no-order = "{ $unit }" has not received or issued any order yet.
 error-no-open-order = "{ $unit }" has no open order.
 error-not-a-target = "{ $unit }" is not among the units of order #{ $order }.
+error-answers-for-several = You answer for several units without a group of their own ({ $units }), so this answer could be any of them: write the unit's name before the value, e.g. reply "{ $example } 5" or send /report { $example } 5.
 error-values-from-below = "{ $unit }" has sub-units: for order #{ $order } their { $kind ->
         [list] lists are merged
        *[other] numbers are summed

@@ -163,6 +163,7 @@ error-order-closed = 指令 #{ $order } 已结束，无法撤销。
 error-no-order = 「{ $unit }」还没有收到或发出过指令。
 error-no-open-order = 「{ $unit }」没有进行中的指令。
 error-not-a-target = 「{ $unit }」不在指令 #{ $order } 的下达范围内。
+error-answers-for-several = 您负责多个没有群的单元（{ $units }），这里的上报不知是哪一个的：请在数值前写上单元名，例如回复「{ $example } 5」或发送 /report { $example } 5。
 error-values-from-below = 「{ $unit }」有下级单元：指令 #{ $order } 的{ $kind ->
         [list] 清单
        *[other] 数字
