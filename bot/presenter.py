@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.callbacks import AckCallback, ListSplitCallback
@@ -287,6 +287,35 @@ class BotPresenter:
             text += " " + self.t.get(locale, "report-more", count=len(codes) - MAX_NAMES)
         return text
 
+    def grouped_names(
+        self,
+        locale: str,
+        codes: list[str],
+        refs: dict[str, UnitRef],
+        headings: Mapping[str, Sequence[str]],
+    ) -> Markup:
+        """The first `MAX_NAMES` of `codes`, those under a headed parent grouped after
+        its heading (第1小区（1号房东、2号房东）), the others by name alone; the rest
+        counted (另有 N 个)."""
+        groups: dict[str | None, list[str]] = {}
+        for code in codes[:MAX_NAMES]:
+            parent = refs[code].parent if code in refs else None
+            groups.setdefault(parent if parent in headings else None, []).append(code)
+        parts: list[Markup] = []
+        for parent, members in groups.items():
+            listed = self.fmt.join(locale, [refs[c].name if c in refs else c for c in members])
+            if parent is None:
+                parts.append(listed)
+            else:
+                heading = " › ".join(headings[parent])
+                parts.append(
+                    self.t.get(locale, "report-pending-group", parent=heading, units=listed)
+                )
+        text = join(self.t.plain(locale, "report-pending-separator"), parts)
+        if len(codes) > MAX_NAMES:
+            text += " " + self.t.get(locale, "report-more", count=len(codes) - MAX_NAMES)
+        return text
+
     def final_report(
         self,
         issuer: UnitRef,
@@ -294,7 +323,10 @@ class BotPresenter:
         names: dict[str, UnitRef],
         flavour: ReportFlavour,
         by: PersonRef | None = None,
+        headings: Mapping[str, Sequence[str]] | None = None,
     ) -> Rendered:
+        """The loop report; `headings` (parent code → its heading) group the pending
+        units under their parents, so two 1号房东 of two 第1小区 are told apart."""
         loc = issuer.locale
         order = report.order
         tail = []
@@ -303,7 +335,7 @@ class BotPresenter:
                 self.t.get(loc, "report-cancelled-by", who=mention(by.name, by.telegram_id))
             )
         if report.pending_units:
-            pending = self.names(loc, report.pending_units, names)
+            pending = self.grouped_names(loc, report.pending_units, names, headings or {})
             tail.append(self.t.get(loc, "report-pending", units=pending))
         answered_late = report.late_answered
         if answered_late:

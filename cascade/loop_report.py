@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from cascade import report as reports
+from cascade.distinct_names import parent_headings
 from cascade.orders import Order, OrderKind, TargetState
 from cascade.outgoing import MessageRef, OutgoingMessage, Priority
 from cascade.ports import PersonRef, UnitOfWork
@@ -116,7 +117,8 @@ async def send_report(
     if issuer.chat_id is None:
         return
     names = await tx.tower.refs(built.named())
-    rendered = presenter.final_report(issuer, built, names, flavour, by)
+    headings = await _pending_headings(tx, built, names, issuer.code)
+    rendered = presenter.final_report(issuer, built, names, flavour, by, headings)
     ref = MessageRef(purpose=REPORT_PURPOSE[flavour], order_id=order.id, unit_code=issuer.code)
     # Taken before the report is queued, so nothing of this order waits ahead of it.
     folded = (
@@ -140,6 +142,17 @@ async def send_report(
         await tx.outbox.add(message)
     if folded:
         await _fold(tx, presenter, order, issuer, issuer.chat_id, folded)
+
+
+async def _pending_headings(
+    tx: UnitOfWork, built: reports.OrderReport, names: dict[str, UnitRef], scope: str
+) -> dict[str, list[str]]:
+    """The headings of the parents the 未完成单元 list groups its units under, told
+    apart as `/pending`'s are (第2街道 › 第1小区); the issuer's own units go unheaded."""
+    shown = built.pending_units[: reports.NAMES_SHOWN]
+    parents = {names[c].parent for c in shown if c in names} - {None, scope}
+    refs = await tx.tower.refs(sorted(p for p in parents if p is not None)) if parents else {}
+    return await parent_headings(tx, list(refs.values()), scope)
 
 
 async def queue_child_done(

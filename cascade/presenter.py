@@ -6,6 +6,7 @@ with translated texts and its own callback data, so no wording lives here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -56,6 +57,7 @@ class Presenter(Protocol):
         names: dict[str, UnitRef],
         flavour: ReportFlavour,
         by: PersonRef | None = None,
+        headings: Mapping[str, Sequence[str]] | None = None,
     ) -> Rendered: ...
     def merged_list(
         self, issuer: UnitRef, report: OrderReport, names: dict[str, UnitRef]

@@ -18,7 +18,7 @@ from cascade import stats as statistics
 from cascade import tallies
 from cascade.clock import Clock
 from cascade.colours import ColourView, colour_map, echo, find_unit
-from cascade.distinct_names import distinct_paths
+from cascade.distinct_names import parent_headings
 from cascade.errors import Refused
 from cascade.export import ExportRow, OrderExport, export_rows
 from cascade.incidents import Incident
@@ -126,7 +126,7 @@ class QueryService:
             for state in sorted(pending, key=lambda s: (s.level, s.unit_code)):
                 if state.parent_code in refs and state.unit_code in refs:
                     groups.setdefault(state.parent_code, []).append(refs[state.unit_code])
-            headings = await _headings(tx, [refs[code] for code in groups], report.scope)
+            headings = await parent_headings(tx, [refs[code] for code in groups], report.scope)
         return PendingView(
             report=report,
             scope=unit,
@@ -317,19 +317,3 @@ class QueryService:
                 limit=1_000_000,
             )
         return tallies.tally(units[0], units, incidents, first, last, tz)
-
-
-async def _headings(tx: UnitOfWork, parents: list[UnitRef], scope: str) -> dict[str, list[str]]:
-    """Each parent's heading: its name, and where another parent shows the same name,
-    the names of the units between `scope` and it that tell them apart."""
-    repeated = {name for name, n in Counter(p.name for p in parents).items() if n > 1}
-    paths: dict[str, list[str]] = {}
-    for parent in parents:
-        if parent.name not in repeated:
-            paths[parent.code] = [parent.name]
-            continue
-        chain = list(reversed(await tx.tower.chain(parent.code)))  # HQ first, the parent last
-        codes = [u.code for u in chain]
-        below = codes.index(scope) + 1 if scope in codes else 0
-        paths[parent.code] = [u.name for u in chain[below:]] or [parent.name]
-    return distinct_paths(paths)

@@ -90,6 +90,8 @@ consistent-no = inconsistent, please check
 report-late = Late units: { $units }
 report-late-none = No late units.
 report-pending = Not done: { $units }
+report-pending-group = { $parent } ({ $units })
+report-pending-separator = ;{" "}
 report-more = and { $count } more
 
 report-cancelled-by = Cancelled by { $who }

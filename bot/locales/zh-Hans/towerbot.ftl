@@ -75,6 +75,8 @@ consistent-no = 不一致，请核对
 report-late = 迟报单元：{ $units }
 report-late-none = 无迟报单元。
 report-pending = 未完成单元：{ $units }
+report-pending-group = { $parent }（{ $units }）
+report-pending-separator = ；
 report-more = ……另有 { $count } 个
 
 report-cancelled-by = 撤销人：{ $who }
