@@ -5,8 +5,8 @@ alone ("3" to "几个人" is a count of 3; "一区8幢2单元301" to "住在哪�
 address), never glued into a sentence and parsed again: a glued "3，从温州回来"
 lost the count and the address the reporter had just typed. A skipped or
 unreadable answer stays a question; an estimate (两三个) is never a count.
-An answer not of its step's kind ("3" to "从哪里回来", a phone number to "住在
-哪里") is refused so the step is asked again, never written into the report.
+An answer not of its step's kind ("3" or 明天 to "从哪里回来", a phone number to
+"住在哪里" or "什么时候到") is refused so the step is asked again, never written into the report.
 """
 
 from __future__ import annotations
@@ -46,12 +46,14 @@ _PHONE_WORDS = re.compile(r"电话|手机|联系方式|tel|phone|mobile", re.IGN
 
 def misfit(step: str, answer: str, now: datetime) -> bool:
     """Whether a typed answer is not of its step's kind: a place or an address
-    that is a bare number or a phone number, a phone that is no phone number."""
+    that is a bare number, a phone number or a time (明天), an arrival that is a
+    bare number or a phone number, a phone that is no phone number."""
     if step == "phone":
         return parse_report(f"电话{answer}", now).phone is None
+    bare = _LETTER.search(_PHONE_WORDS.sub("", answer)) is None
     if step in _PLACES:
-        return _LETTER.search(_PHONE_WORDS.sub("", answer)) is None
-    return False
+        return bare or parse_report(f"{answer}到", now).arrival is not None
+    return step == "arrival" and bare
 
 
 def form_text(answers: Mapping[str, str]) -> str:

@@ -149,7 +149,9 @@ async def test_an_answer_not_of_its_steps_kind_is_asked_again(harness: Harness) 
         ("3", "「3」不是地名"),  # origin
         ("湖北孝感", None),
         ("110", "「110」不是地名"),  # via
+        ("明天", "「明天」不是地名"),  # a time, not a place
         ("跳过", None),  # 跳过 still skips
+        ("13900001111", "「13900001111」不是时间"),  # arrival
         ("明天", None),
         ("13900001111", "「13900001111」不是住址"),  # address
         ("201", "「201」不是住址"),
@@ -183,9 +185,11 @@ def test_each_step_knows_its_kind_in_either_language() -> None:
     assert misfit("address", "电话13900001111", now) and misfit("address", "201", now)
     assert not misfit("address", "3幢201", now) and not misfit("address", "12 Main Street", now)
     assert misfit("phone", "5幢101", now) and not misfit("phone", "0571-88888888", now)
-    assert not misfit("arrival", "3", now)  # the arrival's reader asks about its own doubts
+    assert misfit("via", "明天下午", now) and not misfit("via", "天津", now)
+    assert misfit("arrival", "3", now) and misfit("arrival", "13900001111", now)
+    assert not misfit("arrival", "春节后", now)  # vague: the draft asks about it
     texts = Texts()
-    for step in ("origin", "via", "address", "phone"):
+    for step in ("origin", "via", "arrival", "address", "phone"):
         english = texts.get("en", f"returnee-form-{step}-again", value="3")
         chinese = texts.get("zh-Hans", f"returnee-form-{step}-again", value="3")
         assert english.startswith('"3" is not a') and chinese.startswith("「3」不是")

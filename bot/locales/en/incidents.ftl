@@ -82,6 +82,7 @@ returnee-form-address = 🏠 Where do they live? (e.g. 溪西村12号)
 returnee-form-phone = 📞 Phone number?
 returnee-form-origin-again = "{ $value }" is not a place: please reply where they come from (province or city, e.g. 湖北孝感), or press "Skip" if nobody knows.
 returnee-form-via-again = "{ $value }" is not a place: please reply where they came through (e.g. 武汉), or press "Skip" if nowhere.
+returnee-form-arrival-again = "{ $value }" is not a time: please reply when they arrive (e.g. tonight, tomorrow afternoon, 3月17日), or press "Skip" if nobody knows.
 returnee-form-address-again = "{ $value }" is not an address: please reply where they live (e.g. 溪西村12号, 3幢201; the phone is the next step), or press "Skip" if nobody knows.
 returnee-form-phone-again = "{ $value }" is not a phone number: please reply a mobile or landline number (e.g. 13900001111), or press "Skip" if there is none.
 returnee-form-skip = Skip

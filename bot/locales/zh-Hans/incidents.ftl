@@ -69,6 +69,7 @@ returnee-form-address = 🏠 住在哪里？（如：溪西村12号）
 returnee-form-phone = 📞 联系电话？
 returnee-form-origin-again = 「{ $value }」不是地名：请回复从哪里回来（省或市，如：湖北孝感）；不清楚就点「跳过」。
 returnee-form-via-again = 「{ $value }」不是地名：请回复途经哪里（如：武汉）；没有就点「跳过」。
+returnee-form-arrival-again = 「{ $value }」不是时间：请回复什么时候到（如：今晚、明天下午、3月17日）；不清楚就点「跳过」。
 returnee-form-address-again = 「{ $value }」不是住址：请回复住在哪里（如：溪西村12号、3幢201），电话下一步再填；不清楚就点「跳过」。
 returnee-form-phone-again = 「{ $value }」不是电话号码：请回复手机或座机号码（如：13900001111）；没有就点「跳过」。
 returnee-form-skip = 跳过
