@@ -232,6 +232,23 @@ class BotPresenter:
             )
         )
 
+    def total_corrected(
+        self, order: Order, group: UnitRef, unit: UnitRef, old: int, new: int, by: UnitRef
+    ) -> Rendered:
+        loc = group.locale
+        return Rendered(
+            text=self.t.get(
+                loc,
+                "total-corrected",
+                order=str(order.id),
+                own="yes" if unit.code == group.code else "no",
+                unit=unit.name,
+                old=old,
+                new=new,
+                by=by.name,
+            )
+        )
+
     def child_done(
         self, order: Order, parent: UnitRef, child: UnitRef, state: TargetState
     ) -> Rendered:

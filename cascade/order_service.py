@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from itertools import pairwise
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -516,6 +517,8 @@ class OrderService:
             parent = refs.get(state.parent_code or "")
             if parent is not None:
                 await queue_child_done(tx, self.presenter, order, parent, unit, state)
+        if result.delta and not result.newly_done and order.kind is not OrderKind.NOTICE:
+            await self._tell_corrected_totals(tx, order, chain, result.delta, was_done)
         if result.newly_done:
             await tx.orders.add_done(order.id, rollup.done_by_level(chain, result.newly_done))
         if root.unit_code in result.newly_done:
@@ -528,6 +531,43 @@ class OrderService:
             flavour = ReportFlavour.CORRECTED if was_done else ReportFlavour.FINAL
             built = await read_report(tx, order, self.clock.now())
             await send_report(tx, self.presenter, order, issuer, built, flavour)
+
+    async def _tell_corrected_totals(
+        self, tx: UnitOfWork, order: Order, chain: list[TargetState], delta: int, was_done: bool
+    ) -> None:
+        """A corrected value changed totals groups were already told (🎉 a unit's own,
+        ☑️ a sub-unit's): each such group is told its newest told total once, old → new,
+        naming the correcting unit; the issuer's group of a finished order gets the
+        corrected report instead. Groups told nothing hear nothing."""
+        told: list[tuple[TargetState, TargetState]] = []  # (group's unit, unit whose total)
+        for below, state in pairwise(chain):
+            if state.is_root and was_done:
+                continue
+            if state.is_done and not state.is_root:
+                told.append((state, state))
+            elif below.is_done and not below.is_bottom:
+                told.append((state, below))
+        if not told:
+            return
+        refs = await tx.tower.refs([s.unit_code for s in chain])
+        by = refs[chain[0].unit_code]
+        for group_state, subject in told:
+            group = refs[group_state.unit_code]
+            if group.chat_id is None:
+                continue
+            # One line a group and unit while unsent: corrections queued behind the
+            # group's budget fold into one, told old → newest (nothing if back to old).
+            key = f"total-fixed:{order.id}:{group.code}:{subject.unit_code}:"
+            queued = [m.dedupe_key for m in await tx.outbox.take(key) if m.dedupe_key]
+            old = int(queued[0].removeprefix(key)) if queued else subject.subtotal - delta
+            if old == subject.subtotal:
+                continue
+            rendered = self.presenter.total_corrected(
+                order, group, refs[subject.unit_code], old, subject.subtotal, by
+            )
+            message = OutgoingMessage.of(group.chat_id, rendered, Priority.REPORT)
+            message.dedupe_key = f"{key}{old}"
+            await tx.outbox.add(message)
 
     async def _show_ack(
         self,

@@ -43,6 +43,12 @@ class Presenter(Protocol):
     def child_done(
         self, order: Order, parent: UnitRef, child: UnitRef, state: TargetState
     ) -> Rendered: ...
+    def total_corrected(
+        self, order: Order, group: UnitRef, unit: UnitRef, old: int, new: int, by: UnitRef
+    ) -> Rendered:
+        """To `group`, told `unit`'s total `old` when it was done: `by` corrected it to `new`."""
+        ...
+
     def children_done(
         self, order: Order, parent: UnitRef, done: list[tuple[UnitRef, TargetState]]
     ) -> list[Rendered]:

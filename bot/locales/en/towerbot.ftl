@@ -62,6 +62,10 @@ answer-late = { " " }(after the deadline: counted and marked late)
 unit-done =
     🎉 Order #{ $order }: this unit and all { $children } sub-units are done. { $total }
 child-done = ☑️ Order #{ $order }: "{ $unit }" and all its sub-units are done. { $total }
+total-corrected = ✏️ Order #{ $order }: { $own ->
+        [yes] this unit's
+       *[no] "{ $unit }"
+    } total corrected: { $old } → <b>{ $new }</b> (corrected by "{ $by }")
 children-done = ☑️ Order #{ $order }: { $count ->
         [one] this unit and all its sub-units are
        *[other] these { $count } units and all their sub-units are

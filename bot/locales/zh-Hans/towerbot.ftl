@@ -56,6 +56,10 @@ answer-late = （超时上报，已计入并标记迟报）
 unit-done =
     🎉 指令 #{ $order }：本单元及全部 { $children } 个下级单元已完成。{ $total }
 child-done = ☑️ 指令 #{ $order }：「{ $unit }」及其下级已全部完成。{ $total }
+total-corrected = ✏️ 指令 #{ $order }：{ $own ->
+        [yes] 本单元
+       *[no] 「{ $unit }」
+    }合计更正：{ $old } → <b>{ $new }</b>（「{ $by }」更正）
 children-done = ☑️ 指令 #{ $order }：以下 { $count } 个单元及其下级已全部完成：
 children-done-line = · 「{ $unit }」{ $total }
 total-count = 合计 <b>{ $value }</b>。
