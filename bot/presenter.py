@@ -416,23 +416,33 @@ class BotPresenter:
         return ""
 
     def merged_list(
-        self, issuer: UnitRef, report: OrderReport, names: dict[str, UnitRef]
+        self, issuer: UnitRef, report: OrderReport, names: dict[str, UnitRef], private: bool
     ) -> tuple[Rendered, bytes | None]:
         """A list order's de-duplicated lines, each with the units that reported it:
-        the message itself when short, else a caption and a CSV file."""
+        the message itself when short, else a caption and a CSV file. In the issuer's
+        group (`private` False) every entry is masked, as in every group message, and
+        a line says the whole list went to the issuer privately."""
         loc = issuer.locale
         order = report.order
 
         def label(codes: list[str]) -> list[str]:
             return [names[c].name if c in names else c for c in codes]
 
+        def shown(text: str) -> str:
+            return text if private else masking.list_entry(text)
+
         lines = [
             self.t.get(
-                loc, "merged-line", text=item.text, units=self.fmt.join(loc, label(item.units))
+                loc,
+                "merged-line",
+                text=shown(item.text),
+                units=self.fmt.join(loc, label(item.units)),
             )
             for item in report.items
         ]
         head = self.t.get(loc, "merged-head", order=str(order.id), count=len(report.items))
+        if not private:
+            head = join("\n", [head, self.t.get(loc, "merged-masked", order=str(order.id))])
         text = join("\n", [head, *lines])
         if len(report.items) <= MAX_MERGED_LINES and len(text) <= MAX_MERGED_CHARS:
             return Rendered(text=text), None
@@ -442,8 +452,10 @@ class BotPresenter:
             [self.t.plain(loc, "merged-col-item"), self.t.plain(loc, "merged-col-units")]
         )
         for item in report.items:
-            writer.writerow([item.text, "、".join(label(item.units))])
+            writer.writerow([shown(item.text), "、".join(label(item.units))])
         caption = self.t.get(loc, "merged-file", order=str(order.id), count=len(report.items))
+        if not private:
+            caption = join("\n", [caption, self.t.get(loc, "merged-masked", order=str(order.id))])
         return Rendered(text=caption), out.getvalue().encode("utf-8-sig")
 
     def cancelled(self, order: Order, unit: UnitRef) -> Rendered:

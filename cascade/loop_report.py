@@ -131,15 +131,20 @@ async def send_report(
     )
     if order.kind is OrderKind.LIST and flavour in HANDS_OVER_LIST and built.items:
         # The merged list itself, labelled by unit: a message when short, else a file
-        # (at a cancel too: the lines already sent are the issuer's to use).
+        # (at a cancel too: the lines already sent are the issuer's to use). The group
+        # is shown it masked, as every group message is; the issuer gets it whole in
+        # his private chat (and /export gives it again if that chat was never opened).
         codes = sorted({code for item in built.items for code in item.units})
-        merged, document = presenter.merged_list(issuer, built, await tx.tower.refs(codes))
-        ref = MessageRef(purpose="merged_list", order_id=order.id, unit_code=issuer.code)
-        message = OutgoingMessage.of(issuer.chat_id, merged, Priority.REPORT, ref)
-        if document is not None:
-            message.document = document
-            message.filename = f"order-{order.id}-list.csv"
-        await tx.outbox.add(message)
+        names = await tx.tower.refs(codes)
+        for chat_id, private in ((issuer.chat_id, False), (order.issuer_user, True)):
+            merged, document = presenter.merged_list(issuer, built, names, private)
+            purpose = "merged_list_private" if private else "merged_list"
+            ref = MessageRef(purpose=purpose, order_id=order.id, unit_code=issuer.code)
+            message = OutgoingMessage.of(chat_id, merged, Priority.REPORT, ref)
+            if document is not None:
+                message.document = document
+                message.filename = f"order-{order.id}-list.csv"
+            await tx.outbox.add(message)
     if folded:
         await _fold(tx, presenter, order, issuer, issuer.chat_id, folded)
 

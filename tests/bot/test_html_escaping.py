@@ -217,7 +217,7 @@ def test_every_order_message_survives_hostile_names_and_texts(locale: str, kind:
         p.bind_refused(g2, village, HOSTILE, PersonRef(name=HOSTILE, telegram_id=99)),
     ]
     if kind is OrderKind.LIST:
-        rendered.append(p.merged_list(hq, built, names)[0])
+        rendered.extend(p.merged_list(hq, built, names, private)[0] for private in (False, True))
     # Messages without a name or a text in them: valid all the same.
     valid(p.order_issued(o, hq, {2: 1, 3: 2}).text)
     valid(p.unit_done(o, village, rows[1]).text)

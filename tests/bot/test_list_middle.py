@@ -141,8 +141,11 @@ async def test_the_middle_saying_无_lets_the_loop_close_with_the_merged_list(
     report = next(t for t in said if "总结报告" in t)
     merged = said[said.index(report) + 1]
     assert merged.startswith("📋 指令 #1 合并清单（去重后 2 条")
-    assert merged.count("溪西村12号") == 1 and merged.count("张三") == 1
+    assert merged.count("溪西村**号") == 1 and merged.count("张*") == 1  # masked in a group
     assert "· 无（" not in merged  # a unit's 无 is no entry
+    whole = next(t for t in await h.said(HQ_COMMANDER) if "合并清单" in t)
+    assert whole.count("溪西村12号") == 1 and whole.count("张三") == 1
+    assert "· 无（" not in whole
 
 
 @pytest.mark.parametrize("word", ["无", "没有", "none", "暂无。", "0", "零", "0个", "0条"])

@@ -173,8 +173,13 @@ async def test_a_short_merged_list_reaches_the_issuer_with_the_final_report(
     report = next(t for t in said if "总结报告" in t)
     merged = said[said.index(report) + 1]
     assert merged.startswith("📋 指令 #1 合并清单（去重后 22 条")
-    assert "· 塔山路3号（塔山村第一村民小组、塔山村第二村民小组）" in merged
-    assert merged.count("塔山路3号") == 1  # de-duplicated
+    # The group is shown it masked (house numbers hidden), and told where the whole is.
+    assert "· 塔山路*号（塔山村第一村民小组、塔山村第二村民小组）" in merged
+    assert "塔山路3号" not in merged and "私聊发给发令人" in merged and "/export 1" in merged
+    whole = next(t for t in await h.said(TS01_COMMANDER) if "合并清单" in t)
+    assert "· 塔山路3号（塔山村第一村民小组、塔山村第二村民小组）" in whole
+    assert whole.count("塔山路3号") == 1  # de-duplicated
+    assert "私聊" not in whole
 
 
 async def test_a_cancelled_list_order_still_hands_the_issuer_its_list(
@@ -200,18 +205,26 @@ async def test_a_cancelled_list_order_still_hands_the_issuer_its_list(
     report = next(t for t in said if "总结报告（已撤销）" in t)
     merged = said[said.index(report) + 1]
     assert merged.startswith("📋 指令 #1 合并清单（去重后")
-    assert "· 塔山路3号（塔山村第一村民小组、塔山村第二村民小组）" in merged
+    assert "· 塔山路*号（塔山村第一村民小组、塔山村第二村民小组）" in merged
+    whole = next(t for t in await h.said(TS01_COMMANDER) if "合并清单" in t)
+    assert "· 塔山路3号（塔山村第一村民小组、塔山村第二村民小组）" in whole
 
 
 async def test_a_long_merged_list_comes_as_a_file(harness: Harness) -> None:
     h = harness
     many = "\n".join(f"商城{n}号" for n in range(60))
     await answer_list_order(h, {0: many})
-    (document,) = [c for c in h.session.calls if type(c).__name__ == "SendDocument"]
-    assert document.caption is not None and "合并清单" in document.caption
-    data = document.document.data.decode("utf-8-sig")  # type: ignore[union-attr]
-    assert data.startswith("条目,上报单元")
-    assert "商城59号,塔山村第一村民小组" in data
+    documents = [c for c in h.session.calls if type(c).__name__ == "SendDocument"]
+    by_chat = {d.chat_id: d for d in documents}
+    assert len(documents) == 2 and set(by_chat) == {TS01_CHAT, TS01_COMMANDER}
+    for document in documents:
+        assert document.caption is not None and "合并清单" in document.caption
+        data = document.document.data.decode("utf-8-sig")  # type: ignore[union-attr]
+        assert data.startswith("条目,上报单元")
+    group = by_chat[TS01_CHAT].document.data.decode("utf-8-sig")  # type: ignore[union-attr]
+    assert "商城**号,塔山村第一村民小组" in group and "商城59号" not in group
+    whole = by_chat[TS01_COMMANDER].document.data.decode("utf-8-sig")  # type: ignore[union-attr]
+    assert "商城59号,塔山村第一村民小组" in whole
 
 
 async def village_numbers(h: Harness) -> dict[str, tuple[int, int] | int]:

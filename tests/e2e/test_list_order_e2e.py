@@ -10,6 +10,7 @@ gets the final report and the merged, de-duplicated list.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ async def test_middle_units_say_无_and_the_merged_list_reaches_the_issuer(
     state, tower = world.state, world.tower
     issuer = tower.units[ISSUER]
     assert issuer.chat_id is not None and issuer.commander and issuer.commander.telegram_id
+    state.add_chat(issuer.commander.telegram_id, type="private")  # he has started the bot
     state.post_message(issuer.chat_id, issuer.commander.telegram_id, "/order 1h list 列出空房")
     await state.wait_for(lambda: state.bot_messages(issuer.chat_id or 0), timeout=15)
     async with world.bot.db.transaction() as tx:
@@ -101,13 +103,21 @@ async def test_middle_units_say_无_and_the_merged_list_reaches_the_issuer(
         asker.chat_id, line["message_id"], asker.commander.telegram_id, split["callback_data"]
     )
 
-    def merged() -> str:
-        head = f"📋 指令 #{order.id} 合并清单"
-        texts = [m["text"] or "" for m in state.bot_messages(issuer.chat_id or 0)]
-        return next((t for t in reversed(texts) if t.startswith(head) and "· 李四（" in t), "")
+    def merged(chat_id: int, last: str) -> Callable[[], str]:
+        def find() -> str:
+            head = f"📋 指令 #{order.id} 合并清单"
+            texts = [m["text"] or "" for m in state.bot_messages(chat_id)]
+            return next((t for t in reversed(texts) if t.startswith(head) and last in t), "")
 
-    text = await state.wait_for(merged, timeout=30)
+        return find
+
+    # The issuer gets it whole in his private chat; his group sees it masked.
+    text = await state.wait_for(merged(issuer.commander.telegram_id, "· 李四（"), timeout=30)
     assert text.startswith(f"📋 指令 #{order.id} 合并清单（去重后 4 条")
     for entry in ("溪西村12号", "塔山路3号", "张三", "李四"):
         assert text.count(entry) == 1, entry
     assert "张三，李四" not in text
+    shown = await state.wait_for(merged(issuer.chat_id, "· 李*（"), timeout=30)
+    for entry in ("溪西村**号", "塔山路*号"):
+        assert shown.count(entry) == 1, entry
+    assert "张三" not in shown and "李四" not in shown and f"/export {order.id}" in shown

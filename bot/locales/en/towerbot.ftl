@@ -109,6 +109,7 @@ cancel-done = ⛔ Order #{ $order } is cancelled; { $count ->
 merged-head = 📋 Order #{ $order } merged list ({ $count } distinct items; reporting units in brackets):
 merged-line = · { $text } ({ $units })
 merged-file = 📋 Order #{ $order } merged list: { $count } distinct items, attached as a file (each with its reporting units).
+merged-masked = (Names and house numbers are hidden in the group; the full list was sent privately to the issuer. Not received? Open a private chat with this bot, then send /export { $order }.)
 merged-col-item = item
 merged-col-units = reported by
 cancelled-copy = ⛔ Order #{ $order } was cancelled; no answer needed.

@@ -88,6 +88,7 @@ cancel-done = ⛔ 指令 #{ $order } 已撤销，已通知 { $count } 个未完�
 merged-head = 📋 指令 #{ $order } 合并清单（去重后 { $count } 条，括号内为上报单元）：
 merged-line = · { $text }（{ $units }）
 merged-file = 📋 指令 #{ $order } 合并清单：去重后 { $count } 条，较长，见附件（每条附上报单元）。
+merged-masked = （群内已隐去姓名和门牌号；完整清单已私聊发给发令人，未收到请先私聊本机器人，再发送 /export { $order }）
 merged-col-item = 条目
 merged-col-units = 上报单元
 cancelled-copy = ⛔ 指令 #{ $order } 已撤销，无需再回复。
