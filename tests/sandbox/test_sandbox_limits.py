@@ -182,7 +182,10 @@ async def test_paid_broadcast_has_its_own_budget(
     assert (stats["total"], stats["paid"]) == (7, 5)
 
 
-async def test_control_api(server: SandboxServer, bot: Bot, world: SandboxState) -> None:
+async def test_control_api(
+    server: SandboxServer, bot: Bot, world: SandboxState, clock: Clock
+) -> None:
+    """On the hand-moved clock: three sends in the same instant, the third refused."""
     base = server.base_url
     assert await raw(base, "GET", "/control/limits") == (200, {"enabled": False})
     status, view = await raw(base, "POST", "/control/limits", {"per_second": 3, "scale": 2})

@@ -12,7 +12,7 @@ those whose own answer is missing.
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -63,6 +63,7 @@ class Recording(PlainWords):
         names: dict[str, UnitRef],
         flavour: ReportFlavour,
         by: PersonRef | None = None,
+        headings: Mapping[str, Sequence[str]] | None = None,
     ) -> Rendered:
         self.reports.append((flavour, report))
         self.names = sorted(names)
